@@ -1,0 +1,110 @@
+/**
+ * The live episodes of one server process, by id.
+ *
+ * Capacity: at most `maxLiveEpisodes`. To make room for a new episode the store first evicts
+ * episodes idle for longer than the TTL, then the longest-idle finished episode; if every slot
+ * holds a running episode touched within the TTL, it refuses with resource_exhausted.
+ *
+ * The default episode is the one the last reset without an episode_id created; requests that name
+ * no episode use it, which keeps the seed's curl flow (reset, step, state) working.
+ */
+import type { Episode } from "./episode.js";
+import { EnvError } from "./errors.js";
+
+interface Slot {
+  episode: Episode;
+  lastUsedMs: number;
+}
+
+export class EpisodeStore {
+  private readonly slots = new Map<string, Slot>();
+  private defaultId: string | undefined;
+
+  constructor(
+    private readonly maxLiveEpisodes: number,
+    private readonly idleTtlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.slots.size;
+  }
+
+  get capacity(): number {
+    return this.maxLiveEpisodes;
+  }
+
+  /** Makes sure a new episode (or a restart of `replacing`) fits; throws resource_exhausted if not. */
+  reserve(replacing?: string): void {
+    if (replacing !== undefined && this.slots.has(replacing)) return;
+    if (this.slots.size < this.maxLiveEpisodes) return;
+    this.evictIdle();
+    if (this.slots.size < this.maxLiveEpisodes) return;
+    const finished = [...this.slots.entries()]
+      .filter(([, slot]) => slot.episode.done)
+      .sort((a, b) => a[1].lastUsedMs - b[1].lastUsedMs)[0];
+    if (finished) {
+      this.remove(finished[0]);
+      return;
+    }
+    throw new EnvError(
+      "resource_exhausted",
+      `all ${this.maxLiveEpisodes} episode slots hold running episodes; close one (CloseEpisode) or retry after idle episodes expire`,
+    );
+  }
+
+  /** Stores an episode (replacing one with the same id) and, when asked, makes it the default. */
+  put(episode: Episode, makeDefault: boolean): void {
+    const old = this.slots.get(episode.id);
+    if (old && old.episode !== episode) old.episode.close();
+    this.slots.set(episode.id, { episode, lastUsedMs: this.now() });
+    if (makeDefault) this.defaultId = episode.id;
+  }
+
+  /** The episode with this id, or the default one when no id is given. */
+  get(id: string | undefined): Episode {
+    const key = id ?? this.defaultId;
+    if (key === undefined) {
+      throw new EnvError("not_found", "no episode_id given and there is no default episode yet; reset first (POST /reset)");
+    }
+    const slot = this.slots.get(key);
+    if (!slot) {
+      throw new EnvError(
+        "not_found",
+        id === undefined
+          ? `the default episode ${key} no longer exists (closed or expired); reset first`
+          : `no episode with id "${id}" (never created, closed, or expired after being idle)`,
+      );
+    }
+    slot.lastUsedMs = this.now();
+    return slot.episode;
+  }
+
+  /** Removes an episode and returns it. */
+  close(id: string | undefined): Episode {
+    const episode = this.get(id);
+    this.remove(episode.id);
+    return episode;
+  }
+
+  /** Evicts every episode idle for longer than the TTL; returns how many. */
+  evictIdle(): number {
+    const cutoff = this.now() - this.idleTtlMs;
+    let evicted = 0;
+    for (const [id, slot] of this.slots) {
+      if (slot.lastUsedMs <= cutoff) {
+        this.remove(id);
+        evicted++;
+      }
+    }
+    return evicted;
+  }
+
+  private remove(id: string): void {
+    const slot = this.slots.get(id);
+    if (!slot) return;
+    slot.episode.close();
+    this.slots.delete(id);
+    if (this.defaultId === id) this.defaultId = undefined;
+  }
+}

@@ -1,0 +1,32 @@
+/**
+ * Errors the environment raises for requests it cannot honour.
+ *
+ * The kind names follow the Connect/gRPC status codes, so each transport maps them without a
+ * table of its own: Connect and gRPC use the code as is, REST turns it into the matching HTTP
+ * status (src/server/errors.ts). The domain never imports a transport.
+ */
+export type EnvErrorKind =
+  | "invalid_argument"
+  | "not_found"
+  | "failed_precondition"
+  | "resource_exhausted"
+  | "internal";
+
+export interface Violation {
+  /** Path of the offending field, e.g. "action.target_service". */
+  field: string;
+  /** Rule id, e.g. "string.max_len" or "enum.defined_only". */
+  rule: string;
+  message: string;
+}
+
+export class EnvError extends Error {
+  constructor(
+    readonly kind: EnvErrorKind,
+    message: string,
+    readonly violations: readonly Violation[] = [],
+  ) {
+    super(message);
+    this.name = "EnvError";
+  }
+}

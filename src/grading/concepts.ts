@@ -1,0 +1,55 @@
+/**
+ * Which lexicon concepts a text expresses, sorted by what they mean for one incident.
+ */
+import { LEXICON } from "../scenarios/lexicon.js";
+import { analyze, matchPhrases, type AnalyzedText } from "./text.js";
+
+export interface ConceptProfile {
+  /** Concept ids the text expresses (not negated), with the token position of the first match. */
+  expressed: ReadonlyMap<string, number>;
+  /** Concept ids the text mentions only under a negation ("do not restart"). */
+  negated: ReadonlySet<string>;
+  wordCount: number;
+}
+
+/** Every lexicon concept the text expresses. */
+export function profile(text: string | AnalyzedText): ConceptProfile {
+  const analyzed = typeof text === "string" ? analyze(text) : text;
+  const expressed = new Map<string, number>();
+  const negated = new Set<string>();
+  for (const concept of LEXICON.values()) {
+    const match = matchPhrases(analyzed, concept.phrases);
+    if (!match) continue;
+    if (match.negated) negated.add(concept.id);
+    else expressed.set(concept.id, match.position);
+  }
+  return { expressed, negated, wordCount: analyzed.wordCount };
+}
+
+/** The concept ids of a profile that are neither allowed for the incident nor neutral. */
+export function foreignConcepts(expressed: Iterable<string>, allowed: ReadonlySet<string>): string[] {
+  const foreign: string[] = [];
+  for (const id of expressed) {
+    if (allowed.has(id)) continue;
+    if (LEXICON.get(id)?.neutral) continue;
+    foreign.push(id);
+  }
+  return foreign.sort();
+}
+
+/**
+ * How much to keep of a grade given the share of foreign concepts. One foreign concept is
+ * tolerated (honest writing strays a little); past that, the factor is the squared share of
+ * on-topic concepts, so a text that lists every incident's vocabulary keeps little.
+ */
+export function focusFactor(onTopic: number, foreign: number): number {
+  if (foreign <= 1) return 1;
+  const share = onTopic / (onTopic + foreign);
+  return share * share;
+}
+
+/** Truncates text to its first `maxWords` words, the most any grader reads of one answer. */
+export function firstWords(text: string, maxWords: number): string {
+  const words = text.split(/\s+/).filter((w) => w.length > 0);
+  return words.length <= maxWords ? text : words.slice(0, maxWords).join(" ");
+}

@@ -1,0 +1,72 @@
+/**
+ * The shape every grader returns, and the time-pressure rule applied to it.
+ *
+ * A grade is a weighted sum of components in [0, 1] (weights sum to 1) minus penalties, clamped to
+ * [0, 1]. The episode multiplies it by the step's time discount; the episode score is the best
+ * discounted grade so far, and each step's reward is how much that step raised the score, so the
+ * rewards of an episode sum to its score.
+ */
+import type { Action } from "../../gen/incident/v1/action_pb.js";
+import type { ScenarioTemplate } from "../scenarios/types.js";
+
+export interface ComponentScore {
+  name: string;
+  score: number;
+  weight: number;
+  detail: string;
+}
+
+export interface Penalty {
+  name: string;
+  amount: number;
+  detail: string;
+}
+
+export interface Grade {
+  grader: string;
+  components: ComponentScore[];
+  penalties: Penalty[];
+  notes: string[];
+  /** Weighted components minus penalties, in [0, 1]. */
+  raw: number;
+}
+
+export interface GradeContext {
+  template: ScenarioTemplate;
+  action: Action;
+  /** 1 for the first step of the episode. */
+  step: number;
+  /** Actions taken before this one, oldest first. */
+  history: readonly Action[];
+}
+
+export interface Grader {
+  readonly name: string;
+  grade(context: GradeContext): Grade;
+}
+
+/** Factor applied to a step's grade: 1 for the first three steps, then x0.95 per further step. */
+export function timeDiscount(step: number): number {
+  return Math.pow(0.95, Math.max(0, step - 3));
+}
+
+export function clamp01(value: number): number {
+  return Math.min(1, Math.max(0, value));
+}
+
+/** Sums components and penalties into a grade. */
+export function finishGrade(grader: string, components: ComponentScore[], penalties: Penalty[], notes: string[]): Grade {
+  const weighted = components.reduce((sum, c) => sum + c.weight * clamp01(c.score), 0);
+  const deducted = penalties.reduce((sum, p) => sum + p.amount, 0);
+  return { grader, components, penalties, notes, raw: roundScore(clamp01(weighted - deducted)) };
+}
+
+/** A grade that gives nothing, with the reason. */
+export function zeroGrade(grader: string, note: string): Grade {
+  return { grader, components: [], penalties: [], notes: [note], raw: 0 };
+}
+
+/** Scores are kept to six decimals so that sums and comparisons are free of float dust. */
+export function roundScore(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}

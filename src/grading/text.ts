@@ -1,0 +1,144 @@
+/**
+ * Text analysis for the graders: lemmatised tokens and concept matching.
+ *
+ * Free text (runbook steps, postmortem sections, fix descriptions) is matched against concepts
+ * (src/grading/lexicon.ts), never against raw substrings. Matching works on wink-nlp lemmas, so
+ * "restarted the pods" and "restart pod" agree, and on whole tokens, so "gc" does not match inside
+ * "gcloud" and "az" does not match inside "hazard" (the seed's substring matching did both).
+ *
+ * A phrase matches when its lemmas appear in order inside one clause, with at most two other
+ * tokens between consecutive lemmas ("raise the max_connections limit" matches "raise
+ * max_connections"). A match preceded in its clause by a negation ("do not restart the
+ * database") is marked negated: graders give it neither credit nor blame.
+ */
+import winkNLP, { type ItsFunction } from "wink-nlp";
+import model from "wink-eng-lite-web-model";
+
+const nlp = winkNLP(model);
+const its = nlp.its;
+// wink-nlp's typings declare its.lemma with a signature its own out() does not accept.
+const lemmaOf = its.lemma as unknown as ItsFunction<string>;
+
+/** Words that carry no meaning for concept matching. */
+const STOPWORDS = new Set([
+  "a", "an", "the", "of", "to", "and", "or", "on", "in", "for", "with", "by", "be", "it", "its",
+  "this", "that", "these", "those", "from", "at", "as", "into", "onto", "our", "their", "any",
+  "all", "some", "so", "then", "there", "here", "via", "we", "you", "i", "they", "us", "if", "when",
+  "which", "who", "what", "will", "would", "should", "can", "could", "may", "might", "must", "do",
+  "have", "has", "had", "per",
+]);
+const NEGATIONS = new Set(["not", "never", "no", "avoid", "without", "nor", "don't", "dont"]);
+const CLAUSE_BREAKS = new Set([".", ";", "!", "?", ":", "\n", "but", "however", "instead"]);
+/** Most tokens that may sit between two consecutive lemmas of a phrase. */
+const MAX_GAP = 2;
+/** A negation this many tokens or fewer before a match negates it. */
+const NEGATION_REACH = 4;
+
+export interface Token {
+  lemma: string;
+  clause: number;
+  negation: boolean;
+}
+
+export interface AnalyzedText {
+  tokens: readonly Token[];
+  /** Number of word and number tokens, stopwords included: the text's length in words. */
+  wordCount: number;
+}
+
+export interface ConceptMatch {
+  /** Index of the first token of the first non-negated match, or of the first match. */
+  position: number;
+  negated: boolean;
+}
+
+/** Lemmatises text into content tokens grouped by clause. */
+export function analyze(text: string): AnalyzedText {
+  const doc = nlp.readDoc(text.toLowerCase());
+  const lemmas = doc.tokens().out(lemmaOf) as string[];
+  const types = doc.tokens().out(its.type) as string[];
+  const tokens: Token[] = [];
+  let clause = 0;
+  let wordCount = 0;
+  lemmas.forEach((raw, i) => {
+    const lemma = raw.trim();
+    const type = types[i];
+    if (type === "word" || type === "number") wordCount++;
+    if (CLAUSE_BREAKS.has(lemma) || (type === "punctuation" && lemma === ",")) {
+      // Commas separate list items ("restart x, flush y"), which behave like clauses for negation.
+      clause++;
+      return;
+    }
+    if (type === "punctuation" || type === "symbol" || lemma === "") return;
+    if (NEGATIONS.has(lemma)) {
+      tokens.push({ lemma, clause, negation: true });
+      return;
+    }
+    if (STOPWORDS.has(lemma)) return;
+    tokens.push({ lemma, clause, negation: false });
+  });
+  return { tokens, wordCount };
+}
+
+const phraseCache = new Map<string, readonly string[]>();
+
+/** The content lemmas of a phrase, cached. */
+export function phraseLemmas(phrase: string): readonly string[] {
+  let lemmas = phraseCache.get(phrase);
+  if (!lemmas) {
+    lemmas = analyze(phrase).tokens.filter((t) => !t.negation).map((t) => t.lemma);
+    if (lemmas.length === 0) throw new Error(`phrase has no content words: "${phrase}"`);
+    phraseCache.set(phrase, lemmas);
+  }
+  return lemmas;
+}
+
+/** Start index of each place the phrase matches in the tokens. */
+function phraseStarts(tokens: readonly Token[], lemmas: readonly string[]): number[] {
+  const starts: number[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    if (tokens[i]?.lemma !== lemmas[0]) continue;
+    let at = i;
+    let ok = true;
+    for (let k = 1; k < lemmas.length && ok; k++) {
+      ok = false;
+      for (let j = at + 1; j <= at + 1 + MAX_GAP && j < tokens.length; j++) {
+        const token = tokens[j];
+        if (!token || token.clause !== tokens[i]?.clause) break;
+        if (token.lemma === lemmas[k]) {
+          at = j;
+          ok = true;
+          break;
+        }
+      }
+    }
+    if (ok) starts.push(i);
+  }
+  return starts;
+}
+
+function isNegated(tokens: readonly Token[], start: number): boolean {
+  const clause = tokens[start]?.clause;
+  for (let j = start - 1; j >= 0 && j >= start - NEGATION_REACH; j--) {
+    const token = tokens[j];
+    if (!token || token.clause !== clause) break;
+    if (token.negation) return true;
+  }
+  return false;
+}
+
+/** Where, if anywhere, any of the phrases matches. A non-negated match wins over a negated one. */
+export function matchPhrases(text: AnalyzedText, phrases: readonly string[]): ConceptMatch | undefined {
+  let negatedMatch: ConceptMatch | undefined;
+  let best: ConceptMatch | undefined;
+  for (const phrase of phrases) {
+    for (const start of phraseStarts(text.tokens, phraseLemmas(phrase))) {
+      if (isNegated(text.tokens, start)) {
+        if (!negatedMatch || start < negatedMatch.position) negatedMatch = { position: start, negated: true };
+      } else if (!best || start < best.position) {
+        best = { position: start, negated: false };
+      }
+    }
+  }
+  return best ?? negatedMatch;
+}

@@ -1,0 +1,24 @@
+/**
+ * Exact service-name matching with aliases.
+ *
+ * A name matches a service when, after normalising both (lower case; runs of spaces, underscores
+ * and hyphens made one hyphen; surrounding space dropped), it equals the service's name or one of
+ * its aliases. Nothing else matches: no substrings (the seed accepted "e" for every service), no
+ * lists of several services, no prefixes.
+ */
+import type { ServiceSpec } from "./types.js";
+
+export function normalizeServiceName(name: string): string {
+  return name.trim().toLowerCase().replace(/[\s_-]+/g, "-");
+}
+
+/** The service this name denotes, if exactly one does. */
+export function resolveService(name: string | undefined, services: readonly ServiceSpec[]): ServiceSpec | undefined {
+  if (name === undefined) return undefined;
+  const wanted = normalizeServiceName(name);
+  if (wanted === "") return undefined;
+  const matches = services.filter(
+    (s) => normalizeServiceName(s.name) === wanted || s.aliases.some((a) => normalizeServiceName(a) === wanted),
+  );
+  return matches.length === 1 ? matches[0] : undefined;
+}
