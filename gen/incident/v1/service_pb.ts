@@ -5,6 +5,7 @@
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
+import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
 import type { Action } from "./action_pb.js";
 import { file_incident_v1_action } from "./action_pb.js";
 import type { HealthStatus, TaskLevel } from "./enums_pb.js";
@@ -15,13 +16,13 @@ import type { LogEntry, Observation } from "./observation_pb.js";
 import { file_incident_v1_observation } from "./observation_pb.js";
 import type { Task } from "./task_pb.js";
 import { file_incident_v1_task } from "./task_pb.js";
-import type { Message } from "@bufbuild/protobuf";
+import type { JsonObject, Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file incident/v1/service.proto.
  */
 export const file_incident_v1_service: GenFile = /*@__PURE__*/
-  fileDesc("ChlpbmNpZGVudC92MS9zZXJ2aWNlLnByb3RvEgtpbmNpZGVudC52MSIPCg1IZWFsdGhSZXF1ZXN0IpMBCg5IZWFsdGhSZXNwb25zZRIpCgZzdGF0dXMYASABKA4yGS5pbmNpZGVudC52MS5IZWFsdGhTdGF0dXMSEwoLZW52aXJvbm1lbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoCRIVCg1saXZlX2VwaXNvZGVzGAQgASgNEhkKEW1heF9saXZlX2VwaXNvZGVzGAUgASgNIhIKEExpc3RUYXNrc1JlcXVlc3QiNQoRTGlzdFRhc2tzUmVzcG9uc2USIAoFdGFza3MYASADKAsyES5pbmNpZGVudC52MS5UYXNrIvQBCgxSZXNldFJlcXVlc3QSOwoKdGFza19sZXZlbBgBIAEoDjIWLmluY2lkZW50LnYxLlRhc2tMZXZlbEIKukgHggEEEAEgAEgAiAEBEhEKBHNlZWQYAiABKA1IAYgBARIjCgtzY2VuYXJpb19pZBgDIAEoCUIJukgGcgQQARhASAKIAQESOAoKZXBpc29kZV9pZBgEIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgDiAEBQg0KC190YXNrX2xldmVsQgcKBV9zZWVkQg4KDF9zY2VuYXJpb19pZEINCgtfZXBpc29kZV9pZCKqAQoNUmVzZXRSZXNwb25zZRItCgtvYnNlcnZhdGlvbhgBIAEoCzIYLmluY2lkZW50LnYxLk9ic2VydmF0aW9uEhMKBnJld2FyZBgCIAEoAUgAiAEBEgwKBGRvbmUYAyABKAgSEgoKZXBpc29kZV9pZBgEIAEoCRIoCgVzdGF0ZRgFIAEoCzIZLmluY2lkZW50LnYxLkVwaXNvZGVTdGF0ZUIJCgdfcmV3YXJkIoMBCgtTdGVwUmVxdWVzdBI4CgplcGlzb2RlX2lkGAEgASgJQh+6SBxyGhABGP8BMhNeW0EtWmEtejAtOS5fOkAtXSskSACIAQESKwoGYWN0aW9uGAIgASgLMhMuaW5jaWRlbnQudjEuQWN0aW9uQga6SAPIAQFCDQoLX2VwaXNvZGVfaWQilAEKDFN0ZXBSZXNwb25zZRItCgtvYnNlcnZhdGlvbhgBIAEoCzIYLmluY2lkZW50LnYxLk9ic2VydmF0aW9uEg4KBnJld2FyZBgCIAEoARIMCgRkb25lGAMgASgIEiMKBGluZm8YBCABKAsyFS5pbmNpZGVudC52MS5TdGVwSW5mbxISCgplcGlzb2RlX2lkGAUgASgJIloKD0dldFN0YXRlUmVxdWVzdBI4CgplcGlzb2RlX2lkGAEgASgJQh+6SBxyGhABGP8BMhNeW0EtWmEtejAtOS5fOkAtXSskSACIAQFCDQoLX2VwaXNvZGVfaWQiPAoQR2V0U3RhdGVSZXNwb25zZRIoCgVzdGF0ZRgBIAEoCzIZLmluY2lkZW50LnYxLkVwaXNvZGVTdGF0ZSJeChNDbG9zZUVwaXNvZGVSZXF1ZXN0EjgKCmVwaXNvZGVfaWQYASABKAlCH7pIHHIaEAEY/wEyE15bQS1aYS16MC05Ll86QC1dKyRIAIgBAUINCgtfZXBpc29kZV9pZCJAChRDbG9zZUVwaXNvZGVSZXNwb25zZRIoCgVzdGF0ZRgBIAEoCzIZLmluY2lkZW50LnYxLkVwaXNvZGVTdGF0ZSJcChFTdHJlYW1Mb2dzUmVxdWVzdBI4CgplcGlzb2RlX2lkGAEgASgJQh+6SBxyGhABGP8BMhNeW0EtWmEtejAtOS5fOkAtXSskSACIAQFCDQoLX2VwaXNvZGVfaWQiOgoSU3RyZWFtTG9nc1Jlc3BvbnNlEiQKBWVudHJ5GAEgASgLMhUuaW5jaWRlbnQudjEuTG9nRW50cnkiXwoNRXJyb3JSZXNwb25zZRIMCgRjb2RlGAEgASgJEg8KB21lc3NhZ2UYAiABKAkSLwoKdmlvbGF0aW9ucxgDIAMoCzIbLmluY2lkZW50LnYxLkZpZWxkVmlvbGF0aW9uIj4KDkZpZWxkVmlvbGF0aW9uEg0KBWZpZWxkGAEgASgJEgwKBHJ1bGUYAiABKAkSDwoHbWVzc2FnZRgDIAEoCTKeBAoSSW5jaWRlbnRFbnZTZXJ2aWNlEkYKBkhlYWx0aBIaLmluY2lkZW50LnYxLkhlYWx0aFJlcXVlc3QaGy5pbmNpZGVudC52MS5IZWFsdGhSZXNwb25zZSIDkAIBEk8KCUxpc3RUYXNrcxIdLmluY2lkZW50LnYxLkxpc3RUYXNrc1JlcXVlc3QaHi5pbmNpZGVudC52MS5MaXN0VGFza3NSZXNwb25zZSIDkAIBEj4KBVJlc2V0EhkuaW5jaWRlbnQudjEuUmVzZXRSZXF1ZXN0GhouaW5jaWRlbnQudjEuUmVzZXRSZXNwb25zZRI7CgRTdGVwEhguaW5jaWRlbnQudjEuU3RlcFJlcXVlc3QaGS5pbmNpZGVudC52MS5TdGVwUmVzcG9uc2USTAoIR2V0U3RhdGUSHC5pbmNpZGVudC52MS5HZXRTdGF0ZVJlcXVlc3QaHS5pbmNpZGVudC52MS5HZXRTdGF0ZVJlc3BvbnNlIgOQAgESUwoMQ2xvc2VFcGlzb2RlEiAuaW5jaWRlbnQudjEuQ2xvc2VFcGlzb2RlUmVxdWVzdBohLmluY2lkZW50LnYxLkNsb3NlRXBpc29kZVJlc3BvbnNlEk8KClN0cmVhbUxvZ3MSHi5pbmNpZGVudC52MS5TdHJlYW1Mb2dzUmVxdWVzdBofLmluY2lkZW50LnYxLlN0cmVhbUxvZ3NSZXNwb25zZTABYgZwcm90bzM", [file_buf_validate_validate, file_incident_v1_action, file_incident_v1_enums, file_incident_v1_episode, file_incident_v1_observation, file_incident_v1_task]);
+  fileDesc("ChlpbmNpZGVudC92MS9zZXJ2aWNlLnByb3RvEgtpbmNpZGVudC52MSIPCg1IZWFsdGhSZXF1ZXN0IpMBCg5IZWFsdGhSZXNwb25zZRIpCgZzdGF0dXMYASABKA4yGS5pbmNpZGVudC52MS5IZWFsdGhTdGF0dXMSEwoLZW52aXJvbm1lbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoCRIVCg1saXZlX2VwaXNvZGVzGAQgASgNEhkKEW1heF9saXZlX2VwaXNvZGVzGAUgASgNIhQKEkdldE1ldGFkYXRhUmVxdWVzdCKMAQoTR2V0TWV0YWRhdGFSZXNwb25zZRIMCgRuYW1lGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJEhYKDnJlYWRtZV9jb250ZW50GAMgASgJEg8KB3ZlcnNpb24YBCABKAkSDgoGYXV0aG9yGAUgASgJEhkKEWRvY3VtZW50YXRpb25fdXJsGAYgASgJIhIKEEdldFNjaGVtYVJlcXVlc3QikgEKEUdldFNjaGVtYVJlc3BvbnNlEicKBmFjdGlvbhgBIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSLAoLb2JzZXJ2YXRpb24YAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EiYKBXN0YXRlGAMgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCISChBMaXN0VGFza3NSZXF1ZXN0IjUKEUxpc3RUYXNrc1Jlc3BvbnNlEiAKBXRhc2tzGAEgAygLMhEuaW5jaWRlbnQudjEuVGFzayL0AQoMUmVzZXRSZXF1ZXN0EjsKCnRhc2tfbGV2ZWwYASABKA4yFi5pbmNpZGVudC52MS5UYXNrTGV2ZWxCCrpIB4IBBBABIABIAIgBARIRCgRzZWVkGAIgASgNSAGIAQESIwoLc2NlbmFyaW9faWQYAyABKAlCCbpIBnIEEAEYQEgCiAEBEjgKCmVwaXNvZGVfaWQYBCABKAlCH7pIHHIaEAEY/wEyE15bQS1aYS16MC05Ll86QC1dKyRIA4gBAUINCgtfdGFza19sZXZlbEIHCgVfc2VlZEIOCgxfc2NlbmFyaW9faWRCDQoLX2VwaXNvZGVfaWQiqgEKDVJlc2V0UmVzcG9uc2USLQoLb2JzZXJ2YXRpb24YASABKAsyGC5pbmNpZGVudC52MS5PYnNlcnZhdGlvbhITCgZyZXdhcmQYAiABKAFIAIgBARIMCgRkb25lGAMgASgIEhIKCmVwaXNvZGVfaWQYBCABKAkSKAoFc3RhdGUYBSABKAsyGS5pbmNpZGVudC52MS5FcGlzb2RlU3RhdGVCCQoHX3Jld2FyZCKDAQoLU3RlcFJlcXVlc3QSOAoKZXBpc29kZV9pZBgBIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgAiAEBEisKBmFjdGlvbhgCIAEoCzITLmluY2lkZW50LnYxLkFjdGlvbkIGukgDyAEBQg0KC19lcGlzb2RlX2lkIpQBCgxTdGVwUmVzcG9uc2USLQoLb2JzZXJ2YXRpb24YASABKAsyGC5pbmNpZGVudC52MS5PYnNlcnZhdGlvbhIOCgZyZXdhcmQYAiABKAESDAoEZG9uZRgDIAEoCBIjCgRpbmZvGAQgASgLMhUuaW5jaWRlbnQudjEuU3RlcEluZm8SEgoKZXBpc29kZV9pZBgFIAEoCSJaCg9HZXRTdGF0ZVJlcXVlc3QSOAoKZXBpc29kZV9pZBgBIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgAiAEBQg0KC19lcGlzb2RlX2lkIjwKEEdldFN0YXRlUmVzcG9uc2USKAoFc3RhdGUYASABKAsyGS5pbmNpZGVudC52MS5FcGlzb2RlU3RhdGUiXgoTQ2xvc2VFcGlzb2RlUmVxdWVzdBI4CgplcGlzb2RlX2lkGAEgASgJQh+6SBxyGhABGP8BMhNeW0EtWmEtejAtOS5fOkAtXSskSACIAQFCDQoLX2VwaXNvZGVfaWQiQAoUQ2xvc2VFcGlzb2RlUmVzcG9uc2USKAoFc3RhdGUYASABKAsyGS5pbmNpZGVudC52MS5FcGlzb2RlU3RhdGUiXAoRU3RyZWFtTG9nc1JlcXVlc3QSOAoKZXBpc29kZV9pZBgBIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgAiAEBQg0KC19lcGlzb2RlX2lkIjoKElN0cmVhbUxvZ3NSZXNwb25zZRIkCgVlbnRyeRgBIAEoCzIVLmluY2lkZW50LnYxLkxvZ0VudHJ5Il8KDUVycm9yUmVzcG9uc2USDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEi8KCnZpb2xhdGlvbnMYAyADKAsyGy5pbmNpZGVudC52MS5GaWVsZFZpb2xhdGlvbiI+Cg5GaWVsZFZpb2xhdGlvbhINCgVmaWVsZBgBIAEoCRIMCgRydWxlGAIgASgJEg8KB21lc3NhZ2UYAyABKAkyxgUKEkluY2lkZW50RW52U2VydmljZRJGCgZIZWFsdGgSGi5pbmNpZGVudC52MS5IZWFsdGhSZXF1ZXN0GhsuaW5jaWRlbnQudjEuSGVhbHRoUmVzcG9uc2UiA5ACARJVCgtHZXRNZXRhZGF0YRIfLmluY2lkZW50LnYxLkdldE1ldGFkYXRhUmVxdWVzdBogLmluY2lkZW50LnYxLkdldE1ldGFkYXRhUmVzcG9uc2UiA5ACARJPCglHZXRTY2hlbWESHS5pbmNpZGVudC52MS5HZXRTY2hlbWFSZXF1ZXN0Gh4uaW5jaWRlbnQudjEuR2V0U2NoZW1hUmVzcG9uc2UiA5ACARJPCglMaXN0VGFza3MSHS5pbmNpZGVudC52MS5MaXN0VGFza3NSZXF1ZXN0Gh4uaW5jaWRlbnQudjEuTGlzdFRhc2tzUmVzcG9uc2UiA5ACARI+CgVSZXNldBIZLmluY2lkZW50LnYxLlJlc2V0UmVxdWVzdBoaLmluY2lkZW50LnYxLlJlc2V0UmVzcG9uc2USOwoEU3RlcBIYLmluY2lkZW50LnYxLlN0ZXBSZXF1ZXN0GhkuaW5jaWRlbnQudjEuU3RlcFJlc3BvbnNlEkwKCEdldFN0YXRlEhwuaW5jaWRlbnQudjEuR2V0U3RhdGVSZXF1ZXN0Gh0uaW5jaWRlbnQudjEuR2V0U3RhdGVSZXNwb25zZSIDkAIBElMKDENsb3NlRXBpc29kZRIgLmluY2lkZW50LnYxLkNsb3NlRXBpc29kZVJlcXVlc3QaIS5pbmNpZGVudC52MS5DbG9zZUVwaXNvZGVSZXNwb25zZRJPCgpTdHJlYW1Mb2dzEh4uaW5jaWRlbnQudjEuU3RyZWFtTG9nc1JlcXVlc3QaHy5pbmNpZGVudC52MS5TdHJlYW1Mb2dzUmVzcG9uc2UwAWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_struct, file_incident_v1_action, file_incident_v1_enums, file_incident_v1_episode, file_incident_v1_observation, file_incident_v1_task]);
 
 /**
  * @generated from message incident.v1.HealthRequest
@@ -74,6 +75,107 @@ export const HealthResponseSchema: GenMessage<HealthResponse> = /*@__PURE__*/
   messageDesc(file_incident_v1_service, 1);
 
 /**
+ * @generated from message incident.v1.GetMetadataRequest
+ */
+export type GetMetadataRequest = Message<"incident.v1.GetMetadataRequest"> & {
+};
+
+/**
+ * Describes the message incident.v1.GetMetadataRequest.
+ * Use `create(GetMetadataRequestSchema)` to create a new message.
+ */
+export const GetMetadataRequestSchema: GenMessage<GetMetadataRequest> = /*@__PURE__*/
+  messageDesc(file_incident_v1_service, 2);
+
+/**
+ * @generated from message incident.v1.GetMetadataResponse
+ */
+export type GetMetadataResponse = Message<"incident.v1.GetMetadataResponse"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string description = 2;
+   */
+  description: string;
+
+  /**
+   * @generated from field: string readme_content = 3;
+   */
+  readmeContent: string;
+
+  /**
+   * @generated from field: string version = 4;
+   */
+  version: string;
+
+  /**
+   * @generated from field: string author = 5;
+   */
+  author: string;
+
+  /**
+   * @generated from field: string documentation_url = 6;
+   */
+  documentationUrl: string;
+};
+
+/**
+ * Describes the message incident.v1.GetMetadataResponse.
+ * Use `create(GetMetadataResponseSchema)` to create a new message.
+ */
+export const GetMetadataResponseSchema: GenMessage<GetMetadataResponse> = /*@__PURE__*/
+  messageDesc(file_incident_v1_service, 3);
+
+/**
+ * @generated from message incident.v1.GetSchemaRequest
+ */
+export type GetSchemaRequest = Message<"incident.v1.GetSchemaRequest"> & {
+};
+
+/**
+ * Describes the message incident.v1.GetSchemaRequest.
+ * Use `create(GetSchemaRequestSchema)` to create a new message.
+ */
+export const GetSchemaRequestSchema: GenMessage<GetSchemaRequest> = /*@__PURE__*/
+  messageDesc(file_incident_v1_service, 4);
+
+/**
+ * @generated from message incident.v1.GetSchemaResponse
+ */
+export type GetSchemaResponse = Message<"incident.v1.GetSchemaResponse"> & {
+  /**
+   * JSON Schema (2020-12) of an action as REST and WebSocket clients send it.
+   *
+   * @generated from field: google.protobuf.Struct action = 1;
+   */
+  action?: JsonObject | undefined;
+
+  /**
+   * JSON Schema of an observation as REST and WebSocket clients receive it.
+   *
+   * @generated from field: google.protobuf.Struct observation = 2;
+   */
+  observation?: JsonObject | undefined;
+
+  /**
+   * JSON Schema of the episode state.
+   *
+   * @generated from field: google.protobuf.Struct state = 3;
+   */
+  state?: JsonObject | undefined;
+};
+
+/**
+ * Describes the message incident.v1.GetSchemaResponse.
+ * Use `create(GetSchemaResponseSchema)` to create a new message.
+ */
+export const GetSchemaResponseSchema: GenMessage<GetSchemaResponse> = /*@__PURE__*/
+  messageDesc(file_incident_v1_service, 5);
+
+/**
  * @generated from message incident.v1.ListTasksRequest
  */
 export type ListTasksRequest = Message<"incident.v1.ListTasksRequest"> & {
@@ -84,7 +186,7 @@ export type ListTasksRequest = Message<"incident.v1.ListTasksRequest"> & {
  * Use `create(ListTasksRequestSchema)` to create a new message.
  */
 export const ListTasksRequestSchema: GenMessage<ListTasksRequest> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 2);
+  messageDesc(file_incident_v1_service, 6);
 
 /**
  * @generated from message incident.v1.ListTasksResponse
@@ -101,7 +203,7 @@ export type ListTasksResponse = Message<"incident.v1.ListTasksResponse"> & {
  * Use `create(ListTasksResponseSchema)` to create a new message.
  */
 export const ListTasksResponseSchema: GenMessage<ListTasksResponse> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 3);
+  messageDesc(file_incident_v1_service, 7);
 
 /**
  * @generated from message incident.v1.ResetRequest
@@ -142,7 +244,7 @@ export type ResetRequest = Message<"incident.v1.ResetRequest"> & {
  * Use `create(ResetRequestSchema)` to create a new message.
  */
 export const ResetRequestSchema: GenMessage<ResetRequest> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 4);
+  messageDesc(file_incident_v1_service, 8);
 
 /**
  * @generated from message incident.v1.ResetResponse
@@ -181,7 +283,7 @@ export type ResetResponse = Message<"incident.v1.ResetResponse"> & {
  * Use `create(ResetResponseSchema)` to create a new message.
  */
 export const ResetResponseSchema: GenMessage<ResetResponse> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 5);
+  messageDesc(file_incident_v1_service, 9);
 
 /**
  * @generated from message incident.v1.StepRequest
@@ -205,7 +307,7 @@ export type StepRequest = Message<"incident.v1.StepRequest"> & {
  * Use `create(StepRequestSchema)` to create a new message.
  */
 export const StepRequestSchema: GenMessage<StepRequest> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 6);
+  messageDesc(file_incident_v1_service, 10);
 
 /**
  * @generated from message incident.v1.StepResponse
@@ -244,7 +346,7 @@ export type StepResponse = Message<"incident.v1.StepResponse"> & {
  * Use `create(StepResponseSchema)` to create a new message.
  */
 export const StepResponseSchema: GenMessage<StepResponse> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 7);
+  messageDesc(file_incident_v1_service, 11);
 
 /**
  * @generated from message incident.v1.GetStateRequest
@@ -261,7 +363,7 @@ export type GetStateRequest = Message<"incident.v1.GetStateRequest"> & {
  * Use `create(GetStateRequestSchema)` to create a new message.
  */
 export const GetStateRequestSchema: GenMessage<GetStateRequest> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 8);
+  messageDesc(file_incident_v1_service, 12);
 
 /**
  * @generated from message incident.v1.GetStateResponse
@@ -278,7 +380,7 @@ export type GetStateResponse = Message<"incident.v1.GetStateResponse"> & {
  * Use `create(GetStateResponseSchema)` to create a new message.
  */
 export const GetStateResponseSchema: GenMessage<GetStateResponse> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 9);
+  messageDesc(file_incident_v1_service, 13);
 
 /**
  * @generated from message incident.v1.CloseEpisodeRequest
@@ -295,7 +397,7 @@ export type CloseEpisodeRequest = Message<"incident.v1.CloseEpisodeRequest"> & {
  * Use `create(CloseEpisodeRequestSchema)` to create a new message.
  */
 export const CloseEpisodeRequestSchema: GenMessage<CloseEpisodeRequest> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 10);
+  messageDesc(file_incident_v1_service, 14);
 
 /**
  * @generated from message incident.v1.CloseEpisodeResponse
@@ -314,7 +416,7 @@ export type CloseEpisodeResponse = Message<"incident.v1.CloseEpisodeResponse"> &
  * Use `create(CloseEpisodeResponseSchema)` to create a new message.
  */
 export const CloseEpisodeResponseSchema: GenMessage<CloseEpisodeResponse> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 11);
+  messageDesc(file_incident_v1_service, 15);
 
 /**
  * @generated from message incident.v1.StreamLogsRequest
@@ -331,7 +433,7 @@ export type StreamLogsRequest = Message<"incident.v1.StreamLogsRequest"> & {
  * Use `create(StreamLogsRequestSchema)` to create a new message.
  */
 export const StreamLogsRequestSchema: GenMessage<StreamLogsRequest> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 12);
+  messageDesc(file_incident_v1_service, 16);
 
 /**
  * @generated from message incident.v1.StreamLogsResponse
@@ -348,7 +450,7 @@ export type StreamLogsResponse = Message<"incident.v1.StreamLogsResponse"> & {
  * Use `create(StreamLogsResponseSchema)` to create a new message.
  */
 export const StreamLogsResponseSchema: GenMessage<StreamLogsResponse> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 13);
+  messageDesc(file_incident_v1_service, 17);
 
 /**
  * The one shape of every error body on the REST routes (Connect routes use Connect's own).
@@ -379,7 +481,7 @@ export type ErrorResponse = Message<"incident.v1.ErrorResponse"> & {
  * Use `create(ErrorResponseSchema)` to create a new message.
  */
 export const ErrorResponseSchema: GenMessage<ErrorResponse> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 14);
+  messageDesc(file_incident_v1_service, 18);
 
 /**
  * One broken input rule.
@@ -412,7 +514,7 @@ export type FieldViolation = Message<"incident.v1.FieldViolation"> & {
  * Use `create(FieldViolationSchema)` to create a new message.
  */
 export const FieldViolationSchema: GenMessage<FieldViolation> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 15);
+  messageDesc(file_incident_v1_service, 19);
 
 /**
  * The incident-response environment. Episodes are addressed by episode_id; a request that gives
@@ -430,6 +532,26 @@ export const IncidentEnvService: GenService<{
     methodKind: "unary";
     input: typeof HealthRequestSchema;
     output: typeof HealthResponseSchema;
+  },
+  /**
+   * Name, description and version of the environment (OpenEnv's /metadata).
+   *
+   * @generated from rpc incident.v1.IncidentEnvService.GetMetadata
+   */
+  getMetadata: {
+    methodKind: "unary";
+    input: typeof GetMetadataRequestSchema;
+    output: typeof GetMetadataResponseSchema;
+  },
+  /**
+   * JSON Schemas of the action, observation and state in the REST JSON dialect (OpenEnv's /schema).
+   *
+   * @generated from rpc incident.v1.IncidentEnvService.GetSchema
+   */
+  getSchema: {
+    methodKind: "unary";
+    input: typeof GetSchemaRequestSchema;
+    output: typeof GetSchemaResponseSchema;
   },
   /**
    * The task levels with their budgets and thresholds.

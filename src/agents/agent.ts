@@ -1,0 +1,11 @@
+/**
+ * An agent: observation in, action out. Baselines and test policies implement this one interface.
+ */
+import type { Action } from "../../gen/incident/v1/action_pb.js";
+import type { Observation } from "../../gen/incident/v1/observation_pb.js";
+
+export interface Agent {
+  readonly name: string;
+  /** The next action for this observation. Agents may keep state between calls of one episode. */
+  act(observation: Observation): Action;
+}

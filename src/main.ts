@@ -1,0 +1,35 @@
+/**
+ * `npm start`: serves the environment on PORT (default 7860) and HOST (default 0.0.0.0),
+ * with limits from the environment variables listed in src/env/limits.ts.
+ */
+import { IncidentEnvironment } from "./env/environment.js";
+import { limitsFromEnv } from "./env/limits.js";
+import { buildApp } from "./server/app.js";
+
+const SWEEP_INTERVAL_MS = 60_000;
+
+function portFromEnv(): number {
+  const raw = process.env.PORT ?? "7860";
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be an integer from 0 to 65535, got "${raw}"`);
+  return port;
+}
+
+const env = new IncidentEnvironment({ limits: limitsFromEnv() });
+const { app } = await buildApp({ env, logLevel: process.env.LOG_LEVEL ?? "info" });
+const sweeper = setInterval(() => env.sweep(), SWEEP_INTERVAL_MS);
+sweeper.unref();
+
+const shutdown = (signal: string): void => {
+  app.log.info(`${signal}: shutting down`);
+  clearInterval(sweeper);
+  app.close().then(
+    () => process.exit(0),
+    () => process.exit(1),
+  );
+};
+process.once("SIGINT", () => shutdown("SIGINT"));
+process.once("SIGTERM", () => shutdown("SIGTERM"));
+
+const address = await app.listen({ port: portFromEnv(), host: process.env.HOST ?? "0.0.0.0" });
+app.log.info(`incident-response-env listening on ${address} (REST, Connect, gRPC, gRPC-Web; docs at /docs)`);

@@ -1,0 +1,55 @@
+/**
+ * The HTTP application: one fastify instance on one port serving
+ * - IncidentEnvService over Connect, gRPC (h2c) and gRPC-Web (src/server/connect-routes.ts),
+ * - the OpenEnv JSON routes (src/server/rest-routes.ts),
+ * - Swagger UI and the OpenAPI document (src/server/docs.ts).
+ * Transports only: every behaviour comes from the IncidentEnvironment it is given.
+ */
+import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
+import { createValidateInterceptor } from "@connectrpc/validate";
+import Fastify, { LogController, type FastifyInstance } from "fastify";
+import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
+import { ENVIRONMENT_VERSION, IncidentEnvironment } from "../env/environment.js";
+import { registerConnectRoutes, type ServiceDescription } from "./connect-routes.js";
+import { buildMetadata, buildSchemas } from "./describe.js";
+import { registerDocs } from "./docs.js";
+import { createDualProtocolServer } from "./dual-server.js";
+import { envErrorInterceptor, installRestErrorHandling } from "./errors.js";
+import { buildOpenApi } from "./openapi.js";
+import { restRouteTable, restRoutes } from "./rest-routes.js";
+import { validator } from "./validation.js";
+
+export interface AppOptions {
+  env?: IncidentEnvironment;
+  /** pino log level, or false for no logging. */
+  logLevel?: string | false;
+}
+
+export interface App {
+  app: FastifyInstance;
+  env: IncidentEnvironment;
+}
+
+export async function buildApp(options: AppOptions = {}): Promise<App> {
+  const env = options.env ?? new IncidentEnvironment();
+  const app = Fastify({
+    serverFactory: (handler) => createDualProtocolServer(handler),
+    bodyLimit: env.limits.maxBodyBytes,
+    logger: options.logLevel ? { level: options.logLevel } : false,
+    // One log line per request would drown the log of a training run; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+  });
+  const about: ServiceDescription = { metadata: buildMetadata(), schemas: buildSchemas() };
+  const routes = restRouteTable(env, about);
+
+  installRestErrorHandling(app);
+  await registerDocs(app, buildOpenApi({ version: ENVIRONMENT_VERSION, routes, services: [IncidentEnvService] }));
+  await app.register(fastifyConnectPlugin, {
+    routes: (router) => registerConnectRoutes(router, env, about),
+    interceptors: [envErrorInterceptor, createValidateInterceptor({ validator })],
+    jsonOptions: { alwaysEmitImplicit: true },
+    readMaxBytes: env.limits.maxBodyBytes,
+  });
+  await app.register(restRoutes, { routes });
+  return { app, env };
+}

@@ -1,0 +1,99 @@
+/**
+ * Error mapping for every transport.
+ *
+ * The domain raises EnvError with a Connect code name. Connect/gRPC/gRPC-Web get a ConnectError
+ * with that code (and each violation as an incident.v1.FieldViolation detail); REST gets the
+ * status below and one JSON body shape, incident.v1.ErrorResponse, for every error, including
+ * fastify's own (bad JSON, body too large, unknown route).
+ */
+import { create, type JsonObject } from "@bufbuild/protobuf";
+import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { ErrorResponseSchema, FieldViolationSchema } from "../../gen/incident/v1/service_pb.js";
+import { EnvError, type EnvErrorKind, type Violation } from "../env/errors.js";
+import { toSeedJson } from "./seed-json.js";
+
+const CONNECT_CODE: Readonly<Record<EnvErrorKind, Code>> = {
+  invalid_argument: Code.InvalidArgument,
+  not_found: Code.NotFound,
+  failed_precondition: Code.FailedPrecondition,
+  resource_exhausted: Code.ResourceExhausted,
+  internal: Code.Internal,
+};
+
+/** HTTP status of each error kind on the REST routes. */
+export const HTTP_STATUS: Readonly<Record<EnvErrorKind, number>> = {
+  invalid_argument: 400,
+  not_found: 404,
+  failed_precondition: 409,
+  resource_exhausted: 429,
+  internal: 500,
+};
+
+export function toConnectError(error: unknown): ConnectError {
+  if (error instanceof EnvError) {
+    const details = error.violations.map((v) => ({ desc: FieldViolationSchema, value: create(FieldViolationSchema, v) }));
+    return new ConnectError(error.message, CONNECT_CODE[error.kind], undefined, details, error);
+  }
+  return ConnectError.from(error);
+}
+
+async function* mapStreamErrors<T>(messages: AsyncIterable<T>): AsyncIterable<T> {
+  try {
+    yield* messages;
+  } catch (error) {
+    throw toConnectError(error);
+  }
+}
+
+/** Turns EnvErrors thrown by handlers (unary or streaming) into ConnectErrors with the right code. */
+export const envErrorInterceptor: Interceptor = (next) => async (request) => {
+  try {
+    const response = await next(request);
+    return response.stream ? { ...response, message: mapStreamErrors(response.message) } : response;
+  } catch (error) {
+    throw toConnectError(error);
+  }
+};
+
+/** The REST error body. */
+export function errorBody(code: string, message: string, violations: readonly Violation[] = []): JsonObject {
+  return toSeedJson(ErrorResponseSchema, create(ErrorResponseSchema, { code, message, violations: [...violations] }));
+}
+
+/** Status and code for an error fastify raised itself (its errors carry statusCode). */
+function fastifyErrorKind(error: FastifyError): { status: number; code: string } {
+  const status = error.statusCode ?? 500;
+  if (status === 413) return { status, code: "resource_exhausted" };
+  if (status === 404) return { status, code: "not_found" };
+  if (status >= 400 && status < 500) return { status, code: "invalid_argument" };
+  return { status: 500, code: "internal" };
+}
+
+/** Installs the REST error handler and not-found handler on the root instance. */
+export function installRestErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof EnvError) {
+      return reply.status(HTTP_STATUS[error.kind]).send(errorBody(error.kind, error.message, error.violations));
+    }
+    const { status, code } = fastifyErrorKind(error);
+    if (status >= 500) {
+      request.log.error({ err: error }, "unhandled error");
+      return reply.status(500).send(errorBody(code, "internal error; see the server log"));
+    }
+    return reply.status(status).send(errorBody(code, error.message));
+  });
+  app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
+    const path = request.url.split("?")[0] ?? request.url;
+    const otherMethods = ["GET", "POST", "PUT", "DELETE", "PATCH"].filter(
+      (method) => method !== request.method && app.hasRoute({ method, url: path }),
+    );
+    if (otherMethods.length > 0) {
+      return reply
+        .status(405)
+        .header("allow", otherMethods.join(", "))
+        .send(errorBody("unimplemented", `${request.method} is not allowed on ${path}; use ${otherMethods.join(" or ")}`));
+    }
+    return reply.status(404).send(errorBody("not_found", `no route ${request.method} ${path}`));
+  });
+}

@@ -1,0 +1,152 @@
+/**
+ * The OpenEnv-compatible JSON routes, for curl and plain HTTP clients.
+ *
+ * Bodies and responses use the REST dialect of src/server/seed-json.ts (snake_case names, short
+ * enum words, null for unset optional fields). Every route parses into a proto message, checks
+ * its protovalidate rules, calls the environment, and writes the proto response; nothing here
+ * knows about incidents.
+ *
+ *   GET    /health                 HealthResponse
+ *   GET    /metadata               GetMetadataResponse
+ *   GET    /schema                 {action, observation, state} JSON Schemas
+ *   GET    /tasks                  [Task]
+ *   POST   /reset                  ResetRequest (optional body) -> ResetResponse
+ *   POST   /step                   {"action": Action, "episode_id"?} or a bare Action -> StepResponse
+ *   GET    /state?episode_id=      EpisodeState
+ *   GET    /episodes/:episode_id   EpisodeState
+ *   DELETE /episodes/:episode_id   EpisodeState (closed)
+ */
+import { create, type DescMessage, type JsonObject } from "@bufbuild/protobuf";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import { ActionSchema } from "../../gen/incident/v1/action_pb.js";
+import { EpisodeStateSchema } from "../../gen/incident/v1/episode_pb.js";
+import {
+  CloseEpisodeRequestSchema,
+  GetMetadataResponseSchema,
+  GetSchemaResponseSchema,
+  GetStateRequestSchema,
+  HealthResponseSchema,
+  ResetRequestSchema,
+  ResetResponseSchema,
+  StepRequestSchema,
+  StepResponseSchema,
+} from "../../gen/incident/v1/service_pb.js";
+import { TaskSchema } from "../../gen/incident/v1/task_pb.js";
+import type { IncidentEnvironment } from "../env/environment.js";
+import { EnvError } from "../env/errors.js";
+import type { ServiceDescription } from "./connect-routes.js";
+import { fromSeedJson, toSeedJson } from "./seed-json.js";
+import { validated } from "./validation.js";
+
+/** Request envelopes: OpenEnv clients add keys of their own (timeout_s, request_id), which are ignored. */
+const ENVELOPES = { lenient: new Set([ResetRequestSchema.typeName, StepRequestSchema.typeName, GetStateRequestSchema.typeName]) };
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** JSON body parser: an empty body means no body; bad JSON is a 400 in the common error shape. */
+function parseJsonBody(_request: FastifyRequest, body: string, done: (err: Error | null, body?: unknown) => void): void {
+  if (body.trim() === "") {
+    done(null, undefined);
+    return;
+  }
+  try {
+    done(null, JSON.parse(body));
+  } catch (e) {
+    const detail = e instanceof Error ? e.message : String(e);
+    done(new EnvError("invalid_argument", `malformed JSON body: ${detail}`, [{ field: "", rule: "json.syntax", message: detail }]));
+  }
+}
+
+/** Splits a /step body into the episode id and the action, accepting both accepted shapes. */
+function stepParts(body: unknown): { envelope: JsonObject; action: unknown } {
+  if (body === undefined) throw new EnvError("invalid_argument", "a step needs an action in the body", [{ field: "action", rule: "required", message: "value is required" }]);
+  if (!isObject(body)) throw new EnvError("invalid_argument", 'expected a JSON object: an action, or {"action": {...}}', [{ field: "", rule: "type.object", message: "expected a JSON object" }]);
+  if ("action" in body) {
+    if (!isObject(body.action)) {
+      throw new EnvError("invalid_argument", 'action must be a JSON object, e.g. {"action": {"action_type": "diagnose", "target_service": "..."}}', [
+        { field: "action", rule: "type.object", message: "expected a JSON object" },
+      ]);
+    }
+    const { action, ...envelope } = body;
+    return { envelope, action };
+  }
+  const { episode_id, ...action } = body;
+  return { envelope: episode_id === undefined ? {} : { episode_id }, action };
+}
+
+/** One REST route: what it takes and returns (for the OpenAPI document) and how it runs. */
+export interface RestRoute {
+  method: "GET" | "POST" | "DELETE";
+  url: string;
+  summary: string;
+  /** The body shapes the route accepts, if it takes a body. */
+  body?: { shapes: readonly DescMessage[]; required: boolean };
+  /** Path or query parameters that hold an episode id. */
+  episodeIdIn?: "path" | "query";
+  /** Response message; `list` when the route returns a JSON array of it. */
+  response: DescMessage;
+  list?: boolean;
+  handle: (request: FastifyRequest<{ Body: unknown; Querystring: Record<string, string | undefined>; Params: Record<string, string | undefined> }>) => unknown;
+}
+
+export function restRouteTable(env: IncidentEnvironment, about: ServiceDescription): RestRoute[] {
+  const stateOf = (episodeId: string | undefined) => {
+    const query = validated(GetStateRequestSchema, fromSeedJson(GetStateRequestSchema, episodeId === undefined ? {} : { episode_id: episodeId }));
+    return toSeedJson(EpisodeStateSchema, env.getState(query).state ?? create(EpisodeStateSchema));
+  };
+  return [
+    { method: "GET", url: "/health", summary: "Liveness and episode capacity", response: HealthResponseSchema, handle: () => toSeedJson(HealthResponseSchema, env.health()) },
+    { method: "GET", url: "/metadata", summary: "Name, description and version (OpenEnv)", response: GetMetadataResponseSchema, handle: () => toSeedJson(GetMetadataResponseSchema, about.metadata) },
+    { method: "GET", url: "/schema", summary: "JSON Schemas of action, observation and state (OpenEnv)", response: GetSchemaResponseSchema, handle: () => toSeedJson(GetSchemaResponseSchema, about.schemas) },
+    { method: "GET", url: "/tasks", summary: "The task levels", response: TaskSchema, list: true, handle: () => env.listTasks().tasks.map((task) => toSeedJson(TaskSchema, task)) },
+    {
+      method: "POST",
+      url: "/reset",
+      summary: "Start an episode; an empty body means an easy one",
+      body: { shapes: [ResetRequestSchema], required: false },
+      response: ResetResponseSchema,
+      handle: (request) => {
+        const reset = validated(ResetRequestSchema, fromSeedJson(ResetRequestSchema, request.body, ENVELOPES));
+        return toSeedJson(ResetResponseSchema, env.reset(reset));
+      },
+    },
+    {
+      method: "POST",
+      url: "/step",
+      summary: 'Take one action: {"action": {...}, "episode_id": "..."} or a bare action',
+      body: { shapes: [StepRequestSchema, ActionSchema], required: true },
+      response: StepResponseSchema,
+      handle: (request) => {
+        const { envelope, action } = stepParts(request.body);
+        const step = fromSeedJson(StepRequestSchema, envelope, ENVELOPES);
+        step.action = fromSeedJson(ActionSchema, action, {}, "action");
+        return toSeedJson(StepResponseSchema, env.step(validated(StepRequestSchema, step)));
+      },
+    },
+    { method: "GET", url: "/state", summary: "Episode state (default episode without episode_id)", episodeIdIn: "query", response: EpisodeStateSchema, handle: (request) => stateOf(request.query.episode_id) },
+    { method: "GET", url: "/episodes/:episode_id", summary: "Episode state", episodeIdIn: "path", response: EpisodeStateSchema, handle: (request) => stateOf(request.params.episode_id) },
+    {
+      method: "DELETE",
+      url: "/episodes/:episode_id",
+      summary: "Close an episode and free its slot",
+      episodeIdIn: "path",
+      response: EpisodeStateSchema,
+      handle: (request) => {
+        const close = validated(CloseEpisodeRequestSchema, fromSeedJson(CloseEpisodeRequestSchema, { episode_id: request.params.episode_id }));
+        return toSeedJson(EpisodeStateSchema, env.closeEpisode(close).state ?? create(EpisodeStateSchema));
+      },
+    },
+  ];
+}
+
+/** Registers the REST routes (a fastify plugin; its JSON parser stays inside it). */
+export async function restRoutes(app: FastifyInstance, { routes }: { routes: readonly RestRoute[] }): Promise<void> {
+  app.removeContentTypeParser("application/json");
+  // curl -d without -H sends form or text content types; JSON agents should not trip over that.
+  app.addContentTypeParser(["application/json", "application/x-www-form-urlencoded", "text/plain"], { parseAs: "string" }, parseJsonBody);
+  for (const route of routes) {
+    app.route({ method: route.method, url: route.url, handler: async (request) => route.handle(request as Parameters<RestRoute["handle"]>[0]) });
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * The curl-friendly JSON dialect of the REST routes, derived from the proto descriptors.
+ *
+ * It is the proto JSON mapping with three changes, applied generically to every message:
+ * - field names are the proto names (`target_service`), as the seed spelled them;
+ * - enum values are their short names: the value name without the enum's prefix, lower case
+ *   (`diagnose`, `easy`, `open`), or upper case for enums marked `short_names_upper` (`P1`,
+ *   `ERROR`); on input the short name in any case and the full proto name are both accepted;
+ * - on output, a field with explicit presence (a message, or a proto3 `optional`) that is unset
+ *   is written as `null` rather than left out, so clients always see every key.
+ * Connect's own JSON endpoints keep the canonical proto JSON; only the REST routes use this.
+ */
+import {
+  ScalarType,
+  fromJson,
+  getOption,
+  toJson,
+  type DescEnum,
+  type DescField,
+  type DescMessage,
+  type JsonObject,
+  type JsonValue,
+  type MessageShape,
+} from "@bufbuild/protobuf";
+import { short_names_upper } from "../../gen/incident/v1/options_pb.js";
+import { EnvError, type Violation } from "../env/errors.js";
+
+/** Message types whose values are encoded as JSON primitives or free objects: left untouched. */
+const OPAQUE_TYPES = new Set([
+  "google.protobuf.Timestamp",
+  "google.protobuf.Duration",
+  "google.protobuf.Struct",
+  "google.protobuf.Value",
+  "google.protobuf.ListValue",
+  "google.protobuf.FieldMask",
+  "google.protobuf.Any",
+  "google.protobuf.Empty",
+]);
+
+export function isOpaque(message: DescMessage): boolean {
+  return OPAQUE_TYPES.has(message.typeName) || message.typeName.startsWith("google.protobuf.") && message.typeName.endsWith("Value");
+}
+
+function enumPrefix(desc: DescEnum): string {
+  return desc.name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase() + "_";
+}
+
+/** The short JSON word for an enum value name, e.g. ACTION_TYPE_DIAGNOSE -> "diagnose". */
+export function shortEnumName(desc: DescEnum, protoName: string): string {
+  const prefix = enumPrefix(desc);
+  const bare = protoName.startsWith(prefix) ? protoName.slice(prefix.length) : protoName;
+  return getOption(desc, short_names_upper) ? bare : bare.toLowerCase();
+}
+
+/** Every short word of an enum, in declaration order, without the zero value. */
+export function shortEnumWords(desc: DescEnum): string[] {
+  return desc.values.filter((v) => v.number !== 0).map((v) => shortEnumName(desc, v.name));
+}
+
+/** Explicit presence in proto3: message fields and `optional` scalars and enums. */
+function hasExplicitPresence(field: DescField): boolean {
+  return field.fieldKind === "message" || field.proto.proto3Optional === true;
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+// ---------------------------------------------------------------- output
+
+/** A message as REST JSON. */
+export function toSeedJson<Desc extends DescMessage>(desc: Desc, message: MessageShape<Desc>): JsonObject {
+  const canonical = toJson(desc, message, { useProtoFieldName: true, alwaysEmitImplicit: true });
+  return rewriteOutput(desc, canonical as JsonObject);
+}
+
+function rewriteOutput(desc: DescMessage, json: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const field of desc.fields) {
+    const value = json[field.name];
+    if (value === undefined) {
+      if (hasExplicitPresence(field) && field.oneof === undefined) out[field.name] = null;
+      continue;
+    }
+    out[field.name] = rewriteOutputValue(field, value);
+  }
+  return out;
+}
+
+function rewriteOutputValue(field: DescField, value: JsonValue): JsonValue {
+  const outEnum = (desc: DescEnum, v: JsonValue): JsonValue => (typeof v === "string" ? shortEnumName(desc, v) : v);
+  const outMessage = (desc: DescMessage, v: JsonValue): JsonValue => (isOpaque(desc) || !isObject(v) ? v : rewriteOutput(desc, v));
+  switch (field.fieldKind) {
+    case "enum":
+      return outEnum(field.enum, value);
+    case "message":
+      return outMessage(field.message, value);
+    case "list":
+      if (!Array.isArray(value)) return value;
+      if (field.listKind === "enum") return value.map((v) => outEnum(field.enum, v));
+      if (field.listKind === "message") return value.map((v) => outMessage(field.message, v));
+      return value;
+    case "map":
+      if (!isObject(value)) return value;
+      if (field.mapKind === "enum") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, outEnum(field.enum, v)]));
+      if (field.mapKind === "message") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, outMessage(field.message, v)]));
+      return value;
+    default:
+      return value;
+  }
+}
+
+// ---------------------------------------------------------------- input
+
+export interface SeedJsonInputOptions {
+  /** Message types whose unknown keys are dropped instead of rejected (request envelopes). */
+  lenient?: ReadonlySet<string>;
+}
+
+/**
+ * Parses REST JSON into a message. Throws EnvError invalid_argument (with the offending field's
+ * path) on unknown keys, unknown enum words and values of the wrong type.
+ */
+export function fromSeedJson<Desc extends DescMessage>(
+  desc: Desc,
+  json: unknown,
+  options: SeedJsonInputOptions = {},
+  path = "",
+): MessageShape<Desc> {
+  if (json === undefined || json === null) json = {};
+  const canonical = rewriteInput(desc, json, options, path);
+  try {
+    return fromJson(desc, canonical);
+  } catch (e) {
+    throw decodeError(desc, e, path);
+  }
+}
+
+function invalid(field: string, rule: string, message: string): EnvError {
+  const violation: Violation = { field, rule, message };
+  return new EnvError("invalid_argument", field ? `${field}: ${message}` : message, [violation]);
+}
+
+function join(path: string, key: string | number): string {
+  return typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+}
+
+function rewriteInput(desc: DescMessage, json: unknown, options: SeedJsonInputOptions, path: string): JsonObject {
+  if (!isObject(json)) throw invalid(path, "type.object", `expected a JSON object for ${desc.name}`);
+  const out: JsonObject = {};
+  for (const [key, value] of Object.entries(json)) {
+    const field = desc.fields.find((f) => f.name === key || f.jsonName === key);
+    const at = join(path, key);
+    if (!field) {
+      if (options.lenient?.has(desc.typeName)) continue;
+      const known = desc.fields.map((f) => f.name).join(", ");
+      throw invalid(at, "field.known", `unknown field "${key}"; ${desc.name} has: ${known}`);
+    }
+    if (value === null) continue;
+    out[field.jsonName] = rewriteInputValue(field, value, options, at);
+  }
+  return out;
+}
+
+function rewriteInputValue(field: DescField, value: JsonValue, options: SeedJsonInputOptions, at: string): JsonValue {
+  const inMessage = (desc: DescMessage, v: JsonValue, p: string): JsonValue => (isOpaque(desc) ? v : rewriteInput(desc, v, options, p));
+  switch (field.fieldKind) {
+    case "enum":
+      return parseEnumWord(field.enum, value, at);
+    case "message":
+      return inMessage(field.message, value, at);
+    case "list": {
+      if (!Array.isArray(value)) throw invalid(at, "type.array", "expected a JSON array");
+      if (field.listKind === "enum") return value.map((v, i) => parseEnumWord(field.enum, v, join(at, i)));
+      if (field.listKind === "message") return value.map((v, i) => inMessage(field.message, v, join(at, i)));
+      value.forEach((v, i) => checkScalar(field.scalar, v, join(at, i)));
+      return value;
+    }
+    case "map": {
+      if (!isObject(value)) throw invalid(at, "type.object", "expected a JSON object");
+      if (field.mapKind === "enum") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, parseEnumWord(field.enum, v, join(at, k))]));
+      if (field.mapKind === "message") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inMessage(field.message, v, join(at, k))]));
+      for (const [k, v] of Object.entries(value)) checkScalar(field.scalar, v, join(at, k));
+      return value;
+    }
+    case "scalar":
+      checkScalar(field.scalar, value, at);
+      return value;
+  }
+}
+
+/** Rejects a JSON value of the wrong kind for a scalar field, naming the field. */
+function checkScalar(scalar: ScalarType, value: JsonValue, at: string): void {
+  const kind = scalar === ScalarType.STRING || scalar === ScalarType.BYTES ? "string" : scalar === ScalarType.BOOL ? "boolean" : "number";
+  const ok =
+    kind === "number"
+      ? typeof value === "number" || (typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value)))
+      : typeof value === kind;
+  if (!ok) throw invalid(at, "type.mismatch", `expected a ${kind}, got ${describeJson(value)}`);
+}
+
+function describeJson(value: JsonValue): string {
+  if (Array.isArray(value)) return "an array";
+  if (value === null) return "null";
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${JSON.stringify(value).slice(0, 40)}`;
+}
+
+/** Accepts a short word in any case ("Diagnose", "p1") or the full proto name. */
+function parseEnumWord(desc: DescEnum, value: JsonValue, at: string): JsonValue {
+  if (typeof value === "string") {
+    const wanted = value.trim().toUpperCase();
+    const prefix = enumPrefix(desc);
+    const match = desc.values.find((v) => v.number !== 0 && (v.name === wanted || v.name === prefix + wanted));
+    if (match) return match.name;
+  }
+  throw invalid(at, "enum.defined_only", `${JSON.stringify(value)} is not one of: ${shortEnumWords(desc).join(", ")}`);
+}
+
+/** Turns a protobuf-es JSON decoding error into an invalid_argument naming the field. */
+function decodeError(desc: DescMessage, error: unknown, path: string): EnvError {
+  const message = error instanceof Error ? error.message : String(error);
+  // protobuf-es says: cannot decode field incident.v1.Action.reasoning from JSON: 5
+  const fieldMatch = /cannot decode field ([\w.]+) from JSON/.exec(message);
+  const fullName = fieldMatch?.[1];
+  const fieldName = fullName?.slice(fullName.lastIndexOf(".") + 1);
+  const typeName = fullName?.slice(0, fullName.lastIndexOf("."));
+  const relative = typeName !== undefined && typeName !== desc.typeName ? `${typeName.slice(typeName.lastIndexOf(".") + 1)}.${fieldName}` : fieldName;
+  const at = relative ? join(path, relative) : path;
+  const detail = message.replace(/^cannot decode [^:]*: /, "");
+  return invalid(at, "type.mismatch", `wrong type: ${detail}`);
+}
