@@ -8,15 +8,22 @@
  * Against stuffing: each step is read up to 60 words and credits at most two concepts, and the
  * whole grade is multiplied by the focus factor, which falls with the share of concepts that
  * belong to other incidents. Each harmful step the incident lists (not negated) costs 0.2.
+ * The focus factor reads every word of every step: words past the 60-word cap earn nothing, but
+ * the concepts they express still count against focus, so stuffing cannot hide behind the cap.
+ * Steps copied from the incident's KB articles (src/grading/copying.ts) are set aside: they earn
+ * nothing and count for nothing. A runbook needs at least two substantive steps of its own; one
+ * block of text (the seed's "giant step") is not a runbook.
  */
 import { ActionType } from "../../gen/incident/v1/enums_pb.js";
 import { resolveService } from "../scenarios/service-names.js";
 import { firstWords, focusFactor, foreignConcepts, profile } from "./concepts.js";
+import { isCopied, referenceShingles } from "./copying.js";
 import { finishGrade, zeroGrade, type ComponentScore, type Grade, type GradeContext, type Grader, type Penalty } from "./grade.js";
 
 const MAX_WORDS_PER_STEP = 60;
 const MAX_CREDITS_PER_STEP = 2;
 const MIN_WORDS_FOR_A_STEP = 3;
+const MIN_STEPS = 2;
 const HARMFUL_STEP_PENALTY = 0.2;
 const PHASES = [
   { name: "diagnose", share: 0.3 },
@@ -31,15 +38,28 @@ export const runbookGrader: Grader = {
     if (action.actionType !== ActionType.WRITE_RUNBOOK) {
       return zeroGrade(this.name, "Runbooks are graded on write_runbook actions.");
     }
-    const steps = action.runbookSteps.map((s) => s.trim()).filter((s) => s.length > 0);
-    if (steps.length === 0) return zeroGrade(this.name, "The runbook has no steps.");
+    const written = action.runbookSteps.map((s) => s.trim()).filter((s) => s.length > 0);
+    if (written.length === 0) return zeroGrade(this.name, "The runbook has no steps.");
+    const kb = referenceShingles(template.kb.map((a) => a.content));
+    const steps = written.filter((s) => !isCopied(s, kb));
+    const copied = written.length - steps.length;
 
     const spec = template.runbook;
     const phaseOf = new Map<string, PhaseName>();
     for (const phase of PHASES) for (const id of spec[phase.name]) phaseOf.set(id, phase.name);
     const allowed = new Set<string>([...phaseOf.keys(), ...spec.optional, ...template.fix.concepts]);
 
-    const profiles = steps.map((s) => profile(firstWords(s, MAX_WORDS_PER_STEP)));
+    const read = steps.map((s) => firstWords(s, MAX_WORDS_PER_STEP));
+    const profiles = read.map((s) => profile(s));
+    const substantive = profiles.filter((p) => p.wordCount >= MIN_WORDS_FOR_A_STEP).length;
+    if (substantive < MIN_STEPS) {
+      return zeroGrade(
+        this.name,
+        copied > 0
+          ? `The runbook has fewer than ${MIN_STEPS} substantive steps of its own (${copied} copied from the knowledge base).`
+          : `The runbook has fewer than ${MIN_STEPS} substantive steps; one block of text is not a runbook.`,
+      );
+    }
     const creditedAt = new Map<string, number>();
     profiles.forEach((p, index) => {
       const candidates = [...p.expressed.entries()]
@@ -76,7 +96,6 @@ export const runbookGrader: Grader = {
       detail: `${inOrder.length} of ${judged.length} phase pairs in order`,
     });
 
-    const substantive = profiles.filter((p) => p.wordCount >= MIN_WORDS_FOR_A_STEP).length;
     const structure = substantive >= 3 && substantive <= 15 ? 1 : substantive === 2 || substantive > 15 ? 0.5 : 0;
     components.push({ name: "structure", score: structure, weight: 0.1, detail: `${substantive} substantive steps` });
 
@@ -89,10 +108,15 @@ export const runbookGrader: Grader = {
     });
 
     const expressed = new Set(profiles.flatMap((p) => [...p.expressed.keys()]));
-    const foreign = foreignConcepts(expressed, allowed);
-    const onTopic = [...expressed].filter((id) => allowed.has(id)).length;
+    // Focus reads the whole of each step, past the credit cap (see the header).
+    const expressedAnywhere = new Set(
+      steps.flatMap((s, i) => [...(read[i] === s ? profiles[i]?.expressed : profile(s).expressed)?.keys() ?? []]),
+    );
+    const foreign = foreignConcepts(expressedAnywhere, allowed);
+    const onTopic = [...expressedAnywhere].filter((id) => allowed.has(id)).length;
     const factor = focusFactor(onTopic, foreign.length);
     const notes: string[] = [];
+    if (copied > 0) notes.push(`${copied} step(s) copied from the knowledge base were not graded`);
     if (factor < 1) {
       notes.push(`focus factor ${factor.toFixed(2)}: concepts from other incidents: ${foreign.join(", ")}`);
       for (const c of components) c.score *= factor;
@@ -100,7 +124,7 @@ export const runbookGrader: Grader = {
 
     const penalties: Penalty[] = [];
     for (const id of spec.harmful) {
-      if (expressed.has(id)) {
+      if (expressedAnywhere.has(id)) {
         penalties.push({ name: "harmful_step", amount: HARMFUL_STEP_PENALTY, detail: `a step recommends ${id}, which makes this incident worse` });
       }
     }

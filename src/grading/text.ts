@@ -26,6 +26,9 @@ const STOPWORDS = new Set([
   "all", "some", "so", "then", "there", "here", "via", "we", "you", "i", "they", "us", "if", "when",
   "which", "who", "what", "will", "would", "should", "can", "could", "may", "might", "must", "do",
   "have", "has", "had", "per",
+  // A possessive clitic and a filler adverb: "shrink each client's pool", "do not just restart X or raise Y"
+  // would otherwise push the words of a phrase, or a negation, too far apart.
+  "'s", "just",
 ]);
 const NEGATIONS = new Set(["not", "never", "no", "avoid", "without", "nor", "don't", "dont"]);
 const CLAUSE_BREAKS = new Set([".", ";", "!", "?", ":", "\n", "but", "however", "instead"]);
@@ -36,6 +39,8 @@ const NEGATION_REACH = 4;
 
 export interface Token {
   lemma: string;
+  /** The word as written (lower case); matched too, because lemmas depend on context (below). */
+  word: string;
   clause: number;
   negation: boolean;
 }
@@ -56,12 +61,14 @@ export interface ConceptMatch {
 export function analyze(text: string): AnalyzedText {
   const doc = nlp.readDoc(text.toLowerCase());
   const lemmas = doc.tokens().out(lemmaOf) as string[];
+  const words = doc.tokens().out() as string[];
   const types = doc.tokens().out(its.type) as string[];
   const tokens: Token[] = [];
   let clause = 0;
   let wordCount = 0;
   lemmas.forEach((raw, i) => {
     const lemma = raw.trim();
+    const word = (words[i] ?? raw).trim();
     const type = types[i];
     if (type === "word" || type === "number") wordCount++;
     if (CLAUSE_BREAKS.has(lemma) || (type === "punctuation" && lemma === ",")) {
@@ -71,33 +78,58 @@ export function analyze(text: string): AnalyzedText {
     }
     if (type === "punctuation" || type === "symbol" || lemma === "") return;
     if (NEGATIONS.has(lemma)) {
-      tokens.push({ lemma, clause, negation: true });
+      tokens.push({ lemma, word, clause, negation: true });
       return;
     }
     if (STOPWORDS.has(lemma)) return;
-    tokens.push({ lemma, clause, negation: false });
+    tokens.push({ lemma, word, clause, negation: false });
   });
   return { tokens, wordCount };
 }
 
-const phraseCache = new Map<string, readonly string[]>();
+const phraseCache = new Map<string, readonly PhraseWord[]>();
 
-/** The content lemmas of a phrase, cached. */
-export function phraseLemmas(phrase: string): readonly string[] {
+/** One word of a phrase: its lemma and its written form, either of which may match a token. */
+export interface PhraseWord {
+  lemma: string;
+  word: string;
+}
+
+/**
+ * The content lemmas of a phrase, cached.
+ *
+ * A negation word inside a phrase is kept and matched literally, so a concept can name a failure
+ * the way people report it ("could not log in" is matched as "not log"). Dropping it, as this
+ * function first did, turned that phrase into a bare "log" that fired on "check the logs", and
+ * made impact statements such as "customers could not pay" read as negated.
+ */
+export function phraseLemmas(phrase: string): readonly PhraseWord[] {
   let lemmas = phraseCache.get(phrase);
   if (!lemmas) {
-    lemmas = analyze(phrase).tokens.filter((t) => !t.negation).map((t) => t.lemma);
-    if (lemmas.length === 0) throw new Error(`phrase has no content words: "${phrase}"`);
+    const tokens = analyze(phrase).tokens;
+    if (tokens.every((t) => t.negation)) throw new Error(`phrase has no content words: "${phrase}"`);
+    lemmas = tokens.map((t) => ({ lemma: t.lemma, word: t.word }));
     phraseCache.set(phrase, lemmas);
   }
   return lemmas;
 }
 
+/**
+ * Whether a token is this phrase word. wink-nlp lemmatises by the part of speech it guesses, and
+ * the guess differs between a phrase on its own and the same words in a sentence ("shipping
+ * provider" alone gives "ship provider"; in "a slow shipping provider" it keeps "shipping"), so a
+ * match on either the lemma or the written form counts.
+ */
+function sameWord(token: Token | undefined, want: PhraseWord | undefined): boolean {
+  if (!token || !want) return false;
+  return token.lemma === want.lemma || token.word === want.word || token.lemma === want.word || token.word === want.lemma;
+}
+
 /** Start index of each place the phrase matches in the tokens. */
-function phraseStarts(tokens: readonly Token[], lemmas: readonly string[]): number[] {
+function phraseStarts(tokens: readonly Token[], lemmas: readonly PhraseWord[]): number[] {
   const starts: number[] = [];
   for (let i = 0; i < tokens.length; i++) {
-    if (tokens[i]?.lemma !== lemmas[0]) continue;
+    if (!sameWord(tokens[i], lemmas[0])) continue;
     let at = i;
     let ok = true;
     for (let k = 1; k < lemmas.length && ok; k++) {
@@ -105,7 +137,7 @@ function phraseStarts(tokens: readonly Token[], lemmas: readonly string[]): numb
       for (let j = at + 1; j <= at + 1 + MAX_GAP && j < tokens.length; j++) {
         const token = tokens[j];
         if (!token || token.clause !== tokens[i]?.clause) break;
-        if (token.lemma === lemmas[k]) {
+        if (sameWord(token, lemmas[k])) {
           at = j;
           ok = true;
           break;

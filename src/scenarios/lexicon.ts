@@ -8,7 +8,10 @@
  *
  * Phrases are matched on lemmas and whole tokens (src/grading/text.ts): write them in plain words,
  * singular or plural, any tense. Keep every phrase specific enough that it does not fire on
- * unrelated text: "pool" alone would, "connection pool" does not.
+ * unrelated text: "pool" alone would, "connection pool" does not. Stopwords ("the", "of", "per",
+ * "by", "on", "it", ...) are dropped from phrases too, so "alert on" is just "alert". A negation
+ * word in a phrase is matched literally ("not log in" needs the "not"), which is how failures
+ * such as "users could not log in" are recognised.
  */
 
 export interface Concept {
@@ -18,32 +21,193 @@ export interface Concept {
   neutral?: boolean;
 }
 
+/** Every "subject verb" pair: "error rate" x "drop" gives "error rate drop". */
+function pairs(subjects: readonly string[], verbs: readonly string[]): string[] {
+  return subjects.flatMap((s) => verbs.map((v) => `${s} ${v}`));
+}
+
+const ERROR_WORDS = ["error rate", "error", "5xx", "500", "502", "503", "504"];
+const LATENCY_WORDS = ["latency", "p99", "p95", "response time", "search time"];
+const RECOVERY_WORDS = ["drop", "fall", "back", "below", "under", "recover", "disappear", "stop", "gone", "normal", "baseline", "subside", "clear", "decrease"];
+
 const concepts: readonly Concept[] = [
   // ---- generic practice (neutral) ----
   { id: "check_dashboards", neutral: true, phrases: ["dashboard", "check metric", "review metric", "look at metric", "grafana"] },
-  { id: "check_logs", neutral: true, phrases: ["check log", "review log", "inspect log", "read log", "tail log", "log for error", "search log"] },
+  { id: "check_logs", neutral: true, phrases: ["check log", "review log", "inspect log", "read log", "tail log", "log for error", "search log", "journalctl", "error log"] },
   { id: "notify_stakeholders", neutral: true, phrases: ["notify stakeholder", "status page", "update stakeholder", "communicate", "incident channel", "inform customer", "customer communication"] },
   { id: "escalate_oncall", neutral: true, phrases: ["escalate", "page on-call", "page oncall", "page the team", "incident commander", "call in"] },
   { id: "monitor_recovery", neutral: true, phrases: ["monitor", "watch metric", "keep watch", "observe recovery", "confirm recovery", "verify recovery"] },
   { id: "postmortem_followup", neutral: true, phrases: ["postmortem", "post-mortem", "retrospective", "blameless review"] },
-
-  // ---- databases and connections ----
-  { id: "db_connection_limit", phrases: ["max_connections", "max connections", "connection limit", "connection slot", "too many clients", "connection cap", "connections maxed", "connection count at limit", "maximum connections"] },
-  { id: "connection_pool_exhaustion", phrases: ["connection pool exhaust", "pool exhaust", "exhausted connection pool", "exhausted the connection pool", "pool saturate", "pool is full", "out of connections", "connection exhaustion", "ran out of connection", "run out of connection", "exhausted connection", "connection pool full", "too many connections", "too many clients"] },
-  { id: "connection_pooler", phrases: ["pgbouncer", "connection pooler", "pooler", "pool proxy", "pgpool"] },
-  { id: "raise_connection_limit", phrases: ["increase max_connections", "raise max_connections", "increase connection limit", "raise connection limit", "bump max_connections", "increase max connection", "raise the limit on connection", "more connection slot", "higher connection limit", "increase the pool size", "raise pool size", "increase pool size", "larger pool"] },
-  { id: "reduce_connection_usage", phrases: ["reduce pool size", "limit pool size", "cap pool size", "cap connection", "limit connection", "pool size limit", "shrink the pool", "lower pool size", "connection budget", "pool size per instance", "right-size the pool", "reduce connection"] },
-  { id: "kill_idle_connections", phrases: ["terminate idle connection", "kill idle connection", "close idle connection", "pg_terminate_backend", "terminate idle session", "kill idle session", "drop idle connection", "idle connection"] },
-  { id: "check_db_connections", phrases: ["pg_stat_activity", "active connection", "connection count", "count connection", "number of connection", "check connection", "connection usage"] },
-  { id: "capacity_alerting", phrases: ["alert on connection", "connection alert", "saturation alert", "capacity alert", "early warning", "monitor connection", "alert on pool", "alert threshold", "alert at 80"] },
+  { id: "health_check", neutral: true, phrases: ["health check", "healthcheck", "healthz", "health endpoint", "back in rotation", "status show active", "active running", "healthy again"] },
+  {
+    id: "capacity_alerting",
+    neutral: true,
+    phrases: [
+      "alert on connection", "connection alert", "saturation alert", "capacity alert", "early warning", "monitor connection", "alert on pool",
+      "alert threshold", "alert at 80", "alert on memory", "memory alert", "alert on heap", "heap alert", "alert on gc", "gc pause alert", "watch gc",
+      "alert on cpu", "alert on thread", "thread pool alert", "alert on saturation", "alert on lag", "lag alert", "alert on slow", "alert on query",
+      "alert on packet", "alert on loss", "monitor loss", "alert on deadlock", "deadlock alert", "alert on request rate", "traffic alert",
+      "warn on memory", "warn on heap", "warn on connection", "warn on saturation", "alert earlier", "alert sooner",
+    ],
+  },
 
   // ---- symptoms and timeline words any incident may use (neutral) ----
-  { id: "error_rate_spike", neutral: true, phrases: ["5xx", "500 error", "error rate", "http 500", "internal server error", "server error", "failed request", "request failure", "error spike", "request fail"] },
-  { id: "user_facing_outage", neutral: true, phrases: ["outage", "downtime", "unavailable", "user-facing error", "customer-facing error", "user impact", "customer impact", "could not log in", "login fail", "request fail for user"] },
+  { id: "error_rate_spike", neutral: true, phrases: ["5xx", "500 error", "error rate", "http 500", "internal server error", "server error", "failed request", "request failure", "error spike", "request fail", "500s", "502", "503", "504", "bad gateway", "service unavailable", "gateway timeout"] },
+  { id: "errors_recovered", neutral: true, phrases: [...pairs(ERROR_WORDS, RECOVERY_WORDS), "stop 5xx", "stop 502", "stop 503", "no more 5xx", "no more 503", "no more error", "succeed again", "error free"] },
+  { id: "latency_spike", neutral: true, phrases: ["latency", "slow response", "response time", "p99", "p95", "slow", "slowdown", "time out", "timeout", "timeouts"] },
+  { id: "latency_recovered", neutral: true, phrases: [...pairs(LATENCY_WORDS, RECOVERY_WORDS), "fast again", "latency normal"] },
+  { id: "cpu_saturation", neutral: true, phrases: ["cpu"] },
+  {
+    id: "user_facing_outage",
+    neutral: true,
+    phrases: [
+      "outage", "downtime", "unavailable", "user-facing error", "customer-facing error", "user impact", "customer impact", "not log in", "unable to log in",
+      "not sign in", "unable to sign in", "login fail", "logins fail", "request fail for user", "platform down", "whole platform", "entire platform", "platform-wide", "customer see", "customers saw", "customers could not", "users could not", "customer receive", "customers got", "users got", "user receive",
+    ],
+  },
   { id: "alert_fired", neutral: true, phrases: ["alert fire", "alert trigger", "paged", "alert", "alarm", "detected"] },
-  { id: "incident_began", neutral: true, phrases: ["began", "start", "onset", "first error", "first symptom"] },
-  { id: "incident_mitigated", neutral: true, phrases: ["mitigate", "recover", "restore", "resolve", "back to normal", "error subside", "fixed"] },
+  { id: "incident_began", neutral: true, phrases: ["began", "start", "onset", "first error", "first symptom", "first"] },
+  { id: "incident_mitigated", neutral: true, phrases: ["mitigate", "recover", "restore", "resolve", "back to normal", "error subside", "fixed", "error stop", "back to baseline", "healthy again", "healthy", "clear"] },
+
+  // ---- generic remediations (specific enough to be foreign where they do not fit) ----
+  {
+    id: "restart_service",
+    phrases: [
+      "restart service", "restart process", "restart pod", "restart instance", "restart node", "restart container", "restart app", "restart application",
+      "restart database", "restart postgres", "restart redis", "restart nginx", "restart elasticsearch", "restart broker", "restart kafka", "restart worker",
+      "restart consumer", "restart caller", "restart server", "restart es", "restart es-data-2", "restart data node", "systemctl restart", "bounce", "reboot", "bring back up", "start again",
+      "service restart", "node restart", "pod restart", "instance restart", "process restart", "unit restart", "worker restart",
+    ],
+  },
+  { id: "scale_out", phrases: ["scale out", "scale up", "scale-out", "add replica", "add instance", "more replica", "more instance", "add capacity", "add node", "autoscale", "increase replica", "horizontal scaling"] },
+  { id: "rollback_deploy", phrases: ["roll back", "rollback", "revert", "previous version", "downgrade", "undo the deploy", "undo the migration", "last good version"] },
+  { id: "disable_feature_flag", phrases: ["feature flag", "disable flag", "flag off", "turn off flag", "switch off flag", "flag turn off", "flag disable", "toggle off", "kill switch", "disable channel", "channel off", "channel switch off", "switch off channel", "disable integration", "turn off integration"] },
+  { id: "request_timeout", phrases: ["add timeout", "add timeouts", "set timeout", "read timeout", "read timeouts", "connect timeout", "connect timeouts", "short timeout", "client timeout", "give timeout", "request timeout", "call timeout", "http timeout", "deadline", "time out call", "time out request", "timeout on call"] },
+  { id: "circuit_breaker", phrases: ["circuit breaker", "circuit-breaker", "breaker", "fail fast", "trip the circuit", "open the circuit"] },
+  { id: "async_processing", phrases: ["asynchronous", "asynchronously", "async", "deliver from queue", "queue webhook", "queue webhooks", "webhook queue", "own queue", "separate queue", "deliver in background", "decouple", "off the request thread", "off the consumer thread", "fire and forget", "outbox"] },
+  { id: "synchronous_calls", phrases: ["synchronous", "synchronously", "inline", "in the request path", "blocking call", "request thread", "sync call"] },
+
+  // ---- databases and connections ----
+  { id: "db_connection_limit", phrases: ["max_connections", "max connections", "connection limit", "connection slot", "too many clients", "connection cap", "slot reserve", "connections maxed", "connection count at limit", "maximum connections"] },
+  {
+    id: "connection_pool_exhaustion",
+    phrases: [
+      "connection pool exhaust", "database pool exhaust", "exhausted connection pool", "exhausted the connection pool", "connection pool saturate", "connection pool is full",
+      "out of connections", "connection exhaustion", "ran out of connection", "run out of connection", "exhausted connection", "connection pool full", "too many connections",
+      "too many clients", "pooled connection", "hit connection limit", "reach connection limit", "beyond max_connections", "connection reject", "reject connection", "hit max_connections", "reach max_connections", "exceed max_connections",
+      "exceed connection", "past connection cap", "over connection limit",
+    ],
+  },
+  { id: "connection_pooler", phrases: ["pgbouncer", "connection pooler", "pooler", "pool proxy", "pgpool"] },
+  { id: "raise_connection_limit", phrases: ["increase max_connections", "raise max_connections", "increase connection limit", "raise connection limit", "bump max_connections", "increase max connection", "raise the limit on connection", "more connection slot", "higher connection limit", "increase the pool size", "raise pool size", "increase pool size", "larger pool"] },
+  { id: "reduce_connection_usage", phrases: ["reduce pool size", "limit pool size", "cap pool size", "cap connection", "limit connection", "pool size limit", "shrink the pool", "lower pool size", "connection budget", "pool size per instance", "pool limit", "limit pool", "right-size the pool", "reduce connection", "pool shrunk", "pools shrunk"] },
+  { id: "kill_idle_connections", phrases: ["terminate idle connection", "kill idle connection", "close idle connection", "pg_terminate_backend", "terminate idle session", "kill idle session", "drop idle connection", "idle connection", "kill session", "terminate session", "idle session"] },
+  { id: "check_db_connections", phrases: ["pg_stat_activity", "active connection", "connection count", "count connection", "number of connection", "check connection", "connection usage", "many backend", "many backends", "backend count", "backends open", "count backend"] },
+  { id: "slow_query", phrases: ["slow query", "slow queries", "slow statement", "long-running query", "query taking", "query take", "expensive query", "pg_stat_statements", "top statement", "query duration", "query eat", "queries eating"] },
+  {
+    id: "missing_index",
+    phrases: [
+      "missing index", "index missing", "drop index", "dropped index", "index drop", "index gone", "lose index", "remove index", "without index", "no index",
+      "no usable index", "unindexed", "seq scan", "sequential scan", "full table scan", "table scan", "scan every row", "whole table", "index was removed",
+    ],
+  },
+  { id: "create_index", phrases: ["create index", "recreate index", "re-create index", "rebuild index", "build index", "add index", "index concurrently", "restore index"] },
+  { id: "migration_review", phrases: ["review migration", "migration review", "migration check", "check migration", "test migration", "migration test", "lint migration", "migration lint", "review schema change", "schema change review", "flag removed index", "explain in ci", "query plan in ci"] },
+  { id: "deadlock", phrases: ["deadlock", "deadlocked", "deadlocks", "lock cycle", "wait for each other", "waiting for each other"] },
+  { id: "lock_contention", phrases: ["lock wait", "waiting on lock", "row lock", "lock contention", "blocked on lock", "queued on lock", "queue behind the lock", "lock queue", "locked transaction", "waiting for lock", "queue on the row lock"] },
+  { id: "locks_cleared", phrases: ["lock wait back", "lock waits back", "lock wait clear", "lock waits clear", "lock waits cleared", "locks clear", "no new deadlock", "deadlocks stop", "lock queue empty", "lock wait zero", "deadlock stop"] },
+  { id: "lock_ordering", phrases: ["lock order", "order of lock", "lock ordering", "same order", "opposite order", "consistent order", "reverse order", "other way around", "other way round", "consistent sequence", "different order", "lock in the same"] },
+
+  // ---- processes, crashes, deploys ----
+  { id: "process_crash", phrases: ["crash", "segfault", "segfaulted", "segmentation fault", "sigsegv", "signal 11", "core dump", "dump core", "process die", "process exit", "service die", "exit code 139", "exit status 139", "status 139", "process down", "dead unit", "dead process", "process be down"] },
+  { id: "connection_refused", phrases: ["connection refuse", "connection refused", "refuse connection", "econnrefused", "errno 111", "nothing listen", "port closed", "port stay closed", "request refuse", "request be refuse"] },
+  { id: "auto_restart", phrases: ["restart on failure", "automatic restart", "auto restart", "auto-restart", "autorestart", "restart automatically", "restart policy", "restart after crash", "supervisor", "systemd policy"] },
+  { id: "crash_analysis", phrases: ["analyze core", "analyse core", "core file", "save core", "keep core", "investigate crash", "root cause segfault", "root-cause segfault", "fix segfault", "fix crash", "debug crash", "backtrace", "gdb", "analyze crash", "crash report"] },
+  {
+    id: "bad_deploy",
+    // Not a bare "release": "release the threads" is not a deploy.
+    phrases: [
+      "bad deploy", "deploy", "deployment", "rollout", "roll out", "new version", "code change", "recent change", "new code", "shipped", "new release", "bad release",
+      "latest release", "recent release", "service release", "release v", "release go out", "release introduce", "release cause", "after release", "trace release",
+      "revert release", "since release",
+    ],
+  },
+  { id: "deploy_safety", phrases: ["canary", "staged rollout", "progressive rollout", "gradual rollout", "load test", "load-test", "concurrency test", "integration test", "test with concurrent", "pre-release test", "deployment gate", "bake time", "blue-green", "blue/green"] },
+
+  // ---- caches and memory ----
+  { id: "cache_memory_full", phrases: ["maxmemory", "used_memory", "used memory", "memory limit", "memory cap", "memory full", "fill memory", "memory fill", "cache full", "cache fill up", "redis full", "oom command not allowed", "memory at 100", "hit memory"] },
+  { id: "write_rejected", phrases: ["refuse write", "write refuse", "writes refused", "reject write", "write reject", "write fail", "writes failed", "stop accept write", "write command refuse", "set fail", "sets fail", "write error"] },
+  { id: "eviction_policy", phrases: ["eviction policy", "eviction setting", "maxmemory-policy", "allkeys-lru", "volatile-lru", "noeviction", "lru eviction", "eviction", "evict key", "least recently used", "least-recently-used", "lru"] },
+  { id: "flush_cache", phrases: ["flush", "flushdb", "flushall", "delete key", "unlink", "remove key", "purge key", "clear key", "free memory", "free space", "drop key", "key delete", "keys deleted"] },
+  { id: "raise_memory_limit", phrases: ["raise maxmemory", "increase maxmemory", "raise memory limit", "increase memory limit", "more memory", "more ram", "add ram", "increase ram", "raise heap", "bigger heap", "increase heap", "larger heap", "xmx", "heap size"] },
+  { id: "missing_ttl", phrases: ["ttl", "expire", "expiry", "never expire", "time to live", "time-to-live"] },
+  { id: "big_keys", phrases: ["bigkeys", "big key", "largest key", "large key", "key group", "scan by prefix", "key prefix"] },
+  { id: "cache_miss", phrases: ["cache miss", "miss cache", "fall back to postgres", "fall back to database", "fall back to db", "fallback to postgres", "fallback to database", "cache fallback", "read from database", "hit ratio drop", "go to postgres", "went to postgres"] },
+  { id: "out_of_memory", phrases: ["out of memory", "out-of-memory", "oom", "outofmemoryerror", "outofmemory", "ran out of memory", "run out of memory", "memory exhausted", "oomkilled", "oom'd", "gc overhead limit", "out of heap", "heap exhaust", "exhaust heap", "heap full", "heap space"] },
+  { id: "jvm_heap_exhaustion", phrases: ["heap exhaust", "exhaust heap", "heap full", "heap at 99", "heap usage", "java heap", "jvm heap", "jvm memory", "heap pressure", "heap stay above", "heap space", "out of heap", "heap fill", "old generation full", "old-gen memory", "old gen memory"] },
+  { id: "gc_thrashing", phrases: ["gc thrash", "gc thrashing", "thrash", "thrashing", "garbage collection", "garbage collector", "gc pause", "old-gen pause", "old gen pause", "full gc", "gc overhead", "long gc", "old-generation collection", "stop-the-world", "gc time", "collect garbage", "collecting garbage", "continuous gc", "constant gc", "nonstop gc", "gc storm"] },
+  { id: "memory_leak", phrases: ["memory leak", "leak", "leaked", "leaking", "never reclaim", "not reclaim"] },
+  { id: "heap_dump", phrases: ["heap dump", "heap-dump", "jmap", "hprof", "dump the heap", "dump heap", "heap profile", "heap snapshot", "investigate dump"] },
+  { id: "node_left_cluster", phrases: ["left the cluster", "leave the cluster", "drop from cluster", "drop out of the cluster", "dropped the node", "node left", "node-left", "removed from cluster", "remove from cluster", "unassigned shard", "cluster yellow", "health yellow", "run yellow"] },
+  { id: "cluster_health", phrases: ["cluster green", "health green", "back to green", "turn green", "status green", "green again", "rejoin", "shard recover", "shards recover", "cluster health back", "node join"] },
+
+  // ---- queues, threads, dependencies ----
+  { id: "consumer_lag", phrases: ["consumer lag", "consumer group lag", "kafka lag", "queue lag", "lag grow", "lag on job-queue", "message behind", "behind on topic", "kafka backlog", "backlog grow", "lag cross", "lag pass", "lag above", "lag over", "group rebalance", "rebalance group", "consumer rebalance", "consumers stop polling", "stop poll"] },
+  { id: "backlog_draining", phrases: ["lag drain", "lag fall", "lag decrease", "lag shrink", "lag go down", "lag drop", "backlog drain", "backlog shrink", "backlog clear", "backlog fall", "queue drain", "lag back under", "lag below", "lag recover", "drain below", "throughput return", "throughput recover", "job process back", "jobs processed back", "processing rate recover", "consumer catch up", "catch up"] },
+  { id: "add_partitions", phrases: ["add partition", "more partition", "increase partition", "partition count"] },
+  {
+    id: "thread_pool_exhaustion",
+    phrases: [
+      "thread pool exhaust", "thread pool saturate", "thread exhaust", "thread exhaustion", "thread busy", "threads busy", "thread block", "threads blocked",
+      "thread stuck", "stuck thread", "blocked thread", "exhaust thread", "thread park", "thread tie up", "threads tied up", "thread pool full", "executor saturate", "executor full", "100/100 busy",
+      "500/500", "thread pool saturation",
+    ],
+  },
+  {
+    id: "third_party_latency",
+    phrases: [
+      "third-party", "third party", "3rd party", "external api", "external call", "external dependency", "external service", "vendor", "partner endpoint",
+      "partner api", "partner webhook", "webhook partner", "slow partner", "carrier api", "carrier", "shipping provider", "label provider", "webhook provider", "external provider", "slow dependency",
+    ],
+  },
+  { id: "jobs_delayed", phrases: ["job delay", "delayed job", "job stall", "stalled job", "jobs backed up", "delay job", "label delay", "email delay", "go out late", "went out late", "processing delay", "fulfilment stall", "fulfillment stall", "background job"] },
+  { id: "cascading_failure", phrases: ["cascade", "cascading", "cascading failure", "knock-on", "domino", "chain", "chain reaction", "spread to"] },
+  { id: "lost_notifications", phrases: ["webhook drop", "webhooks drop", "drop webhook", "drop webhooks", "webhook lost", "webhooks lost", "lost webhook", "undelivered", "not deliver", "never deliver", "notification lost", "lost notification", "message lost", "lost message", "drop message"] },
+
+  // ---- impact on users ----
+  { id: "payment_failures", phrases: ["payment fail", "fail payment", "payment error", "payment success rate", "payment attempt fail", "charge fail", "unable to pay", "not pay", "not take payment", "not complete payment", "payment request fail", "card payment fail"] },
+  { id: "login_failures", phrases: ["login fail", "fail login", "log in fail", "not log in", "not sign in", "unable to log in", "unable to sign in", "login success rate", "login time out", "logins timed out", "logins fail", "sign in fail", "authentication fail", "auth fail", "login error"] },
+  { id: "order_failures", phrases: ["order fail", "fail order", "order placement fail", "not place order", "order not place", "unable to place order", "not check out", "unable to check out", "checkout fail", "fail checkout", "order volume drop", "orders per minute fell", "order time out"] },
+
+  // ---- networks and zones ----
+  {
+    id: "network_partition",
+    phrases: [
+      "network partition", "partition between", "zone partition", "az partition", "split brain", "not talk to each other", "no longer talk",
+      "link down", "link drop", "link lost", "link go down", "bgp session down", "bgp peer down", "bgp session go down", "bgp", "transit link", "inter-zone link",
+      "inter-az link", "zone isolate", "az isolate", "isolated zone",
+    ],
+  },
+  { id: "packet_loss", phrases: ["packet loss", "lose packet", "packets lost", "packet drop", "drop packet", "no route to host", "unroutable", "connection reset", "reset by peer", "traffic lost", "cross-az traffic lost", "lose every packet"] },
+  { id: "az_failover", phrases: ["failover", "fail over", "drain az2", "drain az1", "drain zone", "drain the affected zone", "promote replica", "route traffic", "shift traffic", "evacuate", "move traffic", "traffic confine", "single zone", "one zone", "single az"] },
+  { id: "multi_az_redundancy", phrases: ["multi-az", "multi az", "replica per az", "replica in each az", "replica in each zone", "replicated in each zone", "each zone", "across zones", "across az", "redundant path", "redundant transit", "second path", "zone redundant", "every zone"] },
+
+  // ---- traffic, retries, rate limits ----
+  { id: "traffic_spike", phrases: ["traffic spike", "ddos", "ddosed", "attack", "flood", "request spike", "traffic surge", "spike in traffic", "volumetric"] },
+  { id: "check_traffic_source", phrases: ["down by client", "break down traffic", "break down request", "group by client", "client ip", "internal client", "single client", "one client", "top client", "top talker", "send traffic", "traffic source", "source of traffic", "arrival rate", "compare arrival"] },
+  { id: "block_traffic", phrases: ["block ip", "block traffic", "block the top", "waf rule", "strict rate-limit", "enable waf", "blacklist", "deny list", "geo-block", "rate limit rule", "block offending"] },
+  { id: "retry_storm", phrases: ["retry storm", "storm of retry", "retry flood", "flood with retry", "flood of retry", "self-ddos", "self ddos", "self-inflicted", "ddosed with retry", "retry amplification", "trigger more retry", "more retry", "keep itself going", "self-sustaining", "feed each other"] },
+  { id: "missing_backoff", phrases: ["retry immediately", "retried immediately", "retry at once", "retry in 0 ms", "retry 0 ms", "0 ms retry", "zero delay", "tight loop", "retry loop", "infinite retry", "endless retry", "unlimited attempt", "unlimited retry", "unbounded retry", "retry forever", "no backoff", "without backoff", "no delay", "retry without delay", "hammer"] },
+  { id: "exponential_backoff", phrases: ["exponential backoff", "backoff", "back off", "jitter", "retry policy", "delay between retry", "retry budget"] },
+  { id: "cap_retries", phrases: ["cap on attempt", "cap attempt", "cap retry", "max attempt", "maximum attempt", "maximum of 5 attempt", "retry limit", "limit retry", "bounded retry", "max retries", "attempt limit", "retry cap"] },
+  { id: "pause_client", phrases: ["pause the job", "pause job", "pause sync", "pause the worker", "pause worker", "sync paused", "job paused", "worker paused", "pause consumer", "stop the worker", "stop worker", "stop the job", "stop the sync", "scale down", "scale to zero", "suspend", "stop the retry", "stop sending"] },
+  { id: "request_rate_normal", phrases: ["request rate drop", "request rate back", "request rate fall", "request rate normal", "traffic back", "traffic return normal", "traffic return", "traffic drop", "traffic normal", "traffic fall", "429 disappear", "429 stop", "stop get 429"] },
+  { id: "rate_limited", phrases: ["429", "too many requests", "rate limit", "rate-limit", "rate limited", "rate-limited", "throttle", "rate limiting"] },
+  { id: "raise_rate_limit", phrases: ["raise rate limit", "increase rate limit", "lift rate limit", "bump rate limit", "higher rate limit", "raise client limit", "raise the per-client limit"] },
 ];
+
+/** Every concept, in authoring order (ids are unique; a test checks it). */
+export const CONCEPTS: readonly Concept[] = concepts;
 
 export const LEXICON: ReadonlyMap<string, Concept> = new Map(concepts.map((c) => [c.id, c]));
 

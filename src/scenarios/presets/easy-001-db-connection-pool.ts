@@ -97,7 +97,7 @@ export const easy001: ScenarioTemplate = {
     diagnose: ["check_db_connections", "db_connection_limit"],
     mitigate: ["kill_idle_connections", "reduce_connection_usage"],
     verify: ["error_rate_spike"],
-    optional: ["connection_pooler", "raise_connection_limit", "connection_pool_exhaustion", "capacity_alerting"],
+    optional: ["connection_pooler", "raise_connection_limit", "connection_pool_exhaustion", "capacity_alerting", "scale_out"],
     harmful: ["restart_service"],
   },
   postmortem: {
@@ -106,6 +106,6 @@ export const easy001: ScenarioTemplate = {
     timeline: ["incident_began", "alert_fired", "incident_mitigated"],
     impact: ["error_rate_spike", "user_facing_outage"],
     action_items: ["connection_pooler", "reduce_connection_usage", "capacity_alerting"],
-    optional: ["kill_idle_connections", "raise_connection_limit", "check_db_connections"],
+    optional: ["kill_idle_connections", "raise_connection_limit", "check_db_connections", "scale_out"],
   },
 };
