@@ -34,7 +34,7 @@ describe("/schema", () => {
     const schema = (await http(server.baseUrl, "GET", "/schema")).json;
     const actionDef = (dig(schema, "action.$defs") as Record<string, unknown>)["incident.v1.Action"];
     const props = dig(actionDef, "properties") as Record<string, unknown>;
-    expect(dig(props, "action_type.enum")).toEqual(["diagnose", "escalate", "write_runbook", "apply_fix", "write_postmortem", "resolve"]);
+    expect(dig(props, "action_type.enum")).toEqual(["diagnose", "escalate", "write_runbook", "apply_fix", "write_postmortem", "resolve", "inspect"]);
     expect(dig(props, "reasoning.maxLength")).toBe(4000);
     expect(dig(props, "runbook_steps.maxItems")).toBe(30);
     expect(String(dig(props, "target_service.description"))).toMatch(/service the action is about/);
@@ -51,8 +51,8 @@ describe("/openapi.json and /docs", () => {
     expect(dig(doc, "openapi")).toBe("3.1.0");
     expect(typeof dig(doc, "info.version")).toBe("string");
     const paths = Object.keys(dig(doc, "paths") as object);
-    for (const p of ["/health", "/metadata", "/schema", "/tasks", "/reset", "/step", "/state", "/episodes/{episode_id}"]) expect(paths).toContain(p);
-    for (const m of ["Health", "GetMetadata", "GetSchema", "ListTasks", "Reset", "Step", "GetState", "CloseEpisode", "StreamLogs"]) {
+    for (const p of ["/health", "/metadata", "/schema", "/tasks", "/scenarios", "/reset", "/step", "/state", "/episodes/{episode_id}"]) expect(paths).toContain(p);
+    for (const m of ["Health", "GetMetadata", "GetSchema", "ListTasks", "ListScenarios", "Reset", "Step", "GetState", "CloseEpisode", "StreamLogs"]) {
       expect(paths).toContain(`/incident.v1.IncidentEnvService/${m}`);
     }
     const schemas = dig(doc, "components.schemas") as Record<string, unknown>;

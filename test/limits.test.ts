@@ -7,6 +7,7 @@ import { createGrpcTransport } from "@connectrpc/connect-node";
 import { describe, expect, it } from "vitest";
 import { IncidentEnvService } from "../gen/incident/v1/service_pb.js";
 import { limitsFromEnv } from "../src/env/limits.js";
+import { TASKS } from "../src/env/tasks.js";
 import { dig, http, useServer } from "./support/server.js";
 
 let fakeNow = 1_000_000;
@@ -92,16 +93,19 @@ describe("steps on one episode are serialized", () => {
     fakeNow += TTL_MS * 10;
     server.env.sweep();
     await reset("parallel");
+    const budget = TASKS.easy.maxSteps;
     const responses = await Promise.all(
-      Array.from({ length: 10 }, (_, i) => http(server.baseUrl, "POST", "/step", { episode_id: "parallel", action: { action_type: "escalate", reasoning: `call ${i}` } })),
+      Array.from({ length: budget + 2 }, (_, i) => http(server.baseUrl, "POST", "/step", { episode_id: "parallel", action: { action_type: "escalate", reasoning: `call ${i}` } })),
     );
     const ok = responses.filter((r) => r.status === 200);
     const over = responses.filter((r) => r.status === 409);
-    expect(ok.length).toBe(8); // easy allows 8 steps
+    expect(ok.length).toBe(budget);
     expect(over.length).toBe(2);
-    expect(ok.map((r) => dig(r.json, "observation.step")).sort((a, b) => Number(a) - Number(b))).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(ok.map((r) => Number(dig(r.json, "observation.step"))).sort((a, b) => a - b)).toEqual(Array.from({ length: budget }, (_, i) => i + 1));
+    const rewards = ok.reduce((sum, r) => sum + Number(dig(r.json, "reward")), 0);
     const state = await http(server.baseUrl, "GET", "/state?episode_id=parallel");
-    expect(dig(state.json, "step_count")).toBe(8);
+    expect(dig(state.json, "step_count")).toBe(budget);
+    expect(Number(dig(state.json, "total_reward"))).toBeCloseTo(rewards, 6);
     expect(dig(state.json, "truncated")).toBe(true);
   });
 });

@@ -35,7 +35,7 @@ describe("the seed's curl flow", () => {
     expect(dig(state.json, "step_count")).toBe(1);
     expect(dig(state.json, "done")).toBe(true);
     expect(dig(state.json, "status")).toBe("terminated_failed");
-    expect(dig(state.json, "task_name")).toMatch(/^Incident_Response_easy_INC-EASY-\d{3}$/);
+    expect(dig(state.json, "task_name")).toMatch(/^Incident_Response_easy_gen-easy-\d+$/);
   });
 
   it("accepts {} and an empty JSON body on reset, and the OpenEnv envelope on step", async () => {

@@ -1,17 +1,24 @@
 /**
- * The oracle: an agent that reads the scenario's ground truth. It shows what a perfect responder
- * earns (tests and benchmarks use it as the upper bound) and exercises every part of an episode.
+ * The oracle: an agent that knows the incident's ground truth (its spec) and, when given them, the
+ * episode's facts. It shows what a perfect responder earns (tests and benchmarks use it as the
+ * upper bound) and exercises every part of an episode.
  *
- * easy: diagnose the root service. medium: apply the right fix, then write a runbook of the
- * incident's concepts in phase order. hard: apply the fix, then write a postmortem of the
- * incident's concepts with the true severity.
+ * Every level: inspect the root, then one of its callers (evidence). easy: diagnose root and fault
+ * class. medium: apply the fault's durable remedy, diagnose, wait (inspecting) until health has
+ * held, write a runbook of the fault's procedure, resolve. hard: the same, with a postmortem
+ * whose times, impact and severity come from the episode's facts.
  */
 import { create } from "@bufbuild/protobuf";
+import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { ActionSchema, type Action } from "../../gen/incident/v1/action_pb.js";
-import { ActionType, Severity } from "../../gen/incident/v1/enums_pb.js";
+import { ActionType, FaultKind, IncidentStatus, RemediationKind, Severity } from "../../gen/incident/v1/enums_pb.js";
 import type { Observation } from "../../gen/incident/v1/observation_pb.js";
+import { enumFromWord } from "../env/enum-words.js";
+import type { WorldFacts } from "../grading/record.js";
+import type { RemedySpec } from "../scenarios/fault-types.js";
 import { concept } from "../scenarios/lexicon.js";
-import type { ScenarioTemplate } from "../scenarios/types.js";
+import type { IncidentSpec } from "../sim/incident.js";
+import { TopologyIndex } from "../sim/topology.js";
 import type { Agent } from "./agent.js";
 
 /** A plain sentence for a concept: its first phrase. */
@@ -19,55 +26,107 @@ function say(conceptId: string): string {
   return concept(conceptId).phrases[0] ?? conceptId;
 }
 
-export function oracleAgent(template: ScenarioTemplate): Agent {
-  const root = template.truth.rootService;
-  const fixAction = (): Action =>
-    create(ActionSchema, {
+function clock(ms: number): string {
+  const d = new Date(ms);
+  return `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")} UTC`;
+}
+
+/** Steps to wait after the system looks healthy before trusting it, without facts. */
+const WAIT_AFTER_MITIGATED = 3;
+
+export function oracleAgent(spec: IncidentSpec, facts?: () => WorldFacts): Agent {
+  const index = new TopologyIndex(spec.topology);
+  const root = spec.root;
+  const fault = spec.fault;
+  const caller = index.callers(root).find((e) => e.requestPath)?.caller;
+  const callee = index.callees(root).find((e) => e.requestPath)?.callee;
+  const secondInspect = caller ?? callee ?? spec.topology.nodes.find((n) => n.kind === "config")?.name ?? root;
+  const faultKind = enumFromWord(FaultKind, fault.kind) ?? FaultKind.UNSPECIFIED;
+  const remedy: RemedySpec | undefined =
+    fault.remedies.find((r) => r.effect === "durable" && r.kind !== "scale") ?? fault.remedies.find((r) => r.effect === "durable") ?? fault.remedies[0];
+  const fixTarget = remedy?.target === "root_callers" ? (caller ?? root) : remedy?.target === "root_callees" ? (callee ?? root) : root;
+  const fixNode = index.byName.get(fixTarget);
+  const parameters: Record<string, string> = remedy?.kind === "scale" ? { replicas: String(Math.max(1, Math.floor((fixNode?.replicas ?? 2) / 2))) } : {};
+
+  let step = 0;
+  let fixMinute: number | undefined;
+  let mitigatedSeen = 0;
+  let wroteDocument = false;
+  const inspect = (target: string): Action => create(ActionSchema, { actionType: ActionType.INSPECT, targetService: target, reasoning: `look at ${target}` });
+  const diagnose = (): Action =>
+    create(ActionSchema, { actionType: ActionType.DIAGNOSE, targetService: root, faultKind, reasoning: `${root}: ${fault.knowledge.postmortem.rootCause.map(say).join(", ")}` });
+  const fix = (observation: Observation): Action => {
+    fixMinute = observation.timeElapsedMinutes;
+    return create(ActionSchema, {
       actionType: ActionType.APPLY_FIX,
-      targetService: template.fix.targets[0] ?? root,
-      reasoning: `${say(template.fix.concepts[0] ?? "")} on ${template.fix.targets[0] ?? root}`,
+      targetService: fixTarget,
+      reasoning: `${remedy?.kind.replace(/_/g, " ")} on ${fixTarget}`,
+      remediation: { kind: enumFromWord(RemediationKind, remedy?.kind ?? "restart") ?? RemediationKind.RESTART, parameters },
     });
-  const plans: Record<ScenarioTemplate["level"], () => Action[]> = {
-    easy: () => [create(ActionSchema, { actionType: ActionType.DIAGNOSE, targetService: root, reasoning: `root cause on ${root}` })],
-    medium: () => [
-      fixAction(),
-      create(ActionSchema, {
-        actionType: ActionType.WRITE_RUNBOOK,
-        targetService: root,
-        reasoning: `runbook for ${template.title}`,
-        runbookSteps: [
-          ...template.runbook.diagnose.map((id) => `Diagnose: ${say(id)} on ${root}.`),
-          ...template.runbook.mitigate.map((id) => `Mitigate: ${say(id)}.`),
-          ...template.runbook.verify.map((id) => `Verify: ${say(id)} back to normal.`),
-        ],
-      }),
-    ],
-    hard: () => [
-      fixAction(),
-      create(ActionSchema, {
-        actionType: ActionType.WRITE_POSTMORTEM,
-        targetService: root,
-        severityAssessment: Severity[template.truth.severity],
-        reasoning: `postmortem for ${template.title}`,
-        postmortemSections: {
-          summary: template.postmortem.summary.map(say).join(". "),
-          rootCause: `${root}: ${template.postmortem.root_cause.map(say).join(". ")}`,
-          timeline: template.postmortem.timeline.map(say).join(". "),
-          impact: template.postmortem.impact.map(say).join(". "),
-          actionItems: template.postmortem.action_items.map(say).join(". "),
-        },
-      }),
-    ],
   };
-  const plan = plans[template.level]();
-  let next = 0;
+  const healthHeld = (observation: Observation): boolean => {
+    if (facts) return facts().healthHeld;
+    if (observation.currentIncidentStatus === IncidentStatus.MITIGATED) mitigatedSeen++;
+    return mitigatedSeen > WAIT_AFTER_MITIGATED;
+  };
+  const runbook = (): Action => {
+    const r = fault.knowledge.runbook;
+    return create(ActionSchema, {
+      actionType: ActionType.WRITE_RUNBOOK,
+      targetService: root,
+      reasoning: `runbook for ${fault.title}`,
+      runbookSteps: [
+        ...r.diagnose.map((id) => `Check ${say(id)} on ${root}.`),
+        ...r.mitigate.map((id) => `Mitigate: ${say(id)} on ${root}.`),
+        ...r.verify.map((id) => `Verify that ${say(id)} is back to normal.`),
+        ...r.escalate.map((id) => `If it does not recover, ${say(id)}.`),
+      ],
+    });
+  };
+  const postmortem = (observation: Observation): Action => {
+    const f = facts?.();
+    const k = fault.knowledge.postmortem;
+    const startedAt = spec.startedAtMs;
+    const pageMs = observation.alert?.triggeredAt ? timestampMs(observation.alert.triggeredAt) : startedAt;
+    const mitigated = f?.timeline.find((e) => e.kind === "mitigated");
+    const times = [
+      `${clock(startedAt + spec.onsetMinute * 60_000)} ${k.trigger.map(say).join(", ") || "first errors"} on ${root}`,
+      `${clock(pageMs)} alert fired and on-call paged`,
+      ...(fixMinute !== undefined ? [`${clock(startedAt + fixMinute * 60_000)} ${remedy?.kind.replace(/_/g, " ")} applied to ${fixTarget}`] : []),
+      ...(mitigated ? [`${clock(startedAt + mitigated.minute * 60_000)} error rates back to normal`] : []),
+    ];
+    const impact = (f?.impact ?? []).slice(0, 4).map((i) => `${i.service} error rate peaked at ${i.peakErrorRate.toFixed(1)}%`);
+    const trigger = fault.trigger.description !== "" ? ` Trigger: ${k.trigger.map(say).join(", ")} (${spec.topology.nodes.find((n) => n.name === root)?.version ?? ""}).` : "";
+    return create(ActionSchema, {
+      actionType: ActionType.WRITE_POSTMORTEM,
+      targetService: root,
+      severityAssessment: Severity[f?.severity ?? "P2"],
+      reasoning: `postmortem for ${fault.title}`,
+      postmortemSections: {
+        summary: `${root} failed: ${k.rootCause.map(say).join(", ")}.`,
+        rootCause: `${root}: ${k.rootCause.map(say).join(", ")}.${trigger}`,
+        timeline: times.join(". "),
+        impact: impact.length > 0 ? `${impact.join("; ")}.` : `${root} error rate peaked at 50%.`,
+        actionItems: k.actionItems.map(say).join(". "),
+      },
+    });
+  };
+
   return {
     name: "oracle",
-    act(_observation: Observation): Action {
-      const action = plan[Math.min(next, plan.length - 1)];
-      next++;
-      if (!action) throw new Error("oracle has no plan");
-      return action;
+    act(observation: Observation): Action {
+      step++;
+      if (step === 1) return inspect(root);
+      if (spec.level === "easy") return step === 2 ? inspect(secondInspect) : diagnose();
+      if (step === 2) return fix(observation);
+      if (step === 3) return diagnose();
+      if (step === 4) return inspect(secondInspect);
+      if (!healthHeld(observation) && step < 12) return inspect(root);
+      if (!wroteDocument) {
+        wroteDocument = true;
+        return spec.level === "medium" ? runbook() : postmortem(observation);
+      }
+      return create(ActionSchema, { actionType: ActionType.RESOLVE, reasoning: "health held after the fix" });
     },
   };
 }

@@ -12,6 +12,7 @@ import { randomInt, randomUUID } from "node:crypto";
 import { HealthStatus } from "../../gen/incident/v1/enums_pb.js";
 import {
   CloseEpisodeResponseSchema,
+  ListScenariosResponseSchema,
   GetStateResponseSchema,
   HealthResponseSchema,
   ListTasksResponseSchema,
@@ -23,6 +24,7 @@ import {
   type GetStateRequest,
   type GetStateResponse,
   type HealthResponse,
+  type ListScenariosResponse,
   type ListTasksResponse,
   type ResetRequest,
   type ResetResponse,
@@ -31,11 +33,17 @@ import {
   type StreamLogsRequest,
   type StreamLogsResponse,
 } from "../../gen/incident/v1/service_pb.js";
-import { findScenario, scenariosFor } from "../scenarios/catalog.js";
-import type { Level, ScenarioTemplate } from "../scenarios/types.js";
-import { Rng } from "../sim/prng.js";
-import { ScenarioWorld } from "../sim/scenario-world.js";
-import type { World } from "../sim/world.js";
+import { FaultKind, ServiceKind } from "../../gen/incident/v1/enums_pb.js";
+import { FAMILIES, familyByName } from "../scenarios/families/index.js";
+import type { FaultKind as FaultKindWord } from "../scenarios/fault-types.js";
+import { FAULTS, FAULT_KINDS } from "../scenarios/faults/index.js";
+import { GenerationError, generateIncident } from "../scenarios/generate-incident.js";
+import { PRESETS, findPreset } from "../scenarios/incidents/index.js";
+import { LEVEL_PROFILES, SEED_RANGES } from "../scenarios/levels.js";
+import type { Level } from "../scenarios/types.js";
+import { IncidentWorld } from "../sim/incident-world.js";
+import { enumFromWord, wordFromEnum } from "./enum-words.js";
+import type { EpisodeRecord } from "../grading/record.js";
 import { Episode } from "./episode.js";
 import { EpisodeStore } from "./episode-store.js";
 import { EnvError } from "./errors.js";
@@ -50,19 +58,15 @@ export interface EnvironmentOptions {
   limits?: Partial<Limits>;
   /** Wall clock for idle-episode bookkeeping (tests pass a fake one). */
   now?: () => number;
-  /** Builds the world for a scenario; replaceable so a fuller simulator can slot in. */
-  createWorld?: (template: ScenarioTemplate, seed: number) => World;
 }
 
 export class IncidentEnvironment {
   readonly limits: Limits;
   private readonly store: EpisodeStore;
-  private readonly createWorld: (template: ScenarioTemplate, seed: number) => World;
 
   constructor(options: EnvironmentOptions = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.store = new EpisodeStore(this.limits.maxLiveEpisodes, this.limits.episodeIdleTtlMs, options.now);
-    this.createWorld = options.createWorld ?? ((template, seed) => new ScenarioWorld(template, seed));
   }
 
   health(): HealthResponse {
@@ -86,20 +90,45 @@ export class IncidentEnvironment {
           objective: task.objective,
           maxSteps: task.maxSteps,
           scoreThreshold: task.scoreThreshold,
-          scenarioIds: scenariosFor(level).map((s) => s.id),
-          grader: task.grader.name,
+          scenarioIds: PRESETS.filter((p) => p.level === level).map((p) => p.id),
+          grader: task.grader,
           minutesPerStep: task.minutesPerStep,
         };
       }),
     });
   }
 
+  listScenarios(): ListScenariosResponse {
+    return create(ListScenariosResponseSchema, {
+      families: FAMILIES.map((f) => ({ name: f.name, description: f.description })),
+      faultModes: FAULT_KINDS.map((kind) => {
+        const fault = FAULTS[kind];
+        return {
+          kind: enumFromWord(FaultKind, kind) ?? FaultKind.UNSPECIFIED,
+          title: fault.title,
+          injectable: fault.injectable.map((k) => enumFromWord(ServiceKind, k) ?? ServiceKind.UNSPECIFIED),
+          trigger: fault.trigger.event,
+        };
+      }),
+      presets: PRESETS.map((p) => ({
+        scenarioId: p.id,
+        level: levelToEnum(p.level),
+        title: p.title,
+        faultKind: enumFromWord(FaultKind, p.fault.kind) ?? FaultKind.UNSPECIFIED,
+      })),
+      seedRanges: Object.entries(SEED_RANGES).map(([name, r]) => ({ name, first: r.first, last: r.last, purpose: r.purpose })),
+      levels: LEVELS.map((level) => {
+        const profile = LEVEL_PROFILES[level];
+        return { level: levelToEnum(level), minServices: profile.minServices, maxServices: profile.maxServices, distractors: profile.distractors };
+      }),
+    });
+  }
+
   reset(request: ResetRequest): ResetResponse {
-    const { level, template, seed } = this.chooseScenario(request);
+    const { level, world, seed } = this.buildWorld(request);
     const id = request.episodeId ?? randomUUID();
     this.store.reserve(id);
-    const task = TASKS[level];
-    const episode = new Episode(id, task, template, seed, this.createWorld(template, seed), this.limits.maxLogLinesPerEpisode);
+    const episode = new Episode(id, TASKS[level], seed, world, this.limits.maxLogLinesPerEpisode);
     this.store.put(episode, request.episodeId === undefined);
     return create(ResetResponseSchema, {
       observation: episode.observe(),
@@ -133,13 +162,22 @@ export class IncidentEnvironment {
     }
   }
 
+  /**
+   * The episode's full record, ground truth included. For in-process tools (the oracle,
+   * benchmarks, tests); no transport exposes it to agents.
+   */
+  episodeRecord(episodeId: string): EpisodeRecord {
+    return this.store.get(episodeId).record();
+  }
+
   /** Evicts idle episodes now; the server calls this on a timer. */
   sweep(): number {
     return this.store.evictIdle();
   }
 
-  private chooseScenario(request: ResetRequest): { level: Level; template: ScenarioTemplate; seed: number } {
-    const seed = request.seed ?? randomInt(0, 2 ** 32 - 1);
+  /** A preset named by scenario_id, or an incident generated from the level, seed and options. */
+  private buildWorld(request: ResetRequest): { level: Level; world: IncidentWorld; seed: number } {
+    const seed = request.seed ?? randomInt(SEED_RANGES.public.first, SEED_RANGES.public.last);
     const askedLevel = request.taskLevel !== undefined ? levelFromEnum(request.taskLevel) : undefined;
     if (request.taskLevel !== undefined && askedLevel === undefined) {
       throw new EnvError("invalid_argument", "task_level must be one of easy, medium, hard", [
@@ -147,26 +185,39 @@ export class IncidentEnvironment {
       ]);
     }
     if (request.scenarioId !== undefined) {
-      const template = findScenario(request.scenarioId);
-      if (!template) {
+      const preset = findPreset(request.scenarioId);
+      if (!preset) {
         throw new EnvError("invalid_argument", `unknown scenario_id "${request.scenarioId}"`, [
-          { field: "scenario_id", rule: "scenario.exists", message: `known scenarios: ${this.scenarioIds().join(", ")}` },
+          { field: "scenario_id", rule: "scenario.exists", message: `presets: ${PRESETS.map((p) => p.id).join(", ")}; other episodes are generated from task_level and seed` },
         ]);
       }
-      if (askedLevel !== undefined && template.level !== askedLevel) {
-        throw new EnvError("invalid_argument", `scenario ${template.id} is a ${template.level} scenario, not ${askedLevel}`, [
-          { field: "scenario_id", rule: "scenario.level", message: `${askedLevel} scenarios: ${scenariosFor(askedLevel).map((s) => s.id).join(", ")}` },
+      if (askedLevel !== undefined && preset.level !== askedLevel) {
+        throw new EnvError("invalid_argument", `scenario ${preset.id} is a ${preset.level} scenario, not ${askedLevel}`, [
+          { field: "scenario_id", rule: "scenario.level", message: `${askedLevel} presets: ${PRESETS.filter((p) => p.level === askedLevel).map((p) => p.id).join(", ")}` },
         ]);
       }
-      return { level: template.level, template, seed };
+      return { level: preset.level, world: new IncidentWorld(preset, seed), seed };
     }
     const level = askedLevel ?? "easy";
-    const candidates = scenariosFor(level);
-    if (candidates.length === 0) throw new EnvError("internal", `no scenarios for level ${level}`);
-    return { level, template: new Rng(seed).fork("scenario").pick(candidates), seed };
+    const faultKind = request.faultKind !== undefined ? (wordFromEnum(FaultKind, request.faultKind) as FaultKindWord | undefined) : undefined;
+    if (request.faultKind !== undefined && faultKind === undefined) {
+      throw new EnvError("invalid_argument", "unknown fault_kind", [{ field: "fault_kind", rule: "enum.defined_only", message: "see ListScenarios for the fault modes" }]);
+    }
+    if (request.family !== undefined && !familyByName(request.family)) {
+      throw new EnvError("invalid_argument", `unknown family "${request.family}"`, [
+        { field: "family", rule: "family.exists", message: `families: ${FAMILIES.map((f) => f.name).join(", ")}` },
+      ]);
+    }
+    try {
+      const generated = generateIncident(level, seed, {
+        ...(faultKind !== undefined ? { faultKind } : {}),
+        ...(request.family !== undefined ? { family: request.family } : {}),
+      });
+      return { level, world: generated.world, seed };
+    } catch (error) {
+      if (error instanceof GenerationError) throw new EnvError("invalid_argument", error.message, [{ field: "fault_kind", rule: "scenario.generate", message: error.message }]);
+      throw error;
+    }
   }
 
-  private scenarioIds(): string[] {
-    return LEVELS.flatMap((l) => scenariosFor(l).map((s) => s.id));
-  }
 }

@@ -1,31 +1,44 @@
 /**
- * One incident episode: a world, a task, the agent's history and the score.
+ * One incident episode: a living world, a task, the agent's history and the score.
  *
- * Observes: the page (alert), current metric readings, the last 20 log lines, the KB articles,
- *   the incident status, the agent's previous actions, simulated minutes elapsed, and feedback on
- *   the last action.
- * Acts: one Action per step. apply_fix changes the world (the right fix on the right service
- *   heals it; a harmful one makes it worse); every step lets simulated time pass.
- * Rewarded: each step is graded by the task's grader, discounted for time (x0.95 per step
- *   beyond the third); the episode score is the best discounted grade so far, and the reward is
- *   the increase of the score, so rewards are in [0, 1] and sum to the score.
- * Ends: when the score reaches the task threshold (success), on a committing action (easy:
- *   diagnose), on resolve, or when the step budget runs out (truncated). `done` and `status`
- *   are derived from the same facts and always agree.
+ * Observes: the page and the alerts firing now; golden signals of the entry points and of the
+ *   alerting services; the topology; the last 20 log lines; two KB articles (one may mislead);
+ *   the incident status; previous actions; simulated minutes elapsed; feedback on the last action;
+ *   and, after an inspect, that service's metric history, dependencies, changes, logs and a trace.
+ * Acts: one Action per step; 5 simulated minutes pass per step. inspect looks closely at one
+ *   service; apply_fix runs a typed remediation (or one read from the reasoning, for older
+ *   clients) that the simulator carries out; diagnose names the root (committing on easy);
+ *   write_runbook and write_postmortem submit documents; resolve ends the episode.
+ * Rewarded: after every step the level's episode grader scores the whole trajectory so far
+ *   (src/grading/episode); the episode score is the best grade so far and each reward is the
+ *   score's increase, so rewards are in [0, 1] and sum to the score.
+ * Ends: on resolve, on the easy task's committed diagnose, or when the step budget runs out
+ *   (truncated). The episode succeeds when its final score reaches the task threshold. The
+ *   incident counts as resolved only when health has held for 10 minutes after a fix and the
+ *   agent resolves.
  */
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { Action } from "../../gen/incident/v1/action_pb.js";
-import { ActionType, EpisodeStatus, IncidentStatus, LogLevel, Severity } from "../../gen/incident/v1/enums_pb.js";
+import { ActionType, EpisodeStatus, IncidentStatus, RemediationKind } from "../../gen/incident/v1/enums_pb.js";
 import { EpisodeStateSchema, GradeBreakdownSchema, StepInfoSchema, type EpisodeState, type StepInfo } from "../../gen/incident/v1/episode_pb.js";
-import { LogEntrySchema, ObservationSchema, type LogEntry, type Observation } from "../../gen/incident/v1/observation_pb.js";
+import type { Inspection } from "../../gen/incident/v1/inspection_pb.js";
+import { ObservationSchema, type Observation } from "../../gen/incident/v1/observation_pb.js";
+import type { LogEntry } from "../../gen/incident/v1/telemetry_pb.js";
 import { profile } from "../grading/concepts.js";
+import { EPISODE_GRADERS } from "../grading/episode/index.js";
 import { roundScore, timeDiscount, type Grade } from "../grading/grade.js";
-import type { ScenarioTemplate } from "../scenarios/types.js";
-import type { World, WorldLogLine } from "../sim/world.js";
+import type { EpisodeRecord, StepRecord } from "../grading/record.js";
+import type { RemediationKind as RemediationWord } from "../scenarios/fault-types.js";
+import { remediationFromConcepts } from "../scenarios/remediation-concepts.js";
+import { resolveService } from "../scenarios/service-names.js";
+import type { SeverityWord } from "../scenarios/types.js";
+import type { IncidentWorld } from "../sim/incident-world.js";
+import type { RemediationOutcome } from "../sim/remediation.js";
+import { wordFromEnum } from "./enum-words.js";
 import { EnvError } from "./errors.js";
 import { levelToEnum } from "./levels.js";
 import { LogJournal } from "./log-journal.js";
+import { inspectionOf, overviewMetrics, toAlert, toLogEntry, toTopology } from "./observation.js";
 import type { TaskDefinition } from "./tasks.js";
 
 const RECENT_LOG_LINES = 20;
@@ -44,89 +57,88 @@ export class Episode {
   private status = EpisodeStatus.RUNNING;
   private truncated = false;
   private investigated = false;
-  private feedback = "You have been paged. Read the alert, metrics, logs and KB articles.";
+  private resolvedHealthy = false;
+  private feedback = "You have been paged. Read the alert, the metrics and the logs; inspect services to see more.";
+  private inspection: Inspection | undefined;
   private readonly previousActions: string[] = [];
-  private readonly history: Action[] = [];
+  private readonly steps: StepRecord[] = [];
+  private readonly evidence = new Map<string, number>();
+  private readonly inspected = new Map<string, number>();
+  private readonly pageSeverity: SeverityWord;
   readonly journal: LogJournal;
 
   constructor(
     readonly id: string,
     readonly task: TaskDefinition,
-    readonly template: ScenarioTemplate,
     readonly seed: number,
-    private readonly world: World,
+    readonly world: IncidentWorld,
     maxLogLines: number,
   ) {
     this.journal = new LogJournal(maxLogLines);
-    this.journal.append(world.openingLogs().map((line) => this.toLogEntry(line)));
+    this.journal.append(world.openingLogs().map((line) => toLogEntry(world, line)));
+    this.pageSeverity = world.severity();
+    this.noteEvidence();
   }
 
   get done(): boolean {
     return this.status !== EpisodeStatus.RUNNING;
   }
 
+  get scenarioId(): string {
+    return this.world.spec.id;
+  }
+
   observe(): Observation {
-    const w = this.world;
+    const world = this.world;
+    const page = world.page();
     return create(ObservationSchema, {
       step: this.stepCount,
-      alert: {
-        alertId: w.alert.id,
-        title: w.alert.title,
-        severity: Severity[w.alert.severity],
-        triggeredAt: timestampFromMs(w.pagedAtMs),
-        affectedServices: [...w.alert.affectedServices],
-        description: w.alert.description,
-      },
-      metrics: w.readings().map((r) => ({
-        serviceName: r.service,
-        metricName: r.metric,
-        value: r.value,
-        unit: r.unit,
-        threshold: r.threshold,
-        isAnomalous: r.anomalous,
-      })),
+      ...(page ? { alert: toAlert(world, page, this.pageSeverity, true) } : {}),
+      metrics: overviewMetrics(world),
       recentLogs: this.journal.tail(RECENT_LOG_LINES),
-      kbArticles: w.kb.map((a) => ({ articleId: a.id, title: a.title, tags: [...a.tags], content: a.content })),
+      kbArticles: world.kb().map((a) => ({ articleId: a.id, title: a.title, tags: [...a.tags], content: a.content })),
       currentIncidentStatus: this.incidentStatus(),
       previousActions: [...this.previousActions],
-      timeElapsedMinutes: w.minute,
+      timeElapsedMinutes: Math.max(0, world.minute),
       feedback: this.feedback,
       taskLevel: levelToEnum(this.task.level),
       objective: this.task.objective,
       maxSteps: this.task.maxSteps,
+      topology: toTopology(world),
+      activeAlerts: world.alerts.active().map((a) => toAlert(world, a, world.severity(), a.id === page?.id)),
+      ...(this.inspection ? { inspection: this.inspection } : {}),
     });
   }
 
   step(action: Action): StepOutcome {
     if (this.done) {
-      throw new EnvError(
-        "failed_precondition",
-        `episode ${this.id} is over (status ${EpisodeStatus[this.status].toLowerCase()}); reset to play again`,
-      );
+      throw new EnvError("failed_precondition", `episode ${this.id} is over (status ${EpisodeStatus[this.status].toLowerCase()}); reset to play again`);
     }
     const stepNumber = this.stepCount + 1;
-    const actedAtMinute = this.world.minute;
-    this.feedback = this.act(action);
-    this.journal.append(this.world.advance(this.task.minutesPerStep).map((line) => this.toLogEntry(line)));
-
-    const grade = this.task.grader.grade({ template: this.template, action, step: stepNumber, history: this.history });
-    const discount = timeDiscount(stepNumber);
-    const stepScore = roundScore(grade.raw * discount);
-    const previous = this.score;
-    this.score = Math.max(previous, stepScore);
-    const reward = roundScore(this.score - previous);
+    const minute = this.world.minute;
+    const target = resolveService(action.targetService, this.world.topology.nodes)?.name;
+    const record: StepRecord = { step: stepNumber, minute, action, ...(target !== undefined ? { target } : {}) };
+    this.inspection = undefined;
+    this.feedback = this.act(action, record, stepNumber);
+    this.journal.append(this.world.advance(this.task.minutesPerStep).map((line) => toLogEntry(this.world, line)));
 
     this.stepCount = stepNumber;
-    this.history.push(action);
-    this.previousActions.push(describeAction(action, actedAtMinute));
-    this.finishIfOver(action);
+    this.steps.push(record);
+    this.previousActions.push(describeAction(action, minute));
+    this.noteEvidence();
+
+    const grade = EPISODE_GRADERS[this.task.level].grade(this.record());
+    const previous = this.score;
+    this.score = Math.max(previous, grade.raw);
+    const reward = roundScore(this.score - previous);
+    this.finishIfOver(action, target);
 
     const info = create(StepInfoSchema, {
       message: `grader=${grade.grader} reward=${reward.toFixed(4)} score=${this.score.toFixed(4)} done=${this.done}`,
-      stepScore,
+      stepScore: grade.raw,
       totalEpisodeScore: this.score,
       taskLevel: levelToEnum(this.task.level),
-      breakdown: create(GradeBreakdownSchema, breakdownInit(grade, discount, stepScore)),
+      breakdown: create(GradeBreakdownSchema, breakdownInit(grade, timeDiscount(stepNumber))),
       status: this.status,
       truncated: this.truncated,
     });
@@ -143,9 +155,9 @@ export class Episode {
     return create(EpisodeStateSchema, {
       episodeId: this.id,
       stepCount: this.stepCount,
-      taskName: `Incident_Response_${this.task.level}_${this.template.id}`,
+      taskName: `Incident_Response_${this.task.level}_${this.scenarioId}`,
       taskLevel: levelToEnum(this.task.level),
-      scenarioId: this.template.id,
+      scenarioId: this.scenarioId,
       seed: this.seed,
       status: this.status,
       incidentStatus: this.incidentStatus(),
@@ -154,27 +166,57 @@ export class Episode {
       done: this.done,
       truncated: this.truncated,
       scoreThreshold: this.task.scoreThreshold,
-      timeElapsedMinutes: this.world.minute,
+      timeElapsedMinutes: Math.max(0, this.world.minute),
     });
   }
 
+  /** Everything the graders read. */
+  record(): EpisodeRecord {
+    const world = this.world;
+    return {
+      spec: world.spec,
+      world: {
+        minute: world.minute,
+        startedAtMs: world.spec.startedAtMs,
+        timeline: world.timeline(),
+        impact: world.impact(),
+        severity: world.severity(),
+        healthy: world.isHealthy(),
+        healthHeld: world.healthHeld(),
+        pageMinute: world.page()?.firedAtMinute ?? 0,
+      },
+      steps: this.steps,
+      evidence: this.evidence,
+      inspected: this.inspected,
+    };
+  }
+
   /** Carries out the action's effect on the world and says what happened. */
-  private act(action: Action): string {
-    const target = action.targetService?.trim();
+  private act(action: Action, record: StepRecord, stepNumber: number): string {
+    const named = action.targetService?.trim();
+    const target = record.target;
     switch (action.actionType) {
+      case ActionType.INSPECT: {
+        this.investigated = true;
+        if (!target) return named ? `"${named}" does not name one service of this system; see observation.topology.` : "inspect needs a target_service.";
+        if (!this.inspected.has(target)) this.inspected.set(target, stepNumber);
+        if (!this.evidence.has(target)) this.evidence.set(target, this.world.minute);
+        this.inspection = inspectionOf(this.world, target, this.logsOf(target));
+        return `Inspected ${target}.`;
+      }
       case ActionType.DIAGNOSE:
         this.investigated = true;
-        return target ? `Diagnosis recorded: ${target}.` : "A diagnosis needs a target_service; nothing was recorded.";
+        return named ? `Diagnosis recorded: ${named}.` : "A diagnosis needs a target_service; nothing was recorded.";
       case ActionType.ESCALATE:
         this.investigated = true;
         return "Escalated: the owning team has been paged and will join the incident channel.";
       case ActionType.APPLY_FIX: {
-        if (!target) return "apply_fix needs a target_service; nothing was changed.";
-        const remedies = new Set(profile(action.reasoning).expressed.keys());
-        if (remedies.size === 0) {
-          return "apply_fix needs the fix described in reasoning (for example: roll back, restart, flush, fail over); nothing was changed.";
-        }
-        return this.world.applyFix(target, remedies).feedback;
+        if (!target) return named ? `"${named}" does not name one service of this system; nothing was changed.` : "apply_fix needs a target_service; nothing was changed.";
+        const kind = this.remediationKind(action);
+        if (!kind) return "apply_fix needs remediation.kind (or the fix described in reasoning, e.g. roll back, restart, fail over); nothing was changed.";
+        const outcome: RemediationOutcome = this.world.applyRemediation({ kind, target, parameters: { ...(action.remediation?.parameters ?? {}) } });
+        record.remediation = outcome;
+        return outcome.feedback;
       }
       case ActionType.WRITE_RUNBOOK:
         this.investigated = true;
@@ -183,55 +225,72 @@ export class Episode {
         this.investigated = true;
         return "Postmortem received.";
       case ActionType.RESOLVE:
-        return "Incident declared resolved by the responder.";
+        this.resolvedHealthy = this.world.healthHeld();
+        return this.resolvedHealthy
+          ? "Incident resolved: health held after the fix."
+          : "Incident declared over, but the system had not held healthy for 10 minutes after a fix.";
       default:
         return "Unknown action; nothing happened.";
     }
   }
 
-  private finishIfOver(action: Action): void {
-    const success = this.score >= this.task.scoreThreshold;
-    const committed = this.task.commitAction === action.actionType && (action.targetService?.trim() ?? "") !== "";
+  /** The typed remediation, or for older clients the one their reasoning describes. */
+  private remediationKind(action: Action): RemediationWord | undefined {
+    const typed = action.remediation?.kind;
+    if (typed !== undefined && typed !== RemediationKind.UNSPECIFIED) return wordFromEnum(RemediationKind, typed) as RemediationWord | undefined;
+    return remediationFromConcepts(new Set(profile(action.reasoning).expressed.keys()));
+  }
+
+  private finishIfOver(action: Action, target: string | undefined): void {
+    const committed = this.task.commitAction === action.actionType && target !== undefined;
+    const committedWrongly = this.task.commitAction === action.actionType && (action.targetService?.trim() ?? "") !== "" && target === undefined;
     const resolved = action.actionType === ActionType.RESOLVE;
     const outOfSteps = this.stepCount >= this.task.maxSteps;
-    if (!(success || committed || resolved || outOfSteps)) return;
-    this.status = success ? EpisodeStatus.TERMINATED_SUCCESS : EpisodeStatus.TERMINATED_FAILED;
-    this.truncated = outOfSteps && !success && !committed && !resolved;
+    if (!(committed || committedWrongly || resolved || outOfSteps)) return;
+    this.status = this.score >= this.task.scoreThreshold ? EpisodeStatus.TERMINATED_SUCCESS : EpisodeStatus.TERMINATED_FAILED;
+    this.truncated = outOfSteps && !committed && !committedWrongly && !resolved;
     this.journal.close();
   }
 
   private incidentStatus(): IncidentStatus {
-    if (this.status === EpisodeStatus.TERMINATED_SUCCESS) return IncidentStatus.RESOLVED;
-    if (this.world.phase !== "active") return IncidentStatus.MITIGATED;
+    if (this.resolvedHealthy) return IncidentStatus.RESOLVED;
+    if (this.steps.some((s) => s.remediation?.kind === "fixed" || s.remediation?.kind === "relieved") && this.world.isHealthy()) return IncidentStatus.MITIGATED;
     if (this.investigated) return IncidentStatus.INVESTIGATING;
     return IncidentStatus.OPEN;
   }
 
-  private toLogEntry(line: WorldLogLine): LogEntry {
-    return create(LogEntrySchema, {
-      timestamp: timestampFromMs(this.world.pagedAtMs + line.minute * 60_000),
-      level: LogLevel[line.level],
-      service: line.service,
-      message: line.message,
-      ...(line.traceId !== undefined ? { traceId: line.traceId } : {}),
-    });
+  /** Services the agent can see now (page, overview, active alerts, recent logs) count as evidence from now on. */
+  private noteEvidence(): void {
+    const minute = this.world.minute;
+    const seen = new Set<string>();
+    const page = this.world.page();
+    if (page) seen.add(page.node);
+    for (const r of this.world.overview()) seen.add(r.service);
+    for (const a of this.world.alerts.active()) seen.add(a.node);
+    for (const line of this.journal.tail(RECENT_LOG_LINES)) seen.add(line.service);
+    for (const service of seen) if (!this.evidence.has(service)) this.evidence.set(service, minute);
+  }
+
+  private logsOf(service: string): LogEntry[] {
+    return this.journal.after(0).filter((l) => l.service === service).slice(-RECENT_LOG_LINES);
   }
 }
 
 function describeAction(action: Action, minute: number): string {
   const word = ActionType[action.actionType]?.toLowerCase() ?? "unknown";
+  const remediation = action.remediation && action.remediation.kind !== RemediationKind.UNSPECIFIED ? ` (${RemediationKind[action.remediation.kind]?.toLowerCase()})` : "";
   const reasoning = action.reasoning.length > REASONING_IN_HISTORY ? `${action.reasoning.slice(0, REASONING_IN_HISTORY)}...` : action.reasoning;
-  return `[${minute}m] ${word} on '${action.targetService?.trim() || "none"}': ${reasoning}`;
+  return `[${minute}m] ${word}${remediation} on '${action.targetService?.trim() || "none"}': ${reasoning}`;
 }
 
-function breakdownInit(grade: Grade, discount: number, stepScore: number): MessageInitShape<typeof GradeBreakdownSchema> {
+function breakdownInit(grade: Grade, discount: number): MessageInitShape<typeof GradeBreakdownSchema> {
   return {
     grader: grade.grader,
     components: grade.components.map((c) => ({ ...c, score: roundScore(c.score) })),
     penalties: grade.penalties,
     rawScore: grade.raw,
     discount: roundScore(discount),
-    stepScore,
+    stepScore: grade.raw,
     notes: grade.notes,
   };
 }

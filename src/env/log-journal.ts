@@ -6,7 +6,7 @@
  * saw. The journal keeps at most `capacity` lines; when full it drops the oldest (a reader that
  * asks for a dropped number continues from the oldest line kept).
  */
-import type { LogEntry } from "../../gen/incident/v1/observation_pb.js";
+import type { LogEntry } from "../../gen/incident/v1/telemetry_pb.js";
 
 export class LogJournal {
   private readonly lines: LogEntry[] = [];

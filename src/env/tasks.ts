@@ -1,21 +1,17 @@
 /**
- * The three task levels, as typed data.
+ * The three task levels, as typed data. The graders live in src/grading/episode.
  *
- * easy (triage): read the page, metrics, logs and KB, then commit to the root-cause service with
- *   one `diagnose` (target_service). The diagnosis ends the episode.
- * medium (runbook): write a runbook for the incident (`write_runbook` with runbook_steps, ordered
- *   diagnose, mitigate, verify) naming the root service; applying the right fix heals the system.
- * hard (postmortem): work out a multi-service incident whose loudest symptoms point elsewhere,
- *   then write its postmortem (`write_postmortem` with the five sections and a severity).
+ * easy (triage): a small system (5-12 services). Inspect what looks wrong, then commit to the
+ *   root-cause service and its fault class with one `diagnose`, which ends the episode.
+ * medium (mitigation + runbook): 8-20 services. Find the cause, fix it with the right
+ *   remediation on the right service so the system recovers, and write the runbook.
+ * hard (postmortem): 15-40 services, loud symptoms far from the cause and more red herrings.
+ *   Find it, fix it, and write a postmortem whose facts match what happened.
  *
- * On every level an episode ends when its score reaches the threshold, when the agent sends
- * `resolve`, when a committing action is taken, or when the step budget runs out.
+ * On every level an episode ends on `resolve`, on the easy task's committed diagnosis, or when
+ * the step budget runs out; it succeeds when its score reaches the threshold.
  */
 import { ActionType } from "../../gen/incident/v1/enums_pb.js";
-import type { Grader } from "../grading/grade.js";
-import { postmortemGrader } from "../grading/postmortem-grader.js";
-import { runbookGrader } from "../grading/runbook-grader.js";
-import { triageGrader } from "../grading/triage-grader.js";
 import type { Level } from "../scenarios/types.js";
 
 export interface TaskDefinition {
@@ -24,7 +20,8 @@ export interface TaskDefinition {
   objective: string;
   maxSteps: number;
   scoreThreshold: number;
-  grader: Grader;
+  /** Name of the level's episode grader (src/grading/episode). */
+  grader: string;
   minutesPerStep: number;
   /** An action of this type with a target_service commits the answer and ends the episode. */
   commitAction?: ActionType;
@@ -35,31 +32,31 @@ export const TASKS: Readonly<Record<Level, TaskDefinition>> = {
     level: "easy",
     description: "Identify the failing service from the page, metrics, logs and knowledge base",
     objective:
-      "Find the service at the root of the incident. When sure, send one diagnose action with target_service set to that service; the diagnosis is final and ends the episode.",
-    maxSteps: 8,
+      "Find the service at the root of the incident and what failed there. Inspect services to gather evidence, then send one diagnose action with target_service and fault_kind; the diagnosis is final and ends the episode.",
+    maxSteps: 10,
     scoreThreshold: 0.7,
-    grader: triageGrader,
+    grader: "grade_easy",
     minutesPerStep: 5,
     commitAction: ActionType.DIAGNOSE,
   },
   medium: {
     level: "medium",
-    description: "Write a remediation runbook for a cascading failure",
+    description: "Mitigate a cascading failure and write its remediation runbook",
     objective:
-      "Work out what is failing and why, then send write_runbook with ordered runbook_steps (diagnose, mitigate, verify) and target_service set to the root service. apply_fix with the right fix on the right service heals the system.",
-    maxSteps: 10,
+      "Find the root cause, apply_fix the right remediation to the right service so the system recovers and stays healthy, write_runbook with ordered runbook_steps (diagnose, mitigate, verify, escalate) naming the root service, then resolve.",
+    maxSteps: 14,
     scoreThreshold: 0.7,
-    grader: runbookGrader,
+    grader: "grade_medium",
     minutesPerStep: 5,
   },
   hard: {
     level: "hard",
     description: "Diagnose a multi-service cascading failure and write its postmortem",
     objective:
-      "The loudest symptoms may not be the cause. Find the root cause, then send write_postmortem with postmortem_sections (summary, timeline, root_cause, impact, action_items), severity_assessment and target_service set to the root service.",
-    maxSteps: 12,
+      "The loudest symptoms may not be the cause. Find and fix the root cause, then write_postmortem with postmortem_sections (summary, timeline with clock times, root_cause, impact with numbers, action_items), severity_assessment and target_service; its facts are checked against what happened. Then resolve.",
+    maxSteps: 18,
     scoreThreshold: 0.7,
-    grader: postmortemGrader,
+    grader: "grade_hard",
     minutesPerStep: 5,
   },
 };

@@ -2,13 +2,10 @@
  * The shape every grader returns, and the time-pressure rule applied to it.
  *
  * A grade is a weighted sum of components in [0, 1] (weights sum to 1) minus penalties, clamped to
- * [0, 1]. The episode multiplies it by the step's time discount; the episode score is the best
- * discounted grade so far, and each step's reward is how much that step raised the score, so the
- * rewards of an episode sum to its score.
+ * [0, 1]. Time-sensitive components carry the time discount of the step that achieved them. The
+ * episode score is the best grade so far, and each step's reward is how much that step raised the
+ * score, so the rewards of an episode sum to its score.
  */
-import type { Action } from "../../gen/incident/v1/action_pb.js";
-import type { ScenarioTemplate } from "../scenarios/types.js";
-
 export interface ComponentScore {
   name: string;
   score: number;
@@ -29,20 +26,6 @@ export interface Grade {
   notes: string[];
   /** Weighted components minus penalties, in [0, 1]. */
   raw: number;
-}
-
-export interface GradeContext {
-  template: ScenarioTemplate;
-  action: Action;
-  /** 1 for the first step of the episode. */
-  step: number;
-  /** Actions taken before this one, oldest first. */
-  history: readonly Action[];
-}
-
-export interface Grader {
-  readonly name: string;
-  grade(context: GradeContext): Grade;
 }
 
 /** Factor applied to a step's grade: 1 for the first three steps, then x0.95 per further step. */

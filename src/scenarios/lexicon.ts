@@ -48,6 +48,7 @@ const concepts: readonly Concept[] = [
       "alert on cpu", "alert on thread", "thread pool alert", "alert on saturation", "alert on lag", "lag alert", "alert on slow", "alert on query",
       "alert on packet", "alert on loss", "monitor loss", "alert on deadlock", "deadlock alert", "alert on request rate", "traffic alert",
       "warn on memory", "warn on heap", "warn on connection", "warn on saturation", "alert earlier", "alert sooner",
+      "alert on disk", "disk alert", "disk usage alert", "alert on quota", "quota alert", "alert on usage", "usage alert", "alert on consumer lag",
     ],
   },
 
@@ -138,7 +139,7 @@ const concepts: readonly Concept[] = [
   { id: "cache_memory_full", phrases: ["maxmemory", "used_memory", "used memory", "memory limit", "memory cap", "memory full", "fill memory", "memory fill", "cache full", "cache fill up", "redis full", "oom command not allowed", "memory at 100", "hit memory"] },
   { id: "write_rejected", phrases: ["refuse write", "write refuse", "writes refused", "reject write", "write reject", "write fail", "writes failed", "stop accept write", "write command refuse", "set fail", "sets fail", "write error"] },
   { id: "eviction_policy", phrases: ["eviction policy", "eviction setting", "maxmemory-policy", "allkeys-lru", "volatile-lru", "noeviction", "lru eviction", "eviction", "evict key", "least recently used", "least-recently-used", "lru"] },
-  { id: "flush_cache", phrases: ["flush", "flushdb", "flushall", "delete key", "unlink", "remove key", "purge key", "clear key", "free memory", "free space", "drop key", "key delete", "keys deleted"] },
+  { id: "flush_cache", phrases: ["flush", "flushed", "flushdb", "flushall", "delete key", "unlink", "remove key", "purge key", "clear key", "free memory", "free space", "drop key", "key delete", "keys deleted"] },
   { id: "raise_memory_limit", phrases: ["raise maxmemory", "increase maxmemory", "raise memory limit", "increase memory limit", "more memory", "more ram", "add ram", "increase ram", "raise heap", "bigger heap", "increase heap", "larger heap", "xmx", "heap size"] },
   { id: "missing_ttl", phrases: ["ttl", "expire", "expiry", "never expire", "time to live", "time-to-live"] },
   { id: "big_keys", phrases: ["bigkeys", "big key", "largest key", "large key", "key group", "scan by prefix", "key prefix"] },
@@ -204,6 +205,60 @@ const concepts: readonly Concept[] = [
   { id: "request_rate_normal", phrases: ["request rate drop", "request rate back", "request rate fall", "request rate normal", "traffic back", "traffic return normal", "traffic return", "traffic drop", "traffic normal", "traffic fall", "429 disappear", "429 stop", "stop get 429"] },
   { id: "rate_limited", phrases: ["429", "too many requests", "rate limit", "rate-limit", "rate limited", "rate-limited", "throttle", "rate limiting"] },
   { id: "raise_rate_limit", phrases: ["raise rate limit", "increase rate limit", "lift rate limit", "bump rate limit", "higher rate limit", "raise client limit", "raise the per-client limit"] },
+
+  // ---- added with the fault library (src/scenarios/faults) ----
+  // Deploys and config changes.
+  { id: "new_exception", phrases: ["exception", "stack trace", "stacktrace", "traceback", "nullpointerexception", "typeerror", "keyerror", "unhandled error", "uncaught error", "new error signature", "500 from the new"] },
+  { id: "config_change", phrases: ["config change", "config push", "configuration change", "configuration push", "pushed config", "push config", "config value", "config update", "bad config", "config rollout", "config was pushed", "change the config", "corefile change"] },
+  { id: "config_revert", phrases: ["revert config", "revert the config", "revert configuration", "roll back config", "rollback config", "roll back configuration", "restore config", "restore previous config", "previous config", "undo config", "revert setting", "restore setting", "revert the push", "revert corefile", "restore corefile", "restore eviction", "set eviction policy back", "eviction policy back"] },
+  { id: "staged_config_rollout", phrases: ["staged config", "stage config", "config canary", "canary config", "canary the config", "progressive config", "gradual config", "config freeze", "freeze config", "freeze push", "validate config", "config validation", "config review", "review config change", "config rollout in stage", "one region first", "per-zone rollout"] },
+  // Certificates.
+  { id: "certificate_expiry", phrases: ["certificate expire", "certificate has expired", "cert expire", "expired certificate", "expired cert", "x509", "notafter", "tls handshake fail", "tls handshake error", "handshake failure", "handshake fail", "certificate validity", "certificate out of date", "bad certificate", "certificate not renew", "cert not renew"] },
+  { id: "renew_certificate", phrases: ["renew certificate", "renew cert", "renew the tls", "certificate renewal", "cert renewal", "rotate certificate", "rotate cert", "reissue certificate", "reissue cert", "issue new certificate", "new certificate", "replace certificate", "replace cert", "reload certificate", "reload cert", "install certificate"] },
+  { id: "cert_expiry_monitoring", phrases: ["certificate expiry alert", "cert expiry alert", "alert on certificate", "alert on cert", "monitor certificate", "certificate monitoring", "expiry monitoring", "alert before expiry", "day before expiry", "days to expiry", "expiry alert", "auto-renew", "automatic renewal", "automate renewal", "renewal alert", "alert on renewal", "renewal failure alert"] },
+  { id: "disable_tls_verification", phrases: ["disable tls verification", "disable certificate verification", "skip verification", "skip tls verification", "insecureskipverify", "insecure skip verify", "verify false", "turn off tls", "disable tls", "ignore certificate", "ignore the expired", "accept expired", "skip certificate check"] },
+  // DNS.
+  { id: "dns_resolution_failure", phrases: ["dns", "no such host", "nxdomain", "servfail", "name resolution", "resolve host", "resolution fail", "lookup fail", "dns lookup", "resolver", "coredns", "could not resolve", "cannot resolve", "not resolve", "name lookup"] },
+  { id: "dns_redundancy", phrases: ["node-local dns", "nodelocal dns", "local dns cache", "dns cache", "secondary resolver", "fallback resolver", "backup resolver", "dns redundancy", "serve stale dns"] },
+  { id: "hardcode_ip", phrases: ["hard-code ip", "hardcode ip", "hard code ip", "hard-coded ip", "/etc/hosts", "hosts file", "static ip", "pin ip", "ip address instead"] },
+  // Disks.
+  { id: "disk_full", phrases: ["disk full", "disk is full", "disk fill", "full disk", "out of disk", "no space left", "enospc", "disk usage", "disk space", "volume full", "full volume", "filesystem full", "disk at 100", "disk pressure", "run out of space", "ran out of space", "data volume"] },
+  { id: "free_disk_space", phrases: ["free disk", "free up disk", "free up space", "free space on disk", "free space on the volume", "reclaim space", "reclaim disk", "clear disk", "clean up disk", "delete old log", "remove old log", "clean up log", "compress log", "truncate log", "archive log", "expand volume", "grow volume", "resize volume", "extend volume", "bigger volume", "drop the replication slot", "drop replication slot"] },
+  { id: "log_rotation", phrases: ["log rotation", "rotate log", "logrotate", "log retention", "unrotated", "not rotated", "never rotated", "rotation policy", "retention policy", "cap log size", "log size limit"] },
+  { id: "delete_data_files", phrases: ["delete data file", "remove data file", "delete wal", "remove wal", "delete the wal", "rm pg_wal", "delete pg_wal", "pg_resetwal", "delete database file", "delete segment file"] },
+  // Caches.
+  { id: "cache_stampede", phrases: ["cache stampede", "stampede", "thundering herd", "dogpile", "cold cache", "cache cold", "empty cache", "cache empty", "keyspace empty", "hit ratio collapse", "hit ratio drop", "miss storm"] },
+  { id: "cache_warming", phrases: ["warm cache", "warm the cache", "warm up cache", "cache warm", "cache warming", "cache warmup", "prewarm", "pre-warm", "repopulate cache", "refill cache", "backfill cache", "reload hot key", "preload cache", "preload key"] },
+  { id: "request_coalescing", phrases: ["request coalescing", "coalesce request", "coalesce miss", "single flight", "singleflight", "request collapsing", "collapse request", "dedupe request", "lock on miss", "serve stale", "stale-while-revalidate", "stale while revalidate", "jittered ttl", "ttl jitter"] },
+  { id: "hit_ratio_recovered", phrases: ["hit ratio back", "hit ratio recover", "hit ratio return", "hit ratio above", "hit ratio normal", "hit rate back", "hit rate recover", "hit ratio climb", "miss back to normal", "misses back to normal", "cache warm again"] },
+  // Load, quotas and limits.
+  { id: "load_shedding", phrases: ["shed load", "load shedding", "shed traffic", "shed request", "drop excess", "reject excess", "admission control", "rate-limit to backend", "rate limit to the database", "throttle the caller", "throttle caller", "limit concurrency"] },
+  { id: "quota_exceeded", phrases: ["quota", "over quota", "quota exceed", "exceed quota", "exceeded the quota", "api quota", "plan limit", "usage limit", "rate limit exceed", "account limit", "exceed rate limit"] },
+  { id: "request_quota_increase", phrases: ["quota increase", "increase quota", "raise quota", "raise the quota", "higher quota", "request quota", "upgrade plan", "plan upgrade", "higher plan", "higher tier", "raise the account limit", "raise account limit"] },
+  { id: "vendor_support", phrases: ["contact vendor", "contact the provider", "vendor support", "provider support", "support ticket", "open ticket with", "account manager", "vendor status page"] },
+  // Network.
+  { id: "drain_node", phrases: ["drain node", "drain the node", "drain host", "cordon", "drain instance", "drain link", "drain the link", "take link out", "take node out", "out of rotation", "evict pod"] },
+  // Queues.
+  { id: "poison_message", phrases: ["poison pill", "poison message", "poison", "malformed message", "bad message", "corrupt message", "corrupted message", "invalid message", "deserialization error", "deserialize", "fail to parse", "unparseable", "stuck offset", "offset not advance", "same offset", "stuck partition", "partition stuck", "redeliver", "redelivered"] },
+  { id: "dead_letter_queue", phrases: ["dead letter", "dead-letter", "dlq", "skip message", "skip the message", "skip offset", "skip past", "advance offset", "commit offset past", "move message", "park message", "quarantine message", "skip poison", "skip the bad"] },
+  { id: "purge_queue", phrases: ["purge topic", "purge queue", "purge the topic", "purge the queue", "delete topic", "delete the topic", "drop topic", "truncate topic", "reset offset to latest", "purge all message", "delete all message"] },
+  { id: "message_validation", phrases: ["schema validation", "validate message", "message schema", "schema registry", "contract test", "reject malformed", "validate at the producer", "validate payload", "producer-side validation", "schema check"] },
+  // Credentials.
+  { id: "credential_rotation", phrases: ["secret rotation", "rotate secret", "rotated secret", "password rotation", "rotate password", "rotated password", "credential rotation", "rotate credential", "rotated credential", "rotate key", "rotate api key", "reset password", "new password", "password change", "password changed", "rotation event"] },
+  { id: "stale_credentials", phrases: ["stale credential", "stale secret", "stale password", "old secret", "old password", "old credential", "previous password", "outdated credential", "outdated secret", "cached credential", "password authentication fail", "authentication fail", "auth fail", "wrong password", "invalid password", "still use the old"] },
+  { id: "secret_reload", phrases: ["reload secret", "reload credential", "reload the secret", "pick up new secret", "pick up the new secret", "pick up the new password", "pick up the rotated", "pick up the new credential", "re-read secret", "refresh secret", "refresh credential", "secret watcher", "watch secret", "reload on rotation", "hot reload", "mount secret as file", "restart after rotation", "restart on rotation"] },
+  { id: "rotation_grace_period", phrases: ["grace period", "overlap period", "dual credential", "two valid password", "both password valid", "keep the old password valid", "old password valid until", "two active credential", "overlap window"] },
+  { id: "revert_rotation", phrases: ["revert rotation", "revert the rotation", "roll back the rotation", "undo rotation", "undo the rotation", "rotate back", "restore old password", "restore the old password", "restore old secret", "restore the old secret", "re-enable old credential", "reenable old credential", "re-enable the old", "old password back"] },
+  // Databases.
+  { id: "schema_migration", phrases: ["schema migration", "schema change", "alter table", "ddl", "migration lock", "migration hold", "migration block", "migration wait", "migration run", "running migration", "migration start", "started migration", "migration take", "migration acquire", "migration job", "migration runner", "migration queue"] },
+  { id: "kill_blocking_query", phrases: ["kill blocking", "terminate blocking", "cancel blocking", "blocking session", "blocking query", "blocking transaction", "blocker", "pg_cancel_backend", "kill query", "kill the query", "cancel query", "kill long-running", "kill long running", "cancel the migration", "kill the migration", "abort the migration", "abort migration", "stop the migration", "pause the migration", "end session"] },
+  { id: "lock_timeout", phrases: ["lock_timeout", "lock timeout", "statement_timeout", "statement timeout", "lock wait timeout", "innodb_lock_wait_timeout", "timeout on lock"] },
+  { id: "online_migration", phrases: ["online migration", "non-blocking migration", "zero-downtime migration", "migrate in batch", "batch migration", "expand and contract", "pg_repack", "gh-ost", "pt-online-schema-change", "off-peak", "low-traffic window", "migration window"] },
+  // Dependencies and memory.
+  { id: "raise_timeout", phrases: ["raise timeout", "raise the timeout", "increase timeout", "increase the timeout", "longer timeout", "bump timeout", "extend timeout", "larger timeout", "higher timeout"] },
+  { id: "graceful_degradation", phrases: ["graceful degradation", "degrade gracefully", "degraded mode", "fallback path", "serve without", "skip the call", "defer the call", "queue for later", "retry later in background"] },
+  { id: "memory_stable", phrases: ["memory flat", "memory stay flat", "memory stable", "memory usage stable", "heap flat", "heap stable", "memory back to baseline", "memory back to normal", "memory plateau", "memory stop grow", "memory stop climb", "heap stop grow", "no more oomkill", "no new oomkill", "no oomkill"] },
+  { id: "memory_regression_test", phrases: ["soak test", "long-running load test", "memory regression test", "leak test", "leak detection", "memory profiling in ci", "profile memory", "heap profiling"] },
 ];
 
 /** Every concept, in authoring order (ids are unique; a test checks it). */

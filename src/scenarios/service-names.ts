@@ -6,14 +6,18 @@
  * its aliases. Nothing else matches: no substrings (the seed accepted "e" for every service), no
  * lists of several services, no prefixes.
  */
-import type { ServiceSpec } from "./types.js";
+/** Anything with a canonical name and aliases: a topology node. */
+export interface NamedService {
+  name: string;
+  aliases: readonly string[];
+}
 
 export function normalizeServiceName(name: string): string {
   return name.trim().toLowerCase().replace(/[\s_-]+/g, "-");
 }
 
 /** The service this name denotes, if exactly one does. */
-export function resolveService(name: string | undefined, services: readonly ServiceSpec[]): ServiceSpec | undefined {
+export function resolveService<S extends NamedService>(name: string | undefined, services: readonly S[]): S | undefined {
   if (name === undefined) return undefined;
   const wanted = normalizeServiceName(name);
   if (wanted === "") return undefined;

@@ -18,6 +18,7 @@ export function incidentEnvService(env: IncidentEnvironment, about: ServiceDescr
     getMetadata: () => about.metadata,
     getSchema: () => about.schemas,
     listTasks: () => env.listTasks(),
+    listScenarios: () => env.listScenarios(),
     reset: (request) => env.reset(request),
     step: (request) => env.step(request),
     getState: (request) => env.getState(request),

@@ -26,6 +26,7 @@ import {
   GetSchemaResponseSchema,
   GetStateRequestSchema,
   HealthResponseSchema,
+  ListScenariosResponseSchema,
   ResetRequestSchema,
   ResetResponseSchema,
   StepRequestSchema,
@@ -101,6 +102,13 @@ export function restRouteTable(env: IncidentEnvironment, about: ServiceDescripti
     { method: "GET", url: "/metadata", summary: "Name, description and version (OpenEnv)", response: GetMetadataResponseSchema, handle: () => toSeedJson(GetMetadataResponseSchema, about.metadata) },
     { method: "GET", url: "/schema", summary: "JSON Schemas of action, observation and state (OpenEnv)", response: GetSchemaResponseSchema, handle: () => toSeedJson(GetSchemaResponseSchema, about.schemas) },
     { method: "GET", url: "/tasks", summary: "The task levels", response: TaskSchema, list: true, handle: () => env.listTasks().tasks.map((task) => toSeedJson(TaskSchema, task)) },
+    {
+      method: "GET",
+      url: "/scenarios",
+      summary: "Architecture families, fault modes, presets, seed ranges and level profiles",
+      response: ListScenariosResponseSchema,
+      handle: () => toSeedJson(ListScenariosResponseSchema, env.listScenarios()),
+    },
     {
       method: "POST",
       url: "/reset",

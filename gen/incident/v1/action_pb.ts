@@ -6,7 +6,7 @@ import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
-import type { ActionType, Severity } from "./enums_pb.js";
+import type { ActionType, FaultKind, RemediationKind, Severity } from "./enums_pb.js";
 import { file_incident_v1_enums } from "./enums_pb.js";
 import type { JsonObject, Message } from "@bufbuild/protobuf";
 
@@ -14,7 +14,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file incident/v1/action.proto.
  */
 export const file_incident_v1_action: GenFile = /*@__PURE__*/
-  fileDesc("ChhpbmNpZGVudC92MS9hY3Rpb24ucHJvdG8SC2luY2lkZW50LnYxIpwCChJQb3N0bW9ydGVtU2VjdGlvbnMSGQoHc3VtbWFyeRgBIAEoCUIIukgFcgMYoB8SGgoIdGltZWxpbmUYAiABKAlCCLpIBXIDGKAfEhwKCnJvb3RfY2F1c2UYAyABKAlCCLpIBXIDGKAfEhgKBmltcGFjdBgEIAEoCUIIukgFcgMYoB8SHgoMYWN0aW9uX2l0ZW1zGAUgASgJQgi6SAVyAxigHxIZCgd0cmlnZ2VyGAYgASgJQgi6SAVyAxigHxIcCgpyZXNvbHV0aW9uGAcgASgJQgi6SAVyAxigHxIbCglkZXRlY3Rpb24YCCABKAlCCLpIBXIDGKAfEiEKD2xlc3NvbnNfbGVhcm5lZBgJIAEoCUIIukgFcgMYoB8iiAMKBkFjdGlvbhI5CgthY3Rpb25fdHlwZRgBIAEoDjIXLmluY2lkZW50LnYxLkFjdGlvblR5cGVCC7pICMgBAYIBAhABEhsKCXJlYXNvbmluZxgCIAEoCUIIukgFcgMYoB8SJwoOdGFyZ2V0X3NlcnZpY2UYAyABKAlCCrpIB3IFEAEYgAFIAIgBARImCg1ydW5ib29rX3N0ZXBzGAQgAygJQg+6SAySAQkQHiIFcgMY9AMSQQoTc2V2ZXJpdHlfYXNzZXNzbWVudBgFIAEoDjIVLmluY2lkZW50LnYxLlNldmVyaXR5Qgi6SAWCAQIQAUgBiAEBEjwKE3Bvc3Rtb3J0ZW1fc2VjdGlvbnMYBiABKAsyHy5pbmNpZGVudC52MS5Qb3N0bW9ydGVtU2VjdGlvbnMSKQoIbWV0YWRhdGEYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0QhEKD190YXJnZXRfc2VydmljZUIWChRfc2V2ZXJpdHlfYXNzZXNzbWVudGIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_struct, file_incident_v1_enums]);
+  fileDesc("ChhpbmNpZGVudC92MS9hY3Rpb24ucHJvdG8SC2luY2lkZW50LnYxIpwCChJQb3N0bW9ydGVtU2VjdGlvbnMSGQoHc3VtbWFyeRgBIAEoCUIIukgFcgMYoB8SGgoIdGltZWxpbmUYAiABKAlCCLpIBXIDGKAfEhwKCnJvb3RfY2F1c2UYAyABKAlCCLpIBXIDGKAfEhgKBmltcGFjdBgEIAEoCUIIukgFcgMYoB8SHgoMYWN0aW9uX2l0ZW1zGAUgASgJQgi6SAVyAxigHxIZCgd0cmlnZ2VyGAYgASgJQgi6SAVyAxigHxIcCgpyZXNvbHV0aW9uGAcgASgJQgi6SAVyAxigHxIbCglkZXRlY3Rpb24YCCABKAlCCLpIBXIDGKAfEiEKD2xlc3NvbnNfbGVhcm5lZBgJIAEoCUIIukgFcgMYoB8igQQKBkFjdGlvbhI5CgthY3Rpb25fdHlwZRgBIAEoDjIXLmluY2lkZW50LnYxLkFjdGlvblR5cGVCC7pICMgBAYIBAhABEhsKCXJlYXNvbmluZxgCIAEoCUIIukgFcgMYoB8SJwoOdGFyZ2V0X3NlcnZpY2UYAyABKAlCCrpIB3IFEAEYgAFIAIgBARImCg1ydW5ib29rX3N0ZXBzGAQgAygJQg+6SAySAQkQHiIFcgMY9AMSQQoTc2V2ZXJpdHlfYXNzZXNzbWVudBgFIAEoDjIVLmluY2lkZW50LnYxLlNldmVyaXR5Qgi6SAWCAQIQAUgBiAEBEjwKE3Bvc3Rtb3J0ZW1fc2VjdGlvbnMYBiABKAsyHy5pbmNpZGVudC52MS5Qb3N0bW9ydGVtU2VjdGlvbnMSKQoIbWV0YWRhdGEYByABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0Ei0KC3JlbWVkaWF0aW9uGAggASgLMhguaW5jaWRlbnQudjEuUmVtZWRpYXRpb24SOQoKZmF1bHRfa2luZBgJIAEoDjIWLmluY2lkZW50LnYxLkZhdWx0S2luZEIIukgFggECEAFIAogBAUIRCg9fdGFyZ2V0X3NlcnZpY2VCFgoUX3NldmVyaXR5X2Fzc2Vzc21lbnRCDQoLX2ZhdWx0X2tpbmQi0AEKC1JlbWVkaWF0aW9uEjcKBGtpbmQYASABKA4yHC5pbmNpZGVudC52MS5SZW1lZGlhdGlvbktpbmRCC7pICMgBAYIBAhABElUKCnBhcmFtZXRlcnMYAiADKAsyKC5pbmNpZGVudC52MS5SZW1lZGlhdGlvbi5QYXJhbWV0ZXJzRW50cnlCF7pIFJoBERAIIgZyBBABGEAqBXIDGIABGjEKD1BhcmFtZXRlcnNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBYgZwcm90bzM", [file_buf_validate_validate, file_google_protobuf_struct, file_incident_v1_enums]);
 
 /**
  * The sections of a postmortem. The five seed sections are graded on the hard task.
@@ -142,6 +142,20 @@ export type Action = Message<"incident.v1.Action"> & {
    * @generated from field: google.protobuf.Struct metadata = 7;
    */
   metadata?: JsonObject | undefined;
+
+  /**
+   * What apply_fix does. Without it, the fix is read from the reasoning (older clients).
+   *
+   * @generated from field: incident.v1.Remediation remediation = 8;
+   */
+  remediation?: Remediation | undefined;
+
+  /**
+   * The fault class of a diagnosis.
+   *
+   * @generated from field: optional incident.v1.FaultKind fault_kind = 9;
+   */
+  faultKind?: FaultKind | undefined;
 };
 
 /**
@@ -150,4 +164,30 @@ export type Action = Message<"incident.v1.Action"> & {
  */
 export const ActionSchema: GenMessage<Action> = /*@__PURE__*/
   messageDesc(file_incident_v1_action, 1);
+
+/**
+ * A typed fix for apply_fix.
+ *
+ * @generated from message incident.v1.Remediation
+ */
+export type Remediation = Message<"incident.v1.Remediation"> & {
+  /**
+   * @generated from field: incident.v1.RemediationKind kind = 1;
+   */
+  kind: RemediationKind;
+
+  /**
+   * Settings of the fix, e.g. {"replicas": "6"} for scale or {"percent": "20"} for shed_load.
+   *
+   * @generated from field: map<string, string> parameters = 2;
+   */
+  parameters: { [key: string]: string };
+};
+
+/**
+ * Describes the message incident.v1.Remediation.
+ * Use `create(RemediationSchema)` to create a new message.
+ */
+export const RemediationSchema: GenMessage<Remediation> = /*@__PURE__*/
+  messageDesc(file_incident_v1_action, 2);
 

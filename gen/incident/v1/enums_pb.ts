@@ -10,7 +10,7 @@ import { file_incident_v1_options } from "./options_pb.js";
  * Describes the file incident/v1/enums.proto.
  */
 export const file_incident_v1_enums: GenFile = /*@__PURE__*/
-  fileDesc("ChdpbmNpZGVudC92MS9lbnVtcy5wcm90bxILaW5jaWRlbnQudjEqaAoJVGFza0xldmVsEhoKFlRBU0tfTEVWRUxfVU5TUEVDSUZJRUQQABITCg9UQVNLX0xFVkVMX0VBU1kQARIVChFUQVNLX0xFVkVMX01FRElVTRACEhMKD1RBU0tfTEVWRUxfSEFSRBADKm4KCFNldmVyaXR5EhgKFFNFVkVSSVRZX1VOU1BFQ0lGSUVEEAASDwoLU0VWRVJJVFlfUDEQARIPCgtTRVZFUklUWV9QMhACEg8KC1NFVkVSSVRZX1AzEAMSDwoLU0VWRVJJVFlfUDQQBBoEyPMYASqrAQoOSW5jaWRlbnRTdGF0dXMSHwobSU5DSURFTlRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGAoUSU5DSURFTlRfU1RBVFVTX09QRU4QARIhCh1JTkNJREVOVF9TVEFUVVNfSU5WRVNUSUdBVElORxACEh0KGUlOQ0lERU5UX1NUQVRVU19NSVRJR0FURUQQAxIcChhJTkNJREVOVF9TVEFUVVNfUkVTT0xWRUQQBCqVAQoITG9nTGV2ZWwSGQoVTE9HX0xFVkVMX1VOU1BFQ0lGSUVEEAASEwoPTE9HX0xFVkVMX0RFQlVHEAESEgoOTE9HX0xFVkVMX0lORk8QAhISCg5MT0dfTEVWRUxfV0FSThADEhMKD0xPR19MRVZFTF9FUlJPUhAEEhYKEkxPR19MRVZFTF9DUklUSUNBTBAFGgTI8xgBKtIBCgpBY3Rpb25UeXBlEhsKF0FDVElPTl9UWVBFX1VOU1BFQ0lGSUVEEAASGAoUQUNUSU9OX1RZUEVfRElBR05PU0UQARIYChRBQ1RJT05fVFlQRV9FU0NBTEFURRACEh0KGUFDVElPTl9UWVBFX1dSSVRFX1JVTkJPT0sQAxIZChVBQ1RJT05fVFlQRV9BUFBMWV9GSVgQBBIgChxBQ1RJT05fVFlQRV9XUklURV9QT1NUTU9SVEVNEAUSFwoTQUNUSU9OX1RZUEVfUkVTT0xWRRAGKrMBCg1FcGlzb2RlU3RhdHVzEh4KGkVQSVNPREVfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGgoWRVBJU09ERV9TVEFUVVNfUlVOTklORxABEiUKIUVQSVNPREVfU1RBVFVTX1RFUk1JTkFURURfU1VDQ0VTUxACEiQKIEVQSVNPREVfU1RBVFVTX1RFUk1JTkFURURfRkFJTEVEEAMSGQoVRVBJU09ERV9TVEFUVVNfQ0xPU0VEEAQqgQEKDEhlYWx0aFN0YXR1cxIdChlIRUFMVEhfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGQoVSEVBTFRIX1NUQVRVU19IRUFMVEhZEAESGgoWSEVBTFRIX1NUQVRVU19ERUdSQURFRBACEhsKF0hFQUxUSF9TVEFUVVNfVU5IRUFMVEhZEANiBnByb3RvMw", [file_incident_v1_options]);
+  fileDesc("ChdpbmNpZGVudC92MS9lbnVtcy5wcm90bxILaW5jaWRlbnQudjEqaAoJVGFza0xldmVsEhoKFlRBU0tfTEVWRUxfVU5TUEVDSUZJRUQQABITCg9UQVNLX0xFVkVMX0VBU1kQARIVChFUQVNLX0xFVkVMX01FRElVTRACEhMKD1RBU0tfTEVWRUxfSEFSRBADKm4KCFNldmVyaXR5EhgKFFNFVkVSSVRZX1VOU1BFQ0lGSUVEEAASDwoLU0VWRVJJVFlfUDEQARIPCgtTRVZFUklUWV9QMhACEg8KC1NFVkVSSVRZX1AzEAMSDwoLU0VWRVJJVFlfUDQQBBoEyPMYASqrAQoOSW5jaWRlbnRTdGF0dXMSHwobSU5DSURFTlRfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGAoUSU5DSURFTlRfU1RBVFVTX09QRU4QARIhCh1JTkNJREVOVF9TVEFUVVNfSU5WRVNUSUdBVElORxACEh0KGUlOQ0lERU5UX1NUQVRVU19NSVRJR0FURUQQAxIcChhJTkNJREVOVF9TVEFUVVNfUkVTT0xWRUQQBCqVAQoITG9nTGV2ZWwSGQoVTE9HX0xFVkVMX1VOU1BFQ0lGSUVEEAASEwoPTE9HX0xFVkVMX0RFQlVHEAESEgoOTE9HX0xFVkVMX0lORk8QAhISCg5MT0dfTEVWRUxfV0FSThADEhMKD0xPR19MRVZFTF9FUlJPUhAEEhYKEkxPR19MRVZFTF9DUklUSUNBTBAFGgTI8xgBKusBCgpBY3Rpb25UeXBlEhsKF0FDVElPTl9UWVBFX1VOU1BFQ0lGSUVEEAASGAoUQUNUSU9OX1RZUEVfRElBR05PU0UQARIYChRBQ1RJT05fVFlQRV9FU0NBTEFURRACEh0KGUFDVElPTl9UWVBFX1dSSVRFX1JVTkJPT0sQAxIZChVBQ1RJT05fVFlQRV9BUFBMWV9GSVgQBBIgChxBQ1RJT05fVFlQRV9XUklURV9QT1NUTU9SVEVNEAUSFwoTQUNUSU9OX1RZUEVfUkVTT0xWRRAGEhcKE0FDVElPTl9UWVBFX0lOU1BFQ1QQByqlAgoLU2VydmljZUtpbmQSHAoYU0VSVklDRV9LSU5EX1VOU1BFQ0lGSUVEEAASGAoUU0VSVklDRV9LSU5EX0dBVEVXQVkQARIYChRTRVJWSUNFX0tJTkRfU0VSVklDRRACEhkKFVNFUlZJQ0VfS0lORF9EQVRBQkFTRRADEhYKElNFUlZJQ0VfS0lORF9DQUNIRRAEEhYKElNFUlZJQ0VfS0lORF9RVUVVRRAFEhcKE1NFUlZJQ0VfS0lORF9TRUFSQ0gQBhIXChNTRVJWSUNFX0tJTkRfVkVORE9SEAcSGAoUU0VSVklDRV9LSU5EX05FVFdPUksQCBIUChBTRVJWSUNFX0tJTkRfRE5TEAkSFwoTU0VSVklDRV9LSU5EX0NPTkZJRxAKKmQKDFJldHJ5QmFja29mZhIdChlSRVRSWV9CQUNLT0ZGX1VOU1BFQ0lGSUVEEAASFgoSUkVUUllfQkFDS09GRl9OT05FEAESHQoZUkVUUllfQkFDS09GRl9FWFBPTkVOVElBTBACKuEECglGYXVsdEtpbmQSGgoWRkFVTFRfS0lORF9VTlNQRUNJRklFRBAAEhkKFUZBVUxUX0tJTkRfQkFEX0RFUExPWRABEhoKFkZBVUxUX0tJTkRfQ09ORklHX1BVU0gQAhIpCiVGQVVMVF9LSU5EX0NPTk5FQ1RJT05fUE9PTF9FWEhBVVNUSU9OEAMSGgoWRkFVTFRfS0lORF9NRU1PUllfTEVBSxAEEiEKHUZBVUxUX0tJTkRfQ0VSVElGSUNBVEVfRVhQSVJZEAUSGgoWRkFVTFRfS0lORF9ETlNfRkFJTFVSRRAGEhgKFEZBVUxUX0tJTkRfRElTS19GVUxMEAcSHQoZRkFVTFRfS0lORF9DQUNIRV9TVEFNUEVERRAIEhoKFkZBVUxUX0tJTkRfUkVUUllfU1RPUk0QCRIhCh1GQVVMVF9LSU5EX0RCX0xPQ0tfQ09OVEVOVElPThAKEiEKHUZBVUxUX0tJTkRfREVQRU5ERU5DWV9USU1FT1VUEAsSHwobRkFVTFRfS0lORF9RVU9UQV9USFJPVFRMSU5HEAwSIAocRkFVTFRfS0lORF9ORVRXT1JLX1BBUlRJVElPThANEiAKHEZBVUxUX0tJTkRfUVVFVUVfUE9JU09OX1BJTEwQDhIgChxGQVVMVF9LSU5EX1NUQUxFX0NSRURFTlRJQUxTEA8SHAoYRkFVTFRfS0lORF9QUk9DRVNTX0NSQVNIEBASIAocRkFVTFRfS0lORF9DQUNIRV9NRU1PUllfRlVMTBAREhkKFUZBVUxUX0tJTkRfU0xPV19RVUVSWRASKpcFCg9SZW1lZGlhdGlvbktpbmQSIAocUkVNRURJQVRJT05fS0lORF9VTlNQRUNJRklFRBAAEhwKGFJFTUVESUFUSU9OX0tJTkRfUkVTVEFSVBABEh0KGVJFTUVESUFUSU9OX0tJTkRfUk9MTEJBQ0sQAhIaChZSRU1FRElBVElPTl9LSU5EX1NDQUxFEAMSHQoZUkVNRURJQVRJT05fS0lORF9GQUlMT1ZFUhAEEiAKHFJFTUVESUFUSU9OX0tJTkRfRkxVU0hfQ0FDSEUQBRIfChtSRU1FRElBVElPTl9LSU5EX1dBUk1fQ0FDSEUQBhIgChxSRU1FRElBVElPTl9LSU5EX1JBSVNFX0xJTUlUEAcSJgoiUkVNRURJQVRJT05fS0lORF9ST1RBVEVfQ1JFREVOVElBTBAIEikKJVJFTUVESUFUSU9OX0tJTkRfRElTQUJMRV9GRUFUVVJFX0ZMQUcQCRIfChtSRU1FRElBVElPTl9LSU5EX0RSQUlOX05PREUQChIfChtSRU1FRElBVElPTl9LSU5EX0tJTExfUVVFUlkQCxIeChpSRU1FRElBVElPTl9LSU5EX1NIRURfTE9BRBAMEiYKIlJFTUVESUFUSU9OX0tJTkRfUkVORVdfQ0VSVElGSUNBVEUQDRIiCh5SRU1FRElBVElPTl9LSU5EX1JFVkVSVF9DT05GSUcQDhIeChpSRU1FRElBVElPTl9LSU5EX0ZSRUVfRElTSxAPEiEKHVJFTUVESUFUSU9OX0tJTkRfU0tJUF9NRVNTQUdFEBASIQodUkVNRURJQVRJT05fS0lORF9UVU5FX1JFVFJJRVMQERIeChpSRU1FRElBVElPTl9LSU5EX0FERF9JTkRFWBASKuoBCgpDaGFuZ2VLaW5kEhsKF0NIQU5HRV9LSU5EX1VOU1BFQ0lGSUVEEAASFgoSQ0hBTkdFX0tJTkRfREVQTE9ZEAESHQoZQ0hBTkdFX0tJTkRfQ09ORklHX0NIQU5HRRACEhsKF0NIQU5HRV9LSU5EX0NFUlRJRklDQVRFEAMSGgoWQ0hBTkdFX0tJTkRfQ1JFREVOVElBTBAEEhkKFUNIQU5HRV9LSU5EX01JR1JBVElPThAFEhcKE0NIQU5HRV9LSU5EX1RSQUZGSUMQBhIbChdDSEFOR0VfS0lORF9SRU1FRElBVElPThAHKrMBCg1FcGlzb2RlU3RhdHVzEh4KGkVQSVNPREVfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGgoWRVBJU09ERV9TVEFUVVNfUlVOTklORxABEiUKIUVQSVNPREVfU1RBVFVTX1RFUk1JTkFURURfU1VDQ0VTUxACEiQKIEVQSVNPREVfU1RBVFVTX1RFUk1JTkFURURfRkFJTEVEEAMSGQoVRVBJU09ERV9TVEFUVVNfQ0xPU0VEEAQqgQEKDEhlYWx0aFN0YXR1cxIdChlIRUFMVEhfU1RBVFVTX1VOU1BFQ0lGSUVEEAASGQoVSEVBTFRIX1NUQVRVU19IRUFMVEhZEAESGgoWSEVBTFRIX1NUQVRVU19ERUdSQURFRBACEhsKF0hFQUxUSF9TVEFUVVNfVU5IRUFMVEhZEANiBnByb3RvMw", [file_incident_v1_options]);
 
 /**
  * The three task levels. Each level has its own objective, grader and step budget (see Task).
@@ -226,11 +226,19 @@ export enum ActionType {
   WRITE_POSTMORTEM = 5,
 
   /**
-   * Declare the incident over; ends the episode.
+   * Declare the incident over; ends the episode. It counts as resolved only once health has held.
    *
    * @generated from enum value: ACTION_TYPE_RESOLVE = 6;
    */
   RESOLVE = 6,
+
+  /**
+   * Look closely at one service (target_service): its metric history, dependencies, recent
+   * changes, logs and a sample trace. The result arrives in the next observation's inspection.
+   *
+   * @generated from enum value: ACTION_TYPE_INSPECT = 7;
+   */
+  INSPECT = 7,
 }
 
 /**
@@ -238,6 +246,409 @@ export enum ActionType {
  */
 export const ActionTypeSchema: GenEnum<ActionType> = /*@__PURE__*/
   enumDesc(file_incident_v1_enums, 4);
+
+/**
+ * What a node of the system is.
+ *
+ * @generated from enum incident.v1.ServiceKind
+ */
+export enum ServiceKind {
+  /**
+   * @generated from enum value: SERVICE_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Where user traffic enters (API gateway, load balancer).
+   *
+   * @generated from enum value: SERVICE_KIND_GATEWAY = 1;
+   */
+  GATEWAY = 1,
+
+  /**
+   * A stateless service.
+   *
+   * @generated from enum value: SERVICE_KIND_SERVICE = 2;
+   */
+  SERVICE = 2,
+
+  /**
+   * @generated from enum value: SERVICE_KIND_DATABASE = 3;
+   */
+  DATABASE = 3,
+
+  /**
+   * @generated from enum value: SERVICE_KIND_CACHE = 4;
+   */
+  CACHE = 4,
+
+  /**
+   * A message queue or broker.
+   *
+   * @generated from enum value: SERVICE_KIND_QUEUE = 5;
+   */
+  QUEUE = 5,
+
+  /**
+   * @generated from enum value: SERVICE_KIND_SEARCH = 6;
+   */
+  SEARCH = 6,
+
+  /**
+   * A third-party API the system calls.
+   *
+   * @generated from enum value: SERVICE_KIND_VENDOR = 7;
+   */
+  VENDOR = 7,
+
+  /**
+   * The network fabric between zones.
+   *
+   * @generated from enum value: SERVICE_KIND_NETWORK = 8;
+   */
+  NETWORK = 8,
+
+  /**
+   * @generated from enum value: SERVICE_KIND_DNS = 9;
+   */
+  DNS = 9,
+
+  /**
+   * The deploy and configuration system; inspecting it shows every recent change.
+   *
+   * @generated from enum value: SERVICE_KIND_CONFIG = 10;
+   */
+  CONFIG = 10,
+}
+
+/**
+ * Describes the enum incident.v1.ServiceKind.
+ */
+export const ServiceKindSchema: GenEnum<ServiceKind> = /*@__PURE__*/
+  enumDesc(file_incident_v1_enums, 5);
+
+/**
+ * Retry policy of a dependency edge.
+ *
+ * @generated from enum incident.v1.RetryBackoff
+ */
+export enum RetryBackoff {
+  /**
+   * @generated from enum value: RETRY_BACKOFF_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Retries go out at once.
+   *
+   * @generated from enum value: RETRY_BACKOFF_NONE = 1;
+   */
+  NONE = 1,
+
+  /**
+   * @generated from enum value: RETRY_BACKOFF_EXPONENTIAL = 2;
+   */
+  EXPONENTIAL = 2,
+}
+
+/**
+ * Describes the enum incident.v1.RetryBackoff.
+ */
+export const RetryBackoffSchema: GenEnum<RetryBackoff> = /*@__PURE__*/
+  enumDesc(file_incident_v1_enums, 6);
+
+/**
+ * Failure modes of the fault library (the fault class of a diagnosis).
+ *
+ * @generated from enum incident.v1.FaultKind
+ */
+export enum FaultKind {
+  /**
+   * @generated from enum value: FAULT_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: FAULT_KIND_BAD_DEPLOY = 1;
+   */
+  BAD_DEPLOY = 1,
+
+  /**
+   * @generated from enum value: FAULT_KIND_CONFIG_PUSH = 2;
+   */
+  CONFIG_PUSH = 2,
+
+  /**
+   * @generated from enum value: FAULT_KIND_CONNECTION_POOL_EXHAUSTION = 3;
+   */
+  CONNECTION_POOL_EXHAUSTION = 3,
+
+  /**
+   * @generated from enum value: FAULT_KIND_MEMORY_LEAK = 4;
+   */
+  MEMORY_LEAK = 4,
+
+  /**
+   * @generated from enum value: FAULT_KIND_CERTIFICATE_EXPIRY = 5;
+   */
+  CERTIFICATE_EXPIRY = 5,
+
+  /**
+   * @generated from enum value: FAULT_KIND_DNS_FAILURE = 6;
+   */
+  DNS_FAILURE = 6,
+
+  /**
+   * @generated from enum value: FAULT_KIND_DISK_FULL = 7;
+   */
+  DISK_FULL = 7,
+
+  /**
+   * @generated from enum value: FAULT_KIND_CACHE_STAMPEDE = 8;
+   */
+  CACHE_STAMPEDE = 8,
+
+  /**
+   * @generated from enum value: FAULT_KIND_RETRY_STORM = 9;
+   */
+  RETRY_STORM = 9,
+
+  /**
+   * @generated from enum value: FAULT_KIND_DB_LOCK_CONTENTION = 10;
+   */
+  DB_LOCK_CONTENTION = 10,
+
+  /**
+   * @generated from enum value: FAULT_KIND_DEPENDENCY_TIMEOUT = 11;
+   */
+  DEPENDENCY_TIMEOUT = 11,
+
+  /**
+   * @generated from enum value: FAULT_KIND_QUOTA_THROTTLING = 12;
+   */
+  QUOTA_THROTTLING = 12,
+
+  /**
+   * @generated from enum value: FAULT_KIND_NETWORK_PARTITION = 13;
+   */
+  NETWORK_PARTITION = 13,
+
+  /**
+   * @generated from enum value: FAULT_KIND_QUEUE_POISON_PILL = 14;
+   */
+  QUEUE_POISON_PILL = 14,
+
+  /**
+   * @generated from enum value: FAULT_KIND_STALE_CREDENTIALS = 15;
+   */
+  STALE_CREDENTIALS = 15,
+
+  /**
+   * @generated from enum value: FAULT_KIND_PROCESS_CRASH = 16;
+   */
+  PROCESS_CRASH = 16,
+
+  /**
+   * @generated from enum value: FAULT_KIND_CACHE_MEMORY_FULL = 17;
+   */
+  CACHE_MEMORY_FULL = 17,
+
+  /**
+   * @generated from enum value: FAULT_KIND_SLOW_QUERY = 18;
+   */
+  SLOW_QUERY = 18,
+}
+
+/**
+ * Describes the enum incident.v1.FaultKind.
+ */
+export const FaultKindSchema: GenEnum<FaultKind> = /*@__PURE__*/
+  enumDesc(file_incident_v1_enums, 7);
+
+/**
+ * What a fix does (apply_fix's remediation.kind).
+ *
+ * @generated from enum incident.v1.RemediationKind
+ */
+export enum RemediationKind {
+  /**
+   * @generated from enum value: REMEDIATION_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: REMEDIATION_KIND_RESTART = 1;
+   */
+  RESTART = 1,
+
+  /**
+   * Roll the service back to its previous version.
+   *
+   * @generated from enum value: REMEDIATION_KIND_ROLLBACK = 2;
+   */
+  ROLLBACK = 2,
+
+  /**
+   * Change the replica count (parameters.replicas).
+   *
+   * @generated from enum value: REMEDIATION_KIND_SCALE = 3;
+   */
+  SCALE = 3,
+
+  /**
+   * Move traffic to a replica or another zone.
+   *
+   * @generated from enum value: REMEDIATION_KIND_FAILOVER = 4;
+   */
+  FAILOVER = 4,
+
+  /**
+   * @generated from enum value: REMEDIATION_KIND_FLUSH_CACHE = 5;
+   */
+  FLUSH_CACHE = 5,
+
+  /**
+   * @generated from enum value: REMEDIATION_KIND_WARM_CACHE = 6;
+   */
+  WARM_CACHE = 6,
+
+  /**
+   * Raise a limit: connections, memory, quota, pool size (parameters may name it).
+   *
+   * @generated from enum value: REMEDIATION_KIND_RAISE_LIMIT = 7;
+   */
+  RAISE_LIMIT = 7,
+
+  /**
+   * @generated from enum value: REMEDIATION_KIND_ROTATE_CREDENTIAL = 8;
+   */
+  ROTATE_CREDENTIAL = 8,
+
+  /**
+   * @generated from enum value: REMEDIATION_KIND_DISABLE_FEATURE_FLAG = 9;
+   */
+  DISABLE_FEATURE_FLAG = 9,
+
+  /**
+   * Take a node or zone out of rotation.
+   *
+   * @generated from enum value: REMEDIATION_KIND_DRAIN_NODE = 10;
+   */
+  DRAIN_NODE = 10,
+
+  /**
+   * Terminate blocking or idle sessions.
+   *
+   * @generated from enum value: REMEDIATION_KIND_KILL_QUERY = 11;
+   */
+  KILL_QUERY = 11,
+
+  /**
+   * Reject a share of incoming traffic (parameters.percent).
+   *
+   * @generated from enum value: REMEDIATION_KIND_SHED_LOAD = 12;
+   */
+  SHED_LOAD = 12,
+
+  /**
+   * @generated from enum value: REMEDIATION_KIND_RENEW_CERTIFICATE = 13;
+   */
+  RENEW_CERTIFICATE = 13,
+
+  /**
+   * Revert the last configuration change.
+   *
+   * @generated from enum value: REMEDIATION_KIND_REVERT_CONFIG = 14;
+   */
+  REVERT_CONFIG = 14,
+
+  /**
+   * Free disk space (rotate logs, compact, expand the volume).
+   *
+   * @generated from enum value: REMEDIATION_KIND_FREE_DISK = 15;
+   */
+  FREE_DISK = 15,
+
+  /**
+   * Dead-letter the message a consumer is stuck on.
+   *
+   * @generated from enum value: REMEDIATION_KIND_SKIP_MESSAGE = 16;
+   */
+  SKIP_MESSAGE = 16,
+
+  /**
+   * Change retry policy: fewer retries, exponential backoff with jitter.
+   *
+   * @generated from enum value: REMEDIATION_KIND_TUNE_RETRIES = 17;
+   */
+  TUNE_RETRIES = 17,
+
+  /**
+   * @generated from enum value: REMEDIATION_KIND_ADD_INDEX = 18;
+   */
+  ADD_INDEX = 18,
+}
+
+/**
+ * Describes the enum incident.v1.RemediationKind.
+ */
+export const RemediationKindSchema: GenEnum<RemediationKind> = /*@__PURE__*/
+  enumDesc(file_incident_v1_enums, 8);
+
+/**
+ * What changed in the system.
+ *
+ * @generated from enum incident.v1.ChangeKind
+ */
+export enum ChangeKind {
+  /**
+   * @generated from enum value: CHANGE_KIND_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * @generated from enum value: CHANGE_KIND_DEPLOY = 1;
+   */
+  DEPLOY = 1,
+
+  /**
+   * @generated from enum value: CHANGE_KIND_CONFIG_CHANGE = 2;
+   */
+  CONFIG_CHANGE = 2,
+
+  /**
+   * @generated from enum value: CHANGE_KIND_CERTIFICATE = 3;
+   */
+  CERTIFICATE = 3,
+
+  /**
+   * @generated from enum value: CHANGE_KIND_CREDENTIAL = 4;
+   */
+  CREDENTIAL = 4,
+
+  /**
+   * @generated from enum value: CHANGE_KIND_MIGRATION = 5;
+   */
+  MIGRATION = 5,
+
+  /**
+   * @generated from enum value: CHANGE_KIND_TRAFFIC = 6;
+   */
+  TRAFFIC = 6,
+
+  /**
+   * A fix applied by the responder.
+   *
+   * @generated from enum value: CHANGE_KIND_REMEDIATION = 7;
+   */
+  REMEDIATION = 7,
+}
+
+/**
+ * Describes the enum incident.v1.ChangeKind.
+ */
+export const ChangeKindSchema: GenEnum<ChangeKind> = /*@__PURE__*/
+  enumDesc(file_incident_v1_enums, 9);
 
 /**
  * Lifecycle of an episode.
@@ -281,7 +692,7 @@ export enum EpisodeStatus {
  * Describes the enum incident.v1.EpisodeStatus.
  */
 export const EpisodeStatusSchema: GenEnum<EpisodeStatus> = /*@__PURE__*/
-  enumDesc(file_incident_v1_enums, 5);
+  enumDesc(file_incident_v1_enums, 10);
 
 /**
  * Health of the server process.
@@ -314,5 +725,5 @@ export enum HealthStatus {
  * Describes the enum incident.v1.HealthStatus.
  */
 export const HealthStatusSchema: GenEnum<HealthStatus> = /*@__PURE__*/
-  enumDesc(file_incident_v1_enums, 6);
+  enumDesc(file_incident_v1_enums, 11);
 

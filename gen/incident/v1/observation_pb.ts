@@ -4,191 +4,21 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
-import type { IncidentStatus, LogLevel, Severity, TaskLevel } from "./enums_pb.js";
+import type { IncidentStatus, TaskLevel } from "./enums_pb.js";
 import { file_incident_v1_enums } from "./enums_pb.js";
+import type { Inspection } from "./inspection_pb.js";
+import { file_incident_v1_inspection } from "./inspection_pb.js";
+import type { Alert, KbArticle, LogEntry, ServiceMetric } from "./telemetry_pb.js";
+import { file_incident_v1_telemetry } from "./telemetry_pb.js";
+import type { Topology } from "./topology_pb.js";
+import { file_incident_v1_topology } from "./topology_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
 /**
  * Describes the file incident/v1/observation.proto.
  */
 export const file_incident_v1_observation: GenFile = /*@__PURE__*/
-  fileDesc("Ch1pbmNpZGVudC92MS9vYnNlcnZhdGlvbi5wcm90bxILaW5jaWRlbnQudjEiswEKBUFsZXJ0EhAKCGFsZXJ0X2lkGAEgASgJEg0KBXRpdGxlGAIgASgJEicKCHNldmVyaXR5GAMgASgOMhUuaW5jaWRlbnQudjEuU2V2ZXJpdHkSMAoMdHJpZ2dlcmVkX2F0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIZChFhZmZlY3RlZF9zZXJ2aWNlcxgFIAMoCRITCgtkZXNjcmlwdGlvbhgGIAEoCSKAAQoNU2VydmljZU1ldHJpYxIUCgxzZXJ2aWNlX25hbWUYASABKAkSEwoLbWV0cmljX25hbWUYAiABKAkSDQoFdmFsdWUYAyABKAESDAoEdW5pdBgEIAEoCRIRCgl0aHJlc2hvbGQYBSABKAESFAoMaXNfYW5vbWFsb3VzGAYgASgIIrIBCghMb2dFbnRyeRItCgl0aW1lc3RhbXAYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiQKBWxldmVsGAIgASgOMhUuaW5jaWRlbnQudjEuTG9nTGV2ZWwSDwoHc2VydmljZRgDIAEoCRIPCgdtZXNzYWdlGAQgASgJEhUKCHRyYWNlX2lkGAUgASgJSACIAQESCwoDc2VxGAYgASgNQgsKCV90cmFjZV9pZCJNCglLYkFydGljbGUSEgoKYXJ0aWNsZV9pZBgBIAEoCRINCgV0aXRsZRgCIAEoCRIMCgR0YWdzGAMgAygJEg8KB2NvbnRlbnQYBCABKAkingMKC09ic2VydmF0aW9uEgwKBHN0ZXAYASABKA0SIQoFYWxlcnQYAiABKAsyEi5pbmNpZGVudC52MS5BbGVydBIrCgdtZXRyaWNzGAMgAygLMhouaW5jaWRlbnQudjEuU2VydmljZU1ldHJpYxIqCgtyZWNlbnRfbG9ncxgEIAMoCzIVLmluY2lkZW50LnYxLkxvZ0VudHJ5EisKC2tiX2FydGljbGVzGAUgAygLMhYuaW5jaWRlbnQudjEuS2JBcnRpY2xlEjwKF2N1cnJlbnRfaW5jaWRlbnRfc3RhdHVzGAYgASgOMhsuaW5jaWRlbnQudjEuSW5jaWRlbnRTdGF0dXMSGAoQcHJldmlvdXNfYWN0aW9ucxgHIAMoCRIcChR0aW1lX2VsYXBzZWRfbWludXRlcxgIIAEoDRIQCghmZWVkYmFjaxgJIAEoCRIqCgp0YXNrX2xldmVsGAogASgOMhYuaW5jaWRlbnQudjEuVGFza0xldmVsEhEKCW9iamVjdGl2ZRgLIAEoCRIRCgltYXhfc3RlcHMYDCABKA1iBnByb3RvMw", [file_google_protobuf_timestamp, file_incident_v1_enums]);
-
-/**
- * The page that opened the incident.
- *
- * @generated from message incident.v1.Alert
- */
-export type Alert = Message<"incident.v1.Alert"> & {
-  /**
-   * @generated from field: string alert_id = 1;
-   */
-  alertId: string;
-
-  /**
-   * @generated from field: string title = 2;
-   */
-  title: string;
-
-  /**
-   * @generated from field: incident.v1.Severity severity = 3;
-   */
-  severity: Severity;
-
-  /**
-   * @generated from field: google.protobuf.Timestamp triggered_at = 4;
-   */
-  triggeredAt?: Timestamp | undefined;
-
-  /**
-   * Services the alerting rules fired on. Symptoms, not necessarily the root cause.
-   *
-   * @generated from field: repeated string affected_services = 5;
-   */
-  affectedServices: string[];
-
-  /**
-   * @generated from field: string description = 6;
-   */
-  description: string;
-};
-
-/**
- * Describes the message incident.v1.Alert.
- * Use `create(AlertSchema)` to create a new message.
- */
-export const AlertSchema: GenMessage<Alert> = /*@__PURE__*/
-  messageDesc(file_incident_v1_observation, 0);
-
-/**
- * One reading of one metric on one service, at the current simulated time.
- *
- * @generated from message incident.v1.ServiceMetric
- */
-export type ServiceMetric = Message<"incident.v1.ServiceMetric"> & {
-  /**
-   * @generated from field: string service_name = 1;
-   */
-  serviceName: string;
-
-  /**
-   * @generated from field: string metric_name = 2;
-   */
-  metricName: string;
-
-  /**
-   * @generated from field: double value = 3;
-   */
-  value: number;
-
-  /**
-   * @generated from field: string unit = 4;
-   */
-  unit: string;
-
-  /**
-   * @generated from field: double threshold = 5;
-   */
-  threshold: number;
-
-  /**
-   * True when the value is past its threshold (above it, or below it for floor metrics).
-   *
-   * @generated from field: bool is_anomalous = 6;
-   */
-  isAnomalous: boolean;
-};
-
-/**
- * Describes the message incident.v1.ServiceMetric.
- * Use `create(ServiceMetricSchema)` to create a new message.
- */
-export const ServiceMetricSchema: GenMessage<ServiceMetric> = /*@__PURE__*/
-  messageDesc(file_incident_v1_observation, 1);
-
-/**
- * One log line printed by a service.
- *
- * @generated from message incident.v1.LogEntry
- */
-export type LogEntry = Message<"incident.v1.LogEntry"> & {
-  /**
-   * @generated from field: google.protobuf.Timestamp timestamp = 1;
-   */
-  timestamp?: Timestamp | undefined;
-
-  /**
-   * @generated from field: incident.v1.LogLevel level = 2;
-   */
-  level: LogLevel;
-
-  /**
-   * @generated from field: string service = 3;
-   */
-  service: string;
-
-  /**
-   * @generated from field: string message = 4;
-   */
-  message: string;
-
-  /**
-   * Shared by the lines of one request across services.
-   *
-   * @generated from field: optional string trace_id = 5;
-   */
-  traceId?: string | undefined;
-
-  /**
-   * Position in the episode's log, from 1; a stream can resume after a given sequence number.
-   *
-   * @generated from field: uint32 seq = 6;
-   */
-  seq: number;
-};
-
-/**
- * Describes the message incident.v1.LogEntry.
- * Use `create(LogEntrySchema)` to create a new message.
- */
-export const LogEntrySchema: GenMessage<LogEntry> = /*@__PURE__*/
-  messageDesc(file_incident_v1_observation, 2);
-
-/**
- * A knowledge-base article the responder may consult. Not every article applies.
- *
- * @generated from message incident.v1.KbArticle
- */
-export type KbArticle = Message<"incident.v1.KbArticle"> & {
-  /**
-   * @generated from field: string article_id = 1;
-   */
-  articleId: string;
-
-  /**
-   * @generated from field: string title = 2;
-   */
-  title: string;
-
-  /**
-   * @generated from field: repeated string tags = 3;
-   */
-  tags: string[];
-
-  /**
-   * @generated from field: string content = 4;
-   */
-  content: string;
-};
-
-/**
- * Describes the message incident.v1.KbArticle.
- * Use `create(KbArticleSchema)` to create a new message.
- */
-export const KbArticleSchema: GenMessage<KbArticle> = /*@__PURE__*/
-  messageDesc(file_incident_v1_observation, 3);
+  fileDesc("Ch1pbmNpZGVudC92MS9vYnNlcnZhdGlvbi5wcm90bxILaW5jaWRlbnQudjEinwQKC09ic2VydmF0aW9uEgwKBHN0ZXAYASABKA0SIQoFYWxlcnQYAiABKAsyEi5pbmNpZGVudC52MS5BbGVydBIrCgdtZXRyaWNzGAMgAygLMhouaW5jaWRlbnQudjEuU2VydmljZU1ldHJpYxIqCgtyZWNlbnRfbG9ncxgEIAMoCzIVLmluY2lkZW50LnYxLkxvZ0VudHJ5EisKC2tiX2FydGljbGVzGAUgAygLMhYuaW5jaWRlbnQudjEuS2JBcnRpY2xlEjwKF2N1cnJlbnRfaW5jaWRlbnRfc3RhdHVzGAYgASgOMhsuaW5jaWRlbnQudjEuSW5jaWRlbnRTdGF0dXMSGAoQcHJldmlvdXNfYWN0aW9ucxgHIAMoCRIcChR0aW1lX2VsYXBzZWRfbWludXRlcxgIIAEoDRIQCghmZWVkYmFjaxgJIAEoCRIqCgp0YXNrX2xldmVsGAogASgOMhYuaW5jaWRlbnQudjEuVGFza0xldmVsEhEKCW9iamVjdGl2ZRgLIAEoCRIRCgltYXhfc3RlcHMYDCABKA0SJwoIdG9wb2xvZ3kYDSABKAsyFS5pbmNpZGVudC52MS5Ub3BvbG9neRIpCg1hY3RpdmVfYWxlcnRzGA4gAygLMhIuaW5jaWRlbnQudjEuQWxlcnQSKwoKaW5zcGVjdGlvbhgPIAEoCzIXLmluY2lkZW50LnYxLkluc3BlY3Rpb25iBnByb3RvMw", [file_incident_v1_enums, file_incident_v1_inspection, file_incident_v1_telemetry, file_incident_v1_topology]);
 
 /**
  * What the agent sees after a reset and after each step.
@@ -209,7 +39,8 @@ export type Observation = Message<"incident.v1.Observation"> & {
   alert?: Alert | undefined;
 
   /**
-   * Current readings of the system's key metrics.
+   * Golden signals (p99 latency, error rate, traffic, CPU) of the entry points and of every
+   * service alerting now. Anything else needs an inspect.
    *
    * @generated from field: repeated incident.v1.ServiceMetric metrics = 3;
    */
@@ -269,6 +100,27 @@ export type Observation = Message<"incident.v1.Observation"> & {
    * @generated from field: uint32 max_steps = 12;
    */
   maxSteps: number;
+
+  /**
+   * The system's services and dependencies.
+   *
+   * @generated from field: incident.v1.Topology topology = 13;
+   */
+  topology?: Topology | undefined;
+
+  /**
+   * Alerts firing now, oldest first (the page may have cleared).
+   *
+   * @generated from field: repeated incident.v1.Alert active_alerts = 14;
+   */
+  activeAlerts: Alert[];
+
+  /**
+   * The result of the last inspect action, if the last action was one.
+   *
+   * @generated from field: incident.v1.Inspection inspection = 15;
+   */
+  inspection?: Inspection | undefined;
 };
 
 /**
@@ -276,5 +128,5 @@ export type Observation = Message<"incident.v1.Observation"> & {
  * Use `create(ObservationSchema)` to create a new message.
  */
 export const ObservationSchema: GenMessage<Observation> = /*@__PURE__*/
-  messageDesc(file_incident_v1_observation, 4);
+  messageDesc(file_incident_v1_observation, 0);
 

@@ -8,12 +8,16 @@ import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/vali
 import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
 import type { Action } from "./action_pb.js";
 import { file_incident_v1_action } from "./action_pb.js";
-import type { HealthStatus, TaskLevel } from "./enums_pb.js";
+import type { ArchitectureFamily, FaultMode, LevelProfile, ScenarioPreset, SeedRange } from "./catalog_pb.js";
+import { file_incident_v1_catalog } from "./catalog_pb.js";
+import type { FaultKind, HealthStatus, TaskLevel } from "./enums_pb.js";
 import { file_incident_v1_enums } from "./enums_pb.js";
 import type { EpisodeState, StepInfo } from "./episode_pb.js";
 import { file_incident_v1_episode } from "./episode_pb.js";
-import type { LogEntry, Observation } from "./observation_pb.js";
+import type { Observation } from "./observation_pb.js";
 import { file_incident_v1_observation } from "./observation_pb.js";
+import type { LogEntry } from "./telemetry_pb.js";
+import { file_incident_v1_telemetry } from "./telemetry_pb.js";
 import type { Task } from "./task_pb.js";
 import { file_incident_v1_task } from "./task_pb.js";
 import type { JsonObject, Message } from "@bufbuild/protobuf";
@@ -22,7 +26,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file incident/v1/service.proto.
  */
 export const file_incident_v1_service: GenFile = /*@__PURE__*/
-  fileDesc("ChlpbmNpZGVudC92MS9zZXJ2aWNlLnByb3RvEgtpbmNpZGVudC52MSIPCg1IZWFsdGhSZXF1ZXN0IpMBCg5IZWFsdGhSZXNwb25zZRIpCgZzdGF0dXMYASABKA4yGS5pbmNpZGVudC52MS5IZWFsdGhTdGF0dXMSEwoLZW52aXJvbm1lbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoCRIVCg1saXZlX2VwaXNvZGVzGAQgASgNEhkKEW1heF9saXZlX2VwaXNvZGVzGAUgASgNIhQKEkdldE1ldGFkYXRhUmVxdWVzdCKMAQoTR2V0TWV0YWRhdGFSZXNwb25zZRIMCgRuYW1lGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJEhYKDnJlYWRtZV9jb250ZW50GAMgASgJEg8KB3ZlcnNpb24YBCABKAkSDgoGYXV0aG9yGAUgASgJEhkKEWRvY3VtZW50YXRpb25fdXJsGAYgASgJIhIKEEdldFNjaGVtYVJlcXVlc3QikgEKEUdldFNjaGVtYVJlc3BvbnNlEicKBmFjdGlvbhgBIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSLAoLb2JzZXJ2YXRpb24YAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EiYKBXN0YXRlGAMgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCISChBMaXN0VGFza3NSZXF1ZXN0IjUKEUxpc3RUYXNrc1Jlc3BvbnNlEiAKBXRhc2tzGAEgAygLMhEuaW5jaWRlbnQudjEuVGFzayL0AQoMUmVzZXRSZXF1ZXN0EjsKCnRhc2tfbGV2ZWwYASABKA4yFi5pbmNpZGVudC52MS5UYXNrTGV2ZWxCCrpIB4IBBBABIABIAIgBARIRCgRzZWVkGAIgASgNSAGIAQESIwoLc2NlbmFyaW9faWQYAyABKAlCCbpIBnIEEAEYQEgCiAEBEjgKCmVwaXNvZGVfaWQYBCABKAlCH7pIHHIaEAEY/wEyE15bQS1aYS16MC05Ll86QC1dKyRIA4gBAUINCgtfdGFza19sZXZlbEIHCgVfc2VlZEIOCgxfc2NlbmFyaW9faWRCDQoLX2VwaXNvZGVfaWQiqgEKDVJlc2V0UmVzcG9uc2USLQoLb2JzZXJ2YXRpb24YASABKAsyGC5pbmNpZGVudC52MS5PYnNlcnZhdGlvbhITCgZyZXdhcmQYAiABKAFIAIgBARIMCgRkb25lGAMgASgIEhIKCmVwaXNvZGVfaWQYBCABKAkSKAoFc3RhdGUYBSABKAsyGS5pbmNpZGVudC52MS5FcGlzb2RlU3RhdGVCCQoHX3Jld2FyZCKDAQoLU3RlcFJlcXVlc3QSOAoKZXBpc29kZV9pZBgBIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgAiAEBEisKBmFjdGlvbhgCIAEoCzITLmluY2lkZW50LnYxLkFjdGlvbkIGukgDyAEBQg0KC19lcGlzb2RlX2lkIpQBCgxTdGVwUmVzcG9uc2USLQoLb2JzZXJ2YXRpb24YASABKAsyGC5pbmNpZGVudC52MS5PYnNlcnZhdGlvbhIOCgZyZXdhcmQYAiABKAESDAoEZG9uZRgDIAEoCBIjCgRpbmZvGAQgASgLMhUuaW5jaWRlbnQudjEuU3RlcEluZm8SEgoKZXBpc29kZV9pZBgFIAEoCSJaCg9HZXRTdGF0ZVJlcXVlc3QSOAoKZXBpc29kZV9pZBgBIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgAiAEBQg0KC19lcGlzb2RlX2lkIjwKEEdldFN0YXRlUmVzcG9uc2USKAoFc3RhdGUYASABKAsyGS5pbmNpZGVudC52MS5FcGlzb2RlU3RhdGUiXgoTQ2xvc2VFcGlzb2RlUmVxdWVzdBI4CgplcGlzb2RlX2lkGAEgASgJQh+6SBxyGhABGP8BMhNeW0EtWmEtejAtOS5fOkAtXSskSACIAQFCDQoLX2VwaXNvZGVfaWQiQAoUQ2xvc2VFcGlzb2RlUmVzcG9uc2USKAoFc3RhdGUYASABKAsyGS5pbmNpZGVudC52MS5FcGlzb2RlU3RhdGUiXAoRU3RyZWFtTG9nc1JlcXVlc3QSOAoKZXBpc29kZV9pZBgBIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgAiAEBQg0KC19lcGlzb2RlX2lkIjoKElN0cmVhbUxvZ3NSZXNwb25zZRIkCgVlbnRyeRgBIAEoCzIVLmluY2lkZW50LnYxLkxvZ0VudHJ5Il8KDUVycm9yUmVzcG9uc2USDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEi8KCnZpb2xhdGlvbnMYAyADKAsyGy5pbmNpZGVudC52MS5GaWVsZFZpb2xhdGlvbiI+Cg5GaWVsZFZpb2xhdGlvbhINCgVmaWVsZBgBIAEoCRIMCgRydWxlGAIgASgJEg8KB21lc3NhZ2UYAyABKAkyxgUKEkluY2lkZW50RW52U2VydmljZRJGCgZIZWFsdGgSGi5pbmNpZGVudC52MS5IZWFsdGhSZXF1ZXN0GhsuaW5jaWRlbnQudjEuSGVhbHRoUmVzcG9uc2UiA5ACARJVCgtHZXRNZXRhZGF0YRIfLmluY2lkZW50LnYxLkdldE1ldGFkYXRhUmVxdWVzdBogLmluY2lkZW50LnYxLkdldE1ldGFkYXRhUmVzcG9uc2UiA5ACARJPCglHZXRTY2hlbWESHS5pbmNpZGVudC52MS5HZXRTY2hlbWFSZXF1ZXN0Gh4uaW5jaWRlbnQudjEuR2V0U2NoZW1hUmVzcG9uc2UiA5ACARJPCglMaXN0VGFza3MSHS5pbmNpZGVudC52MS5MaXN0VGFza3NSZXF1ZXN0Gh4uaW5jaWRlbnQudjEuTGlzdFRhc2tzUmVzcG9uc2UiA5ACARI+CgVSZXNldBIZLmluY2lkZW50LnYxLlJlc2V0UmVxdWVzdBoaLmluY2lkZW50LnYxLlJlc2V0UmVzcG9uc2USOwoEU3RlcBIYLmluY2lkZW50LnYxLlN0ZXBSZXF1ZXN0GhkuaW5jaWRlbnQudjEuU3RlcFJlc3BvbnNlEkwKCEdldFN0YXRlEhwuaW5jaWRlbnQudjEuR2V0U3RhdGVSZXF1ZXN0Gh0uaW5jaWRlbnQudjEuR2V0U3RhdGVSZXNwb25zZSIDkAIBElMKDENsb3NlRXBpc29kZRIgLmluY2lkZW50LnYxLkNsb3NlRXBpc29kZVJlcXVlc3QaIS5pbmNpZGVudC52MS5DbG9zZUVwaXNvZGVSZXNwb25zZRJPCgpTdHJlYW1Mb2dzEh4uaW5jaWRlbnQudjEuU3RyZWFtTG9nc1JlcXVlc3QaHy5pbmNpZGVudC52MS5TdHJlYW1Mb2dzUmVzcG9uc2UwAWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_struct, file_incident_v1_action, file_incident_v1_enums, file_incident_v1_episode, file_incident_v1_observation, file_incident_v1_task]);
+  fileDesc("ChlpbmNpZGVudC92MS9zZXJ2aWNlLnByb3RvEgtpbmNpZGVudC52MSIPCg1IZWFsdGhSZXF1ZXN0IpMBCg5IZWFsdGhSZXNwb25zZRIpCgZzdGF0dXMYASABKA4yGS5pbmNpZGVudC52MS5IZWFsdGhTdGF0dXMSEwoLZW52aXJvbm1lbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoCRIVCg1saXZlX2VwaXNvZGVzGAQgASgNEhkKEW1heF9saXZlX2VwaXNvZGVzGAUgASgNIhQKEkdldE1ldGFkYXRhUmVxdWVzdCKMAQoTR2V0TWV0YWRhdGFSZXNwb25zZRIMCgRuYW1lGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJEhYKDnJlYWRtZV9jb250ZW50GAMgASgJEg8KB3ZlcnNpb24YBCABKAkSDgoGYXV0aG9yGAUgASgJEhkKEWRvY3VtZW50YXRpb25fdXJsGAYgASgJIhIKEEdldFNjaGVtYVJlcXVlc3QikgEKEUdldFNjaGVtYVJlc3BvbnNlEicKBmFjdGlvbhgBIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSLAoLb2JzZXJ2YXRpb24YAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EiYKBXN0YXRlGAMgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCISChBMaXN0VGFza3NSZXF1ZXN0IjUKEUxpc3RUYXNrc1Jlc3BvbnNlEiAKBXRhc2tzGAEgAygLMhEuaW5jaWRlbnQudjEuVGFzayIWChRMaXN0U2NlbmFyaW9zUmVxdWVzdCL9AQoVTGlzdFNjZW5hcmlvc1Jlc3BvbnNlEjEKCGZhbWlsaWVzGAEgAygLMh8uaW5jaWRlbnQudjEuQXJjaGl0ZWN0dXJlRmFtaWx5EisKC2ZhdWx0X21vZGVzGAIgAygLMhYuaW5jaWRlbnQudjEuRmF1bHRNb2RlEiwKB3ByZXNldHMYAyADKAsyGy5pbmNpZGVudC52MS5TY2VuYXJpb1ByZXNldBIrCgtzZWVkX3JhbmdlcxgEIAMoCzIWLmluY2lkZW50LnYxLlNlZWRSYW5nZRIpCgZsZXZlbHMYBSADKAsyGS5pbmNpZGVudC52MS5MZXZlbFByb2ZpbGUi6wIKDFJlc2V0UmVxdWVzdBI7Cgp0YXNrX2xldmVsGAEgASgOMhYuaW5jaWRlbnQudjEuVGFza0xldmVsQgq6SAeCAQQQASAASACIAQESEQoEc2VlZBgCIAEoDUgBiAEBEiMKC3NjZW5hcmlvX2lkGAMgASgJQgm6SAZyBBABGEBIAogBARI4CgplcGlzb2RlX2lkGAQgASgJQh+6SBxyGhABGP8BMhNeW0EtWmEtejAtOS5fOkAtXSskSAOIAQESOwoKZmF1bHRfa2luZBgFIAEoDjIWLmluY2lkZW50LnYxLkZhdWx0S2luZEIKukgHggEEEAEgAEgEiAEBEh4KBmZhbWlseRgGIAEoCUIJukgGcgQQARhASAWIAQFCDQoLX3Rhc2tfbGV2ZWxCBwoFX3NlZWRCDgoMX3NjZW5hcmlvX2lkQg0KC19lcGlzb2RlX2lkQg0KC19mYXVsdF9raW5kQgkKB19mYW1pbHkiqgEKDVJlc2V0UmVzcG9uc2USLQoLb2JzZXJ2YXRpb24YASABKAsyGC5pbmNpZGVudC52MS5PYnNlcnZhdGlvbhITCgZyZXdhcmQYAiABKAFIAIgBARIMCgRkb25lGAMgASgIEhIKCmVwaXNvZGVfaWQYBCABKAkSKAoFc3RhdGUYBSABKAsyGS5pbmNpZGVudC52MS5FcGlzb2RlU3RhdGVCCQoHX3Jld2FyZCKDAQoLU3RlcFJlcXVlc3QSOAoKZXBpc29kZV9pZBgBIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgAiAEBEisKBmFjdGlvbhgCIAEoCzITLmluY2lkZW50LnYxLkFjdGlvbkIGukgDyAEBQg0KC19lcGlzb2RlX2lkIpQBCgxTdGVwUmVzcG9uc2USLQoLb2JzZXJ2YXRpb24YASABKAsyGC5pbmNpZGVudC52MS5PYnNlcnZhdGlvbhIOCgZyZXdhcmQYAiABKAESDAoEZG9uZRgDIAEoCBIjCgRpbmZvGAQgASgLMhUuaW5jaWRlbnQudjEuU3RlcEluZm8SEgoKZXBpc29kZV9pZBgFIAEoCSJaCg9HZXRTdGF0ZVJlcXVlc3QSOAoKZXBpc29kZV9pZBgBIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgAiAEBQg0KC19lcGlzb2RlX2lkIjwKEEdldFN0YXRlUmVzcG9uc2USKAoFc3RhdGUYASABKAsyGS5pbmNpZGVudC52MS5FcGlzb2RlU3RhdGUiXgoTQ2xvc2VFcGlzb2RlUmVxdWVzdBI4CgplcGlzb2RlX2lkGAEgASgJQh+6SBxyGhABGP8BMhNeW0EtWmEtejAtOS5fOkAtXSskSACIAQFCDQoLX2VwaXNvZGVfaWQiQAoUQ2xvc2VFcGlzb2RlUmVzcG9uc2USKAoFc3RhdGUYASABKAsyGS5pbmNpZGVudC52MS5FcGlzb2RlU3RhdGUiXAoRU3RyZWFtTG9nc1JlcXVlc3QSOAoKZXBpc29kZV9pZBgBIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgAiAEBQg0KC19lcGlzb2RlX2lkIjoKElN0cmVhbUxvZ3NSZXNwb25zZRIkCgVlbnRyeRgBIAEoCzIVLmluY2lkZW50LnYxLkxvZ0VudHJ5Il8KDUVycm9yUmVzcG9uc2USDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEi8KCnZpb2xhdGlvbnMYAyADKAsyGy5pbmNpZGVudC52MS5GaWVsZFZpb2xhdGlvbiI+Cg5GaWVsZFZpb2xhdGlvbhINCgVmaWVsZBgBIAEoCRIMCgRydWxlGAIgASgJEg8KB21lc3NhZ2UYAyABKAkyowYKEkluY2lkZW50RW52U2VydmljZRJGCgZIZWFsdGgSGi5pbmNpZGVudC52MS5IZWFsdGhSZXF1ZXN0GhsuaW5jaWRlbnQudjEuSGVhbHRoUmVzcG9uc2UiA5ACARJVCgtHZXRNZXRhZGF0YRIfLmluY2lkZW50LnYxLkdldE1ldGFkYXRhUmVxdWVzdBogLmluY2lkZW50LnYxLkdldE1ldGFkYXRhUmVzcG9uc2UiA5ACARJPCglHZXRTY2hlbWESHS5pbmNpZGVudC52MS5HZXRTY2hlbWFSZXF1ZXN0Gh4uaW5jaWRlbnQudjEuR2V0U2NoZW1hUmVzcG9uc2UiA5ACARJPCglMaXN0VGFza3MSHS5pbmNpZGVudC52MS5MaXN0VGFza3NSZXF1ZXN0Gh4uaW5jaWRlbnQudjEuTGlzdFRhc2tzUmVzcG9uc2UiA5ACARJbCg1MaXN0U2NlbmFyaW9zEiEuaW5jaWRlbnQudjEuTGlzdFNjZW5hcmlvc1JlcXVlc3QaIi5pbmNpZGVudC52MS5MaXN0U2NlbmFyaW9zUmVzcG9uc2UiA5ACARI+CgVSZXNldBIZLmluY2lkZW50LnYxLlJlc2V0UmVxdWVzdBoaLmluY2lkZW50LnYxLlJlc2V0UmVzcG9uc2USOwoEU3RlcBIYLmluY2lkZW50LnYxLlN0ZXBSZXF1ZXN0GhkuaW5jaWRlbnQudjEuU3RlcFJlc3BvbnNlEkwKCEdldFN0YXRlEhwuaW5jaWRlbnQudjEuR2V0U3RhdGVSZXF1ZXN0Gh0uaW5jaWRlbnQudjEuR2V0U3RhdGVSZXNwb25zZSIDkAIBElMKDENsb3NlRXBpc29kZRIgLmluY2lkZW50LnYxLkNsb3NlRXBpc29kZVJlcXVlc3QaIS5pbmNpZGVudC52MS5DbG9zZUVwaXNvZGVSZXNwb25zZRJPCgpTdHJlYW1Mb2dzEh4uaW5jaWRlbnQudjEuU3RyZWFtTG9nc1JlcXVlc3QaHy5pbmNpZGVudC52MS5TdHJlYW1Mb2dzUmVzcG9uc2UwAWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_struct, file_incident_v1_action, file_incident_v1_catalog, file_incident_v1_enums, file_incident_v1_episode, file_incident_v1_observation, file_incident_v1_telemetry, file_incident_v1_task]);
 
 /**
  * @generated from message incident.v1.HealthRequest
@@ -206,6 +210,56 @@ export const ListTasksResponseSchema: GenMessage<ListTasksResponse> = /*@__PURE_
   messageDesc(file_incident_v1_service, 7);
 
 /**
+ * @generated from message incident.v1.ListScenariosRequest
+ */
+export type ListScenariosRequest = Message<"incident.v1.ListScenariosRequest"> & {
+};
+
+/**
+ * Describes the message incident.v1.ListScenariosRequest.
+ * Use `create(ListScenariosRequestSchema)` to create a new message.
+ */
+export const ListScenariosRequestSchema: GenMessage<ListScenariosRequest> = /*@__PURE__*/
+  messageDesc(file_incident_v1_service, 8);
+
+/**
+ * @generated from message incident.v1.ListScenariosResponse
+ */
+export type ListScenariosResponse = Message<"incident.v1.ListScenariosResponse"> & {
+  /**
+   * @generated from field: repeated incident.v1.ArchitectureFamily families = 1;
+   */
+  families: ArchitectureFamily[];
+
+  /**
+   * @generated from field: repeated incident.v1.FaultMode fault_modes = 2;
+   */
+  faultModes: FaultMode[];
+
+  /**
+   * @generated from field: repeated incident.v1.ScenarioPreset presets = 3;
+   */
+  presets: ScenarioPreset[];
+
+  /**
+   * @generated from field: repeated incident.v1.SeedRange seed_ranges = 4;
+   */
+  seedRanges: SeedRange[];
+
+  /**
+   * @generated from field: repeated incident.v1.LevelProfile levels = 5;
+   */
+  levels: LevelProfile[];
+};
+
+/**
+ * Describes the message incident.v1.ListScenariosResponse.
+ * Use `create(ListScenariosResponseSchema)` to create a new message.
+ */
+export const ListScenariosResponseSchema: GenMessage<ListScenariosResponse> = /*@__PURE__*/
+  messageDesc(file_incident_v1_service, 9);
+
+/**
  * @generated from message incident.v1.ResetRequest
  */
 export type ResetRequest = Message<"incident.v1.ResetRequest"> & {
@@ -237,6 +291,20 @@ export type ResetRequest = Message<"incident.v1.ResetRequest"> & {
    * @generated from field: optional string episode_id = 4;
    */
   episodeId?: string | undefined;
+
+  /**
+   * Generates an episode of this failure mode (the seed still picks everything else).
+   *
+   * @generated from field: optional incident.v1.FaultKind fault_kind = 5;
+   */
+  faultKind?: FaultKind | undefined;
+
+  /**
+   * Generates an episode on this architecture family.
+   *
+   * @generated from field: optional string family = 6;
+   */
+  family?: string | undefined;
 };
 
 /**
@@ -244,7 +312,7 @@ export type ResetRequest = Message<"incident.v1.ResetRequest"> & {
  * Use `create(ResetRequestSchema)` to create a new message.
  */
 export const ResetRequestSchema: GenMessage<ResetRequest> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 8);
+  messageDesc(file_incident_v1_service, 10);
 
 /**
  * @generated from message incident.v1.ResetResponse
@@ -283,7 +351,7 @@ export type ResetResponse = Message<"incident.v1.ResetResponse"> & {
  * Use `create(ResetResponseSchema)` to create a new message.
  */
 export const ResetResponseSchema: GenMessage<ResetResponse> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 9);
+  messageDesc(file_incident_v1_service, 11);
 
 /**
  * @generated from message incident.v1.StepRequest
@@ -307,7 +375,7 @@ export type StepRequest = Message<"incident.v1.StepRequest"> & {
  * Use `create(StepRequestSchema)` to create a new message.
  */
 export const StepRequestSchema: GenMessage<StepRequest> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 10);
+  messageDesc(file_incident_v1_service, 12);
 
 /**
  * @generated from message incident.v1.StepResponse
@@ -346,7 +414,7 @@ export type StepResponse = Message<"incident.v1.StepResponse"> & {
  * Use `create(StepResponseSchema)` to create a new message.
  */
 export const StepResponseSchema: GenMessage<StepResponse> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 11);
+  messageDesc(file_incident_v1_service, 13);
 
 /**
  * @generated from message incident.v1.GetStateRequest
@@ -363,7 +431,7 @@ export type GetStateRequest = Message<"incident.v1.GetStateRequest"> & {
  * Use `create(GetStateRequestSchema)` to create a new message.
  */
 export const GetStateRequestSchema: GenMessage<GetStateRequest> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 12);
+  messageDesc(file_incident_v1_service, 14);
 
 /**
  * @generated from message incident.v1.GetStateResponse
@@ -380,7 +448,7 @@ export type GetStateResponse = Message<"incident.v1.GetStateResponse"> & {
  * Use `create(GetStateResponseSchema)` to create a new message.
  */
 export const GetStateResponseSchema: GenMessage<GetStateResponse> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 13);
+  messageDesc(file_incident_v1_service, 15);
 
 /**
  * @generated from message incident.v1.CloseEpisodeRequest
@@ -397,7 +465,7 @@ export type CloseEpisodeRequest = Message<"incident.v1.CloseEpisodeRequest"> & {
  * Use `create(CloseEpisodeRequestSchema)` to create a new message.
  */
 export const CloseEpisodeRequestSchema: GenMessage<CloseEpisodeRequest> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 14);
+  messageDesc(file_incident_v1_service, 16);
 
 /**
  * @generated from message incident.v1.CloseEpisodeResponse
@@ -416,7 +484,7 @@ export type CloseEpisodeResponse = Message<"incident.v1.CloseEpisodeResponse"> &
  * Use `create(CloseEpisodeResponseSchema)` to create a new message.
  */
 export const CloseEpisodeResponseSchema: GenMessage<CloseEpisodeResponse> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 15);
+  messageDesc(file_incident_v1_service, 17);
 
 /**
  * @generated from message incident.v1.StreamLogsRequest
@@ -433,7 +501,7 @@ export type StreamLogsRequest = Message<"incident.v1.StreamLogsRequest"> & {
  * Use `create(StreamLogsRequestSchema)` to create a new message.
  */
 export const StreamLogsRequestSchema: GenMessage<StreamLogsRequest> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 16);
+  messageDesc(file_incident_v1_service, 18);
 
 /**
  * @generated from message incident.v1.StreamLogsResponse
@@ -450,7 +518,7 @@ export type StreamLogsResponse = Message<"incident.v1.StreamLogsResponse"> & {
  * Use `create(StreamLogsResponseSchema)` to create a new message.
  */
 export const StreamLogsResponseSchema: GenMessage<StreamLogsResponse> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 17);
+  messageDesc(file_incident_v1_service, 19);
 
 /**
  * The one shape of every error body on the REST routes (Connect routes use Connect's own).
@@ -481,7 +549,7 @@ export type ErrorResponse = Message<"incident.v1.ErrorResponse"> & {
  * Use `create(ErrorResponseSchema)` to create a new message.
  */
 export const ErrorResponseSchema: GenMessage<ErrorResponse> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 18);
+  messageDesc(file_incident_v1_service, 20);
 
 /**
  * One broken input rule.
@@ -514,7 +582,7 @@ export type FieldViolation = Message<"incident.v1.FieldViolation"> & {
  * Use `create(FieldViolationSchema)` to create a new message.
  */
 export const FieldViolationSchema: GenMessage<FieldViolation> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 19);
+  messageDesc(file_incident_v1_service, 21);
 
 /**
  * The incident-response environment. Episodes are addressed by episode_id; a request that gives
@@ -562,6 +630,16 @@ export const IncidentEnvService: GenService<{
     methodKind: "unary";
     input: typeof ListTasksRequestSchema;
     output: typeof ListTasksResponseSchema;
+  },
+  /**
+   * What episodes are made of: architecture families, fault modes, presets, seed ranges.
+   *
+   * @generated from rpc incident.v1.IncidentEnvService.ListScenarios
+   */
+  listScenarios: {
+    methodKind: "unary";
+    input: typeof ListScenariosRequestSchema;
+    output: typeof ListScenariosResponseSchema;
   },
   /**
    * Starts an episode (or restarts the one named by episode_id) and returns the first observation.

@@ -1,0 +1,116 @@
+/**
+ * Turns the world's state into the proto messages an agent receives: the page and active alerts,
+ * the overview metrics, the topology, log lines, and inspection results.
+ */
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { ChangeKind, LogLevel, RetryBackoff, ServiceKind, Severity } from "../../gen/incident/v1/enums_pb.js";
+import { InspectionSchema, type Inspection } from "../../gen/incident/v1/inspection_pb.js";
+import { AlertSchema, LogEntrySchema, ServiceMetricSchema, type Alert, type LogEntry, type ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
+import { TopologySchema, type Topology } from "../../gen/incident/v1/topology_pb.js";
+import type { SeverityWord } from "../scenarios/types.js";
+import { describeReading, type AlertRecord } from "../sim/alerts.js";
+import type { IncidentWorld } from "../sim/incident-world.js";
+import type { SimLogLine } from "../sim/log-writer.js";
+import { enumFromWord } from "./enum-words.js";
+
+const MINUTE_MS = 60_000;
+
+export function toLogEntry(world: IncidentWorld, line: SimLogLine): LogEntry {
+  return create(LogEntrySchema, {
+    timestamp: timestampFromMs(world.spec.startedAtMs + line.minute * MINUTE_MS + line.second * 1000),
+    level: LogLevel[line.level],
+    service: line.service,
+    message: line.message,
+    ...(line.traceId !== undefined ? { traceId: line.traceId } : {}),
+  });
+}
+
+export function toAlert(world: IncidentWorld, alert: AlertRecord, severity: SeverityWord, isPage: boolean): Alert {
+  const narrative = isPage ? world.spec.narrative : undefined;
+  return create(AlertSchema, {
+    alertId: alert.id,
+    title: narrative?.alertTitle ?? alert.title,
+    severity: Severity[severity],
+    triggeredAt: timestampFromMs(world.spec.startedAtMs + alert.firedAtMinute * MINUTE_MS),
+    affectedServices: [alert.node],
+    description:
+      narrative?.alertDescription ??
+      `${alert.metric.replace(/_/g, " ")} on ${alert.node} at ${describeReading(alert.metric, alert.value)}, past its threshold of ${describeReading(alert.metric, alert.threshold)} for 2 minutes.`,
+  });
+}
+
+export function overviewMetrics(world: IncidentWorld): ServiceMetric[] {
+  return world.overview().map((r) =>
+    create(ServiceMetricSchema, {
+      serviceName: r.service,
+      metricName: r.metric,
+      value: r.value,
+      unit: r.unit,
+      threshold: r.threshold,
+      isAnomalous: r.anomalous,
+    }),
+  );
+}
+
+export function toTopology(world: IncidentWorld): Topology {
+  const t = world.topology;
+  return create(TopologySchema, {
+    family: t.family,
+    services: t.nodes.map((n) => ({
+      name: n.name,
+      kind: enumFromWord(ServiceKind, n.kind) ?? ServiceKind.UNSPECIFIED,
+      role: n.role,
+      aliases: [...n.aliases],
+      replicas: n.replicas,
+      version: n.version,
+      zone: n.zone,
+    })),
+    dependencies: t.edges.map((e) => ({
+      caller: e.caller,
+      callee: e.callee,
+      callsPerSecond: e.callsPerSecond,
+      timeoutMs: e.timeoutMs,
+      retries: e.retries,
+      backoff: enumFromWord(RetryBackoff, e.backoff) ?? RetryBackoff.UNSPECIFIED,
+      requestPath: e.requestPath,
+    })),
+  });
+}
+
+/** What inspecting a service shows now; `logs` are that service's recent lines from the episode log. */
+export function inspectionOf(world: IncidentWorld, service: string, logs: readonly LogEntry[]): Inspection {
+  const seen = world.inspect(service);
+  return create(InspectionSchema, {
+    service: seen.node.name,
+    kind: enumFromWord(ServiceKind, seen.node.kind) ?? ServiceKind.UNSPECIFIED,
+    role: seen.node.role,
+    version: seen.node.version,
+    replicas: seen.node.replicas,
+    zone: seen.node.zone,
+    series: seen.history.map((h) => ({
+      metricName: h.metric,
+      unit: h.unit,
+      threshold: h.threshold,
+      points: h.points.map(([minute, value]) => ({ minute, value })),
+    })),
+    dependencies: seen.dependencies.map((d) => ({
+      callee: d.edge.callee,
+      callsPerSecond: d.callsPerSecond,
+      errorRate: d.errorRate,
+      latencyMs: d.latencyMs,
+      timeoutMs: d.edge.timeoutMs,
+      retries: d.edge.retries,
+    })),
+    dependents: seen.dependents.map((e) => e.caller),
+    recentChanges: seen.changes.map((c) => ({
+      timestamp: timestampFromMs(world.spec.startedAtMs + c.minute * MINUTE_MS),
+      service: c.service,
+      kind: enumFromWord(ChangeKind, c.kind) ?? ChangeKind.UNSPECIFIED,
+      description: c.description,
+    })),
+    recentLogs: [...logs],
+    trace: { traceId: seen.trace.traceId, spans: seen.trace.spans.map((s) => ({ ...s })) },
+    takenAtMinute: world.minute,
+  });
+}

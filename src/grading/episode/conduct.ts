@@ -1,0 +1,77 @@
+/**
+ * Conduct: a multiplier on the whole grade for how the responder treated the system.
+ *
+ * x0.85 for every remediation that was destructive or harmful (restarting a database, scaling a
+ * service to zero, a fix the fault makes backfire). x0.95 for every repeat of an identical action
+ * beyond its first occurrence: same type, target, remediation kind and parameters, and for written
+ * answers the same content (rewriting a runbook is how it gets better; sending the same one again
+ * is not). An inspect counts as a repeat only when the step before inspected the same service
+ * (looking again later, after a fix, is fair).
+ */
+import { ActionType, FaultKind, RemediationKind, Severity } from "../../../gen/incident/v1/enums_pb.js";
+import type { Action } from "../../../gen/incident/v1/action_pb.js";
+import type { StepRecord } from "../record.js";
+import { targetOf, type EpisodeFacts } from "./facts.js";
+
+export const HARMFUL_FACTOR = 0.85;
+export const REPEAT_FACTOR = 0.95;
+
+export interface ConductFactor {
+  name: "harmful_remediation" | "repeated_action";
+  factor: number;
+  detail: string;
+}
+
+export function conductFactors(facts: EpisodeFacts): ConductFactor[] {
+  const factors: ConductFactor[] = [];
+  const seen = new Set<string>();
+  let previous: StepRecord | undefined;
+  for (const step of facts.record.steps) {
+    const outcome = step.remediation;
+    const kindWord = RemediationKind[step.action.remediation?.kind ?? RemediationKind.UNSPECIFIED]?.toLowerCase() ?? "remediation";
+    if (outcome && (outcome.destructive || outcome.kind === "harmful")) {
+      factors.push({
+        name: "harmful_remediation",
+        factor: HARMFUL_FACTOR,
+        detail: `step ${step.step}: ${kindWord} on ${step.target ?? "?"} was ${outcome.destructive ? "destructive" : "harmful"}`,
+      });
+    }
+    const target = targetOf(facts, step) ?? step.action.targetService?.trim() ?? "";
+    let repeated: boolean;
+    if (step.action.actionType === ActionType.INSPECT) {
+      const before = previous?.action.actionType === ActionType.INSPECT ? (targetOf(facts, previous) ?? previous.action.targetService?.trim()) : undefined;
+      repeated = before !== undefined && before === target;
+    } else {
+      const key = actionKey(step.action, target);
+      repeated = seen.has(key);
+      seen.add(key);
+    }
+    if (repeated) {
+      factors.push({
+        name: "repeated_action",
+        factor: REPEAT_FACTOR,
+        detail: `step ${step.step}: repeats an earlier ${ActionType[step.action.actionType]?.toLowerCase() ?? "action"}${target ? ` on ${target}` : ""}`,
+      });
+    }
+    previous = step;
+  }
+  return factors;
+}
+
+/** What makes two actions the same action (the reasoning does not). */
+function actionKey(action: Action, target: string): string {
+  const params = Object.entries(action.remediation?.parameters ?? {}).sort(([a], [b]) => a.localeCompare(b));
+  const sections = action.postmortemSections;
+  return JSON.stringify([
+    action.actionType,
+    target,
+    action.remediation?.kind ?? 0,
+    params,
+    action.faultKind ?? FaultKind.UNSPECIFIED,
+    action.severityAssessment ?? Severity.UNSPECIFIED,
+    action.runbookSteps,
+    sections
+      ? [sections.summary, sections.timeline, sections.rootCause, sections.impact, sections.actionItems, sections.trigger, sections.resolution, sections.detection, sections.lessonsLearned]
+      : [],
+  ]);
+}

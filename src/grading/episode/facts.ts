@@ -1,0 +1,121 @@
+/**
+ * What every part of an episode grade needs from the record, computed once per grade: the
+ * topology index, the root and the fault's path, target resolution, evidence, the time discount,
+ * clock conversion, and the knowledge base the answers must not be copied from.
+ */
+import { ActionType } from "../../../gen/incident/v1/enums_pb.js";
+import type { FaultDefinition } from "../../scenarios/fault-types.js";
+import { resolveService } from "../../scenarios/service-names.js";
+import { TopologyIndex } from "../../sim/topology.js";
+import { referenceShingles } from "../copying.js";
+import { timeDiscount } from "../grade.js";
+import type { EpisodeRecord, StepRecord } from "../record.js";
+
+export interface EpisodeFacts {
+  record: EpisodeRecord;
+  fault: FaultDefinition;
+  index: TopologyIndex;
+  root: string;
+  /** The root and every node that reaches it through request edges (the path the fault travels). */
+  faultPath: ReadonlySet<string>;
+  /** Shingles of this incident's KB articles, rendered for this incident. */
+  kb: ReadonlySet<string>;
+}
+
+export function factsOf(record: EpisodeRecord): EpisodeFacts {
+  const index = new TopologyIndex(record.spec.topology);
+  const root = record.spec.root;
+  return {
+    record,
+    fault: record.spec.fault,
+    index,
+    root,
+    faultPath: new Set([root, ...index.upstreamOf(root)]),
+    kb: referenceShingles(kbTexts(record, index)),
+  };
+}
+
+/** The node a step's target_service named, if exactly one (the record's resolution, else ours). */
+export function targetOf(facts: EpisodeFacts, step: StepRecord): string | undefined {
+  if (step.target !== undefined && facts.index.byName.has(step.target)) return step.target;
+  if (step.target !== undefined) return undefined;
+  return resolveService(step.action.targetService, facts.record.spec.topology.nodes)?.name;
+}
+
+/** True when the responder had seen the node (observation or inspection) by this minute. */
+export function hadEvidence(facts: EpisodeFacts, node: string, minute: number): boolean {
+  const first = facts.record.evidence.get(node);
+  return first !== undefined && first <= minute;
+}
+
+export function stepsOfType(facts: EpisodeFacts, type: ActionType): StepRecord[] {
+  return facts.record.steps.filter((s) => s.action.actionType === type);
+}
+
+/** Discount for something achieved at this step (1 up to step 3, then x0.95 per step). */
+export function discountNote(step: number): { factor: number; text: string } {
+  const factor = timeDiscount(step);
+  return { factor, text: factor < 1 ? `x${factor.toFixed(3)} time discount (step ${step})` : `no time discount (step ${step})` };
+}
+
+/** The simulated minute a clock time of day (minutes since midnight UTC) stands for, within 12 h of minute 0. */
+export function minuteOfClock(facts: EpisodeFacts, minutesOfDay: number): number {
+  const start = new Date(facts.record.world.startedAtMs);
+  const startOfDay = start.getUTCHours() * 60 + start.getUTCMinutes() + start.getUTCSeconds() / 60;
+  let m = minutesOfDay - startOfDay;
+  while (m < -720) m += 1440;
+  while (m >= 720) m -= 1440;
+  return m;
+}
+
+/** "HH:MM" (UTC) of a simulated minute. */
+export function clockOf(facts: EpisodeFacts, minute: number): string {
+  const d = new Date(facts.record.world.startedAtMs + minute * 60_000);
+  return `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")}`;
+}
+
+/**
+ * The KB articles' text for this incident. The world renders them (IncidentWorld.kb) with generic
+ * words for the nodes ("the database", "its callers"), so they do not give the root away; older
+ * worlds used the node names. Both renderings are references here, with {n} (a random number the
+ * grader cannot know) dropped. Narrative articles are used as written.
+ */
+function kbTexts(record: EpisodeRecord, index: TopologyIndex): string[] {
+  const spec = record.spec;
+  const specific = placeholderValues(record, index);
+  const rootKind = index.node(spec.root).kind;
+  const generic: Record<string, string> = {
+    ...specific,
+    root: `the ${rootKind}`,
+    caller: "its callers",
+    callee: "its dependency",
+    entry: "the gateway",
+    version: "the new version",
+    previous: "the previous version",
+  };
+  const render = (t: string, vars: Readonly<Record<string, string>>): string =>
+    t.replace(/\{([a-z_]+(?::[a-z_]+)?)\}/g, (whole, key: string) => (key === "n" ? "" : (vars[key] ?? whole)));
+  const { helpful, misleading } = spec.fault.kb;
+  const texts = [helpful, misleading].flatMap((a) => [specific, generic].flatMap((vars) => [render(a.title, vars), render(a.content, vars)]));
+  for (const a of spec.narrative?.kb ?? []) texts.push(a.title, a.content);
+  return texts;
+}
+
+/** Copied from IncidentWorld.placeholderValues (private there). */
+function placeholderValues(record: EpisodeRecord, index: TopologyIndex): Record<string, string> {
+  const spec = record.spec;
+  const root = index.node(spec.root);
+  const zones = [...new Set(spec.topology.nodes.map((n) => n.zone).filter((z) => z !== ""))];
+  const vars: Record<string, string> = {
+    root: root.name,
+    caller: index.callers(root.name).find((e) => e.requestPath)?.caller ?? root.name,
+    callee: index.callees(root.name).find((e) => e.requestPath)?.callee ?? root.name,
+    entry: index.entryPoints().find((n) => n.kind === "gateway")?.name ?? root.name,
+    version: root.version,
+    previous: spec.previousVersion,
+    zone: root.zone || zones[0] || "az1",
+    other_zone: zones.find((z) => z !== (root.zone || zones[0])) ?? "az2",
+  };
+  for (const [name, value] of Object.entries(spec.details)) vars[`detail:${name}`] = value;
+  return vars;
+}

@@ -1,0 +1,259 @@
+/**
+ * Postmortem: the best write_postmortem so far, every part checked against this episode's facts.
+ *
+ * Parts (shares of the postmortem component):
+ *   root_cause 0.3: names the root 0.4; states the mechanism (share of the fault's root-cause
+ *     concepts) 0.4; the trigger 0.2: one of the fault's trigger concepts, or a concrete fact of
+ *     this episode's trigger (the root's version for a deploy, a {detail:x} value of the trigger
+ *     line), read from root_cause and the trigger section. A fault without a trigger line gives
+ *     that 0.2 to the mechanism.
+ *   timeline 0.2: clock times against the key events (./timeline.ts).
+ *   impact 0.2: services and peak error rates against the world's impact (./impact.ts).
+ *   action_items 0.2: share of the fault's action-item concepts.
+ *   summary 0.1: names the root 0.5, states a concept of the mechanism 0.5.
+ * A section naming most of the system (more than half the nodes, and at least 5) names no root.
+ * Each part is multiplied by its section's focus factor (concepts foreign to this fault's
+ * knowledge; concepts are read with service names masked, ./mentions.ts). Each section is read up to 250 words (the focus reads all of it); an empty section
+ * scores 0; a section copied from the KB articles scores 0 and counts for nothing.
+ * Contradictions, subtracted from the postmortem score (floored at 0): target_service names a
+ * node other than the root -0.1; the resolution, summary or timeline claims a remediation kind
+ * never applied in the episode -0.1 each, at most -0.3; a severity word (P1..P4) differing from
+ * severity_assessment -0.05.
+ */
+import { ActionType, Severity } from "../../../gen/incident/v1/enums_pb.js";
+import type { PostmortemSections } from "../../../gen/incident/v1/action_pb.js";
+import { firstWords, focusFactor, foreignConcepts, profile } from "../concepts.js";
+import { isCopied } from "../copying.js";
+import type { StepRecord } from "../record.js";
+import { stepsOfType, targetOf, type EpisodeFacts } from "./facts.js";
+import { impactScore } from "./impact.js";
+import { onTopicConcepts } from "./knowledge.js";
+import { hasToken, maskServiceNames, serviceMatcher, severityWords, type ServiceMatcher } from "./mentions.js";
+import { REMEDIATION_CLAIMS } from "./remediation-claims.js";
+import { timelineScore } from "./timeline.js";
+import type { PartScore } from "./types.js";
+
+const MAX_WORDS_PER_SECTION = 250;
+type SectionKey = Exclude<keyof PostmortemSections, "$typeName" | "$unknown">;
+const SCORED: ReadonlyArray<{ key: SectionKey; name: string; weight: number }> = [
+  { key: "rootCause", name: "root_cause", weight: 0.3 },
+  { key: "timeline", name: "timeline", weight: 0.2 },
+  { key: "impact", name: "impact", weight: 0.2 },
+  { key: "actionItems", name: "action_items", weight: 0.2 },
+  { key: "summary", name: "summary", weight: 0.1 },
+];
+const ALL_SECTIONS: readonly SectionKey[] = ["summary", "timeline", "rootCause", "impact", "actionItems", "trigger", "resolution", "detection", "lessonsLearned"];
+const CLAIM_SECTIONS: readonly SectionKey[] = ["resolution", "summary", "timeline"];
+const WRONG_TARGET = 0.1;
+const UNAPPLIED_CLAIM = 0.1;
+const MAX_UNAPPLIED = 0.3;
+const SEVERITY_MISMATCH = 0.05;
+/** A section naming this many services or more, and more than half the system, is a roll-call. */
+const ROLL_CALL_MIN = 5;
+
+interface Section {
+  status: "missing" | "copied" | "graded";
+  /** The first 250 words: what earns credit. */
+  read: string;
+  expressed: ReadonlySet<string>;
+  focus: number;
+  foreign: string[];
+}
+
+export interface PostmortemResult extends PartScore {
+  step: StepRecord;
+  /** Mean focus factor of the graded sections; 0 when none was graded. */
+  focus: number;
+}
+
+function readSection(facts: EpisodeFacts, allowed: ReadonlySet<string>, raw: string | undefined): Section {
+  const text = (raw ?? "").trim();
+  if (text === "") return { status: "missing", read: "", expressed: new Set(), focus: 0, foreign: [] };
+  if (isCopied(text, facts.kb)) return { status: "copied", read: "", expressed: new Set(), focus: 0, foreign: [] };
+  const nodes = facts.record.spec.topology.nodes;
+  const read = firstWords(text, MAX_WORDS_PER_SECTION);
+  const expressed = new Set(profile(maskServiceNames(read, nodes)).expressed.keys());
+  const whole = read === text ? expressed : new Set(profile(maskServiceNames(text, nodes)).expressed.keys());
+  const foreign = foreignConcepts(whole, allowed);
+  const onTopic = [...whole].filter((id) => allowed.has(id)).length;
+  return { status: "graded", read, expressed, focus: focusFactor(onTopic, foreign.length), foreign };
+}
+
+/** True when the text names the root and is not a roll-call of the system. */
+function namesRoot(facts: EpisodeFacts, matcher: ServiceMatcher, text: string): { named: boolean; text: string } {
+  const named = matcher.named(text);
+  const nodes = facts.record.spec.topology.nodes.length;
+  if (!named.includes(facts.root)) return { named: false, text: "root not named" };
+  if (named.length >= ROLL_CALL_MIN && named.length > nodes / 2) return { named: false, text: `names ${named.length} of ${nodes} services, a roll-call names no root` };
+  return { named: true, text: "names the root" };
+}
+
+export function gradePostmortem(facts: EpisodeFacts, step: StepRecord): PostmortemResult {
+  const raw = step.action.postmortemSections;
+  const allowed = onTopicConcepts(facts.fault);
+  const sections = new Map<SectionKey, Section>(ALL_SECTIONS.map((k) => [k, readSection(facts, allowed, raw?.[k])]));
+  const section = (k: SectionKey): Section => sections.get(k) ?? { status: "missing", read: "", expressed: new Set(), focus: 0, foreign: [] };
+  const scored = SCORED.map((s) => section(s.key));
+  if (scored.every((s) => s.status === "missing")) return { score: 0, detail: `step ${step.step}: the postmortem has no sections`, notes: [], step, focus: 0 };
+
+  const knowledge = facts.fault.knowledge.postmortem;
+  const matcher = serviceMatcher(facts.record.spec.topology.nodes);
+  const parts: Record<string, { score: number; text: string }> = {};
+
+  // root_cause
+  {
+    const s = section("rootCause");
+    if (s.status !== "graded") parts.root_cause = { score: 0, text: s.status };
+    else {
+      const name = namesRoot(facts, matcher, s.read);
+      const hits = knowledge.rootCause.filter((id) => s.expressed.has(id));
+      const mechanism = knowledge.rootCause.length > 0 ? hits.length / knowledge.rootCause.length : 1;
+      const hasTrigger = facts.fault.trigger.description !== "";
+      const trigger = hasTrigger ? triggerCredit(facts, s, section("trigger")) : { score: 0, text: "no trigger line: its 0.2 goes to the mechanism" };
+      const score = ((name.named ? 0.4 : 0) + (hasTrigger ? 0.4 : 0.6) * mechanism + (hasTrigger ? 0.2 * trigger.score : 0)) * s.focus;
+      parts.root_cause = {
+        score,
+        text: `${name.text}; mechanism ${hits.length}/${knowledge.rootCause.length}; ${trigger.text}${focusText(s)}`,
+      };
+    }
+  }
+  // timeline
+  {
+    const s = section("timeline");
+    if (s.status !== "graded") parts.timeline = { score: 0, text: s.status };
+    else {
+      const t = timelineScore(facts, s.read);
+      parts.timeline = { score: t.score * s.focus, text: `${t.detail}${focusText(s)}` };
+    }
+  }
+  // impact
+  {
+    const s = section("impact");
+    if (s.status !== "graded") parts.impact = { score: 0, text: s.status };
+    else {
+      const i = impactScore(facts, s.read);
+      parts.impact = { score: i.score * s.focus, text: `${i.detail}${focusText(s)}` };
+    }
+  }
+  // action_items
+  {
+    const s = section("actionItems");
+    if (s.status !== "graded") parts.action_items = { score: 0, text: s.status };
+    else {
+      const hits = knowledge.actionItems.filter((id) => s.expressed.has(id));
+      const coverage = knowledge.actionItems.length > 0 ? hits.length / knowledge.actionItems.length : 1;
+      const missing = knowledge.actionItems.filter((id) => !s.expressed.has(id));
+      parts.action_items = { score: coverage * s.focus, text: `${hits.length}/${knowledge.actionItems.length} follow-ups${missing.length > 0 ? ` (missing ${missing.join(", ")})` : ""}${focusText(s)}` };
+    }
+  }
+  // summary
+  {
+    const s = section("summary");
+    if (s.status !== "graded") parts.summary = { score: 0, text: s.status };
+    else {
+      const name = namesRoot(facts, matcher, s.read);
+      const mechanism = knowledge.rootCause.some((id) => s.expressed.has(id));
+      parts.summary = {
+        score: ((name.named ? 0.5 : 0) + (mechanism ? 0.5 : 0)) * s.focus,
+        text: `${name.text}; ${mechanism ? "states the mechanism" : "no mechanism"}${focusText(s)}`,
+      };
+    }
+  }
+
+  const weighted = SCORED.reduce((sum, s) => sum + s.weight * (parts[s.name]?.score ?? 0), 0);
+  const contradictions = findContradictions(facts, step, (k) => section(k));
+  const deducted = contradictions.reduce((sum, c) => sum + c.amount, 0);
+  const score = Math.max(0, weighted - deducted);
+  const graded = scored.filter((s) => s.status === "graded");
+  const focus = graded.length > 0 ? graded.reduce((sum, s) => sum + s.focus, 0) / graded.length : 0;
+
+  const notes = SCORED.map((s) => `postmortem ${s.name} (x${s.weight}): ${(parts[s.name]?.score ?? 0).toFixed(2)}: ${parts[s.name]?.text ?? ""}`);
+  for (const c of contradictions) notes.push(`postmortem contradiction -${c.amount}: ${c.detail}`);
+  const summary = SCORED.map((s) => `${s.name} ${(parts[s.name]?.score ?? 0).toFixed(2)}`).join(", ");
+  return {
+    score,
+    detail: `step ${step.step}: ${summary}${deducted > 0 ? `; contradictions -${deducted.toFixed(2)}` : ""}`,
+    notes,
+    step,
+    focus,
+  };
+}
+
+function focusText(s: Section): string {
+  return s.focus < 1 ? `; x${s.focus.toFixed(2)} focus (other incidents' concepts: ${s.foreign.join(", ")})` : "";
+}
+
+/** Trigger credit: a trigger concept, or a concrete fact of this episode's trigger. */
+function triggerCredit(facts: EpisodeFacts, rootCause: Section, triggerSection: Section): { score: number; text: string } {
+  const concepts = facts.fault.knowledge.postmortem.trigger;
+  const spec = facts.record.spec;
+  const factValues: string[] = [];
+  if (facts.fault.trigger.event === "deploy") factValues.push(facts.index.node(spec.root).version);
+  for (const m of facts.fault.trigger.description.matchAll(/\{detail:([a-z_]+)\}/g)) {
+    const value = m[1] !== undefined ? spec.details[m[1]] : undefined;
+    if (value !== undefined && value !== "") factValues.push(value);
+  }
+  const credit = (s: Section): string | undefined => {
+    if (s.status !== "graded") return undefined;
+    const concept = concepts.find((id) => s.expressed.has(id));
+    if (concept) return `trigger concept ${concept}`;
+    const fact = factValues.find((v) => hasToken(s.read, v));
+    return fact !== undefined ? `trigger fact "${fact}"` : undefined;
+  };
+  const own = credit(rootCause);
+  if (own) return { score: 1, text: own };
+  const separate = credit(triggerSection);
+  if (separate) return { score: triggerSection.focus, text: `${separate} (trigger section${triggerSection.focus < 1 ? `, x${triggerSection.focus.toFixed(2)} focus` : ""})` };
+  return { score: 0, text: "trigger not stated" };
+}
+
+interface Contradiction {
+  amount: number;
+  detail: string;
+}
+
+function findContradictions(facts: EpisodeFacts, step: StepRecord, section: (k: SectionKey) => Section): Contradiction[] {
+  const out: Contradiction[] = [];
+  const target = targetOf(facts, step);
+  if (target !== undefined && target !== facts.root) out.push({ amount: WRONG_TARGET, detail: `target_service ${target} is not the root` });
+
+  const applied = new Set(
+    facts.record.world.timeline.filter((e) => e.kind === "remediation").map((e) => e.detail.split(":")[0]?.trim() ?? ""),
+  );
+  const triggerConcepts = new Set(facts.fault.knowledge.postmortem.trigger);
+  const claimed = new Map<string, string>();
+  for (const key of CLAIM_SECTIONS) {
+    for (const id of section(key).expressed) {
+      const kinds = REMEDIATION_CLAIMS.get(id);
+      if (!kinds || triggerConcepts.has(id) || kinds.some((k) => applied.has(k))) continue;
+      const kind = kinds.join("/");
+      if (!claimed.has(kind)) claimed.set(kind, id);
+    }
+  }
+  let budget = MAX_UNAPPLIED;
+  for (const [kind, id] of claimed) {
+    if (budget < UNAPPLIED_CLAIM - 1e-9) break;
+    out.push({ amount: UNAPPLIED_CLAIM, detail: `claims a ${kind} (${id}) that was never applied in this episode` });
+    budget -= UNAPPLIED_CLAIM;
+  }
+
+  const assessed = step.action.severityAssessment;
+  if (assessed !== undefined && assessed !== Severity.UNSPECIFIED) {
+    const word = Severity[assessed];
+    const texts = ALL_SECTIONS.map((k) => section(k)).filter((s) => s.status === "graded").map((s) => s.read);
+    const other = texts.flatMap(severityWords).find((w) => w !== word);
+    if (other) out.push({ amount: SEVERITY_MISMATCH, detail: `the text says ${other} but severity_assessment is ${word}` });
+  }
+  return out;
+}
+
+export function postmortems(facts: EpisodeFacts): PostmortemResult[] {
+  return stepsOfType(facts, ActionType.WRITE_POSTMORTEM).map((s) => gradePostmortem(facts, s));
+}
+
+/** The best postmortem so far (the earliest of equals). */
+export function bestPostmortem(results: readonly PostmortemResult[]): PostmortemResult | undefined {
+  let best: PostmortemResult | undefined;
+  for (const r of results) if (!best || r.score > best.score) best = r;
+  return best;
+}

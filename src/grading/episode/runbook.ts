@@ -1,0 +1,144 @@
+/**
+ * Runbook: the v1 runbook grader (src/grading/runbook-grader.ts) against the fault's knowledge.
+ *
+ * One write_runbook scores: coverage 0.6 of the fault's diagnose / mitigate / verify concepts
+ * (phase shares 0.3 / 0.5 / 0.2; escalation and optional concepts fit without being required);
+ * order 0.1 (diagnosis before mitigation before verification); structure 0.1 (3 to 15 substantive
+ * steps); target 0.2 (target_service is the root). Every component is multiplied by the focus
+ * factor (concepts foreign to this fault); each harmful step the fault lists costs 0.2.
+ * Each step is read up to 60 words and credits at most two concepts; the focus factor reads every
+ * word. Concepts are read with service names masked (./mentions.ts maskServiceNames). Steps
+ * copied from this incident's KB articles are set aside, and a step written twice counts once; a
+ * runbook needs at least two substantive steps of its own. The component is the best runbook written so far, undiscounted.
+ */
+import { ActionType } from "../../../gen/incident/v1/enums_pb.js";
+import { firstWords, focusFactor, foreignConcepts, profile } from "../concepts.js";
+import { isCopied } from "../copying.js";
+import { clamp01 } from "../grade.js";
+import type { StepRecord } from "../record.js";
+import type { NamedRoot } from "./diagnosis.js";
+import { stepsOfType, targetOf, type EpisodeFacts } from "./facts.js";
+import { onTopicConcepts } from "./knowledge.js";
+import { maskServiceNames } from "./mentions.js";
+import type { PartScore } from "./types.js";
+
+const MAX_WORDS_PER_STEP = 60;
+const MAX_CREDITS_PER_STEP = 2;
+const MIN_WORDS_FOR_A_STEP = 3;
+const MIN_STEPS = 2;
+const HARMFUL_STEP_PENALTY = 0.2;
+const PHASES = [
+  { name: "diagnose", share: 0.3 },
+  { name: "mitigate", share: 0.5 },
+  { name: "verify", share: 0.2 },
+] as const;
+type PhaseName = (typeof PHASES)[number]["name"];
+
+export interface RunbookResult extends PartScore {
+  step: StepRecord;
+  /** Focus factor of the runbook; 0 when it has too few steps of its own to be graded. */
+  focus: number;
+}
+
+export function gradeRunbook(facts: EpisodeFacts, step: StepRecord): RunbookResult {
+  const none = (detail: string): RunbookResult => ({ score: 0, detail: `step ${step.step}: ${detail}`, notes: [], step, focus: 0 });
+  const all = step.action.runbookSteps.map((s) => s.trim()).filter((s) => s.length > 0);
+  if (all.length === 0) return none("the runbook has no steps");
+  // A step written twice is one step.
+  const written = all.filter((s, i) => all.findIndex((o) => sameStep(o, s)) === i);
+  const repeated = all.length - written.length;
+  const steps = written.filter((s) => !isCopied(s, facts.kb));
+  const copied = written.length - steps.length;
+  const spec = facts.fault.knowledge.runbook;
+  const phaseOf = new Map<string, PhaseName>();
+  for (const phase of PHASES) for (const id of spec[phase.name]) phaseOf.set(id, phase.name);
+  const allowed = onTopicConcepts(facts.fault);
+
+  const nodes = facts.record.spec.topology.nodes;
+  const read = steps.map((s) => firstWords(s, MAX_WORDS_PER_STEP));
+  const profiles = read.map((s) => profile(maskServiceNames(s, nodes)));
+  const substantive = profiles.filter((p) => p.wordCount >= MIN_WORDS_FOR_A_STEP).length;
+  if (substantive < MIN_STEPS) {
+    return none(
+      copied > 0
+        ? `fewer than ${MIN_STEPS} substantive steps of its own (${copied} copied from the knowledge base)`
+        : repeated > 0
+          ? `fewer than ${MIN_STEPS} distinct substantive steps (${repeated} repeated)`
+          : `fewer than ${MIN_STEPS} substantive steps; one block of text is not a runbook`,
+    );
+  }
+  const creditedAt = new Map<string, number>();
+  profiles.forEach((p, index) => {
+    const candidates = [...p.expressed.entries()]
+      .filter(([id]) => phaseOf.has(id) && !creditedAt.has(id))
+      .sort((a, b) => a[1] - b[1])
+      .slice(0, MAX_CREDITS_PER_STEP);
+    for (const [id] of candidates) creditedAt.set(id, index);
+  });
+
+  let coverage = 0;
+  let shares = 0;
+  const firstStepOf = new Map<PhaseName, number>();
+  const coverageDetail: string[] = [];
+  for (const phase of PHASES) {
+    const required = spec[phase.name];
+    if (required.length === 0) continue;
+    const hits = required.filter((id) => creditedAt.has(id));
+    coverage += phase.share * (hits.length / required.length);
+    shares += phase.share;
+    coverageDetail.push(`${phase.name} ${hits.length}/${required.length}`);
+    const first = Math.min(...hits.map((id) => creditedAt.get(id) ?? Infinity));
+    if (Number.isFinite(first)) firstStepOf.set(phase.name, first);
+  }
+  const coverageScore = shares > 0 ? coverage / shares : 0;
+  const pairs: Array<[PhaseName, PhaseName]> = [["diagnose", "mitigate"], ["mitigate", "verify"], ["diagnose", "verify"]];
+  const judged = pairs.filter(([a, b]) => firstStepOf.has(a) && firstStepOf.has(b));
+  const inOrder = judged.filter(([a, b]) => (firstStepOf.get(a) ?? 0) <= (firstStepOf.get(b) ?? 0));
+  const order = judged.length > 0 ? inOrder.length / judged.length : 0;
+  const structure = substantive >= 3 && substantive <= 15 ? 1 : substantive === 2 || substantive > 15 ? 0.5 : 0;
+  const target = targetOf(facts, step);
+  const targetScore = target === facts.root ? 1 : 0;
+
+  const expressedAnywhere = new Set(steps.flatMap((s, i) => [...(read[i] === s ? profiles[i]?.expressed : profile(maskServiceNames(s, nodes)).expressed)?.keys() ?? []]));
+  const foreign = foreignConcepts(expressedAnywhere, allowed);
+  const onTopic = [...expressedAnywhere].filter((id) => allowed.has(id)).length;
+  const focus = focusFactor(onTopic, foreign.length);
+  const weighted = (0.6 * coverageScore + 0.1 * order + 0.1 * structure + 0.2 * targetScore) * focus;
+  const harmful = spec.harmful.filter((id) => expressedAnywhere.has(id));
+  const score = clamp01(weighted - HARMFUL_STEP_PENALTY * harmful.length);
+
+  const notes: string[] = [];
+  if (repeated > 0) notes.push(`runbook (step ${step.step}): ${repeated} repeated step(s) counted once`);
+  if (copied > 0) notes.push(`runbook (step ${step.step}): ${copied} step(s) copied from the knowledge base were not graded`);
+  if (focus < 1) notes.push(`runbook (step ${step.step}): focus factor ${focus.toFixed(2)}, concepts from other incidents: ${foreign.join(", ")}`);
+  for (const id of harmful) notes.push(`runbook (step ${step.step}): -${HARMFUL_STEP_PENALTY} a step recommends ${id}, which makes this fault worse`);
+  const parts = [
+    `coverage ${coverageScore.toFixed(2)} (${coverageDetail.join(", ")})`,
+    `order ${order.toFixed(2)} (${inOrder.length}/${judged.length} phase pairs)`,
+    `structure ${structure} (${substantive} steps)`,
+    `target ${targetScore} (${target ?? "no single service"})`,
+  ];
+  const extras = [focus < 1 ? `x${focus.toFixed(2)} focus` : "", harmful.length > 0 ? `-${(HARMFUL_STEP_PENALTY * harmful.length).toFixed(1)} harmful` : ""].filter((e) => e !== "");
+  return { score, detail: `step ${step.step}: ${parts.join("; ")}${extras.length > 0 ? `; ${extras.join("; ")}` : ""}`, notes, step, focus };
+}
+
+function sameStep(a: string, b: string): boolean {
+  return a.toLowerCase().replace(/\s+/g, " ") === b.toLowerCase().replace(/\s+/g, " ");
+}
+
+export function runbooks(facts: EpisodeFacts): RunbookResult[] {
+  return stepsOfType(facts, ActionType.WRITE_RUNBOOK).map((s) => gradeRunbook(facts, s));
+}
+
+/** The best runbook so far (the earliest of equals). */
+export function bestRunbook(results: readonly RunbookResult[]): PartScore {
+  let best: RunbookResult | undefined;
+  for (const r of results) if (!best || r.score > best.score) best = r;
+  if (!best) return { score: 0, detail: "no runbook written", notes: [] };
+  return { score: best.score, detail: best.detail, notes: best.notes };
+}
+
+/** Runbook targets as diagnoses, worth the runbook's focus (nothing for a runbook too thin to grade). */
+export function runbookTargets(facts: EpisodeFacts, results: readonly RunbookResult[]): NamedRoot[] {
+  return results.map((r) => ({ step: r.step, node: targetOf(facts, r.step), factor: r.focus, source: "runbook" }));
+}

@@ -1,0 +1,205 @@
+/**
+ * The fault library's vocabulary. A fault definition is typed data that says everything about one
+ * failure mode: where it can happen, what sets it off, how it shows up on the root and spreads
+ * along edges, what it prints, which alerts and KB articles go with it, which fixes work, which
+ * tempting fixes backfire, and what a runbook and a postmortem of it must contain.
+ *
+ * The engine (src/sim/engine.ts) runs any definition; nothing in the engine branches on a fault's
+ * kind. Text templates may use these placeholders, filled per episode:
+ *   {root}      the root-cause node        {caller}   a direct caller of the root
+ *   {callee}    a node the root calls      {entry}    the entry point (gateway)
+ *   {version}   the root's new version     {previous} its previous version
+ *   {zone}      the root's zone            {other_zone} another zone
+ *   {n}         a small varying number     {detail:<name>} one value of the fault's `details`
+ */
+import type { MetricName, NodeKind } from "../sim/model.js";
+import type { LogLevelWord } from "./types.js";
+
+export type FaultKind =
+  | "bad_deploy"
+  | "config_push"
+  | "connection_pool_exhaustion"
+  | "memory_leak"
+  | "certificate_expiry"
+  | "dns_failure"
+  | "disk_full"
+  | "cache_stampede"
+  | "retry_storm"
+  | "db_lock_contention"
+  | "dependency_timeout"
+  | "quota_throttling"
+  | "network_partition"
+  | "queue_poison_pill"
+  | "stale_credentials"
+  | "process_crash"
+  | "cache_memory_full"
+  | "slow_query";
+
+export type RemediationKind =
+  | "restart"
+  | "rollback"
+  | "scale"
+  | "failover"
+  | "flush_cache"
+  | "warm_cache"
+  | "raise_limit"
+  | "rotate_credential"
+  | "disable_feature_flag"
+  | "drain_node"
+  | "kill_query"
+  | "shed_load"
+  | "renew_certificate"
+  | "revert_config"
+  | "free_disk"
+  | "skip_message"
+  | "tune_retries"
+  | "add_index";
+
+/** Which nodes an effect or a fix applies to, relative to the root. */
+export type Scope =
+  /** The root-cause node. */
+  | "root"
+  /** Nodes with a request edge into the root. */
+  | "root_callers"
+  /** Nodes the root calls through request edges. */
+  | "root_callees";
+
+/** Which edges an edge effect applies to. */
+export type EdgeScope =
+  /** Calls into the root. */
+  | "into_root"
+  /** Calls the root makes. */
+  | "out_of_root"
+  /** Every request edge in the system (the root is infrastructure everyone uses, e.g. DNS). */
+  | "all"
+  /** Request edges whose two ends sit in different zones (the root is the network). */
+  | "cross_zone";
+
+/** How a metric moves at full fault intensity. Intermediate intensities scale linearly. */
+export interface Effect {
+  scope: Scope;
+  metric: MetricName;
+  /** add: baseline + value; multiply: baseline * value; toward: the value itself. */
+  op: "add" | "multiply" | "toward";
+  value: number;
+  /** The effect starts only above this intensity (e.g. OOM kills once memory is nearly full). */
+  fromIntensity?: number;
+}
+
+/** How calls along edges degrade at full fault intensity. */
+export interface EdgeEffect {
+  scope: EdgeScope;
+  /** Share of calls that fail, in percent. */
+  errorRate?: number;
+  /** Extra latency per call, in ms (capped by the edge's timeout, past which the call fails). */
+  addedLatencyMs?: number;
+  /** Calls sent per call needed (a retry storm multiplies the load on the callee). */
+  callMultiplier?: number;
+  fromIntensity?: number;
+}
+
+/** The observable change that sets the fault off (never labelled as the cause). */
+export interface TriggerSpec {
+  event: "deploy" | "config_change" | "certificate_expiry" | "secret_rotation" | "traffic_surge" | "schema_migration" | "cache_flush" | "gradual" | "external";
+  /** Change-log line, e.g. "deployed {root} {version} (was {previous})". Empty for gradual faults. */
+  description: string;
+}
+
+export interface FaultLogTemplate {
+  level: LogLevelWord;
+  message: string;
+  /** Printed only above this intensity. */
+  fromIntensity?: number;
+}
+
+export interface KbTemplate {
+  title: string;
+  tags: readonly string[];
+  content: string;
+}
+
+/** A fix that works. */
+export interface RemedySpec {
+  kind: RemediationKind;
+  target: Scope;
+  /** durable: the fault is gone. relief: symptoms ease for `reliefMinutes`, then the fault returns. */
+  effect: "durable" | "relief";
+  /** Minutes until the symptoms are back to baseline (durable) or relieved. */
+  recoveryMinutes: number;
+  reliefMinutes?: number;
+  feedback: string;
+}
+
+/** A tempting fix that backfires. */
+export interface WrongFixSpec {
+  kind: RemediationKind;
+  target: Scope;
+  feedback: string;
+  /** Added to the fault's intensity (it gets worse). */
+  intensityDelta: number;
+  /** Extra symptoms for a while. */
+  sideEffects: readonly Effect[];
+  sideEffectMinutes: number;
+}
+
+/** What a runbook and a postmortem of this fault must contain, as lexicon concept ids. */
+export interface FaultKnowledge {
+  runbook: {
+    diagnose: readonly string[];
+    mitigate: readonly string[];
+    verify: readonly string[];
+    escalate: readonly string[];
+    /** Fit this fault without being required. */
+    optional: readonly string[];
+    /** Steps that make this fault worse. */
+    harmful: readonly string[];
+  };
+  postmortem: {
+    /** The mechanism, e.g. "connection pool exhausted". */
+    rootCause: readonly string[];
+    /** What set it off, e.g. "deploy". */
+    trigger: readonly string[];
+    /** Follow-ups that address the mechanism. */
+    actionItems: readonly string[];
+    optional: readonly string[];
+  };
+}
+
+export interface FaultDefinition {
+  kind: FaultKind;
+  title: string;
+  /** Node kinds the fault can be injected on. */
+  injectable: readonly NodeKind[];
+  trigger: TriggerSpec;
+  /** One paragraph on how it fails, with placeholders. */
+  mechanism: string;
+  /** Intensity over time while unmitigated: a step jumps to full at onset; a ramp climbs. */
+  growth: { shape: "step" | "ramp"; minutesToFull: number };
+  /** Minutes between the onset and the page, [min, max]. */
+  onsetBeforePage: readonly [number, number];
+  effects: readonly Effect[];
+  edgeEffects: readonly EdgeEffect[];
+  /** Root metrics whose change marks the onset; identifiability requires at least one to move. */
+  signature: readonly MetricName[];
+  logs: {
+    /** Printed by the root while the fault is active. */
+    root: readonly FaultLogTemplate[];
+    /**
+     * Printed by the root's callers, with {callee} = the root. A root nobody calls on the request
+     * path (DNS, the network) has these printed by the nodes that reach it through infrastructure
+     * edges or, failing that, by the callers of the edges its edge effects break, with {callee} =
+     * the other end of that edge.
+     */
+    callers: readonly FaultLogTemplate[];
+    /** Printed by nodes the root calls, with {caller} = the root (e.g. a consumer choking on a message). */
+    callees?: readonly FaultLogTemplate[];
+    /** Printed by the root as it recovers. */
+    recovery: readonly FaultLogTemplate[];
+  };
+  kb: { helpful: KbTemplate; misleading: KbTemplate };
+  remedies: readonly RemedySpec[];
+  wrongFixes: readonly WrongFixSpec[];
+  /** Values for {detail:<name>} placeholders; one is chosen per episode. */
+  details: Readonly<Record<string, readonly string[]>>;
+  knowledge: FaultKnowledge;
+}

@@ -1,0 +1,101 @@
+import type { FaultDefinition } from "../fault-types.js";
+
+/**
+ * A new version of a service ships a regression: from the moment its pods take traffic, a share
+ * of requests throws. The error rate steps up in line with the deploy; callers pass the failures
+ * on. Rolling back is the fix; restarting or adding pods runs the same broken code.
+ */
+export const badDeploy: FaultDefinition = {
+  kind: "bad_deploy",
+  title: "Regression shipped in a deploy",
+  injectable: ["service", "gateway"],
+  trigger: { event: "deploy", description: "deployed {root} {version} (was {previous})" },
+  mechanism:
+    "{root} {version} shipped a regression in {detail:code_path}: requests that reach it throw {detail:exception} and fail with 500, starting the minute the new pods took traffic. Load, capacity and dependencies are unchanged; {root}'s callers simply pass its failures on to users.",
+  growth: { shape: "step", minutesToFull: 1 },
+  onsetBeforePage: [4, 12],
+  effects: [
+    { scope: "root", metric: "error_rate", op: "add", value: 38 },
+    { scope: "root", metric: "latency_p99", op: "multiply", value: 2.5 },
+    { scope: "root", metric: "cpu_usage", op: "multiply", value: 1.25 },
+  ],
+  edgeEffects: [],
+  signature: ["error_rate"],
+  logs: {
+    root: [
+      { level: "ERROR", message: "unhandled {detail:exception} in {detail:code_path} (build {version})" },
+      { level: "ERROR", message: "POST {detail:endpoint} -> 500 Internal Server Error: {detail:exception}" },
+      { level: "WARN", message: "{n} requests failed in {detail:code_path} during the last minute; none before {version} started" },
+    ],
+    callers: [
+      { level: "ERROR", message: "{callee} answered 500 Internal Server Error for {detail:endpoint} ({n} in the last minute)" },
+      { level: "WARN", message: "error rate from upstream {callee} above 30%; passing failures through to clients" },
+    ],
+    recovery: [
+      { level: "INFO", message: "serving {previous}; {detail:code_path} handling requests without errors" },
+      { level: "INFO", message: "no 500 responses in the last 5 minutes" },
+    ],
+  },
+  kb: {
+    helpful: {
+      title: "Errors that start with a deploy: roll back first",
+      tags: ["deploy", "rollback", "errors"],
+      content:
+        "When a service's error rate steps up at the minute a new version starts taking traffic, and its logs show an exception that was not there before, roll the service back to its previous version first and debug afterwards. Restarting pods or adding replicas runs the same code and fails the same way. After the rollback, watch the error rate of the service and of its callers return to baseline, then hold further rollouts until the fix has been through a canary.",
+    },
+    misleading: {
+      title: "Intermittent 500s from {root}",
+      tags: ["restart", "capacity"],
+      content:
+        "Bursts of 500s from {root} usually come from pods that have degraded after a long uptime (fragmented memory, stale keep-alive connections). A rolling restart of {root} clears them. If errors continue, add replicas so that healthy pods absorb the traffic while the bad ones drain.",
+    },
+  },
+  remedies: [
+    { kind: "rollback", target: "root", effect: "durable", recoveryMinutes: 3, feedback: "{target} rolled back to its previous version; requests are succeeding again." },
+  ],
+  wrongFixes: [
+    {
+      kind: "restart",
+      target: "root",
+      feedback: "{target} restarted: the pods came back on the same build and throw the same exception, now with cold caches and connection pools.",
+      intensityDelta: 0,
+      sideEffects: [
+        { scope: "root", metric: "error_rate", op: "add", value: 20 },
+        { scope: "root", metric: "latency_p99", op: "multiply", value: 3 },
+      ],
+      sideEffectMinutes: 4,
+    },
+    {
+      kind: "scale",
+      target: "root",
+      feedback: "{target} scaled out: the new pods run the same build and fail the same requests, and their cold start slowed everything down.",
+      intensityDelta: 0,
+      sideEffects: [
+        { scope: "root", metric: "error_rate", op: "add", value: 10 },
+        { scope: "root", metric: "latency_p99", op: "multiply", value: 2 },
+      ],
+      sideEffectMinutes: 5,
+    },
+  ],
+  details: {
+    exception: ["NullPointerException", "TypeError: Cannot read properties of undefined (reading 'currency')", "KeyError: 'shipping_address'"],
+    code_path: ["the invoice renderer", "price rounding", "the session middleware"],
+    endpoint: ["/v2/orders", "/v1/cart/items", "/v1/session"],
+  },
+  knowledge: {
+    runbook: {
+      diagnose: ["bad_deploy", "new_exception"],
+      mitigate: ["rollback_deploy"],
+      verify: ["errors_recovered"],
+      escalate: ["escalate_oncall"],
+      optional: ["deploy_safety", "check_logs", "error_rate_spike", "user_facing_outage", "disable_feature_flag", "health_check"],
+      harmful: ["restart_service", "scale_out", "block_traffic"],
+    },
+    postmortem: {
+      rootCause: ["bad_deploy", "new_exception"],
+      trigger: ["bad_deploy"],
+      actionItems: ["deploy_safety"],
+      optional: ["rollback_deploy", "errors_recovered", "error_rate_spike", "user_facing_outage", "deadlock", "lock_ordering", "traffic_spike"],
+    },
+  },
+};

@@ -1,0 +1,103 @@
+import type { FaultDefinition } from "../fault-types.js";
+
+/**
+ * A cache is told never to evict. Keys written without a TTL fill its memory; at the limit it
+ * refuses every write ("OOM command not allowed"), so cache fills fail and callers that write
+ * through it get errors. Restoring an eviction policy is the fix; restarting or flushing it empties
+ * the cache onto the database.
+ */
+export const cacheMemoryFull: FaultDefinition = {
+  kind: "cache_memory_full",
+  title: "Cache memory full with eviction disabled",
+  injectable: ["cache"],
+  trigger: { event: "config_change", description: "config push to {root}: maxmemory {detail:maxmemory}, maxmemory-policy noeviction" },
+  mechanism:
+    "A config push set {root} to maxmemory {detail:maxmemory} with maxmemory-policy noeviction. Keys are written without a TTL, so memory fills up and nothing is ever evicted; at the limit {root} refuses every write with 'OOM command not allowed', cache fills fail, new keys are never cached, and requests that write through the cache fail.",
+  growth: { shape: "ramp", minutesToFull: 16 },
+  onsetBeforePage: [15, 24],
+  effects: [
+    { scope: "root", metric: "memory_usage", op: "toward", value: 100 },
+    { scope: "root", metric: "error_rate", op: "add", value: 35, fromIntensity: 0.85 },
+    { scope: "root", metric: "cache_hit_ratio", op: "toward", value: 85, fromIntensity: 0.85 },
+  ],
+  edgeEffects: [],
+  signature: ["memory_usage", "error_rate"],
+  logs: {
+    root: [
+      { level: "WARN", message: "used_memory at {n}% of maxmemory {detail:maxmemory}; evicted_keys 0 (policy noeviction)", fromIntensity: 0.4 },
+      { level: "ERROR", message: "OOM command not allowed when used memory > 'maxmemory'", fromIntensity: 0.85 },
+      { level: "ERROR", message: "{n}k write commands rejected in the last minute (used_memory {detail:maxmemory})", fromIntensity: 0.85 },
+    ],
+    callers: [
+      { level: "ERROR", message: "SET {detail:key_prefix}{n}81 on {callee} failed: OOM command not allowed when used memory > 'maxmemory'", fromIntensity: 0.85 },
+      { level: "WARN", message: "cache write to {callee} failed; request served without caching", fromIntensity: 0.85 },
+    ],
+    recovery: [
+      { level: "INFO", message: "maxmemory-policy allkeys-lru; evicted_keys rising, used memory below maxmemory" },
+      { level: "INFO", message: "writes accepted again; no OOM errors in the last 5 minutes" },
+    ],
+  },
+  kb: {
+    helpful: {
+      title: "Cache refusing writes: OOM command not allowed",
+      tags: ["cache", "memory", "eviction"],
+      content:
+        "'OOM command not allowed' means the cache reached maxmemory and its policy forbids eviction. Check used_memory against maxmemory and the maxmemory-policy; restore an eviction policy such as allkeys-lru so old keys make room, and writes succeed at once. Raising maxmemory only postpones the next time it fills. Write cache keys with a TTL and alert on memory use. Do not restart or flush the cache: it comes back empty and every read falls through to the database.",
+    },
+    misleading: {
+      title: "{root} out of memory",
+      tags: ["cache", "restart"],
+      content:
+        "When {root} runs out of memory, restart it to release fragmented memory, or flush it if a restart is not possible. Either brings memory down at once, and the cache refills itself from the database.",
+    },
+  },
+  remedies: [
+    { kind: "revert_config", target: "root", effect: "durable", recoveryMinutes: 2, feedback: "maxmemory-policy on {target} back to allkeys-lru; it evicts old keys and accepts writes again." },
+    {
+      kind: "raise_limit",
+      target: "root",
+      effect: "relief",
+      recoveryMinutes: 2,
+      reliefMinutes: 12,
+      feedback: "maxmemory on {target} raised: writes are accepted for now, but with eviction still off the new headroom will fill up too.",
+    },
+  ],
+  wrongFixes: [
+    {
+      kind: "restart",
+      target: "root",
+      feedback: "{target} restarted empty with the same noeviction config: every read now misses and goes to the database, and memory is filling up again.",
+      intensityDelta: 0,
+      sideEffects: [{ scope: "root_callers", metric: "latency_p99", op: "multiply", value: 2 }],
+      sideEffectMinutes: 6,
+    },
+    {
+      kind: "flush_cache",
+      target: "root",
+      feedback: "{target} flushed: memory is free, but every read now misses and goes to the database, and with eviction still off it fills up again.",
+      intensityDelta: 0,
+      sideEffects: [{ scope: "root_callers", metric: "latency_p99", op: "multiply", value: 2 }],
+      sideEffectMinutes: 6,
+    },
+  ],
+  details: {
+    maxmemory: ["4gb", "2gb", "8gb"],
+    key_prefix: ["session:", "cart:", "product:"],
+  },
+  knowledge: {
+    runbook: {
+      diagnose: ["cache_memory_full", "write_rejected"],
+      mitigate: ["eviction_policy"],
+      verify: ["errors_recovered"],
+      escalate: ["escalate_oncall"],
+      optional: ["config_revert", "config_change", "raise_memory_limit", "missing_ttl", "big_keys", "out_of_memory", "capacity_alerting", "flush_cache", "cache_miss", "error_rate_spike", "bad_deploy"],
+      harmful: ["restart_service"],
+    },
+    postmortem: {
+      rootCause: ["cache_memory_full", "eviction_policy"],
+      trigger: ["config_change"],
+      actionItems: ["missing_ttl", "capacity_alerting"],
+      optional: ["staged_config_rollout", "config_revert", "raise_memory_limit", "write_rejected", "out_of_memory"],
+    },
+  },
+};

@@ -1,0 +1,97 @@
+import type { FaultDefinition } from "../fault-types.js";
+
+/**
+ * A configuration value pushed to every instance at once makes each request far more expensive
+ * (the Cloudflare 2019 regex, the Fastly 2021 config): CPU pins on all instances simultaneously and
+ * most requests fail. No binary changed, so rolling back the code keeps the same config.
+ */
+export const configPush: FaultDefinition = {
+  kind: "config_push",
+  title: "Bad configuration pushed everywhere at once",
+  injectable: ["service", "gateway"],
+  trigger: { event: "config_change", description: "config push to {root} (all instances at once): {detail:change}" },
+  mechanism:
+    "A config push set {detail:change} on every instance of {root} at the same time. The new value makes every request far more expensive to handle, so CPU pins at 100% on all instances together, requests queue and most of them fail. The binary did not change: a rollback of the code reads the same config and fails the same way; only reverting the config helps.",
+  growth: { shape: "step", minutesToFull: 1 },
+  onsetBeforePage: [4, 10],
+  effects: [
+    { scope: "root", metric: "cpu_usage", op: "toward", value: 98 },
+    { scope: "root", metric: "error_rate", op: "add", value: 45 },
+    { scope: "root", metric: "latency_p99", op: "multiply", value: 5 },
+    { scope: "root", metric: "latency_p50", op: "multiply", value: 6 },
+  ],
+  edgeEffects: [],
+  signature: ["cpu_usage", "error_rate"],
+  logs: {
+    root: [
+      { level: "WARN", message: "config reloaded: {detail:change} (applied to all instances)" },
+      { level: "ERROR", message: "request handler timed out after 2000 ms; worker CPU at 100% ({n} requests queued)" },
+      { level: "ERROR", message: "503 Service Unavailable: request queue full, shedding ({n}% of requests in the last minute)" },
+    ],
+    callers: [
+      { level: "ERROR", message: "upstream {callee} returned 503 Service Unavailable ({n} in the last minute)" },
+      { level: "ERROR", message: "call to {callee} timed out after {timeout} ms" },
+    ],
+    recovery: [
+      { level: "INFO", message: "config reloaded: previous values restored; CPU back to normal" },
+      { level: "INFO", message: "request queue empty, no 503 in the last 5 minutes" },
+    ],
+  },
+  kb: {
+    helpful: {
+      title: "Errors everywhere at once after a config change",
+      tags: ["config", "rollout"],
+      content:
+        "A fault that appears on every instance of a service in the same minute, with no deploy at that time, points at a configuration change. Look up the change history for the service and revert the last pushed config value; the instances pick the old value up on reload. Rolling back the binary does not help while the config stays. Afterwards, push config changes in stages (one canary instance or zone first) and validate them before they go everywhere.",
+    },
+    misleading: {
+      title: "{root} CPU saturation",
+      tags: ["cpu", "rollback"],
+      content:
+        "CPU saturation on {root} after a change is almost always a performance regression in the code. Roll {root} back to the previous release; if CPU stays high, restart the instances to clear any work stuck in their queues.",
+    },
+  },
+  remedies: [
+    { kind: "revert_config", target: "root", effect: "durable", recoveryMinutes: 3, feedback: "The pushed config on {target} reverted; instances reloaded the previous values and CPU is falling." },
+  ],
+  wrongFixes: [
+    {
+      kind: "rollback",
+      target: "root",
+      feedback: "{target} rolled back to its previous build, which reads the same pushed config and fails the same way; the rolling restart took capacity out while it ran.",
+      intensityDelta: 0,
+      sideEffects: [
+        { scope: "root", metric: "error_rate", op: "add", value: 20 },
+        { scope: "root", metric: "latency_p99", op: "multiply", value: 2 },
+      ],
+      sideEffectMinutes: 5,
+    },
+    {
+      kind: "restart",
+      target: "root",
+      feedback: "{target} restarted: the instances loaded the same config on startup and pinned their CPUs again, after dropping the requests they were serving.",
+      intensityDelta: 0,
+      sideEffects: [{ scope: "root", metric: "error_rate", op: "add", value: 15 }],
+      sideEffectMinutes: 3,
+    },
+  ],
+  details: {
+    change: ['request_filter.pattern = "(?:.*=.*)*;?"', "pricing.rules_cache_ttl_ms = 0", "payload.validation = deep"],
+  },
+  knowledge: {
+    runbook: {
+      diagnose: ["config_change", "cpu_saturation"],
+      mitigate: ["config_revert"],
+      verify: ["errors_recovered"],
+      escalate: ["escalate_oncall"],
+      optional: ["staged_config_rollout", "rollback_deploy", "bad_deploy", "deploy_safety", "disable_feature_flag", "error_rate_spike", "user_facing_outage", "latency_spike"],
+      harmful: ["restart_service"],
+    },
+    postmortem: {
+      rootCause: ["config_change"],
+      trigger: ["config_change"],
+      actionItems: ["staged_config_rollout"],
+      optional: ["config_revert", "cpu_saturation", "rollback_deploy", "user_facing_outage", "deploy_safety", "bad_deploy"],
+    },
+  },
+};

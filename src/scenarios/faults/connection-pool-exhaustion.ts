@@ -1,0 +1,83 @@
+import type { FaultDefinition } from "../fault-types.js";
+
+/**
+ * Clients open more sessions than the database allows (a scale-out multiplied per-replica pools),
+ * so new sessions are refused. The database's CPU stays flat; its callers time out waiting.
+ */
+export const connectionPoolExhaustion: FaultDefinition = {
+  kind: "connection_pool_exhaustion",
+  title: "Database connection slots exhausted",
+  injectable: ["database"],
+  trigger: { event: "traffic_surge", description: "autoscaler: scaled {caller} from {detail:replicas_before} to {detail:replicas} replicas (request rate up)" },
+  mechanism:
+    "{caller} scaled out and every new replica opened its own connection pool to {root}; together they passed max_connections, so {root} refuses new sessions and callers wait for a connection until they time out.",
+  growth: { shape: "ramp", minutesToFull: 8 },
+  onsetBeforePage: [6, 14],
+  effects: [
+    { scope: "root", metric: "connection_usage", op: "toward", value: 100 },
+    { scope: "root", metric: "error_rate", op: "add", value: 12, fromIntensity: 0.6 },
+    { scope: "root", metric: "latency_p99", op: "multiply", value: 2 },
+  ],
+  edgeEffects: [{ scope: "into_root", errorRate: 30, addedLatencyMs: 900, fromIntensity: 0.5 }],
+  signature: ["connection_usage"],
+  logs: {
+    root: [
+      { level: "CRITICAL", message: "FATAL: sorry, too many clients already" },
+      { level: "WARN", message: "connection count at {n} short of max_connections; remaining slots reserved for superuser" },
+      { level: "ERROR", message: "remaining connection slots are reserved for non-replication superuser connections", fromIntensity: 0.7 },
+    ],
+    callers: [
+      { level: "ERROR", message: "could not acquire a connection to {callee} within 5000 ms ({n} requests waiting)" },
+      { level: "ERROR", message: "query to {callee} failed: too many clients already" },
+    ],
+    recovery: [
+      { level: "INFO", message: "connection count back to {n}% of max_connections" },
+      { level: "INFO", message: "no connection refusals in the last 5 minutes" },
+    ],
+  },
+  kb: {
+    helpful: {
+      title: "{root} refuses new connections",
+      tags: ["database", "connections"],
+      content:
+        "When the database logs 'too many clients', every process that needs a new session fails. Check the connection count against max_connections, find who holds the connections, terminate idle sessions, and cap the pool size per client. A connection pooler keeps the server-side count flat when clients scale out. Raising max_connections is a stopgap: each connection costs memory.",
+    },
+    misleading: {
+      title: "Restarting a stuck database",
+      tags: ["database", "restart"],
+      content: "A database that stops answering can usually be brought back by restarting it; clients reconnect automatically within a minute.",
+    },
+  },
+  remedies: [
+    { kind: "kill_query", target: "root", effect: "relief", recoveryMinutes: 4, reliefMinutes: 20, feedback: "Idle sessions on {target} terminated; new connections are accepted again for now." },
+    { kind: "raise_limit", target: "root", effect: "durable", recoveryMinutes: 6, feedback: "max_connections raised on {target}; the refused sessions are being accepted." },
+    { kind: "scale", target: "root_callers", effect: "durable", recoveryMinutes: 6, feedback: "{target} scaled back; its pools release their connections to the database." },
+  ],
+  wrongFixes: [
+    {
+      kind: "restart",
+      target: "root",
+      feedback: "{target} restarted: every session was dropped, and all clients reconnected at once and filled the slots again.",
+      intensityDelta: 0.2,
+      sideEffects: [{ scope: "root_callers", metric: "error_rate", op: "add", value: 35 }],
+      sideEffectMinutes: 4,
+    },
+  ],
+  details: { replicas_before: ["4", "6", "8"], replicas: ["14", "18", "24", "32"] },
+  knowledge: {
+    runbook: {
+      diagnose: ["check_db_connections", "db_connection_limit"],
+      mitigate: ["kill_idle_connections", "reduce_connection_usage"],
+      verify: ["error_rate_spike"],
+      escalate: ["escalate_oncall"],
+      optional: ["connection_pooler", "raise_connection_limit", "connection_pool_exhaustion", "capacity_alerting", "scale_out"],
+      harmful: ["restart_service"],
+    },
+    postmortem: {
+      rootCause: ["connection_pool_exhaustion", "db_connection_limit"],
+      trigger: [],
+      actionItems: ["connection_pooler", "reduce_connection_usage", "capacity_alerting"],
+      optional: ["kill_idle_connections", "raise_connection_limit", "check_db_connections", "scale_out", "connection_refused"],
+    },
+  },
+};

@@ -1,0 +1,102 @@
+import type { FaultDefinition } from "../fault-types.js";
+
+/**
+ * A schema migration asks for an exclusive lock on a hot table and queues behind a long
+ * transaction; every query on the table queues behind the migration. Queries wait on locks, not
+ * on CPU: latency and lock waits climb, connections fill with blocked sessions, callers time out.
+ */
+export const dbLockContention: FaultDefinition = {
+  kind: "db_lock_contention",
+  title: "Queries blocked behind a migration's table lock",
+  injectable: ["database"],
+  trigger: { event: "schema_migration", description: "migration {detail:migration} started on {root}" },
+  mechanism:
+    "Migration {detail:migration} runs ALTER TABLE {detail:table} {detail:alter} on {root}. The statement needs an ACCESS EXCLUSIVE lock on {detail:table}; it waits behind a long-running transaction, and every query that touches {detail:table} queues behind it. Sessions wait on locks rather than CPU: query latency and lock waits climb, the connection slots fill with blocked sessions, and {root}'s callers time out. CPU stays low.",
+  growth: { shape: "ramp", minutesToFull: 4 },
+  onsetBeforePage: [4, 10],
+  effects: [
+    { scope: "root", metric: "lock_waits", op: "toward", value: 180 },
+    { scope: "root", metric: "latency_p99", op: "multiply", value: 50 },
+    { scope: "root", metric: "latency_p50", op: "multiply", value: 30 },
+    { scope: "root", metric: "connection_usage", op: "toward", value: 96 },
+    { scope: "root", metric: "cpu_usage", op: "multiply", value: 0.6 },
+    { scope: "root", metric: "error_rate", op: "add", value: 10, fromIntensity: 0.5 },
+  ],
+  edgeEffects: [{ scope: "into_root", errorRate: 30, fromIntensity: 0.3 }],
+  signature: ["lock_waits", "latency_p99"],
+  logs: {
+    root: [
+      { level: "WARN", message: "process 4{n}17 still waiting for AccessExclusiveLock on relation {detail:table} after 1000.{n} ms" },
+      { level: "WARN", message: "{n} sessions waiting for locks on {detail:table}; oldest waiting {n} s" },
+      { level: "ERROR", message: "canceling statement due to lock timeout (UPDATE {detail:table} ...)", fromIntensity: 0.5 },
+    ],
+    callers: [
+      { level: "ERROR", message: "query on {callee} timed out after {timeout} ms: UPDATE {detail:table} SET ..." },
+      { level: "WARN", message: "connection pool for {callee}: all connections busy, {n} requests waiting" },
+    ],
+    recovery: [
+      { level: "INFO", message: "lock queue on {detail:table} empty; migration {detail:migration} canceled" },
+      { level: "INFO", message: "no lock waits over 1 s in the last 5 minutes" },
+    ],
+  },
+  kb: {
+    helpful: {
+      title: "Queries piling up behind a lock",
+      tags: ["database", "locks", "migrations"],
+      content:
+        "Rising query latency with low CPU and a growing number of sessions waiting on locks means something holds or waits for a lock everyone needs. Find the head of the lock queue (pg_locks joined with pg_stat_activity, or pg_blocking_pids) and end it: cancel the migration or terminate the blocking session. The queue drains at once. Run migrations with a short lock_timeout so they give up instead of blocking, and use online, batched schema changes on hot tables.",
+    },
+    misleading: {
+      title: "Connection pool exhausted on {root}",
+      tags: ["database", "connections"],
+      content:
+        "If {root} runs out of connection slots and callers wait for connections, the pools are too small for current traffic. Raise max_connections on {root} and the pool size in every client; restart {root} afterwards so the new limit takes effect.",
+    },
+  },
+  remedies: [
+    { kind: "kill_query", target: "root", effect: "durable", recoveryMinutes: 2, feedback: "The blocking migration on {target} canceled and its session terminated; the lock queue is draining." },
+  ],
+  wrongFixes: [
+    {
+      kind: "raise_limit",
+      target: "root",
+      feedback: "max_connections raised on {target}: more sessions now queue behind the same lock, each holding memory and a client thread.",
+      intensityDelta: 0.2,
+      sideEffects: [
+        { scope: "root", metric: "connection_usage", op: "toward", value: 100 },
+        { scope: "root", metric: "latency_p99", op: "multiply", value: 1.6 },
+        { scope: "root", metric: "lock_waits", op: "multiply", value: 1.5 },
+      ],
+      sideEffectMinutes: 6,
+    },
+    {
+      kind: "restart",
+      target: "root",
+      feedback: "{target} restarted: every open transaction was aborted, in-flight orders included, and the migration runner retried as soon as it was back and took its place in the lock queue again.",
+      intensityDelta: 0,
+      sideEffects: [{ scope: "root", metric: "error_rate", op: "add", value: 20 }],
+      sideEffectMinutes: 4,
+    },
+  ],
+  details: {
+    migration: ["0147_auto_20260302", "V2026.03.02.2__release_48", "20260302135800_schema_change"],
+    table: ["invoices", "shipments", "payments"],
+    alter: ["ALTER COLUMN id TYPE bigint", "ADD COLUMN archived_at timestamptz NOT NULL DEFAULT now()", "ADD CONSTRAINT amount_positive CHECK (amount_cents >= 0)"],
+  },
+  knowledge: {
+    runbook: {
+      diagnose: ["lock_contention", "schema_migration"],
+      mitigate: ["kill_blocking_query"],
+      verify: ["locks_cleared"],
+      escalate: ["escalate_oncall"],
+      optional: ["lock_timeout", "online_migration", "connection_pool_exhaustion", "check_db_connections", "slow_query", "migration_review", "latency_spike", "latency_recovered", "kill_idle_connections", "deadlock", "db_connection_limit", "request_timeout"],
+      harmful: ["raise_connection_limit", "restart_service"],
+    },
+    postmortem: {
+      rootCause: ["lock_contention", "schema_migration"],
+      trigger: ["schema_migration"],
+      actionItems: ["lock_timeout", "online_migration"],
+      optional: ["migration_review", "kill_blocking_query", "connection_pool_exhaustion", "check_db_connections", "latency_spike", "db_connection_limit", "request_timeout", "lock_ordering", "deadlock"],
+    },
+  },
+};

@@ -1,0 +1,95 @@
+import type { FaultDefinition } from "../fault-types.js";
+
+/**
+ * Something on a data node writes without limit and fills its volume. Near 100% every write fails
+ * with ENOSPC: inserts and commits fail while reads still work. Freeing space (and fixing what
+ * filled it) is the fix; restarting the database makes it worse.
+ */
+export const diskFull: FaultDefinition = {
+  kind: "disk_full",
+  title: "Data volume full",
+  injectable: ["database", "queue"],
+  trigger: { event: "gradual", description: "" },
+  mechanism:
+    "On {root}, {detail:producer} kept growing until the data volume filled up. At 100% every write fails with ENOSPC (No space left on device): {root} cannot write new data or its write-ahead log, so inserts and commits fail while reads still work, and its callers fail every request that writes.",
+  growth: { shape: "ramp", minutesToFull: 15 },
+  onsetBeforePage: [14, 22],
+  effects: [
+    { scope: "root", metric: "disk_usage", op: "toward", value: 100 },
+    { scope: "root", metric: "latency_p99", op: "multiply", value: 4, fromIntensity: 0.8 },
+    { scope: "root", metric: "error_rate", op: "add", value: 55, fromIntensity: 0.85 },
+  ],
+  edgeEffects: [],
+  signature: ["disk_usage", "error_rate"],
+  logs: {
+    root: [
+      { level: "WARN", message: "data volume {detail:mount} {n}% of free space left", fromIntensity: 0.5 },
+      { level: "CRITICAL", message: "could not write to file \"{detail:file}\": No space left on device", fromIntensity: 0.85 },
+      { level: "ERROR", message: "ENOSPC: no space left on device, write ({detail:mount})", fromIntensity: 0.85 },
+    ],
+    callers: [
+      { level: "ERROR", message: "write to {callee} failed: could not extend file: No space left on device", fromIntensity: 0.85 },
+      { level: "WARN", message: "{callee} rejected a commit; retrying (attempt {n})", fromIntensity: 0.85 },
+    ],
+    recovery: [
+      { level: "INFO", message: "data volume {detail:mount} back to {n}% used" },
+      { level: "INFO", message: "writes succeeding again; no ENOSPC errors in the last 5 minutes" },
+    ],
+  },
+  kb: {
+    helpful: {
+      title: "Writes failing with 'No space left on device'",
+      tags: ["disk", "storage"],
+      content:
+        "ENOSPC means the volume is full. Find what grew (log files, temporary files, write-ahead log held back by a stale replication slot), free space safely by rotating and compressing logs or dropping the stale slot, or expand the volume, and writes succeed at once. Never delete data files or WAL segments by hand: that corrupts the database. Afterwards add log rotation and alert on disk usage well before 90%.",
+    },
+    misleading: {
+      title: "{root} returning errors under load",
+      tags: ["database", "restart"],
+      content:
+        "When {root} starts rejecting writes under load, restart it: a restart releases temporary files and resets internal buffers, and clients reconnect automatically within a minute.",
+    },
+  },
+  remedies: [
+    { kind: "free_disk", target: "root", effect: "durable", recoveryMinutes: 3, feedback: "Space freed on {target} and the file that filled it is now rotated; writes succeed again." },
+    {
+      kind: "raise_limit",
+      target: "root",
+      effect: "relief",
+      recoveryMinutes: 3,
+      reliefMinutes: 25,
+      feedback: "The data volume of {target} expanded online; writes succeed, but whatever filled it is still writing.",
+    },
+  ],
+  wrongFixes: [
+    {
+      kind: "restart",
+      target: "root",
+      feedback: "{target} restarted: it could not write its shutdown checkpoint, came back in crash recovery and refused connections for minutes; the volume is still full.",
+      intensityDelta: 0,
+      sideEffects: [{ scope: "root", metric: "error_rate", op: "add", value: 30 }],
+      sideEffectMinutes: 5,
+    },
+  ],
+  details: {
+    producer: ["a log file that is never rotated (statement logging left at 'all')", "write-ahead log held back by a replication slot whose replica is gone", "temporary files from a runaway report query"],
+    mount: ["/var/lib/data", "/data"],
+    file: ["pg_wal/xlogtemp.2817", "base/16384/2619.3", "log/server.log"],
+  },
+  knowledge: {
+    runbook: {
+      diagnose: ["disk_full"],
+      mitigate: ["free_disk_space"],
+      verify: ["errors_recovered"],
+      escalate: ["escalate_oncall"],
+      optional: ["log_rotation", "capacity_alerting", "write_rejected", "flush_cache", "error_rate_spike"],
+      harmful: ["delete_data_files"],
+    },
+    postmortem: {
+      rootCause: ["disk_full"],
+      trigger: [],
+      actionItems: ["log_rotation", "capacity_alerting"],
+      optional: ["free_disk_space", "write_rejected", "flush_cache"],
+    },
+  },
+};

@@ -1,0 +1,87 @@
+import type { FaultDefinition } from "../fault-types.js";
+
+/**
+ * A resolver config push breaks resolution of internal names. Clients keep answering from cached
+ * records until their TTLs run out, so failures spread over half an hour, across every service at
+ * once. The services that fail look guilty; the resolver is what they have in common.
+ */
+export const dnsFailure: FaultDefinition = {
+  kind: "dns_failure",
+  title: "Internal DNS resolution failing",
+  injectable: ["dns"],
+  trigger: { event: "config_change", description: "pushed resolver config to {root}: {detail:change}" },
+  mechanism:
+    "A config push to {root} ({detail:change}) broke resolution of internal service names. Lookups now return SERVFAIL or NXDOMAIN, or time out. Clients keep using cached records until their TTLs expire, so the failures spread over the next half hour: every service fails the calls whose target it can no longer resolve. The failing services look guilty; the resolver is what they share.",
+  growth: { shape: "ramp", minutesToFull: 30 },
+  onsetBeforePage: [8, 14],
+  effects: [
+    { scope: "root", metric: "error_rate", op: "add", value: 70 },
+    { scope: "root", metric: "latency_p99", op: "add", value: 900 },
+    { scope: "root", metric: "cpu_usage", op: "multiply", value: 1.6 },
+  ],
+  edgeEffects: [{ scope: "all", errorRate: 40 }],
+  signature: ["error_rate", "latency_p99"],
+  logs: {
+    root: [
+      { level: "ERROR", message: "[ERROR] plugin/errors: 2 {detail:host}. A: read udp 10.0.0.{n}:53->10.0.0.2:53: i/o timeout" },
+      { level: "WARN", message: "SERVFAIL for {n}% of queries for *.svc.cluster.local in the last minute" },
+      { level: "ERROR", message: "[ERROR] plugin/forward: no healthy upstreams for zone svc.cluster.local" },
+    ],
+    callers: [
+      { level: "ERROR", message: "dial tcp: lookup {detail:host} on 10.96.0.10:53: no such host" },
+      { level: "ERROR", message: "dial tcp: lookup {detail:host} on 10.96.0.10:53: read udp: i/o timeout" },
+      { level: "WARN", message: "name resolution for {detail:host} failed; retrying with the cached address ({n} s old)" },
+    ],
+    recovery: [
+      { level: "INFO", message: "[INFO] Reloading complete; forwarding svc.cluster.local to healthy upstreams" },
+      { level: "INFO", message: "SERVFAIL rate back to 0% over the last 5 minutes" },
+    ],
+  },
+  kb: {
+    helpful: {
+      title: "Many services failing at once with 'no such host'",
+      tags: ["dns", "resolver"],
+      content:
+        "When services that have nothing else in common all start failing calls with 'no such host', NXDOMAIN, SERVFAIL or lookup timeouts, look at the resolver before the services. Check its error rate and its recent config changes; revert the last config change and let the resolver reload. Failures grow slowly because clients use cached records until their TTL ends, and recovery is as quick as the reload. Restarting the applications does not help; stage resolver config changes and keep a node-local DNS cache.",
+    },
+    misleading: {
+      title: "Name resolution errors in a service",
+      tags: ["dns", "workaround"],
+      content:
+        "If a service logs 'no such host' for a dependency, pin the dependency's current IP address in the service's hosts file so it stops depending on lookups, then restart the service so its resolver cache starts clean.",
+    },
+  },
+  remedies: [
+    { kind: "revert_config", target: "root", effect: "durable", recoveryMinutes: 3, feedback: "The resolver config on {target} reverted and reloaded; internal names resolve again." },
+  ],
+  wrongFixes: [
+    {
+      kind: "restart",
+      target: "root",
+      feedback: "{target} restarted with the same config: its answer cache was lost, so names it had still been answering from cache now fail as well.",
+      intensityDelta: 0.3,
+      sideEffects: [{ scope: "root", metric: "error_rate", op: "add", value: 20 }],
+      sideEffectMinutes: 3,
+    },
+  ],
+  details: {
+    change: ["forward . 10.0.0.2 (an upstream resolver decommissioned last week)", "stub zone svc.cluster.local now forwarded to 10.0.0.2", "Corefile rewritten; the kubernetes plugin block for cluster.local dropped, queries forwarded to 10.0.0.2"],
+    host: ["db-primary.svc.cluster.local", "api-internal.svc.cluster.local", "cache-primary.svc.cluster.local"],
+  },
+  knowledge: {
+    runbook: {
+      diagnose: ["dns_resolution_failure", "config_change"],
+      mitigate: ["config_revert"],
+      verify: ["errors_recovered"],
+      escalate: ["escalate_oncall"],
+      optional: ["staged_config_rollout", "dns_redundancy", "cascading_failure", "restart_service", "error_rate_spike", "user_facing_outage", "latency_spike", "rollback_deploy", "bad_deploy", "missing_ttl"],
+      harmful: ["hardcode_ip"],
+    },
+    postmortem: {
+      rootCause: ["dns_resolution_failure", "config_change"],
+      trigger: ["config_change"],
+      actionItems: ["staged_config_rollout"],
+      optional: ["dns_redundancy", "config_revert", "cascading_failure", "user_facing_outage", "missing_ttl", "bad_deploy"],
+    },
+  },
+};

@@ -1,0 +1,120 @@
+import type { FaultDefinition } from "../fault-types.js";
+
+/**
+ * A new version keeps something in memory it never releases. Memory climbs with traffic; near the
+ * limit garbage collection runs constantly (CPU and latency up), then instances are OOMKilled and
+ * restarted, failing their in-flight requests. A restart only resets the clock; the rollback is
+ * the fix.
+ */
+export const memoryLeak: FaultDefinition = {
+  kind: "memory_leak",
+  title: "Memory leak in a new version",
+  injectable: ["service", "search"],
+  trigger: { event: "deploy", description: "deployed {root} {version} (was {previous})" },
+  mechanism:
+    "{root} {version} adds an entry to {detail:structure} for every request and never evicts it. Memory grows with traffic; as it nears the container limit, garbage collection runs almost constantly, so CPU and latency climb, and then instances are OOMKilled and restarted one after another, failing the requests they were serving. A restart empties memory and the climb starts again.",
+  growth: { shape: "ramp", minutesToFull: 20 },
+  onsetBeforePage: [18, 28],
+  effects: [
+    { scope: "root", metric: "memory_usage", op: "toward", value: 99 },
+    { scope: "root", metric: "latency_p99", op: "multiply", value: 10, fromIntensity: 0.5 },
+    { scope: "root", metric: "latency_p50", op: "multiply", value: 4, fromIntensity: 0.5 },
+    { scope: "root", metric: "cpu_usage", op: "multiply", value: 2.2, fromIntensity: 0.5 },
+    { scope: "root", metric: "error_rate", op: "add", value: 30, fromIntensity: 0.75 },
+  ],
+  edgeEffects: [],
+  signature: ["memory_usage", "latency_p99", "error_rate"],
+  logs: {
+    root: [
+      { level: "WARN", message: "heap after full GC still {n}% above the previous cycle; {detail:structure} holds {n}00k entries" },
+      { level: "WARN", message: "GC overhead: {n}% of the last minute spent in garbage collection", fromIntensity: 0.4 },
+      { level: "ERROR", message: "java.lang.OutOfMemoryError: Java heap space (allocating in {detail:structure})", fromIntensity: 0.7 },
+      { level: "CRITICAL", message: "container {root} OOMKilled (memory limit {detail:limit}), restart count {n}", fromIntensity: 0.75 },
+    ],
+    callers: [
+      { level: "WARN", message: "{callee} p99 latency {n}00 ms, above the 800 ms budget", fromIntensity: 0.5 },
+      { level: "ERROR", message: "request to {callee} failed: connection reset by peer (upstream instance restarted)", fromIntensity: 0.75 },
+    ],
+    recovery: [
+      { level: "INFO", message: "heap after full GC back to {n}% of the limit and flat" },
+      { level: "INFO", message: "no OOMKilled restarts in the last 10 minutes" },
+    ],
+  },
+  kb: {
+    helpful: {
+      title: "Memory climbing after a release",
+      tags: ["memory", "oom", "rollback"],
+      content:
+        "Memory that climbs steadily after a release, GC time that rises with it and OOMKilled restarts are the signs of a leak in the new code. Roll back to the previous version: that is the fix until the leak is found. Restarting the pods or raising the memory limit only buys time before the next OOM. Take a heap dump from one instance before it is killed, and alert on memory growth rate, not only on the limit.",
+    },
+    misleading: {
+      title: "High CPU and slow responses on {root}",
+      tags: ["cpu", "capacity"],
+      content:
+        "When CPU on {root} climbs above 80% and responses slow down, the service is short of capacity. Scale it out: add replicas until CPU per instance is back under 60%. Frequent restarts under load are a symptom of the same shortage.",
+    },
+  },
+  remedies: [
+    { kind: "rollback", target: "root", effect: "durable", recoveryMinutes: 4, feedback: "{target} rolled back to its previous version; memory is flat again and the OOM kills stopped." },
+    {
+      kind: "restart",
+      target: "root",
+      effect: "relief",
+      recoveryMinutes: 2,
+      reliefMinutes: 8,
+      feedback: "{target} restarted: memory is back to its starting point, but the leaking version is still running and memory is climbing again.",
+    },
+    {
+      kind: "raise_limit",
+      target: "root",
+      effect: "relief",
+      recoveryMinutes: 2,
+      reliefMinutes: 15,
+      feedback: "Memory limit of {target} raised: the pods were restarted with more headroom, which the leak will use up too.",
+    },
+  ],
+  wrongFixes: [
+    {
+      kind: "scale",
+      target: "root",
+      feedback: "{target} scaled out: the new replicas run the same leaking build, and while they warmed up the old, nearly full instances took most of the traffic and were OOMKilled sooner.",
+      intensityDelta: 0.1,
+      sideEffects: [
+        { scope: "root", metric: "error_rate", op: "add", value: 15 },
+        { scope: "root", metric: "latency_p99", op: "multiply", value: 1.5 },
+      ],
+      sideEffectMinutes: 5,
+    },
+    {
+      kind: "restart",
+      target: "root_callers",
+      feedback: "{target} restarted: its in-flight requests were dropped and retried in one burst against the leaking service, which hit its memory limit sooner.",
+      intensityDelta: 0.1,
+      sideEffects: [
+        { scope: "root_callers", metric: "error_rate", op: "add", value: 20 },
+        { scope: "root", metric: "error_rate", op: "add", value: 10 },
+      ],
+      sideEffectMinutes: 3,
+    },
+  ],
+  details: {
+    structure: ["the per-request tracing context map", "an unbounded session cache", "the query-result memo table"],
+    limit: ["2Gi", "4Gi", "1536Mi"],
+  },
+  knowledge: {
+    runbook: {
+      diagnose: ["memory_leak", "out_of_memory"],
+      mitigate: ["rollback_deploy"],
+      verify: ["memory_stable"],
+      escalate: ["escalate_oncall"],
+      optional: ["heap_dump", "restart_service", "raise_memory_limit", "gc_thrashing", "jvm_heap_exhaustion", "bad_deploy", "capacity_alerting", "latency_spike", "errors_recovered", "node_left_cluster", "cluster_health"],
+      harmful: ["scale_out"],
+    },
+    postmortem: {
+      rootCause: ["memory_leak"],
+      trigger: ["bad_deploy"],
+      actionItems: ["memory_regression_test", "capacity_alerting"],
+      optional: ["out_of_memory", "heap_dump", "rollback_deploy", "restart_service", "raise_memory_limit", "gc_thrashing", "jvm_heap_exhaustion", "deploy_safety", "node_left_cluster", "cluster_health"],
+    },
+  },
+};

@@ -1,0 +1,99 @@
+import type { FaultDefinition } from "../fault-types.js";
+
+/**
+ * A service's processes die and are not brought back: nothing listens on its port, callers get
+ * connection refused, and the few instances left serving are overloaded. Starting it again is the
+ * fix; scaling a service that crashes on the same input adds more crashes.
+ */
+export const processCrash: FaultDefinition = {
+  kind: "process_crash",
+  title: "Service processes crashed and not restarted",
+  injectable: ["service"],
+  trigger: { event: "external", description: "" },
+  mechanism:
+    "Most of {root}'s processes died with {detail:signal} in {detail:component} and were not started again, because {detail:supervisor}. Nothing listens on their port: callers get connection refused, every request routed to a dead instance fails, and the few instances left take all the traffic.",
+  growth: { shape: "step", minutesToFull: 1 },
+  onsetBeforePage: [4, 9],
+  effects: [
+    { scope: "root", metric: "error_rate", op: "add", value: 75 },
+    { scope: "root", metric: "cpu_usage", op: "multiply", value: 0.4 },
+    { scope: "root", metric: "request_rate", op: "multiply", value: 0.3 },
+  ],
+  edgeEffects: [],
+  signature: ["error_rate"],
+  logs: {
+    root: [
+      { level: "CRITICAL", message: "{detail:signal} in {detail:component}; core dumped" },
+      { level: "ERROR", message: "main process exited, code=dumped; not restarting: {detail:supervisor}" },
+      { level: "WARN", message: "{n} instances down; remaining instances at full capacity" },
+    ],
+    callers: [
+      { level: "ERROR", message: "connect to {callee}:8443 failed: connection refused (ECONNREFUSED)" },
+      { level: "ERROR", message: "no healthy upstream for {callee} ({n} endpoints unreachable)" },
+    ],
+    recovery: [
+      { level: "INFO", message: "{root} started; listening on :8443" },
+      { level: "INFO", message: "health checks passing on all instances" },
+    ],
+  },
+  kb: {
+    helpful: {
+      title: "Connection refused from a service that is not running",
+      tags: ["crash", "restart"],
+      content:
+        "'Connection refused' means nothing listens on the port: the process is not running. Check the service's status and its last log lines for a crash (segmentation fault, core dump) and why it was not started again. Start it again; if it crashes again at once on the same input, roll back the last change. Keep the core file for analysis, and make sure the supervisor restarts it on failure.",
+    },
+    misleading: {
+      title: "{root} overloaded",
+      tags: ["capacity", "scaling"],
+      content:
+        "When {root}'s remaining instances are at full capacity and requests fail, the service needs more instances. Scale it out to twice its replicas; the new instances take over the load in a minute or two.",
+    },
+  },
+  remedies: [
+    { kind: "restart", target: "root", effect: "durable", recoveryMinutes: 2, feedback: "{target} started again; its instances are listening and passing health checks." },
+    { kind: "rollback", target: "root", effect: "durable", recoveryMinutes: 4, feedback: "{target} redeployed on its previous version; fresh instances are up and serving." },
+  ],
+  wrongFixes: [
+    {
+      kind: "scale",
+      target: "root",
+      feedback: "{target} scaled out: the new instances took traffic, crashed on the same input and went into crash-loop backoff, while the survivors took even more load.",
+      intensityDelta: 0,
+      sideEffects: [
+        { scope: "root", metric: "error_rate", op: "add", value: 20 },
+        { scope: "root", metric: "latency_p99", op: "multiply", value: 2 },
+      ],
+      sideEffectMinutes: 5,
+    },
+    {
+      kind: "restart",
+      target: "root_callers",
+      feedback: "{target} restarted: it dropped its own in-flight requests, and its calls to the crashed service still fail.",
+      intensityDelta: 0,
+      sideEffects: [{ scope: "root_callers", metric: "error_rate", op: "add", value: 30 }],
+      sideEffectMinutes: 2,
+    },
+  ],
+  details: {
+    signal: ["SIGSEGV (segmentation fault)", "SIGABRT", "SIGBUS"],
+    component: ["the TLS session cache (libssl)", "the protobuf decoder", "the image resize library"],
+    supervisor: ["its unit has Restart=no", "the supervisor gave up after 5 restarts in 10 s", "the pod restart policy is Never"],
+  },
+  knowledge: {
+    runbook: {
+      diagnose: ["process_crash", "connection_refused"],
+      mitigate: ["restart_service"],
+      verify: ["health_check"],
+      escalate: ["escalate_oncall"],
+      optional: ["auto_restart", "crash_analysis", "rollback_deploy", "error_rate_spike", "errors_recovered", "user_facing_outage", "payment_failures", "order_failures"],
+      harmful: ["scale_out"],
+    },
+    postmortem: {
+      rootCause: ["process_crash"],
+      trigger: [],
+      actionItems: ["auto_restart", "crash_analysis"],
+      optional: ["connection_refused", "restart_service", "health_check", "rollback_deploy"],
+    },
+  },
+};

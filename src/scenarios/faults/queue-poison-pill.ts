@@ -1,0 +1,107 @@
+import type { FaultDefinition } from "../fault-types.js";
+
+/**
+ * One malformed message blocks a partition: the consumer fails on it, does not commit the offset,
+ * and gets it redelivered forever. Its threads spin on the same message (busy consumers, high CPU),
+ * the partition makes no progress and consumer lag grows while producers keep publishing.
+ */
+export const queuePoisonPill: FaultDefinition = {
+  kind: "queue_poison_pill",
+  title: "Poison message blocking a queue",
+  injectable: ["queue"],
+  trigger: { event: "external", description: "" },
+  mechanism:
+    "A malformed message landed on partition {detail:partition} of {root}. {callee} fails on it ({detail:error}), does not commit its offset, and receives it again and again; its threads spin on that one message, so the partition makes no progress and consumer lag grows while producers keep publishing. Consumer CPU is high, which makes the consumer look short of capacity.",
+  growth: { shape: "ramp", minutesToFull: 3 },
+  onsetBeforePage: [18, 26],
+  effects: [
+    { scope: "root_callees", metric: "connection_usage", op: "toward", value: 96 },
+    { scope: "root_callees", metric: "cpu_usage", op: "multiply", value: 2.6 },
+    { scope: "root", metric: "queue_depth", op: "multiply", value: 20 },
+  ],
+  edgeEffects: [],
+  signature: ["consumer_lag"],
+  logs: {
+    root: [
+      { level: "WARN", message: "consumer group {detail:group}: partition {detail:partition} offset {detail:offset} not committed for {n} minutes" },
+      { level: "WARN", message: "consumer group {detail:group} lag {n}k messages and growing" },
+      { level: "ERROR", message: "message at offset {detail:offset} (partition {detail:partition}) redelivered to {detail:group} {n}0 times" },
+    ],
+    callers: [
+      { level: "WARN", message: "orders published to {callee} over 10 minutes ago still have no fulfilment status ({n}0 orders)" },
+    ],
+    callees: [
+      { level: "ERROR", message: "failed to process message at offset {detail:offset} (partition {detail:partition}): {detail:error}" },
+      { level: "WARN", message: "message at offset {detail:offset} failed again; not committing, will be redelivered (attempt {n}81)" },
+    ],
+    recovery: [
+      { level: "INFO", message: "offset {detail:offset} moved to the dead-letter topic; partition {detail:partition} consuming again" },
+      { level: "INFO", message: "consumer group {detail:group} lag falling ({n}k messages behind)" },
+    ],
+  },
+  kb: {
+    helpful: {
+      title: "Consumer lag growing on one partition",
+      tags: ["queue", "consumers", "dead-letter"],
+      content:
+        "When lag grows on one partition while the consumers are up and busy, check the consumer logs for the same offset failing again and again: a poison message. Skip it: move it to the dead-letter topic (or commit past it) so that the partition moves on, then inspect the message offline. The backlog drains on its own. Do not purge the topic, which loses every good message queued behind the bad one. Validate messages at the producer so malformed ones never reach the topic.",
+    },
+    misleading: {
+      title: "Consumers falling behind",
+      tags: ["queue", "capacity"],
+      content:
+        "Growing lag with consumers at high CPU means the consumers cannot keep up with the producers. Restart the consumers to trigger a rebalance, then scale them out; if the backlog is too large to catch up with, purge the topic and let the producers resend.",
+    },
+  },
+  remedies: [
+    { kind: "skip_message", target: "root", effect: "durable", recoveryMinutes: 6, feedback: "The poison message on {target} moved to the dead-letter topic; the consumers resumed and the backlog is draining." },
+  ],
+  wrongFixes: [
+    {
+      kind: "restart",
+      target: "root",
+      feedback: "{target} restarted: producers could not publish while the brokers were down, and the consumers picked the same message up again when they came back.",
+      intensityDelta: 0,
+      sideEffects: [{ scope: "root_callers", metric: "error_rate", op: "add", value: 15 }],
+      sideEffectMinutes: 4,
+    },
+    {
+      kind: "flush_cache",
+      target: "root",
+      feedback: "{target} purged: every queued message is gone, not only the bad one, and producers failed to publish while the topic was recreated.",
+      intensityDelta: 0,
+      sideEffects: [{ scope: "root_callers", metric: "error_rate", op: "add", value: 30 }],
+      sideEffectMinutes: 3,
+    },
+    {
+      kind: "restart",
+      target: "root_callees",
+      feedback: "{target} restarted: the consumer group rebalanced, every partition paused meanwhile, and the consumer that got the partition back failed on the same message.",
+      intensityDelta: 0,
+      sideEffects: [{ scope: "root_callees", metric: "connection_usage", op: "toward", value: 100 }],
+      sideEffectMinutes: 4,
+    },
+  ],
+  details: {
+    partition: ["7", "3", "11"],
+    offset: ["48213377", "9120455", "1733902"],
+    group: ["fulfilment-consumers", "order-processors"],
+    error: ["unknown schema version 4", "JsonParseException: Unexpected end-of-input", "NullPointerException in LineItemMapper"],
+  },
+  knowledge: {
+    runbook: {
+      diagnose: ["consumer_lag", "poison_message"],
+      mitigate: ["dead_letter_queue"],
+      verify: ["backlog_draining"],
+      escalate: ["escalate_oncall"],
+      optional: ["jobs_delayed", "check_logs", "message_validation", "cpu_saturation", "add_partitions", "capacity_alerting"],
+      harmful: ["purge_queue", "restart_service"],
+    },
+    postmortem: {
+      rootCause: ["poison_message"],
+      trigger: [],
+      actionItems: ["dead_letter_queue", "message_validation"],
+      optional: ["consumer_lag", "jobs_delayed", "backlog_draining", "capacity_alerting"],
+    },
+  },
+};

@@ -1,0 +1,103 @@
+import type { FaultDefinition } from "../fault-types.js";
+
+/**
+ * A third-party API throttles our account: a new job pushed the account's call rate past its
+ * quota, the provider answers the excess with 429, and our immediate retries keep the account over
+ * quota. User requests that need the provider fail.
+ */
+export const quotaThrottling: FaultDefinition = {
+  kind: "quota_throttling",
+  title: "Third-party API quota exceeded",
+  injectable: ["vendor"],
+  trigger: { event: "config_change", description: "cron: enabled scheduled job {detail:job} on {caller} (calls {root})" },
+  mechanism:
+    "A newly enabled job, {detail:job} on {caller}, pushed our account's calls to {root} past its quota of {detail:limit} requests per second. {root} answers the excess with 429 Too Many Requests; {caller} retries them at once instead of honouring Retry-After, which keeps the account over quota, and user requests that need {root} fail.",
+  growth: { shape: "ramp", minutesToFull: 6 },
+  onsetBeforePage: [5, 12],
+  effects: [
+    { scope: "root", metric: "error_rate", op: "add", value: 45 },
+    { scope: "root", metric: "request_rate", op: "multiply", value: 1.5 },
+  ],
+  edgeEffects: [{ scope: "into_root", callMultiplier: 1.3 }],
+  signature: ["error_rate"],
+  logs: {
+    root: [
+      { level: "ERROR", message: "HTTP 429 Too Many Requests: rate limit of {detail:limit} requests per second exceeded for account {detail:account}" },
+      { level: "WARN", message: "account {detail:account}: {n}% of requests throttled in the last minute (Retry-After: 1)" },
+      { level: "WARN", message: "quota usage for account {detail:account} at 1{n}% of plan" },
+    ],
+    callers: [
+      { level: "ERROR", message: "{callee} returned 429 Too Many Requests (quota exceeded for account {detail:account}); retrying" },
+      { level: "WARN", message: "{n}% of calls to {callee} throttled in the last minute" },
+    ],
+    recovery: [
+      { level: "INFO", message: "account {detail:account}: requests within quota, no 429 in the last minute" },
+      { level: "INFO", message: "throttled responses back to 0%" },
+    ],
+  },
+  kb: {
+    helpful: {
+      title: "429 Too Many Requests from a provider",
+      tags: ["vendor", "quota", "rate-limit"],
+      content:
+        "A provider answering 429 means our account is over its quota. Check the quota usage on the provider's dashboard and what raised our call rate (a new job, a traffic change, retries). Ask the provider for a quota increase or a higher plan, and meanwhile cut our call rate: pause the batch work, shed non-essential calls, and make clients honour Retry-After with backoff. Adding replicas of the caller only adds calls against the same quota.",
+    },
+    misleading: {
+      title: "Slow or failing payments from {root}",
+      tags: ["vendor", "capacity"],
+      content:
+        "When calls to {root} fail under load, our side is short of capacity to keep enough requests in flight. Scale out the service that calls {root} and restart it so its connection pools are rebuilt.",
+    },
+  },
+  remedies: [
+    { kind: "raise_limit", target: "root", effect: "durable", recoveryMinutes: 2, feedback: "The provider raised the account's quota on {target}; calls are accepted again." },
+    { kind: "tune_retries", target: "root_callers", effect: "durable", recoveryMinutes: 4, feedback: "{target} now honours Retry-After with backoff and caps its retries; its call rate fell under the quota." },
+    {
+      kind: "shed_load",
+      target: "root_callers",
+      effect: "relief",
+      recoveryMinutes: 2,
+      reliefMinutes: 8,
+      feedback: "{target} sheds part of its calls: the account is under quota for now, but nothing changed in what drives its call rate.",
+    },
+  ],
+  wrongFixes: [
+    {
+      kind: "scale",
+      target: "root_callers",
+      feedback: "{target} scaled out: more replicas send more concurrent calls against the same quota, and more of them are throttled.",
+      intensityDelta: 0.2,
+      sideEffects: [{ scope: "root", metric: "error_rate", op: "add", value: 20 }],
+      sideEffectMinutes: 6,
+    },
+    {
+      kind: "restart",
+      target: "root_callers",
+      feedback: "{target} restarted: the calls queued during the restart were replayed at once, straight into the quota.",
+      intensityDelta: 0.1,
+      sideEffects: [{ scope: "root", metric: "error_rate", op: "add", value: 15 }],
+      sideEffectMinutes: 3,
+    },
+  ],
+  details: {
+    job: ["card-vault-resync", "nightly-refund-reconciliation", "saved-card-verification"],
+    limit: ["200", "150", "300"],
+    account: ["acct_7Hq2LmZ", "acct_19PxKe4", "acct_3RtY8sW"],
+  },
+  knowledge: {
+    runbook: {
+      diagnose: ["rate_limited", "quota_exceeded"],
+      mitigate: ["request_quota_increase"],
+      verify: ["errors_recovered"],
+      escalate: ["escalate_oncall"],
+      optional: ["exponential_backoff", "load_shedding", "pause_client", "third_party_latency", "capacity_alerting", "cap_retries", "vendor_support", "raise_rate_limit", "check_traffic_source", "payment_failures", "error_rate_spike", "request_rate_normal"],
+      harmful: ["scale_out"],
+    },
+    postmortem: {
+      rootCause: ["quota_exceeded", "rate_limited"],
+      trigger: [],
+      actionItems: ["exponential_backoff", "capacity_alerting"],
+      optional: ["request_quota_increase", "load_shedding", "pause_client", "vendor_support", "third_party_latency", "cap_retries"],
+    },
+  },
+};

@@ -1,0 +1,95 @@
+import type { FaultDefinition } from "../fault-types.js";
+
+/**
+ * A secret was rotated and the old value revoked, but a service read the old value at startup and
+ * keeps presenting it: pooled connections survive until they are recycled, then every new
+ * connection fails authentication. Restarting (reloading) the service is the fix; reverting the
+ * rotation undoes a security change and breaks whoever picked up the new value.
+ */
+export const staleCredentials: FaultDefinition = {
+  kind: "stale_credentials",
+  title: "Service still using a rotated credential",
+  injectable: ["service"],
+  trigger: { event: "secret_rotation", description: "secrets-manager: rotated {detail:secret}; previous version revoked" },
+  mechanism:
+    "{detail:secret}, the credential {root} uses for {callee}, was rotated and its previous version revoked. {root} read the secret into its environment at startup, so its long-running pods still present the old value: existing pooled connections keep working until they are recycled, then every new connection fails authentication and the requests that need {callee} fail. Pods started after the rotation would work; none were restarted.",
+  growth: { shape: "ramp", minutesToFull: 10 },
+  onsetBeforePage: [8, 16],
+  effects: [
+    { scope: "root", metric: "error_rate", op: "add", value: 55 },
+    { scope: "root", metric: "latency_p99", op: "multiply", value: 1.5 },
+  ],
+  edgeEffects: [],
+  signature: ["error_rate"],
+  logs: {
+    root: [
+      { level: "ERROR", message: "could not open a connection to {callee}: FATAL: password authentication failed for user \"{detail:user}\"" },
+      { level: "WARN", message: "connection pool to {callee}: {n} connections closed at max lifetime; reconnect failed (authentication)" },
+      { level: "ERROR", message: "request failed: no usable connection to {callee} ({n} authentication failures in the last minute)" },
+    ],
+    callers: [
+      { level: "ERROR", message: "{callee} answered 500 Internal Server Error ({n} in the last minute)" },
+      { level: "WARN", message: "error rate from {callee} rising: {n}% of requests failed" },
+    ],
+    recovery: [
+      { level: "INFO", message: "connection pool to {callee} re-established with the current credential" },
+      { level: "INFO", message: "no authentication failures in the last 5 minutes" },
+    ],
+  },
+  kb: {
+    helpful: {
+      title: "Authentication failures after a secret rotation",
+      tags: ["credentials", "secrets", "rotation"],
+      content:
+        "If one service starts failing authentication against a dependency soon after a secret rotation, while other clients of the same dependency are fine, its running processes still hold the old value. Restart or reload that service so it reads the current secret; its errors stop as the new connections authenticate. Keep the rotation: do not restore the old credential. Afterwards make services reload secrets on rotation, and keep the old credential valid for a grace period during rotations.",
+    },
+    misleading: {
+      title: "Login errors on {callee} after a rotation",
+      tags: ["credentials", "rollback"],
+      content:
+        "If clients start failing to authenticate right after a credential rotation, the rotation went wrong. Rotate the credential again, or restore the previous credential, so that clients can connect while the rotation is investigated.",
+    },
+  },
+  remedies: [
+    { kind: "restart", target: "root", effect: "durable", recoveryMinutes: 3, feedback: "{target} restarted; its pods read the current secret and new connections authenticate again." },
+    { kind: "rollback", target: "root", effect: "durable", recoveryMinutes: 4, feedback: "{target} rolled back: the replacement pods read the current secret at startup, so they authenticate again." },
+  ],
+  wrongFixes: [
+    {
+      kind: "rotate_credential",
+      target: "root_callees",
+      feedback: "The credential on {target} changed again: the long-running pods still hold the original value, and the clients that had picked up the first rotation now fail too.",
+      intensityDelta: 0.3,
+      sideEffects: [{ scope: "root", metric: "error_rate", op: "add", value: 20 }],
+      sideEffectMinutes: 6,
+    },
+    {
+      kind: "rotate_credential",
+      target: "root",
+      feedback: "{target}'s credential changed again while its pods still hold the original value; the new secret is not loaded either, and connections recycle into the same failure.",
+      intensityDelta: 0.3,
+      sideEffects: [{ scope: "root", metric: "error_rate", op: "add", value: 15 }],
+      sideEffectMinutes: 6,
+    },
+  ],
+  details: {
+    secret: ["orders-db/app-user password", "db/checkout_rw password", "database credential checkout-db-creds"],
+    user: ["app_user", "checkout_rw"],
+  },
+  knowledge: {
+    runbook: {
+      diagnose: ["stale_credentials", "credential_rotation"],
+      mitigate: ["restart_service"],
+      verify: ["errors_recovered"],
+      escalate: ["escalate_oncall"],
+      optional: ["secret_reload", "rotation_grace_period", "login_failures", "rollback_deploy", "error_rate_spike", "health_check"],
+      harmful: ["revert_rotation"],
+    },
+    postmortem: {
+      rootCause: ["stale_credentials"],
+      trigger: ["credential_rotation"],
+      actionItems: ["secret_reload"],
+      optional: ["rotation_grace_period", "restart_service", "login_failures", "credential_rotation"],
+    },
+  },
+};

@@ -1,0 +1,172 @@
+/**
+ * Incidents from seeds: a topology from an architecture family, one fault from the library on a
+ * node it can strike, and a few red herrings — re-rolled until the incident is identifiable.
+ *
+ * Identifiable means: the page fires between the onset and the moment the responder joins, and
+ * not on a red herring; the root shows its fault's signature on at least one metric by then; and
+ * the root has printed at least one of its fault's lines. Red herrings are placed off the fault's
+ * path (not the root, not upstream of it, not one of its callees) and never on a signature
+ * metric, so a careful responder can always tell them apart.
+ */
+import type { Distractor, IncidentSpec } from "../sim/incident.js";
+import { IncidentWorld } from "../sim/incident-world.js";
+import type { MetricName } from "../sim/model.js";
+import { Rng } from "../sim/prng.js";
+import { TopologyIndex, type ServiceNode, type Topology } from "../sim/topology.js";
+import { familyByName } from "./families/index.js";
+import type { FaultDefinition, FaultKind } from "./fault-types.js";
+import { FAULTS, FAULT_KINDS } from "./faults/index.js";
+import { LEVEL_PROFILES } from "./levels.js";
+import { generateTopology } from "./topology-generator.js";
+import type { Level } from "./types.js";
+
+/** Earliest simulated start; seeds spread episodes over the following months. */
+const EPOCH_MS = Date.UTC(2026, 2, 2, 0, 0, 0);
+const MAX_ATTEMPTS = 40;
+
+const STALE_ERRORS: readonly string[] = [
+  "failed to refresh feature-flag cache: timeout after 2000 ms (will retry)",
+  "certificate for metrics-exporter expires in 21 days",
+  "deprecated API /v1/legacy called by an unknown client",
+  "slow consumer warning: batch took 1800 ms",
+  "could not send usage report: 403 from telemetry endpoint",
+];
+
+export interface GenerateOptions {
+  faultKind?: FaultKind;
+  family?: string;
+}
+
+export interface GeneratedIncident {
+  spec: IncidentSpec;
+  /** The world, already simulated up to minute 0 (the identifiability check needed it). */
+  world: IncidentWorld;
+}
+
+export function generatedScenarioId(level: Level, seed: number, options: GenerateOptions): string {
+  return ["gen", level, String(seed), options.faultKind, options.family].filter((p) => p !== undefined).join("-");
+}
+
+/** Raised when no identifiable incident exists for the request (e.g. a fault the family cannot host). */
+export class GenerationError extends Error {
+  override name = "GenerationError";
+}
+
+export function generateIncident(level: Level, seed: number, options: GenerateOptions = {}): GeneratedIncident {
+  if (options.family !== undefined && !familyByName(options.family)) throw new GenerationError(`unknown family "${options.family}"`);
+  const profile = LEVEL_PROFILES[level];
+  const base = new Rng(seed);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const rng = base.fork(`incident:${level}:${attempt}`);
+    const fault = FAULTS[options.faultKind ?? rng.pick(FAULT_KINDS)];
+    const topology = generateTopology(rng.fork("topology"), {
+      ...(options.family !== undefined ? { family: options.family } : {}),
+      minServices: profile.minServices,
+      maxServices: profile.maxServices,
+    });
+    const index = new TopologyIndex(topology);
+    const candidates = topology.nodes.filter((n) => fault.injectable.includes(n.kind) && canHost(fault, n, index));
+    if (candidates.length === 0) continue;
+    const root = rng.pick(candidates);
+    const onsetMinute = -rng.int(fault.onsetBeforePage[0], fault.onsetBeforePage[1]);
+    const spec: IncidentSpec = {
+      id: generatedScenarioId(level, seed, options),
+      level,
+      title: `${fault.title} (${topology.family})`,
+      topology,
+      fault,
+      root: root.name,
+      onsetMinute,
+      details: Object.fromEntries(Object.entries(fault.details).map(([k, values]) => [k, rng.pick(values)])),
+      previousVersion: previousVersion(root.version),
+      distractors: pickDistractors(rng.fork("distractors"), topology, index, root.name, fault, onsetMinute, profile.distractors),
+      startedAtMs: EPOCH_MS + rng.int(0, 180) * 86_400_000 + rng.int(0, 1439) * 60_000,
+    };
+    const world = new IncidentWorld(spec, seed);
+    if (isIdentifiable(world)) return { spec, world };
+  }
+  throw new GenerationError(
+    `could not generate an identifiable ${options.faultKind ?? ""} incident for ${level} seed ${seed}${options.family ? ` on ${options.family}` : ""}`,
+  );
+}
+
+/** Some faults need a node with neighbours: a caller to suffer, or a callee to wait on. */
+function canHost(fault: FaultDefinition, node: ServiceNode, index: TopologyIndex): boolean {
+  const hasCallers = index.callers(node.name).some((e) => e.requestPath);
+  const hasCallees = index.callees(node.name).some((e) => e.requestPath);
+  const scopes = new Set([...fault.effects.map((e) => e.scope), ...fault.remedies.map((r) => r.target), ...fault.wrongFixes.map((w) => w.target)]);
+  const edgeScopes = new Set(fault.edgeEffects.map((e) => e.scope));
+  if ((scopes.has("root_callers") || edgeScopes.has("into_root")) && !hasCallers) return false;
+  if ((scopes.has("root_callees") || edgeScopes.has("out_of_root")) && !hasCallees) return false;
+  if (node.kind !== "network" && node.kind !== "dns" && node.kind !== "config" && !hasCallers && node.kind !== "gateway") return false;
+  return true;
+}
+
+export function isIdentifiable(world: IncidentWorld): boolean {
+  const spec = world.spec;
+  const page = world.page();
+  if (!page || page.firedAtMinute > 0) return false;
+  const herrings = new Set(spec.distractors.map((d) => d.node));
+  if (herrings.has(page.node)) return false;
+  const signatureShows = spec.fault.signature.some((metric) => {
+    const value = world.sim.value(spec.root, metric);
+    return value !== undefined && world.sim.isAnomalous(spec.root, metric, value);
+  });
+  if (!signatureShows) return false;
+  return world.openingLogs().some((line) => line.service === spec.root && (line.level === "WARN" || line.level === "ERROR" || line.level === "CRITICAL"));
+}
+
+/** Nodes a red herring may sit on: in-house, off the fault's path. */
+function herringNodes(topology: Topology, index: TopologyIndex, root: string): ServiceNode[] {
+  const path = new Set([root, ...index.upstreamOf(root), ...index.callees(root).map((e) => e.callee)]);
+  return topology.nodes.filter((n) => !path.has(n.name) && (n.kind === "service" || n.kind === "database" || n.kind === "cache" || n.kind === "search" || n.kind === "queue"));
+}
+
+function pickDistractors(
+  rng: Rng,
+  topology: Topology,
+  index: TopologyIndex,
+  root: string,
+  fault: FaultDefinition,
+  onsetMinute: number,
+  count: number,
+): Distractor[] {
+  const nodes = herringNodes(topology, index, root);
+  if (nodes.length === 0) return [];
+  const kinds = ["noisy_neighbor", "stale_error", "harmless_deploy"] as const;
+  const out: Distractor[] = [];
+  for (let i = 0; i < count; i++) {
+    const node = rng.pick(nodes);
+    const kind = kinds[(i + rng.int(0, 2)) % kinds.length] ?? "stale_error";
+    if (kind === "noisy_neighbor") {
+      const metric: MetricName | undefined = (["cpu_usage", "memory_usage"] as const).find((m) => !fault.signature.includes(m) && node.kind !== "queue");
+      if (!metric) continue;
+      const threshold = metric === "cpu_usage" ? 85 : 90;
+      out.push({ kind, node: node.name, metric, value: threshold + rng.range(2, 8) });
+    } else if (kind === "stale_error") {
+      out.push({ kind, node: node.name, message: rng.pick(STALE_ERRORS) });
+    } else {
+      // Far enough from the onset that the change log still separates it from a real trigger.
+      const minute = onsetMinute - rng.int(12, 25);
+      out.push({ kind, node: node.name, minute, version: bumpVersion(node.version) });
+    }
+  }
+  return out;
+}
+
+function parseVersion(version: string): [number, number, number] {
+  const [major = 1, minor = 0, patch = 0] = version.replace(/^v/, "").split(".").map((p) => Number(p) || 0);
+  return [major, minor, patch];
+}
+
+export function previousVersion(version: string): string {
+  const [major, minor, patch] = parseVersion(version);
+  if (patch > 0) return `v${major}.${minor}.${patch - 1}`;
+  if (minor > 0) return `v${major}.${minor - 1}.9`;
+  return `v${Math.max(0, major - 1)}.9.9`;
+}
+
+function bumpVersion(version: string): string {
+  const [major, minor, patch] = parseVersion(version);
+  return `v${major}.${minor}.${patch + 1}`;
+}

@@ -1,0 +1,28 @@
+/**
+ * How each task level builds its episodes: system size and red herrings. Every fault mode can
+ * appear at every level; bigger systems and more distractors make the same fault harder to place.
+ */
+import type { Level } from "./types.js";
+
+export interface LevelProfile {
+  level: Level;
+  minServices: number;
+  maxServices: number;
+  /** Red herrings per episode: a noisy neighbour, a stale error, a harmless deploy. */
+  distractors: number;
+}
+
+export const LEVEL_PROFILES: Readonly<Record<Level, LevelProfile>> = {
+  easy: { level: "easy", minServices: 5, maxServices: 12, distractors: 1 },
+  medium: { level: "medium", minServices: 8, maxServices: 20, distractors: 2 },
+  hard: { level: "hard", minServices: 15, maxServices: 40, distractors: 3 },
+};
+
+/**
+ * Seed ranges. Public seeds are for training and development; held-out seeds are reserved for
+ * evaluation, so a policy can be scored on episodes it never trained on.
+ */
+export const SEED_RANGES = {
+  public: { first: 0, last: 2_147_483_647, purpose: "training and development; resets without a seed draw from here" },
+  held_out: { first: 2_147_483_648, last: 4_294_967_295, purpose: "evaluation only: never train on these seeds" },
+} as const;

@@ -1,0 +1,438 @@
+/**
+ * The simulation engine: a minute-by-minute model of a service graph with one fault in it.
+ *
+ * Each minute, nodes are computed callees first:
+ * 1. traffic: the entry point gets the diurnal user load; every other node gets what its callers
+ *    sent it the minute before (retries and cache misses included, so retry storms and cache
+ *    stampedes overload callees by themselves);
+ * 2. healthy values: the node kind's baselines with seeded noise, CPU following traffic, and
+ *    overload when traffic outgrows capacity (replicas);
+ * 3. the fault: its effects on the root and its scopes at the current intensity;
+ * 4. remediation side effects and distractors;
+ * 5. dependencies: each request edge fails when the callee errs, when the edge itself is broken
+ *    (partition, expired certificate, DNS), or when the callee is slower than the edge's timeout;
+ *    retries hide random failures but add latency and load; failures, latency and blocked threads
+ *    flow up to the caller.
+ * Every number is a pure function of the incident spec, the seed, and the remediations applied.
+ */
+import type { Effect, EdgeEffect, Scope } from "../scenarios/fault-types.js";
+import { FaultIntensity } from "./intensity.js";
+import type { IncidentSpec } from "./incident.js";
+import { KIND_PROFILES, METRICS, metricsOf, type MetricName, type MetricProfile } from "./model.js";
+import { Rng } from "./prng.js";
+import { TopologyIndex, type DependencyEdge, type ServiceNode } from "./topology.js";
+
+/** Minutes simulated before the onset, so every series has a healthy history to compare with. */
+export const HISTORY_MINUTES = 30;
+
+/** Relative noise by metric: how much a healthy reading wobbles from minute to minute. */
+const NOISE: Readonly<Record<MetricName, number>> = {
+  latency_p50: 0.06, latency_p99: 0.1, error_rate: 0.35, request_rate: 0.04, cpu_usage: 0.05, memory_usage: 0.015,
+  connection_usage: 0.05, queue_depth: 0.1, consumer_lag: 0.12, disk_usage: 0.002, cache_hit_ratio: 0.01, lock_waits: 0.4,
+};
+
+/** Consumers this stuck or less (a few percent of failed deliveries, threads just past 85% busy) count as healthy. */
+const STUCK_NOISE = 0.1;
+
+const PERCENT_METRICS = new Set<MetricName>(["error_rate", "cpu_usage", "memory_usage", "connection_usage", "disk_usage", "cache_hit_ratio"]);
+
+/** A metric change on one node, without a scope. */
+export type NodeEffect = Omit<Effect, "scope">;
+
+/** A temporary change to a node's metrics (the side effect of a fix that backfired). */
+interface TimedEffects {
+  effects: ReadonlyArray<NodeEffect & { scope: "node" }>;
+  until: number;
+}
+
+interface NodeState {
+  node: ServiceNode;
+  profile: Partial<Record<MetricName, MetricProfile>>;
+  metrics: readonly MetricName[];
+  /** Steady-state requests per second at diurnal factor 1. */
+  baseRate: number;
+  /** Requests per second sent to this node during the previous minute. */
+  incoming: number;
+  /** Capacity factor from scaling: 1 normal, 2 doubled, 0 down. */
+  capacity: number;
+  /** Unavailable (restarting) until this minute. */
+  downUntil: number;
+  /** Share of entry traffic rejected on purpose (load shedding), 0..1. */
+  shed: number;
+  sideEffects: TimedEffects[];
+  /** The fault's effects that concern this node, picked once. */
+  faultEffects: readonly Effect[];
+  /** This node's own noise stream, drawn in a fixed order each minute. */
+  noise: Rng;
+  /** Value of each metric at the current minute. */
+  now: Partial<Record<MetricName, number>>;
+  history: Map<MetricName, number[]>;
+}
+
+/** What happened on one edge during the current minute. */
+export interface EdgeReading {
+  edge: DependencyEdge;
+  errorRate: number;
+  latencyMs: number;
+  callsPerSecond: number;
+}
+
+export class Simulation {
+  readonly index: TopologyIndex;
+  readonly firstMinute: number;
+  readonly intensity: FaultIntensity;
+  private minute: number;
+  private readonly states = new Map<string, NodeState>();
+  private readonly rng: Rng;
+  private readonly edgeReadings = new Map<DependencyEdge, EdgeReading>();
+  private readonly rootCallers: ReadonlySet<string>;
+  private readonly rootCallees: ReadonlySet<string>;
+  /** Nodes no request edge leads to: user traffic (or their own baseline load) enters here. */
+  private readonly entries: ReadonlySet<string>;
+
+  constructor(
+    readonly spec: IncidentSpec,
+    seed: number,
+  ) {
+    this.index = new TopologyIndex(spec.topology);
+    this.rng = new Rng(seed).fork(`engine:${spec.id}`);
+    this.intensity = new FaultIntensity(spec.fault.growth, spec.onsetMinute);
+    this.firstMinute = Math.min(spec.onsetMinute, 0) - HISTORY_MINUTES;
+    this.minute = this.firstMinute - 1;
+    this.rootCallers = new Set(this.index.callers(spec.root).filter((e) => e.requestPath).map((e) => e.caller));
+    this.rootCallees = new Set(this.index.callees(spec.root).filter((e) => e.requestPath).map((e) => e.callee));
+    this.entries = new Set(this.index.entryPoints().map((n) => n.name));
+    for (const node of spec.topology.nodes) {
+      const profile = KIND_PROFILES[node.kind];
+      this.states.set(node.name, {
+        node,
+        profile,
+        metrics: metricsOf(node.kind),
+        baseRate: 0,
+        incoming: 0,
+        capacity: 1,
+        downUntil: -Infinity,
+        shed: 0,
+        sideEffects: [],
+        faultEffects: [],
+        noise: this.rng.fork(`noise:${node.name}`),
+        now: {},
+        history: new Map(metricsOf(node.kind).map((m) => [m, []])),
+      });
+    }
+    this.computeBaseRates();
+    for (const state of this.states.values()) state.faultEffects = spec.fault.effects.filter((e) => this.inScope(e.scope, state.node.name));
+  }
+
+  /** The last minute computed. */
+  get currentMinute(): number {
+    return this.minute;
+  }
+
+  /** Computes minutes up to and including `minute`. */
+  runTo(minute: number): void {
+    while (this.minute < minute) this.step();
+  }
+
+  /** The value of a metric at the current minute (undefined if the node does not report it). */
+  value(node: string, metric: MetricName): number | undefined {
+    return this.states.get(node)?.now[metric];
+  }
+
+  /** A metric's values from `firstMinute` to the current minute. */
+  series(node: string, metric: MetricName): readonly number[] {
+    return this.states.get(node)?.history.get(metric) ?? [];
+  }
+
+  metricsOf(node: string): readonly MetricName[] {
+    return this.states.get(node)?.metrics ?? [];
+  }
+
+  profileOf(node: string, metric: MetricName): MetricProfile | undefined {
+    return this.states.get(node)?.profile[metric];
+  }
+
+  /** Whether a reading is past its threshold. */
+  isAnomalous(node: string, metric: MetricName, value: number): boolean {
+    const profile = this.profileOf(node, metric);
+    if (!profile) return false;
+    return METRICS[metric].direction === "above" ? value > profile.threshold : value < profile.threshold;
+  }
+
+  /** Whether any of the fault's edge effects reach this edge (whatever the fault's intensity). */
+  edgeAffected(edge: DependencyEdge): boolean {
+    return this.spec.fault.edgeEffects.some((effect) => this.edgeInScope(effect, edge));
+  }
+
+  edgeReading(edge: DependencyEdge): EdgeReading | undefined {
+    return this.edgeReadings.get(edge);
+  }
+
+  /** Makes a node unavailable for `minutes` (a restart), starting now. */
+  restart(node: string, minutes: number): void {
+    const state = this.states.get(node);
+    // The current minute is already computed: the node is down for the next `minutes` minutes.
+    if (state) state.downUntil = this.minute + minutes + 1;
+  }
+
+  /** Sets a node's capacity factor (replicas now / replicas before). 0 takes it down. */
+  scale(node: string, factor: number): void {
+    const state = this.states.get(node);
+    if (state) state.capacity = factor;
+  }
+
+  /** Rejects a share of the traffic entering at this node from now on. */
+  shedLoad(node: string, share: number): void {
+    const state = this.states.get(node);
+    if (state) state.shed = Math.min(0.9, Math.max(0, share));
+  }
+
+  /** Adds temporary metric effects to nodes in a scope (relative to the root) for `minutes`. */
+  addSideEffects(effects: readonly Effect[], minutes: number): void {
+    for (const node of this.spec.topology.nodes) {
+      const own = effects.filter((e) => this.inScope(e.scope, node.name)).map((e) => ({ ...e, scope: "node" as const }));
+      if (own.length > 0) this.states.get(node.name)?.sideEffects.push({ effects: own, until: this.minute + minutes });
+    }
+  }
+
+  /** Adds temporary metric effects to one node for `minutes`. */
+  addNodeEffects(node: string, effects: readonly NodeEffect[], minutes: number): void {
+    if (effects.length === 0) return;
+    this.states.get(node)?.sideEffects.push({ effects: effects.map((e) => ({ ...e, scope: "node" as const })), until: this.minute + minutes });
+  }
+
+  /** Nodes a scope covers. */
+  nodesIn(scope: Scope): string[] {
+    return this.spec.topology.nodes.map((n) => n.name).filter((name) => this.inScope(scope, name));
+  }
+
+  inScope(scope: Scope, node: string): boolean {
+    switch (scope) {
+      case "root":
+        return node === this.spec.root;
+      case "root_callers":
+        return this.rootCallers.has(node);
+      case "root_callees":
+        return this.rootCallees.has(node);
+    }
+  }
+
+  // ------------------------------------------------------------------ the minute step
+
+  private step(): void {
+    const t = this.minute + 1;
+    this.minute = t;
+    this.intensity.tick(t);
+    const level = this.intensity.value;
+    const sends = new Map<string, number>();
+    for (const name of this.index.calleesFirst) {
+      const state = this.states.get(name) as NodeState;
+      state.sideEffects = state.sideEffects.filter((s) => s.until >= t);
+      this.computeNode(state, t, level, sends);
+    }
+    for (const state of this.states.values()) {
+      state.incoming = sends.get(state.node.name) ?? 0;
+      for (const metric of state.metrics) state.history.get(metric)?.push(state.now[metric] ?? 0);
+    }
+  }
+
+  private computeNode(state: NodeState, t: number, level: number, sends: Map<string, number>): void {
+    const { node, profile } = state;
+    const noise = state.noise;
+    const isEntry = this.entries.has(node.name);
+    const diurnal = 1 + 0.18 * Math.sin((2 * Math.PI * (this.spec.startedAtMs / 60_000 + t)) / 1440);
+    const offered = isEntry || t === this.firstMinute ? state.baseRate * diurnal : state.incoming;
+    const rate = offered * (1 - state.shed);
+    const load = state.capacity > 0 ? rate / Math.max(1e-9, state.baseRate * state.capacity) : Infinity;
+
+    const v: Partial<Record<MetricName, number>> = {};
+    for (const metric of state.metrics) {
+      const base = profile[metric]?.baseline ?? 0;
+      const wobble = 1 + NOISE[metric] * (noise.next() + noise.next() - 1);
+      v[metric] = base * wobble;
+    }
+    if (v.request_rate !== undefined) v.request_rate = rate;
+    if (v.cpu_usage !== undefined) v.cpu_usage *= 0.55 + 0.45 * Math.min(load, 4);
+    // Overload: past 1.3x capacity, queues build, latency climbs, and finally requests fail.
+    if (load > 1.3 && Number.isFinite(load)) {
+      const over = load - 1.3;
+      if (v.cpu_usage !== undefined) v.cpu_usage += 30 * over;
+      if (v.latency_p99 !== undefined) v.latency_p99 *= 1 + 1.5 * over;
+      if (v.latency_p50 !== undefined) v.latency_p50 *= 1 + over;
+      if (v.connection_usage !== undefined) v.connection_usage += 35 * over;
+      if (v.error_rate !== undefined) v.error_rate += Math.max(0, load - 2) * 12;
+    }
+
+    this.applyEffects(v, state.faultEffects, level);
+    for (const timed of state.sideEffects) this.applyEffects(v, timed.effects, 1);
+    for (const d of this.spec.distractors) {
+      if (d.kind === "noisy_neighbor" && d.node === node.name && v[d.metric] !== undefined) {
+        v[d.metric] = d.value * (1 + 0.03 * (noise.next() - 0.5));
+      }
+    }
+
+    this.propagateFromCallees(state, v, rate, load, level, sends);
+
+    const down = state.capacity === 0 || t < state.downUntil;
+    if (down) {
+      if (v.error_rate !== undefined) v.error_rate = 100;
+      if (v.cpu_usage !== undefined) v.cpu_usage = 0;
+    }
+    for (const metric of state.metrics) {
+      const value = Math.max(0, v[metric] ?? 0);
+      v[metric] = PERCENT_METRICS.has(metric) ? Math.min(100, value) : value;
+    }
+    state.now = v;
+  }
+
+  /** Applies effects that are known to concern this node. */
+  private applyEffects(v: Partial<Record<MetricName, number>>, effects: readonly NodeEffect[], level: number): void {
+    for (const effect of effects) {
+      const current = v[effect.metric];
+      if (current === undefined) continue;
+      const strength = gate(level, effect.fromIntensity);
+      if (strength <= 0) continue;
+      if (effect.op === "add") v[effect.metric] = current + effect.value * strength;
+      else if (effect.op === "multiply") v[effect.metric] = current * (1 + (effect.value - 1) * strength);
+      else v[effect.metric] = current + (effect.value - current) * strength;
+    }
+  }
+
+  /** Folds what the node's callees did this minute into the node, and records what it sends them. */
+  private propagateFromCallees(
+    state: NodeState,
+    v: Partial<Record<MetricName, number>>,
+    rate: number,
+    load: number,
+    level: number,
+    sends: Map<string, number>,
+  ): void {
+    const traffic = state.baseRate > 0 ? rate / state.baseRate : 0;
+    const edges = this.index.callees(state.node.name).filter((e) => e.requestPath);
+    const missFactor = this.cacheMissFactor(edges);
+    let survive = 1;
+    let worstExcess = 0;
+    let sharedExcess = 0;
+    let blocked = 0;
+    for (const edge of edges) {
+      const callee = this.states.get(edge.callee) as NodeState;
+      const share = state.baseRate > 0 ? Math.min(1, edge.callsPerSecond / state.baseRate) : 0;
+      const broken = this.edgeEffectsFor(edge, level);
+      let errorRate = Math.min(100, (callee.now.error_rate ?? 0) + broken.errorRate);
+      let latency = (callee.now.latency_p99 ?? 0) + broken.addedLatencyMs;
+      if (latency >= edge.timeoutMs) {
+        const timedOut = Math.min(1, 0.5 + (latency - edge.timeoutMs) / edge.timeoutMs);
+        errorRate = Math.max(errorRate, timedOut * 100);
+        latency = edge.timeoutMs;
+      }
+      const p = errorRate / 100;
+      const retried = 1 + edge.retries * p;
+      const failAfterRetries = p >= 0.999 ? 1 : Math.pow(p, 1 + edge.retries);
+      survive *= 1 - failAfterRetries * share;
+      const baselineLatency = callee.profile.latency_p99?.baseline ?? 0;
+      const excess = Math.max(0, latency - baselineLatency) * (edge.backoff === "exponential" ? 1 + 1.5 * edge.retries * p : retried);
+      worstExcess = Math.max(worstExcess, excess);
+      sharedExcess += share * excess;
+      blocked = Math.max(blocked, Math.min(1, excess / Math.max(1, edge.timeoutMs)));
+      const amplification = edge.backoff === "none" ? retried : 1 + (retried - 1) * 0.4;
+      const misses = callee.node.kind === "database" ? missFactor : 1;
+      const sent = edge.callsPerSecond * traffic * broken.callMultiplier * amplification * misses * (load === Infinity ? 0 : 1);
+      sends.set(edge.callee, (sends.get(edge.callee) ?? 0) + sent);
+      this.edgeReadings.set(edge, { edge, errorRate, latencyMs: latency, callsPerSecond: sent });
+    }
+    // A queue hands messages to its consumers asynchronously: producers do not wait for them, so a
+    // slow or failing consumer shows as lag (below), not as the queue's own errors or latency.
+    const asynchronous = v.consumer_lag !== undefined;
+    if (v.error_rate !== undefined && !asynchronous) v.error_rate = 100 - (100 - v.error_rate) * survive;
+    if (v.latency_p99 !== undefined && !asynchronous) v.latency_p99 += worstExcess;
+    if (v.latency_p50 !== undefined && !asynchronous) v.latency_p50 += sharedExcess * 0.6;
+    if (v.connection_usage !== undefined) {
+      // Threads waiting on slow calls stay busy; a full pool turns into rejected requests.
+      v.connection_usage += (100 - v.connection_usage) * blocked;
+      if (v.connection_usage > 97 && v.error_rate !== undefined) v.error_rate += (v.connection_usage - 97) * 8;
+    }
+    if (v.consumer_lag !== undefined) {
+      // A queue delivers to its consumers (queue -> consumer edges): its lag grows while they are
+      // stuck (threads busy or calls failing), and drains once they recover.
+      const stuck = Math.max(
+        0,
+        ...edges.map((e) => {
+          const consumer = this.states.get(e.callee)?.now;
+          const busy = ((consumer?.connection_usage ?? 0) - 85) / 15;
+          const failing = (this.edgeReadings.get(e)?.errorRate ?? 0) / 50;
+          return Math.max(busy, failing);
+        }),
+      );
+      const previous = state.history.get("consumer_lag")?.at(-1) ?? v.consumer_lag;
+      // Below STUCK_NOISE the consumers are healthy: a baseline error rate of a fraction of a
+      // percent must not count as stuck, or the lag creeps up forever and never drains.
+      const drifted = stuck > STUCK_NOISE ? previous + 900 * Math.min(1, stuck) : previous - 1200;
+      v.consumer_lag = Math.max(v.consumer_lag, drifted);
+    }
+  }
+
+  /** How much more database traffic callers send when the caches they use miss. */
+  private cacheMissFactor(edges: readonly DependencyEdge[]): number {
+    let factor = 1;
+    for (const edge of edges) {
+      const cache = this.states.get(edge.callee);
+      if (cache?.node.kind !== "cache") continue;
+      const baseline = cache.profile.cache_hit_ratio?.baseline ?? 90;
+      const hit = cache.now.cache_hit_ratio ?? baseline;
+      const down = (cache.now.error_rate ?? 0) / 100;
+      const missesNow = Math.min(1, (100 - hit) / 100 + down);
+      const missesNormally = (100 - baseline) / 100;
+      factor = Math.max(factor, missesNow / Math.max(0.01, missesNormally));
+    }
+    return Math.min(factor, 12);
+  }
+
+  private edgeEffectsFor(edge: DependencyEdge, level: number): { errorRate: number; addedLatencyMs: number; callMultiplier: number } {
+    let errorRate = 0;
+    let addedLatencyMs = 0;
+    let callMultiplier = 1;
+    for (const effect of this.spec.fault.edgeEffects) {
+      if (!this.edgeInScope(effect, edge)) continue;
+      const strength = gate(level, effect.fromIntensity);
+      if (strength <= 0) continue;
+      errorRate += (effect.errorRate ?? 0) * strength;
+      addedLatencyMs += (effect.addedLatencyMs ?? 0) * strength;
+      callMultiplier *= 1 + ((effect.callMultiplier ?? 1) - 1) * strength;
+    }
+    return { errorRate, addedLatencyMs, callMultiplier };
+  }
+
+  private edgeInScope(effect: EdgeEffect, edge: DependencyEdge): boolean {
+    switch (effect.scope) {
+      case "into_root":
+        return edge.callee === this.spec.root;
+      case "out_of_root":
+        return edge.caller === this.spec.root;
+      case "all":
+        return edge.requestPath;
+      case "cross_zone": {
+        const a = this.index.node(edge.caller).zone;
+        const b = this.index.node(edge.callee).zone;
+        return a !== "" && b !== "" && a !== b;
+      }
+    }
+  }
+
+  /** Steady-state traffic: the entry points' baseline, pushed down the request edges. */
+  private computeBaseRates(): void {
+    const order = [...this.index.calleesFirst].reverse(); // callers first
+    for (const name of order) {
+      const state = this.states.get(name) as NodeState;
+      const inbound = this.index.callers(name).filter((e) => e.requestPath).reduce((sum, e) => sum + e.callsPerSecond, 0);
+      const outbound = this.index.callees(name).filter((e) => e.requestPath).reduce((sum, e) => sum + e.callsPerSecond, 0);
+      state.baseRate = inbound > 0 ? inbound : Math.max(outbound, state.profile.request_rate?.baseline ?? 1);
+    }
+  }
+}
+
+/** Strength of an effect gated to start at `from`: 0 below it, rising to 1 at full intensity. */
+function gate(level: number, from: number | undefined): number {
+  if (from === undefined || from <= 0) return level;
+  if (level <= from) return 0;
+  return (level - from) / (1 - from);
+}

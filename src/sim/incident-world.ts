@@ -1,0 +1,403 @@
+/**
+ * A living incident: the engine, its alerts, its logs, and the record of what happened, behind the
+ * one object an episode talks to.
+ *
+ * What the responder can see: the page and the alerts firing now; the golden signals (p99
+ * latency, error rate, traffic, CPU) of the entry points and of the services alerting now; the
+ * topology; log lines as they are printed; and, by inspecting one service, its full metric
+ * history, dependencies, recent changes and a sample trace. What moves: simulated minutes pass on
+ * `advance`; the fault worsens until a remedy lands; remediations change the system at once.
+ * What is recorded for the graders: the timeline (onset, trigger, alerts, remediations, recovery),
+ * the impact (peaks and minutes over threshold per service), and the severity that impact implies.
+ */
+import { applyRemediation, type RemediationOutcome, type RemediationRequest } from "./remediation.js";
+import { AlertBook, type AlertRecord } from "./alerts.js";
+import { Simulation } from "./engine.js";
+import type { IncidentSpec } from "./incident.js";
+import { LogWriter, type SimLogLine } from "./log-writer.js";
+import { METRICS, type MetricName } from "./model.js";
+import { Rng } from "./prng.js";
+import type { DependencyEdge, ServiceNode, Topology } from "./topology.js";
+import type { KbArticleSpec, SeverityWord } from "../scenarios/types.js";
+
+/** Minutes of history an inspection shows. */
+export const INSPECT_WINDOW_MINUTES = 30;
+/** Health must hold this long before the incident counts as resolved. */
+export const HEALTHY_WINDOW_MINUTES = 10;
+const GOLDEN_OVERVIEW: readonly MetricName[] = ["latency_p99", "error_rate", "request_rate", "cpu_usage"];
+
+export interface MetricReading {
+  service: string;
+  metric: MetricName;
+  value: number;
+  unit: string;
+  threshold: number;
+  anomalous: boolean;
+}
+
+export interface MetricHistory {
+  metric: MetricName;
+  unit: string;
+  threshold: number;
+  /** [minute, value] pairs, oldest first. */
+  points: Array<[number, number]>;
+}
+
+export interface ChangeRecord {
+  minute: number;
+  service: string;
+  kind: "deploy" | "config_change" | "certificate" | "credential" | "migration" | "remediation" | "traffic";
+  description: string;
+}
+
+export interface SpanRecord {
+  service: string;
+  parent: string;
+  durationMs: number;
+  error: boolean;
+}
+
+export interface Inspection {
+  node: ServiceNode;
+  history: MetricHistory[];
+  dependencies: Array<{ edge: DependencyEdge; errorRate: number; latencyMs: number; callsPerSecond: number }>;
+  dependents: readonly DependencyEdge[];
+  changes: ChangeRecord[];
+  trace: { traceId: string; spans: SpanRecord[] };
+}
+
+export type TimelineKind = "onset" | "trigger" | "alert" | "remediation" | "mitigated" | "healthy" | "relapse";
+
+export interface TimelineEvent {
+  minute: number;
+  kind: TimelineKind;
+  service: string;
+  detail: string;
+}
+
+export interface NodeImpact {
+  service: string;
+  /** Highest error rate since the onset, %. */
+  peakErrorRate: number;
+  /** Highest p99 latency since the onset, ms. */
+  peakLatencyP99: number;
+  /** Minutes with a golden signal past its threshold. */
+  minutesDegraded: number;
+}
+
+export class IncidentWorld {
+  readonly sim: Simulation;
+  readonly alerts = new AlertBook();
+  private readonly logs = new LogWriter();
+  private readonly rng: Rng;
+  private readonly opening: SimLogLine[] = [];
+  private readonly events: TimelineEvent[] = [];
+  private readonly changes: ChangeRecord[] = [];
+  private readonly degradedMinutes = new Map<string, number>();
+  private readonly healthPath: readonly string[];
+  private healthySince: number | undefined;
+  private fixedAt: number | undefined;
+  private readonly vars: Record<string, string>;
+
+  constructor(
+    readonly spec: IncidentSpec,
+    seed: number,
+  ) {
+    this.sim = new Simulation(spec, seed);
+    this.rng = new Rng(seed).fork(`world:${spec.id}`);
+    this.healthPath = [spec.root, ...this.sim.index.upstreamOf(spec.root)];
+    this.vars = this.placeholderValues();
+    const trigger = spec.fault.trigger;
+    if (trigger.description !== "") {
+      this.changes.push({ minute: spec.onsetMinute, service: spec.root, kind: changeKind(trigger.event), description: this.render(trigger.description) });
+    }
+    this.events.push({ minute: spec.onsetMinute, kind: "onset", service: spec.root, detail: spec.fault.title });
+    if (trigger.description !== "") this.events.push({ minute: spec.onsetMinute, kind: "trigger", service: spec.root, detail: this.render(trigger.description) });
+    for (const d of spec.distractors) {
+      if (d.kind === "harmless_deploy") this.changes.push({ minute: d.minute, service: d.node, kind: "deploy", description: `deployed ${d.node} ${d.version}` });
+    }
+    this.opening.push(...this.runMinutes(0));
+    for (const line of spec.narrative?.openingLogs ?? []) {
+      this.opening.push({ minute: line.atMinute, second: 0, level: line.level, service: line.service, message: line.message });
+    }
+    this.opening.sort((a, b) => a.minute - b.minute || a.second - b.second);
+  }
+
+  get minute(): number {
+    return this.sim.currentMinute;
+  }
+
+  get topology(): Topology {
+    return this.spec.topology;
+  }
+
+  /** Log lines printed before the responder joined (minute 0 and earlier). */
+  openingLogs(): SimLogLine[] {
+    return [...this.opening];
+  }
+
+  /** Simulates `minutes` more minutes; returns the log lines printed meanwhile. */
+  advance(minutes: number): SimLogLine[] {
+    return this.runMinutes(this.minute + minutes);
+  }
+
+  applyRemediation(request: RemediationRequest): RemediationOutcome {
+    const outcome = applyRemediation(this.sim, request);
+    if (outcome.kind !== "invalid") {
+      this.events.push({ minute: this.minute, kind: "remediation", service: request.target, detail: `${request.kind}: ${outcome.kind}` });
+      this.changes.push({ minute: this.minute, service: request.target, kind: "remediation", description: `${request.kind.replace(/_/g, " ")} by the responder` });
+      if ((outcome.kind === "fixed" || outcome.kind === "relieved") && this.fixedAt === undefined) this.fixedAt = this.minute;
+    }
+    return outcome;
+  }
+
+  /** Golden signals of the entry points and of every service alerting now. */
+  overview(): MetricReading[] {
+    const shown = new Set([...this.sim.index.entryPoints().filter((n) => n.kind === "gateway").map((n) => n.name), ...this.alerts.active().map((a) => a.node)]);
+    const readings: MetricReading[] = [];
+    for (const node of this.spec.topology.nodes) {
+      if (!shown.has(node.name)) continue;
+      for (const metric of GOLDEN_OVERVIEW) readings.push(...this.reading(node.name, metric));
+      for (const alert of this.alerts.active()) {
+        if (alert.node === node.name && !GOLDEN_OVERVIEW.includes(alert.metric)) readings.push(...this.reading(node.name, alert.metric));
+      }
+    }
+    return readings;
+  }
+
+  inspect(service: string): Inspection {
+    const node = this.sim.index.node(service);
+    const from = Math.max(this.sim.firstMinute, this.minute - INSPECT_WINDOW_MINUTES + 1);
+    const history = this.sim.metricsOf(service).map((metric) => {
+      const series = this.sim.series(service, metric);
+      const points: Array<[number, number]> = [];
+      for (let m = from; m <= this.minute; m++) points.push([m, round(metric, series[m - this.sim.firstMinute] ?? 0)]);
+      return { metric, unit: METRICS[metric].unit, threshold: this.sim.profileOf(service, metric)?.threshold ?? 0, points };
+    });
+    const dependencies = this.sim.index
+      .callees(service)
+      .filter((e) => e.requestPath)
+      .map((edge) => {
+        const r = this.sim.edgeReading(edge);
+        return { edge, errorRate: round("error_rate", r?.errorRate ?? 0), latencyMs: round("latency_p99", r?.latencyMs ?? 0), callsPerSecond: round("request_rate", r?.callsPerSecond ?? 0) };
+      });
+    const isChangeLog = node.kind === "config";
+    const changes = this.changes.filter((c) => (isChangeLog || c.service === service) && c.minute <= this.minute);
+    return { node, history, dependencies, dependents: this.sim.index.callers(service), changes, trace: this.sampleTrace(service) };
+  }
+
+  /**
+   * The KB articles of this incident: one that helps and one that misleads, in seeded order.
+   * KB articles are general documentation, so they never name this system's nodes: node
+   * placeholders render as kind words ("the database", "its callers").
+   */
+  kb(): KbArticleSpec[] {
+    if (this.spec.narrative?.kb) return [...this.spec.narrative.kb];
+    const { helpful, misleading } = this.spec.fault.kb;
+    const rootKind = this.sim.index.node(this.spec.root).kind;
+    const generic = { root: `the ${rootKind}`, caller: "its callers", callee: "its dependency", entry: "the gateway", version: "the new version", previous: "the previous version" };
+    const ids = this.rng.fork("kb-ids");
+    const articles = [helpful, misleading].map((a) => ({
+      id: `KB-${rootKind.toUpperCase()}-${ids.int(100, 999)}`,
+      title: this.render(a.title, generic),
+      tags: [...a.tags],
+      content: this.render(a.content, generic),
+    }));
+    return this.rng.fork("kb-order").chance(0.5) ? articles : articles.reverse();
+  }
+
+  /** True when every health indicator on the fault's path is within its threshold now. */
+  isHealthy(): boolean {
+    return this.healthySince !== undefined;
+  }
+
+  /** True when health has held for HEALTHY_WINDOW_MINUTES after a fix. */
+  healthHeld(): boolean {
+    return this.fixedAt !== undefined && this.healthySince !== undefined && this.minute - this.healthySince >= HEALTHY_WINDOW_MINUTES;
+  }
+
+  timeline(): readonly TimelineEvent[] {
+    return this.events;
+  }
+
+  /** Every node that was degraded since the onset, worst first. */
+  impact(): NodeImpact[] {
+    const start = this.spec.onsetMinute - this.sim.firstMinute;
+    const impacts: NodeImpact[] = [];
+    for (const node of this.spec.topology.nodes) {
+      const minutes = this.degradedMinutes.get(node.name) ?? 0;
+      if (minutes === 0) continue;
+      const errors = this.sim.series(node.name, "error_rate").slice(start);
+      const latency = this.sim.series(node.name, "latency_p99").slice(start);
+      impacts.push({
+        service: node.name,
+        peakErrorRate: round("error_rate", Math.max(0, ...errors)),
+        peakLatencyP99: round("latency_p99", Math.max(0, ...latency)),
+        minutesDegraded: minutes,
+      });
+    }
+    return impacts.sort((a, b) => b.peakErrorRate - a.peakErrorRate || b.minutesDegraded - a.minutesDegraded);
+  }
+
+  /**
+   * Severity from impact so far: P1 when users saw 20 % or more errors at the entry or half the
+   * system was degraded; P2 at 5 % errors or a latency breach at the entry; P3 when only internal
+   * services were degraded; P4 otherwise.
+   */
+  severity(): SeverityWord {
+    const impacts = this.impact();
+    const entries = this.sim.index.entryPoints().filter((n) => n.kind === "gateway").map((n) => n.name);
+    const entryImpact = impacts.filter((i) => entries.includes(i.service));
+    const entryErrors = Math.max(0, ...entryImpact.map((i) => i.peakErrorRate));
+    const inHouse = this.spec.topology.nodes.filter((n) => n.kind !== "vendor").length;
+    if (entryErrors >= 20 || impacts.length >= inHouse / 2) return "P1";
+    if (entryErrors >= 5 || entryImpact.length > 0) return "P2";
+    if (impacts.length > 0) return "P3";
+    return "P4";
+  }
+
+  /**
+   * The page: the first symptom alert (on a gateway or a service, where users feel it) that fired
+   * at or after the fault's onset; failing that, the first alert after the onset. Older alerts are
+   * background noise, and alerts on infrastructure only show among the active alerts.
+   */
+  page(): AlertRecord | undefined {
+    const recent = this.alerts.history.filter((a) => a.firedAtMinute >= this.spec.onsetMinute);
+    const symptom = recent.find((a) => {
+      const kind = this.sim.index.byName.get(a.node)?.kind;
+      return kind === "gateway" || kind === "service";
+    });
+    return symptom ?? recent[0];
+  }
+
+  /** Fills a template's placeholders for this incident. */
+  render(template: string, extra: Readonly<Record<string, string>> = {}): string {
+    return template.replace(/\{([a-z_]+(?::[a-z_]+)?)\}/g, (whole, key: string) => {
+      if (key === "n") return String(this.rng.int(2, 48));
+      return extra[key] ?? this.vars[key] ?? whole;
+    });
+  }
+
+  private runMinutes(until: number): SimLogLine[] {
+    const lines: SimLogLine[] = [];
+    while (this.sim.currentMinute < until) {
+      this.sim.runTo(this.sim.currentMinute + 1);
+      const minute = this.sim.currentMinute;
+      for (const alert of this.alerts.evaluate(this.sim)) {
+        this.events.push({ minute, kind: "alert", service: alert.node, detail: alert.title });
+      }
+      this.trackHealth(minute);
+      lines.push(...this.logs.write({ sim: this.sim, rng: this.rng.fork(`logs:${minute}`), render: (t, extra) => this.render(t, extra) }));
+    }
+    return lines;
+  }
+
+  private trackHealth(minute: number): void {
+    if (minute >= this.spec.onsetMinute) {
+      for (const node of this.spec.topology.nodes) {
+        const degraded = (["error_rate", "latency_p99"] as const).some((m) => this.anomalous(node.name, m));
+        if (degraded) this.degradedMinutes.set(node.name, (this.degradedMinutes.get(node.name) ?? 0) + 1);
+      }
+    }
+    const signature = this.spec.fault.signature;
+    const healthy =
+      this.healthPath.every((n) => !this.anomalous(n, "error_rate") && !this.anomalous(n, "latency_p99")) &&
+      signature.every((m) => !this.anomalous(this.spec.root, m));
+    if (healthy && this.healthySince === undefined) {
+      this.healthySince = minute;
+      if (this.fixedAt !== undefined) this.events.push({ minute, kind: "mitigated", service: this.spec.root, detail: "health indicators back within thresholds" });
+    } else if (!healthy && this.healthySince !== undefined) {
+      this.healthySince = undefined;
+      if (this.fixedAt !== undefined) this.events.push({ minute, kind: "relapse", service: this.spec.root, detail: "health indicators past thresholds again" });
+    }
+    if (healthy && this.fixedAt !== undefined && this.healthySince !== undefined && minute - this.healthySince === HEALTHY_WINDOW_MINUTES) {
+      this.events.push({ minute, kind: "healthy", service: this.spec.root, detail: `healthy for ${HEALTHY_WINDOW_MINUTES} minutes` });
+    }
+  }
+
+  private anomalous(node: string, metric: MetricName): boolean {
+    const value = this.sim.value(node, metric);
+    return value !== undefined && this.sim.isAnomalous(node, metric, value);
+  }
+
+  private reading(node: string, metric: MetricName): MetricReading[] {
+    const value = this.sim.value(node, metric);
+    const threshold = this.sim.profileOf(node, metric)?.threshold;
+    if (value === undefined || threshold === undefined) return [];
+    const shown = round(metric, value);
+    return [{ service: node, metric, value: shown, unit: METRICS[metric].unit, threshold, anomalous: this.sim.isAnomalous(node, metric, shown) }];
+  }
+
+  /** One request's path from the entry point to the service, and on to the service's callees. */
+  private sampleTrace(service: string): { traceId: string; spans: SpanRecord[] } {
+    const rng = this.rng.fork(`trace:${service}:${this.minute}`);
+    const path = this.pathFromEntry(service);
+    const spans: SpanRecord[] = [];
+    path.forEach((name, i) => {
+      spans.push({
+        service: name,
+        parent: path[i - 1] ?? "",
+        durationMs: round("latency_p99", (this.sim.value(name, "latency_p50") ?? this.sim.value(name, "latency_p99") ?? 0) * rng.range(0.8, 1.3)),
+        error: rng.next() * 100 < (this.sim.value(name, "error_rate") ?? 0),
+      });
+    });
+    for (const edge of this.sim.index.callees(service).filter((e) => e.requestPath)) {
+      const r = this.sim.edgeReading(edge);
+      spans.push({ service: edge.callee, parent: service, durationMs: round("latency_p99", (r?.latencyMs ?? 0) * rng.range(0.5, 1)), error: rng.next() * 100 < (r?.errorRate ?? 0) });
+    }
+    return { traceId: rng.hex(16), spans };
+  }
+
+  private pathFromEntry(service: string): string[] {
+    const path = [service];
+    let current = service;
+    for (let guard = 0; guard < 50; guard++) {
+      const caller = this.sim.index.callers(current).find((e) => e.requestPath)?.caller;
+      if (!caller) break;
+      path.unshift(caller);
+      current = caller;
+    }
+    return path;
+  }
+
+  private placeholderValues(): Record<string, string> {
+    const spec = this.spec;
+    const index = this.sim.index;
+    const root = index.node(spec.root);
+    const zones = [...new Set(spec.topology.nodes.map((n) => n.zone).filter((z) => z !== ""))];
+    const vars: Record<string, string> = {
+      root: root.name,
+      caller: index.callers(root.name).find((e) => e.requestPath)?.caller ?? root.name,
+      callee: index.callees(root.name).find((e) => e.requestPath)?.callee ?? root.name,
+      entry: index.entryPoints().find((n) => n.kind === "gateway")?.name ?? root.name,
+      version: root.version,
+      previous: spec.previousVersion,
+      zone: root.zone || zones[0] || "az1",
+      other_zone: zones.find((z) => z !== (root.zone || zones[0])) ?? "az2",
+    };
+    for (const [name, value] of Object.entries(spec.details)) vars[`detail:${name}`] = value;
+    return vars;
+  }
+}
+
+function round(metric: MetricName, value: number): number {
+  const factor = Math.pow(10, METRICS[metric].decimals);
+  return Math.round(value * factor) / factor;
+}
+
+function changeKind(event: string): ChangeRecord["kind"] {
+  switch (event) {
+    case "deploy":
+      return "deploy";
+    case "config_change":
+      return "config_change";
+    case "certificate_expiry":
+      return "certificate";
+    case "secret_rotation":
+      return "credential";
+    case "schema_migration":
+      return "migration";
+    default:
+      return "traffic";
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * An incident as the engine runs it: a topology, one fault on one root node, and distractors.
+ * Generated from a seed (src/scenarios/generate-incident.ts) or written by hand (the presets).
+ */
+import type { FaultDefinition } from "../scenarios/fault-types.js";
+import type { KbArticleSpec, Level, TimedLogTemplate } from "../scenarios/types.js";
+import type { MetricName } from "./model.js";
+import type { Topology } from "./topology.js";
+
+/** Something that looks wrong but is not the incident. */
+export type Distractor =
+  /** An unrelated node running hot on one metric. */
+  | { kind: "noisy_neighbor"; node: string; metric: MetricName; value: number }
+  /** An old error that keeps being logged, unrelated to the incident. */
+  | { kind: "stale_error"; node: string; message: string }
+  /** A deploy of another node shortly before the page that changed nothing. */
+  | { kind: "harmless_deploy"; node: string; minute: number; version: string };
+
+/** Hand-written text that replaces generated text (the seed presets keep their own story). */
+export interface Narrative {
+  alertTitle?: string;
+  alertDescription?: string;
+  /** Extra lines printed before the page. */
+  openingLogs?: readonly TimedLogTemplate[];
+  /** Replaces the fault's KB articles. */
+  kb?: readonly KbArticleSpec[];
+}
+
+export interface IncidentSpec {
+  /** Preset id (e.g. "INC-EASY-001") or a generated id. */
+  id: string;
+  level: Level;
+  title: string;
+  topology: Topology;
+  fault: FaultDefinition;
+  root: string;
+  /** Minute of the fault's onset, before the page at minute 0 (negative). */
+  onsetMinute: number;
+  /** Chosen values for the fault's {detail:<name>} placeholders. */
+  details: Readonly<Record<string, string>>;
+  /** The root's version before the trigger (for deploy-triggered faults). */
+  previousVersion: string;
+  distractors: readonly Distractor[];
+  narrative?: Narrative;
+  /** Wall-clock time of minute 0 (when the responder joins, just after the page), epoch ms. */
+  startedAtMs: number;
+}

@@ -1,0 +1,172 @@
+/**
+ * Log lines written from the simulation's state, minute by minute.
+ *
+ * The root prints the fault's own signature lines; its callers print what they see of it (for a
+ * root nobody calls on the request path, the nodes that reach it otherwise, see `witnesses`); the
+ * nodes it calls print the fault's callee lines, if it has any; other
+ * failing nodes print generic dependency errors about their worst callee; the entry point prints
+ * failed user requests. Lines of one minute along the path from the entry to the root share a
+ * trace id, as one request's lines would. Changes (deploys, config pushes) are printed by the
+ * config system. Distractors print their own lines and healthy nodes print routine ones, so not
+ * every line is about the incident.
+ */
+import type { FaultLogTemplate } from "../scenarios/fault-types.js";
+import type { LogLevelWord } from "../scenarios/types.js";
+import type { Simulation } from "./engine.js";
+import type { NodeKind } from "./model.js";
+import type { Rng } from "./prng.js";
+import type { DependencyEdge } from "./topology.js";
+
+export interface SimLogLine {
+  minute: number;
+  second: number;
+  level: LogLevelWord;
+  service: string;
+  message: string;
+  traceId?: string;
+}
+
+/** Routine lines by node kind. */
+const ROUTINE: Readonly<Record<NodeKind, readonly string[]>> = {
+  gateway: ["health check passed for {n} upstream targets", "reloaded TLS session cache ({n} entries)", "rate limiter buckets rebalanced"],
+  service: ["handled {n}k requests in the last minute", "GC pause {n} ms (young generation)", "feature flags refreshed ({n} flags)"],
+  database: ["checkpoint complete: wrote {n} buffers", "autovacuum finished on a table with {n}k dead rows", "replication lag {n} ms"],
+  cache: ["background save finished in {n} ms", "expired {n}k keys in the last minute"],
+  queue: ["partition leader election completed in {n} ms", "log segment rolled for partition {n}"],
+  search: ["merged {n} index segments", "refresh completed in {n} ms"],
+  vendor: [],
+  network: ["link utilisation {n}% on the inter-zone fabric"],
+  dns: ["{n}k queries served in the last minute", "upstream resolvers healthy ({n} ms median)"],
+  config: ["config sync finished: {n} services up to date"],
+};
+
+/** Dependency errors any failing node may print about its worst callee. */
+const CASCADE: readonly string[] = [
+  "call to {callee} failed after {timeout} ms: deadline exceeded",
+  "upstream {callee} returned 503 ({n} failures in the last minute)",
+  "circuit breaker for {callee} is open",
+  "retrying request to {callee} (attempt {n})",
+];
+
+export interface LogContext {
+  sim: Simulation;
+  rng: Rng;
+  /** Fills placeholders; `extra` overrides per line. */
+  render: (template: string, extra?: Readonly<Record<string, string>>) => string;
+}
+
+export class LogWriter {
+  private recoveryPrinted = 0;
+  private lastPhase = "latent";
+
+  /** Who announces the trigger: the deploy system for changes, a caller for a traffic surge, else the root. */
+  private triggerPrinter(sim: Simulation, announcer: string): string {
+    const event = sim.spec.fault.trigger.event;
+    if (PRINTED_BY_CONFIG.has(event)) return announcer;
+    if (event === "traffic_surge") return sim.index.callers(sim.spec.root).find((e) => e.requestPath)?.caller ?? sim.spec.root;
+    return sim.spec.root;
+  }
+
+  /** Lines printed during the minute just computed. */
+  write(ctx: LogContext): SimLogLine[] {
+    const { sim, rng } = ctx;
+    const minute = sim.currentMinute;
+    const spec = sim.spec;
+    const level = sim.intensity.value;
+    const phase = sim.intensity.state;
+    const lines: SimLogLine[] = [];
+    const traceId = rng.hex(16);
+    const line = (service: string, lvl: LogLevelWord, message: string, traced = false): void => {
+      lines.push({ minute, second: rng.int(0, 59), level: lvl, service, message, ...(traced ? { traceId } : {}) });
+    };
+    const configNode = spec.topology.nodes.find((n) => n.kind === "config");
+    const announcer = configNode?.name ?? spec.root;
+
+    if (minute === spec.onsetMinute && spec.fault.trigger.description !== "") {
+      line(this.triggerPrinter(sim, announcer), "INFO", ctx.render(spec.fault.trigger.description));
+    }
+    for (const d of spec.distractors) {
+      if (d.kind === "harmless_deploy" && d.minute === minute) line(announcer, "INFO", `deployed ${d.node} ${d.version}`);
+      if (d.kind === "stale_error" && rng.chance(0.15)) line(d.node, "ERROR", d.message);
+      if (d.kind === "noisy_neighbor" && rng.chance(0.2)) line(d.node, "WARN", `${d.metric.replace(/_/g, " ")} high for the last {n} minutes`.replace("{n}", String(rng.int(3, 40))));
+    }
+
+    const active = phase === "active" || (phase === "recovering" && level > 0.3);
+    if (active && level > 0) {
+      const rootLines = eligible(spec.fault.logs.root, level);
+      if (rootLines.length > 0 && rng.chance(0.65)) {
+        const t = rng.pick(rootLines);
+        line(spec.root, t.level, ctx.render(t.message), true);
+      }
+      const callers = witnesses(sim);
+      const callerLines = eligible(spec.fault.logs.callers, level);
+      if (callers.length > 0 && callerLines.length > 0 && rng.chance(0.55)) {
+        const edge = rng.pick(callers);
+        const t = rng.pick(callerLines);
+        line(edge.caller, t.level, ctx.render(t.message, { caller: edge.caller, callee: edge.callee, timeout: String(edge.timeoutMs) }), true);
+      }
+      const callees = sim.index.callees(spec.root).filter((e) => e.requestPath);
+      const calleeLines = eligible(spec.fault.logs.callees ?? [], level);
+      if (callees.length > 0 && calleeLines.length > 0 && rng.chance(0.5)) {
+        const edge = rng.pick(callees);
+        const t = rng.pick(calleeLines);
+        line(edge.callee, t.level, ctx.render(t.message, { caller: spec.root, callee: edge.callee, timeout: String(edge.timeoutMs) }), true);
+      }
+    }
+    if (phase === "recovering" && this.lastPhase !== "recovering") this.recoveryPrinted = 0;
+    if ((phase === "recovering" || phase === "fixed") && this.recoveryPrinted < spec.fault.logs.recovery.length) {
+      const t = spec.fault.logs.recovery[this.recoveryPrinted];
+      this.recoveryPrinted++;
+      if (t) line(spec.root, t.level, ctx.render(t.message));
+    }
+    this.lastPhase = phase;
+
+    // Other failing nodes complain about their worst dependency.
+    let cascades = 0;
+    for (const node of spec.topology.nodes) {
+      if (cascades >= 2 || node.name === spec.root) continue;
+      const errors = sim.value(node.name, "error_rate") ?? 0;
+      if (!sim.isAnomalous(node.name, "error_rate", errors) || !rng.chance(0.35)) continue;
+      const worst = sim.index
+        .callees(node.name)
+        .filter((e) => e.requestPath)
+        .map((e) => ({ e, r: sim.edgeReading(e) }))
+        .sort((a, b) => (b.r?.errorRate ?? 0) - (a.r?.errorRate ?? 0))[0];
+      if (!worst || (worst.r?.errorRate ?? 0) < 1) continue;
+      const message = node.kind === "gateway"
+        ? `${rng.pick(["GET", "POST"])} /api/${rng.pick(["orders", "cart", "session", "checkout", "items", "feed", "payments"])} -> ${rng.pick(["502", "503", "504"])} (upstream ${worst.e.callee})`
+        : ctx.render(rng.pick(CASCADE), { callee: worst.e.callee, timeout: String(worst.e.timeoutMs) });
+      line(node.name, "ERROR", message, true);
+      cascades++;
+    }
+
+    if (rng.chance(0.35)) {
+      const node = rng.pick(spec.topology.nodes);
+      const pool = ROUTINE[node.kind];
+      if (pool.length > 0 && !sim.isAnomalous(node.name, "error_rate", sim.value(node.name, "error_rate") ?? 0)) {
+        line(node.name, node.kind === "service" && rng.chance(0.3) ? "DEBUG" : "INFO", ctx.render(rng.pick(pool)));
+      }
+    }
+    return lines.sort((a, b) => a.second - b.second);
+  }
+}
+
+/**
+ * The edges whose callers print the fault's caller lines: request edges into the root; for a root
+ * nobody calls on the request path (DNS, config), the infrastructure edges into it; for a root
+ * with no edges at all (the network), the request edges its fault breaks.
+ */
+function witnesses(sim: Simulation): DependencyEdge[] {
+  const root = sim.spec.root;
+  const into = sim.index.callers(root);
+  const requests = into.filter((e) => e.requestPath);
+  if (requests.length > 0) return requests;
+  if (into.length > 0) return [...into];
+  return sim.spec.topology.edges.filter((e) => e.requestPath && sim.edgeAffected(e));
+}
+
+const PRINTED_BY_CONFIG = new Set(["deploy", "config_change", "schema_migration", "secret_rotation"]);
+
+function eligible(templates: readonly FaultLogTemplate[], level: number): FaultLogTemplate[] {
+  return templates.filter((t) => (t.fromIntensity ?? 0) <= level);
+}

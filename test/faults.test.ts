@@ -1,0 +1,360 @@
+/**
+ * The fault library (src/scenarios/faults), run through the simulated world on a fixture topology
+ * with every node kind (test/support/fault-topology.ts). For every fault kind:
+ *  1. its signature shows by the page: a page, an anomalous signature metric on the root, and one
+ *     of its root lines in the opening logs;
+ *  2. left alone, it does not get better by itself;
+ *  3. its first durable remedy, applied at minute 0, brings the system back to health, and health
+ *     holds;
+ *  4. a tempting wrong fix makes a user-facing measure clearly worse than doing nothing;
+ *  5. a relief remedy helps for a while, then the fault returns;
+ *  6. the same spec and seed give the same world.
+ * Also: knowledge concepts exist in the lexicon, every template renders without leftover
+ * placeholders, and legacy fix descriptions map to the right remediation kind.
+ */
+import { describe, expect, it } from "vitest";
+import { foreignConcepts, profile } from "../src/grading/concepts.js";
+import type { FaultKind, RemediationKind, Scope } from "../src/scenarios/fault-types.js";
+import { FAULTS, FAULT_KINDS } from "../src/scenarios/faults/index.js";
+import { LEXICON } from "../src/scenarios/lexicon.js";
+import { REMEDIATION_CONCEPTS, remediationFromConcepts } from "../src/scenarios/remediation-concepts.js";
+import { IncidentWorld } from "../src/sim/incident-world.js";
+import type { MetricName } from "../src/sim/model.js";
+import { HONEST_WRITEUPS, faultSpec } from "./support/fault-topology.js";
+
+const SEED = 20260302;
+const LEFTOVER = /\{[a-z_:]+\}/;
+
+/** A number that is higher when users are worse off. */
+type Measure = (world: IncidentWorld) => number;
+
+/** The entry point and the root's direct callers. */
+function userFacing(world: IncidentWorld): string[] {
+  const entry = world.sim.index.entryPoints().filter((n) => n.kind === "gateway").map((n) => n.name);
+  const callers = world.sim.nodesIn("root_callers");
+  return [...new Set([...entry, ...callers])].filter((n) => n !== world.spec.root);
+}
+
+/** Highest error rate over the entry point and the root's callers. */
+const worstUserErrors: Measure = (w) => Math.max(...userFacing(w).map((n) => w.sim.value(n, "error_rate") ?? 0));
+/** Mean error rate over the entry point and the root's callers (moves even when one of them is at 100%). */
+const meanUserErrors: Measure = (w) => {
+  const nodes = userFacing(w);
+  return nodes.reduce((sum, n) => sum + (w.sim.value(n, "error_rate") ?? 0), 0) / nodes.length;
+};
+/** Error rate at the entry point. */
+const entryErrors: Measure = (w) => w.sim.value(userFacing(w)[0] ?? "", "error_rate") ?? 0;
+/** A metric of the root. */
+const rootMetric =
+  (metric: MetricName): Measure =>
+  (w) =>
+    w.sim.value(w.spec.root, metric) ?? 0;
+
+interface Case {
+  /** What "worse for users" means for this fault. */
+  measure: Measure;
+  /** The tempting wrong fix to check, and how much worse it must make `wrongMeasure` (default `measure`). */
+  wrongFix: { kind: RemediationKind; target: Scope };
+  wrongMeasure?: Measure;
+  /** Mean over the 5 minutes after the wrong fix must beat the untouched twin by this much. */
+  margin: { relative?: number; absolute?: number };
+}
+
+const CASES: Readonly<Record<FaultKind, Case>> = {
+  bad_deploy: { measure: worstUserErrors, wrongFix: { kind: "restart", target: "root" }, margin: { relative: 0.1 } },
+  config_push: { measure: worstUserErrors, wrongFix: { kind: "rollback", target: "root" }, margin: { relative: 0.1 } },
+  connection_pool_exhaustion: { measure: meanUserErrors, wrongFix: { kind: "restart", target: "root" }, margin: { relative: 0.1 } },
+  memory_leak: { measure: worstUserErrors, wrongFix: { kind: "scale", target: "root" }, margin: { relative: 0.1 } },
+  certificate_expiry: { measure: worstUserErrors, wrongFix: { kind: "restart", target: "root_callers" }, margin: { relative: 0.1 } },
+  dns_failure: { measure: entryErrors, wrongFix: { kind: "restart", target: "root" }, margin: { relative: 0.1 } },
+  disk_full: { measure: worstUserErrors, wrongFix: { kind: "restart", target: "root" }, margin: { relative: 0.1 } },
+  cache_stampede: { measure: worstUserErrors, wrongFix: { kind: "flush_cache", target: "root" }, margin: { relative: 0.1 } },
+  retry_storm: { measure: rootMetric("error_rate"), wrongFix: { kind: "restart", target: "root_callees" }, margin: { relative: 0.1 } },
+  db_lock_contention: { measure: meanUserErrors, wrongFix: { kind: "raise_limit", target: "root" }, margin: { relative: 0.1 } },
+  dependency_timeout: { measure: worstUserErrors, wrongFix: { kind: "raise_limit", target: "root" }, margin: { relative: 0.1 } },
+  quota_throttling: { measure: worstUserErrors, wrongFix: { kind: "scale", target: "root_callers" }, margin: { relative: 0.1 } },
+  network_partition: { measure: entryErrors, wrongFix: { kind: "restart", target: "root" }, margin: { relative: 0.1 } },
+  queue_poison_pill: {
+    measure: rootMetric("consumer_lag"),
+    wrongFix: { kind: "restart", target: "root" },
+    wrongMeasure: worstUserErrors,
+    margin: { absolute: 5 },
+  },
+  stale_credentials: { measure: worstUserErrors, wrongFix: { kind: "rotate_credential", target: "root_callees" }, margin: { relative: 0.1 } },
+  process_crash: { measure: worstUserErrors, wrongFix: { kind: "scale", target: "root" }, margin: { relative: 0.1 } },
+  cache_memory_full: { measure: worstUserErrors, wrongFix: { kind: "restart", target: "root" }, margin: { relative: 0.1 } },
+  slow_query: { measure: meanUserErrors, wrongFix: { kind: "raise_limit", target: "root" }, margin: { relative: 0.1 } },
+};
+
+function world(kind: FaultKind): IncidentWorld {
+  return new IncidentWorld(faultSpec(kind), SEED);
+}
+
+/** The first node of a scope (relative to the root). */
+function targetIn(w: IncidentWorld, scope: Scope): string {
+  const node = w.sim.nodesIn(scope)[0];
+  if (node === undefined) throw new Error(`no node in scope ${scope} for ${w.spec.fault.kind}`);
+  return node;
+}
+
+/** Mean of a measure over the next `minutes` minutes. */
+function meanOver(w: IncidentWorld, measure: Measure, minutes: number): number {
+  let sum = 0;
+  for (let i = 0; i < minutes; i++) {
+    w.advance(1);
+    sum += measure(w);
+  }
+  return sum / minutes;
+}
+
+function signatureShows(w: IncidentWorld): boolean {
+  return w.spec.fault.signature.some((metric) => {
+    const value = w.sim.value(w.spec.root, metric);
+    return value !== undefined && w.sim.isAnomalous(w.spec.root, metric, value);
+  });
+}
+
+/** A regular expression for the lines a template renders to in this world ({n} is any number). */
+function linePattern(w: IncidentWorld, template: string): RegExp {
+  const rendered = w.render(template.replace(/\{n\}/g, "\u0000"));
+  const escaped = rendered.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  return new RegExp(`^${escaped.replace(/\u0000/g, "\\d+")}$`);
+}
+
+it("covers every fault kind", () => {
+  expect([...FAULT_KINDS].sort()).toEqual(Object.keys(CASES).sort());
+  expect(FAULT_KINDS).toHaveLength(18);
+  for (const kind of FAULT_KINDS) expect(FAULTS[kind].kind).toBe(kind);
+});
+
+describe.each([...FAULT_KINDS])("%s", (kind) => {
+  const fault = FAULTS[kind];
+  const testCase = CASES[kind];
+
+  it("is a complete definition", () => {
+    expect(fault.injectable.length).toBeGreaterThan(0);
+    expect(fault.mechanism.length).toBeGreaterThan(80);
+    expect(fault.signature.length).toBeGreaterThan(0);
+    expect(fault.effects.length + fault.edgeEffects.length).toBeGreaterThan(0);
+    expect(fault.logs.root.length).toBeGreaterThan(0);
+    expect(fault.logs.root.some((t) => t.level !== "INFO" && t.level !== "DEBUG")).toBe(true);
+    expect(fault.logs.recovery.length).toBeGreaterThan(0);
+    expect(fault.remedies.some((r) => r.effect === "durable")).toBe(true);
+    expect(fault.wrongFixes.length).toBeGreaterThan(0);
+    for (const wrong of fault.wrongFixes) expect(wrong.intensityDelta > 0 || wrong.sideEffects.length > 0).toBe(true);
+    for (const remedy of fault.remedies) {
+      if (remedy.effect === "relief") expect(remedy.reliefMinutes).toBeGreaterThan(0);
+      expect(fault.wrongFixes.some((w) => w.kind === remedy.kind && w.target === remedy.target)).toBe(false);
+    }
+    const [min, max] = fault.onsetBeforePage;
+    expect(min).toBeGreaterThanOrEqual(2);
+    expect(max).toBeGreaterThanOrEqual(min);
+    expect(fault.knowledge.runbook.mitigate.length).toBeGreaterThan(0);
+    expect(fault.knowledge.postmortem.rootCause.length).toBeGreaterThan(0);
+    expect(fault.knowledge.postmortem.actionItems.length).toBeGreaterThan(0);
+  });
+
+  it("knowledge names lexicon concepts only, and none is both needed and harmful", () => {
+    const { runbook, postmortem } = fault.knowledge;
+    const all = [
+      ...runbook.diagnose, ...runbook.mitigate, ...runbook.verify, ...runbook.escalate, ...runbook.optional, ...runbook.harmful,
+      ...postmortem.rootCause, ...postmortem.trigger, ...postmortem.actionItems, ...postmortem.optional,
+    ];
+    for (const id of all) expect(LEXICON.has(id), `${kind}: unknown concept ${id}`).toBe(true);
+    const needed = new Set([...runbook.diagnose, ...runbook.mitigate, ...runbook.verify, ...runbook.optional, ...postmortem.rootCause, ...postmortem.actionItems]);
+    for (const id of runbook.harmful) expect(needed.has(id), `${kind}: ${id} is both needed and harmful`).toBe(false);
+  });
+
+  it("rewards an honest runbook and postmortem written from what the responder sees", () => {
+    const { runbook, postmortem } = fault.knowledge;
+    const writeup = HONEST_WRITEUPS[kind];
+    const concepts = (...texts: string[]): Set<string> => new Set(texts.flatMap((t) => [...profile(t).expressed.keys()]));
+    const steps = concepts(...writeup.runbook);
+    for (const id of [...runbook.diagnose, ...runbook.mitigate, ...runbook.verify]) expect(steps.has(id), `runbook lacks ${id}`).toBe(true);
+    for (const id of runbook.harmful) expect(steps.has(id), `runbook recommends harmful ${id}`).toBe(false);
+    const sections: Array<[string, readonly string[]]> = [
+      [writeup.rootCause, postmortem.rootCause],
+      [writeup.trigger, postmortem.trigger],
+      [writeup.actionItems, postmortem.actionItems],
+    ];
+    for (const [text, ids] of sections) {
+      const found = concepts(text);
+      for (const id of ids) expect(found.has(id), `"${text}" lacks ${id}`).toBe(true);
+    }
+    const allowed = new Set([
+      ...runbook.diagnose, ...runbook.mitigate, ...runbook.verify, ...runbook.escalate, ...runbook.optional,
+      ...postmortem.rootCause, ...postmortem.trigger, ...postmortem.actionItems, ...postmortem.optional,
+    ]);
+    expect(foreignConcepts(steps, allowed).length, `foreign: ${foreignConcepts(steps, allowed).join(", ")}`).toBeLessThanOrEqual(1);
+    const written = concepts(writeup.rootCause, writeup.trigger, writeup.actionItems);
+    expect(foreignConcepts(written, allowed).length, `foreign: ${foreignConcepts(written, allowed).join(", ")}`).toBeLessThanOrEqual(1);
+  });
+
+  it("renders every template without leftover placeholders", () => {
+    const w = world(kind);
+    const extra = { caller: "edge-gateway", callee: w.spec.root, timeout: "1000" };
+    const texts = [
+      fault.title,
+      fault.mechanism,
+      fault.trigger.description,
+      fault.kb.helpful.title,
+      fault.kb.helpful.content,
+      fault.kb.misleading.title,
+      fault.kb.misleading.content,
+      ...fault.logs.root.map((t) => t.message),
+      ...fault.logs.recovery.map((t) => t.message),
+    ];
+    for (const text of texts) expect(w.render(text), text).not.toMatch(LEFTOVER);
+    for (const t of [...fault.logs.callers, ...(fault.logs.callees ?? [])]) expect(w.render(t.message, extra), t.message).not.toMatch(LEFTOVER);
+    for (const fix of [...fault.remedies, ...fault.wrongFixes]) expect(fix.feedback.replace(/\{target\}/g, "x"), fix.feedback).not.toMatch(LEFTOVER);
+    for (const article of w.kb()) {
+      expect(article.title).not.toMatch(LEFTOVER);
+      expect(article.content).not.toMatch(LEFTOVER);
+      for (const tag of article.tags) expect(tag).not.toMatch(LEFTOVER);
+    }
+    for (const values of Object.values(fault.details)) for (const value of values) expect(value).not.toMatch(/[{}]/);
+    for (const line of w.openingLogs()) expect(line.message, line.message).not.toMatch(LEFTOVER);
+  });
+
+  it("1. shows its signature by the page", () => {
+    const w = world(kind);
+    expect(w.minute).toBe(0);
+    const page = w.page();
+    expect(page, "a page by minute 0").toBeDefined();
+    expect(page?.firedAtMinute).toBeGreaterThanOrEqual(w.spec.onsetMinute);
+    expect(page?.firedAtMinute).toBeLessThanOrEqual(0);
+    expect(w.alerts.history.filter((a) => a.firedAtMinute < w.spec.onsetMinute), "no alert before the onset").toEqual([]);
+    expect(signatureShows(w), `a signature metric of ${w.spec.root} past its threshold`).toBe(true);
+    const patterns = fault.logs.root.map((t) => linePattern(w, t.message));
+    const printed = w.openingLogs().filter((l) => l.service === w.spec.root && patterns.some((p) => p.test(l.message)));
+    expect(printed.length, "root printed one of its fault's lines").toBeGreaterThan(0);
+  });
+
+  it("1b. is identifiable at the shortest onset too", () => {
+    const spec = { ...faultSpec(kind), onsetMinute: -Math.min(...fault.onsetBeforePage) };
+    const w = new IncidentWorld(spec, SEED);
+    expect(w.page()).toBeDefined();
+    expect(signatureShows(w)).toBe(true);
+  });
+
+  it("2. does not get better by itself", () => {
+    const w = world(kind);
+    const atPage = testCase.measure(w);
+    w.advance(20);
+    const later = testCase.measure(w);
+    expect(later, `measure at minute 20 (${later}) vs minute 0 (${atPage})`).toBeGreaterThanOrEqual(atPage * 0.95 - 0.5);
+    expect(signatureShows(w)).toBe(true);
+    expect(w.isHealthy()).toBe(false);
+  });
+
+  it("3. recovers with its first durable remedy", () => {
+    const remedy = fault.remedies.find((r) => r.effect === "durable");
+    if (!remedy) throw new Error("no durable remedy");
+    const w = world(kind);
+    const outcome = w.applyRemediation({ kind: remedy.kind, target: targetIn(w, remedy.target), parameters: {} });
+    expect(outcome.kind).toBe("fixed");
+    let waited = 0;
+    while (!w.isHealthy() && waited < remedy.recoveryMinutes + 10) {
+      w.advance(1);
+      waited++;
+    }
+    expect(w.isHealthy(), `healthy within ${remedy.recoveryMinutes + 10} minutes`).toBe(true);
+    w.advance(10);
+    expect(w.healthHeld()).toBe(true);
+    expect(signatureShows(w)).toBe(false);
+  });
+
+  it("4. gets measurably worse with a tempting wrong fix", () => {
+    const { wrongFix, margin } = testCase;
+    const measure = testCase.wrongMeasure ?? testCase.measure;
+    expect(fault.wrongFixes.some((w) => w.kind === wrongFix.kind && w.target === wrongFix.target)).toBe(true);
+    const twin = world(kind);
+    const treated = world(kind);
+    const outcome = treated.applyRemediation({ kind: wrongFix.kind, target: targetIn(treated, wrongFix.target), parameters: {} });
+    expect(outcome.kind).toBe("harmful");
+    const untouched = meanOver(twin, measure, 5);
+    const worse = meanOver(treated, measure, 5);
+    const needed = Math.max(margin.absolute ?? 0, (margin.relative ?? 0) * untouched);
+    expect(worse - untouched, `mean ${worse.toFixed(2)} vs ${untouched.toFixed(2)} untouched`).toBeGreaterThanOrEqual(needed);
+  });
+
+  const relief = fault.remedies.find((r) => r.effect === "relief");
+  it.runIf(relief !== undefined)("5. a relief remedy helps for a while, then the fault returns", () => {
+    if (!relief) return;
+    const twin = world(kind);
+    const treated = world(kind);
+    const outcome = treated.applyRemediation({ kind: relief.kind, target: targetIn(treated, relief.target), parameters: {} });
+    expect(outcome.kind).toBe("relieved");
+    const settle = relief.recoveryMinutes + 1;
+    twin.advance(settle);
+    treated.advance(settle);
+    expect(treated.isHealthy(), "healthy while relieved").toBe(true);
+    expect(testCase.measure(treated)).toBeLessThan(testCase.measure(twin));
+    const back = relief.recoveryMinutes + (relief.reliefMinutes ?? 0) + fault.growth.minutesToFull + 5 - settle;
+    twin.advance(back);
+    treated.advance(back);
+    expect(signatureShows(treated), "the fault is back").toBe(true);
+    expect(treated.isHealthy()).toBe(false);
+  });
+
+  it("6. is deterministic", () => {
+    const a = world(kind);
+    const b = world(kind);
+    expect(a.overview()).toEqual(b.overview());
+    expect(a.openingLogs()).toEqual(b.openingLogs());
+    a.advance(5);
+    b.advance(5);
+    expect(a.overview()).toEqual(b.overview());
+  });
+});
+
+describe("lexicon", () => {
+  it("has no dead concepts: each non-neutral one is named by a fault or a remediation kind", () => {
+    const used = new Set<string>(Object.values(REMEDIATION_CONCEPTS).flat());
+    for (const kind of FAULT_KINDS) {
+      const { runbook, postmortem } = FAULTS[kind].knowledge;
+      for (const id of [...runbook.diagnose, ...runbook.mitigate, ...runbook.verify, ...runbook.escalate, ...runbook.optional, ...runbook.harmful, ...postmortem.rootCause, ...postmortem.trigger, ...postmortem.actionItems, ...postmortem.optional]) used.add(id);
+    }
+    for (const c of LEXICON.values()) if (!c.neutral) expect(used.has(c.id), c.id).toBe(true);
+  });
+});
+
+describe("remediation concepts", () => {
+  it("names lexicon concepts for every remediation kind", () => {
+    for (const [kind, ids] of Object.entries(REMEDIATION_CONCEPTS)) {
+      expect(ids.length, kind).toBeGreaterThan(0);
+      for (const id of ids) expect(LEXICON.has(id), `${kind}: ${id}`).toBe(true);
+    }
+  });
+
+  const examples: ReadonlyArray<[string, string]> = [
+    ["rolled back the deploy", "rollback"],
+    ["restarted the pods", "restart"],
+    ["flushed the cache", "flush_cache"],
+    ["raised max_connections", "raise_limit"],
+    ["failed over to the other zone", "failover"],
+    ["renewed the certificate", "renew_certificate"],
+    ["reverted the config push", "revert_config"],
+    ["renewed the certificate and restarted the service", "renew_certificate"],
+    ["restarted checkout so it picks up the rotated secret", "restart"],
+    ["rotated the database password", "rotate_credential"],
+    ["freed up disk space by compressing old logs", "free_disk"],
+    ["moved the poison message to the dead-letter queue", "skip_message"],
+    ["created the missing index concurrently", "add_index"],
+    ["killed the blocking query", "kill_query"],
+    ["warmed the cache from the hot key list", "warm_cache"],
+    ["switched to exponential backoff with jitter", "tune_retries"],
+    ["disabled the feature flag", "disable_feature_flag"],
+    ["scaled out to 8 replicas", "scale"],
+    ["started shedding load at the gateway", "shed_load"],
+    ["asked the provider for a quota increase", "raise_limit"],
+    ["drained the node", "drain_node"],
+  ];
+  it.each(examples)("%s -> %s", (text, expected) => {
+    expect(remediationFromConcepts(new Set(profile(text).expressed.keys()))).toBe(expected);
+  });
+
+  it("returns undefined when no remediation is named", () => {
+    expect(remediationFromConcepts(new Set(profile("looked at the dashboards").expressed.keys()))).toBeUndefined();
+  });
+});
