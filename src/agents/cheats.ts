@@ -29,7 +29,8 @@ function kbText(observation: Observation): string {
 }
 
 /** The level's closing answer, with the policy's text in every field. */
-function answer(observation: Observation, text: string, target: string, steps: string[]): Action {
+function answer(observation: Observation, text: string, named: string, steps: string[]): Action {
+  const target = named === "" ? undefined : named.slice(0, 128);
   switch (observation.taskLevel) {
     case TaskLevel.EASY:
       return create(ActionSchema, { actionType: ActionType.DIAGNOSE, targetService: target, reasoning: text.slice(0, 4000) });
@@ -82,7 +83,9 @@ const PLANS: Readonly<Record<string, Plan>> = {
   },
   copy_kb: (o, step) => {
     const text = kbText(o);
-    return step === 1 ? answer(o, text, o.alert?.affectedServices[0] ?? "none", chunks(text, 25)) : resolve();
+    // The KB is general documentation: it names no service of this system, so neither does the copy.
+    const named = services(o).find((s) => text.includes(s)) ?? "";
+    return step === 1 ? answer(o, text, named, chunks(text, 25)) : resolve();
   },
 };
 

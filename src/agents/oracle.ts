@@ -18,6 +18,7 @@ import type { WorldFacts } from "../grading/record.js";
 import type { RemedySpec } from "../scenarios/fault-types.js";
 import { concept } from "../scenarios/lexicon.js";
 import type { IncidentSpec } from "../sim/incident.js";
+import { fillTemplate, placeholderValues } from "../sim/placeholders.js";
 import { TopologyIndex } from "../sim/topology.js";
 import type { Agent } from "./agent.js";
 
@@ -36,6 +37,7 @@ const WAIT_AFTER_MITIGATED = 3;
 
 export function oracleAgent(spec: IncidentSpec, facts?: () => WorldFacts): Agent {
   const index = new TopologyIndex(spec.topology);
+  const vars = placeholderValues(spec, index);
   const root = spec.root;
   const fault = spec.fault;
   const caller = index.callers(root).find((e) => e.requestPath)?.caller;
@@ -95,8 +97,8 @@ export function oracleAgent(spec: IncidentSpec, facts?: () => WorldFacts): Agent
       ...(fixMinute !== undefined ? [`${clock(startedAt + fixMinute * 60_000)} ${remedy?.kind.replace(/_/g, " ")} applied to ${fixTarget}`] : []),
       ...(mitigated ? [`${clock(startedAt + mitigated.minute * 60_000)} error rates back to normal`] : []),
     ];
-    const impact = (f?.impact ?? []).slice(0, 4).map((i) => `${i.service} error rate peaked at ${i.peakErrorRate.toFixed(1)}%`);
-    const trigger = fault.trigger.description !== "" ? ` Trigger: ${k.trigger.map(say).join(", ")} (${spec.topology.nodes.find((n) => n.name === root)?.version ?? ""}).` : "";
+    const impact = (f?.impact ?? []).slice(0, 8).map((i) => `${i.service} error rate peaked at ${i.peakErrorRate.toFixed(1)}%`);
+    const trigger = fault.trigger.description !== "" ? ` Trigger: ${[...k.trigger.map(say), fillTemplate(fault.trigger.description, vars)].join("; ")}.` : "";
     return create(ActionSchema, {
       actionType: ActionType.WRITE_POSTMORTEM,
       targetService: root,

@@ -259,15 +259,17 @@ export class Episode {
     return IncidentStatus.OPEN;
   }
 
-  /** Services the agent can see now (page, overview, active alerts, recent logs) count as evidence from now on. */
+  /**
+   * Services whose health the agent has seen count as evidence from now on: the page, every
+   * service with metrics in the overview (entry points and alerting services), and every service
+   * it inspected (noted in act). A name that only scrolled past in a log line is not evidence.
+   */
   private noteEvidence(): void {
     const minute = this.world.minute;
     const seen = new Set<string>();
     const page = this.world.page();
     if (page) seen.add(page.node);
     for (const r of this.world.overview()) seen.add(r.service);
-    for (const a of this.world.alerts.active()) seen.add(a.node);
-    for (const line of this.journal.tail(RECENT_LOG_LINES)) seen.add(line.service);
     for (const service of seen) if (!this.evidence.has(service)) this.evidence.set(service, minute);
   }
 

@@ -43,8 +43,9 @@ export interface EpisodeRecord {
   world: WorldFacts;
   steps: readonly StepRecord[];
   /**
-   * For each service, the minute the responder first had evidence about it: it appeared in the
-   * initial observation (page, overview metrics, logs), or the responder inspected it.
+   * For each service, the minute the responder first had evidence about it: it was the page, it
+   * had metrics in an observation's overview (entry points, alerting services), or the responder
+   * inspected it.
    */
   evidence: ReadonlyMap<string, number>;
   /** Services the responder inspected, with the step of the first inspection. */

@@ -59,7 +59,8 @@ export interface ConceptMatch {
 
 /** Lemmatises text into content tokens grouped by clause. */
 export function analyze(text: string): AnalyzedText {
-  const doc = nlp.readDoc(text.toLowerCase());
+  // Detach sentence-ending periods: wink-nlp reads "miss." as the abbreviation for Mississippi.
+  const doc = nlp.readDoc(text.toLowerCase().replace(/([\p{L}\p{N}])\.(?=\s|$)/gu, "$1 ."));
   const lemmas = doc.tokens().out(lemmaOf) as string[];
   const words = doc.tokens().out() as string[];
   const types = doc.tokens().out(its.type) as string[];

@@ -9,13 +9,15 @@
  * metric, so a careful responder can always tell them apart.
  */
 import type { Distractor, IncidentSpec } from "../sim/incident.js";
+import { Simulation } from "../sim/engine.js";
 import { IncidentWorld } from "../sim/incident-world.js";
+import { applyRemediation } from "../sim/remediation.js";
 import type { MetricName } from "../sim/model.js";
 import { Rng } from "../sim/prng.js";
 import { TopologyIndex, type ServiceNode, type Topology } from "../sim/topology.js";
 import { familyByName } from "./families/index.js";
 import type { FaultDefinition, FaultKind } from "./fault-types.js";
-import { FAULTS, FAULT_KINDS } from "./faults/index.js";
+import { FAULTS, FAULT_KINDS, meetsRootNeeds } from "./faults/index.js";
 import { LEVEL_PROFILES } from "./levels.js";
 import { generateTopology } from "./topology-generator.js";
 import type { Level } from "./types.js";
@@ -65,7 +67,7 @@ export function generateIncident(level: Level, seed: number, options: GenerateOp
       maxServices: profile.maxServices,
     });
     const index = new TopologyIndex(topology);
-    const candidates = topology.nodes.filter((n) => fault.injectable.includes(n.kind) && canHost(fault, n, index));
+    const candidates = topology.nodes.filter((n) => fault.injectable.includes(n.kind) && meetsRootNeeds(fault.kind, n.name, index));
     if (candidates.length === 0) continue;
     const root = rng.pick(candidates);
     const onsetMinute = -rng.int(fault.onsetBeforePage[0], fault.onsetBeforePage[1]);
@@ -83,23 +85,11 @@ export function generateIncident(level: Level, seed: number, options: GenerateOp
       startedAtMs: EPOCH_MS + rng.int(0, 180) * 86_400_000 + rng.int(0, 1439) * 60_000,
     };
     const world = new IncidentWorld(spec, seed);
-    if (isIdentifiable(world)) return { spec, world };
+    if (isIdentifiable(world) && fixRecovers(spec, seed)) return { spec, world };
   }
   throw new GenerationError(
     `could not generate an identifiable ${options.faultKind ?? ""} incident for ${level} seed ${seed}${options.family ? ` on ${options.family}` : ""}`,
   );
-}
-
-/** Some faults need a node with neighbours: a caller to suffer, or a callee to wait on. */
-function canHost(fault: FaultDefinition, node: ServiceNode, index: TopologyIndex): boolean {
-  const hasCallers = index.callers(node.name).some((e) => e.requestPath);
-  const hasCallees = index.callees(node.name).some((e) => e.requestPath);
-  const scopes = new Set([...fault.effects.map((e) => e.scope), ...fault.remedies.map((r) => r.target), ...fault.wrongFixes.map((w) => w.target)]);
-  const edgeScopes = new Set(fault.edgeEffects.map((e) => e.scope));
-  if ((scopes.has("root_callers") || edgeScopes.has("into_root")) && !hasCallers) return false;
-  if ((scopes.has("root_callees") || edgeScopes.has("out_of_root")) && !hasCallees) return false;
-  if (node.kind !== "network" && node.kind !== "dns" && node.kind !== "config" && !hasCallers && node.kind !== "gateway") return false;
-  return true;
 }
 
 export function isIdentifiable(world: IncidentWorld): boolean {
@@ -114,6 +104,35 @@ export function isIdentifiable(world: IncidentWorld): boolean {
   });
   if (!signatureShows) return false;
   return world.openingLogs().some((line) => line.service === spec.root && (line.level === "WARN" || line.level === "ERROR" || line.level === "CRITICAL"));
+}
+
+/** Minutes a recovered system must stay healthy for the probe to count it as healed. */
+const PROBE_HOLD_MINUTES = 10;
+
+/**
+ * The right fix works: applying the fault's first durable remedy at minute 0 brings the health
+ * indicators back within the remedy's recovery time plus 10 minutes, and they hold for 10 more.
+ * (Retries without backoff can keep a system overloaded after its cause is gone; such an
+ * incident would punish the right answer, so the generator re-rolls it.)
+ */
+export function fixRecovers(spec: IncidentSpec, seed: number): boolean {
+  const remedy = spec.fault.remedies.find((r) => r.effect === "durable");
+  if (!remedy) return true;
+  const sim = new Simulation(spec, seed);
+  sim.runTo(0);
+  const target = sim.nodesIn(remedy.target)[0];
+  if (!target) return false;
+  if (applyRemediation(sim, { kind: remedy.kind, target, parameters: {} }).kind !== "fixed") return false;
+  let healthySince: number | undefined;
+  const deadline = remedy.recoveryMinutes + 10;
+  for (let minute = 1; minute <= deadline + PROBE_HOLD_MINUTES; minute++) {
+    sim.runTo(minute);
+    if (sim.incidentHealthy()) healthySince ??= minute;
+    else healthySince = undefined;
+    if (healthySince === undefined && minute >= deadline) return false;
+    if (healthySince !== undefined && minute - healthySince >= PROBE_HOLD_MINUTES) return true;
+  }
+  return false;
 }
 
 /** Nodes a red herring may sit on: in-house, off the fault's path. */

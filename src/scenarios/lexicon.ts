@@ -81,7 +81,7 @@ const concepts: readonly Concept[] = [
     ],
   },
   { id: "scale_out", phrases: ["scale out", "scale up", "scale-out", "add replica", "add instance", "more replica", "more instance", "add capacity", "add node", "autoscale", "increase replica", "horizontal scaling"] },
-  { id: "rollback_deploy", phrases: ["roll back", "rollback", "revert", "previous version", "downgrade", "undo the deploy", "undo the migration", "last good version"] },
+  { id: "rollback_deploy", phrases: ["roll back", "rollback", "revert deploy", "revert release", "revert build", "revert to v", "previous version", "downgrade", "undo the deploy", "undo the migration", "last good version"] },
   { id: "disable_feature_flag", phrases: ["feature flag", "disable flag", "flag off", "turn off flag", "switch off flag", "flag turn off", "flag disable", "toggle off", "kill switch", "disable channel", "channel off", "channel switch off", "switch off channel", "disable integration", "turn off integration"] },
   { id: "request_timeout", phrases: ["add timeout", "add timeouts", "set timeout", "read timeout", "read timeouts", "connect timeout", "connect timeouts", "short timeout", "client timeout", "give timeout", "request timeout", "call timeout", "http timeout", "deadline", "time out call", "time out request", "timeout on call"] },
   { id: "circuit_breaker", phrases: ["circuit breaker", "circuit-breaker", "breaker", "fail fast", "trip the circuit", "open the circuit"] },

@@ -35,9 +35,18 @@ export interface AlertRecord {
   threshold: number;
 }
 
+/** One alerting rule: a node's metric, with its streaks of bad and good minutes. */
+interface Rule {
+  node: string;
+  metric: MetricName;
+  threshold: number;
+  bad: number;
+  good: number;
+  open?: AlertRecord;
+}
+
 export class AlertBook {
-  private readonly streaks = new Map<string, { bad: number; good: number }>();
-  private readonly open = new Map<string, AlertRecord>();
+  private rules: Rule[] | undefined;
   readonly history: AlertRecord[] = [];
   private counter = 0;
 
@@ -45,39 +54,32 @@ export class AlertBook {
   evaluate(sim: Simulation): AlertRecord[] {
     const minute = sim.currentMinute;
     const fired: AlertRecord[] = [];
-    for (const node of sim.spec.topology.nodes) {
-      for (const metric of sim.metricsOf(node.name)) {
-        if (!ALERTING.includes(metric)) continue;
-        const value = sim.value(node.name, metric) ?? 0;
-        const key = `${node.name}|${metric}`;
-        const streak = this.streaks.get(key) ?? { bad: 0, good: 0 };
-        if (sim.isAnomalous(node.name, metric, value)) {
-          streak.bad++;
-          streak.good = 0;
-        } else {
-          streak.good++;
-          streak.bad = 0;
-        }
-        this.streaks.set(key, streak);
-        const current = this.open.get(key);
-        if (!current && streak.bad >= FIRE_AFTER) {
-          this.counter++;
-          const record: AlertRecord = {
-            id: `ALT-${String(this.counter).padStart(3, "0")}`,
-            node: node.name,
-            metric,
-            title: `${TITLES[metric] ?? metric} on ${node.name}`,
-            firedAtMinute: minute,
-            value,
-            threshold: sim.profileOf(node.name, metric)?.threshold ?? 0,
-          };
-          this.open.set(key, record);
-          this.history.push(record);
-          fired.push(record);
-        } else if (current && streak.good >= CLEAR_AFTER) {
-          current.clearedAtMinute = minute;
-          this.open.delete(key);
-        }
+    this.rules ??= this.buildRules(sim);
+    for (const rule of this.rules) {
+      const value = sim.value(rule.node, rule.metric) ?? 0;
+      if (sim.isAnomalous(rule.node, rule.metric, value)) {
+        rule.bad++;
+        rule.good = 0;
+      } else {
+        rule.good++;
+        rule.bad = 0;
+      }
+      if (!rule.open && rule.bad >= FIRE_AFTER) {
+        this.counter++;
+        rule.open = {
+          id: `ALT-${String(this.counter).padStart(3, "0")}`,
+          node: rule.node,
+          metric: rule.metric,
+          title: `${TITLES[rule.metric] ?? rule.metric} on ${rule.node}`,
+          firedAtMinute: minute,
+          value,
+          threshold: rule.threshold,
+        };
+        this.history.push(rule.open);
+        fired.push(rule.open);
+      } else if (rule.open && rule.good >= CLEAR_AFTER) {
+        rule.open.clearedAtMinute = minute;
+        rule.open = undefined;
       }
     }
     return fired;
@@ -85,9 +87,19 @@ export class AlertBook {
 
   /** Alerts firing now, oldest first. */
   active(): AlertRecord[] {
-    return [...this.open.values()].sort((a, b) => a.firedAtMinute - b.firedAtMinute);
+    return (this.rules ?? [])
+      .flatMap((r) => (r.open ? [r.open] : []))
+      .sort((a, b) => a.firedAtMinute - b.firedAtMinute);
   }
 
+  private buildRules(sim: Simulation): Rule[] {
+    return sim.spec.topology.nodes.flatMap((node) =>
+      sim
+        .metricsOf(node.name)
+        .filter((metric) => ALERTING.includes(metric))
+        .map((metric) => ({ node: node.name, metric, threshold: sim.profileOf(node.name, metric)?.threshold ?? 0, bad: 0, good: 0 })),
+    );
+  }
 }
 
 export function describeReading(metric: MetricName, value: number): string {

@@ -22,8 +22,14 @@ import { KIND_PROFILES, METRICS, metricsOf, type MetricName, type MetricProfile 
 import { Rng } from "./prng.js";
 import { TopologyIndex, type DependencyEdge, type ServiceNode } from "./topology.js";
 
-/** Minutes simulated before the onset, so every series has a healthy history to compare with. */
+/**
+ * Minutes of healthy history: simulation starts this long before minute 0, and at least 10
+ * minutes before the onset, so every series has a baseline to compare with.
+ */
 export const HISTORY_MINUTES = 30;
+const HEALTHY_BEFORE_ONSET = 10;
+/** Most a client sends on one edge, as a multiple of its base rate, once retries are counted. */
+const RETRY_BUDGET = 2.5;
 
 /** Relative noise by metric: how much a healthy reading wobbles from minute to minute. */
 const NOISE: Readonly<Record<MetricName, number>> = {
@@ -87,6 +93,8 @@ export class Simulation {
   private readonly edgeReadings = new Map<DependencyEdge, EdgeReading>();
   private readonly rootCallers: ReadonlySet<string>;
   private readonly rootCallees: ReadonlySet<string>;
+  /** The root and every node upstream of it: where the incident's health is judged. */
+  private readonly healthPath: readonly string[];
   /** Nodes no request edge leads to: user traffic (or their own baseline load) enters here. */
   private readonly entries: ReadonlySet<string>;
 
@@ -97,11 +105,12 @@ export class Simulation {
     this.index = new TopologyIndex(spec.topology);
     this.rng = new Rng(seed).fork(`engine:${spec.id}`);
     this.intensity = new FaultIntensity(spec.fault.growth, spec.onsetMinute);
-    this.firstMinute = Math.min(spec.onsetMinute, 0) - HISTORY_MINUTES;
+    this.firstMinute = Math.min(spec.onsetMinute - HEALTHY_BEFORE_ONSET, -HISTORY_MINUTES);
     this.minute = this.firstMinute - 1;
     this.rootCallers = new Set(this.index.callers(spec.root).filter((e) => e.requestPath).map((e) => e.caller));
     this.rootCallees = new Set(this.index.callees(spec.root).filter((e) => e.requestPath).map((e) => e.callee));
     this.entries = new Set(this.index.entryPoints().map((n) => n.name));
+    this.healthPath = [spec.root, ...this.index.upstreamOf(spec.root)];
     for (const node of spec.topology.nodes) {
       const profile = KIND_PROFILES[node.kind];
       this.states.set(node.name, {
@@ -162,6 +171,23 @@ export class Simulation {
   /** Whether any of the fault's edge effects reach this edge (whatever the fault's intensity). */
   edgeAffected(edge: DependencyEdge): boolean {
     return this.spec.fault.edgeEffects.some((effect) => this.edgeInScope(effect, edge));
+  }
+
+  /** Whether a metric of a node is past its threshold at the current minute. */
+  anomalousNow(node: string, metric: MetricName): boolean {
+    const value = this.value(node, metric);
+    return value !== undefined && this.isAnomalous(node, metric, value);
+  }
+
+  /**
+   * The incident's health indicators are within thresholds now: errors and p99 latency on the
+   * root and everything upstream of it, and the fault's signature metrics on the root.
+   */
+  incidentHealthy(): boolean {
+    return (
+      this.healthPath.every((n) => !this.anomalousNow(n, "error_rate") && !this.anomalousNow(n, "latency_p99")) &&
+      this.spec.fault.signature.every((m) => !this.anomalousNow(this.spec.root, m))
+    );
   }
 
   edgeReading(edge: DependencyEdge): EdgeReading | undefined {
@@ -336,7 +362,11 @@ export class Simulation {
       blocked = Math.max(blocked, Math.min(1, excess / Math.max(1, edge.timeoutMs)));
       const amplification = edge.backoff === "none" ? retried : 1 + (retried - 1) * 0.4;
       const misses = callee.node.kind === "database" ? missFactor : 1;
-      const sent = edge.callsPerSecond * traffic * broken.callMultiplier * amplification * misses * (load === Infinity ? 0 : 1);
+      // Retry budgets: however many retries and cache misses pile up along a path, a client sends
+      // at most RETRY_BUDGET times its base rate on an edge. (A fault's own call multiplier, a
+      // retry storm, is not budgeted.)
+      const budgeted = Math.min(traffic * amplification * misses, RETRY_BUDGET);
+      const sent = edge.callsPerSecond * budgeted * broken.callMultiplier * (load === Infinity ? 0 : 1);
       sends.set(edge.callee, (sends.get(edge.callee) ?? 0) + sent);
       this.edgeReadings.set(edge, { edge, errorRate, latencyMs: latency, callsPerSecond: sent });
     }

@@ -16,6 +16,7 @@ import { Simulation } from "./engine.js";
 import type { IncidentSpec } from "./incident.js";
 import { LogWriter, type SimLogLine } from "./log-writer.js";
 import { METRICS, type MetricName } from "./model.js";
+import { fillTemplate, genericPlaceholders, placeholderValues } from "./placeholders.js";
 import { Rng } from "./prng.js";
 import type { DependencyEdge, ServiceNode, Topology } from "./topology.js";
 import type { KbArticleSpec, SeverityWord } from "../scenarios/types.js";
@@ -94,8 +95,8 @@ export class IncidentWorld {
   private readonly events: TimelineEvent[] = [];
   private readonly changes: ChangeRecord[] = [];
   private readonly degradedMinutes = new Map<string, number>();
-  private readonly healthPath: readonly string[];
   private healthySince: number | undefined;
+  private impactCache: { minute: number; impacts: NodeImpact[] } | undefined;
   private fixedAt: number | undefined;
   private readonly vars: Record<string, string>;
 
@@ -105,8 +106,7 @@ export class IncidentWorld {
   ) {
     this.sim = new Simulation(spec, seed);
     this.rng = new Rng(seed).fork(`world:${spec.id}`);
-    this.healthPath = [spec.root, ...this.sim.index.upstreamOf(spec.root)];
-    this.vars = this.placeholderValues();
+    this.vars = placeholderValues(spec, this.sim.index);
     const trigger = spec.fault.trigger;
     if (trigger.description !== "") {
       this.changes.push({ minute: spec.onsetMinute, service: spec.root, kind: changeKind(trigger.event), description: this.render(trigger.description) });
@@ -195,7 +195,7 @@ export class IncidentWorld {
     if (this.spec.narrative?.kb) return [...this.spec.narrative.kb];
     const { helpful, misleading } = this.spec.fault.kb;
     const rootKind = this.sim.index.node(this.spec.root).kind;
-    const generic = { root: `the ${rootKind}`, caller: "its callers", callee: "its dependency", entry: "the gateway", version: "the new version", previous: "the previous version" };
+    const generic = genericPlaceholders(this.spec, this.sim.index);
     const ids = this.rng.fork("kb-ids");
     const articles = [helpful, misleading].map((a) => ({
       id: `KB-${rootKind.toUpperCase()}-${ids.int(100, 999)}`,
@@ -222,6 +222,11 @@ export class IncidentWorld {
 
   /** Every node that was degraded since the onset, worst first. */
   impact(): NodeImpact[] {
+    if (this.impactCache?.minute !== this.minute) this.impactCache = { minute: this.minute, impacts: this.computeImpact() };
+    return [...this.impactCache.impacts];
+  }
+
+  private computeImpact(): NodeImpact[] {
     const start = this.spec.onsetMinute - this.sim.firstMinute;
     const impacts: NodeImpact[] = [];
     for (const node of this.spec.topology.nodes) {
@@ -272,10 +277,7 @@ export class IncidentWorld {
 
   /** Fills a template's placeholders for this incident. */
   render(template: string, extra: Readonly<Record<string, string>> = {}): string {
-    return template.replace(/\{([a-z_]+(?::[a-z_]+)?)\}/g, (whole, key: string) => {
-      if (key === "n") return String(this.rng.int(2, 48));
-      return extra[key] ?? this.vars[key] ?? whole;
-    });
+    return fillTemplate(template, { ...this.vars, ...extra }, () => String(this.rng.int(2, 48)));
   }
 
   private runMinutes(until: number): SimLogLine[] {
@@ -295,14 +297,13 @@ export class IncidentWorld {
   private trackHealth(minute: number): void {
     if (minute >= this.spec.onsetMinute) {
       for (const node of this.spec.topology.nodes) {
-        const degraded = (["error_rate", "latency_p99"] as const).some((m) => this.anomalous(node.name, m));
+        // Degraded: errors or tail latency past threshold; for the root, also its fault's signature.
+        const signature = node.name === this.spec.root ? this.spec.fault.signature : [];
+        const degraded = (["error_rate", "latency_p99"] as const).some((m) => this.anomalous(node.name, m)) || signature.some((m) => this.anomalous(node.name, m));
         if (degraded) this.degradedMinutes.set(node.name, (this.degradedMinutes.get(node.name) ?? 0) + 1);
       }
     }
-    const signature = this.spec.fault.signature;
-    const healthy =
-      this.healthPath.every((n) => !this.anomalous(n, "error_rate") && !this.anomalous(n, "latency_p99")) &&
-      signature.every((m) => !this.anomalous(this.spec.root, m));
+    const healthy = this.sim.incidentHealthy();
     if (healthy && this.healthySince === undefined) {
       this.healthySince = minute;
       if (this.fixedAt !== undefined) this.events.push({ minute, kind: "mitigated", service: this.spec.root, detail: "health indicators back within thresholds" });
@@ -316,8 +317,7 @@ export class IncidentWorld {
   }
 
   private anomalous(node: string, metric: MetricName): boolean {
-    const value = this.sim.value(node, metric);
-    return value !== undefined && this.sim.isAnomalous(node, metric, value);
+    return this.sim.anomalousNow(node, metric);
   }
 
   private reading(node: string, metric: MetricName): MetricReading[] {
@@ -360,24 +360,7 @@ export class IncidentWorld {
     return path;
   }
 
-  private placeholderValues(): Record<string, string> {
-    const spec = this.spec;
-    const index = this.sim.index;
-    const root = index.node(spec.root);
-    const zones = [...new Set(spec.topology.nodes.map((n) => n.zone).filter((z) => z !== ""))];
-    const vars: Record<string, string> = {
-      root: root.name,
-      caller: index.callers(root.name).find((e) => e.requestPath)?.caller ?? root.name,
-      callee: index.callees(root.name).find((e) => e.requestPath)?.callee ?? root.name,
-      entry: index.entryPoints().find((n) => n.kind === "gateway")?.name ?? root.name,
-      version: root.version,
-      previous: spec.previousVersion,
-      zone: root.zone || zones[0] || "az1",
-      other_zone: zones.find((z) => z !== (root.zone || zones[0])) ?? "az2",
-    };
-    for (const [name, value] of Object.entries(spec.details)) vars[`detail:${name}`] = value;
-    return vars;
-  }
+
 }
 
 function round(metric: MetricName, value: number): number {

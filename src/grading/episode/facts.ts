@@ -6,6 +6,7 @@
 import { ActionType } from "../../../gen/incident/v1/enums_pb.js";
 import type { FaultDefinition } from "../../scenarios/fault-types.js";
 import { resolveService } from "../../scenarios/service-names.js";
+import { fillTemplate, genericPlaceholders, placeholderValues } from "../../sim/placeholders.js";
 import { TopologyIndex } from "../../sim/topology.js";
 import { referenceShingles } from "../copying.js";
 import { timeDiscount } from "../grade.js";
@@ -22,17 +23,23 @@ export interface EpisodeFacts {
   kb: ReadonlySet<string>;
 }
 
+/** What does not change during an episode, computed once per incident spec. */
+interface SpecFacts {
+  index: TopologyIndex;
+  faultPath: ReadonlySet<string>;
+  kb: ReadonlySet<string>;
+}
+
+const specFacts = new WeakMap<EpisodeRecord["spec"], SpecFacts>();
+
 export function factsOf(record: EpisodeRecord): EpisodeFacts {
-  const index = new TopologyIndex(record.spec.topology);
-  const root = record.spec.root;
-  return {
-    record,
-    fault: record.spec.fault,
-    index,
-    root,
-    faultPath: new Set([root, ...index.upstreamOf(root)]),
-    kb: referenceShingles(kbTexts(record, index)),
-  };
+  let fixed = specFacts.get(record.spec);
+  if (!fixed) {
+    const index = new TopologyIndex(record.spec.topology);
+    fixed = { index, faultPath: new Set([record.spec.root, ...index.upstreamOf(record.spec.root)]), kb: referenceShingles(kbTexts(record, index)) };
+    specFacts.set(record.spec, fixed);
+  }
+  return { record, fault: record.spec.fault, index: fixed.index, root: record.spec.root, faultPath: fixed.faultPath, kb: fixed.kb };
 }
 
 /** The node a step's target_service named, if exactly one (the record's resolution, else ours). */
@@ -82,40 +89,9 @@ export function clockOf(facts: EpisodeFacts, minute: number): string {
  */
 function kbTexts(record: EpisodeRecord, index: TopologyIndex): string[] {
   const spec = record.spec;
-  const specific = placeholderValues(record, index);
-  const rootKind = index.node(spec.root).kind;
-  const generic: Record<string, string> = {
-    ...specific,
-    root: `the ${rootKind}`,
-    caller: "its callers",
-    callee: "its dependency",
-    entry: "the gateway",
-    version: "the new version",
-    previous: "the previous version",
-  };
-  const render = (t: string, vars: Readonly<Record<string, string>>): string =>
-    t.replace(/\{([a-z_]+(?::[a-z_]+)?)\}/g, (whole, key: string) => (key === "n" ? "" : (vars[key] ?? whole)));
   const { helpful, misleading } = spec.fault.kb;
-  const texts = [helpful, misleading].flatMap((a) => [specific, generic].flatMap((vars) => [render(a.title, vars), render(a.content, vars)]));
+  const renderings = [placeholderValues(spec, index), genericPlaceholders(spec, index)];
+  const texts = [helpful, misleading].flatMap((a) => renderings.flatMap((vars) => [fillTemplate(a.title, vars), fillTemplate(a.content, vars)]));
   for (const a of spec.narrative?.kb ?? []) texts.push(a.title, a.content);
   return texts;
-}
-
-/** Copied from IncidentWorld.placeholderValues (private there). */
-function placeholderValues(record: EpisodeRecord, index: TopologyIndex): Record<string, string> {
-  const spec = record.spec;
-  const root = index.node(spec.root);
-  const zones = [...new Set(spec.topology.nodes.map((n) => n.zone).filter((z) => z !== ""))];
-  const vars: Record<string, string> = {
-    root: root.name,
-    caller: index.callers(root.name).find((e) => e.requestPath)?.caller ?? root.name,
-    callee: index.callees(root.name).find((e) => e.requestPath)?.callee ?? root.name,
-    entry: index.entryPoints().find((n) => n.kind === "gateway")?.name ?? root.name,
-    version: root.version,
-    previous: spec.previousVersion,
-    zone: root.zone || zones[0] || "az1",
-    other_zone: zones.find((z) => z !== (root.zone || zones[0])) ?? "az2",
-  };
-  for (const [name, value] of Object.entries(spec.details)) vars[`detail:${name}`] = value;
-  return vars;
 }
