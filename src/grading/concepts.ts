@@ -12,9 +12,22 @@ export interface ConceptProfile {
   wordCount: number;
 }
 
+/** Profiles of recently graded texts: an episode's documents are re-graded after every step. */
+const recent = new Map<string, ConceptProfile>();
+const RECENT_PROFILES = 4096;
+
 /** Every lexicon concept the text expresses. */
 export function profile(text: string | AnalyzedText): ConceptProfile {
-  const analyzed = typeof text === "string" ? analyze(text) : text;
+  if (typeof text !== "string") return computeProfile(text);
+  const cached = recent.get(text);
+  if (cached) return cached;
+  const computed = computeProfile(analyze(text));
+  if (recent.size >= RECENT_PROFILES) recent.delete(recent.keys().next().value as string);
+  recent.set(text, computed);
+  return computed;
+}
+
+function computeProfile(analyzed: AnalyzedText): ConceptProfile {
   const expressed = new Map<string, number>();
   const negated = new Set<string>();
   for (const concept of LEXICON.values()) {

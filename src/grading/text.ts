@@ -126,11 +126,34 @@ function sameWord(token: Token | undefined, want: PhraseWord | undefined): boole
   return token.lemma === want.lemma || token.word === want.word || token.lemma === want.word || token.word === want.lemma;
 }
 
-/** Start index of each place the phrase matches in the tokens. */
-function phraseStarts(tokens: readonly Token[], lemmas: readonly PhraseWord[]): number[] {
+/** Positions of each lemma and written word in a text, built once per text. */
+const wordIndexes = new WeakMap<AnalyzedText, Map<string, number[]>>();
+
+function positionsOf(text: AnalyzedText, want: PhraseWord): number[] {
+  let index = wordIndexes.get(text);
+  if (!index) {
+    index = new Map();
+    text.tokens.forEach((token, i) => {
+      for (const key of token.word === token.lemma ? [token.lemma] : [token.lemma, token.word]) {
+        const list = index?.get(key);
+        if (list) list.push(i);
+        else index?.set(key, [i]);
+      }
+    });
+    wordIndexes.set(text, index);
+  }
+  const byLemma = index.get(want.lemma) ?? [];
+  if (want.word === want.lemma) return byLemma;
+  return [...new Set([...byLemma, ...(index.get(want.word) ?? [])])].sort((a, b) => a - b);
+}
+
+/** Start index of each place the phrase matches in the text. */
+function phraseStarts(text: AnalyzedText, lemmas: readonly PhraseWord[]): number[] {
+  const tokens = text.tokens;
+  const first = lemmas[0];
+  if (!first) return [];
   const starts: number[] = [];
-  for (let i = 0; i < tokens.length; i++) {
-    if (!sameWord(tokens[i], lemmas[0])) continue;
+  for (const i of positionsOf(text, first)) {
     let at = i;
     let ok = true;
     for (let k = 1; k < lemmas.length && ok; k++) {
@@ -165,7 +188,7 @@ export function matchPhrases(text: AnalyzedText, phrases: readonly string[]): Co
   let negatedMatch: ConceptMatch | undefined;
   let best: ConceptMatch | undefined;
   for (const phrase of phrases) {
-    for (const start of phraseStarts(text.tokens, phraseLemmas(phrase))) {
+    for (const start of phraseStarts(text, phraseLemmas(phrase))) {
       if (isNegated(text.tokens, start)) {
         if (!negatedMatch || start < negatedMatch.position) negatedMatch = { position: start, negated: true };
       } else if (!best || start < best.position) {

@@ -47,6 +47,8 @@ interface Rule {
 
 export class AlertBook {
   private rules: Rule[] | undefined;
+  /** Alerts firing now, oldest first. */
+  private firing: AlertRecord[] = [];
   readonly history: AlertRecord[] = [];
   private counter = 0;
 
@@ -76,9 +78,12 @@ export class AlertBook {
           threshold: rule.threshold,
         };
         this.history.push(rule.open);
+        this.firing.push(rule.open);
         fired.push(rule.open);
       } else if (rule.open && rule.good >= CLEAR_AFTER) {
-        rule.open.clearedAtMinute = minute;
+        const cleared = rule.open;
+        cleared.clearedAtMinute = minute;
+        this.firing = this.firing.filter((a) => a !== cleared);
         rule.open = undefined;
       }
     }
@@ -87,9 +92,7 @@ export class AlertBook {
 
   /** Alerts firing now, oldest first. */
   active(): AlertRecord[] {
-    return (this.rules ?? [])
-      .flatMap((r) => (r.open ? [r.open] : []))
-      .sort((a, b) => a.firedAtMinute - b.firedAtMinute);
+    return [...this.firing];
   }
 
   private buildRules(sim: Simulation): Rule[] {

@@ -57,6 +57,8 @@ interface NodeState {
   metrics: readonly MetricName[];
   /** Steady-state requests per second at diurnal factor 1. */
   baseRate: number;
+  /** Request edges from this node to its callees. */
+  requestEdges: readonly DependencyEdge[];
   /** Requests per second sent to this node during the previous minute. */
   incoming: number;
   /** Capacity factor from scaling: 1 normal, 2 doubled, 0 down. */
@@ -72,7 +74,14 @@ interface NodeState {
   noise: Rng;
   /** Value of each metric at the current minute. */
   now: Partial<Record<MetricName, number>>;
+  /** Per metric (same order as `metrics`): its values from `firstMinute` on. */
   history: Map<MetricName, number[]>;
+  /** The same arrays, in `metrics` order, for the hot loop. */
+  historyList: number[][];
+  /** Healthy value and noise amplitude of each metric, in `metrics` order. */
+  baselines: number[];
+  noiseAmplitudes: number[];
+  /** Steps of the node in the callees-first order, for the per-minute loop. */
 }
 
 /** What happened on one edge during the current minute. */
@@ -91,6 +100,8 @@ export class Simulation {
   private readonly states = new Map<string, NodeState>();
   private readonly rng: Rng;
   private readonly edgeReadings = new Map<DependencyEdge, EdgeReading>();
+  /** Node states, callees first. */
+  private ordered: NodeState[] = [];
   private readonly rootCallers: ReadonlySet<string>;
   private readonly rootCallees: ReadonlySet<string>;
   /** The root and every node upstream of it: where the incident's health is judged. */
@@ -126,11 +137,21 @@ export class Simulation {
         faultEffects: [],
         noise: this.rng.fork(`noise:${node.name}`),
         now: {},
-        history: new Map(metricsOf(node.kind).map((m) => [m, []])),
+        history: new Map(),
+        historyList: [],
+        requestEdges: [],
+        baselines: metricsOf(node.kind).map((m) => profile[m]?.baseline ?? 0),
+        noiseAmplitudes: metricsOf(node.kind).map((m) => NOISE[m]),
       });
     }
     this.computeBaseRates();
-    for (const state of this.states.values()) state.faultEffects = spec.fault.effects.filter((e) => this.inScope(e.scope, state.node.name));
+    for (const state of this.states.values()) {
+      state.faultEffects = spec.fault.effects.filter((e) => this.inScope(e.scope, state.node.name));
+      state.historyList = state.metrics.map(() => []);
+      state.requestEdges = this.index.callees(state.node.name).filter((e) => e.requestPath);
+      state.metrics.forEach((m, i) => state.history.set(m, state.historyList[i] ?? []));
+    }
+    this.ordered = this.index.calleesFirst.map((name) => this.states.get(name) as NodeState);
   }
 
   /** The last minute computed. */
@@ -251,14 +272,14 @@ export class Simulation {
     this.intensity.tick(t);
     const level = this.intensity.value;
     const sends = new Map<string, number>();
-    for (const name of this.index.calleesFirst) {
-      const state = this.states.get(name) as NodeState;
-      state.sideEffects = state.sideEffects.filter((s) => s.until >= t);
+    for (const state of this.ordered) {
+      if (state.sideEffects.length > 0) state.sideEffects = state.sideEffects.filter((s) => s.until >= t);
       this.computeNode(state, t, level, sends);
     }
-    for (const state of this.states.values()) {
+    for (const state of this.ordered) {
       state.incoming = sends.get(state.node.name) ?? 0;
-      for (const metric of state.metrics) state.history.get(metric)?.push(state.now[metric] ?? 0);
+      const metrics = state.metrics;
+      for (let i = 0; i < metrics.length; i++) state.historyList[i]?.push(state.now[metrics[i] as MetricName] ?? 0);
     }
   }
 
@@ -272,10 +293,10 @@ export class Simulation {
     const load = state.capacity > 0 ? rate / Math.max(1e-9, state.baseRate * state.capacity) : Infinity;
 
     const v: Partial<Record<MetricName, number>> = {};
-    for (const metric of state.metrics) {
-      const base = profile[metric]?.baseline ?? 0;
-      const wobble = 1 + NOISE[metric] * (noise.next() + noise.next() - 1);
-      v[metric] = base * wobble;
+    const metrics = state.metrics;
+    for (let i = 0; i < metrics.length; i++) {
+      const wobble = 1 + (state.noiseAmplitudes[i] ?? 0) * (noise.next() + noise.next() - 1);
+      v[metrics[i] as MetricName] = (state.baselines[i] ?? 0) * wobble;
     }
     if (v.request_rate !== undefined) v.request_rate = rate;
     if (v.cpu_usage !== undefined) v.cpu_usage *= 0.55 + 0.45 * Math.min(load, 4);
@@ -334,7 +355,7 @@ export class Simulation {
     sends: Map<string, number>,
   ): void {
     const traffic = state.baseRate > 0 ? rate / state.baseRate : 0;
-    const edges = this.index.callees(state.node.name).filter((e) => e.requestPath);
+    const edges = state.requestEdges;
     const missFactor = this.cacheMissFactor(edges);
     let survive = 1;
     let worstExcess = 0;
@@ -368,7 +389,14 @@ export class Simulation {
       const budgeted = Math.min(traffic * amplification * misses, RETRY_BUDGET);
       const sent = edge.callsPerSecond * budgeted * broken.callMultiplier * (load === Infinity ? 0 : 1);
       sends.set(edge.callee, (sends.get(edge.callee) ?? 0) + sent);
-      this.edgeReadings.set(edge, { edge, errorRate, latencyMs: latency, callsPerSecond: sent });
+      const reading = this.edgeReadings.get(edge);
+      if (reading) {
+        reading.errorRate = errorRate;
+        reading.latencyMs = latency;
+        reading.callsPerSecond = sent;
+      } else {
+        this.edgeReadings.set(edge, { edge, errorRate, latencyMs: latency, callsPerSecond: sent });
+      }
     }
     // A queue hands messages to its consumers asynchronously: producers do not wait for them, so a
     // slow or failing consumer shows as lag (below), not as the queue's own errors or latency.

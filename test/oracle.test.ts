@@ -1,0 +1,19 @@
+/**
+ * The oracle (an agent that knows the ground truth) scores at least 0.9 on every fault mode, on
+ * every level: 1.0 is reachable and the graders reward what a perfect responder does.
+ */
+import { describe, expect, it } from "vitest";
+import { FaultKind } from "../gen/incident/v1/enums_pb.js";
+import { oracleAgent } from "../src/agents/oracle.js";
+import { enumFromWord } from "../src/env/enum-words.js";
+import { FAULT_KINDS } from "../src/scenarios/faults/index.js";
+import { LEVELS, playMany, range } from "./support/policies.js";
+
+describe.each(LEVELS)("$word", ({ level }) => {
+  it.each(FAULT_KINDS)("the oracle scores >= 0.9 on %s", (kind) => {
+    const summary = playMany(() => (record) => oracleAgent(record().spec, () => record().world), level, range(100, 3), {
+      faultKind: enumFromWord(FaultKind, kind) ?? 0,
+    });
+    for (const score of summary.scores) expect(score).toBeGreaterThanOrEqual(0.9);
+  });
+});
