@@ -16,6 +16,7 @@ import { describe, expect, it } from "vitest";
 import { foreignConcepts, profile } from "../src/grading/concepts.js";
 import type { FaultKind, RemediationKind, Scope } from "../src/scenarios/fault-types.js";
 import { FAULTS, FAULT_KINDS } from "../src/scenarios/faults/index.js";
+import { alternatives, knowledgeIds, requirementIds, satisfiedBy } from "../src/scenarios/knowledge.js";
 import { LEXICON } from "../src/scenarios/lexicon.js";
 import { REMEDIATION_CONCEPTS, remediationFromConcepts } from "../src/scenarios/remediation-concepts.js";
 import { IncidentWorld } from "../src/sim/incident-world.js";
@@ -156,13 +157,34 @@ describe.each([...FAULT_KINDS])("%s", (kind) => {
 
   it("knowledge names lexicon concepts only, and none is both needed and harmful", () => {
     const { runbook, postmortem } = fault.knowledge;
-    const all = [
-      ...runbook.diagnose, ...runbook.mitigate, ...runbook.verify, ...runbook.escalate, ...runbook.optional, ...runbook.harmful,
-      ...postmortem.rootCause, ...postmortem.trigger, ...postmortem.actionItems, ...postmortem.optional,
-    ];
-    for (const id of all) expect(LEXICON.has(id), `${kind}: unknown concept ${id}`).toBe(true);
-    const needed = new Set([...runbook.diagnose, ...runbook.mitigate, ...runbook.verify, ...runbook.optional, ...postmortem.rootCause, ...postmortem.actionItems]);
+    for (const id of knowledgeIds(fault.knowledge)) expect(LEXICON.has(id), `${kind}: unknown concept ${id}`).toBe(true);
+    const requirements = [...runbook.diagnose, ...runbook.mitigate, ...runbook.verify, ...runbook.escalate, ...postmortem.rootCause, ...postmortem.trigger, ...postmortem.actionItems];
+    for (const r of requirements) expect(alternatives(r).length, `${kind}: an empty requirement`).toBeGreaterThan(0);
+    const needed = new Set([
+      ...requirementIds([...runbook.diagnose, ...runbook.mitigate, ...runbook.verify, ...postmortem.rootCause, ...postmortem.actionItems]),
+      ...runbook.optional,
+    ]);
     for (const id of runbook.harmful) expect(needed.has(id), `${kind}: ${id} is both needed and harmful`).toBe(false);
+    // A concept fills one runbook requirement at most, so one sentence cannot cover two of them.
+    const slots = [...runbook.diagnose, ...runbook.mitigate, ...runbook.verify].map((r) => alternatives(r));
+    for (const id of requirementIds([...runbook.diagnose, ...runbook.mitigate, ...runbook.verify])) {
+      expect(slots.filter((ids) => ids.includes(id)).length, `${kind}: ${id} is an alternative of two runbook requirements`).toBe(1);
+    }
+  });
+
+  it("keeps required runbook items few enough for a short honest runbook", () => {
+    const { runbook } = fault.knowledge;
+    expect(runbook.diagnose.length).toBeLessThanOrEqual(2);
+    expect(runbook.mitigate.length).toBeGreaterThanOrEqual(1);
+    expect(runbook.mitigate.length).toBeLessThanOrEqual(2);
+    expect(runbook.verify.length).toBe(1);
+  });
+
+  it("never calls harmful what one of its own remedies does", () => {
+    const harmful = new Set(fault.knowledge.runbook.harmful);
+    for (const remedy of fault.remedies) {
+      for (const id of REMEDIATION_CONCEPTS[remedy.kind]) expect(harmful.has(id), `${kind}: remedy ${remedy.kind} is ${id}, listed as harmful`).toBe(false);
+    }
   });
 
   it("rewards an honest runbook and postmortem written from what the responder sees", () => {
@@ -170,20 +192,22 @@ describe.each([...FAULT_KINDS])("%s", (kind) => {
     const writeup = HONEST_WRITEUPS[kind];
     const concepts = (...texts: string[]): Set<string> => new Set(texts.flatMap((t) => [...profile(t).expressed.keys()]));
     const steps = concepts(...writeup.runbook);
-    for (const id of [...runbook.diagnose, ...runbook.mitigate, ...runbook.verify]) expect(steps.has(id), `runbook lacks ${id}`).toBe(true);
+    for (const r of [...runbook.diagnose, ...runbook.mitigate, ...runbook.verify]) expect(satisfiedBy(r, steps), `runbook lacks ${alternatives(r).join("|")}`).toBeDefined();
     for (const id of runbook.harmful) expect(steps.has(id), `runbook recommends harmful ${id}`).toBe(false);
-    const sections: Array<[string, readonly string[]]> = [
+    const sections: Array<[string, readonly (string | readonly string[])[]]> = [
       [writeup.rootCause, postmortem.rootCause],
       [writeup.trigger, postmortem.trigger],
       [writeup.actionItems, postmortem.actionItems],
     ];
-    for (const [text, ids] of sections) {
+    for (const [text, requirements] of sections) {
       const found = concepts(text);
-      for (const id of ids) expect(found.has(id), `"${text}" lacks ${id}`).toBe(true);
+      for (const r of requirements) expect(satisfiedBy(r, found), `"${text}" lacks ${alternatives(r).join("|")}`).toBeDefined();
     }
     const allowed = new Set([
-      ...runbook.diagnose, ...runbook.mitigate, ...runbook.verify, ...runbook.escalate, ...runbook.optional,
-      ...postmortem.rootCause, ...postmortem.trigger, ...postmortem.actionItems, ...postmortem.optional,
+      ...requirementIds([...runbook.diagnose, ...runbook.mitigate, ...runbook.verify, ...runbook.escalate]),
+      ...runbook.optional,
+      ...requirementIds([...postmortem.rootCause, ...postmortem.trigger, ...postmortem.actionItems]),
+      ...postmortem.optional,
     ]);
     expect(foreignConcepts(steps, allowed).length, `foreign: ${foreignConcepts(steps, allowed).join(", ")}`).toBeLessThanOrEqual(1);
     const written = concepts(writeup.rootCause, writeup.trigger, writeup.actionItems);
@@ -311,10 +335,7 @@ describe.each([...FAULT_KINDS])("%s", (kind) => {
 describe("lexicon", () => {
   it("has no dead concepts: each non-neutral one is named by a fault or a remediation kind", () => {
     const used = new Set<string>(Object.values(REMEDIATION_CONCEPTS).flat());
-    for (const kind of FAULT_KINDS) {
-      const { runbook, postmortem } = FAULTS[kind].knowledge;
-      for (const id of [...runbook.diagnose, ...runbook.mitigate, ...runbook.verify, ...runbook.escalate, ...runbook.optional, ...runbook.harmful, ...postmortem.rootCause, ...postmortem.trigger, ...postmortem.actionItems, ...postmortem.optional]) used.add(id);
-    }
+    for (const kind of FAULT_KINDS) for (const id of knowledgeIds(FAULTS[kind].knowledge)) used.add(id);
     for (const c of LEXICON.values()) if (!c.neutral) expect(used.has(c.id), c.id).toBe(true);
   });
 });

@@ -15,16 +15,18 @@ import { ActionType, FaultKind, IncidentStatus, RemediationKind, Severity } from
 import type { Observation } from "../../gen/incident/v1/observation_pb.js";
 import { enumFromWord } from "../env/enum-words.js";
 import type { WorldFacts } from "../grading/record.js";
-import type { RemedySpec } from "../scenarios/fault-types.js";
+import type { RemedySpec, Requirement } from "../scenarios/fault-types.js";
+import { firstAlternative } from "../scenarios/knowledge.js";
 import { concept } from "../scenarios/lexicon.js";
 import type { IncidentSpec } from "../sim/incident.js";
 import { fillTemplate, placeholderValues } from "../sim/placeholders.js";
 import { TopologyIndex } from "../sim/topology.js";
 import type { Agent } from "./agent.js";
 
-/** A plain sentence for a concept: its first phrase. */
-function say(conceptId: string): string {
-  return concept(conceptId).phrases[0] ?? conceptId;
+/** A plain sentence for a requirement: the first phrase of its first alternative. */
+function say(requirement: Requirement): string {
+  const id = firstAlternative(requirement);
+  return concept(id).phrases[0] ?? id;
 }
 
 function clock(ms: number): string {

@@ -32,6 +32,12 @@ const STOPWORDS = new Set([
 ]);
 const NEGATIONS = new Set(["not", "never", "no", "avoid", "without", "nor", "don't", "dont"]);
 const CLAUSE_BREAKS = new Set([".", ";", "!", "?", ":", "\n", "but", "however", "instead"]);
+const VERSION = /^v\d+(\.\d+)+$/;
+/**
+ * Phrase words matched as written, never by lemma: the lemma of "gone" is "go", so "errors gone"
+ * would otherwise match "errors went up".
+ */
+const LITERAL_WORDS = new Set(["gone"]);
 /** Most tokens that may sit between two consecutive lemmas of a phrase. */
 const MAX_GAP = 2;
 /** A negation this many tokens or fewer before a match negates it. */
@@ -61,15 +67,19 @@ export interface ConceptMatch {
 export function analyze(text: string): AnalyzedText {
   // Detach sentence-ending periods: wink-nlp reads "miss." as the abbreviation for Mississippi.
   const doc = nlp.readDoc(text.toLowerCase().replace(/([\p{L}\p{N}])\.(?=\s|$)/gu, "$1 ."));
-  const lemmas = doc.tokens().out(lemmaOf) as string[];
-  const words = doc.tokens().out() as string[];
-  const types = doc.tokens().out(its.type) as string[];
+  const raw = joinIdentifiers(
+    doc.tokens().out(lemmaOf) as string[],
+    doc.tokens().out() as string[],
+    doc.tokens().out(its.type) as string[],
+    doc.tokens().out(its.precedingSpaces) as string[],
+  );
+  const { lemmas, words, types } = raw;
   const tokens: Token[] = [];
   let clause = 0;
   let wordCount = 0;
-  lemmas.forEach((raw, i) => {
-    const lemma = raw.trim();
-    const word = (words[i] ?? raw).trim();
+  lemmas.forEach((rawLemma, i) => {
+    const lemma = rawLemma.trim();
+    const word = (words[i] ?? rawLemma).trim();
     const type = types[i];
     if (type === "word" || type === "number") wordCount++;
     if (CLAUSE_BREAKS.has(lemma) || (type === "punctuation" && lemma === ",")) {
@@ -77,15 +87,55 @@ export function analyze(text: string): AnalyzedText {
       clause++;
       return;
     }
-    if (type === "punctuation" || type === "symbol" || lemma === "") return;
+    if (type === "punctuation" || type === "symbol" || lemma === "" || /^_+$/.test(lemma)) return;
     if (NEGATIONS.has(lemma)) {
       tokens.push({ lemma, word, clause, negation: true });
       return;
     }
     if (STOPWORDS.has(lemma)) return;
-    tokens.push({ lemma, word, clause, negation: false });
+    // A version number ("v2.4.1") reads as the word "version": "revert it to v2.4.1".
+    tokens.push({ lemma: VERSION.test(word) ? "version" : lemma, word, clause, negation: false });
   });
   return { tokens, wordCount };
+}
+
+/**
+ * Joins identifiers that wink-nlp splits at underscores and dots ("rules_cache_ttl_ms" comes out
+ * as rules _ cache _ ttl _ ms, "v2.4.1" as v2 . 4 . 1) back into one token, so that a concept
+ * phrase matches whole identifiers only ("ttl" does not fire inside the config key
+ * pricing.rules_cache_ttl_ms, while the phrase "max_connections" still matches max_connections),
+ * and the dots of a version or an address do not end a clause.
+ */
+function joinIdentifiers(
+  lemmas: readonly string[],
+  words: readonly string[],
+  types: readonly string[],
+  spaces: readonly string[],
+): { lemmas: string[]; words: string[]; types: string[] } {
+  const out = { lemmas: [] as string[], words: [] as string[], types: [] as string[] };
+  const isPart = (i: number): boolean => types[i] === "word" || types[i] === "number";
+  // An underscore, or a dot inside a word (v2.4.1, 10.0.3.21, pricing.rules_cache_ttl_ms); a dot
+  // that ends a sentence is followed by a space (analyze() detaches it before a space too).
+  const isUnderscore = (i: number): boolean => /^_+$/.test(words[i] ?? "") || words[i] === ".";
+  for (let i = 0; i < words.length; i++) {
+    let end = i;
+    if (isPart(i)) {
+      // word (_ word)+ with no spaces in between
+      while (isUnderscore(end + 1) && (spaces[end + 1] ?? "") === "" && isPart(end + 2) && (spaces[end + 2] ?? "") === "") end += 2;
+    }
+    if (end === i) {
+      out.lemmas.push(lemmas[i] ?? "");
+      out.words.push(words[i] ?? "");
+      out.types.push(types[i] ?? "");
+      continue;
+    }
+    const joined = words.slice(i, end + 1).join("");
+    out.lemmas.push(joined);
+    out.words.push(joined);
+    out.types.push("word");
+    i = end;
+  }
+  return out;
 }
 
 const phraseCache = new Map<string, readonly PhraseWord[]>();
@@ -109,7 +159,7 @@ export function phraseLemmas(phrase: string): readonly PhraseWord[] {
   if (!lemmas) {
     const tokens = analyze(phrase).tokens;
     if (tokens.every((t) => t.negation)) throw new Error(`phrase has no content words: "${phrase}"`);
-    lemmas = tokens.map((t) => ({ lemma: t.lemma, word: t.word }));
+    lemmas = tokens.map((t) => (LITERAL_WORDS.has(t.word) ? { lemma: t.word, word: t.word } : { lemma: t.lemma, word: t.word }));
     phraseCache.set(phrase, lemmas);
   }
   return lemmas;
@@ -183,18 +233,30 @@ function isNegated(tokens: readonly Token[], start: number): boolean {
   return false;
 }
 
-/** Where, if anywhere, any of the phrases matches. A non-negated match wins over a negated one. */
+/**
+ * Where, if anywhere, any of the phrases matches. A non-negated match wins over a negated one.
+ * A negation covers every later match of the same concept in its clause, so "do not restart the
+ * apps or pin IP addresses in hosts files" negates "hosts file" as well as "pin IP", however far
+ * the list runs past NEGATION_REACH.
+ */
 export function matchPhrases(text: AnalyzedText, phrases: readonly string[]): ConceptMatch | undefined {
-  let negatedMatch: ConceptMatch | undefined;
-  let best: ConceptMatch | undefined;
+  const matches: Array<{ start: number; negated: boolean }> = [];
   for (const phrase of phrases) {
-    for (const start of phraseStarts(text, phraseLemmas(phrase))) {
-      if (isNegated(text.tokens, start)) {
-        if (!negatedMatch || start < negatedMatch.position) negatedMatch = { position: start, negated: true };
-      } else if (!best || start < best.position) {
-        best = { position: start, negated: false };
-      }
-    }
+    for (const start of phraseStarts(text, phraseLemmas(phrase))) matches.push({ start, negated: isNegated(text.tokens, start) });
   }
-  return best ?? negatedMatch;
+  if (matches.length === 0) return undefined;
+  matches.sort((a, b) => a.start - b.start);
+  const negatedClauses = new Map<number, number>();
+  let negatedMatch: ConceptMatch | undefined;
+  for (const m of matches) {
+    const clause = text.tokens[m.start]?.clause ?? -1;
+    const firstNegated = negatedClauses.get(clause);
+    if (m.negated || (firstNegated !== undefined && firstNegated <= m.start)) {
+      if (!negatedClauses.has(clause)) negatedClauses.set(clause, m.start);
+      negatedMatch ??= { position: m.start, negated: true };
+      continue;
+    }
+    return { position: m.start, negated: false };
+  }
+  return negatedMatch;
 }

@@ -142,25 +142,37 @@ export interface WrongFixSpec {
   sideEffectMinutes: number;
 }
 
-/** What a runbook and a postmortem of this fault must contain, as lexicon concept ids. */
+/**
+ * One required item of a runbook or postmortem: a lexicon concept id, or a list of alternative
+ * concept ids of which any one satisfies it ("mitigate: roll back, or switch the flag off").
+ * Helpers that read requirements live in ./knowledge.ts.
+ */
+export type Requirement = string | readonly string[];
+
+/**
+ * What a runbook and a postmortem of this fault must contain, as lexicon concept ids. Required
+ * items are Requirements; a grader credits each one once, by whichever alternative the text
+ * expresses. Every alternative, optional concept and postmortem concept is on topic for the fault
+ * (src/grading/episode/knowledge.ts); harmful ones are not.
+ */
 export interface FaultKnowledge {
   runbook: {
-    diagnose: readonly string[];
-    mitigate: readonly string[];
-    verify: readonly string[];
-    escalate: readonly string[];
+    diagnose: readonly Requirement[];
+    mitigate: readonly Requirement[];
+    verify: readonly Requirement[];
+    escalate: readonly Requirement[];
     /** Fit this fault without being required. */
     optional: readonly string[];
-    /** Steps that make this fault worse. */
+    /** Steps that make this fault worse (never what one of its remedies does). */
     harmful: readonly string[];
   };
   postmortem: {
     /** The mechanism, e.g. "connection pool exhausted". */
-    rootCause: readonly string[];
-    /** What set it off, e.g. "deploy". */
-    trigger: readonly string[];
+    rootCause: readonly Requirement[];
+    /** What set it off, e.g. "deploy": any one requirement met is the trigger stated. */
+    trigger: readonly Requirement[];
     /** Follow-ups that address the mechanism. */
-    actionItems: readonly string[];
+    actionItems: readonly Requirement[];
     optional: readonly string[];
   };
 }

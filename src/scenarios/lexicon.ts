@@ -4,7 +4,9 @@
  * Scenarios name the concepts they require by id. A concept that a text expresses but that the
  * scenario neither requires nor lists as optional is "foreign" to that incident; graders use the
  * share of foreign concepts to tell a focused answer from keyword stuffing. Neutral concepts are
- * generic good practice (look at dashboards, tell stakeholders) and are never foreign.
+ * generic good practice (look at dashboards, tell stakeholders), and symptoms, recoveries and
+ * user impact that any incident may show in the right system (errors, latency, consumer lag,
+ * 429s, failed logins): they are never foreign. Mechanisms and fixes are not neutral.
  *
  * Phrases are matched on lemmas and whole tokens (src/grading/text.ts): write them in plain words,
  * singular or plural, any tense. Keep every phrase specific enough that it does not fire on
@@ -26,16 +28,18 @@ function pairs(subjects: readonly string[], verbs: readonly string[]): string[] 
   return subjects.flatMap((s) => verbs.map((v) => `${s} ${v}`));
 }
 
-const ERROR_WORDS = ["error rate", "error", "5xx", "500", "502", "503", "504"];
+const ERROR_WORDS = ["error rate", "error", "failure", "5xx", "500", "502", "503", "504", "429", "throttled"];
 const LATENCY_WORDS = ["latency", "p99", "p95", "response time", "search time"];
-const RECOVERY_WORDS = ["drop", "fall", "back", "below", "under", "recover", "disappear", "stop", "gone", "normal", "baseline", "subside", "clear", "decrease"];
+const RECOVERY_WORDS = ["drop", "fall", "back", "below", "under", "recover", "disappear", "stop", "gone", "normal", "baseline", "subside", "clear", "decrease", "come down", "go down", "settle"];
+/** What falls back to normal when a saturated resource recovers ("connection usage falls under 80%"). */
+const LEVEL_WORDS = ["drop", "fall", "back", "below", "under", "decrease", "normal", "recover", "come down", "go down"];
 
 const concepts: readonly Concept[] = [
   // ---- generic practice (neutral) ----
   { id: "check_dashboards", neutral: true, phrases: ["dashboard", "check metric", "review metric", "look at metric", "grafana"] },
   { id: "check_logs", neutral: true, phrases: ["check log", "review log", "inspect log", "read log", "tail log", "log for error", "search log", "journalctl", "error log"] },
   { id: "notify_stakeholders", neutral: true, phrases: ["notify stakeholder", "status page", "update stakeholder", "communicate", "incident channel", "inform customer", "customer communication"] },
-  { id: "escalate_oncall", neutral: true, phrases: ["escalate", "page on-call", "page oncall", "page the team", "incident commander", "call in"] },
+  { id: "escalate_oncall", neutral: true, phrases: ["escalate", "page on-call", "page oncall", "page the team", "incident commander", "hand over to"] },
   { id: "monitor_recovery", neutral: true, phrases: ["monitor", "watch metric", "keep watch", "observe recovery", "confirm recovery", "verify recovery"] },
   { id: "postmortem_followup", neutral: true, phrases: ["postmortem", "post-mortem", "retrospective", "blameless review"] },
   { id: "health_check", neutral: true, phrases: ["health check", "healthcheck", "healthz", "health endpoint", "back in rotation", "status show active", "active running", "healthy again"] },
@@ -57,6 +61,12 @@ const concepts: readonly Concept[] = [
   { id: "errors_recovered", neutral: true, phrases: [...pairs(ERROR_WORDS, RECOVERY_WORDS), "stop 5xx", "stop 502", "stop 503", "no more 5xx", "no more 503", "no more error", "succeed again", "error free"] },
   { id: "latency_spike", neutral: true, phrases: ["latency", "slow response", "response time", "p99", "p95", "slow", "slowdown", "time out", "timeout", "timeouts"] },
   { id: "latency_recovered", neutral: true, phrases: [...pairs(LATENCY_WORDS, RECOVERY_WORDS), "fast again", "latency normal"] },
+  { id: "cpu_recovered", neutral: true, phrases: [...pairs(["cpu", "cpu usage", "database load", "db load", "query rate"], LEVEL_WORDS), "cpu normal"] },
+  {
+    id: "writes_recovered",
+    neutral: true,
+    phrases: ["write succeed", "writes succeed", "write work again", "writes work again", "write accept", "writes accepted", "write go through", "no more enospc", "enospc stop", "no more oom error", "oom error stop"],
+  },
   { id: "cpu_saturation", neutral: true, phrases: ["cpu"] },
   {
     id: "user_facing_outage",
@@ -80,8 +90,9 @@ const concepts: readonly Concept[] = [
       "service restart", "node restart", "pod restart", "instance restart", "process restart", "unit restart", "worker restart",
     ],
   },
-  { id: "scale_out", phrases: ["scale out", "scale up", "scale-out", "add replica", "add instance", "more replica", "more instance", "add capacity", "add node", "autoscale", "increase replica", "horizontal scaling"] },
-  { id: "rollback_deploy", phrases: ["roll back", "rollback", "revert deploy", "revert release", "revert build", "revert to v", "previous version", "downgrade", "undo the deploy", "undo the migration", "last good version"] },
+  // Not "more replicas": "more replicas only send more calls" explains why not to scale out.
+  { id: "scale_out", phrases: ["scale out", "scale up", "scale-out", "add replica", "add instance", "add capacity", "add node", "autoscale", "autoscaling", "autoscaler scale", "increase replica", "horizontal scaling"] },
+  { id: "rollback_deploy", phrases: ["roll back", "rollback", "revert deploy", "revert release", "revert build", "revert to version", "back to version", "previous version", "downgrade", "undo the deploy", "undo the migration", "last good version"] },
   { id: "disable_feature_flag", phrases: ["feature flag", "disable flag", "flag off", "turn off flag", "switch off flag", "flag turn off", "flag disable", "toggle off", "kill switch", "disable channel", "channel off", "channel switch off", "switch off channel", "disable integration", "turn off integration"] },
   { id: "request_timeout", phrases: ["add timeout", "add timeouts", "set timeout", "read timeout", "read timeouts", "connect timeout", "connect timeouts", "short timeout", "client timeout", "give timeout", "request timeout", "call timeout", "http timeout", "deadline", "time out call", "time out request", "timeout on call"] },
   { id: "circuit_breaker", phrases: ["circuit breaker", "circuit-breaker", "breaker", "fail fast", "trip the circuit", "open the circuit"] },
@@ -103,8 +114,15 @@ const concepts: readonly Concept[] = [
   { id: "raise_connection_limit", phrases: ["increase max_connections", "raise max_connections", "increase connection limit", "raise connection limit", "bump max_connections", "increase max connection", "raise the limit on connection", "more connection slot", "higher connection limit", "increase the pool size", "raise pool size", "increase pool size", "larger pool"] },
   { id: "reduce_connection_usage", phrases: ["reduce pool size", "limit pool size", "cap pool size", "cap connection", "limit connection", "pool size limit", "shrink the pool", "lower pool size", "connection budget", "pool size per instance", "pool limit", "limit pool", "right-size the pool", "reduce connection", "pool shrunk", "pools shrunk"] },
   { id: "kill_idle_connections", phrases: ["terminate idle connection", "kill idle connection", "close idle connection", "pg_terminate_backend", "terminate idle session", "kill idle session", "drop idle connection", "idle connection", "kill session", "terminate session", "idle session"] },
+  {
+    id: "connections_recovered",
+    phrases: [
+      ...pairs(["connection usage", "connection count", "connections", "active connection", "session count"], LEVEL_WORDS),
+      "refusal stop", "refusals stop", "no connection refusal", "no more too many clients", "too many clients stop", "sessions accepted", "session accept again",
+    ],
+  },
   { id: "check_db_connections", phrases: ["pg_stat_activity", "active connection", "connection count", "count connection", "number of connection", "check connection", "connection usage", "many backend", "many backends", "backend count", "backends open", "count backend"] },
-  { id: "slow_query", phrases: ["slow query", "slow queries", "slow statement", "long-running query", "query taking", "query take", "expensive query", "pg_stat_statements", "top statement", "query duration", "query eat", "queries eating"] },
+  { id: "slow_query", phrases: ["slow query", "slow queries", "slow statement", "long-running query", "query taking", "hot query", "worst query", "worst statement", "top query", "statement dominate", "query take", "expensive query", "pg_stat_statements", "top statement", "query duration", "query eat", "queries eating"] },
   {
     id: "missing_index",
     phrases: [
@@ -116,7 +134,13 @@ const concepts: readonly Concept[] = [
   { id: "migration_review", phrases: ["review migration", "migration review", "migration check", "check migration", "test migration", "migration test", "lint migration", "migration lint", "review schema change", "schema change review", "flag removed index", "explain in ci", "query plan in ci"] },
   { id: "deadlock", phrases: ["deadlock", "deadlocked", "deadlocks", "lock cycle", "wait for each other", "waiting for each other"] },
   { id: "lock_contention", phrases: ["lock wait", "waiting on lock", "row lock", "lock contention", "blocked on lock", "queued on lock", "queue behind the lock", "lock queue", "locked transaction", "waiting for lock", "queue on the row lock"] },
-  { id: "locks_cleared", phrases: ["lock wait back", "lock waits back", "lock wait clear", "lock waits clear", "lock waits cleared", "locks clear", "no new deadlock", "deadlocks stop", "lock queue empty", "lock wait zero", "deadlock stop"] },
+  {
+    id: "locks_cleared",
+    phrases: [
+      "lock wait back", "lock waits back", "lock wait clear", "lock waits clear", "lock waits cleared", "locks clear", "no new deadlock", "deadlocks stop", "lock queue empty", "lock wait zero", "deadlock stop",
+      "lock wait drop", "lock waits drop", "lock wait fall", "lock queue drain", "lock queue empties", "lock wait near zero", "blocked session clear",
+    ],
+  },
   { id: "lock_ordering", phrases: ["lock order", "order of lock", "lock ordering", "same order", "opposite order", "consistent order", "reverse order", "other way around", "other way round", "consistent sequence", "different order", "lock in the same"] },
 
   // ---- processes, crashes, deploys ----
@@ -126,14 +150,16 @@ const concepts: readonly Concept[] = [
   { id: "crash_analysis", phrases: ["analyze core", "analyse core", "core file", "save core", "keep core", "investigate crash", "root cause segfault", "root-cause segfault", "fix segfault", "fix crash", "debug crash", "backtrace", "gdb", "analyze crash", "crash report"] },
   {
     id: "bad_deploy",
-    // Not a bare "release": "release the threads" is not a deploy.
+    // Not a bare "release" ("release the threads" is not a deploy), nor "service release": service
+    // names are masked to "service", so "restart the worker-service instances to release the
+    // threads" read as one. Not "shipped" either: its lemma "ship" is in "shipping labels".
     phrases: [
-      "bad deploy", "deploy", "deployment", "rollout", "roll out", "new version", "code change", "recent change", "new code", "shipped", "new release", "bad release",
-      "latest release", "recent release", "service release", "release v", "release go out", "release introduce", "release cause", "after release", "trace release",
+      "bad deploy", "deploy", "deployment", "rollout", "roll out", "new version", "code change", "recent change", "new code", "new build", "new release", "bad release",
+      "latest release", "recent release", "release version", "version release", "release go out", "release introduce", "release cause", "after release", "trace release",
       "revert release", "since release",
     ],
   },
-  { id: "deploy_safety", phrases: ["canary", "staged rollout", "progressive rollout", "gradual rollout", "load test", "load-test", "concurrency test", "integration test", "test with concurrent", "pre-release test", "deployment gate", "bake time", "blue-green", "blue/green"] },
+  { id: "deploy_safety", phrases: ["canary", "staged rollout", "progressive rollout", "gradual rollout", "load test", "load-test", "concurrency test", "integration test", "test with concurrent", "pre-release test", "deployment gate", "bake time", "blue-green", "blue/green", "regression test", "automatic rollback", "roll back automatically", "auto rollback"] },
 
   // ---- caches and memory ----
   { id: "cache_memory_full", phrases: ["maxmemory", "used_memory", "used memory", "memory limit", "memory cap", "memory full", "fill memory", "memory fill", "cache full", "cache fill up", "redis full", "oom command not allowed", "memory at 100", "hit memory"] },
@@ -141,20 +167,21 @@ const concepts: readonly Concept[] = [
   { id: "eviction_policy", phrases: ["eviction policy", "eviction setting", "maxmemory-policy", "allkeys-lru", "volatile-lru", "noeviction", "lru eviction", "eviction", "evict key", "least recently used", "least-recently-used", "lru"] },
   { id: "flush_cache", phrases: ["flush", "flushed", "flushdb", "flushall", "delete key", "unlink", "remove key", "purge key", "clear key", "free memory", "free space", "drop key", "key delete", "keys deleted"] },
   { id: "raise_memory_limit", phrases: ["raise maxmemory", "increase maxmemory", "raise memory limit", "increase memory limit", "more memory", "more ram", "add ram", "increase ram", "raise heap", "bigger heap", "increase heap", "larger heap", "xmx", "heap size"] },
-  { id: "missing_ttl", phrases: ["ttl", "expire", "expiry", "never expire", "time to live", "time-to-live"] },
+  // Not a bare "expire": BGP hold timers, connections and certificates expire too.
+  { id: "missing_ttl", phrases: ["ttl", "never expire", "no expiry", "without expiry", "key expire", "expire key", "keys expire", "expiry on key", "time to live", "time-to-live"] },
   { id: "big_keys", phrases: ["bigkeys", "big key", "largest key", "large key", "key group", "scan by prefix", "key prefix"] },
-  { id: "cache_miss", phrases: ["cache miss", "miss cache", "fall back to postgres", "fall back to database", "fall back to db", "fallback to postgres", "fallback to database", "cache fallback", "read from database", "hit ratio drop", "go to postgres", "went to postgres"] },
+  { id: "cache_miss", phrases: ["cache miss", "miss cache", "fall back to postgres", "fall back to database", "fall back to db", "fallback to postgres", "fallback to database", "cache fallback", "fall through to database", "fall through to postgres", "read go to database", "reads hit the database", "hit ratio drop", "go to postgres", "went to postgres", "misses go to the database", "miss go to postgres", "every read to the database"] },
   { id: "out_of_memory", phrases: ["out of memory", "out-of-memory", "oom", "outofmemoryerror", "outofmemory", "ran out of memory", "run out of memory", "memory exhausted", "oomkilled", "oom'd", "gc overhead limit", "out of heap", "heap exhaust", "exhaust heap", "heap full", "heap space"] },
   { id: "jvm_heap_exhaustion", phrases: ["heap exhaust", "exhaust heap", "heap full", "heap at 99", "heap usage", "java heap", "jvm heap", "jvm memory", "heap pressure", "heap stay above", "heap space", "out of heap", "heap fill", "old generation full", "old-gen memory", "old gen memory"] },
   { id: "gc_thrashing", phrases: ["gc thrash", "gc thrashing", "thrash", "thrashing", "garbage collection", "garbage collector", "gc pause", "old-gen pause", "old gen pause", "full gc", "gc overhead", "long gc", "old-generation collection", "stop-the-world", "gc time", "collect garbage", "collecting garbage", "continuous gc", "constant gc", "nonstop gc", "gc storm"] },
-  { id: "memory_leak", phrases: ["memory leak", "leak", "leaked", "leaking", "never reclaim", "not reclaim"] },
+  { id: "memory_leak", phrases: ["memory leak", "leak", "leaked", "leaking", "never reclaim", "not reclaim", "unbounded cache", "cache without a bound", "grow without bound", "never evict", "never release memory", "without a bound"] },
   { id: "heap_dump", phrases: ["heap dump", "heap-dump", "jmap", "hprof", "dump the heap", "dump heap", "heap profile", "heap snapshot", "investigate dump"] },
   { id: "node_left_cluster", phrases: ["left the cluster", "leave the cluster", "drop from cluster", "drop out of the cluster", "dropped the node", "node left", "node-left", "removed from cluster", "remove from cluster", "unassigned shard", "cluster yellow", "health yellow", "run yellow"] },
   { id: "cluster_health", phrases: ["cluster green", "health green", "back to green", "turn green", "status green", "green again", "rejoin", "shard recover", "shards recover", "cluster health back", "node join"] },
 
   // ---- queues, threads, dependencies ----
-  { id: "consumer_lag", phrases: ["consumer lag", "consumer group lag", "kafka lag", "queue lag", "lag grow", "lag on job-queue", "message behind", "behind on topic", "kafka backlog", "backlog grow", "lag cross", "lag pass", "lag above", "lag over", "group rebalance", "rebalance group", "consumer rebalance", "consumers stop polling", "stop poll"] },
-  { id: "backlog_draining", phrases: ["lag drain", "lag fall", "lag decrease", "lag shrink", "lag go down", "lag drop", "backlog drain", "backlog shrink", "backlog clear", "backlog fall", "queue drain", "lag back under", "lag below", "lag recover", "drain below", "throughput return", "throughput recover", "job process back", "jobs processed back", "processing rate recover", "consumer catch up", "catch up"] },
+  { id: "consumer_lag", neutral: true, phrases: ["consumer lag", "consumer group lag", "kafka lag", "queue lag", "lag grow", "lag on job-queue", "message behind", "behind on topic", "kafka backlog", "backlog grow", "lag cross", "lag pass", "lag above", "lag over", "group rebalance", "rebalance group", "consumer rebalance", "consumers stop polling", "stop poll"] },
+  { id: "backlog_draining", neutral: true, phrases: ["lag drain", "lag fall", "lag decrease", "lag shrink", "lag go down", "lag drop", "backlog drain", "backlog shrink", "backlog clear", "backlog fall", "queue drain", "lag back under", "lag below", "lag recover", "drain below", "throughput return", "throughput recover", "job process back", "jobs processed back", "processing rate recover", "consumer catch up", "catch up", "consuming again", "consume again", "partition move on"] },
   { id: "add_partitions", phrases: ["add partition", "more partition", "increase partition", "partition count"] },
   {
     id: "thread_pool_exhaustion",
@@ -171,69 +198,88 @@ const concepts: readonly Concept[] = [
       "partner api", "partner webhook", "webhook partner", "slow partner", "carrier api", "carrier", "shipping provider", "label provider", "webhook provider", "external provider", "slow dependency",
     ],
   },
-  { id: "jobs_delayed", phrases: ["job delay", "delayed job", "job stall", "stalled job", "jobs backed up", "delay job", "label delay", "email delay", "go out late", "went out late", "processing delay", "fulfilment stall", "fulfillment stall", "background job"] },
-  { id: "cascading_failure", phrases: ["cascade", "cascading", "cascading failure", "knock-on", "domino", "chain", "chain reaction", "spread to"] },
+  { id: "jobs_delayed", neutral: true, phrases: ["job delay", "delayed job", "job stall", "stalled job", "jobs backed up", "delay job", "label delay", "email delay", "go out late", "went out late", "processing delay", "fulfilment stall", "fulfillment stall", "background job"] },
+  { id: "cascading_failure", neutral: true, phrases: ["cascade", "cascading", "cascading failure", "knock-on", "domino", "chain", "chain reaction", "spread to"] },
   { id: "lost_notifications", phrases: ["webhook drop", "webhooks drop", "drop webhook", "drop webhooks", "webhook lost", "webhooks lost", "lost webhook", "undelivered", "not deliver", "never deliver", "notification lost", "lost notification", "message lost", "lost message", "drop message"] },
 
   // ---- impact on users ----
-  { id: "payment_failures", phrases: ["payment fail", "fail payment", "payment error", "payment success rate", "payment attempt fail", "charge fail", "unable to pay", "not pay", "not take payment", "not complete payment", "payment request fail", "card payment fail"] },
-  { id: "login_failures", phrases: ["login fail", "fail login", "log in fail", "not log in", "not sign in", "unable to log in", "unable to sign in", "login success rate", "login time out", "logins timed out", "logins fail", "sign in fail", "authentication fail", "auth fail", "login error"] },
-  { id: "order_failures", phrases: ["order fail", "fail order", "order placement fail", "not place order", "order not place", "unable to place order", "not check out", "unable to check out", "checkout fail", "fail checkout", "order volume drop", "orders per minute fell", "order time out"] },
+  { id: "payment_failures", neutral: true, phrases: ["payment fail", "fail payment", "payment error", "payment success rate", "payment attempt fail", "charge fail", "unable to pay", "not pay", "not take payment", "not complete payment", "payment request fail", "card payment fail"] },
+  { id: "login_failures", neutral: true, phrases: ["login fail", "fail login", "log in fail", "not log in", "not sign in", "unable to log in", "unable to sign in", "login success rate", "login time out", "logins timed out", "logins fail", "sign in fail", "authentication fail", "auth fail", "login error"] },
+  { id: "order_failures", neutral: true, phrases: ["order fail", "fail order", "order placement fail", "not place order", "order not place", "unable to place order", "not check out", "unable to check out", "checkout fail", "fail checkout", "order volume drop", "orders per minute fell", "order time out"] },
 
   // ---- networks and zones ----
   {
     id: "network_partition",
     phrases: [
+      "partition the network", "partitioned network", "broken link", "link broke",
       "network partition", "partition between", "zone partition", "az partition", "split brain", "not talk to each other", "no longer talk",
       "link down", "link drop", "link lost", "link go down", "bgp session down", "bgp peer down", "bgp session go down", "bgp", "transit link", "inter-zone link",
       "inter-az link", "zone isolate", "az isolate", "isolated zone",
     ],
   },
   { id: "packet_loss", phrases: ["packet loss", "lose packet", "packets lost", "packet drop", "drop packet", "no route to host", "unroutable", "connection reset", "reset by peer", "traffic lost", "cross-az traffic lost", "lose every packet"] },
-  { id: "az_failover", phrases: ["failover", "fail over", "drain az2", "drain az1", "drain zone", "drain the affected zone", "promote replica", "route traffic", "shift traffic", "evacuate", "move traffic", "traffic confine", "single zone", "one zone", "single az"] },
+  { id: "az_failover", phrases: ["failover", "fail over zone", "fail over traffic", "fail over link", "fail over path", "fail over standby", "fail over region", "fail over az", "fail over replica", "drain az2", "drain az1", "drain zone", "drain the affected zone", "promote replica", "route traffic", "shift traffic", "evacuate", "move traffic", "traffic confine", "single zone", "one zone", "single az"] },
   { id: "multi_az_redundancy", phrases: ["multi-az", "multi az", "replica per az", "replica in each az", "replica in each zone", "replicated in each zone", "each zone", "across zones", "across az", "redundant path", "redundant transit", "second path", "zone redundant", "every zone"] },
 
   // ---- traffic, retries, rate limits ----
   { id: "traffic_spike", phrases: ["traffic spike", "ddos", "ddosed", "attack", "flood", "request spike", "traffic surge", "spike in traffic", "volumetric"] },
-  { id: "check_traffic_source", phrases: ["down by client", "break down traffic", "break down request", "group by client", "client ip", "internal client", "single client", "one client", "top client", "top talker", "send traffic", "traffic source", "source of traffic", "arrival rate", "compare arrival"] },
+  { id: "check_traffic_source", neutral: true, phrases: ["down by client", "break down traffic", "break down request", "group by client", "client ip", "internal client", "single client", "one client", "top client", "top talker", "send traffic", "traffic source", "source of traffic", "arrival rate", "compare arrival",
+      "compare request rate", "request rate by caller", "break down by caller", "calls than", "requests than", "than user traffic", "than the traffic"] },
   { id: "block_traffic", phrases: ["block ip", "block traffic", "block the top", "waf rule", "strict rate-limit", "enable waf", "blacklist", "deny list", "geo-block", "rate limit rule", "block offending"] },
   { id: "retry_storm", phrases: ["retry storm", "storm of retry", "retry flood", "flood with retry", "flood of retry", "self-ddos", "self ddos", "self-inflicted", "ddosed with retry", "retry amplification", "trigger more retry", "more retry", "keep itself going", "self-sustaining", "feed each other"] },
   { id: "missing_backoff", phrases: ["retry immediately", "retried immediately", "retry at once", "retry in 0 ms", "retry 0 ms", "0 ms retry", "zero delay", "tight loop", "retry loop", "infinite retry", "endless retry", "unlimited attempt", "unlimited retry", "unbounded retry", "retry forever", "no backoff", "without backoff", "no delay", "retry without delay", "hammer"] },
   { id: "exponential_backoff", phrases: ["exponential backoff", "backoff", "back off", "jitter", "retry policy", "delay between retry", "retry budget"] },
   { id: "cap_retries", phrases: ["cap on attempt", "cap attempt", "cap retry", "max attempt", "maximum attempt", "maximum of 5 attempt", "retry limit", "limit retry", "bounded retry", "max retries", "attempt limit", "retry cap"] },
   { id: "pause_client", phrases: ["pause the job", "pause job", "pause sync", "pause the worker", "pause worker", "sync paused", "job paused", "worker paused", "pause consumer", "stop the worker", "stop worker", "stop the job", "stop the sync", "scale down", "scale to zero", "suspend", "stop the retry", "stop sending"] },
-  { id: "request_rate_normal", phrases: ["request rate drop", "request rate back", "request rate fall", "request rate normal", "traffic back", "traffic return normal", "traffic return", "traffic drop", "traffic normal", "traffic fall", "429 disappear", "429 stop", "stop get 429"] },
-  { id: "rate_limited", phrases: ["429", "too many requests", "rate limit", "rate-limit", "rate limited", "rate-limited", "throttle", "rate limiting"] },
+  { id: "request_rate_normal", phrases: ["call rate back", "call rate fall", "call rate drop", "back in line with", "request rate drop", "request rate back", "request rate fall", "request rate normal", "traffic back", "traffic return normal", "traffic return", "traffic drop", "traffic normal", "traffic fall", "429 disappear", "429 stop", "stop get 429"] },
+  { id: "rate_limited", neutral: true, phrases: ["429", "too many requests", "rate limit", "rate-limit", "rate limited", "rate-limited", "throttle", "rate limiting"] },
   { id: "raise_rate_limit", phrases: ["raise rate limit", "increase rate limit", "lift rate limit", "bump rate limit", "higher rate limit", "raise client limit", "raise the per-client limit"] },
 
   // ---- added with the fault library (src/scenarios/faults) ----
   // Deploys and config changes.
   { id: "new_exception", phrases: ["exception", "stack trace", "stacktrace", "traceback", "nullpointerexception", "typeerror", "keyerror", "unhandled error", "uncaught error", "new error signature", "500 from the new"] },
-  { id: "config_change", phrases: ["config change", "config push", "configuration change", "configuration push", "pushed config", "push config", "config value", "config update", "bad config", "config rollout", "config was pushed", "change the config", "corefile change"] },
+  { id: "config_change", phrases: ["stub zone", "forward zone", "zone forward", "config change", "config push", "configuration change", "configuration push", "pushed config", "push config", "config value", "config update", "bad config", "config rollout", "config was pushed", "change the config", "corefile change"] },
   { id: "config_revert", phrases: ["revert config", "revert the config", "revert configuration", "roll back config", "rollback config", "roll back configuration", "restore config", "restore previous config", "previous config", "undo config", "revert setting", "restore setting", "revert the push", "revert corefile", "restore corefile", "restore eviction", "set eviction policy back", "eviction policy back"] },
   { id: "staged_config_rollout", phrases: ["staged config", "stage config", "config canary", "canary config", "canary the config", "progressive config", "gradual config", "config freeze", "freeze config", "freeze push", "validate config", "config validation", "config review", "review config change", "config rollout in stage", "one region first", "per-zone rollout"] },
   // Certificates.
   { id: "certificate_expiry", phrases: ["certificate expire", "certificate has expired", "cert expire", "expired certificate", "expired cert", "x509", "notafter", "tls handshake fail", "tls handshake error", "handshake failure", "handshake fail", "certificate validity", "certificate out of date", "bad certificate", "certificate not renew", "cert not renew"] },
-  { id: "renew_certificate", phrases: ["renew certificate", "renew cert", "renew the tls", "certificate renewal", "cert renewal", "rotate certificate", "rotate cert", "reissue certificate", "reissue cert", "issue new certificate", "new certificate", "replace certificate", "replace cert", "reload certificate", "reload cert", "install certificate"] },
-  { id: "cert_expiry_monitoring", phrases: ["certificate expiry alert", "cert expiry alert", "alert on certificate", "alert on cert", "monitor certificate", "certificate monitoring", "expiry monitoring", "alert before expiry", "day before expiry", "days to expiry", "expiry alert", "auto-renew", "automatic renewal", "automate renewal", "renewal alert", "alert on renewal", "renewal failure alert"] },
+  { id: "renew_certificate", phrases: ["fresh certificate", "issue certificate", "load the new certificate", "new cert", "renew certificate", "renew cert", "renew the tls", "certificate renewal", "cert renewal", "rotate certificate", "rotate cert", "reissue certificate", "reissue cert", "issue new certificate", "new certificate", "replace certificate", "replace cert", "reload certificate", "reload cert", "install certificate"] },
+  {
+    id: "tls_recovered",
+    phrases: ["handshake succeed", "handshakes succeed", "handshake work", "handshakes work", "no more x509", "x509 error stop", "x509 errors gone", "serve the new certificate", "new certificate served", "certificate valid again"],
+  },
+  { id: "cert_expiry_monitoring", phrases: ["alert on expiry", "alert on failed renewal", "failed renewal alert", "certificate expiry alert", "cert expiry alert", "alert on certificate", "alert on cert", "monitor certificate", "certificate monitoring", "expiry monitoring", "alert before expiry", "day before expiry", "days to expiry", "expiry alert", "auto-renew", "automatic renewal", "automate renewal", "renewal alert", "alert on renewal", "renewal failure alert"] },
   { id: "disable_tls_verification", phrases: ["disable tls verification", "disable certificate verification", "skip verification", "skip tls verification", "insecureskipverify", "insecure skip verify", "verify false", "turn off tls", "disable tls", "ignore certificate", "ignore the expired", "accept expired", "skip certificate check"] },
   // DNS.
   { id: "dns_resolution_failure", phrases: ["dns", "no such host", "nxdomain", "servfail", "name resolution", "resolve host", "resolution fail", "lookup fail", "dns lookup", "resolver", "coredns", "could not resolve", "cannot resolve", "not resolve", "name lookup"] },
+  {
+    id: "dns_recovered",
+    phrases: ["lookup succeed", "lookups succeed", "lookup work", "resolve again", "name resolve", "names resolve", "servfail stop", "servfail back", "servfail drop", "servfail rate back", "no more servfail", "no such host stop"],
+  },
   { id: "dns_redundancy", phrases: ["node-local dns", "nodelocal dns", "local dns cache", "dns cache", "secondary resolver", "fallback resolver", "backup resolver", "dns redundancy", "serve stale dns"] },
   { id: "hardcode_ip", phrases: ["hard-code ip", "hardcode ip", "hard code ip", "hard-coded ip", "/etc/hosts", "hosts file", "static ip", "pin ip", "ip address instead"] },
   // Disks.
   { id: "disk_full", phrases: ["disk full", "disk is full", "disk fill", "full disk", "out of disk", "no space left", "enospc", "disk usage", "disk space", "volume full", "full volume", "filesystem full", "disk at 100", "disk pressure", "run out of space", "ran out of space", "data volume"] },
   { id: "free_disk_space", phrases: ["free disk", "free up disk", "free up space", "free space on disk", "free space on the volume", "reclaim space", "reclaim disk", "clear disk", "clean up disk", "delete old log", "remove old log", "clean up log", "compress log", "truncate log", "archive log", "expand volume", "grow volume", "resize volume", "extend volume", "bigger volume", "drop the replication slot", "drop replication slot"] },
+  { id: "disk_recovered", phrases: [...pairs(["disk usage", "disk", "volume usage", "data volume"], LEVEL_WORDS), "disk stay below", "space back"] },
   { id: "log_rotation", phrases: ["log rotation", "rotate log", "logrotate", "log retention", "unrotated", "not rotated", "never rotated", "rotation policy", "retention policy", "cap log size", "log size limit"] },
   { id: "delete_data_files", phrases: ["delete data file", "remove data file", "delete wal", "remove wal", "delete the wal", "rm pg_wal", "delete pg_wal", "pg_resetwal", "delete database file", "delete segment file"] },
   // Caches.
-  { id: "cache_stampede", phrases: ["cache stampede", "stampede", "thundering herd", "dogpile", "cold cache", "cache cold", "empty cache", "cache empty", "keyspace empty", "hit ratio collapse", "hit ratio drop", "miss storm"] },
+  {
+    id: "cache_stampede",
+    phrases: [
+      "cache stampede", "stampede", "thundering herd", "dogpile", "cold cache", "cache cold", "empty cache", "cache empty", "keyspace empty", "empty keyspace", "hit ratio collapse", "hit ratio drop",
+      "hit ratio fall", "miss storm", "come back empty", "come back cold", "restart cold",
+    ],
+  },
   { id: "cache_warming", phrases: ["warm cache", "warm the cache", "warm up cache", "cache warm", "cache warming", "cache warmup", "prewarm", "pre-warm", "repopulate cache", "refill cache", "backfill cache", "reload hot key", "preload cache", "preload key"] },
   { id: "request_coalescing", phrases: ["request coalescing", "coalesce request", "coalesce miss", "single flight", "singleflight", "request collapsing", "collapse request", "dedupe request", "lock on miss", "serve stale", "stale-while-revalidate", "stale while revalidate", "jittered ttl", "ttl jitter"] },
   { id: "hit_ratio_recovered", phrases: ["hit ratio back", "hit ratio recover", "hit ratio return", "hit ratio above", "hit ratio normal", "hit rate back", "hit rate recover", "hit ratio climb", "miss back to normal", "misses back to normal", "cache warm again"] },
   // Load, quotas and limits.
-  { id: "load_shedding", phrases: ["shed load", "load shedding", "shed traffic", "shed request", "drop excess", "reject excess", "admission control", "rate-limit to backend", "rate limit to the database", "throttle the caller", "throttle caller", "limit concurrency"] },
+  { id: "load_shedding", phrases: ["shed load", "load shedding", "shed traffic", "drop excess", "reject excess", "admission control", "rate-limit to backend", "rate limit to the database", "throttle the caller", "throttle caller", "limit concurrency"] },
   { id: "quota_exceeded", phrases: ["quota", "over quota", "quota exceed", "exceed quota", "exceeded the quota", "api quota", "plan limit", "usage limit", "rate limit exceed", "account limit", "exceed rate limit"] },
+  // What raised the call rate against a quota.
+  { id: "new_batch_job", phrases: ["scheduled job", "batch job", "new job", "cron job", "job enabled", "enable job", "enabled a job", "nightly job", "batch work", "job start"] },
   { id: "request_quota_increase", phrases: ["quota increase", "increase quota", "raise quota", "raise the quota", "higher quota", "request quota", "upgrade plan", "plan upgrade", "higher plan", "higher tier", "raise the account limit", "raise account limit"] },
   { id: "vendor_support", phrases: ["contact vendor", "contact the provider", "vendor support", "provider support", "support ticket", "open ticket with", "account manager", "vendor status page"] },
   // Network.
@@ -244,20 +290,20 @@ const concepts: readonly Concept[] = [
   { id: "purge_queue", phrases: ["purge topic", "purge queue", "purge the topic", "purge the queue", "delete topic", "delete the topic", "drop topic", "truncate topic", "reset offset to latest", "purge all message", "delete all message"] },
   { id: "message_validation", phrases: ["schema validation", "validate message", "message schema", "schema registry", "contract test", "reject malformed", "validate at the producer", "validate payload", "producer-side validation", "schema check"] },
   // Credentials.
-  { id: "credential_rotation", phrases: ["secret rotation", "rotate secret", "rotated secret", "password rotation", "rotate password", "rotated password", "credential rotation", "rotate credential", "rotated credential", "rotate key", "rotate api key", "reset password", "new password", "password change", "password changed", "rotation event"] },
+  { id: "credential_rotation", phrases: ["secret rotation", "rotate secret", "rotated secret", "password rotation", "rotate password", "rotated password", "credential rotation", "rotate credential", "rotated credential", "rotate key", "rotate api key", "reset password", "new password", "password change", "password changed", "rotation event", "password rotate", "secret rotate", "credential rotate"] },
   { id: "stale_credentials", phrases: ["stale credential", "stale secret", "stale password", "old secret", "old password", "old credential", "previous password", "outdated credential", "outdated secret", "cached credential", "password authentication fail", "authentication fail", "auth fail", "wrong password", "invalid password", "still use the old"] },
   { id: "secret_reload", phrases: ["reload secret", "reload credential", "reload the secret", "pick up new secret", "pick up the new secret", "pick up the new password", "pick up the rotated", "pick up the new credential", "re-read secret", "refresh secret", "refresh credential", "secret watcher", "watch secret", "reload on rotation", "hot reload", "mount secret as file", "restart after rotation", "restart on rotation"] },
   { id: "rotation_grace_period", phrases: ["grace period", "overlap period", "dual credential", "two valid password", "both password valid", "keep the old password valid", "old password valid until", "two active credential", "overlap window"] },
   { id: "revert_rotation", phrases: ["revert rotation", "revert the rotation", "roll back the rotation", "undo rotation", "undo the rotation", "rotate back", "restore old password", "restore the old password", "restore old secret", "restore the old secret", "re-enable old credential", "reenable old credential", "re-enable the old", "old password back"] },
   // Databases.
-  { id: "schema_migration", phrases: ["schema migration", "schema change", "alter table", "ddl", "migration lock", "migration hold", "migration block", "migration wait", "migration run", "running migration", "migration start", "started migration", "migration take", "migration acquire", "migration job", "migration runner", "migration queue"] },
+  { id: "schema_migration", phrases: ["schema migration", "schema change", "alter table", "ddl", "migration lock", "migration hold", "migration block", "migration wait", "migration run", "running migration", "migration start", "started migration", "migration take", "migration acquire", "migration job", "migration runner", "migration queue", "index migration", "migration apply", "applied migration"] },
   { id: "kill_blocking_query", phrases: ["kill blocking", "terminate blocking", "cancel blocking", "blocking session", "blocking query", "blocking transaction", "blocker", "pg_cancel_backend", "kill query", "kill the query", "cancel query", "kill long-running", "kill long running", "cancel the migration", "kill the migration", "abort the migration", "abort migration", "stop the migration", "pause the migration", "end session"] },
   { id: "lock_timeout", phrases: ["lock_timeout", "lock timeout", "statement_timeout", "statement timeout", "lock wait timeout", "innodb_lock_wait_timeout", "timeout on lock"] },
-  { id: "online_migration", phrases: ["online migration", "non-blocking migration", "zero-downtime migration", "migrate in batch", "batch migration", "expand and contract", "pg_repack", "gh-ost", "pt-online-schema-change", "off-peak", "low-traffic window", "migration window"] },
+  { id: "online_migration", phrases: ["online migration", "non-blocking migration", "zero-downtime migration", "migrate in batch", "batch migration", "expand and contract", "pg_repack", "gh-ost", "pt-online-schema-change", "off-peak", "low-traffic window", "migration window", "online schema change", "schema change online", "batched schema change"] },
   // Dependencies and memory.
   { id: "raise_timeout", phrases: ["raise timeout", "raise the timeout", "increase timeout", "increase the timeout", "longer timeout", "bump timeout", "extend timeout", "larger timeout", "higher timeout"] },
   { id: "graceful_degradation", phrases: ["graceful degradation", "degrade gracefully", "degraded mode", "fallback path", "serve without", "skip the call", "defer the call", "queue for later", "retry later in background"] },
-  { id: "memory_stable", phrases: ["memory flat", "memory stay flat", "memory stable", "memory usage stable", "heap flat", "heap stable", "memory back to baseline", "memory back to normal", "memory plateau", "memory stop grow", "memory stop climb", "heap stop grow", "no more oomkill", "no new oomkill", "no oomkill"] },
+  { id: "memory_stable", phrases: ["memory level off", "memory levels off", "heap level off", "memory flat", "memory stay flat", "memory stable", "memory usage stable", "heap flat", "heap stable", "memory back to baseline", "memory back to normal", "memory plateau", "memory stop grow", "memory stop climb", "heap stop grow", "no more oomkill", "no new oomkill", "no oomkill"] },
   { id: "memory_regression_test", phrases: ["soak test", "long-running load test", "memory regression test", "leak test", "leak detection", "memory profiling in ci", "profile memory", "heap profiling"] },
 ];
 

@@ -3,13 +3,14 @@
  *
  * Parts (shares of the postmortem component):
  *   root_cause 0.3: names the root 0.4; states the mechanism (share of the fault's root-cause
- *     concepts) 0.4; the trigger 0.2: one of the fault's trigger concepts, or a concrete fact of
- *     this episode's trigger (the root's version for a deploy, a {detail:x} value of the trigger
- *     line), read from root_cause and the trigger section. A fault without a trigger line gives
- *     that 0.2 to the mechanism.
+ *     requirements met, each by any of its alternatives) 0.4; the trigger 0.2: one of the fault's
+ *     trigger concepts, or a concrete fact of this episode's trigger (the root's version for a
+ *     deploy, a {detail:x} value of the trigger line), read from root_cause and the trigger
+ *     section. A fault without a trigger line gives that 0.2 to the mechanism.
  *   timeline 0.2: clock times against the key events (./timeline.ts).
  *   impact 0.2: services and peak error rates against the world's impact (./impact.ts).
- *   action_items 0.2: share of the fault's action-item concepts.
+ *   action_items 0.2: share of the fault's action-item requirements met (any alternative of each).
+ *     The detail gives counts only: naming the missing concepts would hand the rubric to the agent.
  *   summary 0.1: names the root 0.5, states a concept of the mechanism 0.5.
  * A section naming most of the system (more than half the nodes, and at least 5) names no root.
  * Each part is multiplied by its section's focus factor (concepts foreign to this fault's
@@ -25,6 +26,7 @@ import type { PostmortemSections } from "../../../gen/incident/v1/action_pb.js";
 import { firstWords, focusFactor, foreignConcepts, profile } from "../concepts.js";
 import { isCopied } from "../copying.js";
 import type { StepRecord } from "../record.js";
+import { requirementIds, satisfiedBy, satisfiedCount } from "../../scenarios/knowledge.js";
 import { stepsOfType, targetOf, type EpisodeFacts } from "./facts.js";
 import { impactScore } from "./impact.js";
 import { onTopicConcepts } from "./knowledge.js";
@@ -106,14 +108,14 @@ export function gradePostmortem(facts: EpisodeFacts, step: StepRecord): Postmort
     if (s.status !== "graded") parts.root_cause = { score: 0, text: s.status };
     else {
       const name = namesRoot(facts, matcher, s.read);
-      const hits = knowledge.rootCause.filter((id) => s.expressed.has(id));
-      const mechanism = knowledge.rootCause.length > 0 ? hits.length / knowledge.rootCause.length : 1;
+      const hits = satisfiedCount(knowledge.rootCause, s.expressed);
+      const mechanism = knowledge.rootCause.length > 0 ? hits / knowledge.rootCause.length : 1;
       const hasTrigger = facts.fault.trigger.description !== "";
       const trigger = hasTrigger ? triggerCredit(facts, s, section("trigger")) : { score: 0, text: "no trigger line: its 0.2 goes to the mechanism" };
       const score = ((name.named ? 0.4 : 0) + (hasTrigger ? 0.4 : 0.6) * mechanism + (hasTrigger ? 0.2 * trigger.score : 0)) * s.focus;
       parts.root_cause = {
         score,
-        text: `${name.text}; mechanism ${hits.length}/${knowledge.rootCause.length}; ${trigger.text}${focusText(s)}`,
+        text: `${name.text}; mechanism ${hits}/${knowledge.rootCause.length}; ${trigger.text}${focusText(s)}`,
       };
     }
   }
@@ -140,10 +142,9 @@ export function gradePostmortem(facts: EpisodeFacts, step: StepRecord): Postmort
     const s = section("actionItems");
     if (s.status !== "graded") parts.action_items = { score: 0, text: s.status };
     else {
-      const hits = knowledge.actionItems.filter((id) => s.expressed.has(id));
-      const coverage = knowledge.actionItems.length > 0 ? hits.length / knowledge.actionItems.length : 1;
-      const missing = knowledge.actionItems.filter((id) => !s.expressed.has(id));
-      parts.action_items = { score: coverage * s.focus, text: `${hits.length}/${knowledge.actionItems.length} follow-ups${missing.length > 0 ? ` (missing ${missing.join(", ")})` : ""}${focusText(s)}` };
+      const hits = satisfiedCount(knowledge.actionItems, s.expressed);
+      const coverage = knowledge.actionItems.length > 0 ? hits / knowledge.actionItems.length : 1;
+      parts.action_items = { score: coverage * s.focus, text: `${hits}/${knowledge.actionItems.length} follow-ups${focusText(s)}` };
     }
   }
   // summary
@@ -152,7 +153,7 @@ export function gradePostmortem(facts: EpisodeFacts, step: StepRecord): Postmort
     if (s.status !== "graded") parts.summary = { score: 0, text: s.status };
     else {
       const name = namesRoot(facts, matcher, s.read);
-      const mechanism = knowledge.rootCause.some((id) => s.expressed.has(id));
+      const mechanism = knowledge.rootCause.some((r) => satisfiedBy(r, s.expressed) !== undefined);
       parts.summary = {
         score: ((name.named ? 0.5 : 0) + (mechanism ? 0.5 : 0)) * s.focus,
         text: `${name.text}; ${mechanism ? "states the mechanism" : "no mechanism"}${focusText(s)}`,
@@ -185,7 +186,7 @@ function focusText(s: Section): string {
 
 /** Trigger credit: a trigger concept, or a concrete fact of this episode's trigger. */
 function triggerCredit(facts: EpisodeFacts, rootCause: Section, triggerSection: Section): { score: number; text: string } {
-  const concepts = facts.fault.knowledge.postmortem.trigger;
+  const triggers = facts.fault.knowledge.postmortem.trigger;
   const spec = facts.record.spec;
   const factValues: string[] = [];
   if (facts.fault.trigger.event === "deploy") factValues.push(facts.index.node(spec.root).version);
@@ -195,7 +196,7 @@ function triggerCredit(facts: EpisodeFacts, rootCause: Section, triggerSection: 
   }
   const credit = (s: Section): string | undefined => {
     if (s.status !== "graded") return undefined;
-    const concept = concepts.find((id) => s.expressed.has(id));
+    const concept = triggers.map((r) => satisfiedBy(r, s.expressed)).find((id) => id !== undefined);
     if (concept) return `trigger concept ${concept}`;
     const fact = factValues.find((v) => hasToken(s.read, v));
     return fact !== undefined ? `trigger fact "${fact}"` : undefined;
@@ -220,7 +221,7 @@ function findContradictions(facts: EpisodeFacts, step: StepRecord, section: (k: 
   const applied = new Set(
     facts.record.world.timeline.filter((e) => e.kind === "remediation").map((e) => e.detail.split(":")[0]?.trim() ?? ""),
   );
-  const triggerConcepts = new Set(facts.fault.knowledge.postmortem.trigger);
+  const triggerConcepts = new Set(requirementIds(facts.fault.knowledge.postmortem.trigger));
   const claimed = new Map<string, string>();
   for (const key of CLAIM_SECTIONS) {
     for (const id of section(key).expressed) {

@@ -1,15 +1,18 @@
 /**
  * Runbook: the v1 runbook grader (src/grading/runbook-grader.ts) against the fault's knowledge.
  *
- * One write_runbook scores: coverage 0.6 of the fault's diagnose / mitigate / verify concepts
- * (phase shares 0.3 / 0.5 / 0.2; escalation and optional concepts fit without being required);
- * order 0.1 (diagnosis before mitigation before verification); structure 0.1 (3 to 15 substantive
- * steps); target 0.2 (target_service is the root). Every component is multiplied by the focus
- * factor (concepts foreign to this fault); each harmful step the fault lists costs 0.2.
- * Each step is read up to 60 words and credits at most two concepts; the focus factor reads every
- * word. Concepts are read with service names masked (./mentions.ts maskServiceNames). Steps
- * copied from this incident's KB articles are set aside, and a step written twice counts once; a
- * runbook needs at least two substantive steps of its own. The component is the best runbook written so far, undiscounted.
+ * One write_runbook scores: coverage 0.6 of the fault's diagnose / mitigate / verify requirements
+ * (phase shares 0.3 / 0.5 / 0.2; escalation and optional concepts fit without being required).
+ * A requirement may list alternatives (any valid diagnosis step, fix or verification signal);
+ * it is credited once, by whichever alternative a step expresses first. Order 0.1 (diagnosis
+ * before mitigation before verification); structure 0.1 (3 to 15 substantive steps); target 0.2
+ * (target_service is the root). Every component is multiplied by the focus factor (concepts
+ * foreign to this fault); each harmful step the fault lists costs 0.2. Each step is read up to 60
+ * words and credits at most two requirements; the focus factor reads every word. Concepts are
+ * read with service names masked (./mentions.ts maskServiceNames). Steps copied from this
+ * incident's KB articles are set aside, and a step written twice counts once; a runbook needs at
+ * least two substantive steps of its own. The component is the best runbook written so far,
+ * undiscounted.
  */
 import { ActionType } from "../../../gen/incident/v1/enums_pb.js";
 import { firstWords, focusFactor, foreignConcepts, profile } from "../concepts.js";
@@ -17,6 +20,7 @@ import { isCopied } from "../copying.js";
 import { clamp01 } from "../grade.js";
 import type { StepRecord } from "../record.js";
 import type { NamedRoot } from "./diagnosis.js";
+import { alternatives } from "../../scenarios/knowledge.js";
 import { stepsOfType, targetOf, type EpisodeFacts } from "./facts.js";
 import { onTopicConcepts } from "./knowledge.js";
 import { maskServiceNames } from "./mentions.js";
@@ -34,6 +38,12 @@ const PHASES = [
 ] as const;
 type PhaseName = (typeof PHASES)[number]["name"];
 
+/** One required item of a phase: its alternatives. */
+interface Slot {
+  phase: PhaseName;
+  ids: readonly string[];
+}
+
 export interface RunbookResult extends PartScore {
   step: StepRecord;
   /** Focus factor of the runbook; 0 when it has too few steps of its own to be graded. */
@@ -50,8 +60,7 @@ export function gradeRunbook(facts: EpisodeFacts, step: StepRecord): RunbookResu
   const steps = written.filter((s) => !isCopied(s, facts.kb));
   const copied = written.length - steps.length;
   const spec = facts.fault.knowledge.runbook;
-  const phaseOf = new Map<string, PhaseName>();
-  for (const phase of PHASES) for (const id of spec[phase.name]) phaseOf.set(id, phase.name);
+  const slots: Slot[] = PHASES.flatMap((phase) => spec[phase.name].map((r) => ({ phase: phase.name, ids: alternatives(r) })));
   const allowed = onTopicConcepts(facts.fault);
 
   const nodes = facts.record.spec.topology.nodes;
@@ -67,13 +76,18 @@ export function gradeRunbook(facts: EpisodeFacts, step: StepRecord): RunbookResu
           : `fewer than ${MIN_STEPS} substantive steps; one block of text is not a runbook`,
     );
   }
-  const creditedAt = new Map<string, number>();
+  // Each step credits at most MAX_CREDITS_PER_STEP requirements, in the order its concepts
+  // appear; a requirement is credited once, by the first alternative that reaches it.
+  const creditedAt = new Map<Slot, number>();
   profiles.forEach((p, index) => {
-    const candidates = [...p.expressed.entries()]
-      .filter(([id]) => phaseOf.has(id) && !creditedAt.has(id))
-      .sort((a, b) => a[1] - b[1])
-      .slice(0, MAX_CREDITS_PER_STEP);
-    for (const [id] of candidates) creditedAt.set(id, index);
+    let credits = 0;
+    for (const [id] of [...p.expressed.entries()].sort((a, b) => a[1] - b[1])) {
+      if (credits >= MAX_CREDITS_PER_STEP) break;
+      const slot = slots.find((s) => !creditedAt.has(s) && s.ids.includes(id));
+      if (!slot) continue;
+      creditedAt.set(slot, index);
+      credits++;
+    }
   });
 
   let coverage = 0;
@@ -81,13 +95,13 @@ export function gradeRunbook(facts: EpisodeFacts, step: StepRecord): RunbookResu
   const firstStepOf = new Map<PhaseName, number>();
   const coverageDetail: string[] = [];
   for (const phase of PHASES) {
-    const required = spec[phase.name];
+    const required = slots.filter((s) => s.phase === phase.name);
     if (required.length === 0) continue;
-    const hits = required.filter((id) => creditedAt.has(id));
+    const hits = required.filter((s) => creditedAt.has(s));
     coverage += phase.share * (hits.length / required.length);
     shares += phase.share;
     coverageDetail.push(`${phase.name} ${hits.length}/${required.length}`);
-    const first = Math.min(...hits.map((id) => creditedAt.get(id) ?? Infinity));
+    const first = Math.min(...hits.map((s) => creditedAt.get(s) ?? Infinity));
     if (Number.isFinite(first)) firstStepOf.set(phase.name, first);
   }
   const coverageScore = shares > 0 ? coverage / shares : 0;

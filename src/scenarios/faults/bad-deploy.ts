@@ -84,18 +84,19 @@ export const badDeploy: FaultDefinition = {
   },
   knowledge: {
     runbook: {
-      diagnose: ["bad_deploy", "new_exception"],
-      mitigate: ["rollback_deploy"],
-      verify: ["errors_recovered"],
-      escalate: ["escalate_oncall"],
-      optional: ["deploy_safety", "check_logs", "error_rate_spike", "user_facing_outage", "disable_feature_flag", "health_check"],
+      // What changed, and how the new code fails (exceptions, or locks taken in a new order).
+      diagnose: ["bad_deploy", ["new_exception", "deadlock", "lock_contention"]],
+      mitigate: [["rollback_deploy", "disable_feature_flag"]],
+      verify: [["errors_recovered", "latency_recovered", "locks_cleared"]],
+      escalate: [["escalate_oncall", "notify_stakeholders"]],
+      optional: ["deploy_safety", "check_logs", "error_rate_spike", "user_facing_outage", "health_check", "check_traffic_source", "traffic_spike", "lock_ordering"],
       harmful: ["restart_service", "scale_out", "block_traffic"],
     },
     postmortem: {
-      rootCause: ["bad_deploy", "new_exception"],
+      rootCause: ["bad_deploy", ["new_exception", "deadlock", "lock_contention"]],
       trigger: ["bad_deploy"],
-      actionItems: ["deploy_safety"],
-      optional: ["rollback_deploy", "errors_recovered", "error_rate_spike", "user_facing_outage", "deadlock", "lock_ordering", "traffic_spike"],
+      actionItems: [["deploy_safety", "lock_ordering"]],
+      optional: ["rollback_deploy", "errors_recovered", "error_rate_spike", "user_facing_outage", "traffic_spike", "check_traffic_source", "locks_cleared", "disable_feature_flag"],
     },
   },
 };

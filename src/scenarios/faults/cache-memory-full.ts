@@ -86,18 +86,19 @@ export const cacheMemoryFull: FaultDefinition = {
   },
   knowledge: {
     runbook: {
-      diagnose: ["cache_memory_full", "write_rejected"],
-      mitigate: ["eviction_policy"],
-      verify: ["errors_recovered"],
-      escalate: ["escalate_oncall"],
-      optional: ["config_revert", "config_change", "raise_memory_limit", "missing_ttl", "big_keys", "out_of_memory", "capacity_alerting", "flush_cache", "cache_miss", "error_rate_spike", "bad_deploy"],
+      diagnose: ["cache_memory_full", ["write_rejected", "config_change"]],
+      // Restore eviction (the durable fix), or make room for now (more memory, drop big keys).
+      mitigate: [["eviction_policy", "config_revert", "raise_memory_limit"]],
+      verify: [["errors_recovered", "writes_recovered"]],
+      escalate: [["escalate_oncall", "notify_stakeholders"]],
+      optional: ["missing_ttl", "big_keys", "out_of_memory", "capacity_alerting", "flush_cache", "cache_miss", "cache_stampede", "error_rate_spike", "bad_deploy", "staged_config_rollout"],
       harmful: ["restart_service"],
     },
     postmortem: {
       rootCause: ["cache_memory_full", "eviction_policy"],
       trigger: ["config_change"],
-      actionItems: ["missing_ttl", "capacity_alerting"],
-      optional: ["staged_config_rollout", "config_revert", "raise_memory_limit", "write_rejected", "out_of_memory"],
+      actionItems: [["missing_ttl", "eviction_policy", "staged_config_rollout"], "capacity_alerting"],
+      optional: ["config_revert", "raise_memory_limit", "write_rejected", "out_of_memory", "cache_miss", "big_keys", "writes_recovered"],
     },
   },
 };

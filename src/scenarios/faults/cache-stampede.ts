@@ -90,17 +90,20 @@ export const cacheStampede: FaultDefinition = {
   knowledge: {
     runbook: {
       diagnose: ["cache_stampede", "cache_miss"],
-      mitigate: ["cache_warming"],
-      verify: ["hit_ratio_recovered"],
-      escalate: ["escalate_oncall"],
-      optional: ["request_coalescing", "load_shedding", "cascading_failure", "flush_cache", "missing_ttl", "latency_spike", "error_rate_spike", "scale_out"],
-      harmful: ["restart_service"],
+      // Warm the cache (durable), or shield the database meanwhile.
+      mitigate: [["cache_warming", "request_coalescing", "load_shedding"]],
+      verify: [["hit_ratio_recovered", "cpu_recovered", "errors_recovered", "latency_recovered"]],
+      escalate: [["escalate_oncall", "notify_stakeholders"]],
+      // A restart, a flush or a failover is usually what emptied the cache: responders describe
+      // it, so it is on topic here rather than harmful.
+      optional: ["restart_service", "flush_cache", "az_failover", "missing_ttl", "latency_spike", "error_rate_spike", "scale_out"],
+      harmful: [],
     },
     postmortem: {
       rootCause: ["cache_stampede", "cache_miss"],
-      trigger: [],
-      actionItems: ["request_coalescing"],
-      optional: ["cache_warming", "flush_cache", "missing_ttl", "load_shedding", "cascading_failure"],
+      trigger: [["flush_cache", "restart_service", "az_failover", "missing_ttl"]],
+      actionItems: [["request_coalescing", "cache_warming"]],
+      optional: ["load_shedding", "hit_ratio_recovered", "capacity_alerting"],
     },
   },
 };

@@ -81,16 +81,16 @@ export const certificateExpiry: FaultDefinition = {
     runbook: {
       diagnose: ["certificate_expiry"],
       mitigate: ["renew_certificate"],
-      verify: ["errors_recovered"],
-      escalate: ["escalate_oncall"],
-      optional: ["cert_expiry_monitoring", "restart_service", "error_rate_spike", "user_facing_outage", "health_check", "missing_ttl"],
+      verify: [["tls_recovered", "errors_recovered"]],
+      escalate: [["escalate_oncall", "notify_stakeholders"]],
+      optional: ["cert_expiry_monitoring", "restart_service", "error_rate_spike", "user_facing_outage", "health_check", "connection_refused"],
       harmful: ["disable_tls_verification"],
     },
     postmortem: {
       rootCause: ["certificate_expiry"],
       trigger: ["certificate_expiry"],
       actionItems: ["cert_expiry_monitoring"],
-      optional: ["renew_certificate", "restart_service", "user_facing_outage", "missing_ttl", "capacity_alerting"],
+      optional: ["renew_certificate", "restart_service", "user_facing_outage", "tls_recovered"],
     },
   },
 };

@@ -81,17 +81,18 @@ export const configPush: FaultDefinition = {
   knowledge: {
     runbook: {
       diagnose: ["config_change", "cpu_saturation"],
-      mitigate: ["config_revert"],
-      verify: ["errors_recovered"],
-      escalate: ["escalate_oncall"],
-      optional: ["staged_config_rollout", "rollback_deploy", "bad_deploy", "deploy_safety", "disable_feature_flag", "error_rate_spike", "user_facing_outage", "latency_spike"],
+      mitigate: [["config_revert", "disable_feature_flag"]],
+      verify: [["errors_recovered", "cpu_recovered", "latency_recovered"]],
+      escalate: [["escalate_oncall", "notify_stakeholders"]],
+      // Rolling the binary back does not help, but "roll back the config" says "roll back" too.
+      optional: ["staged_config_rollout", "rollback_deploy", "bad_deploy", "deploy_safety", "error_rate_spike", "user_facing_outage", "latency_spike", "load_shedding"],
       harmful: ["restart_service"],
     },
     postmortem: {
       rootCause: ["config_change"],
       trigger: ["config_change"],
       actionItems: ["staged_config_rollout"],
-      optional: ["config_revert", "cpu_saturation", "rollback_deploy", "user_facing_outage", "deploy_safety", "bad_deploy"],
+      optional: ["config_revert", "cpu_saturation", "rollback_deploy", "user_facing_outage", "deploy_safety", "bad_deploy", "load_shedding", "disable_feature_flag"],
     },
   },
 };

@@ -66,18 +66,20 @@ export const connectionPoolExhaustion: FaultDefinition = {
   details: { replicas_before: ["4", "6", "8"], replicas: ["14", "18", "24", "32"] },
   knowledge: {
     runbook: {
-      diagnose: ["check_db_connections", "db_connection_limit"],
-      mitigate: ["kill_idle_connections", "reduce_connection_usage"],
-      verify: ["error_rate_spike"],
-      escalate: ["escalate_oncall"],
-      optional: ["connection_pooler", "raise_connection_limit", "connection_pool_exhaustion", "capacity_alerting", "scale_out"],
+      // The server is out of slots; who holds them (a caller that scaled out, idle sessions).
+      diagnose: [["db_connection_limit", "connection_pool_exhaustion"], ["check_db_connections", "scale_out"]],
+      // Relief (kill idle sessions, more slots) or the fix (smaller pools, a pooler, fewer callers).
+      mitigate: [["raise_connection_limit", "kill_idle_connections", "reduce_connection_usage", "connection_pooler", "pause_client"]],
+      verify: [["errors_recovered", "connections_recovered", "latency_recovered"]],
+      escalate: [["escalate_oncall", "notify_stakeholders"]],
+      optional: ["capacity_alerting", "connection_refused", "check_traffic_source"],
       harmful: ["restart_service"],
     },
     postmortem: {
-      rootCause: ["connection_pool_exhaustion", "db_connection_limit"],
-      trigger: [],
-      actionItems: ["connection_pooler", "reduce_connection_usage", "capacity_alerting"],
-      optional: ["kill_idle_connections", "raise_connection_limit", "check_db_connections", "scale_out", "connection_refused"],
+      rootCause: [["connection_pool_exhaustion", "db_connection_limit"]],
+      trigger: ["scale_out"],
+      actionItems: [["connection_pooler", "reduce_connection_usage"], "capacity_alerting"],
+      optional: ["kill_idle_connections", "raise_connection_limit", "check_db_connections", "connection_refused", "pause_client", "connections_recovered"],
     },
   },
 };

@@ -85,18 +85,19 @@ export const dbLockContention: FaultDefinition = {
   },
   knowledge: {
     runbook: {
-      diagnose: ["lock_contention", "schema_migration"],
-      mitigate: ["kill_blocking_query"],
-      verify: ["locks_cleared"],
-      escalate: ["escalate_oncall"],
-      optional: ["lock_timeout", "online_migration", "connection_pool_exhaustion", "check_db_connections", "slow_query", "migration_review", "latency_spike", "latency_recovered", "kill_idle_connections", "deadlock", "db_connection_limit", "request_timeout"],
+      diagnose: [["lock_contention", "deadlock"], "schema_migration"],
+      // End the head of the lock queue: cancel the migration or terminate its session.
+      mitigate: [["kill_blocking_query", "kill_idle_connections"]],
+      verify: [["locks_cleared", "latency_recovered", "errors_recovered"]],
+      escalate: [["escalate_oncall", "notify_stakeholders"]],
+      optional: ["lock_timeout", "online_migration", "connection_pool_exhaustion", "check_db_connections", "slow_query", "migration_review", "latency_spike", "db_connection_limit", "request_timeout", "connections_recovered"],
       harmful: ["raise_connection_limit", "restart_service"],
     },
     postmortem: {
-      rootCause: ["lock_contention", "schema_migration"],
+      rootCause: [["lock_contention", "deadlock"], "schema_migration"],
       trigger: ["schema_migration"],
-      actionItems: ["lock_timeout", "online_migration"],
-      optional: ["migration_review", "kill_blocking_query", "connection_pool_exhaustion", "check_db_connections", "latency_spike", "db_connection_limit", "request_timeout", "lock_ordering", "deadlock"],
+      actionItems: ["lock_timeout", ["online_migration", "migration_review"]],
+      optional: ["kill_blocking_query", "connection_pool_exhaustion", "check_db_connections", "latency_spike", "db_connection_limit", "request_timeout", "lock_ordering", "locks_cleared"],
     },
   },
 };

@@ -91,17 +91,25 @@ export const dependencyTimeout: FaultDefinition = {
   knowledge: {
     runbook: {
       diagnose: ["third_party_latency", "thread_pool_exhaustion"],
-      mitigate: ["circuit_breaker"],
-      verify: ["latency_recovered"],
-      escalate: ["escalate_oncall"],
-      optional: ["request_timeout", "disable_feature_flag", "graceful_degradation", "async_processing", "synchronous_calls", "cascading_failure", "load_shedding", "latency_spike", "vendor_support", "errors_recovered"],
-      harmful: ["raise_timeout"],
+      // Make the call fail fast, or take it off the path (its flag, degraded mode), or shed load.
+      mitigate: [["circuit_breaker", "request_timeout", "disable_feature_flag", "graceful_degradation", "load_shedding"]],
+      verify: [["latency_recovered", "errors_recovered", "backlog_draining"]],
+      escalate: [["escalate_oncall", "vendor_support", "notify_stakeholders"]],
+      // A rolling restart frees the stuck threads for a while; the symptoms upstream (queues
+      // backing up, callers out of memory while they wait, the connection pool alert) are on topic.
+      optional: [
+        "restart_service", "async_processing", "synchronous_calls", "cascading_failure", "latency_spike", "consumer_lag", "jobs_delayed",
+        "out_of_memory", "gc_thrashing", "jvm_heap_exhaustion", "check_db_connections", "connection_pool_exhaustion", "lost_notifications",
+      ],
+      harmful: ["raise_timeout", "raise_connection_limit"],
     },
     postmortem: {
-      rootCause: ["third_party_latency", "thread_pool_exhaustion"],
+      rootCause: ["third_party_latency", ["thread_pool_exhaustion", "synchronous_calls"]],
       trigger: ["third_party_latency"],
-      actionItems: ["circuit_breaker", "request_timeout"],
-      optional: ["async_processing", "synchronous_calls", "cascading_failure", "disable_feature_flag", "graceful_degradation", "thread_pool_exhaustion", "lost_notifications"],
+      // Fail fast (a breaker, or degrade without the call) and bound the wait (a timeout, or take the
+      // call off the request thread).
+      actionItems: [["circuit_breaker", "graceful_degradation"], ["request_timeout", "async_processing"]],
+      optional: ["cascading_failure", "disable_feature_flag", "lost_notifications", "out_of_memory", "gc_thrashing", "jvm_heap_exhaustion", "consumer_lag", "jobs_delayed", "restart_service"],
     },
   },
 };

@@ -79,17 +79,18 @@ export const diskFull: FaultDefinition = {
   knowledge: {
     runbook: {
       diagnose: ["disk_full"],
-      mitigate: ["free_disk_space"],
-      verify: ["errors_recovered"],
-      escalate: ["escalate_oncall"],
-      optional: ["log_rotation", "capacity_alerting", "write_rejected", "flush_cache", "error_rate_spike"],
-      harmful: ["delete_data_files"],
+      // Free space (rotate, compress, drop a stale slot) or grow the volume.
+      mitigate: [["free_disk_space", "log_rotation"]],
+      verify: [["disk_recovered", "errors_recovered", "writes_recovered"]],
+      escalate: [["escalate_oncall", "notify_stakeholders"]],
+      optional: ["capacity_alerting", "write_rejected", "flush_cache", "error_rate_spike"],
+      harmful: ["delete_data_files", "restart_service"],
     },
     postmortem: {
       rootCause: ["disk_full"],
       trigger: [],
-      actionItems: ["log_rotation", "capacity_alerting"],
-      optional: ["free_disk_space", "write_rejected", "flush_cache"],
+      actionItems: [["log_rotation", "free_disk_space"], "capacity_alerting"],
+      optional: ["write_rejected", "flush_cache", "disk_recovered", "writes_recovered"],
     },
   },
 };

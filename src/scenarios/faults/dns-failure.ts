@@ -72,16 +72,16 @@ export const dnsFailure: FaultDefinition = {
     runbook: {
       diagnose: ["dns_resolution_failure", "config_change"],
       mitigate: ["config_revert"],
-      verify: ["errors_recovered"],
-      escalate: ["escalate_oncall"],
-      optional: ["staged_config_rollout", "dns_redundancy", "cascading_failure", "restart_service", "error_rate_spike", "user_facing_outage", "latency_spike", "rollback_deploy", "bad_deploy", "missing_ttl"],
+      verify: [["errors_recovered", "dns_recovered"]],
+      escalate: [["escalate_oncall", "notify_stakeholders"]],
+      optional: ["staged_config_rollout", "dns_redundancy", "restart_service", "error_rate_spike", "user_facing_outage", "latency_spike", "rollback_deploy", "bad_deploy", "deploy_safety"],
       harmful: ["hardcode_ip"],
     },
     postmortem: {
-      rootCause: ["dns_resolution_failure", "config_change"],
+      rootCause: ["dns_resolution_failure"],
       trigger: ["config_change"],
-      actionItems: ["staged_config_rollout"],
-      optional: ["dns_redundancy", "config_revert", "cascading_failure", "user_facing_outage", "missing_ttl", "bad_deploy"],
+      actionItems: [["staged_config_rollout", "dns_redundancy"]],
+      optional: ["config_revert", "user_facing_outage", "bad_deploy", "deploy_safety", "dns_recovered", "errors_recovered", "rollback_deploy"],
     },
   },
 };

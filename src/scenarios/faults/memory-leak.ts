@@ -103,18 +103,21 @@ export const memoryLeak: FaultDefinition = {
   },
   knowledge: {
     runbook: {
-      diagnose: ["memory_leak", "out_of_memory"],
-      mitigate: ["rollback_deploy"],
-      verify: ["memory_stable"],
-      escalate: ["escalate_oncall"],
-      optional: ["heap_dump", "restart_service", "raise_memory_limit", "gc_thrashing", "jvm_heap_exhaustion", "bad_deploy", "capacity_alerting", "latency_spike", "errors_recovered", "node_left_cluster", "cluster_health"],
+      // Memory runs out (OOM kills, a full heap, a leak), and what it does before the kill or what
+      // tells the leak apart (GC thrashing, the node dropping out, a heap dump).
+      diagnose: [["out_of_memory", "jvm_heap_exhaustion", "memory_leak"], ["gc_thrashing", "node_left_cluster", "heap_dump"]],
+      // The rollback is the fix; a restart or more memory buys time.
+      mitigate: [["rollback_deploy", "restart_service", "raise_memory_limit"]],
+      verify: [["memory_stable", "errors_recovered", "latency_recovered", "cluster_health"]],
+      escalate: [["escalate_oncall", "notify_stakeholders"]],
+      optional: ["bad_deploy", "capacity_alerting", "latency_spike", "cpu_saturation", "memory_regression_test", "deploy_safety"],
       harmful: ["scale_out"],
     },
     postmortem: {
       rootCause: ["memory_leak"],
       trigger: ["bad_deploy"],
-      actionItems: ["memory_regression_test", "capacity_alerting"],
-      optional: ["out_of_memory", "heap_dump", "rollback_deploy", "restart_service", "raise_memory_limit", "gc_thrashing", "jvm_heap_exhaustion", "deploy_safety", "node_left_cluster", "cluster_health"],
+      actionItems: [["memory_regression_test", "heap_dump", "deploy_safety"], "capacity_alerting"],
+      optional: ["out_of_memory", "rollback_deploy", "restart_service", "raise_memory_limit", "gc_thrashing", "jvm_heap_exhaustion", "node_left_cluster", "cluster_health", "memory_stable", "missing_ttl"],
     },
   },
 };

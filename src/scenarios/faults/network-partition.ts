@@ -72,17 +72,17 @@ export const networkPartition: FaultDefinition = {
   knowledge: {
     runbook: {
       diagnose: ["network_partition", "packet_loss"],
-      mitigate: ["az_failover"],
-      verify: ["errors_recovered"],
-      escalate: ["escalate_oncall"],
-      optional: ["multi_az_redundancy", "drain_node", "cascading_failure", "user_facing_outage", "latency_spike", "error_rate_spike", "capacity_alerting"],
+      mitigate: [["az_failover", "drain_node"]],
+      verify: [["errors_recovered", "latency_recovered"]],
+      escalate: [["escalate_oncall", "notify_stakeholders"]],
+      optional: ["multi_az_redundancy", "user_facing_outage", "latency_spike", "error_rate_spike", "capacity_alerting", "connection_refused"],
       harmful: ["restart_service"],
     },
     postmortem: {
       rootCause: ["network_partition", "packet_loss"],
       trigger: [],
-      actionItems: ["multi_az_redundancy"],
-      optional: ["az_failover", "drain_node", "capacity_alerting", "cascading_failure"],
+      actionItems: [["multi_az_redundancy", "az_failover"]],
+      optional: ["drain_node", "capacity_alerting", "connection_refused"],
     },
   },
 };

@@ -83,17 +83,18 @@ export const processCrash: FaultDefinition = {
   knowledge: {
     runbook: {
       diagnose: ["process_crash", "connection_refused"],
-      mitigate: ["restart_service"],
-      verify: ["health_check"],
-      escalate: ["escalate_oncall"],
-      optional: ["auto_restart", "crash_analysis", "rollback_deploy", "error_rate_spike", "errors_recovered", "user_facing_outage", "payment_failures", "order_failures"],
+      // Start it again (and roll back if the last change makes it crash).
+      mitigate: [["restart_service", "rollback_deploy"]],
+      verify: [["health_check", "errors_recovered"]],
+      escalate: [["escalate_oncall", "notify_stakeholders"]],
+      optional: ["auto_restart", "crash_analysis", "error_rate_spike", "user_facing_outage", "bad_deploy"],
       harmful: ["scale_out"],
     },
     postmortem: {
       rootCause: ["process_crash"],
       trigger: [],
       actionItems: ["auto_restart", "crash_analysis"],
-      optional: ["connection_refused", "restart_service", "health_check", "rollback_deploy"],
+      optional: ["connection_refused", "restart_service", "health_check", "rollback_deploy", "capacity_alerting"],
     },
   },
 };

@@ -93,15 +93,15 @@ export const queuePoisonPill: FaultDefinition = {
       diagnose: ["consumer_lag", "poison_message"],
       mitigate: ["dead_letter_queue"],
       verify: ["backlog_draining"],
-      escalate: ["escalate_oncall"],
-      optional: ["jobs_delayed", "check_logs", "message_validation", "cpu_saturation", "add_partitions", "capacity_alerting"],
+      escalate: [["escalate_oncall", "notify_stakeholders"]],
+      optional: ["check_logs", "message_validation", "cpu_saturation", "add_partitions", "capacity_alerting", "lost_notifications"],
       harmful: ["purge_queue", "restart_service"],
     },
     postmortem: {
       rootCause: ["poison_message"],
       trigger: [],
       actionItems: ["dead_letter_queue", "message_validation"],
-      optional: ["consumer_lag", "jobs_delayed", "backlog_draining", "capacity_alerting"],
+      optional: ["consumer_lag", "jobs_delayed", "backlog_draining", "capacity_alerting", "lost_notifications"],
     },
   },
 };

@@ -86,18 +86,20 @@ export const quotaThrottling: FaultDefinition = {
   },
   knowledge: {
     runbook: {
-      diagnose: ["rate_limited", "quota_exceeded"],
-      mitigate: ["request_quota_increase"],
-      verify: ["errors_recovered"],
-      escalate: ["escalate_oncall"],
-      optional: ["exponential_backoff", "load_shedding", "pause_client", "third_party_latency", "capacity_alerting", "cap_retries", "vendor_support", "raise_rate_limit", "check_traffic_source", "payment_failures", "error_rate_spike", "request_rate_normal"],
+      // The account is over its quota; what raised our call rate (a new job, a traffic change).
+      diagnose: [["quota_exceeded", "rate_limited"], ["new_batch_job", "check_traffic_source"]],
+      // More quota, or fewer calls: pause the batch work, back off, shed non-essential calls.
+      mitigate: [["request_quota_increase", "raise_rate_limit", "pause_client", "exponential_backoff", "cap_retries", "load_shedding"]],
+      verify: [["errors_recovered", "request_rate_normal"]],
+      escalate: [["vendor_support", "escalate_oncall", "notify_stakeholders"]],
+      optional: ["third_party_latency", "capacity_alerting", "config_change"],
       harmful: ["scale_out"],
     },
     postmortem: {
-      rootCause: ["quota_exceeded", "rate_limited"],
-      trigger: [],
-      actionItems: ["exponential_backoff", "capacity_alerting"],
-      optional: ["request_quota_increase", "load_shedding", "pause_client", "vendor_support", "third_party_latency", "cap_retries"],
+      rootCause: ["quota_exceeded"],
+      trigger: [["new_batch_job", "config_change"]],
+      actionItems: [["exponential_backoff", "cap_retries", "request_quota_increase", "load_shedding"], "capacity_alerting"],
+      optional: ["pause_client", "vendor_support", "third_party_latency", "raise_rate_limit", "check_traffic_source"],
     },
   },
 };

@@ -92,18 +92,20 @@ export const retryStorm: FaultDefinition = {
   },
   knowledge: {
     runbook: {
-      diagnose: ["retry_storm", "check_traffic_source"],
-      mitigate: ["exponential_backoff"],
-      verify: ["request_rate_normal"],
-      escalate: ["escalate_oncall"],
-      optional: ["missing_backoff", "cap_retries", "pause_client", "load_shedding", "circuit_breaker", "traffic_spike", "cascading_failure", "error_rate_spike", "errors_recovered"],
+      // The retries (at once, without backoff) and who sends them (far more calls than users make).
+      diagnose: [["retry_storm", "missing_backoff"], ["check_traffic_source", "traffic_spike"]],
+      // Backoff and a cap at the source; pausing the client or shedding its load stops it too.
+      mitigate: [["exponential_backoff", "cap_retries", "pause_client", "load_shedding", "circuit_breaker"]],
+      verify: [["request_rate_normal", "errors_recovered", "cpu_recovered", "latency_recovered"]],
+      escalate: [["escalate_oncall", "notify_stakeholders"]],
+      optional: ["cascading_failure", "error_rate_spike", "scale_out", "block_traffic"],
       harmful: ["restart_service"],
     },
     postmortem: {
       rootCause: ["retry_storm", "missing_backoff"],
       trigger: [],
-      actionItems: ["exponential_backoff", "cap_retries"],
-      optional: ["circuit_breaker", "load_shedding", "pause_client", "check_traffic_source", "cascading_failure", "block_traffic"],
+      actionItems: [["exponential_backoff", "cap_retries"]],
+      optional: ["circuit_breaker", "load_shedding", "pause_client", "check_traffic_source", "traffic_spike", "block_traffic", "capacity_alerting", "request_rate_normal"],
     },
   },
 };

@@ -92,17 +92,18 @@ export const slowQuery: FaultDefinition = {
   knowledge: {
     runbook: {
       diagnose: ["slow_query", "missing_index"],
-      mitigate: ["create_index"],
-      verify: ["latency_recovered"],
-      escalate: ["escalate_oncall"],
-      optional: ["schema_migration", "migration_review", "kill_blocking_query", "cpu_saturation", "check_db_connections", "connection_pool_exhaustion", "rollback_deploy", "latency_spike"],
+      // Build the index again; cancelling the slow statements buys time.
+      mitigate: [["create_index", "kill_blocking_query"]],
+      verify: [["latency_recovered", "cpu_recovered", "errors_recovered"]],
+      escalate: [["escalate_oncall", "notify_stakeholders"]],
+      optional: ["schema_migration", "migration_review", "cpu_saturation", "check_db_connections", "connection_pool_exhaustion", "rollback_deploy", "latency_spike", "connections_recovered"],
       harmful: ["raise_connection_limit", "restart_service"],
     },
     postmortem: {
       rootCause: ["missing_index", "slow_query"],
-      trigger: [],
+      trigger: ["schema_migration"],
       actionItems: ["migration_review"],
-      optional: ["create_index", "capacity_alerting", "schema_migration", "latency_spike", "cpu_saturation"],
+      optional: ["create_index", "capacity_alerting", "latency_spike", "cpu_saturation", "kill_blocking_query", "rollback_deploy"],
     },
   },
 };

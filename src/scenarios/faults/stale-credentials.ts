@@ -79,17 +79,18 @@ export const staleCredentials: FaultDefinition = {
   knowledge: {
     runbook: {
       diagnose: ["stale_credentials", "credential_rotation"],
-      mitigate: ["restart_service"],
-      verify: ["errors_recovered"],
-      escalate: ["escalate_oncall"],
-      optional: ["secret_reload", "rotation_grace_period", "login_failures", "rollback_deploy", "error_rate_spike", "health_check"],
+      // Make the running processes read the current secret: restart or reload them.
+      mitigate: [["restart_service", "secret_reload", "rollback_deploy"]],
+      verify: [["errors_recovered", "health_check"]],
+      escalate: [["escalate_oncall", "notify_stakeholders"]],
+      optional: ["rotation_grace_period", "error_rate_spike", "connection_pool_exhaustion", "check_db_connections"],
       harmful: ["revert_rotation"],
     },
     postmortem: {
       rootCause: ["stale_credentials"],
       trigger: ["credential_rotation"],
-      actionItems: ["secret_reload"],
-      optional: ["rotation_grace_period", "restart_service", "login_failures", "credential_rotation"],
+      actionItems: [["secret_reload", "rotation_grace_period"]],
+      optional: ["restart_service", "connection_pool_exhaustion", "capacity_alerting"],
     },
   },
 };
