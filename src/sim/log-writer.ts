@@ -45,7 +45,7 @@ const CASCADE: readonly string[] = [
   "call to {callee} failed after {timeout} ms: deadline exceeded",
   "upstream {callee} returned 503 ({n} failures in the last minute)",
   "circuit breaker for {callee} is open",
-  "retrying request to {callee} (attempt {n})",
+  "retrying request to {callee} after a failed attempt",
 ];
 
 export interface LogContext {
