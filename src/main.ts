@@ -1,9 +1,10 @@
 /**
  * `npm start`: serves the environment on PORT (default 7860) and HOST (default 0.0.0.0),
- * with limits from the environment variables listed in src/env/limits.ts.
+ * with limits from the environment variables listed in src/env/limits.ts (streaming limits:
+ * docs/streaming.md).
  */
 import { IncidentEnvironment } from "./env/environment.js";
-import { limitsFromEnv } from "./env/limits.js";
+import { limitsFromEnv, streamLimitsFromEnv } from "./env/limits.js";
 import { buildApp } from "./server/app.js";
 
 const SWEEP_INTERVAL_MS = 60_000;
@@ -15,7 +16,7 @@ function portFromEnv(): number {
   return port;
 }
 
-const env = new IncidentEnvironment({ limits: limitsFromEnv() });
+const env = new IncidentEnvironment({ limits: limitsFromEnv(), streamLimits: streamLimitsFromEnv() });
 const { app } = await buildApp({ env, logLevel: process.env.LOG_LEVEL ?? "info" });
 const sweeper = setInterval(() => env.sweep(), SWEEP_INTERVAL_MS);
 sweeper.unref();
@@ -32,4 +33,4 @@ process.once("SIGINT", () => shutdown("SIGINT"));
 process.once("SIGTERM", () => shutdown("SIGTERM"));
 
 const address = await app.listen({ port: portFromEnv(), host: process.env.HOST ?? "0.0.0.0" });
-app.log.info(`incident-response-env listening on ${address} (REST, Connect, gRPC, gRPC-Web; docs at /docs)`);
+app.log.info(`incident-response-env listening on ${address} (REST, Connect, gRPC, gRPC-Web, SSE, WebSocket /ws, MCP /mcp; docs at /docs)`);

@@ -8,8 +8,11 @@
  * is it still running) and raises EnvError with a Connect-style kind.
  */
 import { create } from "@bufbuild/protobuf";
+import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { randomInt, randomUUID } from "node:crypto";
-import { HealthStatus } from "../../gen/incident/v1/enums_pb.js";
+import { ClockMode, EpisodeEventKind, HealthStatus, LogLevel } from "../../gen/incident/v1/enums_pb.js";
+import { StreamGapSchema, type EpisodeEvent } from "../../gen/incident/v1/stream_pb.js";
+import type { LogEntry } from "../../gen/incident/v1/telemetry_pb.js";
 import {
   CloseEpisodeResponseSchema,
   ListScenariosResponseSchema,
@@ -18,6 +21,7 @@ import {
   ListTasksResponseSchema,
   ResetResponseSchema,
   StepResponseSchema,
+  StreamEpisodeEventsResponseSchema,
   StreamLogsResponseSchema,
   type CloseEpisodeRequest,
   type CloseEpisodeResponse,
@@ -30,6 +34,8 @@ import {
   type ResetResponse,
   type StepRequest,
   type StepResponse,
+  type StreamEpisodeEventsRequest,
+  type StreamEpisodeEventsResponse,
   type StreamLogsRequest,
   type StreamLogsResponse,
 } from "../../gen/incident/v1/service_pb.js";
@@ -44,10 +50,13 @@ import type { Level } from "../scenarios/types.js";
 import { IncidentWorld } from "../sim/incident-world.js";
 import { enumFromWord, wordFromEnum } from "./enum-words.js";
 import type { EpisodeRecord } from "../grading/record.js";
+import { systemClock, type Clock } from "./clock.js";
 import { Episode } from "./episode.js";
 import { EpisodeStore } from "./episode-store.js";
 import { EnvError } from "./errors.js";
-import { DEFAULT_LIMITS, type Limits } from "./limits.js";
+import type { Journal, JournalItem, Sequenced } from "./journal.js";
+import { DEFAULT_LIMITS, DEFAULT_STREAM_LIMITS, type Limits, type StreamLimits } from "./limits.js";
+import { Subscriptions } from "./subscriptions.js";
 import { levelFromEnum, levelToEnum } from "./levels.js";
 import { LEVELS, TASKS } from "./tasks.js";
 
@@ -56,17 +65,46 @@ export const ENVIRONMENT_VERSION = "0.1.0";
 
 export interface EnvironmentOptions {
   limits?: Partial<Limits>;
-  /** Wall clock for idle-episode bookkeeping (tests pass a fake one). */
+  streamLimits?: Partial<StreamLimits>;
+  /** Wall clock for idle-episode bookkeeping (tests pass a fake one); defaults to clock.now. */
   now?: () => number;
+  /** Wall clock and timers of live episodes and of the stream stall watchdog (tests pass a fake one). */
+  clock?: Clock;
 }
+
+/** How a transport follows a stream: its cancel signal, and what to do when its client stalls. */
+export interface StreamOptions {
+  /** Aborts when the client cancels or disconnects; the stream ends and frees its slot. */
+  signal?: AbortSignal;
+  /**
+   * Called when the client has not taken a waiting entry for STREAM_STALL_TIMEOUT_SECONDS: the
+   * stream's slot is already freed, and the transport should drop the connection.
+   */
+  onStall?: () => void;
+  /**
+   * Called when the stream ends because the episode is over (not on cancel or stall), with the
+   * last sequence number of the journal: a client that resumes after it gets nothing more.
+   */
+  onEnd?: (lastSeq: number) => void;
+}
+
+/** The two journals of an episode that clients can follow. */
+export type StreamName = "logs" | "events";
 
 export class IncidentEnvironment {
   readonly limits: Limits;
+  readonly streamLimits: StreamLimits;
+  readonly clock: Clock;
   private readonly store: EpisodeStore;
+  private readonly subscriptions: Subscriptions;
 
   constructor(options: EnvironmentOptions = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
-    this.store = new EpisodeStore(this.limits.maxLiveEpisodes, this.limits.episodeIdleTtlMs, options.now);
+    this.streamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.streamLimits };
+    this.clock = options.clock ?? systemClock;
+    const clock = this.clock;
+    this.store = new EpisodeStore(this.limits.maxLiveEpisodes, this.limits.episodeIdleTtlMs, options.now ?? (() => clock.now()));
+    this.subscriptions = new Subscriptions(this.streamLimits.maxSubscribersPerEpisode, this.streamLimits.streamStallTimeoutMs, this.clock);
   }
 
   health(): HealthResponse {
@@ -76,6 +114,7 @@ export class IncidentEnvironment {
       version: ENVIRONMENT_VERSION,
       liveEpisodes: this.store.size,
       maxLiveEpisodes: this.store.capacity,
+      liveStreams: this.subscriptions.size,
     });
   }
 
@@ -128,7 +167,12 @@ export class IncidentEnvironment {
     const { level, world, seed } = this.buildWorld(request);
     const id = request.episodeId ?? randomUUID();
     this.store.reserve(id);
-    const episode = new Episode(id, TASKS[level], seed, world, this.limits.maxLogLinesPerEpisode);
+    const live = request.clock === ClockMode.LIVE ? liveRate(request.minutesPerSecond) : undefined;
+    const episode = new Episode(id, TASKS[level], seed, world, {
+      maxLogLines: this.limits.maxLogLinesPerEpisode,
+      maxEvents: this.streamLimits.maxEventsPerEpisode,
+      ...(live !== undefined ? { live: { minutesPerSecond: live, clock: this.clock } } : {}),
+    });
     this.store.put(episode, request.episodeId === undefined);
     return create(ResetResponseSchema, {
       observation: episode.observe(),
@@ -154,12 +198,83 @@ export class IncidentEnvironment {
     return create(CloseEpisodeResponseSchema, { state: episode.state() });
   }
 
-  /** The episode's log lines so far, then each new one, until it ends, is closed, or the signal aborts. */
-  async *streamLogs(request: StreamLogsRequest, signal?: AbortSignal): AsyncGenerator<StreamLogsResponse> {
+  /**
+   * The episode's log lines after `after_seq` that pass the filters, then each new one, until the
+   * episode ends or is closed, the signal aborts, or the client stalls. Checks (episode exists, a
+   * stream slot is free) happen at the call, before anything is sent.
+   */
+  streamLogs(request: StreamLogsRequest, options: StreamOptions = {}): AsyncGenerator<StreamLogsResponse> {
     const episode = this.store.get(request.episodeId);
-    for await (const entry of episode.journal.follow(0, signal)) {
-      yield create(StreamLogsResponseSchema, { entry });
-    }
+    const keep = logFilter(request.services, request.minLevel, request.since ? timestampMs(request.since) : undefined);
+    return this.follow(episode, episode.logs, request.afterSeq, options, (item) => {
+      if (item.gap) return create(StreamLogsResponseSchema, { gap: create(StreamGapSchema, { firstMissingSeq: item.gap.first, lastMissingSeq: item.gap.last }) });
+      return keep(item.entry) ? create(StreamLogsResponseSchema, { entry: item.entry }) : undefined;
+    });
+  }
+
+  /**
+   * The episode's events (log lines, metric readings, status changes, steps) after `after_seq`
+   * that pass the filters, then each new one; ends like streamLogs. A gap is an event too.
+   */
+  streamEpisodeEvents(request: StreamEpisodeEventsRequest, options: StreamOptions = {}): AsyncGenerator<StreamEpisodeEventsResponse> {
+    const episode = this.store.get(request.episodeId);
+    const keep = eventFilter(request);
+    return this.follow(episode, episode.events, request.afterSeq, options, (item) => {
+      if (item.gap) {
+        const gap = create(StreamGapSchema, { firstMissingSeq: item.gap.first, lastMissingSeq: item.gap.last });
+        return create(StreamEpisodeEventsResponseSchema, { event: { seq: item.gap.last, kind: { case: "gap", value: gap } } });
+      }
+      return keep(item.entry) ? create(StreamEpisodeEventsResponseSchema, { event: item.entry }) : undefined;
+    });
+  }
+
+  /**
+   * True when the episode is over and its stream has nothing after `afterSeq`: a client resuming
+   * there would get nothing (SSE answers 204 so that EventSource stops reconnecting).
+   */
+  streamIsOver(episodeId: string | undefined, stream: StreamName, afterSeq: number): boolean {
+    const journal = this.store.get(episodeId)[stream];
+    return journal.isClosed && journal.nextSeq - 1 <= afterSeq;
+  }
+
+  /** Open streams of an episode (for tests and operators). */
+  streamsOf(episodeId: string): number {
+    return this.subscriptions.count(this.store.get(episodeId));
+  }
+
+  /**
+   * Follows a journal for one subscriber: takes a stream slot now (or throws), then yields the
+   * mapped items (undefined: filtered out). The slot is freed when the reader finishes, the signal
+   * aborts, or the stall watchdog drops the subscriber.
+   */
+  private follow<T extends Sequenced, R>(
+    episode: Episode,
+    journal: Journal<T>,
+    afterSeq: number,
+    options: StreamOptions,
+    map: (item: JournalItem<T>) => R | undefined,
+  ): AsyncGenerator<R> {
+    const { signal, onEnd } = options;
+    if (signal?.aborted) return (async function* () {})(); // the client is already gone
+    const subscription = this.subscriptions.open(episode, options.onStall);
+    const release = (): void => subscription.release();
+    signal?.addEventListener("abort", release, { once: true });
+    return (async function* () {
+      try {
+        for await (const item of journal.read(afterSeq, signal)) {
+          if (subscription.released) return;
+          const message = map(item);
+          if (message === undefined) continue;
+          subscription.park();
+          yield message;
+          subscription.unpark();
+        }
+        if (journal.isClosed && !signal?.aborted && !subscription.released) onEnd?.(journal.nextSeq - 1);
+      } finally {
+        signal?.removeEventListener("abort", release);
+        release();
+      }
+    })();
   }
 
   /**
@@ -220,4 +335,49 @@ export class IncidentEnvironment {
     }
   }
 
+}
+
+/** The rate of a live clock; the proto rules already require it, this names the error if a caller skipped them. */
+function liveRate(minutesPerSecond: number | undefined): number {
+  if (minutesPerSecond === undefined || !(minutesPerSecond > 0 && minutesPerSecond <= 60)) {
+    throw new EnvError("invalid_argument", "clock live needs minutes_per_second (above 0, at most 60)", [
+      { field: "minutes_per_second", rule: "reset.live_clock_rate", message: "required for clock live: above 0, at most 60" },
+    ]);
+  }
+  return minutesPerSecond;
+}
+
+function logFilter(services: readonly string[], minLevel: LogLevel | undefined, sinceMs: number | undefined): (entry: LogEntry) => boolean {
+  const only = services.length > 0 ? new Set(services) : undefined;
+  return (entry) =>
+    (only === undefined || only.has(entry.service)) &&
+    (minLevel === undefined || entry.level >= minLevel) &&
+    (sinceMs === undefined || (entry.timestamp !== undefined && timestampMs(entry.timestamp) >= sinceMs));
+}
+
+const KIND_OF_CASE: Readonly<Record<string, EpisodeEventKind>> = {
+  log: EpisodeEventKind.LOG,
+  metric: EpisodeEventKind.METRIC,
+  status: EpisodeEventKind.STATUS,
+  step: EpisodeEventKind.STEP,
+};
+
+function eventFilter(request: StreamEpisodeEventsRequest): (event: EpisodeEvent) => boolean {
+  const kinds = request.kinds.length > 0 ? new Set(request.kinds) : undefined;
+  const only = request.services.length > 0 ? new Set(request.services) : undefined;
+  const sinceMs = request.since ? timestampMs(request.since) : undefined;
+  const minLevel = request.minLevel;
+  return (event) => {
+    const kind = event.kind.case === undefined ? undefined : KIND_OF_CASE[event.kind.case];
+    if (kinds !== undefined && (kind === undefined || !kinds.has(kind))) return false;
+    if (sinceMs !== undefined && event.timestamp !== undefined && timestampMs(event.timestamp) < sinceMs) return false;
+    switch (event.kind.case) {
+      case "log":
+        return (only === undefined || only.has(event.kind.value.service)) && (minLevel === undefined || event.kind.value.level >= minLevel);
+      case "metric":
+        return only === undefined || only.has(event.kind.value.serviceName);
+      default:
+        return true;
+    }
+  };
 }

@@ -16,13 +16,21 @@
  *   (truncated). The episode succeeds when its final score reaches the task threshold. The
  *   incident counts as resolved only when health has held for 10 minutes after a fix and the
  *   agent resolves.
+ * Time: turn-based by default (only steps move the clock). With a live clock the world also
+ *   advances by whole simulated minutes as wall-clock time passes (minutes_per_second), on a
+ *   timer and on every access, until the episode ends or is closed.
+ * Tells: every log line goes to `logs`; log lines, metric readings (whenever time passes),
+ *   status changes and step summaries go to `events`. Both are bounded journals that streams
+ *   follow at their own pace (src/env/journal.ts); both close when the episode ends.
  */
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { Action } from "../../gen/incident/v1/action_pb.js";
-import { ActionType, EpisodeStatus, IncidentStatus, RemediationKind } from "../../gen/incident/v1/enums_pb.js";
+import { ActionType, ClockMode, EpisodeStatus, IncidentStatus, RemediationKind } from "../../gen/incident/v1/enums_pb.js";
 import { EpisodeStateSchema, GradeBreakdownSchema, StepInfoSchema, type EpisodeState, type StepInfo } from "../../gen/incident/v1/episode_pb.js";
 import type { Inspection } from "../../gen/incident/v1/inspection_pb.js";
 import { ObservationSchema, type Observation } from "../../gen/incident/v1/observation_pb.js";
+import { EpisodeEventSchema, type EpisodeEvent } from "../../gen/incident/v1/stream_pb.js";
 import type { LogEntry } from "../../gen/incident/v1/telemetry_pb.js";
 import { profile } from "../grading/concepts.js";
 import { EPISODE_GRADERS } from "../grading/episode/index.js";
@@ -33,16 +41,43 @@ import { remediationFromConcepts } from "../scenarios/remediation-concepts.js";
 import { resolveService } from "../scenarios/service-names.js";
 import type { SeverityWord } from "../scenarios/types.js";
 import type { IncidentWorld } from "../sim/incident-world.js";
+import type { SimLogLine } from "../sim/log-writer.js";
 import type { RemediationOutcome } from "../sim/remediation.js";
 import { wordFromEnum } from "./enum-words.js";
+import type { Clock } from "./clock.js";
 import { EnvError } from "./errors.js";
+import { Journal } from "./journal.js";
 import { levelToEnum } from "./levels.js";
-import { LogJournal } from "./log-journal.js";
 import { inspectionOf, overviewMetrics, toAlert, toLogEntry, toTopology } from "./observation.js";
 import type { TaskDefinition } from "./tasks.js";
 
 const RECENT_LOG_LINES = 20;
 const REASONING_IN_HISTORY = 200;
+const MINUTE_MS = 60_000;
+/** The live clock checks the wall clock at least this often (and on every access to the episode). */
+const LIVE_TICK_MIN_MS = 100;
+/**
+ * Most simulated minutes the live clock runs at once. If the process was held up for longer (a
+ * debugger, a suspended machine), the clock skips the rest rather than block the event loop.
+ */
+export const LIVE_MAX_CATCH_UP_MINUTES = 60;
+
+export interface EpisodeOptions {
+  /** Log lines kept (MAX_LOG_LINES_PER_EPISODE). */
+  maxLogLines: number;
+  /** Events kept (MAX_EVENTS_PER_EPISODE). */
+  maxEvents: number;
+  /** A live clock; without it the episode is turn-based. */
+  live?: { minutesPerSecond: number; clock: Clock };
+}
+
+interface LiveClock {
+  minutesPerSecond: number;
+  clock: Clock;
+  /** Wall-clock time up to which simulated minutes have been run. */
+  anchorMs: number;
+  stop: () => void;
+}
 
 export interface StepOutcome {
   observation: Observation;
@@ -65,19 +100,48 @@ export class Episode {
   private readonly evidence = new Map<string, number>();
   private readonly inspected = new Map<string, number>();
   private readonly pageSeverity: SeverityWord;
-  readonly journal: LogJournal;
+  /** The running live clock; undefined for turn-based episodes and once the clock stopped. */
+  private live: LiveClock | undefined;
+  /** Simulated minutes per wall-clock second of a live episode (kept after its clock stops); 0 when turn-based. */
+  private readonly liveRate: number;
+  private reportedStatus: { incident: IncidentStatus; episode: EpisodeStatus } = { incident: IncidentStatus.UNSPECIFIED, episode: EpisodeStatus.UNSPECIFIED };
+  /** Every log line printed, numbered (LogEntry.seq). */
+  readonly logs: Journal<LogEntry>;
+  /** Log lines, metric readings, status changes and steps, numbered (EpisodeEvent.seq). */
+  readonly events: Journal<EpisodeEvent>;
 
   constructor(
     readonly id: string,
     readonly task: TaskDefinition,
     readonly seed: number,
     readonly world: IncidentWorld,
-    maxLogLines: number,
+    options: EpisodeOptions,
   ) {
-    this.journal = new LogJournal(maxLogLines);
-    this.journal.append(world.openingLogs().map((line) => toLogEntry(world, line)));
+    this.logs = new Journal(options.maxLogLines);
+    this.events = new Journal(options.maxEvents);
+    this.liveRate = options.live?.minutesPerSecond ?? 0;
     this.pageSeverity = world.severity();
+    this.recordLines(world.openingLogs());
+    this.noteStatus();
     this.noteEvidence();
+    if (options.live) {
+      const { minutesPerSecond, clock } = options.live;
+      const tickMs = Math.max(LIVE_TICK_MIN_MS, Math.ceil(1000 / minutesPerSecond));
+      const live: LiveClock = { minutesPerSecond, clock, anchorMs: clock.now(), stop: () => {} };
+      this.live = live;
+      live.stop = clock.every(tickMs, () => {
+        try {
+          this.catchUp();
+        } catch (error) {
+          // The clock has stopped (see catchUp); a timer must not take the process down.
+          console.error(`live clock of episode ${id} stopped`, error);
+        }
+      });
+    }
+  }
+
+  get clockMode(): ClockMode {
+    return this.liveRate > 0 ? ClockMode.LIVE : ClockMode.TURN_BASED;
   }
 
   get done(): boolean {
@@ -89,13 +153,14 @@ export class Episode {
   }
 
   observe(): Observation {
+    this.catchUp();
     const world = this.world;
     const page = world.page();
     return create(ObservationSchema, {
       step: this.stepCount,
       ...(page ? { alert: toAlert(world, page, this.pageSeverity, true) } : {}),
       metrics: overviewMetrics(world),
-      recentLogs: this.journal.tail(RECENT_LOG_LINES),
+      recentLogs: this.logs.tail(RECENT_LOG_LINES),
       kbArticles: world.kb().map((a) => ({ articleId: a.id, title: a.title, tags: [...a.tags], content: a.content })),
       currentIncidentStatus: this.incidentStatus(),
       previousActions: [...this.previousActions],
@@ -114,13 +179,14 @@ export class Episode {
     if (this.done) {
       throw new EnvError("failed_precondition", `episode ${this.id} is over (status ${EpisodeStatus[this.status].toLowerCase()}); reset to play again`);
     }
+    this.catchUp();
     const stepNumber = this.stepCount + 1;
     const minute = this.world.minute;
     const target = resolveService(action.targetService, this.world.topology.nodes)?.name;
     const record: StepRecord = { step: stepNumber, minute, action, ...(target !== undefined ? { target } : {}) };
     this.inspection = undefined;
     this.feedback = this.act(action, record, stepNumber);
-    this.journal.append(this.world.advance(this.task.minutesPerStep).map((line) => toLogEntry(this.world, line)));
+    this.advanceWorld(this.task.minutesPerStep);
 
     this.stepCount = stepNumber;
     this.steps.push(record);
@@ -132,6 +198,23 @@ export class Episode {
     this.score = Math.max(previous, grade.raw);
     const reward = roundScore(this.score - previous);
     this.finishIfOver(action, target);
+    this.events.append([
+      this.event(this.world.minute, {
+        case: "step",
+        value: {
+          step: stepNumber,
+          actionType: action.actionType,
+          ...(target !== undefined ? { targetService: target } : action.targetService !== undefined ? { targetService: action.targetService } : {}),
+          reward,
+          totalReward: this.score,
+          done: this.done,
+          truncated: this.truncated,
+          feedback: this.feedback,
+        },
+      }),
+    ]);
+    this.noteStatus();
+    if (this.done) this.endStreams();
 
     const info = create(StepInfoSchema, {
       message: `grader=${grade.grader} reward=${reward.toFixed(4)} score=${this.score.toFixed(4)} done=${this.done}`,
@@ -145,13 +228,15 @@ export class Episode {
     return { observation: this.observe(), reward, done: this.done, info };
   }
 
-  /** Marks a running episode closed by a client. */
+  /** Marks a running episode closed by a client; its clock stops and its streams end. */
   close(): void {
     if (!this.done) this.status = EpisodeStatus.CLOSED;
-    this.journal.close();
+    this.noteStatus();
+    this.endStreams();
   }
 
   state(): EpisodeState {
+    this.catchUp();
     return create(EpisodeStateSchema, {
       episodeId: this.id,
       stepCount: this.stepCount,
@@ -167,7 +252,80 @@ export class Episode {
       truncated: this.truncated,
       scoreThreshold: this.task.scoreThreshold,
       timeElapsedMinutes: Math.max(0, this.world.minute),
+      clock: this.clockMode,
+      minutesPerSecond: this.liveRate,
     });
+  }
+
+  /**
+   * Live clock: runs the simulated minutes that wall-clock time has made due since the last
+   * catch-up. A no-op for turn-based and finished episodes.
+   */
+  catchUp(): void {
+    const live = this.live;
+    if (!live || this.done) return;
+    const now = live.clock.now();
+    const due = Math.floor(((now - live.anchorMs) / 1000) * live.minutesPerSecond);
+    if (due <= 0) return;
+    if (due > LIVE_MAX_CATCH_UP_MINUTES) {
+      live.anchorMs = now;
+    } else {
+      live.anchorMs += (due * 1000) / live.minutesPerSecond;
+    }
+    try {
+      this.advanceWorld(Math.min(due, LIVE_MAX_CATCH_UP_MINUTES));
+      this.noteStatus();
+    } catch (error) {
+      // A world that fails to advance stops its live clock; the episode stays readable.
+      this.stopClock();
+      throw error;
+    }
+  }
+
+  /** Runs the world for `minutes`, records its log lines, and samples the overview metrics. */
+  private advanceWorld(minutes: number): void {
+    this.recordLines(this.world.advance(minutes));
+  }
+
+  /** Appends log lines to both journals, followed by a reading of every overview metric. */
+  private recordLines(lines: readonly SimLogLine[]): void {
+    const world = this.world;
+    const entries = lines.map((line) => toLogEntry(world, line));
+    this.logs.append(entries);
+    const events = entries.map((entry, i) => this.event(lines[i]?.minute ?? world.minute, { case: "log", value: entry }, entry.timestamp));
+    for (const metric of overviewMetrics(world)) events.push(this.event(world.minute, { case: "metric", value: metric }));
+    this.events.append(events);
+  }
+
+  /** Emits a status event when the incident or episode status differs from the last one told. */
+  private noteStatus(): void {
+    const incident = this.incidentStatus();
+    const episode = this.status;
+    const before = this.reportedStatus;
+    if (incident === before.incident && episode === before.episode) return;
+    this.reportedStatus = { incident, episode };
+    this.events.append([
+      this.event(this.world.minute, {
+        case: "status",
+        value: { incidentStatus: incident, episodeStatus: episode, previousIncidentStatus: before.incident, previousEpisodeStatus: before.episode },
+      }),
+    ]);
+  }
+
+  private event(minute: number, kind: MessageInitShape<typeof EpisodeEventSchema>["kind"], timestamp = timestampFromMs(this.world.spec.startedAtMs + minute * MINUTE_MS)): EpisodeEvent {
+    return create(EpisodeEventSchema, { timestamp, minute, kind });
+  }
+
+  private stopClock(): void {
+    this.live?.stop();
+    this.live = undefined;
+  }
+
+  /** The episode is over: the clock stops and the journals close, which ends every stream. */
+  private endStreams(): void {
+    this.stopClock();
+    this.logs.close();
+    this.events.close();
   }
 
   /** Everything the graders read. */
@@ -249,7 +407,6 @@ export class Episode {
     if (!(committed || committedWrongly || resolved || outOfSteps)) return;
     this.status = this.score >= this.task.scoreThreshold ? EpisodeStatus.TERMINATED_SUCCESS : EpisodeStatus.TERMINATED_FAILED;
     this.truncated = outOfSteps && !committed && !committedWrongly && !resolved;
-    this.journal.close();
   }
 
   private incidentStatus(): IncidentStatus {
@@ -274,7 +431,7 @@ export class Episode {
   }
 
   private logsOf(service: string): LogEntry[] {
-    return this.journal.after(0).filter((l) => l.service === service).slice(-RECENT_LOG_LINES);
+    return this.logs.after(0).filter((l) => l.service === service).slice(-RECENT_LOG_LINES);
   }
 }
 

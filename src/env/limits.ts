@@ -41,3 +41,53 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
     maxLogLinesPerEpisode: positiveInt(env, "MAX_LOG_LINES_PER_EPISODE") ?? DEFAULT_LIMITS.maxLogLinesPerEpisode,
   };
 }
+
+/**
+ * Limits of the streaming surfaces: log and event streams (gRPC, Connect, SSE), the OpenEnv
+ * WebSocket (/ws). docs/streaming.md documents the same table; test/streaming.test.ts,
+ * test/sse.test.ts and test/websocket.test.ts exercise each one.
+ */
+export interface StreamLimits {
+  /** Events kept per episode (log lines, metric readings, status changes, steps); oldest dropped first (MAX_EVENTS_PER_EPISODE). */
+  maxEventsPerEpisode: number;
+  /** Open streams (StreamLogs, StreamEpisodeEvents, SSE) on one episode; more are refused with resource_exhausted (MAX_SUBSCRIBERS_PER_EPISODE). */
+  maxSubscribersPerEpisode: number;
+  /** A subscriber that takes no waiting entry for this long is disconnected (STREAM_STALL_TIMEOUT_SECONDS). */
+  streamStallTimeoutMs: number;
+  /** Interval of SSE heartbeat comments (SSE_HEARTBEAT_SECONDS). */
+  sseHeartbeatMs: number;
+  /** Concurrent OpenEnv WebSocket sessions on /ws; the next one gets CAPACITY_REACHED and is closed (WS_MAX_SESSIONS). */
+  wsMaxSessions: number;
+  /** Largest WebSocket message accepted on /ws; a larger one closes the socket with 1009 (WS_MAX_MESSAGE_BYTES). */
+  wsMaxMessageBytes: number;
+  /** The server pings every /ws client this often and drops one that did not answer the previous ping (WS_PING_INTERVAL_SECONDS). */
+  wsPingIntervalMs: number;
+}
+
+export const DEFAULT_STREAM_LIMITS: StreamLimits = {
+  maxEventsPerEpisode: 20_000,
+  maxSubscribersPerEpisode: 256,
+  streamStallTimeoutMs: 30_000,
+  sseHeartbeatMs: 15_000,
+  wsMaxSessions: 128,
+  wsMaxMessageBytes: 1024 * 1024,
+  wsPingIntervalMs: 30_000,
+};
+
+/** Streaming limits from environment variables, falling back to the defaults. */
+export function streamLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): StreamLimits {
+  const seconds = (name: string, fallbackMs: number): number => {
+    const value = positiveInt(env, name);
+    return value !== undefined ? value * 1000 : fallbackMs;
+  };
+  const d = DEFAULT_STREAM_LIMITS;
+  return {
+    maxEventsPerEpisode: positiveInt(env, "MAX_EVENTS_PER_EPISODE") ?? d.maxEventsPerEpisode,
+    maxSubscribersPerEpisode: positiveInt(env, "MAX_SUBSCRIBERS_PER_EPISODE") ?? d.maxSubscribersPerEpisode,
+    streamStallTimeoutMs: seconds("STREAM_STALL_TIMEOUT_SECONDS", d.streamStallTimeoutMs),
+    sseHeartbeatMs: seconds("SSE_HEARTBEAT_SECONDS", d.sseHeartbeatMs),
+    wsMaxSessions: positiveInt(env, "WS_MAX_SESSIONS") ?? d.wsMaxSessions,
+    wsMaxMessageBytes: positiveInt(env, "WS_MAX_MESSAGE_BYTES") ?? d.wsMaxMessageBytes,
+    wsPingIntervalMs: seconds("WS_PING_INTERVAL_SECONDS", d.wsPingIntervalMs),
+  };
+}

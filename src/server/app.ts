@@ -2,6 +2,8 @@
  * The HTTP application: one fastify instance on one port serving
  * - IncidentEnvService over Connect, gRPC (h2c) and gRPC-Web (src/server/connect-routes.ts),
  * - the OpenEnv JSON routes (src/server/rest-routes.ts),
+ * - Server-Sent Events of an episode's logs and events (src/server/sse-routes.ts),
+ * - the OpenEnv WebSocket /ws (src/server/ws-routes.ts) and MCP on POST /mcp (src/server/mcp.ts),
  * - Swagger UI and the OpenAPI document (src/server/docs.ts).
  * Transports only: every behaviour comes from the IncidentEnvironment it is given.
  */
@@ -10,14 +12,17 @@ import { createValidateInterceptor } from "@connectrpc/validate";
 import Fastify, { LogController, type FastifyInstance } from "fastify";
 import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
 import { ENVIRONMENT_VERSION, IncidentEnvironment } from "../env/environment.js";
-import { registerConnectRoutes, type ServiceDescription } from "./connect-routes.js";
+import { connectContextValues, registerConnectRoutes, type ServiceDescription } from "./connect-routes.js";
 import { buildMetadata, buildSchemas } from "./describe.js";
 import { registerDocs } from "./docs.js";
 import { createDualProtocolServer } from "./dual-server.js";
 import { envErrorInterceptor, installRestErrorHandling } from "./errors.js";
+import { McpHandler, mcpRoutes } from "./mcp.js";
 import { buildOpenApi } from "./openapi.js";
 import { restRouteTable, restRoutes } from "./rest-routes.js";
+import { sseRoutes } from "./sse-routes.js";
 import { validator } from "./validation.js";
+import { wsRoutes } from "./ws-routes.js";
 
 export interface AppOptions {
   env?: IncidentEnvironment;
@@ -49,7 +54,12 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
     interceptors: [envErrorInterceptor, createValidateInterceptor({ validator })],
     jsonOptions: { alwaysEmitImplicit: true },
     readMaxBytes: env.limits.maxBodyBytes,
+    contextValues: connectContextValues,
   });
   await app.register(restRoutes, { routes });
+  await app.register(sseRoutes, { env });
+  const mcp = new McpHandler(env);
+  await app.register(mcpRoutes, { mcp });
+  await app.register(wsRoutes, { env, mcp });
   return { app, env };
 }

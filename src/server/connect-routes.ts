@@ -2,14 +2,29 @@
  * IncidentEnvService for Connect, gRPC and gRPC-Web: a plain object of methods over the
  * environment, and the one function that registers it on a router.
  */
-import type { ConnectRouter, ServiceImpl } from "@connectrpc/connect";
+import { createContextKey, createContextValues, type ConnectRouter, type ContextValues, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import type { FastifyRequest } from "fastify";
 import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
-import type { IncidentEnvironment } from "../env/environment.js";
+import type { IncidentEnvironment, StreamOptions } from "../env/environment.js";
+import { dropConnection } from "./drop-connection.js";
 import type { GetMetadataResponse, GetSchemaResponse } from "../../gen/incident/v1/service_pb.js";
 
 export interface ServiceDescription {
   metadata: GetMetadataResponse;
   schemas: GetSchemaResponse;
+}
+
+/** Drops the client's connection (HTTP/2: resets the stream; HTTP/1.1: closes the socket). */
+const dropConnectionKey = createContextKey<(() => void) | undefined>(undefined, { description: "drop the client connection" });
+
+/** Context values of each Connect request: a way for a stalled stream to drop its client. */
+export function connectContextValues(request: FastifyRequest): ContextValues {
+  return createContextValues().set(dropConnectionKey, () => dropConnection(request.raw));
+}
+
+function streamOptions(context: HandlerContext): StreamOptions {
+  const drop = context.values.get(dropConnectionKey);
+  return { signal: context.signal, ...(drop ? { onStall: drop } : {}) };
 }
 
 export function incidentEnvService(env: IncidentEnvironment, about: ServiceDescription): ServiceImpl<typeof IncidentEnvService> {
@@ -24,7 +39,10 @@ export function incidentEnvService(env: IncidentEnvironment, about: ServiceDescr
     getState: (request) => env.getState(request),
     closeEpisode: (request) => env.closeEpisode(request),
     async *streamLogs(request, context) {
-      yield* env.streamLogs(request, context.signal);
+      yield* env.streamLogs(request, streamOptions(context));
+    },
+    async *streamEpisodeEvents(request, context) {
+      yield* env.streamEpisodeEvents(request, streamOptions(context));
     },
   };
 }

@@ -38,6 +38,9 @@ export function createDualProtocolServer(handler: RequestHandler, options: DualS
   h1.keepAliveTimeout = options.keepAliveTimeoutMs ?? 72_000;
   const h2 = http2.createServer({}, handler as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
   const sessions = new Set<http2.ServerHttp2Session>();
+  // A gracefully closed session ends its socket's writable side and then waits for the client to
+  // close its side, which an idle client never does; shutdown destroys what is left.
+  const h2Sockets = new Set<net.Socket>();
   h2.on("session", (session) => {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
@@ -61,6 +64,8 @@ export function createDualProtocolServer(handler: RequestHandler, options: DualS
       socket.pause();
       socket.unshift(chunk);
       if (chunk.length >= 3 && chunk.toString("latin1", 0, 3) === HTTP2_PREFACE_START) {
+        h2Sockets.add(socket);
+        socket.once("close", () => h2Sockets.delete(socket));
         h2.emit("connection", socket);
       } else {
         dispatchHttp1.call(h1, socket);
@@ -79,6 +84,7 @@ export function createDualProtocolServer(handler: RequestHandler, options: DualS
     const force = setTimeout(() => {
       h1.closeAllConnections();
       for (const session of sessions) session.destroy();
+      for (const socket of h2Sockets) socket.destroy();
     }, options.closeGraceMs ?? 2_000);
     force.unref();
     return closeHttp1((err?: Error) => {

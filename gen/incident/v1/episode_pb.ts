@@ -4,7 +4,7 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { EpisodeStatus, IncidentStatus, TaskLevel } from "./enums_pb.js";
+import type { ClockMode, EpisodeStatus, IncidentStatus, TaskLevel } from "./enums_pb.js";
 import { file_incident_v1_enums } from "./enums_pb.js";
 import type { Message } from "@bufbuild/protobuf";
 
@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file incident/v1/episode.proto.
  */
 export const file_incident_v1_episode: GenFile = /*@__PURE__*/
-  fileDesc("ChlpbmNpZGVudC92MS9lcGlzb2RlLnByb3RvEgtpbmNpZGVudC52MSJNCg5HcmFkZUNvbXBvbmVudBIMCgRuYW1lGAEgASgJEg0KBXNjb3JlGAIgASgBEg4KBndlaWdodBgDIAEoARIOCgZkZXRhaWwYBCABKAkiPAoMR3JhZGVQZW5hbHR5EgwKBG5hbWUYASABKAkSDgoGYW1vdW50GAIgASgBEg4KBmRldGFpbBgDIAEoCSLHAQoOR3JhZGVCcmVha2Rvd24SDgoGZ3JhZGVyGAEgASgJEi8KCmNvbXBvbmVudHMYAiADKAsyGy5pbmNpZGVudC52MS5HcmFkZUNvbXBvbmVudBIsCglwZW5hbHRpZXMYAyADKAsyGS5pbmNpZGVudC52MS5HcmFkZVBlbmFsdHkSEQoJcmF3X3Njb3JlGAQgASgBEhAKCGRpc2NvdW50GAUgASgBEhIKCnN0ZXBfc2NvcmUYBiABKAESDQoFbm90ZXMYByADKAki5wEKCFN0ZXBJbmZvEg8KB21lc3NhZ2UYASABKAkSEgoKc3RlcF9zY29yZRgCIAEoARIbChN0b3RhbF9lcGlzb2RlX3Njb3JlGAMgASgBEioKCnRhc2tfbGV2ZWwYBCABKA4yFi5pbmNpZGVudC52MS5UYXNrTGV2ZWwSLgoJYnJlYWtkb3duGAUgASgLMhsuaW5jaWRlbnQudjEuR3JhZGVCcmVha2Rvd24SKgoGc3RhdHVzGAYgASgOMhouaW5jaWRlbnQudjEuRXBpc29kZVN0YXR1cxIRCgl0cnVuY2F0ZWQYByABKAgi+wIKDEVwaXNvZGVTdGF0ZRISCgplcGlzb2RlX2lkGAEgASgJEhIKCnN0ZXBfY291bnQYAiABKA0SEQoJdGFza19uYW1lGAMgASgJEioKCnRhc2tfbGV2ZWwYBCABKA4yFi5pbmNpZGVudC52MS5UYXNrTGV2ZWwSEwoLc2NlbmFyaW9faWQYBSABKAkSDAoEc2VlZBgGIAEoDRIqCgZzdGF0dXMYByABKA4yGi5pbmNpZGVudC52MS5FcGlzb2RlU3RhdHVzEjQKD2luY2lkZW50X3N0YXR1cxgIIAEoDjIbLmluY2lkZW50LnYxLkluY2lkZW50U3RhdHVzEhQKDHRvdGFsX3Jld2FyZBgJIAEoARIRCgltYXhfc3RlcHMYCiABKA0SDAoEZG9uZRgLIAEoCBIRCgl0cnVuY2F0ZWQYDCABKAgSFwoPc2NvcmVfdGhyZXNob2xkGA0gASgBEhwKFHRpbWVfZWxhcHNlZF9taW51dGVzGA4gASgNYgZwcm90bzM", [file_incident_v1_enums]);
+  fileDesc("ChlpbmNpZGVudC92MS9lcGlzb2RlLnByb3RvEgtpbmNpZGVudC52MSJNCg5HcmFkZUNvbXBvbmVudBIMCgRuYW1lGAEgASgJEg0KBXNjb3JlGAIgASgBEg4KBndlaWdodBgDIAEoARIOCgZkZXRhaWwYBCABKAkiPAoMR3JhZGVQZW5hbHR5EgwKBG5hbWUYASABKAkSDgoGYW1vdW50GAIgASgBEg4KBmRldGFpbBgDIAEoCSLHAQoOR3JhZGVCcmVha2Rvd24SDgoGZ3JhZGVyGAEgASgJEi8KCmNvbXBvbmVudHMYAiADKAsyGy5pbmNpZGVudC52MS5HcmFkZUNvbXBvbmVudBIsCglwZW5hbHRpZXMYAyADKAsyGS5pbmNpZGVudC52MS5HcmFkZVBlbmFsdHkSEQoJcmF3X3Njb3JlGAQgASgBEhAKCGRpc2NvdW50GAUgASgBEhIKCnN0ZXBfc2NvcmUYBiABKAESDQoFbm90ZXMYByADKAki5wEKCFN0ZXBJbmZvEg8KB21lc3NhZ2UYASABKAkSEgoKc3RlcF9zY29yZRgCIAEoARIbChN0b3RhbF9lcGlzb2RlX3Njb3JlGAMgASgBEioKCnRhc2tfbGV2ZWwYBCABKA4yFi5pbmNpZGVudC52MS5UYXNrTGV2ZWwSLgoJYnJlYWtkb3duGAUgASgLMhsuaW5jaWRlbnQudjEuR3JhZGVCcmVha2Rvd24SKgoGc3RhdHVzGAYgASgOMhouaW5jaWRlbnQudjEuRXBpc29kZVN0YXR1cxIRCgl0cnVuY2F0ZWQYByABKAgivgMKDEVwaXNvZGVTdGF0ZRISCgplcGlzb2RlX2lkGAEgASgJEhIKCnN0ZXBfY291bnQYAiABKA0SEQoJdGFza19uYW1lGAMgASgJEioKCnRhc2tfbGV2ZWwYBCABKA4yFi5pbmNpZGVudC52MS5UYXNrTGV2ZWwSEwoLc2NlbmFyaW9faWQYBSABKAkSDAoEc2VlZBgGIAEoDRIqCgZzdGF0dXMYByABKA4yGi5pbmNpZGVudC52MS5FcGlzb2RlU3RhdHVzEjQKD2luY2lkZW50X3N0YXR1cxgIIAEoDjIbLmluY2lkZW50LnYxLkluY2lkZW50U3RhdHVzEhQKDHRvdGFsX3Jld2FyZBgJIAEoARIRCgltYXhfc3RlcHMYCiABKA0SDAoEZG9uZRgLIAEoCBIRCgl0cnVuY2F0ZWQYDCABKAgSFwoPc2NvcmVfdGhyZXNob2xkGA0gASgBEhwKFHRpbWVfZWxhcHNlZF9taW51dGVzGA4gASgNEiUKBWNsb2NrGA8gASgOMhYuaW5jaWRlbnQudjEuQ2xvY2tNb2RlEhoKEm1pbnV0ZXNfcGVyX3NlY29uZBgQIAEoAWIGcHJvdG8z", [file_incident_v1_enums]);
 
 /**
  * One scored part of a grade.
@@ -276,6 +276,20 @@ export type EpisodeState = Message<"incident.v1.EpisodeState"> & {
    * @generated from field: uint32 time_elapsed_minutes = 14;
    */
   timeElapsedMinutes: number;
+
+  /**
+   * How simulated time passes in this episode.
+   *
+   * @generated from field: incident.v1.ClockMode clock = 15;
+   */
+  clock: ClockMode;
+
+  /**
+   * Live clock: simulated minutes per wall-clock second; 0 for turn-based episodes.
+   *
+   * @generated from field: double minutes_per_second = 16;
+   */
+  minutesPerSecond: number;
 };
 
 /**

@@ -4,14 +4,14 @@
 
 import type { GenExtension, GenFile } from "@bufbuild/protobuf/codegenv2";
 import { extDesc, fileDesc } from "@bufbuild/protobuf/codegenv2";
-import type { EnumOptions } from "@bufbuild/protobuf/wkt";
+import type { EnumOptions, EnumValueOptions } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_descriptor } from "@bufbuild/protobuf/wkt";
 
 /**
  * Describes the file incident/v1/options.proto.
  */
 export const file_incident_v1_options: GenFile = /*@__PURE__*/
-  fileDesc("ChlpbmNpZGVudC92MS9vcHRpb25zLnByb3RvEgtpbmNpZGVudC52MTpKChFzaG9ydF9uYW1lc191cHBlchIcLmdvb2dsZS5wcm90b2J1Zi5FbnVtT3B0aW9ucxi5jgMgASgIUg9zaG9ydE5hbWVzVXBwZXJiBnByb3RvMw", [file_google_protobuf_descriptor]);
+  fileDesc("ChlpbmNpZGVudC92MS9vcHRpb25zLnByb3RvEgtpbmNpZGVudC52MTpKChFzaG9ydF9uYW1lc191cHBlchIcLmdvb2dsZS5wcm90b2J1Zi5FbnVtT3B0aW9ucxi5jgMgASgIUg9zaG9ydE5hbWVzVXBwZXI6SAoNYWN0aW9uX2ZpZWxkcxIhLmdvb2dsZS5wcm90b2J1Zi5FbnVtVmFsdWVPcHRpb25zGLqOAyADKAlSDGFjdGlvbkZpZWxkc2IGcHJvdG8z", [file_google_protobuf_descriptor]);
 
 /**
  * Keep the short names in upper case ("P1", "ERROR") instead of lower case ("easy", "diagnose").
@@ -20,4 +20,13 @@ export const file_incident_v1_options: GenFile = /*@__PURE__*/
  */
 export const short_names_upper: GenExtension<EnumOptions, boolean> = /*@__PURE__*/
   extDesc(file_incident_v1_options, 0);
+
+/**
+ * On ActionType values: the Action fields that this action type reads, besides action_type.
+ * The MCP tool of each action type (POST /mcp, tools/list) takes exactly these arguments.
+ *
+ * @generated from extension: repeated string action_fields = 51002;
+ */
+export const action_fields: GenExtension<EnumValueOptions, string[]> = /*@__PURE__*/
+  extDesc(file_incident_v1_options, 1);
 

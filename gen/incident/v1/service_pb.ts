@@ -5,17 +5,20 @@
 import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import { file_buf_validate_validate } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
-import { file_google_protobuf_struct } from "@bufbuild/protobuf/wkt";
+import type { Timestamp } from "@bufbuild/protobuf/wkt";
+import { file_google_protobuf_struct, file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
 import type { Action } from "./action_pb.js";
 import { file_incident_v1_action } from "./action_pb.js";
 import type { ArchitectureFamily, FaultMode, LevelProfile, ScenarioPreset, SeedRange } from "./catalog_pb.js";
 import { file_incident_v1_catalog } from "./catalog_pb.js";
-import type { FaultKind, HealthStatus, TaskLevel } from "./enums_pb.js";
+import type { ClockMode, EpisodeEventKind, FaultKind, HealthStatus, LogLevel, TaskLevel } from "./enums_pb.js";
 import { file_incident_v1_enums } from "./enums_pb.js";
 import type { EpisodeState, StepInfo } from "./episode_pb.js";
 import { file_incident_v1_episode } from "./episode_pb.js";
 import type { Observation } from "./observation_pb.js";
 import { file_incident_v1_observation } from "./observation_pb.js";
+import type { EpisodeEvent, StreamGap } from "./stream_pb.js";
+import { file_incident_v1_stream } from "./stream_pb.js";
 import type { LogEntry } from "./telemetry_pb.js";
 import { file_incident_v1_telemetry } from "./telemetry_pb.js";
 import type { Task } from "./task_pb.js";
@@ -26,7 +29,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file incident/v1/service.proto.
  */
 export const file_incident_v1_service: GenFile = /*@__PURE__*/
-  fileDesc("ChlpbmNpZGVudC92MS9zZXJ2aWNlLnByb3RvEgtpbmNpZGVudC52MSIPCg1IZWFsdGhSZXF1ZXN0IpMBCg5IZWFsdGhSZXNwb25zZRIpCgZzdGF0dXMYASABKA4yGS5pbmNpZGVudC52MS5IZWFsdGhTdGF0dXMSEwoLZW52aXJvbm1lbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoCRIVCg1saXZlX2VwaXNvZGVzGAQgASgNEhkKEW1heF9saXZlX2VwaXNvZGVzGAUgASgNIhQKEkdldE1ldGFkYXRhUmVxdWVzdCKMAQoTR2V0TWV0YWRhdGFSZXNwb25zZRIMCgRuYW1lGAEgASgJEhMKC2Rlc2NyaXB0aW9uGAIgASgJEhYKDnJlYWRtZV9jb250ZW50GAMgASgJEg8KB3ZlcnNpb24YBCABKAkSDgoGYXV0aG9yGAUgASgJEhkKEWRvY3VtZW50YXRpb25fdXJsGAYgASgJIhIKEEdldFNjaGVtYVJlcXVlc3QikgEKEUdldFNjaGVtYVJlc3BvbnNlEicKBmFjdGlvbhgBIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QSLAoLb2JzZXJ2YXRpb24YAiABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EiYKBXN0YXRlGAMgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdCISChBMaXN0VGFza3NSZXF1ZXN0IjUKEUxpc3RUYXNrc1Jlc3BvbnNlEiAKBXRhc2tzGAEgAygLMhEuaW5jaWRlbnQudjEuVGFzayIWChRMaXN0U2NlbmFyaW9zUmVxdWVzdCL9AQoVTGlzdFNjZW5hcmlvc1Jlc3BvbnNlEjEKCGZhbWlsaWVzGAEgAygLMh8uaW5jaWRlbnQudjEuQXJjaGl0ZWN0dXJlRmFtaWx5EisKC2ZhdWx0X21vZGVzGAIgAygLMhYuaW5jaWRlbnQudjEuRmF1bHRNb2RlEiwKB3ByZXNldHMYAyADKAsyGy5pbmNpZGVudC52MS5TY2VuYXJpb1ByZXNldBIrCgtzZWVkX3JhbmdlcxgEIAMoCzIWLmluY2lkZW50LnYxLlNlZWRSYW5nZRIpCgZsZXZlbHMYBSADKAsyGS5pbmNpZGVudC52MS5MZXZlbFByb2ZpbGUi6wIKDFJlc2V0UmVxdWVzdBI7Cgp0YXNrX2xldmVsGAEgASgOMhYuaW5jaWRlbnQudjEuVGFza0xldmVsQgq6SAeCAQQQASAASACIAQESEQoEc2VlZBgCIAEoDUgBiAEBEiMKC3NjZW5hcmlvX2lkGAMgASgJQgm6SAZyBBABGEBIAogBARI4CgplcGlzb2RlX2lkGAQgASgJQh+6SBxyGhABGP8BMhNeW0EtWmEtejAtOS5fOkAtXSskSAOIAQESOwoKZmF1bHRfa2luZBgFIAEoDjIWLmluY2lkZW50LnYxLkZhdWx0S2luZEIKukgHggEEEAEgAEgEiAEBEh4KBmZhbWlseRgGIAEoCUIJukgGcgQQARhASAWIAQFCDQoLX3Rhc2tfbGV2ZWxCBwoFX3NlZWRCDgoMX3NjZW5hcmlvX2lkQg0KC19lcGlzb2RlX2lkQg0KC19mYXVsdF9raW5kQgkKB19mYW1pbHkiqgEKDVJlc2V0UmVzcG9uc2USLQoLb2JzZXJ2YXRpb24YASABKAsyGC5pbmNpZGVudC52MS5PYnNlcnZhdGlvbhITCgZyZXdhcmQYAiABKAFIAIgBARIMCgRkb25lGAMgASgIEhIKCmVwaXNvZGVfaWQYBCABKAkSKAoFc3RhdGUYBSABKAsyGS5pbmNpZGVudC52MS5FcGlzb2RlU3RhdGVCCQoHX3Jld2FyZCKDAQoLU3RlcFJlcXVlc3QSOAoKZXBpc29kZV9pZBgBIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgAiAEBEisKBmFjdGlvbhgCIAEoCzITLmluY2lkZW50LnYxLkFjdGlvbkIGukgDyAEBQg0KC19lcGlzb2RlX2lkIpQBCgxTdGVwUmVzcG9uc2USLQoLb2JzZXJ2YXRpb24YASABKAsyGC5pbmNpZGVudC52MS5PYnNlcnZhdGlvbhIOCgZyZXdhcmQYAiABKAESDAoEZG9uZRgDIAEoCBIjCgRpbmZvGAQgASgLMhUuaW5jaWRlbnQudjEuU3RlcEluZm8SEgoKZXBpc29kZV9pZBgFIAEoCSJaCg9HZXRTdGF0ZVJlcXVlc3QSOAoKZXBpc29kZV9pZBgBIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgAiAEBQg0KC19lcGlzb2RlX2lkIjwKEEdldFN0YXRlUmVzcG9uc2USKAoFc3RhdGUYASABKAsyGS5pbmNpZGVudC52MS5FcGlzb2RlU3RhdGUiXgoTQ2xvc2VFcGlzb2RlUmVxdWVzdBI4CgplcGlzb2RlX2lkGAEgASgJQh+6SBxyGhABGP8BMhNeW0EtWmEtejAtOS5fOkAtXSskSACIAQFCDQoLX2VwaXNvZGVfaWQiQAoUQ2xvc2VFcGlzb2RlUmVzcG9uc2USKAoFc3RhdGUYASABKAsyGS5pbmNpZGVudC52MS5FcGlzb2RlU3RhdGUiXAoRU3RyZWFtTG9nc1JlcXVlc3QSOAoKZXBpc29kZV9pZBgBIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgAiAEBQg0KC19lcGlzb2RlX2lkIjoKElN0cmVhbUxvZ3NSZXNwb25zZRIkCgVlbnRyeRgBIAEoCzIVLmluY2lkZW50LnYxLkxvZ0VudHJ5Il8KDUVycm9yUmVzcG9uc2USDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEi8KCnZpb2xhdGlvbnMYAyADKAsyGy5pbmNpZGVudC52MS5GaWVsZFZpb2xhdGlvbiI+Cg5GaWVsZFZpb2xhdGlvbhINCgVmaWVsZBgBIAEoCRIMCgRydWxlGAIgASgJEg8KB21lc3NhZ2UYAyABKAkyowYKEkluY2lkZW50RW52U2VydmljZRJGCgZIZWFsdGgSGi5pbmNpZGVudC52MS5IZWFsdGhSZXF1ZXN0GhsuaW5jaWRlbnQudjEuSGVhbHRoUmVzcG9uc2UiA5ACARJVCgtHZXRNZXRhZGF0YRIfLmluY2lkZW50LnYxLkdldE1ldGFkYXRhUmVxdWVzdBogLmluY2lkZW50LnYxLkdldE1ldGFkYXRhUmVzcG9uc2UiA5ACARJPCglHZXRTY2hlbWESHS5pbmNpZGVudC52MS5HZXRTY2hlbWFSZXF1ZXN0Gh4uaW5jaWRlbnQudjEuR2V0U2NoZW1hUmVzcG9uc2UiA5ACARJPCglMaXN0VGFza3MSHS5pbmNpZGVudC52MS5MaXN0VGFza3NSZXF1ZXN0Gh4uaW5jaWRlbnQudjEuTGlzdFRhc2tzUmVzcG9uc2UiA5ACARJbCg1MaXN0U2NlbmFyaW9zEiEuaW5jaWRlbnQudjEuTGlzdFNjZW5hcmlvc1JlcXVlc3QaIi5pbmNpZGVudC52MS5MaXN0U2NlbmFyaW9zUmVzcG9uc2UiA5ACARI+CgVSZXNldBIZLmluY2lkZW50LnYxLlJlc2V0UmVxdWVzdBoaLmluY2lkZW50LnYxLlJlc2V0UmVzcG9uc2USOwoEU3RlcBIYLmluY2lkZW50LnYxLlN0ZXBSZXF1ZXN0GhkuaW5jaWRlbnQudjEuU3RlcFJlc3BvbnNlEkwKCEdldFN0YXRlEhwuaW5jaWRlbnQudjEuR2V0U3RhdGVSZXF1ZXN0Gh0uaW5jaWRlbnQudjEuR2V0U3RhdGVSZXNwb25zZSIDkAIBElMKDENsb3NlRXBpc29kZRIgLmluY2lkZW50LnYxLkNsb3NlRXBpc29kZVJlcXVlc3QaIS5pbmNpZGVudC52MS5DbG9zZUVwaXNvZGVSZXNwb25zZRJPCgpTdHJlYW1Mb2dzEh4uaW5jaWRlbnQudjEuU3RyZWFtTG9nc1JlcXVlc3QaHy5pbmNpZGVudC52MS5TdHJlYW1Mb2dzUmVzcG9uc2UwAWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_struct, file_incident_v1_action, file_incident_v1_catalog, file_incident_v1_enums, file_incident_v1_episode, file_incident_v1_observation, file_incident_v1_telemetry, file_incident_v1_task]);
+  fileDesc("ChlpbmNpZGVudC92MS9zZXJ2aWNlLnByb3RvEgtpbmNpZGVudC52MSIPCg1IZWFsdGhSZXF1ZXN0IqkBCg5IZWFsdGhSZXNwb25zZRIpCgZzdGF0dXMYASABKA4yGS5pbmNpZGVudC52MS5IZWFsdGhTdGF0dXMSEwoLZW52aXJvbm1lbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoCRIVCg1saXZlX2VwaXNvZGVzGAQgASgNEhkKEW1heF9saXZlX2VwaXNvZGVzGAUgASgNEhQKDGxpdmVfc3RyZWFtcxgGIAEoDSIUChJHZXRNZXRhZGF0YVJlcXVlc3QijAEKE0dldE1ldGFkYXRhUmVzcG9uc2USDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIWCg5yZWFkbWVfY29udGVudBgDIAEoCRIPCgd2ZXJzaW9uGAQgASgJEg4KBmF1dGhvchgFIAEoCRIZChFkb2N1bWVudGF0aW9uX3VybBgGIAEoCSISChBHZXRTY2hlbWFSZXF1ZXN0IpIBChFHZXRTY2hlbWFSZXNwb25zZRInCgZhY3Rpb24YASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EiwKC29ic2VydmF0aW9uGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBImCgVzdGF0ZRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiEgoQTGlzdFRhc2tzUmVxdWVzdCI1ChFMaXN0VGFza3NSZXNwb25zZRIgCgV0YXNrcxgBIAMoCzIRLmluY2lkZW50LnYxLlRhc2siFgoUTGlzdFNjZW5hcmlvc1JlcXVlc3Qi/QEKFUxpc3RTY2VuYXJpb3NSZXNwb25zZRIxCghmYW1pbGllcxgBIAMoCzIfLmluY2lkZW50LnYxLkFyY2hpdGVjdHVyZUZhbWlseRIrCgtmYXVsdF9tb2RlcxgCIAMoCzIWLmluY2lkZW50LnYxLkZhdWx0TW9kZRIsCgdwcmVzZXRzGAMgAygLMhsuaW5jaWRlbnQudjEuU2NlbmFyaW9QcmVzZXQSKwoLc2VlZF9yYW5nZXMYBCADKAsyFi5pbmNpZGVudC52MS5TZWVkUmFuZ2USKQoGbGV2ZWxzGAUgAygLMhkuaW5jaWRlbnQudjEuTGV2ZWxQcm9maWxlIrUGCgxSZXNldFJlcXVlc3QSOwoKdGFza19sZXZlbBgBIAEoDjIWLmluY2lkZW50LnYxLlRhc2tMZXZlbEIKukgHggEEEAEgAEgAiAEBEhEKBHNlZWQYAiABKA1IAYgBARIjCgtzY2VuYXJpb19pZBgDIAEoCUIJukgGcgQQARhASAKIAQESOAoKZXBpc29kZV9pZBgEIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgDiAEBEjsKCmZhdWx0X2tpbmQYBSABKA4yFi5pbmNpZGVudC52MS5GYXVsdEtpbmRCCrpIB4IBBBABIABIBIgBARIeCgZmYW1pbHkYBiABKAlCCbpIBnIEEAEYQEgFiAEBEjYKBWNsb2NrGAcgASgOMhYuaW5jaWRlbnQudjEuQ2xvY2tNb2RlQgq6SAeCAQQQASAASAaIAQESOAoSbWludXRlc19wZXJfc2Vjb25kGAggASgBQhe6SBQSEhkAAAAAAABOQCEAAAAAAAAAAEgHiAEBOrQCukiwAhqXAQoVcmVzZXQubGl2ZV9jbG9ja19yYXRlEjljbG9jayBsaXZlIG5lZWRzIG1pbnV0ZXNfcGVyX3NlY29uZCAoYWJvdmUgMCwgYXQgbW9zdCA2MCkaQyFoYXModGhpcy5jbG9jaykgfHwgdGhpcy5jbG9jayAhPSAyIHx8IGhhcyh0aGlzLm1pbnV0ZXNfcGVyX3NlY29uZCkakwEKG3Jlc2V0LnJhdGVfbmVlZHNfbGl2ZV9jbG9jaxItbWludXRlc19wZXJfc2Vjb25kIGFwcGxpZXMgb25seSB0byBjbG9jayBsaXZlGkUhaGFzKHRoaXMubWludXRlc19wZXJfc2Vjb25kKSB8fCAoaGFzKHRoaXMuY2xvY2spICYmIHRoaXMuY2xvY2sgPT0gMilCDQoLX3Rhc2tfbGV2ZWxCBwoFX3NlZWRCDgoMX3NjZW5hcmlvX2lkQg0KC19lcGlzb2RlX2lkQg0KC19mYXVsdF9raW5kQgkKB19mYW1pbHlCCAoGX2Nsb2NrQhUKE19taW51dGVzX3Blcl9zZWNvbmQiqgEKDVJlc2V0UmVzcG9uc2USLQoLb2JzZXJ2YXRpb24YASABKAsyGC5pbmNpZGVudC52MS5PYnNlcnZhdGlvbhITCgZyZXdhcmQYAiABKAFIAIgBARIMCgRkb25lGAMgASgIEhIKCmVwaXNvZGVfaWQYBCABKAkSKAoFc3RhdGUYBSABKAsyGS5pbmNpZGVudC52MS5FcGlzb2RlU3RhdGVCCQoHX3Jld2FyZCKDAQoLU3RlcFJlcXVlc3QSOAoKZXBpc29kZV9pZBgBIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgAiAEBEisKBmFjdGlvbhgCIAEoCzITLmluY2lkZW50LnYxLkFjdGlvbkIGukgDyAEBQg0KC19lcGlzb2RlX2lkIpQBCgxTdGVwUmVzcG9uc2USLQoLb2JzZXJ2YXRpb24YASABKAsyGC5pbmNpZGVudC52MS5PYnNlcnZhdGlvbhIOCgZyZXdhcmQYAiABKAESDAoEZG9uZRgDIAEoCBIjCgRpbmZvGAQgASgLMhUuaW5jaWRlbnQudjEuU3RlcEluZm8SEgoKZXBpc29kZV9pZBgFIAEoCSJaCg9HZXRTdGF0ZVJlcXVlc3QSOAoKZXBpc29kZV9pZBgBIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgAiAEBQg0KC19lcGlzb2RlX2lkIjwKEEdldFN0YXRlUmVzcG9uc2USKAoFc3RhdGUYASABKAsyGS5pbmNpZGVudC52MS5FcGlzb2RlU3RhdGUiXgoTQ2xvc2VFcGlzb2RlUmVxdWVzdBI4CgplcGlzb2RlX2lkGAEgASgJQh+6SBxyGhABGP8BMhNeW0EtWmEtejAtOS5fOkAtXSskSACIAQFCDQoLX2VwaXNvZGVfaWQiQAoUQ2xvc2VFcGlzb2RlUmVzcG9uc2USKAoFc3RhdGUYASABKAsyGS5pbmNpZGVudC52MS5FcGlzb2RlU3RhdGUiigIKEVN0cmVhbUxvZ3NSZXF1ZXN0EjgKCmVwaXNvZGVfaWQYASABKAlCH7pIHHIaEAEY/wEyE15bQS1aYS16MC05Ll86QC1dKyRIAIgBARIlCghzZXJ2aWNlcxgCIAMoCUITukgQkgENEEAYASIHcgUQARiAARI5CgltaW5fbGV2ZWwYAyABKA4yFS5pbmNpZGVudC52MS5Mb2dMZXZlbEIKukgHggEEEAEgAEgBiAEBEhEKCWFmdGVyX3NlcRgEIAEoDRIpCgVzaW5jZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCDQoLX2VwaXNvZGVfaWRCDAoKX21pbl9sZXZlbCJfChJTdHJlYW1Mb2dzUmVzcG9uc2USJAoFZW50cnkYASABKAsyFS5pbmNpZGVudC52MS5Mb2dFbnRyeRIjCgNnYXAYAiABKAsyFi5pbmNpZGVudC52MS5TdHJlYW1HYXAi1gIKGlN0cmVhbUVwaXNvZGVFdmVudHNSZXF1ZXN0EjgKCmVwaXNvZGVfaWQYASABKAlCH7pIHHIaEAEY/wEyE15bQS1aYS16MC05Ll86QC1dKyRIAIgBARJBCgVraW5kcxgCIAMoDjIdLmluY2lkZW50LnYxLkVwaXNvZGVFdmVudEtpbmRCE7pIEJIBDRAEGAEiB4IBBBABIAASJQoIc2VydmljZXMYAyADKAlCE7pIEJIBDRBAGAEiB3IFEAEYgAESOQoJbWluX2xldmVsGAQgASgOMhUuaW5jaWRlbnQudjEuTG9nTGV2ZWxCCrpIB4IBBBABIABIAYgBARIRCglhZnRlcl9zZXEYBSABKA0SKQoFc2luY2UYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQg0KC19lcGlzb2RlX2lkQgwKCl9taW5fbGV2ZWwiRwobU3RyZWFtRXBpc29kZUV2ZW50c1Jlc3BvbnNlEigKBWV2ZW50GAEgASgLMhkuaW5jaWRlbnQudjEuRXBpc29kZUV2ZW50Il8KDUVycm9yUmVzcG9uc2USDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEi8KCnZpb2xhdGlvbnMYAyADKAsyGy5pbmNpZGVudC52MS5GaWVsZFZpb2xhdGlvbiI+Cg5GaWVsZFZpb2xhdGlvbhINCgVmaWVsZBgBIAEoCRIMCgRydWxlGAIgASgJEg8KB21lc3NhZ2UYAyABKAkyjwcKEkluY2lkZW50RW52U2VydmljZRJGCgZIZWFsdGgSGi5pbmNpZGVudC52MS5IZWFsdGhSZXF1ZXN0GhsuaW5jaWRlbnQudjEuSGVhbHRoUmVzcG9uc2UiA5ACARJVCgtHZXRNZXRhZGF0YRIfLmluY2lkZW50LnYxLkdldE1ldGFkYXRhUmVxdWVzdBogLmluY2lkZW50LnYxLkdldE1ldGFkYXRhUmVzcG9uc2UiA5ACARJPCglHZXRTY2hlbWESHS5pbmNpZGVudC52MS5HZXRTY2hlbWFSZXF1ZXN0Gh4uaW5jaWRlbnQudjEuR2V0U2NoZW1hUmVzcG9uc2UiA5ACARJPCglMaXN0VGFza3MSHS5pbmNpZGVudC52MS5MaXN0VGFza3NSZXF1ZXN0Gh4uaW5jaWRlbnQudjEuTGlzdFRhc2tzUmVzcG9uc2UiA5ACARJbCg1MaXN0U2NlbmFyaW9zEiEuaW5jaWRlbnQudjEuTGlzdFNjZW5hcmlvc1JlcXVlc3QaIi5pbmNpZGVudC52MS5MaXN0U2NlbmFyaW9zUmVzcG9uc2UiA5ACARI+CgVSZXNldBIZLmluY2lkZW50LnYxLlJlc2V0UmVxdWVzdBoaLmluY2lkZW50LnYxLlJlc2V0UmVzcG9uc2USOwoEU3RlcBIYLmluY2lkZW50LnYxLlN0ZXBSZXF1ZXN0GhkuaW5jaWRlbnQudjEuU3RlcFJlc3BvbnNlEkwKCEdldFN0YXRlEhwuaW5jaWRlbnQudjEuR2V0U3RhdGVSZXF1ZXN0Gh0uaW5jaWRlbnQudjEuR2V0U3RhdGVSZXNwb25zZSIDkAIBElMKDENsb3NlRXBpc29kZRIgLmluY2lkZW50LnYxLkNsb3NlRXBpc29kZVJlcXVlc3QaIS5pbmNpZGVudC52MS5DbG9zZUVwaXNvZGVSZXNwb25zZRJPCgpTdHJlYW1Mb2dzEh4uaW5jaWRlbnQudjEuU3RyZWFtTG9nc1JlcXVlc3QaHy5pbmNpZGVudC52MS5TdHJlYW1Mb2dzUmVzcG9uc2UwARJqChNTdHJlYW1FcGlzb2RlRXZlbnRzEicuaW5jaWRlbnQudjEuU3RyZWFtRXBpc29kZUV2ZW50c1JlcXVlc3QaKC5pbmNpZGVudC52MS5TdHJlYW1FcGlzb2RlRXZlbnRzUmVzcG9uc2UwAWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_struct, file_google_protobuf_timestamp, file_incident_v1_action, file_incident_v1_catalog, file_incident_v1_enums, file_incident_v1_episode, file_incident_v1_observation, file_incident_v1_stream, file_incident_v1_telemetry, file_incident_v1_task]);
 
 /**
  * @generated from message incident.v1.HealthRequest
@@ -69,6 +72,13 @@ export type HealthResponse = Message<"incident.v1.HealthResponse"> & {
    * @generated from field: uint32 max_live_episodes = 5;
    */
   maxLiveEpisodes: number;
+
+  /**
+   * Open log and event streams (gRPC, Connect and SSE subscribers) over all episodes.
+   *
+   * @generated from field: uint32 live_streams = 6;
+   */
+  liveStreams: number;
 };
 
 /**
@@ -305,6 +315,20 @@ export type ResetRequest = Message<"incident.v1.ResetRequest"> & {
    * @generated from field: optional string family = 6;
    */
   family?: string | undefined;
+
+  /**
+   * How simulated time passes. Defaults to turn_based; live needs minutes_per_second.
+   *
+   * @generated from field: optional incident.v1.ClockMode clock = 7;
+   */
+  clock?: ClockMode | undefined;
+
+  /**
+   * Live clock only: simulated minutes per wall-clock second, above 0 and at most 60.
+   *
+   * @generated from field: optional double minutes_per_second = 8;
+   */
+  minutesPerSecond?: number | undefined;
 };
 
 /**
@@ -494,6 +518,35 @@ export type StreamLogsRequest = Message<"incident.v1.StreamLogsRequest"> & {
    * @generated from field: optional string episode_id = 1;
    */
   episodeId?: string | undefined;
+
+  /**
+   * Only lines of these services (exact names); all services when empty.
+   *
+   * @generated from field: repeated string services = 2;
+   */
+  services: string[];
+
+  /**
+   * Only lines at this level or above.
+   *
+   * @generated from field: optional incident.v1.LogLevel min_level = 3;
+   */
+  minLevel?: LogLevel | undefined;
+
+  /**
+   * Resume: only lines with a larger seq (the last seq a client saw). 0 starts with the oldest line
+   * kept.
+   *
+   * @generated from field: uint32 after_seq = 4;
+   */
+  afterSeq: number;
+
+  /**
+   * Only lines stamped at or after this simulated time.
+   *
+   * @generated from field: google.protobuf.Timestamp since = 5;
+   */
+  since?: Timestamp | undefined;
 };
 
 /**
@@ -504,6 +557,9 @@ export const StreamLogsRequestSchema: GenMessage<StreamLogsRequest> = /*@__PURE_
   messageDesc(file_incident_v1_service, 18);
 
 /**
+ * One log line, or a gap: lines this subscriber was too slow to receive before the episode's
+ * bounded log dropped them (then entry is unset).
+ *
  * @generated from message incident.v1.StreamLogsResponse
  */
 export type StreamLogsResponse = Message<"incident.v1.StreamLogsResponse"> & {
@@ -511,6 +567,11 @@ export type StreamLogsResponse = Message<"incident.v1.StreamLogsResponse"> & {
    * @generated from field: incident.v1.LogEntry entry = 1;
    */
   entry?: LogEntry | undefined;
+
+  /**
+   * @generated from field: incident.v1.StreamGap gap = 2;
+   */
+  gap?: StreamGap | undefined;
 };
 
 /**
@@ -519,6 +580,76 @@ export type StreamLogsResponse = Message<"incident.v1.StreamLogsResponse"> & {
  */
 export const StreamLogsResponseSchema: GenMessage<StreamLogsResponse> = /*@__PURE__*/
   messageDesc(file_incident_v1_service, 19);
+
+/**
+ * @generated from message incident.v1.StreamEpisodeEventsRequest
+ */
+export type StreamEpisodeEventsRequest = Message<"incident.v1.StreamEpisodeEventsRequest"> & {
+  /**
+   * @generated from field: optional string episode_id = 1;
+   */
+  episodeId?: string | undefined;
+
+  /**
+   * Only events of these kinds; every kind when empty. Gaps are always sent.
+   *
+   * @generated from field: repeated incident.v1.EpisodeEventKind kinds = 2;
+   */
+  kinds: EpisodeEventKind[];
+
+  /**
+   * Only log lines and metric readings of these services (exact names); all when empty.
+   *
+   * @generated from field: repeated string services = 3;
+   */
+  services: string[];
+
+  /**
+   * Only log lines at this level or above (other kinds are not filtered by level).
+   *
+   * @generated from field: optional incident.v1.LogLevel min_level = 4;
+   */
+  minLevel?: LogLevel | undefined;
+
+  /**
+   * Resume: only events with a larger seq (the last seq a client saw). 0 starts with the oldest
+   * event kept.
+   *
+   * @generated from field: uint32 after_seq = 5;
+   */
+  afterSeq: number;
+
+  /**
+   * Only events at or after this simulated time.
+   *
+   * @generated from field: google.protobuf.Timestamp since = 6;
+   */
+  since?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message incident.v1.StreamEpisodeEventsRequest.
+ * Use `create(StreamEpisodeEventsRequestSchema)` to create a new message.
+ */
+export const StreamEpisodeEventsRequestSchema: GenMessage<StreamEpisodeEventsRequest> = /*@__PURE__*/
+  messageDesc(file_incident_v1_service, 20);
+
+/**
+ * @generated from message incident.v1.StreamEpisodeEventsResponse
+ */
+export type StreamEpisodeEventsResponse = Message<"incident.v1.StreamEpisodeEventsResponse"> & {
+  /**
+   * @generated from field: incident.v1.EpisodeEvent event = 1;
+   */
+  event?: EpisodeEvent | undefined;
+};
+
+/**
+ * Describes the message incident.v1.StreamEpisodeEventsResponse.
+ * Use `create(StreamEpisodeEventsResponseSchema)` to create a new message.
+ */
+export const StreamEpisodeEventsResponseSchema: GenMessage<StreamEpisodeEventsResponse> = /*@__PURE__*/
+  messageDesc(file_incident_v1_service, 21);
 
 /**
  * The one shape of every error body on the REST routes (Connect routes use Connect's own).
@@ -549,7 +680,7 @@ export type ErrorResponse = Message<"incident.v1.ErrorResponse"> & {
  * Use `create(ErrorResponseSchema)` to create a new message.
  */
 export const ErrorResponseSchema: GenMessage<ErrorResponse> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 20);
+  messageDesc(file_incident_v1_service, 22);
 
 /**
  * One broken input rule.
@@ -582,7 +713,7 @@ export type FieldViolation = Message<"incident.v1.FieldViolation"> & {
  * Use `create(FieldViolationSchema)` to create a new message.
  */
 export const FieldViolationSchema: GenMessage<FieldViolation> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 21);
+  messageDesc(file_incident_v1_service, 23);
 
 /**
  * The incident-response environment. Episodes are addressed by episode_id; a request that gives
@@ -683,7 +814,7 @@ export const IncidentEnvService: GenService<{
   },
   /**
    * The episode's log lines: those already printed, then each new one as it is printed, until the
-   * episode ends or is closed.
+   * episode ends or is closed. Filters by service, level and time; resumes after a sequence number.
    *
    * @generated from rpc incident.v1.IncidentEnvService.StreamLogs
    */
@@ -691,6 +822,17 @@ export const IncidentEnvService: GenService<{
     methodKind: "server_streaming";
     input: typeof StreamLogsRequestSchema;
     output: typeof StreamLogsResponseSchema;
+  },
+  /**
+   * Everything that happens in the episode, in order: log lines, metric readings, status changes
+   * and steps. History first, then live, until the episode ends or is closed.
+   *
+   * @generated from rpc incident.v1.IncidentEnvService.StreamEpisodeEvents
+   */
+  streamEpisodeEvents: {
+    methodKind: "server_streaming";
+    input: typeof StreamEpisodeEventsRequestSchema;
+    output: typeof StreamEpisodeEventsResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_incident_v1_service, 0);

@@ -1,0 +1,142 @@
+/**
+ * An append-only, bounded, numbered history that any number of readers follow at their own pace.
+ *
+ * An episode keeps two: its log lines (LogEntry, numbered by their `seq`) and its events
+ * (EpisodeEvent: log lines, metric readings, status changes and steps, numbered by theirs).
+ *
+ * - Entries are numbered from 1 without gaps when appended.
+ * - The journal keeps at most `capacity` entries; when full it drops the oldest. Appending never
+ *   waits for anyone: a reader is only a cursor (the last number it read), so there is no
+ *   per-reader queue to fill and a slow reader never holds up the episode or another reader.
+ * - A reader that falls behind the oldest entry kept gets one gap item naming the numbers it
+ *   lost, then continues with the oldest entry kept. Starting from 0 means "from the oldest entry
+ *   kept" and reports no gap.
+ * - A reader that resumes after number N (the last one it saw) gets N+1 onwards: no duplicates,
+ *   and no losses unless they are reported as a gap.
+ * - When the journal closes (the episode ended or was closed), readers get what is left and end.
+ */
+
+export interface Sequenced {
+  seq: number;
+}
+
+/** One item a reader receives: an entry, or the numbers of entries dropped before it could read them. */
+export type JournalItem<T> = { entry: T; gap?: undefined } | { entry?: undefined; gap: { first: number; last: number } };
+
+export class Journal<T extends Sequenced> {
+  /** Kept entries live in items[head..]; the dead prefix is cut off now and then. */
+  private items: T[] = [];
+  private head = 0;
+  private firstSeq = 1;
+  private waiters = new Set<() => void>();
+  private closed = false;
+
+  constructor(readonly capacity: number) {}
+
+  /** Sequence number the next appended entry will get. */
+  get nextSeq(): number {
+    return this.firstSeq + this.items.length - this.head;
+  }
+
+  /** Sequence number of the oldest entry kept (equal to nextSeq when empty). */
+  get oldestSeq(): number {
+    return this.firstSeq;
+  }
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Appends entries (their seq is assigned here), drops the oldest beyond capacity, and wakes readers. */
+  append(entries: readonly T[]): void {
+    if (this.closed || entries.length === 0) return;
+    for (const entry of entries) {
+      entry.seq = this.nextSeq;
+      this.items.push(entry);
+    }
+    const excess = this.size - this.capacity;
+    if (excess > 0) {
+      this.head += excess;
+      this.firstSeq += excess;
+      if (this.head >= this.capacity) {
+        this.items = this.items.slice(this.head);
+        this.head = 0;
+      }
+    }
+    this.wake();
+  }
+
+  /** The entry with this sequence number, if it is kept. */
+  at(seq: number): T | undefined {
+    if (seq < this.firstSeq || seq >= this.nextSeq) return undefined;
+    return this.items[this.head + seq - this.firstSeq];
+  }
+
+  /** Entries with seq > afterSeq, oldest first. */
+  after(afterSeq: number): T[] {
+    return this.items.slice(this.head + Math.max(0, afterSeq + 1 - this.firstSeq));
+  }
+
+  /** The last `count` entries, oldest first. */
+  tail(count: number): T[] {
+    return this.items.slice(Math.max(this.head, this.items.length - count));
+  }
+
+  /** Ends the journal: nothing more is appended; readers get what is left and end. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.wake();
+  }
+
+  /** Resolves when an entry is appended, the journal closes, or the signal aborts. */
+  waitForChange(signal?: AbortSignal): Promise<void> {
+    if (this.closed || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        signal?.removeEventListener("abort", done);
+        this.waiters.delete(done);
+        resolve();
+      };
+      this.waiters.add(done);
+      signal?.addEventListener("abort", done, { once: true });
+    });
+  }
+
+  /**
+   * Entries after `afterSeq` (0: from the oldest kept), then each new one, until the journal
+   * closes or the signal aborts; with a gap item wherever entries were dropped before this reader
+   * got to them.
+   */
+  async *read(afterSeq: number, signal?: AbortSignal): AsyncGenerator<JournalItem<T>> {
+    let cursor = afterSeq;
+    while (!signal?.aborted) {
+      if (cursor + 1 < this.firstSeq) {
+        // Entries cursor+1 .. last are gone; more may go while the gap item waits to be taken,
+        // and the next turn of the loop reports those as a further gap.
+        const last = this.firstSeq - 1;
+        if (cursor > 0) yield { gap: { first: cursor + 1, last } };
+        cursor = last;
+        continue;
+      }
+      const entry = this.at(cursor + 1);
+      if (entry) {
+        cursor = entry.seq;
+        yield { entry };
+        continue;
+      }
+      if (this.closed) return;
+      await this.waitForChange(signal);
+    }
+  }
+
+  private wake(): void {
+    const waiting = [...this.waiters];
+    this.waiters.clear();
+    for (const w of waiting) w();
+  }
+}

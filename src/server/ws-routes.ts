@@ -1,0 +1,253 @@
+/**
+ * The OpenEnv WebSocket protocol on /ws (what OpenEnv's Python EnvClient speaks), on the one port
+ * through the HTTP/1.1 upgrade (@fastify/websocket).
+ *
+ * One connection is one session with at most one episode at a time. Text frames, one JSON object
+ * each, one reply per request in order (none for close):
+ *
+ *   → {"type": "reset", "data": {...ResetRequest, REST dialect; optional}}
+ *   ← {"type": "observation", "data": {"observation": {...}, "reward": null, "done": false}}
+ *   → {"type": "step", "data": {...bare Action, REST dialect; "metadata" accepted}}
+ *   ← {"type": "observation", "data": {"observation": {...}, "reward": 0.25, "done": false}}
+ *   → {"type": "state"}
+ *   ← {"type": "state", "data": {...EpisodeState, REST dialect, incl. episode_id and step_count}}
+ *   → {"type": "mcp", "data": {JSON-RPC 2.0 request}}     (src/server/mcp.ts, on this session's episode)
+ *   ← {"type": "mcp", "data": {JSON-RPC 2.0 response}}
+ *   → {"type": "close"}                                     (no reply; the server closes the socket)
+ *   ← {"type": "error", "data": {"message": "...", "code": "VALIDATION_ERROR", "errors": [...]}}
+ *
+ * Error codes: INVALID_JSON (not JSON), UNKNOWN_TYPE (type missing or unknown), VALIDATION_ERROR
+ * (a message or payload of the wrong shape, an unknown enum word or field, a broken proto rule;
+ * `errors` lists {field, rule, message}), EXECUTION_ERROR (the environment refused: step before
+ * reset or after the episode ended, no free episode slot), CAPACITY_REACHED (WS_MAX_SESSIONS
+ * sessions are open; sent right after the upgrade with active_sessions and max_sessions, then the
+ * socket closes with 1013). Per-message errors keep the socket open.
+ *
+ * Episodes: a reset names its episode by data.episode_id, or the server names it "ws-<uuid>";
+ * either way it is a normal episode of the store, visible to GetState, StreamLogs and SSE by that
+ * id. A reset with another id while the previous episode still runs closes the previous one. When
+ * the connection ends (close message or disconnect) a still-running episode is closed (status
+ * closed, its streams end, its slot frees); a finished one stays readable until idle eviction.
+ *
+ * Liveness: WebSocket pings are answered (pong) by the ws library; the server also pings every
+ * WS_PING_INTERVAL_SECONDS and drops a client that did not answer the previous ping. A message
+ * over WS_MAX_MESSAGE_BYTES closes the socket with 1009.
+ */
+import { create, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
+import fastifyWebsocket from "@fastify/websocket";
+import type { FastifyInstance } from "fastify";
+import { randomUUID } from "node:crypto";
+import type { RawData, WebSocket } from "ws";
+import { ActionSchema } from "../../gen/incident/v1/action_pb.js";
+import { EpisodeStateSchema } from "../../gen/incident/v1/episode_pb.js";
+import { ObservationSchema, type Observation } from "../../gen/incident/v1/observation_pb.js";
+import { CloseEpisodeRequestSchema, GetStateRequestSchema, ResetRequestSchema, StepRequestSchema } from "../../gen/incident/v1/service_pb.js";
+import type { IncidentEnvironment } from "../env/environment.js";
+import { EnvError } from "../env/errors.js";
+import { errorBody } from "./errors.js";
+import type { McpHandler, McpSession } from "./mcp.js";
+import { fromSeedJson, toSeedJson } from "./seed-json.js";
+import { validated } from "./validation.js";
+
+export type WsErrorCode = "INVALID_JSON" | "UNKNOWN_TYPE" | "VALIDATION_ERROR" | "EXECUTION_ERROR" | "CAPACITY_REACHED";
+
+/** WebSocket close code for "try again later" (RFC 6455 registry), sent with CAPACITY_REACHED. */
+export const WS_CLOSE_TRY_AGAIN_LATER = 1013;
+
+const MESSAGE_TYPES = ["reset", "step", "state", "close", "mcp"] as const;
+
+class WsError extends Error {
+  constructor(
+    readonly code: WsErrorCode,
+    message: string,
+    readonly extra: JsonObject = {},
+  ) {
+    super(message);
+  }
+}
+
+function isObject(value: unknown): value is JsonObject {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function envelopeError(message: string, field: string, rule: string): WsError {
+  return new WsError("VALIDATION_ERROR", message, { errors: [{ field, rule, message }] });
+}
+
+/** An EnvError as the protocol's error: bad input is VALIDATION_ERROR, anything else EXECUTION_ERROR. */
+function fromEnvError(error: EnvError): WsError {
+  if (error.kind === "invalid_argument") {
+    return new WsError("VALIDATION_ERROR", error.message, { errors: error.violations.map((v) => ({ field: v.field, rule: v.rule, message: v.message })) });
+  }
+  return new WsError("EXECUTION_ERROR", error.message);
+}
+
+/** One connection's session: its episode and the handling of its messages. */
+class WsSession {
+  /** Shared with MCP messages on this connection, so that an MCP reset is this session's episode. */
+  readonly mcpSession: McpSession = { episodeId: undefined, newEpisodeId: () => `ws-${randomUUID()}` };
+
+  constructor(
+    private readonly env: IncidentEnvironment,
+    private readonly mcp: McpHandler,
+    private readonly socket: WebSocket,
+  ) {}
+
+  private get episodeId(): string | undefined {
+    return this.mcpSession.episodeId;
+  }
+
+  send(type: string, data: JsonValue): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify({ type, data }));
+  }
+
+  sendError(error: WsError): void {
+    this.send("error", { message: error.message, code: error.code, ...error.extra });
+  }
+
+  onMessage(raw: RawData): void {
+    try {
+      this.dispatch(this.parse(raw));
+    } catch (error) {
+      if (error instanceof WsError) this.sendError(error);
+      else if (error instanceof EnvError) this.sendError(fromEnvError(error));
+      else {
+        console.error("WebSocket message failed", error);
+        this.sendError(new WsError("EXECUTION_ERROR", "internal error; see the server log"));
+      }
+    }
+  }
+
+  /** Closes the episode if it still runs (the connection is its session). */
+  end(): void {
+    const id = this.episodeId;
+    if (id === undefined) return;
+    try {
+      const state = this.env.getState(create(GetStateRequestSchema, { episodeId: id })).state;
+      if (state && !state.done) this.env.closeEpisode(create(CloseEpisodeRequestSchema, { episodeId: id }));
+    } catch {
+      // already closed, replaced or evicted
+    }
+  }
+
+  private parse(raw: RawData): JsonObject {
+    const text = Array.isArray(raw) ? Buffer.concat(raw).toString("utf8") : Buffer.from(raw as ArrayBuffer).toString("utf8");
+    let message: unknown;
+    try {
+      message = JSON.parse(text);
+    } catch (e) {
+      throw new WsError("INVALID_JSON", `invalid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (!isObject(message)) throw envelopeError('a message must be a JSON object like {"type": "step", "data": {...}}', "", "type.object");
+    return message;
+  }
+
+  private dispatch(message: JsonObject): void {
+    const type = message.type;
+    switch (type) {
+      case "reset":
+        return this.reset(message.data);
+      case "step":
+        return this.step(message.data);
+      case "state":
+        return this.state();
+      case "mcp":
+        return this.mcpMessage(message.data);
+      case "close":
+        this.socket.close(1000, "closed by the client");
+        return;
+      default:
+        throw new WsError("UNKNOWN_TYPE", `unknown message type ${JSON.stringify(type ?? null)}; expected one of ${MESSAGE_TYPES.join(", ")}`);
+    }
+  }
+
+  private observation(observation: Observation | undefined, reward: number | null, done: boolean): void {
+    this.send("observation", { observation: toSeedJson(ObservationSchema, observation ?? create(ObservationSchema)), reward, done });
+  }
+
+  private reset(data: JsonValue | undefined): void {
+    if (data !== undefined && data !== null && !isObject(data)) throw envelopeError("reset data must be a JSON object (or left out)", "data", "type.object");
+    const request = validated(ResetRequestSchema, fromSeedJson(ResetRequestSchema, data ?? {}, { lenient: new Set([ResetRequestSchema.typeName]) }));
+    const previous = this.episodeId;
+    request.episodeId ??= `ws-${randomUUID()}`;
+    const response = this.env.reset(request); // a refused reset changes nothing
+    if (previous !== undefined && previous !== response.episodeId) this.end();
+    this.mcpSession.episodeId = response.episodeId;
+    this.observation(response.observation, null, response.done);
+  }
+
+  private step(data: JsonValue | undefined): void {
+    if (!isObject(data)) throw envelopeError('step needs "data": the action as a JSON object, e.g. {"action_type": "inspect", "target_service": "..."}', "data", "required");
+    // The protocol sends the bare action; an {"action": {...}} wrapper is accepted too.
+    const action = isObject(data.action) && !("action_type" in data) ? data.action : data;
+    if (this.episodeId === undefined) throw new WsError("EXECUTION_ERROR", "no episode on this connection yet: send reset first");
+    const step = create(StepRequestSchema, { episodeId: this.episodeId });
+    step.action = fromSeedJson(ActionSchema, action);
+    const response = this.env.step(validated(StepRequestSchema, step));
+    this.observation(response.observation, response.reward, response.done);
+  }
+
+  private state(): void {
+    if (this.episodeId === undefined) throw new WsError("EXECUTION_ERROR", "no episode on this connection yet: send reset first");
+    const state = this.env.getState(create(GetStateRequestSchema, { episodeId: this.episodeId })).state;
+    this.send("state", toSeedJson(EpisodeStateSchema, state ?? create(EpisodeStateSchema)));
+  }
+
+  private mcpMessage(data: JsonValue | undefined): void {
+    const { reply } = this.mcp.handle(data ?? null, this.mcpSession);
+    if (reply !== undefined) this.send("mcp", reply);
+  }
+}
+
+/** Registers /ws (a fastify plugin: @fastify/websocket's hooks apply only inside it). */
+export async function wsRoutes(app: FastifyInstance, { env, mcp }: { env: IncidentEnvironment; mcp: McpHandler }): Promise<void> {
+  const limits = env.streamLimits;
+  await app.register(fastifyWebsocket, { options: { maxPayload: limits.wsMaxMessageBytes } });
+  const alive = new Map<WebSocket, boolean>();
+  const pinger = setInterval(() => {
+    for (const [socket, answered] of alive) {
+      if (!answered) {
+        socket.terminate();
+        continue;
+      }
+      alive.set(socket, false);
+      socket.ping();
+    }
+  }, limits.wsPingIntervalMs);
+  pinger.unref();
+  app.addHook("onClose", async () => clearInterval(pinger));
+
+  const onSocket = (socket: WebSocket): void => {
+    if (alive.size >= limits.wsMaxSessions) {
+      const error = new WsError("CAPACITY_REACHED", `all ${limits.wsMaxSessions} WebSocket sessions are in use (WS_MAX_SESSIONS); retry later`, {
+        active_sessions: alive.size,
+        max_sessions: limits.wsMaxSessions,
+      });
+      socket.send(JSON.stringify({ type: "error", data: { message: error.message, code: error.code, ...error.extra } }), () =>
+        socket.close(WS_CLOSE_TRY_AGAIN_LATER, "capacity reached"),
+      );
+      return;
+    }
+    const session = new WsSession(env, mcp, socket);
+    alive.set(socket, true);
+    socket.on("pong", () => {
+      if (alive.has(socket)) alive.set(socket, true);
+    });
+    socket.on("message", (raw) => session.onMessage(raw));
+    socket.on("close", () => {
+      alive.delete(socket);
+      session.end();
+    });
+  };
+  app.route({
+    method: "GET",
+    url: "/ws",
+    // A plain GET (no Upgrade: websocket) gets 426 in the common error shape.
+    handler: async (_request, reply) =>
+      reply
+        .code(426)
+        .header("upgrade", "websocket")
+        .send(errorBody("failed_precondition", "/ws speaks the OpenEnv WebSocket protocol: connect with a WebSocket client (Upgrade: websocket)")),
+    wsHandler: (socket) => onSocket(socket),
+  });
+}
