@@ -9,3 +9,14 @@ export interface Agent {
   /** The next action for this observation. Agents may keep state between calls of one episode. */
   act(observation: Observation): Action;
 }
+
+/**
+ * An agent that may take its time: a model behind an HTTP API answers asynchronously. Every Agent
+ * is also an AsyncAgent; the evaluation runner (src/eval) plays either kind.
+ */
+export interface AsyncAgent {
+  readonly name: string;
+  act(observation: Observation): Action | Promise<Action>;
+  /** Counters worth reporting (model calls, retries, fallbacks...), if the agent keeps any. */
+  stats?(): Readonly<Record<string, number>>;
+}
