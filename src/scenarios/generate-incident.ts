@@ -81,7 +81,7 @@ export function generateIncident(level: Level, seed: number, options: GenerateOp
       onsetMinute,
       details: Object.fromEntries(Object.entries(fault.details).map(([k, values]) => [k, rng.pick(values)])),
       previousVersion: previousVersion(root.version),
-      distractors: pickDistractors(rng.fork("distractors"), topology, index, root.name, fault, onsetMinute, profile.distractors),
+      distractors: pickDistractors(rng.fork("distractors"), level, topology, index, root.name, fault, onsetMinute, profile.distractors),
       startedAtMs: EPOCH_MS + rng.int(0, 180) * 86_400_000 + rng.int(0, 1439) * 60_000,
     };
     const world = new IncidentWorld(spec, seed);
@@ -141,8 +141,16 @@ function herringNodes(topology: Topology, index: TopologyIndex, root: string): S
   return topology.nodes.filter((n) => !path.has(n.name) && (n.kind === "service" || n.kind === "database" || n.kind === "cache" || n.kind === "search" || n.kind === "queue"));
 }
 
+/** Which red herrings a level draws from, in order of preference for its first slots. */
+const DISTRACTOR_KINDS: Readonly<Record<Level, { first?: Distractor["kind"]; pool: ReadonlyArray<Distractor["kind"]> }>> = {
+  easy: { pool: ["noisy_neighbor", "stale_error", "harmless_deploy"] },
+  medium: { pool: ["noisy_neighbor", "stale_error", "harmless_deploy", "decoy_signature"] },
+  hard: { first: "decoy_signature", pool: ["noisy_neighbor", "stale_error", "harmless_deploy", "decoy_signature"] },
+};
+
 function pickDistractors(
   rng: Rng,
+  level: Level,
   topology: Topology,
   index: TopologyIndex,
   root: string,
@@ -152,11 +160,11 @@ function pickDistractors(
 ): Distractor[] {
   const nodes = herringNodes(topology, index, root);
   if (nodes.length === 0) return [];
-  const kinds = ["noisy_neighbor", "stale_error", "harmless_deploy"] as const;
+  const kinds = DISTRACTOR_KINDS[level];
   const out: Distractor[] = [];
   for (let i = 0; i < count; i++) {
     const node = rng.pick(nodes);
-    const kind = kinds[(i + rng.int(0, 2)) % kinds.length] ?? "stale_error";
+    const kind = i === 0 && kinds.first ? kinds.first : rng.pick(kinds.pool);
     if (kind === "noisy_neighbor") {
       const metric: MetricName | undefined = (["cpu_usage", "memory_usage"] as const).find((m) => !fault.signature.includes(m) && node.kind !== "queue");
       if (!metric) continue;
@@ -164,6 +172,13 @@ function pickDistractors(
       out.push({ kind, node: node.name, metric, value: threshold + rng.range(2, 8) });
     } else if (kind === "stale_error") {
       out.push({ kind, node: node.name, message: rng.pick(STALE_ERRORS) });
+    } else if (kind === "decoy_signature") {
+      // Another failure mode's own lines, from a node that could host it, printed while healthy.
+      const others = FAULT_KINDS.filter((k) => k !== fault.kind && FAULTS[k].injectable.includes(node.kind) && FAULTS[k].logs.root.length > 0);
+      if (others.length === 0) continue;
+      const other = FAULTS[rng.pick(others)];
+      const details = Object.fromEntries(Object.entries(other.details).map(([k, values]) => [k, rng.pick(values)]));
+      out.push({ kind, node: node.name, fault: other.kind, lines: other.logs.root, details });
     } else {
       // Far enough from the onset that the change log still separates it from a real trigger.
       const minute = onsetMinute - rng.int(12, 25);

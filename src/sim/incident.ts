@@ -2,7 +2,7 @@
  * An incident as the engine runs it: a topology, one fault on one root node, and distractors.
  * Generated from a seed (src/scenarios/generate-incident.ts) or written by hand (the presets).
  */
-import type { FaultDefinition } from "../scenarios/fault-types.js";
+import type { FaultDefinition, FaultKind, FaultLogTemplate } from "../scenarios/fault-types.js";
 import type { KbArticleSpec, Level, TimedLogTemplate } from "../scenarios/types.js";
 import type { MetricName } from "./model.js";
 import type { Topology } from "./topology.js";
@@ -14,7 +14,13 @@ export type Distractor =
   /** An old error that keeps being logged, unrelated to the incident. */
   | { kind: "stale_error"; node: string; message: string }
   /** A deploy of another node shortly before the page that changed nothing. */
-  | { kind: "harmless_deploy"; node: string; minute: number; version: string };
+  | { kind: "harmless_deploy"; node: string; minute: number; version: string }
+  /**
+   * A healthy node that keeps printing another fault's signature lines about itself (a batch job
+   * that is OOM-killed every night, a test endpoint with an expired certificate). Its metrics stay
+   * healthy and it is off the fault's path: keyword matching on logs alone is misled by it.
+   */
+  | { kind: "decoy_signature"; node: string; fault: FaultKind; lines: readonly FaultLogTemplate[]; details: Readonly<Record<string, string>> };
 
 /** Hand-written text that replaces generated text (the seed presets keep their own story). */
 export interface Narrative {

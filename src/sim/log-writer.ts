@@ -89,6 +89,14 @@ export class LogWriter {
       if (d.kind === "harmless_deploy" && d.minute === minute) line(announcer, "INFO", `deployed ${d.node} ${d.version}`);
       if (d.kind === "stale_error" && rng.chance(0.15)) line(d.node, "ERROR", d.message);
       if (d.kind === "noisy_neighbor" && rng.chance(0.2)) line(d.node, "WARN", `${d.metric.replace(/_/g, " ")} high for the last {n} minutes`.replace("{n}", String(rng.int(3, 40))));
+      if (d.kind === "decoy_signature" && d.lines.length > 0 && rng.chance(0.5)) {
+        const t = rng.pick(d.lines);
+        const details = Object.fromEntries(Object.entries(d.details).map(([k, v]) => [`detail:${k}`, v]));
+        const node = sim.index.node(d.node);
+        const callee = sim.index.callees(d.node).find((e) => e.requestPath)?.callee ?? d.node;
+        const caller = sim.index.callers(d.node).find((e) => e.requestPath)?.caller ?? d.node;
+        line(d.node, t.level, ctx.render(t.message, { ...details, root: d.node, caller, callee, version: node.version }));
+      }
     }
 
     const active = phase === "active" || (phase === "recovering" && level > 0.3);
