@@ -303,8 +303,8 @@ describe.each([...FAULT_KINDS])("%s", (kind) => {
   });
 
   const relief = fault.remedies.find((r) => r.effect === "relief");
-  it.runIf(relief !== undefined)("5. a relief remedy helps for a while, then the fault returns", () => {
-    if (!relief) return;
+  // Only faults that have a relief remedy get this test (the others list none to check).
+  if (relief) it("5. a relief remedy helps for a while, then the fault returns", () => {
     const twin = world(kind);
     const treated = world(kind);
     const outcome = treated.applyRemediation({ kind: relief.kind, target: targetIn(treated, relief.target), parameters: {} });

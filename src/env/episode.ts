@@ -31,7 +31,8 @@ import { EpisodeStateSchema, GradeBreakdownSchema, StepInfoSchema, type EpisodeS
 import type { Inspection } from "../../gen/incident/v1/inspection_pb.js";
 import { ObservationSchema, type Observation } from "../../gen/incident/v1/observation_pb.js";
 import { EpisodeEventSchema, type EpisodeEvent } from "../../gen/incident/v1/stream_pb.js";
-import type { LogEntry } from "../../gen/incident/v1/telemetry_pb.js";
+import { KbArticleSchema, type KbArticle, type LogEntry } from "../../gen/incident/v1/telemetry_pb.js";
+import type { Topology } from "../../gen/incident/v1/topology_pb.js";
 import { profile } from "../grading/concepts.js";
 import { EPISODE_GRADERS } from "../grading/episode/index.js";
 import { roundScore, timeDiscount, type Grade } from "../grading/grade.js";
@@ -110,6 +111,9 @@ export class Episode {
   /** Log lines, metric readings, status changes and steps, numbered (EpisodeEvent.seq). */
   readonly events: Journal<EpisodeEvent>;
 
+  private readonly topology: Topology;
+  private readonly kbArticles: KbArticle[];
+
   constructor(
     readonly id: string,
     readonly task: TaskDefinition,
@@ -119,6 +123,9 @@ export class Episode {
   ) {
     this.logs = new Journal(options.maxLogLines);
     this.events = new Journal(options.maxEvents);
+    // Neither changes during an episode: built once, shared by every observation.
+    this.topology = toTopology(world);
+    this.kbArticles = world.kb().map((a) => create(KbArticleSchema, { articleId: a.id, title: a.title, tags: [...a.tags], content: a.content }));
     this.liveRate = options.live?.minutesPerSecond ?? 0;
     this.pageSeverity = world.severity();
     this.recordLines(world.openingLogs());
@@ -161,7 +168,7 @@ export class Episode {
       ...(page ? { alert: toAlert(world, page, this.pageSeverity, true) } : {}),
       metrics: overviewMetrics(world),
       recentLogs: this.logs.tail(RECENT_LOG_LINES),
-      kbArticles: world.kb().map((a) => ({ articleId: a.id, title: a.title, tags: [...a.tags], content: a.content })),
+      kbArticles: this.kbArticles,
       currentIncidentStatus: this.incidentStatus(),
       previousActions: [...this.previousActions],
       timeElapsedMinutes: Math.max(0, world.minute),
@@ -169,7 +176,7 @@ export class Episode {
       taskLevel: levelToEnum(this.task.level),
       objective: this.task.objective,
       maxSteps: this.task.maxSteps,
-      topology: toTopology(world),
+      topology: this.topology,
       activeAlerts: world.alerts.active().map((a) => toAlert(world, a, world.severity(), a.id === page?.id)),
       ...(this.inspection ? { inspection: this.inspection } : {}),
     });

@@ -85,7 +85,7 @@ export function generateIncident(level: Level, seed: number, options: GenerateOp
       startedAtMs: EPOCH_MS + rng.int(0, 180) * 86_400_000 + rng.int(0, 1439) * 60_000,
     };
     const world = new IncidentWorld(spec, seed);
-    if (isIdentifiable(world) && fixRecovers(spec, seed)) return { spec, world };
+    if (isIdentifiable(world) && fixRecovers(spec, seed, world.sim)) return { spec, world };
   }
   throw new GenerationError(
     `could not generate an identifiable ${options.faultKind ?? ""} incident for ${level} seed ${seed}${options.family ? ` on ${options.family}` : ""}`,
@@ -110,15 +110,16 @@ export function isIdentifiable(world: IncidentWorld): boolean {
 const PROBE_HOLD_MINUTES = 10;
 
 /**
- * The right fix works: applying the fault's first durable remedy at minute 0 brings the health
+ * The right fix works: applying the fault's first durable remedy at minute 0 (on a copy of the
+ * simulation, when one at minute 0 is given) brings the health
  * indicators back within the remedy's recovery time plus 10 minutes, and they hold for 10 more.
  * (Retries without backoff can keep a system overloaded after its cause is gone; such an
  * incident would punish the right answer, so the generator re-rolls it.)
  */
-export function fixRecovers(spec: IncidentSpec, seed: number): boolean {
+export function fixRecovers(spec: IncidentSpec, seed: number, atMinuteZero?: Simulation): boolean {
   const remedy = spec.fault.remedies.find((r) => r.effect === "durable");
   if (!remedy) return true;
-  const sim = new Simulation(spec, seed);
+  const sim = atMinuteZero?.fork() ?? new Simulation(spec, seed);
   sim.runTo(0);
   const target = sim.nodesIn(remedy.target)[0];
   if (!target) return false;

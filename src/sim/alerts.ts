@@ -5,7 +5,7 @@
  * alert to fire is the page.
  */
 import type { Simulation } from "./engine.js";
-import { METRICS, type MetricName } from "./model.js";
+import { METRICS, METRIC_INDEX, type MetricName } from "./model.js";
 
 /** Metrics with alerting rules. Traffic alone does not page anyone. */
 const ALERTING: readonly MetricName[] = ["error_rate", "latency_p99", "cpu_usage", "memory_usage", "connection_usage", "disk_usage", "consumer_lag", "cache_hit_ratio"];
@@ -40,6 +40,10 @@ interface Rule {
   node: string;
   metric: MetricName;
   threshold: number;
+  /** The node's live readings and this metric's slot in them. */
+  readings: Readonly<Float64Array>;
+  slot: number;
+  above: boolean;
   bad: number;
   good: number;
   open?: AlertRecord;
@@ -58,8 +62,9 @@ export class AlertBook {
     const fired: AlertRecord[] = [];
     this.rules ??= this.buildRules(sim);
     for (const rule of this.rules) {
-      const value = sim.value(rule.node, rule.metric) ?? 0;
-      if (sim.isAnomalous(rule.node, rule.metric, value)) {
+      const reading = rule.readings[rule.slot] ?? NaN;
+      const value = Number.isNaN(reading) ? 0 : reading;
+      if (rule.above ? value > rule.threshold : value < rule.threshold) {
         rule.bad++;
         rule.good = 0;
       } else {
@@ -100,7 +105,16 @@ export class AlertBook {
       sim
         .metricsOf(node.name)
         .filter((metric) => ALERTING.includes(metric))
-        .map((metric) => ({ node: node.name, metric, threshold: sim.profileOf(node.name, metric)?.threshold ?? 0, bad: 0, good: 0 })),
+        .map((metric) => ({
+          node: node.name,
+          metric,
+          threshold: sim.profileOf(node.name, metric)?.threshold ?? 0,
+          readings: sim.readingsOf(node.name) ?? new Float64Array(0),
+          slot: METRIC_INDEX[metric],
+          above: METRICS[metric].direction === "above",
+          bad: 0,
+          good: 0,
+        })),
     );
   }
 }

@@ -18,7 +18,7 @@
 import type { Effect, EdgeEffect, Scope } from "../scenarios/fault-types.js";
 import { FaultIntensity } from "./intensity.js";
 import type { IncidentSpec } from "./incident.js";
-import { KIND_PROFILES, METRICS, metricsOf, type MetricName, type MetricProfile } from "./model.js";
+import { KIND_PROFILES, METRICS, METRIC_COUNT, METRIC_INDEX as M, metricsOf, type MetricName, type MetricProfile } from "./model.js";
 import { Rng } from "./prng.js";
 import { TopologyIndex, type DependencyEdge, type ServiceNode } from "./topology.js";
 
@@ -57,8 +57,20 @@ interface NodeState {
   metrics: readonly MetricName[];
   /** Steady-state requests per second at diurnal factor 1. */
   baseRate: number;
+  /** True where user traffic (or a node's own baseline load) enters: no request edge leads here. */
+  entry: boolean;
+  /** Which metrics are percentages (clamped to 100), in `metrics` order. */
+  percent: boolean[];
+  /** Noisy-neighbour red herrings on this node. */
+  noisy: ReadonlyArray<{ metric: MetricName; value: number }>;
   /** Request edges from this node to its callees. */
   requestEdges: readonly DependencyEdge[];
+  /** The callees' states, in `requestEdges` order. */
+  calleeStates: readonly NodeState[];
+  /** The fault's edge effects that reach each request edge, in `requestEdges` order. */
+  edgeEffects: ReadonlyArray<readonly EdgeEffect[]>;
+  /** Requests per second sent to this node during the minute being computed. */
+  nextIncoming: number;
   /** Requests per second sent to this node during the previous minute. */
   incoming: number;
   /** Capacity factor from scaling: 1 normal, 2 doubled, 0 down. */
@@ -73,7 +85,9 @@ interface NodeState {
   /** This node's own noise stream, drawn in a fixed order each minute. */
   noise: Rng;
   /** Value of each metric at the current minute. */
-  now: Partial<Record<MetricName, number>>;
+  now: Float64Array;
+  /** Slots (METRIC_INDEX) of the metrics this node reports, in `metrics` order. */
+  slots: number[];
   /** Per metric (same order as `metrics`): its values from `firstMinute` on. */
   history: Map<MetricName, number[]>;
   /** The same arrays, in `metrics` order, for the hot loop. */
@@ -136,10 +150,17 @@ export class Simulation {
         sideEffects: [],
         faultEffects: [],
         noise: this.rng.fork(`noise:${node.name}`),
-        now: {},
+        now: new Float64Array(METRIC_COUNT).fill(NaN),
+        slots: metricsOf(node.kind).map((m) => M[m]),
         history: new Map(),
         historyList: [],
+        entry: false,
+        percent: metricsOf(node.kind).map((m) => PERCENT_METRICS.has(m)),
+        noisy: spec.distractors.flatMap((d) => (d.kind === "noisy_neighbor" && d.node === node.name ? [{ metric: d.metric, value: d.value }] : [])),
         requestEdges: [],
+        calleeStates: [],
+        edgeEffects: [],
+        nextIncoming: 0,
         baselines: metricsOf(node.kind).map((m) => profile[m]?.baseline ?? 0),
         noiseAmplitudes: metricsOf(node.kind).map((m) => NOISE[m]),
       });
@@ -149,9 +170,36 @@ export class Simulation {
       state.faultEffects = spec.fault.effects.filter((e) => this.inScope(e.scope, state.node.name));
       state.historyList = state.metrics.map(() => []);
       state.requestEdges = this.index.callees(state.node.name).filter((e) => e.requestPath);
+      state.entry = this.entries.has(state.node.name);
+      state.edgeEffects = state.requestEdges.map((edge) => spec.fault.edgeEffects.filter((effect) => this.edgeInScope(effect, edge)));
+    }
+    for (const state of this.states.values()) {
+      state.calleeStates = state.requestEdges.map((edge) => this.states.get(edge.callee) as NodeState);
       state.metrics.forEach((m, i) => state.history.set(m, state.historyList[i] ?? []));
     }
     this.ordered = this.index.calleesFirst.map((name) => this.states.get(name) as NodeState);
+  }
+
+  /**
+   * An independent copy of the simulation as it stands now, for "what if" probes (the generator
+   * checks that the right fix heals an incident on a copy, without simulating its history twice).
+   */
+  fork(): Simulation {
+    const states = new Map<string, NodeState>();
+    for (const [name, state] of this.states) {
+      const historyList = state.historyList.map((h) => [...h]);
+      const history = new Map(state.metrics.map((m, i) => [m, historyList[i] ?? []]));
+      states.set(name, { ...state, noise: state.noise.clone(), now: Float64Array.from(state.now), sideEffects: [...state.sideEffects], historyList, history });
+    }
+    for (const state of states.values()) state.calleeStates = state.requestEdges.map((edge) => states.get(edge.callee) as NodeState);
+    const copy = Object.create(Simulation.prototype) as Simulation;
+    Object.assign(copy, this, {
+      intensity: this.intensity.clone(),
+      states,
+      edgeReadings: new Map([...this.edgeReadings].map(([edge, reading]) => [edge, { ...reading }])),
+      ordered: this.index.calleesFirst.map((name) => states.get(name) as NodeState),
+    });
+    return copy;
   }
 
   /** The last minute computed. */
@@ -166,7 +214,16 @@ export class Simulation {
 
   /** The value of a metric at the current minute (undefined if the node does not report it). */
   value(node: string, metric: MetricName): number | undefined {
-    return this.states.get(node)?.now[metric];
+    const value = this.states.get(node)?.now[M[metric]];
+    return value === undefined || Number.isNaN(value) ? undefined : value;
+  }
+
+  /**
+   * The live readings array of a node (indexed by METRIC_INDEX, NaN where not reported), for hot
+   * loops that read many metrics every minute. Read-only for callers.
+   */
+  readingsOf(node: string): Readonly<Float64Array> | undefined {
+    return this.states.get(node)?.now;
   }
 
   /** A metric's values from `firstMinute` to the current minute. */
@@ -271,88 +328,71 @@ export class Simulation {
     this.minute = t;
     this.intensity.tick(t);
     const level = this.intensity.value;
-    const sends = new Map<string, number>();
+    const diurnal = 1 + 0.18 * Math.sin((2 * Math.PI * (this.spec.startedAtMs / 60_000 + t)) / 1440);
     for (const state of this.ordered) {
       if (state.sideEffects.length > 0) state.sideEffects = state.sideEffects.filter((s) => s.until >= t);
-      this.computeNode(state, t, level, sends);
+      this.computeNode(state, t, level, diurnal);
     }
     for (const state of this.ordered) {
-      state.incoming = sends.get(state.node.name) ?? 0;
+      state.incoming = state.nextIncoming;
+      state.nextIncoming = 0;
       const metrics = state.metrics;
-      for (let i = 0; i < metrics.length; i++) state.historyList[i]?.push(state.now[metrics[i] as MetricName] ?? 0);
+      for (let i = 0; i < metrics.length; i++) state.historyList[i]?.push(state.now[state.slots[i] as number] ?? 0);
     }
   }
 
-  private computeNode(state: NodeState, t: number, level: number, sends: Map<string, number>): void {
-    const { node, profile } = state;
+  private computeNode(state: NodeState, t: number, level: number, diurnal: number): void {
     const noise = state.noise;
-    const isEntry = this.entries.has(node.name);
-    const diurnal = 1 + 0.18 * Math.sin((2 * Math.PI * (this.spec.startedAtMs / 60_000 + t)) / 1440);
-    const offered = isEntry || t === this.firstMinute ? state.baseRate * diurnal : state.incoming;
+    const offered = state.entry || t === this.firstMinute ? state.baseRate * diurnal : state.incoming;
     const rate = offered * (1 - state.shed);
     const load = state.capacity > 0 ? rate / Math.max(1e-9, state.baseRate * state.capacity) : Infinity;
 
-    const v: Partial<Record<MetricName, number>> = {};
-    const metrics = state.metrics;
-    for (let i = 0; i < metrics.length; i++) {
-      const wobble = 1 + (state.noiseAmplitudes[i] ?? 0) * (noise.next() + noise.next() - 1);
-      v[metrics[i] as MetricName] = (state.baselines[i] ?? 0) * wobble;
+    // Readings are computed in place: callers computed later this minute read them.
+    const v = state.now;
+    const slots = state.slots;
+    for (let k = 0; k < slots.length; k++) {
+      const wobble = 1 + (state.noiseAmplitudes[k] ?? 0) * (noise.next() + noise.next() - 1);
+      v[slots[k] as number] = (state.baselines[k] ?? 0) * wobble;
     }
-    if (v.request_rate !== undefined) v.request_rate = rate;
-    if (v.cpu_usage !== undefined) v.cpu_usage *= 0.55 + 0.45 * Math.min(load, 4);
+    if (has(v, M.request_rate)) v[M.request_rate] = rate;
+    if (has(v, M.cpu_usage)) v[M.cpu_usage] = at(v, M.cpu_usage) * (0.55 + 0.45 * Math.min(load, 4));
     // Overload: past 1.3x capacity, queues build, latency climbs, and finally requests fail.
     if (load > 1.3 && Number.isFinite(load)) {
       const over = load - 1.3;
-      if (v.cpu_usage !== undefined) v.cpu_usage += 30 * over;
-      if (v.latency_p99 !== undefined) v.latency_p99 *= 1 + 1.5 * over;
-      if (v.latency_p50 !== undefined) v.latency_p50 *= 1 + over;
-      if (v.connection_usage !== undefined) v.connection_usage += 35 * over;
-      if (v.error_rate !== undefined) v.error_rate += Math.max(0, load - 2) * 12;
+      if (has(v, M.cpu_usage)) v[M.cpu_usage] = at(v, M.cpu_usage) + 30 * over;
+      if (has(v, M.latency_p99)) v[M.latency_p99] = at(v, M.latency_p99) * (1 + 1.5 * over);
+      if (has(v, M.latency_p50)) v[M.latency_p50] = at(v, M.latency_p50) * (1 + over);
+      if (has(v, M.connection_usage)) v[M.connection_usage] = at(v, M.connection_usage) + 35 * over;
+      if (has(v, M.error_rate)) v[M.error_rate] = at(v, M.error_rate) + Math.max(0, load - 2) * 12;
     }
 
-    this.applyEffects(v, state.faultEffects, level);
-    for (const timed of state.sideEffects) this.applyEffects(v, timed.effects, 1);
-    for (const d of this.spec.distractors) {
-      if (d.kind === "noisy_neighbor" && d.node === node.name && v[d.metric] !== undefined) {
-        v[d.metric] = d.value * (1 + 0.03 * (noise.next() - 0.5));
-      }
+    applyEffects(v, state.faultEffects, level);
+    for (const timed of state.sideEffects) applyEffects(v, timed.effects, 1);
+    for (const d of state.noisy) {
+      if (has(v, M[d.metric])) v[M[d.metric]] = d.value * (1 + 0.03 * (noise.next() - 0.5));
     }
 
-    this.propagateFromCallees(state, v, rate, load, level, sends);
+    this.propagateFromCallees(state, v, rate, load, level);
 
     const down = state.capacity === 0 || t < state.downUntil;
     if (down) {
-      if (v.error_rate !== undefined) v.error_rate = 100;
-      if (v.cpu_usage !== undefined) v.cpu_usage = 0;
+      if (has(v, M.error_rate)) v[M.error_rate] = 100;
+      if (has(v, M.cpu_usage)) v[M.cpu_usage] = 0;
     }
-    for (const metric of state.metrics) {
-      const value = Math.max(0, v[metric] ?? 0);
-      v[metric] = PERCENT_METRICS.has(metric) ? Math.min(100, value) : value;
-    }
-    state.now = v;
-  }
-
-  /** Applies effects that are known to concern this node. */
-  private applyEffects(v: Partial<Record<MetricName, number>>, effects: readonly NodeEffect[], level: number): void {
-    for (const effect of effects) {
-      const current = v[effect.metric];
-      if (current === undefined) continue;
-      const strength = gate(level, effect.fromIntensity);
-      if (strength <= 0) continue;
-      if (effect.op === "add") v[effect.metric] = current + effect.value * strength;
-      else if (effect.op === "multiply") v[effect.metric] = current * (1 + (effect.value - 1) * strength);
-      else v[effect.metric] = current + (effect.value - current) * strength;
+    for (let k = 0; k < slots.length; k++) {
+      const i = slots[k] as number;
+      const value = Math.max(0, at(v, i));
+      v[i] = state.percent[k] ? Math.min(100, value) : value;
     }
   }
 
   /** Folds what the node's callees did this minute into the node, and records what it sends them. */
   private propagateFromCallees(
     state: NodeState,
-    v: Partial<Record<MetricName, number>>,
+    v: Float64Array,
     rate: number,
     load: number,
     level: number,
-    sends: Map<string, number>,
   ): void {
     const traffic = state.baseRate > 0 ? rate / state.baseRate : 0;
     const edges = state.requestEdges;
@@ -361,12 +401,13 @@ export class Simulation {
     let worstExcess = 0;
     let sharedExcess = 0;
     let blocked = 0;
-    for (const edge of edges) {
-      const callee = this.states.get(edge.callee) as NodeState;
+    for (let e = 0; e < edges.length; e++) {
+      const edge = edges[e] as DependencyEdge;
+      const callee = state.calleeStates[e] as NodeState;
       const share = state.baseRate > 0 ? Math.min(1, edge.callsPerSecond / state.baseRate) : 0;
-      const broken = this.edgeEffectsFor(edge, level);
-      let errorRate = Math.min(100, (callee.now.error_rate ?? 0) + broken.errorRate);
-      let latency = (callee.now.latency_p99 ?? 0) + broken.addedLatencyMs;
+      const broken = edgeBreakage(state.edgeEffects[e] ?? [], level);
+      let errorRate = Math.min(100, orZero(callee.now, M.error_rate) + broken.errorRate);
+      let latency = orZero(callee.now, M.latency_p99) + broken.addedLatencyMs;
       if (latency >= edge.timeoutMs) {
         const timedOut = Math.min(1, 0.5 + (latency - edge.timeoutMs) / edge.timeoutMs);
         errorRate = Math.max(errorRate, timedOut * 100);
@@ -388,7 +429,7 @@ export class Simulation {
       // retry storm, is not budgeted.)
       const budgeted = Math.min(traffic * amplification * misses, RETRY_BUDGET);
       const sent = edge.callsPerSecond * budgeted * broken.callMultiplier * (load === Infinity ? 0 : 1);
-      sends.set(edge.callee, (sends.get(edge.callee) ?? 0) + sent);
+      callee.nextIncoming += sent;
       const reading = this.edgeReadings.get(edge);
       if (reading) {
         reading.errorRate = errorRate;
@@ -400,32 +441,30 @@ export class Simulation {
     }
     // A queue hands messages to its consumers asynchronously: producers do not wait for them, so a
     // slow or failing consumer shows as lag (below), not as the queue's own errors or latency.
-    const asynchronous = v.consumer_lag !== undefined;
-    if (v.error_rate !== undefined && !asynchronous) v.error_rate = 100 - (100 - v.error_rate) * survive;
-    if (v.latency_p99 !== undefined && !asynchronous) v.latency_p99 += worstExcess;
-    if (v.latency_p50 !== undefined && !asynchronous) v.latency_p50 += sharedExcess * 0.6;
-    if (v.connection_usage !== undefined) {
+    const asynchronous = has(v, M.consumer_lag);
+    if (has(v, M.error_rate) && !asynchronous) v[M.error_rate] = 100 - (100 - at(v, M.error_rate)) * survive;
+    if (has(v, M.latency_p99) && !asynchronous) v[M.latency_p99] = at(v, M.latency_p99) + worstExcess;
+    if (has(v, M.latency_p50) && !asynchronous) v[M.latency_p50] = at(v, M.latency_p50) + sharedExcess * 0.6;
+    if (has(v, M.connection_usage)) {
       // Threads waiting on slow calls stay busy; a full pool turns into rejected requests.
-      v.connection_usage += (100 - v.connection_usage) * blocked;
-      if (v.connection_usage > 97 && v.error_rate !== undefined) v.error_rate += (v.connection_usage - 97) * 8;
+      const busy = at(v, M.connection_usage) + (100 - at(v, M.connection_usage)) * blocked;
+      v[M.connection_usage] = busy;
+      if (busy > 97 && has(v, M.error_rate)) v[M.error_rate] = at(v, M.error_rate) + (busy - 97) * 8;
     }
-    if (v.consumer_lag !== undefined) {
+    if (asynchronous) {
       // A queue delivers to its consumers (queue -> consumer edges): its lag grows while they are
       // stuck (threads busy or calls failing), and drains once they recover.
-      const stuck = Math.max(
-        0,
-        ...edges.map((e) => {
-          const consumer = this.states.get(e.callee)?.now;
-          const busy = ((consumer?.connection_usage ?? 0) - 85) / 15;
-          const failing = (this.edgeReadings.get(e)?.errorRate ?? 0) / 50;
-          return Math.max(busy, failing);
-        }),
-      );
-      const previous = state.history.get("consumer_lag")?.at(-1) ?? v.consumer_lag;
+      let stuck = 0;
+      edges.forEach((e, i) => {
+        const busy = (orZero((state.calleeStates[i] as NodeState).now, M.connection_usage) - 85) / 15;
+        const failing = (this.edgeReadings.get(e)?.errorRate ?? 0) / 50;
+        stuck = Math.max(stuck, busy, failing);
+      });
+      const previous = state.history.get("consumer_lag")?.at(-1) ?? at(v, M.consumer_lag);
       // Below STUCK_NOISE the consumers are healthy: a baseline error rate of a fraction of a
       // percent must not count as stuck, or the lag creeps up forever and never drains.
       const drifted = stuck > STUCK_NOISE ? previous + 900 * Math.min(1, stuck) : previous - 1200;
-      v.consumer_lag = Math.max(v.consumer_lag, drifted);
+      v[M.consumer_lag] = Math.max(at(v, M.consumer_lag), drifted);
     }
   }
 
@@ -436,8 +475,8 @@ export class Simulation {
       const cache = this.states.get(edge.callee);
       if (cache?.node.kind !== "cache") continue;
       const baseline = cache.profile.cache_hit_ratio?.baseline ?? 90;
-      const hit = cache.now.cache_hit_ratio ?? baseline;
-      const down = (cache.now.error_rate ?? 0) / 100;
+      const hit = has(cache.now, M.cache_hit_ratio) ? at(cache.now, M.cache_hit_ratio) : baseline;
+      const down = orZero(cache.now, M.error_rate) / 100;
       const missesNow = Math.min(1, (100 - hit) / 100 + down);
       const missesNormally = (100 - baseline) / 100;
       factor = Math.max(factor, missesNow / Math.max(0.01, missesNormally));
@@ -445,20 +484,7 @@ export class Simulation {
     return Math.min(factor, 12);
   }
 
-  private edgeEffectsFor(edge: DependencyEdge, level: number): { errorRate: number; addedLatencyMs: number; callMultiplier: number } {
-    let errorRate = 0;
-    let addedLatencyMs = 0;
-    let callMultiplier = 1;
-    for (const effect of this.spec.fault.edgeEffects) {
-      if (!this.edgeInScope(effect, edge)) continue;
-      const strength = gate(level, effect.fromIntensity);
-      if (strength <= 0) continue;
-      errorRate += (effect.errorRate ?? 0) * strength;
-      addedLatencyMs += (effect.addedLatencyMs ?? 0) * strength;
-      callMultiplier *= 1 + ((effect.callMultiplier ?? 1) - 1) * strength;
-    }
-    return { errorRate, addedLatencyMs, callMultiplier };
-  }
+
 
   private edgeInScope(effect: EdgeEffect, edge: DependencyEdge): boolean {
     switch (effect.scope) {
@@ -485,6 +511,53 @@ export class Simulation {
       const outbound = this.index.callees(name).filter((e) => e.requestPath).reduce((sum, e) => sum + e.callsPerSecond, 0);
       state.baseRate = inbound > 0 ? inbound : Math.max(outbound, state.profile.request_rate?.baseline ?? 1);
     }
+  }
+}
+
+const UNBROKEN = { errorRate: 0, addedLatencyMs: 0, callMultiplier: 1 } as const;
+
+/** How the fault's edge effects that reach one edge degrade its calls at this intensity. */
+function edgeBreakage(effects: readonly EdgeEffect[], level: number): { errorRate: number; addedLatencyMs: number; callMultiplier: number } {
+  if (effects.length === 0) return UNBROKEN;
+  let errorRate = 0;
+  let addedLatencyMs = 0;
+  let callMultiplier = 1;
+  for (const effect of effects) {
+    const strength = gate(level, effect.fromIntensity);
+    if (strength <= 0) continue;
+    errorRate += (effect.errorRate ?? 0) * strength;
+    addedLatencyMs += (effect.addedLatencyMs ?? 0) * strength;
+    callMultiplier *= 1 + ((effect.callMultiplier ?? 1) - 1) * strength;
+  }
+  return { errorRate, addedLatencyMs, callMultiplier };
+}
+
+/** Whether the node reports the metric in this slot. */
+function has(v: Float64Array, i: number): boolean {
+  return !Number.isNaN(v[i]);
+}
+
+/** The reading in a slot (NaN when the node does not report it). */
+function at(v: Float64Array, i: number): number {
+  return v[i] ?? NaN;
+}
+
+function orZero(v: Float64Array, i: number): number {
+  const value = v[i];
+  return value === undefined || Number.isNaN(value) ? 0 : value;
+}
+
+/** Applies metric effects to a node's readings at the given intensity. */
+function applyEffects(v: Float64Array, effects: readonly NodeEffect[], level: number): void {
+  for (const effect of effects) {
+    const i = M[effect.metric];
+    if (!has(v, i)) continue;
+    const strength = gate(level, effect.fromIntensity);
+    if (strength <= 0) continue;
+    const current = at(v, i);
+    if (effect.op === "add") v[i] = current + effect.value * strength;
+    else if (effect.op === "multiply") v[i] = current * (1 + (effect.value - 1) * strength);
+    else v[i] = current + (effect.value - current) * strength;
   }
 }
 

@@ -25,6 +25,21 @@ export class FaultIntensity {
     private readonly onsetMinute: number,
   ) {}
 
+  /** An independent copy in the same state. */
+  clone(): FaultIntensity {
+    const copy = new FaultIntensity(this.growth, this.onsetMinute);
+    Object.assign(copy, {
+      phase: this.phase,
+      level: this.level,
+      startedAt: this.startedAt,
+      bump: this.bump,
+      decayPerMinute: this.decayPerMinute,
+      regrowAt: this.regrowAt,
+      durable: this.durable,
+    });
+    return copy;
+  }
+
   get value(): number {
     return this.level;
   }

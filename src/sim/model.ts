@@ -154,3 +154,9 @@ export const KIND_PROFILES: Readonly<Record<NodeKind, Partial<Record<MetricName,
 export function metricsOf(kind: NodeKind): MetricName[] {
   return (Object.keys(METRICS) as MetricName[]).filter((m) => KIND_PROFILES[kind][m] !== undefined);
 }
+
+/** Every metric's slot in a node's readings array (src/sim/engine.ts), in METRICS order. */
+export const METRIC_INDEX: Readonly<Record<MetricName, number>> = Object.fromEntries(
+  (Object.keys(METRICS) as MetricName[]).map((m, i) => [m, i]),
+) as Record<MetricName, number>;
+export const METRIC_COUNT = Object.keys(METRICS).length;

@@ -31,6 +31,13 @@ export class Rng {
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
 
+  /** A copy that continues the same sequence independently. */
+  clone(): Rng {
+    const copy = Object.create(Rng.prototype) as Rng;
+    Object.assign(copy, { a: this.a, b: this.b, c: this.c, d: this.d, seed: this.seed });
+    return copy;
+  }
+
   /** A uniform 32-bit unsigned integer. */
   nextUint32(): number {
     const t = (((this.a + this.b) >>> 0) + this.d) >>> 0;
