@@ -323,6 +323,16 @@ describe("mitigation and conduct", () => {
     expect(rough.raw).toBeLessThan(clean.raw);
   });
 
+  it("shotgun fixes cost: every remediation that changed nothing takes x0.95", () => {
+    const clean = grade("medium", play([...MEDIUM_HONEST, runbook(HONEST_RUNBOOK, ROOT)]).record);
+    const shotgun = grade(
+      "medium",
+      play([fix(ROOT, RemediationKind.ROTATE_CREDENTIAL), fix(ROOT, RemediationKind.ADD_INDEX), ...MEDIUM_HONEST, runbook(HONEST_RUNBOOK, ROOT)]).record,
+    );
+    expect(shotgun.penalties.filter((p) => p.name === "ineffective_remediation"), explain(shotgun)).toHaveLength(2);
+    expect(shotgun.raw).toBeLessThan(clean.raw);
+  });
+
   it("inspecting the same service twice in a row is a repeat; looking again later is not", () => {
     const again = grade("easy", play([inspect(ROOT), inspect(ROOT)]).record);
     expect(again.penalties.map((p) => p.name)).toEqual(["repeated_action"]);

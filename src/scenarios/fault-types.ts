@@ -12,48 +12,15 @@
  *   {zone}      the root's zone            {other_zone} another zone
  *   {n}         a small varying number     {detail:<name>} one value of the fault's `details`
  */
+import type { FaultKind as ProtoFaultKind, RemediationKind as ProtoRemediationKind } from "../../gen/incident/v1/enums_pb.js";
 import type { MetricName, NodeKind } from "../sim/model.js";
 import type { LogLevelWord } from "./types.js";
 
-export type FaultKind =
-  | "bad_deploy"
-  | "config_push"
-  | "connection_pool_exhaustion"
-  | "memory_leak"
-  | "certificate_expiry"
-  | "dns_failure"
-  | "disk_full"
-  | "cache_stampede"
-  | "retry_storm"
-  | "db_lock_contention"
-  | "dependency_timeout"
-  | "quota_throttling"
-  | "network_partition"
-  | "queue_poison_pill"
-  | "stale_credentials"
-  | "process_crash"
-  | "cache_memory_full"
-  | "slow_query";
+/** A failure mode, e.g. "bad_deploy": the proto's FaultKind value names in lower case. */
+export type FaultKind = Lowercase<Exclude<keyof typeof ProtoFaultKind, "UNSPECIFIED">>;
 
-export type RemediationKind =
-  | "restart"
-  | "rollback"
-  | "scale"
-  | "failover"
-  | "flush_cache"
-  | "warm_cache"
-  | "raise_limit"
-  | "rotate_credential"
-  | "disable_feature_flag"
-  | "drain_node"
-  | "kill_query"
-  | "shed_load"
-  | "renew_certificate"
-  | "revert_config"
-  | "free_disk"
-  | "skip_message"
-  | "tune_retries"
-  | "add_index";
+/** A kind of fix, e.g. "rollback": the proto's RemediationKind value names in lower case. */
+export type RemediationKind = Lowercase<Exclude<keyof typeof ProtoRemediationKind, "UNSPECIFIED">>;
 
 /** Which nodes an effect or a fix applies to, relative to the root. */
 export type Scope =

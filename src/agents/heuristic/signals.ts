@@ -12,27 +12,10 @@
  *   infra    a client of a shared infrastructure node (DNS, the network) printed it; the failing
  *            node is the system's node of that kind.
  */
-import { ServiceKind } from "../../../gen/incident/v1/enums_pb.js";
+import { FaultKind, ServiceKind } from "../../../gen/incident/v1/enums_pb.js";
 
-export type FaultWord =
-  | "bad_deploy"
-  | "config_push"
-  | "connection_pool_exhaustion"
-  | "memory_leak"
-  | "certificate_expiry"
-  | "dns_failure"
-  | "disk_full"
-  | "cache_stampede"
-  | "retry_storm"
-  | "db_lock_contention"
-  | "dependency_timeout"
-  | "quota_throttling"
-  | "network_partition"
-  | "queue_poison_pill"
-  | "stale_credentials"
-  | "process_crash"
-  | "cache_memory_full"
-  | "slow_query";
+/** A failure mode's word, e.g. "bad_deploy": the proto's FaultKind value names, lower case. */
+export type FaultWord = Lowercase<Exclude<keyof typeof FaultKind, "UNSPECIFIED">>;
 
 export type Role = "root" | "caller" | "callee" | "infra";
 

@@ -2,7 +2,9 @@
  * Conduct: a multiplier on the whole grade for how the responder treated the system.
  *
  * x0.85 for every remediation that was destructive or harmful (restarting a database, scaling a
- * service to zero, a fix the fault makes backfire). x0.95 for every repeat of an identical action
+ * service to zero, a fix the fault makes backfire). x0.95 for every remediation that changed
+ * nothing (shotgun fixes: trying every remediation on every service until one sticks costs).
+ * x0.95 for every repeat of an identical action
  * beyond its first occurrence: same type, target, remediation kind and parameters, and for written
  * answers the same content (rewriting a runbook is how it gets better; sending the same one again
  * is not). An inspect counts as a repeat only when the step before inspected the same service
@@ -15,9 +17,10 @@ import { targetOf, type EpisodeFacts } from "./facts.js";
 
 export const HARMFUL_FACTOR = 0.85;
 export const REPEAT_FACTOR = 0.95;
+export const NO_EFFECT_FACTOR = 0.95;
 
 export interface ConductFactor {
-  name: "harmful_remediation" | "repeated_action";
+  name: "harmful_remediation" | "ineffective_remediation" | "repeated_action";
   factor: number;
   detail: string;
 }
@@ -34,6 +37,12 @@ export function conductFactors(facts: EpisodeFacts): ConductFactor[] {
         name: "harmful_remediation",
         factor: HARMFUL_FACTOR,
         detail: `step ${step.step}: ${kindWord} on ${step.target ?? "?"} was ${outcome.destructive ? "destructive" : "harmful"}`,
+      });
+    } else if (outcome && outcome.kind === "no_effect") {
+      factors.push({
+        name: "ineffective_remediation",
+        factor: NO_EFFECT_FACTOR,
+        detail: `step ${step.step}: ${kindWord} on ${step.target ?? "?"} changed nothing`,
       });
     }
     const target = targetOf(facts, step) ?? step.action.targetService?.trim() ?? "";
