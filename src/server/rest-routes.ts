@@ -4,17 +4,8 @@
  * Bodies and responses use the REST dialect of src/server/seed-json.ts (snake_case names, short
  * enum words, null for unset optional fields). Every route parses into a proto message, checks
  * its protovalidate rules, calls the environment, and writes the proto response; nothing here
- * knows about incidents.
- *
- *   GET    /health                 HealthResponse
- *   GET    /metadata               GetMetadataResponse
- *   GET    /schema                 {action, observation, state} JSON Schemas
- *   GET    /tasks                  [Task]
- *   POST   /reset                  ResetRequest (optional body) -> ResetResponse
- *   POST   /step                   {"action": Action, "episode_id"?} or a bare Action -> StepResponse
- *   GET    /state?episode_id=      EpisodeState
- *   GET    /episodes/:episode_id   EpisodeState
- *   DELETE /episodes/:episode_id   EpisodeState (closed)
+ * knows about incidents. The routes are one table (restRouteTable below), which also feeds the
+ * OpenAPI document, so the two cannot drift apart. Streams (SSE), /ws and /mcp have files of their own.
  */
 import { create, type DescMessage, type JsonObject } from "@bufbuild/protobuf";
 import type { FastifyInstance, FastifyRequest } from "fastify";
