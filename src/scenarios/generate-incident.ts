@@ -18,7 +18,7 @@ import { TopologyIndex, type ServiceNode, type Topology } from "../sim/topology.
 import { familyByName } from "./families/index.js";
 import type { FaultDefinition, FaultKind } from "./fault-types.js";
 import { FAULTS, FAULT_KINDS, meetsRootNeeds } from "./faults/index.js";
-import { LEVEL_PROFILES } from "./levels.js";
+import { LEVEL_PROFILES, SEED_RANGES } from "./levels.js";
 import { generateTopology } from "./topology-generator.js";
 import type { Level } from "./types.js";
 
@@ -83,6 +83,7 @@ export function generateIncident(level: Level, seed: number, options: GenerateOp
       previousVersion: previousVersion(root.version),
       distractors: pickDistractors(rng.fork("distractors"), level, topology, index, root.name, fault, onsetMinute, profile.distractors),
       startedAtMs: EPOCH_MS + rng.int(0, 180) * 86_400_000 + rng.int(0, 1439) * 60_000,
+      phrasing: seed >= SEED_RANGES.held_out.first ? "held_out" : "public",
     };
     const world = new IncidentWorld(spec, seed);
     if (isIdentifiable(world) && fixRecovers(spec, seed, world.sim)) return { spec, world };

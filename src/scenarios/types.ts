@@ -5,6 +5,13 @@
 
 export type Level = "easy" | "medium" | "hard";
 export type SeverityWord = "P1" | "P2" | "P3" | "P4";
+/**
+ * Which surface forms (log phrasings, alert titles, KB text) an incident draws: "public" for
+ * public seeds and presets, "held_out" for held-out seeds (SEED_RANGES in ./levels.ts). Held-out
+ * seeds use phrasings that public seeds never show, so a policy that memorised training strings
+ * does not carry them into evaluation.
+ */
+export type Phrasing = "public" | "held_out";
 export type LogLevelWord = "DEBUG" | "INFO" | "WARN" | "ERROR" | "CRITICAL";
 
 /** A log line template. `{n}` in the message is replaced by a small seeded number. */

@@ -3,7 +3,7 @@
  * Generated from a seed (src/scenarios/generate-incident.ts) or written by hand (the presets).
  */
 import type { FaultDefinition, FaultKind, FaultLogTemplate } from "../scenarios/fault-types.js";
-import type { KbArticleSpec, Level, TimedLogTemplate } from "../scenarios/types.js";
+import type { KbArticleSpec, Level, Phrasing, TimedLogTemplate } from "../scenarios/types.js";
 import type { MetricName } from "./model.js";
 import type { Topology } from "./topology.js";
 
@@ -50,4 +50,6 @@ export interface IncidentSpec {
   narrative?: Narrative;
   /** Wall-clock time of minute 0 (when the responder joins, just after the page), epoch ms. */
   startedAtMs: number;
+  /** Which surface forms the incident's text draws from (public or held-out phrasings). */
+  phrasing: Phrasing;
 }

@@ -100,6 +100,7 @@ export function faultSpec(kind: FaultKind): IncidentSpec {
     previousVersion: "v3.4.1",
     distractors: [],
     startedAtMs: FIXTURE_STARTED_AT_MS,
+    phrasing: "public",
   };
 }
 

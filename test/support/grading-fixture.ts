@@ -75,6 +75,7 @@ export function fixtureSpec(overrides: Partial<IncidentSpec> = {}): IncidentSpec
     previousVersion: "v1.4.1",
     distractors: [],
     startedAtMs: STARTED_AT_MS,
+    phrasing: "public",
     ...overrides,
   };
 }

@@ -93,5 +93,6 @@ export function buildPreset(def: PresetDefinition): IncidentSpec {
     distractors: def.distractors ?? [],
     ...(def.narrative ? { narrative: def.narrative } : {}),
     startedAtMs: Date.parse(def.startedAt),
+    phrasing: "public",
   };
 }
