@@ -85,7 +85,15 @@ describe("fixes change the world and the status moves on facts", () => {
     const spec = server.env.episodeRecord("wrong").spec;
     const wrong = await step("wrong", { action_type: "apply_fix", target_service: spec.root, remediation: { kind: "scale", parameters: { replicas: "12" } } });
     expect(server.env.episodeRecord("wrong").steps[0]?.remediation?.kind).toBe("harmful");
-    expect((dig(wrong, "info.breakdown.penalties") as Json[]).some((p) => String(p.name).includes("destructive") || String(p.detail).includes("conduct"))).toBe(true);
+    // During the episode nothing says whether the fix was right: no reward, no breakdown, and
+    // feedback that only says what was done.
+    expect(dig(wrong, "reward")).toBe(0);
+    expect(dig(wrong, "info.breakdown")).toBeNull();
+    expect(String(dig(wrong, "observation.feedback"))).toBe(`${spec.root} scaled to 12 replicas.`);
+    const end = await step("wrong", { action_type: "resolve", reasoning: "giving up" });
+    expect((dig(end, "info.breakdown.penalties") as Json[]).some((p) => String(p.name).includes("harmful") || String(p.detail).includes("conduct"))).toBe(true);
+    const state = (await http(server.baseUrl, "GET", "/state?episode_id=wrong")).json;
+    expect(dig(state, "grade.penalties")).toEqual(dig(end, "info.breakdown.penalties"));
   });
 
   it("resolving before health holds ends the episode without resolving the incident", async () => {

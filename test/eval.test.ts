@@ -172,16 +172,19 @@ describe("runner", () => {
     const lines = readFileSync(file, "utf8").trimEnd().split("\n");
     const t = JSON.parse(lines[4] ?? "") as Trajectory;
     const step = t.steps[0];
-    if (!step) throw new Error("no step");
+    const last = t.steps.at(-1);
+    if (!step || !last) throw new Error("no step");
     step.reward += 0.001;
-    ((step.info.breakdown as { components: Array<{ score: number }> }).components[0] ?? { score: 0 }).score = 0.123;
+    // The explained grade comes with the last step only.
+    expect(step.info.breakdown === null || t.steps.length === 1).toBe(true);
+    ((last.info.breakdown as { components: Array<{ score: number }> }).components[0] ?? { score: 0 }).score = 0.123;
     lines[4] = JSON.stringify(t);
     const tampered = join(work, "tampered.jsonl");
     writeFileSync(tampered, `${lines.join("\n")}\n`);
     const result = await replayFile(tampered);
     expect(result.mismatches.map((m) => [m.line, m.step, m.field])).toEqual([
       [5, 1, "reward"],
-      [5, 1, "info"],
+      [5, t.steps.length, "info"],
       [5, t.steps.length, "reward"],
     ]);
   });

@@ -257,46 +257,81 @@ describe("cheating policies score low", () => {
 // ---- targeted checks ----
 
 describe("diagnosis", () => {
-  it("a neighbour of the root gets 0.4 of the service part, two hops 0.15, farther 0", () => {
-    const neighbour = grade("easy", play([inspect("orders-service"), diagnose("orders-service", FaultKind.CONNECTION_POOL_EXHAUSTION)]).record);
-    expect(component(neighbour, "diagnosis_service"), explain(neighbour)).toBeCloseTo(0.4, 9);
-    const twoHops = grade("easy", play([inspect("api-gateway"), diagnose("api-gateway")]).record);
-    expect(component(twoHops, "diagnosis_service"), explain(twoHops)).toBeCloseTo(0.15, 9);
-    const far = grade("easy", play([inspect("catalog-service"), diagnose("catalog-service")]).record);
-    expect(component(far, "diagnosis_service"), explain(far)).toBe(0);
+  const POOL = FaultKind.CONNECTION_POOL_EXHAUSTION;
+
+  it("a neighbour of the root gets 0.4 of the service part, two hops 0.15, farther 0 (all x0.9 on easy)", () => {
+    const neighbour = grade("easy", play([inspect("orders-service"), diagnose("orders-service", POOL)]).record);
+    expect(component(neighbour, "diagnosis"), explain(neighbour)).toBeCloseTo(0.4, 9);
+    const twoHops = grade("easy", play([inspect("api-gateway"), diagnose("api-gateway", POOL)]).record);
+    expect(component(twoHops, "diagnosis"), explain(twoHops)).toBeCloseTo(0.15, 9);
+    const far = grade("easy", play([inspect("catalog-service"), diagnose("catalog-service", POOL)]).record);
+    expect(component(far, "diagnosis"), explain(far)).toBe(0);
+  });
+
+  it("the right node for the wrong reason keeps a fifth: node and fault class are one claim", () => {
+    const right = grade("easy", play([inspect(ROOT), diagnose(ROOT, POOL)]).record);
+    const wrongClass = grade("easy", play([inspect(ROOT), diagnose(ROOT, FaultKind.SLOW_QUERY)]).record);
+    const noClass = grade("easy", play([inspect(ROOT), diagnose(ROOT)]).record);
+    expect(component(right, "diagnosis"), explain(right)).toBe(1);
+    expect(component(wrongClass, "diagnosis"), explain(wrongClass)).toBeCloseTo(0.2, 9);
+    expect(component(noClass, "diagnosis"), explain(noClass)).toBeCloseTo(0.2, 9);
+    // Evidence counts only behind a right conclusion.
+    expect(component(right, "process")).toBeGreaterThan(0);
+    expect(component(wrongClass, "process"), explain(wrongClass)).toBe(0);
+    expect(wrongClass.raw).toBeLessThan(0.25);
   });
 
   it("a diagnosis of a node the responder had not seen keeps 0.4 (evidence cap)", () => {
-    const blind = grade("easy", play([diagnose(ROOT, FaultKind.CONNECTION_POOL_EXHAUSTION)], { initialEvidence: ["api-gateway"] }).record);
-    expect(component(blind, "diagnosis_service"), explain(blind)).toBeCloseTo(0.4, 9);
-    expect(component(blind, "fault_class"), explain(blind)).toBeCloseTo(0.4, 9);
-    const looked = grade("easy", play([inspect(ROOT), diagnose(ROOT, FaultKind.CONNECTION_POOL_EXHAUSTION)], { initialEvidence: ["api-gateway"] }).record);
-    expect(component(looked, "diagnosis_service"), explain(looked)).toBe(1);
+    const blind = grade("easy", play([diagnose(ROOT, POOL)], { initialEvidence: ["api-gateway"] }).record);
+    expect(component(blind, "diagnosis"), explain(blind)).toBeCloseTo(0.4, 9);
+    const looked = grade("easy", play([inspect(ROOT), diagnose(ROOT, POOL)], { initialEvidence: ["api-gateway"] }).record);
+    expect(component(looked, "diagnosis"), explain(looked)).toBe(1);
     expect(looked.raw).toBeGreaterThan(blind.raw);
   });
 
-  it("the first diagnose commits; a later better one does not count on easy", () => {
-    const g = grade("easy", play([diagnose("api-gateway"), inspect(ROOT), diagnose(ROOT, FaultKind.CONNECTION_POOL_EXHAUSTION)]).record);
-    expect(component(g, "diagnosis_service"), explain(g)).toBeCloseTo(0.15, 9);
+  it("the last diagnosis counts, and each different earlier one costs x0.9", () => {
+    const once = grade("medium", play([inspect(ROOT), diagnose(ROOT, POOL)]).record);
+    const revised = grade("medium", play([inspect(ROOT), diagnose("api-gateway", POOL), diagnose(ROOT, POOL)]).record);
+    const hedged = grade("medium", play([inspect(ROOT), diagnose(ROOT, POOL), diagnose("orders-service", POOL)]).record);
+    expect(component(once, "diagnosis"), explain(once)).toBe(1);
+    expect(component(revised, "diagnosis"), explain(revised)).toBe(1);
+    expect(revised.penalties.map((p) => p.name), explain(revised)).toEqual(["revised_answer"]);
+    expect(revised.raw).toBeCloseTo(once.raw * 0.9, 5);
+    // Naming the root first and something else last: only the last counts.
+    expect(component(hedged, "diagnosis"), explain(hedged)).toBeCloseTo(0.4, 9);
+    // Saying the same thing again is a repeat, not a revision, and does not move the discount.
+    const again = grade("medium", play([inspect(ROOT), diagnose(ROOT, POOL), inspect("orders-service"), inspect(ROOT), diagnose(ROOT, POOL)]).record);
+    expect(component(again, "diagnosis"), explain(again)).toBe(1);
+    expect(again.penalties.map((p) => p.name), explain(again)).toEqual(["repeated_action"]);
   });
 
   it("fault class: right kind 1, wrong kind 0, unset with the mechanism in the reasoning 0.7, copied reasoning 0", () => {
-    const cls = (d: Action): number => component(grade("easy", play([d]).record), "fault_class");
-    expect(cls(diagnose(ROOT, FaultKind.CONNECTION_POOL_EXHAUSTION))).toBe(1);
-    expect(cls(diagnose(ROOT, FaultKind.SLOW_QUERY))).toBe(0);
-    expect(cls(diagnose(ROOT, undefined, "orders-db is out of connections: every slot up to max_connections is taken"))).toBeCloseTo(0.7, 9);
-    expect(cls(diagnose(ROOT, undefined, "orders-db is down"))).toBe(0);
-    expect(cls(diagnose(ROOT, undefined, KB_TEXT))).toBe(0);
+    const share = (cls: number): number => 0.2 + 0.8 * cls;
+    const score = (d: Action): number => component(grade("easy", play([inspect(ROOT), d]).record), "diagnosis");
+    expect(score(diagnose(ROOT, POOL))).toBeCloseTo(share(1), 9);
+    expect(score(diagnose(ROOT, FaultKind.SLOW_QUERY))).toBeCloseTo(share(0), 9);
+    expect(score(diagnose(ROOT, undefined, "orders-db is out of connections: every slot up to max_connections is taken"))).toBeCloseTo(share(0.7), 9);
+    expect(score(diagnose(ROOT, undefined, "orders-db is down"))).toBeCloseTo(share(0), 9);
+    expect(score(diagnose(ROOT, undefined, KB_TEXT))).toBeCloseTo(share(0), 9);
   });
 
   it("the time discount applies to a diagnosis at step 5, but not to the runbook", () => {
-    const late = grade("medium", play([inspect(ROOT), inspect("orders-service"), inspect("deploy-controller"), inspect("api-gateway"), diagnose(ROOT), runbook(HONEST_RUNBOOK, ROOT)]).record);
+    const late = grade("medium", play([inspect(ROOT), inspect("orders-service"), inspect("deploy-controller"), inspect("api-gateway"), diagnose(ROOT, POOL), runbook(HONEST_RUNBOOK, ROOT)]).record);
     expect(component(late, "diagnosis"), explain(late)).toBeCloseTo(0.95 ** 2, 9);
     const early = grade("medium", play([runbook(HONEST_RUNBOOK, ROOT)]).record);
     const laterStill = grade("medium", play([...Array.from({ length: 7 }, (_, i) => inspect(SERVICE_NAMES[i % SERVICE_NAMES.length] ?? ROOT)), runbook(HONEST_RUNBOOK, ROOT)]).record);
     expect(component(early, "runbook")).toBeGreaterThan(0.8);
     expect(component(laterStill, "runbook")).toBe(component(early, "runbook"));
     expect(component(late, "runbook")).toBe(component(early, "runbook"));
+  });
+
+  it("the last runbook counts, and each earlier different one costs x0.9", () => {
+    const honest = grade("medium", play([runbook(HONEST_RUNBOOK, ROOT)]).record);
+    const thenJunk = grade("medium", play([runbook(HONEST_RUNBOOK, ROOT), runbook(["Restart everything.", "Check the dashboards."], ROOT)]).record);
+    const junkThenHonest = grade("medium", play([runbook(["Restart everything.", "Check the dashboards."], ROOT), runbook(HONEST_RUNBOOK, ROOT)]).record);
+    expect(component(thenJunk, "runbook"), explain(thenJunk)).toBeLessThan(0.3);
+    expect(component(junkThenHonest, "runbook"), explain(junkThenHonest)).toBe(component(honest, "runbook"));
+    expect(junkThenHonest.penalties.map((p) => p.name)).toEqual(["revised_answer"]);
   });
 });
 

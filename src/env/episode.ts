@@ -3,15 +3,18 @@
  *
  * Observes: the page and the alerts firing now; golden signals of the entry points and of the
  *   alerting services; the topology; the last 20 log lines; two KB articles (one may mislead);
- *   the incident status; previous actions; simulated minutes elapsed; feedback on the last action;
- *   and, after an inspect, that service's metric history, dependencies, changes, logs and a trace.
+ *   the incident status; previous actions; simulated minutes elapsed; feedback on the last action
+ *   (what it did, never whether it was right); and, after an inspect, that service's metric history, dependencies, changes, logs and a trace.
  * Acts: one Action per step; 5 simulated minutes pass per step. inspect looks closely at one
  *   service; apply_fix runs a typed remediation (or one read from the reasoning, for older
  *   clients) that the simulator carries out; diagnose names the root (committing on easy);
  *   write_runbook and write_postmortem submit documents; resolve ends the episode.
- * Rewarded: after every step the level's episode grader scores the whole trajectory so far
- *   (src/grading/episode); the episode score is the best grade so far and each reward is the
- *   score's increase, so rewards are in [0, 1] and sum to the score.
+ * Rewarded: once, on the step that ends the episode: the level's episode grader
+ *   (src/grading/episode) grades the whole trajectory, the last committed answers counting, and
+ *   that grade is the step's reward and the episode's score. Every earlier step returns reward 0
+ *   and no grade: a reward or an explanation paid before the end would let an agent test guesses
+ *   about the hidden root, fault, times or impact without committing to them. The explained
+ *   grade comes with the final step and stays readable in the episode's state.
  * Ends: on resolve, on the easy task's committed diagnose, or when the step budget runs out
  *   (truncated). The episode succeeds when its final score reaches the task threshold. The
  *   incident counts as resolved only when health has held for 10 minutes after a fix and the
@@ -100,6 +103,8 @@ export class Episode {
   private readonly steps: StepRecord[] = [];
   private readonly evidence = new Map<string, number>();
   private readonly inspected = new Map<string, number>();
+  /** The explained grade, once the episode has ended. */
+  private finalGrade: MessageInitShape<typeof GradeBreakdownSchema> | undefined;
   private readonly pageSeverity: SeverityWord;
   /** The running live clock; undefined for turn-based episodes and once the clock stopped. */
   private live: LiveClock | undefined;
@@ -200,11 +205,8 @@ export class Episode {
     this.previousActions.push(describeAction(action, minute));
     this.noteEvidence();
 
-    const grade = EPISODE_GRADERS[this.task.level].grade(this.record());
-    const previous = this.score;
-    this.score = Math.max(previous, grade.raw);
-    const reward = roundScore(this.score - previous);
-    this.finishIfOver(action, target);
+    const grade = this.finishIfOver(action, target, stepNumber);
+    const reward = grade ? this.score : 0;
     this.events.append([
       this.event(this.world.minute, {
         case: "step",
@@ -224,11 +226,11 @@ export class Episode {
     if (this.done) this.endStreams();
 
     const info = create(StepInfoSchema, {
-      message: `grader=${grade.grader} reward=${reward.toFixed(4)} score=${this.score.toFixed(4)} done=${this.done}`,
-      stepScore: grade.raw,
+      message: `step=${stepNumber} reward=${reward.toFixed(4)} done=${this.done}`,
+      stepScore: grade?.raw ?? 0,
       totalEpisodeScore: this.score,
       taskLevel: levelToEnum(this.task.level),
-      breakdown: create(GradeBreakdownSchema, breakdownInit(grade, timeDiscount(stepNumber))),
+      ...(this.finalGrade ? { breakdown: create(GradeBreakdownSchema, this.finalGrade) } : {}),
       status: this.status,
       truncated: this.truncated,
     });
@@ -261,6 +263,7 @@ export class Episode {
       timeElapsedMinutes: Math.max(0, this.world.minute),
       clock: this.clockMode,
       minutesPerSecond: this.liveRate,
+      ...(this.finalGrade ? { grade: create(GradeBreakdownSchema, this.finalGrade) } : {}),
     });
   }
 
@@ -406,19 +409,28 @@ export class Episode {
     return remediationFromConcepts(new Set(profile(action.reasoning).expressed.keys()));
   }
 
-  private finishIfOver(action: Action, target: string | undefined): void {
+  /**
+   * Ends the episode if this step ended it (a committed answer, resolve, or the last step of the
+   * budget): grades the whole trajectory once and returns the grade; undefined while it runs.
+   */
+  private finishIfOver(action: Action, target: string | undefined, stepNumber: number): Grade | undefined {
     const committed = this.task.commitAction === action.actionType && target !== undefined;
     const committedWrongly = this.task.commitAction === action.actionType && (action.targetService?.trim() ?? "") !== "" && target === undefined;
     const resolved = action.actionType === ActionType.RESOLVE;
     const outOfSteps = this.stepCount >= this.task.maxSteps;
-    if (!(committed || committedWrongly || resolved || outOfSteps)) return;
+    if (!(committed || committedWrongly || resolved || outOfSteps)) return undefined;
+    const grade = EPISODE_GRADERS[this.task.level].grade(this.record());
+    this.score = grade.raw;
+    this.finalGrade = breakdownInit(grade, timeDiscount(stepNumber));
     this.status = this.score >= this.task.scoreThreshold ? EpisodeStatus.TERMINATED_SUCCESS : EpisodeStatus.TERMINATED_FAILED;
     this.truncated = outOfSteps && !committed && !committedWrongly && !resolved;
+    return grade;
   }
 
   private incidentStatus(): IncidentStatus {
     if (this.resolvedHealthy) return IncidentStatus.RESOLVED;
-    if (this.steps.some((s) => s.remediation?.kind === "fixed" || s.remediation?.kind === "relieved") && this.world.isHealthy()) return IncidentStatus.MITIGATED;
+    // Whether a fix was the right one is hidden; that the system is healthy again after one is not.
+    if (this.steps.some((s) => s.remediation !== undefined && s.remediation.kind !== "invalid") && this.world.isHealthy()) return IncidentStatus.MITIGATED;
     if (this.investigated) return IncidentStatus.INVESTIGATING;
     return IncidentStatus.OPEN;
   }

@@ -94,14 +94,12 @@ export interface RemedySpec {
   /** Minutes until the symptoms are back to baseline (durable) or relieved. */
   recoveryMinutes: number;
   reliefMinutes?: number;
-  feedback: string;
 }
 
 /** A tempting fix that backfires. */
 export interface WrongFixSpec {
   kind: RemediationKind;
   target: Scope;
-  feedback: string;
   /** Added to the fault's intensity (it gets worse). */
   intensityDelta: number;
   /** Extra symptoms for a while. */

@@ -6,6 +6,12 @@
  * the fault (below): a restart makes a node unavailable for a minute, restarting a database drops
  * every connection, scaling to zero takes a service down, flushing a cache sends its traffic to
  * the database. Anything else goes through but changes nothing.
+ *
+ * The feedback tells the responder what the action itself did ("orders-db restarted; every open
+ * connection was dropped"), the same whatever the fault: whether the fix was the right one shows
+ * only in how the system behaves afterwards. A feedback that said "requests are succeeding again"
+ * or "the symptoms did not change" would let an agent try fixes until the text changes, learning
+ * the hidden root and fault without having worked them out.
  */
 import type { RemediationKind } from "../scenarios/fault-types.js";
 import type { NodeEffect, Simulation } from "./engine.js";
@@ -94,8 +100,40 @@ const GENERIC: readonly GenericConsequence[] = [
   },
 ];
 
-function render(text: string, target: string): string {
-  return text.replace(/\{target\}/g, target);
+/**
+ * What each kind of remediation visibly does, whatever the fault. Generic consequences with a
+ * mechanical effect of their own (a restarted database drops its connections) say that instead.
+ */
+const ACTION_EFFECT: Readonly<Record<RemediationKind, string>> = {
+  restart: "{target} restarted; it was unavailable for about a minute.",
+  rollback: "{target} rolled back to its previous version.",
+  scale: "{target} scaled to {replicas} replicas.",
+  failover: "{target} failed over to its standby.",
+  flush_cache: "{target} flushed.",
+  warm_cache: "A warm-up job is loading the hot keys into {target}.",
+  raise_limit: "The limit on {target} was raised.",
+  rotate_credential: "{target}'s credentials were rotated.",
+  disable_feature_flag: "The feature flag on {target} is switched off.",
+  drain_node: "{target} drained: its traffic moved to the remaining instances and zones.",
+  kill_query: "Long-running and idle sessions on {target} were terminated.",
+  shed_load: "{target} now rejects {percent}% of incoming requests.",
+  renew_certificate: "{target} now serves a newly issued certificate.",
+  revert_config: "{target}'s last configuration change was reverted.",
+  free_disk: "Disk space on {target} was freed.",
+  skip_message: "{target}'s consumers skipped the message at their current offset and moved on.",
+  tune_retries: "{target}'s clients now retry less, with exponential backoff and jitter.",
+  add_index: "An index build on {target} has started.",
+};
+
+function render(text: string, target: string, parameters: Readonly<Record<string, string>> = {}): string {
+  return text.replace(/\{target\}/g, target).replace(/\{(replicas|percent)\}/g, (whole, key: string) => parameters[key] ?? whole);
+}
+
+/** The action's own effect, the same text whatever the outcome. */
+function effectOf(request: RemediationRequest, node: { name: string; kind: NodeKind }, parameters: Readonly<Record<string, string>>): string {
+  const generic = genericFor(request.kind, node.kind);
+  const text = generic?.destructive ? generic.feedback : ACTION_EFFECT[request.kind];
+  return render(text, node.name, parameters);
 }
 
 /** Applies a remediation to the simulation now and says what happened. */
@@ -104,8 +142,9 @@ export function applyRemediation(sim: Simulation, request: RemediationRequest): 
   const node = sim.index.byName.get(request.target);
   if (!node) return { kind: "invalid", feedback: `No service named "${request.target}" exists; nothing was changed.`, destructive: false };
 
+  const shown = { replicas: request.parameters.replicas ?? String(node.replicas * 2), percent: request.parameters.percent ?? "20" };
   if (request.kind === "scale") {
-    const replicas = Number(request.parameters.replicas ?? String(node.replicas * 2));
+    const replicas = Number(shown.replicas);
     if (!Number.isInteger(replicas) || replicas < 0 || replicas > 200) {
       return { kind: "invalid", feedback: "scale needs parameters.replicas, a whole number from 0 to 200; nothing was changed.", destructive: false };
     }
@@ -115,24 +154,25 @@ export function applyRemediation(sim: Simulation, request: RemediationRequest): 
     }
   }
   if (request.kind === "shed_load") {
-    const percent = Number(request.parameters.percent ?? "20");
+    const percent = Number(shown.percent);
     if (!Number.isFinite(percent) || percent <= 0 || percent > 90) {
       return { kind: "invalid", feedback: "shed_load needs parameters.percent from 1 to 90; nothing was changed.", destructive: false };
     }
     sim.shedLoad(node.name, percent / 100);
   }
+  const feedback = effectOf(request, node, shown);
 
   const remedy = fault.remedies.find((r) => r.kind === request.kind && sim.inScope(r.target, node.name));
   if (remedy) {
     const phase = sim.intensity.state;
     if (phase === "fixed" || (phase === "recovering" && remedy.effect === "durable")) {
-      return { kind: "already_fixed", feedback: `The fix is already in place; ${node.name} needs nothing more.`, destructive: false };
+      return { kind: "already_fixed", feedback, destructive: false };
     }
     sim.intensity.fix(sim.currentMinute, remedy.recoveryMinutes, remedy.effect === "relief" ? { minutes: remedy.reliefMinutes ?? 15 } : undefined);
     const generic = genericFor(request.kind, node.kind);
     if (generic && !generic.destructive) applyGeneric(sim, request, node.kind);
     if (request.kind === "scale") sim.scale(node.name, Math.max(1, Number(request.parameters.replicas ?? node.replicas * 2)) / node.replicas);
-    return { kind: remedy.effect === "durable" ? "fixed" : "relieved", feedback: render(remedy.feedback, node.name), destructive: false };
+    return { kind: remedy.effect === "durable" ? "fixed" : "relieved", feedback, destructive: false };
   }
 
   const wrong = fault.wrongFixes.find((w) => w.kind === request.kind && sim.inScope(w.target, node.name));
@@ -140,17 +180,16 @@ export function applyRemediation(sim: Simulation, request: RemediationRequest): 
     sim.intensity.worsen(wrong.intensityDelta);
     sim.addSideEffects(wrong.sideEffects, wrong.sideEffectMinutes);
     applyGeneric(sim, request, node.kind);
-    return { kind: "harmful", feedback: render(wrong.feedback, node.name), destructive: true };
+    return { kind: "harmful", feedback, destructive: true };
   }
 
   if (request.kind === "scale") {
-    const replicas = Number(request.parameters.replicas ?? node.replicas * 2);
-    sim.scale(node.name, replicas / node.replicas);
-    return { kind: "no_effect", feedback: `${node.name} scaled to ${replicas} replicas; the symptoms did not change.`, destructive: false };
+    sim.scale(node.name, Number(shown.replicas) / node.replicas);
+    return { kind: "no_effect", feedback, destructive: false };
   }
   const generic = applyGeneric(sim, request, node.kind);
-  if (generic) return { kind: generic.destructive ? "harmful" : "no_effect", feedback: render(generic.feedback, node.name), destructive: generic.destructive };
-  return { kind: "no_effect", feedback: `The ${request.kind.replace(/_/g, " ")} on ${node.name} went through, but the symptoms did not change.`, destructive: false };
+  if (generic) return { kind: generic.destructive ? "harmful" : "no_effect", feedback, destructive: generic.destructive };
+  return { kind: "no_effect", feedback, destructive: false };
 }
 
 function genericFor(remediation: RemediationKind, kind: NodeKind): GenericConsequence | undefined {

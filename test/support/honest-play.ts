@@ -18,9 +18,9 @@ import { TopologyIndex } from "../../src/sim/topology.js";
 import type { PostmortemText } from "../fixtures/honest-faults.js";
 
 export interface HonestPlay {
-  /** The episode's score (the best grade of the trajectory). */
+  /** The episode's score (its grade at the end). */
   score: number;
-  /** The document's component (runbook or postmortem) when it was written. */
+  /** The document's component (runbook or postmortem) in the final grade. */
   component: number;
   breakdown: GradeBreakdown | undefined;
   record: EpisodeRecord;
@@ -117,11 +117,12 @@ export function playHonest(env: IncidentEnvironment, kind: FaultWord, level: "me
       postmortemSections: { summary: s.summary, rootCause: s.root_cause, timeline: s.timeline, impact: s.impact, actionItems: s.action_items },
     });
   }
-  const written = step(action);
-  const breakdown = written.info?.breakdown;
+  step(action);
+  const end = step(create(ActionSchema, { actionType: ActionType.RESOLVE, reasoning: "health held after the fix" }));
+  // The grade is released with the step that ends the episode.
+  const breakdown = end.info?.breakdown;
   const name = "runbook" in document ? "runbook" : "postmortem";
   const component = breakdown?.components.find((c) => c.name === name)?.score ?? 0;
-  step(create(ActionSchema, { actionType: ActionType.RESOLVE, reasoning: "health held after the fix" }));
   const state = env.getState({ $typeName: "incident.v1.GetStateRequest", episodeId }).state;
   return { score: state?.totalReward ?? 0, component, breakdown, record: record(), text };
 }

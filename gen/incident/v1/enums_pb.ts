@@ -115,7 +115,7 @@ export enum IncidentStatus {
   INVESTIGATING = 2,
 
   /**
-   * A fix that addresses the root cause has been applied; health is returning.
+   * A fix has been applied and the system's health indicators are back within their thresholds.
    *
    * @generated from enum value: INCIDENT_STATUS_MITIGATED = 3;
    */

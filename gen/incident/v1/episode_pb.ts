@@ -12,7 +12,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file incident/v1/episode.proto.
  */
 export const file_incident_v1_episode: GenFile = /*@__PURE__*/
-  fileDesc("ChlpbmNpZGVudC92MS9lcGlzb2RlLnByb3RvEgtpbmNpZGVudC52MSJNCg5HcmFkZUNvbXBvbmVudBIMCgRuYW1lGAEgASgJEg0KBXNjb3JlGAIgASgBEg4KBndlaWdodBgDIAEoARIOCgZkZXRhaWwYBCABKAkiPAoMR3JhZGVQZW5hbHR5EgwKBG5hbWUYASABKAkSDgoGYW1vdW50GAIgASgBEg4KBmRldGFpbBgDIAEoCSLHAQoOR3JhZGVCcmVha2Rvd24SDgoGZ3JhZGVyGAEgASgJEi8KCmNvbXBvbmVudHMYAiADKAsyGy5pbmNpZGVudC52MS5HcmFkZUNvbXBvbmVudBIsCglwZW5hbHRpZXMYAyADKAsyGS5pbmNpZGVudC52MS5HcmFkZVBlbmFsdHkSEQoJcmF3X3Njb3JlGAQgASgBEhAKCGRpc2NvdW50GAUgASgBEhIKCnN0ZXBfc2NvcmUYBiABKAESDQoFbm90ZXMYByADKAki5wEKCFN0ZXBJbmZvEg8KB21lc3NhZ2UYASABKAkSEgoKc3RlcF9zY29yZRgCIAEoARIbChN0b3RhbF9lcGlzb2RlX3Njb3JlGAMgASgBEioKCnRhc2tfbGV2ZWwYBCABKA4yFi5pbmNpZGVudC52MS5UYXNrTGV2ZWwSLgoJYnJlYWtkb3duGAUgASgLMhsuaW5jaWRlbnQudjEuR3JhZGVCcmVha2Rvd24SKgoGc3RhdHVzGAYgASgOMhouaW5jaWRlbnQudjEuRXBpc29kZVN0YXR1cxIRCgl0cnVuY2F0ZWQYByABKAgivgMKDEVwaXNvZGVTdGF0ZRISCgplcGlzb2RlX2lkGAEgASgJEhIKCnN0ZXBfY291bnQYAiABKA0SEQoJdGFza19uYW1lGAMgASgJEioKCnRhc2tfbGV2ZWwYBCABKA4yFi5pbmNpZGVudC52MS5UYXNrTGV2ZWwSEwoLc2NlbmFyaW9faWQYBSABKAkSDAoEc2VlZBgGIAEoDRIqCgZzdGF0dXMYByABKA4yGi5pbmNpZGVudC52MS5FcGlzb2RlU3RhdHVzEjQKD2luY2lkZW50X3N0YXR1cxgIIAEoDjIbLmluY2lkZW50LnYxLkluY2lkZW50U3RhdHVzEhQKDHRvdGFsX3Jld2FyZBgJIAEoARIRCgltYXhfc3RlcHMYCiABKA0SDAoEZG9uZRgLIAEoCBIRCgl0cnVuY2F0ZWQYDCABKAgSFwoPc2NvcmVfdGhyZXNob2xkGA0gASgBEhwKFHRpbWVfZWxhcHNlZF9taW51dGVzGA4gASgNEiUKBWNsb2NrGA8gASgOMhYuaW5jaWRlbnQudjEuQ2xvY2tNb2RlEhoKEm1pbnV0ZXNfcGVyX3NlY29uZBgQIAEoAWIGcHJvdG8z", [file_incident_v1_enums]);
+  fileDesc("ChlpbmNpZGVudC92MS9lcGlzb2RlLnByb3RvEgtpbmNpZGVudC52MSJNCg5HcmFkZUNvbXBvbmVudBIMCgRuYW1lGAEgASgJEg0KBXNjb3JlGAIgASgBEg4KBndlaWdodBgDIAEoARIOCgZkZXRhaWwYBCABKAkiPAoMR3JhZGVQZW5hbHR5EgwKBG5hbWUYASABKAkSDgoGYW1vdW50GAIgASgBEg4KBmRldGFpbBgDIAEoCSLHAQoOR3JhZGVCcmVha2Rvd24SDgoGZ3JhZGVyGAEgASgJEi8KCmNvbXBvbmVudHMYAiADKAsyGy5pbmNpZGVudC52MS5HcmFkZUNvbXBvbmVudBIsCglwZW5hbHRpZXMYAyADKAsyGS5pbmNpZGVudC52MS5HcmFkZVBlbmFsdHkSEQoJcmF3X3Njb3JlGAQgASgBEhAKCGRpc2NvdW50GAUgASgBEhIKCnN0ZXBfc2NvcmUYBiABKAESDQoFbm90ZXMYByADKAki5wEKCFN0ZXBJbmZvEg8KB21lc3NhZ2UYASABKAkSEgoKc3RlcF9zY29yZRgCIAEoARIbChN0b3RhbF9lcGlzb2RlX3Njb3JlGAMgASgBEioKCnRhc2tfbGV2ZWwYBCABKA4yFi5pbmNpZGVudC52MS5UYXNrTGV2ZWwSLgoJYnJlYWtkb3duGAUgASgLMhsuaW5jaWRlbnQudjEuR3JhZGVCcmVha2Rvd24SKgoGc3RhdHVzGAYgASgOMhouaW5jaWRlbnQudjEuRXBpc29kZVN0YXR1cxIRCgl0cnVuY2F0ZWQYByABKAgi6gMKDEVwaXNvZGVTdGF0ZRISCgplcGlzb2RlX2lkGAEgASgJEhIKCnN0ZXBfY291bnQYAiABKA0SEQoJdGFza19uYW1lGAMgASgJEioKCnRhc2tfbGV2ZWwYBCABKA4yFi5pbmNpZGVudC52MS5UYXNrTGV2ZWwSEwoLc2NlbmFyaW9faWQYBSABKAkSDAoEc2VlZBgGIAEoDRIqCgZzdGF0dXMYByABKA4yGi5pbmNpZGVudC52MS5FcGlzb2RlU3RhdHVzEjQKD2luY2lkZW50X3N0YXR1cxgIIAEoDjIbLmluY2lkZW50LnYxLkluY2lkZW50U3RhdHVzEhQKDHRvdGFsX3Jld2FyZBgJIAEoARIRCgltYXhfc3RlcHMYCiABKA0SDAoEZG9uZRgLIAEoCBIRCgl0cnVuY2F0ZWQYDCABKAgSFwoPc2NvcmVfdGhyZXNob2xkGA0gASgBEhwKFHRpbWVfZWxhcHNlZF9taW51dGVzGA4gASgNEiUKBWNsb2NrGA8gASgOMhYuaW5jaWRlbnQudjEuQ2xvY2tNb2RlEhoKEm1pbnV0ZXNfcGVyX3NlY29uZBgQIAEoARIqCgVncmFkZRgRIAEoCzIbLmluY2lkZW50LnYxLkdyYWRlQnJlYWtkb3duYgZwcm90bzM", [file_incident_v1_enums]);
 
 /**
  * One scored part of a grade.
@@ -84,7 +84,9 @@ export const GradePenaltySchema: GenMessage<GradePenalty> = /*@__PURE__*/
   messageDesc(file_incident_v1_episode, 1);
 
 /**
- * Why a step got its grade.
+ * Why an episode got its grade: every component with its weight and the reason for its score,
+ * the penalties and notes. Released only once the episode has ended (on the step that ends it, in
+ * GetState afterwards, and in trajectories): during an episode it would explain the hidden answer.
  *
  * @generated from message incident.v1.GradeBreakdown
  */
@@ -112,14 +114,15 @@ export type GradeBreakdown = Message<"incident.v1.GradeBreakdown"> & {
   rawScore: number;
 
   /**
-   * Time-pressure factor for this step: 0.95 ^ max(0, step - 3).
+   * Time-pressure factor of the step that ended the episode: 0.95 ^ max(0, step - 3). The graders
+   * apply time pressure per component (the step that achieved it); this is for reference.
    *
    * @generated from field: double discount = 5;
    */
   discount: number;
 
   /**
-   * raw_score * discount.
+   * The episode's grade: equal to raw_score.
    *
    * @generated from field: double step_score = 6;
    */
@@ -139,27 +142,29 @@ export const GradeBreakdownSchema: GenMessage<GradeBreakdown> = /*@__PURE__*/
   messageDesc(file_incident_v1_episode, 2);
 
 /**
- * The grader's view of one step, returned beside the reward.
+ * What the environment says about one step, returned beside the reward. During an episode it
+ * carries only what the agent already knows (the action's effect is in the observation's
+ * feedback); the grade arrives with the step that ends the episode.
  *
  * @generated from message incident.v1.StepInfo
  */
 export type StepInfo = Message<"incident.v1.StepInfo"> & {
   /**
-   * One line: grader, reward and done.
+   * One line: the step, the reward and whether the episode is done.
    *
    * @generated from field: string message = 1;
    */
   message: string;
 
   /**
-   * This step's discounted grade.
+   * The episode's grade on the step that ends it; 0 before.
    *
    * @generated from field: double step_score = 2;
    */
   stepScore: number;
 
   /**
-   * The episode score after this step: the best discounted grade so far. Rewards sum to it.
+   * The episode score: 0 until the episode ends, then its grade. Rewards sum to it.
    *
    * @generated from field: double total_episode_score = 3;
    */
@@ -171,6 +176,8 @@ export type StepInfo = Message<"incident.v1.StepInfo"> & {
   taskLevel: TaskLevel;
 
   /**
+   * The explained grade, only on the step that ends the episode.
+   *
    * @generated from field: incident.v1.GradeBreakdown breakdown = 5;
    */
   breakdown?: GradeBreakdown | undefined;
@@ -246,7 +253,7 @@ export type EpisodeState = Message<"incident.v1.EpisodeState"> & {
   incidentStatus: IncidentStatus;
 
   /**
-   * The episode score so far, in [0, 1]: the sum of the rewards.
+   * The sum of the rewards so far, in [0, 1]: 0 while the episode runs, its grade once it ended.
    *
    * @generated from field: double total_reward = 9;
    */
@@ -290,6 +297,13 @@ export type EpisodeState = Message<"incident.v1.EpisodeState"> & {
    * @generated from field: double minutes_per_second = 16;
    */
   minutesPerSecond: number;
+
+  /**
+   * The explained grade, once the episode has ended (unset while it runs and for closed episodes).
+   *
+   * @generated from field: incident.v1.GradeBreakdown grade = 17;
+   */
+  grade?: GradeBreakdown | undefined;
 };
 
 /**

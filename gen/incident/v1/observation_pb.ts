@@ -78,7 +78,8 @@ export type Observation = Message<"incident.v1.Observation"> & {
   timeElapsedMinutes: number;
 
   /**
-   * What the environment did with the last action, in one or two sentences.
+   * What the last action did, in one or two sentences: its own effect (what was inspected,
+   * restarted, recorded), or why it could not be carried out. Never whether it was right.
    *
    * @generated from field: string feedback = 9;
    */

@@ -411,7 +411,8 @@ export type StepResponse = Message<"incident.v1.StepResponse"> & {
   observation?: Observation | undefined;
 
   /**
-   * The increase of the episode score caused by this step, in [0, 1].
+   * In [0, 1]. 0 on every step but the one that ends the episode, which pays the episode's grade:
+   * nothing paid earlier may depend on the hidden answer. The rewards of an episode sum to its grade.
    *
    * @generated from field: double reward = 2;
    */

@@ -9,6 +9,10 @@
  * answers the same content (rewriting a runbook is how it gets better; sending the same one again
  * is not). An inspect counts as a repeat only when the step before inspected the same service
  * (looking again later, after a fix, is fair).
+ *
+ * x0.9 for every revised answer: a diagnose naming another node or fault class than the previous
+ * diagnose, and every runbook or postmortem after the first. Only the last answer of each kind is
+ * graded; without a cost, an agent could submit one answer per candidate and keep the best.
  */
 import { ActionType, FaultKind, RemediationKind, Severity } from "../../../gen/incident/v1/enums_pb.js";
 import type { Action } from "../../../gen/incident/v1/action_pb.js";
@@ -18,9 +22,10 @@ import { targetOf, type EpisodeFacts } from "./facts.js";
 export const HARMFUL_FACTOR = 0.85;
 export const REPEAT_FACTOR = 0.95;
 export const NO_EFFECT_FACTOR = 0.95;
+export const REVISION_FACTOR = 0.9;
 
 export interface ConductFactor {
-  name: "harmful_remediation" | "ineffective_remediation" | "repeated_action";
+  name: "harmful_remediation" | "ineffective_remediation" | "repeated_action" | "revised_answer";
   factor: number;
   detail: string;
 }
@@ -64,7 +69,32 @@ export function conductFactors(facts: EpisodeFacts): ConductFactor[] {
     }
     previous = step;
   }
+  factors.push(...revisions(facts));
   return factors;
+}
+
+/** Answers that replaced a different earlier answer of the same kind. */
+function revisions(facts: EpisodeFacts): ConductFactor[] {
+  const out: ConductFactor[] = [];
+  const last = new Map<ActionType, string>();
+  for (const step of facts.record.steps) {
+    const type = step.action.actionType;
+    let key: string;
+    if (type === ActionType.DIAGNOSE) {
+      if ((step.action.targetService?.trim() ?? "") === "") continue;
+      key = JSON.stringify([targetOf(facts, step) ?? step.action.targetService?.trim().toLowerCase(), step.action.faultKind ?? FaultKind.UNSPECIFIED]);
+    } else if (type === ActionType.WRITE_RUNBOOK || type === ActionType.WRITE_POSTMORTEM) {
+      key = actionKey(step.action, "");
+    } else {
+      continue;
+    }
+    const before = last.get(type);
+    last.set(type, key);
+    if (before === undefined || before === key) continue;
+    const what = type === ActionType.DIAGNOSE ? "diagnosis" : type === ActionType.WRITE_RUNBOOK ? "runbook" : "postmortem";
+    out.push({ name: "revised_answer", factor: REVISION_FACTOR, detail: `step ${step.step}: a new ${what} replaces an earlier, different one (only the last counts)` });
+  }
+  return out;
 }
 
 /** What makes two actions the same action (the reasoning does not). */

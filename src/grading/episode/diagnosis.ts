@@ -72,51 +72,56 @@ function otherMechanisms(kind: string): ReadonlySet<string> {
 }
 
 /**
- * Easy: the first diagnose with a target commits; both parts are discounted by its step. The
- * diagnosis is one claim ("this node failed this way"), so the fault class needs a target naming
- * one node, and the evidence cap applies to it too.
+ * The diagnosis that counts: the last `diagnose` with a target (on easy the first one commits and
+ * ends the episode, so it is also the last). It is one claim, "this node failed this way":
+ *
+ *   score = service part x (0.2 + 0.8 x fault class)
+ *
+ * so the right node for the wrong reason keeps a fifth, and naming a fault class on a node the
+ * responder had not seen is capped with it. Earlier, different diagnoses cost (./conduct.ts); the
+ * time discount is that of the step at which this answer was first given (repeating it later
+ * does not make it later).
  */
-export function committedDiagnosis(facts: EpisodeFacts): { service: PartScore; faultClass: PartScore } | undefined {
-  const step = stepsOfType(facts, ActionType.DIAGNOSE).find((s) => (s.action.targetService?.trim() ?? "") !== "");
-  if (!step) return undefined;
-  const discount = discountNote(step.step);
-  const node = targetOf(facts, step);
-  const service = servicePart(facts, node, step.minute);
-  let cls = faultClass(facts, step);
+export interface FinalDiagnosis {
+  step: StepRecord;
+  node: string | undefined;
+  /** In [0, 1], before the time discount. */
+  service: number;
+  faultClass: number;
+  part: PartScore;
+  /** True when the node is the root and the fault class is right (stated or typed). */
+  correct: boolean;
+}
+
+/** Share of a diagnosis a right node keeps when the fault class is wrong or missing. */
+export const WRONG_CLASS_SHARE = 0.2;
+
+export function finalDiagnosis(facts: EpisodeFacts): FinalDiagnosis | undefined {
+  const diagnoses = stepsOfType(facts, ActionType.DIAGNOSE).filter((s) => (s.action.targetService?.trim() ?? "") !== "");
+  const last = diagnoses.at(-1);
+  if (!last) return undefined;
+  const node = targetOf(facts, last);
+  const same = (s: StepRecord): boolean => targetOf(facts, s) === node && (s.action.faultKind ?? FaultKind.UNSPECIFIED) === (last.action.faultKind ?? FaultKind.UNSPECIFIED);
+  let first = diagnoses.length - 1;
+  while (first > 0 && same(diagnoses[first - 1] as StepRecord)) first--;
+  const given = diagnoses[first] as StepRecord;
+  const discount = discountNote(given.step);
+  const service = servicePart(facts, node, last.minute);
+  let cls = faultClass(facts, last);
   if (node === undefined) cls = { score: 0, text: "the target names no single service, so the diagnosis names no fault" };
-  else if (cls.score > 0 && !hadEvidence(facts, node, step.minute)) {
-    cls = { score: cls.score * EVIDENCE_CAP, text: `${cls.text}; x${EVIDENCE_CAP} evidence cap (${node} not seen by minute ${step.minute})` };
-  }
+  const score = service.score * (WRONG_CLASS_SHARE + (1 - WRONG_CLASS_SHARE) * cls.score) * discount.factor;
+  const shared = cls.score < 1 ? `; x${(WRONG_CLASS_SHARE + (1 - WRONG_CLASS_SHARE) * cls.score).toFixed(2)} for the fault class` : "";
   return {
-    service: { score: service.score * discount.factor, detail: `step ${step.step}: ${service.text}; ${discount.text}`, notes: [] },
-    faultClass: { score: cls.score * discount.factor, detail: `step ${step.step}: ${cls.text}; ${discount.text}`, notes: [] },
+    step: last,
+    node,
+    service: service.score,
+    faultClass: cls.score,
+    correct: node === facts.root && cls.score > 0,
+    part: { score, detail: `step ${given.step}: ${service.text}; ${cls.text}${shared}; ${discount.text}`, notes: [] },
   };
 }
 
-/** A node named as the root outside a diagnose action (a runbook's target_service). */
-export interface NamedRoot {
-  step: StepRecord;
-  node: string | undefined;
-  /** Multiplier for the answer it came with (the runbook's focus); 1 for a diagnose. */
-  factor: number;
-  source: string;
-}
-
-/** Medium and hard: the best service part over diagnoses and other named roots, each discounted by its step. */
-export function bestDiagnosis(facts: EpisodeFacts, others: readonly NamedRoot[]): PartScore {
-  const candidates: NamedRoot[] = [
-    ...stepsOfType(facts, ActionType.DIAGNOSE).map((step) => ({ step, node: targetOf(facts, step), factor: 1, source: "diagnose" })),
-    ...others,
-  ];
-  let best: PartScore = { score: 0, detail: "no diagnosis named a service", notes: [] };
-  for (const c of candidates) {
-    const part = servicePart(facts, c.node, c.step.minute);
-    const discount = discountNote(c.step.step);
-    const score = part.score * discount.factor * c.factor;
-    if (score > best.score) {
-      const scaled = c.factor < 1 ? `; x${c.factor.toFixed(2)} for the ${c.source} it came with` : "";
-      best = { score, detail: `step ${c.step.step} (${c.source}): ${part.text}; ${discount.text}${scaled}`, notes: [] };
-    }
-  }
-  return best;
+/** The diagnosis part of a grade: the final diagnosis, or nothing. */
+export function diagnosisScore(facts: EpisodeFacts): PartScore {
+  return finalDiagnosis(facts)?.part ?? { score: 0, detail: "no diagnose with a target_service", notes: [] };
 }

@@ -1,25 +1,27 @@
 /**
- * The three level graders, composed from the parts.
+ * The level graders, composed from the parts. Each grades the whole episode once, when it ends;
+ * the last answer of each kind counts (a diagnosis, a runbook, a postmortem), earlier different
+ * ones cost (./conduct.ts).
  *
- *   easy (triage):  diagnosis service 0.6, fault class 0.3, process 0.1 (the first diagnose with a
- *                   target is committed; both diagnosis parts are discounted by its step)
+ *   easy (triage):  diagnosis 0.9 (node and fault class as one claim), process 0.1
  *   medium:         mitigation 0.4, runbook 0.35, diagnosis 0.15, process 0.1
  *   hard:           postmortem 0.55, mitigation 0.15, diagnosis 0.1, severity 0.1, process 0.1
  *
  * Only the time-sensitive parts (diagnosis, mitigation) carry a time discount, from the step at
- * which they were achieved; written answers and process do not. The conduct multiplier
- * (./conduct.ts) scales the weighted sum; what it takes is listed as penalties, so that the raw
- * grade is always the weighted components minus the penalties.
+ * which they were achieved; written answers and process do not. Process credit counts only
+ * behind a right diagnosis (./process.ts). The conduct multiplier (./conduct.ts) scales the
+ * weighted sum; what it takes is listed as penalties, so that the raw grade is always the
+ * weighted components minus the penalties.
  */
 import { clamp01, finishGrade, roundScore, type ComponentScore, type Grade, type Penalty } from "../grade.js";
 import type { EpisodeRecord } from "../record.js";
 import { conductFactors } from "./conduct.js";
-import { bestDiagnosis, committedDiagnosis } from "./diagnosis.js";
+import { diagnosisScore } from "./diagnosis.js";
 import { factsOf, type EpisodeFacts } from "./facts.js";
 import { mitigationScore } from "./mitigation.js";
-import { bestPostmortem, postmortems } from "./postmortem.js";
+import { finalPostmortem } from "./postmortem.js";
 import { processScore } from "./process.js";
-import { bestRunbook, runbooks, runbookTargets } from "./runbook.js";
+import { finalRunbook } from "./runbook.js";
 import { severityScore } from "./severity.js";
 import type { EpisodeGrader, PartScore } from "./types.js";
 
@@ -49,11 +51,8 @@ export const easyGrader: EpisodeGrader = {
   name: "grade_easy",
   grade(record: EpisodeRecord): Grade {
     const facts = factsOf(record);
-    const diagnosis = committedDiagnosis(facts);
-    const none: PartScore = { score: 0, detail: "no diagnose with a target_service yet", notes: [] };
     return compose(this.name, facts, [
-      { name: "diagnosis_service", weight: 0.6, part: diagnosis?.service ?? none },
-      { name: "fault_class", weight: 0.3, part: diagnosis?.faultClass ?? none },
+      { name: "diagnosis", weight: 0.9, part: diagnosisScore(facts) },
       { name: "process", weight: 0.1, part: processScore(facts) },
     ]);
   },
@@ -63,11 +62,10 @@ export const mediumGrader: EpisodeGrader = {
   name: "grade_medium",
   grade(record: EpisodeRecord): Grade {
     const facts = factsOf(record);
-    const written = runbooks(facts);
     return compose(this.name, facts, [
       { name: "mitigation", weight: 0.4, part: mitigationScore(facts) },
-      { name: "runbook", weight: 0.35, part: bestRunbook(written) },
-      { name: "diagnosis", weight: 0.15, part: bestDiagnosis(facts, runbookTargets(facts, written)) },
+      { name: "runbook", weight: 0.35, part: finalRunbook(facts) },
+      { name: "diagnosis", weight: 0.15, part: diagnosisScore(facts) },
       { name: "process", weight: 0.1, part: processScore(facts) },
     ]);
   },
@@ -77,13 +75,13 @@ export const hardGrader: EpisodeGrader = {
   name: "grade_hard",
   grade(record: EpisodeRecord): Grade {
     const facts = factsOf(record);
-    const best = bestPostmortem(postmortems(facts));
-    const postmortem: PartScore = best ?? { score: 0, detail: "no postmortem written", notes: [] };
+    const final = finalPostmortem(facts);
+    const postmortem: PartScore = final ?? { score: 0, detail: "no postmortem written", notes: [] };
     return compose(this.name, facts, [
       { name: "postmortem", weight: 0.55, part: postmortem },
       { name: "mitigation", weight: 0.15, part: mitigationScore(facts) },
-      { name: "diagnosis", weight: 0.1, part: bestDiagnosis(facts, runbookTargets(facts, runbooks(facts))) },
-      { name: "severity", weight: 0.1, part: severityScore(facts, best) },
+      { name: "diagnosis", weight: 0.1, part: diagnosisScore(facts) },
+      { name: "severity", weight: 0.1, part: severityScore(facts, final) },
       { name: "process", weight: 0.1, part: processScore(facts) },
     ]);
   },

@@ -1,5 +1,6 @@
 /**
- * Postmortem: the best write_postmortem so far, every part checked against this episode's facts.
+ * Postmortem: the last write_postmortem (earlier ones were superseded; each revision costs,
+ * ./conduct.ts), every part checked against this episode's facts.
  *
  * Parts (shares of the postmortem component):
  *   root_cause 0.3: names the root 0.4; states the mechanism (share of the fault's root-cause
@@ -248,13 +249,8 @@ function findContradictions(facts: EpisodeFacts, step: StepRecord, section: (k: 
   return out;
 }
 
-export function postmortems(facts: EpisodeFacts): PostmortemResult[] {
-  return stepsOfType(facts, ActionType.WRITE_POSTMORTEM).map((s) => gradePostmortem(facts, s));
-}
-
-/** The best postmortem so far (the earliest of equals). */
-export function bestPostmortem(results: readonly PostmortemResult[]): PostmortemResult | undefined {
-  let best: PostmortemResult | undefined;
-  for (const r of results) if (!best || r.score > best.score) best = r;
-  return best;
+/** The postmortem that counts: the last one written. */
+export function finalPostmortem(facts: EpisodeFacts): PostmortemResult | undefined {
+  const last = stepsOfType(facts, ActionType.WRITE_POSTMORTEM).at(-1);
+  return last ? gradePostmortem(facts, last) : undefined;
 }

@@ -11,15 +11,14 @@
  * words and credits at most two requirements; the focus factor reads every word. Concepts are
  * read with service names masked (./mentions.ts maskServiceNames). Steps copied from this
  * incident's KB articles are set aside, and a step written twice counts once; a runbook needs at
- * least two substantive steps of its own. The component is the best runbook written so far,
- * undiscounted.
+ * least two substantive steps of its own. The component is the last runbook written (earlier
+ * ones were superseded; each revision costs, ./conduct.ts), undiscounted.
  */
 import { ActionType } from "../../../gen/incident/v1/enums_pb.js";
 import { firstWords, focusFactor, foreignConcepts, profile } from "../concepts.js";
 import { isCopied } from "../copying.js";
 import { clamp01 } from "../grade.js";
 import type { StepRecord } from "../record.js";
-import type { NamedRoot } from "./diagnosis.js";
 import { alternatives } from "../../scenarios/knowledge.js";
 import { stepsOfType, targetOf, type EpisodeFacts } from "./facts.js";
 import { onTopicConcepts } from "./knowledge.js";
@@ -140,19 +139,10 @@ function sameStep(a: string, b: string): boolean {
   return a.toLowerCase().replace(/\s+/g, " ") === b.toLowerCase().replace(/\s+/g, " ");
 }
 
-export function runbooks(facts: EpisodeFacts): RunbookResult[] {
-  return stepsOfType(facts, ActionType.WRITE_RUNBOOK).map((s) => gradeRunbook(facts, s));
-}
-
-/** The best runbook so far (the earliest of equals). */
-export function bestRunbook(results: readonly RunbookResult[]): PartScore {
-  let best: RunbookResult | undefined;
-  for (const r of results) if (!best || r.score > best.score) best = r;
-  if (!best) return { score: 0, detail: "no runbook written", notes: [] };
-  return { score: best.score, detail: best.detail, notes: best.notes };
-}
-
-/** Runbook targets as diagnoses, worth the runbook's focus (nothing for a runbook too thin to grade). */
-export function runbookTargets(facts: EpisodeFacts, results: readonly RunbookResult[]): NamedRoot[] {
-  return results.map((r) => ({ step: r.step, node: targetOf(facts, r.step), factor: r.focus, source: "runbook" }));
+/** The runbook that counts: the last one written. */
+export function finalRunbook(facts: EpisodeFacts): PartScore {
+  const last = stepsOfType(facts, ActionType.WRITE_RUNBOOK).at(-1);
+  if (!last) return { score: 0, detail: "no runbook written", notes: [] };
+  const result = gradeRunbook(facts, last);
+  return { score: result.score, detail: result.detail, notes: result.notes };
 }

@@ -1,5 +1,5 @@
 /**
- * Severity: the best postmortem's severity_assessment against the severity the world's impact
+ * Severity: the final postmortem's severity_assessment against the severity the world's impact
  * implies (world.severity): exact 1, one level off 0.4, else 0. A severity stands on the
  * postmortem it comes with: as in v1 it is multiplied by the mean focus factor of that
  * postmortem's graded sections, and also by the postmortem's substance, min(1, postmortem score /
@@ -15,16 +15,16 @@ import type { PartScore } from "./types.js";
 const FULL_SUBSTANCE = 0.5;
 const RANK: Readonly<Record<string, number>> = { P1: 1, P2: 2, P3: 3, P4: 4 };
 
-export function severityScore(facts: EpisodeFacts, best: PostmortemResult | undefined): PartScore {
-  if (!best) return { score: 0, detail: "no postmortem written", notes: [] };
-  const assessed = best.step.action.severityAssessment;
+export function severityScore(facts: EpisodeFacts, postmortem: PostmortemResult | undefined): PartScore {
+  if (!postmortem) return { score: 0, detail: "no postmortem written", notes: [] };
+  const assessed = postmortem.step.action.severityAssessment;
   const word = assessed !== undefined && assessed !== Severity.UNSPECIFIED ? Severity[assessed] : undefined;
   const truth = facts.record.world.severity;
-  if (word === undefined) return { score: 0, detail: `step ${best.step.step}: no severity_assessment (impact says ${truth})`, notes: [] };
+  if (word === undefined) return { score: 0, detail: `step ${postmortem.step.step}: no severity_assessment (impact says ${truth})`, notes: [] };
   const distance = Math.abs((RANK[word] ?? 99) - (RANK[truth] ?? 0));
   const base = distance === 0 ? 1 : distance === 1 ? 0.4 : 0;
-  const substance = Math.min(1, best.score / FULL_SUBSTANCE);
-  const focus = best.focus < 1 ? `; x${best.focus.toFixed(2)} mean section focus` : "";
-  const thin = substance < 1 ? `; x${substance.toFixed(2)} postmortem substance (its score ${best.score.toFixed(2)} / ${FULL_SUBSTANCE})` : "";
-  return { score: base * best.focus * substance, detail: `step ${best.step.step}: assessed ${word}, impact says ${truth} (${base})${focus}${thin}`, notes: [] };
+  const substance = Math.min(1, postmortem.score / FULL_SUBSTANCE);
+  const focus = postmortem.focus < 1 ? `; x${postmortem.focus.toFixed(2)} mean section focus` : "";
+  const thin = substance < 1 ? `; x${substance.toFixed(2)} postmortem substance (its score ${postmortem.score.toFixed(2)} / ${FULL_SUBSTANCE})` : "";
+  return { score: base * postmortem.focus * substance, detail: `step ${postmortem.step.step}: assessed ${word}, impact says ${truth} (${base})${focus}${thin}`, notes: [] };
 }

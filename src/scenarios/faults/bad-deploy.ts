@@ -51,13 +51,12 @@ export const badDeploy: FaultDefinition = {
     },
   },
   remedies: [
-    { kind: "rollback", target: "root", effect: "durable", recoveryMinutes: 3, feedback: "{target} rolled back to its previous version; requests are succeeding again." },
+    { kind: "rollback", target: "root", effect: "durable", recoveryMinutes: 3 },
   ],
   wrongFixes: [
     {
       kind: "restart",
       target: "root",
-      feedback: "{target} restarted: the pods came back on the same build and throw the same exception, now with cold caches and connection pools.",
       intensityDelta: 0,
       sideEffects: [
         { scope: "root", metric: "error_rate", op: "add", value: 20 },
@@ -68,7 +67,6 @@ export const badDeploy: FaultDefinition = {
     {
       kind: "scale",
       target: "root",
-      feedback: "{target} scaled out: the new pods run the same build and fail the same requests, and their cold start slowed everything down.",
       intensityDelta: 0,
       sideEffects: [
         { scope: "root", metric: "error_rate", op: "add", value: 10 },

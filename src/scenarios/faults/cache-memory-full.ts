@@ -52,21 +52,19 @@ export const cacheMemoryFull: FaultDefinition = {
     },
   },
   remedies: [
-    { kind: "revert_config", target: "root", effect: "durable", recoveryMinutes: 2, feedback: "maxmemory-policy on {target} back to allkeys-lru; it evicts old keys and accepts writes again." },
+    { kind: "revert_config", target: "root", effect: "durable", recoveryMinutes: 2 },
     {
       kind: "raise_limit",
       target: "root",
       effect: "relief",
       recoveryMinutes: 2,
       reliefMinutes: 12,
-      feedback: "maxmemory on {target} raised: writes are accepted for now, but with eviction still off the new headroom will fill up too.",
     },
   ],
   wrongFixes: [
     {
       kind: "restart",
       target: "root",
-      feedback: "{target} restarted empty with the same noeviction config: every read now misses and goes to the database, and memory is filling up again.",
       intensityDelta: 0,
       sideEffects: [{ scope: "root_callers", metric: "latency_p99", op: "multiply", value: 2 }],
       sideEffectMinutes: 6,
@@ -74,7 +72,6 @@ export const cacheMemoryFull: FaultDefinition = {
     {
       kind: "flush_cache",
       target: "root",
-      feedback: "{target} flushed: memory is free, but every read now misses and goes to the database, and with eviction still off it fills up again.",
       intensityDelta: 0,
       sideEffects: [{ scope: "root_callers", metric: "latency_p99", op: "multiply", value: 2 }],
       sideEffectMinutes: 6,

@@ -50,20 +50,18 @@ export const cacheStampede: FaultDefinition = {
     },
   },
   remedies: [
-    { kind: "warm_cache", target: "root", effect: "durable", recoveryMinutes: 5, feedback: "{target} warmed from the hot-key list in batches; the hit ratio is climbing and the database load falling." },
+    { kind: "warm_cache", target: "root", effect: "durable", recoveryMinutes: 5 },
     {
       kind: "shed_load",
       target: "root_callers",
       effect: "durable",
       recoveryMinutes: 8,
-      feedback: "{target} sheds part of its traffic: the database recovers and the cache refills behind it.",
     },
   ],
   wrongFixes: [
     {
       kind: "flush_cache",
       target: "root",
-      feedback: "{target} flushed again: the keys that had been refilled are gone and every read goes to the database at once.",
       intensityDelta: 0,
       sideEffects: [
         { scope: "root_callers", metric: "latency_p99", op: "multiply", value: 2 },
@@ -74,7 +72,6 @@ export const cacheStampede: FaultDefinition = {
     {
       kind: "restart",
       target: "root",
-      feedback: "{target} restarted empty: the few keys it had refilled are gone and the misses all go to the database.",
       intensityDelta: 0,
       sideEffects: [
         { scope: "root_callers", metric: "latency_p99", op: "multiply", value: 2 },

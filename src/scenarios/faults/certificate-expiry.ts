@@ -51,13 +51,12 @@ export const certificateExpiry: FaultDefinition = {
     },
   },
   remedies: [
-    { kind: "renew_certificate", target: "root", effect: "durable", recoveryMinutes: 2, feedback: "A new certificate for {target} was issued and loaded; handshakes succeed again." },
+    { kind: "renew_certificate", target: "root", effect: "durable", recoveryMinutes: 2 },
   ],
   wrongFixes: [
     {
       kind: "restart",
       target: "root_callers",
-      feedback: "{target} restarted: it lost the connections it had opened before the certificate expired (those still worked, since certificates are checked only at the handshake), and every reconnect fails verification.",
       intensityDelta: 0,
       sideEffects: [{ scope: "root_callers", metric: "error_rate", op: "add", value: 25 }],
       sideEffectMinutes: 5,
@@ -65,7 +64,6 @@ export const certificateExpiry: FaultDefinition = {
     {
       kind: "restart",
       target: "root",
-      feedback: "{target} restarted and loaded the same expired certificate from its secret; the requests it was serving were dropped.",
       intensityDelta: 0,
       sideEffects: [{ scope: "root_callers", metric: "error_rate", op: "add", value: 10 }],
       sideEffectMinutes: 2,

@@ -52,13 +52,12 @@ export const configPush: FaultDefinition = {
     },
   },
   remedies: [
-    { kind: "revert_config", target: "root", effect: "durable", recoveryMinutes: 3, feedback: "The pushed config on {target} reverted; instances reloaded the previous values and CPU is falling." },
+    { kind: "revert_config", target: "root", effect: "durable", recoveryMinutes: 3 },
   ],
   wrongFixes: [
     {
       kind: "rollback",
       target: "root",
-      feedback: "{target} rolled back to its previous build, which reads the same pushed config and fails the same way; the rolling restart took capacity out while it ran.",
       intensityDelta: 0,
       sideEffects: [
         { scope: "root", metric: "error_rate", op: "add", value: 20 },
@@ -69,7 +68,6 @@ export const configPush: FaultDefinition = {
     {
       kind: "restart",
       target: "root",
-      feedback: "{target} restarted: the instances loaded the same config on startup and pinned their CPUs again, after dropping the requests they were serving.",
       intensityDelta: 0,
       sideEffects: [{ scope: "root", metric: "error_rate", op: "add", value: 15 }],
       sideEffectMinutes: 3,

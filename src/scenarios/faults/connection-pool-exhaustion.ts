@@ -49,15 +49,14 @@ export const connectionPoolExhaustion: FaultDefinition = {
     },
   },
   remedies: [
-    { kind: "kill_query", target: "root", effect: "relief", recoveryMinutes: 4, reliefMinutes: 20, feedback: "Idle sessions on {target} terminated; new connections are accepted again for now." },
-    { kind: "raise_limit", target: "root", effect: "durable", recoveryMinutes: 6, feedback: "max_connections raised on {target}; the refused sessions are being accepted." },
-    { kind: "scale", target: "root_callers", effect: "durable", recoveryMinutes: 6, feedback: "{target} scaled back; its pools release their connections to the database." },
+    { kind: "kill_query", target: "root", effect: "relief", recoveryMinutes: 4, reliefMinutes: 20 },
+    { kind: "raise_limit", target: "root", effect: "durable", recoveryMinutes: 6 },
+    { kind: "scale", target: "root_callers", effect: "durable", recoveryMinutes: 6 },
   ],
   wrongFixes: [
     {
       kind: "restart",
       target: "root",
-      feedback: "{target} restarted: every session was dropped, and all clients reconnected at once and filled the slots again.",
       intensityDelta: 0.2,
       sideEffects: [{ scope: "root_callers", metric: "error_rate", op: "add", value: 35 }],
       sideEffectMinutes: 4,

@@ -54,13 +54,12 @@ export const dbLockContention: FaultDefinition = {
     },
   },
   remedies: [
-    { kind: "kill_query", target: "root", effect: "durable", recoveryMinutes: 2, feedback: "The blocking migration on {target} canceled and its session terminated; the lock queue is draining." },
+    { kind: "kill_query", target: "root", effect: "durable", recoveryMinutes: 2 },
   ],
   wrongFixes: [
     {
       kind: "raise_limit",
       target: "root",
-      feedback: "max_connections raised on {target}: more sessions now queue behind the same lock, each holding memory and a client thread.",
       intensityDelta: 0.2,
       sideEffects: [
         { scope: "root", metric: "connection_usage", op: "toward", value: 100 },
@@ -72,7 +71,6 @@ export const dbLockContention: FaultDefinition = {
     {
       kind: "restart",
       target: "root",
-      feedback: "{target} restarted: every open transaction was aborted, in-flight orders included, and the migration runner retried as soon as it was back and took its place in the lock queue again.",
       intensityDelta: 0,
       sideEffects: [{ scope: "root", metric: "error_rate", op: "add", value: 20 }],
       sideEffectMinutes: 4,

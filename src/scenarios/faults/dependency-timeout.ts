@@ -52,22 +52,20 @@ export const dependencyTimeout: FaultDefinition = {
     },
   },
   remedies: [
-    { kind: "tune_retries", target: "root", effect: "durable", recoveryMinutes: 3, feedback: "{target} now calls the provider with a 2 s timeout behind a circuit breaker; its threads are freeing up." },
-    { kind: "disable_feature_flag", target: "root", effect: "durable", recoveryMinutes: 3, feedback: "The provider integration on {target} switched off; requests complete without the slow call and its threads are freeing up." },
+    { kind: "tune_retries", target: "root", effect: "durable", recoveryMinutes: 3 },
+    { kind: "disable_feature_flag", target: "root", effect: "durable", recoveryMinutes: 3 },
     {
       kind: "restart",
       target: "root",
       effect: "relief",
       recoveryMinutes: 1,
       reliefMinutes: 3,
-      feedback: "{target} restarted: its threads were released, but new requests call the slow provider again and the pool is filling up.",
     },
   ],
   wrongFixes: [
     {
       kind: "raise_limit",
       target: "root",
-      feedback: "Thread pool and client timeout of {target} raised: more threads now wait on the slow provider, memory climbs, and its callers now hold their own threads longer waiting for it.",
       intensityDelta: 0.2,
       sideEffects: [
         { scope: "root", metric: "memory_usage", op: "add", value: 30 },
@@ -79,7 +77,6 @@ export const dependencyTimeout: FaultDefinition = {
     {
       kind: "restart",
       target: "root_callers",
-      feedback: "{target} restarted: its in-flight requests were dropped and retried, and the new instances filled their pools with requests waiting on the same slow calls.",
       intensityDelta: 0,
       sideEffects: [{ scope: "root_callers", metric: "error_rate", op: "add", value: 20 }],
       sideEffectMinutes: 3,

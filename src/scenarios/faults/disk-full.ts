@@ -51,21 +51,19 @@ export const diskFull: FaultDefinition = {
     },
   },
   remedies: [
-    { kind: "free_disk", target: "root", effect: "durable", recoveryMinutes: 3, feedback: "Space freed on {target} and the file that filled it is now rotated; writes succeed again." },
+    { kind: "free_disk", target: "root", effect: "durable", recoveryMinutes: 3 },
     {
       kind: "raise_limit",
       target: "root",
       effect: "relief",
       recoveryMinutes: 3,
       reliefMinutes: 25,
-      feedback: "The data volume of {target} expanded online; writes succeed, but whatever filled it is still writing.",
     },
   ],
   wrongFixes: [
     {
       kind: "restart",
       target: "root",
-      feedback: "{target} restarted: it could not write its shutdown checkpoint, came back in crash recovery and refused connections for minutes; the volume is still full.",
       intensityDelta: 0,
       sideEffects: [{ scope: "root", metric: "error_rate", op: "add", value: 30 }],
       sideEffectMinutes: 5,

@@ -52,13 +52,12 @@ export const dnsFailure: FaultDefinition = {
     },
   },
   remedies: [
-    { kind: "revert_config", target: "root", effect: "durable", recoveryMinutes: 3, feedback: "The resolver config on {target} reverted and reloaded; internal names resolve again." },
+    { kind: "revert_config", target: "root", effect: "durable", recoveryMinutes: 3 },
   ],
   wrongFixes: [
     {
       kind: "restart",
       target: "root",
-      feedback: "{target} restarted with the same config: its answer cache was lost, so names it had still been answering from cache now fail as well.",
       intensityDelta: 0.3,
       sideEffects: [{ scope: "root", metric: "error_rate", op: "add", value: 20 }],
       sideEffectMinutes: 3,

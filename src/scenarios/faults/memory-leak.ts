@@ -55,14 +55,13 @@ export const memoryLeak: FaultDefinition = {
     },
   },
   remedies: [
-    { kind: "rollback", target: "root", effect: "durable", recoveryMinutes: 4, feedback: "{target} rolled back to its previous version; memory is flat again and the OOM kills stopped." },
+    { kind: "rollback", target: "root", effect: "durable", recoveryMinutes: 4 },
     {
       kind: "restart",
       target: "root",
       effect: "relief",
       recoveryMinutes: 2,
       reliefMinutes: 8,
-      feedback: "{target} restarted: memory is back to its starting point, but the leaking version is still running and memory is climbing again.",
     },
     {
       kind: "raise_limit",
@@ -70,14 +69,12 @@ export const memoryLeak: FaultDefinition = {
       effect: "relief",
       recoveryMinutes: 2,
       reliefMinutes: 15,
-      feedback: "Memory limit of {target} raised: the pods were restarted with more headroom, which the leak will use up too.",
     },
   ],
   wrongFixes: [
     {
       kind: "scale",
       target: "root",
-      feedback: "{target} scaled out: the new replicas run the same leaking build, and while they warmed up the old, nearly full instances took most of the traffic and were OOMKilled sooner.",
       intensityDelta: 0.1,
       sideEffects: [
         { scope: "root", metric: "error_rate", op: "add", value: 15 },
@@ -88,7 +85,6 @@ export const memoryLeak: FaultDefinition = {
     {
       kind: "restart",
       target: "root_callers",
-      feedback: "{target} restarted: its in-flight requests were dropped and retried in one burst against the leaking service, which hit its memory limit sooner.",
       intensityDelta: 0.1,
       sideEffects: [
         { scope: "root_callers", metric: "error_rate", op: "add", value: 20 },

@@ -51,14 +51,13 @@ export const networkPartition: FaultDefinition = {
     },
   },
   remedies: [
-    { kind: "failover", target: "root", effect: "durable", recoveryMinutes: 3, feedback: "Cross-zone traffic moved off the failing path on {target}; calls between the zones succeed again." },
-    { kind: "drain_node", target: "root", effect: "durable", recoveryMinutes: 4, feedback: "The failing link on {target} drained; traffic takes the healthy path." },
+    { kind: "failover", target: "root", effect: "durable", recoveryMinutes: 3 },
+    { kind: "drain_node", target: "root", effect: "durable", recoveryMinutes: 4 },
   ],
   wrongFixes: [
     {
       kind: "restart",
       target: "root",
-      feedback: "BGP sessions on {target} reset: while they converged the healthy path carried nothing, and afterwards more flows were hashed onto the failing link.",
       intensityDelta: 0.3,
       sideEffects: [{ scope: "root", metric: "error_rate", op: "add", value: 30 }],
       sideEffectMinutes: 3,

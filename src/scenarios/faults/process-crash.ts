@@ -51,14 +51,13 @@ export const processCrash: FaultDefinition = {
     },
   },
   remedies: [
-    { kind: "restart", target: "root", effect: "durable", recoveryMinutes: 2, feedback: "{target} started again; its instances are listening and passing health checks." },
-    { kind: "rollback", target: "root", effect: "durable", recoveryMinutes: 4, feedback: "{target} redeployed on its previous version; fresh instances are up and serving." },
+    { kind: "restart", target: "root", effect: "durable", recoveryMinutes: 2 },
+    { kind: "rollback", target: "root", effect: "durable", recoveryMinutes: 4 },
   ],
   wrongFixes: [
     {
       kind: "scale",
       target: "root",
-      feedback: "{target} scaled out: the new instances took traffic, crashed on the same input and went into crash-loop backoff, while the survivors took even more load.",
       intensityDelta: 0,
       sideEffects: [
         { scope: "root", metric: "error_rate", op: "add", value: 20 },
@@ -69,7 +68,6 @@ export const processCrash: FaultDefinition = {
     {
       kind: "restart",
       target: "root_callers",
-      feedback: "{target} restarted: it dropped its own in-flight requests, and its calls to the crashed service still fail.",
       intensityDelta: 0,
       sideEffects: [{ scope: "root_callers", metric: "error_rate", op: "add", value: 30 }],
       sideEffectMinutes: 2,

@@ -54,13 +54,12 @@ export const queuePoisonPill: FaultDefinition = {
     },
   },
   remedies: [
-    { kind: "skip_message", target: "root", effect: "durable", recoveryMinutes: 6, feedback: "The poison message on {target} moved to the dead-letter topic; the consumers resumed and the backlog is draining." },
+    { kind: "skip_message", target: "root", effect: "durable", recoveryMinutes: 6 },
   ],
   wrongFixes: [
     {
       kind: "restart",
       target: "root",
-      feedback: "{target} restarted: producers could not publish while the brokers were down, and the consumers picked the same message up again when they came back.",
       intensityDelta: 0,
       sideEffects: [{ scope: "root_callers", metric: "error_rate", op: "add", value: 15 }],
       sideEffectMinutes: 4,
@@ -68,7 +67,6 @@ export const queuePoisonPill: FaultDefinition = {
     {
       kind: "flush_cache",
       target: "root",
-      feedback: "{target} purged: every queued message is gone, not only the bad one, and producers failed to publish while the topic was recreated.",
       intensityDelta: 0,
       sideEffects: [{ scope: "root_callers", metric: "error_rate", op: "add", value: 30 }],
       sideEffectMinutes: 3,
@@ -76,7 +74,6 @@ export const queuePoisonPill: FaultDefinition = {
     {
       kind: "restart",
       target: "root_callees",
-      feedback: "{target} restarted: the consumer group rebalanced, every partition paused meanwhile, and the consumer that got the partition back failed on the same message.",
       intensityDelta: 0,
       sideEffects: [{ scope: "root_callees", metric: "connection_usage", op: "toward", value: 100 }],
       sideEffectMinutes: 4,

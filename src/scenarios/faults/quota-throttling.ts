@@ -50,22 +50,20 @@ export const quotaThrottling: FaultDefinition = {
     },
   },
   remedies: [
-    { kind: "raise_limit", target: "root", effect: "durable", recoveryMinutes: 2, feedback: "The provider raised the account's quota on {target}; calls are accepted again." },
-    { kind: "tune_retries", target: "root_callers", effect: "durable", recoveryMinutes: 4, feedback: "{target} now honours Retry-After with backoff and caps its retries; its call rate fell under the quota." },
+    { kind: "raise_limit", target: "root", effect: "durable", recoveryMinutes: 2 },
+    { kind: "tune_retries", target: "root_callers", effect: "durable", recoveryMinutes: 4 },
     {
       kind: "shed_load",
       target: "root_callers",
       effect: "relief",
       recoveryMinutes: 2,
       reliefMinutes: 8,
-      feedback: "{target} sheds part of its calls: the account is under quota for now, but nothing changed in what drives its call rate.",
     },
   ],
   wrongFixes: [
     {
       kind: "scale",
       target: "root_callers",
-      feedback: "{target} scaled out: more replicas send more concurrent calls against the same quota, and more of them are throttled.",
       intensityDelta: 0.2,
       sideEffects: [{ scope: "root", metric: "error_rate", op: "add", value: 20 }],
       sideEffectMinutes: 6,
@@ -73,7 +71,6 @@ export const quotaThrottling: FaultDefinition = {
     {
       kind: "restart",
       target: "root_callers",
-      feedback: "{target} restarted: the calls queued during the restart were replayed at once, straight into the quota.",
       intensityDelta: 0.1,
       sideEffects: [{ scope: "root", metric: "error_rate", op: "add", value: 15 }],
       sideEffectMinutes: 3,

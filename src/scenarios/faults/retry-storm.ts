@@ -55,21 +55,19 @@ export const retryStorm: FaultDefinition = {
     },
   },
   remedies: [
-    { kind: "tune_retries", target: "root", effect: "durable", recoveryMinutes: 4, feedback: "{target} now retries with exponential backoff and jitter, at most 3 attempts; the extra calls are draining away." },
+    { kind: "tune_retries", target: "root", effect: "durable", recoveryMinutes: 4 },
     {
       kind: "scale",
       target: "root_callees",
       effect: "relief",
       recoveryMinutes: 3,
       reliefMinutes: 5,
-      feedback: "{target} scaled out: the extra capacity absorbs the retries for now, but the retry policy is unchanged and the storm will outgrow it.",
     },
   ],
   wrongFixes: [
     {
       kind: "restart",
       target: "root",
-      feedback: "{target} restarted: every instance came back with the same retry policy and replayed the requests queued during the restart at once.",
       intensityDelta: 0.2,
       sideEffects: [{ scope: "root_callees", metric: "error_rate", op: "add", value: 15 }],
       sideEffectMinutes: 4,
@@ -77,7 +75,6 @@ export const retryStorm: FaultDefinition = {
     {
       kind: "restart",
       target: "root_callees",
-      feedback: "{target} restarted: while it was down every call to it failed and was retried immediately, and it came back to an even bigger wave.",
       intensityDelta: 0.2,
       sideEffects: [
         { scope: "root_callees", metric: "error_rate", op: "add", value: 25 },

@@ -53,21 +53,19 @@ export const slowQuery: FaultDefinition = {
     },
   },
   remedies: [
-    { kind: "add_index", target: "root", effect: "durable", recoveryMinutes: 5, feedback: "Index rebuilt concurrently on {target}; the hot query uses it again and CPU is falling." },
+    { kind: "add_index", target: "root", effect: "durable", recoveryMinutes: 5 },
     {
       kind: "kill_query",
       target: "root",
       effect: "relief",
       recoveryMinutes: 1,
       reliefMinutes: 3,
-      feedback: "Long-running statements on {target} canceled: CPU dips for now, but new calls run the same sequential scan.",
     },
   ],
   wrongFixes: [
     {
       kind: "raise_limit",
       target: "root",
-      feedback: "max_connections raised on {target}: more sequential scans now run at once, competing for the same CPU, and each of them is slower.",
       intensityDelta: 0.2,
       sideEffects: [
         { scope: "root", metric: "latency_p99", op: "multiply", value: 1.6 },
@@ -78,7 +76,6 @@ export const slowQuery: FaultDefinition = {
     {
       kind: "restart",
       target: "root",
-      feedback: "{target} restarted: every connection was dropped, and it came back with a cold buffer cache, so the same scans now read from disk.",
       intensityDelta: 0,
       sideEffects: [{ scope: "root", metric: "latency_p99", op: "multiply", value: 1.6 }],
       sideEffectMinutes: 5,

@@ -51,14 +51,13 @@ export const staleCredentials: FaultDefinition = {
     },
   },
   remedies: [
-    { kind: "restart", target: "root", effect: "durable", recoveryMinutes: 3, feedback: "{target} restarted; its pods read the current secret and new connections authenticate again." },
-    { kind: "rollback", target: "root", effect: "durable", recoveryMinutes: 4, feedback: "{target} rolled back: the replacement pods read the current secret at startup, so they authenticate again." },
+    { kind: "restart", target: "root", effect: "durable", recoveryMinutes: 3 },
+    { kind: "rollback", target: "root", effect: "durable", recoveryMinutes: 4 },
   ],
   wrongFixes: [
     {
       kind: "rotate_credential",
       target: "root_callees",
-      feedback: "The credential on {target} changed again: the long-running pods still hold the original value, and the clients that had picked up the first rotation now fail too.",
       intensityDelta: 0.3,
       sideEffects: [{ scope: "root", metric: "error_rate", op: "add", value: 20 }],
       sideEffectMinutes: 6,
@@ -66,7 +65,6 @@ export const staleCredentials: FaultDefinition = {
     {
       kind: "rotate_credential",
       target: "root",
-      feedback: "{target}'s credential changed again while its pods still hold the original value; the new secret is not loaded either, and connections recycle into the same failure.",
       intensityDelta: 0.3,
       sideEffects: [{ scope: "root", metric: "error_rate", op: "add", value: 15 }],
       sideEffectMinutes: 6,
