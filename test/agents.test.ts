@@ -17,6 +17,7 @@ import { randomAgent } from "../src/agents/random.js";
 import { runEpisode } from "../src/agents/run-episode.js";
 import { IncidentEnvironment } from "../src/env/environment.js";
 import { FAULTS, FAULT_KINDS } from "../src/scenarios/faults/index.js";
+import { KB_POOL } from "../src/scenarios/kb/index.js";
 import { LEVELS, playMany, range } from "./support/policies.js";
 
 const HEURISTIC_DIR = join(import.meta.dirname, "..", "src", "agents", "heuristic");
@@ -79,6 +80,17 @@ describe("heuristic agent", () => {
     const scope = first?.target === "root" ? "root" : first?.target === "callers" ? "root_callers" : "root_callees";
     const durable = FAULTS[kind].remedies.filter((r) => r.effect === "durable").map((r) => `${r.kind}@${r.target}`);
     expect(durable).toContain(`${word}@${scope}`);
+  });
+
+  it("reads in each public KB article the failure modes it discusses, as an SRE knows their wiki", () => {
+    // The KB is a weak hint: every pool article is about a symptom and discusses several causes,
+    // and one of the two articles shown does not fit at all. The agent's cues (signals.ts `kb`)
+    // recognise the causes an article discusses; held-out wordings are not its to know.
+    for (const article of KB_POOL) {
+      const { title, content } = article.wordings.public;
+      const read = SIGNALS.filter((s) => s.kb.test(`${title} ${content}`)).map((s) => s.fault);
+      expect(read.sort(), article.key).toEqual([...article.fits].sort());
+    }
   });
 
   it("writes a runbook of 3 to 15 steps for every fault mode", () => {

@@ -16,6 +16,7 @@ import { describe, expect, it } from "vitest";
 import { foreignConcepts, profile } from "../src/grading/concepts.js";
 import type { FaultKind, RemediationKind, Scope } from "../src/scenarios/fault-types.js";
 import { FAULTS, FAULT_KINDS } from "../src/scenarios/faults/index.js";
+import { kbWordingById } from "../src/scenarios/kb/index.js";
 import { alternatives, knowledgeIds, requirementIds, satisfiedBy } from "../src/scenarios/knowledge.js";
 import { LEXICON } from "../src/scenarios/lexicon.js";
 import { REMEDIATION_CONCEPTS, remediationFromConcepts } from "../src/scenarios/remediation-concepts.js";
@@ -221,16 +222,15 @@ describe.each([...FAULT_KINDS])("%s", (kind) => {
       fault.title,
       fault.mechanism,
       fault.trigger.description,
-      fault.kb.helpful.title,
-      fault.kb.helpful.content,
-      fault.kb.misleading.title,
-      fault.kb.misleading.content,
       ...fault.logs.root.map((t) => t.message),
       ...fault.logs.recovery.map((t) => t.message),
     ];
     for (const text of texts) expect(w.render(text), text).not.toMatch(LEFTOVER);
     for (const t of [...fault.logs.callers, ...(fault.logs.callees ?? [])]) expect(w.render(t.message, extra), t.message).not.toMatch(LEFTOVER);
-    for (const article of w.kb()) {
+    // The KB articles come from the shared pool: one fits this fault, the other does not.
+    const shown = w.kb();
+    expect(shown.map((a) => kbWordingById(a.id)?.article.fits.includes(kind)).sort()).toEqual([false, true]);
+    for (const article of shown) {
       expect(article.title).not.toMatch(LEFTOVER);
       expect(article.content).not.toMatch(LEFTOVER);
       for (const tag of article.tags) expect(tag).not.toMatch(LEFTOVER);

@@ -89,7 +89,11 @@ describe("generation options", () => {
     for (const seed of range(0, 40)) {
       const { spec, world } = generateIncident("hard", seed);
       expect(spec.id).toBe(`gen-hard-${seed}`);
+      // The world shows the articles chosen at generation (what the graders read), under ids that
+      // say nothing about the fault or the root's kind (the pool's own ids).
+      expect(world.kb()).toEqual(spec.kb);
       for (const article of world.kb()) {
+        expect(article.id).toMatch(/^KB-\d{4}$/);
         for (const node of spec.topology.nodes) expect(`${article.title} ${article.content}`).not.toContain(node.name);
       }
     }

@@ -1,6 +1,7 @@
 /**
  * Incidents from seeds: a topology from an architecture family, one fault from the library on a
- * node it can strike, and a few red herrings — re-rolled until the incident is identifiable.
+ * node it can strike, a few red herrings and two knowledge-base articles from the shared pool
+ * (./kb) — re-rolled until the incident is identifiable.
  *
  * Identifiable means: the page fires between the onset and the moment the responder joins, and
  * not on a red herring; the root shows its fault's signature on at least one metric by then; and
@@ -18,6 +19,7 @@ import { TopologyIndex, type ServiceNode, type Topology } from "../sim/topology.
 import { familyByName } from "./families/index.js";
 import type { FaultDefinition, FaultKind } from "./fault-types.js";
 import { FAULTS, FAULT_KINDS, meetsRootNeeds } from "./faults/index.js";
+import { chooseKbArticles } from "./kb/index.js";
 import { LEVEL_PROFILES, SEED_RANGES } from "./levels.js";
 import { generateTopology } from "./topology-generator.js";
 import type { Level } from "./types.js";
@@ -71,6 +73,7 @@ export function generateIncident(level: Level, seed: number, options: GenerateOp
     if (candidates.length === 0) continue;
     const root = rng.pick(candidates);
     const onsetMinute = -rng.int(fault.onsetBeforePage[0], fault.onsetBeforePage[1]);
+    const phrasing = seed >= SEED_RANGES.held_out.first ? "held_out" : "public";
     const spec: IncidentSpec = {
       id: generatedScenarioId(level, seed, options),
       level,
@@ -83,7 +86,9 @@ export function generateIncident(level: Level, seed: number, options: GenerateOp
       previousVersion: previousVersion(root.version),
       distractors: pickDistractors(rng.fork("distractors"), level, topology, index, root.name, fault, onsetMinute, profile.distractors),
       startedAtMs: EPOCH_MS + rng.int(0, 180) * 86_400_000 + rng.int(0, 1439) * 60_000,
-      phrasing: seed >= SEED_RANGES.held_out.first ? "held_out" : "public",
+      phrasing,
+      // A fork of its own: the articles shown do not shift any other choice of the incident.
+      kb: chooseKbArticles(fault.kind, phrasing, rng.fork("kb")),
     };
     const world = new IncidentWorld(spec, seed);
     if (isIdentifiable(world) && fixRecovers(spec, seed, world.sim)) return { spec, world };

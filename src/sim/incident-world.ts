@@ -13,10 +13,10 @@
 import { applyRemediation, type RemediationOutcome, type RemediationRequest } from "./remediation.js";
 import { AlertBook, type AlertRecord } from "./alerts.js";
 import { Simulation } from "./engine.js";
-import type { IncidentSpec } from "./incident.js";
+import { shownKb, type IncidentSpec } from "./incident.js";
 import { LogWriter, type SimLogLine } from "./log-writer.js";
 import { METRICS, type MetricName } from "./model.js";
-import { fillTemplate, genericPlaceholders, placeholderValues } from "./placeholders.js";
+import { fillTemplate, placeholderValues } from "./placeholders.js";
 import { Rng } from "./prng.js";
 import type { DependencyEdge, ServiceNode, Topology } from "./topology.js";
 import type { KbArticleSpec, SeverityWord } from "../scenarios/types.js";
@@ -187,23 +187,12 @@ export class IncidentWorld {
   }
 
   /**
-   * The KB articles of this incident: one that helps and one that misleads, in seeded order.
-   * KB articles are general documentation, so they never name this system's nodes: node
-   * placeholders render as kind words ("the database", "its callers").
+   * The KB articles of this incident, as chosen when it was made (IncidentSpec.kb: one that helps
+   * and one that misleads, from the shared pool of general documentation that never names this
+   * system's nodes), or a preset's hand-written ones.
    */
   kb(): KbArticleSpec[] {
-    if (this.spec.narrative?.kb) return [...this.spec.narrative.kb];
-    const { helpful, misleading } = this.spec.fault.kb;
-    const rootKind = this.sim.index.node(this.spec.root).kind;
-    const generic = genericPlaceholders(this.spec, this.sim.index);
-    const ids = this.rng.fork("kb-ids");
-    const articles = [helpful, misleading].map((a) => ({
-      id: `KB-${rootKind.toUpperCase()}-${ids.int(100, 999)}`,
-      title: this.render(a.title, generic),
-      tags: [...a.tags],
-      content: this.render(a.content, generic),
-    }));
-    return this.rng.fork("kb-order").chance(0.5) ? articles : articles.reverse();
+    return shownKb(this.spec).map((a) => ({ ...a, tags: [...a.tags] }));
   }
 
   /** True when every health indicator on the fault's path is within its threshold now. */

@@ -28,7 +28,7 @@ export interface Narrative {
   alertDescription?: string;
   /** Extra lines printed before the page. */
   openingLogs?: readonly TimedLogTemplate[];
-  /** Replaces the fault's KB articles. */
+  /** Hand-written KB articles, shown instead of the spec's `kb`. */
   kb?: readonly KbArticleSpec[];
 }
 
@@ -52,4 +52,16 @@ export interface IncidentSpec {
   startedAtMs: number;
   /** Which surface forms the incident's text draws from (public or held-out phrasings). */
   phrasing: Phrasing;
+  /**
+   * The knowledge-base articles the responder is shown, in display order. A generated incident
+   * shows one helpful and one misleading article of the shared pool (src/scenarios/kb), worded for
+   * its phrasing, chosen at generation so that graders see exactly what the responder saw. A
+   * preset with narrative articles leaves this empty (see shownKb).
+   */
+  kb: readonly KbArticleSpec[];
+}
+
+/** The KB articles an incident shows: its narrative's hand-written ones, else its chosen pool articles. */
+export function shownKb(spec: IncidentSpec): readonly KbArticleSpec[] {
+  return spec.narrative?.kb ?? spec.kb;
 }

@@ -22,19 +22,6 @@ export function placeholderValues(spec: IncidentSpec, index: TopologyIndex): Rec
   return vars;
 }
 
-/** Generic words for the node placeholders, for text that must not name this system's nodes (KB). */
-export function genericPlaceholders(spec: IncidentSpec, index: TopologyIndex): Record<string, string> {
-  return {
-    ...placeholderValues(spec, index),
-    root: `the ${index.node(spec.root).kind}`,
-    caller: "its callers",
-    callee: "its dependency",
-    entry: "the gateway",
-    version: "the new version",
-    previous: "the previous version",
-  };
-}
-
 /** Fills placeholders; `{n}` takes `n()` (a small varying number), unknown ones stay as written. */
 export function fillTemplate(template: string, vars: Readonly<Record<string, string>>, n: () => string = () => ""): string {
   return template.replace(/\{([a-z_]+(?::[a-z_]+)?)\}/g, (whole, key: string) => (key === "n" ? n() : (vars[key] ?? whole)));

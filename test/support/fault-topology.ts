@@ -16,8 +16,10 @@
  */
 import { FAULTS, meetsRootNeeds } from "../../src/scenarios/faults/index.js";
 import type { FaultKind } from "../../src/scenarios/fault-types.js";
+import { chooseKbArticles } from "../../src/scenarios/kb/index.js";
 import type { IncidentSpec } from "../../src/sim/incident.js";
 import type { NodeKind } from "../../src/sim/model.js";
+import { Rng } from "../../src/sim/prng.js";
 import { TopologyIndex, type DependencyEdge, type ServiceNode, type Topology } from "../../src/sim/topology.js";
 
 /** Wall-clock time of minute 0 in every fixture incident (a Monday, 14:00 UTC). */
@@ -101,6 +103,7 @@ export function faultSpec(kind: FaultKind): IncidentSpec {
     distractors: [],
     startedAtMs: FIXTURE_STARTED_AT_MS,
     phrasing: "public",
+    kb: chooseKbArticles(kind, "public", new Rng(1).fork("kb")),
   };
 }
 

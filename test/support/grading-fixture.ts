@@ -20,10 +20,12 @@ import { ActionType, FaultKind, RemediationKind, Severity } from "../../gen/inci
 import type { EpisodeRecord, StepRecord } from "../../src/grading/record.js";
 import type { RemediationKind as DomainRemediationKind } from "../../src/scenarios/fault-types.js";
 import { connectionPoolExhaustion } from "../../src/scenarios/faults/connection-pool-exhaustion.js";
+import { chooseKbArticles } from "../../src/scenarios/kb/index.js";
 import { resolveService } from "../../src/scenarios/service-names.js";
 import type { SeverityWord } from "../../src/scenarios/types.js";
 import type { IncidentSpec } from "../../src/sim/incident.js";
 import { IncidentWorld } from "../../src/sim/incident-world.js";
+import { Rng } from "../../src/sim/prng.js";
 import type { DependencyEdge, ServiceNode, Topology } from "../../src/sim/topology.js";
 
 export const MINUTES_PER_STEP = 5;
@@ -76,6 +78,7 @@ export function fixtureSpec(overrides: Partial<IncidentSpec> = {}): IncidentSpec
     distractors: [],
     startedAtMs: STARTED_AT_MS,
     phrasing: "public",
+    kb: chooseKbArticles(connectionPoolExhaustion.kind, "public", new Rng(7).fork("kb")),
     ...overrides,
   };
 }

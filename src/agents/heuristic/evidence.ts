@@ -182,7 +182,8 @@ export class Evidence {
       const down = (this.callees.get(service) ?? []).some((c) => this.anomalous.has(c));
       if (!down) t.score += 0.75;
     }
-    // Knowledge-base articles: a weak hint for failure modes whose words they use.
+    // Knowledge-base articles: a weak hint for the failure modes they discuss (an article covers
+    // one symptom and several candidate causes, and one of the two shown does not fit at all).
     for (const article of this.kb) {
       for (const signals of SIGNALS) {
         if (!signals.kb.test(`${article.title} ${article.content}`)) continue;

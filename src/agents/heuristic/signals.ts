@@ -37,7 +37,11 @@ export interface FaultSignals {
   kinds: readonly ServiceKind[];
   logs: readonly LogPattern[];
   metrics: readonly MetricCue[];
-  /** Words in a knowledge-base article that describe this failure (a weak hint). */
+  /**
+   * How a knowledge-base article describes this failure as one of the causes it discusses (a weak
+   * hint: an article is about a symptom and discusses several causes). Written from the public
+   * articles of the team's wiki and the presets' articles, as an SRE who knows their wiki would.
+   */
   kb: RegExp;
 }
 
@@ -61,7 +65,7 @@ export const SIGNALS: readonly FaultSignals[] = [
       caller(r("^error rate from upstream ({N}) above 30%; passing failures through")),
     ],
     metrics: [{ metric: "error_rate", direction: "high" }],
-    kb: /deploy|roll(ed)? back|release/i,
+    kb: /new build|fresh build|regression|new exception|stack trace|deployed just before/i,
   },
   {
     fault: "config_push",
@@ -74,7 +78,7 @@ export const SIGNALS: readonly FaultSignals[] = [
       caller(r("^call to ({N}) timed out after \\d+ ms$")),
     ],
     metrics: [{ metric: "cpu_usage", direction: "high" }],
-    kb: /config(uration)? (change|push)/i,
+    kb: /config(uration)? push|flag change|settings (moved|rollout|rolled out)|(all|every) instances? at once/i,
   },
   {
     fault: "connection_pool_exhaustion",
@@ -87,7 +91,7 @@ export const SIGNALS: readonly FaultSignals[] = [
       caller(r("^query to ({N}) failed: too many clients already")),
     ],
     metrics: [{ metric: "connection_usage", direction: "high" }],
-    kb: /too many clients|max_connections|connection (count|slots)/i,
+    kb: /too many clients|max_connections|connection slots|out of slots|ran out of connections|connections (are )?at the (configured )?maximum|session count pinned|every slot is in use|sessions are all in use|own cap was reached/i,
   },
   {
     fault: "memory_leak",
@@ -101,7 +105,7 @@ export const SIGNALS: readonly FaultSignals[] = [
       caller(r("^request to ({N}) failed: connection reset by peer \\(upstream instance restarted\\)")),
     ],
     metrics: [{ metric: "memory_usage", direction: "high" }],
-    kb: /memory|heap|oom/i,
+    kb: /leak|garbage.collection|heap/i,
   },
   {
     fault: "certificate_expiry",
@@ -140,7 +144,7 @@ export const SIGNALS: readonly FaultSignals[] = [
       caller(r("^({N}) rejected a commit; retrying \\(attempt")),
     ],
     metrics: [{ metric: "disk_usage", direction: "high" }],
-    kb: /no space left|disk|volume/i,
+    kb: /no space left|disk|enospc|out-of-space|storage volume|(grow|expand|extend) the volume|a volume under|broker's storage/i,
   },
   {
     fault: "cache_stampede",
@@ -153,7 +157,7 @@ export const SIGNALS: readonly FaultSignals[] = [
       caller(r("after a cache miss on ({N}) timed out \\(database overloaded\\)")),
     ],
     metrics: [{ metric: "cache_hit_ratio", direction: "low" }],
-    kb: /stampede|emptied|cache miss|cold/i,
+    kb: /stampede|cold cache|warm the cache|(refill|repopulate|rebuild) the cache|hit (ratio|rate) (collapsed|dropped|fell|near zero)/i,
   },
   {
     fault: "retry_storm",
@@ -168,7 +172,7 @@ export const SIGNALS: readonly FaultSignals[] = [
       callee(r("^request rate \\d+x normal, most of it from ({N})")),
     ],
     metrics: [{ metric: "cpu_usage", direction: "high" }],
-    kb: /retr(y|ies)|traffic nobody sent/i,
+    kb: /retry storm|traffic nobody sent|retr(ies|ying) (immediately|at once|in a loop|without)|re-?(issuing|sending|sends) failed|stuck re-sending|retry policy|tight loop/i,
   },
   {
     fault: "db_lock_contention",
@@ -181,7 +185,7 @@ export const SIGNALS: readonly FaultSignals[] = [
       caller(r("^connection pool for ({N}): all connections busy")),
     ],
     metrics: [{ metric: "lock_waits", direction: "high" }],
-    kb: /lock|migration/i,
+    kb: /lock.wait|blocking (session|transaction)|holds (a|an exclusive) lock|behind (a|the|one) lock|(blocked|wait|waiting) on a lock|waiting on locks|holding the lock/i,
   },
   {
     fault: "dependency_timeout",
@@ -194,7 +198,7 @@ export const SIGNALS: readonly FaultSignals[] = [
       caller(r("^({N}) p99 latency \\d+ s; requests queued behind it")),
     ],
     metrics: [{ metric: "connection_usage", direction: "high" }],
-    kb: /thread|every hop|timeouts?/i,
+    kb: /thread|every hop|slow (vendor|provider|partner|external)|(provider|vendor) is (slow|degraded)|waiting on (that|the|a) (vendor|provider)|takes? (seconds|tens of seconds)|last many seconds|sluggish third-party|third.party that has slowed|no longer answers promptly/i,
   },
   {
     fault: "quota_throttling",
@@ -221,7 +225,7 @@ export const SIGNALS: readonly FaultSignals[] = [
       infra(r("^no route to host {N} \\(attempt")),
     ],
     metrics: [],
-    kb: /zone|partition|packet/i,
+    kb: /\bzones?\b|inter-zone|packet loss|network partition|partition between/i,
   },
   {
     fault: "queue_poison_pill",
@@ -238,7 +242,7 @@ export const SIGNALS: readonly FaultSignals[] = [
       { metric: "consumer_lag", direction: "high" },
       { metric: "queue_depth", direction: "high" },
     ],
-    kb: /dead.letter|one partition|lag/i,
+    kb: /dead.letter|poison|malformed message|bad record|\b(one|single) partition|same (message )?offset|same failing message|record that always fails/i,
   },
   {
     fault: "stale_credentials",
@@ -264,7 +268,7 @@ export const SIGNALS: readonly FaultSignals[] = [
       caller(r("^no healthy upstream for ({N}) \\(")),
     ],
     metrics: [],
-    kb: /connection refused|crash|not running/i,
+    kb: /connection refused|refused connections|crashe(s|d) on start|has (usually )?crashed|not running|not listening|nothing is listening|process is down|will not stay up/i,
   },
   {
     fault: "cache_memory_full",
@@ -277,7 +281,7 @@ export const SIGNALS: readonly FaultSignals[] = [
       caller(r("^cache write to ({N}) failed; request served without caching")),
     ],
     metrics: [{ metric: "memory_usage", direction: "high" }],
-    kb: /OOM command|maxmemory|refusing writes/i,
+    kb: /OOM command|maxmemory|eviction|refus(ing|es|ed) writes|writes refused|out-of-memory (refusals|errors)|in-memory (key )?store/i,
   },
   {
     fault: "slow_query",

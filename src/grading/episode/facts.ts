@@ -6,7 +6,7 @@
 import { ActionType } from "../../../gen/incident/v1/enums_pb.js";
 import type { FaultDefinition } from "../../scenarios/fault-types.js";
 import { resolveService } from "../../scenarios/service-names.js";
-import { fillTemplate, genericPlaceholders, placeholderValues } from "../../sim/placeholders.js";
+import { shownKb } from "../../sim/incident.js";
 import { TopologyIndex } from "../../sim/topology.js";
 import { referenceShingles } from "../copying.js";
 import { timeDiscount } from "../grade.js";
@@ -36,7 +36,7 @@ export function factsOf(record: EpisodeRecord): EpisodeFacts {
   let fixed = specFacts.get(record.spec);
   if (!fixed) {
     const index = new TopologyIndex(record.spec.topology);
-    fixed = { index, faultPath: new Set([record.spec.root, ...index.upstreamOf(record.spec.root)]), kb: referenceShingles(kbTexts(record, index)) };
+    fixed = { index, faultPath: new Set([record.spec.root, ...index.upstreamOf(record.spec.root)]), kb: referenceShingles(kbTexts(record)) };
     specFacts.set(record.spec, fixed);
   }
   return { record, fault: record.spec.fault, index: fixed.index, root: record.spec.root, faultPath: fixed.faultPath, kb: fixed.kb };
@@ -82,16 +82,10 @@ export function clockOf(facts: EpisodeFacts, minute: number): string {
 }
 
 /**
- * The KB articles' text for this incident. The world renders them (IncidentWorld.kb) with generic
- * words for the nodes ("the database", "its callers"), so they do not give the root away; older
- * worlds used the node names. Both renderings are references here, with {n} (a random number the
- * grader cannot know) dropped. Narrative articles are used as written.
+ * The KB articles' text the responder was shown: the pool articles chosen when the incident was
+ * made (IncidentSpec.kb, in the wording of its phrasing), or a preset's narrative articles; the
+ * same rule as IncidentWorld.kb.
  */
-function kbTexts(record: EpisodeRecord, index: TopologyIndex): string[] {
-  const spec = record.spec;
-  const { helpful, misleading } = spec.fault.kb;
-  const renderings = [placeholderValues(spec, index), genericPlaceholders(spec, index)];
-  const texts = [helpful, misleading].flatMap((a) => renderings.flatMap((vars) => [fillTemplate(a.title, vars), fillTemplate(a.content, vars)]));
-  for (const a of spec.narrative?.kb ?? []) texts.push(a.title, a.content);
-  return texts;
+function kbTexts(record: EpisodeRecord): string[] {
+  return shownKb(record.spec).flatMap((a) => [a.title, a.content]);
 }

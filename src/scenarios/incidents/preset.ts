@@ -94,5 +94,7 @@ export function buildPreset(def: PresetDefinition): IncidentSpec {
     ...(def.narrative ? { narrative: def.narrative } : {}),
     startedAtMs: Date.parse(def.startedAt),
     phrasing: "public",
+    // Presets keep their hand-written articles (narrative.kb), shown instead of pool articles.
+    kb: [],
   };
 }
