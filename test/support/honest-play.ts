@@ -9,13 +9,14 @@ import { create } from "@bufbuild/protobuf";
 import { ActionSchema, type Action } from "../../gen/incident/v1/action_pb.js";
 import { ActionType, FaultKind, RemediationKind, Severity, TaskLevel } from "../../gen/incident/v1/enums_pb.js";
 import type { GradeBreakdown } from "../../gen/incident/v1/episode_pb.js";
-import { ResetRequestSchema } from "../../gen/incident/v1/service_pb.js";
+import { ResetRequestSchema, type ResetResponse } from "../../gen/incident/v1/service_pb.js";
 import { enumFromWord } from "../../src/env/enum-words.js";
 import { IncidentEnvironment } from "../../src/env/environment.js";
 import type { EpisodeRecord } from "../../src/grading/record.js";
-import type { FaultKind as FaultWord } from "../../src/scenarios/fault-types.js";
+import type { FaultKind as FaultWord, RemedySpec } from "../../src/scenarios/fault-types.js";
 import { TopologyIndex } from "../../src/sim/topology.js";
 import type { PostmortemText } from "../fixtures/honest-faults.js";
+import { fillFacts } from "./fill-facts.js";
 
 export interface HonestPlay {
   /** The episode's score (its grade at the end). */
@@ -32,47 +33,29 @@ export type HonestDocument = { runbook: readonly string[]; target: string } | { 
 
 const MAX_WAIT_STEPS = 10;
 
-function clock(record: EpisodeRecord, minute: number): string {
-  const d = new Date(record.world.startedAtMs + minute * 60_000);
-  return `${String(d.getUTCHours()).padStart(2, "0")}:${String(d.getUTCMinutes()).padStart(2, "0")} UTC`;
+export { fillFacts } from "./fill-facts.js";
+
+type StepResponse = ReturnType<IncidentEnvironment["step"]>;
+
+/** What the honest responder does, read from the ground truth (the test knows the answer). */
+export interface HonestPlan {
+  root: string;
+  /** A node next to the root, looked at while waiting for health to hold. */
+  caller: string;
+  remedy: RemedySpec;
+  fixTarget: string;
 }
 
-/** Fills {onset} {page} {fix} {recovered} and {peak:<service>} from the episode's facts. */
-export function fillFacts(text: string, record: EpisodeRecord): string {
-  const fix = record.steps.find((s) => s.remediation?.kind === "fixed" || s.remediation?.kind === "relieved");
-  const recovered = record.world.timeline.find((e) => e.kind === "mitigated");
-  const minutes: Record<string, number | undefined> = {
-    onset: record.spec.onsetMinute,
-    page: record.world.pageMinute,
-    fix: fix?.minute,
-    recovered: recovered?.minute,
-  };
-  return text
-    .replace(/\{(onset|page|fix|recovered)\}/g, (_, key: string) => {
-      const minute = minutes[key];
-      if (minute === undefined) throw new Error(`no ${key} event in ${record.spec.id}`);
-      return clock(record, minute);
-    })
-    .replace(/\{peak:([a-z0-9-]+)\}/g, (_, service: string) => {
-      const impact = record.world.impact.find((i) => i.service === service);
-      if (!impact) throw new Error(`${service} was not degraded in ${record.spec.id} (degraded: ${record.world.impact.map((i) => i.service).join(", ")})`);
-      return `${impact.peakErrorRate.toFixed(1)}%`;
-    });
+/** An episode played by the honest responder up to the point where the document is written. */
+export interface HonestSession {
+  episodeId: string;
+  reset: ResetResponse;
+  plan: HonestPlan;
+  step(action: Action): StepResponse;
+  record(): EpisodeRecord;
 }
 
-export function playHonest(env: IncidentEnvironment, kind: FaultWord, level: "medium" | "hard", seed: number, document: HonestDocument): HonestPlay {
-  const episodeId = `honest-${kind}-${level}`;
-  env.reset(
-    create(ResetRequestSchema, {
-      taskLevel: level === "medium" ? TaskLevel.MEDIUM : TaskLevel.HARD,
-      seed,
-      faultKind: enumFromWord(FaultKind, kind) ?? FaultKind.UNSPECIFIED,
-      episodeId,
-    }),
-  );
-  const record = (): EpisodeRecord => env.episodeRecord(episodeId);
-  const step = (action: Action): ReturnType<IncidentEnvironment["step"]> => env.step({ $typeName: "incident.v1.StepRequest", episodeId, action });
-  const spec = record().spec;
+export function honestPlan(spec: EpisodeRecord["spec"]): HonestPlan {
   const index = new TopologyIndex(spec.topology);
   const root = spec.root;
   // A node next to the root to look at too: a caller on the request path, else anything that
@@ -84,8 +67,42 @@ export function playHonest(env: IncidentEnvironment, kind: FaultWord, level: "me
     spec.topology.nodes.find((n) => n.kind === "config")?.name ??
     root;
   const remedy = spec.fault.remedies.find((r) => r.effect === "durable");
-  if (!remedy) throw new Error(`${kind} has no durable remedy`);
+  if (!remedy) throw new Error(`${spec.fault.kind} has no durable remedy`);
   const fixTarget = remedy.target === "root_callers" ? caller : remedy.target === "root_callees" ? (index.callees(root)[0]?.callee ?? root) : root;
+  return { root, caller, remedy, fixTarget };
+}
+
+/**
+ * Resets the episode and plays it honestly until health has held (or ten waiting steps): inspect
+ * the root, apply the first durable remedy, diagnose, then inspect a neighbour and the root in
+ * turn. `onReset` sees the first observation, `observe` every action and the environment's answer
+ * (tools/show-episode.ts prints them).
+ */
+export function playHonestFix(
+  env: IncidentEnvironment,
+  kind: FaultWord,
+  level: "medium" | "hard",
+  seed: number,
+  options: { episodeId?: string; onReset?: (response: ResetResponse, record: EpisodeRecord) => void; observe?: (action: Action, response: StepResponse) => void } = {},
+): HonestSession {
+  const episodeId = options.episodeId ?? `honest-${kind}-${level}`;
+  const reset = env.reset(
+    create(ResetRequestSchema, {
+      taskLevel: level === "medium" ? TaskLevel.MEDIUM : TaskLevel.HARD,
+      seed,
+      faultKind: enumFromWord(FaultKind, kind) ?? FaultKind.UNSPECIFIED,
+      episodeId,
+    }),
+  );
+  const record = (): EpisodeRecord => env.episodeRecord(episodeId);
+  options.onReset?.(reset, record());
+  const step = (action: Action): StepResponse => {
+    const response = env.step({ $typeName: "incident.v1.StepRequest", episodeId, action });
+    options.observe?.(action, response);
+    return response;
+  };
+  const plan = honestPlan(record().spec);
+  const { root, caller, remedy, fixTarget } = plan;
   const inspect = (target: string): Action => create(ActionSchema, { actionType: ActionType.INSPECT, targetService: target, reasoning: `look at ${target}` });
 
   step(inspect(root));
@@ -99,6 +116,11 @@ export function playHonest(env: IncidentEnvironment, kind: FaultWord, level: "me
   );
   step(create(ActionSchema, { actionType: ActionType.DIAGNOSE, targetService: root, faultKind: enumFromWord(FaultKind, kind) ?? FaultKind.UNSPECIFIED, reasoning: `${root} is the root` }));
   for (let i = 0; i < MAX_WAIT_STEPS && !record().world.healthHeld; i++) step(inspect(i % 2 === 0 ? caller : root));
+  return { episodeId, reset, plan, step, record };
+}
+
+export function playHonest(env: IncidentEnvironment, kind: FaultWord, level: "medium" | "hard", seed: number, document: HonestDocument): HonestPlay {
+  const { episodeId, step, record } = playHonestFix(env, kind, level, seed);
 
   let action: Action;
   let text: string;
