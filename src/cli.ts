@@ -57,7 +57,7 @@ async function evalCommand(flags: EvalFlags, command: Command): Promise<number> 
   const transportGiven = command.getOptionValueSource("transport") === "cli";
   if (transportGiven && url === undefined) throw new UsageError("--transport needs --url (without --url the episodes run in process)");
   const faultWord = flags.fault?.trim().toLowerCase();
-  if (faultWord !== undefined && !(FAULT_WORDS as readonly string[]).includes(faultWord)) throw new UsageError(`unknown fault mode "${flags.fault}": choose one of ${FAULT_WORDS.join(", ")}`);
+  if (faultWord !== undefined && !FAULT_WORDS.includes(faultWord)) throw new UsageError(`unknown fault mode "${flags.fault}": choose one of ${FAULT_WORDS.join(", ")}`);
   if (flags.json && flags.openenvLog) throw new UsageError("--json and --openenv-log both write to stdout: choose one");
   if (flags.agent === "oracle" && url !== undefined) throw new UsageError("the oracle agent reads the episode's ground truth, so it runs only in process: drop --url");
 

@@ -233,10 +233,17 @@ const CHEATS: Readonly<Record<Level, Readonly<Record<string, readonly Action[]>>
     "blind diagnosis of a never-seen service": blindGuess,
     "the same action every step": repeatRestart,
   },
+  expert: {
+    "keyword stuffing (right severity and target)": [postmortem(everySection(ALL_PHRASES.join(", ")), "P1", ROOT)],
+    "every service as target and in impact": [diagnose(SERVICE_LIST), postmortem(everySection(`Affected: ${SERVICE_LIST}.`), "P1", SERVICE_LIST)],
+    "restart everything": [...restartEverything, postmortem(everySection("We restarted every service and it recovered."), "P1", SERVICE_LIST)],
+    "KB copied into every section (right severity and target)": [postmortem(everySection(KB_TEXT), "P1", ROOT)],
+    "the same action every step": repeatRestart,
+  },
 };
 
 describe("cheating policies score low", () => {
-  for (const level of ["easy", "medium", "hard"] as const) {
+  for (const level of ["easy", "medium", "hard", "expert"] as const) {
     describe(level, () => {
       it.each(Object.entries(CHEATS[level]))(`%s scores <= ${CHEAT_BAR}`, (_name, actions) => {
         const played = play(actions);
@@ -481,7 +488,7 @@ describe("reading text", () => {
 
 describe("determinism", () => {
   it("grading the same record twice, or a replay of the same trajectory, gives deep-equal grades", () => {
-    for (const level of ["easy", "medium", "hard"] as const) {
+    for (const level of ["easy", "medium", "hard", "expert"] as const) {
       const { record } = hardHonest();
       expect(grade(level, record)).toEqual(grade(level, record));
       expect(grade(level, hardHonest().record)).toEqual(grade(level, record));

@@ -56,6 +56,10 @@ export function oracleAgent(spec: IncidentSpec, facts?: () => WorldFacts): Agent
   let fixMinute: number | undefined;
   let mitigatedSeen = 0;
   let wroteDocument = false;
+  let escalated = false;
+  let lastWait: string = root;
+  let secondSeen = false;
+  const escalation = fault.response?.escalateTo;
   const inspect = (target: string): Action => create(ActionSchema, { actionType: ActionType.INSPECT, targetService: target, reasoning: `look at ${target}` });
   const diagnose = (): Action =>
     create(ActionSchema, { actionType: ActionType.DIAGNOSE, targetService: root, faultKind, reasoning: `${root}: ${fault.knowledge.postmortem.rootCause.map(say).join(", ")}` });
@@ -100,6 +104,7 @@ export function oracleAgent(spec: IncidentSpec, facts?: () => WorldFacts): Agent
       ...(mitigated ? [`${clock(startedAt + mitigated.minute * 60_000)} error rates back to normal`] : []),
     ];
     const impact = (f?.impact ?? []).slice(0, 8).map((i) => `${i.service} error rate peaked at ${i.peakErrorRate.toFixed(1)}%`);
+    const noImpact = f !== undefined && f.impact.length === 0;
     const trigger = fault.trigger.description !== "" ? ` Trigger: ${[...k.trigger.map(say), fillTemplate(fault.trigger.description, vars)].join("; ")}.` : "";
     return create(ActionSchema, {
       actionType: ActionType.WRITE_POSTMORTEM,
@@ -110,7 +115,7 @@ export function oracleAgent(spec: IncidentSpec, facts?: () => WorldFacts): Agent
         summary: `${root} failed: ${k.rootCause.map(say).join(", ")}.`,
         rootCause: `${root}: ${k.rootCause.map(say).join(", ")}.${trigger}`,
         timeline: times.join(". "),
-        impact: impact.length > 0 ? `${impact.join("; ")}.` : `${root} error rate peaked at 50%.`,
+        impact: impact.length > 0 ? `${impact.join("; ")}.` : noImpact ? "No user impact: nothing degraded." : `${root} error rate peaked at 50%.`,
         actionItems: k.actionItems.map(say).join(". "),
       },
     });
@@ -124,8 +129,22 @@ export function oracleAgent(spec: IncidentSpec, facts?: () => WorldFacts): Agent
       if (spec.level === "easy") return step === 2 ? inspect(secondInspect) : diagnose();
       if (step === 2) return fix(observation);
       if (step === 3) return diagnose();
-      if (step === 4) return inspect(secondInspect);
-      if (!healthHeld(observation) && step < 12) return inspect(root);
+      if (escalation !== undefined && !escalated) {
+        escalated = true;
+        const owner = escalation === "root" ? root : escalation === "root_callers" ? (caller ?? root) : (callee ?? root);
+        return create(ActionSchema, { actionType: ActionType.ESCALATE, targetService: owner, reasoning: `only ${owner}'s owners can repair it` });
+      }
+      if (!secondSeen) {
+        secondSeen = true;
+        lastWait = secondInspect;
+        return inspect(secondInspect);
+      }
+      // Wait for health to hold, looking at the root and its neighbour in turn (looking at the
+      // same service twice in a row is a repeated action).
+      if (!healthHeld(observation) && step < 12) {
+        lastWait = lastWait === root && secondInspect !== root ? secondInspect : root;
+        return inspect(lastWait);
+      }
       if (!wroteDocument) {
         wroteDocument = true;
         return spec.level === "medium" ? runbook() : postmortem(observation);

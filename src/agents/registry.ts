@@ -11,7 +11,7 @@ import { randomAgent } from "./random.js";
 
 /** What an agent may know about the episode it is built for. */
 export interface EpisodeContext {
-  task: "easy" | "medium" | "hard";
+  task: "easy" | "medium" | "hard" | "expert";
   seed: number;
   episodeId: string;
   /** The episode's full record, ground truth included: only in process. */

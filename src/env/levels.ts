@@ -6,6 +6,7 @@ const TO_ENUM: Readonly<Record<Level, TaskLevel>> = {
   easy: TaskLevel.EASY,
   medium: TaskLevel.MEDIUM,
   hard: TaskLevel.HARD,
+  expert: TaskLevel.EXPERT,
 };
 
 export function levelToEnum(level: Level): TaskLevel {

@@ -1,5 +1,5 @@
 /**
- * The three task levels, as typed data. The graders live in src/grading/episode.
+ * The task levels, as typed data. The graders live in src/grading/episode.
  *
  * easy (triage): a small system (5-12 services). Inspect what looks wrong, then commit to the
  *   root-cause service and its fault class with one `diagnose`, which ends the episode.
@@ -7,6 +7,13 @@
  *   remediation on the right service so the system recovers, and write the runbook.
  * hard (postmortem): 15-40 services, loud symptoms far from the cause and more red herrings.
  *   Find it, fix it, and write a postmortem whose facts match what happened.
+ * expert: 20-40 services; the hard task where lookup fails. The root sits deep below the entry
+ *   point, an unrelated change makes noise at the same time with another failure mode's
+ *   symptoms and lines, and single readings may be blips. Timing (the change log against when
+ *   each service's metrics moved) and inspections tell the cause from the noise.
+ *
+ * Some incidents need no fix (a false alarm: confirm health and stand down) or a hand-off (a
+ * provider's outage: mitigate on our side and escalate to the provider).
  *
  * On every level an episode ends on `resolve`, on the easy task's committed diagnosis, or when
  * the step budget runs out; it succeeds when its score reaches the threshold.
@@ -59,6 +66,16 @@ export const TASKS: Readonly<Record<Level, TaskDefinition>> = {
     grader: "grade_hard",
     minutesPerStep: 5,
   },
+  expert: {
+    level: "expert",
+    description: "Separate the cause from simultaneous noise in a large system, fix it and write its postmortem",
+    objective:
+      "An unrelated change is making noise at the same time, the loudest services are far from the cause, and single readings can be blips: read trends and line up the change log with when each service's metrics moved. Find and fix the root cause (or, if nothing is broken, change nothing), escalate when only a provider can fix it, then write_postmortem with postmortem_sections, severity_assessment and target_service, and resolve.",
+    maxSteps: 20,
+    scoreThreshold: 0.7,
+    grader: "grade_expert",
+    minutesPerStep: 5,
+  },
 };
 
-export const LEVELS: readonly Level[] = ["easy", "medium", "hard"];
+export const LEVELS: readonly Level[] = ["easy", "medium", "hard", "expert"];

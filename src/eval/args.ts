@@ -3,14 +3,15 @@
  * what was wrong and what is accepted.
  */
 
-export const TASK_WORDS = ["easy", "medium", "hard"] as const;
+import { FaultKind } from "../../gen/incident/v1/enums_pb.js";
+
+export const TASK_WORDS = ["easy", "medium", "hard", "expert"] as const;
 export const TRANSPORTS = ["rest", "connect", "grpc", "grpc-web"] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
-/** Fault modes of the library, as eval --fault spells them (FaultKind without its prefix). */
-export const FAULT_WORDS = [
-  "bad_deploy", "config_push", "connection_pool_exhaustion", "memory_leak", "certificate_expiry", "dns_failure", "disk_full", "cache_stampede", "retry_storm",
-  "db_lock_contention", "dependency_timeout", "quota_throttling", "network_partition", "queue_poison_pill", "stale_credentials", "process_crash", "cache_memory_full", "slow_query",
-] as const;
+/** Fault modes of the library, as eval --fault spells them (FaultKind without its prefix), from the proto enum. */
+export const FAULT_WORDS: readonly string[] = Object.keys(FaultKind)
+  .filter((name) => Number.isNaN(Number(name)) && name !== "UNSPECIFIED")
+  .map((name) => name.toLowerCase());
 export type TaskWord = (typeof TASK_WORDS)[number];
 
 /** Largest seed: seeds are uint32 (the held-out range is 2147483648-4294967295). */

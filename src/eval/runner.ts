@@ -18,7 +18,7 @@ import type { EnvBackend } from "./backend.js";
 import { UNKNOWN_FAULT, type EpisodeOutcome } from "./results.js";
 import { newTrajectory, observationJson, stepJson, type Trajectory } from "./trajectory.js";
 
-const LEVELS: Readonly<Record<TaskWord, TaskLevel>> = { easy: TaskLevel.EASY, medium: TaskLevel.MEDIUM, hard: TaskLevel.HARD };
+const LEVELS: Readonly<Record<TaskWord, TaskLevel>> = { easy: TaskLevel.EASY, medium: TaskLevel.MEDIUM, hard: TaskLevel.HARD, expert: TaskLevel.EXPERT };
 /** No task allows this many steps; an episode that gets here is stopped. */
 const STEP_GUARD = 200;
 

@@ -11,6 +11,7 @@
  *   {version}   the root's new version     {previous} its previous version
  *   {zone}      the root's zone            {other_zone} another zone
  *   {n}         a small varying number     {detail:<name>} one value of the fault's `details`
+ *   {real_threshold} {misfire_threshold}   a false alarm's alert threshold, real and misconfigured
  */
 import type { FaultKind as ProtoFaultKind, RemediationKind as ProtoRemediationKind } from "../../gen/incident/v1/enums_pb.js";
 import type { MetricName, NodeKind } from "../sim/model.js";
@@ -142,6 +143,28 @@ export interface FaultKnowledge {
   };
 }
 
+/**
+ * What a good response does other than fixing. Most faults need a fix on our side; some need
+ * restraint (nothing is broken: confirm health and stand down) or a hand-off (only a provider can
+ * repair it).
+ */
+export interface ResponseSpec {
+  /** The right move is to change nothing: any remediation of the system is wrong. */
+  restraint?: boolean;
+  /** The responder must escalate to the owners of this node (a provider during its outage). */
+  escalateTo?: Scope;
+}
+
+/**
+ * An alerting rule the fault misconfigures (a false alarm): from the onset, the rule on this
+ * metric of the root fires at `thresholdOverBaseline` times the metric's healthy baseline
+ * instead of at the node's real threshold, so it pages on healthy readings.
+ */
+export interface MisconfiguredAlert {
+  metric: MetricName;
+  thresholdOverBaseline: number;
+}
+
 export interface FaultDefinition {
   kind: FaultKind;
   title: string;
@@ -179,4 +202,7 @@ export interface FaultDefinition {
   /** Values for {detail:<name>} placeholders; one is chosen per episode. */
   details: Readonly<Record<string, readonly string[]>>;
   knowledge: FaultKnowledge;
+  /** Restraint or escalation the response needs (./fault-types.ts ResponseSpec); none by default. */
+  response?: ResponseSpec;
+  misconfiguredAlert?: MisconfiguredAlert;
 }

@@ -5,7 +5,8 @@
  *
  * Identifiable means: the page fires between the onset and the moment the responder joins, and
  * not on a red herring; the root shows its fault's signature on at least one metric by then; and
- * the root has printed at least one of its fault's lines. Red herrings are placed off the fault's
+ * the root has printed at least one of its fault's lines. A false alarm shows nothing but its
+ * misfiring rule, which must be the page (and the rule change in the change log). Red herrings are placed off the fault's
  * path (not the root, not upstream of it, not one of its callees) and never on a signature
  * metric, so a careful responder can always tell them apart.
  */
@@ -17,7 +18,8 @@ import type { MetricName } from "../sim/model.js";
 import { Rng } from "../sim/prng.js";
 import { TopologyIndex, type ServiceNode, type Topology } from "../sim/topology.js";
 import { familyByName } from "./families/index.js";
-import type { FaultDefinition, FaultKind } from "./fault-types.js";
+import type { Effect, FaultDefinition, FaultKind } from "./fault-types.js";
+import { fillTemplate } from "../sim/placeholders.js";
 import { FAULTS, FAULT_KINDS, meetsRootNeeds } from "./faults/index.js";
 import { chooseKbArticles } from "./kb/index.js";
 import { LEVEL_PROFILES, SEED_RANGES } from "./levels.js";
@@ -69,7 +71,10 @@ export function generateIncident(level: Level, seed: number, options: GenerateOp
       maxServices: profile.maxServices,
     });
     const index = new TopologyIndex(topology);
-    const candidates = topology.nodes.filter((n) => fault.injectable.includes(n.kind) && meetsRootNeeds(fault.kind, n.name, index));
+    const hosts = topology.nodes.filter((n) => fault.injectable.includes(n.kind) && meetsRootNeeds(fault.kind, n.name, index));
+    // Deep roots when the level asks for them (expert): the loudest services are then far above.
+    const deep = profile.minRootDepth > 0 ? hosts.filter((n) => index.depthBelowEntry(n.name) >= profile.minRootDepth) : [];
+    const candidates = deep.length > 0 ? deep : hosts;
     if (candidates.length === 0) continue;
     const root = rng.pick(candidates);
     const onsetMinute = -rng.int(fault.onsetBeforePage[0], fault.onsetBeforePage[1]);
@@ -84,11 +89,15 @@ export function generateIncident(level: Level, seed: number, options: GenerateOp
       onsetMinute,
       details: Object.fromEntries(Object.entries(fault.details).map(([k, values]) => [k, rng.pick(values)])),
       previousVersion: previousVersion(root.version),
-      distractors: pickDistractors(rng.fork("distractors"), level, topology, index, root.name, fault, onsetMinute, profile.distractors),
+      distractors: [
+        ...pickDistractors(rng.fork("distractors"), level, topology, index, root.name, fault, onsetMinute, profile.distractors),
+        ...pickNoisyChanges(rng.fork("noisy-change"), topology, index, root.name, fault, onsetMinute, profile.noisyChanges),
+      ],
       startedAtMs: EPOCH_MS + rng.int(0, 180) * 86_400_000 + rng.int(0, 1439) * 60_000,
       phrasing,
       // A fork of its own: the articles shown do not shift any other choice of the incident.
       kb: chooseKbArticles(fault.kind, phrasing, rng.fork("kb")),
+      ...(profile.readingBlips > 0 ? { readingBlips: profile.readingBlips } : {}),
     };
     const world = new IncidentWorld(spec, seed);
     if (isIdentifiable(world) && fixRecovers(spec, seed, world.sim)) return { spec, world };
@@ -104,6 +113,8 @@ export function isIdentifiable(world: IncidentWorld): boolean {
   if (!page || page.firedAtMinute > 0) return false;
   const herrings = new Set(spec.distractors.map((d) => d.node));
   if (herrings.has(page.node)) return false;
+  // A false alarm shows nothing on the root but the misfiring rule: its page must be that rule.
+  if (spec.fault.misconfiguredAlert) return page.node === spec.root && page.metric === spec.fault.misconfiguredAlert.metric;
   const signatureShows = spec.fault.signature.some((metric) => {
     const value = world.sim.value(spec.root, metric);
     return value !== undefined && world.sim.isAnomalous(spec.root, metric, value);
@@ -153,6 +164,7 @@ const DISTRACTOR_KINDS: Readonly<Record<Level, { first?: Distractor["kind"]; poo
   easy: { pool: ["noisy_neighbor", "stale_error", "harmless_deploy"] },
   medium: { pool: ["noisy_neighbor", "stale_error", "harmless_deploy", "decoy_signature"] },
   hard: { first: "decoy_signature", pool: ["noisy_neighbor", "stale_error", "harmless_deploy", "decoy_signature"] },
+  expert: { first: "decoy_signature", pool: ["noisy_neighbor", "stale_error", "harmless_deploy", "decoy_signature"] },
 };
 
 function pickDistractors(
@@ -186,13 +198,63 @@ function pickDistractors(
       const other = FAULTS[rng.pick(others)];
       const details = Object.fromEntries(Object.entries(other.details).map(([k, values]) => [k, rng.pick(values)]));
       out.push({ kind, node: node.name, fault: other.kind, lines: other.logs.root, details });
-    } else {
+    } else if (kind === "harmless_deploy") {
       // Far enough from the onset that the change log still separates it from a real trigger.
       const minute = onsetMinute - rng.int(12, 25);
       out.push({ kind, node: node.name, minute, version: bumpVersion(node.version) });
     }
   }
   return out;
+}
+
+/** Change events a noisy change can pose as: the ones printed in the change log. */
+const CHANGE_EVENTS = new Set(["deploy", "config_change"]);
+/** How strongly a noisy change shows its twin's effects, relative to a real fault. */
+const NOISY_STRENGTH = 0.6;
+
+/**
+ * Unrelated noisy changes (expert): a deploy or config change of an off-path node a few minutes
+ * before the onset, whose blip shows a failure mode that shares the incident's symptoms (the same
+ * class is allowed: then only the node and the timing differ), with its log lines, for 8 to 14
+ * minutes. Its own alerts fire before the onset, so the page stays the incident's.
+ */
+function pickNoisyChanges(rng: Rng, topology: Topology, index: TopologyIndex, root: string, fault: FaultDefinition, onsetMinute: number, count: number): Distractor[] {
+  const out: Distractor[] = [];
+  const nodes = herringNodes(topology, index, root);
+  for (let i = 0; i < count && nodes.length > 0; i++) {
+    const node = rng.pick(nodes);
+    const twins = FAULT_KINDS.map((k) => FAULTS[k]).filter(
+      (f) => f.injectable.includes(node.kind) && CHANGE_EVENTS.has(f.trigger.event) && f.logs.root.length > 0 && f.effects.some((e) => e.scope === "root"),
+    );
+    if (twins.length === 0) continue;
+    // Prefer twins whose signature overlaps the incident's: the symptoms look alike.
+    const alike = twins.filter((f) => f.signature.some((m) => fault.signature.includes(m)));
+    const twin = rng.pick(alike.length > 0 ? alike : twins);
+    const details = Object.fromEntries(Object.entries(twin.details).map(([k, values]) => [k, rng.pick(values)]));
+    const version = bumpVersion(node.version);
+    const vars: Record<string, string> = { root: node.name, version, previous: node.version, caller: node.name, callee: node.name };
+    for (const [k, v] of Object.entries(details)) vars[`detail:${k}`] = v;
+    out.push({
+      kind: "noisy_change",
+      node: node.name,
+      minute: onsetMinute - rng.int(3, 6),
+      change: twin.trigger.event === "deploy" ? "deploy" : "config_change",
+      version,
+      description: fillTemplate(twin.trigger.description, vars),
+      fault: twin.kind,
+      effects: twin.effects.filter((e) => e.scope === "root").map((e) => ({ ...e, value: milder(e) })),
+      minutes: rng.int(8, 14),
+      lines: twin.logs.root,
+      details,
+    });
+  }
+  return out;
+}
+
+function milder(effect: Effect): number {
+  if (effect.op === "add") return effect.value * NOISY_STRENGTH;
+  if (effect.op === "multiply") return 1 + (effect.value - 1) * NOISY_STRENGTH;
+  return effect.value;
 }
 
 function parseVersion(version: string): [number, number, number] {

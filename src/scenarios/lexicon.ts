@@ -305,6 +305,29 @@ const concepts: readonly Concept[] = [
   { id: "graceful_degradation", phrases: ["graceful degradation", "degrade gracefully", "degraded mode", "fallback path", "serve without", "skip the call", "defer the call", "queue for later", "retry later in background"] },
   { id: "memory_stable", phrases: ["memory level off", "memory levels off", "heap level off", "memory flat", "memory stay flat", "memory stable", "memory usage stable", "heap flat", "heap stable", "memory back to baseline", "memory back to normal", "memory plateau", "memory stop grow", "memory stop climb", "heap stop grow", "no more oomkill", "no new oomkill", "no oomkill"] },
   { id: "memory_regression_test", phrases: ["soak test", "long-running load test", "memory regression test", "leak test", "leak detection", "memory profiling in ci", "profile memory", "heap profiling"] },
+  // False alarms: nothing broken, a misconfigured alert rule.
+  { id: "false_alarm", phrases: ["false alarm", "false positive", "false page", "spurious alert", "spurious page", "bogus alert", "alert misfire", "misfiring alert", "misfired", "not a real incident", "no real incident", "nothing was broken", "nothing broken", "nothing was wrong", "no actual problem", "noise alert", "noisy alert"] },
+  {
+    id: "alert_misconfigured",
+    phrases: [
+      "misconfigured alert", "alert misconfiguration", "alert misconfigured", "wrong threshold", "threshold too low", "threshold set too low", "threshold lowered", "lowered the threshold", "lower threshold",
+      "threshold change", "changed the threshold", "threshold was changed", "alert rule change", "alerting rule change", "changed alert rule", "change to the alert rule", "change to the alerting rule",
+      "rule change", "alerting change", "monitoring change", "monitoring config", "alerting config", "alert config", "unit mix-up", "units mix-up", "milliseconds instead of", "ms instead of", "seconds-to-milliseconds",
+    ],
+  },
+  { id: "no_user_impact", neutral: true, phrases: ["no user impact", "no customer impact", "no user-facing impact", "no impact", "users unaffected", "customers unaffected", "users were not affected", "customers were not affected", "nobody was affected", "no one was affected", "not affect user", "not affect customer", "zero impact", "no errors for users", "latency normal", "metrics normal", "healthy readings", "usual level", "normal level", "look normal", "looked normal", "users are fine", "users were fine", "customers are fine", "customers were fine", "nobody is hurt", "no one is hurt", "actually hurt", "stayed healthy", "was healthy", "is healthy"] },
+  { id: "restore_alert_threshold", phrases: ["restore the threshold", "restore threshold", "restored the threshold", "revert the alert", "revert alert rule", "revert the alert rule", "revert the threshold", "reverted the threshold", "reverted the rule", "fix the threshold", "fixed the threshold", "correct the threshold", "corrected the threshold", "threshold back", "put the threshold back", "silence the alert", "silenced the alert", "mute the alert", "muted the alert", "snooze the alert"] },
+  { id: "alert_cleared", neutral: true, phrases: ["alert clear", "alert cleared", "alert resolve", "alert resolved", "alert stop firing", "alert stopped firing", "no longer firing", "alert quiet", "alert stays quiet", "stopped paging", "stop paging"] },
+  { id: "alert_rule_review", phrases: ["review alert rule", "review the alert rule", "alert rule review", "review alerting change", "review of alerting change", "review alert change", "test alert rule", "alert rule test", "lint alert", "validate threshold", "threshold validation", "alert as code", "alerts as code", "peer review alert", "dry run alert", "dry-run alert", "backtest alert", "backtest the rule", "alert rule check"] },
+  // Provider outages.
+  {
+    id: "provider_outage",
+    phrases: [
+      "provider outage", "vendor outage", "third-party outage", "third party outage", "outage at the provider", "outage on their side", "outage on the provider", "provider down", "provider is down", "provider was down",
+      "vendor down", "vendor is down", "vendor was down", "their side", "provider's side", "provider side", "provider incident", "vendor incident", "upstream outage", "provider return 503", "503 from the provider", "provider's status page", "provider status page", "their status page",
+    ],
+  },
+  { id: "secondary_provider", phrases: ["secondary provider", "backup provider", "fallback provider", "second provider", "alternate provider", "alternative provider", "switch provider", "switch to the backup", "switch to the secondary", "fail over to the secondary", "failed over to the secondary", "multi-provider", "multiple provider", "redundant provider", "standby provider"] },
 ];
 
 /** Every concept, in authoring order (ids are unique; a test checks it). */

@@ -3,7 +3,7 @@
  * shapes of hand-written text (KB articles, log lines) that presets and faults carry.
  */
 
-export type Level = "easy" | "medium" | "hard";
+export type Level = "easy" | "medium" | "hard" | "expert";
 export type SeverityWord = "P1" | "P2" | "P3" | "P4";
 /**
  * Which surface forms (log phrasings, alert titles, KB text) an incident draws: "public" for

@@ -6,6 +6,7 @@
  */
 import type { Simulation } from "./engine.js";
 import { METRICS, METRIC_INDEX, type MetricName } from "./model.js";
+import { misconfiguredThreshold } from "./placeholders.js";
 
 /** Metrics with alerting rules. Traffic alone does not page anyone. */
 const ALERTING: readonly MetricName[] = ["error_rate", "latency_p99", "cpu_usage", "memory_usage", "connection_usage", "disk_usage", "consumer_lag", "cache_hit_ratio"];
@@ -44,6 +45,8 @@ interface Rule {
   readings: Readonly<Float64Array>;
   slot: number;
   above: boolean;
+  /** A false alarm's misconfiguration: while the fault is active the rule fires at this threshold. */
+  misconfigured?: { threshold: number };
   bad: number;
   good: number;
   open?: AlertRecord;
@@ -64,7 +67,8 @@ export class AlertBook {
     for (const rule of this.rules) {
       const reading = rule.readings[rule.slot] ?? NaN;
       const value = Number.isNaN(reading) ? 0 : reading;
-      if (rule.above ? value > rule.threshold : value < rule.threshold) {
+      const threshold = rule.misconfigured && sim.intensity.value > 0 ? rule.misconfigured.threshold : rule.threshold;
+      if (rule.above ? value > threshold : value < threshold) {
         rule.bad++;
         rule.good = 0;
       } else {
@@ -80,7 +84,7 @@ export class AlertBook {
           title: `${TITLES[rule.metric] ?? rule.metric} on ${rule.node}`,
           firedAtMinute: minute,
           value,
-          threshold: rule.threshold,
+          threshold,
         };
         this.history.push(rule.open);
         this.firing.push(rule.open);
@@ -101,7 +105,10 @@ export class AlertBook {
   }
 
   private buildRules(sim: Simulation): Rule[] {
-    return sim.spec.topology.nodes.flatMap((node) =>
+    const spec = sim.spec;
+    const bad = spec.fault.misconfiguredAlert;
+    const misfire = bad ? misconfiguredThreshold(spec, sim.index.node(spec.root).kind).misfire : 0;
+    return spec.topology.nodes.flatMap((node) =>
       sim
         .metricsOf(node.name)
         .filter((metric) => ALERTING.includes(metric))
@@ -112,6 +119,7 @@ export class AlertBook {
           readings: sim.readingsOf(node.name) ?? new Float64Array(0),
           slot: METRIC_INDEX[metric],
           above: METRICS[metric].direction === "above",
+          ...(bad && node.name === spec.root && metric === bad.metric ? { misconfigured: { threshold: misfire } } : {}),
           bad: 0,
           good: 0,
         })),

@@ -48,6 +48,8 @@ export type NodeEffect = Omit<Effect, "scope">;
 /** A temporary change to a node's metrics (the side effect of a fix that backfired). */
 interface TimedEffects {
   effects: ReadonlyArray<NodeEffect & { scope: "node" }>;
+  /** First minute the effects apply (unset: at once). */
+  from?: number;
   until: number;
 }
 
@@ -147,7 +149,12 @@ export class Simulation {
         capacity: 1,
         downUntil: -Infinity,
         shed: 0,
-        sideEffects: [],
+        // An unrelated noisy change (expert) is a blip scheduled on its node.
+        sideEffects: spec.distractors.flatMap((d) =>
+          d.kind === "noisy_change" && d.node === node.name
+            ? [{ effects: d.effects.map((e) => ({ metric: e.metric, op: e.op, value: e.value, scope: "node" as const })), from: d.minute, until: d.minute + d.minutes - 1 }]
+            : [],
+        ),
         faultEffects: [],
         noise: this.rng.fork(`noise:${node.name}`),
         now: new Float64Array(METRIC_COUNT).fill(NaN),
@@ -367,7 +374,7 @@ export class Simulation {
     }
 
     applyEffects(v, state.faultEffects, level);
-    for (const timed of state.sideEffects) applyEffects(v, timed.effects, 1);
+    for (const timed of state.sideEffects) if (timed.from === undefined || timed.from <= t) applyEffects(v, timed.effects, 1);
     for (const d of state.noisy) {
       if (has(v, M[d.metric])) v[M[d.metric]] = d.value * (1 + 0.03 * (noise.next() - 0.5));
     }

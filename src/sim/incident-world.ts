@@ -115,6 +115,7 @@ export class IncidentWorld {
     if (trigger.description !== "") this.events.push({ minute: spec.onsetMinute, kind: "trigger", service: spec.root, detail: this.render(trigger.description) });
     for (const d of spec.distractors) {
       if (d.kind === "harmless_deploy") this.changes.push({ minute: d.minute, service: d.node, kind: "deploy", description: `deployed ${d.node} ${d.version}` });
+      if (d.kind === "noisy_change") this.changes.push({ minute: d.minute, service: d.node, kind: d.change, description: d.description });
     }
     this.opening.push(...this.runMinutes(0));
     for (const line of spec.narrative?.openingLogs ?? []) {
@@ -171,7 +172,7 @@ export class IncidentWorld {
     const history = this.sim.metricsOf(service).map((metric) => {
       const series = this.sim.series(service, metric);
       const points: Array<[number, number]> = [];
-      for (let m = from; m <= this.minute; m++) points.push([m, round(metric, series[m - this.sim.firstMinute] ?? 0)]);
+      for (let m = from; m <= this.minute; m++) points.push([m, round(metric, this.observed(service, metric, m, series[m - this.sim.firstMinute] ?? 0))]);
       return { metric, unit: METRICS[metric].unit, threshold: this.sim.profileOf(service, metric)?.threshold ?? 0, points };
     });
     const dependencies = this.sim.index
@@ -200,9 +201,13 @@ export class IncidentWorld {
     return this.healthySince !== undefined;
   }
 
-  /** True when health has held for HEALTHY_WINDOW_MINUTES after a fix. */
+  /**
+   * True when health has held for HEALTHY_WINDOW_MINUTES after a fix; for a fault that needs no
+   * fix (a false alarm), when the system has been healthy that long.
+   */
   healthHeld(): boolean {
-    return this.fixedAt !== undefined && this.healthySince !== undefined && this.minute - this.healthySince >= HEALTHY_WINDOW_MINUTES;
+    const settled = this.fixedAt !== undefined || this.spec.fault.response?.restraint === true;
+    return settled && this.healthySince !== undefined && this.minute - this.healthySince >= HEALTHY_WINDOW_MINUTES;
   }
 
   timeline(): readonly TimelineEvent[] {
@@ -305,6 +310,22 @@ export class IncidentWorld {
     }
   }
 
+  /**
+   * What monitoring shows for a reading: the value itself, or with probability spec.readingBlips
+   * a blip (a scrape that caught a spike or a partial bucket), the same blip every time that
+   * minute is shown. Only observations see blips; the engine, alerts and graders use true values.
+   */
+  private observed(node: string, metric: MetricName, minute: number, value: number): number {
+    const chance = this.spec.readingBlips ?? 0;
+    if (chance <= 0) return value;
+    const rng = this.rng.fork(`blip:${node}:${metric}:${minute}`);
+    if (!rng.chance(chance)) return value;
+    if (metric === "request_rate") return value * rng.range(0.4, 0.7);
+    if (METRICS[metric].direction === "below") return value * rng.range(0.5, 0.8);
+    const spiked = value * rng.range(2, 4);
+    return METRICS[metric].unit === "%" ? Math.min(100, Math.max(spiked, value + rng.range(3, 12))) : spiked;
+  }
+
   private anomalous(node: string, metric: MetricName): boolean {
     return this.sim.anomalousNow(node, metric);
   }
@@ -313,7 +334,7 @@ export class IncidentWorld {
     const value = this.sim.value(node, metric);
     const threshold = this.sim.profileOf(node, metric)?.threshold;
     if (value === undefined || threshold === undefined) return [];
-    const shown = round(metric, value);
+    const shown = round(metric, this.observed(node, metric, this.minute, value));
     return [{ service: node, metric, value: shown, unit: METRICS[metric].unit, threshold, anomalous: this.sim.isAnomalous(node, metric, shown) }];
   }
 

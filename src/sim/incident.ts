@@ -2,7 +2,7 @@
  * An incident as the engine runs it: a topology, one fault on one root node, and distractors.
  * Generated from a seed (src/scenarios/generate-incident.ts) or written by hand (the presets).
  */
-import type { FaultDefinition, FaultKind, FaultLogTemplate } from "../scenarios/fault-types.js";
+import type { Effect, FaultDefinition, FaultKind, FaultLogTemplate } from "../scenarios/fault-types.js";
 import type { KbArticleSpec, Level, Phrasing, TimedLogTemplate } from "../scenarios/types.js";
 import type { MetricName } from "./model.js";
 import type { Topology } from "./topology.js";
@@ -20,7 +20,31 @@ export type Distractor =
    * that is OOM-killed every night, a test endpoint with an expired certificate). Its metrics stay
    * healthy and it is off the fault's path: keyword matching on logs alone is misled by it.
    */
-  | { kind: "decoy_signature"; node: string; fault: FaultKind; lines: readonly FaultLogTemplate[]; details: Readonly<Record<string, string>> };
+  | { kind: "decoy_signature"; node: string; fault: FaultKind; lines: readonly FaultLogTemplate[]; details: Readonly<Record<string, string>> }
+  /**
+   * An unrelated change shortly before the onset (expert): a deploy or config change of a node
+   * off the fault's path that makes noise of its own for a while, showing symptoms and log lines
+   * of another failure mode that shares the incident's symptoms, then settles by itself. The
+   * change log and the timing (its blip starts with the change and fades; the incident's starts
+   * with the root's own trouble and grows) tell the two apart.
+   */
+  | {
+      kind: "noisy_change";
+      node: string;
+      minute: number;
+      change: "deploy" | "config_change";
+      /** The node's version after the change. */
+      version: string;
+      /** The change-log line. */
+      description: string;
+      /** The twin failure mode whose symptoms and lines the blip shows. */
+      fault: FaultKind;
+      /** Effects on the node (scope "root" means the node itself) while the blip lasts. */
+      effects: readonly Effect[];
+      minutes: number;
+      lines: readonly FaultLogTemplate[];
+      details: Readonly<Record<string, string>>;
+    };
 
 /** Hand-written text that replaces generated text (the seed presets keep their own story). */
 export interface Narrative {
@@ -52,6 +76,13 @@ export interface IncidentSpec {
   startedAtMs: number;
   /** Which surface forms the incident's text draws from (public or held-out phrasings). */
   phrasing: Phrasing;
+  /**
+   * Chance that one reading an observation shows is a measurement blip (a scrape that caught a
+   * spike, a partial bucket): expert incidents make single readings unreliable, so trends must
+   * be read. The engine's own state (alerts, health, propagation) never sees blips. 0 or unset:
+   * readings are exact.
+   */
+  readingBlips?: number;
   /**
    * The knowledge-base articles the responder is shown, in display order. A generated incident
    * shows one helpful and one misleading article of the shared pool (src/scenarios/kb), worded for

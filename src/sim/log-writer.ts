@@ -87,6 +87,14 @@ export class LogWriter {
     }
     for (const d of spec.distractors) {
       if (d.kind === "harmless_deploy" && d.minute === minute) line(announcer, "INFO", `deployed ${d.node} ${d.version}`);
+      if (d.kind === "noisy_change" && d.minute === minute) line(announcer, "INFO", d.description);
+      if (d.kind === "noisy_change" && minute > d.minute && minute < d.minute + d.minutes && d.lines.length > 0 && rng.chance(0.6)) {
+        const t = rng.pick(d.lines);
+        const details = Object.fromEntries(Object.entries(d.details).map(([k, v]) => [`detail:${k}`, v]));
+        const callee = sim.index.callees(d.node).find((e) => e.requestPath)?.callee ?? d.node;
+        const caller = sim.index.callers(d.node).find((e) => e.requestPath)?.caller ?? d.node;
+        line(d.node, t.level, ctx.render(t.message, { ...details, root: d.node, caller, callee, version: d.version }), true);
+      }
       if (d.kind === "stale_error" && rng.chance(0.15)) line(d.node, "ERROR", d.message);
       if (d.kind === "noisy_neighbor" && rng.chance(0.2)) line(d.node, "WARN", `${d.metric.replace(/_/g, " ")} high for the last {n} minutes`.replace("{n}", String(rng.int(3, 40))));
       if (d.kind === "decoy_signature" && d.lines.length > 0 && rng.chance(0.5)) {

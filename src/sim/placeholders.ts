@@ -3,6 +3,7 @@
  * list is in src/scenarios/fault-types.ts), and the one function that fills them.
  */
 import type { IncidentSpec } from "./incident.js";
+import { KIND_PROFILES, type NodeKind } from "./model.js";
 import type { TopologyIndex } from "./topology.js";
 
 export function placeholderValues(spec: IncidentSpec, index: TopologyIndex): Record<string, string> {
@@ -18,8 +19,25 @@ export function placeholderValues(spec: IncidentSpec, index: TopologyIndex): Rec
     zone: root.zone || zones[0] || "az1",
     other_zone: zones.find((z) => z !== (root.zone || zones[0])) ?? "az2",
   };
+  const misconfigured = spec.fault.misconfiguredAlert;
+  if (misconfigured) {
+    const rule = misconfiguredThreshold(spec, root.kind);
+    vars.misfire_threshold = String(rule.misfire);
+    vars.real_threshold = String(rule.real);
+  }
   for (const [name, value] of Object.entries(spec.details)) vars[`detail:${name}`] = value;
   return vars;
+}
+
+/**
+ * The thresholds of a false alarm's misconfigured rule on the root: the node's real one and the
+ * one the bad change set (a share of the healthy baseline, so healthy readings cross it).
+ */
+export function misconfiguredThreshold(spec: IncidentSpec, kind: NodeKind): { real: number; misfire: number } {
+  const rule = spec.fault.misconfiguredAlert;
+  const profile = rule ? KIND_PROFILES[kind][rule.metric] : undefined;
+  if (!rule || !profile) return { real: 0, misfire: 0 };
+  return { real: profile.threshold, misfire: Math.max(1, Math.round(profile.baseline * rule.thresholdOverBaseline)) };
 }
 
 /** Fills placeholders; `{n}` takes `n()` (a small varying number), unknown ones stay as written. */

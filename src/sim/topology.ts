@@ -119,6 +119,25 @@ export class TopologyIndex {
     return Infinity;
   }
 
+  /** Fewest request hops from an entry point down to this node (0 for an entry point; Infinity if none reaches it). */
+  depthBelowEntry(name: string): number {
+    let frontier = this.entryPoints().map((n) => n.name);
+    const seen = new Set(frontier);
+    for (let depth = 0; frontier.length > 0; depth++) {
+      if (frontier.includes(name)) return depth;
+      const next: string[] = [];
+      for (const current of frontier) {
+        for (const edge of this.callees(current)) {
+          if (!edge.requestPath || seen.has(edge.callee)) continue;
+          seen.add(edge.callee);
+          next.push(edge.callee);
+        }
+      }
+      frontier = next;
+    }
+    return Infinity;
+  }
+
   /** Nodes nobody calls through a request edge: where user traffic enters. */
   entryPoints(): ServiceNode[] {
     return this.topology.nodes.filter((n) => !this.callers(n.name).some((e) => e.requestPath));

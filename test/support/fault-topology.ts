@@ -318,4 +318,26 @@ export const HONEST_WRITEUPS: Readonly<Record<FaultKind, HonestWriteup>> = {
     trigger: "The index migration on invoices.",
     actionItems: "Review migrations for dropped indexes before they run.",
   },
+  false_alarm: {
+    runbook: [
+      "Before touching anything, check whether users are affected: checkout-service latency, error rate and traffic are at their usual levels and the gateway is fine.",
+      "The alert's threshold is far below the normal p99 latency; the change log shows the alert rule was changed a few minutes before the page.",
+      "Put the alert threshold back to its old value; do not restart or roll back a healthy service.",
+      "Check that the alert clears and stays quiet.",
+    ],
+    rootCause: "A false alarm: an alerting rule change set the checkout-service p99 latency threshold below its normal latency, so the alert fired on healthy readings. There was no user impact.",
+    trigger: "The change to the alert rule's threshold.",
+    actionItems: "Review alert rule changes like code and backtest new thresholds against last week's data before they go live.",
+  },
+  third_party_outage: {
+    runbook: [
+      "payments-service gets 503 Service Unavailable from payment-provider for nearly every call, and nothing changed on our side: the provider is down, their status page confirms an incident.",
+      "Fail over card payments to the secondary provider, or switch the payment integration's feature flag off so checkout degrades gracefully.",
+      "Verify the error rate at checkout-service and the gateway drops back to baseline.",
+      "Open a ticket with the provider's support and keep it updated until they resolve their outage.",
+    ],
+    rootCause: "payment-provider had an outage on the provider's side: its API answered 503 to almost every call, so card payments failed for users until we failed over to the secondary provider.",
+    trigger: "None on our side: the provider's own incident.",
+    actionItems: "Keep the secondary provider warm with automatic failover, and add a circuit breaker so checkout degrades gracefully when the provider is down.",
+  },
 };

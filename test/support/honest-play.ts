@@ -115,6 +115,8 @@ export function playHonestFix(
     }),
   );
   step(create(ActionSchema, { actionType: ActionType.DIAGNOSE, targetService: root, faultKind: enumFromWord(FaultKind, kind) ?? FaultKind.UNSPECIFIED, reasoning: `${root} is the root` }));
+  // Only a provider can repair its outage: an honest responder hands it over.
+  if (record().spec.fault.response?.escalateTo === "root") step(create(ActionSchema, { actionType: ActionType.ESCALATE, targetService: root, reasoning: `opening a ticket with ${root}'s support` }));
   for (let i = 0; i < MAX_WAIT_STEPS && !record().world.healthHeld; i++) step(inspect(i % 2 === 0 ? caller : root));
   return { episodeId, reset, plan, step, record };
 }

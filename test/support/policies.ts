@@ -9,6 +9,7 @@ export const LEVELS = [
   { level: TaskLevel.EASY, word: "easy" },
   { level: TaskLevel.MEDIUM, word: "medium" },
   { level: TaskLevel.HARD, word: "hard" },
+  { level: TaskLevel.EXPERT, word: "expert" },
 ] as const;
 
 export interface Summary {

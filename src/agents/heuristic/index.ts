@@ -44,6 +44,7 @@ export function heuristicAgent(): Agent {
   let previousInspect: string | undefined;
   let diagnosed = false;
   let wroteDocument = false;
+  let escalated = false;
   let openingLatestMs: number | undefined;
   const inspected = new Set<string>();
   const tried: Array<{ plan: FixPlan; fault: FaultWord; target: string; step: number; minute: number }> = [];
@@ -165,6 +166,11 @@ export function heuristicAgent(): Agent {
         }
       }
       if (!diagnosed) return diagnose();
+      // Only the provider can repair its outage: hand it over.
+      if (f === "third_party_outage" && !escalated) {
+        escalated = true;
+        return action({ actionType: ActionType.ESCALATE, targetService: r, reasoning: `${r} is down on the provider's side; opening a ticket with their support` });
+      }
 
       // 3. Context for the root.
       const context = contextService(r);
@@ -174,7 +180,8 @@ export function heuristicAgent(): Agent {
       const mustWrite = left <= 2;
       // The postmortem's recovery time comes from an inspection of the root taken after it recovered.
       const rootSeen = evidence.inspections.get(r);
-      const sawRecovery = level !== TaskLevel.HARD || !applied || (rootSeen !== undefined && rootSeen.takenAtMinute > applied.minute + 5);
+      const writesPostmortem = level === TaskLevel.HARD || level === TaskLevel.EXPERT;
+      const sawRecovery = !writesPostmortem || !applied || (rootSeen !== undefined && rootSeen.takenAtMinute > applied.minute + 5);
       if (!wroteDocument && held && !sawRecovery && !mustWrite && previousInspect !== r) return inspect(r, `checking that ${r} has recovered`);
       if (!wroteDocument && ((held && sawRecovery) || mustWrite || (level === TaskLevel.MEDIUM && applied !== undefined))) {
         wroteDocument = true;

@@ -28,6 +28,40 @@ export interface Play {
 
 const ESCALATE = "If it does not recover within 15 minutes, escalate to the owning team.";
 
+/** Plays for the incidents where the right move is not a fix on our side. */
+const RESPONSE_PLAYS: Readonly<Pick<Record<FaultWord, Play>, "false_alarm" | "third_party_outage">> = {
+  false_alarm: {
+    // Nothing to fix: confirm health, put the alert rule back, change nothing else.
+    fixes: [{ kind: RemediationKind.REVERT_CONFIG, target: "root" }],
+    runbook: [
+      "Check whether users are affected: error rate, latency and traffic of {root} and the gateway against their usual levels.",
+      "Compare the alert's threshold with the metric's normal level and look for a recent change to the alert rule.",
+      "Restore the alert rule's previous threshold; do not restart, roll back or scale a healthy service.",
+      "Verify that the alert clears and stays quiet.",
+      "Tell the owners of the alerting rules about the bad change.",
+    ],
+    mechanism: "a change to the alert rule of {root} set its threshold below the normal level, so the alert fired on healthy readings: a false alarm with no user impact",
+    headline: "a false alarm",
+    actionItems: "Review alert rule changes before they ship and test new thresholds against recent data.",
+  },
+  third_party_outage: {
+    fixes: [
+      { kind: RemediationKind.FAILOVER, target: "root" },
+      { kind: RemediationKind.DISABLE_FEATURE_FLAG, target: "callers" },
+    ],
+    runbook: [
+      "Check the errors from {root}: 503s for nearly every call and nothing changed on our side mean the provider is down.",
+      "Check the provider's status page.",
+      "Fail over to the secondary provider, or switch off the feature that needs {root}.",
+      "Verify that the error rate of the callers drops back to baseline.",
+      "Escalate to the provider's support and keep the ticket updated.",
+    ],
+    mechanism: "{root}, a third-party provider, had an outage on its side and answered 503 to most calls",
+    headline: "a provider outage",
+    actionItems: "Keep a secondary provider ready with automatic failover, and degrade gracefully when the provider fails.",
+  },
+};
+
 export const PLAYBOOK: Readonly<Record<FaultWord, Play>> = {
   bad_deploy: {
     fixes: [{ kind: RemediationKind.ROLLBACK, target: "root" }],
@@ -284,6 +318,7 @@ export const PLAYBOOK: Readonly<Record<FaultWord, Play>> = {
     headline: "a slow query",
     actionItems: "Review migrations for removed indexes and check query plans in CI.",
   },
+  ...RESPONSE_PLAYS,
 };
 
 /** When no failure mode could be named: no fix is guessed, and the write-up says only what was seen. */

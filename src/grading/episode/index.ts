@@ -4,7 +4,7 @@
  * See ./levels.ts for the weights and the files next to it for each part.
  */
 import type { Level } from "../../scenarios/types.js";
-import { easyGrader, hardGrader, mediumGrader } from "./levels.js";
+import { easyGrader, expertGrader, hardGrader, mediumGrader } from "./levels.js";
 import type { EpisodeGrader } from "./types.js";
 
 export type { EpisodeGrader, PartScore } from "./types.js";
@@ -13,4 +13,5 @@ export const EPISODE_GRADERS: Readonly<Record<Level, EpisodeGrader>> = {
   easy: easyGrader,
   medium: mediumGrader,
   hard: hardGrader,
+  expert: expertGrader,
 };

@@ -6,6 +6,8 @@
  *   easy (triage):  diagnosis 0.9 (node and fault class as one claim), process 0.1
  *   medium:         mitigation 0.4, runbook 0.35, diagnosis 0.15, process 0.1
  *   hard:           postmortem 0.55, mitigation 0.15, diagnosis 0.1, severity 0.1, process 0.1
+ *   expert:         postmortem 0.4, mitigation 0.25, diagnosis 0.2, severity 0.05, process 0.1
+ *                   (finding the cause is the hard part here, so it weighs more)
  *
  * Only the time-sensitive parts (diagnosis, mitigation) carry a time discount, from the step at
  * which they were achieved; written answers and process do not. Process credit counts only
@@ -82,6 +84,22 @@ export const hardGrader: EpisodeGrader = {
       { name: "mitigation", weight: 0.15, part: mitigationScore(facts) },
       { name: "diagnosis", weight: 0.1, part: diagnosisScore(facts) },
       { name: "severity", weight: 0.1, part: severityScore(facts, final) },
+      { name: "process", weight: 0.1, part: processScore(facts) },
+    ]);
+  },
+};
+
+export const expertGrader: EpisodeGrader = {
+  name: "grade_expert",
+  grade(record: EpisodeRecord): Grade {
+    const facts = factsOf(record);
+    const final = finalPostmortem(facts);
+    const postmortem: PartScore = final ?? { score: 0, detail: "no postmortem written", notes: [] };
+    return compose(this.name, facts, [
+      { name: "postmortem", weight: 0.4, part: postmortem },
+      { name: "mitigation", weight: 0.25, part: mitigationScore(facts) },
+      { name: "diagnosis", weight: 0.2, part: diagnosisScore(facts) },
+      { name: "severity", weight: 0.05, part: severityScore(facts, final) },
       { name: "process", weight: 0.1, part: processScore(facts) },
     ]);
   },

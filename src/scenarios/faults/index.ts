@@ -13,6 +13,7 @@ import { connectionPoolExhaustion } from "./connection-pool-exhaustion.js";
 import { dbLockContention } from "./db-lock-contention.js";
 import { dependencyTimeout } from "./dependency-timeout.js";
 import { diskFull } from "./disk-full.js";
+import { falseAlarm } from "./false-alarm.js";
 import { dnsFailure } from "./dns-failure.js";
 import { memoryLeak } from "./memory-leak.js";
 import { networkPartition } from "./network-partition.js";
@@ -22,6 +23,7 @@ import { quotaThrottling } from "./quota-throttling.js";
 import { retryStorm } from "./retry-storm.js";
 import { slowQuery } from "./slow-query.js";
 import { staleCredentials } from "./stale-credentials.js";
+import { thirdPartyOutage } from "./third-party-outage.js";
 
 export const FAULTS: Readonly<Record<FaultKind, FaultDefinition>> = {
   bad_deploy: badDeploy,
@@ -42,6 +44,8 @@ export const FAULTS: Readonly<Record<FaultKind, FaultDefinition>> = {
   process_crash: processCrash,
   cache_memory_full: cacheMemoryFull,
   slow_query: slowQuery,
+  false_alarm: falseAlarm,
+  third_party_outage: thirdPartyOutage,
 };
 
 /** Every fault kind, in a fixed order. */

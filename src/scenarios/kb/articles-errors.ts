@@ -147,14 +147,14 @@ export const ERROR_ARTICLES: readonly KbPoolArticle[] = [
   {
     key: "provider-errors",
     symptoms: ["errors", "latency"],
-    fits: ["quota_throttling", "dependency_timeout", "dns_failure"],
+    fits: ["quota_throttling", "dependency_timeout", "dns_failure", "third_party_outage"],
     wordings: {
       public: {
         id: "KB-8610",
         title: "A third-party API failing or slow",
         tags: ["vendors", "third-party", "errors"],
         content:
-          "When calls to an outside provider fail, decide whether the problem is theirs, your account's, or your path to them. 429 responses and a call rate that has crept up: you are being throttled; back off, cut retries, and raise the quota with the provider. Responses that take tens of seconds while your service's outbound connections are all busy: the provider is slow and you wait on it; shorten your timeout, stop retrying, and switch off the feature that needs it while you open a ticket. 'No such host' on the provider's hostname, together with other internal names failing to resolve: it is your resolver, not the provider; revert its recent change.",
+          "When calls to an outside provider fail, decide whether the problem is theirs, your account's, or your path to them. 429 responses and a call rate that has crept up: you are being throttled; back off, cut retries, and raise the quota with the provider. Fast 503s or connection resets for nearly every call, with nothing changed on your side: the provider is down; fail over to the secondary provider or switch the feature off, and open a ticket with them, since only they can fix it. Responses that take tens of seconds while your service's outbound connections are all busy: the provider is slow and you wait on it; shorten your timeout and switch off the feature that needs it. 'No such host' on the provider's hostname, together with internal names failing to resolve: it is your resolver; revert its recent change.",
       },
       heldOut: [
         {
@@ -162,7 +162,76 @@ export const ERROR_ARTICLES: readonly KbPoolArticle[] = [
           title: "External vendor errors: theirs, ours, or in between",
           tags: ["integrations", "external-dependencies"],
           content:
-            "Trouble with an outside vendor has three usual explanations, and each calls for a different owner. Quota-exceeded responses while your request volume to them has been rising: your account is being rate-limited; ease off, reduce retrying, and ask the vendor for more headroom. Requests that hang for many seconds until your outbound connections to them are exhausted: the vendor is degraded and your services are waiting on it; reduce the deadline, drop retries, flip the dependent feature off and raise a ticket with them. Lookups of the vendor's hostname failing alongside lookups of internal names: the failure is in your own name resolution; roll back the latest resolver change.",
+            "Trouble with an outside vendor has a few usual explanations, and each calls for a different owner. Quota-exceeded responses while your request volume to them has been rising: your account is being rate-limited; ease off, reduce retrying, and ask the vendor for more headroom. Nearly every request refused at once with 'service unavailable' while your own deployments and settings are unchanged: the vendor is having an outage; route to the backup vendor or turn the dependent feature off, and raise it with the vendor, who alone can repair it. Requests that hang for many seconds until your outbound connections are exhausted: the vendor is degraded; reduce the deadline and flip the dependent feature off. Lookups of the vendor's hostname failing alongside internal names: the failure is in your own name resolution; roll back the latest resolver change.",
+        },
+      ],
+    },
+  },
+  {
+    key: "one-dependency-down-for-every-caller",
+    symptoms: ["errors", "network"],
+    fits: ["third_party_outage", "process_crash", "certificate_expiry", "dns_failure"],
+    wordings: {
+      public: {
+        id: "KB-2738",
+        title: "Every caller of one dependency failing at once",
+        tags: ["errors", "dependencies", "blast-radius"],
+        content:
+          "If every service that calls one dependency starts failing in the same minute, the dependency is the place to look, and how the calls fail tells you why. Connection refused from all callers: its processes are not running; start them and check why they died. TLS handshake or x509 errors: its certificate expired; renew and reload it. 'No such host' for it and other names: name resolution broke; revert the resolver change. 503s or resets from an outside provider whose status page reports an incident, while nothing changed on your side: it is their outage; fail over to your secondary provider or degrade the feature, and escalate to the provider's support.",
+      },
+      heldOut: [
+        {
+          id: "KB-6092",
+          title: "A shared dependency took all of its clients down together",
+          tags: ["fan-in", "shared-dependency"],
+          content:
+            "Simultaneous failures across all clients of a single dependency localise the problem to that dependency; the failure message says what kind. Refused connections everywhere: nothing is listening, so bring the process back and find out why it exited. Certificate validation failures during negotiation: the serving certificate lapsed, so issue and load a new one. Host lookups failing for it and for unrelated internal names: the resolver is broken, so undo its latest configuration. Unavailable responses from an external vendor that is reporting an incident of its own, with no recent change by you: it is the vendor's outage, so switch traffic to the standby vendor or turn the feature off, and raise a case with the vendor.",
+        },
+      ],
+    },
+  },
+  {
+    key: "page-with-healthy-dashboards",
+    symptoms: ["slow_burn", "change"],
+    fits: ["false_alarm", "disk_full", "memory_leak", "queue_poison_pill"],
+    wordings: {
+      public: {
+        id: "KB-4417",
+        title: "Paged, but users are fine",
+        tags: ["alerting", "triage", "no-impact"],
+        content:
+          "Sometimes a page arrives while error rates and latency at the edge look normal and nobody reports a problem. Read what the alert measured and compare it with the metric's usual level and documented threshold. A saturation metric creeping up over the last hour (disk filling, heap growing) is a slow burn that will hurt soon: act on it now. Consumer lag rising while user requests still succeed means background work is stuck on one message: skip it. If the paged metric is flat and normal and the alert's threshold is below that level, look for a recent change to the alerting rules: it is a false alarm. Put the threshold back and change nothing in the system.",
+      },
+      heldOut: [
+        {
+          id: "KB-8825",
+          title: "An alert with no visible customer impact",
+          tags: ["paging", "signal-quality"],
+          content:
+            "A page without customer impact still deserves a look, but not a fix by reflex. Start with the alert's own numbers: which metric, what value, what threshold, and how that threshold compares with the metric's long-run level. Steady growth in storage or memory use points to exhaustion on its way; deal with it before it bites. A backlog growing in a queue while the front door is healthy points to consumers stuck on a record they cannot process: move past that record. A metric sitting at its normal value while the rule fires anyway means the rule is wrong, often after someone edited the alert definitions; restore the previous threshold and leave the service untouched.",
+        },
+      ],
+    },
+  },
+  {
+    key: "page-after-config-change",
+    symptoms: ["change", "errors"],
+    fits: ["false_alarm", "config_push", "dns_failure", "cache_memory_full"],
+    wordings: {
+      public: {
+        id: "KB-7350",
+        title: "A page soon after a configuration change",
+        tags: ["config", "change-management", "alerting"],
+        content:
+          "When a page follows a configuration change, find out what the change touched before reverting anything. A service's runtime configuration pushed to every instance at once, with CPU going to 100% right after: revert the push. The resolver's configuration (zones, forwarders), with lookups failing everywhere: revert the resolver change. A cache's memory or eviction settings, with writes refused: restore the previous eviction setting. Only the alerting rules, with the paged metric at its usual value: nothing is broken; it is a false alarm, so put the rule back and leave the system alone. Reverting config that did not cause the page adds risk without helping.",
+      },
+      heldOut: [
+        {
+          id: "KB-2269",
+          title: "Alerts that follow a settings rollout",
+          tags: ["settings", "rollouts", "paging"],
+          content:
+            "A settings rollout shortly before a page is a strong lead, but which settings matter. Application settings shipped to the whole fleet in one go, followed by processors pegged at full use: roll those settings back. Name-server settings such as stub or forwarding zones, followed by resolution failures across the board: restore the previous resolver settings. Memory ceiling or eviction settings on an in-memory store, followed by rejected writes: bring back the old eviction behaviour. Monitoring definitions only, while the measured value is where it always sits: the system is fine and the rule is wrong; restore the rule and do not touch production.",
         },
       ],
     },

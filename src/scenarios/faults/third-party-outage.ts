@@ -1,0 +1,100 @@
+import type { FaultDefinition } from "../fault-types.js";
+
+/**
+ * A third-party provider is down on its side: its API answers 503 or resets connections, for
+ * every customer. Nothing changed on ours, so nothing of ours can be rolled back or restarted into
+ * health. Mitigate on our side (fail over to the secondary provider, or switch the integration off
+ * and degrade gracefully) and escalate to the provider, the only one who can repair it.
+ */
+export const thirdPartyOutage: FaultDefinition = {
+  kind: "third_party_outage",
+  title: "Third-party provider outage",
+  injectable: ["vendor"],
+  trigger: { event: "external", description: "" },
+  mechanism:
+    "{root}, a third-party provider, is having an outage on its side: its API answers 503 Service Unavailable or resets the connection for most calls, whoever makes them. Nothing changed in our system; {caller} and everything that needs {root} fail with it. Only the provider can repair it: we can fail over to the secondary provider or switch the integration off behind its flag, and we must escalate to the provider.",
+  growth: { shape: "step", minutesToFull: 2 },
+  onsetBeforePage: [3, 9],
+  effects: [
+    { scope: "root", metric: "error_rate", op: "toward", value: 96 },
+    { scope: "root", metric: "latency_p99", op: "multiply", value: 0.6 },
+    { scope: "root", metric: "latency_p50", op: "multiply", value: 0.6 },
+  ],
+  edgeEffects: [],
+  signature: ["error_rate"],
+  logs: {
+    root: [
+      { level: "ERROR", message: "HTTP 503 Service Unavailable from {root}: the provider reports a service disruption (incident {detail:incident})" },
+      { level: "ERROR", message: "upstream connect error or disconnect/reset before headers while calling {root} ({n} in the last minute)" },
+      { level: "WARN", message: "{root} status: {detail:status}" },
+    ],
+    callers: [
+      { level: "ERROR", message: "{callee} returned 503 Service Unavailable for {n} of the last 100 calls" },
+      { level: "WARN", message: "circuit breaker for {callee} opened after repeated 503 responses" },
+    ],
+    recovery: [
+      { level: "INFO", message: "calls that needed {root} are succeeding again" },
+      { level: "INFO", message: "no 503 responses in the last minute" },
+    ],
+  },
+  kb: {
+    helpful: {
+      title: "A provider answering 503 to everyone",
+      tags: ["vendor", "outage"],
+      content:
+        "When a provider answers 503 for most calls and nothing changed on our side, it is their outage. Check their status page, fail over to the secondary provider or switch the integration off, and open a ticket with the provider's support.",
+    },
+    misleading: {
+      title: "Errors calling an external API",
+      tags: ["vendor", "restart"],
+      content: "Errors calling an external API often come from stale connection pools in our clients. Restart the services that call it.",
+    },
+  },
+  remedies: [
+    { kind: "failover", target: "root", effect: "durable", recoveryMinutes: 2 },
+    { kind: "disable_feature_flag", target: "root_callers", effect: "durable", recoveryMinutes: 2 },
+  ],
+  wrongFixes: [
+    {
+      kind: "restart",
+      target: "root_callers",
+      intensityDelta: 0,
+      // Cold instances with empty pools, starting while their dependency is down.
+      sideEffects: [
+        { scope: "root_callers", metric: "error_rate", op: "add", value: 25 },
+        { scope: "root_callers", metric: "latency_p99", op: "multiply", value: 2.5 },
+      ],
+      sideEffectMinutes: 4,
+    },
+    {
+      kind: "scale",
+      target: "root_callers",
+      intensityDelta: 0,
+      sideEffects: [{ scope: "root_callers", metric: "latency_p99", op: "multiply", value: 1.8 }],
+      sideEffectMinutes: 4,
+    },
+  ],
+  details: {
+    incident: ["#48213", "#51907", "#50362"],
+    status: ["investigating elevated error rates in all regions", "major outage: API requests failing", "partial outage: degraded API availability"],
+  },
+  knowledge: {
+    runbook: {
+      // Is it them or us? Their answers (503s, resets, their status page) and nothing changed here.
+      diagnose: [["provider_outage", "third_party_latency"]],
+      // Our side: a second provider or graceful degradation. Their side: only they can fix it.
+      mitigate: [["secondary_provider", "az_failover", "disable_feature_flag", "graceful_degradation", "circuit_breaker"]],
+      verify: [["errors_recovered", "incident_mitigated"]],
+      escalate: [["vendor_support"]],
+      optional: ["notify_stakeholders", "escalate_oncall", "check_logs", "user_facing_outage", "payment_failures", "order_failures", "request_timeout", "exponential_backoff", "check_dashboards"],
+      harmful: ["restart_service", "scale_out", "raise_timeout"],
+    },
+    postmortem: {
+      rootCause: [["provider_outage"]],
+      trigger: [],
+      actionItems: [["secondary_provider", "graceful_degradation", "circuit_breaker"]],
+      optional: ["vendor_support", "third_party_latency", "az_failover", "disable_feature_flag", "notify_stakeholders", "capacity_alerting", "exponential_backoff", "request_timeout"],
+    },
+  },
+  response: { escalateTo: "root" },
+};
