@@ -21,6 +21,7 @@ import { alternatives, knowledgeIds, requirementIds, satisfiedBy } from "../src/
 import { LEXICON } from "../src/scenarios/lexicon.js";
 import { REMEDIATION_CONCEPTS, remediationFromConcepts } from "../src/scenarios/remediation-concepts.js";
 import { IncidentWorld } from "../src/sim/incident-world.js";
+import { wordings } from "../src/sim/phrasing.js";
 import type { MetricName } from "../src/sim/model.js";
 import { HONEST_WRITEUPS, faultSpec } from "./support/fault-topology.js";
 
@@ -255,7 +256,7 @@ describe.each([...FIXABLE])("%s", (kind) => {
     expect(page?.firedAtMinute).toBeLessThanOrEqual(0);
     expect(w.alerts.history.filter((a) => a.firedAtMinute < w.spec.onsetMinute), "no alert before the onset").toEqual([]);
     expect(signatureShows(w), `a signature metric of ${w.spec.root} past its threshold`).toBe(true);
-    const patterns = fault.logs.root.map((t) => linePattern(w, t.message));
+    const patterns = fault.logs.root.flatMap((t) => wordings(t, w.spec.phrasing).map((wording) => linePattern(w, wording)));
     const printed = w.openingLogs().filter((l) => l.service === w.spec.root && patterns.some((p) => p.test(l.message)));
     expect(printed.length, "root printed one of its fault's lines").toBeGreaterThan(0);
   });

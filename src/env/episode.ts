@@ -170,7 +170,7 @@ export class Episode {
     const page = world.page();
     return create(ObservationSchema, {
       step: this.stepCount,
-      ...(page ? { alert: toAlert(world, page, this.pageSeverity, true) } : {}),
+      ...(page ? { alert: toAlert(world, page, page.priority, true) } : {}),
       metrics: overviewMetrics(world),
       recentLogs: this.logs.tail(RECENT_LOG_LINES),
       kbArticles: this.kbArticles,
@@ -182,7 +182,7 @@ export class Episode {
       objective: this.task.objective,
       maxSteps: this.task.maxSteps,
       topology: this.topology,
-      activeAlerts: world.alerts.active().map((a) => toAlert(world, a, world.severity(), a.id === page?.id)),
+      activeAlerts: world.alerts.active().map((a) => toAlert(world, a, a.priority, a.id === page?.id)),
       ...(this.inspection ? { inspection: this.inspection } : {}),
     });
   }

@@ -9,7 +9,7 @@ import { InspectionSchema, type Inspection } from "../../gen/incident/v1/inspect
 import { AlertSchema, LogEntrySchema, ServiceMetricSchema, type Alert, type LogEntry, type ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
 import { TopologySchema, type Topology } from "../../gen/incident/v1/topology_pb.js";
 import type { SeverityWord } from "../scenarios/types.js";
-import { describeReading, type AlertRecord } from "../sim/alerts.js";
+import type { AlertRecord } from "../sim/alerts.js";
 import type { IncidentWorld } from "../sim/incident-world.js";
 import type { SimLogLine } from "../sim/log-writer.js";
 import { enumFromWord } from "./enum-words.js";
@@ -26,6 +26,10 @@ export function toLogEntry(world: IncidentWorld, line: SimLogLine): LogEntry {
   });
 }
 
+/**
+ * An alert as the responder sees it. `severity` is the priority its rule was configured with
+ * (AlertRecord.priority), never the incident's severity, which the responder has to assess.
+ */
 export function toAlert(world: IncidentWorld, alert: AlertRecord, severity: SeverityWord, isPage: boolean): Alert {
   const narrative = isPage ? world.spec.narrative : undefined;
   return create(AlertSchema, {
@@ -34,9 +38,7 @@ export function toAlert(world: IncidentWorld, alert: AlertRecord, severity: Seve
     severity: Severity[severity],
     triggeredAt: timestampFromMs(world.spec.startedAtMs + alert.firedAtMinute * MINUTE_MS),
     affectedServices: [alert.node],
-    description:
-      narrative?.alertDescription ??
-      `${alert.metric.replace(/_/g, " ")} on ${alert.node} at ${describeReading(alert.metric, alert.value)}, past its threshold of ${describeReading(alert.metric, alert.threshold)} for 2 minutes.`,
+    description: narrative?.alertDescription ?? alert.description,
   });
 }
 

@@ -15,7 +15,7 @@
  */
 import type { FaultKind as ProtoFaultKind, RemediationKind as ProtoRemediationKind } from "../../gen/incident/v1/enums_pb.js";
 import type { MetricName, NodeKind } from "../sim/model.js";
-import type { LogLevelWord } from "./types.js";
+import type { LogLevelWord, PhrasedText } from "./types.js";
 
 /** A failure mode, e.g. "bad_deploy": the proto's FaultKind value names in lower case. */
 export type FaultKind = Lowercase<Exclude<keyof typeof ProtoFaultKind, "UNSPECIFIED">>;
@@ -73,9 +73,13 @@ export interface TriggerSpec {
   description: string;
 }
 
-export interface FaultLogTemplate {
+/**
+ * A line the fault prints. `paraphrases` says the same with the same placeholders in other
+ * software's words: public incidents print `message` or a public paraphrase, held-out incidents a
+ * held-out one (see Paraphrases in ./types.ts).
+ */
+export interface FaultLogTemplate extends PhrasedText {
   level: LogLevelWord;
-  message: string;
   /** Printed only above this intensity. */
   fromIntensity?: number;
 }

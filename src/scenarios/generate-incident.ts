@@ -15,6 +15,7 @@ import { Simulation } from "../sim/engine.js";
 import { IncidentWorld } from "../sim/incident-world.js";
 import { applyRemediation } from "../sim/remediation.js";
 import type { MetricName } from "../sim/model.js";
+import { wordings } from "../sim/phrasing.js";
 import { Rng } from "../sim/prng.js";
 import { TopologyIndex, type ServiceNode, type Topology } from "../sim/topology.js";
 import { familyByName } from "./families/index.js";
@@ -24,18 +25,49 @@ import { FAULTS, FAULT_KINDS, meetsRootNeeds } from "./faults/index.js";
 import { chooseKbArticles } from "./kb/index.js";
 import { LEVEL_PROFILES, SEED_RANGES } from "./levels.js";
 import { generateTopology } from "./topology-generator.js";
-import type { Level } from "./types.js";
+import type { Level, Phrasing, PhrasedText } from "./types.js";
 
 /** Earliest simulated start; seeds spread episodes over the following months. */
 const EPOCH_MS = Date.UTC(2026, 2, 2, 0, 0, 0);
 const MAX_ATTEMPTS = 40;
 
-const STALE_ERRORS: readonly string[] = [
-  "failed to refresh feature-flag cache: timeout after 2000 ms (will retry)",
-  "certificate for metrics-exporter expires in 21 days",
-  "deprecated API /v1/legacy called by an unknown client",
-  "slow consumer warning: batch took 1800 ms",
-  "could not send usage report: 403 from telemetry endpoint",
+/** Old errors a red herring keeps logging, in every phrasing. */
+export const STALE_ERRORS: readonly PhrasedText[] = [
+  {
+    message: "failed to refresh feature-flag cache: timeout after 2000 ms (will retry)",
+    paraphrases: {
+      public: ["featureflags refresh error=timeout after_ms=2000 retry=true", "Feature flag cache refresh timed out (2000 ms), retrying"],
+      held_out: ['{"flags_refresh":"timeout","ms":2000,"will_retry":true}', "could not reload feature flags in 2 s, another try later"],
+    },
+  },
+  {
+    message: "certificate for metrics-exporter expires in 21 days",
+    paraphrases: {
+      public: ["cert=metrics-exporter days_to_expiry=21", "Certificate metrics-exporter will expire in 21 days"],
+      held_out: ['{"cert":"metrics-exporter","expires_in":"21d"}', "metrics-exporter keypair is three weeks from its expiry date"],
+    },
+  },
+  {
+    message: "deprecated API /v1/legacy called by an unknown client",
+    paraphrases: {
+      public: ["deprecated_endpoint=/v1/legacy client=unknown", "Deprecated /v1/legacy endpoint hit by an unidentified client"],
+      held_out: ['{"deprecated":"/v1/legacy","caller":null}', "someone without a client id still calls the retired /v1/legacy API"],
+    },
+  },
+  {
+    message: "slow consumer warning: batch took 1800 ms",
+    paraphrases: {
+      public: ["slow_consumer batch_ms=1800", "Slow consumer: batch processing took 1800 ms"],
+      held_out: ['{"consumer":"slow","batch_ms":1800}', "one batch needed 1.8 s to process"],
+    },
+  },
+  {
+    message: "could not send usage report: 403 from telemetry endpoint",
+    paraphrases: {
+      public: ["usage_report status=403 endpoint=telemetry", "Usage report rejected by the telemetry endpoint (403)"],
+      held_out: ['{"telemetry":"forbidden","status":403}', "the telemetry collector refused our usage report with 403"],
+    },
+  },
 ];
 
 export interface GenerateOptions {
@@ -78,7 +110,7 @@ export function generateIncident(level: Level, seed: number, options: GenerateOp
     if (candidates.length === 0) continue;
     const root = rng.pick(candidates);
     const onsetMinute = -rng.int(fault.onsetBeforePage[0], fault.onsetBeforePage[1]);
-    const phrasing = seed >= SEED_RANGES.held_out.first ? "held_out" : "public";
+    const phrasing: Phrasing = seed >= SEED_RANGES.held_out.first ? "held_out" : "public";
     const spec: IncidentSpec = {
       id: generatedScenarioId(level, seed, options),
       level,
@@ -90,7 +122,7 @@ export function generateIncident(level: Level, seed: number, options: GenerateOp
       details: Object.fromEntries(Object.entries(fault.details).map(([k, values]) => [k, rng.pick(values)])),
       previousVersion: previousVersion(root.version),
       distractors: [
-        ...pickDistractors(rng.fork("distractors"), level, topology, index, root.name, fault, onsetMinute, profile.distractors),
+        ...pickDistractors(rng.fork("distractors"), level, topology, index, root.name, fault, onsetMinute, profile.distractors, phrasing),
         ...pickNoisyChanges(rng.fork("noisy-change"), topology, index, root.name, fault, onsetMinute, profile.noisyChanges),
       ],
       startedAtMs: EPOCH_MS + rng.int(0, 180) * 86_400_000 + rng.int(0, 1439) * 60_000,
@@ -176,6 +208,7 @@ function pickDistractors(
   fault: FaultDefinition,
   onsetMinute: number,
   count: number,
+  phrasing: Phrasing,
 ): Distractor[] {
   const nodes = herringNodes(topology, index, root);
   if (nodes.length === 0) return [];
@@ -190,7 +223,9 @@ function pickDistractors(
       const threshold = metric === "cpu_usage" ? 85 : 90;
       out.push({ kind, node: node.name, metric, value: threshold + rng.range(2, 8) });
     } else if (kind === "stale_error") {
-      out.push({ kind, node: node.name, message: rng.pick(STALE_ERRORS) });
+      // The wording comes from its own fork: the draws that place red herrings stay as they were.
+      const stale = rng.pick(STALE_ERRORS);
+      out.push({ kind, node: node.name, message: rng.fork(`stale-wording:${i}`).pick(wordings(stale, phrasing)) });
     } else if (kind === "decoy_signature") {
       // Another failure mode's own lines, from a node that could host it, printed while healthy.
       const others = FAULT_KINDS.filter((k) => k !== fault.kind && FAULTS[k].injectable.includes(node.kind) && FAULTS[k].logs.root.length > 0);

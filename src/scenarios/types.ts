@@ -12,6 +12,25 @@ export type SeverityWord = "P1" | "P2" | "P3" | "P4";
  * does not carry them into evaluation.
  */
 export type Phrasing = "public" | "held_out";
+
+/** Two or more wordings. */
+export type Wordings = readonly [string, string, ...string[]];
+
+/**
+ * Other wordings of one line, as different software prints the same fact: the same facts and the
+ * same placeholders, different words and format. Public incidents print the line's own message
+ * or one of `public`; held-out incidents print only one of `held_out`.
+ */
+export interface Paraphrases {
+  public: Wordings;
+  held_out: Wordings;
+}
+
+/** A line of text with its paraphrases (a log line, an alert title, an alert description). */
+export interface PhrasedText {
+  message: string;
+  paraphrases: Paraphrases;
+}
 export type LogLevelWord = "DEBUG" | "INFO" | "WARN" | "ERROR" | "CRITICAL";
 
 /** A log line template. `{n}` in the message is replaced by a small seeded number. */

@@ -2,33 +2,29 @@
  * Symptom alerts, as a monitoring system would fire them: a rule per node and metric fires when
  * the metric has been past its threshold for two consecutive minutes, and clears after five
  * healthy minutes. Rules watch the golden signals (errors, latency) and saturation; the first
- * alert to fire is the page.
+ * alert to fire is the page. Each rule has the priority monitoring was configured with
+ * (./alert-priority.ts) and words its alerts in the incident's phrasing (./alert-wording.ts).
  */
+import type { Phrasing, SeverityWord } from "../scenarios/types.js";
+import { AlertPriorities } from "./alert-priority.js";
+import { ALERTING, ALERT_DESCRIPTION, ALERT_TITLES, type AlertingMetric } from "./alert-wording.js";
 import type { Simulation } from "./engine.js";
 import { METRICS, METRIC_INDEX, type MetricName } from "./model.js";
-import { misconfiguredThreshold } from "./placeholders.js";
+import { Phraser } from "./phrasing.js";
+import { fillTemplate, misconfiguredThreshold } from "./placeholders.js";
+import type { Rng } from "./prng.js";
 
-/** Metrics with alerting rules. Traffic alone does not page anyone. */
-const ALERTING: readonly MetricName[] = ["error_rate", "latency_p99", "cpu_usage", "memory_usage", "connection_usage", "disk_usage", "consumer_lag", "cache_hit_ratio"];
 const FIRE_AFTER = 2;
 const CLEAR_AFTER = 5;
-
-const TITLES: Readonly<Record<string, string>> = {
-  error_rate: "High error rate",
-  latency_p99: "High p99 latency",
-  cpu_usage: "CPU saturation",
-  memory_usage: "Memory pressure",
-  connection_usage: "Connection pool saturation",
-  disk_usage: "Disk almost full",
-  consumer_lag: "Consumer lag growing",
-  cache_hit_ratio: "Cache hit ratio collapsed",
-};
 
 export interface AlertRecord {
   id: string;
   node: string;
   metric: MetricName;
   title: string;
+  description: string;
+  /** The priority the rule was configured with (not the incident's severity). */
+  priority: SeverityWord;
   firedAtMinute: number;
   clearedAtMinute?: number;
   /** The reading that fired it. */
@@ -39,8 +35,9 @@ export interface AlertRecord {
 /** One alerting rule: a node's metric, with its streaks of bad and good minutes. */
 interface Rule {
   node: string;
-  metric: MetricName;
+  metric: AlertingMetric;
   threshold: number;
+  priority: SeverityWord;
   /** The node's live readings and this metric's slot in them. */
   readings: Readonly<Float64Array>;
   slot: number;
@@ -58,6 +55,14 @@ export class AlertBook {
   private firing: AlertRecord[] = [];
   readonly history: AlertRecord[] = [];
   private counter = 0;
+  private readonly phraser: Phraser;
+  private readonly priorities: AlertPriorities;
+
+  /** `rng` seeds the rules' configured priorities and wordings. */
+  constructor(phrasing: Phrasing, rng: Rng) {
+    this.phraser = new Phraser(phrasing, rng.fork("wording"));
+    this.priorities = new AlertPriorities(rng.fork("priority"));
+  }
 
   /** Evaluates every rule on the simulation's current minute; returns alerts that fired now. */
   evaluate(sim: Simulation): AlertRecord[] {
@@ -77,11 +82,20 @@ export class AlertBook {
       }
       if (!rule.open && rule.bad >= FIRE_AFTER) {
         this.counter++;
+        const speaker = `${rule.node}/${rule.metric}`;
+        const vars = {
+          node: rule.node,
+          signal: rule.metric.replace(/_/g, " "),
+          value: describeReading(rule.metric, value),
+          threshold: describeReading(rule.metric, threshold),
+        };
         rule.open = {
           id: `ALT-${String(this.counter).padStart(3, "0")}`,
           node: rule.node,
           metric: rule.metric,
-          title: `${TITLES[rule.metric] ?? rule.metric} on ${rule.node}`,
+          title: fillTemplate(this.phraser.word(ALERT_TITLES[rule.metric], speaker), vars),
+          description: fillTemplate(this.phraser.word(ALERT_DESCRIPTION, speaker), vars),
+          priority: rule.priority,
           firedAtMinute: minute,
           value,
           threshold,
@@ -111,10 +125,11 @@ export class AlertBook {
     return spec.topology.nodes.flatMap((node) =>
       sim
         .metricsOf(node.name)
-        .filter((metric) => ALERTING.includes(metric))
+        .filter(isAlerting)
         .map((metric) => ({
           node: node.name,
           metric,
+          priority: this.priorities.of(node.name, node.kind, metric),
           threshold: sim.profileOf(node.name, metric)?.threshold ?? 0,
           readings: sim.readingsOf(node.name) ?? new Float64Array(0),
           slot: METRIC_INDEX[metric],
@@ -125,6 +140,10 @@ export class AlertBook {
         })),
     );
   }
+}
+
+function isAlerting(metric: MetricName): metric is AlertingMetric {
+  return (ALERTING as readonly MetricName[]).includes(metric);
 }
 
 export function describeReading(metric: MetricName, value: number): string {

@@ -16,6 +16,7 @@ import { Simulation } from "./engine.js";
 import { shownKb, type IncidentSpec } from "./incident.js";
 import { LogWriter, type SimLogLine } from "./log-writer.js";
 import { METRICS, type MetricName } from "./model.js";
+import { Phraser } from "./phrasing.js";
 import { fillTemplate, placeholderValues } from "./placeholders.js";
 import { Rng } from "./prng.js";
 import type { DependencyEdge, ServiceNode, Topology } from "./topology.js";
@@ -88,9 +89,11 @@ export interface NodeImpact {
 
 export class IncidentWorld {
   readonly sim: Simulation;
-  readonly alerts = new AlertBook();
+  readonly alerts: AlertBook;
   private readonly logs = new LogWriter();
   private readonly rng: Rng;
+  /** Wordings of log lines, in the incident's phrasing. */
+  private readonly phraser: Phraser;
   private readonly opening: SimLogLine[] = [];
   private readonly events: TimelineEvent[] = [];
   private readonly changes: ChangeRecord[] = [];
@@ -106,6 +109,8 @@ export class IncidentWorld {
   ) {
     this.sim = new Simulation(spec, seed);
     this.rng = new Rng(seed).fork(`world:${spec.id}`);
+    this.phraser = new Phraser(spec.phrasing, this.rng.fork("phrasing"));
+    this.alerts = new AlertBook(spec.phrasing, this.rng.fork("alert-rules"));
     this.vars = placeholderValues(spec, this.sim.index);
     const trigger = spec.fault.trigger;
     if (trigger.description !== "") {
@@ -283,7 +288,7 @@ export class IncidentWorld {
         this.events.push({ minute, kind: "alert", service: alert.node, detail: alert.title });
       }
       this.trackHealth(minute);
-      lines.push(...this.logs.write({ sim: this.sim, rng: this.rng.fork(`logs:${minute}`), render: (t, extra) => this.render(t, extra) }));
+      lines.push(...this.logs.write({ sim: this.sim, rng: this.rng.fork(`logs:${minute}`), phraser: this.phraser, render: (t, extra) => this.render(t, extra) }));
     }
     return lines;
   }

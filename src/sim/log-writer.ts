@@ -9,11 +9,17 @@
  * trace id, as one request's lines would. Changes (deploys, config pushes) are printed by the
  * config system. Distractors print their own lines and healthy nodes print routine ones, so not
  * every line is about the incident.
+ *
+ * Every line is printed in the incident's phrasing (public or held-out, src/sim/phrasing.ts); the
+ * wording comes from its own stream, so which lines print, when and where stays the same.
+ * Change-log lines (the trigger, a harmless deploy) are records of the deploy system and read the
+ * same in both phrasings: a harmless deploy must look like a real trigger.
  */
 import type { FaultLogTemplate } from "../scenarios/fault-types.js";
 import type { LogLevelWord } from "../scenarios/types.js";
 import type { Simulation } from "./engine.js";
-import type { NodeKind } from "./model.js";
+import { CASCADE, GATEWAY_FAILURE, NOISY_NEIGHBOR, ROUTINE } from "./generic-log-lines.js";
+import type { Phraser } from "./phrasing.js";
 import type { Rng } from "./prng.js";
 import type { DependencyEdge } from "./topology.js";
 
@@ -26,31 +32,11 @@ export interface SimLogLine {
   traceId?: string;
 }
 
-/** Routine lines by node kind. */
-const ROUTINE: Readonly<Record<NodeKind, readonly string[]>> = {
-  gateway: ["health check passed for {n} upstream targets", "reloaded TLS session cache ({n} entries)", "rate limiter buckets rebalanced"],
-  service: ["handled {n}k requests in the last minute", "GC pause {n} ms (young generation)", "feature flags refreshed ({n} flags)"],
-  database: ["checkpoint complete: wrote {n} buffers", "autovacuum finished on a table with {n}k dead rows", "replication lag {n} ms"],
-  cache: ["background save finished in {n} ms", "expired {n}k keys in the last minute"],
-  queue: ["partition leader election completed in {n} ms", "log segment rolled for partition {n}"],
-  search: ["merged {n} index segments", "refresh completed in {n} ms"],
-  vendor: [],
-  network: ["link utilisation {n}% on the inter-zone fabric"],
-  dns: ["{n}k queries served in the last minute", "upstream resolvers healthy ({n} ms median)"],
-  config: ["config sync finished: {n} services up to date"],
-};
-
-/** Dependency errors any failing node may print about its worst callee. */
-const CASCADE: readonly string[] = [
-  "call to {callee} failed after {timeout} ms: deadline exceeded",
-  "upstream {callee} returned 503 ({n} failures in the last minute)",
-  "circuit breaker for {callee} is open",
-  "retrying request to {callee} after a failed attempt",
-];
-
 export interface LogContext {
   sim: Simulation;
   rng: Rng;
+  /** Picks each line's wording; it draws from its own stream, never from `rng`. */
+  phraser: Phraser;
   /** Fills placeholders; `extra` overrides per line. */
   render: (template: string, extra?: Readonly<Record<string, string>>) => string;
 }
@@ -69,7 +55,7 @@ export class LogWriter {
 
   /** Lines printed during the minute just computed. */
   write(ctx: LogContext): SimLogLine[] {
-    const { sim, rng } = ctx;
+    const { sim, rng, phraser } = ctx;
     const minute = sim.currentMinute;
     const spec = sim.spec;
     const level = sim.intensity.value;
@@ -93,17 +79,19 @@ export class LogWriter {
         const details = Object.fromEntries(Object.entries(d.details).map(([k, v]) => [`detail:${k}`, v]));
         const callee = sim.index.callees(d.node).find((e) => e.requestPath)?.callee ?? d.node;
         const caller = sim.index.callers(d.node).find((e) => e.requestPath)?.caller ?? d.node;
-        line(d.node, t.level, ctx.render(t.message, { ...details, root: d.node, caller, callee, version: d.version }), true);
+        line(d.node, t.level, ctx.render(phraser.word(t, d.node), { ...details, root: d.node, caller, callee, version: d.version }), true);
       }
       if (d.kind === "stale_error" && rng.chance(0.15)) line(d.node, "ERROR", d.message);
-      if (d.kind === "noisy_neighbor" && rng.chance(0.2)) line(d.node, "WARN", `${d.metric.replace(/_/g, " ")} high for the last {n} minutes`.replace("{n}", String(rng.int(3, 40))));
+      if (d.kind === "noisy_neighbor" && rng.chance(0.2)) {
+        line(d.node, "WARN", ctx.render(phraser.word(NOISY_NEIGHBOR, d.node), { metric: d.metric.replace(/_/g, " "), minutes: String(rng.int(3, 40)) }));
+      }
       if (d.kind === "decoy_signature" && d.lines.length > 0 && rng.chance(0.5)) {
         const t = rng.pick(d.lines);
         const details = Object.fromEntries(Object.entries(d.details).map(([k, v]) => [`detail:${k}`, v]));
         const node = sim.index.node(d.node);
         const callee = sim.index.callees(d.node).find((e) => e.requestPath)?.callee ?? d.node;
         const caller = sim.index.callers(d.node).find((e) => e.requestPath)?.caller ?? d.node;
-        line(d.node, t.level, ctx.render(t.message, { ...details, root: d.node, caller, callee, version: node.version }));
+        line(d.node, t.level, ctx.render(phraser.word(t, d.node), { ...details, root: d.node, caller, callee, version: node.version }));
       }
     }
 
@@ -112,28 +100,28 @@ export class LogWriter {
       const rootLines = eligible(spec.fault.logs.root, level);
       if (rootLines.length > 0 && rng.chance(0.65)) {
         const t = rng.pick(rootLines);
-        line(spec.root, t.level, ctx.render(t.message), true);
+        line(spec.root, t.level, ctx.render(phraser.word(t, spec.root)), true);
       }
       const callers = witnesses(sim);
       const callerLines = eligible(spec.fault.logs.callers, level);
       if (callers.length > 0 && callerLines.length > 0 && rng.chance(0.55)) {
         const edge = rng.pick(callers);
         const t = rng.pick(callerLines);
-        line(edge.caller, t.level, ctx.render(t.message, { caller: edge.caller, callee: edge.callee, timeout: String(edge.timeoutMs) }), true);
+        line(edge.caller, t.level, ctx.render(phraser.word(t, edge.caller), { caller: edge.caller, callee: edge.callee, timeout: String(edge.timeoutMs) }), true);
       }
       const callees = sim.index.callees(spec.root).filter((e) => e.requestPath);
       const calleeLines = eligible(spec.fault.logs.callees ?? [], level);
       if (callees.length > 0 && calleeLines.length > 0 && rng.chance(0.5)) {
         const edge = rng.pick(callees);
         const t = rng.pick(calleeLines);
-        line(edge.callee, t.level, ctx.render(t.message, { caller: spec.root, callee: edge.callee, timeout: String(edge.timeoutMs) }), true);
+        line(edge.callee, t.level, ctx.render(phraser.word(t, edge.callee), { caller: spec.root, callee: edge.callee, timeout: String(edge.timeoutMs) }), true);
       }
     }
     if (phase === "recovering" && this.lastPhase !== "recovering") this.recoveryPrinted = 0;
     if ((phase === "recovering" || phase === "fixed") && this.recoveryPrinted < spec.fault.logs.recovery.length) {
       const t = spec.fault.logs.recovery[this.recoveryPrinted];
       this.recoveryPrinted++;
-      if (t) line(spec.root, t.level, ctx.render(t.message));
+      if (t) line(spec.root, t.level, ctx.render(phraser.word(t, spec.root)));
     }
     this.lastPhase = phase;
 
@@ -149,9 +137,15 @@ export class LogWriter {
         .map((e) => ({ e, r: sim.edgeReading(e) }))
         .sort((a, b) => (b.r?.errorRate ?? 0) - (a.r?.errorRate ?? 0))[0];
       if (!worst || (worst.r?.errorRate ?? 0) < 1) continue;
-      const message = node.kind === "gateway"
-        ? `${rng.pick(["GET", "POST"])} /api/${rng.pick(["orders", "cart", "session", "checkout", "items", "feed", "payments"])} -> ${rng.pick(["502", "503", "504"])} (upstream ${worst.e.callee})`
-        : ctx.render(rng.pick(CASCADE), { callee: worst.e.callee, timeout: String(worst.e.timeoutMs) });
+      let message: string;
+      if (node.kind === "gateway") {
+        const method = rng.pick(["GET", "POST"]);
+        const path = rng.pick(["orders", "cart", "session", "checkout", "items", "feed", "payments"]);
+        const status = rng.pick(["502", "503", "504"]);
+        message = ctx.render(phraser.word(GATEWAY_FAILURE, node.name), { method, path, status, callee: worst.e.callee });
+      } else {
+        message = ctx.render(phraser.word(rng.pick(CASCADE), node.name), { callee: worst.e.callee, timeout: String(worst.e.timeoutMs) });
+      }
       line(node.name, "ERROR", message, true);
       cascades++;
     }
@@ -160,7 +154,8 @@ export class LogWriter {
       const node = rng.pick(spec.topology.nodes);
       const pool = ROUTINE[node.kind];
       if (pool.length > 0 && !sim.isAnomalous(node.name, "error_rate", sim.value(node.name, "error_rate") ?? 0)) {
-        line(node.name, node.kind === "service" && rng.chance(0.3) ? "DEBUG" : "INFO", ctx.render(rng.pick(pool)));
+        const routineLevel = node.kind === "service" && rng.chance(0.3) ? "DEBUG" : "INFO";
+        line(node.name, routineLevel, ctx.render(phraser.word(rng.pick(pool), node.name)));
       }
     }
     return lines.sort((a, b) => a.second - b.second);

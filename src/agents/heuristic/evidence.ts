@@ -138,7 +138,8 @@ export class Evidence {
             service = this.ofKind(kind)[0];
             weight = 1.5;
           } else {
-            service = m[1];
+            // The wording that matched holds the name (alternatives have their own groups).
+            service = m.slice(1).find((g) => g !== undefined);
             weight = pattern.role === "callee" ? 1.5 : 1;
           }
           if (service === undefined || !this.services.has(service)) continue;

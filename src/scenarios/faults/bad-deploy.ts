@@ -23,17 +23,108 @@ export const badDeploy: FaultDefinition = {
   signature: ["error_rate"],
   logs: {
     root: [
-      { level: "ERROR", message: "unhandled {detail:exception} in {detail:code_path} (build {version})" },
-      { level: "ERROR", message: "POST {detail:endpoint} -> 500 Internal Server Error: {detail:exception}" },
-      { level: "WARN", message: "{n} requests failed in {detail:code_path} during the last minute; none before {version} started" },
+      {
+        level: "ERROR",
+        message: "unhandled {detail:exception} in {detail:code_path} (build {version})",
+        paraphrases: {
+          public: [
+            'level=error msg="unhandled exception" error="{detail:exception}" component="{detail:code_path}" build={version}',
+            "Uncaught {detail:exception} while running {detail:code_path}; release {version}",
+          ],
+          held_out: [
+            '{"severity":"error","event":"exception escaped handler","exc":"{detail:exception}","where":"{detail:code_path}","app_version":"{version}"}',
+            "request aborted by {detail:exception} raised from {detail:code_path} (deployed build {version})",
+          ],
+        },
+      },
+      {
+        level: "ERROR",
+        message: "POST {detail:endpoint} -> 500 Internal Server Error: {detail:exception}",
+        paraphrases: {
+          public: [
+            'method=POST path={detail:endpoint} status=500 error="{detail:exception}"',
+            '"POST {detail:endpoint} HTTP/1.1" 500 - {detail:exception}',
+          ],
+          held_out: [
+            '{"http.method":"POST","http.route":"{detail:endpoint}","http.status_code":500,"exception":"{detail:exception}"}',
+            "handler for POST {detail:endpoint} threw {detail:exception}; responded with status 500",
+          ],
+        },
+      },
+      {
+        level: "WARN",
+        message: "{n} requests failed in {detail:code_path} during the last minute; none before {version} started",
+        paraphrases: {
+          public: [
+            'error_count={n} window=60s component="{detail:code_path}" first_seen_build={version}',
+            "{n} failures/min in {detail:code_path} since {version} went live (0 on the previous build)",
+          ],
+          held_out: [
+            "errors in {detail:code_path} appeared only after rollout of {version}: {n} in the past 60 s",
+            '{"metric":"handler_errors","scope":"{detail:code_path}","count_1m":{n},"regressed_in":"{version}"}',
+          ],
+        },
+      },
     ],
     callers: [
-      { level: "ERROR", message: "{callee} answered 500 Internal Server Error for {detail:endpoint} ({n} in the last minute)" },
-      { level: "WARN", message: "error rate from upstream {callee} above 30%; passing failures through to clients" },
+      {
+        level: "ERROR",
+        message: "{callee} answered 500 Internal Server Error for {detail:endpoint} ({n} in the last minute)",
+        paraphrases: {
+          public: [
+            "upstream_status=500 upstream={callee} path={detail:endpoint} count_1m={n}",
+            "HTTP 500 from {callee} on {detail:endpoint} x{n} in the last minute",
+          ],
+          held_out: [
+            '{"dependency":"{callee}","route":"{detail:endpoint}","status":500,"occurrences":{n}}',
+            "server error (500) returned by {callee} for {detail:endpoint}, {n} times in 60 s",
+          ],
+        },
+      },
+      {
+        level: "WARN",
+        message: "error rate from upstream {callee} above 30%; passing failures through to clients",
+        paraphrases: {
+          public: [
+            "upstream={callee} error_ratio>0.30 action=propagate",
+            "{callee} failing more than 30% of calls; errors are being returned to clients",
+          ],
+          held_out: [
+            "more than three in ten responses from {callee} are errors, forwarding them to callers as-is",
+            '{"upstream":"{callee}","failure_pct_gt":30,"mode":"pass-through"}',
+          ],
+        },
+      },
     ],
     recovery: [
-      { level: "INFO", message: "serving {previous}; {detail:code_path} handling requests without errors" },
-      { level: "INFO", message: "no 500 responses in the last 5 minutes" },
+      {
+        level: "INFO",
+        message: "serving {previous}; {detail:code_path} handling requests without errors",
+        paraphrases: {
+          public: [
+            'active_build={previous} component="{detail:code_path}" errors=0',
+            "rolled back to {previous}: {detail:code_path} healthy",
+          ],
+          held_out: [
+            "{detail:code_path} back to clean responses now that {previous} is live",
+            '{"running_version":"{previous}","component":"{detail:code_path}","error_count":0}',
+          ],
+        },
+      },
+      {
+        level: "INFO",
+        message: "no 500 responses in the last 5 minutes",
+        paraphrases: {
+          public: [
+            "status_5xx=0 window=5m",
+            "5 minutes without a 500 response",
+          ],
+          held_out: [
+            '{"http_500_count":0,"window":"300s"}',
+            "zero internal server errors over the past five minutes",
+          ],
+        },
+      },
     ],
   },
   kb: {

@@ -24,17 +24,113 @@ export const cacheMemoryFull: FaultDefinition = {
   signature: ["memory_usage", "error_rate"],
   logs: {
     root: [
-      { level: "WARN", message: "used_memory at {n}% of maxmemory {detail:maxmemory}; evicted_keys 0 (policy noeviction)", fromIntensity: 0.4 },
-      { level: "ERROR", message: "OOM command not allowed when used memory > 'maxmemory'", fromIntensity: 0.85 },
-      { level: "ERROR", message: "{n}k write commands rejected in the last minute (used_memory {detail:maxmemory})", fromIntensity: 0.85 },
+      {
+        level: "WARN",
+        message: "used_memory at {n}% of maxmemory {detail:maxmemory}; evicted_keys 0 (policy noeviction)",
+        fromIntensity: 0.4,
+        paraphrases: {
+          public: [
+            "# Memory used_memory_pct={n} maxmemory={detail:maxmemory} maxmemory_policy=noeviction evicted_keys=0",
+            "Memory at {n}% of maxmemory ({detail:maxmemory}), noeviction policy, nothing evicted",
+          ],
+          held_out: [
+            '{"mem_used_pct":{n},"mem_limit":"{detail:maxmemory}","eviction":"disabled","evicted":0}',
+            "cache fills up ({n}% of {detail:maxmemory}) and is configured never to evict",
+          ],
+        },
+      },
+      {
+        level: "ERROR",
+        message: "OOM command not allowed when used memory > 'maxmemory'",
+        fromIntensity: 0.85,
+        paraphrases: {
+          public: [
+            "ERR OOM command not allowed when used memory > 'maxmemory' (SET rejected)",
+            "write rejected err=OOM used_memory>maxmemory",
+          ],
+          held_out: [
+            "refusing write: memory cap reached and eviction is turned off",
+            '{"cmd":"SET","reply":"error","cause":"memory limit hit"}',
+          ],
+        },
+      },
+      {
+        level: "ERROR",
+        message: "{n}k write commands rejected in the last minute (used_memory {detail:maxmemory})",
+        fromIntensity: 0.85,
+        paraphrases: {
+          public: [
+            "rejected_writes_1m={n}k used_memory={detail:maxmemory}",
+            "{n}k writes refused over 60 s, memory at {detail:maxmemory}",
+          ],
+          held_out: [
+            '{"denied_writes":"{n}k","mem":"{detail:maxmemory}","window":"1m"}',
+            "in the past minute {n}k mutations bounced off the full {detail:maxmemory} store",
+          ],
+        },
+      },
     ],
     callers: [
-      { level: "ERROR", message: "SET {detail:key_prefix}{n}81 on {callee} failed: OOM command not allowed when used memory > 'maxmemory'", fromIntensity: 0.85 },
-      { level: "WARN", message: "cache write to {callee} failed; request served without caching", fromIntensity: 0.85 },
+      {
+        level: "ERROR",
+        message: "SET {detail:key_prefix}{n}81 on {callee} failed: OOM command not allowed when used memory > 'maxmemory'",
+        fromIntensity: 0.85,
+        paraphrases: {
+          public: [
+            "redis.exceptions.ResponseError: OOM command not allowed when used memory > 'maxmemory' (SET {detail:key_prefix}{n}81 on {callee})",
+            "cache={callee} op=SET key={detail:key_prefix}{n}81 err=OOM",
+          ],
+          held_out: [
+            '{"cache":"{callee}","key":"{detail:key_prefix}{n}81","write":"refused","server_said":"out of memory"}',
+            "{callee} would not store {detail:key_prefix}{n}81, it is out of memory",
+          ],
+        },
+      },
+      {
+        level: "WARN",
+        message: "cache write to {callee} failed; request served without caching",
+        fromIntensity: 0.85,
+        paraphrases: {
+          public: [
+            "cache={callee} op=write result=failed fallback=uncached",
+            "Cache write to {callee} failed, continuing uncached",
+          ],
+          held_out: [
+            '{"cache":"{callee}","store":"skipped","served":"from origin"}',
+            "could not save the result into {callee}; answered without caching",
+          ],
+        },
+      },
     ],
     recovery: [
-      { level: "INFO", message: "maxmemory-policy allkeys-lru; evicted_keys rising, used memory below maxmemory" },
-      { level: "INFO", message: "writes accepted again; no OOM errors in the last 5 minutes" },
+      {
+        level: "INFO",
+        message: "maxmemory-policy allkeys-lru; evicted_keys rising, used memory below maxmemory",
+        paraphrases: {
+          public: [
+            "CONFIG SET maxmemory-policy allkeys-lru OK; evicted_keys>0",
+            "Eviction enabled (allkeys-lru); memory under the limit",
+          ],
+          held_out: [
+            '{"eviction":"lru","evicting":true,"under_limit":true}',
+            "least-recently-used keys are being dropped and memory sits below its cap",
+          ],
+        },
+      },
+      {
+        level: "INFO",
+        message: "writes accepted again; no OOM errors in the last 5 minutes",
+        paraphrases: {
+          public: [
+            "oom_errors=0 window=5m",
+            "Writes OK; 5 minutes without OOM",
+          ],
+          held_out: [
+            '{"write_rejections_5m":0}',
+            "stores succeed again, no out-of-memory refusals for five minutes",
+          ],
+        },
+      },
     ],
   },
   kb: {

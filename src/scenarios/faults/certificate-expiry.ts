@@ -23,17 +23,108 @@ export const certificateExpiry: FaultDefinition = {
   signature: ["error_rate"],
   logs: {
     root: [
-      { level: "ERROR", message: "http: TLS handshake error from 10.{n}.4.19:5{n}12: remote error: tls: bad certificate" },
-      { level: "WARN", message: "serving certificate {detail:cert_name} is outside its validity period (notAfter {detail:not_after})" },
-      { level: "ERROR", message: "{n}00 TLS handshakes failed in the last minute; {n} sessions resumed" },
+      {
+        level: "ERROR",
+        message: "http: TLS handshake error from 10.{n}.4.19:5{n}12: remote error: tls: bad certificate",
+        paraphrases: {
+          public: [
+            "SSL_do_handshake() failed (SSL: error:0A000412:SSL routines::sslv3 alert bad certificate) while SSL handshaking, client: 10.{n}.4.19:5{n}12",
+            "tls handshake failed peer=10.{n}.4.19:5{n}12 alert=bad_certificate",
+          ],
+          held_out: [
+            '{"msg":"handshake aborted","remote":"10.{n}.4.19:5{n}12","tls_alert":"bad certificate"}',
+            "client 10.{n}.4.19:5{n}12 rejected our certificate during the TLS handshake",
+          ],
+        },
+      },
+      {
+        level: "WARN",
+        message: "serving certificate {detail:cert_name} is outside its validity period (notAfter {detail:not_after})",
+        paraphrases: {
+          public: [
+            'cert={detail:cert_name} status=expired not_after="{detail:not_after}"',
+            "WARNING: certificate {detail:cert_name} expired at {detail:not_after}",
+          ],
+          held_out: [
+            "the {detail:cert_name} keypair we present stopped being valid on {detail:not_after}",
+            '{"certificate":"{detail:cert_name}","valid_until":"{detail:not_after}","is_valid":false}',
+          ],
+        },
+      },
+      {
+        level: "ERROR",
+        message: "{n}00 TLS handshakes failed in the last minute; {n} sessions resumed",
+        paraphrases: {
+          public: [
+            "tls_handshake_failures_1m={n}00 resumed_sessions={n}",
+            "TLS: {n}00 handshake failures/min, {n} resumptions",
+          ],
+          held_out: [
+            '{"tls":{"handshake_errors":{n}00,"resumed":{n}},"window":"1m"}',
+            "in the past minute {n}00 clients could not complete a handshake ({n} reused an old session)",
+          ],
+        },
+      },
     ],
     callers: [
-      { level: "ERROR", message: "x509: certificate has expired or is not yet valid: current time is after {detail:not_after} (connecting to {callee})" },
-      { level: "ERROR", message: "tls: failed to verify certificate for {callee}: x509: certificate has expired" },
+      {
+        level: "ERROR",
+        message: "x509: certificate has expired or is not yet valid: current time is after {detail:not_after} (connecting to {callee})",
+        paraphrases: {
+          public: [
+            "javax.net.ssl.SSLHandshakeException: PKIX path validation failed: java.security.cert.CertificateExpiredException: NotAfter: {detail:not_after} ({callee})",
+            "SSL routines:tls_process_server_certificate:certificate verify failed: certificate has expired (host {callee}, notAfter {detail:not_after})",
+          ],
+          held_out: [
+            "peer {callee} presented a certificate that lapsed at {detail:not_after}; handshake refused",
+            '{"tls.peer":"{callee}","verify_error":"CERT_HAS_EXPIRED","not_after":"{detail:not_after}"}',
+          ],
+        },
+      },
+      {
+        level: "ERROR",
+        message: "tls: failed to verify certificate for {callee}: x509: certificate has expired",
+        paraphrases: {
+          public: [
+            "curl: (60) SSL certificate problem: certificate has expired ({callee})",
+            "upstream={callee} tls_verify=failed reason=cert_expired",
+          ],
+          held_out: [
+            "remote {callee}: server certificate no longer valid, refusing to connect",
+            '{"dest":"{callee}","tls_error":"expired_certificate"}',
+          ],
+        },
+      },
     ],
     recovery: [
-      { level: "INFO", message: "serving certificate {detail:cert_name} reloaded; valid until {detail:new_not_after}" },
-      { level: "INFO", message: "TLS handshakes succeeding again ({n}k in the last minute, 0 failures)" },
+      {
+        level: "INFO",
+        message: "serving certificate {detail:cert_name} reloaded; valid until {detail:new_not_after}",
+        paraphrases: {
+          public: [
+            'cert={detail:cert_name} reloaded=true not_after="{detail:new_not_after}"',
+            "Loaded renewed certificate {detail:cert_name} (expires {detail:new_not_after})",
+          ],
+          held_out: [
+            "fresh {detail:cert_name} keypair in use, good through {detail:new_not_after}",
+            '{"certificate":"{detail:cert_name}","rotated":true,"valid_until":"{detail:new_not_after}"}',
+          ],
+        },
+      },
+      {
+        level: "INFO",
+        message: "TLS handshakes succeeding again ({n}k in the last minute, 0 failures)",
+        paraphrases: {
+          public: [
+            "tls_handshakes_1m={n}k failures=0",
+            "TLS: {n}k handshakes/min, no failures",
+          ],
+          held_out: [
+            '{"tls":{"handshake_ok":"{n}k","handshake_errors":0}}',
+            "clients negotiate TLS cleanly again, {n}k sessions in the past minute",
+          ],
+        },
+      },
     ],
   },
   kb: {

@@ -24,17 +24,108 @@ export const configPush: FaultDefinition = {
   signature: ["cpu_usage", "error_rate"],
   logs: {
     root: [
-      { level: "WARN", message: "config reloaded: {detail:change} (applied to all instances)" },
-      { level: "ERROR", message: "request handler timed out after 2000 ms; worker CPU at 100% ({n} requests queued)" },
-      { level: "ERROR", message: "503 Service Unavailable: request queue full, shedding ({n}% of requests in the last minute)" },
+      {
+        level: "WARN",
+        message: "config reloaded: {detail:change} (applied to all instances)",
+        paraphrases: {
+          public: [
+            "level=warn msg=\"dynamic config applied\" change='{detail:change}' scope=all-instances",
+            "Applied new runtime configuration to every instance: {detail:change}",
+          ],
+          held_out: [
+            '{"event":"config.watch.update","diff":"{detail:change}","rollout":"100%"}',
+            "settings hot-swapped fleet-wide -> {detail:change}",
+          ],
+        },
+      },
+      {
+        level: "ERROR",
+        message: "request handler timed out after 2000 ms; worker CPU at 100% ({n} requests queued)",
+        paraphrases: {
+          public: [
+            "handler_timeout_ms=2000 worker_cpu=100% queued={n}",
+            "Request exceeded the 2 s handler deadline; workers pegged at 100% CPU, {n} waiting",
+          ],
+          held_out: [
+            "all workers busy computing (cpu 100%), request abandoned at the 2000 ms deadline, backlog {n}",
+            '{"error":"HandlerDeadlineExceeded","deadline_ms":2000,"cpu_pct":100,"backlog":{n}}',
+          ],
+        },
+      },
+      {
+        level: "ERROR",
+        message: "503 Service Unavailable: request queue full, shedding ({n}% of requests in the last minute)",
+        paraphrases: {
+          public: [
+            "load_shed=true reason=queue_full status=503 shed_pct={n}",
+            "Shedding load with 503: request queue is full ({n}% rejected over 60 s)",
+          ],
+          held_out: [
+            "overload protection engaged, {n}% of incoming requests refused with 503 because the queue has no room",
+            '{"admission":"reject","cause":"queue_full","status":503,"rejected_pct_1m":{n}}',
+          ],
+        },
+      },
     ],
     callers: [
-      { level: "ERROR", message: "upstream {callee} returned 503 Service Unavailable ({n} in the last minute)" },
-      { level: "ERROR", message: "call to {callee} timed out after {timeout} ms" },
+      {
+        level: "ERROR",
+        message: "upstream {callee} returned 503 Service Unavailable ({n} in the last minute)",
+        paraphrases: {
+          public: [
+            "upstream={callee} status=503 count_1m={n}",
+            "{callee} is shedding requests: {n} x 503 in the last minute",
+          ],
+          held_out: [
+            "got Service Unavailable back from {callee} {n} times during the past 60 s",
+            '{"peer":"{callee}","http_status":503,"count":{n},"window":"1m"}',
+          ],
+        },
+      },
+      {
+        level: "ERROR",
+        message: "call to {callee} timed out after {timeout} ms",
+        paraphrases: {
+          public: [
+            "upstream={callee} error=timeout elapsed_ms={timeout}",
+            "Timeout calling {callee} ({timeout} ms)",
+          ],
+          held_out: [
+            "{callee} did not answer within {timeout} ms, request abandoned",
+            '{"rpc.peer":"{callee}","error":"deadline","after_ms":{timeout}}',
+          ],
+        },
+      },
     ],
     recovery: [
-      { level: "INFO", message: "config reloaded: previous values restored; CPU back to normal" },
-      { level: "INFO", message: "request queue empty, no 503 in the last 5 minutes" },
+      {
+        level: "INFO",
+        message: "config reloaded: previous values restored; CPU back to normal",
+        paraphrases: {
+          public: [
+            "config_version=previous restored=true cpu=normal",
+            "Reverted runtime configuration to the last good values; worker CPU normal",
+          ],
+          held_out: [
+            "last-known-good settings back in effect and processors idle again",
+            '{"event":"config.rollback.applied","cpu":"nominal"}',
+          ],
+        },
+      },
+      {
+        level: "INFO",
+        message: "request queue empty, no 503 in the last 5 minutes",
+        paraphrases: {
+          public: [
+            "queue_depth=0 status_503=0 window=5m",
+            "Request queue drained; 5 minutes without a 503",
+          ],
+          held_out: [
+            '{"queued":0,"rejected_5m":0}',
+            "backlog cleared, nothing refused with Service Unavailable for five minutes",
+          ],
+        },
+      },
     ],
   },
   kb: {

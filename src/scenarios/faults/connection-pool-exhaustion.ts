@@ -22,17 +22,109 @@ export const connectionPoolExhaustion: FaultDefinition = {
   signature: ["connection_usage"],
   logs: {
     root: [
-      { level: "CRITICAL", message: "FATAL: sorry, too many clients already" },
-      { level: "WARN", message: "connection count at {n} short of max_connections; remaining slots reserved for superuser" },
-      { level: "ERROR", message: "remaining connection slots are reserved for non-replication superuser connections", fromIntensity: 0.7 },
+      {
+        level: "CRITICAL",
+        message: "FATAL: sorry, too many clients already",
+        paraphrases: {
+          public: [
+            "FATAL:  53300: sorry, too many clients already",
+            "ERROR 1040 (08004): Too many connections",
+          ],
+          held_out: [
+            "connection rejected: max_connections reached, no slot for a new backend",
+            '{"level":"fatal","msg":"server at its connection limit; new session refused"}',
+          ],
+        },
+      },
+      {
+        level: "WARN",
+        message: "connection count at {n} short of max_connections; remaining slots reserved for superuser",
+        paraphrases: {
+          public: [
+            "backends within {n} of max_connections; only superuser_reserved_connections still free",
+            "WARNING: only {n} connection slots left before max_connections (the rest are reserved for superuser)",
+          ],
+          held_out: [
+            "{n} sessions away from the server's connection cap; the spare slots belong to admin roles",
+            '{"gauge":"connections_headroom","value":{n},"reserved_for":"superuser"}',
+          ],
+        },
+      },
+      {
+        level: "ERROR",
+        message: "remaining connection slots are reserved for non-replication superuser connections",
+        fromIntensity: 0.7,
+        paraphrases: {
+          public: [
+            "FATAL:  remaining connection slots are reserved for roles with the SUPERUSER attribute",
+            "connection authorized=false reason=reserved_slots_only role=app",
+          ],
+          held_out: [
+            "new session denied: every unreserved backend slot is in use, only admin slots left",
+            '{"event":"connection_refused","reason":"only reserved slots remain"}',
+          ],
+        },
+      },
     ],
     callers: [
-      { level: "ERROR", message: "could not acquire a connection to {callee} within 5000 ms ({n} requests waiting)" },
-      { level: "ERROR", message: "query to {callee} failed: too many clients already" },
+      {
+        level: "ERROR",
+        message: "could not acquire a connection to {callee} within 5000 ms ({n} requests waiting)",
+        paraphrases: {
+          public: [
+            "HikariPool-1 - Connection is not available, request timed out after 5000ms ({callee}, {n} waiting)",
+            "pool={callee} acquire_timeout_ms=5000 waiters={n}",
+          ],
+          held_out: [
+            "sqlalchemy.exc.TimeoutError: QueuePool limit reached, connection to {callee} timed out after 5 s ({n} waiting)",
+            '{"db":"{callee}","error":"pool checkout timeout","wait_ms":5000,"queued":{n}}',
+          ],
+        },
+      },
+      {
+        level: "ERROR",
+        message: "query to {callee} failed: too many clients already",
+        paraphrases: {
+          public: [
+            "pq: sorry, too many clients already (host={callee})",
+            'db={callee} op=query error="too many clients already"',
+          ],
+          held_out: [
+            "org.postgresql.util.PSQLException: {callee} has no free connection slots for this login",
+            '{"target":"{callee}","failure":"server refused session: connection limit"}',
+          ],
+        },
+      },
     ],
     recovery: [
-      { level: "INFO", message: "connection count back to {n}% of max_connections" },
-      { level: "INFO", message: "no connection refusals in the last 5 minutes" },
+      {
+        level: "INFO",
+        message: "connection count back to {n}% of max_connections",
+        paraphrases: {
+          public: [
+            "connections_used_pct={n} of max_connections",
+            "Connection usage down to {n}% of the limit",
+          ],
+          held_out: [
+            '{"connections_pct_of_cap":{n}}',
+            "open sessions now at {n} percent of capacity",
+          ],
+        },
+      },
+      {
+        level: "INFO",
+        message: "no connection refusals in the last 5 minutes",
+        paraphrases: {
+          public: [
+            "refused_connections=0 window=5m",
+            "5 minutes without a refused connection",
+          ],
+          held_out: [
+            "every new session accepted over the past five minutes",
+            '{"connection_rejects_5m":0}',
+          ],
+        },
+      },
     ],
   },
   kb: {

@@ -26,17 +26,109 @@ export const dbLockContention: FaultDefinition = {
   signature: ["lock_waits", "latency_p99"],
   logs: {
     root: [
-      { level: "WARN", message: "process 4{n}17 still waiting for AccessExclusiveLock on relation {detail:table} after 1000.{n} ms" },
-      { level: "WARN", message: "{n} sessions waiting for locks on {detail:table}; oldest waiting {n} s" },
-      { level: "ERROR", message: "canceling statement due to lock timeout (UPDATE {detail:table} ...)", fromIntensity: 0.5 },
+      {
+        level: "WARN",
+        message: "process 4{n}17 still waiting for AccessExclusiveLock on relation {detail:table} after 1000.{n} ms",
+        paraphrases: {
+          public: [
+            "lock_wait pid=4{n}17 mode=AccessExclusiveLock relation={detail:table} waited_ms=1000.{n}",
+            "pid 4{n}17 blocked: AccessExclusiveLock requested on {detail:table} (waiting 1000.{n} ms)",
+          ],
+          held_out: [
+            '{"pid":4{n}17,"wait_event":"Lock:relation","lock_mode":"exclusive","table":"{detail:table}","wait_ms":1000.{n}}',
+            "backend 4{n}17 has been queued for an exclusive lock on {detail:table} for 1000.{n} ms",
+          ],
+        },
+      },
+      {
+        level: "WARN",
+        message: "{n} sessions waiting for locks on {detail:table}; oldest waiting {n} s",
+        paraphrases: {
+          public: [
+            "lock_waiters={n} relation={detail:table} oldest_wait_s={n}",
+            "Lock queue on {detail:table}: {n} sessions blocked, longest {n}s",
+          ],
+          held_out: [
+            '{"blocked_sessions":{n},"on":"{detail:table}","max_wait_s":{n}}',
+            "{detail:table} has {n} blocked backends, the earliest queued {n} s ago",
+          ],
+        },
+      },
+      {
+        level: "ERROR",
+        message: "canceling statement due to lock timeout (UPDATE {detail:table} ...)",
+        fromIntensity: 0.5,
+        paraphrases: {
+          public: [
+            "ERROR:  55P03: canceling statement due to lock timeout; STATEMENT: UPDATE {detail:table} ...",
+            "Lock wait timeout exceeded; try restarting transaction (UPDATE {detail:table})",
+          ],
+          held_out: [
+            '{"sqlstate":"lock_not_available","statement":"UPDATE {detail:table}","action":"cancelled"}',
+            "gave up waiting for a row lock on {detail:table}, the UPDATE was aborted",
+          ],
+        },
+      },
     ],
     callers: [
-      { level: "ERROR", message: "query on {callee} timed out after {timeout} ms: UPDATE {detail:table} SET ..." },
-      { level: "WARN", message: "connection pool for {callee}: all connections busy, {n} requests waiting" },
+      {
+        level: "ERROR",
+        message: "query on {callee} timed out after {timeout} ms: UPDATE {detail:table} SET ...",
+        paraphrases: {
+          public: [
+            "db={callee} op=UPDATE table={detail:table} error=timeout elapsed_ms={timeout}",
+            "QueryTimeoutException: UPDATE {detail:table} on {callee} exceeded {timeout} ms",
+          ],
+          held_out: [
+            '{"db.system":"{callee}","db.statement":"UPDATE {detail:table}","error":"timeout","ms":{timeout}}',
+            "no reply from {callee} for UPDATE {detail:table} within {timeout} ms",
+          ],
+        },
+      },
+      {
+        level: "WARN",
+        message: "connection pool for {callee}: all connections busy, {n} requests waiting",
+        paraphrases: {
+          public: [
+            "pool={callee} active=max idle=0 waiting={n}",
+            "HikariPool({callee}) - Pool stats (active=all, idle=0, waiting={n})",
+          ],
+          held_out: [
+            '{"pool":"{callee}","in_use":"100%","queued":{n}}',
+            "every pooled connection to {callee} is checked out; {n} callers queued",
+          ],
+        },
+      },
     ],
     recovery: [
-      { level: "INFO", message: "lock queue on {detail:table} empty; migration {detail:migration} canceled" },
-      { level: "INFO", message: "no lock waits over 1 s in the last 5 minutes" },
+      {
+        level: "INFO",
+        message: "lock queue on {detail:table} empty; migration {detail:migration} canceled",
+        paraphrases: {
+          public: [
+            "lock_waiters=0 relation={detail:table} migration={detail:migration} state=canceled",
+            "Migration {detail:migration} aborted; no more lock waits on {detail:table}",
+          ],
+          held_out: [
+            '{"table":"{detail:table}","blocked":0,"migration":"{detail:migration}","status":"rolled back"}',
+            "{detail:migration} was stopped and {detail:table} is no longer locked",
+          ],
+        },
+      },
+      {
+        level: "INFO",
+        message: "no lock waits over 1 s in the last 5 minutes",
+        paraphrases: {
+          public: [
+            "lock_waits_over_1s=0 window=5m",
+            "5 minutes without a lock wait above 1 s",
+          ],
+          held_out: [
+            '{"long_lock_waits_5m":0}',
+            "nothing blocked on a lock longer than a second for five minutes",
+          ],
+        },
+      },
     ],
   },
   kb: {

@@ -24,17 +24,108 @@ export const dependencyTimeout: FaultDefinition = {
   signature: ["connection_usage", "latency_p99"],
   logs: {
     root: [
-      { level: "WARN", message: "worker pool exhausted: all threads busy, {n} of them waiting on {callee}" },
-      { level: "ERROR", message: "request queue full; rejecting with 503 ({n} requests queued)" },
-      { level: "WARN", message: "call to {callee} still waiting after {n} s (timeout {detail:timeout})" },
+      {
+        level: "WARN",
+        message: "worker pool exhausted: all threads busy, {n} of them waiting on {callee}",
+        paraphrases: {
+          public: [
+            "thread_pool active=max idle=0 blocked_on={callee} blocked={n}",
+            "All request threads in use; {n} blocked on calls to {callee}",
+          ],
+          held_out: [
+            '{"executor":"http","free_threads":0,"stuck_in":"{callee}","count":{n}}',
+            "no idle workers left, {n} are parked inside calls to {callee}",
+          ],
+        },
+      },
+      {
+        level: "ERROR",
+        message: "request queue full; rejecting with 503 ({n} requests queued)",
+        paraphrases: {
+          public: [
+            "accept_queue=full status=503 queued={n}",
+            "RejectedExecutionException: queue capacity reached ({n} queued), returning 503",
+          ],
+          held_out: [
+            '{"admission":"denied","status":503,"pending":{n}}',
+            "backlog of {n} requests hit its cap, new ones get 503",
+          ],
+        },
+      },
+      {
+        level: "WARN",
+        message: "call to {callee} still waiting after {n} s (timeout {detail:timeout})",
+        paraphrases: {
+          public: [
+            'slow_call upstream={callee} elapsed_s={n} timeout="{detail:timeout}"',
+            "Still waiting on {callee}: {n}s elapsed, timeout {detail:timeout}",
+          ],
+          held_out: [
+            '{"outbound":"{callee}","in_flight_s":{n},"deadline":"{detail:timeout}"}',
+            "{callee} has not answered for {n} s; it would only be abandoned at {detail:timeout}",
+          ],
+        },
+      },
     ],
     callers: [
-      { level: "ERROR", message: "call to {callee} timed out after {timeout} ms" },
-      { level: "WARN", message: "{callee} p99 latency {n} s; requests queued behind it" },
+      {
+        level: "ERROR",
+        message: "call to {callee} timed out after {timeout} ms",
+        paraphrases: {
+          public: [
+            "upstream={callee} error=timeout elapsed_ms={timeout}",
+            "Timeout calling {callee} ({timeout} ms)",
+          ],
+          held_out: [
+            "{callee} did not answer within {timeout} ms, request abandoned",
+            '{"rpc.peer":"{callee}","error":"deadline","after_ms":{timeout}}',
+          ],
+        },
+      },
+      {
+        level: "WARN",
+        message: "{callee} p99 latency {n} s; requests queued behind it",
+        paraphrases: {
+          public: [
+            "upstream={callee} p99_s={n} queueing=true",
+            "{callee} p99 at {n}s, requests piling up behind it",
+          ],
+          held_out: [
+            '{"dependency":"{callee}","p99":"{n}s","backpressure":true}',
+            "requests stack up behind {callee}, whose slowest calls take {n} s",
+          ],
+        },
+      },
     ],
     recovery: [
-      { level: "INFO", message: "worker pool back to {n} busy threads" },
-      { level: "INFO", message: "calls to the provider fail fast after 2 s; no requests waiting" },
+      {
+        level: "INFO",
+        message: "worker pool back to {n} busy threads",
+        paraphrases: {
+          public: [
+            "thread_pool active={n} idle>0",
+            "Worker pool normal: {n} threads busy",
+          ],
+          held_out: [
+            '{"executor":"http","busy":{n},"saturated":false}',
+            "only {n} workers occupied now, plenty free",
+          ],
+        },
+      },
+      {
+        level: "INFO",
+        message: "calls to the provider fail fast after 2 s; no requests waiting",
+        paraphrases: {
+          public: [
+            "upstream_timeout=2s queued=0",
+            "Provider calls now time out after 2 s; queue empty",
+          ],
+          held_out: [
+            '{"provider_deadline_ms":2000,"pending":0}',
+            "a two-second cap on provider calls keeps the queue empty",
+          ],
+        },
+      },
     ],
   },
   kb: {

@@ -23,17 +23,113 @@ export const diskFull: FaultDefinition = {
   signature: ["disk_usage", "error_rate"],
   logs: {
     root: [
-      { level: "WARN", message: "data volume {detail:mount} {n}% of free space left", fromIntensity: 0.5 },
-      { level: "CRITICAL", message: "could not write to file \"{detail:file}\": No space left on device", fromIntensity: 0.85 },
-      { level: "ERROR", message: "ENOSPC: no space left on device, write ({detail:mount})", fromIntensity: 0.85 },
+      {
+        level: "WARN",
+        message: "data volume {detail:mount} {n}% of free space left",
+        fromIntensity: 0.5,
+        paraphrases: {
+          public: [
+            "WARNING: filesystem {detail:mount} has only {n}% free",
+            "disk_free_pct={n} mount={detail:mount}",
+          ],
+          held_out: [
+            '{"mount":"{detail:mount}","avail_pct":{n},"state":"low"}',
+            "storage under {detail:mount} is running out: {n} percent still available",
+          ],
+        },
+      },
+      {
+        level: "CRITICAL",
+        message: "could not write to file \"{detail:file}\": No space left on device",
+        fromIntensity: 0.85,
+        paraphrases: {
+          public: [
+            "write({detail:file}) failed: errno 28 (No space left on device)",
+            "IOError writing {detail:file}: [Errno 28] No space left on device",
+          ],
+          held_out: [
+            "cannot append to {detail:file}: the filesystem has no free blocks",
+            '{"op":"write","path":"{detail:file}","error":"device full"}',
+          ],
+        },
+      },
+      {
+        level: "ERROR",
+        message: "ENOSPC: no space left on device, write ({detail:mount})",
+        fromIntensity: 0.85,
+        paraphrases: {
+          public: [
+            "fs.write failed code=ENOSPC mount={detail:mount}",
+            "XFS (dm-0): ENOSPC reserving blocks on {detail:mount}",
+          ],
+          held_out: [
+            "{detail:mount} is 100% full; write rejected",
+            '{"syscall":"write","volume":"{detail:mount}","result":"disk full"}',
+          ],
+        },
+      },
     ],
     callers: [
-      { level: "ERROR", message: "write to {callee} failed: could not extend file: No space left on device", fromIntensity: 0.85 },
-      { level: "WARN", message: "{callee} rejected a commit; retrying (attempt {n})", fromIntensity: 0.85 },
+      {
+        level: "ERROR",
+        message: "write to {callee} failed: could not extend file: No space left on device",
+        fromIntensity: 0.85,
+        paraphrases: {
+          public: [
+            'db={callee} sqlstate=53100 error="could not extend file"',
+            "INSERT on {callee} failed: PSQLException: could not extend file; HINT: Check free disk space.",
+          ],
+          held_out: [
+            "{callee} rejected the write because its storage is full",
+            '{"db":"{callee}","error":"disk_full","statement":"INSERT"}',
+          ],
+        },
+      },
+      {
+        level: "WARN",
+        message: "{callee} rejected a commit; retrying (attempt {n})",
+        fromIntensity: 0.85,
+        paraphrases: {
+          public: [
+            "commit to {callee} failed, retry {n}",
+            "db={callee} op=commit result=rejected attempt={n}",
+          ],
+          held_out: [
+            '{"target":"{callee}","txn":"commit_failed","retry":{n}}',
+            "transaction on {callee} could not be committed; trying again (#{n})",
+          ],
+        },
+      },
     ],
     recovery: [
-      { level: "INFO", message: "data volume {detail:mount} back to {n}% used" },
-      { level: "INFO", message: "writes succeeding again; no ENOSPC errors in the last 5 minutes" },
+      {
+        level: "INFO",
+        message: "data volume {detail:mount} back to {n}% used",
+        paraphrases: {
+          public: [
+            "disk_used_pct={n} mount={detail:mount}",
+            "filesystem {detail:mount} at {n}% usage",
+          ],
+          held_out: [
+            '{"mount":"{detail:mount}","used_pct":{n}}',
+            "space reclaimed on {detail:mount}, now {n} percent full",
+          ],
+        },
+      },
+      {
+        level: "INFO",
+        message: "writes succeeding again; no ENOSPC errors in the last 5 minutes",
+        paraphrases: {
+          public: [
+            "enospc_errors=0 window=5m",
+            "Writes OK; 5 minutes without ENOSPC",
+          ],
+          held_out: [
+            "no disk-full write failures for five minutes",
+            '{"write_errors_5m":0}',
+          ],
+        },
+      },
     ],
   },
   kb: {

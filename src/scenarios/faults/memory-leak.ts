@@ -26,18 +26,127 @@ export const memoryLeak: FaultDefinition = {
   signature: ["memory_usage", "latency_p99", "error_rate"],
   logs: {
     root: [
-      { level: "WARN", message: "heap after full GC still {n}% above the previous cycle; {detail:structure} holds {n}00k entries" },
-      { level: "WARN", message: "GC overhead: {n}% of the last minute spent in garbage collection", fromIntensity: 0.4 },
-      { level: "ERROR", message: "java.lang.OutOfMemoryError: Java heap space (allocating in {detail:structure})", fromIntensity: 0.7 },
-      { level: "CRITICAL", message: "container {root} OOMKilled (memory limit {detail:limit}), restart count {n}", fromIntensity: 0.75 },
+      {
+        level: "WARN",
+        message: "heap after full GC still {n}% above the previous cycle; {detail:structure} holds {n}00k entries",
+        paraphrases: {
+          public: [
+            "[gc] old gen after full collection +{n}% vs previous; {detail:structure}: {n}00k entries retained",
+            'heap_after_gc_growth_pct={n} retained_by="{detail:structure}" entries={n}00k',
+          ],
+          held_out: [
+            "live set keeps climbing ({n}% more survived the last major GC); biggest retainer {detail:structure} with {n}00k objects",
+            '{"gc":"major","retained_delta_pct":{n},"dominator":"{detail:structure}","size":"{n}00k"}',
+          ],
+        },
+      },
+      {
+        level: "WARN",
+        message: "GC overhead: {n}% of the last minute spent in garbage collection",
+        fromIntensity: 0.4,
+        paraphrases: {
+          public: [
+            "[gc] pause time {n}% of wall clock over 60 s",
+            "gc_time_ratio={n}% window=1m",
+          ],
+          held_out: [
+            "the collector consumed {n} percent of the past minute",
+            '{"jvm.gc.overhead_pct":{n},"interval":"60s"}',
+          ],
+        },
+      },
+      {
+        level: "ERROR",
+        message: "java.lang.OutOfMemoryError: Java heap space (allocating in {detail:structure})",
+        fromIntensity: 0.7,
+        paraphrases: {
+          public: [
+            'Exception in thread "worker" java.lang.OutOfMemoryError: Java heap space ({detail:structure})',
+            "FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory ({detail:structure})",
+          ],
+          held_out: [
+            "allocation failed, heap exhausted while growing {detail:structure}",
+            '{"error":"OutOfMemory","region":"heap","allocating":"{detail:structure}"}',
+          ],
+        },
+      },
+      {
+        level: "CRITICAL",
+        message: "container {root} OOMKilled (memory limit {detail:limit}), restart count {n}",
+        fromIntensity: 0.75,
+        paraphrases: {
+          public: [
+            "Memory cgroup out of memory: killed process in container {root} (limit {detail:limit}); restarts={n}",
+            "reason=OOMKilled container={root} limit={detail:limit} restartCount={n}",
+          ],
+          held_out: [
+            "kernel oom-killer terminated the {root} process at its {detail:limit} cgroup limit (restart #{n})",
+            '{"k8s.container":"{root}","lastState":"terminated","exitCode":137,"memLimit":"{detail:limit}","restarts":{n}}',
+          ],
+        },
+      },
     ],
     callers: [
-      { level: "WARN", message: "{callee} p99 latency {n}00 ms, above the 800 ms budget", fromIntensity: 0.5 },
-      { level: "ERROR", message: "request to {callee} failed: connection reset by peer (upstream instance restarted)", fromIntensity: 0.75 },
+      {
+        level: "WARN",
+        message: "{callee} p99 latency {n}00 ms, above the 800 ms budget",
+        fromIntensity: 0.5,
+        paraphrases: {
+          public: [
+            "upstream={callee} p99_ms={n}00 budget_ms=800",
+            "Slow upstream {callee}: p99 {n}00 ms (budget 800 ms)",
+          ],
+          held_out: [
+            "{callee} tail latency {n}00 ms breaches the 800 ms objective",
+            '{"slo":"latency","dependency":"{callee}","p99":"{n}00ms","target":"800ms"}',
+          ],
+        },
+      },
+      {
+        level: "ERROR",
+        message: "request to {callee} failed: connection reset by peer (upstream instance restarted)",
+        fromIntensity: 0.75,
+        paraphrases: {
+          public: [
+            'upstream={callee} error=ECONNRESET note="instance restarted"',
+            "read ECONNRESET from {callee} (pod restarted mid-request)",
+          ],
+          held_out: [
+            "{callee} dropped the connection mid-response, its instance had just been restarted",
+            '{"peer":"{callee}","io_error":"reset","peer_restarted":true}',
+          ],
+        },
+      },
     ],
     recovery: [
-      { level: "INFO", message: "heap after full GC back to {n}% of the limit and flat" },
-      { level: "INFO", message: "no OOMKilled restarts in the last 10 minutes" },
+      {
+        level: "INFO",
+        message: "heap after full GC back to {n}% of the limit and flat",
+        paraphrases: {
+          public: [
+            "[gc] post-GC heap {n}% of max, stable",
+            "heap_after_gc_pct={n} trend=flat",
+          ],
+          held_out: [
+            "live set stable at {n} percent of the cap",
+            '{"heap_used_after_gc_pct":{n},"trend":"steady"}',
+          ],
+        },
+      },
+      {
+        level: "INFO",
+        message: "no OOMKilled restarts in the last 10 minutes",
+        paraphrases: {
+          public: [
+            "oom_kills=0 window=10m",
+            "10 minutes without an OOM kill",
+          ],
+          held_out: [
+            '{"restarts_oom_10m":0}',
+            "out-of-memory terminations have stopped (none in ten minutes)",
+          ],
+        },
+      },
     ],
   },
   kb: {

@@ -23,17 +23,108 @@ export const processCrash: FaultDefinition = {
   signature: ["error_rate"],
   logs: {
     root: [
-      { level: "CRITICAL", message: "{detail:signal} in {detail:component}; core dumped" },
-      { level: "ERROR", message: "main process exited, code=dumped; not restarting: {detail:supervisor}" },
-      { level: "WARN", message: "{n} instances down; remaining instances at full capacity" },
+      {
+        level: "CRITICAL",
+        message: "{detail:signal} in {detail:component}; core dumped",
+        paraphrases: {
+          public: [
+            "Fatal signal {detail:signal} raised in {detail:component} (core dumped)",
+            "systemd-coredump: process terminated by {detail:signal} in {detail:component}; core file written",
+          ],
+          held_out: [
+            '{"crash":{"signal":"{detail:signal}","frame":"{detail:component}","dump":true}}',
+            "the process died of {detail:signal} inside {detail:component}, leaving a core file",
+          ],
+        },
+      },
+      {
+        level: "ERROR",
+        message: "main process exited, code=dumped; not restarting: {detail:supervisor}",
+        paraphrases: {
+          public: [
+            "Main process exited, code=dumped, status=11/SEGV; no restart scheduled ({detail:supervisor})",
+            'exit_reason=dumped restart=false why="{detail:supervisor}"',
+          ],
+          held_out: [
+            '{"supervisor":"stopped","child_exit":"crash","restart":"skipped","because":"{detail:supervisor}"}',
+            "service stayed down after the crash since {detail:supervisor}",
+          ],
+        },
+      },
+      {
+        level: "WARN",
+        message: "{n} instances down; remaining instances at full capacity",
+        paraphrases: {
+          public: [
+            "instances_down={n} remaining_utilisation=100%",
+            "{n} replicas unavailable; survivors at full capacity",
+          ],
+          held_out: [
+            '{"replicas_lost":{n},"others":"saturated"}',
+            "with {n} instances gone, the ones left are running flat out",
+          ],
+        },
+      },
     ],
     callers: [
-      { level: "ERROR", message: "connect to {callee}:8443 failed: connection refused (ECONNREFUSED)" },
-      { level: "ERROR", message: "no healthy upstream for {callee} ({n} endpoints unreachable)" },
+      {
+        level: "ERROR",
+        message: "connect to {callee}:8443 failed: connection refused (ECONNREFUSED)",
+        paraphrases: {
+          public: [
+            "connect ECONNREFUSED {callee}:8443",
+            "java.net.ConnectException: Connection refused ({callee}:8443)",
+          ],
+          held_out: [
+            "nothing listening on {callee}:8443, the TCP connect was turned away",
+            '{"dial":"{callee}:8443","err":"port closed"}',
+          ],
+        },
+      },
+      {
+        level: "ERROR",
+        message: "no healthy upstream for {callee} ({n} endpoints unreachable)",
+        paraphrases: {
+          public: [
+            "upstream connect error or disconnect/reset before headers. reset reason: connection failure ({callee}, {n} hosts ejected)",
+            "cluster={callee} healthy_endpoints=0 unreachable={n}",
+          ],
+          held_out: [
+            '{"lb_target":"{callee}","live_backends":0,"down":{n}}',
+            "load balancer has no live backend for {callee} ({n} marked down)",
+          ],
+        },
+      },
     ],
     recovery: [
-      { level: "INFO", message: "{root} started; listening on :8443" },
-      { level: "INFO", message: "health checks passing on all instances" },
+      {
+        level: "INFO",
+        message: "{root} started; listening on :8443",
+        paraphrases: {
+          public: [
+            "Started {root}.service; bound to 0.0.0.0:8443",
+            'msg="server started" service={root} addr=:8443',
+          ],
+          held_out: [
+            '{"service":"{root}","state":"serving","port":8443}',
+            "{root} is up again and accepting connections on port 8443",
+          ],
+        },
+      },
+      {
+        level: "INFO",
+        message: "health checks passing on all instances",
+        paraphrases: {
+          public: [
+            "healthy_instances=all",
+            "All instances report healthy",
+          ],
+          held_out: [
+            '{"ready":"all","failing_probes":0}',
+            "every replica answers its readiness probe",
+          ],
+        },
+      },
     ],
   },
   kb: {

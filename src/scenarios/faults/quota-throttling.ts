@@ -22,17 +22,108 @@ export const quotaThrottling: FaultDefinition = {
   signature: ["error_rate"],
   logs: {
     root: [
-      { level: "ERROR", message: "HTTP 429 Too Many Requests: rate limit of {detail:limit} requests per second exceeded for account {detail:account}" },
-      { level: "WARN", message: "account {detail:account}: {n}% of requests throttled in the last minute (Retry-After: 1)" },
-      { level: "WARN", message: "quota usage for account {detail:account} at 1{n}% of plan" },
+      {
+        level: "ERROR",
+        message: "HTTP 429 Too Many Requests: rate limit of {detail:limit} requests per second exceeded for account {detail:account}",
+        paraphrases: {
+          public: [
+            "status=429 account={detail:account} limit_rps={detail:limit} error=rate_limit_exceeded",
+            '{"error":{"type":"rate_limit_error","message":"Rate limit of {detail:limit} req/s exceeded","account":"{detail:account}"}}',
+          ],
+          held_out: [
+            "account {detail:account} is over its {detail:limit} rps allowance; answering Too Many Requests",
+            "throttle: {detail:account} exceeded {detail:limit}/s, responding 429 with a retry hint",
+          ],
+        },
+      },
+      {
+        level: "WARN",
+        message: "account {detail:account}: {n}% of requests throttled in the last minute (Retry-After: 1)",
+        paraphrases: {
+          public: [
+            "throttled_pct={n} account={detail:account} retry_after=1s",
+            "{detail:account}: {n}% throttled over 60 s, Retry-After 1",
+          ],
+          held_out: [
+            '{"acct":"{detail:account}","limited_share":"{n}%","backoff_hint_s":1}',
+            "{n} percent of calls by {detail:account} were held back by the limiter in the past minute",
+          ],
+        },
+      },
+      {
+        level: "WARN",
+        message: "quota usage for account {detail:account} at 1{n}% of plan",
+        paraphrases: {
+          public: [
+            "quota_used_pct=1{n} account={detail:account} plan=standard",
+            "Usage for {detail:account}: 1{n}% of plan quota",
+          ],
+          held_out: [
+            '{"account":"{detail:account}","consumption_of_plan":"1{n}%"}',
+            "{detail:account} has used 1{n} percent of what its plan allows",
+          ],
+        },
+      },
     ],
     callers: [
-      { level: "ERROR", message: "{callee} returned 429 Too Many Requests (quota exceeded for account {detail:account}); retrying" },
-      { level: "WARN", message: "{n}% of calls to {callee} throttled in the last minute" },
+      {
+        level: "ERROR",
+        message: "{callee} returned 429 Too Many Requests (quota exceeded for account {detail:account}); retrying",
+        paraphrases: {
+          public: [
+            "upstream={callee} status=429 account={detail:account} action=retry",
+            "RateLimitError from {callee}: quota exceeded for {detail:account}, will retry",
+          ],
+          held_out: [
+            '{"provider":"{callee}","http":429,"acct":"{detail:account}","next":"retry"}',
+            "{callee} throttled us (account {detail:account} over quota); sending again",
+          ],
+        },
+      },
+      {
+        level: "WARN",
+        message: "{n}% of calls to {callee} throttled in the last minute",
+        paraphrases: {
+          public: [
+            "upstream={callee} throttled_pct={n} window=1m",
+            "{callee} throttling: {n}% of calls in 60 s",
+          ],
+          held_out: [
+            '{"provider":"{callee}","rate_limited_pct":{n}}',
+            "the provider {callee} turned away {n} percent of our calls in the past minute",
+          ],
+        },
+      },
     ],
     recovery: [
-      { level: "INFO", message: "account {detail:account}: requests within quota, no 429 in the last minute" },
-      { level: "INFO", message: "throttled responses back to 0%" },
+      {
+        level: "INFO",
+        message: "account {detail:account}: requests within quota, no 429 in the last minute",
+        paraphrases: {
+          public: [
+            "account={detail:account} status_429=0 window=1m",
+            "{detail:account} back under its rate limit; no 429 for 60 s",
+          ],
+          held_out: [
+            '{"acct":"{detail:account}","limited":0,"within_plan":true}',
+            "{detail:account} stays inside its allowance, nothing throttled in the past minute",
+          ],
+        },
+      },
+      {
+        level: "INFO",
+        message: "throttled responses back to 0%",
+        paraphrases: {
+          public: [
+            "throttled_pct=0",
+            "Throttling stopped (0%)",
+          ],
+          held_out: [
+            '{"rate_limited_pct":0}',
+            "the limiter lets every call through again",
+          ],
+        },
+      },
     ],
   },
   kb: {

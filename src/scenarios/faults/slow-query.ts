@@ -25,17 +25,109 @@ export const slowQuery: FaultDefinition = {
   signature: ["cpu_usage", "latency_p99"],
   logs: {
     root: [
-      { level: "WARN", message: "duration: {n}83.217 ms  statement: SELECT * FROM {detail:table} WHERE {detail:column} = $1 ORDER BY id DESC LIMIT 50" },
-      { level: "WARN", message: "Seq Scan on {detail:table} (rows removed by filter: {n}81204) for SELECT * FROM {detail:table} WHERE {detail:column} = $1 ORDER BY id DESC LIMIT 50" },
-      { level: "ERROR", message: "canceling statement due to statement timeout: SELECT * FROM {detail:table} WHERE {detail:column} = $1 ORDER BY id DESC LIMIT 50", fromIntensity: 0.6 },
+      {
+        level: "WARN",
+        message: "duration: {n}83.217 ms  statement: SELECT * FROM {detail:table} WHERE {detail:column} = $1 ORDER BY id DESC LIMIT 50",
+        paraphrases: {
+          public: [
+            "# Query_time: {n}.83  Rows_examined: 4812204  SELECT * FROM {detail:table} WHERE {detail:column} = ? ORDER BY id DESC LIMIT 50",
+            'slow_query duration_ms={n}83 table={detail:table} filter={detail:column} stmt="SELECT ... LIMIT 50"',
+          ],
+          held_out: [
+            '{"query_ms":{n}83,"sql":"SELECT * FROM {detail:table} WHERE {detail:column} = ? ORDER BY id DESC LIMIT 50"}',
+            "statement on {detail:table} filtered by {detail:column} ran for {n}83 ms",
+          ],
+        },
+      },
+      {
+        level: "WARN",
+        message: "Seq Scan on {detail:table} (rows removed by filter: {n}81204) for SELECT * FROM {detail:table} WHERE {detail:column} = $1 ORDER BY id DESC LIMIT 50",
+        paraphrases: {
+          public: [
+            "auto_explain: Seq Scan on {detail:table} Filter: ({detail:column} = $1) Rows Removed by Filter: {n}81204",
+            "plan=SeqScan table={detail:table} filter_col={detail:column} rows_removed={n}81204",
+          ],
+          held_out: [
+            '{"plan":{"node":"full table scan","relation":"{detail:table}","predicate":"{detail:column}","discarded":{n}81204}}',
+            "{detail:table} read end to end (no index on {detail:column}), {n}81204 rows thrown away",
+          ],
+        },
+      },
+      {
+        level: "ERROR",
+        message: "canceling statement due to statement timeout: SELECT * FROM {detail:table} WHERE {detail:column} = $1 ORDER BY id DESC LIMIT 50",
+        fromIntensity: 0.6,
+        paraphrases: {
+          public: [
+            "ERROR:  57014: canceling statement due to statement timeout; STATEMENT: SELECT * FROM {detail:table} WHERE {detail:column} = $1",
+            "Query execution was interrupted, maximum statement execution time exceeded (SELECT on {detail:table} by {detail:column})",
+          ],
+          held_out: [
+            '{"sqlstate":"query_canceled","why":"statement_timeout","relation":"{detail:table}","where":"{detail:column}"}',
+            "the SELECT on {detail:table} by {detail:column} hit the statement time limit and was killed",
+          ],
+        },
+      },
     ],
     callers: [
-      { level: "ERROR", message: "query on {callee} timed out after {timeout} ms: SELECT * FROM {detail:table} WHERE {detail:column} = $1 ORDER BY id DESC LIMIT 50" },
-      { level: "WARN", message: "{callee} p99 {n}00 ms for the {detail:table} lookup" },
+      {
+        level: "ERROR",
+        message: "query on {callee} timed out after {timeout} ms: SELECT * FROM {detail:table} WHERE {detail:column} = $1 ORDER BY id DESC LIMIT 50",
+        paraphrases: {
+          public: [
+            "db={callee} op=SELECT table={detail:table} where={detail:column} error=timeout elapsed_ms={timeout}",
+            "QueryTimeoutException: SELECT * FROM {detail:table} WHERE {detail:column} = ? on {callee} exceeded {timeout} ms",
+          ],
+          held_out: [
+            '{"db.system":"{callee}","db.statement":"SELECT {detail:table} by {detail:column}","error":"timeout","ms":{timeout}}',
+            "no reply from {callee} for the {detail:table} lookup by {detail:column} within {timeout} ms",
+          ],
+        },
+      },
+      {
+        level: "WARN",
+        message: "{callee} p99 {n}00 ms for the {detail:table} lookup",
+        paraphrases: {
+          public: [
+            "db={callee} query={detail:table}_lookup p99_ms={n}00",
+            "{detail:table} lookups on {callee}: p99 {n}00 ms",
+          ],
+          held_out: [
+            '{"db":"{callee}","op":"{detail:table}.find","p99":"{n}00ms"}',
+            "slowest 1% of {detail:table} reads from {callee} take {n}00 ms",
+          ],
+        },
+      },
     ],
     recovery: [
-      { level: "INFO", message: "index {detail:table}_{detail:column}_idx is valid; {detail:table} lookups use Index Scan again" },
-      { level: "INFO", message: "no statements over 500 ms in the last 5 minutes" },
+      {
+        level: "INFO",
+        message: "index {detail:table}_{detail:column}_idx is valid; {detail:table} lookups use Index Scan again",
+        paraphrases: {
+          public: [
+            "auto_explain: Index Scan using {detail:table}_{detail:column}_idx on {detail:table}",
+            "index={detail:table}_{detail:column}_idx valid=true plan=IndexScan table={detail:table}",
+          ],
+          held_out: [
+            '{"index":"{detail:table}_{detail:column}_idx","usable":true,"relation":"{detail:table}"}',
+            "{detail:table} reads go through {detail:table}_{detail:column}_idx once more",
+          ],
+        },
+      },
+      {
+        level: "INFO",
+        message: "no statements over 500 ms in the last 5 minutes",
+        paraphrases: {
+          public: [
+            "slow_statements_over_500ms=0 window=5m",
+            "5 minutes without a statement above 500 ms",
+          ],
+          held_out: [
+            '{"slow_queries_5m":0,"threshold_ms":500}',
+            "every query finished under half a second for five minutes",
+          ],
+        },
+      },
     ],
   },
   kb: {

@@ -23,17 +23,108 @@ export const staleCredentials: FaultDefinition = {
   signature: ["error_rate"],
   logs: {
     root: [
-      { level: "ERROR", message: "could not open a connection to {callee}: FATAL: password authentication failed for user \"{detail:user}\"" },
-      { level: "WARN", message: "connection pool to {callee}: {n} connections closed at max lifetime; reconnect failed (authentication)" },
-      { level: "ERROR", message: "request failed: no usable connection to {callee} ({n} authentication failures in the last minute)" },
+      {
+        level: "ERROR",
+        message: "could not open a connection to {callee}: FATAL: password authentication failed for user \"{detail:user}\"",
+        paraphrases: {
+          public: [
+            'db={callee} sqlstate=28P01 user={detail:user} error="password authentication failed"',
+            "Access denied for user '{detail:user}' to {callee} (using password: YES)",
+          ],
+          held_out: [
+            '{"db":"{callee}","login":"{detail:user}","auth":"rejected","reason":"bad secret"}',
+            "{callee} refused the login of {detail:user}: the credential we present is no longer accepted",
+          ],
+        },
+      },
+      {
+        level: "WARN",
+        message: "connection pool to {callee}: {n} connections closed at max lifetime; reconnect failed (authentication)",
+        paraphrases: {
+          public: [
+            "pool={callee} retired_max_lifetime={n} reconnect=auth_failed",
+            "HikariPool({callee}) - {n} connections retired (maxLifetime); new connection rejected: authentication failed",
+          ],
+          held_out: [
+            '{"pool":"{callee}","expired_conns":{n},"reopen":"login refused"}',
+            "recycled {n} aged connections to {callee}, none could log back in",
+          ],
+        },
+      },
+      {
+        level: "ERROR",
+        message: "request failed: no usable connection to {callee} ({n} authentication failures in the last minute)",
+        paraphrases: {
+          public: [
+            "db={callee} usable_connections=0 auth_failures_1m={n}",
+            "Request failed: no connection to {callee} ({n} auth failures/min)",
+          ],
+          held_out: [
+            '{"db":"{callee}","healthy_conns":0,"login_errors_1m":{n}}',
+            "could not serve the request, {callee} rejected {n} logins in the past minute",
+          ],
+        },
+      },
     ],
     callers: [
-      { level: "ERROR", message: "{callee} answered 500 Internal Server Error ({n} in the last minute)" },
-      { level: "WARN", message: "error rate from {callee} rising: {n}% of requests failed" },
+      {
+        level: "ERROR",
+        message: "{callee} answered 500 Internal Server Error ({n} in the last minute)",
+        paraphrases: {
+          public: [
+            "upstream={callee} status=500 count_1m={n}",
+            "HTTP 500 from {callee} x{n} in the last minute",
+          ],
+          held_out: [
+            '{"dependency":"{callee}","status":500,"occurrences":{n}}',
+            "{callee} replied with internal server errors {n} times over 60 s",
+          ],
+        },
+      },
+      {
+        level: "WARN",
+        message: "error rate from {callee} rising: {n}% of requests failed",
+        paraphrases: {
+          public: [
+            "upstream={callee} error_pct={n} trend=up",
+            "Error rate from {callee} at {n}% and climbing",
+          ],
+          held_out: [
+            '{"dependency":"{callee}","failed_pct":{n},"trend":"rising"}',
+            "{n} percent of calls to {callee} now end in failure, and the share grows",
+          ],
+        },
+      },
     ],
     recovery: [
-      { level: "INFO", message: "connection pool to {callee} re-established with the current credential" },
-      { level: "INFO", message: "no authentication failures in the last 5 minutes" },
+      {
+        level: "INFO",
+        message: "connection pool to {callee} re-established with the current credential",
+        paraphrases: {
+          public: [
+            "pool={callee} reconnect=ok credential=current",
+            "Reconnected to {callee} using the rotated credential",
+          ],
+          held_out: [
+            '{"pool":"{callee}","status":"connected","secret":"latest"}',
+            "fresh logins to {callee} with the new secret succeed",
+          ],
+        },
+      },
+      {
+        level: "INFO",
+        message: "no authentication failures in the last 5 minutes",
+        paraphrases: {
+          public: [
+            "auth_failures=0 window=5m",
+            "5 minutes without an authentication failure",
+          ],
+          held_out: [
+            '{"login_errors_5m":0}',
+            "every login accepted over the past five minutes",
+          ],
+        },
+      },
     ],
   },
   kb: {

@@ -24,17 +24,78 @@ export const thirdPartyOutage: FaultDefinition = {
   signature: ["error_rate"],
   logs: {
     root: [
-      { level: "ERROR", message: "HTTP 503 Service Unavailable from {root}: the provider reports a service disruption (incident {detail:incident})" },
-      { level: "ERROR", message: "upstream connect error or disconnect/reset before headers while calling {root} ({n} in the last minute)" },
-      { level: "WARN", message: "{root} status: {detail:status}" },
+      {
+        level: "ERROR",
+        message: "HTTP 503 Service Unavailable from {root}: the provider reports a service disruption (incident {detail:incident})",
+        paraphrases: {
+          public: [
+            "status=503 upstream={root} provider_incident={detail:incident} error=service_unavailable",
+            '{"status":503,"provider":"{root}","error":"Service Unavailable","incident":"{detail:incident}"}',
+          ],
+          held_out: [
+            "{root} is refusing requests with Service Unavailable; their side cites incident {detail:incident}",
+            "provider {root} answered 503 (they are tracking it as {detail:incident})",
+          ],
+        },
+      },
+      {
+        level: "ERROR",
+        message: "upstream connect error or disconnect/reset before headers while calling {root} ({n} in the last minute)",
+        paraphrases: {
+          public: [
+            "reset reason: connection termination, upstream={root}, count_1m={n}",
+            "{root}: connection reset by peer before response headers ({n} times in 60 s)",
+          ],
+          held_out: [
+            "{n} calls to {root} were cut off before any response arrived during the last minute",
+            "peer {root} dropped the socket mid-request; {n} such drops in the past minute",
+          ],
+        },
+      },
+      {
+        level: "WARN",
+        message: "{root} status: {detail:status}",
+        paraphrases: {
+          public: ["status page of {root}: {detail:status}", "provider_status={root} state=\"{detail:status}\""],
+          held_out: ["{root} is publicly reporting: {detail:status}", "vendor health feed for {root} reads '{detail:status}'"],
+        },
+      },
     ],
     callers: [
-      { level: "ERROR", message: "{callee} returned 503 Service Unavailable for {n} of the last 100 calls" },
-      { level: "WARN", message: "circuit breaker for {callee} opened after repeated 503 responses" },
+      {
+        level: "ERROR",
+        message: "{callee} returned 503 Service Unavailable for {n} of the last 100 calls",
+        paraphrases: {
+          public: ["calls to {callee}: {n}/100 failed with 503", "dependency={callee} status=503 failed_last_100={n}"],
+          held_out: ["{n} out of the last hundred requests to {callee} came back unavailable", "{callee} turned away {n}% of our recent requests as unavailable"],
+        },
+      },
+      {
+        level: "WARN",
+        message: "circuit breaker for {callee} opened after repeated 503 responses",
+        paraphrases: {
+          public: ["breaker {callee} state=OPEN reason=consecutive_503", "circuit to {callee} is now open (too many 503s)"],
+          held_out: ["stopped sending to {callee} for a while: it kept answering unavailable", "short-circuiting {callee} after a run of unavailable replies"],
+        },
+      },
     ],
     recovery: [
-      { level: "INFO", message: "calls that needed {root} are succeeding again" },
-      { level: "INFO", message: "no 503 responses in the last minute" },
+      {
+        level: "INFO",
+        message: "calls that needed {root} are succeeding again",
+        paraphrases: {
+          public: ["requests depending on {root} succeed again", "dependency={root} success_rate=normal"],
+          held_out: ["work that relies on {root} goes through once more", "traffic needing {root} is completing normally"],
+        },
+      },
+      {
+        level: "INFO",
+        message: "no 503 responses in the last minute",
+        paraphrases: {
+          public: ["503 count last 60s: 0", "status_503_1m=0"],
+          held_out: ["not a single unavailable reply during the past minute", "the past minute passed without unavailable responses"],
+        },
+      },
     ],
   },
   kb: {
