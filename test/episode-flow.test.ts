@@ -109,10 +109,10 @@ describe("catalogue", () => {
   it("GET /scenarios lists families, every fault mode, the presets, the seed ranges and the level profiles", async () => {
     const catalogue = (await http(server.baseUrl, "GET", "/scenarios")).json;
     expect((dig(catalogue, "families") as Json[]).length).toBeGreaterThanOrEqual(4);
-    expect((dig(catalogue, "fault_modes") as Json[]).length).toBe(18);
+    expect((dig(catalogue, "fault_modes") as Json[]).length).toBe(20);
     expect((dig(catalogue, "presets") as Json[]).map((p) => p.scenario_id)).toEqual(PRESETS.map((p) => p.id));
     expect((dig(catalogue, "seed_ranges") as Json[]).map((r) => r.name)).toEqual(["public", "held_out"]);
-    expect((dig(catalogue, "levels") as Json[]).map((l) => l.level)).toEqual(["easy", "medium", "hard"]);
+    expect((dig(catalogue, "levels") as Json[]).map((l) => l.level)).toEqual(["easy", "medium", "hard", "expert"]);
   });
 
   it("GET /tasks lists each level's preset ids", async () => {

@@ -312,7 +312,7 @@ const concepts: readonly Concept[] = [
     phrases: [
       "misconfigured alert", "alert misconfiguration", "alert misconfigured", "wrong threshold", "threshold too low", "threshold set too low", "threshold lowered", "lowered the threshold", "lower threshold",
       "threshold change", "changed the threshold", "threshold was changed", "alert rule change", "alerting rule change", "changed alert rule", "change to the alert rule", "change to the alerting rule",
-      "rule change", "alerting change", "monitoring change", "monitoring config", "alerting config", "alert config", "unit mix-up", "units mix-up", "milliseconds instead of", "ms instead of", "seconds-to-milliseconds",
+      "rule change", "rule was changed", "rule was edited", "changed the rule", "edited the rule", "threshold was changed", "threshold changed", "alerting change", "monitoring change", "monitoring config", "alerting config", "alert config", "unit mix-up", "units mix-up", "seconds-to-milliseconds",
     ],
   },
   { id: "no_user_impact", neutral: true, phrases: ["no user impact", "no customer impact", "no user-facing impact", "no impact", "users unaffected", "customers unaffected", "users were not affected", "customers were not affected", "nobody was affected", "no one was affected", "not affect user", "not affect customer", "zero impact", "no errors for users", "latency normal", "metrics normal", "healthy readings", "usual level", "normal level", "look normal", "looked normal", "users are fine", "users were fine", "customers are fine", "customers were fine", "nobody is hurt", "no one is hurt", "actually hurt", "stayed healthy", "was healthy", "is healthy"] },

@@ -312,6 +312,28 @@ export const SIGNALS: readonly FaultSignals[] = [
     metrics: [{ metric: "cpu_usage", direction: "high" }],
     kb: /one statement|index|cpu-bound/i,
   },
+  {
+    // The provider's own outage: its answers are fast 503s and resets, its status page says so.
+    fault: "third_party_outage",
+    kinds: [VENDOR],
+    logs: [
+      root(r("^HTTP 503 Service Unavailable from {N}: the provider reports a service disruption", "^status=503 upstream={N} provider_incident=", '"status":503,"provider":"[\\w.-]+","error":"Service Unavailable"')),
+      root(r("^upstream connect error or disconnect/reset before headers while calling {N}", "^reset reason: connection termination, upstream={N}", "^{N}: connection reset by peer before response headers")),
+      root(r("^{N} status: ", "^status page of {N}: ", "^provider_status={N} state=")),
+      caller(r("^({N}) returned 503 Service Unavailable for \\d+ of the last 100 calls", "^calls to ({N}): \\d+/100 failed with 503", "^dependency=({N}) status=503 failed_last_100=")),
+      caller(r("^circuit breaker for ({N}) opened after repeated 503", "^breaker ({N}) state=OPEN reason=consecutive_503", "^circuit to ({N}) is now open \\(too many 503s\\)")),
+    ],
+    metrics: [],
+    kb: /provider is down|their outage|provider's outage|secondary provider/i,
+  },
+  {
+    // Nothing is broken: the page's own threshold sits below the metric's usual level.
+    fault: "false_alarm",
+    kinds: [SERVICE, GATEWAY],
+    logs: [],
+    metrics: [],
+    kb: /false alarm|alerting rules/i,
+  },
 ];
 
 export const SIGNALS_BY_FAULT: ReadonlyMap<FaultWord, FaultSignals> = new Map(SIGNALS.map((s) => [s.fault, s]));

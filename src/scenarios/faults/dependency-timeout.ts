@@ -185,7 +185,7 @@ export const dependencyTimeout: FaultDefinition = {
       escalate: [["escalate_oncall", "vendor_support", "notify_stakeholders"]],
       // A rolling restart frees the stuck threads for a while; the symptoms upstream (queues
       // backing up, callers out of memory while they wait, the connection pool alert) are on topic.
-      optional: [
+      optional: ["provider_outage", 
         "restart_service", "async_processing", "synchronous_calls", "cascading_failure", "latency_spike", "consumer_lag", "jobs_delayed",
         "out_of_memory", "gc_thrashing", "jvm_heap_exhaustion", "check_db_connections", "connection_pool_exhaustion", "lost_notifications",
       ],
@@ -197,7 +197,7 @@ export const dependencyTimeout: FaultDefinition = {
       // Fail fast (a breaker, or degrade without the call) and bound the wait (a timeout, or take the
       // call off the request thread).
       actionItems: [["circuit_breaker", "graceful_degradation"], ["request_timeout", "async_processing"]],
-      optional: ["cascading_failure", "disable_feature_flag", "lost_notifications", "out_of_memory", "gc_thrashing", "jvm_heap_exhaustion", "consumer_lag", "jobs_delayed", "restart_service"],
+      optional: ["provider_outage", "cascading_failure", "disable_feature_flag", "lost_notifications", "out_of_memory", "gc_thrashing", "jvm_heap_exhaustion", "consumer_lag", "jobs_delayed", "restart_service"],
     },
   },
 };

@@ -180,14 +180,14 @@ export const quotaThrottling: FaultDefinition = {
       mitigate: [["request_quota_increase", "raise_rate_limit", "pause_client", "exponential_backoff", "cap_retries", "load_shedding"]],
       verify: [["errors_recovered", "request_rate_normal"]],
       escalate: [["vendor_support", "escalate_oncall", "notify_stakeholders"]],
-      optional: ["third_party_latency", "capacity_alerting", "config_change"],
+      optional: ["provider_outage", "third_party_latency", "capacity_alerting", "config_change"],
       harmful: ["scale_out"],
     },
     postmortem: {
       rootCause: ["quota_exceeded"],
       trigger: [["new_batch_job", "config_change"]],
       actionItems: [["exponential_backoff", "cap_retries", "request_quota_increase", "load_shedding"], "capacity_alerting"],
-      optional: ["pause_client", "vendor_support", "third_party_latency", "raise_rate_limit", "check_traffic_source"],
+      optional: ["provider_outage", "pause_client", "vendor_support", "third_party_latency", "raise_rate_limit", "check_traffic_source"],
     },
   },
 };

@@ -147,14 +147,21 @@ export const thirdPartyOutage: FaultDefinition = {
       mitigate: [["secondary_provider", "az_failover", "disable_feature_flag", "graceful_degradation", "circuit_breaker"]],
       verify: [["errors_recovered", "incident_mitigated"]],
       escalate: [["vendor_support"]],
-      optional: ["notify_stakeholders", "escalate_oncall", "check_logs", "user_facing_outage", "payment_failures", "order_failures", "request_timeout", "exponential_backoff", "check_dashboards"],
+      // Ruling out our own changes (a deploy, a config change, a new job, our quota) is part of it.
+      optional: [
+        "notify_stakeholders", "escalate_oncall", "check_logs", "user_facing_outage", "payment_failures", "order_failures", "request_timeout", "exponential_backoff", "check_dashboards",
+        "bad_deploy", "config_change", "new_batch_job", "quota_exceeded", "rate_limited",
+      ],
       harmful: ["restart_service", "scale_out", "raise_timeout"],
     },
     postmortem: {
       rootCause: [["provider_outage"]],
       trigger: [],
       actionItems: [["secondary_provider", "graceful_degradation", "circuit_breaker"]],
-      optional: ["vendor_support", "third_party_latency", "az_failover", "disable_feature_flag", "notify_stakeholders", "capacity_alerting", "exponential_backoff", "request_timeout"],
+      optional: [
+        "vendor_support", "third_party_latency", "az_failover", "disable_feature_flag", "notify_stakeholders", "capacity_alerting", "exponential_backoff", "request_timeout",
+        "bad_deploy", "config_change", "new_batch_job", "quota_exceeded",
+      ],
     },
   },
   response: { escalateTo: "root" },

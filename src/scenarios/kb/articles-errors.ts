@@ -200,7 +200,7 @@ export const ERROR_ARTICLES: readonly KbPoolArticle[] = [
         title: "Paged, but users are fine",
         tags: ["alerting", "triage", "no-impact"],
         content:
-          "Sometimes a page arrives while error rates and latency at the edge look normal and nobody reports a problem. Read what the alert measured and compare it with the metric's usual level and documented threshold. A saturation metric creeping up over the last hour (disk filling, heap growing) is a slow burn that will hurt soon: act on it now. Consumer lag rising while user requests still succeed means background work is stuck on one message: skip it. If the paged metric is flat and normal and the alert's threshold is below that level, look for a recent change to the alerting rules: it is a false alarm. Put the threshold back and change nothing in the system.",
+          "Sometimes a page arrives while error rates and latency at the edge look normal and nobody reports a problem. Read what the alert measured and compare it with the metric's usual level and documented threshold. A saturation metric creeping up over the last hour (disk filling, heap growing) is a slow burn that will hurt soon: act on it now. Consumer lag rising while user requests still succeed means background work is stuck on one poison message: skip it. If the paged metric is flat and normal and the alert's threshold is below that level, look for a recent change to the alerting rules: it is a false alarm. Put the threshold back and change nothing in the system.",
       },
       heldOut: [
         {
@@ -223,7 +223,7 @@ export const ERROR_ARTICLES: readonly KbPoolArticle[] = [
         title: "A page soon after a configuration change",
         tags: ["config", "change-management", "alerting"],
         content:
-          "When a page follows a configuration change, find out what the change touched before reverting anything. A service's runtime configuration pushed to every instance at once, with CPU going to 100% right after: revert the push. The resolver's configuration (zones, forwarders), with lookups failing everywhere: revert the resolver change. A cache's memory or eviction settings, with writes refused: restore the previous eviction setting. Only the alerting rules, with the paged metric at its usual value: nothing is broken; it is a false alarm, so put the rule back and leave the system alone. Reverting config that did not cause the page adds risk without helping.",
+          "When a page follows a configuration change, find out what the change touched before reverting anything. A service's runtime configuration pushed to every instance at once, with CPU going to 100% right after: revert the push. The resolver's configuration (stub domains, forwarders), with lookups failing everywhere: revert the resolver change. A cache's memory or eviction settings, with writes refused: restore the previous eviction setting. Only the alerting rules, with the paged metric at its usual value: nothing is broken; it is a false alarm, so put the rule back and leave the system alone. Reverting config that did not cause the page adds risk without helping.",
       },
       heldOut: [
         {
