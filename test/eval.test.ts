@@ -25,7 +25,7 @@ const server = useServer();
 const work = mkdtempSync(join(tmpdir(), "incident-eval-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const ALL: TaskWord[] = ["easy", "medium", "hard"];
+const ALL: TaskWord[] = ["easy", "medium", "hard", "expert"];
 
 async function evaluate(agent: "heuristic" | "random" | "oracle", backend: EnvBackend, seeds: number[], extra: { faultKind?: FaultKind } = {}) {
   const trajectories: Trajectory[] = [];
@@ -80,7 +80,7 @@ describe("arguments", () => {
   it("parses task lists", () => {
     expect(parseTasks("easy,hard")).toEqual(["easy", "hard"]);
     expect(parseTasks("all")).toEqual(ALL);
-    expect(() => parseTasks("easy,expert")).toThrow(/unknown task "expert"/);
+    expect(() => parseTasks("easy,legendary")).toThrow(/unknown task "legendary"/);
   });
 });
 
@@ -128,7 +128,7 @@ describe("runner", () => {
     const again = await evaluate("heuristic", new InProcessBackend(), [0, 1, 2, 3, 4, 5]);
     expect(JSON.stringify(again.results)).toBe(JSON.stringify(inProcess.results));
     expect(again.trajectories.map((t) => JSON.stringify(t))).toEqual(inProcess.trajectories.map((t) => JSON.stringify(t)));
-    expect(inProcess.results.episodes).toBe(18);
+    expect(inProcess.results.episodes).toBe(24);
     expect(inProcess.results.errors).toBe(0);
     // In process, every episode's fault mode comes from its record.
     expect(inProcess.results.episode_results.every((e) => e.fault !== "unknown")).toBe(true);
@@ -165,7 +165,7 @@ describe("runner", () => {
     const file = join(work, "trajectories.jsonl");
     writeFileSync(file, inProcess.trajectories.map((t) => `${JSON.stringify(t)}\n`).join(""));
     const clean = await replayFile(file);
-    expect(clean.episodes).toBe(18);
+    expect(clean.episodes).toBe(24);
     expect(clean.steps).toBe(inProcess.results.episode_results.reduce((n, e) => n + e.steps, 0));
     expect(clean.mismatches).toEqual([]);
 

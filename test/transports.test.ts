@@ -66,7 +66,7 @@ describe.each(Object.entries(transports))("%s", (_name, makeTransport) => {
   it("answers Health and ListTasks", async () => {
     const client = createClient(IncidentEnvService, makeTransport());
     expect((await client.health({})).environment).toBe("incident-response-env");
-    expect((await client.listTasks({})).tasks.map((t) => t.name)).toEqual(["easy", "medium", "hard"]);
+    expect((await client.listTasks({})).tasks.map((t) => t.name)).toEqual(["easy", "medium", "hard", "expert"]);
   });
 });
 

@@ -2,12 +2,25 @@
  * An agent: observation in, action out. Baselines and test policies implement this one interface.
  */
 import type { Action } from "../../gen/incident/v1/action_pb.js";
+import type { StepInfo } from "../../gen/incident/v1/episode_pb.js";
 import type { Observation } from "../../gen/incident/v1/observation_pb.js";
+
+/** What a step returned besides the observation: the reward and the environment's info. */
+export interface StepReturn {
+  reward: number;
+  done: boolean;
+  info: StepInfo | undefined;
+}
 
 export interface Agent {
   readonly name: string;
   /** The next action for this observation. Agents may keep state between calls of one episode. */
   act(observation: Observation): Action;
+  /**
+   * Called with each step's reward and info before the next act. Agents learn from whatever the
+   * environment returns; the probing policies (./answer-free.ts) use it to look for leaks.
+   */
+  observeStep?(step: StepReturn): void;
 }
 
 /**

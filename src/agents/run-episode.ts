@@ -37,6 +37,7 @@ export function runEpisode(env: IncidentEnvironment, makeAgent: AgentFactory, re
     const step = env.step({ $typeName: "incident.v1.StepRequest", episodeId, action });
     responses.push(step);
     rewards.push(step.reward);
+    agent.observeStep?.({ reward: step.reward, done: step.done, info: step.info });
     observation = step.observation ?? observation;
     if (step.done) break;
   }
