@@ -10,9 +10,15 @@
  * tokens between consecutive lemmas ("raise the max_connections limit" matches "raise
  * max_connections"). A match preceded in its clause by a negation ("do not restart the
  * database") is marked negated: graders give it neither credit nor blame.
+ *
+ * A rejected alternative is treated the same way: "we considered rolling back but renewed the
+ * certificate", "rather than restarting we ...", "instead of scaling out", "ruled out a rollback",
+ * "a restart was ruled out", "restarting would not have helped" mention a fix without claiming or
+ * recommending it (./rejections.ts lists the markers and how far they reach).
  */
 import winkNLP, { type ItsFunction } from "wink-nlp";
 import model from "wink-eng-lite-web-model";
+import { REJECTION_REACH, endsRejection, rejectionAt } from "./rejections.js";
 
 const nlp = winkNLP(model);
 const its = nlp.its;
@@ -31,6 +37,7 @@ const STOPWORDS = new Set([
   "'s", "just",
 ]);
 const NEGATIONS = new Set(["not", "never", "no", "avoid", "without", "nor", "don't", "dont"]);
+// "instead" alone ends a clause ("do not restart; roll back instead"); "instead of" is a rejection.
 const CLAUSE_BREAKS = new Set([".", ";", "!", "?", ":", "\n", "but", "however", "instead"]);
 const VERSION = /^v\d+(\.\d+)+$/;
 /**
@@ -49,6 +56,8 @@ export interface Token {
   word: string;
   clause: number;
   negation: boolean;
+  /** Inside the reach of a rejection ("rather than ...", "... was ruled out"). */
+  rejected: boolean;
 }
 
 export interface AnalyzedText {
@@ -72,30 +81,52 @@ export function analyze(text: string): AnalyzedText {
     doc.tokens().out() as string[],
     doc.tokens().out(its.type) as string[],
     doc.tokens().out(its.precedingSpaces) as string[],
+    doc.tokens().out(its.pos) as string[],
   );
-  const { lemmas, words, types } = raw;
+  const { lemmas, words, types, pos } = raw;
   const tokens: Token[] = [];
   let clause = 0;
   let wordCount = 0;
-  lemmas.forEach((rawLemma, i) => {
-    const lemma = rawLemma.trim();
-    const word = (words[i] ?? rawLemma).trim();
+  // Content tokens still to be marked rejected by a forward rejection ("rather than ..."), 0 if none.
+  let rejecting = 0;
+  for (let i = 0; i < lemmas.length; i++) {
+    const lemma = (lemmas[i] ?? "").trim();
+    const word = (words[i] ?? lemma).trim();
     const type = types[i];
+    const rejection = rejectionAt(words, i);
+    if (rejection?.direction === "forward") {
+      // The marker's own words carry no concept; what follows it, in its clause, is rejected.
+      rejecting = REJECTION_REACH;
+      wordCount += rejection.length;
+      i += rejection.length - 1;
+      continue;
+    }
+    if (rejection?.direction === "backward") {
+      // "a rollback was ruled out", "restarting would not help": the clause so far is rejected.
+      for (let k = tokens.length - 1, n = 0; k >= 0 && n < REJECTION_REACH; k--, n++) {
+        const token = tokens[k];
+        if (!token || token.clause !== clause) break;
+        token.rejected = true;
+      }
+    }
     if (type === "word" || type === "number") wordCount++;
     if (CLAUSE_BREAKS.has(lemma) || (type === "punctuation" && lemma === ",")) {
       // Commas separate list items ("restart x, flush y"), which behave like clauses for negation.
       clause++;
-      return;
+      rejecting = 0;
+      continue;
     }
-    if (type === "punctuation" || type === "symbol" || lemma === "" || /^_+$/.test(lemma)) return;
+    if (rejecting > 0 && endsRejection(words, pos, i)) rejecting = 0;
+    if (type === "punctuation" || type === "symbol" || lemma === "" || /^_+$/.test(lemma)) continue;
     if (NEGATIONS.has(lemma)) {
-      tokens.push({ lemma, word, clause, negation: true });
-      return;
+      tokens.push({ lemma, word, clause, negation: true, rejected: false });
+      continue;
     }
-    if (STOPWORDS.has(lemma)) return;
+    if (STOPWORDS.has(lemma)) continue;
     // A version number ("v2.4.1") reads as the word "version": "revert it to v2.4.1".
-    tokens.push({ lemma: VERSION.test(word) ? "version" : lemma, word, clause, negation: false });
-  });
+    tokens.push({ lemma: VERSION.test(word) ? "version" : lemma, word, clause, negation: false, rejected: rejecting > 0 });
+    if (rejecting > 0) rejecting--;
+  }
   return { tokens, wordCount };
 }
 
@@ -111,8 +142,9 @@ function joinIdentifiers(
   words: readonly string[],
   types: readonly string[],
   spaces: readonly string[],
-): { lemmas: string[]; words: string[]; types: string[] } {
-  const out = { lemmas: [] as string[], words: [] as string[], types: [] as string[] };
+  pos: readonly string[],
+): { lemmas: string[]; words: string[]; types: string[]; pos: string[] } {
+  const out = { lemmas: [] as string[], words: [] as string[], types: [] as string[], pos: [] as string[] };
   const isPart = (i: number): boolean => types[i] === "word" || types[i] === "number";
   // An underscore, or a dot inside a word (v2.4.1, 10.0.3.21, pricing.rules_cache_ttl_ms); a dot
   // that ends a sentence is followed by a space (analyze() detaches it before a space too).
@@ -127,12 +159,14 @@ function joinIdentifiers(
       out.lemmas.push(lemmas[i] ?? "");
       out.words.push(words[i] ?? "");
       out.types.push(types[i] ?? "");
+      out.pos.push(pos[i] ?? "");
       continue;
     }
     const joined = words.slice(i, end + 1).join("");
     out.lemmas.push(joined);
     out.words.push(joined);
     out.types.push("word");
+    out.pos.push("NOUN");
     i = end;
   }
   return out;
@@ -234,21 +268,30 @@ function isNegated(tokens: readonly Token[], start: number): boolean {
 }
 
 /**
- * Where, if anywhere, any of the phrases matches. A non-negated match wins over a negated one.
+ * Where, if anywhere, any of the phrases matches. A non-negated match wins over a negated one;
+ * a rejected match counts as negated.
  * A negation covers every later match of the same concept in its clause, so "do not restart the
  * apps or pin IP addresses in hosts files" negates "hosts file" as well as "pin IP", however far
  * the list runs past NEGATION_REACH.
  */
 export function matchPhrases(text: AnalyzedText, phrases: readonly string[]): ConceptMatch | undefined {
-  const matches: Array<{ start: number; negated: boolean }> = [];
+  const matches: Array<{ start: number; negated: boolean; rejected: boolean }> = [];
   for (const phrase of phrases) {
-    for (const start of phraseStarts(text, phraseLemmas(phrase))) matches.push({ start, negated: isNegated(text.tokens, start) });
+    for (const start of phraseStarts(text, phraseLemmas(phrase))) {
+      matches.push({ start, negated: isNegated(text.tokens, start), rejected: text.tokens[start]?.rejected === true });
+    }
   }
   if (matches.length === 0) return undefined;
   matches.sort((a, b) => a.start - b.start);
   const negatedClauses = new Map<number, number>();
   let negatedMatch: ConceptMatch | undefined;
   for (const m of matches) {
+    // A rejected mention neither claims nor covers later mentions: "rather than restart the
+    // whole fleet we restart only the leaking pod" still recommends a restart.
+    if (m.rejected && !m.negated) {
+      negatedMatch ??= { position: m.start, negated: true };
+      continue;
+    }
     const clause = text.tokens[m.start]?.clause ?? -1;
     const firstNegated = negatedClauses.get(clause);
     if (m.negated || (firstNegated !== undefined && firstNegated <= m.start)) {

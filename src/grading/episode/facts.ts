@@ -8,7 +8,7 @@ import type { FaultDefinition } from "../../scenarios/fault-types.js";
 import { resolveService } from "../../scenarios/service-names.js";
 import { shownKb } from "../../sim/incident.js";
 import { TopologyIndex } from "../../sim/topology.js";
-import { referenceShingles } from "../copying.js";
+import { copyReferences, type CopyReferences } from "../copying.js";
 import { timeDiscount } from "../grade.js";
 import type { EpisodeRecord, StepRecord } from "../record.js";
 
@@ -19,15 +19,15 @@ export interface EpisodeFacts {
   root: string;
   /** The root and every node that reaches it through request edges (the path the fault travels). */
   faultPath: ReadonlySet<string>;
-  /** Shingles of this incident's KB articles, rendered for this incident. */
-  kb: ReadonlySet<string>;
+  /** This incident's KB articles, rendered for this incident, indexed for copy detection. */
+  kb: CopyReferences;
 }
 
 /** What does not change during an episode, computed once per incident spec. */
 interface SpecFacts {
   index: TopologyIndex;
   faultPath: ReadonlySet<string>;
-  kb: ReadonlySet<string>;
+  kb: CopyReferences;
 }
 
 const specFacts = new WeakMap<EpisodeRecord["spec"], SpecFacts>();
@@ -36,7 +36,7 @@ export function factsOf(record: EpisodeRecord): EpisodeFacts {
   let fixed = specFacts.get(record.spec);
   if (!fixed) {
     const index = new TopologyIndex(record.spec.topology);
-    fixed = { index, faultPath: new Set([record.spec.root, ...index.upstreamOf(record.spec.root)]), kb: referenceShingles(kbTexts(record)) };
+    fixed = { index, faultPath: new Set([record.spec.root, ...index.upstreamOf(record.spec.root)]), kb: copyReferences(kbTexts(record)) };
     specFacts.set(record.spec, fixed);
   }
   return { record, fault: record.spec.fault, index: fixed.index, root: record.spec.root, faultPath: fixed.faultPath, kb: fixed.kb };

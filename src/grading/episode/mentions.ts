@@ -1,6 +1,6 @@
 /**
- * What a free text says literally: which services it names, which numbers, percentages and clock
- * times it gives. Service names are matched on whole tokens, never as substrings: "orders-db",
+ * What a free text says literally: which services it names, which numbers and percentages it
+ * gives (times: ../time-mentions.ts). Service names are matched on whole tokens, never as substrings: "orders-db",
  * "orders db" and "Orders_DB" name orders-db; "orders-dbx" names nothing. Where names overlap
  * ("orders" is an alias of orders-service, "orders-db" another node), the longest name wins, so
  * "orders-db" is not also read as "orders".
@@ -19,9 +19,18 @@ export function tokens(text: string): string[] {
     .filter((t) => t.length > 0);
 }
 
+/** One mention of a service in a text: the node and the characters that name it. */
+export interface ServiceMention {
+  node: string;
+  from: number;
+  to: number;
+}
+
 export interface ServiceMatcher {
   /** The services a text names, in order of first mention, each once. */
   named(text: string): string[];
+  /** Every mention, in text order. */
+  mentions(text: string): ServiceMention[];
 }
 
 export function serviceMatcher(nodes: readonly ServiceNode[]): ServiceMatcher {
@@ -42,36 +51,42 @@ export function serviceMatcher(nodes: readonly ServiceNode[]): ServiceMatcher {
     if (set.size === 1 && only !== undefined) spellings.push({ words: key.split(" "), node: only });
   }
   spellings.sort((a, b) => b.words.length - a.words.length);
-  return {
-    named(text: string): string[] {
-      const words = pieces(text);
-      const found: string[] = [];
-      for (let i = 0; i < words.length; ) {
-        const hit = words[i]?.starts
-          ? spellings.find((s) => s.words.every((w, k) => words[i + k]?.piece === w) && words[i + s.words.length - 1]?.ends === true)
-          : undefined;
-        if (hit) {
-          if (!found.includes(hit.node)) found.push(hit.node);
-          i += hit.words.length;
-        } else {
-          i++;
-        }
+  const mentions = (text: string): ServiceMention[] => {
+    const words = pieces(text);
+    const found: ServiceMention[] = [];
+    for (let i = 0; i < words.length; ) {
+      const hit = words[i]?.starts
+        ? spellings.find((s) => s.words.every((w, k) => words[i + k]?.piece === w) && words[i + s.words.length - 1]?.ends === true)
+        : undefined;
+      if (hit) {
+        found.push({ node: hit.node, from: words[i]?.from ?? 0, to: words[i + hit.words.length - 1]?.to ?? 0 });
+        i += hit.words.length;
+      } else {
+        i++;
       }
-      return found;
-    },
+    }
+    return found;
+  };
+  return {
+    named: (text) => [...new Set(mentions(text).map((m) => m.node))],
+    mentions,
   };
 }
 
 /**
  * The text's words split further at hyphens and underscores, each piece marked with whether it
- * starts or ends a whole word: "orders-db" may match "orders db", but "orders" does not match
- * inside "orders-dbx".
+ * starts or ends a whole word ("orders-db" may match "orders db", but "orders" does not match
+ * inside "orders-dbx") and with its characters in the text.
  */
-function pieces(text: string): Array<{ piece: string; starts: boolean; ends: boolean }> {
-  const out: Array<{ piece: string; starts: boolean; ends: boolean }> = [];
-  for (const word of tokens(text)) {
-    const parts = word.split(/[-_]+/).filter((p) => p !== "");
-    parts.forEach((piece, i) => out.push({ piece, starts: i === 0, ends: i === parts.length - 1 }));
+function pieces(text: string): Array<{ piece: string; starts: boolean; ends: boolean; from: number; to: number }> {
+  const out: Array<{ piece: string; starts: boolean; ends: boolean; from: number; to: number }> = [];
+  for (const m of text.toLowerCase().matchAll(/[\p{L}\p{N}._-]+/gu)) {
+    const lead = /^[._-]*/.exec(m[0])?.[0].length ?? 0;
+    const word = m[0].replace(/^[._-]+|[._-]+$/g, "");
+    if (word === "") continue;
+    const parts: Array<{ piece: string; at: number }> = [];
+    for (const p of word.matchAll(/[^-_]+/g)) parts.push({ piece: p[0], at: (m.index ?? 0) + lead + (p.index ?? 0) });
+    parts.forEach(({ piece, at }, i) => out.push({ piece, starts: i === 0, ends: i === parts.length - 1, from: at, to: at + piece.length }));
   }
   return out;
 }
@@ -89,15 +104,6 @@ export function hasToken(text: string, value: string): boolean {
 /** Percentages the text states ("43.8%", "43.8 %", "43.8 percent"). */
 export function percentages(text: string): number[] {
   return [...text.matchAll(/(\d+(?:\.\d+)?)\s*(?:%|percent\b)/gi)].map((m) => Number(m[1]));
-}
-
-/** Clock times in the text (HH:MM or HH:MM:SS, optional UTC/Z), as minutes since midnight. */
-export function clockTimes(text: string): number[] {
-  const out: number[] = [];
-  for (const m of text.matchAll(/(?<![\d:.])([01]?\d|2[0-3]):([0-5]\d)(?::([0-5]\d))?(?![\d:])/g)) {
-    out.push(Number(m[1]) * 60 + Number(m[2]) + Number(m[3] ?? "0") / 60);
-  }
-  return out;
 }
 
 /** Severity words (P1..P4) the text uses. */

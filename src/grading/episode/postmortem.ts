@@ -13,10 +13,12 @@
  *   action_items 0.2: share of the fault's action-item requirements met (any alternative of each).
  *     The detail gives counts only: naming the missing concepts would hand the rubric to the agent.
  *   summary 0.1: names the root 0.5, states a concept of the mechanism 0.5.
- * A section naming most of the system (more than half the nodes, and at least 5) names no root.
+ * A section naming most of the system (more than half the nodes, and at least 5) names no root;
+ * nor does one that offers the root among other suspects ("either A or B", ./suspects.ts).
  * Each part is multiplied by its section's focus factor (concepts foreign to this fault's
  * knowledge; concepts are read with service names masked, ./mentions.ts). Each section is read up to 250 words (the focus reads all of it); an empty section
- * scores 0; a section copied from the KB articles scores 0 and counts for nothing.
+ * scores 0; a section copied from the KB articles scores 0 and counts for nothing (../copying.ts
+ * copiedParts, judged over all sections together).
  * Contradictions, subtracted from the postmortem score (floored at 0): target_service names a
  * node other than the root -0.1; the resolution, summary or timeline claims a remediation kind
  * never applied in the episode -0.1 each, at most -0.3; a severity word (P1..P4) differing from
@@ -25,7 +27,7 @@
 import { ActionType, Severity } from "../../../gen/incident/v1/enums_pb.js";
 import type { PostmortemSections } from "../../../gen/incident/v1/action_pb.js";
 import { firstWords, focusFactor, foreignConcepts, profile } from "../concepts.js";
-import { isCopied } from "../copying.js";
+import { copiedParts } from "../copying.js";
 import type { StepRecord } from "../record.js";
 import { requirementIds, satisfiedBy, satisfiedCount } from "../../scenarios/knowledge.js";
 import { stepsOfType, targetOf, type EpisodeFacts } from "./facts.js";
@@ -33,6 +35,7 @@ import { impactScore } from "./impact.js";
 import { onTopicConcepts } from "./knowledge.js";
 import { hasToken, maskServiceNames, serviceMatcher, severityWords, type ServiceMatcher } from "./mentions.js";
 import { REMEDIATION_CLAIMS } from "./remediation-claims.js";
+import { hedgedRoot } from "./suspects.js";
 import { timelineScore } from "./timeline.js";
 import type { PartScore } from "./types.js";
 
@@ -69,10 +72,10 @@ export interface PostmortemResult extends PartScore {
   focus: number;
 }
 
-function readSection(facts: EpisodeFacts, allowed: ReadonlySet<string>, raw: string | undefined): Section {
+function readSection(facts: EpisodeFacts, allowed: ReadonlySet<string>, raw: string | undefined, copied: boolean): Section {
   const text = (raw ?? "").trim();
   if (text === "") return { status: "missing", read: "", expressed: new Set(), focus: 0, foreign: [] };
-  if (isCopied(text, facts.kb)) return { status: "copied", read: "", expressed: new Set(), focus: 0, foreign: [] };
+  if (copied) return { status: "copied", read: "", expressed: new Set(), focus: 0, foreign: [] };
   const nodes = facts.record.spec.topology.nodes;
   const read = firstWords(text, MAX_WORDS_PER_SECTION);
   const expressed = new Set(profile(maskServiceNames(read, nodes)).expressed.keys());
@@ -82,19 +85,27 @@ function readSection(facts: EpisodeFacts, allowed: ReadonlySet<string>, raw: str
   return { status: "graded", read, expressed, focus: focusFactor(onTopic, foreign.length), foreign };
 }
 
-/** True when the text names the root and is not a roll-call of the system. */
+/**
+ * True when the text names the root, commits to it, and is not a roll-call of the system: the
+ * root offered among other suspects ("either orders-db or payments-service", ./suspects.ts) is not
+ * named.
+ */
 function namesRoot(facts: EpisodeFacts, matcher: ServiceMatcher, text: string): { named: boolean; text: string } {
   const named = matcher.named(text);
   const nodes = facts.record.spec.topology.nodes.length;
   if (!named.includes(facts.root)) return { named: false, text: "root not named" };
   if (named.length >= ROLL_CALL_MIN && named.length > nodes / 2) return { named: false, text: `names ${named.length} of ${nodes} services, a roll-call names no root` };
+  const hedge = hedgedRoot(text, matcher, facts.root);
+  if (hedge.hedged) return { named: false, text: `names the root only among other suspects (${hedge.others.join(", ")}), which names no root` };
   return { named: true, text: "names the root" };
 }
 
 export function gradePostmortem(facts: EpisodeFacts, step: StepRecord): PostmortemResult {
   const raw = step.action.postmortemSections;
   const allowed = onTopicConcepts(facts.fault);
-  const sections = new Map<SectionKey, Section>(ALL_SECTIONS.map((k) => [k, readSection(facts, allowed, raw?.[k])]));
+  const texts = ALL_SECTIONS.map((k) => (raw?.[k] ?? "").trim());
+  const copies = copiedParts(texts, facts.kb);
+  const sections = new Map<SectionKey, Section>(ALL_SECTIONS.map((k, i) => [k, readSection(facts, allowed, texts[i], copies[i] === true)]));
   const section = (k: SectionKey): Section => sections.get(k) ?? { status: "missing", read: "", expressed: new Set(), focus: 0, foreign: [] };
   const scored = SCORED.map((s) => section(s.key));
   if (scored.every((s) => s.status === "missing")) return { score: 0, detail: `step ${step.step}: the postmortem has no sections`, notes: [], step, focus: 0 };

@@ -10,13 +10,15 @@
  * foreign to this fault); each harmful step the fault lists costs 0.2. Each step is read up to 60
  * words and credits at most two requirements; the focus factor reads every word. Concepts are
  * read with service names masked (./mentions.ts maskServiceNames). Steps copied from this
- * incident's KB articles are set aside, and a step written twice counts once; a runbook needs at
- * least two substantive steps of its own. The component is the last runbook written (earlier
- * ones were superseded; each revision costs, ./conduct.ts), undiscounted.
+ * incident's KB articles are set aside (../copying.ts copiedParts: judged over the whole runbook,
+ * so one step that follows a KB instruction closely is not a copy, a runbook of pasted sentences
+ * is, padded or not), and a step written twice counts once; a runbook needs at least two
+ * substantive steps of its own. The component is the last runbook written (earlier ones were
+ * superseded; each revision costs, ./conduct.ts), undiscounted.
  */
 import { ActionType } from "../../../gen/incident/v1/enums_pb.js";
 import { firstWords, focusFactor, foreignConcepts, profile } from "../concepts.js";
-import { isCopied } from "../copying.js";
+import { copiedParts } from "../copying.js";
 import { clamp01 } from "../grade.js";
 import type { StepRecord } from "../record.js";
 import { alternatives } from "../../scenarios/knowledge.js";
@@ -56,7 +58,8 @@ export function gradeRunbook(facts: EpisodeFacts, step: StepRecord): RunbookResu
   // A step written twice is one step.
   const written = all.filter((s, i) => all.findIndex((o) => sameStep(o, s)) === i);
   const repeated = all.length - written.length;
-  const steps = written.filter((s) => !isCopied(s, facts.kb));
+  const copies = copiedParts(written, facts.kb);
+  const steps = written.filter((_, i) => !copies[i]);
   const copied = written.length - steps.length;
   const spec = facts.fault.knowledge.runbook;
   const slots: Slot[] = PHASES.flatMap((phase) => spec[phase.name].map((r) => ({ phase: phase.name, ids: alternatives(r) })));
