@@ -36,12 +36,12 @@ import { ObservationSchema, type Observation } from "../../gen/incident/v1/obser
 import { EpisodeEventSchema, type EpisodeEvent } from "../../gen/incident/v1/stream_pb.js";
 import { KbArticleSchema, type KbArticle, type LogEntry } from "../../gen/incident/v1/telemetry_pb.js";
 import type { Topology } from "../../gen/incident/v1/topology_pb.js";
-import { profile } from "../grading/concepts.js";
+import { copyReferences, type CopyReferences } from "../grading/copying.js";
+import { remediationFromReasoning } from "../grading/free-text-fix.js";
 import { EPISODE_GRADERS } from "../grading/episode/index.js";
 import { roundScore, timeDiscount, type Grade } from "../grading/grade.js";
 import type { EpisodeRecord, StepRecord } from "../grading/record.js";
 import type { RemediationKind as RemediationWord } from "../scenarios/fault-types.js";
-import { remediationFromConcepts } from "../scenarios/remediation-concepts.js";
 import { resolveService } from "../scenarios/service-names.js";
 import type { SeverityWord } from "../scenarios/types.js";
 import type { IncidentWorld } from "../sim/incident-world.js";
@@ -118,6 +118,8 @@ export class Episode {
 
   private readonly topology: Topology;
   private readonly kbArticles: KbArticle[];
+  /** The KB as copy references: a fix read from reasoning pasted from it is no fix (built on first use). */
+  private kbReferences: CopyReferences | undefined;
 
   constructor(
     readonly id: string,
@@ -402,11 +404,16 @@ export class Episode {
     }
   }
 
-  /** The typed remediation, or for older clients the one their reasoning describes. */
+  /**
+   * The typed remediation, or for older clients the one their reasoning describes: exactly one
+   * fix, in their own words. Reasoning pasted from the KB, or naming several fixes, is no fix, so
+   * a free-text fix never earns more than choosing the remediation would.
+   */
   private remediationKind(action: Action): RemediationWord | undefined {
     const typed = action.remediation?.kind;
     if (typed !== undefined && typed !== RemediationKind.UNSPECIFIED) return wordFromEnum(RemediationKind, typed) as RemediationWord | undefined;
-    return remediationFromConcepts(new Set(profile(action.reasoning).expressed.keys()));
+    this.kbReferences ??= copyReferences(this.kbArticles.flatMap((a) => [a.title, a.content]));
+    return remediationFromReasoning(action.reasoning, this.kbReferences);
   }
 
   /**

@@ -53,7 +53,7 @@ const MAX_REFERENCE_SKIP = 2;
 /** One text on its own is a copy at this share ... */
 const SINGLE_SHARE = 0.8;
 /** ... or at this share with two runs or more; a part of a document counts towards a paste at it. */
-export const COPIED_SHARE = 0.5;
+export const COPIED_SHARE = 0.45;
 /** A document whose copied share reaches this is a paste. */
 export const DOCUMENT_SHARE = 0.4;
 /** A document whose share, short runs included, reaches this is a paste (honest ones stay under 0.4). */

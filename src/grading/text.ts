@@ -111,9 +111,13 @@ export function analyze(text: string): AnalyzedText {
     }
     if (type === "word" || type === "number") wordCount++;
     if (CLAUSE_BREAKS.has(lemma) || (type === "punctuation" && lemma === ",")) {
-      // Commas separate list items ("restart x, flush y"), which behave like clauses for negation.
+      // Commas separate list items ("restart x, flush y"), which behave like clauses for negation,
+      // except in a negated list closed by "or"/"nor": "do not restart, roll back or scale it"
+      // negates all three items, so the next item starts with the negation.
+      const negatedList = lemma === "," && tokens.some((t) => t.clause === clause && t.negation) && listClosedByOr(lemmas, i);
       clause++;
       rejecting = 0;
+      if (negatedList) tokens.push({ lemma: "not", word: "not", clause, negation: true, rejected: false });
       continue;
     }
     if (rejecting > 0 && endsRejection(words, pos, i)) rejecting = 0;
@@ -128,6 +132,19 @@ export function analyze(text: string): AnalyzedText {
     if (rejecting > 0) rejecting--;
   }
   return { tokens, wordCount };
+}
+
+/** Most words a negated list may run on after a comma before its closing "or"/"nor". */
+const NEGATED_LIST_REACH = 12;
+
+/** True when the words after the comma at `comma` end the list with "or"/"nor" before the clause ends. */
+function listClosedByOr(lemmas: readonly string[], comma: number): boolean {
+  for (let k = comma + 1; k < lemmas.length && k <= comma + NEGATED_LIST_REACH; k++) {
+    const lemma = (lemmas[k] ?? "").trim();
+    if (lemma === "or" || lemma === "nor") return true;
+    if (CLAUSE_BREAKS.has(lemma)) return false;
+  }
+  return false;
 }
 
 /**

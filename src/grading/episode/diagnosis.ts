@@ -7,20 +7,14 @@
  * minute of the diagnosis keeps 0.4 of its score; a name picked blind is a guess.
  *
  * Fault class: fault_kind equal to the incident's 1, any other 0. Unset, the reasoning earns 0.7
- * when it expresses at least one concept of this fault's mechanism (any alternative of its
- * root-cause requirements) and none of another known fault's mechanism, stays on topic (at most
- * one concept foreign to this fault, as the focus factor tolerates), and is not copied from the
- * knowledge base.
+ * when it states this fault's mechanism and no other's, on topic and in its own words
+ * (../free-text-fault.ts faultClassFromReasoning: copied from the KB, several mechanisms or a
+ * keyword list state nothing).
  */
 import { ActionType, FaultKind } from "../../../gen/incident/v1/enums_pb.js";
-import { FAULTS } from "../../scenarios/faults/index.js";
-import { requirementIds } from "../../scenarios/knowledge.js";
-import { focusFactor, foreignConcepts, profile } from "../concepts.js";
-import { isCopied } from "../copying.js";
+import { faultClassFromReasoning } from "../free-text-fault.js";
 import type { StepRecord } from "../record.js";
 import { discountNote, hadEvidence, stepsOfType, targetOf, type EpisodeFacts } from "./facts.js";
-import { onTopicConcepts } from "./knowledge.js";
-import { maskServiceNames } from "./mentions.js";
 import type { PartScore } from "./types.js";
 
 export const EVIDENCE_CAP = 0.4;
@@ -45,30 +39,11 @@ export function faultClass(facts: EpisodeFacts, step: StepRecord): { score: numb
     const named = FaultKind[kind]?.toLowerCase() ?? "unknown";
     return named === facts.fault.kind ? { score: 1, text: `fault_kind ${named} is right` } : { score: 0, text: `fault_kind ${named} is wrong` };
   }
-  const reasoning = step.action.reasoning;
-  if (isCopied(reasoning, facts.kb)) return { score: 0, text: "no fault_kind; the reasoning is copied from the knowledge base" };
-  const expressed = [...profile(maskServiceNames(reasoning, facts.record.spec.topology.nodes)).expressed.keys()];
-  const mine = new Set(requirementIds(facts.fault.knowledge.postmortem.rootCause));
-  const hits = expressed.filter((id) => mine.has(id));
-  const others = otherMechanisms(facts.fault.kind);
-  const wrong = expressed.filter((id) => others.has(id) && !mine.has(id));
-  const foreign = foreignConcepts(expressed, onTopicConcepts(facts.fault));
-  if (hits.length === 0) return { score: 0, text: "no fault_kind, and the reasoning does not state this fault's mechanism" };
-  if (wrong.length > 0) return { score: 0, text: `no fault_kind; the reasoning also states other faults' mechanisms (${wrong.join(", ")})` };
-  if (focusFactor(hits.length, foreign.length) < 1) return { score: 0, text: `no fault_kind; the reasoning strays over other incidents' concepts (${foreign.join(", ")})` };
-  return { score: REASONED_CLASS, text: `no fault_kind; the reasoning states the mechanism (${hits.join(", ")}): ${REASONED_CLASS}` };
-}
-
-const othersCache = new Map<string, ReadonlySet<string>>();
-
-/** Every alternative of every other fault's root-cause requirements. */
-function otherMechanisms(kind: string): ReadonlySet<string> {
-  let set = othersCache.get(kind);
-  if (!set) {
-    set = new Set(Object.values(FAULTS).filter((f) => f.kind !== kind).flatMap((f) => requirementIds(f.knowledge.postmortem.rootCause)));
-    othersCache.set(kind, set);
-  }
-  return set;
+  // Older clients state the class in words: one fault's mechanism, in their own words.
+  const stated = faultClassFromReasoning(step.action.reasoning, facts.kb, facts.record.spec.topology.nodes);
+  if (stated === undefined) return { score: 0, text: "no fault_kind, and the reasoning states no single fault's mechanism in its own words" };
+  if (stated !== facts.fault.kind) return { score: 0, text: `no fault_kind; the reasoning states ${stated}, which is wrong` };
+  return { score: REASONED_CLASS, text: `no fault_kind; the reasoning states the mechanism of ${stated}: ${REASONED_CLASS}` };
 }
 
 /**
