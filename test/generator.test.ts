@@ -6,6 +6,7 @@ import { fixRecovers, generateIncident, isIdentifiable } from "../src/scenarios/
 import { FAULT_KINDS } from "../src/scenarios/faults/index.js";
 import { FAMILIES } from "../src/scenarios/families/index.js";
 import { LEVEL_PROFILES } from "../src/scenarios/levels.js";
+import { IncidentWorld } from "../src/sim/incident-world.js";
 import type { Level } from "../src/scenarios/types.js";
 import { TopologyIndex } from "../src/sim/topology.js";
 import { range } from "./support/policies.js";
@@ -33,7 +34,18 @@ describe.each(LEVELS)("generated %s incidents", (level) => {
         if (d.kind === "noisy_neighbor") expect(spec.fault.signature).not.toContain(d.metric);
         if (d.kind === "decoy_signature") expect(d.fault).not.toBe(spec.fault.kind);
       }
-      expect(spec.distractors.length).toBeLessThanOrEqual(LEVEL_PROFILES[level].distractors);
+      const profile = LEVEL_PROFILES[level];
+      expect(spec.distractors.length).toBeLessThanOrEqual(profile.distractors + profile.chronicAnomalies + profile.noisyChanges);
+      // Chronic anomalies are louder than a red herring may be on a signature metric, but they
+      // started long before the onset: their alerts fired before the page.
+      const world = new IncidentWorld(spec, 0);
+      for (const d of spec.distractors) {
+        if (d.kind !== "chronic_anomaly") continue;
+        const chronic = d.errorRate > 0 ? "error_rate" : "latency_p99";
+        // (A backend without alert rules shows its trouble only when inspected.)
+        const first = world.alerts.history.find((a) => a.node === d.node && a.metric === chronic);
+        if (first) expect(first.firedAtMinute, `${spec.id}: chronic ${d.node} ${chronic} alert`).toBeLessThan(spec.onsetMinute);
+      }
     }
   });
 

@@ -14,7 +14,7 @@ import type { Distractor, IncidentSpec } from "../sim/incident.js";
 import { Simulation } from "../sim/engine.js";
 import { IncidentWorld } from "../sim/incident-world.js";
 import { applyRemediation } from "../sim/remediation.js";
-import type { MetricName } from "../sim/model.js";
+import { KIND_PROFILES, type MetricName } from "../sim/model.js";
 import { wordings } from "../sim/phrasing.js";
 import { Rng } from "../sim/prng.js";
 import { TopologyIndex, type ServiceNode, type Topology } from "../sim/topology.js";
@@ -124,6 +124,7 @@ export function generateIncident(level: Level, seed: number, options: GenerateOp
       distractors: [
         ...pickDistractors(rng.fork("distractors"), level, topology, index, root.name, fault, onsetMinute, profile.distractors, phrasing),
         ...pickNoisyChanges(rng.fork("noisy-change"), topology, index, root.name, fault, onsetMinute, profile.noisyChanges),
+        ...pickChronicAnomalies(rng.fork("chronic"), topology, index, root.name, profile.chronicAnomalies, phrasing),
       ],
       startedAtMs: EPOCH_MS + rng.int(0, 180) * 86_400_000 + rng.int(0, 1439) * 60_000,
       phrasing,
@@ -238,6 +239,40 @@ function pickDistractors(
       const minute = onsetMinute - rng.int(12, 25);
       out.push({ kind, node: node.name, minute, version: bumpVersion(node.version) });
     }
+  }
+  return out;
+}
+
+/** Node kinds a chronic anomaly can sit on: ones with callers that can live with its failures. */
+const CHRONIC_KINDS: ReadonlySet<string> = new Set(["service", "search", "database", "cache", "queue"]);
+
+/**
+ * Chronic anomalies: nodes off the fault's path, preferably of the root's own kind, failing or
+ * slow on their own since before the history starts, often louder than the root. What tells them
+ * apart is their history (flat since long before the onset), their alerts (fired long before the
+ * page) and their place off the page's path, not how loud they are.
+ */
+function pickChronicAnomalies(rng: Rng, topology: Topology, index: TopologyIndex, root: string, count: number, phrasing: Phrasing): Distractor[] {
+  const nodes = herringNodes(topology, index, root).filter((n) => CHRONIC_KINDS.has(n.kind));
+  const rootKind = index.node(root).kind;
+  const out: Distractor[] = [];
+  const used = new Set<string>();
+  for (let i = 0; i < count; i++) {
+    const free = nodes.filter((n) => !used.has(n.name));
+    if (free.length === 0) break;
+    const alike = free.filter((n) => n.kind === rootKind);
+    const node = rng.pick(alike.length > 0 && rng.chance(0.75) ? alike : free);
+    used.add(node.name);
+    // As loud as a real root often is: most of its requests failing, or slow far past the threshold.
+    const errors = rng.chance(0.7);
+    const threshold = KIND_PROFILES[node.kind].error_rate?.threshold ?? 5;
+    out.push({
+      kind: "chronic_anomaly",
+      node: node.name,
+      errorRate: errors ? Math.min(95, threshold * rng.range(6, 18)) : 0,
+      latencyFactor: errors ? rng.range(1, 5) : rng.range(10, 30),
+      message: rng.pick(wordings(rng.pick(STALE_ERRORS), phrasing)),
+    });
   }
   return out;
 }

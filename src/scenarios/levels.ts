@@ -13,6 +13,8 @@ export interface LevelProfile {
   maxServices: number;
   /** Red herrings per episode: a noisy neighbour, a stale error, a harmless deploy. */
   distractors: number;
+  /** Nodes off the fault's path failing or slow on their own since long before (Distractor chronic_anomaly). */
+  chronicAnomalies: number;
   /** Unrelated noisy changes just before the onset (src/sim/incident.ts Distractor noisy_change). */
   noisyChanges: number;
   /** Chance that one reading an observation shows is a measurement blip (IncidentSpec.readingBlips). */
@@ -22,10 +24,10 @@ export interface LevelProfile {
 }
 
 export const LEVEL_PROFILES: Readonly<Record<Level, LevelProfile>> = {
-  easy: { level: "easy", minServices: 5, maxServices: 12, distractors: 1, noisyChanges: 0, readingBlips: 0, minRootDepth: 0 },
-  medium: { level: "medium", minServices: 8, maxServices: 20, distractors: 2, noisyChanges: 0, readingBlips: 0, minRootDepth: 0 },
-  hard: { level: "hard", minServices: 15, maxServices: 40, distractors: 3, noisyChanges: 0, readingBlips: 0, minRootDepth: 0 },
-  expert: { level: "expert", minServices: 20, maxServices: 40, distractors: 3, noisyChanges: 1, readingBlips: 0.05, minRootDepth: 2 },
+  easy: { level: "easy", minServices: 5, maxServices: 12, distractors: 1, chronicAnomalies: 2, noisyChanges: 0, readingBlips: 0, minRootDepth: 0 },
+  medium: { level: "medium", minServices: 8, maxServices: 20, distractors: 2, chronicAnomalies: 2, noisyChanges: 0, readingBlips: 0, minRootDepth: 0 },
+  hard: { level: "hard", minServices: 15, maxServices: 40, distractors: 3, chronicAnomalies: 2, noisyChanges: 0, readingBlips: 0, minRootDepth: 0 },
+  expert: { level: "expert", minServices: 20, maxServices: 40, distractors: 3, chronicAnomalies: 2, noisyChanges: 1, readingBlips: 0.05, minRootDepth: 2 },
 };
 
 /**

@@ -4,6 +4,12 @@
  * healthy minutes. Rules watch the golden signals (errors, latency) and saturation; the first
  * alert to fire is the page. Each rule has the priority monitoring was configured with
  * (./alert-priority.ts) and words its alerts in the incident's phrasing (./alert-wording.ts).
+ *
+ * Coverage is uneven, as in real systems: user-facing nodes (gateways, services) always have
+ * their rules, but each backend (database, cache, queue, search, vendor, DNS, network) has its
+ * own rules only with probability BACKEND_COVERAGE, seeded per system. A backend without rules
+ * never pages and never shows among the alerts or in the overview: when it is the root, the
+ * responder finds it by following the trouble down from the page (inspections, traces, logs).
  */
 import type { Phrasing, SeverityWord } from "../scenarios/types.js";
 import { AlertPriorities } from "./alert-priority.js";
@@ -15,6 +21,9 @@ import { fillTemplate, misconfiguredThreshold } from "./placeholders.js";
 import type { Rng } from "./prng.js";
 
 const FIRE_AFTER = 2;
+/** Chance that a backend node has alert rules at all. */
+export const BACKEND_COVERAGE = 0.3;
+const BACKENDS: ReadonlySet<string> = new Set(["database", "cache", "queue", "search", "vendor", "dns", "network"]);
 const CLEAR_AFTER = 5;
 
 export interface AlertRecord {
@@ -62,6 +71,14 @@ export class AlertBook {
   constructor(phrasing: Phrasing, rng: Rng) {
     this.phraser = new Phraser(phrasing, rng.fork("wording"));
     this.priorities = new AlertPriorities(rng.fork("priority"));
+    this.coverage = rng.fork("coverage");
+  }
+
+  private readonly coverage: Rng;
+
+  /** Whether a node has alert rules: always for user-facing nodes, by a seeded draw for backends. */
+  private covered(node: string, kind: string, misconfigured: boolean): boolean {
+    return misconfigured || !BACKENDS.has(kind) || this.coverage.fork(node).chance(BACKEND_COVERAGE);
   }
 
   /** Evaluates every rule on the simulation's current minute; returns alerts that fired now. */
@@ -122,7 +139,7 @@ export class AlertBook {
     const spec = sim.spec;
     const bad = spec.fault.misconfiguredAlert;
     const misfire = bad ? misconfiguredThreshold(spec, sim.index.node(spec.root).kind).misfire : 0;
-    return spec.topology.nodes.flatMap((node) =>
+    return spec.topology.nodes.filter((node) => this.covered(node.name, node.kind, bad !== undefined && node.name === spec.root)).flatMap((node) =>
       sim
         .metricsOf(node.name)
         .filter(isAlerting)

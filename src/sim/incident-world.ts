@@ -99,6 +99,7 @@ export class IncidentWorld {
   private readonly changes: ChangeRecord[] = [];
   private readonly degradedMinutes = new Map<string, number>();
   private healthySince: number | undefined;
+  private readonly herrings: ReadonlySet<string>;
   private impactCache: { minute: number; impacts: NodeImpact[] } | undefined;
   private fixedAt: number | undefined;
   private readonly vars: Record<string, string>;
@@ -108,6 +109,7 @@ export class IncidentWorld {
     seed: number,
   ) {
     this.sim = new Simulation(spec, seed);
+    this.herrings = new Set(spec.distractors.map((d) => d.node));
     this.rng = new Rng(seed).fork(`world:${spec.id}`);
     this.phraser = new Phraser(spec.phrasing, this.rng.fork("phrasing"));
     this.alerts = new AlertBook(spec.phrasing, this.rng.fork("alert-rules"));
@@ -296,6 +298,8 @@ export class IncidentWorld {
   private trackHealth(minute: number): void {
     if (minute >= this.spec.onsetMinute) {
       for (const node of this.spec.topology.nodes) {
+        // Red herrings sit off the fault's path: what they show is not the incident's impact.
+        if (this.herrings.has(node.name)) continue;
         // Degraded: errors or tail latency past threshold; for the root, also its fault's signature.
         const signature = node.name === this.spec.root ? this.spec.fault.signature : [];
         const degraded = (["error_rate", "latency_p99"] as const).some((m) => this.anomalous(node.name, m)) || signature.some((m) => this.anomalous(node.name, m));

@@ -11,6 +11,14 @@ import type { Topology } from "./topology.js";
 export type Distractor =
   /** An unrelated node running hot on one metric. */
   | { kind: "noisy_neighbor"; node: string; metric: MetricName; value: number }
+  /**
+   * A chronic anomaly: a node off the fault's path that has been failing or slow on its own since
+   * long before the incident (an internal endpoint whose callers do not wait for it: they retry
+   * later), its alert firing all along. It is often louder than the root; its history, flat since
+   * before the onset, and its place off the page's path tell it apart. Its trouble stays local:
+   * callers do not inherit it.
+   */
+  | { kind: "chronic_anomaly"; node: string; errorRate: number; latencyFactor: number; message: string }
   /** An old error that keeps being logged, unrelated to the incident. */
   | { kind: "stale_error"; node: string; message: string }
   /** A deploy of another node shortly before the page that changed nothing. */

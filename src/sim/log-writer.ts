@@ -82,6 +82,7 @@ export class LogWriter {
         line(d.node, t.level, ctx.render(phraser.word(t, d.node), { ...details, root: d.node, caller, callee, version: d.version }), true);
       }
       if (d.kind === "stale_error" && rng.chance(0.15)) line(d.node, "ERROR", d.message);
+      if (d.kind === "chronic_anomaly" && rng.chance(0.3)) line(d.node, "ERROR", d.message);
       if (d.kind === "noisy_neighbor" && rng.chance(0.2)) {
         line(d.node, "WARN", ctx.render(phraser.word(NOISY_NEIGHBOR, d.node), { metric: d.metric.replace(/_/g, " "), minutes: String(rng.int(3, 40)) }));
       }

@@ -69,7 +69,7 @@ export interface FinalDiagnosis {
 }
 
 /** Share of a diagnosis a right node keeps when the fault class is wrong or missing. */
-export const WRONG_CLASS_SHARE = 0.2;
+export const WRONG_CLASS_SHARE = 0.1;
 
 export function finalDiagnosis(facts: EpisodeFacts): FinalDiagnosis | undefined {
   const diagnoses = stepsOfType(facts, ActionType.DIAGNOSE).filter((s) => (s.action.targetService?.trim() ?? "") !== "");
