@@ -111,7 +111,7 @@ export function generateIncident(level: Level, seed: number, options: GenerateOp
     const root = rng.pick(candidates);
     const onsetMinute = -rng.int(fault.onsetBeforePage[0], fault.onsetBeforePage[1]);
     const phrasing: Phrasing = seed >= SEED_RANGES.held_out.first ? "held_out" : "public";
-    const spec: IncidentSpec = {
+    let spec: IncidentSpec = {
       id: generatedScenarioId(level, seed, options),
       level,
       title: `${fault.title} (${topology.family})`,
@@ -132,7 +132,13 @@ export function generateIncident(level: Level, seed: number, options: GenerateOp
       kb: chooseKbArticles(fault.kind, phrasing, rng.fork("kb")),
       ...(profile.readingBlips > 0 ? { readingBlips: profile.readingBlips } : {}),
     };
-    const world = new IncidentWorld(spec, seed);
+    let world = new IncidentWorld(spec, seed);
+    if (!isIdentifiable(world)) {
+      // Nothing paged in time: with the root's own alert rules in place (its team did set them
+      // up), the incident is the same one, just noticed sooner.
+      spec = { ...spec, covered: [spec.root] };
+      world = new IncidentWorld(spec, seed);
+    }
     if (isIdentifiable(world) && fixRecovers(spec, seed, world.sim)) return { spec, world };
   }
   throw new GenerationError(

@@ -77,8 +77,8 @@ export class AlertBook {
   private readonly coverage: Rng;
 
   /** Whether a node has alert rules: always for user-facing nodes, by a seeded draw for backends. */
-  private covered(node: string, kind: string, misconfigured: boolean): boolean {
-    return misconfigured || !BACKENDS.has(kind) || this.coverage.fork(node).chance(BACKEND_COVERAGE);
+  private covered(node: string, kind: string, forced: boolean): boolean {
+    return forced || !BACKENDS.has(kind) || this.coverage.fork(node).chance(BACKEND_COVERAGE);
   }
 
   /** Evaluates every rule on the simulation's current minute; returns alerts that fired now. */
@@ -139,7 +139,9 @@ export class AlertBook {
     const spec = sim.spec;
     const bad = spec.fault.misconfiguredAlert;
     const misfire = bad ? misconfiguredThreshold(spec, sim.index.node(spec.root).kind).misfire : 0;
-    return spec.topology.nodes.filter((node) => this.covered(node.name, node.kind, bad !== undefined && node.name === spec.root)).flatMap((node) =>
+    const forced = new Set(spec.covered ?? []);
+    if (bad) forced.add(spec.root);
+    return spec.topology.nodes.filter((node) => this.covered(node.name, node.kind, forced.has(node.name))).flatMap((node) =>
       sim
         .metricsOf(node.name)
         .filter(isAlerting)

@@ -92,6 +92,11 @@ export interface IncidentSpec {
    */
   readingBlips?: number;
   /**
+   * Backends whose alert rules exist whatever the system's coverage draw (src/sim/alerts.ts):
+   * the generator covers the root when nothing else would page in time.
+   */
+  covered?: readonly string[];
+  /**
    * The knowledge-base articles the responder is shown, in display order. A generated incident
    * shows one helpful and one misleading article of the shared pool (src/scenarios/kb), worded for
    * its phrasing, chosen at generation so that graders see exactly what the responder saw. A
