@@ -129,7 +129,7 @@ export function generateIncident(level: Level, seed: number, options: GenerateOp
       startedAtMs: EPOCH_MS + rng.int(0, 180) * 86_400_000 + rng.int(0, 1439) * 60_000,
       phrasing,
       // A fork of its own: the articles shown do not shift any other choice of the incident.
-      kb: chooseKbArticles(fault.kind, phrasing, rng.fork("kb")),
+      kb: chooseKbArticles(fault.kind, phrasing, rng.fork("kb"), root.kind),
       ...(profile.readingBlips > 0 ? { readingBlips: profile.readingBlips } : {}),
     };
     let world = new IncidentWorld(spec, seed);
@@ -267,7 +267,7 @@ function pickChronicAnomalies(rng: Rng, topology: Topology, index: TopologyIndex
     const free = nodes.filter((n) => !used.has(n.name));
     if (free.length === 0) break;
     const alike = free.filter((n) => n.kind === rootKind);
-    const node = rng.pick(alike.length > 0 && rng.chance(0.75) ? alike : free);
+    const node = rng.pick(alike.length > 0 && rng.chance(0.9) ? alike : free);
     used.add(node.name);
     // As loud as a real root often is: most of its requests failing, or slow far past the threshold.
     const errors = rng.chance(0.7);

@@ -7,19 +7,25 @@
  * a fault both articles fit is ruled out, and a partner that shares fits with the helpful article
  * narrows the answer. Among the plausible partners (sharing a symptom family with the helpful
  * article) the selection therefore takes those whose fits overlap the helpful article's least
- * (usually not at all), so a pair of articles leaves several candidate faults open.
+ * (usually not at all), so a pair of articles leaves several candidate faults open. When the kind
+ * of the root is known, partners that also fit another fault striking that kind of node come
+ * first: what the node is must not tell which of the pair helps.
  */
+import type { NodeKind } from "../../sim/model.js";
 import type { Rng } from "../../sim/prng.js";
+import { FAULTS } from "../faults/index.js";
 import type { FaultKind } from "../fault-types.js";
 import type { KbArticleSpec, Phrasing } from "../types.js";
 import { articlesFitting, KB_POOL, wordingsFor } from "./pool.js";
 import type { KbPoolArticle } from "./types.js";
 
 /** The articles that may mislead an incident of this fault whose helpful article is `helpful`. */
-export function misleadingCandidates(fault: FaultKind, helpful: KbPoolArticle): KbPoolArticle[] {
+export function misleadingCandidates(fault: FaultKind, helpful: KbPoolArticle, rootKind?: NodeKind): KbPoolArticle[] {
   const wrong = KB_POOL.filter((a) => a !== helpful && !a.fits.includes(fault));
   const plausible = wrong.filter((a) => a.symptoms.some((s) => helpful.symptoms.includes(s)));
-  const pool = plausible.length > 0 ? plausible : wrong;
+  const symptomatic = plausible.length > 0 ? plausible : wrong;
+  const sameKind = rootKind === undefined ? [] : symptomatic.filter((a) => a.fits.some((f) => FAULTS[f].injectable.includes(rootKind)));
+  const pool = sameKind.length > 0 ? sameKind : symptomatic;
   const overlap = (a: KbPoolArticle): number => a.fits.filter((f) => helpful.fits.includes(f)).length;
   const least = Math.min(...pool.map(overlap));
   return pool.filter((a) => overlap(a) === least);
@@ -31,19 +37,19 @@ export interface KbChoice {
 }
 
 /** The helpful and the misleading article for an incident of this fault. */
-export function chooseKbPair(fault: FaultKind, rng: Rng): KbChoice {
+export function chooseKbPair(fault: FaultKind, rng: Rng, rootKind?: NodeKind): KbChoice {
   const fitting = articlesFitting(fault);
   if (fitting.length === 0) throw new Error(`no knowledge-base article fits ${fault}: add it to the fits of at least two articles in src/scenarios/kb`);
   const helpful = rng.pick(fitting);
-  return { helpful, misleading: rng.pick(misleadingCandidates(fault, helpful)) };
+  return { helpful, misleading: rng.pick(misleadingCandidates(fault, helpful, rootKind)) };
 }
 
 /**
  * The articles an incident of this fault shows, in display order, worded for its phrasing. Give
  * it a fork of its own (`rng.fork("kb")`): it draws a variable number of numbers.
  */
-export function chooseKbArticles(fault: FaultKind, phrasing: Phrasing, rng: Rng): KbArticleSpec[] {
-  const { helpful, misleading } = chooseKbPair(fault, rng);
+export function chooseKbArticles(fault: FaultKind, phrasing: Phrasing, rng: Rng, rootKind?: NodeKind): KbArticleSpec[] {
+  const { helpful, misleading } = chooseKbPair(fault, rng, rootKind);
   const shown = [helpful, misleading].map((article): KbArticleSpec => {
     const wording = rng.pick(wordingsFor(article, phrasing));
     return { id: wording.id, title: wording.title, tags: [...wording.tags], content: wording.content };
