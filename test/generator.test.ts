@@ -54,7 +54,7 @@ describe.each(LEVELS)("generated %s incidents", (level) => {
     for (const { spec } of incidents) {
       expect(spec.topology.nodes.length).toBeGreaterThanOrEqual(profile.minServices);
       expect(spec.topology.nodes.length).toBeLessThanOrEqual(profile.maxServices);
-      expect(spec.fault.injectable).toContain(new TopologyIndex(spec.topology).node(spec.root).kind);
+      expect([...spec.fault.injectable, ...(spec.fault.occasionalHosts ?? [])]).toContain(new TopologyIndex(spec.topology).node(spec.root).kind);
     }
     expect(new Set(incidents.map((i) => i.spec.fault.kind)).size).toBeGreaterThanOrEqual(15);
     expect(new Set(incidents.map((i) => i.spec.topology.family)).size).toBeGreaterThanOrEqual(4);

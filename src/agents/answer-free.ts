@@ -22,7 +22,7 @@ import type { StepInfo } from "../../gen/incident/v1/episode_pb.js";
 import type { Observation } from "../../gen/incident/v1/observation_pb.js";
 import { enumFromWord, wordFromEnum } from "../env/enum-words.js";
 import type { FaultKind as FaultWord } from "../scenarios/fault-types.js";
-import { FAULT_KINDS, FAULTS } from "../scenarios/faults/index.js";
+import { FAULT_KINDS, FAULTS, strikes } from "../scenarios/faults/index.js";
 import { kbWordingById } from "../scenarios/kb/index.js";
 import type { Level } from "../scenarios/types.js";
 import type { IncidentSpec } from "../sim/incident.js";
@@ -66,7 +66,7 @@ function kbGuess(o: Observation): { fault: FaultWord; root: string } {
   const candidates = kbCandidates(o);
   for (const service of loudest(o)) {
     const kind = kindOf(o, service);
-    const fault = candidates.find((f) => FAULTS[f].injectable.includes(kind));
+    const fault = candidates.find((f) => strikes(FAULTS[f], kind));
     if (fault) return { fault, root: service };
   }
   return { fault: candidates[0] ?? "bad_deploy", root: loudest(o)[0] ?? "unknown" };
@@ -232,7 +232,7 @@ const inspectUntilRewardMoves: Policy = () => {
       }
       if (!inner) {
         const root = found ?? order[0] ?? "unknown";
-        const fault = kbCandidates(o).find((f) => FAULTS[f].injectable.includes(kindOf(o, root))) ?? "bad_deploy";
+        const fault = kbCandidates(o).find((f) => strikes(FAULTS[f], kindOf(o, root))) ?? "bad_deploy";
         inner = playGuess(o, fault, root, zero);
       }
       return inner.act(o);
@@ -284,7 +284,7 @@ const breakdownReader: Policy = () => {
       probe = undefined;
       if (!inner) {
         const r = root ?? order[0] ?? "unknown";
-        const f = fault ?? candidates.find((c) => FAULTS[c].injectable.includes(kindOf(o, r))) ?? "bad_deploy";
+        const f = fault ?? candidates.find((c) => strikes(FAULTS[c], kindOf(o, r))) ?? "bad_deploy";
         inner = playGuess(o, f, r, zero);
       }
       return inner.act(o);
@@ -304,7 +304,7 @@ const documentPerCandidate: Policy = () => {
         const zero = minuteZeroMs(o);
         const root = kbGuess(o).root;
         const kind = kindOf(o, root);
-        const fits = kbCandidates(o).filter((f) => FAULTS[f].injectable.includes(kind));
+        const fits = kbCandidates(o).filter((f) => strikes(FAULTS[f], kind));
         players = (fits.length > 0 ? fits : [kbGuess(o).fault]).slice(0, 4).map((f) => playGuess(o, f, root, zero));
       }
       // Every candidate's player answers in turn; the last answers stand, all of them were sent.

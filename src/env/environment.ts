@@ -145,7 +145,7 @@ export class IncidentEnvironment {
         return {
           kind: enumFromWord(FaultKind, kind) ?? FaultKind.UNSPECIFIED,
           title: fault.title,
-          injectable: fault.injectable.map((k) => enumFromWord(ServiceKind, k) ?? ServiceKind.UNSPECIFIED),
+          injectable: [...fault.injectable, ...(fault.occasionalHosts ?? [])].map((k) => enumFromWord(ServiceKind, k) ?? ServiceKind.UNSPECIFIED),
           trigger: fault.trigger.event,
         };
       }),

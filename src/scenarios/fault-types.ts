@@ -172,8 +172,14 @@ export interface MisconfiguredAlert {
 export interface FaultDefinition {
   kind: FaultKind;
   title: string;
-  /** Node kinds the fault can be injected on. */
+  /** Node kinds the fault usually strikes. */
   injectable: readonly NodeKind[];
+  /**
+   * Node kinds it strikes less often (a broker or a cache whose process crashes, a Kafka cluster
+   * whose certificate expires): the generator moves the root to one of them now and then
+   * (src/scenarios/generate-incident.ts), so the kind of a node never settles which fault it has.
+   */
+  occasionalHosts?: readonly NodeKind[];
   trigger: TriggerSpec;
   /** One paragraph on how it fails, with placeholders. */
   mechanism: string;

@@ -30,6 +30,8 @@ import type { Level, Phrasing, PhrasedText } from "./types.js";
 /** Earliest simulated start; seeds spread episodes over the following months. */
 const EPOCH_MS = Date.UTC(2026, 2, 2, 0, 0, 0);
 const MAX_ATTEMPTS = 40;
+/** Chance that a fault with occasional hosts strikes one of them, when the system has one. */
+const OCCASIONAL_SHARE = 0.35;
 
 /** Old errors a red herring keeps logging, in every phrasing. */
 export const STALE_ERRORS: readonly PhrasedText[] = [
@@ -108,7 +110,12 @@ export function generateIncident(level: Level, seed: number, options: GenerateOp
     const deep = profile.minRootDepth > 0 ? hosts.filter((n) => index.depthBelowEntry(n.name) >= profile.minRootDepth) : [];
     const candidates = deep.length > 0 ? deep : hosts;
     if (candidates.length === 0) continue;
-    const root = rng.pick(candidates);
+    const usual = rng.pick(candidates);
+    // Now and then the fault strikes one of its occasional hosts instead (a fork of its own, so
+    // the usual choice, and everything drawn after it, stays what it was).
+    const occasional = topology.nodes.filter((n) => fault.occasionalHosts?.includes(n.kind) && meetsRootNeeds(fault.kind, n.name, index));
+    const moveRng = rng.fork("occasional-host");
+    const root = occasional.length > 0 && moveRng.chance(OCCASIONAL_SHARE) ? moveRng.pick(occasional) : usual;
     const onsetMinute = -rng.int(fault.onsetBeforePage[0], fault.onsetBeforePage[1]);
     const phrasing: Phrasing = seed >= SEED_RANGES.held_out.first ? "held_out" : "public";
     let spec: IncidentSpec = {

@@ -9,6 +9,7 @@ export const certificateExpiry: FaultDefinition = {
   kind: "certificate_expiry",
   title: "Expired TLS certificate",
   injectable: ["service", "search", "database"],
+  occasionalHosts: ["cache", "queue"],
   trigger: { event: "certificate_expiry", description: "cert-manager: certificate {detail:cert_name} for {root} not renewed: {detail:renew_error}" },
   mechanism:
     "The serving certificate {detail:cert_name} of {root} expired at {detail:not_after}; its automatic renewal had been failing ({detail:renew_error}) and nobody was alerted. Every new TLS handshake to {root} now fails certificate verification, so callers cannot open connections; only connections opened before the expiry still work. Nothing was deployed and the network is fine.",

@@ -9,6 +9,7 @@ export const configPush: FaultDefinition = {
   kind: "config_push",
   title: "Bad configuration pushed everywhere at once",
   injectable: ["service", "gateway"],
+  occasionalHosts: ["search"],
   trigger: { event: "config_change", description: "config push to {root} (all instances at once): {detail:change}" },
   mechanism:
     "A config push set {detail:change} on every instance of {root} at the same time. The new value makes every request far more expensive to handle, so CPU pins at 100% on all instances together, requests queue and most of them fail. The binary did not change: a rollback of the code reads the same config and fails the same way; only reverting the config helps.",

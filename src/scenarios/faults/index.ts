@@ -51,6 +51,11 @@ export const FAULTS: Readonly<Record<FaultKind, FaultDefinition>> = {
 /** Every fault kind, in a fixed order. */
 export const FAULT_KINDS: readonly FaultKind[] = Object.keys(FAULTS) as FaultKind[];
 
+/** Every node kind a fault can strike: its usual hosts and its occasional ones. */
+export function strikes(fault: FaultDefinition, kind: NodeKind): boolean {
+  return fault.injectable.includes(kind) || (fault.occasionalHosts?.includes(kind) ?? false);
+}
+
 /**
  * What a fault needs of its root's neighbourhood, beyond the node kind, for its story to hold:
  * a retry storm needs callees to storm, a poison pill needs consumers, a cache stampede needs a

@@ -9,6 +9,7 @@ export const processCrash: FaultDefinition = {
   kind: "process_crash",
   title: "Service processes crashed and not restarted",
   injectable: ["service"],
+  occasionalHosts: ["database", "cache", "queue", "search"],
   trigger: { event: "external", description: "" },
   mechanism:
     "Most of {root}'s processes died with {detail:signal} in {detail:component} and were not started again, because {detail:supervisor}. Nothing listens on their port: callers get connection refused, every request routed to a dead instance fails, and the few instances left take all the traffic.",

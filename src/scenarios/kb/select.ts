@@ -13,7 +13,7 @@
  */
 import type { NodeKind } from "../../sim/model.js";
 import type { Rng } from "../../sim/prng.js";
-import { FAULTS } from "../faults/index.js";
+import { FAULTS, strikes } from "../faults/index.js";
 import type { FaultKind } from "../fault-types.js";
 import type { KbArticleSpec, Phrasing } from "../types.js";
 import { articlesFitting, KB_POOL, wordingsFor } from "./pool.js";
@@ -24,7 +24,7 @@ export function misleadingCandidates(fault: FaultKind, helpful: KbPoolArticle, r
   const wrong = KB_POOL.filter((a) => a !== helpful && !a.fits.includes(fault));
   const plausible = wrong.filter((a) => a.symptoms.some((s) => helpful.symptoms.includes(s)));
   const symptomatic = plausible.length > 0 ? plausible : wrong;
-  const sameKind = rootKind === undefined ? [] : symptomatic.filter((a) => a.fits.some((f) => FAULTS[f].injectable.includes(rootKind)));
+  const sameKind = rootKind === undefined ? [] : symptomatic.filter((a) => a.fits.some((f) => strikes(FAULTS[f], rootKind)));
   const pool = sameKind.length > 0 ? sameKind : symptomatic;
   const overlap = (a: KbPoolArticle): number => a.fits.filter((f) => helpful.fits.includes(f)).length;
   const least = Math.min(...pool.map(overlap));
