@@ -275,13 +275,13 @@ describe("diagnosis", () => {
     expect(component(far, "diagnosis"), explain(far)).toBe(0);
   });
 
-  it("the right node for the wrong reason keeps a fifth: node and fault class are one claim", () => {
+  it("the right node for the wrong reason keeps a tenth: node and fault class are one claim", () => {
     const right = grade("easy", play([inspect(ROOT), diagnose(ROOT, POOL)]).record);
     const wrongClass = grade("easy", play([inspect(ROOT), diagnose(ROOT, FaultKind.SLOW_QUERY)]).record);
     const noClass = grade("easy", play([inspect(ROOT), diagnose(ROOT)]).record);
     expect(component(right, "diagnosis"), explain(right)).toBe(1);
-    expect(component(wrongClass, "diagnosis"), explain(wrongClass)).toBeCloseTo(0.2, 9);
-    expect(component(noClass, "diagnosis"), explain(noClass)).toBeCloseTo(0.2, 9);
+    expect(component(wrongClass, "diagnosis"), explain(wrongClass)).toBeCloseTo(0.1, 9);
+    expect(component(noClass, "diagnosis"), explain(noClass)).toBeCloseTo(0.1, 9);
     // Evidence counts only behind a right conclusion.
     expect(component(right, "process")).toBeGreaterThan(0);
     expect(component(wrongClass, "process"), explain(wrongClass)).toBe(0);
@@ -313,7 +313,7 @@ describe("diagnosis", () => {
   });
 
   it("fault class: right kind 1, wrong kind 0, unset with the mechanism in the reasoning 0.7, copied reasoning 0", () => {
-    const share = (cls: number): number => 0.2 + 0.8 * cls;
+    const share = (cls: number): number => 0.1 + 0.9 * cls;
     const score = (d: Action): number => component(grade("easy", play([inspect(ROOT), d]).record), "diagnosis");
     expect(score(diagnose(ROOT, POOL))).toBeCloseTo(share(1), 9);
     expect(score(diagnose(ROOT, FaultKind.SLOW_QUERY))).toBeCloseTo(share(0), 9);

@@ -202,7 +202,10 @@ describe("articles of generated incidents", () => {
       guessedRight += top;
       if (total < 20) continue;
       frequentPairs++;
-      expect(top / total, `${pair}: ${JSON.stringify([...faults])}`).toBeLessThanOrEqual(0.5);
+      // The misleading partner also fits a fault of the root's kind (src/scenarios/kb/select.ts), so
+      // that the failing node's kind does not settle the fault; that costs a little spread on a
+      // few pairs, bounded here.
+      expect(top / total, `${pair}: ${JSON.stringify([...faults])}`).toBeLessThanOrEqual(0.6);
     }
     expect(frequentPairs).toBeGreaterThanOrEqual(20);
     // A policy that answers the most frequent fault of each pair it sees (fitted on these very

@@ -278,12 +278,15 @@ function pickChronicAnomalies(rng: Rng, topology: Topology, index: TopologyIndex
     used.add(node.name);
     // As loud as a real root often is: most of its requests failing, or slow far past the threshold.
     const errors = rng.chance(0.7);
-    const threshold = KIND_PROFILES[node.kind].error_rate?.threshold ?? 5;
+    const profile = KIND_PROFILES[node.kind];
+    const errorThreshold = profile.error_rate?.threshold ?? 5;
+    const latency = profile.latency_p99 ?? { baseline: 100, threshold: 800 };
     out.push({
       kind: "chronic_anomaly",
       node: node.name,
-      errorRate: errors ? Math.min(95, threshold * rng.range(6, 18)) : 0,
-      latencyFactor: errors ? rng.range(1, 5) : rng.range(10, 30),
+      errorRate: errors ? Math.min(95, errorThreshold * rng.range(6, 18)) : 0,
+      // Slow far past its threshold, or (with the errors) a little slower than usual.
+      addedLatencyMs: errors ? latency.baseline * rng.range(0, 3) : latency.threshold * rng.range(1.3, 3),
       message: rng.pick(wordings(rng.pick(STALE_ERRORS), phrasing)),
     });
   }

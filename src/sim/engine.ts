@@ -66,7 +66,7 @@ interface NodeState {
   /** Noisy-neighbour red herrings on this node. */
   noisy: ReadonlyArray<{ metric: MetricName; value: number }>;
   /** A chronic anomaly on this node: its own errors and slowness, which its callers do not inherit. */
-  chronic: { errorRate: number; latencyFactor: number } | undefined;
+  chronic: { errorRate: number; addedLatencyMs: number } | undefined;
   /** Request edges from this node to its callees. */
   requestEdges: readonly DependencyEdge[];
   /** The callees' states, in `requestEdges` order. */
@@ -166,7 +166,7 @@ export class Simulation {
         entry: false,
         percent: metricsOf(node.kind).map((m) => PERCENT_METRICS.has(m)),
         noisy: spec.distractors.flatMap((d) => (d.kind === "noisy_neighbor" && d.node === node.name ? [{ metric: d.metric, value: d.value }] : [])),
-        chronic: spec.distractors.flatMap((d) => (d.kind === "chronic_anomaly" && d.node === node.name ? [{ errorRate: d.errorRate, latencyFactor: d.latencyFactor }] : []))[0],
+        chronic: spec.distractors.flatMap((d) => (d.kind === "chronic_anomaly" && d.node === node.name ? [{ errorRate: d.errorRate, addedLatencyMs: d.addedLatencyMs }] : []))[0],
         requestEdges: [],
         calleeStates: [],
         edgeEffects: [],
@@ -387,7 +387,7 @@ export class Simulation {
     if (chronic) {
       if (has(v, M.error_rate)) v[M.error_rate] = at(v, M.error_rate) + chronic.errorRate;
       // Slowness of its own, on top of whatever it inherits from its callees.
-      if (has(v, M.latency_p99)) v[M.latency_p99] = at(v, M.latency_p99) + (state.profile.latency_p99?.baseline ?? 0) * (chronic.latencyFactor - 1);
+      if (has(v, M.latency_p99)) v[M.latency_p99] = at(v, M.latency_p99) + chronic.addedLatencyMs;
     }
 
     const down = state.capacity === 0 || t < state.downUntil;
@@ -425,7 +425,7 @@ export class Simulation {
       // A callee's chronic trouble is its own: callers do not wait for that endpoint.
       const own = callee.chronic;
       const calleeErrors = own ? Math.max(0, orZero(callee.now, M.error_rate) - own.errorRate) : orZero(callee.now, M.error_rate);
-      const calleeLatency = own ? Math.max(0, orZero(callee.now, M.latency_p99) - (callee.profile.latency_p99?.baseline ?? 0) * (own.latencyFactor - 1)) : orZero(callee.now, M.latency_p99);
+      const calleeLatency = own ? Math.max(0, orZero(callee.now, M.latency_p99) - own.addedLatencyMs) : orZero(callee.now, M.latency_p99);
       let errorRate = Math.min(100, calleeErrors + broken.errorRate);
       let latency = calleeLatency + broken.addedLatencyMs;
       if (latency >= edge.timeoutMs) {

@@ -18,7 +18,7 @@ export type Distractor =
    * before the onset, and its place off the page's path tell it apart. Its trouble stays local:
    * callers do not inherit it.
    */
-  | { kind: "chronic_anomaly"; node: string; errorRate: number; latencyFactor: number; message: string }
+  | { kind: "chronic_anomaly"; node: string; errorRate: number; addedLatencyMs: number; message: string }
   /** An old error that keeps being logged, unrelated to the incident. */
   | { kind: "stale_error"; node: string; message: string }
   /** A deploy of another node shortly before the page that changed nothing. */

@@ -104,6 +104,8 @@ export function faultSpec(kind: FaultKind): IncidentSpec {
     startedAtMs: FIXTURE_STARTED_AT_MS,
     phrasing: "public",
     kb: chooseKbArticles(kind, "public", new Rng(1).fork("kb")),
+    // The fault tests look at how a fault shows; the root's own alert rules are in place.
+    covered: [fixtureRoot(kind)],
   };
 }
 

@@ -332,7 +332,7 @@ export const SIGNALS: readonly FaultSignals[] = [
     kinds: [SERVICE, GATEWAY],
     logs: [],
     metrics: [],
-    kb: /false alarm|alerting rules/i,
+    kb: /false alarm|alerting rules|the rule is at fault/i,
   },
 ];
 

@@ -50,9 +50,9 @@ export function faultClass(facts: EpisodeFacts, step: StepRecord): { score: numb
  * The diagnosis that counts: the last `diagnose` with a target (on easy the first one commits and
  * ends the episode, so it is also the last). It is one claim, "this node failed this way":
  *
- *   score = service part x (0.2 + 0.8 x fault class)
+ *   score = service part x (0.1 + 0.9 x fault class)
  *
- * so the right node for the wrong reason keeps a fifth, and naming a fault class on a node the
+ * so the right node for the wrong reason keeps a tenth, and naming a fault class on a node the
  * responder had not seen is capped with it. Earlier, different diagnoses cost (./conduct.ts); the
  * time discount is that of the step at which this answer was first given (repeating it later
  * does not make it later).

@@ -77,14 +77,14 @@ export const LATENCY_ARTICLES: readonly KbPoolArticle[] = [
   {
     key: "tail-latency",
     symptoms: ["latency"],
-    fits: ["network_partition", "memory_leak", "cache_stampede", "dns_failure"],
+    fits: ["network_partition", "memory_leak", "cache_stampede", "dns_failure", "false_alarm"],
     wordings: {
       public: {
         id: "KB-1894",
         title: "p99 up while the median is fine",
         tags: ["latency", "percentiles"],
         content:
-          "A high p99 with a normal p50 means a slow minority of requests. Find what that minority has in common. Requests that cross zones, with resets and timeouts on inter-zone calls: the link between zones is failing; fail over or drain. Requests served by one service whose memory keeps growing: long garbage-collection pauses from a leak that came with its last release; roll back. Requests that miss the cache: if the hit ratio dropped after a flush, the misses go to the database; warm the cache. Requests that resolve a hostname first: resolver timeouts add seconds to each lookup; check the resolver's recent config change and revert it.",
+          "A high p99 with a normal p50 means a slow minority of requests. Find what that minority has in common. Requests that cross zones, with resets and timeouts on inter-zone calls: the link between zones is failing; fail over or drain. Requests served by one service whose memory keeps growing: long garbage-collection pauses from a leak that came with its last release; roll back. Requests that miss the cache: if the hit ratio dropped after a flush, the misses go to the database; warm the cache. Requests that resolve a hostname first: resolver timeouts add seconds to each lookup; check the resolver's recent config change and revert it. And if the p99 alert fires while the p99 graph sits where it always does, the rule is at fault, not the service: check the alerting rules for a recent threshold change and put it back.",
       },
       heldOut: [
         {
@@ -92,7 +92,7 @@ export const LATENCY_ARTICLES: readonly KbPoolArticle[] = [
           title: "A slow minority of requests",
           tags: ["tail", "outliers"],
           content:
-            "Median latency that looks healthy next to a bad 99th percentile means most requests are fine and some are very slow. Split the slow ones by attribute. If they are the ones travelling between availability zones, the inter-zone path is degraded; steer traffic away from the affected zone. If they all land on one process whose heap has been growing, they are stalling in garbage collection; the leak came with a release, so revert it. If they are cache misses, and the hit rate fell when the cache was emptied, they are queueing on the database; refill the cache. If each of them does a fresh name lookup, the resolver is timing out; undo its latest configuration change.",
+            "Median latency that looks healthy next to a bad 99th percentile means most requests are fine and some are very slow. Split the slow ones by attribute. If they are the ones travelling between availability zones, the inter-zone path is degraded; steer traffic away from the affected zone. If they all land on one process whose heap has been growing, they are stalling in garbage collection; the leak came with a release, so revert it. If they are cache misses, and the hit rate fell when the cache was emptied, they are queueing on the database; refill the cache. If each of them does a fresh name lookup, the resolver is timing out; undo its latest configuration change. If the page claims a bad 99th percentile that the dashboards do not show, someone has edited the alerting rules: restore the old threshold and leave the service be.",
         },
       ],
     },

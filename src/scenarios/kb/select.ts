@@ -7,9 +7,9 @@
  * a fault both articles fit is ruled out, and a partner that shares fits with the helpful article
  * narrows the answer. Among the plausible partners (sharing a symptom family with the helpful
  * article) the selection therefore takes those whose fits overlap the helpful article's least
- * (usually not at all), so a pair of articles leaves several candidate faults open. When the kind
- * of the root is known, partners that also fit another fault striking that kind of node come
- * first: what the node is must not tell which of the pair helps.
+ * (usually not at all), so a pair of articles leaves several candidate faults open. Among those,
+ * when the kind of the root is known, partners that also fit another fault striking that kind of
+ * node come first: what the failing node is must not tell which of the pair helps.
  */
 import type { NodeKind } from "../../sim/model.js";
 import type { Rng } from "../../sim/prng.js";
@@ -23,12 +23,12 @@ import type { KbPoolArticle } from "./types.js";
 export function misleadingCandidates(fault: FaultKind, helpful: KbPoolArticle, rootKind?: NodeKind): KbPoolArticle[] {
   const wrong = KB_POOL.filter((a) => a !== helpful && !a.fits.includes(fault));
   const plausible = wrong.filter((a) => a.symptoms.some((s) => helpful.symptoms.includes(s)));
-  const symptomatic = plausible.length > 0 ? plausible : wrong;
-  const sameKind = rootKind === undefined ? [] : symptomatic.filter((a) => a.fits.some((f) => strikes(FAULTS[f], rootKind)));
-  const pool = sameKind.length > 0 ? sameKind : symptomatic;
+  const pool = plausible.length > 0 ? plausible : wrong;
   const overlap = (a: KbPoolArticle): number => a.fits.filter((f) => helpful.fits.includes(f)).length;
   const least = Math.min(...pool.map(overlap));
-  return pool.filter((a) => overlap(a) === least);
+  const apart = pool.filter((a) => overlap(a) === least);
+  const sameKind = rootKind === undefined ? [] : apart.filter((a) => a.fits.some((f) => strikes(FAULTS[f], rootKind)));
+  return sameKind.length > 0 ? sameKind : apart;
 }
 
 export interface KbChoice {
