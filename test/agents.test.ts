@@ -34,15 +34,16 @@ describe("heuristic agent", () => {
     }
   });
 
-  // On public seeds the heuristic knows the log wordings; expert is built to defeat such lookup.
-  it.each(LEVELS.filter((l) => l.word !== "expert"))("beats the random agent by a wide margin on $word (20 public seeds)", ({ level }) => {
+  // On public seeds the heuristic knows the log wordings; expert is built to defeat such lookup,
+  // and on hard, chronic anomalies and decoys mislead it more often.
+  it.each(LEVELS.filter((l) => l.word !== "expert"))("beats the random agent by a wide margin on $word (20 public seeds)", ({ level, word }) => {
     const seeds = range(700, 20);
     const heuristic = playMany(() => () => heuristicAgent(), level, seeds);
     const random = playMany((seed) => () => randomAgent(seed), level, seeds);
-    expect(heuristic.mean).toBeGreaterThanOrEqual(0.85);
+    expect(heuristic.mean).toBeGreaterThanOrEqual(word === "hard" ? 0.75 : 0.85);
     expect(heuristic.mean - random.mean).toBeGreaterThanOrEqual(0.6);
     // Decoy red herrings (a healthy service printing another fault's lines) mislead it now and then.
-    expect(heuristic.scores.filter((s) => s >= 0.7).length).toBeGreaterThanOrEqual(17);
+    expect(heuristic.scores.filter((s) => s >= 0.7).length).toBeGreaterThanOrEqual(word === "hard" ? 14 : 17);
   });
 
   it("still beats the random agent on expert (20 public seeds), though far from perfect", () => {
@@ -112,7 +113,9 @@ describe("heuristic agent", () => {
 });
 
 describe("heuristic agent without log lines", () => {
-  it("still finds the root from metrics, alerts and the dependency graph on most easy episodes", () => {
+  // Backends without alert rules and loud chronic anomalies hide the root from a reader of metrics
+  // alone in many episodes: without log lines the heuristic still finds a good share of them.
+  it("still finds the root from metrics, alerts and the dependency graph on a good share of easy episodes", () => {
     const env = new IncidentEnvironment();
     let found = 0;
     for (const seed of range(300, 20)) {
@@ -129,6 +132,6 @@ describe("heuristic agent without log lines", () => {
       const root = env.episodeRecord("blind").spec.root;
       if (result.actions.some((a) => a.actionType === 1 && a.targetService === root)) found++;
     }
-    expect(found).toBeGreaterThanOrEqual(12);
+    expect(found).toBeGreaterThanOrEqual(7);
   });
 });

@@ -12,6 +12,9 @@ import type { Alert, LogEntry } from "../../../gen/incident/v1/telemetry_pb.js";
 import type { ServiceNode } from "../../../gen/incident/v1/topology_pb.js";
 import { SIGNALS, type FaultWord } from "./signals.js";
 
+/** An alert this much older than the page is background trouble, not the incident. */
+const BACKGROUND_MINUTES = 10;
+
 /** Metrics whose trouble is a value under the threshold. */
 const FLOOR_METRICS = new Set(["cache_hit_ratio"]);
 
@@ -50,6 +53,8 @@ export class Evidence {
   /** Services seen past a threshold on some metric, with the metrics. */
   readonly anomalous = new Map<string, Set<string>>();
   readonly alerted = new Set<string>();
+  /** When each service's first alert fired (ms): an alert much older than the page is background. */
+  readonly firstAlertMs = new Map<string, number>();
   page: Alert | undefined;
   kb: Array<{ title: string; content: string }> = [];
   observations = 0;
@@ -71,7 +76,11 @@ export class Evidence {
     if (!this.page && observation.alert) this.page = observation.alert;
     if (this.kb.length === 0) this.kb = observation.kbArticles.map((a) => ({ title: a.title, content: a.content }));
     for (const alert of [...(observation.alert ? [observation.alert] : []), ...observation.activeAlerts]) {
-      for (const s of alert.affectedServices) this.alerted.add(s);
+      for (const s of alert.affectedServices) {
+        this.alerted.add(s);
+        const at = alert.triggeredAt ? timestampMs(alert.triggeredAt) : 0;
+        if (at > 0 && at < (this.firstAlertMs.get(s) ?? Infinity)) this.firstAlertMs.set(s, at);
+      }
     }
     for (const m of observation.metrics) {
       if (m.metricName === "error_rate") this.notePeak(m.serviceName, m.value);
@@ -190,6 +199,13 @@ export class Evidence {
         if (!signals.kb.test(`${article.title} ${article.content}`)) continue;
         for (const t of tallies.values()) if (t.faults.has(signals.fault)) t.faults.set(signals.fault, (t.faults.get(signals.fault) ?? 0) + 0.25);
       }
+    }
+    // Trouble that was there long before the page is background (a known, chronic problem),
+    // not what paged: its alerts predate the page by more than BACKGROUND_MINUTES.
+    const pageMs = this.page?.triggeredAt ? timestampMs(this.page.triggeredAt) : 0;
+    for (const [service, t] of tallies) {
+      const first = this.firstAlertMs.get(service);
+      if (pageMs > 0 && first !== undefined && first < pageMs - BACKGROUND_MINUTES * 60_000) t.score *= 0.3;
     }
     const out: Suspect[] = [];
     for (const [service, t] of tallies) {
