@@ -266,11 +266,11 @@ describe("cheating policies score low", () => {
 describe("diagnosis", () => {
   const POOL = FaultKind.CONNECTION_POOL_EXHAUSTION;
 
-  it("a neighbour of the root gets 0.4 of the service part, two hops 0.15, farther 0 (all x0.9 on easy)", () => {
+  it("a neighbour of the root gets 0.3 of the service part, two hops 0.1, farther 0 (all x0.9 on easy)", () => {
     const neighbour = grade("easy", play([inspect("orders-service"), diagnose("orders-service", POOL)]).record);
-    expect(component(neighbour, "diagnosis"), explain(neighbour)).toBeCloseTo(0.4, 9);
+    expect(component(neighbour, "diagnosis"), explain(neighbour)).toBeCloseTo(0.3, 9);
     const twoHops = grade("easy", play([inspect("api-gateway"), diagnose("api-gateway", POOL)]).record);
-    expect(component(twoHops, "diagnosis"), explain(twoHops)).toBeCloseTo(0.15, 9);
+    expect(component(twoHops, "diagnosis"), explain(twoHops)).toBeCloseTo(0.1, 9);
     const far = grade("easy", play([inspect("catalog-service"), diagnose("catalog-service", POOL)]).record);
     expect(component(far, "diagnosis"), explain(far)).toBe(0);
   });
@@ -305,7 +305,7 @@ describe("diagnosis", () => {
     expect(revised.penalties.map((p) => p.name), explain(revised)).toEqual(["revised_answer"]);
     expect(revised.raw).toBeCloseTo(once.raw * 0.9, 5);
     // Naming the root first and something else last: only the last counts.
-    expect(component(hedged, "diagnosis"), explain(hedged)).toBeCloseTo(0.4, 9);
+    expect(component(hedged, "diagnosis"), explain(hedged)).toBeCloseTo(0.3, 9);
     // Saying the same thing again is a repeat, not a revision, and does not move the discount.
     const again = grade("medium", play([inspect(ROOT), diagnose(ROOT, POOL), inspect("orders-service"), inspect(ROOT), diagnose(ROOT, POOL)]).record);
     expect(component(again, "diagnosis"), explain(again)).toBe(1);

@@ -5,10 +5,10 @@ import { runEpisode } from "../src/agents/run-episode.js";
 import { IncidentEnvironment } from "../src/env/environment.js";
 const env = new IncidentEnvironment({ limits: { maxLiveEpisodes: 10 } });
 const level = Number(process.argv[2] ?? 2); const name = process.argv[3] ?? "kb_lookup";
-const sums = new Map<string, number>(); let total = 0; const N = 100;
+const sums = new Map<string, number>(); let total = 0; const N = Number(process.env.N ?? 100);
 const byFault = new Map<string, number[]>();
 for (let i = 0; i < N; i++) {
-  const seed = 3_000_000_000 + i;
+  const seed = (Number(process.env.BASE ?? 3_000_000_000)) + i;
   const r = runEpisode(env, () => answerFreeAgent(name), create(ResetRequestSchema, { taskLevel: level, seed, episodeId: "c" }));
   const b = r.responses.at(-1)?.info?.breakdown;
   for (const c of b?.components ?? []) sums.set(c.name, (sums.get(c.name) ?? 0) + c.score * c.weight);

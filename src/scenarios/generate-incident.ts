@@ -285,8 +285,8 @@ function pickChronicAnomalies(rng: Rng, topology: Topology, index: TopologyIndex
       kind: "chronic_anomaly",
       node: node.name,
       errorRate: errors ? Math.min(95, errorThreshold * rng.range(6, 18)) : 0,
-      // Slow far past its threshold, or (with the errors) a little slower than usual.
-      addedLatencyMs: errors ? latency.baseline * rng.range(0, 3) : latency.threshold * rng.range(1.3, 3),
+      // Slow far past its threshold, with or without the errors.
+      addedLatencyMs: errors && rng.chance(0.5) ? latency.baseline * rng.range(0, 3) : latency.threshold * rng.range(1.3, 3),
       message: rng.pick(wordings(rng.pick(STALE_ERRORS), phrasing)),
     });
   }

@@ -1,8 +1,8 @@
 /**
  * Diagnosis: which node the responder named as the root, and which fault class.
  *
- * Service part: the root 1; a node one hop from it (edges in either direction) 0.4; two hops
- * 0.15; anything else 0. A target naming several services or an unknown name names nothing (0).
+ * Service part: the root 1; a node one hop from it (edges in either direction) 0.3; two hops
+ * 0.1; anything else 0. A target naming several services or an unknown name names nothing (0).
  * Evidence cap: a node the responder had not seen (in an observation or by inspecting it) by the
  * minute of the diagnosis keeps 0.4 of its score; a name picked blind is a guess.
  *
@@ -18,7 +18,7 @@ import { discountNote, hadEvidence, stepsOfType, targetOf, type EpisodeFacts } f
 import type { PartScore } from "./types.js";
 
 export const EVIDENCE_CAP = 0.4;
-const BY_DISTANCE: readonly number[] = [1, 0.4, 0.15];
+const BY_DISTANCE: readonly number[] = [1, 0.3, 0.1];
 const REASONED_CLASS = 0.7;
 
 /** Score of naming `node` as the root at `minute`, before any discount. */
