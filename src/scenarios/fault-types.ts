@@ -1,7 +1,7 @@
 /**
  * The fault library's vocabulary. A fault definition is typed data that says everything about one
  * failure mode: where it can happen, what sets it off, how it shows up on the root and spreads
- * along edges, what it prints, which alerts and KB articles go with it, which fixes work, which
+ * along edges, what it prints, which fixes work, which
  * tempting fixes backfire, and what a runbook and a postmortem of it must contain.
  *
  * The engine (src/sim/engine.ts) runs any definition; nothing in the engine branches on a fault's
@@ -84,11 +84,6 @@ export interface FaultLogTemplate extends PhrasedText {
   fromIntensity?: number;
 }
 
-export interface KbTemplate {
-  title: string;
-  tags: readonly string[];
-  content: string;
-}
 
 /** A fix that works. */
 export interface RemedySpec {
@@ -206,7 +201,6 @@ export interface FaultDefinition {
     /** Printed by the root as it recovers. */
     recovery: readonly FaultLogTemplate[];
   };
-  kb: { helpful: KbTemplate; misleading: KbTemplate };
   remedies: readonly RemedySpec[];
   wrongFixes: readonly WrongFixSpec[];
   /** Values for {detail:<name>} placeholders; one is chosen per episode. */

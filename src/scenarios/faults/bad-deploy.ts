@@ -127,20 +127,6 @@ export const badDeploy: FaultDefinition = {
       },
     ],
   },
-  kb: {
-    helpful: {
-      title: "Errors that start with a deploy: roll back first",
-      tags: ["deploy", "rollback", "errors"],
-      content:
-        "When a service's error rate steps up at the minute a new version starts taking traffic, and its logs show an exception that was not there before, roll the service back to its previous version first and debug afterwards. Restarting pods or adding replicas runs the same code and fails the same way. After the rollback, watch the error rate of the service and of its callers return to baseline, then hold further rollouts until the fix has been through a canary.",
-    },
-    misleading: {
-      title: "Intermittent 500s from {root}",
-      tags: ["restart", "capacity"],
-      content:
-        "Bursts of 500s from {root} usually come from pods that have degraded after a long uptime (fragmented memory, stale keep-alive connections). A rolling restart of {root} clears them. If errors continue, add replicas so that healthy pods absorb the traffic while the bad ones drain.",
-    },
-  },
   remedies: [
     { kind: "rollback", target: "root", effect: "durable", recoveryMinutes: 3 },
   ],

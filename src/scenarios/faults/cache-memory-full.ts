@@ -133,20 +133,6 @@ export const cacheMemoryFull: FaultDefinition = {
       },
     ],
   },
-  kb: {
-    helpful: {
-      title: "Cache refusing writes: OOM command not allowed",
-      tags: ["cache", "memory", "eviction"],
-      content:
-        "'OOM command not allowed' means the cache reached maxmemory and its policy forbids eviction. Check used_memory against maxmemory and the maxmemory-policy; restore an eviction policy such as allkeys-lru so old keys make room, and writes succeed at once. Raising maxmemory only postpones the next time it fills. Write cache keys with a TTL and alert on memory use. Do not restart or flush the cache: it comes back empty and every read falls through to the database.",
-    },
-    misleading: {
-      title: "{root} out of memory",
-      tags: ["cache", "restart"],
-      content:
-        "When {root} runs out of memory, restart it to release fragmented memory, or flush it if a restart is not possible. Either brings memory down at once, and the cache refills itself from the database.",
-    },
-  },
   remedies: [
     { kind: "revert_config", target: "root", effect: "durable", recoveryMinutes: 2 },
     {

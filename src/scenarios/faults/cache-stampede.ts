@@ -126,20 +126,6 @@ export const cacheStampede: FaultDefinition = {
       },
     ],
   },
-  kb: {
-    helpful: {
-      title: "Database overloaded right after a cache was emptied",
-      tags: ["cache", "database", "stampede"],
-      content:
-        "If the database's query rate jumps at the moment a cache's hit ratio collapses, the cache is cold and every miss is a database query. Warm the cache from a key list or a snapshot, in batches, and shield the database meanwhile: coalesce concurrent misses for the same key, serve stale values, and shed or rate-limit the traffic that reaches it. Scaling the database alone rarely keeps up, and flushing the cache again restarts the stampede.",
-    },
-    misleading: {
-      title: "Inconsistent reads from {root}",
-      tags: ["cache", "consistency"],
-      content:
-        "When {root} serves odd results and the database behind it is struggling, the cache may hold corrupt entries that force expensive reloads. Flush {root} completely so that every entry is rebuilt from the database, and restart it if the flush does not finish.",
-    },
-  },
   remedies: [
     { kind: "warm_cache", target: "root", effect: "durable", recoveryMinutes: 5 },
     {

@@ -128,20 +128,6 @@ export const certificateExpiry: FaultDefinition = {
       },
     ],
   },
-  kb: {
-    helpful: {
-      title: "TLS handshakes failing with x509 errors",
-      tags: ["tls", "certificates"],
-      content:
-        "Sudden, total handshake failures against one endpoint, with 'x509: certificate has expired' in the clients' logs and no deploy at that time, mean its certificate expired. Check the notAfter date of the certificate it serves and the renewal job's recent runs. Renew or reissue the certificate and reload the service so it serves the new one; connections recover at once. Add alerting on days-to-expiry and on failed renewals. Never work around it by turning off certificate verification in the clients.",
-    },
-    misleading: {
-      title: "Connection errors between services",
-      tags: ["network", "tls"],
-      content:
-        "Connection failures between two services are usually the network. Restart the calling service to reset its connection pools and DNS cache. If the errors mention certificates, set the client's TLS verification to skip until the network team has confirmed the path is healthy.",
-    },
-  },
   remedies: [
     { kind: "renew_certificate", target: "root", effect: "durable", recoveryMinutes: 2 },
   ],

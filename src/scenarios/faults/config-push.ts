@@ -129,20 +129,6 @@ export const configPush: FaultDefinition = {
       },
     ],
   },
-  kb: {
-    helpful: {
-      title: "Errors everywhere at once after a config change",
-      tags: ["config", "rollout"],
-      content:
-        "A fault that appears on every instance of a service in the same minute, with no deploy at that time, points at a configuration change. Look up the change history for the service and revert the last pushed config value; the instances pick the old value up on reload. Rolling back the binary does not help while the config stays. Afterwards, push config changes in stages (one canary instance or zone first) and validate them before they go everywhere.",
-    },
-    misleading: {
-      title: "{root} CPU saturation",
-      tags: ["cpu", "rollback"],
-      content:
-        "CPU saturation on {root} after a change is almost always a performance regression in the code. Roll {root} back to the previous release; if CPU stays high, restart the instances to clear any work stuck in their queues.",
-    },
-  },
   remedies: [
     { kind: "revert_config", target: "root", effect: "durable", recoveryMinutes: 3 },
   ],

@@ -127,19 +127,6 @@ export const connectionPoolExhaustion: FaultDefinition = {
       },
     ],
   },
-  kb: {
-    helpful: {
-      title: "{root} refuses new connections",
-      tags: ["database", "connections"],
-      content:
-        "When the database logs 'too many clients', every process that needs a new session fails. Check the connection count against max_connections, find who holds the connections, terminate idle sessions, and cap the pool size per client. A connection pooler keeps the server-side count flat when clients scale out. Raising max_connections is a stopgap: each connection costs memory.",
-    },
-    misleading: {
-      title: "Restarting a stuck database",
-      tags: ["database", "restart"],
-      content: "A database that stops answering can usually be brought back by restarting it; clients reconnect automatically within a minute.",
-    },
-  },
   remedies: [
     { kind: "kill_query", target: "root", effect: "relief", recoveryMinutes: 4, reliefMinutes: 20 },
     { kind: "raise_limit", target: "root", effect: "durable", recoveryMinutes: 6 },

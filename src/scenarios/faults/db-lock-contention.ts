@@ -131,20 +131,6 @@ export const dbLockContention: FaultDefinition = {
       },
     ],
   },
-  kb: {
-    helpful: {
-      title: "Queries piling up behind a lock",
-      tags: ["database", "locks", "migrations"],
-      content:
-        "Rising query latency with low CPU and a growing number of sessions waiting on locks means something holds or waits for a lock everyone needs. Find the head of the lock queue (pg_locks joined with pg_stat_activity, or pg_blocking_pids) and end it: cancel the migration or terminate the blocking session. The queue drains at once. Run migrations with a short lock_timeout so they give up instead of blocking, and use online, batched schema changes on hot tables.",
-    },
-    misleading: {
-      title: "Connection pool exhausted on {root}",
-      tags: ["database", "connections"],
-      content:
-        "If {root} runs out of connection slots and callers wait for connections, the pools are too small for current traffic. Raise max_connections on {root} and the pool size in every client; restart {root} afterwards so the new limit takes effect.",
-    },
-  },
   remedies: [
     { kind: "kill_query", target: "root", effect: "durable", recoveryMinutes: 2 },
   ],

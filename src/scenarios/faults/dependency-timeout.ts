@@ -128,20 +128,6 @@ export const dependencyTimeout: FaultDefinition = {
       },
     ],
   },
-  kb: {
-    helpful: {
-      title: "Latency climbing through every hop above one service",
-      tags: ["timeouts", "dependencies", "threads"],
-      content:
-        "When latency rises hop by hop and one service's worker threads are all busy, follow a slow trace down to the call where the time goes: often a third-party API called synchronously with a long timeout. Make that call fail fast: set a short client timeout with a circuit breaker, or switch the integration off behind its feature flag and degrade gracefully. Threads free up within a minute. Raising timeouts or pool sizes makes more threads wait, and restarting the callers changes nothing.",
-    },
-    misleading: {
-      title: "Timeouts between internal services",
-      tags: ["timeouts", "tuning"],
-      content:
-        "Timeouts between internal services mean the timeouts are too tight for current latency. Raise the client timeouts and the worker pool size of the service that reports them so slow requests can complete, and restart the callers so they pick up the new settings.",
-    },
-  },
   remedies: [
     { kind: "tune_retries", target: "root", effect: "durable", recoveryMinutes: 3 },
     { kind: "disable_feature_flag", target: "root", effect: "durable", recoveryMinutes: 3 },

@@ -132,20 +132,6 @@ export const diskFull: FaultDefinition = {
       },
     ],
   },
-  kb: {
-    helpful: {
-      title: "Writes failing with 'No space left on device'",
-      tags: ["disk", "storage"],
-      content:
-        "ENOSPC means the volume is full. Find what grew (log files, temporary files, write-ahead log held back by a stale replication slot), free space safely by rotating and compressing logs or dropping the stale slot, or expand the volume, and writes succeed at once. Never delete data files or WAL segments by hand: that corrupts the database. Afterwards add log rotation and alert on disk usage well before 90%.",
-    },
-    misleading: {
-      title: "{root} returning errors under load",
-      tags: ["database", "restart"],
-      content:
-        "When {root} starts rejecting writes under load, restart it: a restart releases temporary files and resets internal buffers, and clients reconnect automatically within a minute.",
-    },
-  },
   remedies: [
     { kind: "free_disk", target: "root", effect: "durable", recoveryMinutes: 3 },
     {

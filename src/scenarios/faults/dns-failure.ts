@@ -141,20 +141,6 @@ export const dnsFailure: FaultDefinition = {
       },
     ],
   },
-  kb: {
-    helpful: {
-      title: "Many services failing at once with 'no such host'",
-      tags: ["dns", "resolver"],
-      content:
-        "When services that have nothing else in common all start failing calls with 'no such host', NXDOMAIN, SERVFAIL or lookup timeouts, look at the resolver before the services. Check its error rate and its recent config changes; revert the last config change and let the resolver reload. Failures grow slowly because clients use cached records until their TTL ends, and recovery is as quick as the reload. Restarting the applications does not help; stage resolver config changes and keep a node-local DNS cache.",
-    },
-    misleading: {
-      title: "Name resolution errors in a service",
-      tags: ["dns", "workaround"],
-      content:
-        "If a service logs 'no such host' for a dependency, pin the dependency's current IP address in the service's hosts file so it stops depending on lookups, then restart the service so its resolver cache starts clean.",
-    },
-  },
   remedies: [
     { kind: "revert_config", target: "root", effect: "durable", recoveryMinutes: 3 },
   ],

@@ -27,19 +27,6 @@ export const falseAlarm: FaultDefinition = {
     callers: [],
     recovery: [],
   },
-  kb: {
-    helpful: {
-      title: "A page with healthy dashboards",
-      tags: ["alerting", "false-positive"],
-      content:
-        "If an alert fires but the service's error rate, latency and traffic look normal and no user reports anything, check what changed in the alerting rules before touching the service: a threshold set below the normal level pages on healthy readings. Put the threshold back and leave the system alone.",
-    },
-    misleading: {
-      title: "Latency alerts on a busy service",
-      tags: ["latency", "capacity"],
-      content: "A latency alert on a busy service usually means it needs more capacity. Scale it out and restart slow instances.",
-    },
-  },
   // Putting the rule's threshold back is the one change that belongs to this incident.
   remedies: [{ kind: "revert_config", target: "root", effect: "durable", recoveryMinutes: 1 }],
   wrongFixes: [],

@@ -149,20 +149,6 @@ export const memoryLeak: FaultDefinition = {
       },
     ],
   },
-  kb: {
-    helpful: {
-      title: "Memory climbing after a release",
-      tags: ["memory", "oom", "rollback"],
-      content:
-        "Memory that climbs steadily after a release, GC time that rises with it and OOMKilled restarts are the signs of a leak in the new code. Roll back to the previous version: that is the fix until the leak is found. Restarting the pods or raising the memory limit only buys time before the next OOM. Take a heap dump from one instance before it is killed, and alert on memory growth rate, not only on the limit.",
-    },
-    misleading: {
-      title: "High CPU and slow responses on {root}",
-      tags: ["cpu", "capacity"],
-      content:
-        "When CPU on {root} climbs above 80% and responses slow down, the service is short of capacity. Scale it out: add replicas until CPU per instance is back under 60%. Frequent restarts under load are a symptom of the same shortage.",
-    },
-  },
   remedies: [
     { kind: "rollback", target: "root", effect: "durable", recoveryMinutes: 4 },
     {

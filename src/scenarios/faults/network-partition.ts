@@ -140,20 +140,6 @@ export const networkPartition: FaultDefinition = {
       },
     ],
   },
-  kb: {
-    helpful: {
-      title: "Errors only on calls that cross zones",
-      tags: ["network", "zones", "failover"],
-      content:
-        "If every failing call crosses from one zone to another while calls within a zone succeed, and pods report Running, suspect the network between the zones: look for packet loss, link or BGP alarms on the fabric. Move traffic off the broken path: fail over to the standby link, or drain the affected zone so that each zone is served locally. Restarting applications does not help and drops the connections that still work. Keep replicas in every zone and a redundant path between them.",
-    },
-    misleading: {
-      title: "Connection resets in application logs",
-      tags: ["network", "restart"],
-      content:
-        "Connection resets and timeouts in an application's logs usually come from exhausted connection pools or stuck event loops in the application itself. Restart the affected services one at a time; if that does not help, reset the network's BGP sessions to clear stale routes.",
-    },
-  },
   remedies: [
     { kind: "failover", target: "root", effect: "durable", recoveryMinutes: 3 },
     { kind: "drain_node", target: "root", effect: "durable", recoveryMinutes: 4 },

@@ -128,20 +128,6 @@ export const processCrash: FaultDefinition = {
       },
     ],
   },
-  kb: {
-    helpful: {
-      title: "Connection refused from a service that is not running",
-      tags: ["crash", "restart"],
-      content:
-        "'Connection refused' means nothing listens on the port: the process is not running. Check the service's status and its last log lines for a crash (segmentation fault, core dump) and why it was not started again. Start it again; if it crashes again at once on the same input, roll back the last change. Keep the core file for analysis, and make sure the supervisor restarts it on failure.",
-    },
-    misleading: {
-      title: "{root} overloaded",
-      tags: ["capacity", "scaling"],
-      content:
-        "When {root}'s remaining instances are at full capacity and requests fail, the service needs more instances. Scale it out to twice its replicas; the new instances take over the load in a minute or two.",
-    },
-  },
   remedies: [
     { kind: "restart", target: "root", effect: "durable", recoveryMinutes: 2 },
     { kind: "rollback", target: "root", effect: "durable", recoveryMinutes: 4 },

@@ -143,20 +143,6 @@ export const queuePoisonPill: FaultDefinition = {
       },
     ],
   },
-  kb: {
-    helpful: {
-      title: "Consumer lag growing on one partition",
-      tags: ["queue", "consumers", "dead-letter"],
-      content:
-        "When lag grows on one partition while the consumers are up and busy, check the consumer logs for the same offset failing again and again: a poison message. Skip it: move it to the dead-letter topic (or commit past it) so that the partition moves on, then inspect the message offline. The backlog drains on its own. Do not purge the topic, which loses every good message queued behind the bad one. Validate messages at the producer so malformed ones never reach the topic.",
-    },
-    misleading: {
-      title: "Consumers falling behind",
-      tags: ["queue", "capacity"],
-      content:
-        "Growing lag with consumers at high CPU means the consumers cannot keep up with the producers. Restart the consumers to trigger a rebalance, then scale them out; if the backlog is too large to catch up with, purge the topic and let the producers resend.",
-    },
-  },
   remedies: [
     { kind: "skip_message", target: "root", effect: "durable", recoveryMinutes: 6 },
   ],

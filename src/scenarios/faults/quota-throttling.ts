@@ -126,20 +126,6 @@ export const quotaThrottling: FaultDefinition = {
       },
     ],
   },
-  kb: {
-    helpful: {
-      title: "429 Too Many Requests from a provider",
-      tags: ["vendor", "quota", "rate-limit"],
-      content:
-        "A provider answering 429 means our account is over its quota. Check the quota usage on the provider's dashboard and what raised our call rate (a new job, a traffic change, retries). Ask the provider for a quota increase or a higher plan, and meanwhile cut our call rate: pause the batch work, shed non-essential calls, and make clients honour Retry-After with backoff. Adding replicas of the caller only adds calls against the same quota.",
-    },
-    misleading: {
-      title: "Slow or failing payments from {root}",
-      tags: ["vendor", "capacity"],
-      content:
-        "When calls to {root} fail under load, our side is short of capacity to keep enough requests in flight. Scale out the service that calls {root} and restart it so its connection pools are rebuilt.",
-    },
-  },
   remedies: [
     { kind: "raise_limit", target: "root", effect: "durable", recoveryMinutes: 2 },
     { kind: "tune_retries", target: "root_callers", effect: "durable", recoveryMinutes: 4 },

@@ -157,20 +157,6 @@ export const retryStorm: FaultDefinition = {
       },
     ],
   },
-  kb: {
-    helpful: {
-      title: "A dependency drowning in traffic nobody sent",
-      tags: ["retries", "overload"],
-      content:
-        "When a dependency receives far more requests than the user traffic above it explains, break its request rate down by caller. A caller that retries failures at once, without backoff, turns a short blip into sustained overload that keeps itself going after the original problem is gone. Stop it at the source: change the caller's retry policy to exponential backoff with jitter and a small cap on attempts, or shed its load, then let the dependency recover. Restarting pods resumes the storm; adding capacity only helps briefly.",
-    },
-    misleading: {
-      title: "Overloaded dependency returning 503",
-      tags: ["capacity", "restart"],
-      content:
-        "A dependency returning 503 under heavy load is out of capacity or has stuck workers. Restart it to clear the stuck workers, then scale it out until its request queue stays empty.",
-    },
-  },
   remedies: [
     { kind: "tune_retries", target: "root", effect: "durable", recoveryMinutes: 4 },
     {

@@ -130,20 +130,6 @@ export const slowQuery: FaultDefinition = {
       },
     ],
   },
-  kb: {
-    helpful: {
-      title: "A database suddenly CPU-bound on one statement",
-      tags: ["database", "queries", "indexes"],
-      content:
-        "When a database's CPU and query latency jump together, list the top statements by total time (pg_stat_statements) and EXPLAIN the worst one. A sequential scan where there used to be an index scan means the index is gone or unusable, often after a migration. Create the index again (CREATE INDEX CONCURRENTLY, so writes are not blocked); killing the slow statements only helps until the next ones arrive. Check migrations for dropped indexes before they run.",
-    },
-    misleading: {
-      title: "{root} running out of connections",
-      tags: ["database", "connections"],
-      content:
-        "If {root}'s callers time out waiting for queries, the database is short of connections. Raise max_connections on {root} so more queries can run at once, and restart it during a quiet minute to apply the change.",
-    },
-  },
   remedies: [
     { kind: "add_index", target: "root", effect: "durable", recoveryMinutes: 5 },
     {

@@ -127,20 +127,6 @@ export const staleCredentials: FaultDefinition = {
       },
     ],
   },
-  kb: {
-    helpful: {
-      title: "Authentication failures after a secret rotation",
-      tags: ["credentials", "secrets", "rotation"],
-      content:
-        "If one service starts failing authentication against a dependency soon after a secret rotation, while other clients of the same dependency are fine, its running processes still hold the old value. Restart or reload that service so it reads the current secret; its errors stop as the new connections authenticate. Keep the rotation: do not restore the old credential. Afterwards make services reload secrets on rotation, and keep the old credential valid for a grace period during rotations.",
-    },
-    misleading: {
-      title: "Login errors on {callee} after a rotation",
-      tags: ["credentials", "rollback"],
-      content:
-        "If clients start failing to authenticate right after a credential rotation, the rotation went wrong. Rotate the credential again, or restore the previous credential, so that clients can connect while the rotation is investigated.",
-    },
-  },
   remedies: [
     { kind: "restart", target: "root", effect: "durable", recoveryMinutes: 3 },
     { kind: "rollback", target: "root", effect: "durable", recoveryMinutes: 4 },

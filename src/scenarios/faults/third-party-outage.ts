@@ -98,19 +98,6 @@ export const thirdPartyOutage: FaultDefinition = {
       },
     ],
   },
-  kb: {
-    helpful: {
-      title: "A provider answering 503 to everyone",
-      tags: ["vendor", "outage"],
-      content:
-        "When a provider answers 503 for most calls and nothing changed on our side, it is their outage. Check their status page, fail over to the secondary provider or switch the integration off, and open a ticket with the provider's support.",
-    },
-    misleading: {
-      title: "Errors calling an external API",
-      tags: ["vendor", "restart"],
-      content: "Errors calling an external API often come from stale connection pools in our clients. Restart the services that call it.",
-    },
-  },
   remedies: [
     { kind: "failover", target: "root", effect: "durable", recoveryMinutes: 2 },
     { kind: "disable_feature_flag", target: "root_callers", effect: "durable", recoveryMinutes: 2 },
