@@ -1,8 +1,9 @@
 /**
  * The fault library's vocabulary. A fault definition is typed data that says everything about one
  * failure mode: where it can happen, what sets it off, how it shows up on the root and spreads
- * along edges, what it prints, which fixes work, which
- * tempting fixes backfire, and what a runbook and a postmortem of it must contain.
+ * along edges, what it prints, which fixes work, which tempting fixes backfire, and what a runbook
+ * and a postmortem of it must contain. (Knowledge-base articles come from a shared pool of
+ * symptom articles, src/scenarios/kb, never from one fault.)
  *
  * The engine (src/sim/engine.ts) runs any definition; nothing in the engine branches on a fault's
  * kind. Text templates may use these placeholders, filled per episode:
