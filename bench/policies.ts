@@ -1,7 +1,7 @@
 /**
  * Mean score of every answer-free policy, cheating policy, the random agent, the heuristic and the
  * oracle, per level, over a seed range (default: 200 held-out seeds). For the README and bench.
- *   npx tsx tools/measure-policies.ts [first-seed] [count] [levels]
+ *   npm run bench:policies -- [first-seed] [count] [levels] [policies]
  */
 import { create } from "@bufbuild/protobuf";
 import { TaskLevel } from "../gen/incident/v1/enums_pb.js";
