@@ -73,6 +73,7 @@ function wildcard(name: string, details: Source["details"]): string {
   if (name === "n" || name === "timeout" || name === "minutes") return "\\d+";
   if (NODE_PLACEHOLDERS.has(name)) return "[\\w.-]+";
   if (name === "version" || name === "previous") return "v[\\w.-]+";
+  if (name === "expired_at" || name === "renewed_until") return "[A-Z][a-z]{2} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4} GMT";
   if (name.startsWith("detail:")) {
     const values = details[name.slice("detail:".length)];
     if (!values) throw new Error(`no values for {${name}}`);
@@ -113,7 +114,7 @@ function sampleVars(source: Source): Record<string, string> {
   const vars: Record<string, string> = {
     n: "7", timeout: "1500", minutes: "12", root: "orders-db", caller: "checkout-service", callee: "orders-db", entry: "edge-gateway", node: "api-gateway",
     zone: "az1", other_zone: "az2", version: "v2.4.1", previous: "v2.4.0", method: "GET", path: "orders", status: "503", metric: "cpu usage",
-    signal: "error rate", value: "38.20%", threshold: "5.00%",
+    signal: "error rate", value: "38.20%", threshold: "5.00%", expired_at: "Aug 26 10:39:00 2026 GMT", renewed_until: "Nov 24 10:39:00 2026 GMT",
   };
   for (const [name, values] of Object.entries(source.details)) vars[`detail:${name}`] = values[values.length - 1] ?? "";
   return vars;

@@ -13,6 +13,7 @@
  *   {zone}      the root's zone            {other_zone} another zone
  *   {n}         a small varying number     {detail:<name>} one value of the fault's `details`
  *   {real_threshold} {misfire_threshold}   a false alarm's alert threshold, real and misconfigured
+ *   {expired_at} {renewed_until}           certificate dates (openssl format): the onset, +90 days
  */
 import type { FaultKind as ProtoFaultKind, RemediationKind as ProtoRemediationKind } from "../../gen/incident/v1/enums_pb.js";
 import type { MetricName, NodeKind } from "../sim/model.js";
@@ -157,12 +158,12 @@ export interface ResponseSpec {
 
 /**
  * An alerting rule the fault misconfigures (a false alarm): from the onset, the rule on this
- * metric of the root fires at `thresholdOverBaseline` times the metric's healthy baseline
- * instead of at the node's real threshold, so it pages on healthy readings.
+ * metric of the root fires at `thresholdOverReal` times the node's real threshold (a dropped
+ * zero), below the metric's healthy level, so it pages on healthy readings.
  */
 export interface MisconfiguredAlert {
   metric: MetricName;
-  thresholdOverBaseline: number;
+  thresholdOverReal: number;
 }
 
 export interface FaultDefinition {

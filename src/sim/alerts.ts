@@ -113,7 +113,9 @@ export class AlertBook {
           title: fillTemplate(this.phraser.word(ALERT_TITLES[rule.metric], speaker), vars),
           description: fillTemplate(this.phraser.word(ALERT_DESCRIPTION, speaker), vars),
           priority: rule.priority,
-          firedAtMinute: minute,
+          // A rule already firing when the history starts has been firing for a while (a chronic
+          // problem): hours, not the two minutes the history happens to show.
+          firedAtMinute: minute <= sim.firstMinute + FIRE_AFTER ? minute - this.coverage.fork(`since:${rule.node}:${rule.metric}`).int(45, 360) : minute,
           value,
           threshold,
         };

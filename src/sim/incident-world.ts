@@ -99,7 +99,8 @@ export class IncidentWorld {
   private readonly changes: ChangeRecord[] = [];
   private readonly degradedMinutes = new Map<string, number>();
   private healthySince: number | undefined;
-  private readonly herrings: ReadonlySet<string>;
+  /** Red herrings with trouble of their own (chronic anomalies, noisy changes): not the incident's impact. */
+  private readonly selfTroubled: ReadonlySet<string>;
   private impactCache: { minute: number; impacts: NodeImpact[] } | undefined;
   private fixedAt: number | undefined;
   private readonly vars: Record<string, string>;
@@ -109,7 +110,7 @@ export class IncidentWorld {
     seed: number,
   ) {
     this.sim = new Simulation(spec, seed);
-    this.herrings = new Set(spec.distractors.map((d) => d.node));
+    this.selfTroubled = new Set(spec.distractors.filter((d) => d.kind === "chronic_anomaly" || d.kind === "noisy_change").map((d) => d.node));
     this.rng = new Rng(seed).fork(`world:${spec.id}`);
     this.phraser = new Phraser(spec.phrasing, this.rng.fork("phrasing"));
     this.alerts = new AlertBook(spec.phrasing, this.rng.fork("alert-rules"));
@@ -298,8 +299,8 @@ export class IncidentWorld {
   private trackHealth(minute: number): void {
     if (minute >= this.spec.onsetMinute) {
       for (const node of this.spec.topology.nodes) {
-        // Red herrings sit off the fault's path: what they show is not the incident's impact.
-        if (this.herrings.has(node.name)) continue;
+        // What a red herring shows of its own trouble is not the incident's impact.
+        if (this.selfTroubled.has(node.name)) continue;
         // Degraded: errors or tail latency past threshold; for the root, also its fault's signature.
         const signature = node.name === this.spec.root ? this.spec.fault.signature : [];
         const degraded = (["error_rate", "latency_p99"] as const).some((m) => this.anomalous(node.name, m)) || signature.some((m) => this.anomalous(node.name, m));

@@ -19,6 +19,10 @@ export function placeholderValues(spec: IncidentSpec, index: TopologyIndex): Rec
     zone: root.zone || zones[0] || "az1",
     other_zone: zones.find((z) => z !== (root.zone || zones[0])) ?? "az2",
   };
+  // Certificate dates as openssl prints them: expired at the onset, renewed for 90 days.
+  const onsetMs = spec.startedAtMs + spec.onsetMinute * 60_000;
+  vars.expired_at = opensslDate(onsetMs);
+  vars.renewed_until = opensslDate(onsetMs + 90 * 86_400_000);
   const misconfigured = spec.fault.misconfiguredAlert;
   if (misconfigured) {
     const rule = misconfiguredThreshold(spec, root.kind);
@@ -29,15 +33,25 @@ export function placeholderValues(spec: IncidentSpec, index: TopologyIndex): Rec
   return vars;
 }
 
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** "Aug 26 10:39:00 2026 GMT", as openssl prints a certificate's notAfter. */
+function opensslDate(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number): string => String(n).padStart(2, "0");
+  return `${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, " ")} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:00 ${d.getUTCFullYear()} GMT`;
+}
+
 /**
  * The thresholds of a false alarm's misconfigured rule on the root: the node's real one and the
- * one the bad change set (a share of the healthy baseline, so healthy readings cross it).
+ * one the bad change set (a share of the real one, below the healthy level, so healthy readings
+ * cross it).
  */
 export function misconfiguredThreshold(spec: IncidentSpec, kind: NodeKind): { real: number; misfire: number } {
   const rule = spec.fault.misconfiguredAlert;
   const profile = rule ? KIND_PROFILES[kind][rule.metric] : undefined;
   if (!rule || !profile) return { real: 0, misfire: 0 };
-  return { real: profile.threshold, misfire: Math.max(1, Math.round(profile.baseline * rule.thresholdOverBaseline)) };
+  return { real: profile.threshold, misfire: Math.max(1, Math.round(profile.threshold * rule.thresholdOverReal)) };
 }
 
 /** Fills placeholders; `{n}` takes `n()` (a small varying number), unknown ones stay as written. */

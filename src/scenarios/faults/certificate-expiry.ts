@@ -12,7 +12,7 @@ export const certificateExpiry: FaultDefinition = {
   occasionalHosts: ["cache", "queue"],
   trigger: { event: "certificate_expiry", description: "cert-manager: certificate {detail:cert_name} for {root} not renewed: {detail:renew_error}" },
   mechanism:
-    "The serving certificate {detail:cert_name} of {root} expired at {detail:not_after}; its automatic renewal had been failing ({detail:renew_error}) and nobody was alerted. Every new TLS handshake to {root} now fails certificate verification, so callers cannot open connections; only connections opened before the expiry still work. Nothing was deployed and the network is fine.",
+    "The serving certificate {detail:cert_name} of {root} expired at {expired_at}; its automatic renewal had been failing ({detail:renew_error}) and nobody was alerted. Every new TLS handshake to {root} now fails certificate verification, so callers cannot open connections; only connections opened before the expiry still work. Nothing was deployed and the network is fine.",
   growth: { shape: "step", minutesToFull: 1 },
   onsetBeforePage: [3, 8],
   effects: [
@@ -40,15 +40,15 @@ export const certificateExpiry: FaultDefinition = {
       },
       {
         level: "WARN",
-        message: "serving certificate {detail:cert_name} is outside its validity period (notAfter {detail:not_after})",
+        message: "serving certificate {detail:cert_name} is outside its validity period (notAfter {expired_at})",
         paraphrases: {
           public: [
-            'cert={detail:cert_name} status=expired not_after="{detail:not_after}"',
-            "WARNING: certificate {detail:cert_name} expired at {detail:not_after}",
+            'cert={detail:cert_name} status=expired not_after="{expired_at}"',
+            "WARNING: certificate {detail:cert_name} expired at {expired_at}",
           ],
           held_out: [
-            "the {detail:cert_name} keypair we present stopped being valid on {detail:not_after}",
-            '{"certificate":"{detail:cert_name}","valid_until":"{detail:not_after}","is_valid":false}',
+            "the {detail:cert_name} keypair we present stopped being valid on {expired_at}",
+            '{"certificate":"{detail:cert_name}","valid_until":"{expired_at}","is_valid":false}',
           ],
         },
       },
@@ -70,15 +70,15 @@ export const certificateExpiry: FaultDefinition = {
     callers: [
       {
         level: "ERROR",
-        message: "x509: certificate has expired or is not yet valid: current time is after {detail:not_after} (connecting to {callee})",
+        message: "x509: certificate has expired or is not yet valid: current time is after {expired_at} (connecting to {callee})",
         paraphrases: {
           public: [
-            "javax.net.ssl.SSLHandshakeException: PKIX path validation failed: java.security.cert.CertificateExpiredException: NotAfter: {detail:not_after} ({callee})",
-            "SSL routines:tls_process_server_certificate:certificate verify failed: certificate has expired (host {callee}, notAfter {detail:not_after})",
+            "javax.net.ssl.SSLHandshakeException: PKIX path validation failed: java.security.cert.CertificateExpiredException: NotAfter: {expired_at} ({callee})",
+            "SSL routines:tls_process_server_certificate:certificate verify failed: certificate has expired (host {callee}, notAfter {expired_at})",
           ],
           held_out: [
-            "peer {callee} presented a certificate that lapsed at {detail:not_after}; handshake refused",
-            '{"tls.peer":"{callee}","verify_error":"CERT_HAS_EXPIRED","not_after":"{detail:not_after}"}',
+            "peer {callee} presented a certificate that lapsed at {expired_at}; handshake refused",
+            '{"tls.peer":"{callee}","verify_error":"CERT_HAS_EXPIRED","not_after":"{expired_at}"}',
           ],
         },
       },
@@ -100,15 +100,15 @@ export const certificateExpiry: FaultDefinition = {
     recovery: [
       {
         level: "INFO",
-        message: "serving certificate {detail:cert_name} reloaded; valid until {detail:new_not_after}",
+        message: "serving certificate {detail:cert_name} reloaded; valid until {renewed_until}",
         paraphrases: {
           public: [
-            'cert={detail:cert_name} reloaded=true not_after="{detail:new_not_after}"',
-            "Loaded renewed certificate {detail:cert_name} (expires {detail:new_not_after})",
+            'cert={detail:cert_name} reloaded=true not_after="{renewed_until}"',
+            "Loaded renewed certificate {detail:cert_name} (expires {renewed_until})",
           ],
           held_out: [
-            "fresh {detail:cert_name} keypair in use, good through {detail:new_not_after}",
-            '{"certificate":"{detail:cert_name}","rotated":true,"valid_until":"{detail:new_not_after}"}',
+            "fresh {detail:cert_name} keypair in use, good through {renewed_until}",
+            '{"certificate":"{detail:cert_name}","rotated":true,"valid_until":"{renewed_until}"}',
           ],
         },
       },
@@ -149,8 +149,6 @@ export const certificateExpiry: FaultDefinition = {
   ],
   details: {
     cert_name: ["internal-mtls-serving", "api-tls", "service-mesh-leaf"],
-    not_after: ["Mar  2 13:52:00 2026 GMT", "Mar  2 13:50:00 2026 GMT"],
-    new_not_after: ["May 31 13:55:00 2026 GMT", "Jun  1 14:00:00 2026 GMT"],
     renew_error: ["ACME challenge failed: 403 from the issuer", "issuer not ready: CA secret not found", "rate limited by the issuer"],
   },
   knowledge: {

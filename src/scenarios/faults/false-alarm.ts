@@ -2,7 +2,7 @@ import type { FaultDefinition } from "../fault-types.js";
 
 /**
  * Nothing is broken. A change to the alerting rules set the p99 latency threshold of one service
- * below its normal latency (a seconds-to-milliseconds slip), so the rule pages on healthy
+ * below its normal latency (a dropped zero), so the rule pages on healthy
  * readings. The right response is restraint: confirm the service and its users are fine, find the
  * rule change, put the threshold back (or silence the alert), and change nothing in the system.
  * Restarting, rolling back or scaling a healthy service only adds risk.
@@ -32,7 +32,7 @@ export const falseAlarm: FaultDefinition = {
   wrongFixes: [],
   details: {
     author: ["a monitoring-as-code change", "a dashboard import", "the quarterly SLO review"],
-    slip: ["a seconds-to-milliseconds slip in the rule file", "the template's default value was left in", "a copy of another service's rule"],
+    slip: ["a zero dropped when the rule was edited", "a value typed into the wrong field of the rule template", "a copy-paste from another service's rule file"],
   },
   knowledge: {
     runbook: {
@@ -52,5 +52,5 @@ export const falseAlarm: FaultDefinition = {
     },
   },
   response: { restraint: true },
-  misconfiguredAlert: { metric: "latency_p99", thresholdOverBaseline: 0.6 },
+  misconfiguredAlert: { metric: "latency_p99", thresholdOverReal: 0.1 },
 };
