@@ -2,13 +2,15 @@
  * The written-answer graders are fair to honest wording: clock times in any common form,
  * relative times ("12 minutes after the page"), alternatives the writer rejected ("we considered
  * rolling back but ..."), everyday synonyms of fixes ("bounced the pods", "put the previous
- * Corefile back"), and impact statements that name the services that matter rather than every
- * service that degraded a little. Each case is paired with what must still not pay.
+ * Corefile back"), impact statements that name the services that matter rather than every
+ * service that degraded a little, asides about unrelated noise, task priorities, timelines that
+ * mention an earlier time again, and root-cause sections that refer back to the root the summary
+ * named. Each case is paired with what must still not pay.
  */
 import { describe, expect, it } from "vitest";
 import type { Action } from "../gen/incident/v1/action_pb.js";
 import { FaultKind, RemediationKind } from "../gen/incident/v1/enums_pb.js";
-import { profile } from "../src/grading/concepts.js";
+import { focusFactor, profile } from "../src/grading/concepts.js";
 import { factsOf } from "../src/grading/episode/facts.js";
 import { impactScore, servicesThatMatter } from "../src/grading/episode/impact.js";
 import { EPISODE_GRADERS } from "../src/grading/episode/index.js";
@@ -71,7 +73,7 @@ describe("clock times in the forms people write", () => {
   });
 
   it("reads an ISO timestamp as an instant and a range as both of its ends", () => {
-    expect(timeMentions("2024-05-14T13:05:00Z rollback")).toEqual([{ kind: "instant", index: 0, epochMs: Date.UTC(2024, 4, 14, 13, 5) }]);
+    expect(timeMentions("2024-05-14T13:05:00Z rollback")).toEqual([{ kind: "instant", index: 0, end: 20, epochMs: Date.UTC(2024, 4, 14, 13, 5) }]);
     expect(timeMentions("09:05–09:20 errors").map((m) => (m.kind === "clock" ? m.minutesOfDay : -1))).toEqual([545, 560]);
   });
 
@@ -291,5 +293,156 @@ describe("impact recall is measured against the services that matter", () => {
     expect(impactScore(factsOf(small.record), text).score).toBe(1);
     const all = impactScore(factsOf(small.record), `${text}; affected: ${SERVICE_NAMES.join(", ")}`);
     expect(all.score).toBeLessThan(1);
+  });
+});
+
+describe("asides, disowned mentions and negation headings are not claims", () => {
+  const expressed = (text: string): Set<string> => new Set(profile(text).expressed.keys());
+  it.each([
+    ["Unrelated: file-service OOM kills and an expired certificate on auth-service; tickets filed.", ["out_of_memory", "certificate_expiry"]],
+    ["FYI: other noise in the logs (e.g. auth failures against assets-db) is a separate problem.", ["stale_credentials"]],
+    ["If lock waits are high, this is a different problem (locking runbook).", ["lock_contention"]],
+    ["One KB article suggests restarting the callers and turning off verification; we did neither.", ["restart_service", "disable_tls_verification"]],
+    ["Restarting the database would have dropped every session and caused a reconnect stampede, so we did not.", ["restart_service", "cache_stampede"]],
+    ["The KB says to restart the callers, but we didn't.", ["restart_service"]],
+    ["DON'T: turn off TLS verification in any client.", ["disable_tls_verification"]],
+    ["Do not:\n- restart the database\n- scale out orders-service", ["restart_service", "scale_out"]],
+    ["We did not follow the 'overloaded, scale out' KB article.", ["scale_out"]],
+    ["Restarting the pods or raising the memory limit were both on the table.", ["restart_service", "raise_memory_limit"]],
+    ["Restarting the affected services was not attempted.", ["restart_service"]],
+    ["Nothing was deployed and the network was healthy.", ["bad_deploy"]],
+  ])("%s", (text, ids) => {
+    for (const id of ids) expect(expressed(text).has(id), `${id} in ${[...expressed(text)].join(", ")}`).toBe(false);
+  });
+
+  it.each([
+    ["file-service OOM kills and an expired certificate on auth-service.", ["out_of_memory", "certificate_expiry"]],
+    ["Many unrelated services start failing with 'no such host' at once.", ["dns_resolution_failure"]],
+    ["DON'T wait: roll back the deploy first.", ["rollback_deploy"]],
+    ["Don't restart the database:\nRaise max_connections on orders-db.", ["raise_connection_limit"]],
+    ["We restarted the callers and turned off TLS verification.", ["restart_service", "disable_tls_verification"]],
+  ])("%s still says it", (text, ids) => {
+    for (const id of ids) expect(expressed(text).has(id), `${id} in ${[...expressed(text)].join(", ")}`).toBe(true);
+  });
+
+  const runbookScore = (steps: readonly string[]): number =>
+    EPISODE_GRADERS.medium.grade(play([runbook(steps, ROOT)]).record).components.find((c) => c.name === "runbook")?.score ?? -1;
+  const honestSteps = [
+    "Check the connection count on orders-db against max_connections in pg_stat_activity.",
+    "Find which caller holds the connections and whether its replica count just jumped.",
+    "Raise max_connections on orders-db so the sessions fit.",
+    "Verify the error rate on orders-service falls back under 5% for ten minutes.",
+  ];
+
+  it("a ticket for unrelated noise neither earns nor costs a runbook", () => {
+    const noise = "Unrelated noise seen meanwhile: a certificate expired on redis-cache and catalog-service retries without backoff; ticket it.";
+    expect(runbookScore([...honestSteps, noise])).toBeCloseTo(runbookScore(honestSteps), 6);
+  });
+
+  it("keywords wrapped in asides earn nothing", () => {
+    const wrapped = honestSteps.map((s) => `Unrelated to this incident: ${s}`);
+    const g = EPISODE_GRADERS.medium.grade(play([runbook(wrapped, ROOT)]).record);
+    expect(g.components.find((c) => c.name === "runbook")?.detail).toMatch(/coverage 0\.00/);
+  });
+
+  it("opening with what the page looks like does not put verification first", () => {
+    const opening = "Page looks like: orders-service errors while orders-db query p99 stays under 100 ms.";
+    const g = EPISODE_GRADERS.medium.grade(play([runbook([opening, ...honestSteps], ROOT)]).record);
+    const detail = g.components.find((c) => c.name === "runbook")?.detail ?? "";
+    expect(detail).toMatch(/order 1\.00/);
+  });
+});
+
+describe("postmortem timelines, priorities and impact read what the writer meant", () => {
+  const p = played();
+  const k = keyMinutes(p);
+  const facts = factsOf(p.record);
+
+  it("percentages and addresses are not clock times", () => {
+    expect(timeMentions("error rate stepped from 0.25% to 38%")).toEqual([]);
+    expect(timeMentions("lookup orders-db on 10.96.0.10:53: no such host")).toEqual([]);
+  });
+
+  it("a relative time that glosses the clock time before it restates it", () => {
+    const text = `${clock(k.page)} UTC (${k.page - k.onset} minutes after the scale-out): paged. ${clock(k.fix)}, ${k.fix - k.page} minutes after the page: raised max_connections.`;
+    expect(statedTimes(facts, text).map((t) => t.minute)).toEqual([k.page, k.fix]);
+  });
+
+  it("an entry that mentions an earlier time neither costs nor breaks the order", () => {
+    const text = [
+      `${clock(k.onset)} orders-service scaled to 24 replicas.`,
+      `${clock(k.page)} paged; the change list shows the scale-out at ${clock(k.onset)}.`,
+      `${clock(k.fix)} raised max_connections.`,
+      `${clock(k.recovered)} recovered.`,
+    ].join("\n");
+    const graded = timeline(p.record, text);
+    expect(graded.score, graded.detail).toBe(1);
+  });
+
+  it("copies of one time cannot fish for the key events around it", () => {
+    const once = timeline(p.record, `${clock(k.page)} paged.`);
+    const copies = timeline(p.record, Array.from({ length: 4 }, () => `${clock(k.page)} paged.`).join("\n"));
+    expect(copies.score, copies.detail).toBeLessThanOrEqual(once.score);
+  });
+
+  const severityNotes = (actionItems: string, summarySuffix = ""): string[] => {
+    const before = play(HONEST_STEPS);
+    const sections = {
+      summary: `orders-db ran out of connection slots after orders-service scaled out.${summarySuffix}`,
+      rootCause: "orders-service replicas together passed max_connections on orders-db, so the connection pool was exhausted.",
+      actionItems,
+    };
+    return EPISODE_GRADERS.hard.grade(play([...HONEST_STEPS, postmortem(sections, "P3", ROOT)]).record).notes.filter((n) => n.includes("severity_assessment"));
+  };
+
+  it("task priorities in the action items are not a severity", () => {
+    expect(severityNotes("1. Put a pooler in front of orders-db. (DBA, P1)\n2. Alert on connection usage. (SRE, P2)")).toEqual([]);
+    expect(severityNotes("Put a pooler in front of orders-db.", " We rated it P1.")).toHaveLength(1);
+  });
+
+  const dns = faultSpec("dns_failure");
+  const dnsPlay = play([inspect(dns.root), inspect("edge-gateway"), inspect(dns.root)], { spec: dns });
+  const dnsFacts = factsOf(dnsPlay.record);
+  const peak = (service: string): string => `${dnsPlay.record.world.impact.find((i) => i.service === service)?.peakErrorRate.toFixed(1)}%`;
+  const honest = `cluster-dns answered SERVFAIL (${peak("cluster-dns")} errors), edge-gateway returned up to ${peak("edge-gateway")} errors to users and storefront-service up to ${peak("storefront-service")}.`;
+  const calmService = FAULT_TOPOLOGY.nodes.map((n) => n.name).find((n) => !dnsPlay.record.world.impact.some((i) => i.service === n) && n !== dns.root) ?? "";
+
+  it("a service said not to be hurt, thresholds and baselines cost nothing", () => {
+    const base = impactScore(dnsFacts, honest);
+    const more = impactScore(dnsFacts, `${honest} ${calmService} was unaffected and stayed at its usual 0.2% error rate. Gateway errors crossed the 5% alerting threshold within a minute.`);
+    expect(more.score, more.detail).toBeCloseTo(base.score, 6);
+  });
+
+  it("services declared unaffected earn no recall", () => {
+    const all = FAULT_TOPOLOGY.nodes.map((n) => n.name).join(", ");
+    const graded = impactScore(dnsFacts, `${all} were unaffected.`);
+    expect(graded.score, graded.detail).toBe(0);
+  });
+
+  const rootCauseNote = (rootCause: string, summary: string, target: string): string => {
+    const sections = { summary, rootCause, timeline: `${clock(k.page)} paged.` };
+    const notes = EPISODE_GRADERS.hard.grade(play([...HONEST_STEPS, postmortem(sections, "P2", target)]).record).notes;
+    return notes.find((n) => n.startsWith("postmortem root_cause")) ?? "";
+  };
+  const byReference = "The new replicas together passed max_connections, so the connection pool was exhausted and new sessions were refused.";
+
+  it("a root-cause section may refer back to the root the summary named", () => {
+    expect(rootCauseNote(byReference, "orders-db ran out of connection slots after orders-service scaled out.", ROOT)).toMatch(/names the root by reference/);
+  });
+
+  it("but not when target_service is another service, nor after a hedged summary", () => {
+    expect(rootCauseNote(byReference, "orders-db ran out of connection slots after orders-service scaled out.", "orders-service")).toMatch(/root not named/);
+    expect(rootCauseNote(byReference, "Either orders-db or redis-cache ran out of connections.", ROOT)).toMatch(/root not named/);
+  });
+});
+
+describe("the focus factor tolerates a stray concept more in longer texts, never a carpet", () => {
+  it("one foreign concept in a short text, two from 200 words, never three", () => {
+    expect(focusFactor(6, 1, 40)).toBe(1);
+    expect(focusFactor(6, 2, 40)).toBeLessThan(1);
+    expect(focusFactor(6, 2, 220)).toBe(1);
+    expect(focusFactor(6, 3, 5000)).toBeLessThan(1);
+    // Padding does not soften a carpet: past the tolerance, every foreign concept counts.
+    expect(focusFactor(6, 30, 5000)).toBe(focusFactor(6, 30, 0));
   });
 });

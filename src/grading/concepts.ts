@@ -50,13 +50,22 @@ export function foreignConcepts(expressed: Iterable<string>, allowed: ReadonlySe
   return foreign.sort();
 }
 
+/** Words of text per foreign concept tolerated beyond the first. */
+const WORDS_PER_TOLERATED = 200;
+/** Most foreign concepts tolerated, however long the text. */
+const MAX_TOLERATED = 2;
+
 /**
- * How much to keep of a grade given the share of foreign concepts. One foreign concept is
- * tolerated (honest writing strays a little); past that, the factor is the squared share of
- * on-topic concepts, so a text that lists every incident's vocabulary keeps little.
+ * How much to keep of a grade given the share of foreign concepts. Honest writing strays a
+ * little, and the longer it is the more it strays (a neighbouring failure ruled out, a word
+ * another incident also uses): one foreign concept is tolerated, one more per
+ * WORDS_PER_TOLERATED words of text, at most MAX_TOLERATED. Past that, the factor is the squared
+ * share of on-topic concepts, every foreign concept counted, so a text that lists every
+ * incident's vocabulary keeps little however long it is (padding buys it nothing).
  */
-export function focusFactor(onTopic: number, foreign: number): number {
-  if (foreign <= 1) return 1;
+export function focusFactor(onTopic: number, foreign: number, wordCount = 0): number {
+  const tolerated = Math.min(MAX_TOLERATED, 1 + Math.floor(wordCount / WORDS_PER_TOLERATED));
+  if (foreign <= tolerated) return 1;
   const share = onTopic / (onTopic + foreign);
   return share * share;
 }

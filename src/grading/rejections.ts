@@ -13,7 +13,11 @@
  *   rollback and renewed the certificate"). An "and" before a noun or a gerund continues the list
  *   ("ruled out a rollback and a restart").
  * - Backward markers reject the clause before them: passives ("a rollback was ruled out"),
- *   counterfactuals ("restarting would not have helped", "a restart does not help").
+ *   counterfactuals ("restarting would not have helped", "a restart does not help", "restarting
+ *   would have dropped every session"), options left unused ("restarting the pods or raising the
+ *   limit were both on the table", "a restart was not attempted").
+ * - Advice reported in the third person ("one KB article suggests restarting the callers") is a
+ *   forward marker: the writer reports it, and says elsewhere what was done.
  *
  * Markers are matched on written words (lower case), so the imperative "consider rolling back"
  * (a recommendation in a runbook) is not "we considered rolling back".
@@ -30,6 +34,10 @@ const FORWARD: readonly string[] = [
   "considered", "weighed", "contemplated", "discussed", "debated", "thought about", "thought of",
   "hold off on", "held off on", "hold off", "held off", "refrain from", "refrained from",
   "rejected", "dismissed", "discarded",
+  "talked about", "talk about", "argued for",
+  // A source's advice reported, not followed: "one KB article suggests restarting the callers".
+  // Only the third person: the imperative "suggest rolling back" in a runbook recommends it.
+  "suggests", "recommends", "advises", "proposes",
 ];
 
 /** Forward markers that turn backward after a form of "be": "a rollback was ruled out". */
@@ -39,6 +47,11 @@ const BE = new Set(["was", "were", "is", "are", "be", "been", "being", "got"]);
 const BACKWARD: readonly string[] = [
   "would not", "would n't", "wouldn't", "would never", "could not have", "could n't have", "couldn't have",
   "not help", "n't help", "not have helped", "n't have helped", "not needed", "n't needed", "unnecessary",
+  // Counterfactuals and options left unused: "restarting would have dropped every session",
+  // "restarting or raising the limit were both on the table", "a restart was not attempted".
+  "would have", "would only have", "would just have", "would 've",
+  "on the table", "not attempted", "n't attempted", "never attempted", "not tried", "n't tried", "never tried",
+  "not an option", "never an option", "not acceptable", "n't acceptable", "unacceptable",
 ];
 
 interface Marker {

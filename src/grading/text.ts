@@ -15,9 +15,15 @@
  * certificate", "rather than restarting we ...", "instead of scaling out", "ruled out a rollback",
  * "a restart was ruled out", "restarting would not have helped" mention a fix without claiming or
  * recommending it (./rejections.ts lists the markers and how far they reach).
+ *
+ * Text is read sentence by sentence. A sentence that is an aside ("Unrelated: file-service OOM
+ * kills; ticket filed"), that disowns what it mentions ("...; we did neither"), or that follows a
+ * negation heading ("DON'T: turn off TLS verification", or list items under "Do not:") is read
+ * as rejected too (./asides.ts).
  */
 import winkNLP, { type ItsFunction } from "wink-nlp";
 import model from "wink-eng-lite-web-model";
+import { isAside, isDisowned, sentences } from "./asides.js";
 import { REJECTION_REACH, endsRejection, rejectionAt } from "./rejections.js";
 
 const nlp = winkNLP(model);
@@ -36,15 +42,17 @@ const STOPWORDS = new Set([
   // would otherwise push the words of a phrase, or a negation, too far apart.
   "'s", "just",
 ]);
-const NEGATIONS = new Set(["not", "never", "no", "avoid", "without", "nor", "don't", "dont"]);
+// "Nothing was deployed", "neither fixes resolution": the pronouns negate what follows them too.
+const NEGATIONS = new Set(["not", "never", "no", "avoid", "without", "nor", "don't", "dont", "nothing", "neither", "none"]);
 // "instead" alone ends a clause ("do not restart; roll back instead"); "instead of" is a rejection.
 const CLAUSE_BREAKS = new Set([".", ";", "!", "?", ":", "\n", "but", "however", "instead"]);
 const VERSION = /^v\d+(\.\d+)+$/;
 /**
  * Phrase words matched as written, never by lemma: the lemma of "gone" is "go", so "errors gone"
- * would otherwise match "errors went up".
+ * would otherwise match "errors went up"; the lemma of "blocking" is "block", so "blocking query"
+ * would match "dropped the plugin block and forwarded those queries".
  */
-const LITERAL_WORDS = new Set(["gone"]);
+const LITERAL_WORDS = new Set(["gone", "blocking"]);
 /** Most tokens that may sit between two consecutive lemmas of a phrase. */
 const MAX_GAP = 2;
 /** A negation this many tokens or fewer before a match negates it. */
@@ -72,8 +80,48 @@ export interface ConceptMatch {
   negated: boolean;
 }
 
-/** Lemmatises text into content tokens grouped by clause. */
+/**
+ * Lemmatises text into content tokens grouped by clause, sentence by sentence (./asides.ts):
+ * an aside or a disowned sentence is read as rejected, and so is what follows a negation
+ * heading ("DON'T: turn off TLS verification"), in its sentence and in the list items under a
+ * heading on a line of its own.
+ */
 export function analyze(text: string): AnalyzedText {
+  const tokens: Token[] = [];
+  let wordCount = 0;
+  let clauseBase = 0;
+  // A negation heading on a line of its own ("Do not:") rejects the list items under it.
+  let headingOverList = false;
+  for (const sentence of sentences(text)) {
+    if (!sentence.listItem) headingOverList = false;
+    const part = analyzeSentence(quotesKeptWhole(sentence.text));
+    const setAside = headingOverList || isAside(sentence.text) || isDisowned(sentence.text);
+    for (const token of part.tokens) tokens.push({ ...token, clause: token.clause + clauseBase, rejected: token.rejected || setAside });
+    clauseBase += part.clauses + 1;
+    wordCount += part.wordCount;
+    if (part.isNegationHeading) headingOverList = true;
+  }
+  return { tokens, wordCount };
+}
+
+/**
+ * Commas inside a short quotation do not end a clause: "we did not follow the 'overloaded,
+ * scale out' KB article" negates the whole quotation.
+ */
+function quotesKeptWhole(text: string): string {
+  return text.replace(/(^|[\s(\[])(['"\u2018\u201c])([^'"\u2018\u2019\u201c\u201d\n]{1,120}?)(['"\u2019\u201d])(?=[\s.,;:)\]!?]|$)/g, (_, before: string, open: string, inside: string, close: string) => `${before}${open}${inside.replace(/,/g, " ")}${close}`);
+}
+
+interface SentenceTokens {
+  tokens: Token[];
+  /** Number of clauses the sentence used. */
+  clauses: number;
+  wordCount: number;
+  /** The sentence is only a negation heading ("Do not:"). */
+  isNegationHeading: boolean;
+}
+
+function analyzeSentence(text: string): SentenceTokens {
   // Detach sentence-ending periods: wink-nlp reads "miss." as the abbreviation for Mississippi.
   const doc = nlp.readDoc(text.toLowerCase().replace(/([\p{L}\p{N}])\.(?=\s|$)/gu, "$1 ."));
   const raw = joinIdentifiers(
@@ -89,6 +137,9 @@ export function analyze(text: string): AnalyzedText {
   let wordCount = 0;
   // Content tokens still to be marked rejected by a forward rejection ("rather than ..."), 0 if none.
   let rejecting = 0;
+  // After a negation heading ("DON'T: ..."), the rest of the sentence is rejected.
+  let afterHeading = false;
+  let headingOnly = false;
   for (let i = 0; i < lemmas.length; i++) {
     const lemma = (lemmas[i] ?? "").trim();
     const word = (words[i] ?? lemma).trim();
@@ -111,10 +162,15 @@ export function analyze(text: string): AnalyzedText {
     }
     if (type === "word" || type === "number") wordCount++;
     if (CLAUSE_BREAKS.has(lemma) || (type === "punctuation" && lemma === ",")) {
+      const inClause = tokens.filter((t) => t.clause === clause);
+      if (lemma === ":" && inClause.length > 0 && inClause.every((t) => t.negation)) {
+        afterHeading = true;
+        headingOnly = tokens.length === inClause.length && lemmas.slice(i + 1).every((l) => l.trim() === "" || /^\p{P}+$/u.test(l.trim()));
+      }
       // Commas separate list items ("restart x, flush y"), which behave like clauses for negation,
       // except in a negated list closed by "or"/"nor": "do not restart, roll back or scale it"
       // negates all three items, so the next item starts with the negation.
-      const negatedList = lemma === "," && tokens.some((t) => t.clause === clause && t.negation) && listClosedByOr(lemmas, i);
+      const negatedList = lemma === "," && inClause.some((t) => t.negation) && listClosedByOr(lemmas, i);
       clause++;
       rejecting = 0;
       if (negatedList) tokens.push({ lemma: "not", word: "not", clause, negation: true, rejected: false });
@@ -128,10 +184,10 @@ export function analyze(text: string): AnalyzedText {
     }
     if (STOPWORDS.has(lemma)) continue;
     // A version number ("v2.4.1") reads as the word "version": "revert it to v2.4.1".
-    tokens.push({ lemma: VERSION.test(word) ? "version" : lemma, word, clause, negation: false, rejected: rejecting > 0 });
+    tokens.push({ lemma: VERSION.test(word) ? "version" : lemma, word, clause, negation: false, rejected: rejecting > 0 || afterHeading });
     if (rejecting > 0) rejecting--;
   }
-  return { tokens, wordCount };
+  return { tokens, clauses: clause, wordCount, isNegationHeading: headingOnly };
 }
 
 /** Most words a negated list may run on after a comma before its closing "or"/"nor". */

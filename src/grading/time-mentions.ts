@@ -6,8 +6,9 @@
  * Clock times: "09:05", "9:05:30", "1:05 PM", "1:05pm", "1 PM", "9.05am", "13:05 UTC", "noon",
  * ISO timestamps ("2024-05-14T13:05:00Z"), ranges ("09:05–09:20" gives both ends), and military
  * times with a zone or "hrs" ("1305Z", "0905 UTC"). A bare number is never a time: "at 2" in "p99
- * at 2 s", versions ("v1.4.2"), percentages and durations ("for 12 minutes") are not read. Times
- * without a zone are UTC, the episode's clock; a stated zone ("1:05 PM PST") is converted.
+ * at 2 s", versions ("v1.4.2"), percentages ("0.25%"), addresses ("10.96.0.10:53"), measures
+ * ("1.25 s") and durations ("for 12 minutes") are not read. Times without a zone are UTC, the
+ * episode's clock; a stated zone ("1:05 PM PST") is converted.
  *
  * Relative times: "12 minutes after the page", "five minutes after the deploy", "3 minutes before
  * the alert", "at page+12m" are anchored to the named event; "about 20 minutes later", "two
@@ -19,13 +20,19 @@ import * as chrono from "chrono-node";
 /** Events a relative time may be anchored to. */
 export type TimeAnchor = "page" | "onset" | "fix" | "recovery" | "previous";
 
+/** Where a mention is in the text: its first character and the character after it. */
+interface Span {
+  index: number;
+  end: number;
+}
+
 export type TimeMention =
   /** A time of day, minutes since midnight UTC. */
-  | { kind: "clock"; index: number; minutesOfDay: number }
+  | ({ kind: "clock"; minutesOfDay: number } & Span)
   /** An exact instant (an ISO timestamp with its date), epoch ms. */
-  | { kind: "instant"; index: number; epochMs: number }
+  | ({ kind: "instant"; epochMs: number } & Span)
   /** Minutes after (negative: before) an anchor event. */
-  | { kind: "relative"; index: number; offsetMinutes: number; anchor: TimeAnchor };
+  | ({ kind: "relative"; offsetMinutes: number; anchor: TimeAnchor } & Span);
 
 /** "1305Z", "0905 UTC", "2210 hrs": four digits only count with a zone or "hrs" after them. */
 const MILITARY: chrono.Parser = {
@@ -50,6 +57,12 @@ const REFERENCE = new Date(Date.UTC(2000, 0, 3, 0, 0, 0));
 
 /** A reading is a clock time only with minutes, a meridiem, a zone, or noon / midnight. */
 const CLOCK_TEXT = /\d[:.h]\d\d|\d\s*(?:am|pm|a\.m\.|p\.m\.)|\d{4}\s*(?:z|utc|gmt|hrs)|\bnoon\b|\bmidnight\b|\d\s*(?:utc|gmt|z)\b/i;
+/**
+ * A clock reading that is part of something else: an address ("10.96.0.10:53"), a percentage
+ * ("from 0.25% to 38%"), a ratio or a measure ("1.25x", "12.30 GB").
+ */
+const INSIDE_BEFORE = /[\d.:]$/;
+const INSIDE_AFTER = /^(?:\s*(?:%|percent\b|x\b|[kmg]i?b\b|ms\b|s\b)|[.:]\d|\d)/i;
 /** Relative readings that are durations, vague, or relative to the moment of writing. */
 const NOT_A_TIME = /^(?:within|in|for|over|during)\b|\bago\b|\b(?:few|several|some|many)\b/i;
 
@@ -62,7 +75,7 @@ const ANCHOR_WORDS: ReadonlyArray<[RegExp, TimeAnchor]> = [
     "fix",
   ],
   [
-    /^(?:onset|deploy|deployed|deployment|release|released|rollout|change|push|pushed|migration|rotation|rotated|began|begin|started|start|trigger|triggered|incident|outage)$/,
+    /^(?:onset|deploy|deployed|deployment|release|released|rollout|change|push|pushed|migration|rotation|rotated|began|begin|started|start|trigger|triggered|incident|outage|scale|scaled|autoscaler|expiry|expired)$/,
     "onset",
   ],
   [/^(?:that|this|then|it)$/, "previous"],
@@ -90,27 +103,29 @@ export function timeMentions(text: string): TimeMention[] {
   for (const m of text.matchAll(EVENT_PLUS)) {
     const index = m.index ?? 0;
     const sign = m[2] === "-" ? -1 : 1;
-    out.push({ kind: "relative", index, offsetMinutes: sign * Number(m[3]), anchor: EVENT_OF[(m[1] ?? "").toLowerCase()] ?? "previous" });
+    out.push({ kind: "relative", index, end: index + m[0].length, offsetMinutes: sign * Number(m[3]), anchor: EVENT_OF[(m[1] ?? "").toLowerCase()] ?? "previous" });
     taken.push([index, index + m[0].length]);
   }
   for (const r of parser.parse(text, { instant: REFERENCE, timezone: 0 })) {
     if (taken.some(([a, b]) => r.index < b && r.index + r.text.length > a)) continue;
     const said = r.text.trim();
+    const end = r.index + r.text.length;
     if (r.tags().has("result/relativeDate")) {
       if (NOT_A_TIME.test(said)) continue;
       const offsetMinutes = (r.start.date().getTime() - REFERENCE.getTime()) / 60_000;
       const lower = said.toLowerCase();
-      if (/\b(?:after|before)$/.test(lower)) out.push({ kind: "relative", index: r.index, offsetMinutes, anchor: anchorAfter(text, r.index + r.text.length) });
-      else if (/\b(?:later|earlier|after|afterwards)\b/.test(lower)) out.push({ kind: "relative", index: r.index, offsetMinutes, anchor: "previous" });
+      if (/\b(?:after|before)$/.test(lower)) out.push({ kind: "relative", index: r.index, end, offsetMinutes, anchor: anchorAfter(text, end) });
+      else if (/\b(?:later|earlier|after|afterwards)\b/.test(lower)) out.push({ kind: "relative", index: r.index, end, offsetMinutes, anchor: "previous" });
       continue;
     }
     if (r.tags().has("parser/ISOFormatParser") && r.start.isCertain("day") && r.start.isCertain("hour")) {
-      out.push({ kind: "instant", index: r.index, epochMs: r.start.date().getTime() });
+      out.push({ kind: "instant", index: r.index, end, epochMs: r.start.date().getTime() });
       continue;
     }
     if (!CLOCK_TEXT.test(said)) continue;
-    out.push({ kind: "clock", index: r.index, minutesOfDay: clockOf(r.start.date()) });
-    if (r.end) out.push({ kind: "clock", index: r.index + 0.5, minutesOfDay: clockOf(r.end.date()) });
+    if (INSIDE_BEFORE.test(text.slice(0, r.index)) || INSIDE_AFTER.test(text.slice(end))) continue;
+    out.push({ kind: "clock", index: r.index, end, minutesOfDay: clockOf(r.start.date()) });
+    if (r.end) out.push({ kind: "clock", index: r.index + 0.5, end, minutesOfDay: clockOf(r.end.date()) });
   }
   return out.sort((a, b) => a.index - b.index);
 }

@@ -91,8 +91,8 @@ const concepts: readonly Concept[] = [
     ],
   },
   // Not "more replicas": "more replicas only send more calls" explains why not to scale out.
-  { id: "scale_out", phrases: ["scale out", "scale up", "scale-out", "add replica", "add instance", "add capacity", "add node", "autoscale", "autoscaling", "autoscaler scale", "increase replica", "horizontal scaling", "add pod", "bump replica"] },
-  { id: "rollback_deploy", phrases: ["roll back", "rollback", "revert deploy", "revert release", "revert build", "revert to version", "back to version", "previous version", "downgrade", "undo the deploy", "undo the migration", "last good version", "previous build", "previous release", "previous image", "revert commit"] },
+  { id: "scale_out", phrases: ["scale out", "scale up", "scale-out", "add replica", "add instance", "add capacity", "add more node", "add extra node", "add worker node", "autoscale", "autoscaling", "autoscaler scale", "increase replica", "horizontal scaling", "add pod", "bump replica"] },
+  { id: "rollback_deploy", phrases: ["roll back", "rollback", "revert deploy", "revert release", "revert build", "revert to version", "back to version", "redeploy previous version", "deploy previous version", "restore previous version", "downgrade", "undo the deploy", "undo the migration", "last good version", "previous build", "previous release", "previous image", "revert commit"] },
   { id: "disable_feature_flag", phrases: ["feature flag", "disable flag", "flag off", "turn off flag", "switch off flag", "flag turn off", "flag disable", "toggle off", "kill switch", "disable channel", "channel off", "channel switch off", "switch off channel", "disable integration", "turn off integration"] },
   { id: "request_timeout", phrases: ["add timeout", "add timeouts", "set timeout", "read timeout", "read timeouts", "connect timeout", "connect timeouts", "short timeout", "client timeout", "give timeout", "request timeout", "call timeout", "http timeout", "deadline", "time out call", "time out request", "timeout on call"] },
   { id: "circuit_breaker", phrases: ["circuit breaker", "circuit-breaker", "breaker", "fail fast", "trip the circuit", "open the circuit"] },
@@ -122,7 +122,7 @@ const concepts: readonly Concept[] = [
     ],
   },
   { id: "check_db_connections", phrases: ["pg_stat_activity", "active connection", "connection count", "count connection", "number of connection", "check connection", "connection usage", "many backend", "many backends", "backend count", "backends open", "count backend"] },
-  { id: "slow_query", phrases: ["slow query", "slow queries", "slow statement", "long-running query", "query taking", "hot query", "worst query", "worst statement", "top query", "statement dominate", "query take", "expensive query", "pg_stat_statements", "top statement", "query duration", "query eat", "queries eating"] },
+  { id: "slow_query", phrases: ["slow query", "slow queries", "slow statement", "long-running query", "query taking", "hot query", "worst query", "worst statement", "top query", "statement dominate", "query take", "expensive query", "pg_stat_statements", "top statement", "query duration", "query eat", "queries eating", "query slowness", "query slow down", "queries slowed", "millisecond to second", "milliseconds to several seconds"] },
   {
     id: "missing_index",
     phrases: [
@@ -162,10 +162,12 @@ const concepts: readonly Concept[] = [
   { id: "deploy_safety", phrases: ["canary", "staged rollout", "progressive rollout", "gradual rollout", "load test", "load-test", "concurrency test", "integration test", "test with concurrent", "pre-release test", "deployment gate", "bake time", "blue-green", "blue/green", "regression test", "automatic rollback", "roll back automatically", "auto rollback"] },
 
   // ---- caches and memory ----
-  { id: "cache_memory_full", phrases: ["maxmemory", "used_memory", "used memory", "memory limit", "memory cap", "memory full", "fill memory", "memory fill", "cache full", "cache fill up", "redis full", "oom command not allowed", "memory at 100", "hit memory"] },
+  // Not a bare "memory limit": a leaking service is OOM-killed at its container's memory limit.
+  { id: "cache_memory_full", phrases: ["maxmemory", "used_memory", "used memory", "redis memory limit", "cache memory limit", "memory cap", "memory full", "fill memory", "memory fill", "cache full", "cache fill up", "redis full", "oom command not allowed", "memory at 100"] },
   { id: "write_rejected", phrases: ["refuse write", "write refuse", "writes refused", "reject write", "write reject", "write fail", "writes failed", "stop accept write", "write command refuse", "set fail", "sets fail", "write error"] },
   { id: "eviction_policy", phrases: ["eviction policy", "eviction setting", "maxmemory-policy", "allkeys-lru", "volatile-lru", "noeviction", "lru eviction", "eviction", "evict key", "least recently used", "least-recently-used", "lru"] },
-  { id: "flush_cache", phrases: ["flush", "flushed", "flushdb", "flushall", "delete key", "unlink", "remove key", "purge key", "clear key", "free memory", "free space", "drop key", "key delete", "keys deleted"] },
+  // Not "free space": "freed space on the volume" is a disk's.
+  { id: "flush_cache", phrases: ["flush", "flushed", "flushdb", "flushall", "delete key", "unlink", "remove key", "purge key", "clear key", "free memory", "drop key", "key delete", "keys deleted"] },
   { id: "raise_memory_limit", phrases: ["raise maxmemory", "increase maxmemory", "raise memory limit", "increase memory limit", "more memory", "more ram", "add ram", "increase ram", "raise heap", "bigger heap", "increase heap", "larger heap", "xmx", "heap size"] },
   // Not a bare "expire": BGP hold timers, connections and certificates expire too.
   { id: "missing_ttl", phrases: ["ttl", "never expire", "no expiry", "without expiry", "key expire", "expire key", "keys expire", "expiry on key", "time to live", "time-to-live"] },
@@ -196,6 +198,8 @@ const concepts: readonly Concept[] = [
     phrases: [
       "third-party", "third party", "3rd party", "external api", "external call", "external dependency", "external service", "vendor", "partner endpoint",
       "partner api", "partner webhook", "webhook partner", "slow partner", "carrier api", "carrier", "shipping provider", "label provider", "webhook provider", "external provider", "slow dependency",
+      // Vendor nodes are masked as "provider" (src/grading/episode/mentions.ts): "twilio-api became slow".
+      "slow provider", "provider slow", "provider become slow", "provider slowdown", "provider slowness", "provider latency",
     ],
   },
   { id: "jobs_delayed", neutral: true, phrases: ["job delay", "delayed job", "job stall", "stalled job", "jobs backed up", "delay job", "label delay", "email delay", "go out late", "went out late", "processing delay", "fulfilment stall", "fulfillment stall", "background job"] },
@@ -218,31 +222,34 @@ const concepts: readonly Concept[] = [
     ],
   },
   { id: "packet_loss", phrases: ["packet loss", "lose packet", "packets lost", "packet drop", "drop packet", "no route to host", "unroutable", "connection reset", "reset by peer", "traffic lost", "cross-az traffic lost", "lose every packet"] },
-  { id: "az_failover", phrases: ["failover", "fail over zone", "fail over traffic", "fail over link", "fail over path", "fail over standby", "fail over region", "fail over az", "fail over replica", "drain az2", "drain az1", "drain zone", "drain the affected zone", "promote replica", "route traffic", "shift traffic", "evacuate", "move traffic", "traffic confine", "single zone", "one zone", "single az"] },
+  { id: "az_failover", phrases: ["failover", "fail over zone", "fail over traffic", "fail over link", "fail over path", "fail over standby", "fail over region", "fail over az", "fail over replica", "drain az2", "drain az1", "drain zone", "drain the affected zone", "promote replica", "route traffic", "shift traffic", "evacuate", "move traffic", "traffic confine", "within one zone", "within a single zone", "in a single zone", "confine to one zone", "keep traffic in one zone", "serve from one zone", "within a single az"] },
   { id: "multi_az_redundancy", phrases: ["multi-az", "multi az", "replica per az", "replica in each az", "replica in each zone", "replicated in each zone", "each zone", "across zones", "across az", "redundant path", "redundant transit", "second path", "zone redundant", "every zone"] },
 
   // ---- traffic, retries, rate limits ----
   { id: "traffic_spike", phrases: ["traffic spike", "ddos", "ddosed", "attack", "flood", "request spike", "traffic surge", "spike in traffic", "volumetric"] },
   { id: "check_traffic_source", neutral: true, phrases: ["down by client", "break down traffic", "break down request", "group by client", "client ip", "internal client", "single client", "one client", "top client", "top talker", "send traffic", "traffic source", "source of traffic", "arrival rate", "compare arrival",
-      "compare request rate", "request rate by caller", "break down by caller", "calls than", "requests than", "than user traffic", "than the traffic"] },
+      "compare request rate", "request rate by caller", "break down by caller", "calls than", "requests than", "than user traffic", "than the traffic",
+      "outbound call rate", "inbound rate", "outbound to inbound", "outbound and inbound"] },
   { id: "block_traffic", phrases: ["block ip", "block traffic", "block the top", "waf rule", "strict rate-limit", "enable waf", "blacklist", "deny list", "geo-block", "rate limit rule", "block offending"] },
   { id: "retry_storm", phrases: ["retry storm", "storm of retry", "retry flood", "flood with retry", "flood of retry", "self-ddos", "self ddos", "self-inflicted", "ddosed with retry", "retry amplification", "trigger more retry", "more retry", "keep itself going", "self-sustaining", "feed each other"] },
-  { id: "missing_backoff", phrases: ["retry immediately", "retried immediately", "retry at once", "retry in 0 ms", "retry 0 ms", "0 ms retry", "zero delay", "tight loop", "retry loop", "infinite retry", "endless retry", "unlimited attempt", "unlimited retry", "unbounded retry", "retry forever", "no backoff", "without backoff", "no delay", "retry without delay", "hammer"] },
+  { id: "missing_backoff", phrases: ["retry immediately", "retried immediately", "retry at once", "retry in 0 ms", "retry 0 ms", "0 ms retry", "zero delay", "tight loop", "retry loop", "infinite retry", "endless retry", "unlimited attempt", "unlimited retry", "unbounded retry", "retry forever", "no backoff", "without backoff", "no delay", "retry without delay", "hammer with retry", "retries hammer"] },
   { id: "exponential_backoff", phrases: ["exponential backoff", "backoff", "back off", "jitter", "retry policy", "delay between retry", "retry budget"] },
   { id: "cap_retries", phrases: ["cap on attempt", "cap attempt", "cap retry", "max attempt", "maximum attempt", "maximum of 5 attempt", "retry limit", "limit retry", "bounded retry", "max retries", "attempt limit", "retry cap"] },
   { id: "pause_client", phrases: ["pause the job", "pause job", "pause sync", "pause the worker", "pause worker", "sync paused", "job paused", "worker paused", "pause consumer", "stop the worker", "stop worker", "stop the job", "stop the sync", "scale down", "scale to zero", "suspend", "stop the retry", "stop sending"] },
-  { id: "request_rate_normal", phrases: ["call rate back", "call rate fall", "call rate drop", "back in line with", "request rate drop", "request rate back", "request rate fall", "request rate normal", "traffic back", "traffic return normal", "traffic return", "traffic drop", "traffic normal", "traffic fall", "429 disappear", "429 stop", "stop get 429"] },
+  // Not "request rate drop" nor "traffic drop": a crashing service's request rate drops as well.
+  { id: "request_rate_normal", phrases: ["call rate back", "call rate fall", "call rate drop", "back in line with", "request rate back", "request rate fall", "request rate normal", "traffic back", "traffic return normal", "traffic return", "traffic normal", "traffic fall", "429 disappear", "429 stop", "stop get 429"] },
   { id: "rate_limited", neutral: true, phrases: ["429", "too many requests", "rate limit", "rate-limit", "rate limited", "rate-limited", "throttle", "rate limiting"] },
   { id: "raise_rate_limit", phrases: ["raise rate limit", "increase rate limit", "lift rate limit", "bump rate limit", "higher rate limit", "raise client limit", "raise the per-client limit"] },
 
   // ---- added with the fault library (src/scenarios/faults) ----
   // Deploys and config changes.
   { id: "new_exception", phrases: ["exception", "stack trace", "stacktrace", "traceback", "nullpointerexception", "typeerror", "keyerror", "unhandled error", "uncaught error", "new error signature", "500 from the new"] },
-  { id: "config_change", phrases: ["stub zone", "forward zone", "zone forward", "config change", "config push", "configuration change", "configuration push", "pushed config", "push config", "config value", "config update", "bad config", "config rollout", "config was pushed", "change the config", "corefile change"] },
+  { id: "config_change", phrases: ["stub zone", "forward zone", "zone forward", "config change", "config push", "configuration change", "configuration push", "pushed config", "push config", "config value", "config update", "bad config", "config rollout", "config was pushed", "change the config", "corefile change", "pushed value", "push value", "value pushed"] },
   { id: "config_revert", phrases: ["revert config", "revert the config", "revert configuration", "roll back config", "rollback config", "roll back configuration", "restore config", "restore previous config", "previous config", "undo config", "revert setting", "restore setting", "revert the push", "revert corefile", "restore corefile", "restore eviction", "set eviction policy back", "eviction policy back", "put config back", "roll config back", "set config back", "known good config", "restore old config", "previous corefile", "old corefile", "corefile back"] },
-  { id: "staged_config_rollout", phrases: ["staged config", "stage config", "config canary", "canary config", "canary the config", "progressive config", "gradual config", "config freeze", "freeze config", "freeze push", "validate config", "config validation", "config review", "review config change", "config rollout in stage", "one region first", "per-zone rollout"] },
+  { id: "staged_config_rollout", phrases: ["staged config", "stage config", "config canary", "canary config", "canary the config", "progressive config", "gradual config", "config freeze", "freeze config", "freeze push", "validate config", "config validation", "config review", "review config change", "config rollout in stage", "one region first", "per-zone rollout",
+      "validate corefile", "corefile validation", "one replica first", "one instance first", "one zone first", "one node first", "one canary instance"] },
   // Certificates.
-  { id: "certificate_expiry", phrases: ["certificate expire", "certificate has expired", "cert expire", "expired certificate", "expired cert", "x509", "notafter", "tls handshake fail", "tls handshake error", "handshake failure", "handshake fail", "certificate validity", "certificate out of date", "bad certificate", "certificate not renew", "cert not renew", "certificate lapse", "certificate lapsed", "cert lapse", "cert lapsed", "lapsed certificate", "lapsed cert", "certificate run out", "cert run out"] },
+  { id: "certificate_expiry", phrases: ["certificate expire", "certificate has expired", "cert expire", "expired certificate", "expired cert", "x509", "notafter", "tls handshake fail", "tls handshake error", "handshake failure", "handshake fail", "certificate validity", "certificate out of date", "bad certificate", "certificate not renew", "cert not renew", "certificate lapse", "certificate lapsed", "cert lapse", "cert lapsed", "lapsed certificate", "lapsed cert", "certificate run out", "cert run out", "fail certificate verification", "certificate verification fail", "reject the certificate"] },
   { id: "renew_certificate", phrases: ["fresh certificate", "issue certificate", "load the new certificate", "new cert", "renew certificate", "renew cert", "renew the tls", "certificate renewal", "cert renewal", "rotate certificate", "rotate cert", "reissue certificate", "reissue cert", "issue new certificate", "new certificate", "replace certificate", "replace cert", "reload certificate", "reload cert", "install certificate", "fresh cert", "issue cert", "new tls cert", "new tls certificate"] },
   {
     id: "tls_recovered",
@@ -251,18 +258,20 @@ const concepts: readonly Concept[] = [
   { id: "cert_expiry_monitoring", phrases: ["alert on expiry", "alert on failed renewal", "failed renewal alert", "certificate expiry alert", "cert expiry alert", "alert on certificate", "alert on cert", "monitor certificate", "certificate monitoring", "expiry monitoring", "alert before expiry", "day before expiry", "days to expiry", "expiry alert", "auto-renew", "automatic renewal", "automate renewal", "renewal alert", "alert on renewal", "renewal failure alert"] },
   { id: "disable_tls_verification", phrases: ["disable tls verification", "disable certificate verification", "skip verification", "skip tls verification", "insecureskipverify", "insecure skip verify", "verify false", "turn off tls", "disable tls", "ignore certificate", "ignore the expired", "accept expired", "skip certificate check"] },
   // DNS.
-  { id: "dns_resolution_failure", phrases: ["dns", "no such host", "nxdomain", "servfail", "name resolution", "resolve host", "resolution fail", "lookup fail", "dns lookup", "resolver", "coredns", "could not resolve", "cannot resolve", "not resolve", "name lookup"] },
+  { id: "dns_resolution_failure", phrases: ["dns", "no such host", "nxdomain", "servfail", "name resolution", "resolve host", "resolution fail", "dns lookup fail", "name lookup fail", "hostname lookup fail", "dns lookup", "resolver", "coredns", "could not resolve", "cannot resolve", "not resolve", "name lookup", "stop resolving", "not resolving", "fail to resolve"] },
   {
     id: "dns_recovered",
     phrases: ["lookup succeed", "lookups succeed", "lookup work", "resolve again", "name resolve", "names resolve", "servfail stop", "servfail back", "servfail drop", "servfail rate back", "no more servfail", "no such host stop"],
   },
-  { id: "dns_redundancy", phrases: ["node-local dns", "nodelocal dns", "local dns cache", "dns cache", "secondary resolver", "fallback resolver", "backup resolver", "dns redundancy", "serve stale dns"] },
+  { id: "dns_redundancy", phrases: ["node-local dns", "nodelocal dns", "nodelocaldns", "dnscache", "local dns cache", "dns cache", "node-level caching", "secondary resolver", "fallback resolver", "backup resolver", "dns redundancy", "serve stale dns"] },
   { id: "hardcode_ip", phrases: ["hard-code ip", "hardcode ip", "hard code ip", "hard-coded ip", "/etc/hosts", "hosts file", "static ip", "pin ip", "ip address instead"] },
   // Disks.
   { id: "disk_full", phrases: ["disk full", "disk is full", "disk fill", "full disk", "out of disk", "no space left", "enospc", "disk usage", "disk space", "volume full", "full volume", "filesystem full", "disk at 100", "disk pressure", "run out of space", "ran out of space", "data volume"] },
-  { id: "free_disk_space", phrases: ["free disk", "free up disk", "free up space", "free space on disk", "free space on the volume", "reclaim space", "reclaim disk", "clear disk", "clean up disk", "delete old log", "remove old log", "clean up log", "compress log", "truncate log", "archive log", "expand volume", "grow volume", "resize volume", "extend volume", "bigger volume", "drop the replication slot", "drop replication slot"] },
+  { id: "free_disk_space", phrases: ["free disk", "free up disk", "free up space", "free space on disk", "free space on the volume", "reclaim space", "reclaim disk", "clear disk", "clean up disk", "delete old log", "remove old log", "clean up log", "compress log", "truncate log", "archive log", "expand volume", "grow volume", "resize volume", "extend volume", "bigger volume", "drop the replication slot", "drop replication slot",
+      // Service names are masked: "freed space on customers-db" reads "free space on database".
+      "free space on database"] },
   { id: "disk_recovered", phrases: [...pairs(["disk usage", "disk", "volume usage", "data volume"], LEVEL_WORDS), "disk stay below", "space back"] },
-  { id: "log_rotation", phrases: ["log rotation", "rotate log", "logrotate", "log retention", "unrotated", "not rotated", "never rotated", "rotation policy", "retention policy", "cap log size", "log size limit"] },
+  { id: "log_rotation", phrases: ["log rotation", "rotate log", "logrotate", "log retention", "unrotated", "not rotated", "never rotated", "rotation policy", "retention policy", "cap log size", "log size limit", "not grow unbounded", "never grow unbounded", "bound its growth", "cap its growth"] },
   { id: "delete_data_files", phrases: ["delete data file", "remove data file", "delete wal", "remove wal", "delete the wal", "rm pg_wal", "delete pg_wal", "pg_resetwal", "delete database file", "delete segment file"] },
   // Caches.
   {
@@ -291,7 +300,7 @@ const concepts: readonly Concept[] = [
   { id: "message_validation", phrases: ["schema validation", "validate message", "message schema", "schema registry", "contract test", "reject malformed", "validate at the producer", "validate payload", "producer-side validation", "schema check"] },
   // Credentials.
   { id: "credential_rotation", phrases: ["secret rotation", "rotate secret", "rotated secret", "password rotation", "rotate password", "rotated password", "credential rotation", "rotate credential", "rotated credential", "rotate key", "rotate api key", "reset password", "new password", "password change", "password changed", "rotation event", "password rotate", "secret rotate", "credential rotate"] },
-  { id: "stale_credentials", phrases: ["stale credential", "stale secret", "stale password", "old secret", "old password", "old credential", "previous password", "outdated credential", "outdated secret", "cached credential", "password authentication fail", "authentication fail", "auth fail", "wrong password", "invalid password", "still use the old"] },
+  { id: "stale_credentials", phrases: ["stale credential", "stale secret", "stale password", "old secret", "old password", "old credential", "previous password", "outdated credential", "outdated secret", "cached credential", "password authentication fail", "authentication fail", "auth fail", "wrong password", "invalid password", "still use the old", "fail authentication", "read the old value", "kept the old value", "presenting the old"] },
   { id: "secret_reload", phrases: ["reload secret", "reload credential", "reload the secret", "pick up new secret", "pick up the new secret", "pick up the new password", "pick up the rotated", "pick up the new credential", "re-read secret", "refresh secret", "refresh credential", "secret watcher", "watch secret", "reload on rotation", "hot reload", "mount secret as file", "restart after rotation", "restart on rotation"] },
   { id: "rotation_grace_period", phrases: ["grace period", "overlap period", "dual credential", "two valid password", "both password valid", "keep the old password valid", "old password valid until", "two active credential", "overlap window"] },
   { id: "revert_rotation", phrases: ["revert rotation", "revert the rotation", "roll back the rotation", "undo rotation", "undo the rotation", "rotate back", "restore old password", "restore the old password", "restore old secret", "restore the old secret", "re-enable old credential", "reenable old credential", "re-enable the old", "old password back"] },
@@ -324,7 +333,7 @@ const concepts: readonly Concept[] = [
     id: "provider_outage",
     phrases: [
       "provider outage", "vendor outage", "third-party outage", "third party outage", "outage at the provider", "outage on their side", "outage on the provider", "provider down", "provider is down", "provider was down",
-      "vendor down", "vendor is down", "vendor was down", "their side", "provider's side", "provider side", "provider incident", "vendor incident", "upstream outage", "provider return 503", "503 from the provider", "provider's status page", "provider status page", "their status page",
+      "vendor down", "vendor is down", "vendor was down", "outage on their side", "problem on their side", "issue on their side", "fault on their side", "provider's side", "provider side", "provider incident", "vendor incident", "upstream outage", "provider return 503", "503 from the provider", "provider's status page", "provider status page", "their status page",
     ],
   },
   { id: "secondary_provider", phrases: ["secondary provider", "backup provider", "fallback provider", "second provider", "alternate provider", "alternative provider", "switch provider", "switch to the backup", "switch to the secondary", "fail over to the secondary", "failed over to the secondary", "multi-provider", "multiple provider", "redundant provider", "standby provider"] },

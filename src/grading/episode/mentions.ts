@@ -113,11 +113,14 @@ export function severityWords(text: string): string[] {
 
 /**
  * The text with every canonical service name replaced by a plain noun ("database" for databases,
- * "service" otherwise), for concept matching. Names are identifiers, and some collide with the
- * lexicon: "deploy-controller" would read as a deploy, "coredns" as a DNS failure, in any text
- * that merely mentions them. The noun keeps what the sentence says ("restart orders-db" still
- * reads as restarting a database). Aliases are natural words and are left alone.
+ * "provider" for third-party vendors, "service" otherwise), for concept matching. Names are
+ * identifiers, and some collide with the lexicon: "deploy-controller" would read as a deploy,
+ * "coredns" as a DNS failure, in any text that merely mentions them. The noun keeps what the sentence says ("restart orders-db" still
+ * reads as restarting a database, "twilio-api became slow" as a slow provider). Aliases are
+ * natural words and are left alone.
  */
+const MASK_NOUN: Partial<Record<ServiceNode["kind"], string>> = { database: "database", vendor: "provider" };
+
 export function maskServiceNames(text: string, nodes: readonly ServiceNode[]): string {
   let out = text;
   const sorted = [...nodes].sort((a, b) => b.name.length - a.name.length);
@@ -125,7 +128,7 @@ export function maskServiceNames(text: string, nodes: readonly ServiceNode[]): s
     const parts = node.name.split(/[-_\s]+/).filter((p) => p !== "").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
     if (parts.length === 0) continue;
     const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])${parts.join("[-_\\s]+")}(?![\\p{L}\\p{N}_])`, "giu");
-    out = out.replace(pattern, node.kind === "database" ? "database" : "service");
+    out = out.replace(pattern, MASK_NOUN[node.kind] ?? "service");
   }
   return out;
 }

@@ -14,7 +14,10 @@
  *     The detail gives counts only: naming the missing concepts would hand the rubric to the agent.
  *   summary 0.1: names the root 0.5, states a concept of the mechanism 0.5.
  * A section naming most of the system (more than half the nodes, and at least 5) names no root;
- * nor does one that offers the root among other suspects ("either A or B", ./suspects.ts).
+ * nor does one that offers the root among other suspects ("either A or B", ./suspects.ts). A
+ * root-cause section that names no root of its own ("the new version", "the migration") names
+ * the root by reference when the summary or the trigger section names it and target_service is
+ * the root (rootCauseNamesRoot).
  * Each part is multiplied by its section's focus factor (concepts foreign to this fault's
  * knowledge; concepts are read with service names masked, ./mentions.ts). Each section is read up to 250 words (the focus reads all of it); an empty section
  * scores 0; a section copied from the KB articles scores 0 and counts for nothing (../copying.ts
@@ -22,7 +25,7 @@
  * Contradictions, subtracted from the postmortem score (floored at 0): target_service names a
  * node other than the root -0.1; the resolution, summary or timeline claims a remediation kind
  * never applied in the episode -0.1 each, at most -0.3; a severity word (P1..P4) differing from
- * severity_assessment -0.05.
+ * severity_assessment -0.05 (outside the action items, whose P1..P4 are task priorities).
  */
 import { ActionType, Severity } from "../../../gen/incident/v1/enums_pb.js";
 import type { PostmortemSections } from "../../../gen/incident/v1/action_pb.js";
@@ -31,7 +34,7 @@ import { copiedParts } from "../copying.js";
 import type { StepRecord } from "../record.js";
 import { requirementIds, satisfiedBy, satisfiedCount } from "../../scenarios/knowledge.js";
 import { stepsOfType, targetOf, type EpisodeFacts } from "./facts.js";
-import { impactScore } from "./impact.js";
+import { ROLL_CALL_MIN, impactScore } from "./impact.js";
 import { onTopicConcepts } from "./knowledge.js";
 import { hasToken, maskServiceNames, serviceMatcher, severityWords, type ServiceMatcher } from "./mentions.js";
 import { REMEDIATION_CLAIMS } from "./remediation-claims.js";
@@ -54,8 +57,6 @@ const WRONG_TARGET = 0.1;
 const UNAPPLIED_CLAIM = 0.1;
 const MAX_UNAPPLIED = 0.3;
 const SEVERITY_MISMATCH = 0.05;
-/** A section naming this many services or more, and more than half the system, is a roll-call. */
-const ROLL_CALL_MIN = 5;
 
 interface Section {
   status: "missing" | "copied" | "graded";
@@ -82,7 +83,8 @@ function readSection(facts: EpisodeFacts, allowed: ReadonlySet<string>, raw: str
   const whole = read === text ? expressed : new Set(profile(maskServiceNames(text, nodes)).expressed.keys());
   const foreign = foreignConcepts(whole, allowed);
   const onTopic = [...whole].filter((id) => allowed.has(id)).length;
-  return { status: "graded", read, expressed, focus: focusFactor(onTopic, foreign.length), foreign };
+  const words = read === text ? profile(maskServiceNames(read, nodes)).wordCount : profile(maskServiceNames(text, nodes)).wordCount;
+  return { status: "graded", read, expressed, focus: focusFactor(onTopic, foreign.length, words), foreign };
 }
 
 /**
@@ -98,6 +100,25 @@ function namesRoot(facts: EpisodeFacts, matcher: ServiceMatcher, text: string): 
   const hedge = hedgedRoot(text, matcher, facts.root);
   if (hedge.hedged) return { named: false, text: `names the root only among other suspects (${hedge.others.join(", ")}), which names no root` };
   return { named: true, text: "names the root" };
+}
+
+/**
+ * Whether the root-cause section names the root. It does when it names it itself (namesRoot).
+ * It also does by reference when it names no root of its own ("the new version leaked memory",
+ * "the migration dropped the index", "the fibre path between az2 and az1 failed") while the
+ * summary or the trigger section names the root and target_service is the root: the section
+ * continues a document that has already said which service failed. A section that offers
+ * suspects ("one of A, B or C") or calls the roll names no root either way.
+ */
+function rootCauseNamesRoot(facts: EpisodeFacts, matcher: ServiceMatcher, step: StepRecord, rootCause: Section, context: readonly Section[]): { named: boolean; text: string } {
+  const own = namesRoot(facts, matcher, rootCause.read);
+  if (own.named || own.text !== "root not named") return own;
+  const named = matcher.named(rootCause.read);
+  if (named.length >= ROLL_CALL_MIN && named.length > facts.record.spec.topology.nodes.length / 2) return own;
+  if (named.some((n) => hedgedRoot(rootCause.read, matcher, n).hedged)) return own;
+  if (targetOf(facts, step) !== facts.root) return own;
+  const where = context.find((c) => c.status === "graded" && namesRoot(facts, matcher, c.read).named);
+  return where ? { named: true, text: "names the root by reference (named earlier in the document and as target_service)" } : own;
 }
 
 export function gradePostmortem(facts: EpisodeFacts, step: StepRecord): PostmortemResult {
@@ -119,7 +140,7 @@ export function gradePostmortem(facts: EpisodeFacts, step: StepRecord): Postmort
     const s = section("rootCause");
     if (s.status !== "graded") parts.root_cause = { score: 0, text: s.status };
     else {
-      const name = namesRoot(facts, matcher, s.read);
+      const name = rootCauseNamesRoot(facts, matcher, step, s, [section("summary"), section("trigger")]);
       const hits = satisfiedCount(knowledge.rootCause, s.expressed);
       const mechanism = knowledge.rootCause.length > 0 ? hits / knowledge.rootCause.length : 1;
       const hasTrigger = facts.fault.trigger.description !== "";
@@ -253,7 +274,8 @@ function findContradictions(facts: EpisodeFacts, step: StepRecord, section: (k: 
   const assessed = step.action.severityAssessment;
   if (assessed !== undefined && assessed !== Severity.UNSPECIFIED) {
     const word = Severity[assessed];
-    const texts = ALL_SECTIONS.map((k) => section(k)).filter((s) => s.status === "graded").map((s) => s.read);
+    // Action items carry task priorities ("(SRE, P1)"), not the incident's severity.
+    const texts = ALL_SECTIONS.filter((k) => k !== "actionItems").map((k) => section(k)).filter((s) => s.status === "graded").map((s) => s.read);
     const other = texts.flatMap(severityWords).find((w) => w !== word);
     if (other) out.push({ amount: SEVERITY_MISMATCH, detail: `the text says ${other} but severity_assessment is ${word}` });
   }

@@ -5,8 +5,10 @@
  * (phase shares 0.3 / 0.5 / 0.2; escalation and optional concepts fit without being required).
  * A requirement may list alternatives (any valid diagnosis step, fix or verification signal);
  * it is credited once, by whichever alternative a step expresses first. Order 0.1 (diagnosis
- * before mitigation before verification); structure 0.1 (3 to 15 substantive steps); target 0.2
- * (target_service is the root). Every component is multiplied by the focus factor (concepts
+ * before mitigation before verification; in a focused runbook a phase is where it is first
+ * expressed at or after the previous phase, so opening symptoms and rule-outs that mention a
+ * verification signal do not count as verifying first); structure 0.1 (3 to 15 substantive
+ * steps); target 0.2 (target_service is the root). Every component is multiplied by the focus factor (concepts
  * foreign to this fault); each harmful step the fault lists costs 0.2. Each step is read up to 60
  * words and credits at most two requirements; the focus factor reads every word. Concepts are
  * read with service names masked (./mentions.ts maskServiceNames). Steps copied from this
@@ -92,10 +94,17 @@ export function gradeRunbook(facts: EpisodeFacts, step: StepRecord): RunbookResu
     }
   });
 
+  const expressedAnywhere = new Set(steps.flatMap((s, i) => [...(read[i] === s ? profiles[i]?.expressed : profile(maskServiceNames(s, nodes)).expressed)?.keys() ?? []]));
+  const foreign = foreignConcepts(expressedAnywhere, allowed);
+  const onTopic = [...expressedAnywhere].filter((id) => allowed.has(id)).length;
+  const words = profiles.reduce((sum, p) => sum + p.wordCount, 0);
+  const focus = focusFactor(onTopic, foreign.length, words);
+
   let coverage = 0;
   let shares = 0;
   const firstStepOf = new Map<PhaseName, number>();
   const coverageDetail: string[] = [];
+  let previousPhaseAt = 0;
   for (const phase of PHASES) {
     const required = slots.filter((s) => s.phase === phase.name);
     if (required.length === 0) continue;
@@ -103,8 +112,17 @@ export function gradeRunbook(facts: EpisodeFacts, step: StepRecord): RunbookResu
     coverage += phase.share * (hits.length / required.length);
     shares += phase.share;
     coverageDetail.push(`${phase.name} ${hits.length}/${required.length}`);
-    const first = Math.min(...hits.map((s) => creditedAt.get(s) ?? Infinity));
-    if (Number.isFinite(first)) firstStepOf.set(phase.name, first);
+    if (hits.length === 0) continue;
+    // Where the phase is: its first credit; in a focused runbook, its first step at or after the
+    // previous phase's if it has one there. A runbook that opens with what the page looks like
+    // ("errors on X, p99 back under 1 s on Y") or rules out a backend ("should show ~0% errors
+    // and normal latency") mentions a verification signal before the fix without verifying
+    // anything yet. A keyword carpet mentions every phase everywhere and is judged on its credits.
+    const ids = new Set(required.flatMap((s) => s.ids));
+    const expressing = focus < 1 ? [] : profiles.flatMap((p, index) => ([...p.expressed.keys()].some((id) => ids.has(id)) ? [index] : []));
+    const at = expressing.find((index) => index >= previousPhaseAt) ?? Math.min(...hits.map((s) => creditedAt.get(s) ?? Infinity));
+    firstStepOf.set(phase.name, at);
+    previousPhaseAt = at;
   }
   const coverageScore = shares > 0 ? coverage / shares : 0;
   const pairs: Array<[PhaseName, PhaseName]> = [["diagnose", "mitigate"], ["mitigate", "verify"], ["diagnose", "verify"]];
@@ -115,10 +133,6 @@ export function gradeRunbook(facts: EpisodeFacts, step: StepRecord): RunbookResu
   const target = targetOf(facts, step);
   const targetScore = target === facts.root ? 1 : 0;
 
-  const expressedAnywhere = new Set(steps.flatMap((s, i) => [...(read[i] === s ? profiles[i]?.expressed : profile(maskServiceNames(s, nodes)).expressed)?.keys() ?? []]));
-  const foreign = foreignConcepts(expressedAnywhere, allowed);
-  const onTopic = [...expressedAnywhere].filter((id) => allowed.has(id)).length;
-  const focus = focusFactor(onTopic, foreign.length);
   const weighted = (0.6 * coverageScore + 0.1 * order + 0.1 * structure + 0.2 * targetScore) * focus;
   const harmful = spec.harmful.filter((id) => expressedAnywhere.has(id));
   const score = clamp01(weighted - HARMFUL_STEP_PENALTY * harmful.length);

@@ -14,6 +14,11 @@
  * key event. A relative time never matches the event it is anchored to ("0 minutes after onset"
  * states nothing about when the onset was), nor does a time counted from it ("... 1 minute later").
  *
+ * Restatements: a time equal to one already stated (a later entry that mentions an earlier
+ * change, two entries in the same minute) may match a key event but costs nothing and is left
+ * out of the order check; a relative time that glosses the clock time just before it ("11:38
+ * UTC (6 minutes after the scale-out)") is not read.
+ *
  * Other true events: everything else the record holds (alerts firing, changes, remediations, the
  * responder's own steps). A time that matches no key event may match one of them (one time each,
  * within EXTRA_MINUTES); at most EXTRA_CAP such extra times are supported: a timeline marks the key
@@ -27,7 +32,7 @@
  */
 import type { EpisodeFacts } from "./facts.js";
 import { clockOf, minuteOfClock } from "./facts.js";
-import { timeMentions, type TimeAnchor } from "../time-mentions.js";
+import { timeMentions, type TimeAnchor, type TimeMention } from "../time-mentions.js";
 import type { PartScore } from "./types.js";
 
 const MATCH_MINUTES = 3;
@@ -67,7 +72,17 @@ export interface StatedTime {
   anchor?: KeyName;
 }
 
-/** The times the text states, on the episode's clock, in text order. */
+/**
+ * What may sit between a clock time and a relative time that glosses it: "11:38 UTC (6 minutes
+ * after the scale-out)", "11:53, 3 minutes after the change".
+ */
+const GLOSS_GAP = /^[\s,;:(\[\-\u2013\u2014]*(?:utc|gmt|z)?[\s,;:(\[\-\u2013\u2014]*$/i;
+
+/**
+ * The times the text states, on the episode's clock, in text order. A relative time that
+ * glosses the clock time just before it ("11:38 UTC (6 minutes after the scale-out)") restates
+ * it and is not read: the clock time is the claim.
+ */
 export function statedTimes(facts: EpisodeFacts, text: string): StatedTime[] {
   const { record } = facts;
   const anchors: Record<Exclude<TimeAnchor, "previous">, number | undefined> = {
@@ -77,7 +92,11 @@ export function statedTimes(facts: EpisodeFacts, text: string): StatedTime[] {
     recovery: record.world.timeline.find((e) => e.kind === "mitigated")?.minute,
   };
   const out: StatedTime[] = [];
+  let previousMention: TimeMention | undefined;
   for (const m of timeMentions(text)) {
+    const glossed = previousMention;
+    previousMention = m;
+    if (m.kind === "relative" && glossed !== undefined && glossed.kind !== "relative" && GLOSS_GAP.test(text.slice(glossed.end, m.index))) continue;
     if (m.kind === "clock") out.push({ minute: minuteOfClock(facts, m.minutesOfDay) });
     else if (m.kind === "instant") out.push({ minute: (m.epochMs - record.world.startedAtMs) / 60_000 });
     else if (m.anchor === "previous") {
@@ -111,12 +130,23 @@ function matchOneToOne(times: readonly number[], targets: readonly number[], wit
   return byTime;
 }
 
+/** Two stated times this close (minutes) are the same time. */
+const SAME_TIME = 0.5;
+
 export function timelineScore(facts: EpisodeFacts, text: string): PartScore {
   const stated = statedTimes(facts, text);
   if (stated.length === 0) return { score: 0, detail: "no clock times", notes: [] };
   const times = stated.map((s) => s.minute);
+  // A time already stated is a restatement ("the change list shows the rotation at 02:31" in a
+  // later entry; two entries in the same minute): it may still mark a key event (the onset and
+  // the page can fall in the same minute), but it costs nothing and does not break the order.
+  const restates = times.map((t, i) => times.slice(0, i).some((e) => Math.abs(e - t) < SAME_TIME));
   const keys = keyEvents(facts);
-  const keyMatch = matchOneToOne(times, keys.map((k) => k.minute), MATCH_MINUTES, (i, j) => stated[i]?.anchor !== keys[j]?.name);
+  // A restatement marks only a key event in its own minute: copies of one time cannot fish for
+  // the events around it.
+  const keyMatch = matchOneToOne(times, keys.map((k) => k.minute), MATCH_MINUTES, (i, j) =>
+    stated[i]?.anchor !== keys[j]?.name && (!restates[i] || Math.abs((times[i] ?? 0) - (keys[j]?.minute ?? 0)) < 1),
+  );
 
   // Every other true event, each usable once; a matched key uses up one event at its minute.
   const { record } = facts;
@@ -129,21 +159,23 @@ export function timelineScore(facts: EpisodeFacts, text: string): PartScore {
     const at = events.findIndex((e) => e === keys[j]?.minute);
     if (at >= 0) events.splice(at, 1);
   }
-  const rest = times.map((t, i) => (keyMatch.has(i) ? Number.NaN : t));
+  const rest = times.map((t, i) => (keyMatch.has(i) || restates[i] ? Number.NaN : t));
   const extraMatch = matchOneToOne(rest, events, EXTRA_MINUTES, () => true);
   const supportedExtras = Math.min(extraMatch.size, EXTRA_CAP);
-  const unsupported = times.length - keyMatch.size - supportedExtras;
+  const restated = restates.filter((r, i) => r && !keyMatch.has(i)).length;
+  const unsupported = times.length - keyMatch.size - supportedExtras - restated;
 
   const cost = UNSUPPORTED_COST / keys.length;
   let score = Math.max(0, keyMatch.size / keys.length - cost * unsupported);
-  const ordered = times.every((t, i) => i === 0 || t >= (times[i - 1] ?? t));
+  const inOrder = times.filter((_, i) => !restates[i]);
+  const ordered = inOrder.every((t, i) => i === 0 || t >= (inOrder[i - 1] ?? t));
   if (!ordered) score *= OUT_OF_ORDER;
 
   const covered = new Set(keyMatch.values());
   const parts = [`${covered.size}/${keys.length} key events (${keys.map((k, j) => `${k.name} ${clockOf(facts, k.minute)}${covered.has(j) ? "" : " missed"}`).join(", ")})`];
-  parts.push(`${times.length} time(s): ${supportedExtras} other true event(s)${extraMatch.size > EXTRA_CAP ? ` (${extraMatch.size} matched, at most ${EXTRA_CAP} count)` : ""}`);
+  parts.push(`${times.length} time(s)${restated > 0 ? ` (${restated} restated)` : ""}: ${supportedExtras} other true event(s)${extraMatch.size > EXTRA_CAP ? ` (${extraMatch.size} matched, at most ${EXTRA_CAP} count)` : ""}`);
   if (unsupported > 0) {
-    const lone = times.filter((_, i) => !keyMatch.has(i) && !extraMatch.has(i)).map((m) => clockOf(facts, Math.round(m)));
+    const lone = times.filter((_, i) => !keyMatch.has(i) && !extraMatch.has(i) && !restates[i]).map((m) => clockOf(facts, Math.round(m)));
     parts.push(`-${(cost * unsupported).toFixed(2)} for ${unsupported} time(s) matching no event or past the extras${lone.length > 0 ? ` (near no event: ${lone.join(", ")})` : ""}`);
   }
   if (!ordered) parts.push(`x${OUT_OF_ORDER} times out of order`);

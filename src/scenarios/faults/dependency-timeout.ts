@@ -167,7 +167,8 @@ export const dependencyTimeout: FaultDefinition = {
       diagnose: ["third_party_latency", "thread_pool_exhaustion"],
       // Make the call fail fast, or take it off the path (its flag, degraded mode), or shed load.
       mitigate: [["circuit_breaker", "request_timeout", "disable_feature_flag", "graceful_degradation", "load_shedding"]],
-      verify: [["latency_recovered", "errors_recovered", "backlog_draining"]],
+      // Its signature is connection usage and p99 on the root: either coming back down verifies.
+      verify: [["latency_recovered", "errors_recovered", "backlog_draining", "connections_recovered"]],
       escalate: [["escalate_oncall", "vendor_support", "notify_stakeholders"]],
       // A rolling restart frees the stuck threads for a while; the symptoms upstream (queues
       // backing up, callers out of memory while they wait, the connection pool alert) are on topic.

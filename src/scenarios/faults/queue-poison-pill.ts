@@ -188,7 +188,9 @@ export const queuePoisonPill: FaultDefinition = {
       rootCause: ["poison_message"],
       trigger: [],
       actionItems: ["dead_letter_queue", "message_validation"],
-      optional: ["consumer_lag", "jobs_delayed", "backlog_draining", "capacity_alerting", "lost_notifications"],
+      // The consumers spin on the message (the mechanism above): their threads busy, their
+      // connections saturated.
+      optional: ["consumer_lag", "jobs_delayed", "backlog_draining", "capacity_alerting", "lost_notifications", "thread_pool_exhaustion", "check_db_connections"],
     },
   },
 };
