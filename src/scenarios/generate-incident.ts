@@ -266,7 +266,10 @@ const CHRONIC_KINDS: ReadonlySet<string> = new Set(["service", "search", "databa
  * page) and their place off the page's path, not how loud they are.
  */
 function pickChronicAnomalies(rng: Rng, topology: Topology, index: TopologyIndex, root: string, count: number, phrasing: Phrasing): Distractor[] {
-  const nodes = herringNodes(topology, index, root).filter((n) => CHRONIC_KINDS.has(n.kind));
+  // Not downstream of the root either: a node the incident itself reaches (a retry storm's load,
+  // a cascade through a shared callee) would mix its own trouble with the incident's impact.
+  const downstream = downstreamOf(index, root);
+  const nodes = herringNodes(topology, index, root).filter((n) => CHRONIC_KINDS.has(n.kind) && !downstream.has(n.name));
   const rootKind = index.node(root).kind;
   const out: Distractor[] = [];
   const used = new Set<string>();
@@ -291,6 +294,21 @@ function pickChronicAnomalies(rng: Rng, topology: Topology, index: TopologyIndex
     });
   }
   return out;
+}
+
+/** Every node the root reaches through request edges, directly or not. */
+function downstreamOf(index: TopologyIndex, root: string): Set<string> {
+  const seen = new Set<string>();
+  const queue = [root];
+  while (queue.length > 0) {
+    const current = queue.pop() as string;
+    for (const edge of index.callees(current)) {
+      if (!edge.requestPath || seen.has(edge.callee)) continue;
+      seen.add(edge.callee);
+      queue.push(edge.callee);
+    }
+  }
+  return seen;
 }
 
 /** Change events a noisy change can pose as: the ones printed in the change log. */
