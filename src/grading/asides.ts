@@ -79,6 +79,14 @@ const ASIDE = new RegExp(
     "\\bseparate (?:problems?|issues?|incidents?|tickets?|follow-?ups?|bugs?|investigations?|matters?)\\b",
     "\\b(?:different|another|other|wrong) (?:problem|issue|incident|runbook)\\b",
     "\\brunbook instead\\b",
+    // Ruling out look-alikes names other faults' signs on purpose: it claims none of them.
+    "\\brul(?:e|ed|ing) out\\b",
+    "\\blook-?alikes?\\b",
+    "\\bswitch runbooks?\\b",
+    "\\buse the [\\w/ -]{1,40} runbook\\b",
+    "\\bnot (?:this|our) (?:page|incident|problem)\\b",
+    "\\bout of this incident\\b",
+    "\\bmake sure it (?:is not|isn[’']t) us\\b",
   ].join("|"),
   "i",
 );

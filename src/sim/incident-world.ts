@@ -288,7 +288,7 @@ export class IncidentWorld {
       this.sim.runTo(this.sim.currentMinute + 1);
       const minute = this.sim.currentMinute;
       for (const alert of this.alerts.evaluate(this.sim)) {
-        this.events.push({ minute, kind: "alert", service: alert.node, detail: alert.title });
+        this.events.push({ minute: alert.firedAtMinute, kind: "alert", service: alert.node, detail: alert.title });
       }
       this.trackHealth(minute);
       lines.push(...this.logs.write({ sim: this.sim, rng: this.rng.fork(`logs:${minute}`), phraser: this.phraser, render: (t, extra) => this.render(t, extra) }));

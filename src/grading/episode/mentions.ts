@@ -108,8 +108,18 @@ export function percentages(text: string): number[] {
 
 /** Severity words (P1..P4) the text uses. */
 export function severityWords(text: string): string[] {
-  return [...text.matchAll(/\b[Pp]([1-4])\b/g)].map((m) => `P${m[1]}`);
+  const out: string[] = [];
+  // An alert's priority is what its rule was configured with, not the incident's severity: "one
+  // P2 page", "the riskified-api alert (P3)" say nothing about the assessment.
+  for (const sentence of text.split(/(?<=[.!?;])\s+|\n+/)) {
+    if (ABOUT_ALERTS.test(sentence)) continue;
+    for (const m of sentence.matchAll(/\b[Pp]([1-4])\b/g)) out.push(`P${m[1]}`);
+  }
+  return out;
 }
+
+/** A sentence about alerts or pages, whose P1..P4 are their configured priorities. */
+const ABOUT_ALERTS = /\b(?:alerts?|alerting|pages?|paged|paging|rules?|fired|firing)\b/i;
 
 /**
  * The text with every canonical service name replaced by a plain noun ("database" for databases,

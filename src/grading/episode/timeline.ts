@@ -167,7 +167,10 @@ export function timelineScore(facts: EpisodeFacts, text: string): PartScore {
 
   const cost = UNSUPPORTED_COST / keys.length;
   let score = Math.max(0, keyMatch.size / keys.length - cost * unsupported);
-  const inOrder = times.filter((_, i) => !restates[i]);
+  // The order that matters is the incident's own sequence: the times that mark key events. An
+  // entry that refers back to an earlier true event ("reviews-service slow since 21:51") does not
+  // break it.
+  const inOrder = times.filter((_, i) => keyMatch.has(i) && !restates[i]);
   const ordered = inOrder.every((t, i) => i === 0 || t >= (inOrder[i - 1] ?? t));
   if (!ordered) score *= OUT_OF_ORDER;
 

@@ -163,7 +163,9 @@ export const processCrash: FaultDefinition = {
       mitigate: [["restart_service", "rollback_deploy"]],
       verify: [["health_check", "errors_recovered"]],
       escalate: [["escalate_oncall", "notify_stakeholders"]],
-      optional: ["auto_restart", "crash_analysis", "error_rate_spike", "user_facing_outage", "bad_deploy"],
+      // Callers' breakers open and their connections drop while it is down, traffic to it falls, and
+      // a supervisor restarts with backoff: all of it is what a crash looks like.
+      optional: ["auto_restart", "crash_analysis", "error_rate_spike", "user_facing_outage", "bad_deploy", "circuit_breaker", "connections_recovered", "exponential_backoff", "request_rate_normal"],
       harmful: ["scale_out"],
     },
     postmortem: {

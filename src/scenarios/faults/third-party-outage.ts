@@ -138,6 +138,8 @@ export const thirdPartyOutage: FaultDefinition = {
       optional: [
         "notify_stakeholders", "escalate_oncall", "check_logs", "user_facing_outage", "payment_failures", "order_failures", "request_timeout", "exponential_backoff", "check_dashboards",
         "bad_deploy", "config_change", "new_batch_job", "quota_exceeded", "rate_limited",
+        // Retries double the call rate while it lasts; the provider's status turning green ends it.
+        "request_rate_normal", "cluster_health",
       ],
       harmful: ["restart_service", "scale_out", "raise_timeout"],
     },
