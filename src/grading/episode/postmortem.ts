@@ -54,6 +54,8 @@ const SCORED: ReadonlyArray<{ key: SectionKey; name: string; weight: number }> =
 const ALL_SECTIONS: readonly SectionKey[] = ["summary", "timeline", "rootCause", "impact", "actionItems", "trigger", "resolution", "detection", "lessonsLearned"];
 const CLAIM_SECTIONS: readonly SectionKey[] = ["resolution", "summary", "timeline"];
 const WRONG_TARGET = 0.1;
+/** What a postmortem keeps when it never states this fault's mechanism. */
+const OFF_INCIDENT = 0.4;
 const UNAPPLIED_CLAIM = 0.1;
 const MAX_UNAPPLIED = 0.3;
 const SEVERITY_MISMATCH = 0.05;
@@ -194,7 +196,11 @@ export function gradePostmortem(facts: EpisodeFacts, step: StepRecord): Postmort
     }
   }
 
-  const weighted = SCORED.reduce((sum, s) => sum + s.weight * (parts[s.name]?.score ?? 0), 0);
+  // A postmortem that never states this fault's mechanism (in its root cause or its summary) is
+  // about another incident: its timeline of observable times and its impact earn little alone.
+  const statesMechanism = [section("rootCause"), section("summary")].some((s) => s.status === "graded" && knowledge.rootCause.some((r) => satisfiedBy(r, s.expressed) !== undefined));
+  const relevance = statesMechanism || knowledge.rootCause.length === 0 ? 1 : OFF_INCIDENT;
+  const weighted = relevance * SCORED.reduce((sum, s) => sum + s.weight * (parts[s.name]?.score ?? 0), 0);
   const contradictions = findContradictions(facts, step, (k) => section(k));
   const deducted = contradictions.reduce((sum, c) => sum + c.amount, 0);
   const score = Math.max(0, weighted - deducted);
@@ -206,7 +212,7 @@ export function gradePostmortem(facts: EpisodeFacts, step: StepRecord): Postmort
   const summary = SCORED.map((s) => `${s.name} ${(parts[s.name]?.score ?? 0).toFixed(2)}`).join(", ");
   return {
     score,
-    detail: `step ${step.step}: ${summary}${deducted > 0 ? `; contradictions -${deducted.toFixed(2)}` : ""}`,
+    detail: `step ${step.step}: ${summary}${relevance < 1 ? `; x${OFF_INCIDENT}: states no mechanism of this fault` : ""}${deducted > 0 ? `; contradictions -${deducted.toFixed(2)}` : ""}`,
     notes,
     step,
     focus,

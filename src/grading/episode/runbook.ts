@@ -34,6 +34,8 @@ const MAX_CREDITS_PER_STEP = 2;
 const MIN_WORDS_FOR_A_STEP = 3;
 const MIN_STEPS = 2;
 const HARMFUL_STEP_PENALTY = 0.2;
+/** What a runbook keeps when it gives none of this fault's fixes. */
+const OFF_INCIDENT = 0.3;
 const PHASES = [
   { name: "diagnose", share: 0.3 },
   { name: "mitigate", share: 0.5 },
@@ -133,7 +135,11 @@ export function gradeRunbook(facts: EpisodeFacts, step: StepRecord): RunbookResu
   const target = targetOf(facts, step);
   const targetScore = target === facts.root ? 1 : 0;
 
-  const weighted = (0.6 * coverageScore + 0.1 * order + 0.1 * structure + 0.2 * targetScore) * focus;
+  // A runbook that gives none of this fault's fixes is a runbook for another incident: its order,
+  // structure and target earn little on their own.
+  const mitigates = slots.some((s) => s.phase === "mitigate" && creditedAt.has(s));
+  const relevance = mitigates ? 1 : OFF_INCIDENT;
+  const weighted = (0.6 * coverageScore + 0.1 * order + 0.1 * structure + 0.2 * targetScore) * focus * relevance;
   const harmful = spec.harmful.filter((id) => expressedAnywhere.has(id));
   const score = clamp01(weighted - HARMFUL_STEP_PENALTY * harmful.length);
 
@@ -148,7 +154,7 @@ export function gradeRunbook(facts: EpisodeFacts, step: StepRecord): RunbookResu
     `structure ${structure} (${substantive} steps)`,
     `target ${targetScore} (${target ?? "no single service"})`,
   ];
-  const extras = [focus < 1 ? `x${focus.toFixed(2)} focus` : "", harmful.length > 0 ? `-${(HARMFUL_STEP_PENALTY * harmful.length).toFixed(1)} harmful` : ""].filter((e) => e !== "");
+  const extras = [relevance < 1 ? `x${OFF_INCIDENT} no fix of this fault` : "", focus < 1 ? `x${focus.toFixed(2)} focus` : "", harmful.length > 0 ? `-${(HARMFUL_STEP_PENALTY * harmful.length).toFixed(1)} harmful` : ""].filter((e) => e !== "");
   return { score, detail: `step ${step.step}: ${parts.join("; ")}${extras.length > 0 ? `; ${extras.join("; ")}` : ""}`, notes, step, focus };
 }
 
