@@ -131,7 +131,7 @@ export function generateIncident(level: Level, seed: number, options: GenerateOp
       distractors: [
         ...pickDistractors(rng.fork("distractors"), level, topology, index, root.name, fault, onsetMinute, profile.distractors, phrasing),
         ...pickNoisyChanges(rng.fork("noisy-change"), topology, index, root.name, fault, onsetMinute, profile.noisyChanges),
-        ...pickChronicAnomalies(rng.fork("chronic"), topology, index, root.name, profile.chronicAnomalies, phrasing),
+        ...pickChronicAnomalies(rng.fork("chronic"), topology, index, root.name, fault, profile.chronicAnomalies, phrasing),
       ],
       startedAtMs: EPOCH_MS + rng.int(0, 180) * 86_400_000 + rng.int(0, 1439) * 60_000,
       phrasing,
@@ -265,10 +265,10 @@ const CHRONIC_KINDS: ReadonlySet<string> = new Set(["service", "search", "databa
  * apart is their history (flat since long before the onset), their alerts (fired long before the
  * page) and their place off the page's path, not how loud they are.
  */
-function pickChronicAnomalies(rng: Rng, topology: Topology, index: TopologyIndex, root: string, count: number, phrasing: Phrasing): Distractor[] {
-  // Not downstream of the root either: a node the incident itself reaches (a retry storm's load,
-  // a cascade through a shared callee) would mix its own trouble with the incident's impact.
-  const downstream = downstreamOf(index, root);
+function pickChronicAnomalies(rng: Rng, topology: Topology, index: TopologyIndex, root: string, fault: FaultDefinition, count: number, phrasing: Phrasing): Distractor[] {
+  // Not downstream of the root either when the fault reaches down there (a retry storm's load on
+  // its callees, a cascade through a shared callee): its own trouble would mix with the impact.
+  const downstream = reachesDownstream(fault) ? downstreamOf(index, root) : new Set<string>();
   const nodes = herringNodes(topology, index, root).filter((n) => CHRONIC_KINDS.has(n.kind) && !downstream.has(n.name));
   const rootKind = index.node(root).kind;
   const out: Distractor[] = [];
@@ -294,6 +294,12 @@ function pickChronicAnomalies(rng: Rng, topology: Topology, index: TopologyIndex
     });
   }
   return out;
+}
+
+/** Whether a fault acts below its root: on its callees, on the calls it makes, or on every call. */
+function reachesDownstream(fault: FaultDefinition): boolean {
+  const scopes = [...fault.effects.map((e) => e.scope), ...fault.remedies.map((r) => r.target), ...fault.wrongFixes.map((w) => w.target)];
+  return scopes.includes("root_callees") || fault.edgeEffects.some((e) => e.scope !== "into_root") || (fault.logs.callees?.length ?? 0) > 0;
 }
 
 /** Every node the root reaches through request edges, directly or not. */

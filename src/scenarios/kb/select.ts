@@ -19,7 +19,7 @@ import type { KbArticleSpec, Phrasing } from "../types.js";
 import { articlesFitting, KB_POOL, wordingsFor } from "./pool.js";
 import type { KbPoolArticle } from "./types.js";
 
-/** The articles that may mislead an incident of this fault whose helpful article is `helpful`. */
+/** The articles that may mislead an incident of this fault whose helpful article is `helpful` (an article may be listed more than once: a weight). */
 export function misleadingCandidates(fault: FaultKind, helpful: KbPoolArticle, rootKind?: NodeKind): KbPoolArticle[] {
   const wrong = KB_POOL.filter((a) => a !== helpful && !a.fits.includes(fault));
   const plausible = wrong.filter((a) => a.symptoms.some((s) => helpful.symptoms.includes(s)));
@@ -27,8 +27,12 @@ export function misleadingCandidates(fault: FaultKind, helpful: KbPoolArticle, r
   const overlap = (a: KbPoolArticle): number => a.fits.filter((f) => helpful.fits.includes(f)).length;
   const least = Math.min(...pool.map(overlap));
   const apart = pool.filter((a) => overlap(a) === least);
-  const sameKind = rootKind === undefined ? [] : apart.filter((a) => a.fits.some((f) => strikes(FAULTS[f], rootKind)));
-  return sameKind.length > 0 ? sameKind : apart;
+  if (rootKind === undefined) return apart;
+  // Partners with look-alikes of the root's kind of node, weighted by how many (listed once per
+  // look-alike, so a uniform pick favours them without always taking the same one).
+  const alike = (a: KbPoolArticle): number => a.fits.filter((f) => strikes(FAULTS[f], rootKind)).length;
+  const weighted = apart.flatMap((a) => Array.from({ length: alike(a) }, () => a));
+  return weighted.length > 0 ? weighted : apart;
 }
 
 export interface KbChoice {
