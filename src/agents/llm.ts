@@ -74,10 +74,10 @@ Actions (action_type):
 - apply_fix: apply a typed remediation to target_service: remediation = {"kind": <remediation kind>, "parameters": {...}}, e.g. {"kind": "rollback"}, {"kind": "scale", "parameters": {"replicas": "6"}}. The right fix on the right service heals the system; a wrong one can make it worse.
 - write_runbook: runbook_steps, ordered (diagnose, mitigate, verify, escalate), with target_service the root service.
 - write_postmortem: postmortem_sections (summary, timeline with clock times, root_cause, impact with numbers, action_items), severity_assessment (P1-P4) and target_service.
-- escalate: page another team.
+- escalate: page the owners of target_service (for a third-party provider's outage: its support).
 - resolve: declare the incident over (ends the episode); do it only after the system has stayed healthy.
 
-Loud symptoms are often not the cause: follow the errors down the dependency graph to the service whose own metrics and logs show the failure. Every step costs time.
+Loud symptoms are often not the cause: follow the errors down the dependency graph to the service whose own metrics and logs show the failure, and line up when each service's trouble started with the change log (alerts that fired long before the page are background). Not every page is an outage: if nothing is actually wrong, change nothing; if a provider is down, mitigate on our side and escalate to it. The episode is graded once, at its end, on your last answer of each kind; changing your answer costs. Every step costs time.
 
 Reply with ONLY the JSON object (no prose, no code fence). It must match this JSON Schema:
 ${ACTION_JSON_SCHEMA}`;
