@@ -94,7 +94,7 @@ describe("initialize and tools/list", () => {
 
   it("lists reset, one tool per action type with the fields that action reads, and get_state; every schema is standalone JSON Schema", async () => {
     const tools = dig((await call(server.baseUrl, "tools/list")).json, "result.tools") as Array<{ name: string; description: string; inputSchema: Record<string, unknown> }>;
-    expect(tools.map((t) => t.name)).toEqual(["reset", "diagnose", "escalate", "write_runbook", "apply_fix", "write_postmortem", "resolve", "inspect", "get_state"]);
+    expect(tools.map((t) => t.name)).toEqual(["reset", "diagnose", "escalate", "write_runbook", "apply_fix", "write_postmortem", "resolve", "inspect", "get_observation", "get_state"]);
     const ajv = new Ajv2020({ strict: false });
     ajv.addFormat("date-time", true);
     for (const t of tools) {
@@ -111,7 +111,7 @@ describe("initialize and tools/list", () => {
     expect(props("write_runbook")).toEqual(["runbook_steps", "target_service", "reasoning"]);
     expect(props("write_postmortem")).toEqual(["postmortem_sections", "severity_assessment", "target_service", "reasoning"]);
     expect(props("resolve")).toEqual(["reasoning"]);
-    expect(props("reset")).toEqual(["task_level", "seed", "scenario_id", "fault_kind", "family", "clock", "minutes_per_second"]);
+    expect(props("reset")).toEqual(["task_level", "seed", "scenario_id", "fault_kind", "family", "clock", "minutes_per_second", "observation"]);
     expect(byName.get("diagnose")?.description).toMatch(/root of the incident/);
     // The proto rules are in the schemas, and a model's arguments can be checked against them.
     const fix = ajv.compile(byName.get("apply_fix")?.inputSchema ?? {});
@@ -138,6 +138,11 @@ describe("tools/call", () => {
 
     const inspect = await tool(server.baseUrl, "inspect", { target_service: "postgres-db", reasoning: "connections" }, headers);
     expect(dig(inspect.json, "result.structuredContent.observation.inspection.service")).toBe("postgres-db");
+    // Lean observations: the topology comes with the reset and get_observation, not with steps.
+    expect(dig(inspect.json, "result.structuredContent.observation.topology")).toBeNull();
+    const current = await tool(server.baseUrl, "get_observation", {}, headers);
+    expect(dig(current.json, "result.structuredContent.observation.topology")).toEqual(dig(reset.json, "result.structuredContent.observation.topology"));
+    expect(dig(current.json, "result.structuredContent.observation.inspection.service")).toBe("postgres-db");
     const diagnose = await tool(server.baseUrl, "diagnose", { target_service: "postgres-db", reasoning: "connection slots exhausted" }, headers);
     expect(dig(diagnose.json, "result.structuredContent.done")).toBe(true);
     expect(dig(diagnose.json, "result.structuredContent.reward")).toBeGreaterThan(0.5);

@@ -8,6 +8,7 @@ import { ResetRequestSchema, type StepResponse } from "../../gen/incident/v1/ser
 import type { IncidentEnvironment } from "../env/environment.js";
 import type { EpisodeRecord } from "../grading/record.js";
 import type { Agent } from "./agent.js";
+import { withUnchangingParts } from "./observation-memory.js";
 
 export interface EpisodeResult {
   episodeId: string;
@@ -27,7 +28,8 @@ export function runEpisode(env: IncidentEnvironment, makeAgent: AgentFactory, re
   const start = env.reset(create(ResetRequestSchema, reset));
   const episodeId = start.episodeId;
   const agent = makeAgent(() => env.episodeRecord(episodeId));
-  let observation = start.observation ?? create(ObservationSchema);
+  const first = start.observation ?? create(ObservationSchema);
+  let observation = first;
   const rewards: number[] = [];
   const actions: Action[] = [];
   const responses: StepResponse[] = [];
@@ -38,7 +40,7 @@ export function runEpisode(env: IncidentEnvironment, makeAgent: AgentFactory, re
     responses.push(step);
     rewards.push(step.reward);
     agent.observeStep?.({ reward: step.reward, done: step.done, info: step.info });
-    observation = step.observation ?? observation;
+    observation = step.observation ? withUnchangingParts(step.observation, first) : observation;
     if (step.done) break;
   }
   const state = env.getState({ $typeName: "incident.v1.GetStateRequest", episodeId }).state;

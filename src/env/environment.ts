@@ -10,11 +10,12 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { randomInt, randomUUID } from "node:crypto";
-import { ClockMode, EpisodeEventKind, HealthStatus, LogLevel } from "../../gen/incident/v1/enums_pb.js";
+import { ClockMode, EpisodeEventKind, HealthStatus, LogLevel, ObservationDetail } from "../../gen/incident/v1/enums_pb.js";
 import { StreamGapSchema, type EpisodeEvent } from "../../gen/incident/v1/stream_pb.js";
 import type { LogEntry } from "../../gen/incident/v1/telemetry_pb.js";
 import {
   CloseEpisodeResponseSchema,
+  GetObservationResponseSchema,
   ListScenariosResponseSchema,
   GetStateResponseSchema,
   HealthResponseSchema,
@@ -25,6 +26,8 @@ import {
   StreamLogsResponseSchema,
   type CloseEpisodeRequest,
   type CloseEpisodeResponse,
+  type GetObservationRequest,
+  type GetObservationResponse,
   type GetStateRequest,
   type GetStateResponse,
   type HealthResponse,
@@ -53,7 +56,8 @@ import type { EpisodeRecord } from "../grading/record.js";
 import { systemClock, type Clock } from "./clock.js";
 import { Episode } from "./episode.js";
 import { EpisodeStore } from "./episode-store.js";
-import { EnvError } from "./errors.js";
+import type { EnvironmentApi, Outcome, StreamName, StreamOptions } from "./api.js";
+import { EnvError, asEnvError } from "./errors.js";
 import type { Journal, JournalItem, Sequenced } from "./journal.js";
 import { DEFAULT_LIMITS, DEFAULT_STREAM_LIMITS, type Limits, type StreamLimits } from "./limits.js";
 import { Subscriptions } from "./subscriptions.js";
@@ -72,26 +76,13 @@ export interface EnvironmentOptions {
   clock?: Clock;
 }
 
-/** How a transport follows a stream: its cancel signal, and what to do when its client stalls. */
-export interface StreamOptions {
-  /** Aborts when the client cancels or disconnects; the stream ends and frees its slot. */
-  signal?: AbortSignal;
-  /**
-   * Called when the client has not taken a waiting entry for STREAM_STALL_TIMEOUT_SECONDS: the
-   * stream's slot is already freed, and the transport should drop the connection.
-   */
-  onStall?: () => void;
-  /**
-   * Called when the stream ends because the episode is over (not on cancel or stall), with the
-   * last sequence number of the journal: a client that resumes after it gets nothing more.
-   */
-  onEnd?: (lastSeq: number) => void;
-}
+export type { StreamName, StreamOptions } from "./api.js";
 
-/** The two journals of an episode that clients can follow. */
-export type StreamName = "logs" | "events";
-
-export class IncidentEnvironment {
+/**
+ * The environment with its episodes in this process's memory: every answer is immediate.
+ * The server runs one of these per worker thread (src/env/workers), or alone with WORKERS=1.
+ */
+export class IncidentEnvironment implements EnvironmentApi {
   readonly limits: Limits;
   readonly streamLimits: StreamLimits;
   readonly clock: Clock;
@@ -172,10 +163,11 @@ export class IncidentEnvironment {
       maxLogLines: this.limits.maxLogLinesPerEpisode,
       maxEvents: this.streamLimits.maxEventsPerEpisode,
       ...(live !== undefined ? { live: { minutesPerSecond: live, clock: this.clock } } : {}),
+      detail: request.observation === ObservationDetail.FULL ? "full" : "lean",
     });
     this.store.put(episode, request.episodeId === undefined);
     return create(ResetResponseSchema, {
-      observation: episode.observe(),
+      observation: episode.observe(true),
       done: false,
       episodeId: id,
       state: episode.state(),
@@ -187,6 +179,20 @@ export class IncidentEnvironment {
     const episode = this.store.get(request.episodeId);
     const outcome = episode.step(request.action);
     return create(StepResponseSchema, { ...outcome, episodeId: episode.id });
+  }
+
+  resetMany(requests: readonly ResetRequest[]): Outcome<ResetResponse>[] {
+    return requests.map((request) => settle(() => this.reset(request)));
+  }
+
+  stepMany(requests: readonly StepRequest[]): Outcome<StepResponse>[] {
+    return requests.map((request) => settle(() => this.step(request)));
+  }
+
+  /** The current observation, complete: the topology and the KB articles included. */
+  getObservation(request: GetObservationRequest): GetObservationResponse {
+    const episode = this.store.get(request.episodeId);
+    return create(GetObservationResponseSchema, { observation: episode.observe(true), done: episode.done, episodeId: episode.id });
   }
 
   getState(request: GetStateRequest): GetStateResponse {
@@ -290,6 +296,11 @@ export class IncidentEnvironment {
     return this.store.evictIdle();
   }
 
+  /** Closes every episode: live clocks stop and streams end. */
+  async shutdown(): Promise<void> {
+    this.store.closeAll();
+  }
+
   /** A preset named by scenario_id, or an incident generated from the level, seed and options. */
   private buildWorld(request: ResetRequest): { level: Level; world: IncidentWorld; seed: number } {
     const seed = request.seed ?? randomInt(SEED_RANGES.public.first, SEED_RANGES.public.last);
@@ -335,6 +346,14 @@ export class IncidentEnvironment {
     }
   }
 
+}
+
+function settle<T>(run: () => T): Outcome<T> {
+  try {
+    return { ok: true, value: run() };
+  } catch (error) {
+    return { ok: false, error: asEnvError(error) };
+  }
 }
 
 /** The rate of a live clock; the proto rules already require it, this names the error if a caller skipped them. */

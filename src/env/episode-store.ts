@@ -100,6 +100,11 @@ export class EpisodeStore {
     return evicted;
   }
 
+  /** Closes and forgets every episode (server shutdown). */
+  closeAll(): void {
+    for (const id of [...this.slots.keys()]) this.remove(id);
+  }
+
   private remove(id: string): void {
     const slot = this.slots.get(id);
     if (!slot) return;

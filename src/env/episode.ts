@@ -2,7 +2,8 @@
  * One incident episode: a living world, a task, the agent's history and the score.
  *
  * Observes: the page and the alerts firing now; golden signals of the entry points and of the
- *   alerting services; the topology; the last 20 log lines; two KB articles (one may mislead);
+ *   alerting services; the topology and two KB articles (one may mislead), on reset and on
+ *   request (every step only with observation detail full: they never change); the last 20 log lines;
  *   the incident status; previous actions; simulated minutes elapsed; feedback on the last action
  *   (what it did, never whether it was right); and, after an inspect, that service's metric history, dependencies, changes, logs and a trace.
  * Acts: one Action per step; 5 simulated minutes pass per step. inspect looks closely at one
@@ -73,6 +74,12 @@ export interface EpisodeOptions {
   maxEvents: number;
   /** A live clock; without it the episode is turn-based. */
   live?: { minutesPerSecond: number; clock: Clock };
+  /**
+   * Whether step observations carry the topology and the KB articles too ("full"), or leave them
+   * to the reset and GetObservation ("lean", the default): they never change within an episode,
+   * and they are half of every observation.
+   */
+  detail?: "lean" | "full";
 }
 
 interface LiveClock {
@@ -116,6 +123,7 @@ export class Episode {
   /** Log lines, metric readings, status changes and steps, numbered (EpisodeEvent.seq). */
   readonly events: Journal<EpisodeEvent>;
 
+  private readonly fullDetail: boolean;
   private readonly topology: Topology;
   private readonly kbArticles: KbArticle[];
   /** The KB as copy references: a fix read from reasoning pasted from it is no fix (built on first use). */
@@ -134,6 +142,7 @@ export class Episode {
     this.topology = toTopology(world);
     this.kbArticles = world.kb().map((a) => create(KbArticleSchema, { articleId: a.id, title: a.title, tags: [...a.tags], content: a.content }));
     this.liveRate = options.live?.minutesPerSecond ?? 0;
+    this.fullDetail = options.detail === "full";
     this.pageSeverity = world.severity();
     this.recordLines(world.openingLogs());
     this.noteStatus();
@@ -166,7 +175,11 @@ export class Episode {
     return this.world.spec.id;
   }
 
-  observe(): Observation {
+  /**
+   * What the agent sees now. `complete` adds the topology and the KB articles (the reset and
+   * GetObservation ask for them); otherwise they come only when the episode's detail is full.
+   */
+  observe(complete = this.fullDetail): Observation {
     this.catchUp();
     const world = this.world;
     const page = world.page();
@@ -175,7 +188,7 @@ export class Episode {
       ...(page ? { alert: toAlert(world, page, page.priority, true) } : {}),
       metrics: overviewMetrics(world),
       recentLogs: this.logs.tail(RECENT_LOG_LINES),
-      kbArticles: this.kbArticles,
+      ...(complete ? { kbArticles: this.kbArticles } : {}),
       currentIncidentStatus: this.incidentStatus(),
       previousActions: [...this.previousActions],
       timeElapsedMinutes: Math.max(0, world.minute),
@@ -183,7 +196,7 @@ export class Episode {
       taskLevel: levelToEnum(this.task.level),
       objective: this.task.objective,
       maxSteps: this.task.maxSteps,
-      topology: this.topology,
+      ...(complete ? { topology: this.topology } : {}),
       activeAlerts: world.alerts.active().map((a) => toAlert(world, a, a.priority, a.id === page?.id)),
       ...(this.inspection ? { inspection: this.inspection } : {}),
     });

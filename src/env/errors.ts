@@ -10,6 +10,10 @@ export type EnvErrorKind =
   | "not_found"
   | "failed_precondition"
   | "resource_exhausted"
+  /** A concurrent request changed the episode first (the shared store's optimistic concurrency); retry. */
+  | "aborted"
+  /** The episode's worker or store cannot be reached now; retry later. */
+  | "unavailable"
   | "internal";
 
 export interface Violation {
@@ -29,4 +33,14 @@ export class EnvError extends Error {
     super(message);
     this.name = "EnvError";
   }
+}
+
+/**
+ * The EnvError to report for anything a request raised: EnvErrors as they are, anything else
+ * (a bug) as an internal error that does not leak its details; `log` receives the original.
+ */
+export function asEnvError(error: unknown, log: (error: unknown) => void = (e) => console.error(e)): EnvError {
+  if (error instanceof EnvError) return error;
+  log(error);
+  return new EnvError("internal", "internal error; see the server log");
 }

@@ -16,6 +16,7 @@ import type { EpisodeRecord } from "../grading/record.js";
 import type { TaskWord } from "./args.js";
 import type { EnvBackend } from "./backend.js";
 import { UNKNOWN_FAULT, type EpisodeOutcome } from "./results.js";
+import { withUnchangingParts } from "../agents/observation-memory.js";
 import { newTrajectory, observationJson, stepJson, type Trajectory } from "./trajectory.js";
 
 const LEVELS: Readonly<Record<TaskWord, TaskLevel>> = { easy: TaskLevel.EASY, medium: TaskLevel.MEDIUM, hard: TaskLevel.HARD, expert: TaskLevel.EXPERT };
@@ -110,7 +111,8 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
         trajectory.observation = observationJson(start.observation);
       }
       const player = agent.make({ task, seed, episodeId, ...(record ? { record } : {}) });
-      let observation = start.observation ?? create(ObservationSchema);
+      const first = start.observation ?? create(ObservationSchema);
+      let observation = first;
       for (let i = 0; i < STEP_GUARD; i++) {
         const action = await player.act(observation);
         const step = await backend.step(create(StepRequestSchema, { episodeId, action }));
@@ -124,7 +126,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
         outcome.status = EpisodeStatus[step.info?.status ?? EpisodeStatus.RUNNING]?.toLowerCase() ?? "running";
         outcome.success = step.info?.status === EpisodeStatus.TERMINATED_SUCCESS;
         outcome.truncated = step.info?.truncated ?? false;
-        observation = step.observation ?? observation;
+        observation = step.observation ? withUnchangingParts(step.observation, first) : observation;
         if (step.done) break;
       }
       for (const [k, v] of Object.entries(player.stats?.() ?? {})) stats.set(k, (stats.get(k) ?? 0) + v);

@@ -11,6 +11,7 @@ import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
 import { createValidateInterceptor } from "@connectrpc/validate";
 import Fastify, { LogController, type FastifyInstance } from "fastify";
 import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
+import type { EnvironmentApi } from "../env/api.js";
 import { ENVIRONMENT_VERSION, IncidentEnvironment } from "../env/environment.js";
 import { connectContextValues, registerConnectRoutes, type ServiceDescription } from "./connect-routes.js";
 import { buildMetadata, buildSchemas } from "./describe.js";
@@ -25,18 +26,19 @@ import { validator } from "./validation.js";
 import { wsRoutes } from "./ws-routes.js";
 
 export interface AppOptions {
-  env?: IncidentEnvironment;
+  /** Where episodes live; an IncidentEnvironment in this process by default. */
+  env?: EnvironmentApi;
   /** pino log level, or false for no logging. */
   logLevel?: string | false;
 }
 
 export interface App {
   app: FastifyInstance;
-  env: IncidentEnvironment;
+  env: EnvironmentApi;
 }
 
 export async function buildApp(options: AppOptions = {}): Promise<App> {
-  const env = options.env ?? new IncidentEnvironment();
+  const env: EnvironmentApi = options.env ?? new IncidentEnvironment();
   const app = Fastify({
     serverFactory: (handler) => createDualProtocolServer(handler),
     bodyLimit: env.limits.maxBodyBytes,

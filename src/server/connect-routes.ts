@@ -2,10 +2,10 @@
  * IncidentEnvService for Connect, gRPC and gRPC-Web: a plain object of methods over the
  * environment, and the one function that registers it on a router.
  */
-import { createContextKey, createContextValues, type ConnectRouter, type ContextValues, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import { Code, ConnectError, createContextKey, createContextValues, type ConnectRouter, type ContextValues, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { FastifyRequest } from "fastify";
 import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
-import type { IncidentEnvironment, StreamOptions } from "../env/environment.js";
+import type { EnvironmentApi, StreamOptions } from "../env/api.js";
 import { dropConnection } from "./drop-connection.js";
 import type { GetMetadataResponse, GetSchemaResponse } from "../../gen/incident/v1/service_pb.js";
 
@@ -27,7 +27,7 @@ function streamOptions(context: HandlerContext): StreamOptions {
   return { signal: context.signal, ...(drop ? { onStall: drop } : {}) };
 }
 
-export function incidentEnvService(env: IncidentEnvironment, about: ServiceDescription): ServiceImpl<typeof IncidentEnvService> {
+export function incidentEnvService(env: EnvironmentApi, about: ServiceDescription): ServiceImpl<typeof IncidentEnvService> {
   return {
     health: () => env.health(),
     getMetadata: () => about.metadata,
@@ -36,17 +36,28 @@ export function incidentEnvService(env: IncidentEnvironment, about: ServiceDescr
     listScenarios: () => env.listScenarios(),
     reset: (request) => env.reset(request),
     step: (request) => env.step(request),
+    resetBatch: () => {
+      throw new ConnectError("ResetBatch is not implemented yet", Code.Unimplemented);
+    },
+    stepBatch: () => {
+      throw new ConnectError("StepBatch is not implemented yet", Code.Unimplemented);
+    },
+    // eslint-disable-next-line require-yield
+    async *interact() {
+      throw new ConnectError("Interact is not implemented yet", Code.Unimplemented);
+    },
+    getObservation: (request) => env.getObservation(request),
     getState: (request) => env.getState(request),
     closeEpisode: (request) => env.closeEpisode(request),
     async *streamLogs(request, context) {
-      yield* env.streamLogs(request, streamOptions(context));
+      yield* await env.streamLogs(request, streamOptions(context));
     },
     async *streamEpisodeEvents(request, context) {
-      yield* env.streamEpisodeEvents(request, streamOptions(context));
+      yield* await env.streamEpisodeEvents(request, streamOptions(context));
     },
   };
 }
 
-export function registerConnectRoutes(router: ConnectRouter, env: IncidentEnvironment, about: ServiceDescription): void {
+export function registerConnectRoutes(router: ConnectRouter, env: EnvironmentApi, about: ServiceDescription): void {
   router.service(IncidentEnvService, incidentEnvService(env, about));
 }

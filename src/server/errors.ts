@@ -18,6 +18,8 @@ const CONNECT_CODE: Readonly<Record<EnvErrorKind, Code>> = {
   not_found: Code.NotFound,
   failed_precondition: Code.FailedPrecondition,
   resource_exhausted: Code.ResourceExhausted,
+  aborted: Code.Aborted,
+  unavailable: Code.Unavailable,
   internal: Code.Internal,
 };
 
@@ -27,6 +29,8 @@ export const HTTP_STATUS: Readonly<Record<EnvErrorKind, number>> = {
   not_found: 404,
   failed_precondition: 409,
   resource_exhausted: 429,
+  aborted: 409,
+  unavailable: 503,
   internal: 500,
 };
 

@@ -5,11 +5,12 @@
  *
  * Tools (tools/list), built from the protos:
  * - `reset`: start an incident episode; arguments are ResetRequest's fields (task_level, seed,
- *   scenario_id, fault_kind, family, clock, minutes_per_second) in the REST dialect.
+ *   scenario_id, fault_kind, family, clock, minutes_per_second, observation) in the REST dialect.
  * - one tool per action type (`inspect`, `diagnose`, `apply_fix`, `escalate`, `write_runbook`,
  *   `write_postmortem`, `resolve`): described by the ActionType value's comment, taking exactly the
  *   Action fields that the value's `(incident.v1.action_fields)` option lists. A model picks a
  *   verb and fills in a few fields instead of assembling a union-shaped action.
+ * - `get_observation`: the current observation, complete (topology and KB articles included).
  * - `get_state`: the episode's bookkeeping (step count, status, score).
  * Schemas are the REST-dialect JSON Schemas of src/server/json-schema.ts, inlined (no $ref).
  * Results carry the REST JSON of the response both as `structuredContent` and as text.
@@ -27,7 +28,7 @@
  * -32601 unknown method; -32602 invalid params (unknown tool or argument, broken proto rule,
  * unknown episode or session); -32000 the environment refused (episode over, capacity);
  * -32603 internal error. `error.data` holds the Connect code name and the field violations.
- * Nothing here knows about incidents: every call goes through IncidentEnvironment.
+ * Nothing here knows about incidents: every call goes through the environment (src/env/api.ts).
  */
 import { create, getOption, type DescMessage, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
 import type { FastifyInstance } from "fastify";
@@ -37,8 +38,9 @@ import { protoComments } from "../../gen/incident/v1/comments.js";
 import { ActionTypeSchema } from "../../gen/incident/v1/enums_pb.js";
 import { EpisodeStateSchema } from "../../gen/incident/v1/episode_pb.js";
 import { action_fields } from "../../gen/incident/v1/options_pb.js";
-import { CloseEpisodeRequestSchema, GetStateRequestSchema, ResetRequestSchema, ResetResponseSchema, StepRequestSchema, StepResponseSchema } from "../../gen/incident/v1/service_pb.js";
-import { ENVIRONMENT_NAME, ENVIRONMENT_VERSION, type IncidentEnvironment } from "../env/environment.js";
+import { CloseEpisodeRequestSchema, GetObservationRequestSchema, GetObservationResponseSchema, GetStateRequestSchema, ResetRequestSchema, ResetResponseSchema, StepRequestSchema, StepResponseSchema } from "../../gen/incident/v1/service_pb.js";
+import type { EnvironmentApi } from "../env/api.js";
+import { ENVIRONMENT_NAME, ENVIRONMENT_VERSION } from "../env/environment.js";
 import { EnvError, type EnvErrorKind } from "../env/errors.js";
 import { SchemaCollector, type JsonSchema } from "./json-schema.js";
 import { fromSeedJson, shortEnumName, toSeedJson } from "./seed-json.js";
@@ -61,6 +63,8 @@ const RPC_CODE_OF_KIND: Readonly<Record<EnvErrorKind, number>> = {
   not_found: JSON_RPC.INVALID_PARAMS,
   failed_precondition: JSON_RPC.SERVER_ERROR,
   resource_exhausted: JSON_RPC.SERVER_ERROR,
+  aborted: JSON_RPC.SERVER_ERROR,
+  unavailable: JSON_RPC.SERVER_ERROR,
   internal: JSON_RPC.INTERNAL_ERROR,
 };
 
@@ -77,7 +81,7 @@ export interface McpTool {
   description: string;
   inputSchema: JsonSchema;
   annotations?: JsonObject;
-  run: (args: JsonObject, session: McpSession) => JsonObject;
+  run: (args: JsonObject, session: McpSession) => Promise<JsonObject>;
 }
 
 class RpcError extends Error {
@@ -148,7 +152,7 @@ function checkedEpisodeId(id: string): string {
   return id;
 }
 
-export function buildMcpTools(env: IncidentEnvironment): McpTool[] {
+export function buildMcpTools(env: EnvironmentApi): McpTool[] {
   const resetFields = ResetRequestSchema.fields.map((f) => f.name).filter((name) => name !== "episode_id");
   const reset: McpTool = {
     name: "reset",
@@ -158,11 +162,11 @@ export function buildMcpTools(env: IncidentEnvironment): McpTool[] {
       "the golden-signal metrics, recent logs, KB articles, the topology and the task's objective. All arguments are optional; " +
       "task_level defaults to easy. Call this first.",
     inputSchema: argumentsSchema(ResetRequestSchema, resetFields),
-    run(args, session) {
+    async run(args, session) {
       checkArguments(args, resetFields);
       const episodeId = session.episodeId ?? session.newEpisodeId?.();
       const request = validated(ResetRequestSchema, fromSeedJson(ResetRequestSchema, { ...args, ...(episodeId !== undefined ? { episode_id: episodeId } : {}) }, {}, "arguments"));
-      const response = env.reset(request);
+      const response = await env.reset(request);
       session.episodeId = response.episodeId;
       return toSeedJson(ResetResponseSchema, response);
     },
@@ -177,11 +181,11 @@ export function buildMcpTools(env: IncidentEnvironment): McpTool[] {
         title: word.replace(/_/g, " "),
         description: `${protoComments[`${ActionTypeSchema.typeName}.${value.name}`] ?? word} Takes one step of the episode and returns the new observation, the reward and whether the episode is done.`,
         inputSchema: argumentsSchema(ActionSchema, fields),
-        run(args: JsonObject, session: McpSession) {
+        async run(args: JsonObject, session: McpSession) {
           checkArguments(args, fields);
           const step = create(StepRequestSchema, session.episodeId !== undefined ? { episodeId: session.episodeId } : {});
           step.action = fromSeedJson(ActionSchema, { ...args, action_type: word }, {}, "arguments");
-          return toSeedJson(StepResponseSchema, env.step(validated(StepRequestSchema, step)));
+          return toSeedJson(StepResponseSchema, await env.step(validated(StepRequestSchema, step)));
         },
       };
     });
@@ -191,25 +195,45 @@ export function buildMcpTools(env: IncidentEnvironment): McpTool[] {
     description: "The episode's bookkeeping: step count and budget, status, incident status, score so far (total_reward), clock. Takes no step.",
     inputSchema: { type: "object", properties: {}, additionalProperties: false },
     annotations: { readOnlyHint: true },
-    run(args, session) {
+    async run(args, session) {
       checkArguments(args, []);
       const request = create(GetStateRequestSchema, session.episodeId !== undefined ? { episodeId: session.episodeId } : {});
-      return toSeedJson(EpisodeStateSchema, env.getState(request).state ?? create(EpisodeStateSchema));
+      return toSeedJson(EpisodeStateSchema, (await env.getState(request)).state ?? create(EpisodeStateSchema));
     },
   };
-  return [reset, ...actions, getState];
+  const getObservation: McpTool = {
+    name: "get_observation",
+    title: "Current observation",
+    description:
+      "Everything you see now, complete: the page, active alerts, metrics, recent logs, the last inspection, and the topology and KB articles " +
+      "(which action results leave out after the reset, as they never change). Takes no step.",
+    inputSchema: { type: "object", properties: {}, additionalProperties: false },
+    annotations: { readOnlyHint: true },
+    async run(args, session) {
+      checkArguments(args, []);
+      const request = create(GetObservationRequestSchema, session.episodeId !== undefined ? { episodeId: session.episodeId } : {});
+      return toSeedJson(GetObservationResponseSchema, await env.getObservation(request));
+    },
+  };
+  return [reset, ...actions, getObservation, getState];
+}
+
+/** A reply (none for a notification), and the session `initialize` assigned, if it did. */
+export interface McpOutcome {
+  reply: JsonObject | undefined;
+  newSessionId?: string;
 }
 
 /** The JSON-RPC 2.0 dispatcher of the MCP surface, shared by POST /mcp and /ws. */
 export class McpHandler {
   readonly tools: readonly McpTool[];
 
-  constructor(private readonly env: IncidentEnvironment) {
+  constructor(private readonly env: EnvironmentApi) {
     this.tools = buildMcpTools(env);
   }
 
   /** Handles a request body as text: parse errors become -32700. */
-  handleText(text: string, session: McpSession): { reply: JsonObject | undefined; newSessionId?: string } {
+  async handleText(text: string, session: McpSession): Promise<McpOutcome> {
     let message: unknown;
     try {
       message = JSON.parse(text);
@@ -223,7 +247,7 @@ export class McpHandler {
    * Handles one parsed JSON-RPC message. Returns no reply for a notification. `newSessionId` is
    * set when `initialize` assigned a session (POST /mcp sends it as the Mcp-Session-Id header).
    */
-  handle(message: unknown, session: McpSession): { reply: JsonObject | undefined; newSessionId?: string } {
+  async handle(message: unknown, session: McpSession): Promise<McpOutcome> {
     if (Array.isArray(message)) return { reply: errorReply(null, JSON_RPC.INVALID_REQUEST, "invalid request: batches are not supported; send one JSON-RPC request per message") };
     if (!isObject(message)) return { reply: errorReply(null, JSON_RPC.INVALID_REQUEST, "invalid request: expected a JSON-RPC 2.0 request object") };
     const rawId = message.id;
@@ -238,7 +262,7 @@ export class McpHandler {
     const params = message.params;
     try {
       if (params !== undefined && !isObject(params)) throw new RpcError(JSON_RPC.INVALID_PARAMS, "invalid params: params must be an object");
-      const { result, newSessionId } = this.dispatch(message.method, params ?? {}, session);
+      const { result, newSessionId } = await this.dispatch(message.method, params ?? {}, session);
       if (isNotification) return { reply: undefined };
       return { reply: { jsonrpc: "2.0", id, result }, ...(newSessionId !== undefined ? { newSessionId } : {}) };
     } catch (error) {
@@ -249,7 +273,7 @@ export class McpHandler {
     }
   }
 
-  private dispatch(method: string, params: JsonObject, session: McpSession): { result: JsonObject; newSessionId?: string } {
+  private async dispatch(method: string, params: JsonObject, session: McpSession): Promise<{ result: JsonObject; newSessionId?: string }> {
     switch (method) {
       case "initialize": {
         const asked = params.protocolVersion;
@@ -282,7 +306,7 @@ export class McpHandler {
         if (!tool) throw new RpcError(JSON_RPC.INVALID_PARAMS, `unknown tool ${JSON.stringify(name)}; tools: ${this.tools.map((t) => t.name).join(", ")}`);
         const args = params.arguments ?? {};
         if (!isObject(args)) throw new RpcError(JSON_RPC.INVALID_PARAMS, "invalid params: arguments must be an object");
-        const result = tool.run(args, this.sessionOf(params, session));
+        const result = await tool.run(args, this.sessionOf(params, session));
         return { result: { content: [{ type: "text", text: JSON.stringify(result) }], structuredContent: result, isError: false } };
       }
       case "openenv/session/create": {
@@ -290,13 +314,13 @@ export class McpHandler {
         const resetArgs = isObject(params.reset) ? params.reset : {};
         const created: McpSession = { episodeId: sessionId };
         const tool = this.tools.find((t) => t.name === "reset");
-        tool?.run(resetArgs, created);
+        await tool?.run(resetArgs, created);
         return { result: { session_id: sessionId } };
       }
       case "openenv/session/close": {
         const sessionId = params.session_id;
         if (typeof sessionId !== "string") throw new RpcError(JSON_RPC.INVALID_PARAMS, "invalid params: session_id (a string) is required");
-        const state = this.env.closeEpisode(create(CloseEpisodeRequestSchema, { episodeId: checkedEpisodeId(sessionId) })).state;
+        const state = (await this.env.closeEpisode(create(CloseEpisodeRequestSchema, { episodeId: checkedEpisodeId(sessionId) }))).state;
         return { result: { session_id: sessionId, closed: true, state: state ? toSeedJson(EpisodeStateSchema, state) : null } };
       }
       default:
@@ -328,10 +352,10 @@ export async function mcpRoutes(app: FastifyInstance, { mcp }: { mcp: McpHandler
     const header = request.headers[MCP_SESSION_HEADER];
     const session: McpSession = { episodeId: typeof header === "string" && header !== "" ? header : undefined };
     const text = typeof request.body === "string" ? request.body : "";
-    let outcome: ReturnType<McpHandler["handleText"]>;
+    let outcome: McpOutcome;
     try {
       if (session.episodeId !== undefined) checkedEpisodeId(session.episodeId);
-      outcome = mcp.handleText(text, session);
+      outcome = await mcp.handleText(text, session);
     } catch (error) {
       const rpc = error instanceof EnvError ? fromEnvError(error) : new RpcError(JSON_RPC.INTERNAL_ERROR, "internal error");
       outcome = { reply: errorReply(null, rpc.code, `invalid ${MCP_SESSION_HEADER} header: ${rpc.message}`, rpc.data) };

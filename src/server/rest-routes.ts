@@ -15,6 +15,8 @@ import {
   CloseEpisodeRequestSchema,
   GetMetadataResponseSchema,
   GetSchemaResponseSchema,
+  GetObservationRequestSchema,
+  GetObservationResponseSchema,
   GetStateRequestSchema,
   HealthResponseSchema,
   ListScenariosResponseSchema,
@@ -24,7 +26,7 @@ import {
   StepResponseSchema,
 } from "../../gen/incident/v1/service_pb.js";
 import { TaskSchema } from "../../gen/incident/v1/task_pb.js";
-import type { IncidentEnvironment } from "../env/environment.js";
+import type { EnvironmentApi } from "../env/api.js";
 import { EnvError } from "../env/errors.js";
 import type { ServiceDescription } from "./connect-routes.js";
 import { fromSeedJson, toSeedJson } from "./seed-json.js";
@@ -83,13 +85,13 @@ export interface RestRoute {
   handle: (request: FastifyRequest<{ Body: unknown; Querystring: Record<string, string | undefined>; Params: Record<string, string | undefined> }>) => unknown;
 }
 
-export function restRouteTable(env: IncidentEnvironment, about: ServiceDescription): RestRoute[] {
-  const stateOf = (episodeId: string | undefined) => {
+export function restRouteTable(env: EnvironmentApi, about: ServiceDescription): RestRoute[] {
+  const stateOf = async (episodeId: string | undefined) => {
     const query = validated(GetStateRequestSchema, fromSeedJson(GetStateRequestSchema, episodeId === undefined ? {} : { episode_id: episodeId }));
-    return toSeedJson(EpisodeStateSchema, env.getState(query).state ?? create(EpisodeStateSchema));
+    return toSeedJson(EpisodeStateSchema, (await env.getState(query)).state ?? create(EpisodeStateSchema));
   };
   return [
-    { method: "GET", url: "/health", summary: "Liveness and episode capacity", response: HealthResponseSchema, handle: () => toSeedJson(HealthResponseSchema, env.health()) },
+    { method: "GET", url: "/health", summary: "Liveness and episode capacity", response: HealthResponseSchema, handle: async () => toSeedJson(HealthResponseSchema, await env.health()) },
     { method: "GET", url: "/metadata", summary: "Name, description and version (OpenEnv)", response: GetMetadataResponseSchema, handle: () => toSeedJson(GetMetadataResponseSchema, about.metadata) },
     { method: "GET", url: "/schema", summary: "JSON Schemas of action, observation and state (OpenEnv)", response: GetSchemaResponseSchema, handle: () => toSeedJson(GetSchemaResponseSchema, about.schemas) },
     { method: "GET", url: "/tasks", summary: "The task levels", response: TaskSchema, list: true, handle: () => env.listTasks().tasks.map((task) => toSeedJson(TaskSchema, task)) },
@@ -106,9 +108,9 @@ export function restRouteTable(env: IncidentEnvironment, about: ServiceDescripti
       summary: "Start an episode; an empty body means an easy one",
       body: { shapes: [ResetRequestSchema], required: false },
       response: ResetResponseSchema,
-      handle: (request) => {
+      handle: async (request) => {
         const reset = validated(ResetRequestSchema, fromSeedJson(ResetRequestSchema, request.body, ENVELOPES));
-        return toSeedJson(ResetResponseSchema, env.reset(reset));
+        return toSeedJson(ResetResponseSchema, await env.reset(reset));
       },
     },
     {
@@ -117,11 +119,23 @@ export function restRouteTable(env: IncidentEnvironment, about: ServiceDescripti
       summary: 'Take one action: {"action": {...}, "episode_id": "..."} or a bare action',
       body: { shapes: [StepRequestSchema, ActionSchema], required: true },
       response: StepResponseSchema,
-      handle: (request) => {
+      handle: async (request) => {
         const { envelope, action } = stepParts(request.body);
         const step = fromSeedJson(StepRequestSchema, envelope, ENVELOPES);
         step.action = fromSeedJson(ActionSchema, action, {}, "action");
-        return toSeedJson(StepResponseSchema, env.step(validated(StepRequestSchema, step)));
+        return toSeedJson(StepResponseSchema, await env.step(validated(StepRequestSchema, step)));
+      },
+    },
+    {
+      method: "GET",
+      url: "/observation",
+      summary: "The current observation, complete: with the topology and the KB articles (default episode without episode_id)",
+      episodeIdIn: "query",
+      response: GetObservationResponseSchema,
+      handle: async (request) => {
+        const episodeId = request.query.episode_id;
+        const query = validated(GetObservationRequestSchema, fromSeedJson(GetObservationRequestSchema, episodeId === undefined ? {} : { episode_id: episodeId }));
+        return toSeedJson(GetObservationResponseSchema, await env.getObservation(query));
       },
     },
     { method: "GET", url: "/state", summary: "Episode state (default episode without episode_id)", episodeIdIn: "query", response: EpisodeStateSchema, handle: (request) => stateOf(request.query.episode_id) },
@@ -132,9 +146,9 @@ export function restRouteTable(env: IncidentEnvironment, about: ServiceDescripti
       summary: "Close an episode and free its slot",
       episodeIdIn: "path",
       response: EpisodeStateSchema,
-      handle: (request) => {
+      handle: async (request) => {
         const close = validated(CloseEpisodeRequestSchema, fromSeedJson(CloseEpisodeRequestSchema, { episode_id: request.params.episode_id }));
-        return toSeedJson(EpisodeStateSchema, env.closeEpisode(close).state ?? create(EpisodeStateSchema));
+        return toSeedJson(EpisodeStateSchema, (await env.closeEpisode(close)).state ?? create(EpisodeStateSchema));
       },
     },
   ];

@@ -22,7 +22,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { EpisodeEventSchema, StreamGapSchema } from "../../gen/incident/v1/stream_pb.js";
 import { LogEntrySchema } from "../../gen/incident/v1/telemetry_pb.js";
 import { StreamEpisodeEventsRequestSchema, StreamLogsRequestSchema } from "../../gen/incident/v1/service_pb.js";
-import type { IncidentEnvironment, StreamName, StreamOptions } from "../env/environment.js";
+import type { EnvironmentApi, StreamName, StreamOptions } from "../env/api.js";
 import { EnvError } from "../env/errors.js";
 import { dropConnection } from "./drop-connection.js";
 import { fromSeedJson, toSeedJson } from "./seed-json.js";
@@ -63,14 +63,14 @@ function streamRequest<Desc extends DescMessage>(desc: Desc, episodeId: string |
 }
 
 /** An opened stream: its SSE frames, or none when a client resumes after the end of a finished episode. */
-type Opener = (query: Query, episodeId: string | undefined, lastEventId: string | null, options: StreamOptions) => AsyncIterable<SSEMessage> | undefined;
+type Opener = (query: Query, episodeId: string | undefined, lastEventId: string | null, options: StreamOptions) => Promise<AsyncIterable<SSEMessage> | undefined>;
 
-function opener(env: IncidentEnvironment, stream: StreamName): Opener {
+function opener(env: EnvironmentApi, stream: StreamName): Opener {
   if (stream === "logs") {
-    return (query, episodeId, lastEventId, options) => {
+    return async (query, episodeId, lastEventId, options) => {
       const request = streamRequest(StreamLogsRequestSchema, episodeId, query, lastEventId);
-      if (env.streamIsOver(request.episodeId, stream, request.afterSeq)) return undefined;
-      const messages = env.streamLogs(request, options);
+      if (await env.streamIsOver(request.episodeId, stream, request.afterSeq)) return undefined;
+      const messages = await env.streamLogs(request, options);
       return (async function* () {
         for await (const m of messages) {
           if (m.gap) yield { id: String(m.gap.lastMissingSeq), event: "gap", data: toSeedJson(StreamGapSchema, m.gap) };
@@ -79,10 +79,10 @@ function opener(env: IncidentEnvironment, stream: StreamName): Opener {
       })();
     };
   }
-  return (query, episodeId, lastEventId, options) => {
+  return async (query, episodeId, lastEventId, options) => {
     const request = streamRequest(StreamEpisodeEventsRequestSchema, episodeId, query, lastEventId);
-    if (env.streamIsOver(request.episodeId, stream, request.afterSeq)) return undefined;
-    const messages = env.streamEpisodeEvents(request, options);
+    if (await env.streamIsOver(request.episodeId, stream, request.afterSeq)) return undefined;
+    const messages = await env.streamEpisodeEvents(request, options);
     return (async function* () {
       for await (const m of messages) {
         const event = m.event;
@@ -97,7 +97,7 @@ async function serve(open: Opener, request: FastifyRequest<{ Params: { episode_i
   const abort = new AbortController();
   let lastSeq: number | undefined;
   // Checks first (bad filter 400, unknown episode 404, too many streams 429): nothing is sent yet.
-  const frames = open(request.query, request.params.episode_id, sse.lastEventId, {
+  const frames = await open(request.query, request.params.episode_id, sse.lastEventId, {
     signal: abort.signal,
     onStall: () => dropConnection(request.raw),
     onEnd: (seq) => {
@@ -134,7 +134,7 @@ async function serve(open: Opener, request: FastifyRequest<{ Params: { episode_i
 }
 
 /** Registers the SSE routes (a fastify plugin: @fastify/sse applies only inside it). */
-export async function sseRoutes(app: FastifyInstance, { env }: { env: IncidentEnvironment }): Promise<void> {
+export async function sseRoutes(app: FastifyInstance, { env }: { env: EnvironmentApi }): Promise<void> {
   await app.register(fastifySSE, { heartbeatInterval: env.streamLimits.sseHeartbeatMs });
   for (const stream of ["logs", "events"] as const) {
     const open = opener(env, stream);

@@ -42,7 +42,7 @@ import { ActionSchema } from "../../gen/incident/v1/action_pb.js";
 import { EpisodeStateSchema } from "../../gen/incident/v1/episode_pb.js";
 import { ObservationSchema, type Observation } from "../../gen/incident/v1/observation_pb.js";
 import { CloseEpisodeRequestSchema, GetStateRequestSchema, ResetRequestSchema, StepRequestSchema } from "../../gen/incident/v1/service_pb.js";
-import type { IncidentEnvironment } from "../env/environment.js";
+import type { EnvironmentApi } from "../env/api.js";
 import { EnvError } from "../env/errors.js";
 import { errorBody } from "./errors.js";
 import type { McpHandler, McpSession } from "./mcp.js";
@@ -88,7 +88,7 @@ class WsSession {
   readonly mcpSession: McpSession = { episodeId: undefined, newEpisodeId: () => `ws-${randomUUID()}` };
 
   constructor(
-    private readonly env: IncidentEnvironment,
+    private readonly env: EnvironmentApi,
     private readonly mcp: McpHandler,
     private readonly socket: WebSocket,
   ) {}
@@ -105,9 +105,21 @@ class WsSession {
     this.send("error", { message: error.message, code: error.code, ...error.extra });
   }
 
+  /** Messages are handled one at a time, in arrival order, so replies come in request order. */
+  private pending: Promise<void> = Promise.resolve();
+
   onMessage(raw: RawData): void {
+    this.pending = this.pending.then(() => this.handle(raw));
+  }
+
+  /** Closes the episode (if it still runs) once the messages before the disconnect are handled. */
+  onClose(): void {
+    this.pending = this.pending.then(() => this.end());
+  }
+
+  private async handle(raw: RawData): Promise<void> {
     try {
-      this.dispatch(this.parse(raw));
+      await this.dispatch(this.parse(raw));
     } catch (error) {
       if (error instanceof WsError) this.sendError(error);
       else if (error instanceof EnvError) this.sendError(fromEnvError(error));
@@ -119,12 +131,11 @@ class WsSession {
   }
 
   /** Closes the episode if it still runs (the connection is its session). */
-  end(): void {
-    const id = this.episodeId;
+  private async end(id = this.episodeId): Promise<void> {
     if (id === undefined) return;
     try {
-      const state = this.env.getState(create(GetStateRequestSchema, { episodeId: id })).state;
-      if (state && !state.done) this.env.closeEpisode(create(CloseEpisodeRequestSchema, { episodeId: id }));
+      const state = (await this.env.getState(create(GetStateRequestSchema, { episodeId: id }))).state;
+      if (state && !state.done) await this.env.closeEpisode(create(CloseEpisodeRequestSchema, { episodeId: id }));
     } catch {
       // already closed, replaced or evicted
     }
@@ -142,7 +153,7 @@ class WsSession {
     return message;
   }
 
-  private dispatch(message: JsonObject): void {
+  private async dispatch(message: JsonObject): Promise<void> {
     const type = message.type;
     switch (type) {
       case "reset":
@@ -165,42 +176,42 @@ class WsSession {
     this.send("observation", { observation: toSeedJson(ObservationSchema, observation ?? create(ObservationSchema)), reward, done });
   }
 
-  private reset(data: JsonValue | undefined): void {
+  private async reset(data: JsonValue | undefined): Promise<void> {
     if (data !== undefined && data !== null && !isObject(data)) throw envelopeError("reset data must be a JSON object (or left out)", "data", "type.object");
     const request = validated(ResetRequestSchema, fromSeedJson(ResetRequestSchema, data ?? {}, { lenient: new Set([ResetRequestSchema.typeName]) }));
     const previous = this.episodeId;
     request.episodeId ??= `ws-${randomUUID()}`;
-    const response = this.env.reset(request); // a refused reset changes nothing
-    if (previous !== undefined && previous !== response.episodeId) this.end();
+    const response = await this.env.reset(request); // a refused reset changes nothing
+    if (previous !== undefined && previous !== response.episodeId) await this.end(previous);
     this.mcpSession.episodeId = response.episodeId;
     this.observation(response.observation, null, response.done);
   }
 
-  private step(data: JsonValue | undefined): void {
+  private async step(data: JsonValue | undefined): Promise<void> {
     if (!isObject(data)) throw envelopeError('step needs "data": the action as a JSON object, e.g. {"action_type": "inspect", "target_service": "..."}', "data", "required");
     // The protocol sends the bare action; an {"action": {...}} wrapper is accepted too.
     const action = isObject(data.action) && !("action_type" in data) ? data.action : data;
     if (this.episodeId === undefined) throw new WsError("EXECUTION_ERROR", "no episode on this connection yet: send reset first");
     const step = create(StepRequestSchema, { episodeId: this.episodeId });
     step.action = fromSeedJson(ActionSchema, action);
-    const response = this.env.step(validated(StepRequestSchema, step));
+    const response = await this.env.step(validated(StepRequestSchema, step));
     this.observation(response.observation, response.reward, response.done);
   }
 
-  private state(): void {
+  private async state(): Promise<void> {
     if (this.episodeId === undefined) throw new WsError("EXECUTION_ERROR", "no episode on this connection yet: send reset first");
-    const state = this.env.getState(create(GetStateRequestSchema, { episodeId: this.episodeId })).state;
+    const state = (await this.env.getState(create(GetStateRequestSchema, { episodeId: this.episodeId }))).state;
     this.send("state", toSeedJson(EpisodeStateSchema, state ?? create(EpisodeStateSchema)));
   }
 
-  private mcpMessage(data: JsonValue | undefined): void {
-    const { reply } = this.mcp.handle(data ?? null, this.mcpSession);
+  private async mcpMessage(data: JsonValue | undefined): Promise<void> {
+    const { reply } = await this.mcp.handle(data ?? null, this.mcpSession);
     if (reply !== undefined) this.send("mcp", reply);
   }
 }
 
 /** Registers /ws (a fastify plugin: @fastify/websocket's hooks apply only inside it). */
-export async function wsRoutes(app: FastifyInstance, { env, mcp }: { env: IncidentEnvironment; mcp: McpHandler }): Promise<void> {
+export async function wsRoutes(app: FastifyInstance, { env, mcp }: { env: EnvironmentApi; mcp: McpHandler }): Promise<void> {
   const limits = env.streamLimits;
   await app.register(fastifyWebsocket, { options: { maxPayload: limits.wsMaxMessageBytes } });
   const alive = new Map<WebSocket, boolean>();
@@ -236,7 +247,7 @@ export async function wsRoutes(app: FastifyInstance, { env, mcp }: { env: Incide
     socket.on("message", (raw) => session.onMessage(raw));
     socket.on("close", () => {
       alive.delete(socket);
-      session.end();
+      session.onClose();
     });
   };
   app.route({

@@ -54,6 +54,9 @@ export type Observation = Message<"incident.v1.Observation"> & {
   recentLogs: LogEntry[];
 
   /**
+   * Knowledge-base articles that may help (one may mislead). Lean observations (the default)
+   * carry them on reset and GetObservation only; they never change within an episode.
+   *
    * @generated from field: repeated incident.v1.KbArticle kb_articles = 5;
    */
   kbArticles: KbArticle[];
@@ -103,7 +106,8 @@ export type Observation = Message<"incident.v1.Observation"> & {
   maxSteps: number;
 
   /**
-   * The system's services and dependencies.
+   * The system's services and dependencies. Lean observations (the default) carry it on reset
+   * and GetObservation only; it never changes within an episode.
    *
    * @generated from field: incident.v1.Topology topology = 13;
    */

@@ -11,7 +11,7 @@ import type { Action } from "./action_pb.js";
 import { file_incident_v1_action } from "./action_pb.js";
 import type { ArchitectureFamily, FaultMode, LevelProfile, ScenarioPreset, SeedRange } from "./catalog_pb.js";
 import { file_incident_v1_catalog } from "./catalog_pb.js";
-import type { ClockMode, EpisodeEventKind, FaultKind, HealthStatus, LogLevel, TaskLevel } from "./enums_pb.js";
+import type { ClockMode, EpisodeEventKind, FaultKind, HealthStatus, LogLevel, ObservationDetail, TaskLevel } from "./enums_pb.js";
 import { file_incident_v1_enums } from "./enums_pb.js";
 import type { EpisodeState, StepInfo } from "./episode_pb.js";
 import { file_incident_v1_episode } from "./episode_pb.js";
@@ -29,7 +29,7 @@ import type { JsonObject, Message } from "@bufbuild/protobuf";
  * Describes the file incident/v1/service.proto.
  */
 export const file_incident_v1_service: GenFile = /*@__PURE__*/
-  fileDesc("ChlpbmNpZGVudC92MS9zZXJ2aWNlLnByb3RvEgtpbmNpZGVudC52MSIPCg1IZWFsdGhSZXF1ZXN0IqkBCg5IZWFsdGhSZXNwb25zZRIpCgZzdGF0dXMYASABKA4yGS5pbmNpZGVudC52MS5IZWFsdGhTdGF0dXMSEwoLZW52aXJvbm1lbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoCRIVCg1saXZlX2VwaXNvZGVzGAQgASgNEhkKEW1heF9saXZlX2VwaXNvZGVzGAUgASgNEhQKDGxpdmVfc3RyZWFtcxgGIAEoDSIUChJHZXRNZXRhZGF0YVJlcXVlc3QijAEKE0dldE1ldGFkYXRhUmVzcG9uc2USDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIWCg5yZWFkbWVfY29udGVudBgDIAEoCRIPCgd2ZXJzaW9uGAQgASgJEg4KBmF1dGhvchgFIAEoCRIZChFkb2N1bWVudGF0aW9uX3VybBgGIAEoCSISChBHZXRTY2hlbWFSZXF1ZXN0IpIBChFHZXRTY2hlbWFSZXNwb25zZRInCgZhY3Rpb24YASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EiwKC29ic2VydmF0aW9uGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBImCgVzdGF0ZRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiEgoQTGlzdFRhc2tzUmVxdWVzdCI1ChFMaXN0VGFza3NSZXNwb25zZRIgCgV0YXNrcxgBIAMoCzIRLmluY2lkZW50LnYxLlRhc2siFgoUTGlzdFNjZW5hcmlvc1JlcXVlc3Qi/QEKFUxpc3RTY2VuYXJpb3NSZXNwb25zZRIxCghmYW1pbGllcxgBIAMoCzIfLmluY2lkZW50LnYxLkFyY2hpdGVjdHVyZUZhbWlseRIrCgtmYXVsdF9tb2RlcxgCIAMoCzIWLmluY2lkZW50LnYxLkZhdWx0TW9kZRIsCgdwcmVzZXRzGAMgAygLMhsuaW5jaWRlbnQudjEuU2NlbmFyaW9QcmVzZXQSKwoLc2VlZF9yYW5nZXMYBCADKAsyFi5pbmNpZGVudC52MS5TZWVkUmFuZ2USKQoGbGV2ZWxzGAUgAygLMhkuaW5jaWRlbnQudjEuTGV2ZWxQcm9maWxlIrUGCgxSZXNldFJlcXVlc3QSOwoKdGFza19sZXZlbBgBIAEoDjIWLmluY2lkZW50LnYxLlRhc2tMZXZlbEIKukgHggEEEAEgAEgAiAEBEhEKBHNlZWQYAiABKA1IAYgBARIjCgtzY2VuYXJpb19pZBgDIAEoCUIJukgGcgQQARhASAKIAQESOAoKZXBpc29kZV9pZBgEIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgDiAEBEjsKCmZhdWx0X2tpbmQYBSABKA4yFi5pbmNpZGVudC52MS5GYXVsdEtpbmRCCrpIB4IBBBABIABIBIgBARIeCgZmYW1pbHkYBiABKAlCCbpIBnIEEAEYQEgFiAEBEjYKBWNsb2NrGAcgASgOMhYuaW5jaWRlbnQudjEuQ2xvY2tNb2RlQgq6SAeCAQQQASAASAaIAQESOAoSbWludXRlc19wZXJfc2Vjb25kGAggASgBQhe6SBQSEhkAAAAAAABOQCEAAAAAAAAAAEgHiAEBOrQCukiwAhqXAQoVcmVzZXQubGl2ZV9jbG9ja19yYXRlEjljbG9jayBsaXZlIG5lZWRzIG1pbnV0ZXNfcGVyX3NlY29uZCAoYWJvdmUgMCwgYXQgbW9zdCA2MCkaQyFoYXModGhpcy5jbG9jaykgfHwgdGhpcy5jbG9jayAhPSAyIHx8IGhhcyh0aGlzLm1pbnV0ZXNfcGVyX3NlY29uZCkakwEKG3Jlc2V0LnJhdGVfbmVlZHNfbGl2ZV9jbG9jaxItbWludXRlc19wZXJfc2Vjb25kIGFwcGxpZXMgb25seSB0byBjbG9jayBsaXZlGkUhaGFzKHRoaXMubWludXRlc19wZXJfc2Vjb25kKSB8fCAoaGFzKHRoaXMuY2xvY2spICYmIHRoaXMuY2xvY2sgPT0gMilCDQoLX3Rhc2tfbGV2ZWxCBwoFX3NlZWRCDgoMX3NjZW5hcmlvX2lkQg0KC19lcGlzb2RlX2lkQg0KC19mYXVsdF9raW5kQgkKB19mYW1pbHlCCAoGX2Nsb2NrQhUKE19taW51dGVzX3Blcl9zZWNvbmQiqgEKDVJlc2V0UmVzcG9uc2USLQoLb2JzZXJ2YXRpb24YASABKAsyGC5pbmNpZGVudC52MS5PYnNlcnZhdGlvbhITCgZyZXdhcmQYAiABKAFIAIgBARIMCgRkb25lGAMgASgIEhIKCmVwaXNvZGVfaWQYBCABKAkSKAoFc3RhdGUYBSABKAsyGS5pbmNpZGVudC52MS5FcGlzb2RlU3RhdGVCCQoHX3Jld2FyZCKDAQoLU3RlcFJlcXVlc3QSOAoKZXBpc29kZV9pZBgBIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgAiAEBEisKBmFjdGlvbhgCIAEoCzITLmluY2lkZW50LnYxLkFjdGlvbkIGukgDyAEBQg0KC19lcGlzb2RlX2lkIpQBCgxTdGVwUmVzcG9uc2USLQoLb2JzZXJ2YXRpb24YASABKAsyGC5pbmNpZGVudC52MS5PYnNlcnZhdGlvbhIOCgZyZXdhcmQYAiABKAESDAoEZG9uZRgDIAEoCBIjCgRpbmZvGAQgASgLMhUuaW5jaWRlbnQudjEuU3RlcEluZm8SEgoKZXBpc29kZV9pZBgFIAEoCSJaCg9HZXRTdGF0ZVJlcXVlc3QSOAoKZXBpc29kZV9pZBgBIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgAiAEBQg0KC19lcGlzb2RlX2lkIjwKEEdldFN0YXRlUmVzcG9uc2USKAoFc3RhdGUYASABKAsyGS5pbmNpZGVudC52MS5FcGlzb2RlU3RhdGUiXgoTQ2xvc2VFcGlzb2RlUmVxdWVzdBI4CgplcGlzb2RlX2lkGAEgASgJQh+6SBxyGhABGP8BMhNeW0EtWmEtejAtOS5fOkAtXSskSACIAQFCDQoLX2VwaXNvZGVfaWQiQAoUQ2xvc2VFcGlzb2RlUmVzcG9uc2USKAoFc3RhdGUYASABKAsyGS5pbmNpZGVudC52MS5FcGlzb2RlU3RhdGUiigIKEVN0cmVhbUxvZ3NSZXF1ZXN0EjgKCmVwaXNvZGVfaWQYASABKAlCH7pIHHIaEAEY/wEyE15bQS1aYS16MC05Ll86QC1dKyRIAIgBARIlCghzZXJ2aWNlcxgCIAMoCUITukgQkgENEEAYASIHcgUQARiAARI5CgltaW5fbGV2ZWwYAyABKA4yFS5pbmNpZGVudC52MS5Mb2dMZXZlbEIKukgHggEEEAEgAEgBiAEBEhEKCWFmdGVyX3NlcRgEIAEoDRIpCgVzaW5jZRgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCDQoLX2VwaXNvZGVfaWRCDAoKX21pbl9sZXZlbCJfChJTdHJlYW1Mb2dzUmVzcG9uc2USJAoFZW50cnkYASABKAsyFS5pbmNpZGVudC52MS5Mb2dFbnRyeRIjCgNnYXAYAiABKAsyFi5pbmNpZGVudC52MS5TdHJlYW1HYXAi1gIKGlN0cmVhbUVwaXNvZGVFdmVudHNSZXF1ZXN0EjgKCmVwaXNvZGVfaWQYASABKAlCH7pIHHIaEAEY/wEyE15bQS1aYS16MC05Ll86QC1dKyRIAIgBARJBCgVraW5kcxgCIAMoDjIdLmluY2lkZW50LnYxLkVwaXNvZGVFdmVudEtpbmRCE7pIEJIBDRAEGAEiB4IBBBABIAASJQoIc2VydmljZXMYAyADKAlCE7pIEJIBDRBAGAEiB3IFEAEYgAESOQoJbWluX2xldmVsGAQgASgOMhUuaW5jaWRlbnQudjEuTG9nTGV2ZWxCCrpIB4IBBBABIABIAYgBARIRCglhZnRlcl9zZXEYBSABKA0SKQoFc2luY2UYBiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wQg0KC19lcGlzb2RlX2lkQgwKCl9taW5fbGV2ZWwiRwobU3RyZWFtRXBpc29kZUV2ZW50c1Jlc3BvbnNlEigKBWV2ZW50GAEgASgLMhkuaW5jaWRlbnQudjEuRXBpc29kZUV2ZW50Il8KDUVycm9yUmVzcG9uc2USDAoEY29kZRgBIAEoCRIPCgdtZXNzYWdlGAIgASgJEi8KCnZpb2xhdGlvbnMYAyADKAsyGy5pbmNpZGVudC52MS5GaWVsZFZpb2xhdGlvbiI+Cg5GaWVsZFZpb2xhdGlvbhINCgVmaWVsZBgBIAEoCRIMCgRydWxlGAIgASgJEg8KB21lc3NhZ2UYAyABKAkyjwcKEkluY2lkZW50RW52U2VydmljZRJGCgZIZWFsdGgSGi5pbmNpZGVudC52MS5IZWFsdGhSZXF1ZXN0GhsuaW5jaWRlbnQudjEuSGVhbHRoUmVzcG9uc2UiA5ACARJVCgtHZXRNZXRhZGF0YRIfLmluY2lkZW50LnYxLkdldE1ldGFkYXRhUmVxdWVzdBogLmluY2lkZW50LnYxLkdldE1ldGFkYXRhUmVzcG9uc2UiA5ACARJPCglHZXRTY2hlbWESHS5pbmNpZGVudC52MS5HZXRTY2hlbWFSZXF1ZXN0Gh4uaW5jaWRlbnQudjEuR2V0U2NoZW1hUmVzcG9uc2UiA5ACARJPCglMaXN0VGFza3MSHS5pbmNpZGVudC52MS5MaXN0VGFza3NSZXF1ZXN0Gh4uaW5jaWRlbnQudjEuTGlzdFRhc2tzUmVzcG9uc2UiA5ACARJbCg1MaXN0U2NlbmFyaW9zEiEuaW5jaWRlbnQudjEuTGlzdFNjZW5hcmlvc1JlcXVlc3QaIi5pbmNpZGVudC52MS5MaXN0U2NlbmFyaW9zUmVzcG9uc2UiA5ACARI+CgVSZXNldBIZLmluY2lkZW50LnYxLlJlc2V0UmVxdWVzdBoaLmluY2lkZW50LnYxLlJlc2V0UmVzcG9uc2USOwoEU3RlcBIYLmluY2lkZW50LnYxLlN0ZXBSZXF1ZXN0GhkuaW5jaWRlbnQudjEuU3RlcFJlc3BvbnNlEkwKCEdldFN0YXRlEhwuaW5jaWRlbnQudjEuR2V0U3RhdGVSZXF1ZXN0Gh0uaW5jaWRlbnQudjEuR2V0U3RhdGVSZXNwb25zZSIDkAIBElMKDENsb3NlRXBpc29kZRIgLmluY2lkZW50LnYxLkNsb3NlRXBpc29kZVJlcXVlc3QaIS5pbmNpZGVudC52MS5DbG9zZUVwaXNvZGVSZXNwb25zZRJPCgpTdHJlYW1Mb2dzEh4uaW5jaWRlbnQudjEuU3RyZWFtTG9nc1JlcXVlc3QaHy5pbmNpZGVudC52MS5TdHJlYW1Mb2dzUmVzcG9uc2UwARJqChNTdHJlYW1FcGlzb2RlRXZlbnRzEicuaW5jaWRlbnQudjEuU3RyZWFtRXBpc29kZUV2ZW50c1JlcXVlc3QaKC5pbmNpZGVudC52MS5TdHJlYW1FcGlzb2RlRXZlbnRzUmVzcG9uc2UwAWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_struct, file_google_protobuf_timestamp, file_incident_v1_action, file_incident_v1_catalog, file_incident_v1_enums, file_incident_v1_episode, file_incident_v1_observation, file_incident_v1_stream, file_incident_v1_telemetry, file_incident_v1_task]);
+  fileDesc("ChlpbmNpZGVudC92MS9zZXJ2aWNlLnByb3RvEgtpbmNpZGVudC52MSIPCg1IZWFsdGhSZXF1ZXN0IqkBCg5IZWFsdGhSZXNwb25zZRIpCgZzdGF0dXMYASABKA4yGS5pbmNpZGVudC52MS5IZWFsdGhTdGF0dXMSEwoLZW52aXJvbm1lbnQYAiABKAkSDwoHdmVyc2lvbhgDIAEoCRIVCg1saXZlX2VwaXNvZGVzGAQgASgNEhkKEW1heF9saXZlX2VwaXNvZGVzGAUgASgNEhQKDGxpdmVfc3RyZWFtcxgGIAEoDSIUChJHZXRNZXRhZGF0YVJlcXVlc3QijAEKE0dldE1ldGFkYXRhUmVzcG9uc2USDAoEbmFtZRgBIAEoCRITCgtkZXNjcmlwdGlvbhgCIAEoCRIWCg5yZWFkbWVfY29udGVudBgDIAEoCRIPCgd2ZXJzaW9uGAQgASgJEg4KBmF1dGhvchgFIAEoCRIZChFkb2N1bWVudGF0aW9uX3VybBgGIAEoCSISChBHZXRTY2hlbWFSZXF1ZXN0IpIBChFHZXRTY2hlbWFSZXNwb25zZRInCgZhY3Rpb24YASABKAsyFy5nb29nbGUucHJvdG9idWYuU3RydWN0EiwKC29ic2VydmF0aW9uGAIgASgLMhcuZ29vZ2xlLnByb3RvYnVmLlN0cnVjdBImCgVzdGF0ZRgDIAEoCzIXLmdvb2dsZS5wcm90b2J1Zi5TdHJ1Y3QiEgoQTGlzdFRhc2tzUmVxdWVzdCI1ChFMaXN0VGFza3NSZXNwb25zZRIgCgV0YXNrcxgBIAMoCzIRLmluY2lkZW50LnYxLlRhc2siFgoUTGlzdFNjZW5hcmlvc1JlcXVlc3Qi/QEKFUxpc3RTY2VuYXJpb3NSZXNwb25zZRIxCghmYW1pbGllcxgBIAMoCzIfLmluY2lkZW50LnYxLkFyY2hpdGVjdHVyZUZhbWlseRIrCgtmYXVsdF9tb2RlcxgCIAMoCzIWLmluY2lkZW50LnYxLkZhdWx0TW9kZRIsCgdwcmVzZXRzGAMgAygLMhsuaW5jaWRlbnQudjEuU2NlbmFyaW9QcmVzZXQSKwoLc2VlZF9yYW5nZXMYBCADKAsyFi5pbmNpZGVudC52MS5TZWVkUmFuZ2USKQoGbGV2ZWxzGAUgAygLMhkuaW5jaWRlbnQudjEuTGV2ZWxQcm9maWxlIosHCgxSZXNldFJlcXVlc3QSOwoKdGFza19sZXZlbBgBIAEoDjIWLmluY2lkZW50LnYxLlRhc2tMZXZlbEIKukgHggEEEAEgAEgAiAEBEhEKBHNlZWQYAiABKA1IAYgBARIjCgtzY2VuYXJpb19pZBgDIAEoCUIJukgGcgQQARhASAKIAQESOAoKZXBpc29kZV9pZBgEIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgDiAEBEjsKCmZhdWx0X2tpbmQYBSABKA4yFi5pbmNpZGVudC52MS5GYXVsdEtpbmRCCrpIB4IBBBABIABIBIgBARIeCgZmYW1pbHkYBiABKAlCCbpIBnIEEAEYQEgFiAEBEjYKBWNsb2NrGAcgASgOMhYuaW5jaWRlbnQudjEuQ2xvY2tNb2RlQgq6SAeCAQQQASAASAaIAQESOAoSbWludXRlc19wZXJfc2Vjb25kGAggASgBQhe6SBQSEhkAAAAAAABOQCEAAAAAAAAAAEgHiAEBEkQKC29ic2VydmF0aW9uGAkgASgOMh4uaW5jaWRlbnQudjEuT2JzZXJ2YXRpb25EZXRhaWxCCrpIB4IBBBABIABICIgBATq0ArpIsAIalwEKFXJlc2V0LmxpdmVfY2xvY2tfcmF0ZRI5Y2xvY2sgbGl2ZSBuZWVkcyBtaW51dGVzX3Blcl9zZWNvbmQgKGFib3ZlIDAsIGF0IG1vc3QgNjApGkMhaGFzKHRoaXMuY2xvY2spIHx8IHRoaXMuY2xvY2sgIT0gMiB8fCBoYXModGhpcy5taW51dGVzX3Blcl9zZWNvbmQpGpMBChtyZXNldC5yYXRlX25lZWRzX2xpdmVfY2xvY2sSLW1pbnV0ZXNfcGVyX3NlY29uZCBhcHBsaWVzIG9ubHkgdG8gY2xvY2sgbGl2ZRpFIWhhcyh0aGlzLm1pbnV0ZXNfcGVyX3NlY29uZCkgfHwgKGhhcyh0aGlzLmNsb2NrKSAmJiB0aGlzLmNsb2NrID09IDIpQg0KC190YXNrX2xldmVsQgcKBV9zZWVkQg4KDF9zY2VuYXJpb19pZEINCgtfZXBpc29kZV9pZEINCgtfZmF1bHRfa2luZEIJCgdfZmFtaWx5QggKBl9jbG9ja0IVChNfbWludXRlc19wZXJfc2Vjb25kQg4KDF9vYnNlcnZhdGlvbiKqAQoNUmVzZXRSZXNwb25zZRItCgtvYnNlcnZhdGlvbhgBIAEoCzIYLmluY2lkZW50LnYxLk9ic2VydmF0aW9uEhMKBnJld2FyZBgCIAEoAUgAiAEBEgwKBGRvbmUYAyABKAgSEgoKZXBpc29kZV9pZBgEIAEoCRIoCgVzdGF0ZRgFIAEoCzIZLmluY2lkZW50LnYxLkVwaXNvZGVTdGF0ZUIJCgdfcmV3YXJkIoMBCgtTdGVwUmVxdWVzdBI4CgplcGlzb2RlX2lkGAEgASgJQh+6SBxyGhABGP8BMhNeW0EtWmEtejAtOS5fOkAtXSskSACIAQESKwoGYWN0aW9uGAIgASgLMhMuaW5jaWRlbnQudjEuQWN0aW9uQga6SAPIAQFCDQoLX2VwaXNvZGVfaWQilAEKDFN0ZXBSZXNwb25zZRItCgtvYnNlcnZhdGlvbhgBIAEoCzIYLmluY2lkZW50LnYxLk9ic2VydmF0aW9uEg4KBnJld2FyZBgCIAEoARIMCgRkb25lGAMgASgIEiMKBGluZm8YBCABKAsyFS5pbmNpZGVudC52MS5TdGVwSW5mbxISCgplcGlzb2RlX2lkGAUgASgJIloKD0dldFN0YXRlUmVxdWVzdBI4CgplcGlzb2RlX2lkGAEgASgJQh+6SBxyGhABGP8BMhNeW0EtWmEtejAtOS5fOkAtXSskSACIAQFCDQoLX2VwaXNvZGVfaWQiPAoQR2V0U3RhdGVSZXNwb25zZRIoCgVzdGF0ZRgBIAEoCzIZLmluY2lkZW50LnYxLkVwaXNvZGVTdGF0ZSJeChNDbG9zZUVwaXNvZGVSZXF1ZXN0EjgKCmVwaXNvZGVfaWQYASABKAlCH7pIHHIaEAEY/wEyE15bQS1aYS16MC05Ll86QC1dKyRIAIgBAUINCgtfZXBpc29kZV9pZCJAChRDbG9zZUVwaXNvZGVSZXNwb25zZRIoCgVzdGF0ZRgBIAEoCzIZLmluY2lkZW50LnYxLkVwaXNvZGVTdGF0ZSKKAgoRU3RyZWFtTG9nc1JlcXVlc3QSOAoKZXBpc29kZV9pZBgBIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgAiAEBEiUKCHNlcnZpY2VzGAIgAygJQhO6SBCSAQ0QQBgBIgdyBRABGIABEjkKCW1pbl9sZXZlbBgDIAEoDjIVLmluY2lkZW50LnYxLkxvZ0xldmVsQgq6SAeCAQQQASAASAGIAQESEQoJYWZ0ZXJfc2VxGAQgASgNEikKBXNpbmNlGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcEINCgtfZXBpc29kZV9pZEIMCgpfbWluX2xldmVsIl8KElN0cmVhbUxvZ3NSZXNwb25zZRIkCgVlbnRyeRgBIAEoCzIVLmluY2lkZW50LnYxLkxvZ0VudHJ5EiMKA2dhcBgCIAEoCzIWLmluY2lkZW50LnYxLlN0cmVhbUdhcCLWAgoaU3RyZWFtRXBpc29kZUV2ZW50c1JlcXVlc3QSOAoKZXBpc29kZV9pZBgBIAEoCUIfukgcchoQARj/ATITXltBLVphLXowLTkuXzpALV0rJEgAiAEBEkEKBWtpbmRzGAIgAygOMh0uaW5jaWRlbnQudjEuRXBpc29kZUV2ZW50S2luZEITukgQkgENEAQYASIHggEEEAEgABIlCghzZXJ2aWNlcxgDIAMoCUITukgQkgENEEAYASIHcgUQARiAARI5CgltaW5fbGV2ZWwYBCABKA4yFS5pbmNpZGVudC52MS5Mb2dMZXZlbEIKukgHggEEEAEgAEgBiAEBEhEKCWFmdGVyX3NlcRgFIAEoDRIpCgVzaW5jZRgGIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXBCDQoLX2VwaXNvZGVfaWRCDAoKX21pbl9sZXZlbCJHChtTdHJlYW1FcGlzb2RlRXZlbnRzUmVzcG9uc2USKAoFZXZlbnQYASABKAsyGS5pbmNpZGVudC52MS5FcGlzb2RlRXZlbnQiYAoVR2V0T2JzZXJ2YXRpb25SZXF1ZXN0EjgKCmVwaXNvZGVfaWQYASABKAlCH7pIHHIaEAEY/wEyE15bQS1aYS16MC05Ll86QC1dKyRIAIgBAUINCgtfZXBpc29kZV9pZCJpChZHZXRPYnNlcnZhdGlvblJlc3BvbnNlEi0KC29ic2VydmF0aW9uGAEgASgLMhguaW5jaWRlbnQudjEuT2JzZXJ2YXRpb24SDAoEZG9uZRgCIAEoCBISCgplcGlzb2RlX2lkGAMgASgJIkUKEVJlc2V0QmF0Y2hSZXF1ZXN0EjAKBWl0ZW1zGAEgAygLMhkuaW5jaWRlbnQudjEuUmVzZXRSZXF1ZXN0Qga6SAPYAQMiRAoSUmVzZXRCYXRjaFJlc3BvbnNlEi4KB3Jlc3VsdHMYASADKAsyHS5pbmNpZGVudC52MS5SZXNldEJhdGNoUmVzdWx0InkKEFJlc2V0QmF0Y2hSZXN1bHQSLgoIcmVzcG9uc2UYASABKAsyGi5pbmNpZGVudC52MS5SZXNldFJlc3BvbnNlSAASKwoFZXJyb3IYAiABKAsyGi5pbmNpZGVudC52MS5FcnJvclJlc3BvbnNlSABCCAoGcmVzdWx0IkMKEFN0ZXBCYXRjaFJlcXVlc3QSLwoFaXRlbXMYASADKAsyGC5pbmNpZGVudC52MS5TdGVwUmVxdWVzdEIGukgD2AEDIkIKEVN0ZXBCYXRjaFJlc3BvbnNlEi0KB3Jlc3VsdHMYASADKAsyHC5pbmNpZGVudC52MS5TdGVwQmF0Y2hSZXN1bHQidwoPU3RlcEJhdGNoUmVzdWx0Ei0KCHJlc3BvbnNlGAEgASgLMhkuaW5jaWRlbnQudjEuU3RlcFJlc3BvbnNlSAASKwoFZXJyb3IYAiABKAsyGi5pbmNpZGVudC52MS5FcnJvclJlc3BvbnNlSABCCAoGcmVzdWx0IssCCg9JbnRlcmFjdFJlcXVlc3QSEgoKcmVxdWVzdF9pZBgBIAEoBBIyCgVyZXNldBgCIAEoCzIZLmluY2lkZW50LnYxLlJlc2V0UmVxdWVzdEIGukgD2AEDSAASMAoEc3RlcBgDIAEoCzIYLmluY2lkZW50LnYxLlN0ZXBSZXF1ZXN0Qga6SAPYAQNIABJBCgtvYnNlcnZhdGlvbhgEIAEoCzIiLmluY2lkZW50LnYxLkdldE9ic2VydmF0aW9uUmVxdWVzdEIGukgD2AEDSAASNQoFc3RhdGUYBSABKAsyHC5pbmNpZGVudC52MS5HZXRTdGF0ZVJlcXVlc3RCBrpIA9gBA0gAEjkKBWNsb3NlGAYgASgLMiAuaW5jaWRlbnQudjEuQ2xvc2VFcGlzb2RlUmVxdWVzdEIGukgD2AEDSABCCQoHcmVxdWVzdCLXAgoQSW50ZXJhY3RSZXNwb25zZRISCgpyZXF1ZXN0X2lkGAEgASgEEisKBXJlc2V0GAIgASgLMhouaW5jaWRlbnQudjEuUmVzZXRSZXNwb25zZUgAEikKBHN0ZXAYAyABKAsyGS5pbmNpZGVudC52MS5TdGVwUmVzcG9uc2VIABI6CgtvYnNlcnZhdGlvbhgEIAEoCzIjLmluY2lkZW50LnYxLkdldE9ic2VydmF0aW9uUmVzcG9uc2VIABIuCgVzdGF0ZRgFIAEoCzIdLmluY2lkZW50LnYxLkdldFN0YXRlUmVzcG9uc2VIABIyCgVjbG9zZRgGIAEoCzIhLmluY2lkZW50LnYxLkNsb3NlRXBpc29kZVJlc3BvbnNlSAASKwoFZXJyb3IYByABKAsyGi5pbmNpZGVudC52MS5FcnJvclJlc3BvbnNlSABCCgoIcmVzcG9uc2UiXwoNRXJyb3JSZXNwb25zZRIMCgRjb2RlGAEgASgJEg8KB21lc3NhZ2UYAiABKAkSLwoKdmlvbGF0aW9ucxgDIAMoCzIbLmluY2lkZW50LnYxLkZpZWxkVmlvbGF0aW9uIj4KDkZpZWxkVmlvbGF0aW9uEg0KBWZpZWxkGAEgASgJEgwKBHJ1bGUYAiABKAkSDwoHbWVzc2FnZRgDIAEoCTLXCQoSSW5jaWRlbnRFbnZTZXJ2aWNlEkYKBkhlYWx0aBIaLmluY2lkZW50LnYxLkhlYWx0aFJlcXVlc3QaGy5pbmNpZGVudC52MS5IZWFsdGhSZXNwb25zZSIDkAIBElUKC0dldE1ldGFkYXRhEh8uaW5jaWRlbnQudjEuR2V0TWV0YWRhdGFSZXF1ZXN0GiAuaW5jaWRlbnQudjEuR2V0TWV0YWRhdGFSZXNwb25zZSIDkAIBEk8KCUdldFNjaGVtYRIdLmluY2lkZW50LnYxLkdldFNjaGVtYVJlcXVlc3QaHi5pbmNpZGVudC52MS5HZXRTY2hlbWFSZXNwb25zZSIDkAIBEk8KCUxpc3RUYXNrcxIdLmluY2lkZW50LnYxLkxpc3RUYXNrc1JlcXVlc3QaHi5pbmNpZGVudC52MS5MaXN0VGFza3NSZXNwb25zZSIDkAIBElsKDUxpc3RTY2VuYXJpb3MSIS5pbmNpZGVudC52MS5MaXN0U2NlbmFyaW9zUmVxdWVzdBoiLmluY2lkZW50LnYxLkxpc3RTY2VuYXJpb3NSZXNwb25zZSIDkAIBEj4KBVJlc2V0EhkuaW5jaWRlbnQudjEuUmVzZXRSZXF1ZXN0GhouaW5jaWRlbnQudjEuUmVzZXRSZXNwb25zZRI7CgRTdGVwEhguaW5jaWRlbnQudjEuU3RlcFJlcXVlc3QaGS5pbmNpZGVudC52MS5TdGVwUmVzcG9uc2USTQoKUmVzZXRCYXRjaBIeLmluY2lkZW50LnYxLlJlc2V0QmF0Y2hSZXF1ZXN0Gh8uaW5jaWRlbnQudjEuUmVzZXRCYXRjaFJlc3BvbnNlEkoKCVN0ZXBCYXRjaBIdLmluY2lkZW50LnYxLlN0ZXBCYXRjaFJlcXVlc3QaHi5pbmNpZGVudC52MS5TdGVwQmF0Y2hSZXNwb25zZRJLCghJbnRlcmFjdBIcLmluY2lkZW50LnYxLkludGVyYWN0UmVxdWVzdBodLmluY2lkZW50LnYxLkludGVyYWN0UmVzcG9uc2UoATABEl4KDkdldE9ic2VydmF0aW9uEiIuaW5jaWRlbnQudjEuR2V0T2JzZXJ2YXRpb25SZXF1ZXN0GiMuaW5jaWRlbnQudjEuR2V0T2JzZXJ2YXRpb25SZXNwb25zZSIDkAIBEkwKCEdldFN0YXRlEhwuaW5jaWRlbnQudjEuR2V0U3RhdGVSZXF1ZXN0Gh0uaW5jaWRlbnQudjEuR2V0U3RhdGVSZXNwb25zZSIDkAIBElMKDENsb3NlRXBpc29kZRIgLmluY2lkZW50LnYxLkNsb3NlRXBpc29kZVJlcXVlc3QaIS5pbmNpZGVudC52MS5DbG9zZUVwaXNvZGVSZXNwb25zZRJPCgpTdHJlYW1Mb2dzEh4uaW5jaWRlbnQudjEuU3RyZWFtTG9nc1JlcXVlc3QaHy5pbmNpZGVudC52MS5TdHJlYW1Mb2dzUmVzcG9uc2UwARJqChNTdHJlYW1FcGlzb2RlRXZlbnRzEicuaW5jaWRlbnQudjEuU3RyZWFtRXBpc29kZUV2ZW50c1JlcXVlc3QaKC5pbmNpZGVudC52MS5TdHJlYW1FcGlzb2RlRXZlbnRzUmVzcG9uc2UwAWIGcHJvdG8z", [file_buf_validate_validate, file_google_protobuf_struct, file_google_protobuf_timestamp, file_incident_v1_action, file_incident_v1_catalog, file_incident_v1_enums, file_incident_v1_episode, file_incident_v1_observation, file_incident_v1_stream, file_incident_v1_telemetry, file_incident_v1_task]);
 
 /**
  * @generated from message incident.v1.HealthRequest
@@ -329,6 +329,14 @@ export type ResetRequest = Message<"incident.v1.ResetRequest"> & {
    * @generated from field: optional double minutes_per_second = 8;
    */
   minutesPerSecond?: number | undefined;
+
+  /**
+   * How much each observation carries. Defaults to lean: the topology and the KB articles only
+   * on reset and GetObservation.
+   *
+   * @generated from field: optional incident.v1.ObservationDetail observation = 9;
+   */
+  observation?: ObservationDetail | undefined;
 };
 
 /**
@@ -653,6 +661,309 @@ export const StreamEpisodeEventsResponseSchema: GenMessage<StreamEpisodeEventsRe
   messageDesc(file_incident_v1_service, 21);
 
 /**
+ * @generated from message incident.v1.GetObservationRequest
+ */
+export type GetObservationRequest = Message<"incident.v1.GetObservationRequest"> & {
+  /**
+   * Defaults to the default episode.
+   *
+   * @generated from field: optional string episode_id = 1;
+   */
+  episodeId?: string | undefined;
+};
+
+/**
+ * Describes the message incident.v1.GetObservationRequest.
+ * Use `create(GetObservationRequestSchema)` to create a new message.
+ */
+export const GetObservationRequestSchema: GenMessage<GetObservationRequest> = /*@__PURE__*/
+  messageDesc(file_incident_v1_service, 22);
+
+/**
+ * @generated from message incident.v1.GetObservationResponse
+ */
+export type GetObservationResponse = Message<"incident.v1.GetObservationResponse"> & {
+  /**
+   * Everything the agent sees now, the topology and the KB articles included.
+   *
+   * @generated from field: incident.v1.Observation observation = 1;
+   */
+  observation?: Observation | undefined;
+
+  /**
+   * @generated from field: bool done = 2;
+   */
+  done: boolean;
+
+  /**
+   * @generated from field: string episode_id = 3;
+   */
+  episodeId: string;
+};
+
+/**
+ * Describes the message incident.v1.GetObservationResponse.
+ * Use `create(GetObservationResponseSchema)` to create a new message.
+ */
+export const GetObservationResponseSchema: GenMessage<GetObservationResponse> = /*@__PURE__*/
+  messageDesc(file_incident_v1_service, 23);
+
+/**
+ * @generated from message incident.v1.ResetBatchRequest
+ */
+export type ResetBatchRequest = Message<"incident.v1.ResetBatchRequest"> & {
+  /**
+   * Each is checked on its own: a bad item fails only its result. An item without an
+   * episode_id gets a new id; batches never touch the default episode.
+   *
+   * @generated from field: repeated incident.v1.ResetRequest items = 1;
+   */
+  items: ResetRequest[];
+};
+
+/**
+ * Describes the message incident.v1.ResetBatchRequest.
+ * Use `create(ResetBatchRequestSchema)` to create a new message.
+ */
+export const ResetBatchRequestSchema: GenMessage<ResetBatchRequest> = /*@__PURE__*/
+  messageDesc(file_incident_v1_service, 24);
+
+/**
+ * @generated from message incident.v1.ResetBatchResponse
+ */
+export type ResetBatchResponse = Message<"incident.v1.ResetBatchResponse"> & {
+  /**
+   * One per request item, in the same order.
+   *
+   * @generated from field: repeated incident.v1.ResetBatchResult results = 1;
+   */
+  results: ResetBatchResult[];
+};
+
+/**
+ * Describes the message incident.v1.ResetBatchResponse.
+ * Use `create(ResetBatchResponseSchema)` to create a new message.
+ */
+export const ResetBatchResponseSchema: GenMessage<ResetBatchResponse> = /*@__PURE__*/
+  messageDesc(file_incident_v1_service, 25);
+
+/**
+ * @generated from message incident.v1.ResetBatchResult
+ */
+export type ResetBatchResult = Message<"incident.v1.ResetBatchResult"> & {
+  /**
+   * @generated from oneof incident.v1.ResetBatchResult.result
+   */
+  result: {
+    /**
+     * @generated from field: incident.v1.ResetResponse response = 1;
+     */
+    value: ResetResponse;
+    case: "response";
+  } | {
+    /**
+     * @generated from field: incident.v1.ErrorResponse error = 2;
+     */
+    value: ErrorResponse;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message incident.v1.ResetBatchResult.
+ * Use `create(ResetBatchResultSchema)` to create a new message.
+ */
+export const ResetBatchResultSchema: GenMessage<ResetBatchResult> = /*@__PURE__*/
+  messageDesc(file_incident_v1_service, 26);
+
+/**
+ * @generated from message incident.v1.StepBatchRequest
+ */
+export type StepBatchRequest = Message<"incident.v1.StepBatchRequest"> & {
+  /**
+   * Each is checked on its own: a bad item fails only its result. Every item needs an
+   * episode_id; two items may not name the same episode.
+   *
+   * @generated from field: repeated incident.v1.StepRequest items = 1;
+   */
+  items: StepRequest[];
+};
+
+/**
+ * Describes the message incident.v1.StepBatchRequest.
+ * Use `create(StepBatchRequestSchema)` to create a new message.
+ */
+export const StepBatchRequestSchema: GenMessage<StepBatchRequest> = /*@__PURE__*/
+  messageDesc(file_incident_v1_service, 27);
+
+/**
+ * @generated from message incident.v1.StepBatchResponse
+ */
+export type StepBatchResponse = Message<"incident.v1.StepBatchResponse"> & {
+  /**
+   * One per request item, in the same order.
+   *
+   * @generated from field: repeated incident.v1.StepBatchResult results = 1;
+   */
+  results: StepBatchResult[];
+};
+
+/**
+ * Describes the message incident.v1.StepBatchResponse.
+ * Use `create(StepBatchResponseSchema)` to create a new message.
+ */
+export const StepBatchResponseSchema: GenMessage<StepBatchResponse> = /*@__PURE__*/
+  messageDesc(file_incident_v1_service, 28);
+
+/**
+ * @generated from message incident.v1.StepBatchResult
+ */
+export type StepBatchResult = Message<"incident.v1.StepBatchResult"> & {
+  /**
+   * @generated from oneof incident.v1.StepBatchResult.result
+   */
+  result: {
+    /**
+     * @generated from field: incident.v1.StepResponse response = 1;
+     */
+    value: StepResponse;
+    case: "response";
+  } | {
+    /**
+     * @generated from field: incident.v1.ErrorResponse error = 2;
+     */
+    value: ErrorResponse;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message incident.v1.StepBatchResult.
+ * Use `create(StepBatchResultSchema)` to create a new message.
+ */
+export const StepBatchResultSchema: GenMessage<StepBatchResult> = /*@__PURE__*/
+  messageDesc(file_incident_v1_service, 29);
+
+/**
+ * @generated from message incident.v1.InteractRequest
+ */
+export type InteractRequest = Message<"incident.v1.InteractRequest"> & {
+  /**
+   * Chosen by the client and echoed in the response.
+   *
+   * @generated from field: uint64 request_id = 1;
+   */
+  requestId: bigint;
+
+  /**
+   * Each request is checked on its own when it is served: a bad one gets an error response and
+   * the session goes on.
+   *
+   * @generated from oneof incident.v1.InteractRequest.request
+   */
+  request: {
+    /**
+     * @generated from field: incident.v1.ResetRequest reset = 2;
+     */
+    value: ResetRequest;
+    case: "reset";
+  } | {
+    /**
+     * @generated from field: incident.v1.StepRequest step = 3;
+     */
+    value: StepRequest;
+    case: "step";
+  } | {
+    /**
+     * @generated from field: incident.v1.GetObservationRequest observation = 4;
+     */
+    value: GetObservationRequest;
+    case: "observation";
+  } | {
+    /**
+     * @generated from field: incident.v1.GetStateRequest state = 5;
+     */
+    value: GetStateRequest;
+    case: "state";
+  } | {
+    /**
+     * @generated from field: incident.v1.CloseEpisodeRequest close = 6;
+     */
+    value: CloseEpisodeRequest;
+    case: "close";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message incident.v1.InteractRequest.
+ * Use `create(InteractRequestSchema)` to create a new message.
+ */
+export const InteractRequestSchema: GenMessage<InteractRequest> = /*@__PURE__*/
+  messageDesc(file_incident_v1_service, 30);
+
+/**
+ * @generated from message incident.v1.InteractResponse
+ */
+export type InteractResponse = Message<"incident.v1.InteractResponse"> & {
+  /**
+   * The request_id of the request this answers.
+   *
+   * @generated from field: uint64 request_id = 1;
+   */
+  requestId: bigint;
+
+  /**
+   * @generated from oneof incident.v1.InteractResponse.response
+   */
+  response: {
+    /**
+     * @generated from field: incident.v1.ResetResponse reset = 2;
+     */
+    value: ResetResponse;
+    case: "reset";
+  } | {
+    /**
+     * @generated from field: incident.v1.StepResponse step = 3;
+     */
+    value: StepResponse;
+    case: "step";
+  } | {
+    /**
+     * @generated from field: incident.v1.GetObservationResponse observation = 4;
+     */
+    value: GetObservationResponse;
+    case: "observation";
+  } | {
+    /**
+     * @generated from field: incident.v1.GetStateResponse state = 5;
+     */
+    value: GetStateResponse;
+    case: "state";
+  } | {
+    /**
+     * @generated from field: incident.v1.CloseEpisodeResponse close = 6;
+     */
+    value: CloseEpisodeResponse;
+    case: "close";
+  } | {
+    /**
+     * The request failed; the session goes on.
+     *
+     * @generated from field: incident.v1.ErrorResponse error = 7;
+     */
+    value: ErrorResponse;
+    case: "error";
+  } | { case: undefined; value?: undefined };
+};
+
+/**
+ * Describes the message incident.v1.InteractResponse.
+ * Use `create(InteractResponseSchema)` to create a new message.
+ */
+export const InteractResponseSchema: GenMessage<InteractResponse> = /*@__PURE__*/
+  messageDesc(file_incident_v1_service, 31);
+
+/**
  * The one shape of every error body on the REST routes (Connect routes use Connect's own).
  *
  * @generated from message incident.v1.ErrorResponse
@@ -681,7 +992,7 @@ export type ErrorResponse = Message<"incident.v1.ErrorResponse"> & {
  * Use `create(ErrorResponseSchema)` to create a new message.
  */
 export const ErrorResponseSchema: GenMessage<ErrorResponse> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 22);
+  messageDesc(file_incident_v1_service, 32);
 
 /**
  * One broken input rule.
@@ -714,7 +1025,7 @@ export type FieldViolation = Message<"incident.v1.FieldViolation"> & {
  * Use `create(FieldViolationSchema)` to create a new message.
  */
 export const FieldViolationSchema: GenMessage<FieldViolation> = /*@__PURE__*/
-  messageDesc(file_incident_v1_service, 23);
+  messageDesc(file_incident_v1_service, 33);
 
 /**
  * The incident-response environment. Episodes are addressed by episode_id; a request that gives
@@ -792,6 +1103,53 @@ export const IncidentEnvService: GenService<{
     methodKind: "unary";
     input: typeof StepRequestSchema;
     output: typeof StepResponseSchema;
+  },
+  /**
+   * Starts many episodes at once (a vector environment): one result per request, in order. An
+   * item that fails has an error in its result and does not fail the others. At most
+   * MAX_BATCH_SIZE items.
+   *
+   * @generated from rpc incident.v1.IncidentEnvService.ResetBatch
+   */
+  resetBatch: {
+    methodKind: "unary";
+    input: typeof ResetBatchRequestSchema;
+    output: typeof ResetBatchResponseSchema;
+  },
+  /**
+   * Takes one action in each of many episodes: one result per request, in order; every item
+   * names its episode. An item that fails has an error in its result and does not fail the
+   * others. At most MAX_BATCH_SIZE items.
+   *
+   * @generated from rpc incident.v1.IncidentEnvService.StepBatch
+   */
+  stepBatch: {
+    methodKind: "unary";
+    input: typeof StepBatchRequestSchema;
+    output: typeof StepBatchResponseSchema;
+  },
+  /**
+   * A session: the client sends reset, step, observation, state and close requests on one
+   * stream and gets one response per request, in the order sent. A request that fails gets an
+   * error response and the session goes on. Requests without an episode_id address the episode
+   * that this session's last reset started (not the server's default episode).
+   *
+   * @generated from rpc incident.v1.IncidentEnvService.Interact
+   */
+  interact: {
+    methodKind: "bidi_streaming";
+    input: typeof InteractRequestSchema;
+    output: typeof InteractResponseSchema;
+  },
+  /**
+   * The episode's current observation, complete: with the topology and the KB articles.
+   *
+   * @generated from rpc incident.v1.IncidentEnvService.GetObservation
+   */
+  getObservation: {
+    methodKind: "unary";
+    input: typeof GetObservationRequestSchema;
+    output: typeof GetObservationResponseSchema;
   },
   /**
    * An episode's bookkeeping.

@@ -1,0 +1,96 @@
+/**
+ * What every transport calls: the environment's operations, one per RPC, without saying where
+ * episodes live. Three things implement it:
+ * - IncidentEnvironment (src/env/environment.ts): episodes in this process's memory, answered at once;
+ * - the worker pool (WORKERS): episodes sharded by id over worker threads, answered asynchronously;
+ * - the shared store (EPISODE_STORE=redis://...): episodes kept in Valkey/Redis, any replica serves any.
+ * Transports await every answer, so they work with all three alike.
+ *
+ * Requests arrive checked against the proto's protovalidate rules; implementations check what only
+ * the domain knows and throw EnvError (src/env/errors.ts), or reject with it.
+ */
+import type {
+  CloseEpisodeRequest,
+  CloseEpisodeResponse,
+  GetObservationRequest,
+  GetObservationResponse,
+  GetStateRequest,
+  GetStateResponse,
+  HealthResponse,
+  ListScenariosResponse,
+  ListTasksResponse,
+  ResetRequest,
+  ResetResponse,
+  StepRequest,
+  StepResponse,
+  StreamEpisodeEventsRequest,
+  StreamEpisodeEventsResponse,
+  StreamLogsRequest,
+  StreamLogsResponse,
+} from "../../gen/incident/v1/service_pb.js";
+import type { EnvError } from "./errors.js";
+import type { Limits, StreamLimits } from "./limits.js";
+
+/** A value now, or later. */
+export type Awaitable<T> = T | Promise<T>;
+
+/** One item of a batch: its answer, or the error that failed only this item. */
+export type Outcome<T> = { ok: true; value: T } | { ok: false; error: EnvError };
+
+/** How a transport follows a stream: its cancel signal, and what to do when its client stalls. */
+export interface StreamOptions {
+  /** Aborts when the client cancels or disconnects; the stream ends and frees its slot. */
+  signal?: AbortSignal;
+  /**
+   * Called when the client has not taken a waiting entry for STREAM_STALL_TIMEOUT_SECONDS: the
+   * stream's slot is already freed, and the transport should drop the connection.
+   */
+  onStall?: () => void;
+  /**
+   * Called when the stream ends because the episode is over (not on cancel or stall), with the
+   * last sequence number of the journal: a client that resumes after it gets nothing more.
+   */
+  onEnd?: (lastSeq: number) => void;
+}
+
+/** The two journals of an episode that clients can follow. */
+export type StreamName = "logs" | "events";
+
+export interface EnvironmentApi {
+  readonly limits: Limits;
+  readonly streamLimits: StreamLimits;
+
+  health(): Awaitable<HealthResponse>;
+  listTasks(): ListTasksResponse;
+  listScenarios(): ListScenariosResponse;
+
+  reset(request: ResetRequest): Awaitable<ResetResponse>;
+  step(request: StepRequest): Awaitable<StepResponse>;
+  /** Many resets: one outcome per request, in order. Requests are already checked one by one. */
+  resetMany(requests: readonly ResetRequest[]): Awaitable<Outcome<ResetResponse>[]>;
+  /** Many steps, each on its own episode: one outcome per request, in order. */
+  stepMany(requests: readonly StepRequest[]): Awaitable<Outcome<StepResponse>[]>;
+  getObservation(request: GetObservationRequest): Awaitable<GetObservationResponse>;
+  getState(request: GetStateRequest): Awaitable<GetStateResponse>;
+  closeEpisode(request: CloseEpisodeRequest): Awaitable<CloseEpisodeResponse>;
+
+  /**
+   * The episode's log lines after `after_seq` that pass the filters, then each new one, until the
+   * episode ends or is closed, the signal aborts, or the client stalls. Checks (the episode exists,
+   * a stream slot is free) happen before the stream is returned, so a transport can answer them
+   * with an error status before it sends anything.
+   */
+  streamLogs(request: StreamLogsRequest, options?: StreamOptions): Awaitable<AsyncIterable<StreamLogsResponse>>;
+  /** The episode's events after `after_seq` that pass the filters, then each new one; ends like streamLogs. */
+  streamEpisodeEvents(request: StreamEpisodeEventsRequest, options?: StreamOptions): Awaitable<AsyncIterable<StreamEpisodeEventsResponse>>;
+  /**
+   * True when the episode is over and its stream has nothing after `afterSeq`: a client resuming
+   * there would get nothing (SSE answers 204 so that EventSource stops reconnecting).
+   */
+  streamIsOver(episodeId: string | undefined, stream: StreamName, afterSeq: number): Awaitable<boolean>;
+
+  /** Evicts idle episodes now; the server calls this on a timer. Returns how many. */
+  sweep(): Awaitable<number>;
+  /** Stops what the environment runs (live clocks, workers, store connections). */
+  shutdown(): Promise<void>;
+}
