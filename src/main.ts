@@ -1,10 +1,10 @@
 /**
  * `npm start`: serves the environment on PORT (default 7860) and HOST (default 0.0.0.0),
- * with limits from the environment variables listed in src/env/limits.ts (streaming limits:
- * docs/streaming.md).
+ * simulating in WORKERS threads (default: one per core; src/env/start-environment.ts), with
+ * limits from the environment variables listed in src/env/limits.ts (streaming limits:
+ * docs/streaming.md). LOG_LEVEL sets the log level (default info; requests are not logged).
  */
-import { IncidentEnvironment } from "./env/environment.js";
-import { limitsFromEnv, streamLimitsFromEnv } from "./env/limits.js";
+import { settingsFromEnv, startEnvironment } from "./env/start-environment.js";
 import { buildApp } from "./server/app.js";
 
 const SWEEP_INTERVAL_MS = 60_000;
@@ -16,21 +16,28 @@ function portFromEnv(): number {
   return port;
 }
 
-const env = new IncidentEnvironment({ limits: limitsFromEnv(), streamLimits: streamLimitsFromEnv() });
+const settings = settingsFromEnv();
+const env = await startEnvironment(settings);
 const { app } = await buildApp({ env, logLevel: process.env.LOG_LEVEL ?? "info" });
-const sweeper = setInterval(() => env.sweep(), SWEEP_INTERVAL_MS);
+const sweeper = setInterval(() => void env.sweep(), SWEEP_INTERVAL_MS);
 sweeper.unref();
 
 const shutdown = (signal: string): void => {
   app.log.info(`${signal}: shutting down`);
   clearInterval(sweeper);
-  app.close().then(
-    () => process.exit(0),
-    () => process.exit(1),
-  );
+  app
+    .close()
+    .then(() => env.shutdown())
+    .then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
 };
 process.once("SIGINT", () => shutdown("SIGINT"));
 process.once("SIGTERM", () => shutdown("SIGTERM"));
 
 const address = await app.listen({ port: portFromEnv(), host: process.env.HOST ?? "0.0.0.0" });
-app.log.info(`incident-response-env listening on ${address} (REST, Connect, gRPC, gRPC-Web, SSE, WebSocket /ws, MCP /mcp; docs at /docs)`);
+app.log.info(
+  `incident-response-env listening on ${address} (REST, Connect, gRPC, gRPC-Web, SSE, WebSocket /ws, MCP /mcp; docs at /docs); ` +
+    `${settings.workers > 1 ? `${settings.workers} simulation workers` : "simulating in the server thread"}`,
+);

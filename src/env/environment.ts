@@ -86,7 +86,7 @@ export class IncidentEnvironment implements EnvironmentApi {
   readonly limits: Limits;
   readonly streamLimits: StreamLimits;
   readonly clock: Clock;
-  private readonly store: EpisodeStore;
+  private readonly store: EpisodeStore<Episode>;
   private readonly subscriptions: Subscriptions;
 
   constructor(options: EnvironmentOptions = {}) {

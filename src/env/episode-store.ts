@@ -1,5 +1,7 @@
 /**
- * The live episodes of one server process, by id.
+ * The live episodes of one server process, by id: Episodes themselves (IncidentEnvironment), or
+ * handles of episodes that live in worker threads (the worker pool keeps its directory here, so
+ * capacity, idle eviction and the default episode behave the same with any number of workers).
  *
  * Capacity: at most `maxLiveEpisodes`. To make room for a new episode the store first evicts
  * episodes idle for longer than the TTL, then the longest-idle finished episode; if every slot
@@ -8,16 +10,24 @@
  * The default episode is the one the last reset without an episode_id created; requests that name
  * no episode use it, which keeps the seed's curl flow (reset, step, state) working.
  */
-import type { Episode } from "./episode.js";
 import { EnvError } from "./errors.js";
 
-interface Slot {
-  episode: Episode;
+/** What the store needs of an episode. */
+export interface StoredEpisode {
+  readonly id: string;
+  /** Finished episodes are evicted first when room is needed. */
+  readonly done: boolean;
+  /** Called when the store evicts, replaces or closes the episode. */
+  close(): void;
+}
+
+interface Slot<E> {
+  episode: E;
   lastUsedMs: number;
 }
 
-export class EpisodeStore {
-  private readonly slots = new Map<string, Slot>();
+export class EpisodeStore<E extends StoredEpisode> {
+  private readonly slots = new Map<string, Slot<E>>();
   private defaultId: string | undefined;
 
   constructor(
@@ -54,7 +64,7 @@ export class EpisodeStore {
   }
 
   /** Stores an episode (replacing one with the same id) and, when asked, makes it the default. */
-  put(episode: Episode, makeDefault: boolean): void {
+  put(episode: E, makeDefault: boolean): void {
     const old = this.slots.get(episode.id);
     if (old && old.episode !== episode) old.episode.close();
     this.slots.set(episode.id, { episode, lastUsedMs: this.now() });
@@ -62,7 +72,7 @@ export class EpisodeStore {
   }
 
   /** The episode with this id, or the default one when no id is given. */
-  get(id: string | undefined): Episode {
+  get(id: string | undefined): E {
     const key = id ?? this.defaultId;
     if (key === undefined) {
       throw new EnvError("not_found", "no episode_id given and there is no default episode yet; reset first (POST /reset)");
@@ -81,7 +91,7 @@ export class EpisodeStore {
   }
 
   /** Removes an episode and returns it. */
-  close(id: string | undefined): Episode {
+  close(id: string | undefined): E {
     const episode = this.get(id);
     this.remove(episode.id);
     return episode;
@@ -98,6 +108,22 @@ export class EpisodeStore {
       }
     }
     return evicted;
+  }
+
+  /** The episode with this id if the store holds it, without touching it. */
+  peek(id: string): E | undefined {
+    return this.slots.get(id)?.episode;
+  }
+
+  /** Forgets an episode without closing it (its worker is gone). */
+  forget(id: string): void {
+    this.slots.delete(id);
+    if (this.defaultId === id) this.defaultId = undefined;
+  }
+
+  /** Every episode held. */
+  episodes(): IterableIterator<E> {
+    return [...this.slots.values()].map((slot) => slot.episode).values();
   }
 
   /** Closes and forgets every episode (server shutdown). */

@@ -2,6 +2,7 @@
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll } from "vitest";
 import { IncidentEnvironment, type EnvironmentOptions } from "../../src/env/environment.js";
+import { WorkerPool, type WorkerPoolOptions } from "../../src/env/workers/pool.js";
 import { buildApp } from "../../src/server/app.js";
 
 export interface RunningServer {
@@ -21,6 +22,33 @@ export function useServer(options: EnvironmentOptions = {}): RunningServer {
     running.baseUrl = `http://127.0.0.1:${port}`;
     running.env = env;
     close = () => app.close();
+  });
+  afterAll(async () => {
+    await close?.();
+  });
+  return running;
+}
+
+export interface RunningPoolServer {
+  baseUrl: string;
+  pool: WorkerPool;
+}
+
+/** Like useServer, with the episodes simulated in a pool of worker threads (WORKERS). */
+export function useWorkerServer(options: WorkerPoolOptions): RunningPoolServer {
+  const running = { baseUrl: "", pool: undefined as unknown as WorkerPool };
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const pool = await WorkerPool.start(options);
+    const { app } = await buildApp({ env: pool, logLevel: false });
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    const { port } = app.server.address() as AddressInfo;
+    running.baseUrl = `http://127.0.0.1:${port}`;
+    running.pool = pool;
+    close = async () => {
+      await app.close();
+      await pool.shutdown();
+    };
   });
   afterAll(async () => {
     await close?.();

@@ -1,0 +1,91 @@
+/**
+ * One simulation worker seen from the server thread: starts it, numbers its calls, matches each
+ * answer to its call, and fails the calls in flight with `unavailable` if the worker dies.
+ */
+import { Worker } from "node:worker_threads";
+import { EnvError } from "../errors.js";
+import type { FromWorker, ToWorker, WorkerSetup } from "./protocol.js";
+
+/** A ToWorker message without its call number (the thread adds it). */
+type Call = ToWorker extends infer M ? (M extends { call: number } ? Omit<M, "call"> : never) : never;
+/** A ToWorker message that expects no answer. */
+type Notice = Exclude<ToWorker, { call: number }>;
+
+/** Where the worker module is: compiled JavaScript next to this file, or the TypeScript sources through tsx. */
+function workerLocation(): { url: URL; entry?: string } {
+  const here = import.meta.url;
+  if (here.endsWith(".ts")) return { url: new URL("./load-typescript.mjs", here), entry: new URL("./worker.ts", here).href };
+  return { url: new URL("./worker.js", here) };
+}
+
+export class WorkerThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, { resolve: (answer: FromWorker) => void; reject: (error: EnvError) => void }>();
+  private nextCall = 1;
+  private exited = false;
+  /** Called with a stream number when the worker's stall watchdog dropped that stream's subscriber. */
+  onStalled: (stream: number) => void = () => {};
+  /** Called once if the worker exits while the pool still needs it. */
+  onExit: (code: number) => void = () => {};
+
+  constructor(
+    readonly index: number,
+    setup: Omit<WorkerSetup, "entry">,
+  ) {
+    const { url, entry } = workerLocation();
+    this.worker = new Worker(url, { workerData: { ...setup, ...(entry !== undefined ? { entry } : {}) } satisfies WorkerSetup, name: `simulation-${index}` });
+    this.worker.on("message", (message: FromWorker) => this.receive(message));
+    this.worker.on("error", (error) => console.error(`simulation worker ${index} failed`, error));
+    this.worker.on("exit", (code) => {
+      this.exited = true;
+      const error = new EnvError("unavailable", `simulation worker ${index} stopped (exit code ${code}); its episodes are lost, reset to play again`);
+      for (const { reject } of this.pending.values()) reject(error);
+      this.pending.clear();
+      this.onExit(code);
+    });
+  }
+
+  /** Resolves when the worker has started. */
+  ready(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.worker.once("online", () => resolve());
+      this.worker.once("error", reject);
+    });
+  }
+
+  get alive(): boolean {
+    return !this.exited;
+  }
+
+  /** Sends a call and resolves with the worker's answer to it. */
+  call(message: Call): Promise<FromWorker> {
+    if (this.exited) return Promise.reject(new EnvError("unavailable", `simulation worker ${this.index} is not running; retry`));
+    const call = this.nextCall++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(call, { resolve, reject });
+      this.worker.postMessage({ ...message, call } as ToWorker);
+    });
+  }
+
+  /** Sends a message that has no answer. */
+  notify(message: Notice): void {
+    if (!this.exited) this.worker.postMessage(message);
+  }
+
+  async terminate(): Promise<void> {
+    this.onExit = () => {};
+    this.exited = true;
+    await this.worker.terminate();
+  }
+
+  private receive(message: FromWorker): void {
+    if (message.type === "stalled") {
+      this.onStalled(message.stream);
+      return;
+    }
+    const waiting = this.pending.get(message.call);
+    if (!waiting) return;
+    this.pending.delete(message.call);
+    waiting.resolve(message);
+  }
+}
