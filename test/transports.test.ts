@@ -13,7 +13,7 @@ import { EpisodeStateSchema } from "../gen/incident/v1/episode_pb.js";
 import { ObservationSchema } from "../gen/incident/v1/observation_pb.js";
 import { IncidentEnvService, StepResponseSchema } from "../gen/incident/v1/service_pb.js";
 import { oracleAgent } from "../src/agents/oracle.js";
-import { fromSeedJson, toSeedJson } from "../src/server/seed-json.js";
+import { fromRestJson, toRestJson } from "../src/env/rest-json.js";
 import { dig, http, useServer } from "./support/server.js";
 
 const server = useServer();
@@ -78,17 +78,17 @@ describe("curl-style REST JSON", () => {
     expect(dig(reset.json, "done")).toBe(false);
     const episodeId = dig(reset.json, "episode_id") as string;
     const agent = oracleFor(episodeId);
-    let observation = fromSeedJson(ObservationSchema, dig(reset.json, "observation"));
+    let observation = fromRestJson(ObservationSchema, dig(reset.json, "observation"));
     for (let i = 0; i < 30; i++) {
-      const action = toSeedJson(ActionSchema, agent.act(observation));
+      const action = toRestJson(ActionSchema, agent.act(observation));
       const step = await http(server.baseUrl, "POST", "/step", { action, episode_id: episodeId });
       expect(step.status, step.text).toBe(200);
-      const parsed = fromSeedJson(StepResponseSchema, step.json);
+      const parsed = fromRestJson(StepResponseSchema, step.json);
       observation = parsed.observation ?? observation;
       if (parsed.done) break;
     }
     const state = await http(server.baseUrl, "GET", `/state?episode_id=${episodeId}`);
-    const parsedState = fromSeedJson(EpisodeStateSchema, state.json);
+    const parsedState = fromRestJson(EpisodeStateSchema, state.json);
     expect(parsedState.status).toBe(EpisodeStatus.TERMINATED_SUCCESS);
     expect(dig(state.json, "status")).toBe("terminated_success");
     expect(parsedState.totalReward).toBeGreaterThanOrEqual(0.9);

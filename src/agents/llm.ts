@@ -22,7 +22,7 @@ import OpenAI from "openai";
 import { ActionSchema, type Action } from "../../gen/incident/v1/action_pb.js";
 import { ActionType, IncidentStatus, LogLevel, RetryBackoff, ServiceKind, Severity, TaskLevel } from "../../gen/incident/v1/enums_pb.js";
 import type { Observation } from "../../gen/incident/v1/observation_pb.js";
-import { fromSeedJson } from "../server/seed-json.js";
+import { fromRestJson } from "../env/rest-json.js";
 import { standaloneSchema } from "../server/json-schema.js";
 import { validated } from "../server/validation.js";
 import type { AsyncAgent } from "./agent.js";
@@ -174,7 +174,7 @@ export function parseAction(reply: string): Action {
   if (typeof json === "object" && json !== null && !Array.isArray(json) && "action" in json && !("action_type" in json)) {
     json = (json as { action: JsonValue }).action;
   }
-  const action = fromSeedJson(ActionSchema, json);
+  const action = fromRestJson(ActionSchema, json);
   return validated(ActionSchema, action);
 }
 

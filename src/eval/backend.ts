@@ -27,7 +27,7 @@ import { ActionSchema } from "../../gen/incident/v1/action_pb.js";
 import { TaskSchema } from "../../gen/incident/v1/task_pb.js";
 import { IncidentEnvironment } from "../env/environment.js";
 import type { EpisodeRecord } from "../grading/record.js";
-import { fromSeedJson, toSeedJson } from "../server/seed-json.js";
+import { fromRestJson, toRestJson } from "../env/rest-json.js";
 import type { TransportName } from "./args.js";
 
 export { TRANSPORTS, type TransportName } from "./args.js";
@@ -153,21 +153,21 @@ export class RestBackend implements EnvBackend {
     return json;
   }
   async health(): Promise<HealthResponse> {
-    return fromSeedJson(HealthResponseSchema, await this.call("GET", "/health"));
+    return fromRestJson(HealthResponseSchema, await this.call("GET", "/health"));
   }
   async listTasks(): Promise<ListTasksResponse> {
     const list = (await this.call("GET", "/tasks")) as unknown[];
-    return { $typeName: "incident.v1.ListTasksResponse", tasks: list.map((t) => fromSeedJson(TaskSchema, t)) };
+    return { $typeName: "incident.v1.ListTasksResponse", tasks: list.map((t) => fromRestJson(TaskSchema, t)) };
   }
   async listScenarios(): Promise<ListScenariosResponse> {
-    return fromSeedJson(ListScenariosResponseSchema, await this.call("GET", "/scenarios"));
+    return fromRestJson(ListScenariosResponseSchema, await this.call("GET", "/scenarios"));
   }
   async reset(request: ResetRequest): Promise<ResetResponse> {
-    return fromSeedJson(ResetResponseSchema, await this.call("POST", "/reset", toSeedJson(ResetRequestSchema, request)));
+    return fromRestJson(ResetResponseSchema, await this.call("POST", "/reset", toRestJson(ResetRequestSchema, request)));
   }
   async step(request: StepRequest): Promise<StepResponse> {
-    const body = { episode_id: request.episodeId ?? null, action: toSeedJson(ActionSchema, request.action ?? create(ActionSchema)) };
-    return fromSeedJson(StepResponseSchema, await this.call("POST", "/step", body));
+    const body = { episode_id: request.episodeId ?? null, action: toRestJson(ActionSchema, request.action ?? create(ActionSchema)) };
+    return fromRestJson(StepResponseSchema, await this.call("POST", "/step", body));
   }
   async close(episodeId: string): Promise<void> {
     await this.call("DELETE", `/episodes/${encodeURIComponent(episodeId)}`);

@@ -12,7 +12,7 @@ import { ObservationSchema } from "../../gen/incident/v1/observation_pb.js";
 import { CloseEpisodeRequestSchema, ResetRequestSchema, StepRequestSchema } from "../../gen/incident/v1/service_pb.js";
 import { create } from "@bufbuild/protobuf";
 import { IncidentEnvironment } from "../env/environment.js";
-import { fromSeedJson, toSeedJson } from "../server/seed-json.js";
+import { fromRestJson, toRestJson } from "../env/rest-json.js";
 import { parseTrajectoryLine, type Trajectory } from "./trajectory.js";
 
 export interface ReplayMismatch {
@@ -41,7 +41,7 @@ export function replayTrajectory(env: IncidentEnvironment, t: Trajectory, line: 
   const note = (step: number, field: ReplayMismatch["field"], recorded: unknown, replayed: unknown): void => {
     mismatches.push({ line, episodeId: t.episode_id, step, field, recorded: clip(JSON.stringify(recorded)), replayed: clip(JSON.stringify(replayed)) });
   };
-  const reset = fromSeedJson(ResetRequestSchema, t.reset);
+  const reset = fromRestJson(ResetRequestSchema, t.reset);
   let start;
   try {
     start = env.reset(reset);
@@ -51,7 +51,7 @@ export function replayTrajectory(env: IncidentEnvironment, t: Trajectory, line: 
   }
   const episodeId = start.episodeId;
   if (t.observation !== null) {
-    const observation = toSeedJson(ObservationSchema, start.observation ?? create(ObservationSchema));
+    const observation = toRestJson(ObservationSchema, start.observation ?? create(ObservationSchema));
     if (JSON.stringify(observation) !== JSON.stringify(t.observation)) note(0, "observation", t.observation, observation);
   }
   let steps = 0;
@@ -59,7 +59,7 @@ export function replayTrajectory(env: IncidentEnvironment, t: Trajectory, line: 
     const n = i + 1;
     let response;
     try {
-      response = env.step(create(StepRequestSchema, { episodeId, action: fromSeedJson(ActionSchema, recorded.action) }));
+      response = env.step(create(StepRequestSchema, { episodeId, action: fromRestJson(ActionSchema, recorded.action) }));
     } catch (e) {
       note(n, "error", "a step", e instanceof Error ? e.message : String(e));
       break;
@@ -67,9 +67,9 @@ export function replayTrajectory(env: IncidentEnvironment, t: Trajectory, line: 
     steps++;
     if (response.reward !== recorded.reward) note(n, "reward", recorded.reward, response.reward);
     if (response.done !== recorded.done) note(n, "done", recorded.done, response.done);
-    const info = toSeedJson(StepInfoSchema, response.info ?? create(StepInfoSchema));
+    const info = toRestJson(StepInfoSchema, response.info ?? create(StepInfoSchema));
     if (JSON.stringify(info) !== JSON.stringify(recorded.info)) note(n, "info", recorded.info, info);
-    const observation = toSeedJson(ObservationSchema, response.observation ?? create(ObservationSchema));
+    const observation = toRestJson(ObservationSchema, response.observation ?? create(ObservationSchema));
     if (JSON.stringify(observation) !== JSON.stringify(recorded.observation)) note(n, "observation", recorded.observation, observation);
     if (response.done && n < t.steps.length) {
       note(n, "length", `${t.steps.length} steps`, `done after ${n}`);

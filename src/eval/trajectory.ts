@@ -2,7 +2,7 @@
  * Trajectory files: JSON Lines, one episode per line, with everything needed to replay it and to
  * check the replay: the reset request, every observation, action, reward, done flag and grade
  * (StepInfo with its breakdown). Messages are written in the REST JSON dialect of the server
- * (src/server/seed-json.ts; the JSON Schemas of GET /schema describe them).
+ * (src/env/rest-json.ts; the JSON Schemas of GET /schema describe them).
  *
  *   {"format": "incident-env-trajectory/1", "agent": "heuristic", "task": "easy", "seed": 3,
  *    "episode_id": "...", "scenario_id": "gen-easy-3", "fault": "process_crash",
@@ -11,7 +11,7 @@
  *               "observation": {Observation}}, ...],
  *    "score": 1, "status": "terminated_success", "truncated": false}
  */
-import { toSeedJson } from "../server/seed-json.js";
+import { toRestJson } from "../env/rest-json.js";
 import type { JsonObject } from "@bufbuild/protobuf";
 import { ActionSchema, type Action } from "../../gen/incident/v1/action_pb.js";
 import { StepInfoSchema } from "../../gen/incident/v1/episode_pb.js";
@@ -55,7 +55,7 @@ export function newTrajectory(agent: string, task: string, seed: number, reset: 
     episode_id: reset.episodeId ?? "",
     scenario_id: "",
     fault: "",
-    reset: toSeedJson(ResetRequestSchema, reset),
+    reset: toRestJson(ResetRequestSchema, reset),
     observation: null,
     steps: [],
     score: 0,
@@ -65,15 +65,15 @@ export function newTrajectory(agent: string, task: string, seed: number, reset: 
 }
 
 export function observationJson(observation: Observation | undefined): JsonObject {
-  return toSeedJson(ObservationSchema, observation ?? create(ObservationSchema));
+  return toRestJson(ObservationSchema, observation ?? create(ObservationSchema));
 }
 
 export function stepJson(action: Action, response: StepResponse): TrajectoryStep {
   return {
-    action: toSeedJson(ActionSchema, action),
+    action: toRestJson(ActionSchema, action),
     reward: response.reward,
     done: response.done,
-    info: toSeedJson(StepInfoSchema, response.info ?? create(StepInfoSchema)),
+    info: toRestJson(StepInfoSchema, response.info ?? create(StepInfoSchema)),
     observation: observationJson(response.observation),
   };
 }

@@ -11,7 +11,7 @@ import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ErrorResponseSchema, FieldViolationSchema } from "../../gen/incident/v1/service_pb.js";
 import { EnvError, type EnvErrorKind, type Violation } from "../env/errors.js";
-import { toSeedJson } from "./seed-json.js";
+import { toRestJson } from "../env/rest-json.js";
 
 const CONNECT_CODE: Readonly<Record<EnvErrorKind, Code>> = {
   invalid_argument: Code.InvalidArgument,
@@ -62,7 +62,7 @@ export const envErrorInterceptor: Interceptor = (next) => async (request) => {
 
 /** The REST error body. */
 export function errorBody(code: string, message: string, violations: readonly Violation[] = []): JsonObject {
-  return toSeedJson(ErrorResponseSchema, create(ErrorResponseSchema, { code, message, violations: [...violations] }));
+  return toRestJson(ErrorResponseSchema, create(ErrorResponseSchema, { code, message, violations: [...violations] }));
 }
 
 /** Status and code for an error fastify raised itself (its errors carry statusCode). */

@@ -43,7 +43,7 @@ import type { EnvironmentApi } from "../env/api.js";
 import { ENVIRONMENT_NAME, ENVIRONMENT_VERSION } from "../env/environment.js";
 import { EnvError, type EnvErrorKind } from "../env/errors.js";
 import { SchemaCollector, type JsonSchema } from "./json-schema.js";
-import { fromSeedJson, shortEnumName, toSeedJson } from "./seed-json.js";
+import { fromRestJson, shortEnumName, toRestJson } from "../env/rest-json.js";
 import { validated } from "./validation.js";
 
 /** MCP protocol revisions this server speaks, newest first. */
@@ -165,10 +165,10 @@ export function buildMcpTools(env: EnvironmentApi): McpTool[] {
     async run(args, session) {
       checkArguments(args, resetFields);
       const episodeId = session.episodeId ?? session.newEpisodeId?.();
-      const request = validated(ResetRequestSchema, fromSeedJson(ResetRequestSchema, { ...args, ...(episodeId !== undefined ? { episode_id: episodeId } : {}) }, {}, "arguments"));
+      const request = validated(ResetRequestSchema, fromRestJson(ResetRequestSchema, { ...args, ...(episodeId !== undefined ? { episode_id: episodeId } : {}) }, {}, "arguments"));
       const response = await env.reset(request);
       session.episodeId = response.episodeId;
-      return toSeedJson(ResetResponseSchema, response);
+      return toRestJson(ResetResponseSchema, response);
     },
   };
   const actions: McpTool[] = ActionTypeSchema.values
@@ -184,8 +184,8 @@ export function buildMcpTools(env: EnvironmentApi): McpTool[] {
         async run(args: JsonObject, session: McpSession) {
           checkArguments(args, fields);
           const step = create(StepRequestSchema, session.episodeId !== undefined ? { episodeId: session.episodeId } : {});
-          step.action = fromSeedJson(ActionSchema, { ...args, action_type: word }, {}, "arguments");
-          return toSeedJson(StepResponseSchema, await env.step(validated(StepRequestSchema, step)));
+          step.action = fromRestJson(ActionSchema, { ...args, action_type: word }, {}, "arguments");
+          return toRestJson(StepResponseSchema, await env.step(validated(StepRequestSchema, step)));
         },
       };
     });
@@ -198,7 +198,7 @@ export function buildMcpTools(env: EnvironmentApi): McpTool[] {
     async run(args, session) {
       checkArguments(args, []);
       const request = create(GetStateRequestSchema, session.episodeId !== undefined ? { episodeId: session.episodeId } : {});
-      return toSeedJson(EpisodeStateSchema, (await env.getState(request)).state ?? create(EpisodeStateSchema));
+      return toRestJson(EpisodeStateSchema, (await env.getState(request)).state ?? create(EpisodeStateSchema));
     },
   };
   const getObservation: McpTool = {
@@ -212,7 +212,7 @@ export function buildMcpTools(env: EnvironmentApi): McpTool[] {
     async run(args, session) {
       checkArguments(args, []);
       const request = create(GetObservationRequestSchema, session.episodeId !== undefined ? { episodeId: session.episodeId } : {});
-      return toSeedJson(GetObservationResponseSchema, await env.getObservation(request));
+      return toRestJson(GetObservationResponseSchema, await env.getObservation(request));
     },
   };
   return [reset, ...actions, getObservation, getState];
@@ -321,7 +321,7 @@ export class McpHandler {
         const sessionId = params.session_id;
         if (typeof sessionId !== "string") throw new RpcError(JSON_RPC.INVALID_PARAMS, "invalid params: session_id (a string) is required");
         const state = (await this.env.closeEpisode(create(CloseEpisodeRequestSchema, { episodeId: checkedEpisodeId(sessionId) }))).state;
-        return { result: { session_id: sessionId, closed: true, state: state ? toSeedJson(EpisodeStateSchema, state) : null } };
+        return { result: { session_id: sessionId, closed: true, state: state ? toRestJson(EpisodeStateSchema, state) : null } };
       }
       default:
         if (method.startsWith("notifications/")) return { result: {} };

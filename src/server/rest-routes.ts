@@ -1,7 +1,7 @@
 /**
  * The OpenEnv-compatible JSON routes, for curl and plain HTTP clients.
  *
- * Bodies and responses use the REST dialect of src/server/seed-json.ts (snake_case names, short
+ * Bodies and responses use the REST dialect of src/env/rest-json.ts (snake_case names, short
  * enum words, null for unset optional fields). Every route parses into a proto message, checks
  * its protovalidate rules, calls the environment, and writes the proto response; nothing here
  * knows about incidents. The routes are one table (restRouteTable below), which also feeds the
@@ -29,7 +29,7 @@ import { TaskSchema } from "../../gen/incident/v1/task_pb.js";
 import type { EnvironmentApi } from "../env/api.js";
 import { EnvError } from "../env/errors.js";
 import type { ServiceDescription } from "./connect-routes.js";
-import { fromSeedJson, toSeedJson } from "./seed-json.js";
+import { fromRestJson, toRestJson } from "../env/rest-json.js";
 import { validated } from "./validation.js";
 
 /** Request envelopes: OpenEnv clients add keys of their own (timeout_s, request_id), which are ignored. */
@@ -87,20 +87,20 @@ export interface RestRoute {
 
 export function restRouteTable(env: EnvironmentApi, about: ServiceDescription): RestRoute[] {
   const stateOf = async (episodeId: string | undefined) => {
-    const query = validated(GetStateRequestSchema, fromSeedJson(GetStateRequestSchema, episodeId === undefined ? {} : { episode_id: episodeId }));
-    return toSeedJson(EpisodeStateSchema, (await env.getState(query)).state ?? create(EpisodeStateSchema));
+    const query = validated(GetStateRequestSchema, fromRestJson(GetStateRequestSchema, episodeId === undefined ? {} : { episode_id: episodeId }));
+    return toRestJson(EpisodeStateSchema, (await env.getState(query)).state ?? create(EpisodeStateSchema));
   };
   return [
-    { method: "GET", url: "/health", summary: "Liveness and episode capacity", response: HealthResponseSchema, handle: async () => toSeedJson(HealthResponseSchema, await env.health()) },
-    { method: "GET", url: "/metadata", summary: "Name, description and version (OpenEnv)", response: GetMetadataResponseSchema, handle: () => toSeedJson(GetMetadataResponseSchema, about.metadata) },
-    { method: "GET", url: "/schema", summary: "JSON Schemas of action, observation and state (OpenEnv)", response: GetSchemaResponseSchema, handle: () => toSeedJson(GetSchemaResponseSchema, about.schemas) },
-    { method: "GET", url: "/tasks", summary: "The task levels", response: TaskSchema, list: true, handle: () => env.listTasks().tasks.map((task) => toSeedJson(TaskSchema, task)) },
+    { method: "GET", url: "/health", summary: "Liveness and episode capacity", response: HealthResponseSchema, handle: async () => toRestJson(HealthResponseSchema, await env.health()) },
+    { method: "GET", url: "/metadata", summary: "Name, description and version (OpenEnv)", response: GetMetadataResponseSchema, handle: () => toRestJson(GetMetadataResponseSchema, about.metadata) },
+    { method: "GET", url: "/schema", summary: "JSON Schemas of action, observation and state (OpenEnv)", response: GetSchemaResponseSchema, handle: () => toRestJson(GetSchemaResponseSchema, about.schemas) },
+    { method: "GET", url: "/tasks", summary: "The task levels", response: TaskSchema, list: true, handle: () => env.listTasks().tasks.map((task) => toRestJson(TaskSchema, task)) },
     {
       method: "GET",
       url: "/scenarios",
       summary: "Architecture families, fault modes, presets, seed ranges and level profiles",
       response: ListScenariosResponseSchema,
-      handle: () => toSeedJson(ListScenariosResponseSchema, env.listScenarios()),
+      handle: () => toRestJson(ListScenariosResponseSchema, env.listScenarios()),
     },
     {
       method: "POST",
@@ -109,8 +109,8 @@ export function restRouteTable(env: EnvironmentApi, about: ServiceDescription): 
       body: { shapes: [ResetRequestSchema], required: false },
       response: ResetResponseSchema,
       handle: async (request) => {
-        const reset = validated(ResetRequestSchema, fromSeedJson(ResetRequestSchema, request.body, ENVELOPES));
-        return toSeedJson(ResetResponseSchema, await env.reset(reset));
+        const reset = validated(ResetRequestSchema, fromRestJson(ResetRequestSchema, request.body, ENVELOPES));
+        return toRestJson(ResetResponseSchema, await env.reset(reset));
       },
     },
     {
@@ -121,9 +121,9 @@ export function restRouteTable(env: EnvironmentApi, about: ServiceDescription): 
       response: StepResponseSchema,
       handle: async (request) => {
         const { envelope, action } = stepParts(request.body);
-        const step = fromSeedJson(StepRequestSchema, envelope, ENVELOPES);
-        step.action = fromSeedJson(ActionSchema, action, {}, "action");
-        return toSeedJson(StepResponseSchema, await env.step(validated(StepRequestSchema, step)));
+        const step = fromRestJson(StepRequestSchema, envelope, ENVELOPES);
+        step.action = fromRestJson(ActionSchema, action, {}, "action");
+        return toRestJson(StepResponseSchema, await env.step(validated(StepRequestSchema, step)));
       },
     },
     {
@@ -134,8 +134,8 @@ export function restRouteTable(env: EnvironmentApi, about: ServiceDescription): 
       response: GetObservationResponseSchema,
       handle: async (request) => {
         const episodeId = request.query.episode_id;
-        const query = validated(GetObservationRequestSchema, fromSeedJson(GetObservationRequestSchema, episodeId === undefined ? {} : { episode_id: episodeId }));
-        return toSeedJson(GetObservationResponseSchema, await env.getObservation(query));
+        const query = validated(GetObservationRequestSchema, fromRestJson(GetObservationRequestSchema, episodeId === undefined ? {} : { episode_id: episodeId }));
+        return toRestJson(GetObservationResponseSchema, await env.getObservation(query));
       },
     },
     { method: "GET", url: "/state", summary: "Episode state (default episode without episode_id)", episodeIdIn: "query", response: EpisodeStateSchema, handle: (request) => stateOf(request.query.episode_id) },
@@ -147,8 +147,8 @@ export function restRouteTable(env: EnvironmentApi, about: ServiceDescription): 
       episodeIdIn: "path",
       response: EpisodeStateSchema,
       handle: async (request) => {
-        const close = validated(CloseEpisodeRequestSchema, fromSeedJson(CloseEpisodeRequestSchema, { episode_id: request.params.episode_id }));
-        return toSeedJson(EpisodeStateSchema, (await env.closeEpisode(close)).state ?? create(EpisodeStateSchema));
+        const close = validated(CloseEpisodeRequestSchema, fromRestJson(CloseEpisodeRequestSchema, { episode_id: request.params.episode_id }));
+        return toRestJson(EpisodeStateSchema, (await env.closeEpisode(close)).state ?? create(EpisodeStateSchema));
       },
     },
   ];

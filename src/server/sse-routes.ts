@@ -25,7 +25,7 @@ import { StreamEpisodeEventsRequestSchema, StreamLogsRequestSchema } from "../..
 import type { EnvironmentApi, StreamName, StreamOptions } from "../env/api.js";
 import { EnvError } from "../env/errors.js";
 import { dropConnection } from "./drop-connection.js";
-import { fromSeedJson, toSeedJson } from "./seed-json.js";
+import { fromRestJson, toRestJson } from "../env/rest-json.js";
 import { validated } from "./validation.js";
 
 /** Reconnection delay the server asks EventSource clients to use (the `retry:` field). */
@@ -59,7 +59,7 @@ function streamRequest<Desc extends DescMessage>(desc: Desc, episodeId: string |
     }
     json.after_seq = lastEventId.trim();
   }
-  return validated(desc, fromSeedJson(desc, json));
+  return validated(desc, fromRestJson(desc, json));
 }
 
 /** An opened stream: its SSE frames, or none when a client resumes after the end of a finished episode. */
@@ -73,8 +73,8 @@ function opener(env: EnvironmentApi, stream: StreamName): Opener {
       const messages = await env.streamLogs(request, options);
       return (async function* () {
         for await (const m of messages) {
-          if (m.gap) yield { id: String(m.gap.lastMissingSeq), event: "gap", data: toSeedJson(StreamGapSchema, m.gap) };
-          else if (m.entry) yield { id: String(m.entry.seq), event: "log", data: toSeedJson(LogEntrySchema, m.entry) };
+          if (m.gap) yield { id: String(m.gap.lastMissingSeq), event: "gap", data: toRestJson(StreamGapSchema, m.gap) };
+          else if (m.entry) yield { id: String(m.entry.seq), event: "log", data: toRestJson(LogEntrySchema, m.entry) };
         }
       })();
     };
@@ -86,7 +86,7 @@ function opener(env: EnvironmentApi, stream: StreamName): Opener {
     return (async function* () {
       for await (const m of messages) {
         const event = m.event;
-        if (event?.kind.case !== undefined) yield { id: String(event.seq), event: event.kind.case, data: toSeedJson(EpisodeEventSchema, event) };
+        if (event?.kind.case !== undefined) yield { id: String(event.seq), event: event.kind.case, data: toRestJson(EpisodeEventSchema, event) };
       }
     })();
   };

@@ -46,7 +46,7 @@ import type { EnvironmentApi } from "../env/api.js";
 import { EnvError } from "../env/errors.js";
 import { errorBody } from "./errors.js";
 import type { McpHandler, McpSession } from "./mcp.js";
-import { fromSeedJson, toSeedJson } from "./seed-json.js";
+import { fromRestJson, toRestJson } from "../env/rest-json.js";
 import { validated } from "./validation.js";
 
 export type WsErrorCode = "INVALID_JSON" | "UNKNOWN_TYPE" | "VALIDATION_ERROR" | "EXECUTION_ERROR" | "CAPACITY_REACHED";
@@ -173,12 +173,12 @@ class WsSession {
   }
 
   private observation(observation: Observation | undefined, reward: number | null, done: boolean): void {
-    this.send("observation", { observation: toSeedJson(ObservationSchema, observation ?? create(ObservationSchema)), reward, done });
+    this.send("observation", { observation: toRestJson(ObservationSchema, observation ?? create(ObservationSchema)), reward, done });
   }
 
   private async reset(data: JsonValue | undefined): Promise<void> {
     if (data !== undefined && data !== null && !isObject(data)) throw envelopeError("reset data must be a JSON object (or left out)", "data", "type.object");
-    const request = validated(ResetRequestSchema, fromSeedJson(ResetRequestSchema, data ?? {}, { lenient: new Set([ResetRequestSchema.typeName]) }));
+    const request = validated(ResetRequestSchema, fromRestJson(ResetRequestSchema, data ?? {}, { lenient: new Set([ResetRequestSchema.typeName]) }));
     const previous = this.episodeId;
     request.episodeId ??= `ws-${randomUUID()}`;
     const response = await this.env.reset(request); // a refused reset changes nothing
@@ -193,7 +193,7 @@ class WsSession {
     const action = isObject(data.action) && !("action_type" in data) ? data.action : data;
     if (this.episodeId === undefined) throw new WsError("EXECUTION_ERROR", "no episode on this connection yet: send reset first");
     const step = create(StepRequestSchema, { episodeId: this.episodeId });
-    step.action = fromSeedJson(ActionSchema, action);
+    step.action = fromRestJson(ActionSchema, action);
     const response = await this.env.step(validated(StepRequestSchema, step));
     this.observation(response.observation, response.reward, response.done);
   }
@@ -201,7 +201,7 @@ class WsSession {
   private async state(): Promise<void> {
     if (this.episodeId === undefined) throw new WsError("EXECUTION_ERROR", "no episode on this connection yet: send reset first");
     const state = (await this.env.getState(create(GetStateRequestSchema, { episodeId: this.episodeId }))).state;
-    this.send("state", toSeedJson(EpisodeStateSchema, state ?? create(EpisodeStateSchema)));
+    this.send("state", toRestJson(EpisodeStateSchema, state ?? create(EpisodeStateSchema)));
   }
 
   private async mcpMessage(data: JsonValue | undefined): Promise<void> {

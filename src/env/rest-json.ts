@@ -1,8 +1,10 @@
 /**
- * The curl-friendly JSON dialect of the REST routes, derived from the proto descriptors.
+ * The curl-friendly JSON dialect of the REST routes, the WebSocket and MCP, derived from the proto
+ * descriptors. It lives with the environment (not the transports) because the worker threads
+ * write responses in it too: a worker encodes a response once, and the server thread sends it.
  *
  * It is the proto JSON mapping with three changes, applied generically to every message:
- * - field names are the proto names (`target_service`), as the seed spelled them;
+ * - field names are the proto names (`target_service`), as the original incident-response-env spelled them;
  * - enum values are their short names: the value name without the enum's prefix, lower case
  *   (`diagnose`, `easy`, `open`), or upper case for enums marked `short_names_upper` (`P1`,
  *   `ERROR`); on input the short name in any case and the full proto name are both accepted;
@@ -23,7 +25,7 @@ import {
   type MessageShape,
 } from "@bufbuild/protobuf";
 import { short_names_upper } from "../../gen/incident/v1/options_pb.js";
-import { EnvError, type Violation } from "../env/errors.js";
+import { EnvError, type Violation } from "./errors.js";
 
 /** Message types whose values are encoded as JSON primitives or free objects: left untouched. */
 const OPAQUE_TYPES = new Set([
@@ -45,11 +47,23 @@ function enumPrefix(desc: DescEnum): string {
   return desc.name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase() + "_";
 }
 
+/** Short words by enum and proto value name, filled on first use: reading the option is slow, and every response has enum values. */
+const shortWords = new WeakMap<DescEnum, Map<string, string>>();
+
 /** The short JSON word for an enum value name, e.g. ACTION_TYPE_DIAGNOSE -> "diagnose". */
 export function shortEnumName(desc: DescEnum, protoName: string): string {
+  let words = shortWords.get(desc);
+  if (!words) {
+    words = new Map();
+    shortWords.set(desc, words);
+  }
+  const known = words.get(protoName);
+  if (known !== undefined) return known;
   const prefix = enumPrefix(desc);
   const bare = protoName.startsWith(prefix) ? protoName.slice(prefix.length) : protoName;
-  return getOption(desc, short_names_upper) ? bare : bare.toLowerCase();
+  const word = getOption(desc, short_names_upper) ? bare : bare.toLowerCase();
+  words.set(protoName, word);
+  return word;
 }
 
 /** Every short word of an enum, in declaration order, without the zero value. */
@@ -69,7 +83,7 @@ function isObject(value: unknown): value is JsonObject {
 // ---------------------------------------------------------------- output
 
 /** A message as REST JSON. */
-export function toSeedJson<Desc extends DescMessage>(desc: Desc, message: MessageShape<Desc>): JsonObject {
+export function toRestJson<Desc extends DescMessage>(desc: Desc, message: MessageShape<Desc>): JsonObject {
   const canonical = toJson(desc, message, { useProtoFieldName: true, alwaysEmitImplicit: true });
   return rewriteOutput(desc, canonical as JsonObject);
 }
@@ -112,7 +126,7 @@ function rewriteOutputValue(field: DescField, value: JsonValue): JsonValue {
 
 // ---------------------------------------------------------------- input
 
-export interface SeedJsonInputOptions {
+export interface RestJsonInputOptions {
   /** Message types whose unknown keys are dropped instead of rejected (request envelopes). */
   lenient?: ReadonlySet<string>;
 }
@@ -121,10 +135,10 @@ export interface SeedJsonInputOptions {
  * Parses REST JSON into a message. Throws EnvError invalid_argument (with the offending field's
  * path) on unknown keys, unknown enum words and values of the wrong type.
  */
-export function fromSeedJson<Desc extends DescMessage>(
+export function fromRestJson<Desc extends DescMessage>(
   desc: Desc,
   json: unknown,
-  options: SeedJsonInputOptions = {},
+  options: RestJsonInputOptions = {},
   path = "",
 ): MessageShape<Desc> {
   if (json === undefined || json === null) json = {};
@@ -145,7 +159,7 @@ function join(path: string, key: string | number): string {
   return typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key;
 }
 
-function rewriteInput(desc: DescMessage, json: unknown, options: SeedJsonInputOptions, path: string): JsonObject {
+function rewriteInput(desc: DescMessage, json: unknown, options: RestJsonInputOptions, path: string): JsonObject {
   if (!isObject(json)) throw invalid(path, "type.object", `expected a JSON object for ${desc.name}`);
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(json)) {
@@ -162,7 +176,7 @@ function rewriteInput(desc: DescMessage, json: unknown, options: SeedJsonInputOp
   return out;
 }
 
-function rewriteInputValue(field: DescField, value: JsonValue, options: SeedJsonInputOptions, at: string): JsonValue {
+function rewriteInputValue(field: DescField, value: JsonValue, options: RestJsonInputOptions, at: string): JsonValue {
   const inMessage = (desc: DescMessage, v: JsonValue, p: string): JsonValue => (isOpaque(desc) ? v : rewriteInput(desc, v, options, p));
   switch (field.fieldKind) {
     case "enum":
