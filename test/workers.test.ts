@@ -5,10 +5,11 @@
  * resuming, slot limits, cancel and the stall watchdog).
  */
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
-import { createGrpcTransport } from "@connectrpc/connect-node";
+import { toBinary } from "@bufbuild/protobuf";
+import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { describe, expect, it } from "vitest";
 import { ActionType, TaskLevel } from "../gen/incident/v1/enums_pb.js";
-import { IncidentEnvService } from "../gen/incident/v1/service_pb.js";
+import { IncidentEnvService, ResetResponseSchema, StepResponseSchema } from "../gen/incident/v1/service_pb.js";
 import { shardOf } from "../src/env/workers/pool.js";
 import { settingsFromEnv, startEnvironment, MAX_WORKERS } from "../src/env/start-environment.js";
 import { WorkerPool } from "../src/env/workers/pool.js";
@@ -77,6 +78,31 @@ describe("WORKERS: episodes in worker threads", () => {
     });
     await Promise.all(runs);
     expect(dig((await http(pooled.baseUrl, "GET", "/health")).json, "live_episodes")).toBeGreaterThanOrEqual(ids.length);
+  });
+
+  it("gives gRPC, gRPC-Web, Connect binary and Connect JSON clients the same messages as one thread", async () => {
+    const transports = {
+      grpc: (baseUrl: string) => createGrpcTransport({ baseUrl }),
+      grpcWeb: (baseUrl: string) => createGrpcWebTransport({ baseUrl, httpVersion: "1.1" }),
+      connectBinary: (baseUrl: string) => createConnectTransport({ baseUrl, httpVersion: "2", useBinaryFormat: true }),
+      connectJson: (baseUrl: string) => createConnectTransport({ baseUrl, httpVersion: "1.1", useBinaryFormat: false }),
+    };
+    for (const [name, transport] of Object.entries(transports)) {
+      const play = async (baseUrl: string): Promise<Uint8Array[]> => {
+        const client = createClient(IncidentEnvService, transport(baseUrl));
+        const id = `rpc-${name}`;
+        const reset = await client.reset({ taskLevel: TaskLevel.HARD, seed: 31, episodeId: id });
+        const encoded = [toBinary(ResetResponseSchema, reset)];
+        const services = reset.observation?.topology?.services.map((s) => s.name) ?? [];
+        for (const target of services.slice(0, 3)) {
+          encoded.push(toBinary(StepResponseSchema, await client.step({ episodeId: id, action: { actionType: ActionType.INSPECT, targetService: target } })));
+        }
+        encoded.push(toBinary(StepResponseSchema, await client.step({ episodeId: id, action: { actionType: ActionType.RESOLVE } })));
+        return encoded;
+      };
+      const [inPool, inThread] = await Promise.all([play(pooled.baseUrl), play(single.baseUrl)]);
+      expect(inPool, name).toEqual(inThread);
+    }
   });
 
   it("keeps the default episode: requests without an id follow the last reset without one, whichever worker holds it", async () => {

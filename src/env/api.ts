@@ -94,3 +94,26 @@ export interface EnvironmentApi {
   /** Stops what the environment runs (live clocks, workers, store connections). */
   shutdown(): Promise<void>;
 }
+
+/** Forms a response can take before it reaches a transport: protobuf binary, or the REST JSON text of src/env/rest-json.ts. */
+export interface WireForms {
+  binary: Uint8Array;
+  "rest-json": string;
+}
+export type WireFormat = keyof WireForms;
+
+/**
+ * An environment whose episodes run elsewhere (worker threads) can hand back reset and step
+ * responses already encoded where they were made, so that the server thread sends them as they
+ * are instead of decoding and encoding them again. Transports use this when the environment has
+ * it (canPreEncode) and the client asked for that form.
+ */
+export interface PreEncodingEnvironment {
+  resetEncoded<F extends WireFormat>(request: ResetRequest, format: F): Promise<WireForms[F]>;
+  stepEncoded<F extends WireFormat>(request: StepRequest, format: F): Promise<WireForms[F]>;
+}
+
+export function canPreEncode(env: EnvironmentApi): env is EnvironmentApi & PreEncodingEnvironment {
+  const candidate = env as Partial<PreEncodingEnvironment>;
+  return typeof candidate.resetEncoded === "function" && typeof candidate.stepEncoded === "function";
+}

@@ -5,9 +5,10 @@
 import { Code, ConnectError, createContextKey, createContextValues, type ConnectRouter, type ContextValues, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { FastifyRequest } from "fastify";
 import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
-import type { EnvironmentApi, StreamOptions } from "../env/api.js";
+import { canPreEncode, type EnvironmentApi, type StreamOptions } from "../env/api.js";
 import { dropConnection } from "./drop-connection.js";
-import type { GetMetadataResponse, GetSchemaResponse } from "../../gen/incident/v1/service_pb.js";
+import { isBinaryContentType, preEncoded } from "./pre-encoded.js";
+import { ResetResponseSchema, StepResponseSchema, type GetMetadataResponse, type GetSchemaResponse } from "../../gen/incident/v1/service_pb.js";
 
 export interface ServiceDescription {
   metadata: GetMetadataResponse;
@@ -28,14 +29,19 @@ function streamOptions(context: HandlerContext): StreamOptions {
 }
 
 export function incidentEnvService(env: EnvironmentApi, about: ServiceDescription): ServiceImpl<typeof IncidentEnvService> {
+  // Binary clients of an environment in worker threads get the worker's encoding as it is (src/server/pre-encoded.ts).
+  const passThrough = canPreEncode(env) ? env : undefined;
+  const binary = (context: HandlerContext): boolean => isBinaryContentType(context.requestHeader.get("content-type"));
   return {
     health: () => env.health(),
     getMetadata: () => about.metadata,
     getSchema: () => about.schemas,
     listTasks: () => env.listTasks(),
     listScenarios: () => env.listScenarios(),
-    reset: (request) => env.reset(request),
-    step: (request) => env.step(request),
+    reset: async (request, context) =>
+      passThrough && binary(context) ? preEncoded(ResetResponseSchema, await passThrough.resetEncoded(request, "binary")) : env.reset(request),
+    step: async (request, context) =>
+      passThrough && binary(context) ? preEncoded(StepResponseSchema, await passThrough.stepEncoded(request, "binary")) : env.step(request),
     resetBatch: () => {
       throw new ConnectError("ResetBatch is not implemented yet", Code.Unimplemented);
     },

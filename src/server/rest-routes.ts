@@ -26,10 +26,11 @@ import {
   StepResponseSchema,
 } from "../../gen/incident/v1/service_pb.js";
 import { TaskSchema } from "../../gen/incident/v1/task_pb.js";
-import type { EnvironmentApi } from "../env/api.js";
+import { canPreEncode, type EnvironmentApi } from "../env/api.js";
 import { EnvError } from "../env/errors.js";
 import type { ServiceDescription } from "./connect-routes.js";
 import { fromRestJson, toRestJson } from "../env/rest-json.js";
+import { RawJson } from "./pre-encoded.js";
 import { validated } from "./validation.js";
 
 /** Request envelopes: OpenEnv clients add keys of their own (timeout_s, request_id), which are ignored. */
@@ -86,6 +87,8 @@ export interface RestRoute {
 }
 
 export function restRouteTable(env: EnvironmentApi, about: ServiceDescription): RestRoute[] {
+  // An environment in worker threads writes reset and step responses as REST JSON there (src/server/pre-encoded.ts).
+  const passThrough = canPreEncode(env) ? env : undefined;
   const stateOf = async (episodeId: string | undefined) => {
     const query = validated(GetStateRequestSchema, fromRestJson(GetStateRequestSchema, episodeId === undefined ? {} : { episode_id: episodeId }));
     return toRestJson(EpisodeStateSchema, (await env.getState(query)).state ?? create(EpisodeStateSchema));
@@ -110,6 +113,7 @@ export function restRouteTable(env: EnvironmentApi, about: ServiceDescription): 
       response: ResetResponseSchema,
       handle: async (request) => {
         const reset = validated(ResetRequestSchema, fromRestJson(ResetRequestSchema, request.body, ENVELOPES));
+        if (passThrough) return new RawJson(await passThrough.resetEncoded(reset, "rest-json"));
         return toRestJson(ResetResponseSchema, await env.reset(reset));
       },
     },
@@ -123,7 +127,9 @@ export function restRouteTable(env: EnvironmentApi, about: ServiceDescription): 
         const { envelope, action } = stepParts(request.body);
         const step = fromRestJson(StepRequestSchema, envelope, ENVELOPES);
         step.action = fromRestJson(ActionSchema, action, {}, "action");
-        return toRestJson(StepResponseSchema, await env.step(validated(StepRequestSchema, step)));
+        const checked = validated(StepRequestSchema, step);
+        if (passThrough) return new RawJson(await passThrough.stepEncoded(checked, "rest-json"));
+        return toRestJson(StepResponseSchema, await env.step(checked));
       },
     },
     {
@@ -160,6 +166,13 @@ export async function restRoutes(app: FastifyInstance, { routes }: { routes: rea
   // curl -d without -H sends form or text content types; JSON agents should not trip over that.
   app.addContentTypeParser(["application/json", "application/x-www-form-urlencoded", "text/plain"], { parseAs: "string" }, parseJsonBody);
   for (const route of routes) {
-    app.route({ method: route.method, url: route.url, handler: async (request) => route.handle(request as Parameters<RestRoute["handle"]>[0]) });
+    app.route({
+      method: route.method,
+      url: route.url,
+      handler: async (request, reply) => {
+        const body = await route.handle(request as Parameters<RestRoute["handle"]>[0]);
+        return body instanceof RawJson ? reply.type("application/json; charset=utf-8").send(body.text) : body;
+      },
+    });
   }
 }

@@ -37,7 +37,7 @@ import {
   type StreamLogsRequest,
   type StreamLogsResponse,
 } from "../../../gen/incident/v1/service_pb.js";
-import type { EnvironmentApi, Outcome, StreamName, StreamOptions } from "../api.js";
+import type { EnvironmentApi, Outcome, PreEncodingEnvironment, StreamName, StreamOptions, WireFormat, WireForms } from "../api.js";
 import { ENVIRONMENT_NAME, ENVIRONMENT_VERSION, IncidentEnvironment } from "../environment.js";
 import { EpisodeStore, type StoredEpisode } from "../episode-store.js";
 import { EnvError, asEnvError } from "../errors.js";
@@ -89,7 +89,7 @@ function unexpected(answer: FromWorker): EnvError {
   return answer.type === "failed" ? envError(answer.error) : new EnvError("internal", `unexpected answer from a simulation worker: ${answer.type}`);
 }
 
-export class WorkerPool implements EnvironmentApi {
+export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
   readonly limits: Limits;
   readonly streamLimits: StreamLimits;
   /** Answers the catalogue calls, which need no episode. */
@@ -204,6 +204,35 @@ export class WorkerPool implements EnvironmentApi {
       this.settleReset(admitted, undefined);
       throw error;
     }
+  }
+
+  /** A reset answered in the form the transport sends (see PreEncodingEnvironment). */
+  async resetEncoded<F extends WireFormat>(request: ResetRequest, format: F): Promise<WireForms[F]> {
+    const admitted = this.admit(request);
+    try {
+      const outcome = await this.encoded("reset", admitted.id, format, toBinary(UNARY_CALLS.reset.request, { ...request, episodeId: admitted.id }));
+      admitted.episode.done = outcome.done;
+      this.directory.put(admitted.episode, admitted.makeDefault);
+      return outcome.body as WireForms[F];
+    } catch (error) {
+      this.settleReset(admitted, undefined);
+      throw error;
+    }
+  }
+
+  /** A step answered in the form the transport sends (see PreEncodingEnvironment). */
+  async stepEncoded<F extends WireFormat>(request: StepRequest, format: F): Promise<WireForms[F]> {
+    const episode = this.directory.get(request.episodeId);
+    const outcome = await this.encoded("step", episode.id, format, toBinary(UNARY_CALLS.step.request, { ...request, episodeId: episode.id }));
+    episode.done = outcome.done;
+    return outcome.body as WireForms[F];
+  }
+
+  private async encoded(method: "reset" | "step", id: string, format: WireFormat, payload: Uint8Array): Promise<{ body: Uint8Array | string; done: boolean }> {
+    const answer = await this.threadFor(id).call({ type: "encoded", method, format, payload });
+    if (answer.type !== "encodedOutcome") throw unexpected(answer);
+    if (!answer.outcome.ok) throw envError(answer.outcome.error);
+    return answer.outcome;
   }
 
   async step(request: StepRequest): Promise<StepResponse> {

@@ -23,7 +23,7 @@ import {
   StreamLogsRequestSchema,
   StreamLogsResponseSchema,
 } from "../../../gen/incident/v1/service_pb.js";
-import type { StreamName } from "../api.js";
+import type { StreamName, WireFormat } from "../api.js";
 import type { EnvErrorKind, Violation } from "../errors.js";
 import type { Limits, StreamLimits } from "../limits.js";
 
@@ -53,6 +53,12 @@ export interface WireError {
 
 export type WireOutcome = { ok: true; payload: Uint8Array } | { ok: false; error: WireError };
 
+/**
+ * A reset or step answered in the form the transport will send: the response as protobuf binary
+ * or REST JSON text, with whether the episode is over (the server thread's directory needs it).
+ */
+export type EncodedOutcome = { ok: true; body: Uint8Array | string; done: boolean } | { ok: false; error: WireError };
+
 /** What a worker is started with (workerData). */
 export interface WorkerSetup {
   limits: Limits;
@@ -64,6 +70,8 @@ export interface WorkerSetup {
 export type ToWorker =
   | { type: "unary"; call: number; method: UnaryCall; payload: Uint8Array }
   | { type: "many"; call: number; method: "reset" | "step"; payloads: Uint8Array[] }
+  /** A reset or step whose response comes back in `format`, ready to send. */
+  | { type: "encoded"; call: number; method: "reset" | "step"; format: WireFormat; payload: Uint8Array }
   | { type: "streamIsOver"; call: number; episodeId: string; stream: StreamName; afterSeq: number }
   /** Opens stream `stream` (a number the server thread chose) on an episode's journal. */
   | { type: "open"; call: number; stream: number; name: StreamName; payload: Uint8Array }
@@ -79,6 +87,7 @@ export type ToWorker =
 export type FromWorker =
   | { type: "outcome"; call: number; outcome: WireOutcome }
   | { type: "outcomes"; call: number; outcomes: WireOutcome[] }
+  | { type: "encodedOutcome"; call: number; outcome: EncodedOutcome }
   | { type: "value"; call: number; value: number | boolean }
   /** A pull's answer: the items ready now; `done` when the stream is over (`lastSeq` when the episode ended it). */
   | { type: "items"; call: number; items: Uint8Array[]; done: boolean; lastSeq?: number }

@@ -9,7 +9,9 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { Outcome, StreamName } from "../api.js";
 import { IncidentEnvironment } from "../environment.js";
 import { asEnvError, type EnvError } from "../errors.js";
-import { STREAM_CALLS, UNARY_CALLS, type FromWorker, type ToWorker, type UnaryCall, type WireError, type WireOutcome, type WorkerSetup } from "./protocol.js";
+import { toRestJson } from "../rest-json.js";
+import { STREAM_CALLS, UNARY_CALLS, type EncodedOutcome, type FromWorker, type ToWorker, type UnaryCall, type WireError, type WireOutcome, type WorkerSetup } from "./protocol.js";
+import type { WireFormat } from "../api.js";
 
 /** Most items one pull returns: a stream that has many waiting hands them over in slices. */
 const MAX_ITEMS_PER_PULL = 256;
@@ -56,6 +58,22 @@ const UNARY: { readonly [M in UnaryCall]: (payload: Uint8Array) => Uint8Array } 
 function unary(method: UnaryCall, payload: Uint8Array): WireOutcome {
   try {
     return { ok: true, payload: UNARY[method](payload) };
+  } catch (error) {
+    return { ok: false, error: wireError(asEnvError(error)) };
+  }
+}
+
+/** A reset or step answered in the form the transport sends. */
+function encodedCall(method: "reset" | "step", format: WireFormat, payload: Uint8Array): EncodedOutcome {
+  try {
+    if (method === "reset") {
+      const response = env.reset(fromBinary(C.reset.request, payload));
+      const body = format === "binary" ? toBinary(C.reset.response, response) : JSON.stringify(toRestJson(C.reset.response, response));
+      return { ok: true, body, done: response.done };
+    }
+    const response = env.step(fromBinary(C.step.request, payload));
+    const body = format === "binary" ? toBinary(C.step.response, response) : JSON.stringify(toRestJson(C.step.response, response));
+    return { ok: true, body, done: response.done };
   } catch (error) {
     return { ok: false, error: wireError(asEnvError(error)) };
   }
@@ -136,6 +154,9 @@ async function handle(message: ToWorker): Promise<void> {
       return;
     case "many":
       send({ type: "outcomes", call: message.call, outcomes: many(message.method, message.payloads) });
+      return;
+    case "encoded":
+      send({ type: "encodedOutcome", call: message.call, outcome: encodedCall(message.method, message.format, message.payload) });
       return;
     case "streamIsOver":
       try {
