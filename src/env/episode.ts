@@ -470,7 +470,7 @@ export class Episode {
   }
 
   private logsOf(service: string): LogEntry[] {
-    return this.logs.after(0).filter((l) => l.service === service).slice(-RECENT_LOG_LINES);
+    return this.logs.lastMatching(RECENT_LOG_LINES, (l) => l.service === service);
   }
 }
 

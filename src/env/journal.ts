@@ -86,6 +86,16 @@ export class Journal<T extends Sequenced> {
     return this.items.slice(Math.max(this.head, this.items.length - count));
   }
 
+  /** The last `count` entries that satisfy `keep`, oldest first; searches from the newest without copying the journal. */
+  lastMatching(count: number, keep: (entry: T) => boolean): T[] {
+    const found: T[] = [];
+    for (let i = this.items.length - 1; i >= this.head && found.length < count; i--) {
+      const entry = this.items[i] as T;
+      if (keep(entry)) found.push(entry);
+    }
+    return found.reverse();
+  }
+
   /** Ends the journal: nothing more is appended; readers get what is left and end. */
   close(): void {
     if (this.closed) return;
