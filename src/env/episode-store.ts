@@ -122,8 +122,8 @@ export class EpisodeStore<E extends StoredEpisode> {
   }
 
   /** Every episode held. */
-  episodes(): IterableIterator<E> {
-    return [...this.slots.values()].map((slot) => slot.episode).values();
+  episodes(): E[] {
+    return [...this.slots.values()].map((slot) => slot.episode);
   }
 
   /** Closes and forgets every episode (server shutdown). */

@@ -138,7 +138,7 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
   /** A worker died: its episodes are gone from the directory, and a new worker takes its shard. */
   private replace(dead: WorkerThread): void {
     if (this.stopping) return;
-    for (const episode of [...this.directory.episodes()]) {
+    for (const episode of this.directory.episodes()) {
       if (this.threadFor(episode.id) === dead) this.directory.forget(episode.id);
     }
     this.spawn(dead.index).catch((error: unknown) => console.error(`could not restart simulation worker ${dead.index}`, error));
