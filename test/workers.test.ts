@@ -227,6 +227,31 @@ describe("WORKERS: streams", () => {
   });
 });
 
+describe("WORKERS: a worker that dies", () => {
+  it("fails its episodes with unavailable or not_found, never a hang, and a new worker serves new episodes", async () => {
+    const client = grpc(pooled.baseUrl);
+    const victim = "doomed-1";
+    const survivor = ["keep-1", "keep-2", "keep-3", "keep-4"].find((id) => shardOf(id, WORKERS) !== shardOf(victim, WORKERS)) ?? "keep-1";
+    await client.reset({ taskLevel: TaskLevel.EASY, seed: 41, episodeId: victim });
+    await client.reset({ taskLevel: TaskLevel.EASY, seed: 42, episodeId: survivor });
+    const dying = pooled.pool.threadFor(victim);
+    const inFlight = client.step({ episodeId: victim, action: ESCALATE }).then(
+      () => "answered",
+      (e: unknown) => ConnectError.from(e).code,
+    );
+    await dying.kill();
+    // A step already on its way is either answered or fails with unavailable; afterwards the episode is gone.
+    expect(["answered", Code.Unavailable]).toContain(await inFlight);
+    await waitFor(() => pooled.pool.threadFor(victim).alive && pooled.pool.threadFor(victim) !== dying, "the replacement worker");
+    expect(await codeOf(client.step({ episodeId: victim, action: ESCALATE }))).toBe(Code.NotFound);
+    // The other worker's episode plays on; the dead worker's shard takes new episodes.
+    expect((await client.step({ episodeId: survivor, action: ESCALATE })).observation?.step).toBe(1);
+    const again = await client.reset({ taskLevel: TaskLevel.EASY, seed: 41, episodeId: victim });
+    expect(again.episodeId).toBe(victim);
+    expect((await client.step({ episodeId: victim, action: ESCALATE })).observation?.step).toBe(1);
+  });
+});
+
 describe("WORKERS setting", () => {
   it("defaults to the machine's cores, accepts 1 to MAX_WORKERS, rejects nonsense", async () => {
     expect(settingsFromEnv({}).workers).toBeGreaterThanOrEqual(1);

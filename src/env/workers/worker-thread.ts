@@ -72,6 +72,12 @@ export class WorkerThread {
     if (!this.exited) this.worker.postMessage(message);
   }
 
+  /** Stops the worker abruptly, as a crash would: the pool notices and replaces it (operators, tests). */
+  async kill(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  /** Stops the worker for good (server shutdown): nothing replaces it. */
   async terminate(): Promise<void> {
     this.onExit = () => {};
     this.exited = true;
