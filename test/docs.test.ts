@@ -51,8 +51,8 @@ describe("/openapi.json and /docs", () => {
     expect(dig(doc, "openapi")).toBe("3.1.0");
     expect(typeof dig(doc, "info.version")).toBe("string");
     const paths = Object.keys(dig(doc, "paths") as object);
-    for (const p of ["/health", "/metadata", "/schema", "/tasks", "/scenarios", "/reset", "/step", "/state", "/episodes/{episode_id}"]) expect(paths).toContain(p);
-    for (const m of ["Health", "GetMetadata", "GetSchema", "ListTasks", "ListScenarios", "Reset", "Step", "GetState", "CloseEpisode", "StreamLogs"]) {
+    for (const p of ["/health", "/metadata", "/schema", "/tasks", "/scenarios", "/reset", "/step", "/reset/batch", "/step/batch", "/state", "/episodes/{episode_id}"]) expect(paths).toContain(p);
+    for (const m of ["Health", "GetMetadata", "GetSchema", "ListTasks", "ListScenarios", "Reset", "Step", "ResetBatch", "StepBatch", "Interact", "GetState", "CloseEpisode", "StreamLogs"]) {
       expect(paths).toContain(`/incident.v1.IncidentEnvService/${m}`);
     }
     const schemas = dig(doc, "components.schemas") as Record<string, unknown>;
@@ -60,6 +60,27 @@ describe("/openapi.json and /docs", () => {
     expect(Object.keys(schemas)).toContain("connect.incident.v1.Observation");
     expect(dig(schemas["connect.incident.v1.Observation"], "properties.recentLogs")).toBeDefined();
     expect(dig(schemas["incident.v1.Observation"], "properties.recent_logs")).toBeDefined();
+  });
+
+  it("describes the batch routes: real batch answers, items and errors, validate against their schemas", async () => {
+    const doc = (await http(server.baseUrl, "GET", "/openapi.json")).json as { components: unknown; paths: Record<string, unknown> };
+    const operation = (path: string) => dig(doc.paths[path], "post");
+    const answers = (path: string) => {
+      const schema = dig(operation(path), "responses.200.content") as Record<string, { schema: object }>;
+      expect(schema["application/json"]?.schema).toHaveProperty("$ref");
+      return validatorFor({ components: doc.components, ...schema["application/json"]?.schema });
+    };
+    const statuses = (path: string) => Object.keys(dig(operation(path), "responses") as object).sort();
+    expect(statuses("/reset/batch")).toEqual(["200", "400", "413"]);
+    expect(statuses("/step/batch")).toEqual(["200", "400", "413"]);
+
+    const reset = await http(server.baseUrl, "POST", "/reset/batch", { items: [{ task_level: "easy", seed: 3, episode_id: "docs-batch" }, { task_level: "legendary" }] });
+    const resetSchema = answers("/reset/batch");
+    expect(resetSchema(reset.json), JSON.stringify(resetSchema.errors)).toBe(true);
+    const step = await http(server.baseUrl, "POST", "/step/batch", { items: [{ episode_id: "docs-batch", action: { action_type: "escalate" } }, { episode_id: "nope", action: { action_type: "escalate" } }] });
+    const stepSchema = answers("/step/batch");
+    expect(stepSchema(step.json), JSON.stringify(stepSchema.errors)).toBe(true);
+    expect(stepSchema({ results: [{ response: null, error: { code: 5 } }] })).toBe(false);
   });
 
   it("serves Swagger UI with its assets from the package", async () => {

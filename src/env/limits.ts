@@ -14,6 +14,12 @@ export interface Limits {
   maxBodyBytes: number;
   /** Log lines kept per episode; older lines are dropped first (MAX_LOG_LINES_PER_EPISODE). */
   maxLogLinesPerEpisode: number;
+  /**
+   * Items in one ResetBatch or StepBatch (REST: POST /reset/batch, /step/batch); a larger or an
+   * empty batch is refused whole with invalid_argument (MAX_BATCH_SIZE). maxBodyBytes bounds a
+   * batch too: 256 steps with long write-ups do not fit in 256 KiB.
+   */
+  maxBatchSize: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -21,6 +27,7 @@ export const DEFAULT_LIMITS: Limits = {
   episodeIdleTtlMs: 30 * 60 * 1000,
   maxBodyBytes: 256 * 1024,
   maxLogLinesPerEpisode: 10_000,
+  maxBatchSize: 256,
 };
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -39,6 +46,7 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
     episodeIdleTtlMs: ttlSeconds !== undefined ? ttlSeconds * 1000 : DEFAULT_LIMITS.episodeIdleTtlMs,
     maxBodyBytes: positiveInt(env, "MAX_BODY_BYTES") ?? DEFAULT_LIMITS.maxBodyBytes,
     maxLogLinesPerEpisode: positiveInt(env, "MAX_LOG_LINES_PER_EPISODE") ?? DEFAULT_LIMITS.maxLogLinesPerEpisode,
+    maxBatchSize: positiveInt(env, "MAX_BATCH_SIZE") ?? DEFAULT_LIMITS.maxBatchSize,
   };
 }
 

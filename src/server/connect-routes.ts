@@ -2,11 +2,13 @@
  * IncidentEnvService for Connect, gRPC and gRPC-Web: a plain object of methods over the
  * environment, and the one function that registers it on a router.
  */
-import { Code, ConnectError, createContextKey, createContextValues, type ConnectRouter, type ContextValues, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import { createContextKey, createContextValues, type ConnectRouter, type ContextValues, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { FastifyRequest } from "fastify";
 import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
 import { canPreEncode, type EnvironmentApi, type StreamOptions } from "../env/api.js";
+import { resetBatch, stepBatch } from "./batch.js";
 import { dropConnection } from "./drop-connection.js";
+import { interact } from "./interact.js";
 import { isBinaryContentType, preEncoded } from "./pre-encoded.js";
 import { ResetResponseSchema, StepResponseSchema, type GetMetadataResponse, type GetSchemaResponse } from "../../gen/incident/v1/service_pb.js";
 
@@ -42,16 +44,10 @@ export function incidentEnvService(env: EnvironmentApi, about: ServiceDescriptio
       passThrough && binary(context) ? preEncoded(ResetResponseSchema, await passThrough.resetEncoded(request, "binary")) : env.reset(request),
     step: async (request, context) =>
       passThrough && binary(context) ? preEncoded(StepResponseSchema, await passThrough.stepEncoded(request, "binary")) : env.step(request),
-    resetBatch: () => {
-      throw new ConnectError("ResetBatch is not implemented yet", Code.Unimplemented);
-    },
-    stepBatch: () => {
-      throw new ConnectError("StepBatch is not implemented yet", Code.Unimplemented);
-    },
-    // eslint-disable-next-line require-yield
-    async *interact() {
-      throw new ConnectError("Interact is not implemented yet", Code.Unimplemented);
-    },
+    // Items are checked one by one in batch.ts: the proto exempts them from the validate interceptor.
+    resetBatch: (request) => resetBatch(env, request.items, (item) => item),
+    stepBatch: (request) => stepBatch(env, request.items, (item) => item),
+    interact: (requests) => interact(env, requests),
     getObservation: (request) => env.getObservation(request),
     getState: (request) => env.getState(request),
     closeEpisode: (request) => env.closeEpisode(request),

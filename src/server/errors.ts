@@ -9,7 +9,7 @@
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { ErrorResponseSchema, FieldViolationSchema } from "../../gen/incident/v1/service_pb.js";
+import { ErrorResponseSchema, FieldViolationSchema, type ErrorResponse } from "../../gen/incident/v1/service_pb.js";
 import { EnvError, type EnvErrorKind, type Violation } from "../env/errors.js";
 import { toRestJson } from "../env/rest-json.js";
 
@@ -63,6 +63,14 @@ export const envErrorInterceptor: Interceptor = (next) => async (request) => {
 /** The REST error body. */
 export function errorBody(code: string, message: string, violations: readonly Violation[] = []): JsonObject {
   return toRestJson(ErrorResponseSchema, create(ErrorResponseSchema, { code, message, violations: [...violations] }));
+}
+
+/**
+ * An EnvError as an ErrorResponse message: what a batch item or an Interact request that failed
+ * carries, the same code, message and violations as the REST body of that request alone.
+ */
+export function errorResponse(error: EnvError): ErrorResponse {
+  return create(ErrorResponseSchema, { code: error.kind, message: error.message, violations: [...error.violations] });
 }
 
 /** Status and code for an error fastify raised itself (its errors carry statusCode). */

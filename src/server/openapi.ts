@@ -4,11 +4,12 @@
  *
  * REST operations use the REST JSON dialect (components named after the proto types, e.g.
  * `incident.v1.Action`); Connect operations use canonical proto JSON (components prefixed
- * `connect.`). Streaming RPCs are listed for completeness and need a Connect or gRPC client.
+ * `connect.`). Streaming RPCs are listed for completeness and need a Connect or gRPC client
+ * (Interact, which streams both ways, needs HTTP/2).
  * The streaming surfaces are listed too: the SSE routes (query parameters generated from the
  * stream request messages), POST /mcp (JSON-RPC 2.0) and the /ws WebSocket upgrade.
  */
-import type { DescMessage, DescService } from "@bufbuild/protobuf";
+import type { DescMessage, DescMethod, DescService } from "@bufbuild/protobuf";
 import { protoComments } from "../../gen/incident/v1/comments.js";
 import { EpisodeEventSchema, StreamGapSchema } from "../../gen/incident/v1/stream_pb.js";
 import { LogEntrySchema } from "../../gen/incident/v1/telemetry_pb.js";
@@ -40,7 +41,8 @@ export function buildOpenApi(options: { version: string; routes: readonly RestRo
       "200": { description: "OK", content: json(route.list ? { type: "array", items: rest.ref(route.response) } : rest.ref(route.response)) },
     };
     for (const [status, description] of Object.entries(ERROR_STATUSES)) {
-      if (route.body || route.episodeIdIn || status === "413") responses[status] = { ...errorResponse, description };
+      const answers = route.errorStatuses ? route.errorStatuses.includes(status) : route.body || route.episodeIdIn || status === "413";
+      if (answers) responses[status] = { ...errorResponse, description };
     }
     const operation: Record<string, unknown> = { tags: ["REST (OpenEnv)"], summary: route.summary, operationId: `rest${route.method}${path.replace(/[^A-Za-z0-9]+/g, "_")}`, responses };
     if (route.body) {
@@ -61,7 +63,7 @@ export function buildOpenApi(options: { version: string; routes: readonly RestRo
       paths[`/${service.typeName}/${method.name}`] = {
         post: {
           tags: [`${service.typeName} (Connect, gRPC, gRPC-Web)`],
-          summary: streaming ? `${method.name} (server streaming: use a Connect or gRPC client)` : method.name,
+          summary: streamingSummary(method),
           description: protoComments[`${service.typeName}.${method.name}`],
           operationId: `${service.typeName}.${method.name}`,
           requestBody: { required: true, content: body(method.input) },
@@ -87,6 +89,20 @@ export function buildOpenApi(options: { version: string; routes: readonly RestRo
     paths,
     components: { schemas },
   };
+}
+
+/** The summary of an RPC: its name, and for a stream which clients can follow it. */
+function streamingSummary(method: DescMethod): string {
+  switch (method.methodKind) {
+    case "server_streaming":
+      return `${method.name} (server streaming: use a Connect or gRPC client)`;
+    case "bidi_streaming":
+      return `${method.name} (bidirectional streaming: use a gRPC client, or Connect over HTTP/2)`;
+    case "client_streaming":
+      return `${method.name} (client streaming: use a Connect or gRPC client)`;
+    default:
+      return method.name;
+  }
 }
 
 /** A query parameter per field of a stream request message (lists comma-separated). */

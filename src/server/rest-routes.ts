@@ -6,6 +6,11 @@
  * its protovalidate rules, calls the environment, and writes the proto response; nothing here
  * knows about incidents. The routes are one table (restRouteTable below), which also feeds the
  * OpenAPI document, so the two cannot drift apart. Streams (SSE), /ws and /mcp have files of their own.
+ *
+ * POST /reset/batch and /step/batch take {"items": [...]}, each item what /reset or /step takes as
+ * its body, and answer {"results": [...]}, each {"response": ...} or {"error": ...}; the rules are
+ * those of src/server/batch.ts. The paths do not clash with /reset and /step: fastify's router
+ * matches static paths exactly.
  */
 import { create, type DescMessage, type JsonObject } from "@bufbuild/protobuf";
 import type { FastifyInstance, FastifyRequest } from "fastify";
@@ -20,14 +25,21 @@ import {
   GetStateRequestSchema,
   HealthResponseSchema,
   ListScenariosResponseSchema,
+  ResetBatchRequestSchema,
+  ResetBatchResponseSchema,
   ResetRequestSchema,
   ResetResponseSchema,
+  StepBatchRequestSchema,
+  StepBatchResponseSchema,
   StepRequestSchema,
   StepResponseSchema,
+  type ResetRequest,
+  type StepRequest,
 } from "../../gen/incident/v1/service_pb.js";
 import { TaskSchema } from "../../gen/incident/v1/task_pb.js";
 import { canPreEncode, type EnvironmentApi } from "../env/api.js";
 import { EnvError } from "../env/errors.js";
+import { resetBatch, stepBatch } from "./batch.js";
 import type { ServiceDescription } from "./connect-routes.js";
 import { fromRestJson, toRestJson } from "../env/rest-json.js";
 import { RawJson } from "./pre-encoded.js";
@@ -71,6 +83,30 @@ function stepParts(body: unknown): { envelope: JsonObject; action: unknown } {
   return { envelope: episode_id === undefined ? {} : { episode_id }, action };
 }
 
+/** A /reset body as a request (not yet checked against the proto rules). */
+function parseReset(body: unknown): ResetRequest {
+  return fromRestJson(ResetRequestSchema, body, ENVELOPES);
+}
+
+/** A /step body, in either shape, as a request (not yet checked against the proto rules). */
+function parseStep(body: unknown): StepRequest {
+  const { envelope, action } = stepParts(body);
+  const step = fromRestJson(StepRequestSchema, envelope, ENVELOPES);
+  step.action = fromRestJson(ActionSchema, action, {}, "action");
+  return step;
+}
+
+/** The items of a batch body, {"items": [...]}; each is parsed later, on its own. */
+function batchItems(body: unknown): unknown[] {
+  const shape = 'expected {"items": [...]}';
+  if (!isObject(body)) throw new EnvError("invalid_argument", `a batch body is a JSON object: ${shape}`, [{ field: "", rule: "type.object", message: shape }]);
+  for (const key of Object.keys(body)) {
+    if (key !== "items") throw new EnvError("invalid_argument", `unknown field "${key}"; ${shape}`, [{ field: key, rule: "field.known", message: shape }]);
+  }
+  if (!Array.isArray(body.items)) throw new EnvError("invalid_argument", `items must be a JSON array: ${shape}`, [{ field: "items", rule: "type.array", message: "expected a JSON array" }]);
+  return body.items;
+}
+
 /** One REST route: what it takes and returns (for the OpenAPI document) and how it runs. */
 export interface RestRoute {
   method: "GET" | "POST" | "DELETE";
@@ -80,6 +116,12 @@ export interface RestRoute {
   body?: { shapes: readonly DescMessage[]; required: boolean };
   /** Path or query parameters that hold an episode id. */
   episodeIdIn?: "path" | "query";
+  /**
+   * The error statuses the route answers for the request as a whole, for the OpenAPI document;
+   * by default every one of a route with a body or an episode id (a batch answers its items'
+   * errors inside its 200 body).
+   */
+  errorStatuses?: readonly string[];
   /** Response message; `list` when the route returns a JSON array of it. */
   response: DescMessage;
   list?: boolean;
@@ -112,7 +154,7 @@ export function restRouteTable(env: EnvironmentApi, about: ServiceDescription): 
       body: { shapes: [ResetRequestSchema], required: false },
       response: ResetResponseSchema,
       handle: async (request) => {
-        const reset = validated(ResetRequestSchema, fromRestJson(ResetRequestSchema, request.body, ENVELOPES));
+        const reset = validated(ResetRequestSchema, parseReset(request.body));
         if (passThrough) return new RawJson(await passThrough.resetEncoded(reset, "rest-json"));
         return toRestJson(ResetResponseSchema, await env.reset(reset));
       },
@@ -124,13 +166,28 @@ export function restRouteTable(env: EnvironmentApi, about: ServiceDescription): 
       body: { shapes: [StepRequestSchema, ActionSchema], required: true },
       response: StepResponseSchema,
       handle: async (request) => {
-        const { envelope, action } = stepParts(request.body);
-        const step = fromRestJson(StepRequestSchema, envelope, ENVELOPES);
-        step.action = fromRestJson(ActionSchema, action, {}, "action");
-        const checked = validated(StepRequestSchema, step);
-        if (passThrough) return new RawJson(await passThrough.stepEncoded(checked, "rest-json"));
-        return toRestJson(StepResponseSchema, await env.step(checked));
+        const step = validated(StepRequestSchema, parseStep(request.body));
+        if (passThrough) return new RawJson(await passThrough.stepEncoded(step, "rest-json"));
+        return toRestJson(StepResponseSchema, await env.step(step));
       },
+    },
+    {
+      method: "POST",
+      url: "/reset/batch",
+      summary: `Start many episodes: {"items": [reset bodies]} (1 to MAX_BATCH_SIZE = ${env.limits.maxBatchSize}); one result per item, in order, each a response or an error`,
+      body: { shapes: [ResetBatchRequestSchema], required: true },
+      errorStatuses: ["400", "413"],
+      response: ResetBatchResponseSchema,
+      handle: async (request) => toRestJson(ResetBatchResponseSchema, await resetBatch(env, batchItems(request.body), parseReset)),
+    },
+    {
+      method: "POST",
+      url: "/step/batch",
+      summary: `One action in each of many episodes: {"items": [{"episode_id": ..., "action": ...}]} (1 to MAX_BATCH_SIZE = ${env.limits.maxBatchSize}, one per episode); one result per item, in order`,
+      body: { shapes: [StepBatchRequestSchema], required: true },
+      errorStatuses: ["400", "413"],
+      response: StepBatchResponseSchema,
+      handle: async (request) => toRestJson(StepBatchResponseSchema, await stepBatch(env, batchItems(request.body), parseStep)),
     },
     {
       method: "GET",

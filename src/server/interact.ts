@@ -1,0 +1,95 @@
+/**
+ * Interact: a session on one bidirectional stream (dm_env_rpc's idea), for gRPC and Connect
+ * clients over HTTP/2. The client sends reset, step, observation, state and close requests; the
+ * server answers each with one response, in the order sent, carrying the request's request_id.
+ *
+ * - Order: requests are served one at a time. The next request is read from the stream only after
+ *   the previous response is written, so a session never has more than one request in the
+ *   environment, and what a client may queue is bounded by HTTP/2 flow control (the stream's window),
+ *   not by a buffer here. Each message is at most MAX_BODY_BYTES, like any request.
+ * - Errors: a request that fails (a broken proto rule, no request set, an unknown episode, a step
+ *   after the end...) gets an `error` response, the ErrorResponse its unary RPC would have got over
+ *   REST (field paths relative to the inner request), and the session goes on.
+ * - The session's episode: a reset starts (or restarts) an episode and makes it the session's; a
+ *   reset without episode_id gets a fresh id, never the server's default episode. Later requests
+ *   without an episode_id address the session's episode; before the session's first successful
+ *   reset they fail with failed_precondition. A step, observation, state or close with an
+ *   episode_id addresses that episode and leaves the session's episode as it was.
+ * - Sharing: episodes are the store's, addressed by id like any other; other clients may read or
+ *   step them meanwhile, on any transport, and their requests interleave with the session's.
+ * - End: the session ends when the client closes its side (the server then ends the stream) or
+ *   cancels. Ending a session closes no episode: a client that reconnects picks its episodes up by
+ *   id; a close request ends one explicitly, and idle ones are evicted as usual.
+ */
+import { create } from "@bufbuild/protobuf";
+import { randomUUID } from "node:crypto";
+import {
+  CloseEpisodeRequestSchema,
+  GetObservationRequestSchema,
+  GetStateRequestSchema,
+  InteractResponseSchema,
+  ResetRequestSchema,
+  StepRequestSchema,
+  type InteractRequest,
+  type InteractResponse,
+} from "../../gen/incident/v1/service_pb.js";
+import type { EnvironmentApi } from "../env/api.js";
+import { EnvError, asEnvError } from "../env/errors.js";
+import { errorResponse } from "./errors.js";
+import { validated } from "./validation.js";
+
+/** What the session remembers between requests: the episode its last reset started. */
+class InteractSession {
+  private episodeId: string | undefined;
+
+  constructor(private readonly env: EnvironmentApi) {}
+
+  /** One response for one request, its request_id echoed; an error response if it failed. */
+  async serve(request: InteractRequest): Promise<InteractResponse> {
+    try {
+      return create(InteractResponseSchema, { requestId: request.requestId, response: await this.answer(request.request) });
+    } catch (error) {
+      return create(InteractResponseSchema, { requestId: request.requestId, response: { case: "error", value: errorResponse(asEnvError(error)) } });
+    }
+  }
+
+  private async answer(request: InteractRequest["request"]): Promise<InteractResponse["response"]> {
+    switch (request.case) {
+      case "reset": {
+        const reset = validated(ResetRequestSchema, request.value);
+        const response = await this.env.reset(reset.episodeId === undefined ? { ...reset, episodeId: randomUUID() } : reset);
+        this.episodeId = response.episodeId;
+        return { case: "reset", value: response };
+      }
+      case "step":
+        return { case: "step", value: await this.env.step(this.addressed(validated(StepRequestSchema, request.value))) };
+      case "observation":
+        return { case: "observation", value: await this.env.getObservation(this.addressed(validated(GetObservationRequestSchema, request.value))) };
+      case "state":
+        return { case: "state", value: await this.env.getState(this.addressed(validated(GetStateRequestSchema, request.value))) };
+      case "close":
+        return { case: "close", value: await this.env.closeEpisode(this.addressed(validated(CloseEpisodeRequestSchema, request.value))) };
+      case undefined:
+        throw new EnvError("invalid_argument", "an Interact request needs one of reset, step, observation, state, close", [
+          { field: "request", rule: "required", message: "exactly one of reset, step, observation, state, close" },
+        ]);
+    }
+  }
+
+  /** The request with the session's episode filled in when it names none. */
+  private addressed<Request extends { episodeId?: string }>(request: Request): Request {
+    if (request.episodeId !== undefined) return request;
+    if (this.episodeId === undefined) {
+      throw new EnvError("failed_precondition", "this session has started no episode yet: send a reset first, or give an episode_id", [
+        { field: "episode_id", rule: "session.episode", message: "required until the session's first reset" },
+      ]);
+    }
+    return { ...request, episodeId: this.episodeId };
+  }
+}
+
+/** Serves a session: one response per request, in order, until the client ends its side. */
+export async function* interact(env: EnvironmentApi, requests: AsyncIterable<InteractRequest>): AsyncGenerator<InteractResponse> {
+  const session = new InteractSession(env);
+  for await (const request of requests) yield await session.serve(request);
+}
