@@ -289,6 +289,34 @@ describe.each(Object.entries(servers))("batches with episodes %s", (_name, serve
   });
 });
 
+describe("batches in worker threads", () => {
+  it("write the same REST JSON text as one thread, errors included (the workers' text is joined as it is)", async () => {
+    const play = async (baseUrl: string): Promise<string[]> => {
+      const resets = await http(baseUrl, "POST", "/reset/batch", {
+        items: [
+          { task_level: "medium", seed: 61, episode_id: "text-a" },
+          { task_level: "hard", seed: 62, episode_id: "text-b" },
+          { scenario_id: "no-such-scenario", episode_id: "text-c" },
+          { task_level: "easy", seed: 63, episode_id: "text-d" },
+        ],
+      });
+      const steps = await http(baseUrl, "POST", "/step/batch", {
+        items: [
+          { episode_id: "text-a", action: { action_type: "escalate", reasoning: "paging" } },
+          { episode_id: "text-missing", action: { action_type: "escalate" } },
+          { episode_id: "text-d", action: { action_type: "resolve" } },
+          { episode_id: "text-b", action: { action_type: "inspect", target_service: "not-a-service" } },
+        ],
+      });
+      const again = await http(baseUrl, "POST", "/step/batch", { items: [{ episode_id: "text-d", action: { action_type: "escalate" } }] });
+      return [resets.text, steps.text, again.text];
+    };
+    const [inPool, inThread] = await Promise.all([play(servers["2 workers"].baseUrl), play(servers["in-thread"].baseUrl)]);
+    expect(inPool).toEqual(inThread);
+    expect(JSON.parse(inPool[1] ?? "{}").results.map((r: Record<string, unknown>) => Object.keys(r)[0])).toEqual(["response", "error", "response", "response"]);
+  });
+});
+
 describe("batch limits with the defaults", () => {
   it(`MAX_BATCH_SIZE defaults to ${DEFAULT_LIMITS.maxBatchSize}`, async () => {
     const client = grpc(defaults.baseUrl);

@@ -111,9 +111,16 @@ export type WireFormat = keyof WireForms;
 export interface PreEncodingEnvironment {
   resetEncoded<F extends WireFormat>(request: ResetRequest, format: F): Promise<WireForms[F]>;
   stepEncoded<F extends WireFormat>(request: StepRequest, format: F): Promise<WireForms[F]>;
+  resetManyEncoded<F extends WireFormat>(requests: readonly ResetRequest[], format: F): Promise<Outcome<WireForms[F]>[]>;
+  stepManyEncoded<F extends WireFormat>(requests: readonly StepRequest[], format: F): Promise<Outcome<WireForms[F]>[]>;
 }
 
 export function canPreEncode(env: EnvironmentApi): env is EnvironmentApi & PreEncodingEnvironment {
   const candidate = env as Partial<PreEncodingEnvironment>;
-  return typeof candidate.resetEncoded === "function" && typeof candidate.stepEncoded === "function";
+  return (
+    typeof candidate.resetEncoded === "function" &&
+    typeof candidate.stepEncoded === "function" &&
+    typeof candidate.resetManyEncoded === "function" &&
+    typeof candidate.stepManyEncoded === "function"
+  );
 }

@@ -23,8 +23,11 @@
 import { create } from "@bufbuild/protobuf";
 import { randomUUID } from "node:crypto";
 import {
+  ErrorResponseSchema,
   ResetBatchResponseSchema,
   ResetRequestSchema,
+  ResetResponseSchema,
+  StepResponseSchema,
   StepBatchResponseSchema,
   StepRequestSchema,
   type ResetBatchResponse,
@@ -34,10 +37,12 @@ import {
   type StepRequest,
   type StepResponse,
 } from "../../gen/incident/v1/service_pb.js";
-import type { EnvironmentApi, Outcome } from "../env/api.js";
+import { canPreEncode, type EnvironmentApi, type Outcome } from "../env/api.js";
 import { EnvError, asEnvError } from "../env/errors.js";
 import type { Limits } from "../env/limits.js";
+import { toRestJson } from "../env/rest-json.js";
 import { errorResponse } from "./errors.js";
+import { preEncoded } from "./pre-encoded.js";
 import { validated } from "./validation.js";
 
 /** Turns one item as the transport received it (a message, or REST JSON) into its request; throws EnvError. */
@@ -119,20 +124,19 @@ function result<T>(outcome: Outcome<T>) {
   return outcome.ok ? { result: { case: "response" as const, value: outcome.value } } : { result: { case: "error" as const, value: errorResponse(outcome.error) } };
 }
 
-/** Starts an episode per item: one result per item, in order. */
-export async function resetBatch<Item>(env: EnvironmentApi, items: readonly Item[], parse: ParseItem<Item, ResetRequest>): Promise<ResetBatchResponse> {
+/** The reset items, each checked (or failed) on its own; throws if the batch's size is out of bounds. */
+function checkResets<Item>(env: EnvironmentApi, items: readonly Item[], parse: ParseItem<Item, ResetRequest>): Outcome<ResetRequest>[] {
   checkBatchSize(items.length, env.limits);
   const checked = checkEach(items, (item) => {
     const request = validated(ResetRequestSchema, parse(item));
     return request.episodeId === undefined ? { ...request, episodeId: randomUUID() } : request;
   });
   refuseRepeatedEpisodes(checked, "resets");
-  const outcomes = await runChecked<ResetRequest, ResetResponse>(checked, async (requests) => env.resetMany(requests));
-  return create(ResetBatchResponseSchema, { results: outcomes.map(result) });
+  return checked;
 }
 
-/** Takes one action in each item's episode: one result per item, in order. */
-export async function stepBatch<Item>(env: EnvironmentApi, items: readonly Item[], parse: ParseItem<Item, StepRequest>): Promise<StepBatchResponse> {
+/** The step items, each checked (or failed) on its own; throws if the batch's size is out of bounds. */
+function checkSteps<Item>(env: EnvironmentApi, items: readonly Item[], parse: ParseItem<Item, StepRequest>): Outcome<StepRequest>[] {
   checkBatchSize(items.length, env.limits);
   const checked = checkEach(items, (item) => {
     const request = validated(StepRequestSchema, parse(item));
@@ -144,6 +148,53 @@ export async function stepBatch<Item>(env: EnvironmentApi, items: readonly Item[
     return request;
   });
   refuseRepeatedEpisodes(checked, "steps");
+  return checked;
+}
+
+/**
+ * Starts an episode per item: one result per item, in order. `binary`: the client reads protobuf
+ * binary, so an environment in worker threads may hand the responses over already encoded.
+ */
+export async function resetBatch<Item>(env: EnvironmentApi, items: readonly Item[], parse: ParseItem<Item, ResetRequest>, binary = false): Promise<ResetBatchResponse> {
+  const checked = checkResets(env, items, parse);
+  if (binary && canPreEncode(env)) {
+    const encoded = await runChecked(checked, (requests) => env.resetManyEncoded(requests, "binary"));
+    return create(ResetBatchResponseSchema, { results: encoded.map((o) => result(o.ok ? { ok: true, value: preEncoded(ResetResponseSchema, o.value) } : o)) });
+  }
+  const outcomes = await runChecked<ResetRequest, ResetResponse>(checked, async (requests) => env.resetMany(requests));
+  return create(ResetBatchResponseSchema, { results: outcomes.map(result) });
+}
+
+/** Takes one action in each item's episode: one result per item, in order. `binary` as for resetBatch. */
+export async function stepBatch<Item>(env: EnvironmentApi, items: readonly Item[], parse: ParseItem<Item, StepRequest>, binary = false): Promise<StepBatchResponse> {
+  const checked = checkSteps(env, items, parse);
+  if (binary && canPreEncode(env)) {
+    const encoded = await runChecked(checked, (requests) => env.stepManyEncoded(requests, "binary"));
+    return create(StepBatchResponseSchema, { results: encoded.map((o) => result(o.ok ? { ok: true, value: preEncoded(StepResponseSchema, o.value) } : o)) });
+  }
   const outcomes = await runChecked<StepRequest, StepResponse>(checked, async (requests) => env.stepMany(requests));
   return create(StepBatchResponseSchema, { results: outcomes.map(result) });
+}
+
+/**
+ * The REST JSON text of a batch's results. Items answered as REST JSON text by worker threads are
+ * joined as they are; the text is the same as writing the decoded response.
+ */
+function resultsText(outcomes: readonly Outcome<string>[]): string {
+  const results = outcomes.map((o) => (o.ok ? `{"response":${o.value}}` : JSON.stringify({ error: toRestJson(ErrorResponseSchema, errorResponse(o.error)) })));
+  return `{"results":[${results.join(",")}]}`;
+}
+
+/** ResetBatch for the JSON route: the response as REST JSON text. */
+export async function resetBatchText<Item>(env: EnvironmentApi, items: readonly Item[], parse: ParseItem<Item, ResetRequest>): Promise<string> {
+  if (!canPreEncode(env)) return JSON.stringify(toRestJson(ResetBatchResponseSchema, await resetBatch(env, items, parse)));
+  const checked = checkResets(env, items, parse);
+  return resultsText(await runChecked(checked, (requests) => env.resetManyEncoded(requests, "rest-json")));
+}
+
+/** StepBatch for the JSON route: the response as REST JSON text. */
+export async function stepBatchText<Item>(env: EnvironmentApi, items: readonly Item[], parse: ParseItem<Item, StepRequest>): Promise<string> {
+  if (!canPreEncode(env)) return JSON.stringify(toRestJson(StepBatchResponseSchema, await stepBatch(env, items, parse)));
+  const checked = checkSteps(env, items, parse);
+  return resultsText(await runChecked(checked, (requests) => env.stepManyEncoded(requests, "rest-json")));
 }

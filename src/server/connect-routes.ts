@@ -45,9 +45,9 @@ export function incidentEnvService(env: EnvironmentApi, about: ServiceDescriptio
     step: async (request, context) =>
       passThrough && binary(context) ? preEncoded(StepResponseSchema, await passThrough.stepEncoded(request, "binary")) : env.step(request),
     // Items are checked one by one in batch.ts: the proto exempts them from the validate interceptor.
-    resetBatch: (request) => resetBatch(env, request.items, (item) => item),
-    stepBatch: (request) => stepBatch(env, request.items, (item) => item),
-    interact: (requests) => interact(env, requests),
+    resetBatch: (request, context) => resetBatch(env, request.items, (item) => item, binary(context)),
+    stepBatch: (request, context) => stepBatch(env, request.items, (item) => item, binary(context)),
+    interact: (requests, context) => interact(env, requests, binary(context)),
     getObservation: (request) => env.getObservation(request),
     getState: (request) => env.getState(request),
     closeEpisode: (request) => env.closeEpisode(request),

@@ -29,20 +29,30 @@ import {
   GetStateRequestSchema,
   InteractResponseSchema,
   ResetRequestSchema,
+  ResetResponseSchema,
   StepRequestSchema,
+  StepResponseSchema,
   type InteractRequest,
   type InteractResponse,
 } from "../../gen/incident/v1/service_pb.js";
-import type { EnvironmentApi } from "../env/api.js";
+import { canPreEncode, type EnvironmentApi, type PreEncodingEnvironment } from "../env/api.js";
 import { EnvError, asEnvError } from "../env/errors.js";
 import { errorResponse } from "./errors.js";
+import { preEncoded } from "./pre-encoded.js";
 import { validated } from "./validation.js";
 
 /** What the session remembers between requests: the episode its last reset started. */
 class InteractSession {
   private episodeId: string | undefined;
 
-  constructor(private readonly env: EnvironmentApi) {}
+  /**
+   * @param passThrough the environment, when it hands reset and step responses over already
+   *   encoded and the client reads protobuf binary (src/server/pre-encoded.ts)
+   */
+  constructor(
+    private readonly env: EnvironmentApi,
+    private readonly passThrough: PreEncodingEnvironment | undefined,
+  ) {}
 
   /** One response for one request, its request_id echoed; an error response if it failed. */
   async serve(request: InteractRequest): Promise<InteractResponse> {
@@ -56,13 +66,16 @@ class InteractSession {
   private async answer(request: InteractRequest["request"]): Promise<InteractResponse["response"]> {
     switch (request.case) {
       case "reset": {
-        const reset = validated(ResetRequestSchema, request.value);
-        const response = await this.env.reset(reset.episodeId === undefined ? { ...reset, episodeId: randomUUID() } : reset);
-        this.episodeId = response.episodeId;
+        const checked = validated(ResetRequestSchema, request.value);
+        const reset = checked.episodeId === undefined ? { ...checked, episodeId: randomUUID() } : checked;
+        const response = this.passThrough ? preEncoded(ResetResponseSchema, await this.passThrough.resetEncoded(reset, "binary")) : await this.env.reset(reset);
+        this.episodeId = reset.episodeId;
         return { case: "reset", value: response };
       }
-      case "step":
-        return { case: "step", value: await this.env.step(this.addressed(validated(StepRequestSchema, request.value))) };
+      case "step": {
+        const step = this.addressed(validated(StepRequestSchema, request.value));
+        return { case: "step", value: this.passThrough ? preEncoded(StepResponseSchema, await this.passThrough.stepEncoded(step, "binary")) : await this.env.step(step) };
+      }
       case "observation":
         return { case: "observation", value: await this.env.getObservation(this.addressed(validated(GetObservationRequestSchema, request.value))) };
       case "state":
@@ -88,8 +101,11 @@ class InteractSession {
   }
 }
 
-/** Serves a session: one response per request, in order, until the client ends its side. */
-export async function* interact(env: EnvironmentApi, requests: AsyncIterable<InteractRequest>): AsyncGenerator<InteractResponse> {
-  const session = new InteractSession(env);
+/**
+ * Serves a session: one response per request, in order, until the client ends its side.
+ * `binary`: the client reads protobuf binary (see InteractSession).
+ */
+export async function* interact(env: EnvironmentApi, requests: AsyncIterable<InteractRequest>, binary = false): AsyncGenerator<InteractResponse> {
+  const session = new InteractSession(env, binary && canPreEncode(env) ? env : undefined);
   for await (const request of requests) yield await session.serve(request);
 }

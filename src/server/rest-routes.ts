@@ -39,7 +39,7 @@ import {
 import { TaskSchema } from "../../gen/incident/v1/task_pb.js";
 import { canPreEncode, type EnvironmentApi } from "../env/api.js";
 import { EnvError } from "../env/errors.js";
-import { resetBatch, stepBatch } from "./batch.js";
+import { resetBatchText, stepBatchText } from "./batch.js";
 import type { ServiceDescription } from "./connect-routes.js";
 import { fromRestJson, toRestJson } from "../env/rest-json.js";
 import { RawJson } from "./pre-encoded.js";
@@ -178,7 +178,7 @@ export function restRouteTable(env: EnvironmentApi, about: ServiceDescription): 
       body: { shapes: [ResetBatchRequestSchema], required: true },
       errorStatuses: ["400", "413"],
       response: ResetBatchResponseSchema,
-      handle: async (request) => toRestJson(ResetBatchResponseSchema, await resetBatch(env, batchItems(request.body), parseReset)),
+      handle: async (request) => new RawJson(await resetBatchText(env, batchItems(request.body), parseReset)),
     },
     {
       method: "POST",
@@ -187,7 +187,7 @@ export function restRouteTable(env: EnvironmentApi, about: ServiceDescription): 
       body: { shapes: [StepBatchRequestSchema], required: true },
       errorStatuses: ["400", "413"],
       response: StepBatchResponseSchema,
-      handle: async (request) => toRestJson(StepBatchResponseSchema, await stepBatch(env, batchItems(request.body), parseStep)),
+      handle: async (request) => new RawJson(await stepBatchText(env, batchItems(request.body), parseStep)),
     },
     {
       method: "GET",

@@ -42,7 +42,7 @@ import { ENVIRONMENT_NAME, ENVIRONMENT_VERSION, IncidentEnvironment } from "../e
 import { EpisodeStore, type StoredEpisode } from "../episode-store.js";
 import { EnvError, asEnvError } from "../errors.js";
 import { DEFAULT_LIMITS, DEFAULT_STREAM_LIMITS, type Limits, type StreamLimits } from "../limits.js";
-import { STREAM_CALLS, UNARY_CALLS, type FromWorker, type UnaryCall, type WireError, type WireOutcome } from "./protocol.js";
+import { STREAM_CALLS, UNARY_CALLS, type EncodedOutcome, type FromWorker, type UnaryCall, type WireError, type WireOutcome } from "./protocol.js";
 import { WorkerThread } from "./worker-thread.js";
 
 export interface WorkerPoolOptions {
@@ -102,7 +102,7 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
   private openStreams = 0;
   private stopping = false;
 
-  private constructor(private readonly options: WorkerPoolOptions) {
+  private constructor(options: WorkerPoolOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.streamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.streamLimits };
     this.directory = new EpisodeStore<RemoteEpisode>(this.limits.maxLiveEpisodes, this.limits.episodeIdleTtlMs);
@@ -243,8 +243,19 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
   }
 
   async resetMany(requests: readonly ResetRequest[]): Promise<Outcome<ResetResponse>[]> {
-    const outcomes: Outcome<ResetResponse>[] = new Array(requests.length);
-    const admitted: (ReturnType<WorkerPool["admit"]> | undefined)[] = requests.map((request, i) => {
+    const outcomes = await this.resetManyEncoded(requests, "binary");
+    return outcomes.map((o) => (o.ok ? settled(() => fromBinary(UNARY_CALLS.reset.response, o.value)) : o));
+  }
+
+  async stepMany(requests: readonly StepRequest[]): Promise<Outcome<StepResponse>[]> {
+    const outcomes = await this.stepManyEncoded(requests, "binary");
+    return outcomes.map((o) => (o.ok ? settled(() => fromBinary(UNARY_CALLS.step.response, o.value)) : o));
+  }
+
+  /** Many resets answered in the form the transport sends (see PreEncodingEnvironment). */
+  async resetManyEncoded<F extends WireFormat>(requests: readonly ResetRequest[], format: F): Promise<Outcome<WireForms[F]>[]> {
+    const outcomes: Outcome<WireForms[F]>[] = new Array(requests.length);
+    const admitted = requests.map((request, i) => {
       try {
         return this.admit(request);
       } catch (error) {
@@ -252,25 +263,28 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
         return undefined;
       }
     });
-    await this.inGroups(
-      "reset",
-      requests.map((request, i) => {
-        const a = admitted[i];
-        return a ? { id: a.id, payload: toBinary(UNARY_CALLS.reset.request, { ...request, episodeId: a.id }) } : undefined;
-      }),
-      (i, outcome) => {
-        const a = admitted[i];
-        if (!a) return;
-        const result = settled(() => decoded(UNARY_CALLS.reset.response, outcome));
-        this.settleReset(a, result.ok ? result.value : undefined);
-        outcomes[i] = result;
-      },
-    );
+    const items = requests.map((request, i) => {
+      const a = admitted[i];
+      return a ? { id: a.id, payload: toBinary(UNARY_CALLS.reset.request, { ...request, episodeId: a.id }) } : undefined;
+    });
+    await this.inGroups("reset", format, items, (i, outcome) => {
+      const a = admitted[i];
+      if (!a) return;
+      if (outcome.ok) {
+        a.episode.done = outcome.done;
+        this.directory.put(a.episode, a.makeDefault);
+        outcomes[i] = { ok: true, value: outcome.body as WireForms[F] };
+      } else {
+        this.settleReset(a, undefined);
+        outcomes[i] = { ok: false, error: envError(outcome.error) };
+      }
+    });
     return outcomes;
   }
 
-  async stepMany(requests: readonly StepRequest[]): Promise<Outcome<StepResponse>[]> {
-    const outcomes: Outcome<StepResponse>[] = new Array(requests.length);
+  /** Many steps answered in the form the transport sends (see PreEncodingEnvironment). */
+  async stepManyEncoded<F extends WireFormat>(requests: readonly StepRequest[], format: F): Promise<Outcome<WireForms[F]>[]> {
+    const outcomes: Outcome<WireForms[F]>[] = new Array(requests.length);
     const episodes = requests.map((request, i) => {
       try {
         return this.directory.get(request.episodeId);
@@ -279,24 +293,25 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
         return undefined;
       }
     });
-    await this.inGroups(
-      "step",
-      requests.map((request, i) => {
-        const episode = episodes[i];
-        return episode ? { id: episode.id, payload: toBinary(UNARY_CALLS.step.request, { ...request, episodeId: episode.id }) } : undefined;
-      }),
-      (i, outcome) => {
-        const result = settled(() => decoded(UNARY_CALLS.step.response, outcome));
-        const episode = episodes[i];
-        if (result.ok && episode) episode.done = result.value.done;
-        outcomes[i] = result;
-      },
-    );
+    const items = requests.map((request, i) => {
+      const episode = episodes[i];
+      return episode ? { id: episode.id, payload: toBinary(UNARY_CALLS.step.request, { ...request, episodeId: episode.id }) } : undefined;
+    });
+    await this.inGroups("step", format, items, (i, outcome) => {
+      const episode = episodes[i];
+      if (outcome.ok && episode) episode.done = outcome.done;
+      outcomes[i] = outcome.ok ? { ok: true, value: outcome.body as WireForms[F] } : { ok: false, error: envError(outcome.error) };
+    });
     return outcomes;
   }
 
   /** Sends the items of a batch to their workers, one message per worker, and hands each answer back by index. */
-  private async inGroups(method: "reset" | "step", items: ({ id: string; payload: Uint8Array } | undefined)[], take: (index: number, outcome: WireOutcome) => void): Promise<void> {
+  private async inGroups(
+    method: "reset" | "step",
+    format: WireFormat,
+    items: readonly ({ id: string; payload: Uint8Array } | undefined)[],
+    take: (index: number, outcome: EncodedOutcome) => void,
+  ): Promise<void> {
     const groups = new Map<WorkerThread, { indices: number[]; payloads: Uint8Array[] }>();
     items.forEach((item, i) => {
       if (!item) return;
@@ -308,9 +323,9 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
     });
     await Promise.all(
       [...groups].map(async ([thread, group]) => {
-        let outcomes: WireOutcome[];
+        let outcomes: EncodedOutcome[];
         try {
-          const answer = await thread.call({ type: "many", method, payloads: group.payloads });
+          const answer = await thread.call({ type: "many", method, format, payloads: group.payloads });
           if (answer.type !== "outcomes") throw unexpected(answer);
           outcomes = answer.outcomes;
         } catch (error) {

@@ -69,7 +69,8 @@ export interface WorkerSetup {
 
 export type ToWorker =
   | { type: "unary"; call: number; method: UnaryCall; payload: Uint8Array }
-  | { type: "many"; call: number; method: "reset" | "step"; payloads: Uint8Array[] }
+  /** Many resets or steps (a batch's share for this worker), answered in `format`. */
+  | { type: "many"; call: number; method: "reset" | "step"; format: WireFormat; payloads: Uint8Array[] }
   /** A reset or step whose response comes back in `format`, ready to send. */
   | { type: "encoded"; call: number; method: "reset" | "step"; format: WireFormat; payload: Uint8Array }
   | { type: "streamIsOver"; call: number; episodeId: string; stream: StreamName; afterSeq: number }
@@ -86,7 +87,7 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: "outcome"; call: number; outcome: WireOutcome }
-  | { type: "outcomes"; call: number; outcomes: WireOutcome[] }
+  | { type: "outcomes"; call: number; outcomes: EncodedOutcome[] }
   | { type: "encodedOutcome"; call: number; outcome: EncodedOutcome }
   | { type: "value"; call: number; value: number | boolean }
   /** A pull's answer: the items ready now; `done` when the stream is over (`lastSeq` when the episode ended it). */

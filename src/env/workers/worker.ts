@@ -4,14 +4,13 @@
  * worker holds which, capacity, idle eviction, the default episode); a worker only runs them, so
  * its own store has no capacity limit and never evicts by itself.
  */
-import { fromBinary, toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { parentPort, workerData } from "node:worker_threads";
-import type { Outcome, StreamName } from "../api.js";
+import type { StreamName, WireFormat } from "../api.js";
 import { IncidentEnvironment } from "../environment.js";
 import { asEnvError, type EnvError } from "../errors.js";
 import { toRestJson } from "../rest-json.js";
 import { STREAM_CALLS, UNARY_CALLS, type EncodedOutcome, type FromWorker, type ToWorker, type UnaryCall, type WireError, type WireOutcome, type WorkerSetup } from "./protocol.js";
-import type { WireFormat } from "../api.js";
 
 /** Most items one pull returns: a stream that has many waiting hands them over in slices. */
 const MAX_ITEMS_PER_PULL = 256;
@@ -41,9 +40,6 @@ function wireError(error: EnvError): WireError {
   return { kind: error.kind, message: error.message, violations: [...error.violations] };
 }
 
-function encoded<Desc extends DescMessage>(desc: Desc, outcome: Outcome<MessageShape<Desc>>): WireOutcome {
-  return outcome.ok ? { ok: true, payload: toBinary(desc, outcome.value) } : { ok: false, error: wireError(outcome.error) };
-}
 
 const C = UNARY_CALLS;
 /** Each unary call: the request decoded, the environment's answer encoded. */
@@ -79,13 +75,9 @@ function encodedCall(method: "reset" | "step", format: WireFormat, payload: Uint
   }
 }
 
-function many(method: "reset" | "step", payloads: Uint8Array[]): WireOutcome[] {
-  if (method === "reset") {
-    const requests = payloads.map((p) => fromBinary(UNARY_CALLS.reset.request, p));
-    return env.resetMany(requests).map((o) => encoded(UNARY_CALLS.reset.response, o));
-  }
-  const requests = payloads.map((p) => fromBinary(UNARY_CALLS.step.request, p));
-  return env.stepMany(requests).map((o) => encoded(UNARY_CALLS.step.response, o));
+/** A batch's share: each item answered on its own, in order. */
+function many(method: "reset" | "step", format: WireFormat, payloads: readonly Uint8Array[]): EncodedOutcome[] {
+  return payloads.map((payload) => encodedCall(method, format, payload));
 }
 
 /** Opens a journal stream; its items are encoded as they are taken, so the stall watchdog sees the server thread's pace. */
@@ -153,7 +145,7 @@ async function handle(message: ToWorker): Promise<void> {
       send({ type: "outcome", call: message.call, outcome: unary(message.method, message.payload) });
       return;
     case "many":
-      send({ type: "outcomes", call: message.call, outcomes: many(message.method, message.payloads) });
+      send({ type: "outcomes", call: message.call, outcomes: many(message.method, message.format, message.payloads) });
       return;
     case "encoded":
       send({ type: "encodedOutcome", call: message.call, outcome: encodedCall(message.method, message.format, message.payload) });
