@@ -714,7 +714,8 @@ export const GetObservationResponseSchema: GenMessage<GetObservationResponse> = 
 export type ResetBatchRequest = Message<"incident.v1.ResetBatchRequest"> & {
   /**
    * Each is checked on its own: a bad item fails only its result. An item without an
-   * episode_id gets a new id; batches never touch the default episode.
+   * episode_id gets a new id; batches never touch the default episode. Two items may not name
+   * the same episode: the later ones fail with invalid_argument.
    *
    * @generated from field: repeated incident.v1.ResetRequest items = 1;
    */
@@ -964,7 +965,8 @@ export const InteractResponseSchema: GenMessage<InteractResponse> = /*@__PURE__*
   messageDesc(file_incident_v1_service, 31);
 
 /**
- * The one shape of every error body on the REST routes (Connect routes use Connect's own).
+ * The one shape of every error body on the REST routes (Connect routes use Connect's own), and
+ * of the errors inside batch results and Interact responses.
  *
  * @generated from message incident.v1.ErrorResponse
  */
@@ -1132,7 +1134,9 @@ export const IncidentEnvService: GenService<{
    * A session: the client sends reset, step, observation, state and close requests on one
    * stream and gets one response per request, in the order sent. A request that fails gets an
    * error response and the session goes on. Requests without an episode_id address the episode
-   * that this session's last reset started (not the server's default episode).
+   * that this session's last reset started (not the server's default episode); before the
+   * session's first reset they fail with failed_precondition. Needs HTTP/2 (gRPC, or Connect
+   * over HTTP/2). Ending a session closes no episode.
    *
    * @generated from rpc incident.v1.IncidentEnvService.Interact
    */
