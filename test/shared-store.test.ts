@@ -17,7 +17,9 @@ import { Code, ConnectError, createClient, type Client } from "@connectrpc/conne
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { randomUUID } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { ActionSchema } from "../gen/incident/v1/action_pb.js";
 import { ActionType, ClockMode, EpisodeEventKind, TaskLevel } from "../gen/incident/v1/enums_pb.js";
 import { IncidentEnvService, ResetRequestSchema } from "../gen/incident/v1/service_pb.js";
@@ -531,5 +533,33 @@ describe("EPISODE_STORE settings", () => {
     expect(() => parseStoreUrl("rediss://secure.example:6380/0")).not.toThrow();
     expect(() => settingsFromEnv({ EPISODE_STORE: "redis://h", EPISODE_STORE_PREFIX: "has space" })).toThrow(/EPISODE_STORE_PREFIX/);
     expect(() => settingsFromEnv({ EPISODE_STORE: "redis://h", REPLICA_CACHE_EPISODES: "0" })).toThrow(/REPLICA_CACHE_EPISODES/);
+  });
+});
+
+describe("docker-compose.yml", () => {
+  interface Service {
+    image?: string;
+    build?: string;
+    environment?: Record<string, string>;
+    ports?: string[];
+    depends_on?: Record<string, unknown>;
+  }
+  const compose = parse(readFileSync(new URL("../docker-compose.yml", import.meta.url), "utf8"), { merge: true }) as { services: Record<string, Service> };
+  const services = Object.entries(compose.services);
+  const replicas = services.filter(([, s]) => s.environment?.EPISODE_STORE !== undefined);
+
+  it("runs two replicas of this project's image on one Valkey", () => {
+    const stores = services.filter(([, s]) => s.image?.startsWith("valkey/valkey:"));
+    expect(stores).toHaveLength(1);
+    const storeName = stores[0]?.[0] ?? "";
+    expect(replicas).toHaveLength(2);
+    for (const [, replica] of replicas) {
+      expect(replica.build).toBe(".");
+      expect(replica.depends_on).toHaveProperty(storeName);
+      const settings = settingsFromEnv(replica.environment ?? {});
+      expect(new URL(settings.store?.url ?? "").hostname).toBe(storeName);
+      expect(replica.ports?.[0]).toMatch(/^\d+:7860$/);
+    }
+    expect(new Set(replicas.map(([, r]) => r.ports?.[0])).size).toBe(2);
   });
 });
