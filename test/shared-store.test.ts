@@ -19,6 +19,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type Server, type Socket } from "node:net";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { parse } from "yaml";
 import { ActionSchema } from "../gen/incident/v1/action_pb.js";
 import { ActionType, ClockMode, EpisodeEventKind, TaskLevel } from "../gen/incident/v1/enums_pb.js";
@@ -335,16 +336,21 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
       }
     });
 
-    it("evicts idle episodes on any replica's sweep", async () => {
+    it("evicts idle episodes to make room, and on any replica's sweep", async () => {
       const short = prefix("idle");
-      const opts = { store: { url, prefix: short }, limits: { maxLiveEpisodes: 10, episodeIdleTtlMs: 300 } };
+      const opts = { store: { url, prefix: short }, limits: { maxLiveEpisodes: 1, episodeIdleTtlMs: 300 } };
       const [x, y] = await Promise.all([startReplicaServer(opts), startReplicaServer(opts)]);
       try {
-        await http(x.baseUrl, "POST", "/reset", { episode_id: "idle-1" });
-        expect(await y.env.sweep()).toBe(0);
+        expect((await http(x.baseUrl, "POST", "/reset", { episode_id: "idle-1" })).status).toBe(200);
+        expect((await http(y.baseUrl, "POST", "/reset", { episode_id: "idle-2" })).status).toBe(429);
         await new Promise((resolve) => setTimeout(resolve, 500));
-        expect(await y.env.sweep()).toBe(1);
+        // idle-1 has been idle past the TTL: a reset on the other replica takes its slot.
+        expect((await http(y.baseUrl, "POST", "/reset", { episode_id: "idle-2" })).status).toBe(200);
         expect((await http(x.baseUrl, "GET", "/state?episode_id=idle-1")).status).toBe(404);
+        expect(await x.env.sweep()).toBe(0);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        expect(await x.env.sweep()).toBe(1);
+        expect((await http(y.baseUrl, "GET", "/state?episode_id=idle-2")).status).toBe(404);
       } finally {
         await Promise.all([x.close(), y.close()]);
       }
@@ -398,6 +404,27 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
       } finally {
         await replica.close();
       }
+    });
+
+    it("plays a /ws session on one replica whose episode another replica steps and sees closed", async () => {
+      const id = `ws-${randomUUID()}`;
+      const ws = new WebSocket(`${a.baseUrl.replace(/^http/, "ws")}/ws`);
+      const replies: unknown[] = [];
+      ws.on("message", (data) => replies.push(JSON.parse(String(data))));
+      await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+      const ask = async (message: unknown): Promise<unknown> => {
+        const count = replies.length;
+        ws.send(JSON.stringify(message));
+        await waitFor(() => replies.length > count, "a /ws reply");
+        return replies[count];
+      };
+      expect(dig(await ask({ type: "reset", data: { episode_id: id, seed: 91 } }), "type")).toBe("observation");
+      expect((await http(b.baseUrl, "POST", "/step", { episode_id: id, action: { action_type: "escalate" } })).status).toBe(200);
+      expect(dig(await ask({ type: "state" }), "data.step_count")).toBe(1);
+      expect(dig(await ask({ type: "step", data: { action_type: "escalate" } }), "data.observation.step")).toBe(2);
+      expect(dig((await http(b.baseUrl, "GET", `/state?episode_id=${id}`)).json, "step_count")).toBe(2);
+      ws.send(JSON.stringify({ type: "close" }));
+      await waitFor(async () => (await http(b.baseUrl, "GET", `/state?episode_id=${id}`)).status === 404, "the session's episode closed");
     });
 
     it("refuses live clocks with failed_precondition", async () => {

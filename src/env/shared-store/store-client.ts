@@ -3,11 +3,12 @@
  * (src/env/shared-store/scripts.ts).
  *
  * - Commands: one connection; concurrent calls are pipelined on it (none waits for the answer
- *   to another). ioredis's auto-pipelining is off: it drops the command name of callBuffer. Nothing waits for the store unboundedly: a command fails at once while the connection is down
+ *   to another). ioredis's auto-pipelining stays off: it drops the command name of callBuffer.
+ *   Nothing waits for the store unboundedly: a command fails at once while the connection is down
  *   (no offline queue) and after EPISODE_STORE_TIMEOUT_MS when the store does not answer; either
  *   way the request fails with `unavailable` (HTTP 503, Connect Unavailable). Commands are never
- *   resent by the client after a reconnect: a step commit carries a token instead, so that a
- *   commit that did land is recognised rather than applied twice.
+ *   resent by the client after a reconnect, and a step commit carries a token besides, so that a
+ *   commit that reached the store twice would be recognised rather than applied twice.
  * - Notifications: one subscriber connection on P:notify, whatever the number of streams and
  *   episodes, which tells the replica when another one changed an episode.
  *
