@@ -67,7 +67,12 @@ export async function spawnRedis(binary: string, port?: number): Promise<{ url: 
   };
   process.once("exit", kill);
   child.once("exit", () => process.off("exit", kill));
-  await waitForPing(port, 10_000);
+  try {
+    await waitForPing(port, 10_000);
+  } catch (error) {
+    kill();
+    throw error;
+  }
   return { url: `redis://127.0.0.1:${port}`, port, child };
 }
 
