@@ -155,7 +155,7 @@ export class IncidentEnvironment implements EnvironmentApi {
   }
 
   reset(request: ResetRequest): ResetResponse {
-    const { level, world, seed } = this.buildWorld(request);
+    const { level, world, seed } = IncidentEnvironment.buildWorld(request);
     const id = request.episodeId ?? randomUUID();
     this.store.reserve(id);
     const live = request.clock === ClockMode.LIVE ? liveRate(request.minutesPerSecond) : undefined;
@@ -301,8 +301,8 @@ export class IncidentEnvironment implements EnvironmentApi {
     this.store.closeAll();
   }
 
-  /** A preset named by scenario_id, or an incident generated from the level, seed and options. */
-  private buildWorld(request: ResetRequest): { level: Level; world: IncidentWorld; seed: number } {
+  /** A preset named by scenario_id, or an incident generated from the level, seed and options (the shared store rebuilds episodes with it). */
+  static buildWorld(request: ResetRequest): { level: Level; world: IncidentWorld; seed: number } {
     const seed = request.seed ?? randomInt(SEED_RANGES.public.first, SEED_RANGES.public.last);
     const askedLevel = request.taskLevel !== undefined ? levelFromEnum(request.taskLevel) : undefined;
     if (request.taskLevel !== undefined && askedLevel === undefined) {
@@ -366,7 +366,7 @@ function liveRate(minutesPerSecond: number | undefined): number {
   return minutesPerSecond;
 }
 
-function logFilter(services: readonly string[], minLevel: LogLevel | undefined, sinceMs: number | undefined): (entry: LogEntry) => boolean {
+export function logFilter(services: readonly string[], minLevel: LogLevel | undefined, sinceMs: number | undefined): (entry: LogEntry) => boolean {
   const only = services.length > 0 ? new Set(services) : undefined;
   return (entry) =>
     (only === undefined || only.has(entry.service)) &&
@@ -381,7 +381,7 @@ const KIND_OF_CASE: Readonly<Record<string, EpisodeEventKind>> = {
   step: EpisodeEventKind.STEP,
 };
 
-function eventFilter(request: StreamEpisodeEventsRequest): (event: EpisodeEvent) => boolean {
+export function eventFilter(request: StreamEpisodeEventsRequest): (event: EpisodeEvent) => boolean {
   const kinds = request.kinds.length > 0 ? new Set(request.kinds) : undefined;
   const only = request.services.length > 0 ? new Set(request.services) : undefined;
   const sinceMs = request.since ? timestampMs(request.since) : undefined;

@@ -99,3 +99,28 @@ export function streamLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): Strea
     wsPingIntervalMs: seconds("WS_PING_INTERVAL_SECONDS", d.wsPingIntervalMs),
   };
 }
+
+/**
+ * Limits of a replica on the shared episode store (EPISODE_STORE; src/env/shared-store). README.md
+ * ("Scaling out") documents them; test/shared-store.test.ts exercises them.
+ */
+export interface SharedStoreLimits {
+  /** Episodes a replica keeps built in memory (least recently used dropped first); others are rebuilt from the store on demand (REPLICA_CACHE_EPISODES). */
+  replicaCacheEpisodes: number;
+  /** A store command not answered within this long fails the request with unavailable (EPISODE_STORE_TIMEOUT_MS). */
+  storeTimeoutMs: number;
+}
+
+export const DEFAULT_SHARED_STORE_LIMITS: SharedStoreLimits = {
+  replicaCacheEpisodes: 1000,
+  storeTimeoutMs: 2000,
+};
+
+/** Shared-store limits from environment variables, falling back to the defaults. */
+export function sharedStoreLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): SharedStoreLimits {
+  const d = DEFAULT_SHARED_STORE_LIMITS;
+  return {
+    replicaCacheEpisodes: positiveInt(env, "REPLICA_CACHE_EPISODES") ?? d.replicaCacheEpisodes,
+    storeTimeoutMs: positiveInt(env, "EPISODE_STORE_TIMEOUT_MS") ?? d.storeTimeoutMs,
+  };
+}

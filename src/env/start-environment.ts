@@ -1,14 +1,20 @@
 /**
  * Chooses where episodes live from the server's settings:
- * - WORKERS (default: the machine's cores, os.availableParallelism()): with 2 or more, episodes
- *   are simulated in that many worker threads (src/env/workers/pool.ts); with 1, in the server's
- *   own thread, as an IncidentEnvironment.
+ * - EPISODE_STORE=redis://host:port[/db] (Valkey or Redis): episodes live in that store, shared by
+ *   every replica pointed at it (src/env/shared-store); EPISODE_STORE_PREFIX namespaces the keys
+ *   (default "ire"), REPLICA_CACHE_EPISODES and EPISODE_STORE_TIMEOUT_MS tune the replica. For
+ *   now a replica on the shared store simulates in its server thread: WORKERS is ignored.
+ * - otherwise WORKERS (default: the machine's cores, os.availableParallelism()): with 2 or more,
+ *   episodes are simulated in that many worker threads (src/env/workers/pool.ts); with 1, in the
+ *   server's own thread, as an IncidentEnvironment.
  * - the limits of src/env/limits.ts.
  */
 import { availableParallelism } from "node:os";
 import type { EnvironmentApi } from "./api.js";
 import { IncidentEnvironment } from "./environment.js";
-import { limitsFromEnv, streamLimitsFromEnv, type Limits, type StreamLimits } from "./limits.js";
+import { limitsFromEnv, sharedStoreLimitsFromEnv, streamLimitsFromEnv, type Limits, type SharedStoreLimits, type StreamLimits } from "./limits.js";
+import { SharedStoreEnvironment } from "./shared-store/environment.js";
+import { sharedStoreFromEnv, type SharedStoreSettings } from "./shared-store/settings.js";
 import { WorkerPool } from "./workers/pool.js";
 
 export interface EnvironmentSettings {
@@ -16,6 +22,9 @@ export interface EnvironmentSettings {
   workers: number;
   limits: Limits;
   streamLimits: StreamLimits;
+  /** The shared episode store (EPISODE_STORE); undefined keeps episodes in this process's memory. */
+  store?: SharedStoreSettings;
+  storeLimits?: SharedStoreLimits;
 }
 
 /** Most worker threads WORKERS may ask for. */
@@ -30,11 +39,24 @@ function workersFromEnv(env: NodeJS.ProcessEnv): number {
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv = process.env): EnvironmentSettings {
-  return { workers: workersFromEnv(env), limits: limitsFromEnv(env), streamLimits: streamLimitsFromEnv(env) };
+  const workers = workersFromEnv(env);
+  const limits = limitsFromEnv(env);
+  const streamLimits = streamLimitsFromEnv(env);
+  const store = sharedStoreFromEnv(env);
+  if (store === undefined) return { workers, limits, streamLimits };
+  return { workers: 1, limits, streamLimits, store, storeLimits: sharedStoreLimitsFromEnv(env) };
 }
 
-/** The environment the settings describe, started (worker threads running). */
+/** The environment the settings describe, started (worker threads running, or the store connected). */
 export async function startEnvironment(settings: EnvironmentSettings): Promise<EnvironmentApi> {
+  if (settings.store !== undefined) {
+    return SharedStoreEnvironment.start({
+      store: settings.store,
+      limits: settings.limits,
+      streamLimits: settings.streamLimits,
+      ...(settings.storeLimits !== undefined ? { storeLimits: settings.storeLimits } : {}),
+    });
+  }
   if (settings.workers <= 1) return new IncidentEnvironment({ limits: settings.limits, streamLimits: settings.streamLimits });
   return WorkerPool.start({ workers: settings.workers, limits: settings.limits, streamLimits: settings.streamLimits });
 }
