@@ -1,0 +1,341 @@
+/**
+ * `npm run bench`: every workload of issue 9, each figure beside a yardstick measured in the same
+ * run (a bare fastify route for HTTP rows, the in-process step rate of one core for episode rows)
+ * and the issue's target; the table goes to the console and to bench/RESULTS.md. Servers under
+ * test are child processes of the compiled build (`node dist/src/main.js`, as `npm start` runs),
+ * with WORKERS=1 and WORKERS=all, on the in-memory store and on a throwaway redis-server.
+ *
+ *   npm run bench                      full run (about 15 minutes on 2 cores)
+ *   npm run bench -- --quick           short rows, few episodes (under 2 minutes)
+ *   npm run bench -- --only rest,grpc --store memory --workers 1
+ *
+ * Options: bench/suite/options.ts. Nothing here asserts: timing goals do not belong in unit tests.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
+import { dirname, resolve } from "node:path";
+import { GOAL_STORE_OVERHEAD_P50_MS, measureStoreOverhead } from "./store-overhead.js";
+import { type LoopFigures } from "./suite/actors.js";
+import { ACTORS, HTTP_CONNECTIONS, STEPS_PER_EPISODE } from "./suite/episode-mix.js";
+import { measureFanout } from "./suite/fanout.js";
+import { measureGet, measureH2load, measureReset, measureRestStep, type HttpFigures } from "./suite/http.js";
+import { measureInProcess } from "./suite/in-process.js";
+import { gitCommit, machineDescription } from "./suite/machine.js";
+import { measureMemory } from "./suite/memory.js";
+import { parseOptions, SERVER_WORKLOADS, type Options, type StoreKind, type Workload, type WorkersKind } from "./suite/options.js";
+import { ensureBuild, ROOT, startBare, startRedis, startServer, type RedisServer } from "./suite/processes.js";
+import { consoleTable, markdown, ratio, type Row, type Yardstick } from "./suite/report.js";
+import { batchCallers, measureInteract, measureStepBatch, measureUnary } from "./suite/rpc.js";
+import { mib, ms, num } from "./suite/stats.js";
+import { measureWs } from "./suite/ws.js";
+
+const GIB = 2 ** 30;
+const TODAY_RESET_RATE = 140;
+const BATCH_SIZES = [1, 16, 256] as const;
+
+const startedAt = Date.now();
+const log = (line: string): void => void process.stderr.write(`[bench ${String(Math.round((Date.now() - startedAt) / 1000)).padStart(4)} s] ${line}\n`);
+
+function httpFigure(f: HttpFigures, unit: string): string {
+  const latency = Number.isFinite(f.latencyP50Ms) ? ` (latency p50 ${ms(f.latencyP50Ms)}, p99 ${ms(f.latencyP99Ms)})` : "";
+  return `${num(f.rate)} ${unit}${latency}`;
+}
+
+function failures(count: number, first?: string): string | undefined {
+  return count > 0 ? `${count} failed calls${first ? ` (first: ${first.slice(0, 120)})` : ""}` : undefined;
+}
+
+function joinNotes(...notes: (string | undefined)[]): string | undefined {
+  const kept = notes.filter((n): n is string => Boolean(n));
+  return kept.length > 0 ? kept.join("; ") : undefined;
+}
+
+interface ServerConfig {
+  store: StoreKind;
+  workers: WorkersKind;
+  label: string;
+  env: Record<string, string>;
+}
+
+function serverConfigs(options: Options, redis: RedisServer | undefined): ServerConfig[] {
+  const all = availableParallelism();
+  const configs: ServerConfig[] = [];
+  let n = 0;
+  for (const store of options.stores) {
+    for (const workers of options.workers) {
+      const count = workers === "1" ? 1 : all;
+      const env: Record<string, string> = { WORKERS: String(count), MAX_LIVE_EPISODES: "20000" };
+      if (store === "redis") {
+        if (!redis) continue;
+        env.EPISODE_STORE = redis.url;
+        env.EPISODE_STORE_PREFIX = `bench-${process.pid}-${n++}`;
+      }
+      configs.push({ store, workers, env, label: `${store === "memory" ? "in-memory" : "Redis"}, WORKERS=${workers === "1" ? "1" : `all (${all})`}` });
+    }
+  }
+  return configs;
+}
+
+/** Runs the server rows of one configuration against one server process. */
+async function serverRows(config: ServerConfig, options: Options, yard: { bare?: Yardstick; bareH2?: Yardstick; episode?: Yardstick }): Promise<Row[]> {
+  const server = await startServer(config.env);
+  const rows: Row[] = [];
+  const requested = Number(config.env.WORKERS);
+  const ignored = server.workers !== requested ? `WORKERS=${requested} ignored by this build: the server simulates in ${server.workers === 1 ? "its own thread" : `${server.workers} workers`}` : undefined;
+  const spec = { durationS: options.durationS, warmupS: options.warmupS };
+  const has = (w: Workload): boolean => options.only.has(w);
+  const key = (w: string): string => `${w}|${config.store}|${config.workers}`;
+  const name = (w: string): string => `${w} · ${config.label}`;
+  const episodeRow = (w: string, title: string, f: LoopFigures, extra?: Partial<Row>): Row => ({
+    key: key(w),
+    workload: name(title),
+    figure: `${num(f.rate)} steps/s`,
+    value: f.rate,
+    unit: "steps/s",
+    ...(yard.episode ? { yardstick: yard.episode } : {}),
+    ...extra,
+    note: joinNotes(ignored, failures(f.failures, f.firstError), extra?.note),
+  });
+  try {
+    log(`server ${config.label} at ${server.baseUrl} (${server.workers} simulation thread${server.workers > 1 ? "s" : ""})`);
+    if (has("state") || has("state-h2")) {
+      // One episode to read; GET /state is the cheapest call that touches one.
+      await fetch(`${server.baseUrl}/reset`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ task_level: "medium", seed: 1, episode_id: "bench-state" }) }).then((r) => r.arrayBuffer());
+    }
+    if (has("state")) {
+      log("  GET /state (autocannon)");
+      const f = await measureGet(`${server.baseUrl}/state?episode_id=bench-state`, spec);
+      rows.push({ key: key("state"), workload: name("GET /state (HTTP/1.1)"), figure: httpFigure(f, "req/s"), value: f.rate, unit: "req/s", ...(yard.bare ? { yardstick: yard.bare } : {}), target: "≥ 0.5× bare fastify", note: joinNotes(ignored, failures(f.failures)) });
+    }
+    if (has("state-h2") && yard.bareH2) {
+      log("  GET /state over h2c (h2load)");
+      const f = await measureH2load(`${server.baseUrl}/state?episode_id=bench-state`, spec);
+      if (f) rows.push({ key: key("state-h2"), workload: name("GET /state (h2c, h2load)"), figure: httpFigure(f, "req/s"), value: f.rate, unit: "req/s", yardstick: yard.bareH2, target: "≥ 0.5× bare fastify", note: joinNotes(ignored, failures(f.failures)) });
+    }
+    if (has("reset")) {
+      log("  POST /reset (autocannon)");
+      const f = await measureReset(server.baseUrl, spec);
+      rows.push({ key: key("reset"), workload: name("POST /reset (medium)"), figure: httpFigure(f, "req/s"), value: f.rate, unit: "req/s", ...(yard.bare ? { yardstick: yard.bare } : {}), target: `≥ ${num(10 * TODAY_RESET_RATE)} req/s (10× ${TODAY_RESET_RATE})`, note: joinNotes(ignored, failures(f.failures)) });
+    }
+    if (has("rest-step")) {
+      log("  POST /step (autocannon)");
+      const f = await measureRestStep(server.baseUrl, spec);
+      rows.push({
+        key: key("rest-step"),
+        workload: name(`POST /step (REST, ${HTTP_CONNECTIONS} conns)`),
+        figure: httpFigure(f, "steps/s"),
+        value: f.rate,
+        unit: "steps/s",
+        ...(yard.episode ? { yardstick: yard.episode } : {}),
+        target: "≥ 0.5× in process",
+        note: joinNotes(ignored, failures(f.failures)),
+      });
+    }
+    for (const [w, protocol, title] of [
+      ["connect-json", "connect-json", "Connect JSON (HTTP/1.1) steps"],
+      ["connect-binary", "connect-binary", "Connect binary (h2c) steps"],
+      ["grpc-unary", "grpc", "gRPC unary steps"],
+    ] as const) {
+      if (!has(w)) continue;
+      log(`  ${title}`);
+      rows.push(episodeRow(w, `${title} (${ACTORS} actors)`, await measureUnary(protocol, server.baseUrl, spec), { target: "≥ 0.6× in process" }));
+    }
+    if (has("batch")) {
+      for (const size of BATCH_SIZES) {
+        log(`  gRPC StepBatch(${size})`);
+        const f = await measureStepBatch(server.baseUrl, size, spec);
+        rows.push({
+          ...episodeRow(`batch-${size}`, `gRPC StepBatch(${size}), ${batchCallers(size)} callers`, f, size === 256 ? { target: "≥ 0.8× in process" } : {}),
+          figure: `${num(f.rate)} env-steps/s`,
+        });
+      }
+    }
+    if (has("interact")) {
+      log("  Interact");
+      rows.push(episodeRow("interact", `gRPC Interact (${ACTORS} sessions) steps`, await measureInteract(server.baseUrl, spec), { target: "≥ 2× gRPC unary" }));
+    }
+    if (has("ws")) {
+      log("  OpenEnv /ws");
+      rows.push(episodeRow("ws", `OpenEnv /ws (${ACTORS} sessions) steps`, await measureWs(server.baseUrl, spec)));
+    }
+  } finally {
+    await server.stop();
+  }
+  return rows;
+}
+
+/** Judges each row against its target, now that every row (and every yardstick) is known. */
+function judge(rows: Row[]): void {
+  const byKey = new Map(rows.map((r) => [r.key, r]));
+  for (const row of rows) {
+    const [w, store, workers] = row.key.split("|");
+    const r = ratio(row);
+    switch (w) {
+      case "state":
+      case "state-h2":
+        row.met = r === undefined ? undefined : r >= 0.5;
+        break;
+      case "reset":
+        row.met = row.value >= 10 * TODAY_RESET_RATE;
+        break;
+      case "rest-step":
+        row.met = r === undefined ? undefined : r >= 0.5;
+        break;
+      case "connect-json":
+      case "connect-binary":
+      case "grpc-unary":
+        row.met = r === undefined ? undefined : r >= 0.6;
+        break;
+      case "batch-256":
+        row.met = r === undefined ? undefined : r >= 0.8;
+        break;
+      case "interact": {
+        const unary = byKey.get(`grpc-unary|${store}|${workers}`);
+        if (unary) {
+          row.target = `≥ 2× gRPC unary (${num(2 * unary.value)} steps/s)`;
+          row.met = row.value >= 2 * unary.value;
+        }
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const started = Date.now();
+  const needsDist = [...options.only].some((w) => w !== "bare" && w !== "store");
+  if (needsDist && options.build) ensureBuild(log);
+  const rows: Row[] = [];
+  const yard: { bare?: Yardstick; bareH2?: Yardstick; episode?: Yardstick } = {};
+  const spec = { durationS: options.durationS, warmupS: options.warmupS };
+  const has = (w: Workload): boolean => options.only.has(w);
+
+  if (has("bare")) {
+    const bare = await startBare();
+    try {
+      log("bare fastify GET (autocannon)");
+      const f = await measureGet(`${bare.baseUrl}/state`, spec);
+      yard.bare = { label: "bare fastify", value: f.rate };
+      rows.push({ key: "bare", workload: `bare fastify GET, HTTP/1.1 (yardstick, ${HTTP_CONNECTIONS} conns)`, figure: httpFigure(f, "req/s"), value: f.rate, unit: "req/s" });
+      if (has("state-h2")) {
+        log("bare fastify GET over h2c (h2load)");
+        const h2 = await measureH2load(`${bare.h2Url}/state`, spec);
+        if (h2) {
+          yard.bareH2 = { label: "bare fastify h2c", value: h2.rate };
+          rows.push({ key: "bare-h2", workload: `bare fastify GET, h2c (yardstick, h2load, ${HTTP_CONNECTIONS} clients)`, figure: httpFigure(h2, "req/s"), value: h2.rate, unit: "req/s" });
+        } else log("h2load is not installed: the h2c rows are skipped");
+      }
+    } finally {
+      await bare.stop();
+    }
+  }
+
+  if (has("inprocess")) {
+    log("in process (compiled), one core");
+    const r = measureInProcess(options.quick ? 100 : 600);
+    yard.episode = { label: "in process, 1 core", value: r.mixStepsPerSecond };
+    rows.push(
+      { key: "inproc-reset", workload: "in process: medium reset, mean", figure: ms(r.resetMs.mean), value: r.resetMs.mean, unit: "ms", target: "≤ 1 ms", met: r.resetMs.mean <= 1 },
+      { key: "inproc-reset-pct", workload: "in process: medium reset, p50 / p99", figure: `${ms(r.resetMs.p50)} / ${ms(r.resetMs.p99)}`, value: r.resetMs.p50, unit: "ms" },
+      { key: "inproc-step", workload: "in process: medium inspect step, mean", figure: `${ms(r.stepMs.mean)} (p50 ${ms(r.stepMs.p50)}, p99 ${ms(r.stepMs.p99)})`, value: r.stepMs.mean, unit: "ms", target: "≤ 0.2 ms", met: r.stepMs.mean <= 0.2 },
+      {
+        key: "inproc-mix",
+        workload: `in process: episode mix, 1 core (yardstick: reset + ${STEPS_PER_EPISODE} steps, ${r.episodes} episodes)`,
+        figure: `${num(r.mixStepsPerSecond)} steps/s`,
+        value: r.mixStepsPerSecond,
+        unit: "steps/s",
+      },
+    );
+  }
+
+  const needsRedis = options.stores.includes("redis") && ([...options.only].some((w) => SERVER_WORKLOADS.includes(w)) || has("fanout") || has("store"));
+  const redis = needsRedis ? await startRedis() : undefined;
+  try {
+    const configs = serverConfigs(options, redis);
+    if ([...options.only].some((w) => SERVER_WORKLOADS.includes(w))) {
+      for (const config of configs) rows.push(...(await serverRows(config, options, yard)));
+    }
+
+    if (has("memory")) {
+      const episodes = options.quick ? 500 : 10_000;
+      for (const workers of options.workers) {
+        const count = workers === "1" ? "1" : String(availableParallelism());
+        log(`memory: ${episodes} live episodes, WORKERS=${count}`);
+        const m = await measureMemory({ workers: count, episodes });
+        const at10k = m.baseRss + m.bytesPerEpisode * 10_000;
+        rows.push({
+          key: `memory|memory|${workers}`,
+          workload: `RSS with ${num(episodes)} live medium episodes · in-memory, WORKERS=${count}`,
+          figure: `${mib(m.rss)} (base ${mib(m.baseRss)}; ${num(m.bytesPerEpisode / 1024)} KiB per episode)`,
+          value: m.rss,
+          unit: "bytes",
+          target: "10,000 episodes ≤ 1 GiB RSS",
+          met: at10k <= GIB,
+          note: joinNotes(episodes !== 10_000 ? `extrapolated to 10,000: ${mib(at10k)}` : undefined, m.workers !== Number(count) ? `server ran ${m.workers} workers` : undefined),
+        });
+      }
+    }
+
+    if (has("fanout")) {
+      const subscribers = options.quick ? 250 : 1000;
+      for (const config of configs) {
+        log(`StreamLogs fan-out to ${subscribers} subscribers · ${config.label}`);
+        try {
+          const f = await measureFanout({ env: config.env, subscribers, episodes: options.quick ? 1 : 3, steps: options.quick ? 3 : STEPS_PER_EPISODE });
+          rows.push({
+            key: `fanout|${config.store}|${config.workers}`,
+            workload: `StreamLogs fan-out, ${num(subscribers)} gRPC subscribers · ${config.label}`,
+            figure: `delivery p50 ${ms(f.delivery.p50)}, p99 ${ms(f.delivery.p99)} (${num(f.lines)} deliveries over ${f.steps} steps)`,
+            value: f.delivery.p99,
+            unit: "ms",
+            note: joinNotes(f.workers !== Number(config.env.WORKERS) ? `WORKERS=${config.env.WORKERS} ignored by this build` : undefined),
+          });
+        } catch (error) {
+          rows.push({ key: `fanout|${config.store}|${config.workers}`, workload: `StreamLogs fan-out · ${config.label}`, figure: "failed", value: Number.NaN, unit: "ms", note: error instanceof Error ? error.message.slice(0, 200) : String(error) });
+        }
+      }
+    }
+
+    if (has("store") && redis) {
+      log("Redis store overhead per step (in process, bench/store-overhead.ts)");
+      const o = await measureStoreOverhead({ url: redis.url, episodes: options.quick ? 20 : 200, warmup: options.quick ? 5 : 20 });
+      rows.push({
+        key: "store-overhead",
+        workload: `Redis store overhead per step (${o.steps} medium inspect steps, in process)`,
+        figure: `p50 ${ms(o.overhead.p50)}, p99 ${ms(o.overhead.p99)} (step in memory p50 ${ms(o.memoryStep.p50)}, on the store ${ms(o.storeStep.p50)}, two replicas alternating ${ms(o.alternatingStep.p50)})`,
+        value: o.overhead.p50,
+        unit: "ms",
+        target: `≤ ${GOAL_STORE_OVERHEAD_P50_MS} ms p50`,
+        met: o.overhead.p50 <= GOAL_STORE_OVERHEAD_P50_MS,
+      });
+    }
+  } finally {
+    await redis?.stop();
+  }
+
+  judge(rows);
+  const info = {
+    date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+    machine: machineDescription(),
+    node: process.version,
+    commit: gitCommit(ROOT),
+    mode: `${options.quick ? "quick (indicative figures only)" : "full"}; ${options.durationS} s per load row after ${options.warmupS} s of warm-up; ran ${Math.round((Date.now() - started) / 1000)} s`,
+    settings: [
+      `Load generators run on the same machine as the server. HTTP rows: autocannon, ${HTTP_CONNECTIONS} connections; h2c row: h2load, ${HTTP_CONNECTIONS} clients.`,
+      `Episode rows play the same mix as the in-process yardstick: a medium reset with the actor's own id, then ${STEPS_PER_EPISODE} inspect steps; figures count steps, time includes the resets. Unary and session rows: ${ACTORS} actors over 4 HTTP/2 sessions (Connect JSON: HTTP/1.1 connections). StepBatch(n): n episodes per call, max(2, ${ACTORS}/n) callers.`,
+      "Servers: `node dist/src/main.js` (what `npm start` runs), default LOG_LEVEL, MAX_LIVE_EPISODES=20000; Redis rows: a throwaway redis-server (no persistence) on this machine.",
+    ],
+  };
+  const out = resolve(ROOT, options.out);
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, markdown(info, rows));
+  console.log(`\n${info.date} · ${info.machine} · Node ${info.node} · ${info.commit}\n${info.mode}\n`);
+  console.log(consoleTable(rows));
+  console.log(`\nwritten to ${options.out}`);
+}
+
+await main();
+process.exit(0); // HTTP/2 sessions of the clients would otherwise keep the process alive

@@ -1,0 +1,84 @@
+/**
+ * StreamLogs fan-out: `subscribers` gRPC streams on one episode, then steps one at a time. Each
+ * log line's delivery time is its arrival at a subscriber minus the moment the step that wrote it
+ * was sent; the next step waits until every subscriber has every line (and nothing arrived for a
+ * moment), so each line belongs to exactly one step.
+ */
+import { TaskLevel, ActionType } from "../../gen/incident/v1/enums_pb.js";
+import { clientsFor, servicesOf, type EnvClient } from "./rpc.js";
+import { freshSeed, targetOf } from "./episode-mix.js";
+import { startServer } from "./processes.js";
+import { sleep, summarize, type Summary } from "./stats.js";
+
+export interface FanoutFigures {
+  subscribers: number;
+  steps: number;
+  lines: number;
+  delivery: Summary;
+  workers: number;
+}
+
+/** HTTP/2 sessions the subscribers are spread over. */
+const SESSIONS = 20;
+const QUIET_MS = 50;
+const SETTLE_TIMEOUT_MS = 15_000;
+
+export async function measureFanout(options: { env: Record<string, string>; subscribers: number; episodes: number; steps: number }): Promise<FanoutFigures> {
+  const server = await startServer({ ...options.env, MAX_SUBSCRIBERS_PER_EPISODE: String(options.subscribers + 16) });
+  const clients = clientsFor("grpc", server.baseUrl, SESSIONS);
+  const stepper = clientsFor("grpc", server.baseUrl, 1)[0] as EnvClient;
+  const samples: number[] = [];
+  let lines = 0;
+  let steps = 0;
+  try {
+    for (let e = 0; e < options.episodes; e++) {
+      const episodeId = `fanout-${Date.now()}-${e}`;
+      const services = servicesOf(await stepper.reset({ taskLevel: TaskLevel.MEDIUM, seed: freshSeed(), episodeId }));
+      const lastSeq = new Array<number>(options.subscribers).fill(0);
+      let maxSeq = 0;
+      let lastArrival = performance.now();
+      let stepSentAt: number | undefined;
+      const abort = new AbortController();
+      const streams = lastSeq.map(async (_, s) => {
+        const client = clients[s % clients.length] as EnvClient;
+        try {
+          for await (const message of client.streamLogs({ episodeId }, { signal: abort.signal })) {
+            if (!message.entry) continue;
+            const now = performance.now();
+            lastSeq[s] = message.entry.seq;
+            if (message.entry.seq > maxSeq) maxSeq = message.entry.seq;
+            lastArrival = now;
+            if (stepSentAt !== undefined) {
+              samples.push(now - stepSentAt);
+              lines++;
+            }
+          }
+        } catch (error) {
+          if (!abort.signal.aborted) throw error;
+        }
+      });
+      const settle = async (): Promise<void> => {
+        const deadline = performance.now() + SETTLE_TIMEOUT_MS;
+        while (performance.now() < deadline) {
+          await sleep(5);
+          if (maxSeq > 0 && performance.now() - lastArrival > QUIET_MS && lastSeq.every((seq) => seq === maxSeq)) return;
+        }
+        throw new Error(`subscribers did not catch up within ${SETTLE_TIMEOUT_MS} ms (${lastSeq.filter((s) => s === maxSeq).length} of ${options.subscribers} had line ${maxSeq})`);
+      };
+      await settle(); // every subscriber connected and through the backlog of the reset
+      for (let i = 0; i < options.steps; i++) {
+        stepSentAt = performance.now();
+        await stepper.step({ episodeId, action: { actionType: ActionType.INSPECT, targetService: targetOf(services, i), reasoning: "looking" } });
+        await settle();
+        stepSentAt = undefined;
+        steps++;
+      }
+      abort.abort();
+      await Promise.allSettled(streams);
+      await stepper.closeEpisode({ episodeId });
+    }
+    return { subscribers: options.subscribers, steps, lines, delivery: summarize(samples), workers: server.workers };
+  } finally {
+    await server.stop();
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * HTTP/1.1 rows driven by autocannon (as a library), and an h2c row driven by h2load: the bare
+ * fastify yardstick, GET /state, POST /reset and POST /step on the OpenEnv REST routes.
+ */
+import autocannon from "autocannon";
+import { spawn } from "node:child_process";
+import { HTTP_CONNECTIONS, STEPS_PER_EPISODE, freshSeed, targetOf } from "./episode-mix.js";
+
+export interface HttpFigures {
+  /** Requests (or steps) per second. */
+  rate: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  /** Connection errors, timeouts and non-2xx answers. */
+  failures: number;
+}
+
+export interface LoadSpec {
+  durationS: number;
+  warmupS: number;
+}
+
+function figures(result: autocannon.Result, counted?: number): HttpFigures {
+  const seconds = (result.finish.getTime() - result.start.getTime()) / 1000 || result.duration;
+  return {
+    rate: (counted ?? result.requests.total) / seconds,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    failures: result.errors + result.timeouts + result.non2xx,
+  };
+}
+
+/** Runs `options` for the warm-up, then again for the measurement. */
+async function warmThenRun<C>(options: autocannon.Options<C>, spec: LoadSpec, before?: () => void): Promise<autocannon.Result> {
+  if (spec.warmupS > 0) await autocannon({ ...options, duration: spec.warmupS });
+  before?.();
+  return autocannon({ ...options, duration: spec.durationS });
+}
+
+/** GET `url` from HTTP_CONNECTIONS connections. */
+export async function measureGet(url: string, spec: LoadSpec): Promise<HttpFigures> {
+  return figures(await warmThenRun({ url, connections: HTTP_CONNECTIONS }, spec));
+}
+
+const JSON_HEADERS = { "content-type": "application/json" };
+
+/**
+ * Episode ids for autocannon connections. autocannon clears a connection's context each time its
+ * request sequence starts over, so ids are lent from a pool when a sequence starts and given back
+ * when it ends: the number of live episodes stays at about the number of connections.
+ */
+class IdPool {
+  private readonly free: string[] = [];
+  private next = 0;
+  constructor(private readonly prefix: string) {}
+  take(): string {
+    return this.free.pop() ?? `${this.prefix}-${this.next++}`;
+  }
+  give(id: string | undefined): void {
+    if (id !== undefined) this.free.push(id);
+  }
+}
+
+interface EpisodeContext {
+  id?: string;
+  services?: string[];
+}
+
+/** POST /reset (medium), each connection restarting an episode of its own with a fresh seed. */
+export async function measureReset(baseUrl: string, spec: LoadSpec): Promise<HttpFigures> {
+  const ids = new IdPool(`rst-${Date.now()}`);
+  const requests: autocannon.Request<EpisodeContext>[] = [
+    {
+      method: "POST",
+      path: "/reset",
+      headers: JSON_HEADERS,
+      setupRequest: (request, context) => {
+        context.id = ids.take();
+        return { ...request, body: JSON.stringify({ task_level: "medium", seed: freshSeed(), episode_id: context.id }) };
+      },
+      onResponse: (_status, _body, context) => ids.give(context.id),
+    },
+  ];
+  return figures(await warmThenRun({ url: baseUrl, connections: HTTP_CONNECTIONS, requests, initialContext: {} }, spec));
+}
+
+function servicesOf(body: string): string[] {
+  try {
+    const parsed = JSON.parse(body) as { observation?: { topology?: { services?: { name?: string }[] } } };
+    return (parsed.observation?.topology?.services ?? []).map((s) => s.name ?? "").filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** POST /step over REST: the episode mix on HTTP_CONNECTIONS connections; steps per second. */
+export async function measureRestStep(baseUrl: string, spec: LoadSpec): Promise<HttpFigures> {
+  const ids = new IdPool(`rest-${Date.now()}`);
+  let steps = 0;
+  const requests: autocannon.Request<EpisodeContext>[] = [
+    {
+      method: "POST",
+      path: "/reset",
+      headers: JSON_HEADERS,
+      setupRequest: (request, context) => {
+        context.id = ids.take();
+        return { ...request, body: JSON.stringify({ task_level: "medium", seed: freshSeed(), episode_id: context.id }) };
+      },
+      onResponse: (_status, body, context) => {
+        context.services = servicesOf(body);
+      },
+    },
+    ...Array.from({ length: STEPS_PER_EPISODE }, (_, i): autocannon.Request<EpisodeContext> => ({
+      method: "POST",
+      path: "/step",
+      headers: JSON_HEADERS,
+      setupRequest: (request, context) => ({
+        ...request,
+        body: JSON.stringify({ episode_id: context.id, action: { action_type: "inspect", target_service: targetOf(context.services ?? [], i), reasoning: "looking" } }),
+      }),
+      onResponse: (status, _body, context) => {
+        if (status === 200) steps++;
+        if (i === STEPS_PER_EPISODE - 1) ids.give(context.id);
+      },
+    })),
+  ];
+  const result = await warmThenRun({ url: baseUrl, connections: HTTP_CONNECTIONS, requests, initialContext: {} }, spec, () => (steps = 0));
+  return figures(result, steps);
+}
+
+/**
+ * GET `url` over h2c with h2load (nghttp2-client), HTTP_CONNECTIONS clients, one stream each;
+ * undefined when h2load is not installed.
+ */
+export async function measureH2load(url: string, spec: LoadSpec): Promise<HttpFigures | undefined> {
+  const args = ["-c", String(HTTP_CONNECTIONS), "-m", "1", "-D", String(spec.durationS), ...(spec.warmupS > 0 ? [`--warm-up-time=${spec.warmupS}`] : []), url];
+  const output = await new Promise<string | undefined>((resolve) => {
+    const child = spawn("h2load", args, { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.once("error", () => resolve(undefined));
+    child.once("exit", (code) => resolve(code === 0 ? out : `${out}\nexit ${code}`));
+  });
+  if (output === undefined) return undefined;
+  const rate = /finished in [\d.]+m?s, ([\d.]+) req\/s/.exec(output)?.[1];
+  if (rate === undefined) throw new Error(`h2load gave no rate:\n${output}`);
+  const failed = /requests: \d+ total, \d+ started, \d+ done, \d+ succeeded, (\d+) failed, (\d+) errored/.exec(output);
+  const status2xx = /status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx/.exec(output);
+  return {
+    rate: Number(rate),
+    // h2load prints no latency percentiles.
+    latencyP50Ms: Number.NaN,
+    latencyP99Ms: Number.NaN,
+    failures: Number(failed?.[1] ?? 0) + Number(failed?.[2] ?? 0) + Number(status2xx?.[3] ?? 0) + Number(status2xx?.[4] ?? 0),
+  };
+}

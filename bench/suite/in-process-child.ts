@@ -1,0 +1,57 @@
+/**
+ * The in-process yardstick, run as its own process by bench/suite/in-process.ts: the compiled
+ * environment (dist/, what `npm start` runs) on one core, no transport. Prints one JSON line:
+ * reset and step times of medium episodes, and the rate of the episode mix (episode-mix.ts).
+ *
+ *   node --import tsx bench/suite/in-process-child.ts EPISODES
+ */
+import { create } from "@bufbuild/protobuf"; // the same module instance dist/ resolves
+import { pathToFileURL } from "node:url";
+import { join } from "node:path";
+import { ROOT } from "./processes.js";
+import { STEPS_PER_EPISODE, targetOf } from "./episode-mix.js";
+import { summarize } from "./stats.js";
+
+// The compiled modules, typed by their sources: tsx would otherwise load src/ through its loader.
+const dist = (path: string): string => pathToFileURL(join(ROOT, "dist", path)).href;
+const { IncidentEnvironment } = (await import(dist("src/env/environment.js"))) as typeof import("../../src/env/environment.js");
+const { ResetRequestSchema, StepRequestSchema } = (await import(dist("gen/incident/v1/service_pb.js"))) as typeof import("../../gen/incident/v1/service_pb.js");
+const { ActionType, TaskLevel } = (await import(dist("gen/incident/v1/enums_pb.js"))) as typeof import("../../gen/incident/v1/enums_pb.js");
+
+export interface InProcessResult {
+  episodes: number;
+  resetMs: { mean: number; p50: number; p99: number };
+  stepMs: { mean: number; p50: number; p99: number };
+  /** Steps per second of the episode mix (resets included in the time), one core. */
+  mixStepsPerSecond: number;
+}
+
+function play(env: InstanceType<typeof IncidentEnvironment>, episodes: number, firstSeed: number): { resets: number[]; steps: number[]; totalMs: number } {
+  const resets: number[] = [];
+  const steps: number[] = [];
+  const start = performance.now();
+  for (let e = 0; e < episodes; e++) {
+    const t0 = performance.now();
+    const reset = env.reset(create(ResetRequestSchema, { taskLevel: TaskLevel.MEDIUM, seed: firstSeed + e, episodeId: `inproc-${e % 16}` }));
+    resets.push(performance.now() - t0);
+    const services = reset.observation?.topology?.services.map((s) => s.name) ?? [];
+    for (let i = 0; i < STEPS_PER_EPISODE; i++) {
+      const t1 = performance.now();
+      env.step(create(StepRequestSchema, { episodeId: `inproc-${e % 16}`, action: { actionType: ActionType.INSPECT, targetService: targetOf(services, i), reasoning: "looking" } }));
+      steps.push(performance.now() - t1);
+    }
+  }
+  return { resets, steps, totalMs: performance.now() - start };
+}
+
+const episodes = Number(process.argv[2] ?? 300);
+const env = new IncidentEnvironment({ limits: { maxLiveEpisodes: 64 } });
+play(env, Math.max(20, Math.floor(episodes / 5)), 900_000); // warm the JIT and the caches
+const { resets, steps, totalMs } = play(env, episodes, 1);
+const summary = (s: number[]): InProcessResult["resetMs"] => {
+  const { mean, p50, p99 } = summarize(s);
+  return { mean, p50, p99 };
+};
+const result: InProcessResult = { episodes, resetMs: summary(resets), stepMs: summary(steps), mixStepsPerSecond: (steps.length / totalMs) * 1000 };
+console.log(JSON.stringify(result));
+await env.shutdown();

@@ -1,0 +1,152 @@
+/**
+ * The processes a bench run starts: the compiled server (`node dist/src/main.js`, what `npm start`
+ * runs) on a free port, the bare fastify yardstick, a throwaway redis-server. Every child is killed
+ * when the run ends, however it ends.
+ */
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { redisBinary, spawnRedis } from "../../test/support/redis.js";
+
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+const SERVER_ENTRY = join(ROOT, "dist", "src", "main.js");
+
+const children = new Set<ChildProcess>();
+process.once("exit", () => {
+  for (const child of children) child.kill("SIGKILL");
+});
+
+function track(child: ChildProcess): void {
+  children.add(child);
+  child.once("exit", () => children.delete(child));
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Rebuilds dist/ (`npm run build`) unless it is newer than every file of src/ and gen/. */
+export function ensureBuild(log: (line: string) => void): void {
+  let built = 0;
+  try {
+    built = statSync(SERVER_ENTRY).mtimeMs;
+  } catch {
+    built = 0;
+  }
+  if (built > Math.max(newestMtime(join(ROOT, "src")), newestMtime(join(ROOT, "gen")))) return;
+  log("building dist/ (npm run build)...");
+  const result = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] });
+  if (result.status !== 0) throw new Error("npm run build failed");
+}
+
+export interface ServerProcess {
+  baseUrl: string;
+  pid: number;
+  /** Simulation workers the server reports in its start-up line (1: in the server thread). */
+  workers: number;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 3000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Spawns `command` and resolves once its output matches `ready` (the first group is returned). */
+async function spawnUntil(command: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs: number): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }> {
+  const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  track(child);
+  let out = "";
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${args.join(" ")} did not start within ${timeoutMs} ms:\n${out}`)), timeoutMs);
+    const onData = (chunk: Buffer): void => {
+      out += chunk.toString();
+      if (out.length > 200_000) out = out.slice(-100_000);
+      const m = ready.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m);
+      }
+    };
+    child.stdout?.on("data", onData);
+    child.stderr?.on("data", onData);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${args.join(" ")} exited (${code}) before it was ready:\n${out}`));
+    });
+  });
+  return { child, match, output: () => out };
+}
+
+/** The compiled server, configured by `env` on top of PORT=0 and HOST=127.0.0.1. */
+export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
+  const { child, match, output } = await spawnUntil(
+    process.execPath,
+    [SERVER_ENTRY],
+    { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env },
+    /listening on (http:\/\/[\d.]+:\d+)[^\n]*?(?:(\d+) simulation workers|simulating in the server thread)/,
+    60_000,
+  );
+  return {
+    baseUrl: match[1] ?? "",
+    pid: child.pid ?? 0,
+    workers: match[2] ? Number(match[2]) : 1,
+    output,
+    stop: () => stopChild(child),
+  };
+}
+
+export interface BareServer {
+  /** HTTP/1.1 */
+  baseUrl: string;
+  /** HTTP/2 with prior knowledge (h2c) */
+  h2Url: string;
+  stop(): Promise<void>;
+}
+
+/** The yardstick: bench/suite/bare-fastify.ts, the project's fastify with one route and nothing else. */
+export async function startBare(): Promise<BareServer> {
+  const { child, match } = await spawnUntil(
+    process.execPath,
+    ["--import", "tsx", join(ROOT, "bench", "suite", "bare-fastify.ts")],
+    { ...process.env },
+    /bare fastify on (http:\/\/[\d.]+:\d+) and h2c (http:\/\/[\d.]+:\d+)/,
+    30_000,
+  );
+  return { baseUrl: match[1] ?? "", h2Url: match[2] ?? "", stop: () => stopChild(child) };
+}
+
+export interface RedisServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** REDIS_URL if set, else a throwaway redis-server (or valkey-server) on a free port, no persistence. */
+export async function startRedis(): Promise<RedisServer> {
+  const given = process.env.REDIS_URL?.trim();
+  if (given) return { url: given, stop: async () => {} };
+  const binary = redisBinary();
+  if (!binary) throw new Error("the Redis rows need REDIS_URL, or redis-server (or valkey-server) on PATH; or run with --store memory");
+  const { url, child } = await spawnRedis(binary);
+  track(child);
+  return { url, stop: () => stopChild(child) };
+}
+
+/** Resident set size of a process, in bytes, from /proc (Linux). */
+export function rssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
+  if (kb === undefined) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(kb) * 1024;
+}

@@ -1,0 +1,50 @@
+/**
+ * The bench suite (`npm run bench`, bench/run.ts) still runs end to end: a quick run filtered to
+ * one small workload starts the bare fastify yardstick and the compiled server, and writes a
+ * results table with the run's facts. Only the shape is checked, never a speed.
+ */
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "bench-suite-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ["--import", "tsx", "bench/run.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe("npm run bench", () => {
+  it("runs a quick, filtered suite and writes the results table with the yardstick beside the figure", async () => {
+    const out = join(dir, "RESULTS.md");
+    const result = await run(["--quick", "--duration", "0.5", "--only", "state", "--store", "memory", "--workers", "1", "--out", out]);
+    expect(result.code, result.stderr).toBe(0);
+    const markdown = readFileSync(out, "utf8");
+    expect(markdown).toContain("| workload | figure | yardstick | ratio | target | met? | note |");
+    expect(markdown).toMatch(/^- Date: \d{4}-\d\d-\d\dT/m);
+    expect(markdown).toMatch(/^- Machine: .+, \d+ cores, [\d.]+ GiB RAM/m);
+    expect(markdown).toMatch(/^- Node: v\d+\.\d+\.\d+$/m);
+    expect(markdown).toMatch(/^- Git commit: [0-9a-f]{7,}/m);
+    expect(markdown).toMatch(/^\| bare fastify GET, HTTP\/1\.1 .*\| [\d,]+ req\/s/m);
+    // The served row: a rate, the bare route's rate as its yardstick, their ratio, the target and a verdict.
+    expect(markdown).toMatch(/^\| GET \/state \(HTTP\/1\.1\) · in-memory, WORKERS=1 \| [\d,.]+ req\/s[^|]*\| [\d,.]+ req\/s \(bare fastify\) \| [\d.]+× \| ≥ 0\.5× bare fastify \| (yes|NO) \|/m);
+    expect(result.stdout).toContain("GET /state (HTTP/1.1) · in-memory, WORKERS=1");
+  }, 120_000);
+
+  it("refuses an unknown workload", async () => {
+    const result = await run(["--quick", "--only", "no-such-workload"]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('unknown workload "no-such-workload"');
+  }, 30_000);
+});
