@@ -83,9 +83,17 @@ async function serverRows(config: ServerConfig, options: Options, yard: { bare?:
   const requested = Number(config.env.WORKERS);
   const ignored = server.workers !== requested ? `WORKERS=${requested} ignored by this build: the server simulates in ${server.workers === 1 ? "its own thread" : `${server.workers} workers`}` : undefined;
   const spec = { durationS: options.durationS, warmupS: options.warmupS };
-  const has = (w: Workload): boolean => options.only.has(w);
+  // Once the server has died, the later rows are skipped (the row where it died says so).
+  const has = (w: Workload): boolean => options.only.has(w) && server.exit() === undefined;
   const key = (w: string): string => `${w}|${config.store}|${config.workers}`;
   const name = (w: string): string => `${w} · ${config.label}`;
+  // A server that dies fails every later row: say so on the row where it happened, with its last words.
+  const died = (): string | undefined => {
+    const exit = server.exit();
+    if (exit === undefined) return undefined;
+    const tail = server.output().trim().split("\n").slice(-3).join(" / ").slice(0, 400);
+    return `the server ${exit} during this row; its last output: ${tail}`;
+  };
   const episodeRow = (w: string, title: string, f: LoopFigures, extra?: Partial<Row>): Row => ({
     key: key(w),
     workload: name(title),
@@ -94,7 +102,7 @@ async function serverRows(config: ServerConfig, options: Options, yard: { bare?:
     unit: "steps/s",
     ...(yard.episode ? { yardstick: yard.episode } : {}),
     ...extra,
-    note: joinNotes(ignored, failures(f.failures, f.firstError), extra?.note),
+    note: joinNotes(ignored, failures(f.failures, f.firstError), extra?.note, died()),
   });
   try {
     log(`server ${config.label} at ${server.baseUrl} (${server.workers} simulation thread${server.workers > 1 ? "s" : ""})`);
@@ -105,17 +113,17 @@ async function serverRows(config: ServerConfig, options: Options, yard: { bare?:
     if (has("state")) {
       log("  GET /state (autocannon)");
       const f = await measureGet(`${server.baseUrl}/state?episode_id=bench-state`, spec);
-      rows.push({ key: key("state"), workload: name("GET /state (HTTP/1.1)"), figure: httpFigure(f, "req/s"), value: f.rate, unit: "req/s", ...(yard.bare ? { yardstick: yard.bare } : {}), target: "≥ 0.5× bare fastify", note: joinNotes(ignored, failures(f.failures)) });
+      rows.push({ key: key("state"), workload: name("GET /state (HTTP/1.1)"), figure: httpFigure(f, "req/s"), value: f.rate, unit: "req/s", ...(yard.bare ? { yardstick: yard.bare } : {}), target: "≥ 0.5× bare fastify", note: joinNotes(ignored, failures(f.failures, f.firstError), died()) });
     }
     if (has("state-h2") && yard.bareH2) {
       log("  GET /state over h2c (h2load)");
       const f = await measureH2load(`${server.baseUrl}/state?episode_id=bench-state`, spec);
-      if (f) rows.push({ key: key("state-h2"), workload: name("GET /state (h2c, h2load)"), figure: httpFigure(f, "req/s"), value: f.rate, unit: "req/s", yardstick: yard.bareH2, target: "≥ 0.5× bare fastify", note: joinNotes(ignored, failures(f.failures)) });
+      if (f) rows.push({ key: key("state-h2"), workload: name("GET /state (h2c, h2load)"), figure: httpFigure(f, "req/s"), value: f.rate, unit: "req/s", yardstick: yard.bareH2, target: "≥ 0.5× bare fastify", note: joinNotes(ignored, failures(f.failures, f.firstError), died()) });
     }
     if (has("reset")) {
       log("  POST /reset (autocannon)");
       const f = await measureReset(server.baseUrl, spec);
-      rows.push({ key: key("reset"), workload: name("POST /reset (medium)"), figure: httpFigure(f, "req/s"), value: f.rate, unit: "req/s", ...(yard.bare ? { yardstick: yard.bare } : {}), target: `≥ ${num(10 * TODAY_RESET_RATE)} req/s (10× ${TODAY_RESET_RATE})`, note: joinNotes(ignored, failures(f.failures)) });
+      rows.push({ key: key("reset"), workload: name("POST /reset (medium)"), figure: httpFigure(f, "req/s"), value: f.rate, unit: "req/s", ...(yard.bare ? { yardstick: yard.bare } : {}), target: `≥ ${num(10 * TODAY_RESET_RATE)} req/s (10× ${TODAY_RESET_RATE})`, note: joinNotes(ignored, failures(f.failures, f.firstError), died()) });
     }
     if (has("rest-step")) {
       log("  POST /step (autocannon)");
@@ -128,7 +136,7 @@ async function serverRows(config: ServerConfig, options: Options, yard: { bare?:
         unit: "steps/s",
         ...(yard.episode ? { yardstick: yard.episode } : {}),
         target: "≥ 0.5× in process",
-        note: joinNotes(ignored, failures(f.failures)),
+        note: joinNotes(ignored, failures(f.failures, f.firstError), died()),
       });
     }
     for (const [w, protocol, title] of [
@@ -143,9 +151,10 @@ async function serverRows(config: ServerConfig, options: Options, yard: { bare?:
     if (has("batch")) {
       for (const size of BATCH_SIZES) {
         log(`  gRPC StepBatch(${size})`);
-        const f = await measureStepBatch(server.baseUrl, size, spec);
+        const callers = batchCallers(size, options.quick);
+        const f = await measureStepBatch(server.baseUrl, size, { ...spec, callers });
         rows.push({
-          ...episodeRow(`batch-${size}`, `gRPC StepBatch(${size}), ${batchCallers(size)} callers`, f, size === 256 ? { target: "≥ 0.8× in process" } : {}),
+          ...episodeRow(`batch-${size}`, `gRPC StepBatch(${size}), ${callers} caller${callers > 1 ? "s" : ""}`, f, size === 256 ? { target: "≥ 0.8× in process" } : {}),
           figure: `${num(f.rate)} env-steps/s`,
         });
       }
@@ -260,7 +269,7 @@ async function main(): Promise<void> {
     }
 
     if (has("memory")) {
-      const episodes = options.quick ? 500 : 10_000;
+      const episodes = options.quick ? 300 : 10_000;
       for (const workers of options.workers) {
         const count = workers === "1" ? "1" : String(availableParallelism());
         log(`memory: ${episodes} live episodes, WORKERS=${count}`);
@@ -325,7 +334,7 @@ async function main(): Promise<void> {
     mode: `${options.quick ? "quick (indicative figures only)" : "full"}; ${options.durationS} s per load row after ${options.warmupS} s of warm-up; ran ${Math.round((Date.now() - started) / 1000)} s`,
     settings: [
       `Load generators run on the same machine as the server. HTTP rows: autocannon, ${HTTP_CONNECTIONS} connections; h2c row: h2load, ${HTTP_CONNECTIONS} clients.`,
-      `Episode rows play the same mix as the in-process yardstick: a medium reset with the actor's own id, then ${STEPS_PER_EPISODE} inspect steps; figures count steps, time includes the resets. Unary and session rows: ${ACTORS} actors over 4 HTTP/2 sessions (Connect JSON: HTTP/1.1 connections). StepBatch(n): n episodes per call, max(2, ${ACTORS}/n) callers.`,
+      `Episode rows play the same mix as the in-process yardstick: a medium reset with the actor's own id, then ${STEPS_PER_EPISODE} inspect steps; figures count steps, time includes the resets. Unary and session rows: ${ACTORS} actors over 4 HTTP/2 sessions (Connect JSON: HTTP/1.1 connections). StepBatch(n): n episodes per call, max(2, ${ACTORS}/n) callers (a quick run: 1 caller at 256).`,
       "Servers: `node dist/src/main.js` (what `npm start` runs), default LOG_LEVEL, MAX_LIVE_EPISODES=20000; Redis rows: a throwaway redis-server (no persistence) on this machine.",
     ],
   };

@@ -9,6 +9,8 @@ export interface ActorContext {
   running(): boolean;
   /** Calls of the play function this actor has completed in this spell (0 during its first). */
   round: number;
+  /** False during the warm-up spell. */
+  measured: boolean;
   /** Records `n` units done (env-steps). */
   done(n: number): void;
   /** Records a failed call. */
@@ -24,7 +26,7 @@ export interface LoopFigures {
   firstError?: string;
 }
 
-async function spell(actors: number, seconds: number, play: (context: ActorContext) => Promise<void>): Promise<LoopFigures> {
+async function spell(actors: number, seconds: number, measured: boolean, play: (context: ActorContext) => Promise<void>): Promise<LoopFigures> {
   let units = 0;
   let failures = 0;
   let firstError: string | undefined;
@@ -36,6 +38,7 @@ async function spell(actors: number, seconds: number, play: (context: ActorConte
         actor,
         running: () => performance.now() < deadline,
         round: 0,
+        measured,
         done: (n) => (units += n),
         failed: (error) => {
           failures++;
@@ -59,6 +62,6 @@ async function spell(actors: number, seconds: number, play: (context: ActorConte
 
 /** A warm-up spell (discarded), then the measured one. */
 export async function closedLoop(options: { actors: number; durationS: number; warmupS: number }, play: (context: ActorContext) => Promise<void>): Promise<LoopFigures> {
-  if (options.warmupS > 0) await spell(options.actors, options.warmupS, play);
-  return spell(options.actors, options.durationS, play);
+  if (options.warmupS > 0) await spell(options.actors, options.warmupS, false, play);
+  return spell(options.actors, options.durationS, true, play);
 }

@@ -1,8 +1,8 @@
 /**
  * StreamLogs fan-out: `subscribers` gRPC streams on one episode, then steps one at a time. Each
  * log line's delivery time is its arrival at a subscriber minus the moment the step that wrote it
- * was sent; the next step waits until every subscriber has every line (and nothing arrived for a
- * moment), so each line belongs to exactly one step.
+ * was sent; the next step waits until every subscriber has every line up to the newest one the
+ * step's observation shows, so each line belongs to exactly one step.
  */
 import { TaskLevel, ActionType } from "../../gen/incident/v1/enums_pb.js";
 import { clientsFor, servicesOf, type EnvClient } from "./rpc.js";
@@ -20,7 +20,6 @@ export interface FanoutFigures {
 
 /** HTTP/2 sessions the subscribers are spread over. */
 const SESSIONS = 20;
-const QUIET_MS = 50;
 const SETTLE_TIMEOUT_MS = 15_000;
 
 export async function measureFanout(options: { env: Record<string, string>; subscribers: number; episodes: number; steps: number }): Promise<FanoutFigures> {
@@ -33,10 +32,10 @@ export async function measureFanout(options: { env: Record<string, string>; subs
   try {
     for (let e = 0; e < options.episodes; e++) {
       const episodeId = `fanout-${Date.now()}-${e}`;
-      const services = servicesOf(await stepper.reset({ taskLevel: TaskLevel.MEDIUM, seed: freshSeed(), episodeId }));
+      const reset = await stepper.reset({ taskLevel: TaskLevel.MEDIUM, seed: freshSeed(), episodeId });
+      const services = servicesOf(reset);
       const lastSeq = new Array<number>(options.subscribers).fill(0);
-      let maxSeq = 0;
-      let lastArrival = performance.now();
+      let ended = 0;
       let stepSentAt: number | undefined;
       const abort = new AbortController();
       const streams = lastSeq.map(async (_, s) => {
@@ -46,8 +45,6 @@ export async function measureFanout(options: { env: Record<string, string>; subs
             if (!message.entry) continue;
             const now = performance.now();
             lastSeq[s] = message.entry.seq;
-            if (message.entry.seq > maxSeq) maxSeq = message.entry.seq;
-            lastArrival = now;
             if (stepSentAt !== undefined) {
               samples.push(now - stepSentAt);
               lines++;
@@ -55,21 +52,25 @@ export async function measureFanout(options: { env: Record<string, string>; subs
           }
         } catch (error) {
           if (!abort.signal.aborted) throw error;
+        } finally {
+          ended++;
         }
       });
-      const settle = async (): Promise<void> => {
+      /** Resolves once every subscriber has line `seq`. */
+      const settle = async (seq: number): Promise<void> => {
         const deadline = performance.now() + SETTLE_TIMEOUT_MS;
         while (performance.now() < deadline) {
-          await sleep(5);
-          if (maxSeq > 0 && performance.now() - lastArrival > QUIET_MS && lastSeq.every((seq) => seq === maxSeq)) return;
+          if (lastSeq.every((s) => s >= seq)) return;
+          await sleep(2);
         }
-        throw new Error(`subscribers did not catch up within ${SETTLE_TIMEOUT_MS} ms (${lastSeq.filter((s) => s === maxSeq).length} of ${options.subscribers} had line ${maxSeq})`);
+        throw new Error(`subscribers did not get line ${seq} within ${SETTLE_TIMEOUT_MS} ms: ${lastSeq.filter((s) => s >= seq).length} of ${options.subscribers} did, ${ended} streams had ended`);
       };
-      await settle(); // every subscriber connected and through the backlog of the reset
+      const newest = (logs: readonly { seq: number }[] | undefined): number => Math.max(0, ...(logs ?? []).map((l) => l.seq));
+      await settle(newest(reset.observation?.recentLogs)); // every subscriber connected and through the backlog of the reset
       for (let i = 0; i < options.steps; i++) {
         stepSentAt = performance.now();
-        await stepper.step({ episodeId, action: { actionType: ActionType.INSPECT, targetService: targetOf(services, i), reasoning: "looking" } });
-        await settle();
+        const step = await stepper.step({ episodeId, action: { actionType: ActionType.INSPECT, targetService: targetOf(services, i), reasoning: "looking" } });
+        await settle(newest(step.observation?.recentLogs));
         stepSentAt = undefined;
         steps++;
       }

@@ -13,6 +13,16 @@ export interface HttpFigures {
   latencyP99Ms: number;
   /** Connection errors, timeouts and non-2xx answers. */
   failures: number;
+  /** The first answer that was not 2xx: status and the start of its body. */
+  firstError?: string;
+}
+
+/** Keeps the first failed answer of a row, for its note. */
+class FirstError {
+  text: string | undefined;
+  see(status: number, body: string): void {
+    if (status >= 300 && this.text === undefined) this.text = `${status} ${body.slice(0, 160)}`;
+  }
 }
 
 export interface LoadSpec {
@@ -20,9 +30,10 @@ export interface LoadSpec {
   warmupS: number;
 }
 
-function figures(result: autocannon.Result, counted?: number): HttpFigures {
+function figures(result: autocannon.Result, counted?: number, firstError?: FirstError): HttpFigures {
   const seconds = (result.finish.getTime() - result.start.getTime()) / 1000 || result.duration;
   return {
+    ...(firstError?.text !== undefined ? { firstError: firstError.text } : {}),
     rate: (counted ?? result.requests.total) / seconds,
     latencyP50Ms: result.latency.p50,
     latencyP99Ms: result.latency.p99,
@@ -69,6 +80,7 @@ interface EpisodeContext {
 /** POST /reset (medium), each connection restarting an episode of its own with a fresh seed. */
 export async function measureReset(baseUrl: string, spec: LoadSpec): Promise<HttpFigures> {
   const ids = new IdPool(`rst-${Date.now()}`);
+  const errors = new FirstError();
   const requests: autocannon.Request<EpisodeContext>[] = [
     {
       method: "POST",
@@ -78,10 +90,13 @@ export async function measureReset(baseUrl: string, spec: LoadSpec): Promise<Htt
         context.id = ids.take();
         return { ...request, body: JSON.stringify({ task_level: "medium", seed: freshSeed(), episode_id: context.id }) };
       },
-      onResponse: (_status, _body, context) => ids.give(context.id),
+      onResponse: (status, body, context) => {
+        errors.see(status, body);
+        ids.give(context.id);
+      },
     },
   ];
-  return figures(await warmThenRun({ url: baseUrl, connections: HTTP_CONNECTIONS, requests, initialContext: {} }, spec));
+  return figures(await warmThenRun({ url: baseUrl, connections: HTTP_CONNECTIONS, requests, initialContext: {} }, spec), undefined, errors);
 }
 
 function servicesOf(body: string): string[] {
@@ -96,6 +111,7 @@ function servicesOf(body: string): string[] {
 /** POST /step over REST: the episode mix on HTTP_CONNECTIONS connections; steps per second. */
 export async function measureRestStep(baseUrl: string, spec: LoadSpec): Promise<HttpFigures> {
   const ids = new IdPool(`rest-${Date.now()}`);
+  const errors = new FirstError();
   let steps = 0;
   const requests: autocannon.Request<EpisodeContext>[] = [
     {
@@ -106,7 +122,8 @@ export async function measureRestStep(baseUrl: string, spec: LoadSpec): Promise<
         context.id = ids.take();
         return { ...request, body: JSON.stringify({ task_level: "medium", seed: freshSeed(), episode_id: context.id }) };
       },
-      onResponse: (_status, body, context) => {
+      onResponse: (status, body, context) => {
+        errors.see(status, body);
         context.services = servicesOf(body);
       },
     },
@@ -118,14 +135,15 @@ export async function measureRestStep(baseUrl: string, spec: LoadSpec): Promise<
         ...request,
         body: JSON.stringify({ episode_id: context.id, action: { action_type: "inspect", target_service: targetOf(context.services ?? [], i), reasoning: "looking" } }),
       }),
-      onResponse: (status, _body, context) => {
+      onResponse: (status, body, context) => {
+        errors.see(status, body);
         if (status === 200) steps++;
         if (i === STEPS_PER_EPISODE - 1) ids.give(context.id);
       },
     })),
   ];
   const result = await warmThenRun({ url: baseUrl, connections: HTTP_CONNECTIONS, requests, initialContext: {} }, spec, () => (steps = 0));
-  return figures(result, steps);
+  return figures(result, steps, errors);
 }
 
 /**
@@ -133,7 +151,8 @@ export async function measureRestStep(baseUrl: string, spec: LoadSpec): Promise<
  * undefined when h2load is not installed.
  */
 export async function measureH2load(url: string, spec: LoadSpec): Promise<HttpFigures | undefined> {
-  const args = ["-c", String(HTTP_CONNECTIONS), "-m", "1", "-D", String(spec.durationS), ...(spec.warmupS > 0 ? [`--warm-up-time=${spec.warmupS}`] : []), url];
+  const msText = (seconds: number): string => `${Math.round(seconds * 1000)}ms`;
+  const args = ["-c", String(HTTP_CONNECTIONS), "-m", "1", "-D", msText(spec.durationS), ...(spec.warmupS > 0 ? [`--warm-up-time=${msText(spec.warmupS)}`] : []), url];
   const output = await new Promise<string | undefined>((resolve) => {
     const child = spawn("h2load", args, { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";

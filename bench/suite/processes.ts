@@ -47,6 +47,8 @@ export function ensureBuild(log: (line: string) => void): void {
 
 export interface ServerProcess {
   baseUrl: string;
+  /** Set once the process has exited (code or signal). */
+  exit(): string | undefined;
   pid: number;
   /** Simulation workers the server reports in its start-up line (1: in the server thread). */
   workers: number;
@@ -98,8 +100,11 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
     /listening on (http:\/\/[\d.]+:\d+)[^\n]*?(?:(\d+) simulation workers|simulating in the server thread)/,
     60_000,
   );
+  let exit: string | undefined;
+  child.once("exit", (code, signal) => (exit = signal ? `killed by ${signal}` : `exited with code ${code}`));
   return {
     baseUrl: match[1] ?? "",
+    exit: () => exit,
     pid: child.pid ?? 0,
     workers: match[2] ? Number(match[2]) : 1,
     output,

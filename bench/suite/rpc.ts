@@ -65,24 +65,30 @@ export async function measureUnary(protocol: RpcProtocol, baseUrl: string, spec:
   });
 }
 
-/** Concurrent batch callers at batch size `batch`: enough that about ACTORS episodes are in flight, at least 2. */
-export function batchCallers(batch: number): number {
+/**
+ * Concurrent batch callers at batch size `batch`: enough that about ACTORS episodes are in flight,
+ * at least 2 (so that a server has a batch to take while it answers the other); a quick run plays
+ * one caller at the largest size, whose rounds are long.
+ */
+export function batchCallers(batch: number, quick: boolean): number {
+  if (quick && batch > ACTORS) return 1;
   return Math.max(2, Math.ceil(ACTORS / batch));
 }
 
 /** gRPC ResetBatch then StepBatch rounds of `batch` episodes per caller; env-steps per second. */
-export async function measureStepBatch(baseUrl: string, batch: number, spec: LoadSpec): Promise<LoopFigures> {
+export async function measureStepBatch(baseUrl: string, batch: number, spec: LoadSpec & { callers: number }): Promise<LoopFigures> {
   const clients = clientsFor("grpc", baseUrl);
   const prefix = `batch${batch}-${Date.now()}`;
-  return closedLoop({ actors: batchCallers(batch), ...spec }, async (ctx) => {
+  return closedLoop({ actors: spec.callers, durationS: spec.durationS, warmupS: spec.warmupS }, async (ctx) => {
     const client = clients[ctx.actor % clients.length] as EnvClient;
     const ids = Array.from({ length: batch }, (_, i) => `${prefix}-${ctx.actor}-${i}`);
     const resets = await client.resetBatch({ items: ids.map(resetInit) });
     const services = resets.results.map((r) => (r.result.case === "response" ? servicesOf(r.result.value) : []));
     const failedResets = resets.results.find((r) => r.result.case === "error");
     if (failedResets?.result.case === "error") ctx.failed(new Error(`reset item: ${failedResets.result.value.code} ${failedResets.result.value.message}`));
-    // A large batch's first round may outlast a short spell: it is finished, so that steps are counted.
-    for (let i = 0; i < STEPS_PER_EPISODE && (ctx.running() || ctx.round === 0); i++) {
+    // A large batch's first round may outlast a short spell: in the measured spell it is finished,
+    // so that its steps are counted (the spell then lasts as long as that round).
+    for (let i = 0; i < STEPS_PER_EPISODE && (ctx.running() || (ctx.measured && ctx.round === 0)); i++) {
       const steps = await client.stepBatch({ items: ids.map((id, k) => stepInit(id, services[k] ?? [], i)) });
       let ok = 0;
       for (const r of steps.results) {
