@@ -91,7 +91,8 @@ async function serverRows(config: ServerConfig, options: Options, yard: { bare?:
   const died = (): string | undefined => {
     const exit = server.exit();
     if (exit === undefined) return undefined;
-    const tail = server.output().trim().split("\n").slice(-3).join(" / ").slice(0, 400);
+    const message = (line: string): string => /"msg":"((?:[^"\\]|\\.)*)"/.exec(line)?.[1] ?? line;
+    const tail = server.output().trim().split("\n").slice(-4).map(message).join(" / ").slice(-600);
     return `the server ${exit} during this row; its last output: ${tail}`;
   };
   const episodeRow = (w: string, title: string, f: LoopFigures, extra?: Partial<Row>): Row => ({

@@ -56,7 +56,7 @@ export async function measureMemory(options: { workers: string; episodes: number
   try {
     const clients = clientsFor("grpc", server.baseUrl, 2);
     // Warm-up: code loaded and compiled, then those episodes closed, before the baseline.
-    const warm = Array.from({ length: Math.min(BATCH, options.episodes) }, (_, i) => `warm-${i}`);
+    const warm = Array.from({ length: Math.min(BATCH, Math.ceil(options.episodes / 4)) }, (_, i) => `warm-${i}`);
     await open(clients, warm);
     for (const episodeId of warm) await (clients[0] as EnvClient).closeEpisode({ episodeId });
     const baseRss = await settledRss(server.pid);
