@@ -294,7 +294,7 @@ async function main(): Promise<void> {
       for (const config of configs) {
         log(`StreamLogs fan-out to ${subscribers} subscribers · ${config.label}`);
         try {
-          const f = await measureFanout({ env: config.env, subscribers, episodes: options.quick ? 1 : 3, steps: options.quick ? 3 : STEPS_PER_EPISODE });
+          const f = await measureFanout({ env: config.env, subscribers, episodes: options.quick ? 1 : 2, steps: options.quick ? 3 : STEPS_PER_EPISODE });
           rows.push({
             key: `fanout|${config.store}|${config.workers}`,
             workload: `StreamLogs fan-out, ${num(subscribers)} gRPC subscribers · ${config.label}`,

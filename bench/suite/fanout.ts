@@ -2,8 +2,10 @@
  * StreamLogs fan-out: `subscribers` gRPC streams on one episode, then steps one at a time. Each
  * log line's delivery time is its arrival at a subscriber minus the moment the step that wrote it
  * was sent; the next step waits until every subscriber has every line up to the newest one the
- * step's observation shows, so each line belongs to exactly one step.
+ * step's observation shows, so each line belongs to exactly one step. The subscribers all live in
+ * the bench process, so its own work of receiving and decoding is part of the delivery time.
  */
+import { setMaxListeners } from "node:events";
 import { TaskLevel, ActionType } from "../../gen/incident/v1/enums_pb.js";
 import { clientsFor, servicesOf, type EnvClient } from "./rpc.js";
 import { freshSeed, targetOf } from "./episode-mix.js";
@@ -38,6 +40,7 @@ export async function measureFanout(options: { env: Record<string, string>; subs
       let ended = 0;
       let stepSentAt: number | undefined;
       const abort = new AbortController();
+      setMaxListeners(0, abort.signal); // one signal ends every subscriber's stream
       const streams = lastSeq.map(async (_, s) => {
         const client = clients[s % clients.length] as EnvClient;
         try {
