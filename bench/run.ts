@@ -12,7 +12,7 @@
  * Options: bench/suite/options.ts. Nothing here asserts: timing goals do not belong in unit tests.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { dirname, resolve } from "node:path";
 import { GOAL_STORE_OVERHEAD_P50_MS, measureStoreOverhead } from "./store-overhead.js";
 import { type LoopFigures } from "./suite/actors.js";
@@ -215,6 +215,7 @@ function judge(rows: Row[]): void {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  const loadAtStart = loadavg()[0] ?? Number.NaN;
   const started = Date.now();
   const needsDist = [...options.only].some((w) => w !== "bare" && w !== "store");
   if (needsDist && options.build) ensureBuild(log);
@@ -337,6 +338,9 @@ async function main(): Promise<void> {
       `Load generators run on the same machine as the server. HTTP rows: autocannon, ${HTTP_CONNECTIONS} connections; h2c row: h2load, ${HTTP_CONNECTIONS} clients.`,
       `Episode rows play the same mix as the in-process yardstick: a medium reset with the actor's own id, then ${STEPS_PER_EPISODE} inspect steps; figures count steps, time includes the resets. Unary and session rows: ${ACTORS} actors over 4 HTTP/2 sessions (Connect JSON: HTTP/1.1 connections). StepBatch(n): n episodes per call, max(2, ${ACTORS}/n) callers (a quick run: 1 caller at 256).`,
       "Servers: `node dist/src/main.js` (what `npm start` runs), default LOG_LEVEL, MAX_LIVE_EPISODES=20000; Redis rows: a throwaway redis-server (no persistence) on this machine.",
+      "Memory rows: a server process of their own; RSS is VmRSS from /proc (the lowest of 4 readings); per episode = (RSS after − RSS before) / episodes, each episode a medium reset and 4 inspect steps.",
+      "Fan-out rows: the subscribers are gRPC StreamLogs streams in the bench process over 20 HTTP/2 sessions; a line's delivery time runs from the moment the step that wrote it was sent to its arrival at each subscriber.",
+      `Load average (1 min) at start and end: ${loadAtStart.toFixed(2)} and ${(loadavg()[0] ?? Number.NaN).toFixed(2)} on ${availableParallelism()} cores (figures compare only on a quiet machine).`,
     ],
   };
   const out = resolve(ROOT, options.out);
