@@ -32,7 +32,7 @@ import { settingsFromEnv } from "../src/env/start-environment.js";
 import { freePort, redisBinary, spawnRedis, testRedis } from "./support/redis.js";
 import { startReplica, type ReplicaProcess } from "./support/replica-process.js";
 import { rawConnectStream } from "./support/raw-stream.js";
-import { dig, http, useServer } from "./support/server.js";
+import { dig, http, useServer, useWorkerServer } from "./support/server.js";
 import { startReplicaServer, useReplicaServer } from "./support/shared-store-server.js";
 
 const redis = await testRedis();
@@ -139,12 +139,14 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
   describe("two server processes sharing one store", () => {
     const storePrefix = prefix("processes");
     const env = { EPISODE_STORE: url, EPISODE_STORE_PREFIX: storePrefix };
+    // A (and its restart) simulates in two worker threads, each a replica of its own; B in its server thread.
+    const withWorkers = { ...env, WORKERS: "2" };
     let a: ReplicaProcess | undefined;
     let b: ReplicaProcess | undefined;
     let restarted: ReplicaProcess | undefined;
 
     beforeAll(async () => {
-      [a, b] = await Promise.all([startReplica(env), startReplica(env)]);
+      [a, b] = await Promise.all([startReplica(withWorkers), startReplica(env)]);
     }, 120_000);
 
     afterAll(() => {
@@ -197,7 +199,7 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
       }
       // Phase 3: A restarted (a new process with an empty cache) continues the other two,
       // alternating with B.
-      restarted = await startReplica(env);
+      restarted = await startReplica(withWorkers);
       const again = restarted;
       for (const run of runs.slice(2)) {
         for (let k = 0; !run.done; k++) await stepOn(k % 2 === 0 ? again : second, run);
@@ -486,6 +488,37 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
     });
   });
 
+  describe("worker threads as replicas (WORKERS with EPISODE_STORE)", () => {
+    const storePrefix = prefix("pool");
+    const pool = useWorkerServer({ workers: 2, store: { url, prefix: storePrefix }, storeLimits: { replicaCacheEpisodes: 4 } });
+    const single = useReplicaServer(() => ({ store: { url, prefix: storePrefix } }));
+
+    it("plays episodes and the default episode across a 2-worker pool and another replica, identically to one in-memory process, with the store's counts and streams", async () => {
+      const ids = Array.from({ length: 6 }, (_, i) => `pool-${i}-${randomUUID()}`);
+      const references = await Promise.all(ids.map((id, i) => play(id, "medium", 50 + i, () => memory.baseUrl)));
+      const played = await Promise.all(ids.map((id, i) => play(id, "medium", 50 + i, (k) => (k % 2 === 0 ? pool.baseUrl : single.baseUrl))));
+      expect(played).toEqual(references);
+      // The default episode: reset through the pool (one worker answers requests without an id), stepped on the other replica.
+      const reset = await http(pool.baseUrl, "POST", "/reset", { task_level: "easy", seed: 61 });
+      expect(reset.status, reset.text).toBe(200);
+      const step = await http(single.baseUrl, "POST", "/step", { action: { action_type: "escalate" } });
+      expect(dig(step.json, "episode_id")).toBe(dig(reset.json, "episode_id"));
+      expect(dig((await http(pool.baseUrl, "GET", "/state")).json, "step_count")).toBe(1);
+      // Health is the store's: the same live count on both.
+      const live = dig((await http(single.baseUrl, "GET", "/health")).json, "live_episodes");
+      expect(dig((await http(pool.baseUrl, "GET", "/health")).json, "live_episodes")).toBe(live);
+      // A stream through the pool follows steps taken on the other replica and ends when it closes the episode.
+      const id = ids[0] ?? "";
+      await http(single.baseUrl, "POST", "/reset", { task_level: "medium", seed: 70, episode_id: id });
+      const events = collect(grpc(pool.baseUrl).streamEpisodeEvents({ episodeId: id, kinds: [EpisodeEventKind.STEP] }));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      for (let i = 0; i < 3; i++) expect((await http(single.baseUrl, "POST", "/step", { episode_id: id, action: { action_type: "escalate" } })).status).toBe(200);
+      await grpc(single.baseUrl).closeEpisode({ episodeId: id });
+      expect((await events).map((e) => (e.kind.case === "step" ? e.kind.value.step : -1))).toEqual([1, 2, 3]);
+      expect((await http(pool.baseUrl, "GET", `/state?episode_id=${id}`)).status).toBe(404);
+    }, 60_000);
+  });
+
   describe("a store that is down", () => {
     let hung: Server | undefined;
     const sockets = new Set<Socket>();
@@ -549,7 +582,7 @@ describe("EPISODE_STORE settings", () => {
     const settings = settingsFromEnv({ EPISODE_STORE: "redis://valkey:6379/2", EPISODE_STORE_PREFIX: "prod", REPLICA_CACHE_EPISODES: "50", WORKERS: "4" });
     expect(settings.store).toEqual({ url: "redis://valkey:6379/2", prefix: "prod" });
     expect(settings.storeLimits).toEqual({ replicaCacheEpisodes: 50, storeTimeoutMs: 2000 });
-    expect(settings.workers).toBe(1);
+    expect(settings.workers).toBe(4);
     expect(settingsFromEnv({ EPISODE_STORE: "redis://127.0.0.1" }).store?.prefix).toBe("ire");
   });
 
