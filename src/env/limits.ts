@@ -20,6 +20,12 @@ export interface Limits {
    * batch too: 256 steps with long write-ups do not fit in 256 KiB.
    */
   maxBatchSize: number;
+  /**
+   * Episodes kept built in memory (WARM_EPISODES); beyond it, the least recently used that have
+   * no stream and no live clock sleep as their reset request and actions, and are rebuilt (byte
+   * for byte) when next used. Bounds memory when MAX_LIVE_EPISODES is large (src/env/warm-episodes.ts).
+   */
+  warmEpisodes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -28,6 +34,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxBodyBytes: 256 * 1024,
   maxLogLinesPerEpisode: 10_000,
   maxBatchSize: 256,
+  warmEpisodes: 1000,
 };
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -47,6 +54,7 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
     maxBodyBytes: positiveInt(env, "MAX_BODY_BYTES") ?? DEFAULT_LIMITS.maxBodyBytes,
     maxLogLinesPerEpisode: positiveInt(env, "MAX_LOG_LINES_PER_EPISODE") ?? DEFAULT_LIMITS.maxLogLinesPerEpisode,
     maxBatchSize: positiveInt(env, "MAX_BATCH_SIZE") ?? DEFAULT_LIMITS.maxBatchSize,
+    warmEpisodes: positiveInt(env, "WARM_EPISODES") ?? DEFAULT_LIMITS.warmEpisodes,
   };
 }
 

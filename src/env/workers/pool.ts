@@ -136,7 +136,8 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
   private spawn(index: number): Promise<void> {
     const { store, storeLimits } = this.options;
     const thread = new WorkerThread(index, {
-      limits: this.limits,
+      // WARM_EPISODES bounds the process: each worker keeps its share built.
+      limits: { ...this.limits, warmEpisodes: Math.max(1, Math.ceil(this.limits.warmEpisodes / this.options.workers)) },
       streamLimits: this.streamLimits,
       ...(store !== undefined ? { store } : {}),
       ...(storeLimits !== undefined ? { storeLimits } : {}),
