@@ -26,6 +26,13 @@ export interface Limits {
    * for byte) when next used. Bounds memory when MAX_LIVE_EPISODES is large (src/env/warm-episodes.ts).
    */
   warmEpisodes: number;
+  /**
+   * gRPC, gRPC-Web and Connect responses of at least this many bytes are compressed when the client
+   * accepts gzip (RPC_COMPRESS_MIN_BYTES). Off by default: compressing an observation costs more
+   * than sending it over a local network, the usual place of a trainer. Compressed requests are
+   * always accepted.
+   */
+  compressMinBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -35,6 +42,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxLogLinesPerEpisode: 10_000,
   maxBatchSize: 256,
   warmEpisodes: 1000,
+  compressMinBytes: Number.POSITIVE_INFINITY,
 };
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -55,6 +63,7 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
     maxLogLinesPerEpisode: positiveInt(env, "MAX_LOG_LINES_PER_EPISODE") ?? DEFAULT_LIMITS.maxLogLinesPerEpisode,
     maxBatchSize: positiveInt(env, "MAX_BATCH_SIZE") ?? DEFAULT_LIMITS.maxBatchSize,
     warmEpisodes: positiveInt(env, "WARM_EPISODES") ?? DEFAULT_LIMITS.warmEpisodes,
+    compressMinBytes: positiveInt(env, "RPC_COMPRESS_MIN_BYTES") ?? DEFAULT_LIMITS.compressMinBytes,
   };
 }
 

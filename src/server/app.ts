@@ -56,6 +56,7 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
     interceptors: [envErrorInterceptor, createValidateInterceptor({ validator })],
     jsonOptions: { alwaysEmitImplicit: true },
     readMaxBytes: env.limits.maxBodyBytes,
+    compressMinBytes: env.limits.compressMinBytes,
     contextValues: connectContextValues,
   });
   await app.register(restRoutes, { routes });
