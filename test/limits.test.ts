@@ -3,10 +3,12 @@
  * per-episode log lines, and serialized steps. Body and field size limits are in bad-input.test.ts,
  * MAX_BATCH_SIZE in batch.test.ts.
  */
+import { create, toBinary } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
+import { connect } from "node:http2";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { describe, expect, it } from "vitest";
-import { IncidentEnvService } from "../gen/incident/v1/service_pb.js";
+import { IncidentEnvService, ResetRequestSchema } from "../gen/incident/v1/service_pb.js";
 import { limitsFromEnv } from "../src/env/limits.js";
 import { TASKS } from "../src/env/tasks.js";
 import { dig, http, useServer } from "./support/server.js";
@@ -113,15 +115,47 @@ describe("steps on one episode are serialized", () => {
 
 describe("limits from environment variables", () => {
   it("reads each variable and rejects nonsense", () => {
-    expect(limitsFromEnv({ MAX_LIVE_EPISODES: "7", EPISODE_IDLE_TTL_SECONDS: "2", MAX_BODY_BYTES: "1024", MAX_LOG_LINES_PER_EPISODE: "9", MAX_BATCH_SIZE: "16" })).toEqual({
+    expect(limitsFromEnv({ MAX_LIVE_EPISODES: "7", EPISODE_IDLE_TTL_SECONDS: "2", MAX_BODY_BYTES: "1024", MAX_LOG_LINES_PER_EPISODE: "9", MAX_BATCH_SIZE: "16", WARM_EPISODES: "5", RPC_COMPRESS_MIN_BYTES: "2048" })).toEqual({
       maxLiveEpisodes: 7,
       episodeIdleTtlMs: 2000,
       maxBodyBytes: 1024,
       maxLogLinesPerEpisode: 9,
       maxBatchSize: 16,
+      warmEpisodes: 5,
+      compressMinBytes: 2048,
     });
+    expect(limitsFromEnv({}).compressMinBytes).toBe(Number.POSITIVE_INFINITY);
     expect(() => limitsFromEnv({ MAX_LIVE_EPISODES: "-3" })).toThrow(/MAX_LIVE_EPISODES/);
     expect(() => limitsFromEnv({ MAX_BODY_BYTES: "lots" })).toThrow(/MAX_BODY_BYTES/);
     expect(() => limitsFromEnv({ MAX_BATCH_SIZE: "0" })).toThrow(/MAX_BATCH_SIZE/);
+    expect(() => limitsFromEnv({ WARM_EPISODES: "1.5" })).toThrow(/WARM_EPISODES/);
+  });
+});
+
+describe("RPC_COMPRESS_MIN_BYTES", () => {
+  const compressing = useServer({ limits: { compressMinBytes: 1024 } });
+  /** The compressed flag of a gRPC reset response's message, for a client that accepts gzip (as gRPC clients do by default). */
+  async function compressedFlag(baseUrl: string): Promise<number | undefined> {
+    const session = connect(baseUrl);
+    try {
+      const message = toBinary(ResetRequestSchema, create(ResetRequestSchema, { seed: 3 }));
+      const frame = new Uint8Array(5 + message.length);
+      new DataView(frame.buffer).setUint32(1, message.length);
+      frame.set(message, 5);
+      const stream = session.request({ ":method": "POST", ":path": "/incident.v1.IncidentEnvService/Reset", "content-type": "application/grpc", te: "trailers", "grpc-accept-encoding": "gzip" });
+      stream.end(frame);
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      const body = Buffer.concat(chunks);
+      expect(body.length).toBeGreaterThan(5);
+      return body[0];
+    } finally {
+      session.close();
+    }
+  }
+
+  it("sends responses uncompressed by default, and gzips those of at least that many bytes when set", async () => {
+    expect(await compressedFlag(server.baseUrl)).toBe(0);
+    expect(await compressedFlag(compressing.baseUrl)).toBe(1);
   });
 });

@@ -32,7 +32,7 @@ import { settingsFromEnv } from "../src/env/start-environment.js";
 import { freePort, redisBinary, spawnRedis, testRedis } from "./support/redis.js";
 import { startReplica, type ReplicaProcess } from "./support/replica-process.js";
 import { rawConnectStream } from "./support/raw-stream.js";
-import { dig, http, useServer } from "./support/server.js";
+import { dig, http, useServer, useWorkerServer } from "./support/server.js";
 import { startReplicaServer, useReplicaServer } from "./support/shared-store-server.js";
 
 const redis = await testRedis();
@@ -139,12 +139,14 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
   describe("two server processes sharing one store", () => {
     const storePrefix = prefix("processes");
     const env = { EPISODE_STORE: url, EPISODE_STORE_PREFIX: storePrefix };
+    // A (and its restart) simulates in two worker threads, each a replica of its own; B in its server thread.
+    const withWorkers = { ...env, WORKERS: "2" };
     let a: ReplicaProcess | undefined;
     let b: ReplicaProcess | undefined;
     let restarted: ReplicaProcess | undefined;
 
     beforeAll(async () => {
-      [a, b] = await Promise.all([startReplica(env), startReplica(env)]);
+      [a, b] = await Promise.all([startReplica(withWorkers), startReplica(env)]);
     }, 120_000);
 
     afterAll(() => {
@@ -197,7 +199,7 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
       }
       // Phase 3: A restarted (a new process with an empty cache) continues the other two,
       // alternating with B.
-      restarted = await startReplica(env);
+      restarted = await startReplica(withWorkers);
       const again = restarted;
       for (const run of runs.slice(2)) {
         for (let k = 0; !run.done; k++) await stepOn(k % 2 === 0 ? again : second, run);
@@ -288,6 +290,87 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
       expect(referenceLogs.length).toBeGreaterThan(0);
       expect(await logSeqs(follower.baseUrl)).toEqual(referenceLogs);
     }, 60_000);
+  });
+
+  describe("a replica killed under load", () => {
+    const env = { EPISODE_STORE: url, EPISODE_STORE_PREFIX: prefix("kill-under-load") };
+    let doomed: ReplicaProcess | undefined;
+    let survivor: ReplicaProcess | undefined;
+
+    beforeAll(async () => {
+      [doomed, survivor] = await Promise.all([startReplica({ ...env, WORKERS: "2" }), startReplica(env)]);
+    }, 120_000);
+
+    afterAll(() => {
+      for (const replica of [doomed, survivor]) replica?.child.kill("SIGKILL");
+    });
+
+    it("loses no episode: 24 actors alternating between two replicas, one SIGKILLed mid-run, finish every episode on the other exactly as one in-memory process", async () => {
+      if (!doomed || !survivor) throw new Error("replicas not started");
+      const [a, b] = [doomed, survivor];
+      let dead = false;
+      let requests = 0;
+      let failures = 0;
+      let applied = 0;
+      const KILL_AFTER = 150;
+      /** A request on A or B (alternating by k); once A is gone, or when it fails, on B. */
+      const send = async (k: number, method: string, path: string, body?: unknown): Promise<Awaited<ReturnType<typeof http>> | undefined> => {
+        if (++requests === KILL_AFTER) {
+          dead = true;
+          a.child.kill("SIGKILL");
+        }
+        const target = !dead && k % 2 === 0 ? a : b;
+        try {
+          const response = await http(target.baseUrl, method, path, body);
+          if (target === a && response.status >= 500) throw new Error(`${response.status}`);
+          return response;
+        } catch {
+          if (target === b) throw new Error("the surviving replica failed");
+          failures++;
+          return undefined;
+        }
+      };
+      const actor = async (n: number): Promise<Array<{ id: string; seed: number; finals: string[] }>> => {
+        const played = [];
+        for (let e = 0; e < 3; e++) {
+          const id = `kill-${n}-${e}-${randomUUID()}`;
+          const seed = 1000 + n * 10 + e;
+          let k = n;
+          let reset = await send(k++, "POST", "/reset", { task_level: "medium", seed, episode_id: id });
+          // A reset that may not have happened is simply sent again: resetting the same id and seed gives the same episode.
+          reset ??= await send(1, "POST", "/reset", { task_level: "medium", seed, episode_id: id });
+          expect(reset?.status, reset?.text).toBe(200);
+          const actions = scriptActions(reset?.json);
+          for (const [i, action] of actions.entries()) {
+            let step = await send(k++, "POST", "/step", { episode_id: id, action });
+            if (!step) {
+              // Ambiguous: the step may have been applied before the replica died. The store knows.
+              const state = await send(1, "GET", `/state?episode_id=${id}`);
+              if (dig(state?.json, "step_count") === i + 1) {
+                applied++;
+                if (dig(state?.json, "done") === true) break;
+              } else step = await send(1, "POST", "/step", { episode_id: id, action });
+            }
+            expect(step === undefined || step.status === 200, step?.text).toBe(true);
+            if (dig(step?.json, "done") === true) break;
+          }
+          const finals = [(await send(1, "GET", `/state?episode_id=${id}`))?.text ?? "", (await send(1, "GET", `/observation?episode_id=${id}`))?.text ?? ""];
+          played.push({ id, seed, finals });
+        }
+        return played;
+      };
+      const results = (await Promise.all(Array.from({ length: 24 }, (_, n) => actor(n)))).flat();
+      expect(dead).toBe(true);
+      // The same episodes in one in-memory process, played without interruption.
+      for (const { id, seed, finals } of results) {
+        const reference = await play(id, "medium", seed, () => memory.baseUrl);
+        expect(finals, id).toEqual(reference.slice(-2));
+      }
+      expect(results).toHaveLength(72);
+      // The kill hit requests in flight (connections refused or reset), and the test saw it.
+      expect(failures).toBeGreaterThan(0);
+      console.info(`replica killed after ${KILL_AFTER} requests: ${failures} requests failed on it, ${applied} of them steps already applied (read back from the store), 72 episodes finished on the survivor, none lost`);
+    }, 180_000);
   });
 
   describe("replicas in one process", () => {
@@ -486,6 +569,37 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
     });
   });
 
+  describe("worker threads as replicas (WORKERS with EPISODE_STORE)", () => {
+    const storePrefix = prefix("pool");
+    const pool = useWorkerServer({ workers: 2, store: { url, prefix: storePrefix }, storeLimits: { replicaCacheEpisodes: 4 } });
+    const single = useReplicaServer(() => ({ store: { url, prefix: storePrefix } }));
+
+    it("plays episodes and the default episode across a 2-worker pool and another replica, identically to one in-memory process, with the store's counts and streams", async () => {
+      const ids = Array.from({ length: 6 }, (_, i) => `pool-${i}-${randomUUID()}`);
+      const references = await Promise.all(ids.map((id, i) => play(id, "medium", 50 + i, () => memory.baseUrl)));
+      const played = await Promise.all(ids.map((id, i) => play(id, "medium", 50 + i, (k) => (k % 2 === 0 ? pool.baseUrl : single.baseUrl))));
+      expect(played).toEqual(references);
+      // The default episode: reset through the pool (one worker answers requests without an id), stepped on the other replica.
+      const reset = await http(pool.baseUrl, "POST", "/reset", { task_level: "easy", seed: 61 });
+      expect(reset.status, reset.text).toBe(200);
+      const step = await http(single.baseUrl, "POST", "/step", { action: { action_type: "escalate" } });
+      expect(dig(step.json, "episode_id")).toBe(dig(reset.json, "episode_id"));
+      expect(dig((await http(pool.baseUrl, "GET", "/state")).json, "step_count")).toBe(1);
+      // Health is the store's: the same live count on both.
+      const live = dig((await http(single.baseUrl, "GET", "/health")).json, "live_episodes");
+      expect(dig((await http(pool.baseUrl, "GET", "/health")).json, "live_episodes")).toBe(live);
+      // A stream through the pool follows steps taken on the other replica and ends when it closes the episode.
+      const id = ids[0] ?? "";
+      await http(single.baseUrl, "POST", "/reset", { task_level: "medium", seed: 70, episode_id: id });
+      const events = collect(grpc(pool.baseUrl).streamEpisodeEvents({ episodeId: id, kinds: [EpisodeEventKind.STEP] }));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      for (let i = 0; i < 3; i++) expect((await http(single.baseUrl, "POST", "/step", { episode_id: id, action: { action_type: "escalate" } })).status).toBe(200);
+      await grpc(single.baseUrl).closeEpisode({ episodeId: id });
+      expect((await events).map((e) => (e.kind.case === "step" ? e.kind.value.step : -1))).toEqual([1, 2, 3]);
+      expect((await http(pool.baseUrl, "GET", `/state?episode_id=${id}`)).status).toBe(404);
+    }, 60_000);
+  });
+
   describe("a store that is down", () => {
     let hung: Server | undefined;
     const sockets = new Set<Socket>();
@@ -549,7 +663,7 @@ describe("EPISODE_STORE settings", () => {
     const settings = settingsFromEnv({ EPISODE_STORE: "redis://valkey:6379/2", EPISODE_STORE_PREFIX: "prod", REPLICA_CACHE_EPISODES: "50", WORKERS: "4" });
     expect(settings.store).toEqual({ url: "redis://valkey:6379/2", prefix: "prod" });
     expect(settings.storeLimits).toEqual({ replicaCacheEpisodes: 50, storeTimeoutMs: 2000 });
-    expect(settings.workers).toBe(1);
+    expect(settings.workers).toBe(4);
     expect(settingsFromEnv({ EPISODE_STORE: "redis://127.0.0.1" }).store?.prefix).toBe("ire");
   });
 

@@ -61,6 +61,7 @@ import { EnvError, asEnvError } from "./errors.js";
 import type { Journal, JournalItem, Sequenced } from "./journal.js";
 import { DEFAULT_LIMITS, DEFAULT_STREAM_LIMITS, type Limits, type StreamLimits } from "./limits.js";
 import { Subscriptions } from "./subscriptions.js";
+import { WarmEpisodes, resolvedReset, type EpisodeHandle, type EpisodeRecipe } from "./warm-episodes.js";
 import { levelFromEnum, levelToEnum } from "./levels.js";
 import { LEVELS, TASKS } from "./tasks.js";
 
@@ -86,7 +87,8 @@ export class IncidentEnvironment implements EnvironmentApi {
   readonly limits: Limits;
   readonly streamLimits: StreamLimits;
   readonly clock: Clock;
-  private readonly store: EpisodeStore<Episode>;
+  private readonly store: EpisodeStore<EpisodeHandle>;
+  private readonly warm: WarmEpisodes;
   private readonly subscriptions: Subscriptions;
 
   constructor(options: EnvironmentOptions = {}) {
@@ -96,6 +98,35 @@ export class IncidentEnvironment implements EnvironmentApi {
     const clock = this.clock;
     this.store = new EpisodeStore(this.limits.maxLiveEpisodes, this.limits.episodeIdleTtlMs, options.now ?? (() => clock.now()));
     this.subscriptions = new Subscriptions(this.streamLimits.maxSubscribersPerEpisode, this.streamLimits.streamStallTimeoutMs, this.clock);
+    this.warm = new WarmEpisodes(
+      this.limits.warmEpisodes,
+      (episode) => !episode.isLive && this.subscriptions.count(episode) === 0,
+      (recipe) => this.rebuild(recipe),
+    );
+  }
+
+  /** The episode with this id (or the default one), built. */
+  private episode(id: string | undefined): Episode {
+    return this.warm.episodeOf(this.store.get(id));
+  }
+
+  /** A new episode for a reset request whose world is built. */
+  private newEpisode(id: string, level: Level, seed: number, world: IncidentWorld, request: ResetRequest): Episode {
+    const live = request.clock === ClockMode.LIVE ? liveRate(request.minutesPerSecond) : undefined;
+    return new Episode(id, TASKS[level], seed, world, {
+      maxLogLines: this.limits.maxLogLinesPerEpisode,
+      maxEvents: this.streamLimits.maxEventsPerEpisode,
+      ...(live !== undefined ? { live: { minutesPerSecond: live, clock: this.clock } } : {}),
+      detail: request.observation === ObservationDetail.FULL ? "full" : "lean",
+    });
+  }
+
+  /** An episode that slept, rebuilt from its reset request and actions (never a live one: those do not sleep). */
+  private rebuild(recipe: EpisodeRecipe): Episode {
+    const { level, world, seed } = IncidentEnvironment.buildWorld(recipe.reset);
+    const episode = this.newEpisode(recipe.reset.episodeId ?? "", level, seed, world, recipe.reset);
+    for (const action of recipe.actions) episode.step(action);
+    return episode;
   }
 
   health(): HealthResponse {
@@ -158,14 +189,8 @@ export class IncidentEnvironment implements EnvironmentApi {
     const { level, world, seed } = IncidentEnvironment.buildWorld(request);
     const id = request.episodeId ?? randomUUID();
     this.store.reserve(id);
-    const live = request.clock === ClockMode.LIVE ? liveRate(request.minutesPerSecond) : undefined;
-    const episode = new Episode(id, TASKS[level], seed, world, {
-      maxLogLines: this.limits.maxLogLinesPerEpisode,
-      maxEvents: this.streamLimits.maxEventsPerEpisode,
-      ...(live !== undefined ? { live: { minutesPerSecond: live, clock: this.clock } } : {}),
-      detail: request.observation === ObservationDetail.FULL ? "full" : "lean",
-    });
-    this.store.put(episode, request.episodeId === undefined);
+    const episode = this.newEpisode(id, level, seed, world, request);
+    this.store.put(this.warm.adopt(id, resolvedReset(request, seed, id), episode), request.episodeId === undefined);
     return create(ResetResponseSchema, {
       observation: episode.observe(true),
       done: false,
@@ -176,7 +201,7 @@ export class IncidentEnvironment implements EnvironmentApi {
 
   step(request: StepRequest): StepResponse {
     if (!request.action) throw new EnvError("invalid_argument", "action is required", [{ field: "action", rule: "required", message: "value is required" }]);
-    const episode = this.store.get(request.episodeId);
+    const episode = this.episode(request.episodeId);
     const outcome = episode.step(request.action);
     return create(StepResponseSchema, { ...outcome, episodeId: episode.id });
   }
@@ -191,16 +216,18 @@ export class IncidentEnvironment implements EnvironmentApi {
 
   /** The current observation, complete: the topology and the KB articles included. */
   getObservation(request: GetObservationRequest): GetObservationResponse {
-    const episode = this.store.get(request.episodeId);
+    const episode = this.episode(request.episodeId);
     return create(GetObservationResponseSchema, { observation: episode.observe(true), done: episode.done, episodeId: episode.id });
   }
 
   getState(request: GetStateRequest): GetStateResponse {
-    return create(GetStateResponseSchema, { state: this.store.get(request.episodeId).state() });
+    return create(GetStateResponseSchema, { state: this.episode(request.episodeId).state() });
   }
 
   closeEpisode(request: CloseEpisodeRequest): CloseEpisodeResponse {
-    const episode = this.store.close(request.episodeId);
+    // Built first: closing appends the final status event to its journals.
+    const episode = this.episode(request.episodeId);
+    this.store.close(episode.id);
     return create(CloseEpisodeResponseSchema, { state: episode.state() });
   }
 
@@ -210,7 +237,7 @@ export class IncidentEnvironment implements EnvironmentApi {
    * stream slot is free) happen at the call, before anything is sent.
    */
   streamLogs(request: StreamLogsRequest, options: StreamOptions = {}): AsyncGenerator<StreamLogsResponse> {
-    const episode = this.store.get(request.episodeId);
+    const episode = this.episode(request.episodeId);
     const keep = logFilter(request.services, request.minLevel, request.since ? timestampMs(request.since) : undefined);
     return this.follow(episode, episode.logs, request.afterSeq, options, (item) => {
       if (item.gap) return create(StreamLogsResponseSchema, { gap: create(StreamGapSchema, { firstMissingSeq: item.gap.first, lastMissingSeq: item.gap.last }) });
@@ -223,7 +250,7 @@ export class IncidentEnvironment implements EnvironmentApi {
    * that pass the filters, then each new one; ends like streamLogs. A gap is an event too.
    */
   streamEpisodeEvents(request: StreamEpisodeEventsRequest, options: StreamOptions = {}): AsyncGenerator<StreamEpisodeEventsResponse> {
-    const episode = this.store.get(request.episodeId);
+    const episode = this.episode(request.episodeId);
     const keep = eventFilter(request);
     return this.follow(episode, episode.events, request.afterSeq, options, (item) => {
       if (item.gap) {
@@ -239,13 +266,14 @@ export class IncidentEnvironment implements EnvironmentApi {
    * there would get nothing (SSE answers 204 so that EventSource stops reconnecting).
    */
   streamIsOver(episodeId: string | undefined, stream: StreamName, afterSeq: number): boolean {
-    const journal = this.store.get(episodeId)[stream];
+    const journal = this.episode(episodeId)[stream];
     return journal.isClosed && journal.nextSeq - 1 <= afterSeq;
   }
 
   /** Open streams of an episode (for tests and operators). */
   streamsOf(episodeId: string): number {
-    return this.subscriptions.count(this.store.get(episodeId));
+    const handle = this.store.get(episodeId);
+    return handle.warm ? this.subscriptions.count(handle.warm) : 0;
   }
 
   /**
@@ -288,7 +316,12 @@ export class IncidentEnvironment implements EnvironmentApi {
    * benchmarks, tests); no transport exposes it to agents.
    */
   episodeRecord(episodeId: string): EpisodeRecord {
-    return this.store.get(episodeId).record();
+    return this.episode(episodeId).record();
+  }
+
+  /** Episodes built now, and rebuilds of sleeping ones since start (WARM_EPISODES; operators and tests). */
+  warmStats(): { warm: number; rebuilt: number } {
+    return { warm: this.warm.size, rebuilt: this.warm.rebuilt };
   }
 
   /** Evicts idle episodes now; the server calls this on a timer. */

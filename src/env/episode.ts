@@ -253,6 +253,16 @@ export class Episode {
   }
 
   /** Marks a running episode closed by a client; its clock stops and its streams end. */
+  /** A live clock's world moves with wall-clock time: replaying its actions would not rebuild it. */
+  get isLive(): boolean {
+    return this.liveRate > 0;
+  }
+
+  /** The actions applied so far, in order: with the reset request, what rebuilds this episode. */
+  actions(): Action[] {
+    return this.steps.map((record) => record.action);
+  }
+
   close(): void {
     if (!this.done) this.status = EpisodeStatus.CLOSED;
     this.noteStatus();

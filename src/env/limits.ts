@@ -20,6 +20,19 @@ export interface Limits {
    * batch too: 256 steps with long write-ups do not fit in 256 KiB.
    */
   maxBatchSize: number;
+  /**
+   * Episodes kept built in memory (WARM_EPISODES); beyond it, the least recently used that have
+   * no stream and no live clock sleep as their reset request and actions, and are rebuilt (byte
+   * for byte) when next used. Bounds memory when MAX_LIVE_EPISODES is large (src/env/warm-episodes.ts).
+   */
+  warmEpisodes: number;
+  /**
+   * gRPC, gRPC-Web and Connect responses of at least this many bytes are compressed when the client
+   * accepts gzip (RPC_COMPRESS_MIN_BYTES). Off by default: compressing an observation costs more
+   * than sending it over a local network, the usual place of a trainer. Compressed requests are
+   * always accepted.
+   */
+  compressMinBytes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -28,6 +41,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxBodyBytes: 256 * 1024,
   maxLogLinesPerEpisode: 10_000,
   maxBatchSize: 256,
+  warmEpisodes: 1000,
+  compressMinBytes: Number.POSITIVE_INFINITY,
 };
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -47,6 +62,8 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
     maxBodyBytes: positiveInt(env, "MAX_BODY_BYTES") ?? DEFAULT_LIMITS.maxBodyBytes,
     maxLogLinesPerEpisode: positiveInt(env, "MAX_LOG_LINES_PER_EPISODE") ?? DEFAULT_LIMITS.maxLogLinesPerEpisode,
     maxBatchSize: positiveInt(env, "MAX_BATCH_SIZE") ?? DEFAULT_LIMITS.maxBatchSize,
+    warmEpisodes: positiveInt(env, "WARM_EPISODES") ?? DEFAULT_LIMITS.warmEpisodes,
+    compressMinBytes: positiveInt(env, "RPC_COMPRESS_MIN_BYTES") ?? DEFAULT_LIMITS.compressMinBytes,
   };
 }
 

@@ -30,6 +30,10 @@ export interface AppOptions {
   env?: EnvironmentApi;
   /** pino log level, or false for no logging. */
   logLevel?: string | false;
+  /** One line per request and response at info level (ACCESS_LOG=1); off by default. */
+  accessLog?: boolean;
+  /** Where log lines go (tests); standard output by default. */
+  logStream?: { write(line: string): void };
 }
 
 export interface App {
@@ -42,9 +46,10 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
   const app = Fastify({
     serverFactory: (handler) => createDualProtocolServer(handler),
     bodyLimit: env.limits.maxBodyBytes,
-    logger: options.logLevel ? { level: options.logLevel } : false,
-    // One log line per request would drown the log of a training run; errors are still logged.
-    logController: new LogController({ disableRequestLogging: true }),
+    logger: options.logLevel ? { level: options.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) } : false,
+    // One log line per request would drown the log of a training run and cost the hot path; errors
+    // are still logged, and ACCESS_LOG=1 asks for the lines.
+    logController: new LogController({ disableRequestLogging: options.accessLog !== true }),
   });
   const about: ServiceDescription = { metadata: buildMetadata(), schemas: buildSchemas() };
   const routes = restRouteTable(env, about);
@@ -56,6 +61,7 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
     interceptors: [envErrorInterceptor, createValidateInterceptor({ validator })],
     jsonOptions: { alwaysEmitImplicit: true },
     readMaxBytes: env.limits.maxBodyBytes,
+    compressMinBytes: env.limits.compressMinBytes,
     contextValues: connectContextValues,
   });
   await app.register(restRoutes, { routes });

@@ -4,10 +4,11 @@
  *
  * - Sharding: an episode lives in worker hash(episode_id) mod WORKERS, for its whole life; every
  *   request about it goes there, so its steps run in order on one thread.
- * - The server thread keeps the directory of episodes (which exist, when each was last used,
- *   which are over) in an EpisodeStore of handles. Capacity (MAX_LIVE_EPISODES), idle eviction and
- *   the default episode therefore behave exactly as with one thread: the directory decides, then
- *   tells the worker. It resolves the default episode and names new episodes before asking a worker.
+ * - With episodes in the workers' memory, the server thread keeps the directory of episodes
+ *   (which exist, when each was last used, which are over), so capacity (MAX_LIVE_EPISODES), idle
+ *   eviction and the default episode behave exactly as with one thread; with a shared store
+ *   (EPISODE_STORE) the store keeps all of that and every worker is a replica of it
+ *   (src/env/workers/placement.ts).
  * - Streams: a worker owns the episode's journals and the per-episode stream limit and stall
  *   watchdog; the server thread pulls items as its client takes them, so a slow client still
  *   parks its stream in the worker and a stalled one is dropped there and here.
@@ -15,7 +16,6 @@
  *   episodes leave the directory, and a new worker takes its place.
  */
 import { create, fromBinary, toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
-import { randomUUID } from "node:crypto";
 import { HealthStatus } from "../../../gen/incident/v1/enums_pb.js";
 import {
   HealthResponseSchema,
@@ -39,9 +39,10 @@ import {
 } from "../../../gen/incident/v1/service_pb.js";
 import type { EnvironmentApi, Outcome, PreEncodingEnvironment, StreamName, StreamOptions, WireFormat, WireForms } from "../api.js";
 import { ENVIRONMENT_NAME, ENVIRONMENT_VERSION, IncidentEnvironment } from "../environment.js";
-import { EpisodeStore, type StoredEpisode } from "../episode-store.js";
 import { EnvError, asEnvError } from "../errors.js";
-import { DEFAULT_LIMITS, DEFAULT_STREAM_LIMITS, type Limits, type StreamLimits } from "../limits.js";
+import { DEFAULT_LIMITS, DEFAULT_STREAM_LIMITS, type Limits, type SharedStoreLimits, type StreamLimits } from "../limits.js";
+import type { SharedStoreSettings } from "../shared-store/settings.js";
+import { DirectoryPlacement, StorePlacement, type Placement } from "./placement.js";
 import { STREAM_CALLS, UNARY_CALLS, type EncodedOutcome, type FromWorker, type UnaryCall, type WireError, type WireOutcome } from "./protocol.js";
 import { WorkerThread } from "./worker-thread.js";
 
@@ -50,20 +51,9 @@ export interface WorkerPoolOptions {
   workers: number;
   limits?: Partial<Limits>;
   streamLimits?: Partial<StreamLimits>;
-}
-
-/** The directory's entry for an episode that lives in a worker. */
-class RemoteEpisode implements StoredEpisode {
-  done = false;
-  constructor(
-    readonly id: string,
-    private readonly pool: WorkerPool,
-  ) {}
-
-  /** The directory evicted it: the worker frees it too. */
-  close(): void {
-    this.pool.threadFor(this.id).notify({ type: "evict", episodeId: this.id });
-  }
+  /** Episodes in this shared store (EPISODE_STORE) instead of the workers' memory: each worker is a replica. */
+  store?: SharedStoreSettings;
+  storeLimits?: Partial<SharedStoreLimits>;
 }
 
 /** FNV-1a over the id's UTF-16 code units: a stable, well-spread shard key. */
@@ -89,30 +79,46 @@ function unexpected(answer: FromWorker): EnvError {
   return answer.type === "failed" ? envError(answer.error) : new EnvError("internal", `unexpected answer from a simulation worker: ${answer.type}`);
 }
 
+/** A request with its episode id as the placement says (undefined: the worker resolves the default episode). */
+function addressed<R extends { episodeId?: string }>(request: R, id: string | undefined): R {
+  if (id === request.episodeId) return request;
+  const copy = { ...request };
+  if (id === undefined) delete copy.episodeId;
+  else copy.episodeId = id;
+  return copy;
+}
+
 export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
   readonly limits: Limits;
   readonly streamLimits: StreamLimits;
   /** Answers the catalogue calls, which need no episode. */
   private readonly catalogue = new IncidentEnvironment();
   private readonly threads: WorkerThread[] = [];
-  private readonly directory: EpisodeStore<RemoteEpisode>;
+  private readonly placement: Placement;
   /** Open streams by number: how to end each (with the worker's stall verdict, or quietly). */
   private readonly streams = new Map<number, { stall: () => void; end: () => void }>();
   private nextStream = 1;
   private openStreams = 0;
   private stopping = false;
 
-  private constructor(options: WorkerPoolOptions) {
+  private constructor(private readonly options: WorkerPoolOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
     this.streamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.streamLimits };
-    this.directory = new EpisodeStore<RemoteEpisode>(this.limits.maxLiveEpisodes, this.limits.episodeIdleTtlMs);
+    this.placement = options.store
+      ? new StorePlacement()
+      : new DirectoryPlacement(this.limits, (id) => this.threadFor(id).notify({ type: "evict", episodeId: id }));
   }
 
-  /** Starts the workers; resolves when every one is running. */
+  /** Starts the workers; resolves when every one is running (and, with a store, connected). */
   static async start(options: WorkerPoolOptions): Promise<WorkerPool> {
     if (!Number.isInteger(options.workers) || options.workers < 1) throw new Error(`a worker pool needs at least one worker, got ${options.workers}`);
     const pool = new WorkerPool(options);
-    await Promise.all(Array.from({ length: options.workers }, (_, i) => pool.spawn(i)));
+    try {
+      await Promise.all(Array.from({ length: options.workers }, (_, i) => pool.spawn(i)));
+    } catch (error) {
+      await pool.shutdown();
+      throw error;
+    }
     return pool;
   }
 
@@ -120,39 +126,53 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
     return this.threads.length;
   }
 
-  /** The thread that holds the episode with this id. */
-  threadFor(id: string): WorkerThread {
-    const thread = this.threads[shardOf(id, this.threads.length)];
+  /** The thread that serves the episode with this key (its id; "" for the default episode). */
+  threadFor(key: string): WorkerThread {
+    const thread = this.threads[shardOf(key, this.threads.length)];
     if (!thread) throw new EnvError("internal", "no simulation worker");
     return thread;
   }
 
   private spawn(index: number): Promise<void> {
-    const thread = new WorkerThread(index, { limits: this.limits, streamLimits: this.streamLimits });
+    const { store, storeLimits } = this.options;
+    const thread = new WorkerThread(index, {
+      // WARM_EPISODES bounds the process: each worker keeps its share built.
+      limits: { ...this.limits, warmEpisodes: Math.max(1, Math.ceil(this.limits.warmEpisodes / this.options.workers)) },
+      streamLimits: this.streamLimits,
+      ...(store !== undefined ? { store } : {}),
+      ...(storeLimits !== undefined ? { storeLimits } : {}),
+    });
     thread.onStalled = (stream) => this.streams.get(stream)?.stall();
     thread.onExit = () => this.replace(thread);
     this.threads[index] = thread;
     return thread.ready();
   }
 
-  /** A worker died: its episodes are gone from the directory, and a new worker takes its shard. */
+  /** A worker died: its episodes are gone (unless a store keeps them), and a new worker takes its shard. */
   private replace(dead: WorkerThread): void {
     if (this.stopping) return;
-    for (const episode of this.directory.episodes()) {
-      if (this.threadFor(episode.id) === dead) this.directory.forget(episode.id);
-    }
+    this.placement.lost((key) => this.threadFor(key) === dead);
     this.spawn(dead.index).catch((error: unknown) => console.error(`could not restart simulation worker ${dead.index}`, error));
   }
 
-  health(): HealthResponse {
+  async health(): Promise<HealthResponse> {
+    const counts = this.placement.counts() ?? (await this.storeCounts());
     return create(HealthResponseSchema, {
       status: HealthStatus.HEALTHY,
       environment: ENVIRONMENT_NAME,
       version: ENVIRONMENT_VERSION,
-      liveEpisodes: this.directory.size,
-      maxLiveEpisodes: this.directory.capacity,
+      liveEpisodes: counts.live,
+      maxLiveEpisodes: counts.capacity,
       liveStreams: this.openStreams,
     });
+  }
+
+  /** Live episodes and capacity as the shared store has them (a worker asks it; unavailable if it cannot). */
+  private async storeCounts(): Promise<{ live: number; capacity: number }> {
+    const answer = await this.threadFor("").call({ type: "health" });
+    if (answer.type !== "outcome") throw unexpected(answer);
+    const health = decoded(HealthResponseSchema, answer.outcome);
+    return { live: health.liveEpisodes, capacity: health.maxLiveEpisodes };
   }
 
   listTasks(): ListTasksResponse {
@@ -163,83 +183,59 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
     return this.catalogue.listScenarios();
   }
 
-  private async unary<M extends UnaryCall>(method: M, id: string, request: MessageShape<(typeof UNARY_CALLS)[M]["request"]>): Promise<MessageShape<(typeof UNARY_CALLS)[M]["response"]>> {
+  private async unary<M extends UnaryCall>(method: M, key: string, request: MessageShape<(typeof UNARY_CALLS)[M]["request"]>): Promise<MessageShape<(typeof UNARY_CALLS)[M]["response"]>> {
     const { request: requestDesc, response: responseDesc } = UNARY_CALLS[method];
     const payload = toBinary(requestDesc as DescMessage, request);
-    const answer = await this.threadFor(id).call({ type: "unary", method, payload });
+    const answer = await this.threadFor(key).call({ type: "unary", method, payload });
     if (answer.type !== "outcome") throw unexpected(answer);
     return decoded(responseDesc, answer.outcome) as MessageShape<(typeof UNARY_CALLS)[M]["response"]>;
   }
 
-  /**
-   * Puts a new episode in the directory before the worker builds it, so that concurrent resets
-   * cannot overfill it; a reset that fails takes it out again (a refused reset changes nothing).
-   */
-  private admit(request: ResetRequest): { id: string; episode: RemoteEpisode; isNew: boolean; makeDefault: boolean } {
-    const makeDefault = request.episodeId === undefined;
-    const id = request.episodeId ?? randomUUID();
-    const existing = this.directory.peek(id);
-    this.directory.reserve(id);
-    const episode = existing ?? new RemoteEpisode(id, this);
-    if (!existing) this.directory.put(episode, false);
-    return { id, episode, isNew: !existing, makeDefault };
-  }
-
-  private settleReset(admitted: ReturnType<WorkerPool["admit"]>, response: ResetResponse | undefined): void {
-    if (response === undefined) {
-      if (admitted.isNew) this.directory.forget(admitted.id);
-      return;
-    }
-    admitted.episode.done = response.done;
-    this.directory.put(admitted.episode, admitted.makeDefault);
-  }
-
   async reset(request: ResetRequest): Promise<ResetResponse> {
-    const admitted = this.admit(request);
+    const admitted = this.placement.admit(request);
     try {
-      const response = await this.unary("reset", admitted.id, { ...request, episodeId: admitted.id });
-      this.settleReset(admitted, response);
+      const response = await this.unary("reset", admitted.key, addressed(request, admitted.id));
+      admitted.succeeded(response.done);
       return response;
     } catch (error) {
-      this.settleReset(admitted, undefined);
+      admitted.failed();
       throw error;
     }
   }
 
+  async step(request: StepRequest): Promise<StepResponse> {
+    const located = this.placement.locate(request.episodeId);
+    const response = await this.unary("step", located.key, addressed(request, located.id));
+    located.answered(response.done);
+    return response;
+  }
+
   /** A reset answered in the form the transport sends (see PreEncodingEnvironment). */
   async resetEncoded<F extends WireFormat>(request: ResetRequest, format: F): Promise<WireForms[F]> {
-    const admitted = this.admit(request);
+    const admitted = this.placement.admit(request);
     try {
-      const outcome = await this.encoded("reset", admitted.id, format, toBinary(UNARY_CALLS.reset.request, { ...request, episodeId: admitted.id }));
-      admitted.episode.done = outcome.done;
-      this.directory.put(admitted.episode, admitted.makeDefault);
+      const outcome = await this.encoded("reset", admitted.key, format, toBinary(UNARY_CALLS.reset.request, addressed(request, admitted.id)));
+      admitted.succeeded(outcome.done);
       return outcome.body as WireForms[F];
     } catch (error) {
-      this.settleReset(admitted, undefined);
+      admitted.failed();
       throw error;
     }
   }
 
   /** A step answered in the form the transport sends (see PreEncodingEnvironment). */
   async stepEncoded<F extends WireFormat>(request: StepRequest, format: F): Promise<WireForms[F]> {
-    const episode = this.directory.get(request.episodeId);
-    const outcome = await this.encoded("step", episode.id, format, toBinary(UNARY_CALLS.step.request, { ...request, episodeId: episode.id }));
-    episode.done = outcome.done;
+    const located = this.placement.locate(request.episodeId);
+    const outcome = await this.encoded("step", located.key, format, toBinary(UNARY_CALLS.step.request, addressed(request, located.id)));
+    located.answered(outcome.done);
     return outcome.body as WireForms[F];
   }
 
-  private async encoded(method: "reset" | "step", id: string, format: WireFormat, payload: Uint8Array): Promise<{ body: Uint8Array | string; done: boolean }> {
-    const answer = await this.threadFor(id).call({ type: "encoded", method, format, payload });
+  private async encoded(method: "reset" | "step", key: string, format: WireFormat, payload: Uint8Array): Promise<{ body: Uint8Array | string; done: boolean }> {
+    const answer = await this.threadFor(key).call({ type: "encoded", method, format, payload });
     if (answer.type !== "encodedOutcome") throw unexpected(answer);
     if (!answer.outcome.ok) throw envError(answer.outcome.error);
     return answer.outcome;
-  }
-
-  async step(request: StepRequest): Promise<StepResponse> {
-    const episode = this.directory.get(request.episodeId);
-    const response = await this.unary("step", episode.id, { ...request, episodeId: episode.id });
-    episode.done = response.done;
-    return response;
   }
 
   async resetMany(requests: readonly ResetRequest[]): Promise<Outcome<ResetResponse>[]> {
@@ -257,7 +253,7 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
     const outcomes: Outcome<WireForms[F]>[] = new Array(requests.length);
     const admitted = requests.map((request, i) => {
       try {
-        return this.admit(request);
+        return this.placement.admit(request);
       } catch (error) {
         outcomes[i] = { ok: false, error: asEnvError(error) };
         return undefined;
@@ -265,17 +261,16 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
     });
     const items = requests.map((request, i) => {
       const a = admitted[i];
-      return a ? { id: a.id, payload: toBinary(UNARY_CALLS.reset.request, { ...request, episodeId: a.id }) } : undefined;
+      return a ? { key: a.key, payload: toBinary(UNARY_CALLS.reset.request, addressed(request, a.id)) } : undefined;
     });
     await this.inGroups("reset", format, items, (i, outcome) => {
       const a = admitted[i];
       if (!a) return;
       if (outcome.ok) {
-        a.episode.done = outcome.done;
-        this.directory.put(a.episode, a.makeDefault);
+        a.succeeded(outcome.done);
         outcomes[i] = { ok: true, value: outcome.body as WireForms[F] };
       } else {
-        this.settleReset(a, undefined);
+        a.failed();
         outcomes[i] = { ok: false, error: envError(outcome.error) };
       }
     });
@@ -285,21 +280,20 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
   /** Many steps answered in the form the transport sends (see PreEncodingEnvironment). */
   async stepManyEncoded<F extends WireFormat>(requests: readonly StepRequest[], format: F): Promise<Outcome<WireForms[F]>[]> {
     const outcomes: Outcome<WireForms[F]>[] = new Array(requests.length);
-    const episodes = requests.map((request, i) => {
+    const located = requests.map((request, i) => {
       try {
-        return this.directory.get(request.episodeId);
+        return this.placement.locate(request.episodeId);
       } catch (error) {
         outcomes[i] = { ok: false, error: asEnvError(error) };
         return undefined;
       }
     });
     const items = requests.map((request, i) => {
-      const episode = episodes[i];
-      return episode ? { id: episode.id, payload: toBinary(UNARY_CALLS.step.request, { ...request, episodeId: episode.id }) } : undefined;
+      const l = located[i];
+      return l ? { key: l.key, payload: toBinary(UNARY_CALLS.step.request, addressed(request, l.id)) } : undefined;
     });
     await this.inGroups("step", format, items, (i, outcome) => {
-      const episode = episodes[i];
-      if (outcome.ok && episode) episode.done = outcome.done;
+      if (outcome.ok) located[i]?.answered(outcome.done);
       outcomes[i] = outcome.ok ? { ok: true, value: outcome.body as WireForms[F] } : { ok: false, error: envError(outcome.error) };
     });
     return outcomes;
@@ -309,13 +303,13 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
   private async inGroups(
     method: "reset" | "step",
     format: WireFormat,
-    items: readonly ({ id: string; payload: Uint8Array } | undefined)[],
+    items: readonly ({ key: string; payload: Uint8Array } | undefined)[],
     take: (index: number, outcome: EncodedOutcome) => void,
   ): Promise<void> {
     const groups = new Map<WorkerThread, { indices: number[]; payloads: Uint8Array[] }>();
     items.forEach((item, i) => {
       if (!item) return;
-      const thread = this.threadFor(item.id);
+      const thread = this.threadFor(item.key);
       const group = groups.get(thread) ?? { indices: [], payloads: [] };
       group.indices.push(i);
       group.payloads.push(item.payload);
@@ -338,46 +332,44 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
   }
 
   async getObservation(request: GetObservationRequest): Promise<GetObservationResponse> {
-    const episode = this.directory.get(request.episodeId);
-    return this.unary("getObservation", episode.id, { ...request, episodeId: episode.id });
+    const located = this.placement.locate(request.episodeId);
+    return this.unary("getObservation", located.key, addressed(request, located.id));
   }
 
   async getState(request: GetStateRequest): Promise<GetStateResponse> {
-    const episode = this.directory.get(request.episodeId);
-    const response = await this.unary("getState", episode.id, { ...request, episodeId: episode.id });
-    episode.done = response.state?.done ?? episode.done;
+    const located = this.placement.locate(request.episodeId);
+    const response = await this.unary("getState", located.key, addressed(request, located.id));
+    if (response.state) located.answered(response.state.done);
     return response;
   }
 
   async closeEpisode(request: CloseEpisodeRequest): Promise<CloseEpisodeResponse> {
-    const episode = this.directory.get(request.episodeId);
-    // Out of the directory first: requests that follow see no episode, as with one thread.
-    this.directory.forget(episode.id);
-    return this.unary("closeEpisode", episode.id, { ...request, episodeId: episode.id });
+    const located = this.placement.closing(request.episodeId);
+    return this.unary("closeEpisode", located.key, addressed(request, located.id));
   }
 
   async streamIsOver(episodeId: string | undefined, stream: StreamName, afterSeq: number): Promise<boolean> {
-    const episode = this.directory.get(episodeId);
-    const answer = await this.threadFor(episode.id).call({ type: "streamIsOver", episodeId: episode.id, stream, afterSeq });
+    const located = this.placement.locate(episodeId);
+    const answer = await this.threadFor(located.key).call({ type: "streamIsOver", ...(located.id !== undefined ? { episodeId: located.id } : {}), stream, afterSeq });
     if (answer.type !== "value") throw unexpected(answer);
     return answer.value === true;
   }
 
-  /** Open streams of an episode (operators and tests). */
+  /** Open streams of an episode in its worker (operators and tests). */
   async streamsOf(episodeId: string): Promise<number> {
-    const episode = this.directory.get(episodeId);
-    const answer = await this.threadFor(episode.id).call({ type: "streamCount", episodeId: episode.id });
+    const located = this.placement.locate(episodeId);
+    const answer = await this.threadFor(located.key).call({ type: "streamCount", episodeId });
     return answer.type === "value" ? Number(answer.value) : 0;
   }
 
   streamLogs(request: StreamLogsRequest, options: StreamOptions = {}): Promise<AsyncIterable<StreamLogsResponse>> {
-    const episode = this.directory.get(request.episodeId);
-    return this.follow("logs", episode.id, toBinary(STREAM_CALLS.logs.request, { ...request, episodeId: episode.id }), options, (bytes) => fromBinary(STREAM_CALLS.logs.item, bytes));
+    const located = this.placement.locate(request.episodeId);
+    return this.follow("logs", located.key, toBinary(STREAM_CALLS.logs.request, addressed(request, located.id)), options, (bytes) => fromBinary(STREAM_CALLS.logs.item, bytes));
   }
 
   streamEpisodeEvents(request: StreamEpisodeEventsRequest, options: StreamOptions = {}): Promise<AsyncIterable<StreamEpisodeEventsResponse>> {
-    const episode = this.directory.get(request.episodeId);
-    return this.follow("events", episode.id, toBinary(STREAM_CALLS.events.request, { ...request, episodeId: episode.id }), options, (bytes) => fromBinary(STREAM_CALLS.events.item, bytes));
+    const located = this.placement.locate(request.episodeId);
+    return this.follow("events", located.key, toBinary(STREAM_CALLS.events.request, addressed(request, located.id)), options, (bytes) => fromBinary(STREAM_CALLS.events.item, bytes));
   }
 
   /**
@@ -385,10 +377,10 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
    * pulls its items as the transport takes them. Ends when the worker says so, when the signal
    * aborts, or when the worker's stall watchdog drops the subscriber (then onStall runs).
    */
-  private async follow<T>(name: StreamName, episodeId: string, payload: Uint8Array, options: StreamOptions, decode: (bytes: Uint8Array) => T): Promise<AsyncIterable<T>> {
+  private async follow<T>(name: StreamName, key: string, payload: Uint8Array, options: StreamOptions, decode: (bytes: Uint8Array) => T): Promise<AsyncIterable<T>> {
     const { signal, onStall, onEnd } = options;
     if (signal?.aborted) return (async function* () {})();
-    const thread = this.threadFor(episodeId);
+    const thread = this.threadFor(key);
     const stream = this.nextStream++;
     const opened = await thread.call({ type: "open", stream, name, payload });
     if (opened.type !== "value") throw unexpected(opened);
@@ -430,8 +422,12 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
     })();
   }
 
-  sweep(): number {
-    return this.directory.evictIdle();
+  async sweep(): Promise<number> {
+    const swept = this.placement.sweep();
+    if (swept !== undefined) return swept;
+    // The store decides for every replica; one worker asks it.
+    const answer = await this.threadFor("").call({ type: "sweep" });
+    return answer.type === "value" ? Number(answer.value) : 0;
   }
 
   async shutdown(): Promise<void> {

@@ -25,7 +25,8 @@ import {
 } from "../../../gen/incident/v1/service_pb.js";
 import type { StreamName, WireFormat } from "../api.js";
 import type { EnvErrorKind, Violation } from "../errors.js";
-import type { Limits, StreamLimits } from "../limits.js";
+import type { Limits, SharedStoreLimits, StreamLimits } from "../limits.js";
+import type { SharedStoreSettings } from "../shared-store/settings.js";
 
 /** The request and response types of each unary call a worker answers. */
 export const UNARY_CALLS = {
@@ -63,6 +64,9 @@ export type EncodedOutcome = { ok: true; body: Uint8Array | string; done: boolea
 export interface WorkerSetup {
   limits: Limits;
   streamLimits: StreamLimits;
+  /** With a shared store (EPISODE_STORE) the worker is a replica of it; otherwise it keeps episodes in memory. */
+  store?: SharedStoreSettings;
+  storeLimits?: Partial<SharedStoreLimits>;
   /** The module to run when the worker starts from TypeScript sources (see load-typescript.mjs). */
   entry?: string;
 }
@@ -73,7 +77,7 @@ export type ToWorker =
   | { type: "many"; call: number; method: "reset" | "step"; format: WireFormat; payloads: Uint8Array[] }
   /** A reset or step whose response comes back in `format`, ready to send. */
   | { type: "encoded"; call: number; method: "reset" | "step"; format: WireFormat; payload: Uint8Array }
-  | { type: "streamIsOver"; call: number; episodeId: string; stream: StreamName; afterSeq: number }
+  | { type: "streamIsOver"; call: number; episodeId?: string; stream: StreamName; afterSeq: number }
   /** Opens stream `stream` (a number the server thread chose) on an episode's journal. */
   | { type: "open"; call: number; stream: number; name: StreamName; payload: Uint8Array }
   /** Asks for the stream's next items: at least one, or its end. */
@@ -83,9 +87,17 @@ export type ToWorker =
   /** The server thread evicted the episode (idle, or room was needed). */
   | { type: "evict"; episodeId: string }
   /** Open streams of an episode (operators and tests). */
-  | { type: "streamCount"; call: number; episodeId: string };
+  | { type: "streamCount"; call: number; episodeId: string }
+  /** Health as the worker's environment sees it (with a shared store: the store's live episodes). */
+  | { type: "health"; call: number }
+  /** Evicts idle episodes (with a shared store, where the store decides). */
+  | { type: "sweep"; call: number };
 
 export type FromWorker =
+  /** The worker's environment is ready (with a store: connected); sent once, before any answer. */
+  | { type: "ready" }
+  /** The worker's environment could not start. */
+  | { type: "startFailed"; message: string }
   | { type: "outcome"; call: number; outcome: WireOutcome }
   | { type: "outcomes"; call: number; outcomes: EncodedOutcome[] }
   | { type: "encodedOutcome"; call: number; outcome: EncodedOutcome }

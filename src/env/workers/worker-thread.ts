@@ -23,6 +23,8 @@ export class WorkerThread {
   private readonly pending = new Map<number, { resolve: (answer: FromWorker) => void; reject: (error: EnvError) => void }>();
   private nextCall = 1;
   private exited = false;
+  private readonly started: Promise<void>;
+  private settleStart: { resolve: () => void; reject: (error: Error) => void } | undefined;
   /** Called with a stream number when the worker's stall watchdog dropped that stream's subscriber. */
   onStalled: (stream: number) => void = () => {};
   /** Called once if the worker exits while the pool still needs it. */
@@ -34,10 +36,18 @@ export class WorkerThread {
   ) {
     const { url, entry } = workerLocation();
     this.worker = new Worker(url, { workerData: { ...setup, ...(entry !== undefined ? { entry } : {}) } satisfies WorkerSetup, name: `simulation-${index}` });
+    this.started = new Promise((resolve, reject) => {
+      this.settleStart = { resolve, reject };
+    });
     this.worker.on("message", (message: FromWorker) => this.receive(message));
-    this.worker.on("error", (error) => console.error(`simulation worker ${index} failed`, error));
+    this.worker.on("error", (error) => {
+      if (this.settleStart) this.settleStart.reject(error);
+      else console.error(`simulation worker ${index} failed`, error);
+    });
     this.worker.on("exit", (code) => {
       this.exited = true;
+      this.settleStart?.reject(new Error(`simulation worker ${index} stopped before it was ready (exit code ${code})`));
+      this.settleStart = undefined;
       const error = new EnvError("unavailable", `simulation worker ${index} stopped (exit code ${code}); its episodes are lost, reset to play again`);
       for (const { reject } of this.pending.values()) reject(error);
       this.pending.clear();
@@ -45,12 +55,9 @@ export class WorkerThread {
     });
   }
 
-  /** Resolves when the worker has started. */
+  /** Resolves when the worker's environment is ready; rejects if it cannot start. */
   ready(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.worker.once("online", () => resolve());
-      this.worker.once("error", reject);
-    });
+    return this.started;
   }
 
   get alive(): boolean {
@@ -85,6 +92,13 @@ export class WorkerThread {
   }
 
   private receive(message: FromWorker): void {
+    if (message.type === "ready" || message.type === "startFailed") {
+      const start = this.settleStart;
+      this.settleStart = undefined;
+      if (message.type === "ready") start?.resolve();
+      else start?.reject(new Error(`simulation worker ${this.index} could not start: ${message.message}`));
+      return;
+    }
     if (message.type === "stalled") {
       this.onStalled(message.stream);
       return;

@@ -1,27 +1,52 @@
 /**
- * A simulation worker: one IncidentEnvironment in a worker thread, answering the server thread's
- * requests (src/env/workers/protocol.ts). The server thread keeps the directory of episodes (which
- * worker holds which, capacity, idle eviction, the default episode); a worker only runs them, so
- * its own store has no capacity limit and never evicts by itself.
+ * A simulation worker: an environment in a worker thread, answering the server thread's requests
+ * (src/env/workers/protocol.ts).
+ * - Episodes in memory: one IncidentEnvironment. The server thread keeps the directory of
+ *   episodes (which worker holds which, capacity, idle eviction, the default episode); a worker
+ *   only runs them, so its own store has no capacity limit and never evicts by itself.
+ * - With a shared store (EPISODE_STORE): a SharedStoreEnvironment, a replica like any other
+ *   server process; the store keeps capacity, eviction and the default episode for all of them.
+ * Messages that arrive before the environment is ready wait for it.
  */
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { parentPort, workerData } from "node:worker_threads";
-import type { StreamName, WireFormat } from "../api.js";
+import { HealthResponseSchema } from "../../../gen/incident/v1/service_pb.js";
+import type { EnvironmentApi, StreamName, WireFormat } from "../api.js";
 import { IncidentEnvironment } from "../environment.js";
 import { asEnvError, type EnvError } from "../errors.js";
 import { toRestJson } from "../rest-json.js";
+import { SharedStoreEnvironment } from "../shared-store/environment.js";
 import { STREAM_CALLS, UNARY_CALLS, type EncodedOutcome, type FromWorker, type ToWorker, type UnaryCall, type WireError, type WireOutcome, type WorkerSetup } from "./protocol.js";
 
 /** Most items one pull returns: a stream that has many waiting hands them over in slices. */
 const MAX_ITEMS_PER_PULL = 256;
 
+/** What a worker runs: either environment, with the count of an episode's open streams. */
+type WorkerEnvironment = EnvironmentApi & { streamsOf(episodeId: string): number };
+
 const port = parentPort;
 if (!port) throw new Error("src/env/workers/worker.ts runs in a worker thread");
 const setup = workerData as WorkerSetup;
-const env = new IncidentEnvironment({
-  limits: { ...setup.limits, maxLiveEpisodes: Number.MAX_SAFE_INTEGER, episodeIdleTtlMs: Number.MAX_SAFE_INTEGER },
-  streamLimits: setup.streamLimits,
-});
+
+function startEnvironment(): Promise<WorkerEnvironment> {
+  if (setup.store !== undefined) {
+    return SharedStoreEnvironment.start({
+      store: setup.store,
+      limits: setup.limits,
+      streamLimits: setup.streamLimits,
+      ...(setup.storeLimits !== undefined ? { storeLimits: setup.storeLimits } : {}),
+    });
+  }
+  return Promise.resolve(
+    new IncidentEnvironment({
+      limits: { ...setup.limits, maxLiveEpisodes: Number.MAX_SAFE_INTEGER, episodeIdleTtlMs: Number.MAX_SAFE_INTEGER },
+      streamLimits: setup.streamLimits,
+    }),
+  );
+}
+
+/** Set once the environment is ready; handle() only runs after that. */
+let env: WorkerEnvironment;
 
 interface OpenStream {
   iterator: AsyncIterator<Uint8Array>;
@@ -43,31 +68,31 @@ function wireError(error: EnvError): WireError {
 
 const C = UNARY_CALLS;
 /** Each unary call: the request decoded, the environment's answer encoded. */
-const UNARY: { readonly [M in UnaryCall]: (payload: Uint8Array) => Uint8Array } = {
-  reset: (p) => toBinary(C.reset.response, env.reset(fromBinary(C.reset.request, p))),
-  step: (p) => toBinary(C.step.response, env.step(fromBinary(C.step.request, p))),
-  getObservation: (p) => toBinary(C.getObservation.response, env.getObservation(fromBinary(C.getObservation.request, p))),
-  getState: (p) => toBinary(C.getState.response, env.getState(fromBinary(C.getState.request, p))),
-  closeEpisode: (p) => toBinary(C.closeEpisode.response, env.closeEpisode(fromBinary(C.closeEpisode.request, p))),
+const UNARY: { readonly [M in UnaryCall]: (payload: Uint8Array) => Promise<Uint8Array> } = {
+  reset: async (p) => toBinary(C.reset.response, await env.reset(fromBinary(C.reset.request, p))),
+  step: async (p) => toBinary(C.step.response, await env.step(fromBinary(C.step.request, p))),
+  getObservation: async (p) => toBinary(C.getObservation.response, await env.getObservation(fromBinary(C.getObservation.request, p))),
+  getState: async (p) => toBinary(C.getState.response, await env.getState(fromBinary(C.getState.request, p))),
+  closeEpisode: async (p) => toBinary(C.closeEpisode.response, await env.closeEpisode(fromBinary(C.closeEpisode.request, p))),
 };
 
-function unary(method: UnaryCall, payload: Uint8Array): WireOutcome {
+async function unary(method: UnaryCall, payload: Uint8Array): Promise<WireOutcome> {
   try {
-    return { ok: true, payload: UNARY[method](payload) };
+    return { ok: true, payload: await UNARY[method](payload) };
   } catch (error) {
     return { ok: false, error: wireError(asEnvError(error)) };
   }
 }
 
 /** A reset or step answered in the form the transport sends. */
-function encodedCall(method: "reset" | "step", format: WireFormat, payload: Uint8Array): EncodedOutcome {
+async function encodedCall(method: "reset" | "step", format: WireFormat, payload: Uint8Array): Promise<EncodedOutcome> {
   try {
     if (method === "reset") {
-      const response = env.reset(fromBinary(C.reset.request, payload));
+      const response = await env.reset(fromBinary(C.reset.request, payload));
       const body = format === "binary" ? toBinary(C.reset.response, response) : JSON.stringify(toRestJson(C.reset.response, response));
       return { ok: true, body, done: response.done };
     }
-    const response = env.step(fromBinary(C.step.request, payload));
+    const response = await env.step(fromBinary(C.step.request, payload));
     const body = format === "binary" ? toBinary(C.step.response, response) : JSON.stringify(toRestJson(C.step.response, response));
     return { ok: true, body, done: response.done };
   } catch (error) {
@@ -75,13 +100,13 @@ function encodedCall(method: "reset" | "step", format: WireFormat, payload: Uint
   }
 }
 
-/** A batch's share: each item answered on its own, in order. */
-function many(method: "reset" | "step", format: WireFormat, payloads: readonly Uint8Array[]): EncodedOutcome[] {
-  return payloads.map((payload) => encodedCall(method, format, payload));
+/** A batch's share: each item answered on its own (a batch never names one episode twice), in order. */
+function many(method: "reset" | "step", format: WireFormat, payloads: readonly Uint8Array[]): Promise<EncodedOutcome[]> {
+  return Promise.all(payloads.map((payload) => encodedCall(method, format, payload)));
 }
 
 /** Opens a journal stream; its items are encoded as they are taken, so the stall watchdog sees the server thread's pace. */
-function open(id: number, name: StreamName, payload: Uint8Array): void {
+async function open(id: number, name: StreamName, payload: Uint8Array): Promise<void> {
   const abort = new AbortController();
   const state: OpenStream = { iterator: undefined as unknown as AsyncIterator<Uint8Array>, abort, pending: undefined, lastSeq: undefined };
   const options = {
@@ -93,12 +118,12 @@ function open(id: number, name: StreamName, payload: Uint8Array): void {
   };
   let items: AsyncIterable<Uint8Array>;
   if (name === "logs") {
-    const source = env.streamLogs(fromBinary(STREAM_CALLS.logs.request, payload), options);
+    const source = await env.streamLogs(fromBinary(STREAM_CALLS.logs.request, payload), options);
     items = (async function* () {
       for await (const item of source) yield toBinary(STREAM_CALLS.logs.item, item);
     })();
   } else {
-    const source = env.streamEpisodeEvents(fromBinary(STREAM_CALLS.events.request, payload), options);
+    const source = await env.streamEpisodeEvents(fromBinary(STREAM_CALLS.events.request, payload), options);
     items = (async function* () {
       for await (const item of source) yield toBinary(STREAM_CALLS.events.item, item);
     })();
@@ -142,24 +167,24 @@ function cancel(id: number): void {
 async function handle(message: ToWorker): Promise<void> {
   switch (message.type) {
     case "unary":
-      send({ type: "outcome", call: message.call, outcome: unary(message.method, message.payload) });
+      send({ type: "outcome", call: message.call, outcome: await unary(message.method, message.payload) });
       return;
     case "many":
-      send({ type: "outcomes", call: message.call, outcomes: many(message.method, message.format, message.payloads) });
+      send({ type: "outcomes", call: message.call, outcomes: await many(message.method, message.format, message.payloads) });
       return;
     case "encoded":
-      send({ type: "encodedOutcome", call: message.call, outcome: encodedCall(message.method, message.format, message.payload) });
+      send({ type: "encodedOutcome", call: message.call, outcome: await encodedCall(message.method, message.format, message.payload) });
       return;
     case "streamIsOver":
       try {
-        send({ type: "value", call: message.call, value: env.streamIsOver(message.episodeId, message.stream, message.afterSeq) });
+        send({ type: "value", call: message.call, value: await env.streamIsOver(message.episodeId, message.stream, message.afterSeq) });
       } catch (error) {
         send({ type: "failed", call: message.call, error: wireError(asEnvError(error)) });
       }
       return;
     case "open":
       try {
-        open(message.stream, message.name, message.payload);
+        await open(message.stream, message.name, message.payload);
         send({ type: "value", call: message.call, value: true });
       } catch (error) {
         send({ type: "failed", call: message.call, error: wireError(asEnvError(error)) });
@@ -178,7 +203,7 @@ async function handle(message: ToWorker): Promise<void> {
       return;
     case "evict":
       try {
-        env.closeEpisode({ $typeName: "incident.v1.CloseEpisodeRequest", episodeId: message.episodeId });
+        await env.closeEpisode({ $typeName: "incident.v1.CloseEpisodeRequest", episodeId: message.episodeId });
       } catch {
         // already gone
       }
@@ -190,9 +215,40 @@ async function handle(message: ToWorker): Promise<void> {
         send({ type: "value", call: message.call, value: 0 });
       }
       return;
+    case "health":
+      try {
+        send({ type: "outcome", call: message.call, outcome: { ok: true, payload: toBinary(HealthResponseSchema, await env.health()) } });
+      } catch (error) {
+        send({ type: "outcome", call: message.call, outcome: { ok: false, error: wireError(asEnvError(error)) } });
+      }
+      return;
+    case "sweep":
+      try {
+        send({ type: "value", call: message.call, value: await env.sweep() });
+      } catch {
+        send({ type: "value", call: message.call, value: 0 });
+      }
+      return;
+    default: {
+      const unknown: never = message;
+      throw new Error(`unknown message ${JSON.stringify(unknown)}`);
+    }
   }
 }
 
+/** Messages that arrived before the environment was ready, answered in order once it is. */
+let waiting: ToWorker[] | undefined = [];
 port.on("message", (message: ToWorker) => {
-  void handle(message);
+  if (waiting) waiting.push(message);
+  else void handle(message);
 });
+startEnvironment().then(
+  (started) => {
+    env = started;
+    send({ type: "ready" });
+    const queued = waiting ?? [];
+    waiting = undefined;
+    for (const message of queued) void handle(message);
+  },
+  (error: unknown) => send({ type: "startFailed", message: error instanceof Error ? error.message : String(error) }),
+);
