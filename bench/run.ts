@@ -284,8 +284,9 @@ async function main(): Promise<void> {
           value: m.rss,
           unit: "bytes",
           target: "10,000 episodes ≤ 1 GiB RSS",
-          met: at10k <= GIB,
-          note: joinNotes(episodes !== 10_000 ? `extrapolated to 10,000: ${mib(at10k)}` : undefined, m.workers !== Number(count) ? `server ran ${m.workers} workers` : undefined),
+          // A few hundred episodes say little about 10,000: the heap's own growth dominates them.
+          ...(episodes >= 10_000 ? { met: m.rss <= GIB } : {}),
+          note: joinNotes(episodes < 10_000 ? `too few episodes to judge (a full run opens 10,000); straight extrapolation: ${mib(at10k)}` : undefined, m.workers !== Number(count) ? `server ran ${m.workers} workers` : undefined),
         });
       }
     }

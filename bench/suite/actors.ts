@@ -3,6 +3,12 @@
  * it sends the next request (as a trainer's actor does), for a warm-up and then a measured spell.
  * The rate is counted units (steps) over the time until the last actor has stopped.
  */
+/** How long a load row runs: a warm-up spell (discarded), then the measured one. */
+export interface LoadSpec {
+  durationS: number;
+  warmupS: number;
+}
+
 export interface ActorContext {
   actor: number;
   /** False once the spell is over: finish the call in flight and return. */

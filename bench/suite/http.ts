@@ -4,6 +4,7 @@
  */
 import autocannon from "autocannon";
 import { spawn } from "node:child_process";
+import type { LoadSpec } from "./actors.js";
 import { HTTP_CONNECTIONS, STEPS_PER_EPISODE, freshSeed, targetOf } from "./episode-mix.js";
 
 export interface HttpFigures {
@@ -25,10 +26,6 @@ class FirstError {
   }
 }
 
-export interface LoadSpec {
-  durationS: number;
-  warmupS: number;
-}
 
 function figures(result: autocannon.Result, counted?: number, firstError?: FirstError): HttpFigures {
   const seconds = (result.finish.getTime() - result.start.getTime()) / 1000 || result.duration;

@@ -7,8 +7,16 @@ import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { createClient, type Client, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport } from "@connectrpc/connect-node";
 import { ActionType, TaskLevel } from "../../gen/incident/v1/enums_pb.js";
-import { IncidentEnvService, InteractRequestSchema, type InteractRequest, type InteractResponse, type ResetResponse } from "../../gen/incident/v1/service_pb.js";
-import { closedLoop, type ActorContext, type LoopFigures } from "./actors.js";
+import {
+  IncidentEnvService,
+  InteractRequestSchema,
+  type InteractRequest,
+  type InteractResponse,
+  type ResetRequestSchema,
+  type ResetResponse,
+  type StepRequestSchema,
+} from "../../gen/incident/v1/service_pb.js";
+import { closedLoop, type ActorContext, type LoadSpec, type LoopFigures } from "./actors.js";
 import { ACTORS, STEPS_PER_EPISODE, freshSeed, targetOf } from "./episode-mix.js";
 
 export type EnvClient = Client<typeof IncidentEnvService>;
@@ -39,16 +47,11 @@ export function servicesOf(reset: ResetResponse | undefined): string[] {
   return reset?.observation?.topology?.services.map((s) => s.name) ?? [];
 }
 
-const resetInit = (episodeId: string): MessageInitShape<typeof import("../../gen/incident/v1/service_pb.js").ResetRequestSchema> => ({ taskLevel: TaskLevel.MEDIUM, seed: freshSeed(), episodeId });
-const stepInit = (episodeId: string, services: readonly string[], i: number): MessageInitShape<typeof import("../../gen/incident/v1/service_pb.js").StepRequestSchema> => ({
+const resetInit = (episodeId: string): MessageInitShape<typeof ResetRequestSchema> => ({ taskLevel: TaskLevel.MEDIUM, seed: freshSeed(), episodeId });
+const stepInit = (episodeId: string, services: readonly string[], i: number): MessageInitShape<typeof StepRequestSchema> => ({
   episodeId,
   action: { actionType: ActionType.INSPECT, targetService: targetOf(services, i), reasoning: "looking" },
 });
-
-export interface LoadSpec {
-  durationS: number;
-  warmupS: number;
-}
 
 /** Unary Reset and Step: ACTORS actors, each its own episode; steps per second. */
 export async function measureUnary(protocol: RpcProtocol, baseUrl: string, spec: LoadSpec): Promise<LoopFigures> {
