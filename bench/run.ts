@@ -20,6 +20,7 @@ import { ACTORS, HTTP_CONNECTIONS, STEPS_PER_EPISODE } from "./suite/episode-mix
 import { measureFanout } from "./suite/fanout.js";
 import { measureGet, measureH2load, measureReset, measureRestStep, type HttpFigures } from "./suite/http.js";
 import { measureInProcess } from "./suite/in-process.js";
+import type { InProcessResult } from "./suite/in-process-child.js";
 import { gitCommit, machineDescription } from "./suite/machine.js";
 import { measureMemory } from "./suite/memory.js";
 import { parseOptions, SERVER_WORKLOADS, type Options, type StoreKind, type Workload, type WorkersKind } from "./suite/options.js";
@@ -34,6 +35,17 @@ const TODAY_RESET_RATE = 140;
 const BATCH_SIZES = [1, 16, 256] as const;
 
 const startedAt = Date.now();
+/**
+ * A yardstick measured once more: its value becomes the mean of the readings. Rows hold the same
+ * object, so their ratios follow.
+ */
+function mergeYardstick(current: Yardstick | undefined, label: string, value: number): Yardstick {
+  if (!current) return { label, value };
+  current.value = (current.value + value) / 2;
+  current.label = `${label}, mean of start and end`;
+  return current;
+}
+
 const log = (line: string): void => void process.stderr.write(`[bench ${String(Math.round((Date.now() - startedAt) / 1000)).padStart(4)} s] ${line}\n`);
 
 function httpFigure(f: HttpFigures, unit: string): string {
@@ -224,41 +236,50 @@ async function main(): Promise<void> {
   const spec = { durationS: options.durationS, warmupS: options.warmupS };
   const has = (w: Workload): boolean => options.only.has(w);
 
-  if (has("bare")) {
+  // The yardsticks are measured before the server rows and again after them; rows are compared
+  // with the mean of the two, and the two readings show how much the machine drifted meanwhile.
+  const serverRowsRun = [...options.only].some((w) => SERVER_WORKLOADS.includes(w));
+  const bareYardsticks = async (when: "start" | "end"): Promise<void> => {
     const bare = await startBare();
     try {
-      log("bare fastify GET (autocannon)");
+      log(`bare fastify GET (autocannon), ${when} of the run`);
       const f = await measureGet(`${bare.baseUrl}/state`, spec);
-      yard.bare = { label: "bare fastify", value: f.rate };
-      rows.push({ key: "bare", workload: `bare fastify GET, HTTP/1.1 (yardstick, ${HTTP_CONNECTIONS} conns)`, figure: httpFigure(f, "req/s"), value: f.rate, unit: "req/s" });
+      rows.push({ key: `bare-${when}`, workload: `bare fastify GET, HTTP/1.1 (yardstick, ${HTTP_CONNECTIONS} conns), ${when} of the run`, figure: httpFigure(f, "req/s"), value: f.rate, unit: "req/s" });
+      yard.bare = mergeYardstick(yard.bare, "bare fastify", f.rate);
       if (has("state-h2")) {
-        log("bare fastify GET over h2c (h2load)");
+        log(`bare fastify GET over h2c (h2load), ${when} of the run`);
         const h2 = await measureH2load(`${bare.h2Url}/state`, spec);
         if (h2) {
-          yard.bareH2 = { label: "bare fastify h2c", value: h2.rate };
-          rows.push({ key: "bare-h2", workload: `bare fastify GET, h2c (yardstick, h2load, ${HTTP_CONNECTIONS} clients)`, figure: httpFigure(h2, "req/s"), value: h2.rate, unit: "req/s" });
+          rows.push({ key: `bare-h2-${when}`, workload: `bare fastify GET, h2c (yardstick, h2load, ${HTTP_CONNECTIONS} clients), ${when} of the run`, figure: httpFigure(h2, "req/s"), value: h2.rate, unit: "req/s" });
+          yard.bareH2 = mergeYardstick(yard.bareH2, "bare fastify h2c", h2.rate);
         } else log("h2load is not installed: the h2c rows are skipped");
       }
     } finally {
       await bare.stop();
     }
-  }
+  };
+  const inProcessYardstick = (when: "start" | "end"): InProcessResult => {
+    log(`in process (compiled), one core, ${when} of the run`);
+    const r = measureInProcess(options.quick ? 100 : 600);
+    rows.push({
+      key: `inproc-mix-${when}`,
+      workload: `in process: episode mix, 1 core (yardstick: reset + ${STEPS_PER_EPISODE} steps, ${r.episodes} episodes), ${when} of the run`,
+      figure: `${num(r.mixStepsPerSecond)} steps/s`,
+      value: r.mixStepsPerSecond,
+      unit: "steps/s",
+    });
+    yard.episode = mergeYardstick(yard.episode, "in process, 1 core", r.mixStepsPerSecond);
+    return r;
+  };
+
+  if (has("bare")) await bareYardsticks("start");
 
   if (has("inprocess")) {
-    log("in process (compiled), one core");
-    const r = measureInProcess(options.quick ? 100 : 600);
-    yard.episode = { label: "in process, 1 core", value: r.mixStepsPerSecond };
+    const r = inProcessYardstick("start");
     rows.push(
       { key: "inproc-reset", workload: "in process: medium reset, mean", figure: ms(r.resetMs.mean), value: r.resetMs.mean, unit: "ms", target: "≤ 1 ms", met: r.resetMs.mean <= 1 },
       { key: "inproc-reset-pct", workload: "in process: medium reset, p50 / p99", figure: `${ms(r.resetMs.p50)} / ${ms(r.resetMs.p99)}`, value: r.resetMs.p50, unit: "ms" },
       { key: "inproc-step", workload: "in process: medium inspect step, mean", figure: `${ms(r.stepMs.mean)} (p50 ${ms(r.stepMs.p50)}, p99 ${ms(r.stepMs.p99)})`, value: r.stepMs.mean, unit: "ms", target: "≤ 0.2 ms", met: r.stepMs.mean <= 0.2 },
-      {
-        key: "inproc-mix",
-        workload: `in process: episode mix, 1 core (yardstick: reset + ${STEPS_PER_EPISODE} steps, ${r.episodes} episodes)`,
-        figure: `${num(r.mixStepsPerSecond)} steps/s`,
-        value: r.mixStepsPerSecond,
-        unit: "steps/s",
-      },
     );
   }
 
@@ -266,7 +287,7 @@ async function main(): Promise<void> {
   const redis = needsRedis ? await startRedis() : undefined;
   try {
     const configs = serverConfigs(options, redis);
-    if ([...options.only].some((w) => SERVER_WORKLOADS.includes(w))) {
+    if (serverRowsRun) {
       for (const config of configs) rows.push(...(await serverRows(config, options, yard)));
     }
 
@@ -328,6 +349,9 @@ async function main(): Promise<void> {
     await redis?.stop();
   }
 
+  if (serverRowsRun && has("bare")) await bareYardsticks("end");
+  if (serverRowsRun && has("inprocess")) inProcessYardstick("end");
+
   judge(rows);
   const info = {
     date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
@@ -336,6 +360,7 @@ async function main(): Promise<void> {
     commit: gitCommit(ROOT),
     mode: `${options.quick ? "quick (indicative figures only)" : "full"}; ${options.durationS} s per load row after ${options.warmupS} s of warm-up; ran ${Math.round((Date.now() - started) / 1000)} s`,
     settings: [
+      "Yardsticks (bare fastify, in process) are measured at the start and again at the end of the run; rows are compared with the mean of the two readings, and the gap between them shows how much the machine drifted.",
       `Load generators run on the same machine as the server. HTTP rows: autocannon, ${HTTP_CONNECTIONS} connections; h2c row: h2load, ${HTTP_CONNECTIONS} clients.`,
       `Episode rows play the same mix as the in-process yardstick: a medium reset with the actor's own id, then ${STEPS_PER_EPISODE} inspect steps; figures count steps, time includes the resets. Unary and session rows: ${ACTORS} actors over 4 HTTP/2 sessions (Connect JSON: HTTP/1.1 connections). StepBatch(n): n episodes per call, max(2, ${ACTORS}/n) callers (a quick run: 1 caller at 256).`,
       "Servers: `node dist/src/main.js` (what `npm start` runs), default LOG_LEVEL, MAX_LIVE_EPISODES=20000; Redis rows: a throwaway redis-server (no persistence) on this machine.",
