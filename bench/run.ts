@@ -272,6 +272,10 @@ async function main(): Promise<void> {
     return r;
   };
 
+  // Redis first: a machine without it fails here, before minutes of measuring.
+  const needsRedis = options.stores.includes("redis") && (serverRowsRun || has("fanout") || has("store"));
+  const redis = needsRedis ? await startRedis() : undefined;
+
   if (has("bare")) await bareYardsticks("start");
 
   if (has("inprocess")) {
@@ -283,8 +287,6 @@ async function main(): Promise<void> {
     );
   }
 
-  const needsRedis = options.stores.includes("redis") && ([...options.only].some((w) => SERVER_WORKLOADS.includes(w)) || has("fanout") || has("store"));
-  const redis = needsRedis ? await startRedis() : undefined;
   try {
     const configs = serverConfigs(options, redis);
     if (serverRowsRun) {

@@ -16,6 +16,8 @@ const children = new Set<ChildProcess>();
 process.once("exit", () => {
   for (const child of children) child.kill("SIGKILL");
 });
+// Interrupted or terminated: exit through the handler above, so that no child outlives the run.
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => process.exit(130));
 
 function track(child: ChildProcess): void {
   children.add(child);
