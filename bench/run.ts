@@ -294,7 +294,7 @@ async function main(): Promise<void> {
     }
 
     if (has("memory")) {
-      const episodes = options.quick ? 300 : 10_000;
+      const episodes = options.quick ? 200 : 10_000;
       for (const workers of options.workers) {
         const count = workers === "1" ? "1" : String(availableParallelism());
         log(`memory: ${episodes} live episodes, WORKERS=${count}`);
@@ -315,11 +315,11 @@ async function main(): Promise<void> {
     }
 
     if (has("fanout")) {
-      const subscribers = options.quick ? 250 : 1000;
+      const subscribers = options.quick ? 200 : 1000;
       for (const config of configs) {
         log(`StreamLogs fan-out to ${subscribers} subscribers · ${config.label}`);
         try {
-          const f = await measureFanout({ env: config.env, subscribers, episodes: options.quick ? 1 : 2, steps: options.quick ? 3 : STEPS_PER_EPISODE });
+          const f = await measureFanout({ env: config.env, subscribers, episodes: options.quick ? 1 : 2, steps: options.quick ? 2 : STEPS_PER_EPISODE });
           rows.push({
             key: `fanout|${config.store}|${config.workers}`,
             workload: `StreamLogs fan-out, ${num(subscribers)} gRPC subscribers · ${config.label}`,

@@ -5,7 +5,7 @@
  *   --only a,b           run only these workloads or groups (see WORKLOADS and GROUPS)
  *   --store memory|redis|both      server rows on these episode stores (default both)
  *   --workers 1|all|both           server rows with these WORKERS settings (default both)
- *   --duration SECONDS   measured seconds per load row (default 8, quick 0.8)
+ *   --duration SECONDS   measured seconds per load row (default 8, quick 0.7)
  *   --out FILE           where the markdown goes (default bench/RESULTS.md, quick bench/RESULTS.quick.md)
  *   --no-build           use dist/ as it is (by default it is rebuilt when src/ or gen/ is newer)
  */
@@ -126,7 +126,7 @@ export function parseOptions(argv: readonly string[]): Options {
     only: selected,
     stores: list<StoreKind>(store, ["memory", "redis"], "--store"),
     workers: list<WorkersKind>(workers, ["1", "all"], "--workers"),
-    durationS: duration ?? (quick ? 0.8 : 8),
+    durationS: duration ?? (quick ? 0.7 : 8),
     warmupS: quick ? 0.25 : 2,
     out: out ?? (quick ? "bench/RESULTS.quick.md" : "bench/RESULTS.md"),
     build,
