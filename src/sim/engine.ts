@@ -18,7 +18,7 @@
 import type { Effect, EdgeEffect, Scope } from "../scenarios/fault-types.js";
 import { FaultIntensity } from "./intensity.js";
 import type { IncidentSpec } from "./incident.js";
-import { KIND_PROFILES, METRICS, METRIC_COUNT, METRIC_INDEX as M, metricsOf, type MetricName, type MetricProfile } from "./model.js";
+import { KIND_PROFILES, METRICS, METRIC_COUNT, METRIC_INDEX as M, metricsOf, type MetricName, type MetricProfile, type NodeKind } from "./model.js";
 import { Rng } from "./prng.js";
 import { TopologyIndex, type DependencyEdge, type ServiceNode } from "./topology.js";
 
@@ -30,6 +30,8 @@ export const HISTORY_MINUTES = 30;
 const HEALTHY_BEFORE_ONSET = 10;
 /** Most a client sends on one edge, as a multiple of its base rate, once retries are counted. */
 const RETRY_BUDGET = 2.5;
+/** History kept in room from the start, beyond minute 0: eight steps of five minutes. */
+const INITIAL_STEPS_OF_HISTORY = 40;
 
 /** Relative noise by metric: how much a healthy reading wobbles from minute to minute. */
 const NOISE: Readonly<Record<MetricName, number>> = {
@@ -92,10 +94,19 @@ interface NodeState {
   now: Float64Array;
   /** Slots (METRIC_INDEX) of the metrics this node reports, in `metrics` order. */
   slots: number[];
-  /** Per metric (same order as `metrics`): its values from `firstMinute` on. */
-  history: Map<MetricName, number[]>;
-  /** The same arrays, in `metrics` order, for the hot loop. */
-  historyList: number[][];
+  /** Position in `metrics` of each slot (METRIC_INDEX), -1 where the node does not report it. */
+  positions: Int8Array;
+  /**
+   * Every metric's values from `firstMinute` on, in one buffer per node (a few typed arrays are
+   * far smaller than dozens of growing number arrays, with thousands of episodes in memory):
+   * metric k (in `metrics` order) occupies history[k * stride .. k * stride + length).
+   */
+  history: Float64Array;
+  stride: number;
+  /** Minutes recorded in `history`. */
+  length: number;
+  /** What each request edge did this minute, in `requestEdges` order (also in Simulation.edgeReadings). */
+  readings: EdgeReading[];
   /** Healthy value and noise amplitude of each metric, in `metrics` order. */
   baselines: number[];
   noiseAmplitudes: number[];
@@ -140,12 +151,15 @@ export class Simulation {
     this.rootCallees = new Set(this.index.callees(spec.root).filter((e) => e.requestPath).map((e) => e.callee));
     this.entries = new Set(this.index.entryPoints().map((n) => n.name));
     this.healthPath = [spec.root, ...this.index.upstreamOf(spec.root)];
+    // Minutes up to minute 0 plus eight 5-minute steps fit without growing the history.
+    const capacity = 1 - this.firstMinute + INITIAL_STEPS_OF_HISTORY;
     for (const node of spec.topology.nodes) {
       const profile = KIND_PROFILES[node.kind];
+      const kind = kindTables(node.kind);
       this.states.set(node.name, {
         node,
         profile,
-        metrics: metricsOf(node.kind),
+        metrics: kind.metrics,
         baseRate: 0,
         incoming: 0,
         capacity: 1,
@@ -160,32 +174,35 @@ export class Simulation {
         faultEffects: [],
         noise: this.rng.fork(`noise:${node.name}`),
         now: new Float64Array(METRIC_COUNT).fill(NaN),
-        slots: metricsOf(node.kind).map((m) => M[m]),
-        history: new Map(),
-        historyList: [],
+        slots: kind.slots,
+        positions: kind.positions,
+        history: new Float64Array(kind.metrics.length * capacity),
+        stride: capacity,
+        length: 0,
+        readings: [],
         entry: false,
-        percent: metricsOf(node.kind).map((m) => PERCENT_METRICS.has(m)),
+        percent: kind.percent,
         noisy: spec.distractors.flatMap((d) => (d.kind === "noisy_neighbor" && d.node === node.name ? [{ metric: d.metric, value: d.value }] : [])),
         chronic: spec.distractors.flatMap((d) => (d.kind === "chronic_anomaly" && d.node === node.name ? [{ errorRate: d.errorRate, addedLatencyMs: d.addedLatencyMs }] : []))[0],
         requestEdges: [],
         calleeStates: [],
         edgeEffects: [],
         nextIncoming: 0,
-        baselines: metricsOf(node.kind).map((m) => profile[m]?.baseline ?? 0),
-        noiseAmplitudes: metricsOf(node.kind).map((m) => NOISE[m]),
+        baselines: kind.baselines,
+        noiseAmplitudes: kind.noiseAmplitudes,
       });
     }
     this.computeBaseRates();
     for (const state of this.states.values()) {
       state.faultEffects = spec.fault.effects.filter((e) => this.inScope(e.scope, state.node.name));
-      state.historyList = state.metrics.map(() => []);
       state.requestEdges = this.index.callees(state.node.name).filter((e) => e.requestPath);
+      state.readings = state.requestEdges.map((edge) => ({ edge, errorRate: 0, latencyMs: 0, callsPerSecond: 0 }));
+      for (const reading of state.readings) this.edgeReadings.set(reading.edge, reading);
       state.entry = this.entries.has(state.node.name);
       state.edgeEffects = state.requestEdges.map((edge) => spec.fault.edgeEffects.filter((effect) => this.edgeInScope(effect, edge)));
     }
     for (const state of this.states.values()) {
       state.calleeStates = state.requestEdges.map((edge) => this.states.get(edge.callee) as NodeState);
-      state.metrics.forEach((m, i) => state.history.set(m, state.historyList[i] ?? []));
     }
     this.ordered = this.index.calleesFirst.map((name) => this.states.get(name) as NodeState);
   }
@@ -196,17 +213,18 @@ export class Simulation {
    */
   fork(): Simulation {
     const states = new Map<string, NodeState>();
+    const edgeReadings = new Map<DependencyEdge, EdgeReading>();
     for (const [name, state] of this.states) {
-      const historyList = state.historyList.map((h) => [...h]);
-      const history = new Map(state.metrics.map((m, i) => [m, historyList[i] ?? []]));
-      states.set(name, { ...state, noise: state.noise.clone(), now: Float64Array.from(state.now), sideEffects: [...state.sideEffects], historyList, history });
+      const readings = state.readings.map((r) => ({ ...r }));
+      for (const r of readings) edgeReadings.set(r.edge, r);
+      states.set(name, { ...state, noise: state.noise.clone(), now: Float64Array.from(state.now), sideEffects: [...state.sideEffects], history: state.history.slice(), readings });
     }
     for (const state of states.values()) state.calleeStates = state.requestEdges.map((edge) => states.get(edge.callee) as NodeState);
     const copy = Object.create(Simulation.prototype) as Simulation;
     Object.assign(copy, this, {
       intensity: this.intensity.clone(),
       states,
-      edgeReadings: new Map([...this.edgeReadings].map(([edge, reading]) => [edge, { ...reading }])),
+      edgeReadings,
       ordered: this.index.calleesFirst.map((name) => states.get(name) as NodeState),
     });
     return copy;
@@ -236,9 +254,12 @@ export class Simulation {
     return this.states.get(node)?.now;
   }
 
-  /** A metric's values from `firstMinute` to the current minute. */
-  series(node: string, metric: MetricName): readonly number[] {
-    return this.states.get(node)?.history.get(metric) ?? [];
+  /** A metric's values from `firstMinute` to the current minute (a view: read it before the next minute runs). */
+  series(node: string, metric: MetricName): Readonly<Float64Array> {
+    const state = this.states.get(node);
+    const k = state?.positions[M[metric]] ?? -1;
+    if (!state || k < 0) return EMPTY_SERIES;
+    return state.history.subarray(k * state.stride, k * state.stride + state.length);
   }
 
   metricsOf(node: string): readonly MetricName[] {
@@ -279,7 +300,7 @@ export class Simulation {
   }
 
   edgeReading(edge: DependencyEdge): EdgeReading | undefined {
-    return this.edgeReadings.get(edge);
+    return this.minute >= this.firstMinute ? this.edgeReadings.get(edge) : undefined;
   }
 
   /** Makes a node unavailable for `minutes` (a restart), starting now. */
@@ -346,8 +367,12 @@ export class Simulation {
     for (const state of this.ordered) {
       state.incoming = state.nextIncoming;
       state.nextIncoming = 0;
-      const metrics = state.metrics;
-      for (let i = 0; i < metrics.length; i++) state.historyList[i]?.push(state.now[state.slots[i] as number] ?? 0);
+      if (state.length === state.stride) growHistory(state);
+      const slots = state.slots;
+      const history = state.history;
+      const now = state.now;
+      for (let k = 0, at = state.length; k < slots.length; k++, at += state.stride) history[at] = now[slots[k] as number] ?? 0;
+      state.length++;
     }
   }
 
@@ -412,7 +437,7 @@ export class Simulation {
   ): void {
     const traffic = state.baseRate > 0 ? rate / state.baseRate : 0;
     const edges = state.requestEdges;
-    const missFactor = this.cacheMissFactor(edges);
+    const missFactor = cacheMissFactor(state.calleeStates);
     let survive = 1;
     let worstExcess = 0;
     let sharedExcess = 0;
@@ -450,14 +475,10 @@ export class Simulation {
       const budgeted = Math.min(traffic * amplification * misses, RETRY_BUDGET);
       const sent = edge.callsPerSecond * budgeted * broken.callMultiplier * (load === Infinity ? 0 : 1);
       callee.nextIncoming += sent;
-      const reading = this.edgeReadings.get(edge);
-      if (reading) {
-        reading.errorRate = errorRate;
-        reading.latencyMs = latency;
-        reading.callsPerSecond = sent;
-      } else {
-        this.edgeReadings.set(edge, { edge, errorRate, latencyMs: latency, callsPerSecond: sent });
-      }
+      const reading = state.readings[e] as EdgeReading;
+      reading.errorRate = errorRate;
+      reading.latencyMs = latency;
+      reading.callsPerSecond = sent;
     }
     // A queue hands messages to its consumers asynchronously: producers do not wait for them, so a
     // slow or failing consumer shows as lag (below), not as the queue's own errors or latency.
@@ -475,36 +496,19 @@ export class Simulation {
       // A queue delivers to its consumers (queue -> consumer edges): its lag grows while they are
       // stuck (threads busy or calls failing), and drains once they recover.
       let stuck = 0;
-      edges.forEach((e, i) => {
+      for (let i = 0; i < edges.length; i++) {
         const busy = (orZero((state.calleeStates[i] as NodeState).now, M.connection_usage) - 85) / 15;
-        const failing = (this.edgeReadings.get(e)?.errorRate ?? 0) / 50;
+        const failing = (state.readings[i] as EdgeReading).errorRate / 50;
         stuck = Math.max(stuck, busy, failing);
-      });
-      const previous = state.history.get("consumer_lag")?.at(-1) ?? at(v, M.consumer_lag);
+      }
+      const k = state.positions[M.consumer_lag] ?? -1;
+      const previous = state.length > 0 ? (state.history[k * state.stride + state.length - 1] ?? 0) : at(v, M.consumer_lag);
       // Below STUCK_NOISE the consumers are healthy: a baseline error rate of a fraction of a
       // percent must not count as stuck, or the lag creeps up forever and never drains.
       const drifted = stuck > STUCK_NOISE ? previous + 900 * Math.min(1, stuck) : previous - 1200;
       v[M.consumer_lag] = Math.max(at(v, M.consumer_lag), drifted);
     }
   }
-
-  /** How much more database traffic callers send when the caches they use miss. */
-  private cacheMissFactor(edges: readonly DependencyEdge[]): number {
-    let factor = 1;
-    for (const edge of edges) {
-      const cache = this.states.get(edge.callee);
-      if (cache?.node.kind !== "cache") continue;
-      const baseline = cache.profile.cache_hit_ratio?.baseline ?? 90;
-      const hit = has(cache.now, M.cache_hit_ratio) ? at(cache.now, M.cache_hit_ratio) : baseline;
-      const down = orZero(cache.now, M.error_rate) / 100;
-      const missesNow = Math.min(1, (100 - hit) / 100 + down);
-      const missesNormally = (100 - baseline) / 100;
-      factor = Math.max(factor, missesNow / Math.max(0.01, missesNormally));
-    }
-    return Math.min(factor, 12);
-  }
-
-
 
   private edgeInScope(effect: EdgeEffect, edge: DependencyEdge): boolean {
     switch (effect.scope) {
@@ -535,6 +539,64 @@ export class Simulation {
 }
 
 const UNBROKEN = { errorRate: 0, addedLatencyMs: 0, callMultiplier: 1 } as const;
+
+/** How much more database traffic callers send when the caches they use miss. */
+function cacheMissFactor(callees: readonly NodeState[]): number {
+  let factor = 1;
+  for (const cache of callees) {
+    if (cache.node.kind !== "cache") continue;
+    const baseline = cache.profile.cache_hit_ratio?.baseline ?? 90;
+    const hit = has(cache.now, M.cache_hit_ratio) ? at(cache.now, M.cache_hit_ratio) : baseline;
+    const down = orZero(cache.now, M.error_rate) / 100;
+    const missesNow = Math.min(1, (100 - hit) / 100 + down);
+    const missesNormally = (100 - baseline) / 100;
+    factor = Math.max(factor, missesNow / Math.max(0.01, missesNormally));
+  }
+  return Math.min(factor, 12);
+}
+
+/** Room for more minutes: the history buffer grows by half (at least an hour). */
+function growHistory(state: NodeState): void {
+  const stride = state.stride + Math.max(60, state.stride >> 1);
+  const history = new Float64Array(state.metrics.length * stride);
+  for (let k = 0; k < state.metrics.length; k++) history.set(state.history.subarray(k * state.stride, k * state.stride + state.length), k * stride);
+  state.history = history;
+  state.stride = stride;
+}
+
+const EMPTY_SERIES = new Float64Array(0);
+
+interface KindTables {
+  metrics: readonly MetricName[];
+  slots: number[];
+  positions: Int8Array;
+  percent: boolean[];
+  baselines: number[];
+  noiseAmplitudes: number[];
+}
+
+/** Per node kind, read-only tables shared by every node of that kind (in every episode). */
+const KIND_TABLES = new Map<NodeKind, KindTables>();
+
+function kindTables(kind: NodeKind): KindTables {
+  let tables = KIND_TABLES.get(kind);
+  if (!tables) {
+    const metrics = metricsOf(kind);
+    const profile = KIND_PROFILES[kind];
+    const positions = new Int8Array(METRIC_COUNT).fill(-1);
+    metrics.forEach((m, k) => (positions[M[m]] = k));
+    tables = {
+      metrics,
+      slots: metrics.map((m) => M[m]),
+      positions,
+      percent: metrics.map((m) => PERCENT_METRICS.has(m)),
+      baselines: metrics.map((m) => profile[m]?.baseline ?? 0),
+      noiseAmplitudes: metrics.map((m) => NOISE[m]),
+    };
+    KIND_TABLES.set(kind, tables);
+  }
+  return tables;
+}
 
 /** How the fault's edge effects that reach one edge degrade its calls at this intensity. */
 function edgeBreakage(effects: readonly EdgeEffect[], level: number): { errorRate: number; addedLatencyMs: number; callMultiplier: number } {
