@@ -230,7 +230,8 @@ export class IncidentEnvironment implements EnvironmentApi {
         const gap = create(StreamGapSchema, { firstMissingSeq: item.gap.first, lastMissingSeq: item.gap.last });
         return create(StreamEpisodeEventsResponseSchema, { event: { seq: item.gap.last, kind: { case: "gap", value: gap } } });
       }
-      return keep(item.entry) ? create(StreamEpisodeEventsResponseSchema, { event: item.entry }) : undefined;
+      const event = episode.eventOf(item.entry);
+      return keep(event) ? create(StreamEpisodeEventsResponseSchema, { event }) : undefined;
     });
   }
 

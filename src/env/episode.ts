@@ -35,7 +35,7 @@ import { EpisodeStateSchema, GradeBreakdownSchema, StepInfoSchema, type EpisodeS
 import type { Inspection } from "../../gen/incident/v1/inspection_pb.js";
 import { ObservationSchema, type Observation } from "../../gen/incident/v1/observation_pb.js";
 import { EpisodeEventSchema, type EpisodeEvent } from "../../gen/incident/v1/stream_pb.js";
-import { KbArticleSchema, type KbArticle, type LogEntry } from "../../gen/incident/v1/telemetry_pb.js";
+import { KbArticleSchema, type KbArticle, type LogEntry, type ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
 import type { Topology } from "../../gen/incident/v1/topology_pb.js";
 import { copyReferences, type CopyReferences } from "../grading/copying.js";
 import { remediationFromReasoning } from "../grading/free-text-fix.js";
@@ -90,6 +90,22 @@ interface LiveClock {
   stop: () => void;
 }
 
+/** What an event is: a log line, a metric reading, a status change or a step. */
+export type EventKind = NonNullable<MessageInitShape<typeof EpisodeEventSchema>["kind"]>;
+
+/**
+ * An event as the events journal keeps it: its number, minute and content. The EpisodeEvent
+ * message (with its Timestamp) is made from it when a stream reads it (Episode.eventOf): an
+ * episode holds thousands of events and most are never read, so they are kept small. A log
+ * line's content is the LogEntry of the logs journal, a metric reading's the ServiceMetric of the
+ * observation of that minute (shared, not copied).
+ */
+export interface EventRecord {
+  seq: number;
+  minute: number;
+  kind: EventKind;
+}
+
 export interface StepOutcome {
   observation: Observation;
   reward: number;
@@ -120,8 +136,10 @@ export class Episode {
   private reportedStatus: { incident: IncidentStatus; episode: EpisodeStatus } = { incident: IncidentStatus.UNSPECIFIED, episode: EpisodeStatus.UNSPECIFIED };
   /** Every log line printed, numbered (LogEntry.seq). */
   readonly logs: Journal<LogEntry>;
-  /** Log lines, metric readings, status changes and steps, numbered (EpisodeEvent.seq). */
-  readonly events: Journal<EpisodeEvent>;
+  /** Log lines, metric readings, status changes and steps, numbered (EpisodeEvent.seq); see eventOf. */
+  readonly events: Journal<EventRecord>;
+  /** The overview metrics of the current minute (shared by its events and observations); cleared when an action may change them. */
+  private overviewCache: { minute: number; metrics: ServiceMetric[] } | undefined;
 
   private readonly fullDetail: boolean;
   private readonly topology: Topology;
@@ -186,7 +204,7 @@ export class Episode {
     return create(ObservationSchema, {
       step: this.stepCount,
       ...(page ? { alert: toAlert(world, page, page.priority, true) } : {}),
-      metrics: overviewMetrics(world),
+      metrics: this.overview(),
       recentLogs: this.logs.tail(RECENT_LOG_LINES),
       ...(complete ? { kbArticles: this.kbArticles } : {}),
       currentIncidentStatus: this.incidentStatus(),
@@ -212,6 +230,7 @@ export class Episode {
     const target = resolveService(action.targetService, this.world.topology.nodes)?.name;
     const record: StepRecord = { step: stepNumber, minute, action, ...(target !== undefined ? { target } : {}) };
     this.inspection = undefined;
+    this.overviewCache = undefined;
     this.feedback = this.act(action, record, stepNumber);
     this.advanceWorld(this.task.minutesPerStep);
 
@@ -223,7 +242,7 @@ export class Episode {
     const grade = this.finishIfOver(action, target, stepNumber);
     const reward = grade ? this.score : 0;
     this.events.append([
-      this.event(this.world.minute, {
+      eventRecord(this.world.minute, {
         case: "step",
         value: {
           step: stepNumber,
@@ -317,9 +336,24 @@ export class Episode {
     const world = this.world;
     const entries = lines.map((line) => toLogEntry(world, line));
     this.logs.append(entries);
-    const events = entries.map((entry, i) => this.event(lines[i]?.minute ?? world.minute, { case: "log", value: entry }, entry.timestamp));
-    for (const metric of overviewMetrics(world)) events.push(this.event(world.minute, { case: "metric", value: metric }));
+    const events = entries.map((entry, i) => eventRecord(lines[i]?.minute ?? world.minute, { case: "log", value: entry }));
+    this.overviewCache = undefined;
+    for (const metric of this.overview()) events.push(eventRecord(world.minute, { case: "metric", value: metric }));
     this.events.append(events);
+  }
+
+  /** The overview metrics now, made once per minute. */
+  private overview(): ServiceMetric[] {
+    const minute = this.world.minute;
+    if (this.overviewCache?.minute !== minute) this.overviewCache = { minute, metrics: overviewMetrics(this.world) };
+    return this.overviewCache.metrics;
+  }
+
+  /** The EpisodeEvent message of a journal record: a log line's timestamp is the line's own, any other event's its minute's. */
+  eventOf(record: EventRecord): EpisodeEvent {
+    const kind = record.kind;
+    const timestamp = kind.case === "log" ? kind.value.timestamp : timestampFromMs(this.world.spec.startedAtMs + record.minute * MINUTE_MS);
+    return create(EpisodeEventSchema, { seq: record.seq, timestamp, minute: record.minute, kind });
   }
 
   /** Emits a status event when the incident or episode status differs from the last one told. */
@@ -330,15 +364,11 @@ export class Episode {
     if (incident === before.incident && episode === before.episode) return;
     this.reportedStatus = { incident, episode };
     this.events.append([
-      this.event(this.world.minute, {
+      eventRecord(this.world.minute, {
         case: "status",
         value: { incidentStatus: incident, episodeStatus: episode, previousIncidentStatus: before.incident, previousEpisodeStatus: before.episode },
       }),
     ]);
-  }
-
-  private event(minute: number, kind: MessageInitShape<typeof EpisodeEventSchema>["kind"], timestamp = timestampFromMs(this.world.spec.startedAtMs + minute * MINUTE_MS)): EpisodeEvent {
-    return create(EpisodeEventSchema, { timestamp, minute, kind });
   }
 
   private stopClock(): void {
@@ -472,6 +502,10 @@ export class Episode {
   private logsOf(service: string): LogEntry[] {
     return this.logs.lastMatching(RECENT_LOG_LINES, (l) => l.service === service);
   }
+}
+
+function eventRecord(minute: number, kind: EventKind): EventRecord {
+  return { seq: 0, minute, kind };
 }
 
 function describeAction(action: Action, minute: number): string {

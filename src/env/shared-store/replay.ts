@@ -72,7 +72,7 @@ export function journalMarks(episode: Episode): JournalMarks {
 export function journalWrites(episode: Episode, marks: JournalMarks): JournalWrites {
   return {
     logs: episode.logs.after(marks.logs).map((entry) => ({ seq: entry.seq, blob: toBinary(LogEntrySchema, entry) })),
-    events: episode.events.after(marks.events).map((entry) => ({ seq: entry.seq, blob: toBinary(EpisodeEventSchema, entry) })),
+    events: episode.events.after(marks.events).map((entry) => ({ seq: entry.seq, blob: toBinary(EpisodeEventSchema, episode.eventOf(entry)) })),
     logSeq: episode.logs.nextSeq - 1,
     eventSeq: episode.events.nextSeq - 1,
   };
