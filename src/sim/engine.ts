@@ -30,8 +30,12 @@ export const HISTORY_MINUTES = 30;
 const HEALTHY_BEFORE_ONSET = 10;
 /** Most a client sends on one edge, as a multiple of its base rate, once retries are counted. */
 const RETRY_BUDGET = 2.5;
-/** History kept in room from the start, beyond minute 0: eight steps of five minutes. */
-const INITIAL_STEPS_OF_HISTORY = 40;
+/**
+ * Minutes of history kept per metric: what an inspection shows. Older readings are dropped (with
+ * thousands of episodes in memory, a full history would be most of an episode's size); the
+ * impact's peaks are tracked minute by minute instead (IncidentWorld).
+ */
+export const RECENT_MINUTES = 30;
 
 /** Relative noise by metric: how much a healthy reading wobbles from minute to minute. */
 const NOISE: Readonly<Record<MetricName, number>> = {
@@ -97,14 +101,11 @@ interface NodeState {
   /** Position in `metrics` of each slot (METRIC_INDEX), -1 where the node does not report it. */
   positions: Int8Array;
   /**
-   * Every metric's values from `firstMinute` on, in one buffer per node (a few typed arrays are
-   * far smaller than dozens of growing number arrays, with thousands of episodes in memory):
-   * metric k (in `metrics` order) occupies history[k * stride .. k * stride + length).
+   * Every metric's values of the last RECENT_MINUTES minutes, in one ring buffer per node: the
+   * value of metric k (in `metrics` order) at minute m is at
+   * history[k * RECENT_MINUTES + (m - firstMinute) % RECENT_MINUTES].
    */
   history: Float64Array;
-  stride: number;
-  /** Minutes recorded in `history`. */
-  length: number;
   /** What each request edge did this minute, in `requestEdges` order (also in Simulation.edgeReadings). */
   readings: EdgeReading[];
   /** Healthy value and noise amplitude of each metric, in `metrics` order. */
@@ -151,8 +152,6 @@ export class Simulation {
     this.rootCallees = new Set(this.index.callees(spec.root).filter((e) => e.requestPath).map((e) => e.callee));
     this.entries = new Set(this.index.entryPoints().map((n) => n.name));
     this.healthPath = [spec.root, ...this.index.upstreamOf(spec.root)];
-    // Minutes up to minute 0 plus eight 5-minute steps fit without growing the history.
-    const capacity = 1 - this.firstMinute + INITIAL_STEPS_OF_HISTORY;
     for (const node of spec.topology.nodes) {
       const profile = KIND_PROFILES[node.kind];
       const kind = kindTables(node.kind);
@@ -176,9 +175,7 @@ export class Simulation {
         now: new Float64Array(METRIC_COUNT).fill(NaN),
         slots: kind.slots,
         positions: kind.positions,
-        history: new Float64Array(kind.metrics.length * capacity),
-        stride: capacity,
-        length: 0,
+        history: new Float64Array(kind.metrics.length * RECENT_MINUTES),
         readings: [],
         entry: false,
         percent: kind.percent,
@@ -254,12 +251,15 @@ export class Simulation {
     return this.states.get(node)?.now;
   }
 
-  /** A metric's values from `firstMinute` to the current minute (a view: read it before the next minute runs). */
-  series(node: string, metric: MetricName): Readonly<Float64Array> {
+  /**
+   * A metric's value at a past minute, kept for the last RECENT_MINUTES minutes (undefined before
+   * that, after the current minute, or if the node does not report it).
+   */
+  valueAt(node: string, metric: MetricName, minute: number): number | undefined {
     const state = this.states.get(node);
     const k = state?.positions[M[metric]] ?? -1;
-    if (!state || k < 0) return EMPTY_SERIES;
-    return state.history.subarray(k * state.stride, k * state.stride + state.length);
+    if (!state || k < 0 || minute > this.minute || minute < this.firstMinute || minute <= this.minute - RECENT_MINUTES) return undefined;
+    return state.history[k * RECENT_MINUTES + ((minute - this.firstMinute) % RECENT_MINUTES)];
   }
 
   metricsOf(node: string): readonly MetricName[] {
@@ -364,15 +364,14 @@ export class Simulation {
       if (state.sideEffects.length > 0) state.sideEffects = state.sideEffects.filter((s) => s.until >= t);
       this.computeNode(state, t, level, diurnal);
     }
+    const ring = (t - this.firstMinute) % RECENT_MINUTES;
     for (const state of this.ordered) {
       state.incoming = state.nextIncoming;
       state.nextIncoming = 0;
-      if (state.length === state.stride) growHistory(state);
       const slots = state.slots;
       const history = state.history;
       const now = state.now;
-      for (let k = 0, at = state.length; k < slots.length; k++, at += state.stride) history[at] = now[slots[k] as number] ?? 0;
-      state.length++;
+      for (let k = 0, at = ring; k < slots.length; k++, at += RECENT_MINUTES) history[at] = now[slots[k] as number] ?? 0;
     }
   }
 
@@ -407,7 +406,7 @@ export class Simulation {
       if (has(v, M[d.metric])) v[M[d.metric]] = d.value * (1 + 0.03 * (noise.next() - 0.5));
     }
 
-    this.propagateFromCallees(state, v, rate, load, level);
+    this.propagateFromCallees(state, v, rate, load, level, t);
     const chronic = state.chronic;
     if (chronic) {
       if (has(v, M.error_rate)) v[M.error_rate] = at(v, M.error_rate) + chronic.errorRate;
@@ -434,6 +433,7 @@ export class Simulation {
     rate: number,
     load: number,
     level: number,
+    t: number,
   ): void {
     const traffic = state.baseRate > 0 ? rate / state.baseRate : 0;
     const edges = state.requestEdges;
@@ -501,8 +501,9 @@ export class Simulation {
         const failing = (state.readings[i] as EdgeReading).errorRate / 50;
         stuck = Math.max(stuck, busy, failing);
       }
+      // The last minute's lag (this minute's slot is written after the minute is computed).
       const k = state.positions[M.consumer_lag] ?? -1;
-      const previous = state.length > 0 ? (state.history[k * state.stride + state.length - 1] ?? 0) : at(v, M.consumer_lag);
+      const previous = t > this.firstMinute ? (state.history[k * RECENT_MINUTES + ((t - 1 - this.firstMinute) % RECENT_MINUTES)] ?? 0) : at(v, M.consumer_lag);
       // Below STUCK_NOISE the consumers are healthy: a baseline error rate of a fraction of a
       // percent must not count as stuck, or the lag creeps up forever and never drains.
       const drifted = stuck > STUCK_NOISE ? previous + 900 * Math.min(1, stuck) : previous - 1200;
@@ -554,17 +555,6 @@ function cacheMissFactor(callees: readonly NodeState[]): number {
   }
   return Math.min(factor, 12);
 }
-
-/** Room for more minutes: the history buffer grows by half (at least an hour). */
-function growHistory(state: NodeState): void {
-  const stride = state.stride + Math.max(60, state.stride >> 1);
-  const history = new Float64Array(state.metrics.length * stride);
-  for (let k = 0; k < state.metrics.length; k++) history.set(state.history.subarray(k * state.stride, k * state.stride + state.length), k * stride);
-  state.history = history;
-  state.stride = stride;
-}
-
-const EMPTY_SERIES = new Float64Array(0);
 
 interface KindTables {
   metrics: readonly MetricName[];
