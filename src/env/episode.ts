@@ -28,7 +28,6 @@
  *   follow at their own pace (src/env/journal.ts); both close when the episode ends.
  */
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { Action } from "../../gen/incident/v1/action_pb.js";
 import { ActionType, ClockMode, EpisodeStatus, IncidentStatus, RemediationKind } from "../../gen/incident/v1/enums_pb.js";
 import { EpisodeStateSchema, GradeBreakdownSchema, StepInfoSchema, type EpisodeState, type StepInfo } from "../../gen/incident/v1/episode_pb.js";
@@ -52,6 +51,7 @@ import { wordFromEnum } from "./enum-words.js";
 import type { Clock } from "./clock.js";
 import { EnvError } from "./errors.js";
 import { Journal } from "./journal.js";
+import { leanTimestamp } from "./lean-messages.js";
 import { levelToEnum } from "./levels.js";
 import { inspectionOf, overviewMetrics, toAlert, toLogEntry, toTopology } from "./observation.js";
 import type { TaskDefinition } from "./tasks.js";
@@ -352,7 +352,7 @@ export class Episode {
   /** The EpisodeEvent message of a journal record: a log line's timestamp is the line's own, any other event's its minute's. */
   eventOf(record: EventRecord): EpisodeEvent {
     const kind = record.kind;
-    const timestamp = kind.case === "log" ? kind.value.timestamp : timestampFromMs(this.world.spec.startedAtMs + record.minute * MINUTE_MS);
+    const timestamp = kind.case === "log" ? kind.value.timestamp : leanTimestamp(this.world.spec.startedAtMs + record.minute * MINUTE_MS);
     return create(EpisodeEventSchema, { seq: record.seq, timestamp, minute: record.minute, kind });
   }
 

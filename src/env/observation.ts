@@ -6,24 +6,20 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { ChangeKind, LogLevel, RetryBackoff, ServiceKind, Severity } from "../../gen/incident/v1/enums_pb.js";
 import { InspectionSchema, type Inspection } from "../../gen/incident/v1/inspection_pb.js";
-import { AlertSchema, LogEntrySchema, ServiceMetricSchema, type Alert, type LogEntry, type ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
+import { AlertSchema, type Alert, type LogEntry, type ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
 import { TopologySchema, type Topology } from "../../gen/incident/v1/topology_pb.js";
 import type { SeverityWord } from "../scenarios/types.js";
 import type { AlertRecord } from "../sim/alerts.js";
 import type { IncidentWorld } from "../sim/incident-world.js";
 import type { SimLogLine } from "../sim/log-writer.js";
 import { enumFromWord } from "./enum-words.js";
+import { leanLogEntry, leanMetricPoint, leanServiceMetric, leanTimestamp } from "./lean-messages.js";
 
 const MINUTE_MS = 60_000;
 
 export function toLogEntry(world: IncidentWorld, line: SimLogLine): LogEntry {
-  return create(LogEntrySchema, {
-    timestamp: timestampFromMs(world.spec.startedAtMs + line.minute * MINUTE_MS + line.second * 1000),
-    level: LogLevel[line.level],
-    service: line.service,
-    message: line.message,
-    ...(line.traceId !== undefined ? { traceId: line.traceId } : {}),
-  });
+  const timestamp = leanTimestamp(world.spec.startedAtMs + line.minute * MINUTE_MS + line.second * 1000);
+  return leanLogEntry(timestamp, LogLevel[line.level], line.service, line.message, line.traceId);
 }
 
 /**
@@ -43,16 +39,7 @@ export function toAlert(world: IncidentWorld, alert: AlertRecord, severity: Seve
 }
 
 export function overviewMetrics(world: IncidentWorld): ServiceMetric[] {
-  return world.overview().map((r) =>
-    create(ServiceMetricSchema, {
-      serviceName: r.service,
-      metricName: r.metric,
-      value: r.value,
-      unit: r.unit,
-      threshold: r.threshold,
-      isAnomalous: r.anomalous,
-    }),
-  );
+  return world.overview().map((r) => leanServiceMetric(r.service, r.metric, r.value, r.unit, r.threshold, r.anomalous));
 }
 
 export function toTopology(world: IncidentWorld): Topology {
@@ -94,7 +81,7 @@ export function inspectionOf(world: IncidentWorld, service: string, logs: readon
       metricName: h.metric,
       unit: h.unit,
       threshold: h.threshold,
-      points: h.points.map(([minute, value]) => ({ minute, value })),
+      points: h.points.map(([minute, value]) => leanMetricPoint(minute, value)),
     })),
     dependencies: seen.dependencies.map((d) => ({
       callee: d.edge.callee,
