@@ -100,10 +100,23 @@ export type EventKind = NonNullable<MessageInitShape<typeof EpisodeEventSchema>[
  * line's content is the LogEntry of the logs journal, a metric reading's the ServiceMetric of the
  * observation of that minute (shared, not copied).
  */
-export interface EventRecord {
-  seq: number;
-  minute: number;
-  kind: EventKind;
+export class EventRecord {
+  seq = 0;
+  // The kind's two fields, flat: one small object per event instead of two.
+  private readonly case: EventKind["case"];
+  private readonly value: EventKind["value"];
+
+  constructor(
+    readonly minute: number,
+    kind: EventKind,
+  ) {
+    this.case = kind.case;
+    this.value = kind.value;
+  }
+
+  get kind(): EventKind {
+    return { case: this.case, value: this.value } as EventKind;
+  }
 }
 
 export interface StepOutcome {
@@ -505,7 +518,7 @@ export class Episode {
 }
 
 function eventRecord(minute: number, kind: EventKind): EventRecord {
-  return { seq: 0, minute, kind };
+  return new EventRecord(minute, kind);
 }
 
 function describeAction(action: Action, minute: number): string {
