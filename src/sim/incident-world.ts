@@ -106,6 +106,8 @@ export class IncidentWorld {
   private impactCache: { minute: number; impacts: NodeImpact[] } | undefined;
   private fixedAt: number | undefined;
   private readonly vars: Record<string, string>;
+  /** What a `{n}` placeholder prints. */
+  private readonly smallNumber = (): string => String(this.rng.int(2, 48));
 
   constructor(
     readonly spec: IncidentSpec,
@@ -278,7 +280,7 @@ export class IncidentWorld {
 
   /** Fills a template's placeholders for this incident. */
   render(template: string, extra: Readonly<Record<string, string>> = {}): string {
-    return fillTemplate(template, { ...this.vars, ...extra }, () => String(this.rng.int(2, 48)));
+    return fillTemplate(template, this.vars, this.smallNumber, extra);
   }
 
   private runMinutes(until: number): SimLogLine[] {

@@ -61,9 +61,18 @@ export class LogWriter {
     const level = sim.intensity.value;
     const phase = sim.intensity.state;
     const lines: SimLogLine[] = [];
-    const traceId = rng.hex(16);
+    // The trace id's draws come first every minute; its text is made only if a line carries it.
+    const idHigh = rng.nextUint32();
+    const idLow = rng.nextUint32();
+    let traceId: string | undefined;
     const line = (service: string, lvl: LogLevelWord, message: string, traced = false): void => {
-      lines.push({ minute, second: rng.int(0, 59), level: lvl, service, message, ...(traced ? { traceId } : {}) });
+      const second = rng.int(0, 59);
+      if (traced) {
+        traceId ??= hex8(idHigh) + hex8(idLow);
+        lines.push({ minute, second, level: lvl, service, message, traceId });
+      } else {
+        lines.push({ minute, second, level: lvl, service, message });
+      }
     };
     const configNode = spec.topology.nodes.find((n) => n.kind === "config");
     const announcer = configNode?.name ?? spec.root;
@@ -175,6 +184,11 @@ function witnesses(sim: Simulation): DependencyEdge[] {
   if (requests.length > 0) return requests;
   if (into.length > 0) return [...into];
   return sim.spec.topology.edges.filter((e) => e.requestPath && sim.edgeAffected(e));
+}
+
+/** What Rng.hex prints for one 32-bit draw. */
+function hex8(word: number): string {
+  return word.toString(16).padStart(8, "0");
 }
 
 const PRINTED_BY_CONFIG = new Set(["deploy", "config_change", "schema_migration", "secret_rotation"]);

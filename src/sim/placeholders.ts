@@ -54,7 +54,11 @@ export function misconfiguredThreshold(spec: IncidentSpec, kind: NodeKind): { re
   return { real: profile.threshold, misfire: Math.max(1, Math.round(profile.threshold * rule.thresholdOverReal)) };
 }
 
-/** Fills placeholders; `{n}` takes `n()` (a small varying number), unknown ones stay as written. */
-export function fillTemplate(template: string, vars: Readonly<Record<string, string>>, n: () => string = () => ""): string {
-  return template.replace(/\{([a-z_]+(?::[a-z_]+)?)\}/g, (whole, key: string) => (key === "n" ? n() : (vars[key] ?? whole)));
+/**
+ * Fills placeholders; `{n}` takes `n()` (a small varying number), unknown ones stay as written.
+ * `extra` overrides `vars` (as {...vars, ...extra} would, without copying them for every line).
+ */
+export function fillTemplate(template: string, vars: Readonly<Record<string, string>>, n: () => string = () => "", extra?: Readonly<Record<string, string>>): string {
+  if (!template.includes("{")) return template;
+  return template.replace(/\{([a-z_]+(?::[a-z_]+)?)\}/g, (whole, key: string) => (key === "n" ? n() : ((extra !== undefined && Object.hasOwn(extra, key) ? extra[key] : vars[key]) ?? whole)));
 }
