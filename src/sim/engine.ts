@@ -94,15 +94,17 @@ interface NodeState {
   faultEffects: readonly Effect[];
   /** This node's own noise stream, drawn in a fixed order each minute. */
   noise: Rng;
-  /** Value of each metric at the current minute. */
+  /** Value of each metric at the current minute (a view into Simulation.block). */
   now: Float64Array;
+  /** Where `now`, then `history`, start in Simulation.block. */
+  offset: number;
   /** Slots (METRIC_INDEX) of the metrics this node reports, in `metrics` order. */
   slots: number[];
   /** Position in `metrics` of each slot (METRIC_INDEX), -1 where the node does not report it. */
   positions: Int8Array;
   /**
-   * Every metric's values of the last RECENT_MINUTES minutes, in one ring buffer per node: the
-   * value of metric k (in `metrics` order) at minute m is at
+   * Every metric's values of the last RECENT_MINUTES minutes, in one ring buffer per node (a view
+   * into Simulation.block): the value of metric k (in `metrics` order) at minute m is at
    * history[k * RECENT_MINUTES + (m - firstMinute) % RECENT_MINUTES].
    */
   history: Float64Array;
@@ -111,7 +113,6 @@ interface NodeState {
   /** Healthy value and noise amplitude of each metric, in `metrics` order. */
   baselines: number[];
   noiseAmplitudes: number[];
-  /** Steps of the node in the callees-first order, for the per-minute loop. */
 }
 
 /** What happened on one edge during the current minute. */
@@ -130,6 +131,8 @@ export class Simulation {
   private readonly states = new Map<string, NodeState>();
   private readonly rng: Rng;
   private readonly edgeReadings = new Map<DependencyEdge, EdgeReading>();
+  /** Every node's `now` and `history`, back to back (see NodeState.offset). */
+  private readonly block: Float64Array;
   /** Node states, callees first. */
   private ordered: NodeState[] = [];
   private readonly rootCallers: ReadonlySet<string>;
@@ -152,10 +155,18 @@ export class Simulation {
     this.rootCallees = new Set(this.index.callees(spec.root).filter((e) => e.requestPath).map((e) => e.callee));
     this.entries = new Set(this.index.entryPoints().map((n) => n.name));
     this.healthPath = [spec.root, ...this.index.upstreamOf(spec.root)];
+    // Every node's readings and history live in one buffer: one allocation (and one copy for a
+    // fork) instead of two per node.
+    let size = 0;
+    for (const node of spec.topology.nodes) size += METRIC_COUNT + kindTables(node.kind).metrics.length * RECENT_MINUTES;
+    this.block = new Float64Array(size);
+    let offset = 0;
     for (const node of spec.topology.nodes) {
       const profile = KIND_PROFILES[node.kind];
       const kind = kindTables(node.kind);
-      this.states.set(node.name, {
+      const historyAt = offset + METRIC_COUNT;
+      const end = historyAt + kind.metrics.length * RECENT_MINUTES;
+      this.states.set(node.name, nodeState({
         node,
         profile,
         metrics: kind.metrics,
@@ -172,10 +183,11 @@ export class Simulation {
         ),
         faultEffects: [],
         noise: this.rng.fork(`noise:${node.name}`),
-        now: new Float64Array(METRIC_COUNT).fill(NaN),
+        now: this.block.subarray(offset, historyAt).fill(NaN),
+        offset,
         slots: kind.slots,
         positions: kind.positions,
-        history: new Float64Array(kind.metrics.length * RECENT_MINUTES),
+        history: this.block.subarray(historyAt, end),
         readings: [],
         entry: false,
         percent: kind.percent,
@@ -187,13 +199,14 @@ export class Simulation {
         nextIncoming: 0,
         baselines: kind.baselines,
         noiseAmplitudes: kind.noiseAmplitudes,
-      });
+      }));
+      offset = end;
     }
     this.computeBaseRates();
     for (const state of this.states.values()) {
       state.faultEffects = spec.fault.effects.filter((e) => this.inScope(e.scope, state.node.name));
       state.requestEdges = this.index.callees(state.node.name).filter((e) => e.requestPath);
-      state.readings = state.requestEdges.map((edge) => ({ edge, errorRate: 0, latencyMs: 0, callsPerSecond: 0 }));
+      state.readings = state.requestEdges.map((edge) => newEdgeReading(edge, 0, 0, 0));
       for (const reading of state.readings) this.edgeReadings.set(reading.edge, reading);
       state.entry = this.entries.has(state.node.name);
       state.edgeEffects = state.requestEdges.map((edge) => spec.fault.edgeEffects.filter((effect) => this.edgeInScope(effect, edge)));
@@ -211,15 +224,28 @@ export class Simulation {
   fork(): Simulation {
     const states = new Map<string, NodeState>();
     const edgeReadings = new Map<DependencyEdge, EdgeReading>();
+    const block = this.block.slice();
     for (const [name, state] of this.states) {
-      const readings = state.readings.map((r) => ({ ...r }));
+      const readings = state.readings.map((r) => newEdgeReading(r.edge, r.errorRate, r.latencyMs, r.callsPerSecond));
       for (const r of readings) edgeReadings.set(r.edge, r);
-      states.set(name, { ...state, noise: state.noise.clone(), now: Float64Array.from(state.now), sideEffects: [...state.sideEffects], history: state.history.slice(), readings });
+      const historyAt = state.offset + METRIC_COUNT;
+      states.set(
+        name,
+        nodeState({
+          ...state,
+          noise: state.noise.clone(),
+          now: block.subarray(state.offset, historyAt),
+          sideEffects: [...state.sideEffects],
+          history: block.subarray(historyAt, historyAt + state.history.length),
+          readings,
+        }),
+      );
     }
     for (const state of states.values()) state.calleeStates = state.requestEdges.map((edge) => states.get(edge.callee) as NodeState);
     const copy = Object.create(Simulation.prototype) as Simulation;
     Object.assign(copy, this, {
       intensity: this.intensity.clone(),
+      block,
       states,
       edgeReadings,
       ordered: this.index.calleesFirst.map((name) => states.get(name) as NodeState),
@@ -537,6 +563,46 @@ export class Simulation {
       state.baseRate = inbound > 0 ? inbound : Math.max(outbound, state.profile.request_rate?.baseline ?? 1);
     }
   }
+}
+
+/**
+ * A node state with its fields always in this order: the per-minute loop sees one object shape,
+ * for the simulation's own states and a fork's copies alike.
+ */
+function nodeState(s: NodeState): NodeState {
+  return {
+    node: s.node,
+    profile: s.profile,
+    metrics: s.metrics,
+    baseRate: s.baseRate,
+    entry: s.entry,
+    percent: s.percent,
+    noisy: s.noisy,
+    chronic: s.chronic,
+    requestEdges: s.requestEdges,
+    calleeStates: s.calleeStates,
+    edgeEffects: s.edgeEffects,
+    nextIncoming: s.nextIncoming,
+    incoming: s.incoming,
+    capacity: s.capacity,
+    downUntil: s.downUntil,
+    shed: s.shed,
+    sideEffects: s.sideEffects,
+    faultEffects: s.faultEffects,
+    noise: s.noise,
+    now: s.now,
+    offset: s.offset,
+    slots: s.slots,
+    positions: s.positions,
+    history: s.history,
+    readings: s.readings,
+    baselines: s.baselines,
+    noiseAmplitudes: s.noiseAmplitudes,
+  };
+}
+
+function newEdgeReading(edge: DependencyEdge, errorRate: number, latencyMs: number, callsPerSecond: number): EdgeReading {
+  return { edge, errorRate, latencyMs, callsPerSecond };
 }
 
 const UNBROKEN = { errorRate: 0, addedLatencyMs: 0, callMultiplier: 1 } as const;
