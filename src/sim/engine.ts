@@ -310,8 +310,12 @@ export class Simulation {
 
   /** Whether a metric of a node is past its threshold at the current minute. */
   anomalousNow(node: string, metric: MetricName): boolean {
-    const value = this.value(node, metric);
-    return value !== undefined && this.isAnomalous(node, metric, value);
+    // value() and isAnomalous() in one lookup: this runs for every node every minute.
+    const state = this.states.get(node);
+    const value = state?.now[M[metric]];
+    const profile = state?.profile[metric];
+    if (value === undefined || Number.isNaN(value) || !profile) return false;
+    return METRICS[metric].direction === "above" ? value > profile.threshold : value < profile.threshold;
   }
 
   /**

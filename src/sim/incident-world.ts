@@ -15,7 +15,7 @@ import { AlertBook, type AlertRecord } from "./alerts.js";
 import { RECENT_MINUTES, Simulation } from "./engine.js";
 import { shownKb, type IncidentSpec } from "./incident.js";
 import { LogWriter, type SimLogLine } from "./log-writer.js";
-import { METRICS, type MetricName } from "./model.js";
+import { METRICS, METRIC_INDEX, type MetricName } from "./model.js";
 import { Phraser } from "./phrasing.js";
 import { fillTemplate, placeholderValues } from "./placeholders.js";
 import { Rng } from "./prng.js";
@@ -99,7 +99,7 @@ export class IncidentWorld {
   private readonly changes: ChangeRecord[] = [];
   private readonly degradedMinutes = new Map<string, number>();
   /** Highest error rate and p99 latency of each node since the onset, by node (impact). */
-  private readonly peaks = new Map<string, { errorRate: number; latencyP99: number }>();
+  private readonly peaks = new Map<string, { errorRate: number; latencyP99: number; readings: Readonly<Float64Array> | undefined }>();
   private healthySince: number | undefined;
   /** Red herrings with trouble of their own (chronic anomalies, noisy changes): not the incident's impact. */
   private readonly selfTroubled: ReadonlySet<string>;
@@ -301,9 +301,11 @@ export class IncidentWorld {
     if (minute >= this.spec.onsetMinute) {
       for (const node of this.spec.topology.nodes) {
         let peak = this.peaks.get(node.name);
-        if (!peak) this.peaks.set(node.name, (peak = { errorRate: 0, latencyP99: 0 }));
-        peak.errorRate = Math.max(peak.errorRate, this.sim.value(node.name, "error_rate") ?? 0);
-        peak.latencyP99 = Math.max(peak.latencyP99, this.sim.value(node.name, "latency_p99") ?? 0);
+        if (!peak) this.peaks.set(node.name, (peak = { errorRate: 0, latencyP99: 0, readings: this.sim.readingsOf(node.name) }));
+        const errors = peak.readings?.[ERROR_RATE_SLOT];
+        const latency = peak.readings?.[LATENCY_P99_SLOT];
+        if (errors !== undefined && errors > peak.errorRate) peak.errorRate = errors;
+        if (latency !== undefined && latency > peak.latencyP99) peak.latencyP99 = latency;
         // What a red herring shows of its own trouble is not the incident's impact.
         if (this.selfTroubled.has(node.name)) continue;
         // Degraded: errors or tail latency past threshold; for the root, also its fault's signature.
@@ -387,6 +389,9 @@ export class IncidentWorld {
 
 
 }
+
+const ERROR_RATE_SLOT = METRIC_INDEX.error_rate;
+const LATENCY_P99_SLOT = METRIC_INDEX.latency_p99;
 
 function round(metric: MetricName, value: number): number {
   const factor = Math.pow(10, METRICS[metric].decimals);
