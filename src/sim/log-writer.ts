@@ -68,7 +68,8 @@ export class LogWriter {
     const line = (service: string, lvl: LogLevelWord, message: string, traced = false): void => {
       const second = rng.int(0, 59);
       if (traced) {
-        traceId ??= hex8(idHigh) + hex8(idLow);
+        // One flat string (a + b would keep a rope of three strings for every traced minute).
+        traceId ??= [hex8(idHigh), hex8(idLow)].join("");
         lines.push({ minute, second, level: lvl, service, message, traceId });
       } else {
         lines.push({ minute, second, level: lvl, service, message });

@@ -61,12 +61,14 @@ export function misconfiguredThreshold(spec: IncidentSpec, kind: NodeKind): { re
 export function fillTemplate(template: string, vars: Readonly<Record<string, string>>, n: () => string = () => "", extra?: Readonly<Record<string, string>>): string {
   if (!template.includes("{")) return template;
   const parts = compiled(template);
-  let out = parts[0] ?? "";
+  const filled: string[] = [parts[0] ?? ""];
   for (let i = 1; i < parts.length; i += 2) {
     const key = parts[i] as string;
-    out += (key === "n" ? n() : ((extra !== undefined && Object.hasOwn(extra, key) ? extra[key] : vars[key]) ?? `{${key}}`)) + (parts[i + 1] ?? "");
+    filled.push(key === "n" ? n() : ((extra !== undefined && Object.hasOwn(extra, key) ? extra[key] : vars[key]) ?? `{${key}}`), parts[i + 1] ?? "");
   }
-  return out;
+  // join makes one flat string: log lines are kept for the whole episode, and a string built with
+  // += would keep every piece (a rope) alive.
+  return filled.join("");
 }
 
 const PLACEHOLDER = /\{([a-z_]+(?::[a-z_]+)?)\}/g;
