@@ -214,7 +214,8 @@ export class IncidentEnvironment implements EnvironmentApi {
     const keep = logFilter(request.services, request.minLevel, request.since ? timestampMs(request.since) : undefined);
     return this.follow(episode, episode.logs, request.afterSeq, options, (item) => {
       if (item.gap) return create(StreamLogsResponseSchema, { gap: create(StreamGapSchema, { firstMissingSeq: item.gap.first, lastMissingSeq: item.gap.last }) });
-      return keep(item.entry) ? create(StreamLogsResponseSchema, { entry: item.entry }) : undefined;
+      const entry = episode.logEntryOf(item.entry);
+      return keep(entry) ? create(StreamLogsResponseSchema, { entry }) : undefined;
     });
   }
 

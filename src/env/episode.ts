@@ -53,7 +53,8 @@ import { EnvError } from "./errors.js";
 import { Journal } from "./journal.js";
 import { leanTimestamp } from "./lean-messages.js";
 import { levelToEnum } from "./levels.js";
-import { inspectionOf, overviewMetrics, toAlert, toLogEntry, toTopology } from "./observation.js";
+import { LogRecord } from "./log-record.js";
+import { inspectionOf, overviewMetrics, toAlert, toLogRecord, toTopology } from "./observation.js";
 import type { TaskDefinition } from "./tasks.js";
 
 const RECENT_LOG_LINES = 20;
@@ -92,6 +93,8 @@ interface LiveClock {
 
 /** What an event is: a log line, a metric reading, a status change or a step. */
 export type EventKind = NonNullable<MessageInitShape<typeof EpisodeEventSchema>["kind"]>;
+/** An event's kind as the journal keeps it: a log line as its LogRecord. */
+export type StoredEventKind = { case: "log"; value: LogRecord } | Exclude<EventKind, { case: "log" }>;
 
 /**
  * An event as the events journal keeps it: its number, minute and content. The EpisodeEvent
@@ -103,19 +106,19 @@ export type EventKind = NonNullable<MessageInitShape<typeof EpisodeEventSchema>[
 export class EventRecord {
   seq = 0;
   // The kind's two fields, flat: one small object per event instead of two.
-  private readonly case: EventKind["case"];
-  private readonly value: EventKind["value"];
+  private readonly case: StoredEventKind["case"];
+  private readonly value: StoredEventKind["value"];
 
   constructor(
     readonly minute: number,
-    kind: EventKind,
+    kind: StoredEventKind,
   ) {
     this.case = kind.case;
     this.value = kind.value;
   }
 
-  get kind(): EventKind {
-    return { case: this.case, value: this.value } as EventKind;
+  get kind(): StoredEventKind {
+    return { case: this.case, value: this.value } as StoredEventKind;
   }
 }
 
@@ -147,8 +150,8 @@ export class Episode {
   /** Simulated minutes per wall-clock second of a live episode (kept after its clock stops); 0 when turn-based. */
   private readonly liveRate: number;
   private reportedStatus: { incident: IncidentStatus; episode: EpisodeStatus } = { incident: IncidentStatus.UNSPECIFIED, episode: EpisodeStatus.UNSPECIFIED };
-  /** Every log line printed, numbered (LogEntry.seq). */
-  readonly logs: Journal<LogEntry>;
+  /** Every log line printed, numbered (LogEntry.seq); see logEntryOf. */
+  readonly logs: Journal<LogRecord>;
   /** Log lines, metric readings, status changes and steps, numbered (EpisodeEvent.seq); see eventOf. */
   readonly events: Journal<EventRecord>;
   /** The overview metrics of the current minute (shared by its events and observations); cleared when an action may change them. */
@@ -218,7 +221,7 @@ export class Episode {
       step: this.stepCount,
       ...(page ? { alert: toAlert(world, page, page.priority, true) } : {}),
       metrics: this.overview(),
-      recentLogs: this.logs.tail(RECENT_LOG_LINES),
+      recentLogs: this.logs.tail(RECENT_LOG_LINES).map((record) => this.logEntryOf(record)),
       ...(complete ? { kbArticles: this.kbArticles } : {}),
       currentIncidentStatus: this.incidentStatus(),
       previousActions: [...this.previousActions],
@@ -347,9 +350,9 @@ export class Episode {
   /** Appends log lines to both journals, followed by a reading of every overview metric. */
   private recordLines(lines: readonly SimLogLine[]): void {
     const world = this.world;
-    const entries = lines.map((line) => toLogEntry(world, line));
+    const entries = lines.map(toLogRecord);
     this.logs.append(entries);
-    const events = entries.map((entry, i) => eventRecord(lines[i]?.minute ?? world.minute, { case: "log", value: entry }));
+    const events = entries.map((entry) => eventRecord(entry.minute, { case: "log", value: entry }));
     this.overviewCache = undefined;
     for (const metric of this.overview()) events.push(eventRecord(world.minute, { case: "metric", value: metric }));
     this.events.append(events);
@@ -365,8 +368,17 @@ export class Episode {
   /** The EpisodeEvent message of a journal record: a log line's timestamp is the line's own, any other event's its minute's. */
   eventOf(record: EventRecord): EpisodeEvent {
     const kind = record.kind;
-    const timestamp = kind.case === "log" ? kind.value.timestamp : leanTimestamp(this.world.spec.startedAtMs + record.minute * MINUTE_MS);
+    if (kind.case === "log") {
+      const entry = this.logEntryOf(kind.value);
+      return create(EpisodeEventSchema, { seq: record.seq, timestamp: entry.timestamp, minute: record.minute, kind: { case: "log", value: entry } });
+    }
+    const timestamp = leanTimestamp(this.world.spec.startedAtMs + record.minute * MINUTE_MS);
     return create(EpisodeEventSchema, { seq: record.seq, timestamp, minute: record.minute, kind });
+  }
+
+  /** The LogEntry message of a line of the logs journal. */
+  logEntryOf(record: LogRecord): LogEntry {
+    return record.toEntry(this.world.spec.startedAtMs);
   }
 
   /** Emits a status event when the incident or episode status differs from the last one told. */
@@ -513,11 +525,11 @@ export class Episode {
   }
 
   private logsOf(service: string): LogEntry[] {
-    return this.logs.lastMatching(RECENT_LOG_LINES, (l) => l.service === service);
+    return this.logs.lastMatching(RECENT_LOG_LINES, (l) => l.service === service).map((record) => this.logEntryOf(record));
   }
 }
 
-function eventRecord(minute: number, kind: EventKind): EventRecord {
+function eventRecord(minute: number, kind: StoredEventKind): EventRecord {
   return new EventRecord(minute, kind);
 }
 

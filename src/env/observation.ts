@@ -13,13 +13,13 @@ import type { AlertRecord } from "../sim/alerts.js";
 import type { IncidentWorld } from "../sim/incident-world.js";
 import type { SimLogLine } from "../sim/log-writer.js";
 import { enumFromWord } from "./enum-words.js";
-import { leanLogEntry, leanMetricPoint, leanServiceMetric, leanTimestamp } from "./lean-messages.js";
+import { leanMetricPoint, leanServiceMetric } from "./lean-messages.js";
+import { LogRecord } from "./log-record.js";
 
 const MINUTE_MS = 60_000;
 
-export function toLogEntry(world: IncidentWorld, line: SimLogLine): LogEntry {
-  const timestamp = leanTimestamp(world.spec.startedAtMs + line.minute * MINUTE_MS + line.second * 1000);
-  return leanLogEntry(timestamp, LogLevel[line.level], line.service, line.message, line.traceId);
+export function toLogRecord(line: SimLogLine): LogRecord {
+  return new LogRecord(line.minute, line.second, LogLevel[line.level], line.service, line.message, line.traceId);
 }
 
 /**
