@@ -31,7 +31,6 @@ import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import type { Action } from "../../gen/incident/v1/action_pb.js";
 import { ActionType, ClockMode, EpisodeStatus, IncidentStatus, RemediationKind } from "../../gen/incident/v1/enums_pb.js";
 import { EpisodeStateSchema, GradeBreakdownSchema, StepInfoSchema, type EpisodeState, type StepInfo } from "../../gen/incident/v1/episode_pb.js";
-import type { Inspection } from "../../gen/incident/v1/inspection_pb.js";
 import { ObservationSchema, type Observation } from "../../gen/incident/v1/observation_pb.js";
 import { EpisodeEventSchema, type EpisodeEvent } from "../../gen/incident/v1/stream_pb.js";
 import { KbArticleSchema, type KbArticle, type LogEntry, type ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
@@ -54,7 +53,7 @@ import { Journal } from "./journal.js";
 import { leanTimestamp } from "./lean-messages.js";
 import { levelToEnum } from "./levels.js";
 import { LogRecord } from "./log-record.js";
-import { inspectionOf, overviewMetrics, toAlert, toLogRecord, toTopology } from "./observation.js";
+import { inspectionMessage, inspectionOf, overviewMetrics, toAlert, toLogRecord, toTopology, type InspectionSnapshot } from "./observation.js";
 import type { TaskDefinition } from "./tasks.js";
 
 const RECENT_LOG_LINES = 20;
@@ -137,7 +136,8 @@ export class Episode {
   private investigated = false;
   private resolvedHealthy = false;
   private feedback = "You have been paged. Read the alert, the metrics and the logs; inspect services to see more.";
-  private inspection: Inspection | undefined;
+  /** The last step's inspection, kept small; every observation until the next step shows it. */
+  private inspection: InspectionSnapshot | undefined;
   private readonly previousActions: string[] = [];
   private readonly steps: StepRecord[] = [];
   private readonly evidence = new Map<string, number>();
@@ -232,7 +232,7 @@ export class Episode {
       maxSteps: this.task.maxSteps,
       ...(complete ? { topology: this.topology } : {}),
       activeAlerts: world.alerts.active().map((a) => toAlert(world, a, a.priority, a.id === page?.id)),
-      ...(this.inspection ? { inspection: this.inspection } : {}),
+      ...(this.inspection ? { inspection: inspectionMessage(this.inspection, (record) => this.logEntryOf(record)) } : {}),
     });
   }
 
@@ -524,8 +524,8 @@ export class Episode {
     for (const service of seen) if (!this.evidence.has(service)) this.evidence.set(service, minute);
   }
 
-  private logsOf(service: string): LogEntry[] {
-    return this.logs.lastMatching(RECENT_LOG_LINES, (l) => l.service === service).map((record) => this.logEntryOf(record));
+  private logsOf(service: string): LogRecord[] {
+    return this.logs.lastMatching(RECENT_LOG_LINES, (l) => l.service === service);
   }
 }
 
