@@ -58,7 +58,7 @@ import { Episode } from "./episode.js";
 import { EpisodeStore } from "./episode-store.js";
 import type { EnvironmentApi, Outcome, StreamName, StreamOptions } from "./api.js";
 import { EnvError, asEnvError } from "./errors.js";
-import type { Journal, JournalItem, Sequenced } from "./journal.js";
+import type { Journal, JournalItem } from "./journal.js";
 import { DEFAULT_LIMITS, DEFAULT_STREAM_LIMITS, type Limits, type StreamLimits } from "./limits.js";
 import { Subscriptions } from "./subscriptions.js";
 import { levelFromEnum, levelToEnum } from "./levels.js";
@@ -231,7 +231,7 @@ export class IncidentEnvironment implements EnvironmentApi {
         const gap = create(StreamGapSchema, { firstMissingSeq: item.gap.first, lastMissingSeq: item.gap.last });
         return create(StreamEpisodeEventsResponseSchema, { event: { seq: item.gap.last, kind: { case: "gap", value: gap } } });
       }
-      const event = episode.eventOf(item.entry);
+      const event = episode.eventOf(item.entry, item.seq, item.stamp);
       return keep(event) ? create(StreamEpisodeEventsResponseSchema, { event }) : undefined;
     });
   }
@@ -255,7 +255,7 @@ export class IncidentEnvironment implements EnvironmentApi {
    * mapped items (undefined: filtered out). The slot is freed when the reader finishes, the signal
    * aborts, or the stall watchdog drops the subscriber.
    */
-  private follow<T extends Sequenced, R>(
+  private follow<T, R>(
     episode: Episode,
     journal: Journal<T>,
     afterSeq: number,

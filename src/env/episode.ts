@@ -32,7 +32,7 @@ import type { Action } from "../../gen/incident/v1/action_pb.js";
 import { ActionType, ClockMode, EpisodeStatus, IncidentStatus, RemediationKind } from "../../gen/incident/v1/enums_pb.js";
 import { EpisodeStateSchema, GradeBreakdownSchema, StepInfoSchema, type EpisodeState, type StepInfo } from "../../gen/incident/v1/episode_pb.js";
 import { ObservationSchema, type Observation } from "../../gen/incident/v1/observation_pb.js";
-import { EpisodeEventSchema, type EpisodeEvent } from "../../gen/incident/v1/stream_pb.js";
+import { EpisodeEventSchema, StatusChangeSchema, StepSummarySchema, type EpisodeEvent, type StatusChange, type StepSummary } from "../../gen/incident/v1/stream_pb.js";
 import { KbArticleSchema, type KbArticle, type LogEntry, type ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
 import type { Topology } from "../../gen/incident/v1/topology_pb.js";
 import { copyReferences, type CopyReferences } from "../grading/copying.js";
@@ -90,36 +90,14 @@ interface LiveClock {
   stop: () => void;
 }
 
-/** What an event is: a log line, a metric reading, a status change or a step. */
-export type EventKind = NonNullable<MessageInitShape<typeof EpisodeEventSchema>["kind"]>;
-/** An event's kind as the journal keeps it: a log line as its LogRecord. */
-export type StoredEventKind = { case: "log"; value: LogRecord } | Exclude<EventKind, { case: "log" }>;
-
 /**
- * An event as the events journal keeps it: its number, minute and content. The EpisodeEvent
- * message (with its Timestamp) is made from it when a stream reads it (Episode.eventOf): an
- * episode holds thousands of events and most are never read, so they are kept small. A log
- * line's content is the LogEntry of the logs journal, a metric reading's the ServiceMetric of the
- * observation of that minute (shared, not copied).
+ * An event as the events journal keeps it: its content only (its number is its place in the
+ * journal, its minute the journal's stamp). The EpisodeEvent message, with its Timestamp, is made
+ * when a stream reads it (Episode.eventOf): an episode holds thousands of events and most are
+ * never read. A log line is the LogRecord of the logs journal, a metric reading the ServiceMetric
+ * of that minute's observation (shared, not copied).
  */
-export class EventRecord {
-  seq = 0;
-  // The kind's two fields, flat: one small object per event instead of two.
-  private readonly case: StoredEventKind["case"];
-  private readonly value: StoredEventKind["value"];
-
-  constructor(
-    readonly minute: number,
-    kind: StoredEventKind,
-  ) {
-    this.case = kind.case;
-    this.value = kind.value;
-  }
-
-  get kind(): StoredEventKind {
-    return { case: this.case, value: this.value } as StoredEventKind;
-  }
-}
+export type EventContent = LogRecord | ServiceMetric | StatusChange | StepSummary;
 
 export interface StepOutcome {
   observation: Observation;
@@ -152,8 +130,8 @@ export class Episode {
   private reportedStatus: { incident: IncidentStatus; episode: EpisodeStatus } = { incident: IncidentStatus.UNSPECIFIED, episode: EpisodeStatus.UNSPECIFIED };
   /** Every log line printed, numbered (LogEntry.seq); see logEntryOf. */
   readonly logs: Journal<LogRecord>;
-  /** Log lines, metric readings, status changes and steps, numbered (EpisodeEvent.seq); see eventOf. */
-  readonly events: Journal<EventRecord>;
+  /** Log lines, metric readings, status changes and steps, numbered (EpisodeEvent.seq) and stamped with their minute; see eventOf. */
+  readonly events: Journal<EventContent>;
   /** The overview metrics of the current minute (shared by its events and observations); cleared when an action may change them. */
   private overviewCache: { minute: number; metrics: ServiceMetric[] } | undefined;
 
@@ -170,8 +148,8 @@ export class Episode {
     readonly world: IncidentWorld,
     options: EpisodeOptions,
   ) {
-    this.logs = new Journal(options.maxLogLines);
-    this.events = new Journal(options.maxEvents);
+    this.logs = new Journal<LogRecord>(options.maxLogLines, { onNumber: (record, seq) => (record.seq = seq) });
+    this.events = new Journal<EventContent>(options.maxEvents, { stamped: true });
     // Neither changes during an episode: built once, shared by every observation.
     this.topology = toTopology(world);
     this.kbArticles = world.kb().map((a) => create(KbArticleSchema, { articleId: a.id, title: a.title, tags: [...a.tags], content: a.content }));
@@ -257,10 +235,9 @@ export class Episode {
 
     const grade = this.finishIfOver(action, target, stepNumber);
     const reward = grade ? this.score : 0;
-    this.events.append([
-      eventRecord(this.world.minute, {
-        case: "step",
-        value: {
+    this.events.append(
+      [
+        create(StepSummarySchema, {
           step: stepNumber,
           actionType: action.actionType,
           ...(target !== undefined ? { targetService: target } : action.targetService !== undefined ? { targetService: action.targetService } : {}),
@@ -269,9 +246,10 @@ export class Episode {
           done: this.done,
           truncated: this.truncated,
           feedback: this.feedback,
-        },
-      }),
-    ]);
+        }),
+      ],
+      [this.world.minute],
+    );
     this.noteStatus();
     if (this.done) this.endStreams();
 
@@ -352,10 +330,14 @@ export class Episode {
     const world = this.world;
     const entries = lines.map(toLogRecord);
     this.logs.append(entries);
-    const events = entries.map((entry) => eventRecord(entry.minute, { case: "log", value: entry }));
+    const events: EventContent[] = [...entries];
+    const minutes = entries.map((entry) => entry.minute);
     this.overviewCache = undefined;
-    for (const metric of this.overview()) events.push(eventRecord(world.minute, { case: "metric", value: metric }));
-    this.events.append(events);
+    for (const metric of this.overview()) {
+      events.push(metric);
+      minutes.push(world.minute);
+    }
+    this.events.append(events, minutes);
   }
 
   /** The overview metrics now, made once per minute. */
@@ -365,15 +347,14 @@ export class Episode {
     return this.overviewCache.metrics;
   }
 
-  /** The EpisodeEvent message of a journal record: a log line's timestamp is the line's own, any other event's its minute's. */
-  eventOf(record: EventRecord): EpisodeEvent {
-    const kind = record.kind;
-    if (kind.case === "log") {
-      const entry = this.logEntryOf(kind.value);
-      return create(EpisodeEventSchema, { seq: record.seq, timestamp: entry.timestamp, minute: record.minute, kind: { case: "log", value: entry } });
+  /** The EpisodeEvent message of an event of the journal: a log line's timestamp is the line's own, any other event's its minute's. */
+  eventOf(content: EventContent, seq: number, minute: number): EpisodeEvent {
+    if (content instanceof LogRecord) {
+      const entry = this.logEntryOf(content);
+      return create(EpisodeEventSchema, { seq, timestamp: entry.timestamp, minute, kind: { case: "log", value: entry } });
     }
-    const timestamp = leanTimestamp(this.world.spec.startedAtMs + record.minute * MINUTE_MS);
-    return create(EpisodeEventSchema, { seq: record.seq, timestamp, minute: record.minute, kind });
+    const timestamp = leanTimestamp(this.world.spec.startedAtMs + minute * MINUTE_MS);
+    return create(EpisodeEventSchema, { seq, timestamp, minute, kind: eventKind(content) });
   }
 
   /** The LogEntry message of a line of the logs journal. */
@@ -388,12 +369,10 @@ export class Episode {
     const before = this.reportedStatus;
     if (incident === before.incident && episode === before.episode) return;
     this.reportedStatus = { incident, episode };
-    this.events.append([
-      eventRecord(this.world.minute, {
-        case: "status",
-        value: { incidentStatus: incident, episodeStatus: episode, previousIncidentStatus: before.incident, previousEpisodeStatus: before.episode },
-      }),
-    ]);
+    this.events.append(
+      [create(StatusChangeSchema, { incidentStatus: incident, episodeStatus: episode, previousIncidentStatus: before.incident, previousEpisodeStatus: before.episode })],
+      [this.world.minute],
+    );
   }
 
   private stopClock(): void {
@@ -529,8 +508,15 @@ export class Episode {
   }
 }
 
-function eventRecord(minute: number, kind: StoredEventKind): EventRecord {
-  return new EventRecord(minute, kind);
+function eventKind(content: ServiceMetric | StatusChange | StepSummary): NonNullable<EpisodeEvent["kind"]> {
+  switch (content.$typeName) {
+    case "incident.v1.ServiceMetric":
+      return { case: "metric", value: content };
+    case "incident.v1.StatusChange":
+      return { case: "status", value: content };
+    case "incident.v1.StepSummary":
+      return { case: "step", value: content };
+  }
 }
 
 function describeAction(action: Action, minute: number): string {
