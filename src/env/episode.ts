@@ -156,7 +156,7 @@ export class Episode {
     this.liveRate = options.live?.minutesPerSecond ?? 0;
     this.fullDetail = options.detail === "full";
     this.pageSeverity = world.severity();
-    this.recordLines(world.openingLogs());
+    this.recordLines(world.takeOpeningLogs());
     this.noteStatus();
     this.noteEvidence();
     if (options.live) {

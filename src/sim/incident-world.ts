@@ -94,7 +94,7 @@ export class IncidentWorld {
   private readonly rng: Rng;
   /** Wordings of log lines, in the incident's phrasing. */
   private readonly phraser: Phraser;
-  private readonly opening: SimLogLine[] = [];
+  private opening: SimLogLine[] = [];
   private readonly events: TimelineEvent[] = [];
   private readonly changes: ChangeRecord[] = [];
   private readonly degradedMinutes = new Map<string, number>();
@@ -147,6 +147,16 @@ export class IncidentWorld {
   /** Log lines printed before the responder joined (minute 0 and earlier). */
   openingLogs(): SimLogLine[] {
     return [...this.opening];
+  }
+
+  /**
+   * The opening log lines, for the episode that plays this world: it keeps them in its journals,
+   * so the world lets go of its copy (thousands of live episodes).
+   */
+  takeOpeningLogs(): SimLogLine[] {
+    const lines = this.opening;
+    this.opening = [];
+    return lines;
   }
 
   /** Simulates `minutes` more minutes; returns the log lines printed meanwhile. */
