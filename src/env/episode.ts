@@ -136,7 +136,12 @@ export class Episode {
   private overviewCache: { minute: number; metrics: ServiceMetric[] } | undefined;
 
   private readonly fullDetail: boolean;
-  private readonly topology: Topology;
+  /**
+   * The topology message, kept only by full-detail episodes (every observation shows it); lean
+   * ones make it when asked (the reset, GetObservation): it is a copy of the world's topology,
+   * and thousands of live episodes would each keep one.
+   */
+  private readonly topology: Topology | undefined;
   private readonly kbArticles: KbArticle[];
   /** The KB as copy references: a fix read from reasoning pasted from it is no fix (built on first use). */
   private kbReferences: CopyReferences | undefined;
@@ -150,8 +155,8 @@ export class Episode {
   ) {
     this.logs = new Journal<LogRecord>(options.maxLogLines, { onNumber: (record, seq) => (record.seq = seq) });
     this.events = new Journal<EventContent>(options.maxEvents, { stamped: true });
-    // Neither changes during an episode: built once, shared by every observation.
-    this.topology = toTopology(world);
+    // Neither changes during an episode: the KB articles are built once, shared by every observation.
+    this.topology = options.detail === "full" ? toTopology(world) : undefined;
     this.kbArticles = world.kb().map((a) => create(KbArticleSchema, { articleId: a.id, title: a.title, tags: [...a.tags], content: a.content }));
     this.liveRate = options.live?.minutesPerSecond ?? 0;
     this.fullDetail = options.detail === "full";
@@ -208,7 +213,7 @@ export class Episode {
       taskLevel: levelToEnum(this.task.level),
       objective: this.task.objective,
       maxSteps: this.task.maxSteps,
-      ...(complete ? { topology: this.topology } : {}),
+      ...(complete ? { topology: this.topology ?? toTopology(world) } : {}),
       activeAlerts: world.alerts.active().map((a) => toAlert(world, a, a.priority, a.id === page?.id)),
       ...(this.inspection ? { inspection: inspectionMessage(this.inspection, (record) => this.logEntryOf(record)) } : {}),
     });
