@@ -106,6 +106,8 @@ export class IncidentWorld {
   private impactCache: { minute: number; impacts: NodeImpact[] } | undefined;
   private fixedAt: number | undefined;
   private readonly vars: Record<string, string>;
+  /** render, bound once (the log writer calls it for every line). */
+  private readonly renderLine = (template: string, extra?: Readonly<Record<string, string>>): string => this.render(template, extra);
   /** What a `{n}` placeholder prints. */
   private readonly smallNumber = (): string => String(this.rng.int(2, 48));
 
@@ -302,7 +304,7 @@ export class IncidentWorld {
         this.events.push({ minute: alert.firedAtMinute, kind: "alert", service: alert.node, detail: alert.title });
       }
       this.trackHealth(minute);
-      lines.push(...this.logs.write({ sim: this.sim, rng: this.rng.fork(`logs:${minute}`), phraser: this.phraser, render: (t, extra) => this.render(t, extra) }));
+      for (const line of this.logs.write({ sim: this.sim, rng: this.rng.fork(`logs:${minute}`), phraser: this.phraser, render: this.renderLine })) lines.push(line);
     }
     return lines;
   }
@@ -319,8 +321,10 @@ export class IncidentWorld {
         // What a red herring shows of its own trouble is not the incident's impact.
         if (this.selfTroubled.has(node.name)) continue;
         // Degraded: errors or tail latency past threshold; for the root, also its fault's signature.
-        const signature = node.name === this.spec.root ? this.spec.fault.signature : [];
-        const degraded = (["error_rate", "latency_p99"] as const).some((m) => this.anomalous(node.name, m)) || signature.some((m) => this.anomalous(node.name, m));
+        const degraded =
+          this.anomalous(node.name, "error_rate") ||
+          this.anomalous(node.name, "latency_p99") ||
+          (node.name === this.spec.root && this.spec.fault.signature.some((m) => this.anomalous(node.name, m)));
         if (degraded) this.degradedMinutes.set(node.name, (this.degradedMinutes.get(node.name) ?? 0) + 1);
       }
     }
