@@ -504,7 +504,7 @@ export class Episode {
     const seen = new Set<string>();
     const page = this.world.page();
     if (page) seen.add(page.node);
-    for (const r of this.world.overview()) seen.add(r.service);
+    for (const m of this.overview()) seen.add(m.serviceName); // the overview of this minute, made once
     for (const service of seen) if (!this.evidence.has(service)) this.evidence.set(service, minute);
   }
 
