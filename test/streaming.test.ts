@@ -338,7 +338,7 @@ describe("the journal (property)", () => {
             const next = await reader.next();
             if (next.done) return;
             items.push(next.value);
-            accounted = next.value.gap ? next.value.gap.last : next.value.entry.seq;
+            accounted = next.value.gap ? next.value.gap.last : next.value.seq;
           };
           for (const [batch, reads] of rounds) {
             journal.append(Array.from({ length: batch }, () => ({ seq: 0 })));
@@ -347,7 +347,7 @@ describe("the journal (property)", () => {
           }
           journal.close();
           for await (const item of reader) items.push(item);
-          const numbers = items.flatMap((item) => (item.gap ? Array.from({ length: item.gap.last - item.gap.first + 1 }, (_, i) => (item.gap?.first ?? 0) + i) : [item.entry.seq]));
+          const numbers = items.flatMap((item) => (item.gap ? Array.from({ length: item.gap.last - item.gap.first + 1 }, (_, i) => (item.gap?.first ?? 0) + i) : [item.seq]));
           const end = journal.nextSeq - 1;
           if (end <= afterSeq) {
             expect(numbers).toEqual([]);

@@ -58,7 +58,7 @@ import { Episode } from "./episode.js";
 import { EpisodeStore } from "./episode-store.js";
 import type { EnvironmentApi, Outcome, StreamName, StreamOptions } from "./api.js";
 import { EnvError, asEnvError } from "./errors.js";
-import type { Journal, JournalItem, Sequenced } from "./journal.js";
+import type { Journal, JournalItem } from "./journal.js";
 import { DEFAULT_LIMITS, DEFAULT_STREAM_LIMITS, type Limits, type StreamLimits } from "./limits.js";
 import { Subscriptions } from "./subscriptions.js";
 import { WarmEpisodes, resolvedReset, type EpisodeHandle, type EpisodeRecipe } from "./warm-episodes.js";
@@ -241,7 +241,8 @@ export class IncidentEnvironment implements EnvironmentApi {
     const keep = logFilter(request.services, request.minLevel, request.since ? timestampMs(request.since) : undefined);
     return this.follow(episode, episode.logs, request.afterSeq, options, (item) => {
       if (item.gap) return create(StreamLogsResponseSchema, { gap: create(StreamGapSchema, { firstMissingSeq: item.gap.first, lastMissingSeq: item.gap.last }) });
-      return keep(item.entry) ? create(StreamLogsResponseSchema, { entry: item.entry }) : undefined;
+      const entry = episode.logEntryOf(item.entry);
+      return keep(entry) ? create(StreamLogsResponseSchema, { entry }) : undefined;
     });
   }
 
@@ -257,7 +258,8 @@ export class IncidentEnvironment implements EnvironmentApi {
         const gap = create(StreamGapSchema, { firstMissingSeq: item.gap.first, lastMissingSeq: item.gap.last });
         return create(StreamEpisodeEventsResponseSchema, { event: { seq: item.gap.last, kind: { case: "gap", value: gap } } });
       }
-      return keep(item.entry) ? create(StreamEpisodeEventsResponseSchema, { event: item.entry }) : undefined;
+      const event = episode.eventOf(item.entry, item.seq, item.stamp);
+      return keep(event) ? create(StreamEpisodeEventsResponseSchema, { event }) : undefined;
     });
   }
 
@@ -281,7 +283,7 @@ export class IncidentEnvironment implements EnvironmentApi {
    * mapped items (undefined: filtered out). The slot is freed when the reader finishes, the signal
    * aborts, or the stall watchdog drops the subscriber.
    */
-  private follow<T extends Sequenced, R>(
+  private follow<T, R>(
     episode: Episode,
     journal: Journal<T>,
     afterSeq: number,

@@ -28,14 +28,12 @@
  *   follow at their own pace (src/env/journal.ts); both close when the episode ends.
  */
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import type { Action } from "../../gen/incident/v1/action_pb.js";
 import { ActionType, ClockMode, EpisodeStatus, IncidentStatus, RemediationKind } from "../../gen/incident/v1/enums_pb.js";
 import { EpisodeStateSchema, GradeBreakdownSchema, StepInfoSchema, type EpisodeState, type StepInfo } from "../../gen/incident/v1/episode_pb.js";
-import type { Inspection } from "../../gen/incident/v1/inspection_pb.js";
 import { ObservationSchema, type Observation } from "../../gen/incident/v1/observation_pb.js";
-import { EpisodeEventSchema, type EpisodeEvent } from "../../gen/incident/v1/stream_pb.js";
-import { KbArticleSchema, type KbArticle, type LogEntry } from "../../gen/incident/v1/telemetry_pb.js";
+import { EpisodeEventSchema, StatusChangeSchema, StepSummarySchema, type EpisodeEvent, type StatusChange, type StepSummary } from "../../gen/incident/v1/stream_pb.js";
+import { KbArticleSchema, type KbArticle, type LogEntry, type ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
 import type { Topology } from "../../gen/incident/v1/topology_pb.js";
 import { copyReferences, type CopyReferences } from "../grading/copying.js";
 import { remediationFromReasoning } from "../grading/free-text-fix.js";
@@ -52,8 +50,10 @@ import { wordFromEnum } from "./enum-words.js";
 import type { Clock } from "./clock.js";
 import { EnvError } from "./errors.js";
 import { Journal } from "./journal.js";
+import { leanTimestamp } from "./lean-messages.js";
 import { levelToEnum } from "./levels.js";
-import { inspectionOf, overviewMetrics, toAlert, toLogEntry, toTopology } from "./observation.js";
+import { LogRecord } from "./log-record.js";
+import { inspectionMessage, inspectionOf, overviewMetrics, toAlert, toLogRecord, toTopology, type InspectionSnapshot } from "./observation.js";
 import type { TaskDefinition } from "./tasks.js";
 
 const RECENT_LOG_LINES = 20;
@@ -90,6 +90,15 @@ interface LiveClock {
   stop: () => void;
 }
 
+/**
+ * An event as the events journal keeps it: its content only (its number is its place in the
+ * journal, its minute the journal's stamp). The EpisodeEvent message, with its Timestamp, is made
+ * when a stream reads it (Episode.eventOf): an episode holds thousands of events and most are
+ * never read. A log line is the LogRecord of the logs journal, a metric reading the ServiceMetric
+ * of that minute's observation (shared, not copied).
+ */
+export type EventContent = LogRecord | ServiceMetric | StatusChange | StepSummary;
+
 export interface StepOutcome {
   observation: Observation;
   reward: number;
@@ -105,7 +114,8 @@ export class Episode {
   private investigated = false;
   private resolvedHealthy = false;
   private feedback = "You have been paged. Read the alert, the metrics and the logs; inspect services to see more.";
-  private inspection: Inspection | undefined;
+  /** The last step's inspection, kept small; every observation until the next step shows it. */
+  private inspection: InspectionSnapshot | undefined;
   private readonly previousActions: string[] = [];
   private readonly steps: StepRecord[] = [];
   private readonly evidence = new Map<string, number>();
@@ -118,13 +128,20 @@ export class Episode {
   /** Simulated minutes per wall-clock second of a live episode (kept after its clock stops); 0 when turn-based. */
   private readonly liveRate: number;
   private reportedStatus: { incident: IncidentStatus; episode: EpisodeStatus } = { incident: IncidentStatus.UNSPECIFIED, episode: EpisodeStatus.UNSPECIFIED };
-  /** Every log line printed, numbered (LogEntry.seq). */
-  readonly logs: Journal<LogEntry>;
-  /** Log lines, metric readings, status changes and steps, numbered (EpisodeEvent.seq). */
-  readonly events: Journal<EpisodeEvent>;
+  /** Every log line printed, numbered (LogEntry.seq); see logEntryOf. */
+  readonly logs: Journal<LogRecord>;
+  /** Log lines, metric readings, status changes and steps, numbered (EpisodeEvent.seq) and stamped with their minute; see eventOf. */
+  readonly events: Journal<EventContent>;
+  /** The overview metrics of the current minute (shared by its events and observations); cleared when an action may change them. */
+  private overviewCache: { minute: number; metrics: ServiceMetric[] } | undefined;
 
   private readonly fullDetail: boolean;
-  private readonly topology: Topology;
+  /**
+   * The topology message, kept only by full-detail episodes (every observation shows it); lean
+   * ones make it when asked (the reset, GetObservation): it is a copy of the world's topology,
+   * and thousands of live episodes would each keep one.
+   */
+  private readonly topology: Topology | undefined;
   private readonly kbArticles: KbArticle[];
   /** The KB as copy references: a fix read from reasoning pasted from it is no fix (built on first use). */
   private kbReferences: CopyReferences | undefined;
@@ -136,15 +153,15 @@ export class Episode {
     readonly world: IncidentWorld,
     options: EpisodeOptions,
   ) {
-    this.logs = new Journal(options.maxLogLines);
-    this.events = new Journal(options.maxEvents);
-    // Neither changes during an episode: built once, shared by every observation.
-    this.topology = toTopology(world);
+    this.logs = new Journal<LogRecord>(options.maxLogLines, { onNumber: (record, seq) => (record.seq = seq) });
+    this.events = new Journal<EventContent>(options.maxEvents, { stamped: true });
+    // Neither changes during an episode: the KB articles are built once, shared by every observation.
+    this.topology = options.detail === "full" ? toTopology(world) : undefined;
     this.kbArticles = world.kb().map((a) => create(KbArticleSchema, { articleId: a.id, title: a.title, tags: [...a.tags], content: a.content }));
     this.liveRate = options.live?.minutesPerSecond ?? 0;
     this.fullDetail = options.detail === "full";
     this.pageSeverity = world.severity();
-    this.recordLines(world.openingLogs());
+    this.recordLines(world.takeOpeningLogs());
     this.noteStatus();
     this.noteEvidence();
     if (options.live) {
@@ -186,8 +203,8 @@ export class Episode {
     return create(ObservationSchema, {
       step: this.stepCount,
       ...(page ? { alert: toAlert(world, page, page.priority, true) } : {}),
-      metrics: overviewMetrics(world),
-      recentLogs: this.logs.tail(RECENT_LOG_LINES),
+      metrics: this.overview(),
+      recentLogs: this.logs.tail(RECENT_LOG_LINES).map((record) => this.logEntryOf(record)),
       ...(complete ? { kbArticles: this.kbArticles } : {}),
       currentIncidentStatus: this.incidentStatus(),
       previousActions: [...this.previousActions],
@@ -196,9 +213,9 @@ export class Episode {
       taskLevel: levelToEnum(this.task.level),
       objective: this.task.objective,
       maxSteps: this.task.maxSteps,
-      ...(complete ? { topology: this.topology } : {}),
+      ...(complete ? { topology: this.topology ?? toTopology(world) } : {}),
       activeAlerts: world.alerts.active().map((a) => toAlert(world, a, a.priority, a.id === page?.id)),
-      ...(this.inspection ? { inspection: this.inspection } : {}),
+      ...(this.inspection ? { inspection: inspectionMessage(this.inspection, (record) => this.logEntryOf(record)) } : {}),
     });
   }
 
@@ -212,6 +229,7 @@ export class Episode {
     const target = resolveService(action.targetService, this.world.topology.nodes)?.name;
     const record: StepRecord = { step: stepNumber, minute, action, ...(target !== undefined ? { target } : {}) };
     this.inspection = undefined;
+    this.overviewCache = undefined;
     this.feedback = this.act(action, record, stepNumber);
     this.advanceWorld(this.task.minutesPerStep);
 
@@ -222,10 +240,9 @@ export class Episode {
 
     const grade = this.finishIfOver(action, target, stepNumber);
     const reward = grade ? this.score : 0;
-    this.events.append([
-      this.event(this.world.minute, {
-        case: "step",
-        value: {
+    this.events.append(
+      [
+        create(StepSummarySchema, {
           step: stepNumber,
           actionType: action.actionType,
           ...(target !== undefined ? { targetService: target } : action.targetService !== undefined ? { targetService: action.targetService } : {}),
@@ -234,9 +251,10 @@ export class Episode {
           done: this.done,
           truncated: this.truncated,
           feedback: this.feedback,
-        },
-      }),
-    ]);
+        }),
+      ],
+      [this.world.minute],
+    );
     this.noteStatus();
     if (this.done) this.endStreams();
 
@@ -325,11 +343,38 @@ export class Episode {
   /** Appends log lines to both journals, followed by a reading of every overview metric. */
   private recordLines(lines: readonly SimLogLine[]): void {
     const world = this.world;
-    const entries = lines.map((line) => toLogEntry(world, line));
+    const entries = lines.map(toLogRecord);
     this.logs.append(entries);
-    const events = entries.map((entry, i) => this.event(lines[i]?.minute ?? world.minute, { case: "log", value: entry }, entry.timestamp));
-    for (const metric of overviewMetrics(world)) events.push(this.event(world.minute, { case: "metric", value: metric }));
-    this.events.append(events);
+    const events: EventContent[] = [...entries];
+    const minutes = entries.map((entry) => entry.minute);
+    this.overviewCache = undefined;
+    for (const metric of this.overview()) {
+      events.push(metric);
+      minutes.push(world.minute);
+    }
+    this.events.append(events, minutes);
+  }
+
+  /** The overview metrics now, made once per minute. */
+  private overview(): ServiceMetric[] {
+    const minute = this.world.minute;
+    if (this.overviewCache?.minute !== minute) this.overviewCache = { minute, metrics: overviewMetrics(this.world) };
+    return this.overviewCache.metrics;
+  }
+
+  /** The EpisodeEvent message of an event of the journal: a log line's timestamp is the line's own, any other event's its minute's. */
+  eventOf(content: EventContent, seq: number, minute: number): EpisodeEvent {
+    if (content instanceof LogRecord) {
+      const entry = this.logEntryOf(content);
+      return create(EpisodeEventSchema, { seq, timestamp: entry.timestamp, minute, kind: { case: "log", value: entry } });
+    }
+    const timestamp = leanTimestamp(this.world.spec.startedAtMs + minute * MINUTE_MS);
+    return create(EpisodeEventSchema, { seq, timestamp, minute, kind: eventKind(content) });
+  }
+
+  /** The LogEntry message of a line of the logs journal. */
+  logEntryOf(record: LogRecord): LogEntry {
+    return record.toEntry(this.world.spec.startedAtMs);
   }
 
   /** Emits a status event when the incident or episode status differs from the last one told. */
@@ -339,16 +384,10 @@ export class Episode {
     const before = this.reportedStatus;
     if (incident === before.incident && episode === before.episode) return;
     this.reportedStatus = { incident, episode };
-    this.events.append([
-      this.event(this.world.minute, {
-        case: "status",
-        value: { incidentStatus: incident, episodeStatus: episode, previousIncidentStatus: before.incident, previousEpisodeStatus: before.episode },
-      }),
-    ]);
-  }
-
-  private event(minute: number, kind: MessageInitShape<typeof EpisodeEventSchema>["kind"], timestamp = timestampFromMs(this.world.spec.startedAtMs + minute * MINUTE_MS)): EpisodeEvent {
-    return create(EpisodeEventSchema, { timestamp, minute, kind });
+    this.events.append(
+      [create(StatusChangeSchema, { incidentStatus: incident, episodeStatus: episode, previousIncidentStatus: before.incident, previousEpisodeStatus: before.episode })],
+      [this.world.minute],
+    );
   }
 
   private stopClock(): void {
@@ -475,12 +514,23 @@ export class Episode {
     const seen = new Set<string>();
     const page = this.world.page();
     if (page) seen.add(page.node);
-    for (const r of this.world.overview()) seen.add(r.service);
+    for (const m of this.overview()) seen.add(m.serviceName); // the overview of this minute, made once
     for (const service of seen) if (!this.evidence.has(service)) this.evidence.set(service, minute);
   }
 
-  private logsOf(service: string): LogEntry[] {
+  private logsOf(service: string): LogRecord[] {
     return this.logs.lastMatching(RECENT_LOG_LINES, (l) => l.service === service);
+  }
+}
+
+function eventKind(content: ServiceMetric | StatusChange | StepSummary): NonNullable<EpisodeEvent["kind"]> {
+  switch (content.$typeName) {
+    case "incident.v1.ServiceMetric":
+      return { case: "metric", value: content };
+    case "incident.v1.StatusChange":
+      return { case: "status", value: content };
+    case "incident.v1.StepSummary":
+      return { case: "step", value: content };
   }
 }
 

@@ -14,24 +14,36 @@
  * - A reader that resumes after number N (the last one it saw) gets N+1 onwards: no duplicates,
  *   and no losses unless they are reported as a gap.
  * - When the journal closes (the episode ended or was closed), readers get what is left and end.
+ *
+ * An entry's number is its position (entries need not carry it; `onNumber` tells an entry its
+ * number when it is appended, for entries that do). Each entry may come with a stamp, a number
+ * kept beside it (the events journal keeps each event's minute there): an episode holds
+ * thousands of entries, and a column of numbers costs less than an object per entry.
  */
 
-export interface Sequenced {
-  seq: number;
-}
+/** One item a reader receives: an entry with its number and stamp, or the numbers of entries dropped before it could read them. */
+export type JournalItem<T> = { entry: T; seq: number; stamp: number; gap?: undefined } | { entry?: undefined; gap: { first: number; last: number } };
 
-/** One item a reader receives: an entry, or the numbers of entries dropped before it could read them. */
-export type JournalItem<T> = { entry: T; gap?: undefined } | { entry?: undefined; gap: { first: number; last: number } };
-
-export class Journal<T extends Sequenced> {
-  /** Kept entries live in items[head..]; the dead prefix is cut off now and then. */
+export class Journal<T> {
+  /** Kept entries live in items[head..] (and their stamps in stamps[head..]); the dead prefix is cut off now and then. */
   private items: T[] = [];
+  private stamps: number[] = [];
   private head = 0;
   private firstSeq = 1;
   private waiters = new Set<() => void>();
   private closed = false;
 
-  constructor(readonly capacity: number) {}
+  private readonly onNumber: ((entry: T, seq: number) => void) | undefined;
+  private readonly stamped: boolean;
+
+  /** `onNumber` tells each entry its number; `stamped` keeps a stamp beside each entry. */
+  constructor(
+    readonly capacity: number,
+    options: { onNumber?: (entry: T, seq: number) => void; stamped?: boolean } = {},
+  ) {
+    this.onNumber = options.onNumber;
+    this.stamped = options.stamped ?? false;
+  }
 
   /** Sequence number the next appended entry will get. */
   get nextSeq(): number {
@@ -51,12 +63,14 @@ export class Journal<T extends Sequenced> {
     return this.closed;
   }
 
-  /** Appends entries (their seq is assigned here), drops the oldest beyond capacity, and wakes readers. */
-  append(entries: readonly T[]): void {
+  /** Appends entries (numbered here), with their stamps (0 if none), drops the oldest beyond capacity, and wakes readers. */
+  append(entries: readonly T[], stamps?: readonly number[]): void {
     if (this.closed || entries.length === 0) return;
-    for (const entry of entries) {
-      entry.seq = this.nextSeq;
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i] as T;
+      this.onNumber?.(entry, this.nextSeq);
       this.items.push(entry);
+      if (this.stamped) this.stamps.push(stamps?.[i] ?? 0);
     }
     const excess = this.size - this.capacity;
     if (excess > 0) {
@@ -64,6 +78,7 @@ export class Journal<T extends Sequenced> {
       this.firstSeq += excess;
       if (this.head >= this.capacity) {
         this.items = this.items.slice(this.head);
+        if (this.stamped) this.stamps = this.stamps.slice(this.head);
         this.head = 0;
       }
     }
@@ -76,9 +91,13 @@ export class Journal<T extends Sequenced> {
     return this.items[this.head + seq - this.firstSeq];
   }
 
-  /** Entries with seq > afterSeq, oldest first. */
-  after(afterSeq: number): T[] {
-    return this.items.slice(this.head + Math.max(0, afterSeq + 1 - this.firstSeq));
+  /** Entries with seq > afterSeq, oldest first, with their numbers and stamps. */
+  after(afterSeq: number): Array<{ entry: T; seq: number; stamp: number }> {
+    const found: Array<{ entry: T; seq: number; stamp: number }> = [];
+    for (let i = this.head + Math.max(0, afterSeq + 1 - this.firstSeq); i < this.items.length; i++) {
+      found.push({ entry: this.items[i] as T, seq: this.firstSeq + i - this.head, stamp: this.stamps[i] ?? 0 });
+    }
+    return found;
   }
 
   /** The last `count` entries, oldest first. */
@@ -133,10 +152,11 @@ export class Journal<T extends Sequenced> {
         cursor = last;
         continue;
       }
-      const entry = this.at(cursor + 1);
-      if (entry) {
-        cursor = entry.seq;
-        yield { entry };
+      const seq = cursor + 1;
+      if (seq < this.nextSeq) {
+        const index = this.head + seq - this.firstSeq;
+        cursor = seq;
+        yield { entry: this.items[index] as T, seq, stamp: this.stamps[index] ?? 0 };
         continue;
       }
       if (this.closed) return;

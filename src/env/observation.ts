@@ -5,25 +5,21 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { ChangeKind, LogLevel, RetryBackoff, ServiceKind, Severity } from "../../gen/incident/v1/enums_pb.js";
-import { InspectionSchema, type Inspection } from "../../gen/incident/v1/inspection_pb.js";
-import { AlertSchema, LogEntrySchema, ServiceMetricSchema, type Alert, type LogEntry, type ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
+import { InspectionSchema, type Inspection, type MetricPoint } from "../../gen/incident/v1/inspection_pb.js";
+import { AlertSchema, type Alert, type LogEntry, type ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
 import { TopologySchema, type Topology } from "../../gen/incident/v1/topology_pb.js";
 import type { SeverityWord } from "../scenarios/types.js";
 import type { AlertRecord } from "../sim/alerts.js";
 import type { IncidentWorld } from "../sim/incident-world.js";
 import type { SimLogLine } from "../sim/log-writer.js";
 import { enumFromWord } from "./enum-words.js";
+import { leanMetricPoint, leanServiceMetric } from "./lean-messages.js";
+import { LogRecord } from "./log-record.js";
 
 const MINUTE_MS = 60_000;
 
-export function toLogEntry(world: IncidentWorld, line: SimLogLine): LogEntry {
-  return create(LogEntrySchema, {
-    timestamp: timestampFromMs(world.spec.startedAtMs + line.minute * MINUTE_MS + line.second * 1000),
-    level: LogLevel[line.level],
-    service: line.service,
-    message: line.message,
-    ...(line.traceId !== undefined ? { traceId: line.traceId } : {}),
-  });
+export function toLogRecord(line: SimLogLine): LogRecord {
+  return new LogRecord(line.minute, line.second, LogLevel[line.level], line.service, line.message, line.traceId);
 }
 
 /**
@@ -43,16 +39,7 @@ export function toAlert(world: IncidentWorld, alert: AlertRecord, severity: Seve
 }
 
 export function overviewMetrics(world: IncidentWorld): ServiceMetric[] {
-  return world.overview().map((r) =>
-    create(ServiceMetricSchema, {
-      serviceName: r.service,
-      metricName: r.metric,
-      value: r.value,
-      unit: r.unit,
-      threshold: r.threshold,
-      isAnomalous: r.anomalous,
-    }),
-  );
+  return world.overview().map((r) => leanServiceMetric(r.service, r.metric, r.value, r.unit, r.threshold, r.anomalous));
 }
 
 export function toTopology(world: IncidentWorld): Topology {
@@ -80,22 +67,45 @@ export function toTopology(world: IncidentWorld): Topology {
   });
 }
 
+/**
+ * An inspection as an episode keeps it until the next step: the message without its metric points
+ * and recent log lines, which are most of its size (a point is a message, and an episode keeps its
+ * last inspection), and those as numbers and log records. inspectionMessage makes the message.
+ */
+export interface InspectionSnapshot {
+  /** The message, every series with no points and no recent logs. */
+  bare: Inspection;
+  /** Per series: minute, value, minute, value... */
+  points: Float64Array[];
+  logs: readonly LogRecord[];
+}
+
+/** The Inspection message of a snapshot; `entry` makes each log line's LogEntry. */
+export function inspectionMessage(snapshot: InspectionSnapshot, entry: (record: LogRecord) => LogEntry): Inspection {
+  const { bare, points } = snapshot;
+  return {
+    ...bare,
+    series: bare.series.map((series, i) => {
+      const pairs = points[i] ?? new Float64Array(0);
+      const made = new Array<MetricPoint>(pairs.length / 2);
+      for (let k = 0; k < made.length; k++) made[k] = leanMetricPoint(pairs[2 * k] ?? 0, pairs[2 * k + 1] ?? 0);
+      return { ...series, points: made };
+    }),
+    recentLogs: snapshot.logs.map(entry),
+  };
+}
+
 /** What inspecting a service shows now; `logs` are that service's recent lines from the episode log. */
-export function inspectionOf(world: IncidentWorld, service: string, logs: readonly LogEntry[]): Inspection {
+export function inspectionOf(world: IncidentWorld, service: string, logs: readonly LogRecord[]): InspectionSnapshot {
   const seen = world.inspect(service);
-  return create(InspectionSchema, {
+  const bare = create(InspectionSchema, {
     service: seen.node.name,
     kind: enumFromWord(ServiceKind, seen.node.kind) ?? ServiceKind.UNSPECIFIED,
     role: seen.node.role,
     version: seen.node.version,
     replicas: seen.node.replicas,
     zone: seen.node.zone,
-    series: seen.history.map((h) => ({
-      metricName: h.metric,
-      unit: h.unit,
-      threshold: h.threshold,
-      points: h.points.map(([minute, value]) => ({ minute, value })),
-    })),
+    series: seen.history.map((h) => ({ metricName: h.metric, unit: h.unit, threshold: h.threshold })),
     dependencies: seen.dependencies.map((d) => ({
       callee: d.edge.callee,
       callsPerSecond: d.callsPerSecond,
@@ -111,8 +121,16 @@ export function inspectionOf(world: IncidentWorld, service: string, logs: readon
       kind: enumFromWord(ChangeKind, c.kind) ?? ChangeKind.UNSPECIFIED,
       description: c.description,
     })),
-    recentLogs: [...logs],
     trace: { traceId: seen.trace.traceId, spans: seen.trace.spans.map((s) => ({ ...s })) },
     takenAtMinute: world.minute,
   });
+  const points = seen.history.map((h) => {
+    const pairs = new Float64Array(h.points.length * 2);
+    h.points.forEach(([minute, value], k) => {
+      pairs[2 * k] = minute;
+      pairs[2 * k + 1] = value;
+    });
+    return pairs;
+  });
+  return { bare, points, logs: [...logs] };
 }

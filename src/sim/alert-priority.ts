@@ -33,12 +33,17 @@ const TEAM_STEP = 0.25;
 const OWNER_STEP = 0.1;
 
 export class AlertPriorities {
+  /** The team's step per metric: one seeded draw, the same for every rule on that metric. */
+  private readonly teamSteps = new Map<AlertingMetric, number>();
+
   constructor(private readonly rng: Rng) {}
 
   /** The configured priority of the rule watching `metric` on `node`. */
   of(node: string, kind: NodeKind, metric: AlertingMetric): SeverityWord {
     const usual = DEFAULTS[metric].byKind?.[kind] ?? DEFAULTS[metric].default;
-    const level = usual + step(this.rng.fork(`team:${metric}`), TEAM_STEP) + step(this.rng.fork(`rule:${node}:${metric}`), OWNER_STEP);
+    let team = this.teamSteps.get(metric);
+    if (team === undefined) this.teamSteps.set(metric, (team = step(this.rng.fork(`team:${metric}`), TEAM_STEP)));
+    const level = usual + team + step(this.rng.fork(`rule:${node}:${metric}`), OWNER_STEP);
     return WORDS[Math.min(4, Math.max(1, level)) - 1] ?? "P3";
   }
 }

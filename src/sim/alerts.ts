@@ -52,10 +52,10 @@ interface Rule {
   slot: number;
   above: boolean;
   /** A false alarm's misconfiguration: while the fault is active the rule fires at this threshold. */
-  misconfigured?: { threshold: number };
+  misconfigured: { threshold: number } | undefined;
   bad: number;
   good: number;
-  open?: AlertRecord;
+  open: AlertRecord | undefined;
 }
 
 export class AlertBook {
@@ -147,7 +147,7 @@ export class AlertBook {
       sim
         .metricsOf(node.name)
         .filter(isAlerting)
-        .map((metric) => ({
+        .map((metric): Rule => ({
           node: node.name,
           metric,
           priority: this.priorities.of(node.name, node.kind, metric),
@@ -155,9 +155,10 @@ export class AlertBook {
           readings: sim.readingsOf(node.name) ?? new Float64Array(0),
           slot: METRIC_INDEX[metric],
           above: METRICS[metric].direction === "above",
-          ...(bad && node.name === spec.root && metric === bad.metric ? { misconfigured: { threshold: misfire } } : {}),
+          misconfigured: bad && node.name === spec.root && metric === bad.metric ? { threshold: misfire } : undefined,
           bad: 0,
           good: 0,
+          open: undefined,
         })),
     );
   }

@@ -18,7 +18,7 @@
 import type { Effect, EdgeEffect, Scope } from "../scenarios/fault-types.js";
 import { FaultIntensity } from "./intensity.js";
 import type { IncidentSpec } from "./incident.js";
-import { KIND_PROFILES, METRICS, METRIC_COUNT, METRIC_INDEX as M, metricsOf, type MetricName, type MetricProfile } from "./model.js";
+import { KIND_PROFILES, METRICS, METRIC_COUNT, METRIC_INDEX as M, metricsOf, type MetricName, type MetricProfile, type NodeKind } from "./model.js";
 import { Rng } from "./prng.js";
 import { TopologyIndex, type DependencyEdge, type ServiceNode } from "./topology.js";
 
@@ -30,6 +30,12 @@ export const HISTORY_MINUTES = 30;
 const HEALTHY_BEFORE_ONSET = 10;
 /** Most a client sends on one edge, as a multiple of its base rate, once retries are counted. */
 const RETRY_BUDGET = 2.5;
+/**
+ * Minutes of history kept per metric: what an inspection shows. Older readings are dropped (with
+ * thousands of episodes in memory, a full history would be most of an episode's size); the
+ * impact's peaks are tracked minute by minute instead (IncidentWorld).
+ */
+export const RECENT_MINUTES = 30;
 
 /** Relative noise by metric: how much a healthy reading wobbles from minute to minute. */
 const NOISE: Readonly<Record<MetricName, number>> = {
@@ -88,18 +94,25 @@ interface NodeState {
   faultEffects: readonly Effect[];
   /** This node's own noise stream, drawn in a fixed order each minute. */
   noise: Rng;
-  /** Value of each metric at the current minute. */
+  /** Value of each metric at the current minute (a view into Simulation.block). */
   now: Float64Array;
+  /** Where `now`, then `history`, start in Simulation.block. */
+  offset: number;
   /** Slots (METRIC_INDEX) of the metrics this node reports, in `metrics` order. */
   slots: number[];
-  /** Per metric (same order as `metrics`): its values from `firstMinute` on. */
-  history: Map<MetricName, number[]>;
-  /** The same arrays, in `metrics` order, for the hot loop. */
-  historyList: number[][];
+  /** Position in `metrics` of each slot (METRIC_INDEX), -1 where the node does not report it. */
+  positions: Int8Array;
+  /**
+   * Every metric's values of the last RECENT_MINUTES minutes, in one ring buffer per node (a view
+   * into Simulation.block): the value of metric k (in `metrics` order) at minute m is at
+   * history[k * RECENT_MINUTES + (m - firstMinute) % RECENT_MINUTES].
+   */
+  history: Float64Array;
+  /** What each request edge did this minute, in `requestEdges` order (also in Simulation.edgeReadings). */
+  readings: EdgeReading[];
   /** Healthy value and noise amplitude of each metric, in `metrics` order. */
   baselines: number[];
   noiseAmplitudes: number[];
-  /** Steps of the node in the callees-first order, for the per-minute loop. */
 }
 
 /** What happened on one edge during the current minute. */
@@ -118,6 +131,8 @@ export class Simulation {
   private readonly states = new Map<string, NodeState>();
   private readonly rng: Rng;
   private readonly edgeReadings = new Map<DependencyEdge, EdgeReading>();
+  /** Every node's `now` and `history`, back to back (see NodeState.offset). */
+  private readonly block: Float64Array;
   /** Node states, callees first. */
   private ordered: NodeState[] = [];
   private readonly rootCallers: ReadonlySet<string>;
@@ -140,12 +155,21 @@ export class Simulation {
     this.rootCallees = new Set(this.index.callees(spec.root).filter((e) => e.requestPath).map((e) => e.callee));
     this.entries = new Set(this.index.entryPoints().map((n) => n.name));
     this.healthPath = [spec.root, ...this.index.upstreamOf(spec.root)];
+    // Every node's readings and history live in one buffer: one allocation (and one copy for a
+    // fork) instead of two per node.
+    let size = 0;
+    for (const node of spec.topology.nodes) size += METRIC_COUNT + kindTables(node.kind).metrics.length * RECENT_MINUTES;
+    this.block = new Float64Array(size);
+    let offset = 0;
     for (const node of spec.topology.nodes) {
       const profile = KIND_PROFILES[node.kind];
-      this.states.set(node.name, {
+      const kind = kindTables(node.kind);
+      const historyAt = offset + METRIC_COUNT;
+      const end = historyAt + kind.metrics.length * RECENT_MINUTES;
+      this.states.set(node.name, nodeState({
         node,
         profile,
-        metrics: metricsOf(node.kind),
+        metrics: kind.metrics,
         baseRate: 0,
         incoming: 0,
         capacity: 1,
@@ -159,33 +183,36 @@ export class Simulation {
         ),
         faultEffects: [],
         noise: this.rng.fork(`noise:${node.name}`),
-        now: new Float64Array(METRIC_COUNT).fill(NaN),
-        slots: metricsOf(node.kind).map((m) => M[m]),
-        history: new Map(),
-        historyList: [],
+        now: this.block.subarray(offset, historyAt).fill(NaN),
+        offset,
+        slots: kind.slots,
+        positions: kind.positions,
+        history: this.block.subarray(historyAt, end),
+        readings: [],
         entry: false,
-        percent: metricsOf(node.kind).map((m) => PERCENT_METRICS.has(m)),
+        percent: kind.percent,
         noisy: spec.distractors.flatMap((d) => (d.kind === "noisy_neighbor" && d.node === node.name ? [{ metric: d.metric, value: d.value }] : [])),
         chronic: spec.distractors.flatMap((d) => (d.kind === "chronic_anomaly" && d.node === node.name ? [{ errorRate: d.errorRate, addedLatencyMs: d.addedLatencyMs }] : []))[0],
         requestEdges: [],
         calleeStates: [],
         edgeEffects: [],
         nextIncoming: 0,
-        baselines: metricsOf(node.kind).map((m) => profile[m]?.baseline ?? 0),
-        noiseAmplitudes: metricsOf(node.kind).map((m) => NOISE[m]),
-      });
+        baselines: kind.baselines,
+        noiseAmplitudes: kind.noiseAmplitudes,
+      }));
+      offset = end;
     }
     this.computeBaseRates();
     for (const state of this.states.values()) {
       state.faultEffects = spec.fault.effects.filter((e) => this.inScope(e.scope, state.node.name));
-      state.historyList = state.metrics.map(() => []);
       state.requestEdges = this.index.callees(state.node.name).filter((e) => e.requestPath);
+      state.readings = state.requestEdges.map((edge) => newEdgeReading(edge, 0, 0, 0));
+      for (const reading of state.readings) this.edgeReadings.set(reading.edge, reading);
       state.entry = this.entries.has(state.node.name);
       state.edgeEffects = state.requestEdges.map((edge) => spec.fault.edgeEffects.filter((effect) => this.edgeInScope(effect, edge)));
     }
     for (const state of this.states.values()) {
       state.calleeStates = state.requestEdges.map((edge) => this.states.get(edge.callee) as NodeState);
-      state.metrics.forEach((m, i) => state.history.set(m, state.historyList[i] ?? []));
     }
     this.ordered = this.index.calleesFirst.map((name) => this.states.get(name) as NodeState);
   }
@@ -196,17 +223,31 @@ export class Simulation {
    */
   fork(): Simulation {
     const states = new Map<string, NodeState>();
+    const edgeReadings = new Map<DependencyEdge, EdgeReading>();
+    const block = this.block.slice();
     for (const [name, state] of this.states) {
-      const historyList = state.historyList.map((h) => [...h]);
-      const history = new Map(state.metrics.map((m, i) => [m, historyList[i] ?? []]));
-      states.set(name, { ...state, noise: state.noise.clone(), now: Float64Array.from(state.now), sideEffects: [...state.sideEffects], historyList, history });
+      const readings = state.readings.map((r) => newEdgeReading(r.edge, r.errorRate, r.latencyMs, r.callsPerSecond));
+      for (const r of readings) edgeReadings.set(r.edge, r);
+      const historyAt = state.offset + METRIC_COUNT;
+      states.set(
+        name,
+        nodeState({
+          ...state,
+          noise: state.noise.clone(),
+          now: block.subarray(state.offset, historyAt),
+          sideEffects: [...state.sideEffects],
+          history: block.subarray(historyAt, historyAt + state.history.length),
+          readings,
+        }),
+      );
     }
     for (const state of states.values()) state.calleeStates = state.requestEdges.map((edge) => states.get(edge.callee) as NodeState);
     const copy = Object.create(Simulation.prototype) as Simulation;
     Object.assign(copy, this, {
       intensity: this.intensity.clone(),
+      block,
       states,
-      edgeReadings: new Map([...this.edgeReadings].map(([edge, reading]) => [edge, { ...reading }])),
+      edgeReadings,
       ordered: this.index.calleesFirst.map((name) => states.get(name) as NodeState),
     });
     return copy;
@@ -236,9 +277,15 @@ export class Simulation {
     return this.states.get(node)?.now;
   }
 
-  /** A metric's values from `firstMinute` to the current minute. */
-  series(node: string, metric: MetricName): readonly number[] {
-    return this.states.get(node)?.history.get(metric) ?? [];
+  /**
+   * A metric's value at a past minute, kept for the last RECENT_MINUTES minutes (undefined before
+   * that, after the current minute, or if the node does not report it).
+   */
+  valueAt(node: string, metric: MetricName, minute: number): number | undefined {
+    const state = this.states.get(node);
+    const k = state?.positions[M[metric]] ?? -1;
+    if (!state || k < 0 || minute > this.minute || minute < this.firstMinute || minute <= this.minute - RECENT_MINUTES) return undefined;
+    return state.history[k * RECENT_MINUTES + ((minute - this.firstMinute) % RECENT_MINUTES)];
   }
 
   metricsOf(node: string): readonly MetricName[] {
@@ -263,8 +310,12 @@ export class Simulation {
 
   /** Whether a metric of a node is past its threshold at the current minute. */
   anomalousNow(node: string, metric: MetricName): boolean {
-    const value = this.value(node, metric);
-    return value !== undefined && this.isAnomalous(node, metric, value);
+    // value() and isAnomalous() in one lookup: this runs for every node every minute.
+    const state = this.states.get(node);
+    const value = state?.now[M[metric]];
+    const profile = state?.profile[metric];
+    if (value === undefined || Number.isNaN(value) || !profile) return false;
+    return METRICS[metric].direction === "above" ? value > profile.threshold : value < profile.threshold;
   }
 
   /**
@@ -279,7 +330,7 @@ export class Simulation {
   }
 
   edgeReading(edge: DependencyEdge): EdgeReading | undefined {
-    return this.edgeReadings.get(edge);
+    return this.minute >= this.firstMinute ? this.edgeReadings.get(edge) : undefined;
   }
 
   /** Makes a node unavailable for `minutes` (a restart), starting now. */
@@ -343,11 +394,14 @@ export class Simulation {
       if (state.sideEffects.length > 0) state.sideEffects = state.sideEffects.filter((s) => s.until >= t);
       this.computeNode(state, t, level, diurnal);
     }
+    const ring = (t - this.firstMinute) % RECENT_MINUTES;
     for (const state of this.ordered) {
       state.incoming = state.nextIncoming;
       state.nextIncoming = 0;
-      const metrics = state.metrics;
-      for (let i = 0; i < metrics.length; i++) state.historyList[i]?.push(state.now[state.slots[i] as number] ?? 0);
+      const slots = state.slots;
+      const history = state.history;
+      const now = state.now;
+      for (let k = 0, at = ring; k < slots.length; k++, at += RECENT_MINUTES) history[at] = now[slots[k] as number] ?? 0;
     }
   }
 
@@ -382,7 +436,7 @@ export class Simulation {
       if (has(v, M[d.metric])) v[M[d.metric]] = d.value * (1 + 0.03 * (noise.next() - 0.5));
     }
 
-    this.propagateFromCallees(state, v, rate, load, level);
+    this.propagateFromCallees(state, v, rate, load, level, t);
     const chronic = state.chronic;
     if (chronic) {
       if (has(v, M.error_rate)) v[M.error_rate] = at(v, M.error_rate) + chronic.errorRate;
@@ -409,10 +463,11 @@ export class Simulation {
     rate: number,
     load: number,
     level: number,
+    t: number,
   ): void {
     const traffic = state.baseRate > 0 ? rate / state.baseRate : 0;
     const edges = state.requestEdges;
-    const missFactor = this.cacheMissFactor(edges);
+    const missFactor = cacheMissFactor(state.calleeStates);
     let survive = 1;
     let worstExcess = 0;
     let sharedExcess = 0;
@@ -450,14 +505,10 @@ export class Simulation {
       const budgeted = Math.min(traffic * amplification * misses, RETRY_BUDGET);
       const sent = edge.callsPerSecond * budgeted * broken.callMultiplier * (load === Infinity ? 0 : 1);
       callee.nextIncoming += sent;
-      const reading = this.edgeReadings.get(edge);
-      if (reading) {
-        reading.errorRate = errorRate;
-        reading.latencyMs = latency;
-        reading.callsPerSecond = sent;
-      } else {
-        this.edgeReadings.set(edge, { edge, errorRate, latencyMs: latency, callsPerSecond: sent });
-      }
+      const reading = state.readings[e] as EdgeReading;
+      reading.errorRate = errorRate;
+      reading.latencyMs = latency;
+      reading.callsPerSecond = sent;
     }
     // A queue hands messages to its consumers asynchronously: producers do not wait for them, so a
     // slow or failing consumer shows as lag (below), not as the queue's own errors or latency.
@@ -475,36 +526,20 @@ export class Simulation {
       // A queue delivers to its consumers (queue -> consumer edges): its lag grows while they are
       // stuck (threads busy or calls failing), and drains once they recover.
       let stuck = 0;
-      edges.forEach((e, i) => {
+      for (let i = 0; i < edges.length; i++) {
         const busy = (orZero((state.calleeStates[i] as NodeState).now, M.connection_usage) - 85) / 15;
-        const failing = (this.edgeReadings.get(e)?.errorRate ?? 0) / 50;
+        const failing = (state.readings[i] as EdgeReading).errorRate / 50;
         stuck = Math.max(stuck, busy, failing);
-      });
-      const previous = state.history.get("consumer_lag")?.at(-1) ?? at(v, M.consumer_lag);
+      }
+      // The last minute's lag (this minute's slot is written after the minute is computed).
+      const k = state.positions[M.consumer_lag] ?? -1;
+      const previous = t > this.firstMinute ? (state.history[k * RECENT_MINUTES + ((t - 1 - this.firstMinute) % RECENT_MINUTES)] ?? 0) : at(v, M.consumer_lag);
       // Below STUCK_NOISE the consumers are healthy: a baseline error rate of a fraction of a
       // percent must not count as stuck, or the lag creeps up forever and never drains.
       const drifted = stuck > STUCK_NOISE ? previous + 900 * Math.min(1, stuck) : previous - 1200;
       v[M.consumer_lag] = Math.max(at(v, M.consumer_lag), drifted);
     }
   }
-
-  /** How much more database traffic callers send when the caches they use miss. */
-  private cacheMissFactor(edges: readonly DependencyEdge[]): number {
-    let factor = 1;
-    for (const edge of edges) {
-      const cache = this.states.get(edge.callee);
-      if (cache?.node.kind !== "cache") continue;
-      const baseline = cache.profile.cache_hit_ratio?.baseline ?? 90;
-      const hit = has(cache.now, M.cache_hit_ratio) ? at(cache.now, M.cache_hit_ratio) : baseline;
-      const down = orZero(cache.now, M.error_rate) / 100;
-      const missesNow = Math.min(1, (100 - hit) / 100 + down);
-      const missesNormally = (100 - baseline) / 100;
-      factor = Math.max(factor, missesNow / Math.max(0.01, missesNormally));
-    }
-    return Math.min(factor, 12);
-  }
-
-
 
   private edgeInScope(effect: EdgeEffect, edge: DependencyEdge): boolean {
     switch (effect.scope) {
@@ -534,7 +569,94 @@ export class Simulation {
   }
 }
 
+/**
+ * A node state with its fields always in this order: the per-minute loop sees one object shape,
+ * for the simulation's own states and a fork's copies alike.
+ */
+function nodeState(s: NodeState): NodeState {
+  return {
+    node: s.node,
+    profile: s.profile,
+    metrics: s.metrics,
+    baseRate: s.baseRate,
+    entry: s.entry,
+    percent: s.percent,
+    noisy: s.noisy,
+    chronic: s.chronic,
+    requestEdges: s.requestEdges,
+    calleeStates: s.calleeStates,
+    edgeEffects: s.edgeEffects,
+    nextIncoming: s.nextIncoming,
+    incoming: s.incoming,
+    capacity: s.capacity,
+    downUntil: s.downUntil,
+    shed: s.shed,
+    sideEffects: s.sideEffects,
+    faultEffects: s.faultEffects,
+    noise: s.noise,
+    now: s.now,
+    offset: s.offset,
+    slots: s.slots,
+    positions: s.positions,
+    history: s.history,
+    readings: s.readings,
+    baselines: s.baselines,
+    noiseAmplitudes: s.noiseAmplitudes,
+  };
+}
+
+function newEdgeReading(edge: DependencyEdge, errorRate: number, latencyMs: number, callsPerSecond: number): EdgeReading {
+  return { edge, errorRate, latencyMs, callsPerSecond };
+}
+
 const UNBROKEN = { errorRate: 0, addedLatencyMs: 0, callMultiplier: 1 } as const;
+
+/** How much more database traffic callers send when the caches they use miss. */
+function cacheMissFactor(callees: readonly NodeState[]): number {
+  let factor = 1;
+  for (const cache of callees) {
+    if (cache.node.kind !== "cache") continue;
+    const baseline = cache.profile.cache_hit_ratio?.baseline ?? 90;
+    const hit = has(cache.now, M.cache_hit_ratio) ? at(cache.now, M.cache_hit_ratio) : baseline;
+    const down = orZero(cache.now, M.error_rate) / 100;
+    const missesNow = Math.min(1, (100 - hit) / 100 + down);
+    const missesNormally = (100 - baseline) / 100;
+    factor = Math.max(factor, missesNow / Math.max(0.01, missesNormally));
+  }
+  return Math.min(factor, 12);
+}
+
+interface KindTables {
+  metrics: readonly MetricName[];
+  slots: number[];
+  positions: Int8Array;
+  percent: boolean[];
+  baselines: number[];
+  noiseAmplitudes: number[];
+}
+
+/** Per node kind, read-only tables shared by every node of that kind (in every episode). */
+const KIND_TABLES = new Map<NodeKind, KindTables>();
+
+function kindTables(kind: NodeKind): KindTables {
+  let tables = KIND_TABLES.get(kind);
+  if (!tables) {
+    const metrics = metricsOf(kind);
+    const profile = KIND_PROFILES[kind];
+    const positions = new Int8Array(METRIC_COUNT).fill(-1);
+    metrics.forEach((m, k) => (positions[M[m]] = k));
+    tables = {
+      metrics,
+      slots: metrics.map((m) => M[m]),
+      positions,
+      percent: metrics.map((m) => PERCENT_METRICS.has(m)),
+      baselines: metrics.map((m) => profile[m]?.baseline ?? 0),
+      noiseAmplitudes: metrics.map((m) => NOISE[m]),
+    };
+    KIND_TABLES.set(kind, tables);
+  }
+  return tables;
+}
 
 /** How the fault's edge effects that reach one edge degrade its calls at this intensity. */
 function edgeBreakage(effects: readonly EdgeEffect[], level: number): { errorRate: number; addedLatencyMs: number; callMultiplier: number } {

@@ -4,26 +4,26 @@
  *
  * What the responder can see: the page and the alerts firing now; the golden signals (p99
  * latency, error rate, traffic, CPU) of the entry points and of the services alerting now; the
- * topology; log lines as they are printed; and, by inspecting one service, its full metric
- * history, dependencies, recent changes and a sample trace. What moves: simulated minutes pass on
+ * topology; log lines as they are printed; and, by inspecting one service, its metrics of the
+ * last 30 minutes, dependencies, recent changes and a sample trace. What moves: simulated minutes pass on
  * `advance`; the fault worsens until a remedy lands; remediations change the system at once.
  * What is recorded for the graders: the timeline (onset, trigger, alerts, remediations, recovery),
  * the impact (peaks and minutes over threshold per service), and the severity that impact implies.
  */
 import { applyRemediation, type RemediationOutcome, type RemediationRequest } from "./remediation.js";
 import { AlertBook, type AlertRecord } from "./alerts.js";
-import { Simulation } from "./engine.js";
+import { RECENT_MINUTES, Simulation } from "./engine.js";
 import { shownKb, type IncidentSpec } from "./incident.js";
 import { LogWriter, type SimLogLine } from "./log-writer.js";
-import { METRICS, type MetricName } from "./model.js";
+import { METRICS, METRIC_INDEX, type MetricName } from "./model.js";
 import { Phraser } from "./phrasing.js";
 import { fillTemplate, placeholderValues } from "./placeholders.js";
 import { Rng } from "./prng.js";
 import type { DependencyEdge, ServiceNode, Topology } from "./topology.js";
 import type { KbArticleSpec, SeverityWord } from "../scenarios/types.js";
 
-/** Minutes of history an inspection shows. */
-export const INSPECT_WINDOW_MINUTES = 30;
+/** Minutes of history an inspection shows (all the engine keeps). */
+export const INSPECT_WINDOW_MINUTES = RECENT_MINUTES;
 /** Health must hold this long before the incident counts as resolved. */
 export const HEALTHY_WINDOW_MINUTES = 10;
 const GOLDEN_OVERVIEW: readonly MetricName[] = ["latency_p99", "error_rate", "request_rate", "cpu_usage"];
@@ -94,16 +94,22 @@ export class IncidentWorld {
   private readonly rng: Rng;
   /** Wordings of log lines, in the incident's phrasing. */
   private readonly phraser: Phraser;
-  private readonly opening: SimLogLine[] = [];
+  private opening: SimLogLine[] = [];
   private readonly events: TimelineEvent[] = [];
   private readonly changes: ChangeRecord[] = [];
   private readonly degradedMinutes = new Map<string, number>();
+  /** Highest error rate and p99 latency of each node since the onset, by node (impact). */
+  private readonly peaks = new Map<string, { errorRate: number; latencyP99: number; readings: Readonly<Float64Array> | undefined }>();
   private healthySince: number | undefined;
   /** Red herrings with trouble of their own (chronic anomalies, noisy changes): not the incident's impact. */
   private readonly selfTroubled: ReadonlySet<string>;
   private impactCache: { minute: number; impacts: NodeImpact[] } | undefined;
   private fixedAt: number | undefined;
   private readonly vars: Record<string, string>;
+  /** render, bound once (the log writer calls it for every line). */
+  private readonly renderLine = (template: string, extra?: Readonly<Record<string, string>>): string => this.render(template, extra);
+  /** What a `{n}` placeholder prints. */
+  private readonly smallNumber = (): string => String(this.rng.int(2, 48));
 
   constructor(
     readonly spec: IncidentSpec,
@@ -145,6 +151,16 @@ export class IncidentWorld {
     return [...this.opening];
   }
 
+  /**
+   * The opening log lines, for the episode that plays this world: it keeps them in its journals,
+   * so the world lets go of its copy (thousands of live episodes).
+   */
+  takeOpeningLogs(): SimLogLine[] {
+    const lines = this.opening;
+    this.opening = [];
+    return lines;
+  }
+
   /** Simulates `minutes` more minutes; returns the log lines printed meanwhile. */
   advance(minutes: number): SimLogLine[] {
     return this.runMinutes(this.minute + minutes);
@@ -178,9 +194,8 @@ export class IncidentWorld {
     const node = this.sim.index.node(service);
     const from = Math.max(this.sim.firstMinute, this.minute - INSPECT_WINDOW_MINUTES + 1);
     const history = this.sim.metricsOf(service).map((metric) => {
-      const series = this.sim.series(service, metric);
       const points: Array<[number, number]> = [];
-      for (let m = from; m <= this.minute; m++) points.push([m, round(metric, this.observed(service, metric, m, series[m - this.sim.firstMinute] ?? 0))]);
+      for (let m = from; m <= this.minute; m++) points.push([m, round(metric, this.observed(service, metric, m, this.sim.valueAt(service, metric, m) ?? 0))]);
       return { metric, unit: METRICS[metric].unit, threshold: this.sim.profileOf(service, metric)?.threshold ?? 0, points };
     });
     const dependencies = this.sim.index
@@ -229,17 +244,15 @@ export class IncidentWorld {
   }
 
   private computeImpact(): NodeImpact[] {
-    const start = this.spec.onsetMinute - this.sim.firstMinute;
     const impacts: NodeImpact[] = [];
     for (const node of this.spec.topology.nodes) {
       const minutes = this.degradedMinutes.get(node.name) ?? 0;
       if (minutes === 0) continue;
-      const errors = this.sim.series(node.name, "error_rate").slice(start);
-      const latency = this.sim.series(node.name, "latency_p99").slice(start);
+      const peak = this.peaks.get(node.name);
       impacts.push({
         service: node.name,
-        peakErrorRate: round("error_rate", Math.max(0, ...errors)),
-        peakLatencyP99: round("latency_p99", Math.max(0, ...latency)),
+        peakErrorRate: round("error_rate", peak?.errorRate ?? 0),
+        peakLatencyP99: round("latency_p99", peak?.latencyP99 ?? 0),
         minutesDegraded: minutes,
       });
     }
@@ -279,7 +292,7 @@ export class IncidentWorld {
 
   /** Fills a template's placeholders for this incident. */
   render(template: string, extra: Readonly<Record<string, string>> = {}): string {
-    return fillTemplate(template, { ...this.vars, ...extra }, () => String(this.rng.int(2, 48)));
+    return fillTemplate(template, this.vars, this.smallNumber, extra);
   }
 
   private runMinutes(until: number): SimLogLine[] {
@@ -291,7 +304,7 @@ export class IncidentWorld {
         this.events.push({ minute: alert.firedAtMinute, kind: "alert", service: alert.node, detail: alert.title });
       }
       this.trackHealth(minute);
-      lines.push(...this.logs.write({ sim: this.sim, rng: this.rng.fork(`logs:${minute}`), phraser: this.phraser, render: (t, extra) => this.render(t, extra) }));
+      for (const line of this.logs.write({ sim: this.sim, rng: this.rng.fork(`logs:${minute}`), phraser: this.phraser, render: this.renderLine })) lines.push(line);
     }
     return lines;
   }
@@ -299,11 +312,19 @@ export class IncidentWorld {
   private trackHealth(minute: number): void {
     if (minute >= this.spec.onsetMinute) {
       for (const node of this.spec.topology.nodes) {
+        let peak = this.peaks.get(node.name);
+        if (!peak) this.peaks.set(node.name, (peak = { errorRate: 0, latencyP99: 0, readings: this.sim.readingsOf(node.name) }));
+        const errors = peak.readings?.[ERROR_RATE_SLOT];
+        const latency = peak.readings?.[LATENCY_P99_SLOT];
+        if (errors !== undefined && errors > peak.errorRate) peak.errorRate = errors;
+        if (latency !== undefined && latency > peak.latencyP99) peak.latencyP99 = latency;
         // What a red herring shows of its own trouble is not the incident's impact.
         if (this.selfTroubled.has(node.name)) continue;
         // Degraded: errors or tail latency past threshold; for the root, also its fault's signature.
-        const signature = node.name === this.spec.root ? this.spec.fault.signature : [];
-        const degraded = (["error_rate", "latency_p99"] as const).some((m) => this.anomalous(node.name, m)) || signature.some((m) => this.anomalous(node.name, m));
+        const degraded =
+          this.anomalous(node.name, "error_rate") ||
+          this.anomalous(node.name, "latency_p99") ||
+          (node.name === this.spec.root && this.spec.fault.signature.some((m) => this.anomalous(node.name, m)));
         if (degraded) this.degradedMinutes.set(node.name, (this.degradedMinutes.get(node.name) ?? 0) + 1);
       }
     }
@@ -382,6 +403,9 @@ export class IncidentWorld {
 
 
 }
+
+const ERROR_RATE_SLOT = METRIC_INDEX.error_rate;
+const LATENCY_P99_SLOT = METRIC_INDEX.latency_p99;
 
 function round(metric: MetricName, value: number): number {
   const factor = Math.pow(10, METRICS[metric].decimals);

@@ -44,6 +44,21 @@ export interface LogContext {
 export class LogWriter {
   private recoveryPrinted = 0;
   private lastPhase = "latent";
+  /** The placeholder values of each distractor's lines: they never change, so they are made once. */
+  private readonly distractorVars = new Map<object, Readonly<Record<string, string>>>();
+
+  /** A noisy change's or decoy's lines speak as if their node were the root, with its details. */
+  private placeholders(sim: Simulation, d: { node: string; details: Readonly<Record<string, string>> }, version: string): Readonly<Record<string, string>> {
+    let vars = this.distractorVars.get(d);
+    if (vars === undefined) {
+      const details = Object.fromEntries(Object.entries(d.details).map(([k, v]) => [`detail:${k}`, v]));
+      const callee = sim.index.callees(d.node).find((e) => e.requestPath)?.callee ?? d.node;
+      const caller = sim.index.callers(d.node).find((e) => e.requestPath)?.caller ?? d.node;
+      vars = { ...details, root: d.node, caller, callee, version };
+      this.distractorVars.set(d, vars);
+    }
+    return vars;
+  }
 
   /** Who announces the trigger: the deploy system for changes, a caller for a traffic surge, else the root. */
   private triggerPrinter(sim: Simulation, announcer: string): string {
@@ -61,9 +76,19 @@ export class LogWriter {
     const level = sim.intensity.value;
     const phase = sim.intensity.state;
     const lines: SimLogLine[] = [];
-    const traceId = rng.hex(16);
+    // The trace id's draws come first every minute; its text is made only if a line carries it.
+    const idHigh = rng.nextUint32();
+    const idLow = rng.nextUint32();
+    let traceId: string | undefined;
     const line = (service: string, lvl: LogLevelWord, message: string, traced = false): void => {
-      lines.push({ minute, second: rng.int(0, 59), level: lvl, service, message, ...(traced ? { traceId } : {}) });
+      const second = rng.int(0, 59);
+      if (traced) {
+        // One flat string (a + b would keep a rope of three strings for every traced minute).
+        traceId ??= [hex8(idHigh), hex8(idLow)].join("");
+        lines.push({ minute, second, level: lvl, service, message, traceId });
+      } else {
+        lines.push({ minute, second, level: lvl, service, message });
+      }
     };
     const configNode = spec.topology.nodes.find((n) => n.kind === "config");
     const announcer = configNode?.name ?? spec.root;
@@ -76,10 +101,7 @@ export class LogWriter {
       if (d.kind === "noisy_change" && d.minute === minute) line(announcer, "INFO", d.description);
       if (d.kind === "noisy_change" && minute > d.minute && minute < d.minute + d.minutes && d.lines.length > 0 && rng.chance(0.6)) {
         const t = rng.pick(d.lines);
-        const details = Object.fromEntries(Object.entries(d.details).map(([k, v]) => [`detail:${k}`, v]));
-        const callee = sim.index.callees(d.node).find((e) => e.requestPath)?.callee ?? d.node;
-        const caller = sim.index.callers(d.node).find((e) => e.requestPath)?.caller ?? d.node;
-        line(d.node, t.level, ctx.render(phraser.word(t, d.node), { ...details, root: d.node, caller, callee, version: d.version }), true);
+        line(d.node, t.level, ctx.render(phraser.word(t, d.node), this.placeholders(sim, d, d.version)), true);
       }
       if (d.kind === "stale_error" && rng.chance(0.15)) line(d.node, "ERROR", d.message);
       if (d.kind === "chronic_anomaly" && rng.chance(0.3)) line(d.node, "ERROR", d.message);
@@ -88,11 +110,7 @@ export class LogWriter {
       }
       if (d.kind === "decoy_signature" && d.lines.length > 0 && rng.chance(0.5)) {
         const t = rng.pick(d.lines);
-        const details = Object.fromEntries(Object.entries(d.details).map(([k, v]) => [`detail:${k}`, v]));
-        const node = sim.index.node(d.node);
-        const callee = sim.index.callees(d.node).find((e) => e.requestPath)?.callee ?? d.node;
-        const caller = sim.index.callers(d.node).find((e) => e.requestPath)?.caller ?? d.node;
-        line(d.node, t.level, ctx.render(phraser.word(t, d.node), { ...details, root: d.node, caller, callee, version: node.version }));
+        line(d.node, t.level, ctx.render(phraser.word(t, d.node), this.placeholders(sim, d, sim.index.node(d.node).version)));
       }
     }
 
@@ -175,6 +193,11 @@ function witnesses(sim: Simulation): DependencyEdge[] {
   if (requests.length > 0) return requests;
   if (into.length > 0) return [...into];
   return sim.spec.topology.edges.filter((e) => e.requestPath && sim.edgeAffected(e));
+}
+
+/** What Rng.hex prints for one 32-bit draw. */
+function hex8(word: number): string {
+  return word.toString(16).padStart(8, "0");
 }
 
 const PRINTED_BY_CONFIG = new Set(["deploy", "config_change", "schema_migration", "secret_rotation"]);

@@ -16,7 +16,8 @@ export function wordings(text: PhrasedText, phrasing: Phrasing): readonly string
 }
 
 export class Phraser {
-  private readonly chosen = new Map<string, string>();
+  /** Chosen wordings by line (its message), then by speaker: no key string to build per line. */
+  private readonly chosen = new Map<string, Map<string, string>>();
 
   constructor(
     readonly phrasing: Phrasing,
@@ -25,11 +26,12 @@ export class Phraser {
 
   /** The wording `speaker` prints `text` in (a service, an alert rule): the same every time. */
   word(text: PhrasedText, speaker: string): string {
-    const key = `${speaker}\u0000${text.message}`;
-    let word = this.chosen.get(key);
+    let bySpeaker = this.chosen.get(text.message);
+    if (bySpeaker === undefined) this.chosen.set(text.message, (bySpeaker = new Map()));
+    let word = bySpeaker.get(speaker);
     if (word === undefined) {
-      word = this.rng.fork(key).pick(wordings(text, this.phrasing));
-      this.chosen.set(key, word);
+      word = this.rng.fork(`${speaker}\u0000${text.message}`).pick(wordings(text, this.phrasing));
+      bySpeaker.set(speaker, word);
     }
     return word;
   }

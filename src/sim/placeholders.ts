@@ -54,7 +54,42 @@ export function misconfiguredThreshold(spec: IncidentSpec, kind: NodeKind): { re
   return { real: profile.threshold, misfire: Math.max(1, Math.round(profile.threshold * rule.thresholdOverReal)) };
 }
 
-/** Fills placeholders; `{n}` takes `n()` (a small varying number), unknown ones stay as written. */
-export function fillTemplate(template: string, vars: Readonly<Record<string, string>>, n: () => string = () => ""): string {
-  return template.replace(/\{([a-z_]+(?::[a-z_]+)?)\}/g, (whole, key: string) => (key === "n" ? n() : (vars[key] ?? whole)));
+/**
+ * Fills placeholders; `{n}` takes `n()` (a small varying number), unknown ones stay as written.
+ * `extra` overrides `vars` (as {...vars, ...extra} would, without copying them for every line).
+ */
+export function fillTemplate(template: string, vars: Readonly<Record<string, string>>, n: () => string = () => "", extra?: Readonly<Record<string, string>>): string {
+  if (!template.includes("{")) return template;
+  const parts = compiled(template);
+  const filled: string[] = [parts[0] ?? ""];
+  for (let i = 1; i < parts.length; i += 2) {
+    const key = parts[i] as string;
+    filled.push(key === "n" ? n() : ((extra !== undefined && Object.hasOwn(extra, key) ? extra[key] : vars[key]) ?? `{${key}}`), parts[i + 1] ?? "");
+  }
+  // join makes one flat string: log lines are kept for the whole episode, and a string built with
+  // += would keep every piece (a rope) alive.
+  return filled.join("");
+}
+
+const PLACEHOLDER = /\{([a-z_]+(?::[a-z_]+)?)\}/g;
+/** Most templates kept split; they come from the fault and line catalogues, so a few hundred in practice. */
+const MAX_COMPILED = 4096;
+const compiledTemplates = new Map<string, readonly string[]>();
+
+/** A template split at its placeholders: text, key, text, key, ..., text. */
+function compiled(template: string): readonly string[] {
+  let parts = compiledTemplates.get(template);
+  if (parts === undefined) {
+    const split: string[] = [];
+    let last = 0;
+    for (const match of template.matchAll(PLACEHOLDER)) {
+      split.push(template.slice(last, match.index), match[1] as string);
+      last = match.index + match[0].length;
+    }
+    split.push(template.slice(last));
+    parts = split;
+    if (compiledTemplates.size >= MAX_COMPILED) compiledTemplates.clear();
+    compiledTemplates.set(template, parts);
+  }
+  return parts;
 }

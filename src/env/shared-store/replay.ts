@@ -71,8 +71,8 @@ export function journalMarks(episode: Episode): JournalMarks {
 /** The entries an episode's journals gained since `marks`, encoded for the store. */
 export function journalWrites(episode: Episode, marks: JournalMarks): JournalWrites {
   return {
-    logs: episode.logs.after(marks.logs).map((entry) => ({ seq: entry.seq, blob: toBinary(LogEntrySchema, entry) })),
-    events: episode.events.after(marks.events).map((entry) => ({ seq: entry.seq, blob: toBinary(EpisodeEventSchema, entry) })),
+    logs: episode.logs.after(marks.logs).map(({ entry, seq }) => ({ seq, blob: toBinary(LogEntrySchema, episode.logEntryOf(entry)) })),
+    events: episode.events.after(marks.events).map(({ entry, seq, stamp }) => ({ seq, blob: toBinary(EpisodeEventSchema, episode.eventOf(entry, seq, stamp)) })),
     logSeq: episode.logs.nextSeq - 1,
     eventSeq: episode.events.nextSeq - 1,
   };
