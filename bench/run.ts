@@ -11,9 +11,12 @@
  *
  * Options: bench/suite/options.ts. Nothing here asserts: timing goals do not belong in unit tests.
  */
+import { create, toBinary } from "@bufbuild/protobuf";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { availableParallelism, loadavg } from "node:os";
-import { dirname, resolve } from "node:path";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { ActionType } from "../gen/incident/v1/enums_pb.js";
+import { StepRequestSchema } from "../gen/incident/v1/service_pb.js";
 import { GOAL_STORE_OVERHEAD_P50_MS, measureStoreOverhead } from "./store-overhead.js";
 import { type LoopFigures } from "./suite/actors.js";
 import { ACTORS, HTTP_CONNECTIONS, STEPS_PER_EPISODE } from "./suite/episode-mix.js";
@@ -24,7 +27,7 @@ import type { InProcessResult } from "./suite/in-process-child.js";
 import { gitCommit, machineDescription } from "./suite/machine.js";
 import { measureMemory } from "./suite/memory.js";
 import { parseOptions, SERVER_WORKLOADS, type Options, type StoreKind, type Workload, type WorkersKind } from "./suite/options.js";
-import { ensureBuild, ROOT, startBare, startRedis, startServer, type RedisServer } from "./suite/processes.js";
+import { ensureBuild, ROOT, startBare, startBareConnect, startRedis, startServer, type RedisServer } from "./suite/processes.js";
 import { consoleTable, markdown, ratio, type Row, type Yardstick } from "./suite/report.js";
 import { batchCallers, measureInteract, measureStepBatch, measureUnary } from "./suite/rpc.js";
 import { mib, ms, num } from "./suite/stats.js";
@@ -285,6 +288,46 @@ async function main(): Promise<void> {
       { key: "inproc-reset-pct", workload: "in process: medium reset, p50 / p99", figure: `${ms(r.resetMs.p50)} / ${ms(r.resetMs.p99)}`, value: r.resetMs.p50, unit: "ms" },
       { key: "inproc-step", workload: "in process: medium inspect step, mean", figure: `${ms(r.stepMs.mean)} (p50 ${ms(r.stepMs.p50)}, p99 ${ms(r.stepMs.p99)})`, value: r.stepMs.mean, unit: "ms", target: "≤ 0.2 ms", met: r.stepMs.mean <= 0.2 },
     );
+  }
+
+  if (has("bare") && has("grpc-unary")) {
+    // The same actors and mix as the gRPC rows, against canned answers: the most any server on this stack could serve here.
+    const ceiling = await startBareConnect();
+    try {
+      log("gRPC unary against canned Reset/Step answers (the transport's ceiling)");
+      const f = await measureUnary("grpc", ceiling.baseUrl, spec);
+      rows.push({
+        key: "ceiling-grpc",
+        workload: `gRPC unary steps against canned answers, no simulation (ceiling of the RPC rows, ${ACTORS} actors)`,
+        figure: `${num(f.rate)} steps/s`,
+        value: f.rate,
+        unit: "steps/s",
+        ...(yard.episode ? { yardstick: yard.episode } : {}),
+        note: joinNotes("the same stack and load generator with nothing behind them", failures(f.failures, f.firstError)),
+      });
+      // The same canned Step with h2load, a load generator in C: what the stack serves when the client costs little.
+      const bodyFile = join(tmpdir(), `bench-step-${process.pid}.bin`);
+      const message = toBinary(StepRequestSchema, create(StepRequestSchema, { episodeId: "canned", action: { actionType: ActionType.INSPECT, targetService: "x" } }));
+      const frame = new Uint8Array(5 + message.length);
+      new DataView(frame.buffer).setUint32(1, message.length);
+      frame.set(message, 5);
+      writeFileSync(bodyFile, frame);
+      log("gRPC Step against canned answers with h2load");
+      const h2 = await measureH2load(`${ceiling.baseUrl}/incident.v1.IncidentEnvService/Step`, spec, { bodyFile, headers: { "content-type": "application/grpc", te: "trailers" } });
+      if (h2) {
+        rows.push({
+          key: "ceiling-grpc-h2load",
+          workload: `gRPC Step against canned answers, no simulation, h2load (${HTTP_CONNECTIONS} clients)`,
+          figure: `${num(h2.rate)} steps/s`,
+          value: h2.rate,
+          unit: "steps/s",
+          ...(yard.episode ? { yardstick: yard.episode } : {}),
+          note: joinNotes("the stack alone, with a light client; one request body, so no episode could be played this way", failures(h2.failures)),
+        });
+      }
+    } finally {
+      await ceiling.stop();
+    }
   }
 
   try {

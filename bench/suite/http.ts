@@ -147,9 +147,10 @@ export async function measureRestStep(baseUrl: string, spec: LoadSpec): Promise<
  * GET `url` over h2c with h2load (nghttp2-client), HTTP_CONNECTIONS clients, one stream each;
  * undefined when h2load is not installed.
  */
-export async function measureH2load(url: string, spec: LoadSpec): Promise<HttpFigures | undefined> {
+export async function measureH2load(url: string, spec: LoadSpec, post?: { bodyFile: string; headers: Record<string, string> }): Promise<HttpFigures | undefined> {
   const msText = (seconds: number): string => `${Math.round(seconds * 1000)}ms`;
-  const args = ["-c", String(HTTP_CONNECTIONS), "-m", "1", "-D", msText(spec.durationS), ...(spec.warmupS > 0 ? [`--warm-up-time=${msText(spec.warmupS)}`] : []), url];
+  const postArgs = post ? ["-d", post.bodyFile, ...Object.entries(post.headers).flatMap(([name, value]) => ["-H", `${name}: ${value}`])] : [];
+  const args = ["-c", String(HTTP_CONNECTIONS), "-m", "1", "-D", msText(spec.durationS), ...(spec.warmupS > 0 ? [`--warm-up-time=${msText(spec.warmupS)}`] : []), ...postArgs, url];
   const output = await new Promise<string | undefined>((resolve) => {
     const child = spawn("h2load", args, { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";

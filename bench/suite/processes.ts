@@ -136,6 +136,12 @@ export async function startBare(): Promise<BareServer> {
   return { baseUrl: match[1] ?? "", h2Url: match[2] ?? "", stop: () => stopChild(child) };
 }
 
+/** The RPC ceiling: canned Reset and Step answers over the same stack (bench/suite/bare-connect.ts). */
+export async function startBareConnect(): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+  const { child, match } = await spawnUntil(process.execPath, ["--import", "tsx", join(ROOT, "bench", "suite", "bare-connect.ts")], { ...process.env }, /bare connect on (http:\/\/[\d.]+:\d+)/, 30_000);
+  return { baseUrl: match[1] ?? "", stop: () => stopChild(child) };
+}
+
 export interface RedisServer {
   url: string;
   stop(): Promise<void>;
