@@ -6,6 +6,13 @@ import { Worker } from "node:worker_threads";
 import { EnvError } from "../errors.js";
 import type { FromWorker, ToWorker, WorkerSetup } from "./protocol.js";
 
+/**
+ * Young generation of each simulation worker's heap. V8's default is sized for one isolate per
+ * process; with one per core it is paid once per worker. 8 MiB measured the same step and batch
+ * rates and 90 MiB less RSS for a 2-worker server holding 10,000 episodes (bench, 2026-12-02).
+ */
+const WORKER_YOUNG_GENERATION_MB = 8;
+
 /** A ToWorker message without its call number (the thread adds it). */
 type Call = ToWorker extends infer M ? (M extends { call: number } ? Omit<M, "call"> : never) : never;
 /** A ToWorker message that expects no answer. */
@@ -35,7 +42,7 @@ export class WorkerThread {
     setup: Omit<WorkerSetup, "entry">,
   ) {
     const { url, entry } = workerLocation();
-    this.worker = new Worker(url, { workerData: { ...setup, ...(entry !== undefined ? { entry } : {}) } satisfies WorkerSetup, name: `simulation-${index}` });
+    this.worker = new Worker(url, { workerData: { ...setup, ...(entry !== undefined ? { entry } : {}) } satisfies WorkerSetup, name: `simulation-${index}`, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
     this.started = new Promise((resolve, reject) => {
       this.settleStart = { resolve, reject };
     });
