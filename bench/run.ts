@@ -305,6 +305,33 @@ async function main(): Promise<void> {
         ...(yard.episode ? { yardstick: yard.episode } : {}),
         note: joinNotes("the same stack and load generator with nothing behind them", failures(f.failures, f.firstError)),
       });
+      if (has("batch")) {
+        const callers = batchCallers(256, options.quick);
+        log("gRPC StepBatch(256) against canned answers");
+        const b = await measureStepBatch(ceiling.baseUrl, 256, { ...spec, callers });
+        rows.push({
+          key: "ceiling-batch-256",
+          workload: `gRPC StepBatch(256) against canned answers, no simulation (ceiling, ${callers} caller${callers > 1 ? "s" : ""})`,
+          figure: `${num(b.rate)} env-steps/s`,
+          value: b.rate,
+          unit: "steps/s",
+          ...(yard.episode ? { yardstick: yard.episode } : {}),
+          note: joinNotes("the same stack and load generator with nothing behind them", failures(b.failures, b.firstError)),
+        });
+      }
+      if (has("interact")) {
+        log("gRPC Interact against canned answers");
+        const i = await measureInteract(ceiling.baseUrl, spec);
+        rows.push({
+          key: "ceiling-interact",
+          workload: `gRPC Interact (${ACTORS} sessions) against canned answers, no simulation (ceiling)`,
+          figure: `${num(i.rate)} steps/s, ${(i.rate / f.rate).toFixed(2)}× the canned unary row`,
+          value: i.rate,
+          unit: "steps/s",
+          ...(yard.episode ? { yardstick: yard.episode } : {}),
+          note: joinNotes("the same stack and load generator with nothing behind them", failures(i.failures, i.firstError)),
+        });
+      }
       // The same canned Step with h2load, a load generator in C: what the stack serves when the client costs little.
       const bodyFile = join(tmpdir(), `bench-step-${process.pid}.bin`);
       const message = toBinary(StepRequestSchema, create(StepRequestSchema, { episodeId: "canned", action: { actionType: ActionType.INSPECT, targetService: "x" } }));
