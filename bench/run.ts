@@ -293,44 +293,30 @@ async function main(): Promise<void> {
   if (has("bare") && has("grpc-unary")) {
     // The same actors and mix as the gRPC rows, against canned answers: the most any server on this stack could serve here.
     const ceiling = await startBareConnect();
+    const SAME_LOAD = "the same stack and load generator with nothing behind them";
+    const ceilingRow = (key: string, workload: string, rate: number, figure: string, note: string | undefined): Row => ({
+      key,
+      workload: `${workload} against canned answers, no simulation (ceiling)`,
+      figure,
+      value: rate,
+      unit: "steps/s",
+      ...(yard.episode ? { yardstick: yard.episode } : {}),
+      note,
+    });
     try {
       log("gRPC unary against canned Reset/Step answers (the transport's ceiling)");
       const f = await measureUnary("grpc", ceiling.baseUrl, spec);
-      rows.push({
-        key: "ceiling-grpc",
-        workload: `gRPC unary steps against canned answers, no simulation (ceiling of the RPC rows, ${ACTORS} actors)`,
-        figure: `${num(f.rate)} steps/s`,
-        value: f.rate,
-        unit: "steps/s",
-        ...(yard.episode ? { yardstick: yard.episode } : {}),
-        note: joinNotes("the same stack and load generator with nothing behind them", failures(f.failures, f.firstError)),
-      });
+      rows.push(ceilingRow("ceiling-grpc", `gRPC unary steps (${ACTORS} actors)`, f.rate, `${num(f.rate)} steps/s`, joinNotes(SAME_LOAD, failures(f.failures, f.firstError))));
       if (has("batch")) {
         const callers = batchCallers(256, options.quick);
         log("gRPC StepBatch(256) against canned answers");
         const b = await measureStepBatch(ceiling.baseUrl, 256, { ...spec, callers });
-        rows.push({
-          key: "ceiling-batch-256",
-          workload: `gRPC StepBatch(256) against canned answers, no simulation (ceiling, ${callers} caller${callers > 1 ? "s" : ""})`,
-          figure: `${num(b.rate)} env-steps/s`,
-          value: b.rate,
-          unit: "steps/s",
-          ...(yard.episode ? { yardstick: yard.episode } : {}),
-          note: joinNotes("the same stack and load generator with nothing behind them", failures(b.failures, b.firstError)),
-        });
+        rows.push(ceilingRow("ceiling-batch-256", `gRPC StepBatch(256), ${callers} caller${callers > 1 ? "s" : ""},`, b.rate, `${num(b.rate)} env-steps/s`, joinNotes(SAME_LOAD, failures(b.failures, b.firstError))));
       }
       if (has("interact")) {
         log("gRPC Interact against canned answers");
         const i = await measureInteract(ceiling.baseUrl, spec);
-        rows.push({
-          key: "ceiling-interact",
-          workload: `gRPC Interact (${ACTORS} sessions) against canned answers, no simulation (ceiling)`,
-          figure: `${num(i.rate)} steps/s, ${(i.rate / f.rate).toFixed(2)}× the canned unary row`,
-          value: i.rate,
-          unit: "steps/s",
-          ...(yard.episode ? { yardstick: yard.episode } : {}),
-          note: joinNotes("the same stack and load generator with nothing behind them", failures(i.failures, i.firstError)),
-        });
+        rows.push(ceilingRow("ceiling-interact", `gRPC Interact (${ACTORS} sessions)`, i.rate, `${num(i.rate)} steps/s, ${(i.rate / f.rate).toFixed(2)}× the canned unary row`, joinNotes(SAME_LOAD, failures(i.failures, i.firstError))));
       }
       // The same canned Step with h2load, a load generator in C: what the stack serves when the client costs little.
       const bodyFile = join(tmpdir(), `bench-step-${process.pid}.bin`);
@@ -342,15 +328,8 @@ async function main(): Promise<void> {
       log("gRPC Step against canned answers with h2load");
       const h2 = await measureH2load(`${ceiling.baseUrl}/incident.v1.IncidentEnvService/Step`, spec, { bodyFile, headers: { "content-type": "application/grpc", te: "trailers" } });
       if (h2) {
-        rows.push({
-          key: "ceiling-grpc-h2load",
-          workload: `gRPC Step against canned answers, no simulation, h2load (${HTTP_CONNECTIONS} clients)`,
-          figure: `${num(h2.rate)} steps/s`,
-          value: h2.rate,
-          unit: "steps/s",
-          ...(yard.episode ? { yardstick: yard.episode } : {}),
-          note: joinNotes("the stack alone, with a light client; one request body, so no episode could be played this way", failures(h2.failures)),
-        });
+        const note = joinNotes("the stack alone, with a light client; one request body, so no episode could be played this way", failures(h2.failures));
+        rows.push(ceilingRow("ceiling-grpc-h2load", `gRPC Step, h2load (${HTTP_CONNECTIONS} clients),`, h2.rate, `${num(h2.rate)} steps/s`, note));
       }
     } finally {
       await ceiling.stop();

@@ -74,24 +74,29 @@ interface EpisodeContext {
   services?: string[];
 }
 
+/** A POST /reset (medium) of an episode id taken from `ids`, with a fresh seed. */
+function resetRequest(ids: IdPool, onResponse: (status: number, body: string, context: EpisodeContext) => void): autocannon.Request<EpisodeContext> {
+  return {
+    method: "POST",
+    path: "/reset",
+    headers: JSON_HEADERS,
+    setupRequest: (request, context) => {
+      context.id = ids.take();
+      return { ...request, body: JSON.stringify({ task_level: "medium", seed: freshSeed(), episode_id: context.id }) };
+    },
+    onResponse,
+  };
+}
+
 /** POST /reset (medium), each connection restarting an episode of its own with a fresh seed. */
 export async function measureReset(baseUrl: string, spec: LoadSpec): Promise<HttpFigures> {
   const ids = new IdPool(`rst-${Date.now()}`);
   const errors = new FirstError();
   const requests: autocannon.Request<EpisodeContext>[] = [
-    {
-      method: "POST",
-      path: "/reset",
-      headers: JSON_HEADERS,
-      setupRequest: (request, context) => {
-        context.id = ids.take();
-        return { ...request, body: JSON.stringify({ task_level: "medium", seed: freshSeed(), episode_id: context.id }) };
-      },
-      onResponse: (status, body, context) => {
-        errors.see(status, body);
-        ids.give(context.id);
-      },
-    },
+    resetRequest(ids, (status, body, context) => {
+      errors.see(status, body);
+      ids.give(context.id);
+    }),
   ];
   return figures(await warmThenRun({ url: baseUrl, connections: HTTP_CONNECTIONS, requests, initialContext: {} }, spec), undefined, errors);
 }
@@ -111,19 +116,10 @@ export async function measureRestStep(baseUrl: string, spec: LoadSpec): Promise<
   const errors = new FirstError();
   let steps = 0;
   const requests: autocannon.Request<EpisodeContext>[] = [
-    {
-      method: "POST",
-      path: "/reset",
-      headers: JSON_HEADERS,
-      setupRequest: (request, context) => {
-        context.id = ids.take();
-        return { ...request, body: JSON.stringify({ task_level: "medium", seed: freshSeed(), episode_id: context.id }) };
-      },
-      onResponse: (status, body, context) => {
-        errors.see(status, body);
-        context.services = servicesOf(body);
-      },
-    },
+    resetRequest(ids, (status, body, context) => {
+      errors.see(status, body);
+      context.services = servicesOf(body);
+    }),
     ...Array.from({ length: STEPS_PER_EPISODE }, (_, i): autocannon.Request<EpisodeContext> => ({
       method: "POST",
       path: "/step",
