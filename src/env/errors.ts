@@ -14,6 +14,10 @@ export type EnvErrorKind =
   | "aborted"
   /** The episode's worker or store cannot be reached now; retry later. */
   | "unavailable"
+  /** The request carries no valid API key (API_KEYS is set). */
+  | "unauthenticated"
+  /** The request is refused as it is, whoever sends it: a browser origin or a Host that is not allowed. */
+  | "permission_denied"
   | "internal";
 
 export interface Violation {

@@ -20,6 +20,8 @@ const CONNECT_CODE: Readonly<Record<EnvErrorKind, Code>> = {
   resource_exhausted: Code.ResourceExhausted,
   aborted: Code.Aborted,
   unavailable: Code.Unavailable,
+  unauthenticated: Code.Unauthenticated,
+  permission_denied: Code.PermissionDenied,
   internal: Code.Internal,
 };
 
@@ -31,6 +33,8 @@ export const HTTP_STATUS: Readonly<Record<EnvErrorKind, number>> = {
   resource_exhausted: 429,
   aborted: 409,
   unavailable: 503,
+  unauthenticated: 401,
+  permission_denied: 403,
   internal: 500,
 };
 

@@ -65,6 +65,8 @@ const RPC_CODE_OF_KIND: Readonly<Record<EnvErrorKind, number>> = {
   resource_exhausted: JSON_RPC.SERVER_ERROR,
   aborted: JSON_RPC.SERVER_ERROR,
   unavailable: JSON_RPC.SERVER_ERROR,
+  unauthenticated: JSON_RPC.SERVER_ERROR,
+  permission_denied: JSON_RPC.SERVER_ERROR,
   internal: JSON_RPC.INTERNAL_ERROR,
 };
 
