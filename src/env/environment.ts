@@ -188,7 +188,7 @@ export class IncidentEnvironment implements EnvironmentApi {
   reset(request: ResetRequest): ResetResponse {
     const { level, world, seed } = IncidentEnvironment.buildWorld(request);
     const id = request.episodeId ?? randomUUID();
-    this.store.reserve(id);
+    this.store.reserve(id, request.episodeId === undefined);
     const episode = this.newEpisode(id, level, seed, world, request);
     this.store.put(this.warm.adopt(id, resolvedReset(request, seed, id), episode), request.episodeId === undefined);
     return create(ResetResponseSchema, {

@@ -8,7 +8,10 @@
  * holds a running episode touched within the TTL, it refuses with resource_exhausted.
  *
  * The default episode is the one the last reset without an episode_id created; requests that name
- * no episode use it, which keeps the seed's curl flow (reset, step, state) working.
+ * no episode use it, which keeps the original incident-response-env's curl flow (reset, step,
+ * state) working. A reset without an episode_id closes the previous default episode, so such
+ * resets can never pile up orphaned episodes. Which callers share one default is decided above
+ * this store (src/env/episode-access.ts).
  */
 import { EnvError } from "./errors.js";
 
@@ -44,10 +47,14 @@ export class EpisodeStore<E extends StoredEpisode> {
     return this.maxLiveEpisodes;
   }
 
-  /** Makes sure a new episode (or a restart of `replacing`) fits; throws resource_exhausted if not. */
-  reserve(replacing?: string): void {
+  /**
+   * Makes sure a new episode (or a restart of `replacing`) fits; throws resource_exhausted if not.
+   * A new default episode always fits while the default it replaces holds a slot: put() closes that one.
+   */
+  reserve(replacing?: string, becomesDefault = false): void {
     if (replacing !== undefined && this.slots.has(replacing)) return;
     if (this.slots.size < this.maxLiveEpisodes) return;
+    if (becomesDefault && this.defaultId !== undefined && this.slots.has(this.defaultId)) return;
     this.evictIdle();
     if (this.slots.size < this.maxLiveEpisodes) return;
     const finished = [...this.slots.entries()]
@@ -63,12 +70,19 @@ export class EpisodeStore<E extends StoredEpisode> {
     );
   }
 
-  /** Stores an episode (replacing one with the same id) and, when asked, makes it the default. */
+  /**
+   * Stores an episode (replacing one with the same id) and, when asked, makes it the default. The
+   * default it replaces is closed: nobody can name it (its id was never chosen by a client, only
+   * returned to one), so keeping it would only hold a slot until it expired.
+   */
   put(episode: E, makeDefault: boolean): void {
     const old = this.slots.get(episode.id);
     if (old && old.episode !== episode) old.episode.close();
     this.slots.set(episode.id, { episode, lastUsedMs: this.now() });
-    if (makeDefault) this.defaultId = episode.id;
+    if (!makeDefault) return;
+    const previous = this.defaultId;
+    this.defaultId = episode.id;
+    if (previous !== undefined && previous !== episode.id) this.remove(previous);
   }
 
   /** The episode with this id, or the default one when no id is given. */

@@ -16,7 +16,10 @@ import { ENVIRONMENT_VERSION, IncidentEnvironment } from "../env/environment.js"
 import { connectContextValues, registerConnectRoutes, type ServiceDescription } from "./connect-routes.js";
 import { buildMetadata, buildSchemas } from "./describe.js";
 import { registerDocs } from "./docs.js";
+import type { ApiKeys } from "./api-keys.js";
+import { Callers } from "./callers.js";
 import { createDualProtocolServer } from "./dual-server.js";
+import { closeRefusedUpgrades } from "./upgrade-refusals.js";
 import { envErrorInterceptor, installRestErrorHandling } from "./errors.js";
 import { McpHandler, mcpRoutes } from "./mcp.js";
 import { buildOpenApi } from "./openapi.js";
@@ -32,6 +35,8 @@ export interface AppOptions {
   logLevel?: string | false;
   /** One line per request and response at info level (ACCESS_LOG=1); off by default. */
   accessLog?: boolean;
+  /** API keys (API_KEYS, API_KEYS_FILE); without them, requests need no key and episodes have no owner. */
+  apiKeys?: ApiKeys;
   /** Where log lines go (tests); standard output by default. */
   logStream?: { write(line: string): void };
 }
@@ -39,6 +44,8 @@ export interface AppOptions {
 export interface App {
   app: FastifyInstance;
   env: EnvironmentApi;
+  /** Callers and their views of the environment (default episodes of connections and keys). */
+  callers: Callers;
 }
 
 export async function buildApp(options: AppOptions = {}): Promise<App> {
@@ -52,9 +59,13 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
     logController: new LogController({ disableRequestLogging: options.accessLog !== true }),
   });
   const about: ServiceDescription = { metadata: buildMetadata(), schemas: buildSchemas() };
-  const routes = restRouteTable(env, about);
+  const callers = new Callers(env, options.apiKeys);
+  const { environmentFor } = callers;
+  const routes = restRouteTable(env, environmentFor, about);
 
   installRestErrorHandling(app);
+  closeRefusedUpgrades(app);
+  callers.install(app);
   await registerDocs(app, buildOpenApi({ version: ENVIRONMENT_VERSION, routes, services: [IncidentEnvService] }));
   await app.register(fastifyConnectPlugin, {
     routes: (router) => registerConnectRoutes(router, env, about),
@@ -62,12 +73,12 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
     jsonOptions: { alwaysEmitImplicit: true },
     readMaxBytes: env.limits.maxBodyBytes,
     compressMinBytes: env.limits.compressMinBytes,
-    contextValues: connectContextValues,
+    contextValues: (request) => connectContextValues(request, environmentFor),
   });
   await app.register(restRoutes, { routes });
-  await app.register(sseRoutes, { env });
-  const mcp = new McpHandler(env);
-  await app.register(mcpRoutes, { mcp });
-  await app.register(wsRoutes, { env, mcp });
-  return { app, env };
+  await app.register(sseRoutes, { env, environmentFor });
+  const mcp = new McpHandler();
+  await app.register(mcpRoutes, { mcp, environmentFor });
+  await app.register(wsRoutes, { env, mcp, environmentFor });
+  return { app, env, callers };
 }

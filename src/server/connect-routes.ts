@@ -8,6 +8,7 @@ import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
 import { canPreEncode, type EnvironmentApi, type StreamOptions } from "../env/api.js";
 import { resetBatch, stepBatch } from "./batch.js";
 import { dropConnection } from "./drop-connection.js";
+import type { EnvironmentFor } from "./callers.js";
 import { interact } from "./interact.js";
 import { isBinaryContentType, preEncoded } from "./pre-encoded.js";
 import { ResetResponseSchema, StepResponseSchema, type GetMetadataResponse, type GetSchemaResponse } from "../../gen/incident/v1/service_pb.js";
@@ -20,9 +21,14 @@ export interface ServiceDescription {
 /** Drops the client's connection (HTTP/2: resets the stream; HTTP/1.1: closes the socket). */
 const dropConnectionKey = createContextKey<(() => void) | undefined>(undefined, { description: "drop the client connection" });
 
-/** Context values of each Connect request: a way for a stalled stream to drop its client. */
-export function connectContextValues(request: FastifyRequest): ContextValues {
-  return createContextValues().set(dropConnectionKey, () => dropConnection(request.raw));
+/** The environment as the request's caller sees it (src/server/callers.ts); set for every request. */
+const environmentKey = createContextKey<EnvironmentApi | undefined>(undefined, { description: "the caller's view of the environment" });
+
+/** Context values of each Connect request: its caller's environment, and a way for a stalled stream to drop its client. */
+export function connectContextValues(request: FastifyRequest, environmentFor: EnvironmentFor): ContextValues {
+  return createContextValues()
+    .set(dropConnectionKey, () => dropConnection(request.raw))
+    .set(environmentKey, environmentFor(request));
 }
 
 function streamOptions(context: HandlerContext): StreamOptions {
@@ -30,32 +36,36 @@ function streamOptions(context: HandlerContext): StreamOptions {
   return { signal: context.signal, ...(drop ? { onStall: drop } : {}) };
 }
 
-export function incidentEnvService(env: EnvironmentApi, about: ServiceDescription): ServiceImpl<typeof IncidentEnvService> {
-  // Binary clients of an environment in worker threads get the worker's encoding as it is (src/server/pre-encoded.ts).
-  const passThrough = canPreEncode(env) ? env : undefined;
+export function incidentEnvService(base: EnvironmentApi, about: ServiceDescription): ServiceImpl<typeof IncidentEnvService> {
+  const envOf = (context: HandlerContext): EnvironmentApi => context.values.get(environmentKey) ?? base;
   const binary = (context: HandlerContext): boolean => isBinaryContentType(context.requestHeader.get("content-type"));
   return {
-    health: () => env.health(),
+    health: () => base.health(),
     getMetadata: () => about.metadata,
     getSchema: () => about.schemas,
-    listTasks: () => env.listTasks(),
-    listScenarios: () => env.listScenarios(),
-    reset: async (request, context) =>
-      passThrough && binary(context) ? preEncoded(ResetResponseSchema, await passThrough.resetEncoded(request, "binary")) : env.reset(request),
-    step: async (request, context) =>
-      passThrough && binary(context) ? preEncoded(StepResponseSchema, await passThrough.stepEncoded(request, "binary")) : env.step(request),
+    listTasks: () => base.listTasks(),
+    listScenarios: () => base.listScenarios(),
+    // Binary clients of an environment in worker threads get the worker's encoding as it is (src/server/pre-encoded.ts).
+    reset: async (request, context) => {
+      const env = envOf(context);
+      return canPreEncode(env) && binary(context) ? preEncoded(ResetResponseSchema, await env.resetEncoded(request, "binary")) : env.reset(request);
+    },
+    step: async (request, context) => {
+      const env = envOf(context);
+      return canPreEncode(env) && binary(context) ? preEncoded(StepResponseSchema, await env.stepEncoded(request, "binary")) : env.step(request);
+    },
     // Items are checked one by one in batch.ts: the proto exempts them from the validate interceptor.
-    resetBatch: (request, context) => resetBatch(env, request.items, (item) => item, binary(context)),
-    stepBatch: (request, context) => stepBatch(env, request.items, (item) => item, binary(context)),
-    interact: (requests, context) => interact(env, requests, binary(context)),
-    getObservation: (request) => env.getObservation(request),
-    getState: (request) => env.getState(request),
-    closeEpisode: (request) => env.closeEpisode(request),
+    resetBatch: (request, context) => resetBatch(envOf(context), request.items, (item) => item, binary(context)),
+    stepBatch: (request, context) => stepBatch(envOf(context), request.items, (item) => item, binary(context)),
+    interact: (requests, context) => interact(envOf(context), requests, binary(context)),
+    getObservation: (request, context) => envOf(context).getObservation(request),
+    getState: (request, context) => envOf(context).getState(request),
+    closeEpisode: (request, context) => envOf(context).closeEpisode(request),
     async *streamLogs(request, context) {
-      yield* await env.streamLogs(request, streamOptions(context));
+      yield* await envOf(context).streamLogs(request, streamOptions(context));
     },
     async *streamEpisodeEvents(request, context) {
-      yield* await env.streamEpisodeEvents(request, streamOptions(context));
+      yield* await envOf(context).streamEpisodeEvents(request, streamOptions(context));
     },
   };
 }

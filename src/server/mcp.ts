@@ -40,6 +40,7 @@ import { EpisodeStateSchema } from "../../gen/incident/v1/episode_pb.js";
 import { action_fields } from "../../gen/incident/v1/options_pb.js";
 import { CloseEpisodeRequestSchema, GetObservationRequestSchema, GetObservationResponseSchema, GetStateRequestSchema, ResetRequestSchema, ResetResponseSchema, StepRequestSchema, StepResponseSchema } from "../../gen/incident/v1/service_pb.js";
 import type { EnvironmentApi } from "../env/api.js";
+import type { EnvironmentFor } from "./callers.js";
 import { ENVIRONMENT_NAME, ENVIRONMENT_VERSION } from "../env/environment.js";
 import { EnvError, type EnvErrorKind } from "../env/errors.js";
 import { SchemaCollector, type JsonSchema } from "./json-schema.js";
@@ -72,6 +73,8 @@ const RPC_CODE_OF_KIND: Readonly<Record<EnvErrorKind, number>> = {
 
 /** The episode a call acts on; see the file comment. Mutable: a reset records its episode here. */
 export interface McpSession {
+  /** The environment as this session's caller sees it (src/server/callers.ts). */
+  readonly env: EnvironmentApi;
   episodeId: string | undefined;
   /** Names a new episode when a reset has none (the WebSocket names its own). */
   newEpisodeId?: () => string;
@@ -154,7 +157,7 @@ function checkedEpisodeId(id: string): string {
   return id;
 }
 
-export function buildMcpTools(env: EnvironmentApi): McpTool[] {
+export function buildMcpTools(): McpTool[] {
   const resetFields = ResetRequestSchema.fields.map((f) => f.name).filter((name) => name !== "episode_id");
   const reset: McpTool = {
     name: "reset",
@@ -168,7 +171,7 @@ export function buildMcpTools(env: EnvironmentApi): McpTool[] {
       checkArguments(args, resetFields);
       const episodeId = session.episodeId ?? session.newEpisodeId?.();
       const request = validated(ResetRequestSchema, fromRestJson(ResetRequestSchema, { ...args, ...(episodeId !== undefined ? { episode_id: episodeId } : {}) }, {}, "arguments"));
-      const response = await env.reset(request);
+      const response = await session.env.reset(request);
       session.episodeId = response.episodeId;
       return toRestJson(ResetResponseSchema, response);
     },
@@ -187,7 +190,7 @@ export function buildMcpTools(env: EnvironmentApi): McpTool[] {
           checkArguments(args, fields);
           const step = create(StepRequestSchema, session.episodeId !== undefined ? { episodeId: session.episodeId } : {});
           step.action = fromRestJson(ActionSchema, { ...args, action_type: word }, {}, "arguments");
-          return toRestJson(StepResponseSchema, await env.step(validated(StepRequestSchema, step)));
+          return toRestJson(StepResponseSchema, await session.env.step(validated(StepRequestSchema, step)));
         },
       };
     });
@@ -200,7 +203,7 @@ export function buildMcpTools(env: EnvironmentApi): McpTool[] {
     async run(args, session) {
       checkArguments(args, []);
       const request = create(GetStateRequestSchema, session.episodeId !== undefined ? { episodeId: session.episodeId } : {});
-      return toRestJson(EpisodeStateSchema, (await env.getState(request)).state ?? create(EpisodeStateSchema));
+      return toRestJson(EpisodeStateSchema, (await session.env.getState(request)).state ?? create(EpisodeStateSchema));
     },
   };
   const getObservation: McpTool = {
@@ -214,7 +217,7 @@ export function buildMcpTools(env: EnvironmentApi): McpTool[] {
     async run(args, session) {
       checkArguments(args, []);
       const request = create(GetObservationRequestSchema, session.episodeId !== undefined ? { episodeId: session.episodeId } : {});
-      return toRestJson(GetObservationResponseSchema, await env.getObservation(request));
+      return toRestJson(GetObservationResponseSchema, await session.env.getObservation(request));
     },
   };
   return [reset, ...actions, getObservation, getState];
@@ -230,8 +233,8 @@ export interface McpOutcome {
 export class McpHandler {
   readonly tools: readonly McpTool[];
 
-  constructor(private readonly env: EnvironmentApi) {
-    this.tools = buildMcpTools(env);
+  constructor() {
+    this.tools = buildMcpTools();
   }
 
   /** Handles a request body as text: parse errors become -32700. */
@@ -314,7 +317,7 @@ export class McpHandler {
       case "openenv/session/create": {
         const sessionId = `mcp-${randomUUID()}`;
         const resetArgs = isObject(params.reset) ? params.reset : {};
-        const created: McpSession = { episodeId: sessionId };
+        const created: McpSession = { env: session.env, episodeId: sessionId };
         const tool = this.tools.find((t) => t.name === "reset");
         await tool?.run(resetArgs, created);
         return { result: { session_id: sessionId } };
@@ -322,7 +325,7 @@ export class McpHandler {
       case "openenv/session/close": {
         const sessionId = params.session_id;
         if (typeof sessionId !== "string") throw new RpcError(JSON_RPC.INVALID_PARAMS, "invalid params: session_id (a string) is required");
-        const state = (await this.env.closeEpisode(create(CloseEpisodeRequestSchema, { episodeId: checkedEpisodeId(sessionId) }))).state;
+        const state = (await session.env.closeEpisode(create(CloseEpisodeRequestSchema, { episodeId: checkedEpisodeId(sessionId) }))).state;
         return { result: { session_id: sessionId, closed: true, state: state ? toRestJson(EpisodeStateSchema, state) : null } };
       }
       default:
@@ -336,7 +339,7 @@ export class McpHandler {
     const sessionId = params.session_id;
     if (sessionId === undefined) return session;
     if (typeof sessionId !== "string") throw new RpcError(JSON_RPC.INVALID_PARAMS, "invalid params: session_id must be a string");
-    return { episodeId: checkedEpisodeId(sessionId) };
+    return { env: session.env, episodeId: checkedEpisodeId(sessionId) };
   }
 }
 
@@ -347,12 +350,12 @@ export const MCP_SESSION_HEADER = "mcp-session-id";
  * POST /mcp (a fastify plugin: its body parser, which hands the raw text to the dispatcher so
  * that bad JSON is a JSON-RPC parse error at HTTP 200, applies only inside it).
  */
-export async function mcpRoutes(app: FastifyInstance, { mcp }: { mcp: McpHandler }): Promise<void> {
+export async function mcpRoutes(app: FastifyInstance, { mcp, environmentFor }: { mcp: McpHandler; environmentFor: EnvironmentFor }): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
   app.post("/mcp", async (request, reply) => {
     const header = request.headers[MCP_SESSION_HEADER];
-    const session: McpSession = { episodeId: typeof header === "string" && header !== "" ? header : undefined };
+    const session: McpSession = { env: environmentFor(request), episodeId: typeof header === "string" && header !== "" ? header : undefined };
     const text = typeof request.body === "string" ? request.body : "";
     let outcome: McpOutcome;
     try {

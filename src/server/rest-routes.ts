@@ -40,6 +40,7 @@ import { TaskSchema } from "../../gen/incident/v1/task_pb.js";
 import { canPreEncode, type EnvironmentApi } from "../env/api.js";
 import { EnvError } from "../env/errors.js";
 import { resetBatchText, stepBatchText } from "./batch.js";
+import type { EnvironmentFor } from "./callers.js";
 import type { ServiceDescription } from "./connect-routes.js";
 import { fromRestJson, toRestJson } from "../env/rest-json.js";
 import { RawJson } from "./pre-encoded.js";
@@ -128,12 +129,15 @@ export interface RestRoute {
   handle: (request: FastifyRequest<{ Body: unknown; Querystring: Record<string, string | undefined>; Params: Record<string, string | undefined> }>) => unknown;
 }
 
-export function restRouteTable(env: EnvironmentApi, about: ServiceDescription): RestRoute[] {
-  // An environment in worker threads writes reset and step responses as REST JSON there (src/server/pre-encoded.ts).
-  const passThrough = canPreEncode(env) ? env : undefined;
-  const stateOf = async (episodeId: string | undefined) => {
+/**
+ * The routes over `base` (what every caller shares: health, tasks, limits), each request's episodes
+ * reached through its caller's view of the environment (`environmentFor`, src/server/callers.ts).
+ */
+export function restRouteTable(base: EnvironmentApi, environmentFor: EnvironmentFor, about: ServiceDescription): RestRoute[] {
+  const env = base;
+  const stateOf = async (request: FastifyRequest, episodeId: string | undefined) => {
     const query = validated(GetStateRequestSchema, fromRestJson(GetStateRequestSchema, episodeId === undefined ? {} : { episode_id: episodeId }));
-    return toRestJson(EpisodeStateSchema, (await env.getState(query)).state ?? create(EpisodeStateSchema));
+    return toRestJson(EpisodeStateSchema, (await environmentFor(request).getState(query)).state ?? create(EpisodeStateSchema));
   };
   return [
     { method: "GET", url: "/health", summary: "Liveness and episode capacity", response: HealthResponseSchema, handle: async () => toRestJson(HealthResponseSchema, await env.health()) },
@@ -155,8 +159,10 @@ export function restRouteTable(env: EnvironmentApi, about: ServiceDescription): 
       response: ResetResponseSchema,
       handle: async (request) => {
         const reset = validated(ResetRequestSchema, parseReset(request.body));
-        if (passThrough) return new RawJson(await passThrough.resetEncoded(reset, "rest-json"));
-        return toRestJson(ResetResponseSchema, await env.reset(reset));
+        // An environment in worker threads writes reset and step responses as REST JSON there (src/server/pre-encoded.ts).
+        const caller = environmentFor(request);
+        if (canPreEncode(caller)) return new RawJson(await caller.resetEncoded(reset, "rest-json"));
+        return toRestJson(ResetResponseSchema, await caller.reset(reset));
       },
     },
     {
@@ -167,8 +173,9 @@ export function restRouteTable(env: EnvironmentApi, about: ServiceDescription): 
       response: StepResponseSchema,
       handle: async (request) => {
         const step = validated(StepRequestSchema, parseStep(request.body));
-        if (passThrough) return new RawJson(await passThrough.stepEncoded(step, "rest-json"));
-        return toRestJson(StepResponseSchema, await env.step(step));
+        const caller = environmentFor(request);
+        if (canPreEncode(caller)) return new RawJson(await caller.stepEncoded(step, "rest-json"));
+        return toRestJson(StepResponseSchema, await caller.step(step));
       },
     },
     {
@@ -178,7 +185,7 @@ export function restRouteTable(env: EnvironmentApi, about: ServiceDescription): 
       body: { shapes: [ResetBatchRequestSchema], required: true },
       errorStatuses: ["400", "413"],
       response: ResetBatchResponseSchema,
-      handle: async (request) => new RawJson(await resetBatchText(env, batchItems(request.body), parseReset)),
+      handle: async (request) => new RawJson(await resetBatchText(environmentFor(request), batchItems(request.body), parseReset)),
     },
     {
       method: "POST",
@@ -187,7 +194,7 @@ export function restRouteTable(env: EnvironmentApi, about: ServiceDescription): 
       body: { shapes: [StepBatchRequestSchema], required: true },
       errorStatuses: ["400", "413"],
       response: StepBatchResponseSchema,
-      handle: async (request) => new RawJson(await stepBatchText(env, batchItems(request.body), parseStep)),
+      handle: async (request) => new RawJson(await stepBatchText(environmentFor(request), batchItems(request.body), parseStep)),
     },
     {
       method: "GET",
@@ -198,11 +205,11 @@ export function restRouteTable(env: EnvironmentApi, about: ServiceDescription): 
       handle: async (request) => {
         const episodeId = request.query.episode_id;
         const query = validated(GetObservationRequestSchema, fromRestJson(GetObservationRequestSchema, episodeId === undefined ? {} : { episode_id: episodeId }));
-        return toRestJson(GetObservationResponseSchema, await env.getObservation(query));
+        return toRestJson(GetObservationResponseSchema, await environmentFor(request).getObservation(query));
       },
     },
-    { method: "GET", url: "/state", summary: "Episode state (default episode without episode_id)", episodeIdIn: "query", response: EpisodeStateSchema, handle: (request) => stateOf(request.query.episode_id) },
-    { method: "GET", url: "/episodes/:episode_id", summary: "Episode state", episodeIdIn: "path", response: EpisodeStateSchema, handle: (request) => stateOf(request.params.episode_id) },
+    { method: "GET", url: "/state", summary: "Episode state (default episode without episode_id)", episodeIdIn: "query", response: EpisodeStateSchema, handle: (request) => stateOf(request, request.query.episode_id) },
+    { method: "GET", url: "/episodes/:episode_id", summary: "Episode state", episodeIdIn: "path", response: EpisodeStateSchema, handle: (request) => stateOf(request, request.params.episode_id) },
     {
       method: "DELETE",
       url: "/episodes/:episode_id",
@@ -211,7 +218,7 @@ export function restRouteTable(env: EnvironmentApi, about: ServiceDescription): 
       response: EpisodeStateSchema,
       handle: async (request) => {
         const close = validated(CloseEpisodeRequestSchema, fromRestJson(CloseEpisodeRequestSchema, { episode_id: request.params.episode_id }));
-        return toRestJson(EpisodeStateSchema, (await env.closeEpisode(close)).state ?? create(EpisodeStateSchema));
+        return toRestJson(EpisodeStateSchema, (await environmentFor(request).closeEpisode(close)).state ?? create(EpisodeStateSchema));
       },
     },
   ];

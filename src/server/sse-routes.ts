@@ -24,6 +24,7 @@ import { LogEntrySchema } from "../../gen/incident/v1/telemetry_pb.js";
 import { StreamEpisodeEventsRequestSchema, StreamLogsRequestSchema } from "../../gen/incident/v1/service_pb.js";
 import type { EnvironmentApi, StreamName, StreamOptions } from "../env/api.js";
 import { EnvError } from "../env/errors.js";
+import type { EnvironmentFor } from "./callers.js";
 import { dropConnection } from "./drop-connection.js";
 import { fromRestJson, toRestJson } from "../env/rest-json.js";
 import { validated } from "./validation.js";
@@ -63,11 +64,11 @@ function streamRequest<Desc extends DescMessage>(desc: Desc, episodeId: string |
 }
 
 /** An opened stream: its SSE frames, or none when a client resumes after the end of a finished episode. */
-type Opener = (query: Query, episodeId: string | undefined, lastEventId: string | null, options: StreamOptions) => Promise<AsyncIterable<SSEMessage> | undefined>;
+type Opener = (env: EnvironmentApi, query: Query, episodeId: string | undefined, lastEventId: string | null, options: StreamOptions) => Promise<AsyncIterable<SSEMessage> | undefined>;
 
-function opener(env: EnvironmentApi, stream: StreamName): Opener {
+function opener(stream: StreamName): Opener {
   if (stream === "logs") {
-    return async (query, episodeId, lastEventId, options) => {
+    return async (env, query, episodeId, lastEventId, options) => {
       const request = streamRequest(StreamLogsRequestSchema, episodeId, query, lastEventId);
       if (await env.streamIsOver(request.episodeId, stream, request.afterSeq)) return undefined;
       const messages = await env.streamLogs(request, options);
@@ -79,7 +80,7 @@ function opener(env: EnvironmentApi, stream: StreamName): Opener {
       })();
     };
   }
-  return async (query, episodeId, lastEventId, options) => {
+  return async (env, query, episodeId, lastEventId, options) => {
     const request = streamRequest(StreamEpisodeEventsRequestSchema, episodeId, query, lastEventId);
     if (await env.streamIsOver(request.episodeId, stream, request.afterSeq)) return undefined;
     const messages = await env.streamEpisodeEvents(request, options);
@@ -92,12 +93,12 @@ function opener(env: EnvironmentApi, stream: StreamName): Opener {
   };
 }
 
-async function serve(open: Opener, request: FastifyRequest<{ Params: { episode_id?: string }; Querystring: Query }>, reply: FastifyReply): Promise<void> {
+async function serve(open: Opener, env: EnvironmentApi, request: FastifyRequest<{ Params: { episode_id?: string }; Querystring: Query }>, reply: FastifyReply): Promise<void> {
   const sse = reply.sse;
   const abort = new AbortController();
   let lastSeq: number | undefined;
   // Checks first (bad filter 400, unknown episode 404, too many streams 429): nothing is sent yet.
-  const frames = await open(request.query, request.params.episode_id, sse.lastEventId, {
+  const frames = await open(env, request.query, request.params.episode_id, sse.lastEventId, {
     signal: abort.signal,
     onStall: () => dropConnection(request.raw),
     onEnd: (seq) => {
@@ -134,10 +135,10 @@ async function serve(open: Opener, request: FastifyRequest<{ Params: { episode_i
 }
 
 /** Registers the SSE routes (a fastify plugin: @fastify/sse applies only inside it). */
-export async function sseRoutes(app: FastifyInstance, { env }: { env: EnvironmentApi }): Promise<void> {
+export async function sseRoutes(app: FastifyInstance, { env, environmentFor }: { env: EnvironmentApi; environmentFor: EnvironmentFor }): Promise<void> {
   await app.register(fastifySSE, { heartbeatInterval: env.streamLimits.sseHeartbeatMs });
   for (const stream of ["logs", "events"] as const) {
-    const open = opener(env, stream);
-    app.get<{ Params: { episode_id?: string }; Querystring: Query }>(`/episodes/:episode_id/${stream}`, { sse: "manual" }, (request, reply) => serve(open, request, reply));
+    const open = opener(stream);
+    app.get<{ Params: { episode_id?: string }; Querystring: Query }>(`/episodes/:episode_id/${stream}`, { sse: "manual" }, (request, reply) => serve(open, environmentFor(request), request, reply));
   }
 }

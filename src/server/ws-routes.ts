@@ -44,6 +44,7 @@ import { ObservationSchema, type Observation } from "../../gen/incident/v1/obser
 import { CloseEpisodeRequestSchema, GetStateRequestSchema, ResetRequestSchema, StepRequestSchema } from "../../gen/incident/v1/service_pb.js";
 import type { EnvironmentApi } from "../env/api.js";
 import { EnvError } from "../env/errors.js";
+import type { EnvironmentFor } from "./callers.js";
 import { errorBody } from "./errors.js";
 import type { McpHandler, McpSession } from "./mcp.js";
 import { fromRestJson, toRestJson } from "../env/rest-json.js";
@@ -85,13 +86,16 @@ function fromEnvError(error: EnvError): WsError {
 /** One connection's session: its episode and the handling of its messages. */
 class WsSession {
   /** Shared with MCP messages on this connection, so that an MCP reset is this session's episode. */
-  readonly mcpSession: McpSession = { episodeId: undefined, newEpisodeId: () => `ws-${randomUUID()}` };
+  readonly mcpSession: McpSession;
 
+  /** @param env the environment as this connection's caller sees it (src/server/callers.ts) */
   constructor(
     private readonly env: EnvironmentApi,
     private readonly mcp: McpHandler,
     private readonly socket: WebSocket,
-  ) {}
+  ) {
+    this.mcpSession = { env, episodeId: undefined, newEpisodeId: () => `ws-${randomUUID()}` };
+  }
 
   private get episodeId(): string | undefined {
     return this.mcpSession.episodeId;
@@ -211,7 +215,7 @@ class WsSession {
 }
 
 /** Registers /ws (a fastify plugin: @fastify/websocket's hooks apply only inside it). */
-export async function wsRoutes(app: FastifyInstance, { env, mcp }: { env: EnvironmentApi; mcp: McpHandler }): Promise<void> {
+export async function wsRoutes(app: FastifyInstance, { env, mcp, environmentFor }: { env: EnvironmentApi; mcp: McpHandler; environmentFor: EnvironmentFor }): Promise<void> {
   const limits = env.streamLimits;
   await app.register(fastifyWebsocket, { options: { maxPayload: limits.wsMaxMessageBytes } });
   const alive = new Map<WebSocket, boolean>();
@@ -228,7 +232,7 @@ export async function wsRoutes(app: FastifyInstance, { env, mcp }: { env: Enviro
   pinger.unref();
   app.addHook("onClose", async () => clearInterval(pinger));
 
-  const onSocket = (socket: WebSocket): void => {
+  const onSocket = (socket: WebSocket, caller: EnvironmentApi): void => {
     if (alive.size >= limits.wsMaxSessions) {
       const error = new WsError("CAPACITY_REACHED", `all ${limits.wsMaxSessions} WebSocket sessions are in use (WS_MAX_SESSIONS); retry later`, {
         active_sessions: alive.size,
@@ -239,7 +243,7 @@ export async function wsRoutes(app: FastifyInstance, { env, mcp }: { env: Enviro
       );
       return;
     }
-    const session = new WsSession(env, mcp, socket);
+    const session = new WsSession(caller, mcp, socket);
     alive.set(socket, true);
     socket.on("pong", () => {
       if (alive.has(socket)) alive.set(socket, true);
@@ -259,6 +263,6 @@ export async function wsRoutes(app: FastifyInstance, { env, mcp }: { env: Enviro
         .code(426)
         .header("upgrade", "websocket")
         .send(errorBody("failed_precondition", "/ws speaks the OpenEnv WebSocket protocol: connect with a WebSocket client (Upgrade: websocket)")),
-    wsHandler: (socket) => onSocket(socket),
+    wsHandler: (socket, request) => onSocket(socket, environmentFor(request)),
   });
 }

@@ -96,7 +96,8 @@ function script(name: string, body: string): StoreScript {
 /**
  * A new episode (or a new incarnation of one with the same id): makes room like
  * src/env/episode-store.ts (idle episodes first, then the longest-idle finished one), stores the
- * reset request and the opening journal entries, and sets the default when asked.
+ * reset request and the opening journal entries, and sets the default when asked (closing the
+ * previous default).
  * ARGV: P, id, reset, makeDefault, maxLive, idleTtlMs, graceSeconds, logSeq, eventSeq, logCap,
  * eventCap, nLogs, (seq, message)..., nEvents, (seq, message)...
  * Returns {'ok', gen} or {'exhausted'}.
@@ -108,6 +109,12 @@ local id = ARGV[2]
 local grace = tonumber(ARGV[7])
 local old = redis.call('HMGET', meta(id), 'gen', 'done', 'logSeq', 'eventSeq')
 local now = now_ms()
+-- A new default episode closes the one it replaces (as src/env/episode-store.ts does), first, so
+-- that it frees a slot for the new one.
+if ARGV[4] == '1' then
+  local previous = redis.call('GET', DEFAULT)
+  if previous and previous ~= id then evict(previous, grace) end
+end
 if not old[1] and redis.call('ZCARD', LIVE) >= tonumber(ARGV[5]) then
   evict_idle(now - tonumber(ARGV[6]), grace)
   if redis.call('ZCARD', LIVE) >= tonumber(ARGV[5]) then

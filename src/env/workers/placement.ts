@@ -93,7 +93,7 @@ export class DirectoryPlacement implements Placement {
     const makeDefault = request.episodeId === undefined;
     const id = request.episodeId ?? randomUUID();
     const existing = this.directory.peek(id);
-    this.directory.reserve(id);
+    this.directory.reserve(id, makeDefault);
     const episode = existing ?? new RemoteEpisode(id, this.evict);
     if (!existing) this.directory.put(episode, false);
     return {
