@@ -50,6 +50,7 @@ import { wordFromEnum } from "./enum-words.js";
 import type { Clock } from "./clock.js";
 import { EnvError } from "./errors.js";
 import { Journal } from "./journal.js";
+import { keptAction } from "./kept-action.js";
 import { leanTimestamp } from "./lean-messages.js";
 import { levelToEnum } from "./levels.js";
 import { LogRecord } from "./log-record.js";
@@ -219,11 +220,13 @@ export class Episode {
     });
   }
 
-  step(action: Action): StepOutcome {
+  step(sent: Action): StepOutcome {
     if (this.done) {
       throw new EnvError("failed_precondition", `episode ${this.id} is over (status ${EpisodeStatus[this.status].toLowerCase()}); reset to play again`);
     }
     this.catchUp();
+    // Kept for the graders and for rebuilding the episode: without the client's own data.
+    const action = keptAction(sent);
     const stepNumber = this.stepCount + 1;
     const minute = this.world.minute;
     const target = resolveService(action.targetService, this.world.topology.nodes)?.name;
