@@ -8,7 +8,9 @@
  *   truncated and graded, whether wall-clock time or a step took it there; afterwards it holds
  *   still, so an episode abandoned at 60 minutes per second and polled for hours keeps a bounded
  *   history (its minute, its journals, its timeline all stop growing);
- * - turn-based episodes never meet that limit (their step budget ends them).
+ * - turn-based episodes never meet that limit (their step budget ends them);
+ * - a live episode past its natural end counts as finished for MAX_LIVE_EPISODES even before
+ *   anyone looks at it again, so it is evicted first to make room.
  */
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
@@ -189,5 +191,20 @@ describe("the natural end (LIVE_EPISODE_MAX_MINUTES=30)", () => {
       expect(dig(step.json, "done"), `step ${k}`).toBe(false);
     }
     expect((await state(server, "turns")).time_elapsed_minutes).toBeGreaterThan(LIMIT);
+  });
+});
+
+describe("a live episode past its natural end frees its slot (MAX_LIVE_EPISODES=2)", () => {
+  const clock = new FakeClock();
+  const server = useServer({ clock, limits: { maxLiveEpisodes: 2, liveEpisodeMaxMinutes: 10 } });
+
+  it("counts as finished, though nobody looked since, and is evicted first to make room", async () => {
+    await resetLive(server, "expired", 1);
+    await http(server.baseUrl, "POST", "/reset", { episode_id: "running", seed: 5 });
+    clock.advance(20_000); // the live one's 10 minutes are long over; nobody has read it
+    const third = await http(server.baseUrl, "POST", "/reset", { episode_id: "third", seed: 5 });
+    expect(third.status, third.text).toBe(200);
+    expect((await http(server.baseUrl, "GET", "/state?episode_id=expired")).status).toBe(404);
+    expect((await http(server.baseUrl, "GET", "/state?episode_id=running")).status).toBe(200);
   });
 });
