@@ -115,7 +115,7 @@ describe("steps on one episode are serialized", () => {
 
 describe("limits from environment variables", () => {
   it("reads each variable and rejects nonsense", () => {
-    expect(limitsFromEnv({ MAX_LIVE_EPISODES: "7", EPISODE_IDLE_TTL_SECONDS: "2", MAX_BODY_BYTES: "1024", MAX_LOG_LINES_PER_EPISODE: "9", MAX_BATCH_SIZE: "16", WARM_EPISODES: "5", RPC_COMPRESS_MIN_BYTES: "2048" })).toEqual({
+    expect(limitsFromEnv({ MAX_LIVE_EPISODES: "7", EPISODE_IDLE_TTL_SECONDS: "2", MAX_BODY_BYTES: "1024", MAX_LOG_LINES_PER_EPISODE: "9", MAX_BATCH_SIZE: "16", WARM_EPISODES: "5", RPC_COMPRESS_MIN_BYTES: "2048", LIVE_EPISODE_MAX_MINUTES: "90" })).toEqual({
       maxLiveEpisodes: 7,
       episodeIdleTtlMs: 2000,
       maxBodyBytes: 1024,
@@ -123,12 +123,14 @@ describe("limits from environment variables", () => {
       maxBatchSize: 16,
       warmEpisodes: 5,
       compressMinBytes: 2048,
+      liveEpisodeMaxMinutes: 90,
     });
     expect(limitsFromEnv({}).compressMinBytes).toBe(Number.POSITIVE_INFINITY);
     expect(() => limitsFromEnv({ MAX_LIVE_EPISODES: "-3" })).toThrow(/MAX_LIVE_EPISODES/);
     expect(() => limitsFromEnv({ MAX_BODY_BYTES: "lots" })).toThrow(/MAX_BODY_BYTES/);
     expect(() => limitsFromEnv({ MAX_BATCH_SIZE: "0" })).toThrow(/MAX_BATCH_SIZE/);
     expect(() => limitsFromEnv({ WARM_EPISODES: "1.5" })).toThrow(/WARM_EPISODES/);
+    expect(() => limitsFromEnv({ LIVE_EPISODE_MAX_MINUTES: "0" })).toThrow(/LIVE_EPISODE_MAX_MINUTES/);
   });
 });
 

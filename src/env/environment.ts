@@ -116,7 +116,7 @@ export class IncidentEnvironment implements EnvironmentApi {
     return new Episode(id, TASKS[level], seed, world, {
       maxLogLines: this.limits.maxLogLinesPerEpisode,
       maxEvents: this.streamLimits.maxEventsPerEpisode,
-      ...(live !== undefined ? { live: { minutesPerSecond: live, clock: this.clock } } : {}),
+      ...(live !== undefined ? { live: { minutesPerSecond: live, clock: this.clock, maxMinutes: this.limits.liveEpisodeMaxMinutes } } : {}),
       detail: request.observation === ObservationDetail.FULL ? "full" : "lean",
     });
   }
@@ -292,8 +292,14 @@ export class IncidentEnvironment implements EnvironmentApi {
   ): AsyncGenerator<R> {
     const { signal, onEnd } = options;
     if (signal?.aborted) return (async function* () {})(); // the client is already gone
+    episode.catchUp(); // a live clock's minutes due so far, before the stream starts
     const subscription = this.subscriptions.open(episode, options.onStall);
-    const release = (): void => subscription.release();
+    // While the stream lasts, a live clock runs on a timer (Episode.watch).
+    const unwatch = episode.watch();
+    const release = (): void => {
+      subscription.release();
+      unwatch();
+    };
     signal?.addEventListener("abort", release, { once: true });
     return (async function* () {
       try {

@@ -17,12 +17,21 @@
  *   about the hidden root, fault, times or impact without committing to them. The explained
  *   grade comes with the final step and stays readable in the episode's state.
  * Ends: on resolve, on the easy task's committed diagnose, or when the step budget runs out
- *   (truncated). The episode succeeds when its final score reaches the task threshold. The
- *   incident counts as resolved only when health has held for 10 minutes after a fix and the
- *   agent resolves.
+ *   (truncated); a live episode also at its natural end, LIVE_EPISODE_MAX_MINUTES simulated
+ *   minutes (truncated, graded on the spot; a later step gets failed_precondition). The episode
+ *   succeeds when its final score reaches the task threshold. The incident counts as resolved
+ *   only when health has held for 10 minutes after a fix and the agent resolves.
  * Time: turn-based by default (only steps move the clock). With a live clock the world also
- *   advances by whole simulated minutes as wall-clock time passes (minutes_per_second), on a
- *   timer and on every access, until the episode ends or is closed.
+ *   advances by whole simulated minutes as wall-clock time passes (minutes_per_second), until
+ *   its natural end or until the episode ends or is closed. The clock runs lazily: every access
+ *   (state, observation, step, a new stream) first runs the minutes due since the last one, so
+ *   an episode nobody looks at costs no CPU; only while a stream follows the episode (watch) does
+ *   a timer run them, so that its journals fill as time passes.
+ * Memory: bounded windows. The journals keep MAX_LOG_LINES_PER_EPISODE lines and
+ *   MAX_EVENTS_PER_EPISODE events, the simulation the last 30 minutes of each metric, the actions
+ *   the step budget's worth (without the client's metadata, ./kept-action.ts); what grows with
+ *   simulated time (the timeline and the alerts the graders read) stops with the world, at the
+ *   step budget or at a live clock's natural end.
  * Tells: every log line goes to `logs`; log lines, metric readings (whenever time passes),
  *   status changes and step summaries go to `events`. Both are bounded journals that streams
  *   follow at their own pace (src/env/journal.ts); both close when the episode ends.
@@ -50,6 +59,7 @@ import { wordFromEnum } from "./enum-words.js";
 import type { Clock } from "./clock.js";
 import { EnvError } from "./errors.js";
 import { Journal } from "./journal.js";
+import { keptAction } from "./kept-action.js";
 import { leanTimestamp } from "./lean-messages.js";
 import { levelToEnum } from "./levels.js";
 import { LogRecord } from "./log-record.js";
@@ -59,21 +69,19 @@ import type { TaskDefinition } from "./tasks.js";
 const RECENT_LOG_LINES = 20;
 const REASONING_IN_HISTORY = 200;
 const MINUTE_MS = 60_000;
-/** The live clock checks the wall clock at least this often (and on every access to the episode). */
+/** While a stream follows a live episode, its timer checks the wall clock at least this often. */
 const LIVE_TICK_MIN_MS = 100;
-/**
- * Most simulated minutes the live clock runs at once. If the process was held up for longer (a
- * debugger, a suspended machine), the clock skips the rest rather than block the event loop.
- */
-export const LIVE_MAX_CATCH_UP_MINUTES = 60;
 
 export interface EpisodeOptions {
   /** Log lines kept (MAX_LOG_LINES_PER_EPISODE). */
   maxLogLines: number;
   /** Events kept (MAX_EVENTS_PER_EPISODE). */
   maxEvents: number;
-  /** A live clock; without it the episode is turn-based. */
-  live?: { minutesPerSecond: number; clock: Clock };
+  /**
+   * A live clock, and its natural end in simulated minutes (LIVE_EPISODE_MAX_MINUTES); without it
+   * the episode is turn-based.
+   */
+  live?: { minutesPerSecond: number; clock: Clock; maxMinutes: number };
   /**
    * Whether step observations carry the topology and the KB articles too ("full"), or leave them
    * to the reset and GetObservation ("lean", the default): they never change within an episode,
@@ -87,7 +95,12 @@ interface LiveClock {
   clock: Clock;
   /** Wall-clock time up to which simulated minutes have been run. */
   anchorMs: number;
-  stop: () => void;
+  /** The natural end: the episode ends when its world reaches this minute. */
+  maxMinutes: number;
+  /** Streams following the episode (watch); the timer runs only while there are some. */
+  watchers: number;
+  /** Stops the timer; undefined while none runs. */
+  stopTimer: (() => void) | undefined;
 }
 
 /**
@@ -127,6 +140,10 @@ export class Episode {
   private live: LiveClock | undefined;
   /** Simulated minutes per wall-clock second of a live episode (kept after its clock stops); 0 when turn-based. */
   private readonly liveRate: number;
+  /** A live episode's natural end in simulated minutes (kept after its clock stops). */
+  private readonly timeLimit: number | undefined;
+  /** Whether the live clock's natural end ended the episode. */
+  private outOfTime = false;
   private reportedStatus: { incident: IncidentStatus; episode: EpisodeStatus } = { incident: IncidentStatus.UNSPECIFIED, episode: EpisodeStatus.UNSPECIFIED };
   /** Every log line printed, numbered (LogEntry.seq); see logEntryOf. */
   readonly logs: Journal<LogRecord>;
@@ -159,24 +176,16 @@ export class Episode {
     this.topology = options.detail === "full" ? toTopology(world) : undefined;
     this.kbArticles = world.kb().map((a) => create(KbArticleSchema, { articleId: a.id, title: a.title, tags: [...a.tags], content: a.content }));
     this.liveRate = options.live?.minutesPerSecond ?? 0;
+    this.timeLimit = options.live?.maxMinutes;
     this.fullDetail = options.detail === "full";
     this.pageSeverity = world.severity();
     this.recordLines(world.takeOpeningLogs());
     this.noteStatus();
     this.noteEvidence();
     if (options.live) {
-      const { minutesPerSecond, clock } = options.live;
-      const tickMs = Math.max(LIVE_TICK_MIN_MS, Math.ceil(1000 / minutesPerSecond));
-      const live: LiveClock = { minutesPerSecond, clock, anchorMs: clock.now(), stop: () => {} };
-      this.live = live;
-      live.stop = clock.every(tickMs, () => {
-        try {
-          this.catchUp();
-        } catch (error) {
-          // The clock has stopped (see catchUp); a timer must not take the process down.
-          console.error(`live clock of episode ${id} stopped`, error);
-        }
-      });
+      const { minutesPerSecond, clock, maxMinutes } = options.live;
+      // No timer yet: minutes run when someone looks (catchUp), or on a timer while a stream follows (watch).
+      this.live = { minutesPerSecond, clock, anchorMs: clock.now(), maxMinutes, watchers: 0, stopTimer: undefined };
     }
   }
 
@@ -219,11 +228,15 @@ export class Episode {
     });
   }
 
-  step(action: Action): StepOutcome {
+  step(sent: Action): StepOutcome {
+    const live = this.live;
+    this.catchUp(); // a live clock may reach its natural end first
     if (this.done) {
-      throw new EnvError("failed_precondition", `episode ${this.id} is over (status ${EpisodeStatus[this.status].toLowerCase()}); reset to play again`);
+      const why = this.outOfTime ? `; its live clock reached the time limit of ${this.timeLimit} simulated minutes (LIVE_EPISODE_MAX_MINUTES)` : "";
+      throw new EnvError("failed_precondition", `episode ${this.id} is over (status ${EpisodeStatus[this.status].toLowerCase()}${why}); reset to play again`);
     }
-    this.catchUp();
+    // Kept for the graders and for rebuilding the episode: without the client's own data.
+    const action = keptAction(sent);
     const stepNumber = this.stepCount + 1;
     const minute = this.world.minute;
     const target = resolveService(action.targetService, this.world.topology.nodes)?.name;
@@ -231,7 +244,8 @@ export class Episode {
     this.inspection = undefined;
     this.overviewCache = undefined;
     this.feedback = this.act(action, record, stepNumber);
-    this.advanceWorld(this.task.minutesPerStep);
+    // A live world stops at its natural end (then finishIfOver ends the episode).
+    this.advanceWorld(live ? Math.min(this.task.minutesPerStep, live.maxMinutes - minute) : this.task.minutesPerStep);
 
     this.stepCount = stepNumber;
     this.steps.push(record);
@@ -312,27 +326,81 @@ export class Episode {
 
   /**
    * Live clock: runs the simulated minutes that wall-clock time has made due since the last
-   * catch-up. A no-op for turn-based and finished episodes.
+   * catch-up, up to the natural end, where the episode ends. However long nobody looked, that is
+   * at most LIVE_EPISODE_MAX_MINUTES minutes in the episode's whole life. A no-op for turn-based
+   * and finished episodes.
    */
   catchUp(): void {
     const live = this.live;
     if (!live || this.done) return;
-    const now = live.clock.now();
-    const due = Math.floor(((now - live.anchorMs) / 1000) * live.minutesPerSecond);
+    const due = this.minutesDue(live);
     if (due <= 0) return;
-    if (due > LIVE_MAX_CATCH_UP_MINUTES) {
-      live.anchorMs = now;
-    } else {
-      live.anchorMs += (due * 1000) / live.minutesPerSecond;
-    }
+    live.anchorMs += (due * 1000) / live.minutesPerSecond;
     try {
-      this.advanceWorld(Math.min(due, LIVE_MAX_CATCH_UP_MINUTES));
-      this.noteStatus();
+      const minutes = Math.min(due, live.maxMinutes - this.world.minute);
+      if (minutes > 0) {
+        this.advanceWorld(minutes);
+        this.noteStatus();
+      }
+      if (this.world.minute >= live.maxMinutes) this.endOutOfTime();
     } catch (error) {
       // A world that fails to advance stops its live clock; the episode stays readable.
       this.stopClock();
       throw error;
     }
+  }
+
+  /**
+   * Whether a live clock's natural end has come by the wall clock, though nobody has looked since
+   * (the next access ends the episode): the episode store counts it as finished.
+   */
+  get timeIsUp(): boolean {
+    const live = this.live;
+    return live !== undefined && !this.done && this.world.minute + this.minutesDue(live) >= live.maxMinutes;
+  }
+
+  /**
+   * A stream follows the episode until the returned function is called. While any does, a live
+   * clock runs on a timer, so the journals fill as time passes without anyone asking; with none,
+   * it costs nothing. A no-op for turn-based and finished episodes.
+   */
+  watch(): () => void {
+    const live = this.live;
+    if (!live) return () => {};
+    live.watchers++;
+    if (!live.stopTimer) {
+      const tickMs = Math.max(LIVE_TICK_MIN_MS, Math.ceil(1000 / live.minutesPerSecond));
+      live.stopTimer = live.clock.every(tickMs, () => {
+        try {
+          this.catchUp();
+        } catch (error) {
+          // The clock has stopped (see catchUp); a timer must not take the process down.
+          console.error(`live clock of episode ${this.id} stopped`, error);
+        }
+      });
+    }
+    let watching = true;
+    return () => {
+      if (!watching) return;
+      watching = false;
+      live.watchers--;
+      if (live.watchers === 0) stopTimer(live);
+    };
+  }
+
+  /** Whole simulated minutes that wall-clock time has made due since the last catch-up. */
+  private minutesDue(live: LiveClock): number {
+    return Math.floor(((live.clock.now() - live.anchorMs) / 1000) * live.minutesPerSecond);
+  }
+
+  /** The live clock reached its natural end: the episode ends, truncated and graded, as when the step budget runs out. */
+  private endOutOfTime(): void {
+    const minutes = this.world.minute;
+    this.conclude(this.stepCount, true);
+    this.outOfTime = true;
+    this.feedback = `Time is up: this live episode ends after ${minutes} simulated minutes. The episode is over; its grade is in the state.`;
+    this.noteStatus();
+    this.endStreams();
   }
 
   /** Runs the world for `minutes`, records its log lines, and samples the overview metrics. */
@@ -391,7 +459,7 @@ export class Episode {
   }
 
   private stopClock(): void {
-    this.live?.stop();
+    if (this.live) stopTimer(this.live);
     this.live = undefined;
   }
 
@@ -487,12 +555,20 @@ export class Episode {
     const committedWrongly = this.task.commitAction === action.actionType && (action.targetService?.trim() ?? "") !== "" && target === undefined;
     const resolved = action.actionType === ActionType.RESOLVE;
     const outOfSteps = this.stepCount >= this.task.maxSteps;
-    if (!(committed || committedWrongly || resolved || outOfSteps)) return undefined;
+    const outOfTime = this.live !== undefined && this.world.minute >= this.live.maxMinutes;
+    if (!(committed || committedWrongly || resolved || outOfSteps || outOfTime)) return undefined;
+    const truncated = (outOfSteps || outOfTime) && !committed && !committedWrongly && !resolved;
+    this.outOfTime = outOfTime && truncated;
+    return this.conclude(stepNumber, truncated);
+  }
+
+  /** Grades the whole trajectory once, and ends the episode with that grade as its score. */
+  private conclude(stepNumber: number, truncated: boolean): Grade {
     const grade = EPISODE_GRADERS[this.task.level].grade(this.record());
     this.score = grade.raw;
     this.finalGrade = breakdownInit(grade, timeDiscount(stepNumber));
     this.status = this.score >= this.task.scoreThreshold ? EpisodeStatus.TERMINATED_SUCCESS : EpisodeStatus.TERMINATED_FAILED;
-    this.truncated = outOfSteps && !committed && !committedWrongly && !resolved;
+    this.truncated = truncated;
     return grade;
   }
 
@@ -521,6 +597,12 @@ export class Episode {
   private logsOf(service: string): LogRecord[] {
     return this.logs.lastMatching(RECENT_LOG_LINES, (l) => l.service === service);
   }
+}
+
+/** Stops a live clock's timer, if one runs. */
+function stopTimer(live: LiveClock): void {
+  live.stopTimer?.();
+  live.stopTimer = undefined;
 }
 
 function eventKind(content: ServiceMetric | StatusChange | StepSummary): NonNullable<EpisodeEvent["kind"]> {

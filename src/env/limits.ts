@@ -33,6 +33,15 @@ export interface Limits {
    * always accepted.
    */
   compressMinBytes: number;
+  /**
+   * A live-clock episode's natural end, in simulated minutes (LIVE_EPISODE_MAX_MINUTES; one
+   * simulated day by default): when its clock, or a step, reaches it, the episode ends truncated
+   * and graded, as when the step budget runs out. Its world, and everything it remembers (the
+   * timeline, the alerts, the journals), stops growing there, however long the episode is kept
+   * and polled; one catch-up never runs more minutes than this (about 50 ms at the default).
+   * Turn-based episodes end by their step budget long before.
+   */
+  liveEpisodeMaxMinutes: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -43,6 +52,7 @@ export const DEFAULT_LIMITS: Limits = {
   maxBatchSize: 256,
   warmEpisodes: 1000,
   compressMinBytes: Number.POSITIVE_INFINITY,
+  liveEpisodeMaxMinutes: 24 * 60,
 };
 
 function positiveInt(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -64,6 +74,7 @@ export function limitsFromEnv(env: NodeJS.ProcessEnv = process.env): Limits {
     maxBatchSize: positiveInt(env, "MAX_BATCH_SIZE") ?? DEFAULT_LIMITS.maxBatchSize,
     warmEpisodes: positiveInt(env, "WARM_EPISODES") ?? DEFAULT_LIMITS.warmEpisodes,
     compressMinBytes: positiveInt(env, "RPC_COMPRESS_MIN_BYTES") ?? DEFAULT_LIMITS.compressMinBytes,
+    liveEpisodeMaxMinutes: positiveInt(env, "LIVE_EPISODE_MAX_MINUTES") ?? DEFAULT_LIMITS.liveEpisodeMaxMinutes,
   };
 }
 

@@ -42,8 +42,9 @@ export class EpisodeHandle implements StoredEpisode {
     this.built = episode;
   }
 
+  /** Over, or a live episode past its natural end that nobody has looked at since (the store evicts it first). */
   get done(): boolean {
-    return this.built ? this.built.done : this.finished;
+    return this.built ? this.built.done || this.built.timeIsUp : this.finished;
   }
 
   get isWarm(): boolean {

@@ -12,6 +12,7 @@ import { LogEntrySchema } from "../../../gen/incident/v1/telemetry_pb.js";
 import { IncidentEnvironment } from "../environment.js";
 import { Episode } from "../episode.js";
 import { EnvError } from "../errors.js";
+import { encodeKeptAction } from "../kept-action.js";
 import { TASKS } from "../tasks.js";
 import type { JournalWrites } from "./store-client.js";
 
@@ -50,8 +51,9 @@ export function applyActions(episode: Episode, actions: readonly Uint8Array[]): 
   for (const action of actions) episode.step(fromBinary(ActionSchema, action));
 }
 
+/** An action as the store keeps it: without the client's metadata or unknown fields (src/env/kept-action.ts). */
 export function encodeAction(action: Action): Uint8Array {
-  return toBinary(ActionSchema, action);
+  return encodeKeptAction(action);
 }
 
 export function encodeReset(request: ResetRequest): Uint8Array {
