@@ -151,7 +151,7 @@ describe.each([
       const ws = new WebSocket(`${server.baseUrl.replace(/^http/, "ws")}/ws`);
       ws.on("unexpected-response", (req, res) => {
         const closed = new Promise<boolean>((done) => {
-          req.socket.once("close", () => done(true));
+          req.socket?.once("close", () => done(true));
           setTimeout(() => done(false), 5000).unref();
         });
         res.resume();
