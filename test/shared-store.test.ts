@@ -426,6 +426,17 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
         expect((await http(a.baseUrl, "GET", "/state")).status).toBe(404);
         expect((await http(a.baseUrl, "POST", "/step", { episode_id: defaultId, action: { action_type: "escalate" } })).status).toBe(404);
         expect(dig((await http(b.baseUrl, "GET", "/health")).json, "live_episodes")).toBe(2);
+        // Resets without an id replace the default, on either replica, and close the one replaced:
+        // they never fill the store, even when it is full of running episodes.
+        let previous: unknown; // the first fills the last slot, the others replace it
+        for (let i = 0; i < 6; i++) {
+          const replica = i % 2 === 0 ? a : b;
+          const reset = await http(replica.baseUrl, "POST", "/reset", { seed: i });
+          expect(reset.status, reset.text).toBe(200);
+          if (previous !== undefined) expect((await http(replica.baseUrl, "GET", `/state?episode_id=${String(previous)}`)).status).toBe(404);
+          previous = dig(reset.json, "episode_id");
+        }
+        expect(dig((await http(b.baseUrl, "GET", "/health")).json, "live_episodes")).toBe(3);
       } finally {
         await Promise.all([a.close(), b.close()]);
       }
