@@ -71,16 +71,11 @@ interface Addressed {
 export class EpisodeAccess {
   /** Default episodes of the scopes the environment does not keep itself: scope -> the environment's id. */
   private readonly defaults = new Map<string, string>();
-  /** Views of callers with nothing to map, shared. */
-  private readonly passThrough: EnvironmentApi;
+  constructor(readonly env: EnvironmentApi) {}
 
-  constructor(readonly env: EnvironmentApi) {
-    this.passThrough = env;
-  }
-
-  /** The environment as `caller` may use it. */
+  /** The environment as `caller` may use it: the environment itself for a caller with nothing to map. */
   view(caller: Caller | undefined): EnvironmentApi {
-    if (caller === undefined || (caller.owner === undefined && caller.connection === undefined)) return this.passThrough;
+    if (caller === undefined || (caller.owner === undefined && caller.connection === undefined)) return this.env;
     return new CallerView(this.env, this.defaults, caller);
   }
 
