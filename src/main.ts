@@ -2,10 +2,12 @@
  * `npm start`: serves the environment on PORT (default 7860) and HOST (default 0.0.0.0),
  * simulating in WORKERS threads (default: one per core; src/env/start-environment.ts), with
  * limits from the environment variables listed in src/env/limits.ts (streaming limits:
- * docs/streaming.md). LOG_LEVEL sets the log level (default info; requests are not logged unless ACCESS_LOG=1).
+ * docs/streaming.md), and the origin, Host, rate-limit and overload settings of src/server/guard-settings.ts.
+ * LOG_LEVEL sets the log level (default info; requests are not logged unless ACCESS_LOG=1).
  */
 import { settingsFromEnv, startEnvironment } from "./env/start-environment.js";
 import { buildApp } from "./server/app.js";
+import { guardSettingsFromEnv } from "./server/guard-settings.js";
 
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -18,7 +20,7 @@ function portFromEnv(): number {
 
 const settings = settingsFromEnv();
 const env = await startEnvironment(settings);
-const { app } = await buildApp({ env, logLevel: process.env.LOG_LEVEL ?? "info", accessLog: process.env.ACCESS_LOG === "1" });
+const { app } = await buildApp({ env, logLevel: process.env.LOG_LEVEL ?? "info", accessLog: process.env.ACCESS_LOG === "1", guard: guardSettingsFromEnv() });
 const sweeper = setInterval(() => void env.sweep(), SWEEP_INTERVAL_MS);
 sweeper.unref();
 

@@ -18,8 +18,10 @@ import { buildMetadata, buildSchemas } from "./describe.js";
 import { registerDocs } from "./docs.js";
 import { createDualProtocolServer } from "./dual-server.js";
 import { envErrorInterceptor, installRestErrorHandling } from "./errors.js";
+import { DEFAULT_GUARD_SETTINGS, type GuardSettings } from "./guard-settings.js";
 import { McpHandler, mcpRoutes } from "./mcp.js";
 import { buildOpenApi } from "./openapi.js";
+import { installRequestGuard } from "./request-guard.js";
 import { restRouteTable, restRoutes } from "./rest-routes.js";
 import { sseRoutes } from "./sse-routes.js";
 import { validator } from "./validation.js";
@@ -34,6 +36,8 @@ export interface AppOptions {
   accessLog?: boolean;
   /** Where log lines go (tests); standard output by default. */
   logStream?: { write(line: string): void };
+  /** Origin and Host checks, rate limit and overload protection (src/server/guard-settings.ts); defaults for what is left out. */
+  guard?: Partial<GuardSettings>;
 }
 
 export interface App {
@@ -55,6 +59,9 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
   const routes = restRouteTable(env, about);
 
   installRestErrorHandling(app);
+  // Before every route: who may call at all.
+  const guard: GuardSettings = { ...DEFAULT_GUARD_SETTINGS, ...options.guard };
+  installRequestGuard(app, guard);
   await registerDocs(app, buildOpenApi({ version: ENVIRONMENT_VERSION, routes, services: [IncidentEnvService] }));
   await app.register(fastifyConnectPlugin, {
     routes: (router) => registerConnectRoutes(router, env, about),

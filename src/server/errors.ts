@@ -13,7 +13,7 @@ import { ErrorResponseSchema, FieldViolationSchema, type ErrorResponse } from ".
 import { EnvError, type EnvErrorKind, type Violation } from "../env/errors.js";
 import { toRestJson } from "../env/rest-json.js";
 
-const CONNECT_CODE: Readonly<Record<EnvErrorKind, Code>> = {
+export const CONNECT_CODE: Readonly<Record<EnvErrorKind, Code>> = {
   invalid_argument: Code.InvalidArgument,
   not_found: Code.NotFound,
   failed_precondition: Code.FailedPrecondition,

@@ -42,6 +42,7 @@ import { CloseEpisodeRequestSchema, GetObservationRequestSchema, GetObservationR
 import type { EnvironmentApi } from "../env/api.js";
 import { ENVIRONMENT_NAME, ENVIRONMENT_VERSION } from "../env/environment.js";
 import { EnvError, type EnvErrorKind } from "../env/errors.js";
+import { JSON_CONTENT_TYPE, refuseNonJsonBodies } from "./json-only.js";
 import { SchemaCollector, type JsonSchema } from "./json-schema.js";
 import { fromRestJson, shortEnumName, toRestJson } from "../env/rest-json.js";
 import { validated } from "./validation.js";
@@ -345,11 +346,12 @@ export const MCP_SESSION_HEADER = "mcp-session-id";
 
 /**
  * POST /mcp (a fastify plugin: its body parser, which hands the raw text to the dispatcher so
- * that bad JSON is a JSON-RPC parse error at HTTP 200, applies only inside it).
+ * that bad JSON is a JSON-RPC parse error at HTTP 200, applies only inside it). Bodies must be
+ * application/json, as the MCP specification has clients send them; others get 415.
  */
 export async function mcpRoutes(app: FastifyInstance, { mcp }: { mcp: McpHandler }): Promise<void> {
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
+  refuseNonJsonBodies(app);
+  app.addContentTypeParser(JSON_CONTENT_TYPE, { parseAs: "string" }, (_request, body, done) => done(null, body));
   app.post("/mcp", async (request, reply) => {
     const header = request.headers[MCP_SESSION_HEADER];
     const session: McpSession = { episodeId: typeof header === "string" && header !== "" ? header : undefined };
