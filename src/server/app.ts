@@ -19,6 +19,7 @@ import { registerDocs } from "./docs.js";
 import { createDualProtocolServer } from "./dual-server.js";
 import { envErrorInterceptor, installRestErrorHandling } from "./errors.js";
 import { DEFAULT_GUARD_SETTINGS, type GuardSettings } from "./guard-settings.js";
+import { registerLoadShedding } from "./load-shedding.js";
 import { McpHandler, mcpRoutes } from "./mcp.js";
 import { buildOpenApi } from "./openapi.js";
 import { installRequestGuard } from "./request-guard.js";
@@ -59,9 +60,10 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
   const routes = restRouteTable(env, about);
 
   installRestErrorHandling(app);
-  // Before every route: who may call at all.
+  // Before every route: who may call at all, then whether the server takes more work now.
   const guard: GuardSettings = { ...DEFAULT_GUARD_SETTINGS, ...options.guard };
   installRequestGuard(app, guard);
+  await registerLoadShedding(app, guard);
   await registerDocs(app, buildOpenApi({ version: ENVIRONMENT_VERSION, routes, services: [IncidentEnvService] }));
   await app.register(fastifyConnectPlugin, {
     routes: (router) => registerConnectRoutes(router, env, about),

@@ -69,24 +69,26 @@ export function refuse(request: FastifyRequest, reply: FastifyReply, refusal: Re
   const metadata = new Headers();
   if (refusal.retryAfterSeconds !== undefined) metadata.set("retry-after", String(Math.max(1, Math.ceil(refusal.retryAfterSeconds))));
   const error = new ConnectError(refusal.message, CONNECT_CODE[refusal.kind], metadata);
-  metadata.forEach((value, key) => reply.header(key, value));
+  const setHeaders = (headers: Headers): void => headers.forEach((value, key) => void reply.header(key, value));
 
   const protocol = wireProtocolOf(path, contentType);
   switch (protocol) {
     case "grpc":
-    case "grpc-web": {
-      const headers = setTrailerStatus(new Headers({ "content-type": mediaType(contentType) }), error);
-      headers.forEach((value, key) => reply.header(key, value));
+    case "grpc-web":
+      // Status and metadata (Retry-After) in the headers: a trailers-only response.
+      setHeaders(setTrailerStatus(new Headers({ "content-type": mediaType(contentType) }), error));
       reply.code(200).send();
       break;
-    }
     case "connect-stream":
+      setHeaders(metadata);
       reply.code(200).type(mediaType(contentType)).send(endStreamEnvelope(endStreamToJson(metadata, error, undefined)));
       break;
     case "connect-unary":
+      setHeaders(metadata);
       reply.code(codeToHttpStatus(error.code)).type("application/json").send(Buffer.from(errorToJsonBytes(error, undefined)));
       break;
     case "http":
+      setHeaders(metadata);
       if (request.raw.headers.upgrade !== undefined) {
         // The handshake's socket is not reused for HTTP: close it once the answer is out.
         reply.header("connection", "close");
@@ -99,5 +101,10 @@ export function refuse(request: FastifyRequest, reply: FastifyReply, refusal: Re
       throw new Error(`unhandled protocol ${String(unknown)}`);
     }
   }
+  return finished(reply);
+}
+
+/** Resolves once the answer is written (or the client went away). */
+function finished(reply: FastifyReply): Promise<void> {
   return new Promise((resolve) => reply.then(resolve, () => resolve()));
 }

@@ -1,0 +1,14 @@
+/**
+ * Whom a request counts against for RATE_LIMIT_PER_MINUTE (src/server/load-shedding.ts): the
+ * client's address, an IPv6 client by its /64 (one host usually holds the whole /64, so counting
+ * single addresses would let it rotate through them). The socket's address, not X-Forwarded-For:
+ * behind a proxy every client shares the proxy's address.
+ */
+import { normalizeIP } from "@fastify/rate-limit";
+import type { FastifyRequest } from "fastify";
+
+const IPV6_SUBNET_BITS = 64;
+
+export function rateLimitKey(request: FastifyRequest): string {
+  return `addr:${normalizeIP(request.ip ?? "", IPV6_SUBNET_BITS)}`;
+}
