@@ -305,4 +305,10 @@ describe("settings", () => {
     expect(() => guardSettingsFromEnv({ ALLOWED_HOSTS: "env.example.com:7860" })).toThrow(/ALLOWED_HOSTS/);
     expect(() => guardSettingsFromEnv({ ALLOWED_HOSTS: "https://env.example.com" })).toThrow(/ALLOWED_HOSTS/);
   });
+
+  it("on Hugging Face Spaces, allows the Space's own host name (SPACE_HOST) unless ALLOWED_HOSTS says otherwise", () => {
+    expect(guardSettingsFromEnv({ SPACE_HOST: "someone-incident-env.hf.space" }).allowedHosts).toEqual(["someone-incident-env.hf.space"]);
+    expect(guardSettingsFromEnv({ SPACE_HOST: "someone-incident-env.hf.space", ALLOWED_HOSTS: "env.example.com" }).allowedHosts).toEqual(["env.example.com"]);
+    expect(guardSettingsFromEnv({}).allowedHosts).toEqual([]);
+  });
 });

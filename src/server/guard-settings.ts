@@ -17,6 +17,8 @@ export interface GuardSettings {
    * Host names the server answers to besides IP addresses and localhost, e.g. "env.example.com"
    * or "*.example.com" (ALLOWED_HOSTS, comma-separated; "*" turns the check off). Unset, the
    * default, any name is accepted from clients that are not browsers; set, from nobody else.
+   * On Hugging Face Spaces it defaults to the Space's own name (SPACE_HOST, set by the platform),
+   * so that the Space page and its /docs open in a browser.
    */
   allowedHosts: readonly string[];
   /**
@@ -91,7 +93,7 @@ export function guardSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): Guar
   const d = DEFAULT_GUARD_SETTINGS;
   return {
     allowedOrigins: list(env, "ALLOWED_ORIGINS").map(normalizeOrigin),
-    allowedHosts: list(env, "ALLOWED_HOSTS").map(normalizeHostPattern),
+    allowedHosts: (list(env, "ALLOWED_HOSTS").length > 0 ? list(env, "ALLOWED_HOSTS") : list(env, "SPACE_HOST")).map(normalizeHostPattern),
     rateLimitPerMinute: nonNegativeInt(env, "RATE_LIMIT_PER_MINUTE") ?? d.rateLimitPerMinute,
     maxEventLoopDelayMs: nonNegativeInt(env, "MAX_EVENT_LOOP_DELAY_MS") ?? d.maxEventLoopDelayMs,
     maxHeapUsedBytes: nonNegativeInt(env, "MAX_HEAP_USED_BYTES") ?? d.maxHeapUsedBytes,

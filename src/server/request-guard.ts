@@ -17,7 +17,8 @@
  * address sends `Host: attacker.example` and its own origin: it looks same-origin, and only its
  * Host name gives it away. Accepted Host names:
  * - an IP address or localhost, always: nobody can re-point them;
- * - the names in ALLOWED_HOSTS ("*.example.com" for any subdomain, "*" for any name);
+ * - the names in ALLOWED_HOSTS ("*.example.com" for any subdomain, "*" for any name; on Hugging
+ *   Face Spaces the Space's own name by default, src/server/guard-settings.ts);
  * - when ALLOWED_HOSTS is unset, any name from a client that is not a browser (no Origin, no
  *   Sec-Fetch-Site), so that `curl http://build-box:7860`, docker service names and gRPC clients
  *   work out of the box. A browser using a name needs that name in ALLOWED_HOSTS.
