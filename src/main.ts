@@ -19,8 +19,9 @@ function portFromEnv(): number {
 }
 
 const settings = settingsFromEnv();
+const guard = guardSettingsFromEnv();
 const env = await startEnvironment(settings);
-const { app } = await buildApp({ env, logLevel: process.env.LOG_LEVEL ?? "info", accessLog: process.env.ACCESS_LOG === "1", guard: guardSettingsFromEnv() });
+const { app } = await buildApp({ env, logLevel: process.env.LOG_LEVEL ?? "info", accessLog: process.env.ACCESS_LOG === "1", guard });
 const sweeper = setInterval(() => void env.sweep(), SWEEP_INTERVAL_MS);
 sweeper.unref();
 
