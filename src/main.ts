@@ -2,11 +2,14 @@
  * `npm start`: serves the environment on PORT (default 7860) and HOST (default 0.0.0.0),
  * simulating in WORKERS threads (default: one per core; src/env/start-environment.ts), with
  * limits from the environment variables listed in src/env/limits.ts (streaming limits:
- * docs/streaming.md), API keys from API_KEYS / API_KEYS_FILE (src/server/api-keys.ts). LOG_LEVEL sets the log level (default info; requests are not logged unless ACCESS_LOG=1).
+ * docs/streaming.md), API keys from API_KEYS / API_KEYS_FILE (src/server/api-keys.ts), and the origin,
+ * Host, rate-limit and overload settings of src/server/guard-settings.ts. LOG_LEVEL sets the log
+ * level (default info; requests are not logged unless ACCESS_LOG=1).
  */
 import { settingsFromEnv, startEnvironment } from "./env/start-environment.js";
 import { ApiKeys } from "./server/api-keys.js";
 import { buildApp } from "./server/app.js";
+import { guardSettingsFromEnv } from "./server/guard-settings.js";
 
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -19,8 +22,9 @@ function portFromEnv(): number {
 
 const settings = settingsFromEnv();
 const apiKeys = ApiKeys.fromEnv();
+const guard = guardSettingsFromEnv();
 const env = await startEnvironment(settings);
-const { app } = await buildApp({ env, logLevel: process.env.LOG_LEVEL ?? "info", accessLog: process.env.ACCESS_LOG === "1", ...(apiKeys ? { apiKeys } : {}) });
+const { app } = await buildApp({ env, logLevel: process.env.LOG_LEVEL ?? "info", accessLog: process.env.ACCESS_LOG === "1", guard, ...(apiKeys ? { apiKeys } : {}) });
 const sweeper = setInterval(() => void env.sweep(), SWEEP_INTERVAL_MS);
 sweeper.unref();
 

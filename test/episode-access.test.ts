@@ -16,7 +16,7 @@ import type { EnvironmentApi } from "../src/env/api.js";
 import { IncidentEnvironment } from "../src/env/environment.js";
 import { WorkerPool } from "../src/env/workers/pool.js";
 import { ApiKeys, MIN_TOKEN_LENGTH } from "../src/server/api-keys.js";
-import { buildApp, type App } from "../src/server/app.js";
+import { buildApp, type App, type AppOptions } from "../src/server/app.js";
 import { http } from "./support/server.js";
 
 const ALICE = "alice-token-0123456789abcdef";
@@ -31,11 +31,11 @@ interface Running {
   built: App;
 }
 
-function useApp(make: () => Promise<EnvironmentApi>, apiKeys?: ApiKeys): Running {
+function useApp(make: () => Promise<EnvironmentApi>, apiKeys?: ApiKeys, guard?: AppOptions["guard"]): Running {
   const running = { baseUrl: "", built: undefined as unknown as App };
   beforeAll(async () => {
     const env = await make();
-    running.built = await buildApp({ env, logLevel: false, ...(apiKeys ? { apiKeys } : {}) });
+    running.built = await buildApp({ env, logLevel: false, ...(apiKeys ? { apiKeys } : {}), ...(guard ? { guard } : {}) });
     await running.built.app.listen({ port: 0, host: "127.0.0.1" });
     running.baseUrl = `http://127.0.0.1:${(running.built.app.server.address() as AddressInfo).port}`;
   });
@@ -235,6 +235,17 @@ describe.each([
     expect((await http(server.baseUrl, "GET", "/state?episode_id=ws-owned", undefined, bearer(ALICE))).status).toBe(200);
     expect((await http(server.baseUrl, "GET", "/state?episode_id=ws-owned", undefined, bearer(BOB))).status).toBe(404);
     ws.close();
+  });
+});
+
+describe("API keys with RATE_LIMIT_PER_MINUTE", () => {
+  const server = useApp(async () => new IncidentEnvironment(), KEYS, { rateLimitPerMinute: 5 });
+
+  it("counts each key on its own, even from one address", async () => {
+    for (let i = 0; i < 5; i++) expect((await http(server.baseUrl, "GET", "/tasks", undefined, bearer(ALICE))).status).toBe(200);
+    const refused = await http(server.baseUrl, "GET", "/tasks", undefined, bearer(ALICE));
+    expect(refused.status).toBe(429);
+    expect((await http(server.baseUrl, "GET", "/tasks", undefined, bearer(BOB))).status).toBe(200);
   });
 });
 

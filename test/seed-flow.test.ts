@@ -49,10 +49,10 @@ describe("the seed's curl flow", () => {
     expect(dig(step.json, "done")).toBe(false);
   });
 
-  it("takes JSON sent with curl -d's default form content type", async () => {
+  it("refuses curl -d's default form content type with 415 saying to send application/json (a page could send it cross-site)", async () => {
     const reset = await http(server.baseUrl, "POST", "/reset", '{"task_level":"EASY","seed":4}', { "content-type": "application/x-www-form-urlencoded" });
-    expect(reset.status, reset.text).toBe(200);
-    expect(dig(reset.json, "state.seed")).toBe(4);
+    expect(reset.status, reset.text).toBe(415);
+    expect(String(dig(reset.json, "message"))).toContain("--json");
   });
 
   it("accepts enum words in any case and full proto names", async () => {

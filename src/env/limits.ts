@@ -3,7 +3,9 @@
  * README.md ("Limits") documents the same table; tests exercise each one.
  *
  * Limits on the size of fields (reasoning, runbook steps, postmortem sections, ids) are declared
- * in the proto files with protovalidate rules and enforced on every transport.
+ * in the proto files with protovalidate rules and enforced on every transport. The server's own
+ * settings (allowed origins and Host names, rate limit, overload thresholds) live in
+ * src/server/guard-settings.ts.
  */
 export interface Limits {
   /** Episodes kept in memory at once (MAX_LIVE_EPISODES). */

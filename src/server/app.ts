@@ -21,8 +21,11 @@ import { Callers } from "./callers.js";
 import { createDualProtocolServer } from "./dual-server.js";
 import { closeRefusedUpgrades } from "./upgrade-refusals.js";
 import { envErrorInterceptor, installRestErrorHandling } from "./errors.js";
+import { DEFAULT_GUARD_SETTINGS, type GuardSettings } from "./guard-settings.js";
+import { registerLoadShedding } from "./load-shedding.js";
 import { McpHandler, mcpRoutes } from "./mcp.js";
 import { buildOpenApi } from "./openapi.js";
+import { installRequestGuard } from "./request-guard.js";
 import { restRouteTable, restRoutes } from "./rest-routes.js";
 import { sseRoutes } from "./sse-routes.js";
 import { validator } from "./validation.js";
@@ -39,6 +42,13 @@ export interface AppOptions {
   apiKeys?: ApiKeys;
   /** Where log lines go (tests); standard output by default. */
   logStream?: { write(line: string): void };
+  /**
+   * Origin and Host checks, rate limit and overload protection (src/server/guard-settings.ts);
+   * defaults for what is left out, except overload protection, which is off unless given: an
+   * embedding process (a test, a notebook) may block its own event loop for seconds on purpose,
+   * and `npm start` passes the server's settings (guardSettingsFromEnv) with it on.
+   */
+  guard?: Partial<GuardSettings>;
 }
 
 export interface App {
@@ -65,7 +75,12 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
 
   installRestErrorHandling(app);
   closeRefusedUpgrades(app);
+  // Before every route: who may call at all (origin and Host, then the API key), then whether the
+  // server takes more work now (overload, then the rate limit of the caller's key or address).
+  const guard: GuardSettings = { ...DEFAULT_GUARD_SETTINGS, maxEventLoopDelayMs: 0, maxHeapUsedBytes: 0, ...options.guard };
+  installRequestGuard(app, guard);
   callers.install(app);
+  await registerLoadShedding(app, guard);
   await registerDocs(app, buildOpenApi({ version: ENVIRONMENT_VERSION, routes, services: [IncidentEnvService] }));
   await app.register(fastifyConnectPlugin, {
     routes: (router) => registerConnectRoutes(router, env, about),

@@ -13,7 +13,7 @@ import { ErrorResponseSchema, FieldViolationSchema, type ErrorResponse } from ".
 import { EnvError, type EnvErrorKind, type Violation } from "../env/errors.js";
 import { toRestJson } from "../env/rest-json.js";
 
-const CONNECT_CODE: Readonly<Record<EnvErrorKind, Code>> = {
+export const CONNECT_CODE: Readonly<Record<EnvErrorKind, Code>> = {
   invalid_argument: Code.InvalidArgument,
   not_found: Code.NotFound,
   failed_precondition: Code.FailedPrecondition,
@@ -38,10 +38,23 @@ export const HTTP_STATUS: Readonly<Record<EnvErrorKind, number>> = {
   internal: 500,
 };
 
+/**
+ * Seconds a client should wait before retrying an error of these kinds: the Retry-After header on
+ * REST, Retry-After metadata on Connect, gRPC and gRPC-Web. All episode or stream slots taken
+ * (resource_exhausted) frees up when a client closes an episode or a stream; unavailable is a
+ * worker or the shared store out of reach. Other kinds get none: waiting does not change them.
+ */
+export const RETRY_AFTER_SECONDS: Readonly<Partial<Record<EnvErrorKind, number>>> = {
+  resource_exhausted: 5,
+  unavailable: 2,
+};
+
 export function toConnectError(error: unknown): ConnectError {
   if (error instanceof EnvError) {
     const details = error.violations.map((v) => ({ desc: FieldViolationSchema, value: create(FieldViolationSchema, v) }));
-    return new ConnectError(error.message, CONNECT_CODE[error.kind], undefined, details, error);
+    const retryAfter = RETRY_AFTER_SECONDS[error.kind];
+    const metadata = retryAfter === undefined ? undefined : { "retry-after": String(retryAfter) };
+    return new ConnectError(error.message, CONNECT_CODE[error.kind], metadata, details, error);
   }
   return ConnectError.from(error);
 }
@@ -90,6 +103,8 @@ function fastifyErrorKind(error: FastifyError): { status: number; code: string }
 export function installRestErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     if (error instanceof EnvError) {
+      const retryAfter = RETRY_AFTER_SECONDS[error.kind];
+      if (retryAfter !== undefined) reply.header("retry-after", String(retryAfter));
       return reply.status(HTTP_STATUS[error.kind]).send(errorBody(error.kind, error.message, error.violations));
     }
     const { status, code } = fastifyErrorKind(error);

@@ -43,6 +43,7 @@ import type { EnvironmentApi } from "../env/api.js";
 import type { EnvironmentFor } from "./callers.js";
 import { ENVIRONMENT_NAME, ENVIRONMENT_VERSION } from "../env/environment.js";
 import { EnvError, type EnvErrorKind } from "../env/errors.js";
+import { JSON_CONTENT_TYPE, refuseNonJsonBodies } from "./json-only.js";
 import { SchemaCollector, type JsonSchema } from "./json-schema.js";
 import { fromRestJson, shortEnumName, toRestJson } from "../env/rest-json.js";
 import { validated } from "./validation.js";
@@ -348,11 +349,12 @@ export const MCP_SESSION_HEADER = "mcp-session-id";
 
 /**
  * POST /mcp (a fastify plugin: its body parser, which hands the raw text to the dispatcher so
- * that bad JSON is a JSON-RPC parse error at HTTP 200, applies only inside it).
+ * that bad JSON is a JSON-RPC parse error at HTTP 200, applies only inside it). Bodies must be
+ * application/json, as the MCP specification has clients send them; others get 415.
  */
 export async function mcpRoutes(app: FastifyInstance, { mcp, environmentFor }: { mcp: McpHandler; environmentFor: EnvironmentFor }): Promise<void> {
-  app.removeAllContentTypeParsers();
-  app.addContentTypeParser("*", { parseAs: "string" }, (_request, body, done) => done(null, body));
+  refuseNonJsonBodies(app);
+  app.addContentTypeParser(JSON_CONTENT_TYPE, { parseAs: "string" }, (_request, body, done) => done(null, body));
   app.post("/mcp", async (request, reply) => {
     const header = request.headers[MCP_SESSION_HEADER];
     const session: McpSession = { env: environmentFor(request), episodeId: typeof header === "string" && header !== "" ? header : undefined };

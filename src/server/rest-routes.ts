@@ -2,7 +2,7 @@
  * The OpenEnv-compatible JSON routes, for curl and plain HTTP clients.
  *
  * Bodies and responses use the REST dialect of src/env/rest-json.ts (snake_case names, short
- * enum words, null for unset optional fields). Every route parses into a proto message, checks
+ * enum words, null for unset optional fields; bodies are application/json only, src/server/json-only.ts). Every route parses into a proto message, checks
  * its protovalidate rules, calls the environment, and writes the proto response; nothing here
  * knows about incidents. The routes are one table (restRouteTable below), which also feeds the
  * OpenAPI document, so the two cannot drift apart. Streams (SSE), /ws and /mcp have files of their own.
@@ -43,6 +43,7 @@ import { resetBatchText, stepBatchText } from "./batch.js";
 import type { EnvironmentFor } from "./callers.js";
 import type { ServiceDescription } from "./connect-routes.js";
 import { fromRestJson, toRestJson } from "../env/rest-json.js";
+import { JSON_CONTENT_TYPE, refuseNonJsonBodies } from "./json-only.js";
 import { RawJson } from "./pre-encoded.js";
 import { validated } from "./validation.js";
 
@@ -226,9 +227,8 @@ export function restRouteTable(base: EnvironmentApi, environmentFor: Environment
 
 /** Registers the REST routes (a fastify plugin; its JSON parser stays inside it). */
 export async function restRoutes(app: FastifyInstance, { routes }: { routes: readonly RestRoute[] }): Promise<void> {
-  app.removeContentTypeParser("application/json");
-  // curl -d without -H sends form or text content types; JSON agents should not trip over that.
-  app.addContentTypeParser(["application/json", "application/x-www-form-urlencoded", "text/plain"], { parseAs: "string" }, parseJsonBody);
+  refuseNonJsonBodies(app);
+  app.addContentTypeParser(JSON_CONTENT_TYPE, { parseAs: "string" }, parseJsonBody);
   for (const route of routes) {
     app.route({
       method: route.method,
