@@ -89,7 +89,7 @@ describe.each([
     expect(dig(step.json, "episode_id")).toBe(previous);
   });
 
-  it("each HTTP/2 connection has a default episode of its own, which does not mix with another's or the plain HTTP one, and ends with the connection", async () => {
+  it("each HTTP/2 connection has a default episode of its own, which does not mix with another's or the plain HTTP one, and outlives the connection by its id", async () => {
     const manager = new Http2SessionManager(server.baseUrl);
     const mine = createClient(IncidentEnvService, createGrpcTransport({ baseUrl: server.baseUrl, sessionManager: manager }));
     const theirs = createClient(IncidentEnvService, createGrpcTransport({ baseUrl: server.baseUrl }));
@@ -105,11 +105,13 @@ describe.each([
     const again = await mine.reset({ seed: 3 });
     expect(await rpcCode(() => theirs.getState({ episodeId: a.episodeId }))).toBe(Code.NotFound);
     expect((await theirs.getState({ episodeId: b.episodeId })).state?.episodeId).toBe(b.episodeId);
-    // The connection goes away: its running default episode is closed within moments.
+    // The connection goes away: it is forgotten within moments, and its episode stays, by its id.
     manager.abort();
-    expect(await until(async () => (await http(server.baseUrl, "GET", `/state?episode_id=${again.episodeId}`)).status === 404)).toBe(true);
+    expect(await until(async () => server.built.callers.access.scopedDefaults === 1)).toBe(true);
+    expect((await theirs.getState({ episodeId: again.episodeId })).state?.stepCount).toBe(0);
     expect((await theirs.getState({})).state?.episodeId).toBe(b.episodeId);
-    expect(server.built.callers.access.scopedDefaults).toBe(1);
+    // A new connection has no default episode until it resets.
+    expect(await rpcCode(() => createClient(IncidentEnvService, createGrpcTransport({ baseUrl: server.baseUrl })).getState({}))).toBe(Code.NotFound);
   });
 });
 

@@ -14,8 +14,9 @@
  * on a shared store with nothing stored beside the episodes.
  *
  * The default episode (requests that name no episode), by caller:
- * - an HTTP/2 connection (gRPC, Connect or gRPC-Web over h2c) has a default episode of its own,
- *   closed with the connection if it still runs (as the /ws session's episode is);
+ * - an HTTP/2 connection (gRPC, Connect or gRPC-Web over h2c) has a default episode of its own;
+ *   when the connection ends, the episode stays (named by the id its reset returned) but is no
+ *   longer anybody's default;
  * - otherwise, with API keys, each key has one;
  * - otherwise (plain HTTP without keys: curl) there is one, the environment's own, shared by
  *   replicas on a shared store; whoever resets without an episode_id replaces it.
@@ -26,7 +27,6 @@ import { create } from "@bufbuild/protobuf";
 import { randomUUID } from "node:crypto";
 import {
   CloseEpisodeRequestSchema,
-  GetStateRequestSchema,
   type CloseEpisodeRequest,
   type CloseEpisodeResponse,
   type GetObservationRequest,
@@ -79,18 +79,15 @@ export class EpisodeAccess {
     return new CallerView(this.env, this.defaults, caller);
   }
 
-  /** A connection ended: its default episode, if it still runs, is closed, and the connection forgotten. */
-  async connectionEnded(caller: Caller): Promise<void> {
+  /**
+   * A connection ended: it is forgotten, and so is its default episode as a default. The episode
+   * itself stays, addressed by the id its reset returned, until it is closed or expires: gRPC
+   * clients reconnect on their own (the server closes idle connections), and a language-model
+   * agent may think for longer than that between two steps.
+   */
+  connectionEnded(caller: Caller): void {
     const scope = scopeOf(caller);
-    const id = scope === undefined ? undefined : this.defaults.get(scope);
-    if (scope === undefined || id === undefined) return;
-    this.defaults.delete(scope);
-    try {
-      const { state } = await this.env.getState(create(GetStateRequestSchema, { episodeId: id }));
-      if (state?.done !== true) await this.env.closeEpisode(create(CloseEpisodeRequestSchema, { episodeId: id }));
-    } catch {
-      // Already closed or evicted: nothing holds a slot.
-    }
+    if (scope !== undefined) this.defaults.delete(scope);
   }
 
   /** Default episodes held for connections and keys (operators and tests). */

@@ -69,7 +69,7 @@ export class Callers {
       known = entry;
       this.connections.set(session, entry);
       session.once("close", () => {
-        for (const o of entry.owners) void this.access.connectionEnded({ ...(o !== undefined ? { owner: o } : {}), connection: entry.name });
+        for (const o of entry.owners) this.access.connectionEnded({ ...(o !== undefined ? { owner: o } : {}), connection: entry.name });
       });
     }
     known.owners.add(owner);
