@@ -13,6 +13,7 @@ import Fastify, { LogController, type FastifyInstance } from "fastify";
 import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
 import type { EnvironmentApi } from "../env/api.js";
 import { ENVIRONMENT_VERSION, IncidentEnvironment } from "../env/environment.js";
+import { decodeFailureInterceptor } from "./connect-decode-errors.js";
 import { connectContextValues, registerConnectRoutes, type ServiceDescription } from "./connect-routes.js";
 import { buildMetadata, buildSchemas } from "./describe.js";
 import { registerDocs } from "./docs.js";
@@ -58,7 +59,7 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
   await registerDocs(app, buildOpenApi({ version: ENVIRONMENT_VERSION, routes, services: [IncidentEnvService] }));
   await app.register(fastifyConnectPlugin, {
     routes: (router) => registerConnectRoutes(router, env, about),
-    interceptors: [envErrorInterceptor, createValidateInterceptor({ validator })],
+    interceptors: [decodeFailureInterceptor, envErrorInterceptor, createValidateInterceptor({ validator })],
     jsonOptions: { alwaysEmitImplicit: true },
     readMaxBytes: env.limits.maxBodyBytes,
     compressMinBytes: env.limits.compressMinBytes,

@@ -7,6 +7,7 @@ import type { FastifyRequest } from "fastify";
 import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
 import { canPreEncode, type EnvironmentApi, type StreamOptions } from "../env/api.js";
 import { resetBatch, stepBatch } from "./batch.js";
+import { reportDecodeFailures, trackRequestStage } from "./connect-decode-errors.js";
 import { dropConnection } from "./drop-connection.js";
 import { interact } from "./interact.js";
 import { isBinaryContentType, preEncoded } from "./pre-encoded.js";
@@ -20,9 +21,9 @@ export interface ServiceDescription {
 /** Drops the client's connection (HTTP/2: resets the stream; HTTP/1.1: closes the socket). */
 const dropConnectionKey = createContextKey<(() => void) | undefined>(undefined, { description: "drop the client connection" });
 
-/** Context values of each Connect request: a way for a stalled stream to drop its client. */
+/** Context values of each Connect request: a way for a stalled stream to drop its client, and how far the request got (src/server/connect-decode-errors.ts). */
 export function connectContextValues(request: FastifyRequest): ContextValues {
-  return createContextValues().set(dropConnectionKey, () => dropConnection(request.raw));
+  return trackRequestStage(createContextValues().set(dropConnectionKey, () => dropConnection(request.raw)));
 }
 
 function streamOptions(context: HandlerContext): StreamOptions {
@@ -62,4 +63,5 @@ export function incidentEnvService(env: EnvironmentApi, about: ServiceDescriptio
 
 export function registerConnectRoutes(router: ConnectRouter, env: EnvironmentApi, about: ServiceDescription): void {
   router.service(IncidentEnvService, incidentEnvService(env, about));
+  reportDecodeFailures(router.handlers);
 }
