@@ -5,6 +5,7 @@
  * docs/streaming.md). LOG_LEVEL sets the log level (default info; requests are not logged unless ACCESS_LOG=1).
  */
 import { settingsFromEnv, startEnvironment } from "./env/start-environment.js";
+import { httpLimitsFromEnv } from "./env/limits.js";
 import { buildApp } from "./server/app.js";
 
 const SWEEP_INTERVAL_MS = 60_000;
@@ -18,7 +19,7 @@ function portFromEnv(): number {
 
 const settings = settingsFromEnv();
 const env = await startEnvironment(settings);
-const { app } = await buildApp({ env, logLevel: process.env.LOG_LEVEL ?? "info", accessLog: process.env.ACCESS_LOG === "1" });
+const { app } = await buildApp({ env, logLevel: process.env.LOG_LEVEL ?? "info", accessLog: process.env.ACCESS_LOG === "1", httpLimits: httpLimitsFromEnv() });
 const sweeper = setInterval(() => void env.sweep(), SWEEP_INTERVAL_MS);
 sweeper.unref();
 

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll } from "vitest";
 import { IncidentEnvironment, type EnvironmentOptions } from "../../src/env/environment.js";
 import { WorkerPool, type WorkerPoolOptions } from "../../src/env/workers/pool.js";
-import { buildApp } from "../../src/server/app.js";
+import { buildApp, type AppOptions } from "../../src/server/app.js";
 
 export interface RunningServer {
   baseUrl: string;
@@ -11,12 +11,12 @@ export interface RunningServer {
 }
 
 /** Registers beforeAll/afterAll hooks; the returned object is filled in once the server listens. */
-export function useServer(options: EnvironmentOptions = {}): RunningServer {
+export function useServer(options: EnvironmentOptions = {}, appOptions: Omit<AppOptions, "env"> = {}): RunningServer {
   const running = { baseUrl: "", env: undefined as unknown as IncidentEnvironment };
   let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     const env = new IncidentEnvironment(options);
-    const { app } = await buildApp({ env, logLevel: false });
+    const { app } = await buildApp({ logLevel: false, ...appOptions, env });
     await app.listen({ port: 0, host: "127.0.0.1" });
     const { port } = app.server.address() as AddressInfo;
     running.baseUrl = `http://127.0.0.1:${port}`;
