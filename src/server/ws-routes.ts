@@ -49,6 +49,7 @@ import { EnvError } from "../env/errors.js";
 import { errorBody } from "./errors.js";
 import type { McpHandler, McpSession } from "./mcp.js";
 import { fromRestJson, toRestJson } from "../env/rest-json.js";
+import { RESET_JSON_OPTIONS } from "./rest-routes.js";
 import { validated } from "./validation.js";
 import { wsErrorHandler } from "./ws-errors.js";
 
@@ -181,7 +182,7 @@ class WsSession {
 
   private async reset(data: JsonValue | undefined): Promise<void> {
     if (data !== undefined && data !== null && !isObject(data)) throw envelopeError("reset data must be a JSON object (or left out)", "data", "type.object");
-    const request = validated(ResetRequestSchema, fromRestJson(ResetRequestSchema, data ?? {}, { lenient: new Set([ResetRequestSchema.typeName]) }));
+    const request = validated(ResetRequestSchema, fromRestJson(ResetRequestSchema, data ?? {}, RESET_JSON_OPTIONS));
     const previous = this.episodeId;
     request.episodeId ??= `ws-${randomUUID()}`;
     const response = await this.env.reset(request); // a refused reset changes nothing
