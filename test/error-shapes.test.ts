@@ -211,6 +211,15 @@ describe("/reset refuses keys a reset does not know, except OpenEnv's envelope k
   });
 });
 
+describe("messages of rules about the whole request", () => {
+  it("have no stray field prefix (the fuzz found \": minutes_per_second applies only to clock live\")", async () => {
+    const response = await http(server.baseUrl, "POST", "/reset", { minutes_per_second: 5 });
+    expect(response.status).toBe(400);
+    expect(dig(response.json, "message")).toBe("minutes_per_second applies only to clock live");
+    expect(dig(response.json, "violations.0")).toMatchObject({ field: "", rule: "reset.rate_needs_live_clock" });
+  });
+});
+
 describe("numbers in strings are read one way on every surface", () => {
   it('"42" is the number 42 on /reset, /reset/batch, /ws and MCP', async () => {
     expect(dig((await http(server.baseUrl, "POST", "/reset", { seed: "42", episode_id: "seed-string" })).json, "observation")).toBeDefined();
