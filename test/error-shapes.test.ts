@@ -220,6 +220,22 @@ describe("messages of rules about the whole request", () => {
   });
 });
 
+describe("well-known types of the wrong form are refused naming their field (the fuzz found them named \"\" or by their parent)", () => {
+  it.each([
+    ["GET", `/episodes/${BYSTANDER}/logs?since=2020-13-01T00:00:00Z`, undefined, "since"],
+    ["GET", `/episodes/${BYSTANDER}/events?since=-1`, undefined, "since"],
+    ["POST", "/step", { episode_id: BYSTANDER, action: { action_type: "escalate", metadata: "not an object" } }, "action.metadata"],
+    ["POST", "/step", { episode_id: BYSTANDER, action: { action_type: "escalate", metadata: [1, 2] } }, "action.metadata"],
+  ])("%s %s %j", async (method, path, body, field) => {
+    const before = await bystanderState();
+    const response = await http(server.baseUrl, method, path, body);
+    expect(response.status).toBe(400);
+    expect(dig(response.json, "violations.0")).toMatchObject({ field, rule: "type.mismatch" });
+    expect(dig(response.json, "message")).toMatch(new RegExp(`^${field.replace(".", "\\.")}: expected a (Timestamp|Struct) in its JSON form`));
+    expect(await bystanderState()).toBe(before);
+  });
+});
+
 describe("numbers in strings are read one way on every surface", () => {
   it('"42" is the number 42 on /reset, /reset/batch, /ws and MCP', async () => {
     expect(dig((await http(server.baseUrl, "POST", "/reset", { seed: "42", episode_id: "seed-string" })).json, "observation")).toBeDefined();

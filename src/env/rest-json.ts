@@ -181,7 +181,7 @@ function rewriteInput(desc: DescMessage, json: unknown, options: RestJsonInputOp
 }
 
 function rewriteInputValue(field: DescField, value: JsonValue, options: RestJsonInputOptions, at: string): JsonValue {
-  const inMessage = (desc: DescMessage, v: JsonValue, p: string): JsonValue => (isOpaque(desc) ? v : rewriteInput(desc, v, options, p));
+  const inMessage = (desc: DescMessage, v: JsonValue, p: string): JsonValue => (isOpaque(desc) ? checkOpaque(desc, v, p) : rewriteInput(desc, v, options, p));
   switch (field.fieldKind) {
     case "enum":
       return parseEnumWord(field.enum, value, at);
@@ -214,6 +214,23 @@ function rewriteInputValue(field: DescField, value: JsonValue, options: RestJson
  * parse here.
  */
 const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A well-known type (a Timestamp, a Struct) keeps its own JSON form: decoded here, so that a value of
+ * the wrong form is refused naming its field rather than the whole message.
+ */
+function checkOpaque(desc: DescMessage, value: JsonValue, at: string): JsonValue {
+  try {
+    fromJson(desc, value);
+  } catch (e) {
+    // protobuf-es says "cannot decode message google.protobuf.Timestamp from JSON: invalid RFC 3339 string", or no reason at all.
+    const message = e instanceof Error ? e.message : String(e);
+    const generic = /^cannot decode message [\w.]+ from JSON(?:: (.*))?/.exec(message);
+    const detail = generic ? (generic[1] ?? "") : message;
+    throw invalid(at, "type.mismatch", `expected a ${desc.name} in its JSON form${detail ? ` (${detail})` : ""}, got ${describeJson(value)}`);
+  }
+  return value;
+}
 
 /** Rejects a JSON value of the wrong kind for a scalar field, naming the field. */
 function checkScalar(scalar: ScalarType, value: JsonValue, at: string): void {
