@@ -26,9 +26,22 @@ export function frame(payload: Uint8Array, flags = 0): Buffer {
 
 const path = (method: string): string => `/incident.v1.IncidentEnvService/${method}`;
 
-/** Connect unary POST with a body of the given content type. */
-export async function connectUnary(baseUrl: string, method: string, body: Uint8Array | string, contentType = "application/proto"): Promise<RawAnswer> {
-  const response = await fetch(baseUrl + path(method), { method: "POST", headers: { "content-type": contentType, "connect-protocol-version": "1" }, body: typeof body === "string" ? body : Uint8Array.from(body) });
+/** Connect unary POST with a body of the given content type (and any other headers). */
+export async function connectUnary(baseUrl: string, method: string, body: Uint8Array | string, contentType = "application/proto", headers: Record<string, string> = {}): Promise<RawAnswer> {
+  const response = await fetch(baseUrl + path(method), {
+    method: "POST",
+    headers: { "content-type": contentType, "connect-protocol-version": "1", ...headers },
+    body: typeof body === "string" ? body : Uint8Array.from(body),
+  });
+  return connectAnswer(response);
+}
+
+/** Connect unary GET (for methods without side effects): the query as given, e.g. "message=...&encoding=json". */
+export async function connectGet(baseUrl: string, method: string, query: string): Promise<RawAnswer> {
+  return connectAnswer(await fetch(`${baseUrl}${path(method)}?${query}`));
+}
+
+async function connectAnswer(response: Response): Promise<RawAnswer> {
   const text = await response.text();
   let json: { code?: string; message?: string } = {};
   try {
@@ -39,10 +52,24 @@ export async function connectUnary(baseUrl: string, method: string, body: Uint8A
   return { httpStatus: response.status, code: response.status === 200 ? undefined : json.code, message: json.message ?? "", text };
 }
 
-/** gRPC-Web over HTTP/1.1: the body as sent (frame it with `frame`). */
-export async function grpcWeb(baseUrl: string, method: string, body: Uint8Array, contentType = "application/grpc-web+proto"): Promise<RawAnswer> {
-  const response = await fetch(baseUrl + path(method), { method: "POST", headers: { "content-type": contentType, "x-grpc-web": "1" }, body: Uint8Array.from(body) });
-  const bytes = Buffer.from(await response.arrayBuffer());
+/** A stream still open when a call gave up waiting (a valid streaming request): not an error. */
+export const STILL_STREAMING = "still streaming";
+
+/** gRPC-Web over HTTP/1.1: the body as sent (frame it with `frame`); a stream open after `timeoutMs` is cut. */
+export async function grpcWeb(baseUrl: string, method: string, body: Uint8Array, contentType = "application/grpc-web+proto", timeoutMs = 10_000, headers: Record<string, string> = {}): Promise<RawAnswer> {
+  const abort = new AbortController();
+  const timer = setTimeout(() => abort.abort(), timeoutMs);
+  let response: Response;
+  let bytes: Buffer;
+  try {
+    response = await fetch(baseUrl + path(method), { method: "POST", headers: { "content-type": contentType, "x-grpc-web": "1", ...headers }, body: Uint8Array.from(body), signal: abort.signal });
+    bytes = Buffer.from(await response.arrayBuffer());
+  } catch (error) {
+    if (!abort.signal.aborted) throw error;
+    return { httpStatus: 200, code: undefined, message: STILL_STREAMING, text: "" };
+  } finally {
+    clearTimeout(timer);
+  }
   let trailer = "";
   for (let at = 0; at + 5 <= bytes.length; ) {
     const length = bytes.readUInt32BE(at + 1);
@@ -59,13 +86,13 @@ export async function grpcWeb(baseUrl: string, method: string, body: Uint8Array,
   };
 }
 
-/** gRPC over h2c on a session of its own: the body as sent (frame it with `frame`). */
-export async function grpc(baseUrl: string, method: string, body: Uint8Array, contentType = "application/grpc"): Promise<RawAnswer> {
+/** gRPC over h2c on a session of its own: the body as sent (frame it with `frame`); a stream open after `timeoutMs` is cut. */
+export async function grpc(baseUrl: string, method: string, body: Uint8Array, contentType = "application/grpc", timeoutMs = 10_000, headers: Record<string, string> = {}): Promise<RawAnswer> {
   const session = http2.connect(baseUrl);
   session.on("error", () => {});
   try {
     return await new Promise<RawAnswer>((resolve, reject) => {
-      const stream = session.request({ ":method": "POST", ":path": path(method), "content-type": contentType, te: "trailers" });
+      const stream = session.request({ ":method": "POST", ":path": path(method), "content-type": contentType, te: "trailers", ...headers });
       let httpStatus = 0;
       let status: string | undefined;
       let message = "";
@@ -80,10 +107,19 @@ export async function grpc(baseUrl: string, method: string, body: Uint8Array, co
       });
       stream.on("trailers", take);
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("error", reject);
-      stream.on("close", () =>
-        resolve({ httpStatus, code: status === undefined ? undefined : Number(status), message, text: Buffer.concat(chunks).toString("latin1") + message }),
-      );
+      let cut = false;
+      const timer = setTimeout(() => {
+        cut = true;
+        stream.close(http2.constants.NGHTTP2_CANCEL);
+      }, timeoutMs);
+      stream.on("error", (error) => {
+        if (!cut) reject(error);
+      });
+      stream.on("close", () => {
+        clearTimeout(timer);
+        const text = Buffer.concat(chunks).toString("latin1") + message;
+        resolve({ httpStatus, code: status === undefined ? undefined : Number(status), message: cut && status === undefined ? STILL_STREAMING : message, text });
+      });
       stream.end(body);
     });
   } finally {
