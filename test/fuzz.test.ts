@@ -20,12 +20,13 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { ActionSchema } from "../gen/incident/v1/action_pb.js";
 import { IncidentEnvService, InteractRequestSchema, ResetRequestSchema, StreamEpisodeEventsRequestSchema, StreamLogsRequestSchema } from "../gen/incident/v1/service_pb.js";
+import type { EnvironmentApi } from "../src/env/api.js";
 import { buildMetadata, buildSchemas } from "../src/server/describe.js";
 import { restRouteTable, type RestRoute } from "../src/server/rest-routes.js";
 import { messageArbitrary } from "./support/arbitrary-message.js";
 import { restJsonArbitrary } from "./support/arbitrary-rest-json.js";
 import { connectGet, connectUnary, frame, grpc, grpcWeb, type RawAnswer } from "./support/raw-rpc.js";
-import { http, useServer } from "./support/server.js";
+import { http, useServer, useWorkerServer } from "./support/server.js";
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
@@ -35,7 +36,23 @@ const settings = (numRuns: number): fc.Parameters<unknown> => ({ seed: SEED, num
 /** The server's log lines (warn and above): a request must not be able to make the server log an error. */
 const logLines: string[] = [];
 // A small store, so that the fuzz also meets "every slot is taken" (429), and memory stays small.
-const server = useServer({ limits: { maxLiveEpisodes: 150 } }, { logLevel: "warn", logStream: { write: (line) => void logLines.push(line) } });
+// FUZZ_WORKERS=n runs the same fuzz against episodes in n worker threads (their pre-encoded answers).
+const WORKERS = Number(process.env.FUZZ_WORKERS ?? 0);
+const appOptions = { logLevel: "warn", logStream: { write: (line: string) => void logLines.push(line) } };
+const server: { baseUrl: string; env: EnvironmentApi } =
+  WORKERS > 0
+    ? (() => {
+        const pool = useWorkerServer({ workers: WORKERS, limits: { maxLiveEpisodes: 150 } }, appOptions);
+        return {
+          get baseUrl() {
+            return pool.baseUrl;
+          },
+          get env() {
+            return pool.pool;
+          },
+        };
+      })()
+    : useServer({ limits: { maxLiveEpisodes: 150 } }, appOptions);
 const consoleError = vi.spyOn(console, "error");
 
 afterEach(() => {
@@ -144,6 +161,21 @@ describe("REST routes", () => {
         await expectUnharmed();
       }),
       settings(200),
+    );
+  });
+
+  it("concurrent well-shaped requests on the same few episodes", async () => {
+    const bodyRoutes = routes.filter((route) => route.body !== undefined);
+    const request = fc.constantFrom(...bodyRoutes).chain((route) =>
+      fc.tuple(fc.constant(route), fc.oneof(...(route.body?.shapes ?? []).map((desc) => restJsonArbitrary(desc, { strings: POOL, clean: true })))),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.array(request, { minLength: 2, maxLength: 8 }), async (requests) => {
+        const answers = await Promise.all(requests.map(([route, body]) => send(route.method, route.url, JSON.stringify(body), "application/json")));
+        answers.forEach((answer, i) => expectRestAnswer(answer.status, answer.text, `${requests[i]?.[0].url} ${JSON.stringify(requests[i]?.[1]).slice(0, 200)}`));
+        await expectUnharmed();
+      }),
+      settings(40),
     );
   });
 
