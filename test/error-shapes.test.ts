@@ -14,6 +14,7 @@ import { dig, http, useServer } from "./support/server.js";
 
 const server = useServer();
 const small = useServer({}, { httpLimits: { maxHeaderBytes: 4096 } });
+const compressing = useServer({ limits: { compressMinBytes: 1 } });
 const BYSTANDER = "error-shapes-bystander";
 
 async function bystanderState(): Promise<string> {
@@ -61,6 +62,15 @@ describe("undecodable protobuf requests are invalid_argument on every protocol",
       expect([method, answer.code, answer.message]).toEqual([method, Code.InvalidArgument, expect.stringContaining("not a valid incident.v1.")]);
     }
     expect(await bystanderState()).toBe(before);
+  });
+
+  it("also when the server compresses its answers (RPC_COMPRESS_MIN_BYTES)", async () => {
+    const connect = await connectUnary(compressing.baseUrl, "Step", GARBAGE, "application/proto", { "accept-encoding": "gzip" });
+    expect([connect.httpStatus, connect.code]).toEqual([400, "invalid_argument"]);
+    const web = await grpcWeb(compressing.baseUrl, "Step", frame(GARBAGE), "application/grpc-web+proto", 10_000, { "grpc-accept-encoding": "gzip" });
+    expect(web.code).toBe(Code.InvalidArgument);
+    const h2 = await grpc(compressing.baseUrl, "Step", frame(GARBAGE), "application/grpc", 10_000, { "grpc-accept-encoding": "gzip" });
+    expect(h2.code).toBe(Code.InvalidArgument);
   });
 
   it("a well-formed message still gets its answer, and other errors keep their codes", async () => {

@@ -21,6 +21,10 @@ import { Code, ConnectError, createContextKey, type ContextValues, type Intercep
 import { encodeEnvelope, type UniversalHandler, type UniversalServerRequest, type UniversalServerResponse } from "@connectrpc/connect/protocol";
 import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import { trailerFlag, trailerParse, trailerSerialize } from "@connectrpc/connect/protocol-grpc-web";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
+
+/** The flag bit of a compressed gRPC / gRPC-Web frame. */
+const COMPRESSED_FLAG = 0b1;
 
 /** Whether a request got as far as the interceptors, i.e. its message (if unary) was decoded. */
 interface RequestStage {
@@ -91,15 +95,29 @@ async function* grpcBody(body: AsyncIterable<Uint8Array>, trailer: Headers, stag
   }
 }
 
-/** gRPC-Web: the trailers are the last frame of the body (uncompressed, the only kind an error this small gets). */
-async function* grpcWebBody(body: AsyncIterable<Uint8Array>, stage: RequestStage, typeName: string): AsyncIterable<Uint8Array> {
+/** A frame's payload, decompressed if its flag says so (with the response's grpc-encoding); undefined if that cannot be done. */
+function framePayload(chunk: Uint8Array, encoding: string | null): Uint8Array | undefined {
+  const payload = chunk.subarray(5);
+  if ((chunk[0]! & COMPRESSED_FLAG) === 0) return payload;
+  try {
+    if (encoding === "gzip") return gunzipSync(payload);
+    if (encoding === "br") return brotliDecompressSync(payload);
+  } catch {
+    // not what the flag says: leave the frame alone
+  }
+  return undefined;
+}
+
+/** gRPC-Web: the trailers are the last frame of the body (compressed like any frame when RPC_COMPRESS_MIN_BYTES is small); the new one goes uncompressed. */
+async function* grpcWebBody(body: AsyncIterable<Uint8Array>, encoding: string | null, stage: RequestStage, typeName: string): AsyncIterable<Uint8Array> {
   for await (const chunk of body) {
-    const isTrailerFrame = chunk.length >= 5 && chunk[0] === trailerFlag && Buffer.from(chunk).readUInt32BE(1) === chunk.length - 5;
-    if (!isTrailerFrame || stage.reachedInterceptors) {
+    const isTrailerFrame = chunk.length >= 5 && (chunk[0]! & trailerFlag) !== 0 && Buffer.from(chunk).readUInt32BE(1) === chunk.length - 5;
+    const payload = isTrailerFrame && !stage.reachedInterceptors ? framePayload(chunk, encoding) : undefined;
+    if (payload === undefined) {
       yield chunk;
       continue;
     }
-    const trailer = trailerParse(chunk.subarray(5));
+    const trailer = trailerParse(payload);
     if (trailer.get("grpc-status") === String(Code.Internal)) {
       setTrailerStatus(trailer, undecodable(typeName, decodeURIComponent(trailer.get("grpc-message") ?? "")));
       yield encodeEnvelope(trailerFlag, trailerSerialize(trailer));
@@ -113,7 +131,7 @@ function rewrite(response: UniversalServerResponse, request: UniversalServerRequ
   const stage = request.contextValues?.get(requestStageKey);
   if (stage === undefined || response.body === undefined) return response;
   const contentType = response.header?.get("content-type") ?? "";
-  if (contentType.startsWith("application/grpc-web")) return { ...response, body: grpcWebBody(response.body, stage, typeName) };
+  if (contentType.startsWith("application/grpc-web")) return { ...response, body: grpcWebBody(response.body, response.header?.get("grpc-encoding") ?? null, stage, typeName) };
   if (contentType.startsWith("application/grpc")) {
     return response.trailer ? { ...response, body: grpcBody(response.body, response.trailer, stage, typeName) } : response;
   }
