@@ -35,14 +35,15 @@ const settings = (numRuns: number): fc.Parameters<unknown> => ({ seed: SEED, num
 
 /** The server's log lines (warn and above): a request must not be able to make the server log an error. */
 const logLines: string[] = [];
-// A small store, so that the fuzz also meets "every slot is taken" (429), and memory stays small.
+// A small store, so that the fuzz also meets "every slot is taken" (429), and memory stays small;
+// answers compressed from 512 bytes for clients that accept it, so that compressed error paths are fuzzed too.
 // FUZZ_WORKERS=n runs the same fuzz against episodes in n worker threads (their pre-encoded answers).
 const WORKERS = Number(process.env.FUZZ_WORKERS ?? 0);
 const appOptions = { logLevel: "warn", logStream: { write: (line: string) => void logLines.push(line) } };
 const server: { baseUrl: string; env: EnvironmentApi } =
   WORKERS > 0
     ? (() => {
-        const pool = useWorkerServer({ workers: WORKERS, limits: { maxLiveEpisodes: 150 } }, appOptions);
+        const pool = useWorkerServer({ workers: WORKERS, limits: { maxLiveEpisodes: 150, compressMinBytes: 512 } }, appOptions);
         return {
           get baseUrl() {
             return pool.baseUrl;
@@ -52,7 +53,7 @@ const server: { baseUrl: string; env: EnvironmentApi } =
           },
         };
       })()
-    : useServer({ limits: { maxLiveEpisodes: 150 } }, appOptions);
+    : useServer({ limits: { maxLiveEpisodes: 150, compressMinBytes: 512 } }, appOptions);
 const consoleError = vi.spyOn(console, "error");
 
 afterEach(() => {
@@ -233,10 +234,18 @@ function expectRpcAnswer(answer: RawAnswer, label: string): void {
 
 describe("IncidentEnvService", () => {
   /** Headers a client may add to an RPC: compression and time-outs, good, bad and absurd. */
-  const rpcHeaders = (encodingHeader: string, timeoutHeader: string): fc.Arbitrary<Record<string, string>> =>
+  const rpcHeaders = (encodingHeader: string, acceptHeader: string, timeoutHeader: string): fc.Arbitrary<Record<string, string>> =>
     fc
-      .tuple(fc.option(fc.constantFrom("gzip", "br", "identity", "zstd", "")), fc.option(fc.constantFrom("1", "abc", "99999999999", "-1", "5000", "1m", "1S", "100000000H")))
-      .map(([encoding, timeout]) => ({ ...(encoding === null ? {} : { [encodingHeader]: encoding }), ...(timeout === null ? {} : { [timeoutHeader]: timeout }) }));
+      .tuple(
+        fc.option(fc.constantFrom("gzip", "br", "identity", "zstd", "")),
+        fc.option(fc.constantFrom("gzip", "br", "gzip, br", "zstd")),
+        fc.option(fc.constantFrom("1", "abc", "99999999999", "-1", "5000", "1m", "1S", "100000000H")),
+      )
+      .map(([encoding, accept, timeout]) => ({
+        ...(encoding === null ? {} : { [encodingHeader]: encoding }),
+        ...(accept === null ? {} : { [acceptHeader]: accept }),
+        ...(timeout === null ? {} : { [timeoutHeader]: timeout }),
+      }));
   const queryPart = fc.oneof(fc.string({ maxLength: 20 }).map(encodeURIComponent), fc.constantFrom("e30", "%7B%7D", "%zz", "CgNub3A", ""));
 
   it("every method, random bytes on Connect (binary and JSON, POST and GET), gRPC and gRPC-Web, with random compression and time-outs", async () => {
@@ -246,8 +255,8 @@ describe("IncidentEnvService", () => {
         fc.constantFrom("connect-proto", "connect-json", "connect-get", "grpc", "grpc-web"),
         fc.uint8Array({ maxLength: 80 }),
         fc.constantFrom("framed", "framed", "compressed-flag", "raw"),
-        rpcHeaders("content-encoding", "connect-timeout-ms"),
-        rpcHeaders("grpc-encoding", "grpc-timeout"),
+        rpcHeaders("content-encoding", "accept-encoding", "connect-timeout-ms"),
+        rpcHeaders("grpc-encoding", "grpc-accept-encoding", "grpc-timeout"),
         fc.tuple(queryPart, fc.constantFrom("proto", "json", "xml"), fc.constantFrom("", "1", "0"), fc.constantFrom("", "gzip", "zstd")),
         async (method, protocol, bytes, framing, connectHeaders, grpcHeaders, [message, encoding, base64, compression]) => {
           const body = framing === "raw" ? bytes : frame(bytes, framing === "compressed-flag" ? 1 : 0);

@@ -5,7 +5,7 @@
  * and, for gRPC and gRPC-Web, the grpc-status and grpc-message of the trailers.
  */
 import http2 from "node:http2";
-import { gunzipSync } from "node:zlib";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
 
 export interface RawAnswer {
   httpStatus: number;
@@ -75,8 +75,9 @@ export async function grpcWeb(baseUrl: string, method: string, body: Uint8Array,
   for (let at = 0; at + 5 <= bytes.length; ) {
     const length = bytes.readUInt32BE(at + 1);
     const payload = bytes.subarray(at + 5, at + 5 + length);
-    // A compressed trailer frame (flag bit 0) is gzipped, as the response's grpc-encoding says.
-    if (bytes[at]! & 0x80) trailer = (bytes[at]! & 0x01 ? gunzipSync(payload) : payload).toString("latin1");
+    // A compressed trailer frame (flag bit 0) is compressed as the response's grpc-encoding says.
+    const decompress = response.headers.get("grpc-encoding") === "br" ? brotliDecompressSync : gunzipSync;
+    if (bytes[at]! & 0x80) trailer = (bytes[at]! & 0x01 ? decompress(payload) : payload).toString("latin1");
     at += 5 + length;
   }
   const field = (name: string): string | undefined => new RegExp(`^${name}:\\s*(.*?)\\s*$`, "mi").exec(trailer)?.[1];
