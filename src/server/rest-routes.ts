@@ -46,10 +46,10 @@ import { RawJson } from "./pre-encoded.js";
 import { validated } from "./validation.js";
 
 /**
- * Keys of OpenEnv's request envelopes (its ResetRequest and StepRequest models add timeout_s and
- * request_id), dropped from a reset body. Any other key a reset does not know is refused, naming
- * it: a typo like "task_levle" must not silently start an easy episode. /ws reset data follows the
- * same rule.
+ * Keys of OpenEnv's request envelope (its StepRequest model has timeout_s and request_id; its
+ * ResetRequest model allows extra keys, and clients put the same ones there), dropped from a reset
+ * body. Any other key a reset does not know is refused, naming it: a typo like "task_levle" must
+ * not silently start an easy episode. /reset/batch items and /ws reset data follow the same rule.
  */
 export const OPENENV_ENVELOPE_KEYS: ReadonlySet<string> = new Set(["timeout_s", "request_id"]);
 
