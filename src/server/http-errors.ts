@@ -7,17 +7,22 @@
  *   MAX_HEADER_BYTES, e.g. an over-long URL: 431 resource_exhausted; a request not received in
  *   time: 408 deadline_exceeded; anything else malformed: 400 invalid_argument. The answer is
  *   written to the socket, which then closes: the connection's framing can no longer be trusted.
- *   (HTTP/2 has no such answer: a stream whose headers are over the limit is refused with
- *   REFUSED_STREAM before there is a request to answer.)
+ *   (HTTP/2 has no such answer: a stream whose headers are over the limit is reset before there
+ *   is a request to answer.)
  */
 import http from "node:http";
 import type { Socket } from "node:net";
 import type { FastifyError, FastifyReply, FastifyRequest } from "fastify";
 import { codeOfClientStatus, errorBody } from "./errors.js";
 
-/** fastify's frameworkErrors: a URL it could not route. */
+/** fastify's frameworkErrors: a URL it could not route (FST_ERR_BAD_URL, FST_ERR_MAX_PARAM_LENGTH; async route constraints, which we do not use, would be ours). */
 export function routerErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
-  const status = error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const status = error.statusCode ?? 400;
+  if (status >= 500) {
+    request.log.error({ err: error }, "router failed");
+    void reply.status(500).send(errorBody("internal", "internal error; see the server log"));
+    return;
+  }
   const path = request.raw.url?.split("?")[0] ?? "";
   void reply.status(status).send(errorBody(codeOfClientStatus(status), `malformed URL path ${JSON.stringify(path.slice(0, 200))}: ${error.message}`));
 }
