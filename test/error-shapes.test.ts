@@ -9,6 +9,7 @@ import { Code } from "@connectrpc/connect";
 import net from "node:net";
 import { beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { httpLimitsFromEnv } from "../src/env/limits.js";
 import { connectUnary, frame, grpc, grpcWeb } from "./support/raw-rpc.js";
 import { dig, http, useServer } from "./support/server.js";
 
@@ -128,6 +129,12 @@ describe("errors before a route are in the REST error shape", () => {
     const overHeader = await http(small.baseUrl, "GET", "/health", undefined, { "x-padding": "p".repeat(5000) });
     expect(overHeader.status).toBe(431);
     expectErrorShape(overHeader.json, "resource_exhausted");
+  });
+
+  it("MAX_HEADER_BYTES is read from the environment, 16 KiB by default", () => {
+    expect(httpLimitsFromEnv({})).toEqual({ maxHeaderBytes: 16384 });
+    expect(httpLimitsFromEnv({ MAX_HEADER_BYTES: "4096" })).toEqual({ maxHeaderBytes: 4096 });
+    expect(() => httpLimitsFromEnv({ MAX_HEADER_BYTES: "lots" })).toThrow(/MAX_HEADER_BYTES/);
   });
 
   it("a request node's HTTP parser cannot read is 400 invalid_argument in the same shape", async () => {
