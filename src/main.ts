@@ -7,6 +7,7 @@
  * level (default info; requests are not logged unless ACCESS_LOG=1).
  */
 import { settingsFromEnv, startEnvironment } from "./env/start-environment.js";
+import { httpLimitsFromEnv } from "./env/limits.js";
 import { ApiKeys } from "./server/api-keys.js";
 import { buildApp } from "./server/app.js";
 import { guardSettingsFromEnv } from "./server/guard-settings.js";
@@ -24,7 +25,14 @@ const settings = settingsFromEnv();
 const apiKeys = ApiKeys.fromEnv();
 const guard = guardSettingsFromEnv();
 const env = await startEnvironment(settings);
-const { app } = await buildApp({ env, logLevel: process.env.LOG_LEVEL ?? "info", accessLog: process.env.ACCESS_LOG === "1", guard, ...(apiKeys ? { apiKeys } : {}) });
+const { app } = await buildApp({
+  env,
+  logLevel: process.env.LOG_LEVEL ?? "info",
+  accessLog: process.env.ACCESS_LOG === "1",
+  guard,
+  httpLimits: httpLimitsFromEnv(),
+  ...(apiKeys ? { apiKeys } : {}),
+});
 const sweeper = setInterval(() => void env.sweep(), SWEEP_INTERVAL_MS);
 sweeper.unref();
 

@@ -71,8 +71,8 @@ describe("/openapi.json and /docs", () => {
       return validatorFor({ components: doc.components, ...schema["application/json"]?.schema });
     };
     const statuses = (path: string) => Object.keys(dig(operation(path), "responses") as object).sort();
-    expect(statuses("/reset/batch")).toEqual(["200", "400", "413"]);
-    expect(statuses("/step/batch")).toEqual(["200", "400", "413"]);
+    expect(statuses("/reset/batch")).toEqual(["200", "400", "413", "415", "431"]);
+    expect(statuses("/step/batch")).toEqual(["200", "400", "413", "415", "431"]);
 
     const reset = await http(server.baseUrl, "POST", "/reset/batch", { items: [{ task_level: "easy", seed: 3, episode_id: "docs-batch" }, { task_level: "legendary" }] });
     const resetSchema = answers("/reset/batch");

@@ -154,3 +154,25 @@ export function sharedStoreLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): 
     storeTimeoutMs: positiveInt(env, "EPISODE_STORE_TIMEOUT_MS") ?? d.storeTimeoutMs,
   };
 }
+
+/**
+ * Limits of the HTTP server itself, before a request reaches a route (src/server/dual-server.ts,
+ * src/server/http-errors.ts). README.md ("Limits") documents them; test/http-errors.test.ts exercises them.
+ */
+export interface HttpLimits {
+  /**
+   * Request line and headers of one request, in bytes (MAX_HEADER_BYTES): node's HTTP parser
+   * refuses a larger HTTP/1.1 request with 431 resource_exhausted, HTTP/2 refuses the stream.
+   * It bounds the URL, so an episode id in a path fits whenever the request does.
+   */
+  maxHeaderBytes: number;
+}
+
+export const DEFAULT_HTTP_LIMITS: HttpLimits = {
+  maxHeaderBytes: 16 * 1024,
+};
+
+/** HTTP server limits from environment variables, falling back to the defaults. */
+export function httpLimitsFromEnv(env: NodeJS.ProcessEnv = process.env): HttpLimits {
+  return { maxHeaderBytes: positiveInt(env, "MAX_HEADER_BYTES") ?? DEFAULT_HTTP_LIMITS.maxHeaderBytes };
+}

@@ -9,7 +9,9 @@
  *   (`diagnose`, `easy`, `open`), or upper case for enums marked `short_names_upper` (`P1`,
  *   `ERROR`); on input the short name in any case and the full proto name are both accepted;
  * - on output, a field with explicit presence (a message, or a proto3 `optional`) that is unset
- *   is written as `null` rather than left out, so clients always see every key.
+ *   is written as `null` rather than left out, so clients always see every key;
+ * - on input, unknown keys are refused (naming the key) unless the caller lists them as ignored,
+ *   and a number field takes a JSON number or a string holding one as JSON writes it ("42").
  * Connect's own JSON endpoints keep the canonical proto JSON; only the REST routes use this.
  */
 import {
@@ -129,6 +131,8 @@ function rewriteOutputValue(field: DescField, value: JsonValue): JsonValue {
 export interface RestJsonInputOptions {
   /** Message types whose unknown keys are dropped instead of rejected (request envelopes). */
   lenient?: ReadonlySet<string>;
+  /** Keys dropped rather than rejected, by message type: what known clients add to a request of that type. */
+  ignoredKeys?: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
 /**
@@ -166,7 +170,7 @@ function rewriteInput(desc: DescMessage, json: unknown, options: RestJsonInputOp
     const field = desc.fields.find((f) => f.name === key || f.jsonName === key);
     const at = join(path, key);
     if (!field) {
-      if (options.lenient?.has(desc.typeName)) continue;
+      if (options.lenient?.has(desc.typeName) || options.ignoredKeys?.get(desc.typeName)?.has(key)) continue;
       const known = desc.fields.map((f) => f.name).join(", ");
       throw invalid(at, "field.known", `unknown field "${key}"; ${desc.name} has: ${known}`);
     }
@@ -177,7 +181,7 @@ function rewriteInput(desc: DescMessage, json: unknown, options: RestJsonInputOp
 }
 
 function rewriteInputValue(field: DescField, value: JsonValue, options: RestJsonInputOptions, at: string): JsonValue {
-  const inMessage = (desc: DescMessage, v: JsonValue, p: string): JsonValue => (isOpaque(desc) ? v : rewriteInput(desc, v, options, p));
+  const inMessage = (desc: DescMessage, v: JsonValue, p: string): JsonValue => (isOpaque(desc) ? checkOpaque(desc, v, p) : rewriteInput(desc, v, options, p));
   switch (field.fieldKind) {
     case "enum":
       return parseEnumWord(field.enum, value, at);
@@ -203,14 +207,39 @@ function rewriteInputValue(field: DescField, value: JsonValue, options: RestJson
   }
 }
 
+/**
+ * A number as JSON writes one: what a numeric field takes inside a string ("42", "0.5", "1e3"), as
+ * the proto JSON mapping allows, and nothing looser: no hex ("0x2a"), no sign "+", no leading
+ * zeros, no spaces, not "" and not "NaN". One rule for every route, /ws and MCP, since they all
+ * parse here.
+ */
+const JSON_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+
+/**
+ * A well-known type (a Timestamp, a Struct) keeps its own JSON form: decoded here, so that a value of
+ * the wrong form is refused naming its field rather than the whole message.
+ */
+function checkOpaque(desc: DescMessage, value: JsonValue, at: string): JsonValue {
+  try {
+    fromJson(desc, value);
+  } catch (e) {
+    // protobuf-es says "cannot decode message google.protobuf.Timestamp from JSON: invalid RFC 3339 string", or no reason at all.
+    const message = e instanceof Error ? e.message : String(e);
+    const generic = /^cannot decode message [\w.]+ from JSON(?:: (.*))?/.exec(message);
+    const detail = generic ? (generic[1] ?? "") : message;
+    throw invalid(at, "type.mismatch", `expected a ${desc.name} in its JSON form${detail ? ` (${detail})` : ""}, got ${describeJson(value)}`);
+  }
+  return value;
+}
+
 /** Rejects a JSON value of the wrong kind for a scalar field, naming the field. */
 function checkScalar(scalar: ScalarType, value: JsonValue, at: string): void {
   const kind = scalar === ScalarType.STRING || scalar === ScalarType.BYTES ? "string" : scalar === ScalarType.BOOL ? "boolean" : "number";
-  const ok =
-    kind === "number"
-      ? typeof value === "number" || (typeof value === "string" && value.trim() !== "" && !Number.isNaN(Number(value)))
-      : typeof value === kind;
-  if (!ok) throw invalid(at, "type.mismatch", `expected a ${kind}, got ${describeJson(value)}`);
+  if (kind === "number") {
+    if (typeof value === "number" || (typeof value === "string" && JSON_NUMBER.test(value))) return;
+    throw invalid(at, "type.mismatch", `expected a number (a JSON number, or a string holding one, like "42"), got ${describeJson(value)}`);
+  }
+  if (typeof value !== kind) throw invalid(at, "type.mismatch", `expected a ${kind}, got ${describeJson(value)}`);
 }
 
 function describeJson(value: JsonValue): string {

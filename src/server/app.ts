@@ -13,6 +13,8 @@ import Fastify, { LogController, type FastifyInstance } from "fastify";
 import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
 import type { EnvironmentApi } from "../env/api.js";
 import { ENVIRONMENT_VERSION, IncidentEnvironment } from "../env/environment.js";
+import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "../env/limits.js";
+import { decodeFailureInterceptor } from "./connect-decode-errors.js";
 import { connectContextValues, registerConnectRoutes, type ServiceDescription } from "./connect-routes.js";
 import { buildMetadata, buildSchemas } from "./describe.js";
 import { registerDocs } from "./docs.js";
@@ -23,6 +25,7 @@ import { closeRefusedUpgrades } from "./upgrade-refusals.js";
 import { envErrorInterceptor, installRestErrorHandling } from "./errors.js";
 import { DEFAULT_GUARD_SETTINGS, type GuardSettings } from "./guard-settings.js";
 import { registerLoadShedding } from "./load-shedding.js";
+import { clientErrorHandler, routerErrorHandler } from "./http-errors.js";
 import { McpHandler, mcpRoutes } from "./mcp.js";
 import { buildOpenApi } from "./openapi.js";
 import { installRequestGuard } from "./request-guard.js";
@@ -49,6 +52,8 @@ export interface AppOptions {
    * and `npm start` passes the server's settings (guardSettingsFromEnv) with it on.
    */
   guard?: Partial<GuardSettings>;
+  /** Limits of the HTTP server itself (MAX_HEADER_BYTES); the defaults of src/env/limits.ts otherwise. */
+  httpLimits?: HttpLimits;
 }
 
 export interface App {
@@ -60,8 +65,14 @@ export interface App {
 
 export async function buildApp(options: AppOptions = {}): Promise<App> {
   const env: EnvironmentApi = options.env ?? new IncidentEnvironment();
+  const httpLimits = options.httpLimits ?? DEFAULT_HTTP_LIMITS;
   const app = Fastify({
-    serverFactory: (handler) => createDualProtocolServer(handler),
+    serverFactory: (handler) => createDualProtocolServer(handler, { maxHeaderBytes: httpLimits.maxHeaderBytes }),
+    // Errors before a route, in the REST error shape (src/server/http-errors.ts). A path parameter
+    // (an episode id) is bounded by the header limit, and checked by its proto rule, not by the router.
+    frameworkErrors: routerErrorHandler,
+    clientErrorHandler: clientErrorHandler(httpLimits.maxHeaderBytes),
+    routerOptions: { maxParamLength: httpLimits.maxHeaderBytes },
     bodyLimit: env.limits.maxBodyBytes,
     logger: options.logLevel ? { level: options.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) } : false,
     // One log line per request would drown the log of a training run and cost the hot path; errors
@@ -84,7 +95,7 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
   await registerDocs(app, buildOpenApi({ version: ENVIRONMENT_VERSION, routes, services: [IncidentEnvService] }));
   await app.register(fastifyConnectPlugin, {
     routes: (router) => registerConnectRoutes(router, env, about),
-    interceptors: [envErrorInterceptor, createValidateInterceptor({ validator })],
+    interceptors: [decodeFailureInterceptor, envErrorInterceptor, createValidateInterceptor({ validator })],
     jsonOptions: { alwaysEmitImplicit: true },
     readMaxBytes: env.limits.maxBodyBytes,
     compressMinBytes: env.limits.compressMinBytes,

@@ -7,6 +7,7 @@ import type { FastifyRequest } from "fastify";
 import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
 import { canPreEncode, type EnvironmentApi, type StreamOptions } from "../env/api.js";
 import { resetBatch, stepBatch } from "./batch.js";
+import { reportDecodeFailures, trackRequestStage } from "./connect-decode-errors.js";
 import { dropConnection } from "./drop-connection.js";
 import type { EnvironmentFor } from "./callers.js";
 import { interact } from "./interact.js";
@@ -24,11 +25,16 @@ const dropConnectionKey = createContextKey<(() => void) | undefined>(undefined, 
 /** The environment as the request's caller sees it (src/server/callers.ts); set for every request. */
 const environmentKey = createContextKey<EnvironmentApi | undefined>(undefined, { description: "the caller's view of the environment" });
 
-/** Context values of each Connect request: its caller's environment, and a way for a stalled stream to drop its client. */
+/**
+ * Context values of each Connect request: its caller's environment, a way for a stalled stream to
+ * drop its client, and how far the request got (src/server/connect-decode-errors.ts).
+ */
 export function connectContextValues(request: FastifyRequest, environmentFor: EnvironmentFor): ContextValues {
-  return createContextValues()
-    .set(dropConnectionKey, () => dropConnection(request.raw))
-    .set(environmentKey, environmentFor(request));
+  return trackRequestStage(
+    createContextValues()
+      .set(dropConnectionKey, () => dropConnection(request.raw))
+      .set(environmentKey, environmentFor(request)),
+  );
 }
 
 function streamOptions(context: HandlerContext): StreamOptions {
@@ -72,4 +78,5 @@ export function incidentEnvService(base: EnvironmentApi, about: ServiceDescripti
 
 export function registerConnectRoutes(router: ConnectRouter, env: EnvironmentApi, about: ServiceDescription): void {
   router.service(IncidentEnvService, incidentEnvService(env, about));
+  reportDecodeFailures(router.handlers);
 }

@@ -13,6 +13,7 @@
 import http from "node:http";
 import http2 from "node:http2";
 import type net from "node:net";
+import { DEFAULT_HTTP_LIMITS } from "../env/limits.js";
 
 /**
  * fastify's request handler. It is typed for HTTP/1 but reads only what HTTP/2 compatibility
@@ -29,14 +30,17 @@ export interface DualServerOptions {
   keepAliveTimeoutMs?: number;
   /** On close, connections still open after this long are cut. */
   closeGraceMs?: number;
+  /** Request line and headers of one request (MAX_HEADER_BYTES): HTTP/1.1 answers 431, HTTP/2 refuses the stream. */
+  maxHeaderBytes?: number;
 }
 
 const HTTP2_PREFACE_START = "PRI";
 
 export function createDualProtocolServer(handler: RequestHandler, options: DualServerOptions = {}): http.Server {
-  const h1 = http.createServer(handler);
+  const maxHeaderBytes = options.maxHeaderBytes ?? DEFAULT_HTTP_LIMITS.maxHeaderBytes;
+  const h1 = http.createServer({ maxHeaderSize: maxHeaderBytes }, handler);
   h1.keepAliveTimeout = options.keepAliveTimeoutMs ?? 72_000;
-  const h2 = http2.createServer({}, handler as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
+  const h2 = http2.createServer({ settings: { maxHeaderListSize: maxHeaderBytes } }, handler as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
   const sessions = new Set<http2.ServerHttp2Session>();
   // A gracefully closed session ends its socket's writable side and then waits for the client to
   // close its side, which an idle client never does; shutdown destroys what is left.

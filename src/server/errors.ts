@@ -90,13 +90,41 @@ export function errorResponse(error: EnvError): ErrorResponse {
   return create(ErrorResponseSchema, { code: error.kind, message: error.message, violations: [...error.violations] });
 }
 
+/**
+ * The code of each client-error status that fastify or node's HTTP parser raise themselves (the
+ * Connect code of the same meaning); any other 4xx is invalid_argument. A content type a route does
+ * not take (415) is unimplemented, like a method it does not take (405): the request may be
+ * well-formed, the route just does not serve it.
+ */
+const CODE_OF_STATUS: Readonly<Record<number, string>> = {
+  404: "not_found",
+  405: "unimplemented",
+  408: "deadline_exceeded",
+  413: "resource_exhausted",
+  414: "resource_exhausted",
+  415: "unimplemented",
+  431: "resource_exhausted",
+};
+
+/** The REST code of a 4xx status raised outside the environment. */
+export function codeOfClientStatus(status: number): string {
+  return CODE_OF_STATUS[status] ?? "invalid_argument";
+}
+
 /** Status and code for an error fastify raised itself (its errors carry statusCode). */
 function fastifyErrorKind(error: FastifyError): { status: number; code: string } {
   const status = error.statusCode ?? 500;
-  if (status === 413) return { status, code: "resource_exhausted" };
-  if (status === 404) return { status, code: "not_found" };
-  if (status >= 400 && status < 500) return { status, code: "invalid_argument" };
+  if (status >= 400 && status < 500) return { status, code: codeOfClientStatus(status) };
   return { status: 500, code: "internal" };
+}
+
+/** fastify's message, or a clearer one where fastify's says too little. */
+function fastifyErrorMessage(error: FastifyError, request: FastifyRequest): string {
+  if (error.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") {
+    const type = request.headers["content-type"] ?? "";
+    return `unsupported content type ${JSON.stringify(type)}: the JSON routes take application/json; the RPC paths take the Connect, gRPC and gRPC-Web content types`;
+  }
+  return error.message;
 }
 
 /** Installs the REST error handler and not-found handler on the root instance. */
@@ -112,7 +140,7 @@ export function installRestErrorHandling(app: FastifyInstance): void {
       request.log.error({ err: error }, "unhandled error");
       return reply.status(500).send(errorBody(code, "internal error; see the server log"));
     }
-    return reply.status(status).send(errorBody(code, error.message));
+    return reply.status(status).send(errorBody(code, fastifyErrorMessage(error, request)));
   });
   app.setNotFoundHandler((request: FastifyRequest, reply: FastifyReply) => {
     const path = request.url.split("?")[0] ?? request.url;

@@ -44,6 +44,9 @@ export function buildOpenApi(options: { version: string; routes: readonly RestRo
       const answers = route.errorStatuses ? route.errorStatuses.includes(status) : route.body || route.episodeIdIn || status === "413";
       if (answers) responses[status] = { ...errorResponse, description };
     }
+    // Refused before the route runs (src/server/http-errors.ts, src/server/errors.ts).
+    if (route.body) responses["415"] = { ...errorResponse, description: "Content type the route does not take (unimplemented); send application/json" };
+    responses["431"] = { ...errorResponse, description: "Request line and headers over MAX_HEADER_BYTES (resource exhausted)" };
     const operation: Record<string, unknown> = { tags: ["REST (OpenEnv)"], summary: route.summary, operationId: `rest${route.method}${path.replace(/[^A-Za-z0-9]+/g, "_")}`, responses };
     if (route.body) {
       const shapes = route.body.shapes.map((desc) => rest.ref(desc));

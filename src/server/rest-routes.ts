@@ -42,13 +42,24 @@ import { EnvError } from "../env/errors.js";
 import { resetBatchText, stepBatchText } from "./batch.js";
 import type { EnvironmentFor } from "./callers.js";
 import type { ServiceDescription } from "./connect-routes.js";
-import { fromRestJson, toRestJson } from "../env/rest-json.js";
+import { fromRestJson, toRestJson, type RestJsonInputOptions } from "../env/rest-json.js";
 import { JSON_CONTENT_TYPE, refuseNonJsonBodies } from "./json-only.js";
 import { RawJson } from "./pre-encoded.js";
 import { validated } from "./validation.js";
 
-/** Request envelopes: OpenEnv clients add keys of their own (timeout_s, request_id), which are ignored. */
-const ENVELOPES = { lenient: new Set([ResetRequestSchema.typeName, StepRequestSchema.typeName, GetStateRequestSchema.typeName]) };
+/**
+ * Keys of OpenEnv's request envelope (its StepRequest model has timeout_s and request_id; its
+ * ResetRequest model allows extra keys, and clients put the same ones there), dropped from a reset
+ * body. Any other key a reset does not know is refused, naming it: a typo like "task_levle" must
+ * not silently start an easy episode. /reset/batch items and /ws reset data follow the same rule.
+ */
+export const OPENENV_ENVELOPE_KEYS: ReadonlySet<string> = new Set(["timeout_s", "request_id"]);
+
+/** How a /reset body (and /ws reset data) is read: strict, but for OpenEnv's envelope keys. */
+export const RESET_JSON_OPTIONS: RestJsonInputOptions = { ignoredKeys: new Map([[ResetRequestSchema.typeName, OPENENV_ENVELOPE_KEYS]]) };
+
+/** Step and state envelopes: OpenEnv clients add keys of their own (timeout_s, request_id, and whatever a caller passes), which are ignored. */
+const ENVELOPES = { lenient: new Set([StepRequestSchema.typeName, GetStateRequestSchema.typeName]) };
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -87,7 +98,7 @@ function stepParts(body: unknown): { envelope: JsonObject; action: unknown } {
 
 /** A /reset body as a request (not yet checked against the proto rules). */
 function parseReset(body: unknown): ResetRequest {
-  return fromRestJson(ResetRequestSchema, body, ENVELOPES);
+  return fromRestJson(ResetRequestSchema, body, RESET_JSON_OPTIONS);
 }
 
 /** A /step body, in either shape, as a request (not yet checked against the proto rules). */

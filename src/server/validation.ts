@@ -16,6 +16,7 @@ export function validated<Desc extends DescMessage>(desc: Desc, message: Message
   if (result.kind === "valid") return message;
   if (result.kind === "error") throw new EnvError("internal", `validation failed to run: ${result.error.message}`);
   const violations = result.violations.map((v) => ({ field: pathToString(v.field), rule: v.ruleId, message: v.message }));
-  const summary = violations.map((v) => `${v.field}: ${v.message}`).join("; ");
+  // A rule of the whole message (a CEL rule) has no field: its message stands alone.
+  const summary = violations.map((v) => (v.field ? `${v.field}: ${v.message}` : v.message)).join("; ");
   throw new EnvError("invalid_argument", summary, violations);
 }

@@ -31,7 +31,9 @@
  *
  * Liveness: WebSocket pings are answered (pong) by the ws library; the server also pings every
  * WS_PING_INTERVAL_SECONDS and drops a client that did not answer the previous ping. A message
- * over WS_MAX_MESSAGE_BYTES closes the socket with 1009.
+ * over WS_MAX_MESSAGE_BYTES closes the socket with 1009, a malformed frame (a reserved opcode, a
+ * text frame that is not UTF-8) with 1002 or 1007; either is logged once, at warn, without a stack
+ * trace, and such lines are rate-limited for the whole process (src/server/ws-errors.ts).
  */
 import { create, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
 import fastifyWebsocket from "@fastify/websocket";
@@ -48,7 +50,9 @@ import type { EnvironmentFor } from "./callers.js";
 import { errorBody } from "./errors.js";
 import type { McpHandler, McpSession } from "./mcp.js";
 import { fromRestJson, toRestJson } from "../env/rest-json.js";
+import { RESET_JSON_OPTIONS } from "./rest-routes.js";
 import { validated } from "./validation.js";
+import { wsErrorHandler } from "./ws-errors.js";
 
 export type WsErrorCode = "INVALID_JSON" | "UNKNOWN_TYPE" | "VALIDATION_ERROR" | "EXECUTION_ERROR" | "CAPACITY_REACHED";
 
@@ -182,7 +186,7 @@ class WsSession {
 
   private async reset(data: JsonValue | undefined): Promise<void> {
     if (data !== undefined && data !== null && !isObject(data)) throw envelopeError("reset data must be a JSON object (or left out)", "data", "type.object");
-    const request = validated(ResetRequestSchema, fromRestJson(ResetRequestSchema, data ?? {}, { lenient: new Set([ResetRequestSchema.typeName]) }));
+    const request = validated(ResetRequestSchema, fromRestJson(ResetRequestSchema, data ?? {}, RESET_JSON_OPTIONS));
     const previous = this.episodeId;
     request.episodeId ??= `ws-${randomUUID()}`;
     const response = await this.env.reset(request); // a refused reset changes nothing
@@ -217,7 +221,7 @@ class WsSession {
 /** Registers /ws (a fastify plugin: @fastify/websocket's hooks apply only inside it). */
 export async function wsRoutes(app: FastifyInstance, { env, mcp, environmentFor }: { env: EnvironmentApi; mcp: McpHandler; environmentFor: EnvironmentFor }): Promise<void> {
   const limits = env.streamLimits;
-  await app.register(fastifyWebsocket, { options: { maxPayload: limits.wsMaxMessageBytes } });
+  await app.register(fastifyWebsocket, { options: { maxPayload: limits.wsMaxMessageBytes }, errorHandler: wsErrorHandler() });
   const alive = new Map<WebSocket, boolean>();
   const pinger = setInterval(() => {
     for (const [socket, answered] of alive) {

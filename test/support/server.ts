@@ -38,12 +38,12 @@ export interface RunningPoolServer {
 }
 
 /** Like useServer, with the episodes simulated in a pool of worker threads (WORKERS). */
-export function useWorkerServer(options: WorkerPoolOptions): RunningPoolServer {
+export function useWorkerServer(options: WorkerPoolOptions, appOptions: Omit<AppOptions, "env"> = {}): RunningPoolServer {
   const running = { baseUrl: "", pool: undefined as unknown as WorkerPool };
   let close: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     const pool = await WorkerPool.start(options);
-    const { app } = await buildApp({ env: pool, logLevel: false });
+    const { app } = await buildApp({ logLevel: false, ...appOptions, env: pool });
     await app.listen({ port: 0, host: "127.0.0.1" });
     const { port } = app.server.address() as AddressInfo;
     running.baseUrl = `http://127.0.0.1:${port}`;
