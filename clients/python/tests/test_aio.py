@@ -3,10 +3,16 @@ import asyncio
 import unittest
 
 import grpc
-
-from incident_env import AsyncIncidentEnv, AsyncIncidentEnvBatch, Diagnose, IncidentEnvError, Inspect, Resolve
-
 from support import EASY_FAULT, EASY_ROOT, EASY_SCENARIO, server_url
+
+from incident_env import (
+    AsyncIncidentEnv,
+    AsyncIncidentEnvBatch,
+    Diagnose,
+    IncidentEnvError,
+    Inspect,
+    Resolve,
+)
 
 
 class Async(unittest.IsolatedAsyncioTestCase):

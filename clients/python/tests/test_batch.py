@@ -2,10 +2,18 @@
 import unittest
 
 import grpc
-
-from incident_env import Diagnose, IncidentEnv, IncidentEnvBatch, IncidentEnvError, Inspect, ResetResult, Resolve, StepResult
-
 from support import EASY_FAULT, EASY_ROOT, EASY_SCENARIO, server_url, unique_id
+
+from incident_env import (
+    Diagnose,
+    IncidentEnv,
+    IncidentEnvBatch,
+    IncidentEnvError,
+    Inspect,
+    ResetResult,
+    Resolve,
+    StepResult,
+)
 
 
 class Batch(unittest.TestCase):

@@ -4,11 +4,17 @@ import os
 import unittest
 
 import grpc
-
-from incident_env import Diagnose, IncidentEnv, IncidentEnvError, Inspect, Resolve, StepResult
-from incident_env.proto.incident.v1 import enums_pb2, episode_pb2, observation_pb2
-
 from support import EASY_FAULT, EASY_ROOT, EASY_SCENARIO, server_url, unique_id
+
+from incident_env import (
+    Diagnose,
+    IncidentEnv,
+    IncidentEnvError,
+    Inspect,
+    Resolve,
+    StepResult,
+)
+from incident_env.proto.incident.v1 import enums_pb2, episode_pb2, observation_pb2
 
 
 class Episode(unittest.TestCase):

@@ -4,11 +4,10 @@ import time
 import unittest
 
 import grpc
+from support import server_url
 
 from incident_env import IncidentEnv, IncidentEnvError, Inspect, Resolve
 from incident_env.proto.incident.v1 import enums_pb2, telemetry_pb2
-
-from support import server_url
 
 
 class Logs(unittest.TestCase):

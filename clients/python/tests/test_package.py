@@ -5,9 +5,25 @@ import unittest
 from dataclasses import fields
 
 import incident_env
-from incident_env import ACTION_WORDS, ACTIONS, ApplyFix, Diagnose, Inspect, PostmortemSections, Remediation, WritePostmortem, WriteRunbook, parse_action
+from incident_env import (
+    ACTION_WORDS,
+    ACTIONS,
+    ApplyFix,
+    Diagnose,
+    Inspect,
+    PostmortemSections,
+    Remediation,
+    WritePostmortem,
+    WriteRunbook,
+    parse_action,
+)
 from incident_env._transport import call_metadata, parse_url
-from incident_env.proto.incident.v1 import action_pb2, enums_pb2, options_pb2, service_pb2_grpc
+from incident_env.proto.incident.v1 import (
+    action_pb2,
+    enums_pb2,
+    options_pb2,
+    service_pb2_grpc,
+)
 
 
 class TypedActions(unittest.TestCase):

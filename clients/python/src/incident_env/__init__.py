@@ -11,6 +11,7 @@ incident_env.aio); typed actions (incident_env.actions); IncidentEnvError for ev
 server answers with; the generated stubs under incident_env.proto.
 """
 from ._protocol import ResetResult, StepResult
+from ._version import __version__
 from .actions import (
     ACTION_WORDS,
     ACTIONS,
@@ -29,8 +30,6 @@ from .actions import (
 from .aio import AsyncIncidentEnv, AsyncIncidentEnvBatch, AsyncLogStream
 from .client import IncidentEnv, IncidentEnvBatch, LogStream
 from .errors import FieldViolation, IncidentEnvError
-
-from ._version import __version__
 
 __all__ = [
     "ACTION_WORDS",

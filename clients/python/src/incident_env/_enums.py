@@ -29,8 +29,9 @@ def words(enum: EnumTypeWrapper) -> list[str]:
     return [v.name[len(prefix):].lower() for v in enum.DESCRIPTOR.values if v.number != 0]
 
 
-def to_enum(enum: EnumTypeWrapper, value: Any, what: str) -> int:
-    """The number of `value` in `enum`; ValueError naming `what` and the accepted words otherwise."""
+def to_enum(enum: EnumTypeWrapper, value: Any, what: str) -> Any:
+    """The number of `value` in `enum`; ValueError naming `what` and the accepted words otherwise.
+    (Typed Any: the stubs type each enum field by the enum's own int subclass.)"""
     prefix = _prefix(enum)
     if isinstance(value, bool):
         raise ValueError(f"{what}: expected one of {', '.join(words(enum))}, got {value!r}")

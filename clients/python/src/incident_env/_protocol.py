@@ -3,7 +3,17 @@ part of the clients that does no I/O, shared by IncidentEnv, the asyncio client 
 from __future__ import annotations
 
 import datetime
-from typing import Any, Dict, Iterable, List, NamedTuple, Optional, Sequence, Tuple, Union
+from typing import (
+    Any,
+    Dict,
+    Iterable,
+    List,
+    NamedTuple,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 from google.protobuf import timestamp_pb2
 

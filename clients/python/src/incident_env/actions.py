@@ -57,15 +57,16 @@ class PostmortemSections:
         return action_pb2.PostmortemSections(**{f.name: getattr(self, f.name) for f in fields(self)})
 
 
+@dataclass
 class Action:
     """Base of the typed actions. ``to_proto()`` gives the incident.v1.Action to send."""
 
     #: The ActionType number this class stands for.
-    action_type: ClassVar[int]
+    action_type: ClassVar[enums_pb2.ActionType]
 
     def to_proto(self) -> action_pb2.Action:
         message = action_pb2.Action(action_type=self.action_type)
-        for f in fields(self):  # type: ignore[arg-type]
+        for f in fields(self):
             _set_field(message, f.name, getattr(self, f.name))
         return message
 
@@ -101,7 +102,7 @@ def _remediation(value: Union[Remediation, EnumLike, Mapping[str, Any]]) -> Reme
         unknown = set(value) - {"kind", "parameters"}
         if unknown:
             raise ValueError(f"remediation: unknown field(s) {', '.join(sorted(unknown))}; expected kind and parameters")
-        return Remediation(value.get("kind"), value.get("parameters") or {})  # type: ignore[arg-type]
+        return Remediation(value.get("kind", ""), value.get("parameters") or {})
     return Remediation(value)
 
 
@@ -125,7 +126,7 @@ class Diagnose(Action):
     """State which service is at the root of the incident, and optionally the fault class
     (``Diagnose("postgres-db", "connection_pool_exhaustion")``). Ends an easy episode."""
 
-    action_type: ClassVar[int] = enums_pb2.ACTION_TYPE_DIAGNOSE
+    action_type: ClassVar[enums_pb2.ActionType] = enums_pb2.ACTION_TYPE_DIAGNOSE
     target_service: str
     fault_kind: Optional[EnumLike] = None
     reasoning: str = ""
@@ -138,7 +139,7 @@ class Diagnose(Action):
 class Escalate(Action):
     """Hand the incident to another team or a provider (whose owners are paged)."""
 
-    action_type: ClassVar[int] = enums_pb2.ACTION_TYPE_ESCALATE
+    action_type: ClassVar[enums_pb2.ActionType] = enums_pb2.ACTION_TYPE_ESCALATE
     target_service: Optional[str] = None
     reasoning: str = ""
 
@@ -147,7 +148,7 @@ class Escalate(Action):
 class WriteRunbook(Action):
     """Submit a runbook, one instruction per step (graded on the medium task)."""
 
-    action_type: ClassVar[int] = enums_pb2.ACTION_TYPE_WRITE_RUNBOOK
+    action_type: ClassVar[enums_pb2.ActionType] = enums_pb2.ACTION_TYPE_WRITE_RUNBOOK
     runbook_steps: Sequence[str]
     target_service: Optional[str] = None
     reasoning: str = ""
@@ -163,7 +164,7 @@ class ApplyFix(Action):
     ``ApplyFix("api", Remediation("scale", {"replicas": 6}))``. Without a remediation the fix is
     read from the reasoning (older clients)."""
 
-    action_type: ClassVar[int] = enums_pb2.ACTION_TYPE_APPLY_FIX
+    action_type: ClassVar[enums_pb2.ActionType] = enums_pb2.ACTION_TYPE_APPLY_FIX
     target_service: str
     remediation: Optional[Union[Remediation, EnumLike, Mapping[str, Any]]] = None
     reasoning: str = ""
@@ -179,7 +180,7 @@ class WritePostmortem(Action):
     ``WritePostmortem(PostmortemSections(summary=..., root_cause=...), severity_assessment="P2")``;
     the sections may also be a dict."""
 
-    action_type: ClassVar[int] = enums_pb2.ACTION_TYPE_WRITE_POSTMORTEM
+    action_type: ClassVar[enums_pb2.ActionType] = enums_pb2.ACTION_TYPE_WRITE_POSTMORTEM
     postmortem_sections: Union[PostmortemSections, Mapping[str, str]]
     severity_assessment: Optional[EnumLike] = None
     target_service: Optional[str] = None
@@ -194,7 +195,7 @@ class WritePostmortem(Action):
 class Resolve(Action):
     """Declare the incident over; ends the episode."""
 
-    action_type: ClassVar[int] = enums_pb2.ACTION_TYPE_RESOLVE
+    action_type: ClassVar[enums_pb2.ActionType] = enums_pb2.ACTION_TYPE_RESOLVE
     reasoning: str = ""
 
 
@@ -202,7 +203,7 @@ class Resolve(Action):
 class Inspect(Action):
     """Look closely at one service; the result arrives in the next observation's inspection."""
 
-    action_type: ClassVar[int] = enums_pb2.ACTION_TYPE_INSPECT
+    action_type: ClassVar[enums_pb2.ActionType] = enums_pb2.ACTION_TYPE_INSPECT
     target_service: str
     reasoning: str = ""
 
@@ -224,13 +225,13 @@ def parse_action(data: Mapping[str, Any]) -> Action:
     if "action_type" not in data:
         raise ValueError(f"an action needs action_type, one of {', '.join(words(enums_pb2.ActionType))}")
     cls = ACTIONS[to_enum(enums_pb2.ActionType, data["action_type"], "action_type")]
-    known = {f.name for f in fields(cls)}  # type: ignore[arg-type]
+    known = {f.name for f in fields(cls)}
     arguments = {k: v for k, v in data.items() if k not in ("action_type", "metadata") and v is not None}
     unknown = set(arguments) - known
     if unknown:
         word = to_word(enums_pb2.ActionType, cls.action_type)
         raise ValueError(f"{word} takes {', '.join(sorted(known))}; unknown field(s): {', '.join(sorted(unknown))}")
-    missing = [f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING and f.name not in arguments]  # type: ignore[arg-type]
+    missing = [f.name for f in fields(cls) if f.default is MISSING and f.default_factory is MISSING and f.name not in arguments]
     if missing:
         raise ValueError(f"{to_word(enums_pb2.ActionType, cls.action_type)} needs {', '.join(missing)}")
     return cls(**arguments)

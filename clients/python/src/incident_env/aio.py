@@ -5,7 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import datetime
-from typing import Any, Awaitable, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar, Union
+from typing import (
+    Any,
+    Awaitable,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    TypeVar,
+    Union,
+)
 
 import grpc
 from google.protobuf import timestamp_pb2
@@ -27,7 +39,15 @@ from ._protocol import (
 from ._transport import DEFAULT_TIMEOUT_SECONDS, aio_channel, call_metadata, parse_url
 from .actions import ActionLike, action_message
 from .errors import IncidentEnvError, from_rpc_error
-from .proto.incident.v1 import episode_pb2, observation_pb2, service_pb2, service_pb2_grpc, stream_pb2, task_pb2, telemetry_pb2
+from .proto.incident.v1 import (
+    episode_pb2,
+    observation_pb2,
+    service_pb2,
+    service_pb2_grpc,
+    stream_pb2,
+    task_pb2,
+    telemetry_pb2,
+)
 
 Response = TypeVar("Response")
 
@@ -63,7 +83,7 @@ class AsyncLogStream:
         self._cancelled = False
         self.gaps: List[stream_pb2.StreamGap] = []
 
-    def __aiter__(self) -> "AsyncLogStream":
+    def __aiter__(self) -> AsyncLogStream:
         return self
 
     async def __anext__(self) -> telemetry_pb2.LogEntry:
@@ -89,7 +109,7 @@ class AsyncLogStream:
         self._cancelled = True
         self._call.cancel()
 
-    async def __aenter__(self) -> "AsyncLogStream":
+    async def __aenter__(self) -> AsyncLogStream:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -194,7 +214,7 @@ class AsyncIncidentEnv:
         finally:
             await self._connection.channel.close()
 
-    async def __aenter__(self) -> "AsyncIncidentEnv":
+    async def __aenter__(self) -> AsyncIncidentEnv:
         return self
 
     async def __aexit__(self, exc_type: object, exc: object, tb: object) -> None:
@@ -265,7 +285,7 @@ class AsyncIncidentEnvBatch:
         finally:
             await self._connection.channel.close()
 
-    async def __aenter__(self) -> "AsyncIncidentEnvBatch":
+    async def __aenter__(self) -> AsyncIncidentEnvBatch:
         return self
 
     async def __aexit__(self, exc_type: object, exc: object, tb: object) -> None:

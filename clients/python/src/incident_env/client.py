@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Tuple, TypeVar, Union
+from typing import (
+    Any,
+    Callable,
+    Dict,
+    Iterable,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    TypeVar,
+    Union,
+)
 
 import grpc
 from google.protobuf import timestamp_pb2
@@ -25,9 +36,16 @@ from ._protocol import (
 from ._transport import DEFAULT_TIMEOUT_SECONDS, call_metadata, parse_url, sync_channel
 from .actions import ActionLike, action_message
 from .errors import IncidentEnvError, from_rpc_error
-from .proto.incident.v1 import episode_pb2, observation_pb2, service_pb2, service_pb2_grpc, stream_pb2, task_pb2, telemetry_pb2
+from .proto.incident.v1 import (
+    episode_pb2,
+    observation_pb2,
+    service_pb2,
+    service_pb2_grpc,
+    stream_pb2,
+    task_pb2,
+    telemetry_pb2,
+)
 
-Request = TypeVar("Request")
 Response = TypeVar("Response")
 
 
@@ -68,7 +86,7 @@ class LogStream:
         self._cancelled = False
         self.gaps: List[stream_pb2.StreamGap] = []
 
-    def __iter__(self) -> "LogStream":
+    def __iter__(self) -> LogStream:
         return self
 
     def __next__(self) -> telemetry_pb2.LogEntry:
@@ -88,7 +106,7 @@ class LogStream:
         self._cancelled = True
         self._call.cancel()
 
-    def __enter__(self) -> "LogStream":
+    def __enter__(self) -> LogStream:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -221,7 +239,7 @@ class IncidentEnv:
         finally:
             self._connection.channel.close()
 
-    def __enter__(self) -> "IncidentEnv":
+    def __enter__(self) -> IncidentEnv:
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
@@ -309,7 +327,7 @@ class IncidentEnvBatch:
         finally:
             self._connection.channel.close()
 
-    def __enter__(self) -> "IncidentEnvBatch":
+    def __enter__(self) -> IncidentEnvBatch:
         return self
 
     def __exit__(self, exc_type: object, exc: object, tb: object) -> None:
