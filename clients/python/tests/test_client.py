@@ -14,7 +14,12 @@ from incident_env import (
     Resolve,
     StepResult,
 )
-from incident_env.proto.incident.v1 import enums_pb2, episode_pb2, observation_pb2
+from incident_env.proto.incident.v1 import (
+    enums_pb2,
+    episode_pb2,
+    observation_pb2,
+    service_pb2,
+)
 
 
 class Episode(unittest.TestCase):
@@ -88,9 +93,19 @@ class Episode(unittest.TestCase):
                 env.state(episode_id=episode_id)
             self.assertEqual(caught.exception.code, grpc.StatusCode.NOT_FOUND)
 
+    def test_an_episode_the_server_named_is_not_the_connections_default(self):
+        # A Reset without an id would make the episode the default one of the HTTP/2 connection,
+        # which the server closes with the connection, and it closes connections left idle for a
+        # while: an agent thinking long between two steps would lose its episode. The client's
+        # episodes are never defaults, so a request without an id on its connection finds none.
+        with IncidentEnv(server_url()) as env:
+            env.reset("easy", seed=6)
+            with self.assertRaises(grpc.RpcError) as caught:
+                env.stub.GetState(service_pb2.GetStateRequest(), timeout=10)
+            self.assertEqual(caught.exception.code(), grpc.StatusCode.NOT_FOUND)
+            self.assertEqual(env.state().seed, 6)
+
     def test_two_clients_in_one_process_keep_their_own_episodes(self):
-        # Each client has a connection of its own, so one's reset without an id does not replace
-        # the other's (the server keeps one default episode per HTTP/2 connection).
         with IncidentEnv(server_url()) as a, IncidentEnv(server_url()) as b:
             a.reset("easy", seed=1)
             b.reset("easy", seed=2)

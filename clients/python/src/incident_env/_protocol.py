@@ -180,6 +180,24 @@ def reset_batch_results(response: service_pb2.ResetBatchResponse) -> List[Union[
     ]
 
 
+def unbound_reset_request(request: service_pb2.ResetRequest) -> service_pb2.ResetBatchRequest:
+    """A reset whose episode the server names, sent as a batch of one.
+
+    A Reset without an episode_id would make the episode the default one of the client's HTTP/2
+    connection, which the server closes with the connection; and the server closes connections
+    that stay idle for a while (its HTTP/2 idle timeout), so an agent that thinks longer than that
+    between two steps would find its episode gone. A batch item gets a fresh id and never
+    becomes a default: the episode lives until it is closed (or evicted when idle)."""
+    return service_pb2.ResetBatchRequest(items=[request])
+
+
+def unbound_reset_result(response: service_pb2.ResetBatchResponse) -> ResetResult:
+    (result,) = reset_batch_results(response)
+    if isinstance(result, IncidentEnvError):
+        raise result
+    return result
+
+
 def step_batch_request(
     episode_ids: Sequence[Optional[str]], actions: Sequence[Optional[ActionLike]]
 ) -> Tuple[service_pb2.StepBatchRequest, List[int]]:

@@ -71,10 +71,6 @@ def call_metadata(api_key: Optional[str]) -> Metadata:
 
 def channel_options(extra: Sequence[Tuple[str, Any]] = ()) -> list:
     return [
-        # Each client its own connection: the server gives each HTTP/2 connection its own default
-        # episode (replaced by every reset without an id), so two clients must not share one, as
-        # gRPC's global subchannel pool would otherwise make them when they reach the same server.
-        ("grpc.use_local_subchannel_pool", 1),
         ("grpc.max_receive_message_length", MAX_RECEIVE_MESSAGE_BYTES),
         ("grpc.primary_user_agent", f"incident-env-python/{__version__}"),
         *extra,

@@ -35,6 +35,8 @@ from ._protocol import (
     step_batch_request,
     step_batch_results,
     step_result,
+    unbound_reset_request,
+    unbound_reset_result,
 )
 from ._transport import DEFAULT_TIMEOUT_SECONDS, aio_channel, call_metadata, parse_url
 from .actions import ActionLike, action_message
@@ -134,7 +136,6 @@ class AsyncIncidentEnv:
     ):
         self._connection = _AsyncConnection(url, api_key, timeout, channel_options)
         self.episode_id: Optional[str] = None
-        self._server_named = False
 
     @property
     def stub(self) -> service_pb2_grpc.IncidentEnvServiceStub:
@@ -163,10 +164,12 @@ class AsyncIncidentEnv:
             task_level, seed=seed, scenario_id=scenario_id, episode_id=episode_id, fault_kind=fault_kind,
             family=family, clock=clock, minutes_per_second=minutes_per_second, observation=observation,
         )
-        result = reset_result(await self._connection.call(self.stub.Reset, request))
-        previous, previous_server_named = self.episode_id, self._server_named
-        self.episode_id, self._server_named = result.info["episode_id"], episode_id is None
-        if previous is not None and previous != self.episode_id and not (previous_server_named and self._server_named):
+        if episode_id is None:
+            result = unbound_reset_result(await self._connection.call(self.stub.ResetBatch, unbound_reset_request(request)))
+        else:
+            result = reset_result(await self._connection.call(self.stub.Reset, request))
+        previous, self.episode_id = self.episode_id, result.info["episode_id"]
+        if previous is not None and previous != self.episode_id:
             await self._connection.close_episode(previous)
         return result
 

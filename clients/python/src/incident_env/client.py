@@ -32,6 +32,8 @@ from ._protocol import (
     step_batch_request,
     step_batch_results,
     step_result,
+    unbound_reset_request,
+    unbound_reset_result,
 )
 from ._transport import DEFAULT_TIMEOUT_SECONDS, call_metadata, parse_url, sync_channel
 from .actions import ActionLike, action_message
@@ -127,9 +129,10 @@ class IncidentEnv:
 
     reset() starts an episode and makes it this client's: step(), state(), observation(), logs()
     and close_episode() address it unless given another episode_id. The server names the episode
-    unless reset() is given an episode_id. A new reset() closes the episode this client played
-    before (reset() with the same episode_id restarts it). Leaving the ``with`` block, or close(),
-    closes the episode and the channel.
+    unless reset() is given an episode_id; either way the episode is not tied to the connection
+    (see unbound_reset_request), so it survives long pauses between steps. A new reset() closes
+    the episode this client played before (reset() with the same episode_id restarts it).
+    Leaving the ``with`` block, or close(), closes the episode and the channel.
     """
 
     def __init__(
@@ -143,7 +146,6 @@ class IncidentEnv:
         self._connection = _Connection(url, api_key, timeout, channel_options)
         #: The episode this client plays (None before the first reset and after close_episode()).
         self.episode_id: Optional[str] = None
-        self._server_named = False
 
     @property
     def stub(self) -> service_pb2_grpc.IncidentEnvServiceStub:
@@ -178,16 +180,14 @@ class IncidentEnv:
             task_level, seed=seed, scenario_id=scenario_id, episode_id=episode_id, fault_kind=fault_kind,
             family=family, clock=clock, minutes_per_second=minutes_per_second, observation=observation,
         )
-        result = reset_result(self._connection.call(self.stub.Reset, request))
-        self._adopt(result.info["episode_id"], server_named=episode_id is None)
-        return result
-
-    def _adopt(self, new_id: str, server_named: bool) -> None:
-        previous, previous_server_named = self.episode_id, self._server_named
-        self.episode_id, self._server_named = new_id, server_named
-        # The server itself closes a default episode that a reset without an id replaces.
-        if previous is not None and previous != new_id and not (previous_server_named and server_named):
+        if episode_id is None:
+            result = unbound_reset_result(self._connection.call(self.stub.ResetBatch, unbound_reset_request(request)))
+        else:
+            result = reset_result(self._connection.call(self.stub.Reset, request))
+        previous, self.episode_id = self.episode_id, result.info["episode_id"]
+        if previous is not None and previous != self.episode_id:
             self._connection.close_episode(previous)
+        return result
 
     def _episode(self, episode_id: Optional[str]) -> str:
         chosen = episode_id if episode_id is not None else self.episode_id
