@@ -184,10 +184,11 @@ def unbound_reset_request(request: service_pb2.ResetRequest) -> service_pb2.Rese
     """A reset whose episode the server names, sent as a batch of one.
 
     A Reset without an episode_id would make the episode the default one of the client's HTTP/2
-    connection, which the server closes with the connection; and the server closes connections
-    that stay idle for a while (its HTTP/2 idle timeout), so an agent that thinks longer than that
-    between two steps would find its episode gone. A batch item gets a fresh id and never
-    becomes a default: the episode lives until it is closed (or evicted when idle)."""
+    connection, and a second such reset on that connection closes the first: gRPC shares one
+    connection between channels to the same address (its subchannel pool), so two IncidentEnv
+    objects in one process would close each other's episodes. A batch item gets a fresh id and
+    never becomes a default: the episode is this object's, by id, until it is closed (or evicted
+    when idle)."""
     return service_pb2.ResetBatchRequest(items=[request])
 
 
