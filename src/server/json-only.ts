@@ -14,7 +14,8 @@ function unsupportedMediaType(request: FastifyRequest): FastifyError {
   const error = new Error(
     `${sent} is not accepted on ${request.method} ${request.url.split("?")[0] ?? ""}: send a JSON body with Content-Type: ${JSON_CONTENT_TYPE} (curl: --json, or -H 'content-type: ${JSON_CONTENT_TYPE}')`,
   );
-  return Object.assign(error, { code: "FST_ERR_CTP_INVALID_MEDIA_TYPE", statusCode: 415, name: "FastifyError" });
+  // A code of its own: src/server/errors.ts rewrites the message of fastify's FST_ERR_CTP_INVALID_MEDIA_TYPE.
+  return Object.assign(error, { code: "ERR_JSON_ONLY_BODY", statusCode: 415, name: "FastifyError" });
 }
 
 /**
