@@ -3,9 +3,12 @@
  * simulating in WORKERS threads (default: one per core; src/env/start-environment.ts), with
  * limits from the environment variables listed in src/env/limits.ts (streaming limits:
  * docs/streaming.md). LOG_LEVEL sets the log level (default info; requests are not logged unless ACCESS_LOG=1).
+ * SIGTERM or SIGINT drains the server (src/server/drain.ts) within DRAIN_TIMEOUT_SECONDS, then
+ * exits 0, or 1 if the drain had to cut something; a second signal exits at once.
  */
 import { settingsFromEnv, startEnvironment } from "./env/start-environment.js";
 import { buildApp } from "./server/app.js";
+import { serverSettingsFromEnv } from "./server/server-settings.js";
 
 const SWEEP_INTERVAL_MS = 60_000;
 
@@ -18,23 +21,27 @@ function portFromEnv(): number {
 
 const settings = settingsFromEnv();
 const env = await startEnvironment(settings);
-const { app } = await buildApp({ env, logLevel: process.env.LOG_LEVEL ?? "info", accessLog: process.env.ACCESS_LOG === "1" });
+const { app, drain, settings: server } = await buildApp({ env, logLevel: process.env.LOG_LEVEL ?? "info", accessLog: process.env.ACCESS_LOG === "1", server: serverSettingsFromEnv() });
 const sweeper = setInterval(() => void env.sweep(), SWEEP_INTERVAL_MS);
 sweeper.unref();
 
 const shutdown = (signal: string): void => {
+  if (drain.draining) {
+    app.log.warn(`${signal} during the drain: exiting now`);
+    process.exit(1);
+  }
   app.log.info(`${signal}: shutting down`);
   clearInterval(sweeper);
-  app
-    .close()
-    .then(() => env.shutdown())
-    .then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+  drain.run(app, env, server.drainTimeoutMs, app.log).then(
+    (outcome) => process.exit(outcome.clean ? 0 : 1),
+    (error: unknown) => {
+      app.log.error({ err: error }, "the drain failed");
+      process.exit(1);
+    },
+  );
 };
-process.once("SIGINT", () => shutdown("SIGINT"));
-process.once("SIGTERM", () => shutdown("SIGTERM"));
+process.on("SIGINT", () => shutdown("SIGINT"));
+process.on("SIGTERM", () => shutdown("SIGTERM"));
 
 const address = await app.listen({ port: portFromEnv(), host: process.env.HOST ?? "0.0.0.0" });
 app.log.info(

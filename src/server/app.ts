@@ -13,14 +13,16 @@ import Fastify, { LogController, type FastifyInstance } from "fastify";
 import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
 import type { EnvironmentApi } from "../env/api.js";
 import { ENVIRONMENT_VERSION, IncidentEnvironment } from "../env/environment.js";
-import { connectContextValues, registerConnectRoutes, type ServiceDescription } from "./connect-routes.js";
+import { connectContextValues, isMessageStreamPath, registerConnectRoutes, type ServiceDescription } from "./connect-routes.js";
 import { buildMetadata, buildSchemas } from "./describe.js";
 import { registerDocs } from "./docs.js";
+import { ServerDrain } from "./drain.js";
 import { createDualProtocolServer } from "./dual-server.js";
 import { envErrorInterceptor, installRestErrorHandling } from "./errors.js";
 import { McpHandler, mcpRoutes } from "./mcp.js";
 import { buildOpenApi } from "./openapi.js";
 import { restRouteTable, restRoutes } from "./rest-routes.js";
+import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from "./server-settings.js";
 import { sseRoutes } from "./sse-routes.js";
 import { validator } from "./validation.js";
 import { wsRoutes } from "./ws-routes.js";
@@ -34,17 +36,28 @@ export interface AppOptions {
   accessLog?: boolean;
   /** Where log lines go (tests); standard output by default. */
   logStream?: { write(line: string): void };
+  /** REQUEST_TIMEOUT_SECONDS and DRAIN_TIMEOUT_SECONDS (src/server/server-settings.ts). */
+  server?: Partial<ServerSettings>;
 }
 
 export interface App {
   app: FastifyInstance;
   env: EnvironmentApi;
+  /** Drains the server on SIGTERM (src/server/drain.ts). */
+  drain: ServerDrain;
+  settings: ServerSettings;
 }
 
 export async function buildApp(options: AppOptions = {}): Promise<App> {
   const env: EnvironmentApi = options.env ?? new IncidentEnvironment();
+  const settings: ServerSettings = { ...DEFAULT_SERVER_SETTINGS, ...options.server };
+  const drain = new ServerDrain();
   const app = Fastify({
-    serverFactory: (handler) => createDualProtocolServer(handler),
+    serverFactory: (handler) => {
+      const server = createDualProtocolServer(handler, { requestTimeoutMs: settings.requestTimeoutMs, isMessageStream: isMessageStreamPath });
+      drain.attach(server.traffic);
+      return server;
+    },
     bodyLimit: env.limits.maxBodyBytes,
     logger: options.logLevel ? { level: options.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) } : false,
     // One log line per request would drown the log of a training run and cost the hot path; errors
@@ -55,19 +68,20 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
   const routes = restRouteTable(env, about);
 
   installRestErrorHandling(app);
+  drain.install(app, env);
   await registerDocs(app, buildOpenApi({ version: ENVIRONMENT_VERSION, routes, services: [IncidentEnvService] }));
   await app.register(fastifyConnectPlugin, {
-    routes: (router) => registerConnectRoutes(router, env, about),
-    interceptors: [envErrorInterceptor, createValidateInterceptor({ validator })],
+    routes: (router) => registerConnectRoutes(router, env, about, drain.signal),
+    interceptors: [envErrorInterceptor, drain.interceptor, createValidateInterceptor({ validator })],
     jsonOptions: { alwaysEmitImplicit: true },
     readMaxBytes: env.limits.maxBodyBytes,
     compressMinBytes: env.limits.compressMinBytes,
-    contextValues: connectContextValues,
+    contextValues: (request) => drain.admit(connectContextValues(request)),
   });
   await app.register(restRoutes, { routes });
-  await app.register(sseRoutes, { env });
+  await app.register(sseRoutes, { env, drain: drain.signal });
   const mcp = new McpHandler(env);
   await app.register(mcpRoutes, { mcp });
-  await app.register(wsRoutes, { env, mcp });
-  return { app, env };
+  await app.register(wsRoutes, { env, mcp, drain });
+  return { app, env, drain, settings };
 }

@@ -1,12 +1,16 @@
 /**
  * IncidentEnvService for Connect, gRPC and gRPC-Web: a plain object of methods over the
  * environment, and the one function that registers it on a router.
+ *
+ * A drain (src/server/drain.ts) ends log and event streams with `unavailable`, and an Interact
+ * session after the request it is serving.
  */
-import { createContextKey, createContextValues, type ConnectRouter, type ContextValues, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import { Code, ConnectError, createContextKey, createContextValues, type ConnectRouter, type ContextValues, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { FastifyRequest } from "fastify";
 import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
 import { canPreEncode, type EnvironmentApi, type StreamOptions } from "../env/api.js";
 import { resetBatch, stepBatch } from "./batch.js";
+import { DRAINING_MESSAGE } from "./drain.js";
 import { dropConnection } from "./drop-connection.js";
 import { interact } from "./interact.js";
 import { isBinaryContentType, preEncoded } from "./pre-encoded.js";
@@ -25,12 +29,29 @@ export function connectContextValues(request: FastifyRequest): ContextValues {
   return createContextValues().set(dropConnectionKey, () => dropConnection(request.raw));
 }
 
-function streamOptions(context: HandlerContext): StreamOptions {
-  const drop = context.values.get(dropConnectionKey);
-  return { signal: context.signal, ...(drop ? { onStall: drop } : {}) };
+/** Paths of the client-streaming and bidirectional methods (Interact), whose requests are streams of messages. */
+const MESSAGE_STREAM_PATHS = new Set(
+  IncidentEnvService.methods.filter((m) => m.methodKind === "client_streaming" || m.methodKind === "bidi_streaming").map((m) => `/${IncidentEnvService.typeName}/${m.name}`),
+);
+
+export function isMessageStreamPath(path: string): boolean {
+  return MESSAGE_STREAM_PATHS.has(path);
 }
 
-export function incidentEnvService(env: EnvironmentApi, about: ServiceDescription): ServiceImpl<typeof IncidentEnvService> {
+function streamOptions(context: HandlerContext, drain: AbortSignal | undefined): StreamOptions {
+  const drop = context.values.get(dropConnectionKey);
+  const signal = drain ? AbortSignal.any([context.signal, drain]) : context.signal;
+  return { signal, ...(drop ? { onStall: drop } : {}) };
+}
+
+/** A log or event stream that a drain ends with unavailable (the client resumes elsewhere with after_seq). */
+async function* followed<T>(messages: AsyncIterable<T>, context: HandlerContext, drain: AbortSignal | undefined): AsyncGenerator<T> {
+  yield* messages;
+  if (drain?.aborted && !context.signal.aborted) throw new ConnectError(`${DRAINING_MESSAGE}; resume with after_seq`, Code.Unavailable);
+}
+
+/** @param drain aborts when the server starts draining */
+export function incidentEnvService(env: EnvironmentApi, about: ServiceDescription, drain?: AbortSignal): ServiceImpl<typeof IncidentEnvService> {
   // Binary clients of an environment in worker threads get the worker's encoding as it is (src/server/pre-encoded.ts).
   const passThrough = canPreEncode(env) ? env : undefined;
   const binary = (context: HandlerContext): boolean => isBinaryContentType(context.requestHeader.get("content-type"));
@@ -47,19 +68,19 @@ export function incidentEnvService(env: EnvironmentApi, about: ServiceDescriptio
     // Items are checked one by one in batch.ts: the proto exempts them from the validate interceptor.
     resetBatch: (request, context) => resetBatch(env, request.items, (item) => item, binary(context)),
     stepBatch: (request, context) => stepBatch(env, request.items, (item) => item, binary(context)),
-    interact: (requests, context) => interact(env, requests, binary(context)),
+    interact: (requests, context) => interact(env, requests, binary(context), drain),
     getObservation: (request) => env.getObservation(request),
     getState: (request) => env.getState(request),
     closeEpisode: (request) => env.closeEpisode(request),
     async *streamLogs(request, context) {
-      yield* await env.streamLogs(request, streamOptions(context));
+      yield* followed(await env.streamLogs(request, streamOptions(context, drain)), context, drain);
     },
     async *streamEpisodeEvents(request, context) {
-      yield* await env.streamEpisodeEvents(request, streamOptions(context));
+      yield* followed(await env.streamEpisodeEvents(request, streamOptions(context, drain)), context, drain);
     },
   };
 }
 
-export function registerConnectRoutes(router: ConnectRouter, env: EnvironmentApi, about: ServiceDescription): void {
-  router.service(IncidentEnvService, incidentEnvService(env, about));
+export function registerConnectRoutes(router: ConnectRouter, env: EnvironmentApi, about: ServiceDescription, drain?: AbortSignal): void {
+  router.service(IncidentEnvService, incidentEnvService(env, about, drain));
 }
