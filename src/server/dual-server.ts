@@ -105,7 +105,8 @@ export function createDualProtocolServer(handler: RequestHandler, options: DualS
   const inFlight = new Tally();
   const h1Responses = new Set<http.ServerResponse>();
   let accepting = true;
-  h1.on("request", (_req: http.IncomingMessage, res: http.ServerResponse) => {
+  // Before fastify's listener, which may answer at once (a drain's 503).
+  h1.prependListener("request", (_req: http.IncomingMessage, res: http.ServerResponse) => {
     inFlight.add();
     if (!accepting) res.shouldKeepAlive = false;
     h1Responses.add(res);
@@ -114,9 +115,24 @@ export function createDualProtocolServer(handler: RequestHandler, options: DualS
       inFlight.remove();
     });
   });
+  // An HTTP/2 request is answered when its response has ended, even if the client keeps its own
+  // side open (a bidirectional call whose client never half-closes): close() then resets it.
+  const answeredH2 = new Set<http2.ServerHttp2Stream>();
   h2.on("stream", (stream: http2.ServerHttp2Stream) => {
     inFlight.add();
-    stream.once("close", () => inFlight.remove());
+    let counted = true;
+    const answered = (): void => {
+      if (counted) inFlight.remove();
+      counted = false;
+    };
+    stream.once("finish", () => {
+      answered();
+      if (!stream.closed) answeredH2.add(stream);
+    });
+    stream.once("close", () => {
+      answered();
+      answeredH2.delete(stream);
+    });
   });
   // Every socket, whichever server owns it, so that close() can wait for them all and cut them.
   // (A gracefully closed session ends its socket's writable side and then waits for the client to
@@ -178,6 +194,8 @@ export function createDualProtocolServer(handler: RequestHandler, options: DualS
   const closeHttp1 = h1.close.bind(h1);
   h1.close = ((callback?: (err?: Error) => void) => {
     for (const session of sessions) session.close();
+    // A complete response lets the server stop a request it no longer reads (RFC 9113, 8.1).
+    for (const stream of answeredH2) stream.close(http2.constants.NGHTTP2_NO_ERROR);
     const force = setTimeout(destroyAll, options.closeGraceMs ?? 2_000);
     force.unref();
     deadline.stop();

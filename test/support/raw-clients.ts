@@ -104,3 +104,49 @@ export function openLogStream(session: http2.ClientHttp2Session, transport: Stre
   stream.on("data", () => {});
   return stream;
 }
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/**
+ * Reads one HTTP/1.1 response (with a Content-Length body) from a raw socket, skipping
+ * "100 Continue". Resolves undefined if the socket closes first.
+ */
+export function readResponse(socket: net.Socket): Promise<RawResponse | undefined> {
+  return new Promise((resolve) => {
+    let buffer = "";
+    const done = (response: RawResponse | undefined): void => {
+      socket.off("data", onData);
+      socket.off("close", onClose);
+      resolve(response);
+    };
+    const onData = (chunk: Buffer): void => {
+      buffer += chunk.toString("latin1");
+      for (;;) {
+        const end = buffer.indexOf("\r\n\r\n");
+        if (end < 0) return;
+        const [statusLine = "", ...lines] = buffer.slice(0, end).split("\r\n");
+        const status = Number(statusLine.split(" ")[1]);
+        if (status === 100) {
+          buffer = buffer.slice(end + 4);
+          continue;
+        }
+        const headers: Record<string, string> = {};
+        for (const line of lines) {
+          const colon = line.indexOf(":");
+          headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+        }
+        const length = Number(headers["content-length"] ?? 0);
+        if (buffer.length < end + 4 + length) return;
+        done({ status, headers, body: Buffer.from(buffer.slice(end + 4, end + 4 + length), "latin1").toString("utf8") });
+        return;
+      }
+    };
+    const onClose = (): void => done(undefined);
+    socket.on("data", onData);
+    socket.on("close", onClose);
+  });
+}
