@@ -6,17 +6,20 @@
  * - a client that dies while sending a request body, over HTTP/2 or HTTP/1.1, leaves no socket;
  * - REQUEST_TIMEOUT_SECONDS: a body that trickles in is cut (HTTP/1.1: 408 and close; HTTP/2: the
  *   stream is reset, the session goes on), and so is an Interact message half sent; a request that
- *   has arrived is never cut, however long its stream or its Interact session lasts.
+ *   has arrived is never cut, however long its stream or its Interact session lasts;
+ * - an HTTP/2 session with no open stream for the idle time is closed, one with a stream is not.
  */
 import { create, fromBinary, toBinary, type MessageInitShape } from "@bufbuild/protobuf";
 import { createClient } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { spawn } from "node:child_process";
 import http2 from "node:http2";
+import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IncidentEnvService, InteractRequestSchema, InteractResponseSchema } from "../gen/incident/v1/service_pb.js";
 import { TaskLevel } from "../gen/incident/v1/enums_pb.js";
+import { createDualProtocolServer } from "../src/server/dual-server.js";
 import { EnvelopeProgress } from "../src/server/h2-request-deadline.js";
 import { DEFAULT_SERVER_SETTINGS, serverSettingsFromEnv } from "../src/server/server-settings.js";
 import { envelope, openLogStream, rawH2, startCountedServer, tcp, waitFor, type CountedServer, type StreamTransport } from "./support/raw-clients.js";
@@ -251,5 +254,40 @@ describe("REQUEST_TIMEOUT_SECONDS: a request must arrive whole in time", () => {
     const progress = new EnvelopeProgress();
     expect(progress.feed(stream.subarray(0, 6))).toBe(0);
     expect(progress.midMessage).toBe(true);
+  });
+});
+
+describe("idle HTTP/2 sessions", () => {
+  it("are closed (GOAWAY) once they have had no open stream for the idle time, never while a stream is open", async () => {
+    const IDLE_MS = 400;
+    const server = createDualProtocolServer(
+      (req, res) => {
+        if (req.url === "/slow") setTimeout(() => res.end("slow"), IDLE_MS * 4);
+        else res.end("ok");
+      },
+      { h2IdleTimeoutMs: IDLE_MS },
+    );
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const busy = await rawH2(port);
+      const busyGoaway = new Promise<number>((resolve) => busy.session.once("goaway", () => resolve(Date.now())));
+      const idle = await rawH2(port);
+      const idleGoaway = new Promise<number>((resolve) => idle.session.once("goaway", () => resolve(Date.now())));
+      const started = Date.now();
+      const slow = busy.session.request({ ":path": "/slow" });
+      slow.resume();
+      const slowDone = new Promise<number>((resolve) => slow.once("close", () => resolve(Date.now())));
+      const idleAt = await idleGoaway;
+      expect(idleAt - started).toBeGreaterThanOrEqual(IDLE_MS - 50);
+      const doneAt = await slowDone;
+      expect(slow.rstCode).toBe(http2.constants.NGHTTP2_NO_ERROR);
+      const busyAt = await busyGoaway;
+      expect(busyAt).toBeGreaterThanOrEqual(doneAt + IDLE_MS - 50); // idle only once its stream was over
+      busy.socket.destroy();
+      idle.socket.destroy();
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });

@@ -8,9 +8,9 @@
 import { Code, ConnectError, createContextKey, createContextValues, type ConnectRouter, type ContextValues, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { FastifyRequest } from "fastify";
 import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
-import { canPreEncode, type EnvironmentApi, type StreamOptions } from "../env/api.js";
+import { canPreEncode, type Awaitable, type EnvironmentApi, type StreamOptions } from "../env/api.js";
 import { resetBatch, stepBatch } from "./batch.js";
-import { DRAINING_MESSAGE } from "./drain.js";
+import { DRAINING_MESSAGE, untilDrained } from "./drain.js";
 import { dropConnection } from "./drop-connection.js";
 import { interact } from "./interact.js";
 import { isBinaryContentType, preEncoded } from "./pre-encoded.js";
@@ -38,15 +38,18 @@ export function isMessageStreamPath(path: string): boolean {
   return MESSAGE_STREAM_PATHS.has(path);
 }
 
-function streamOptions(context: HandlerContext, drain: AbortSignal | undefined): StreamOptions {
+/**
+ * A log or event stream (opened with its stream options), which a drain ends with unavailable:
+ * the client resumes elsewhere, or after the restart, with after_seq.
+ */
+async function* followed<T>(open: (options: StreamOptions) => Awaitable<AsyncIterable<T>>, context: HandlerContext, drain: AbortSignal | undefined): AsyncGenerator<T> {
   const drop = context.values.get(dropConnectionKey);
-  const signal = drain ? AbortSignal.any([context.signal, drain]) : context.signal;
-  return { signal, ...(drop ? { onStall: drop } : {}) };
-}
-
-/** A log or event stream that a drain ends with unavailable (the client resumes elsewhere with after_seq). */
-async function* followed<T>(messages: AsyncIterable<T>, context: HandlerContext, drain: AbortSignal | undefined): AsyncGenerator<T> {
-  yield* messages;
+  const { signal, release } = untilDrained(context.signal, drain);
+  try {
+    yield* await open({ signal, ...(drop ? { onStall: drop } : {}) });
+  } finally {
+    release();
+  }
   if (drain?.aborted && !context.signal.aborted) throw new ConnectError(`${DRAINING_MESSAGE}; resume with after_seq`, Code.Unavailable);
 }
 
@@ -72,12 +75,8 @@ export function incidentEnvService(env: EnvironmentApi, about: ServiceDescriptio
     getObservation: (request) => env.getObservation(request),
     getState: (request) => env.getState(request),
     closeEpisode: (request) => env.closeEpisode(request),
-    async *streamLogs(request, context) {
-      yield* followed(await env.streamLogs(request, streamOptions(context, drain)), context, drain);
-    },
-    async *streamEpisodeEvents(request, context) {
-      yield* followed(await env.streamEpisodeEvents(request, streamOptions(context, drain)), context, drain);
-    },
+    streamLogs: (request, context) => followed((options) => env.streamLogs(request, options), context, drain),
+    streamEpisodeEvents: (request, context) => followed((options) => env.streamEpisodeEvents(request, options), context, drain),
   };
 }
 

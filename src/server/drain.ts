@@ -46,6 +46,27 @@ const admittedKey = createContextKey(true, { description: "arrived before the dr
 
 const CONNECT_PREFIX = `/${IncidentEnvService.typeName}/`;
 
+/**
+ * A signal for one stream that aborts with `signal` (its client went away) or when the drain
+ * begins; call `release` when the stream is over. (AbortSignal.any would do the same, but leaves
+ * a WeakRef per stream in the long-lived drain signal, which Node never prunes.)
+ */
+export function untilDrained(signal: AbortSignal, drain: AbortSignal | undefined): { signal: AbortSignal; release: () => void } {
+  if (drain === undefined) return { signal, release: () => {} };
+  const controller = new AbortController();
+  const abort = (): void => controller.abort();
+  if (signal.aborted || drain.aborted) abort();
+  signal.addEventListener("abort", abort, { once: true });
+  drain.addEventListener("abort", abort, { once: true });
+  return {
+    signal: controller.signal,
+    release: () => {
+      signal.removeEventListener("abort", abort);
+      drain.removeEventListener("abort", abort);
+    },
+  };
+}
+
 export interface DrainOutcome {
   /** True when everything finished before the deadline; false when something was cut. */
   clean: boolean;

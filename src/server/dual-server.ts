@@ -24,6 +24,7 @@
 import http from "node:http";
 import http2 from "node:http2";
 import net from "node:net";
+import { H2IdleSessions } from "./h2-idle-sessions.js";
 import { H2RequestDeadline } from "./h2-request-deadline.js";
 
 /**
@@ -35,7 +36,7 @@ type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => v
 export interface DualServerOptions {
   /** A connection that sends nothing for this long is dropped before it is dispatched. */
   firstBytesTimeoutMs?: number;
-  /** An idle HTTP/2 session is closed after this long. */
+  /** An HTTP/2 session with no open stream for this long is closed (src/server/h2-idle-sessions.ts). */
   h2IdleTimeoutMs?: number;
   /** HTTP/1.1 keep-alive timeout. */
   keepAliveTimeoutMs?: number;
@@ -140,11 +141,13 @@ export function createDualProtocolServer(handler: RequestHandler, options: DualS
   const sockets = new Set<net.Socket>();
   const openSockets = new Tally();
   const sessions = new Set<http2.ServerHttp2Session>();
+  const idle = new H2IdleSessions(options.h2IdleTimeoutMs ?? 72_000);
   h2.on("session", (session) => {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
-    session.setTimeout(options.h2IdleTimeoutMs ?? 72_000, () => session.close());
+    idle.add(session);
   });
+  h2.on("stream", (stream: http2.ServerHttp2Stream) => idle.stream(stream));
 
   // Take over h1's own connection listener and call it only for HTTP/1 connections.
   const dispatchHttp1 = h1.listeners("connection")[0] as (socket: net.Socket) => void;
@@ -199,6 +202,7 @@ export function createDualProtocolServer(handler: RequestHandler, options: DualS
     const force = setTimeout(destroyAll, options.closeGraceMs ?? 2_000);
     force.unref();
     deadline.stop();
+    idle.stop();
     // Stops listening if it still does (a drain may have stopped it already) and closes idle keep-alive connections.
     closeHttp1();
     void openSockets.whenZero().then(() => {

@@ -28,7 +28,7 @@ import { LogEntrySchema } from "../../gen/incident/v1/telemetry_pb.js";
 import { StreamEpisodeEventsRequestSchema, StreamLogsRequestSchema } from "../../gen/incident/v1/service_pb.js";
 import type { EnvironmentApi, StreamName, StreamOptions } from "../env/api.js";
 import { EnvError } from "../env/errors.js";
-import { SSE_DRAIN_REASON } from "./drain.js";
+import { SSE_DRAIN_REASON, untilDrained } from "./drain.js";
 import { dropConnection } from "./drop-connection.js";
 import { fromRestJson, toRestJson } from "../env/rest-json.js";
 import { validated } from "./validation.js";
@@ -105,16 +105,21 @@ async function serve(
 ): Promise<void> {
   const sse = reply.sse;
   const abort = new AbortController();
+  const untilEnd = untilDrained(abort.signal, drain);
   let lastSeq: number | undefined;
   // Checks first (bad filter 400, unknown episode 404, too many streams 429): nothing is sent yet.
   const frames = await open(request.query, request.params.episode_id, sse.lastEventId, {
-    signal: drain ? AbortSignal.any([abort.signal, drain]) : abort.signal,
+    signal: untilEnd.signal,
     onStall: () => dropConnection(request.raw),
     onEnd: (seq) => {
       lastSeq = seq;
     },
+  }).catch((error: unknown) => {
+    untilEnd.release();
+    throw error;
   });
   if (frames === undefined) {
+    untilEnd.release();
     // The episode is over and this client has seen all of it: 204 stops EventSource reconnecting.
     await reply.code(204).send();
     return;
@@ -147,6 +152,7 @@ async function serve(
     request.log.error({ err: error }, "SSE stream failed");
   } finally {
     abort.abort();
+    untilEnd.release();
   }
 }
 
