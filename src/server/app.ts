@@ -59,6 +59,8 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
       return server;
     },
     bodyLimit: env.limits.maxBodyBytes,
+    // While closing, the drain's own 503 (error shape, Retry-After) answers, not fastify's.
+    return503OnClosing: false,
     logger: options.logLevel ? { level: options.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) } : false,
     // One log line per request would drown the log of a training run and cost the hot path; errors
     // are still logged, and ACCESS_LOG=1 asks for the lines.

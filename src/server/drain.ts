@@ -174,7 +174,7 @@ export class ServerDrain {
 
   /**
    * Drains the server (once; later calls get the same outcome), closes the fastify app and
-   * stops the environment, within `timeoutMs` (plus what stopping the environment takes).
+   * stops the environment, within `timeoutMs` (plus at most a second to stop the environment).
    */
   run(app: FastifyInstance, env: EnvironmentApi, timeoutMs: number, log: DrainLog): Promise<DrainOutcome> {
     this.running ??= this.drain(app, env, timeoutMs, log);
@@ -197,9 +197,12 @@ export class ServerDrain {
       traffic?.destroyAll();
       await closing;
     }
-    await env.shutdown();
+    // Worker threads and store connections: every call of the requests answered above has returned.
+    // (A store that does not answer must not hold the exit: a second at most past the deadline.)
+    const stopped = await beforeDeadline(env.shutdown(), Math.max(deadline, Date.now() + 1000));
+    if (!stopped) log.warn("the environment did not stop in time (worker threads or store connections)");
     const tookMs = Date.now() - started;
     log.info(`drained in ${tookMs} ms`);
-    return { clean: settled, tookMs, cut };
+    return { clean: settled && stopped, tookMs, cut };
   }
 }

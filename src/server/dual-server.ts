@@ -94,15 +94,23 @@ class Tally {
 
 export function createDualProtocolServer(handler: RequestHandler, options: DualServerOptions = {}): DualProtocolServer {
   const requestTimeoutMs = options.requestTimeoutMs ?? 30_000;
-  // Node checks for overdue HTTP/1.1 requests every connectionsCheckingInterval (30 s by default).
-  const h1 = http.createServer({ requestTimeout: requestTimeoutMs, headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs), connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestTimeoutMs / 4))) }, handler);
+  const h1 = http.createServer(
+    {
+      requestTimeout: requestTimeoutMs,
+      headersTimeout: Math.min(HEADERS_TIMEOUT_MS, requestTimeoutMs),
+      // How often Node looks for overdue HTTP/1.1 requests (30 s by default, too coarse for the timeout).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(requestTimeoutMs / 4))),
+    },
+    handler,
+  );
   h1.keepAliveTimeout = options.keepAliveTimeoutMs ?? 72_000;
   const h2 = http2.createServer({}, handler as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
   const deadline = new H2RequestDeadline(requestTimeoutMs, options.isMessageStream ?? (() => false));
-  h2.on("stream", (stream, headers) => deadline.watch(stream, headers));
+  const idle = new H2IdleSessions(options.h2IdleTimeoutMs ?? 72_000);
 
-  // Requests in flight, for a drain: HTTP/1.1 requests until their response closes, HTTP/2 streams until they close.
-  // Once the drain stops accepting, HTTP/1.1 responses not yet begun say Connection: close.
+  // Requests in flight, for a drain: an HTTP/1.1 request until its response closes, an HTTP/2 one
+  // until its response ends. Once the drain stops accepting, HTTP/1.1 responses not yet begun say
+  // Connection: close.
   const inFlight = new Tally();
   const h1Responses = new Set<http.ServerResponse>();
   let accepting = true;
@@ -119,7 +127,9 @@ export function createDualProtocolServer(handler: RequestHandler, options: DualS
   // An HTTP/2 request is answered when its response has ended, even if the client keeps its own
   // side open (a bidirectional call whose client never half-closes): close() then resets it.
   const answeredH2 = new Set<http2.ServerHttp2Stream>();
-  h2.on("stream", (stream: http2.ServerHttp2Stream) => {
+  h2.on("stream", (stream: http2.ServerHttp2Stream, headers: http2.IncomingHttpHeaders) => {
+    deadline.watch(stream, headers);
+    idle.stream(stream);
     inFlight.add();
     let counted = true;
     const answered = (): void => {
@@ -141,13 +151,11 @@ export function createDualProtocolServer(handler: RequestHandler, options: DualS
   const sockets = new Set<net.Socket>();
   const openSockets = new Tally();
   const sessions = new Set<http2.ServerHttp2Session>();
-  const idle = new H2IdleSessions(options.h2IdleTimeoutMs ?? 72_000);
   h2.on("session", (session) => {
     sessions.add(session);
     session.once("close", () => sessions.delete(session));
     idle.add(session);
   });
-  h2.on("stream", (stream: http2.ServerHttp2Stream) => idle.stream(stream));
 
   // Take over h1's own connection listener and call it only for HTTP/1 connections.
   const dispatchHttp1 = h1.listeners("connection")[0] as (socket: net.Socket) => void;
