@@ -3,7 +3,8 @@
  * README.md ("Limits") documents the same table; tests exercise each one.
  *
  * Limits on the size of fields (reasoning, runbook steps, postmortem sections, ids) are declared
- * in the proto files with protovalidate rules and enforced on every transport.
+ * in the proto files with protovalidate rules and enforced on every transport. Settings of the
+ * HTTP server itself (REQUEST_TIMEOUT_SECONDS, DRAIN_TIMEOUT_SECONDS) are in src/server/server-settings.ts.
  */
 export interface Limits {
   /** Episodes kept in memory at once (MAX_LIVE_EPISODES). */
