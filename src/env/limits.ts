@@ -4,8 +4,8 @@
  *
  * Limits on the size of fields (reasoning, runbook steps, postmortem sections, ids) are declared
  * in the proto files with protovalidate rules and enforced on every transport. The server's own
- * settings (allowed origins and Host names, rate limit, overload thresholds) live in
- * src/server/guard-settings.ts.
+ * settings live in src/server: allowed origins and Host names, rate limit and overload thresholds
+ * in guard-settings.ts, REQUEST_TIMEOUT_SECONDS and DRAIN_TIMEOUT_SECONDS in server-settings.ts.
  */
 export interface Limits {
   /** Episodes kept in memory at once (MAX_LIVE_EPISODES). */

@@ -15,9 +15,10 @@ import type { EnvironmentApi } from "../env/api.js";
 import { ENVIRONMENT_VERSION, IncidentEnvironment } from "../env/environment.js";
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "../env/limits.js";
 import { decodeFailureInterceptor } from "./connect-decode-errors.js";
-import { connectContextValues, registerConnectRoutes, type ServiceDescription } from "./connect-routes.js";
+import { connectContextValues, isMessageStreamPath, registerConnectRoutes, type ServiceDescription } from "./connect-routes.js";
 import { buildMetadata, buildSchemas } from "./describe.js";
 import { registerDocs } from "./docs.js";
+import { ServerDrain } from "./drain.js";
 import type { ApiKeys } from "./api-keys.js";
 import { Callers } from "./callers.js";
 import { createDualProtocolServer } from "./dual-server.js";
@@ -30,6 +31,7 @@ import { McpHandler, mcpRoutes } from "./mcp.js";
 import { buildOpenApi } from "./openapi.js";
 import { installRequestGuard } from "./request-guard.js";
 import { restRouteTable, restRoutes } from "./rest-routes.js";
+import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from "./server-settings.js";
 import { sseRoutes } from "./sse-routes.js";
 import { validator } from "./validation.js";
 import { wsRoutes } from "./ws-routes.js";
@@ -54,6 +56,8 @@ export interface AppOptions {
   guard?: Partial<GuardSettings>;
   /** Limits of the HTTP server itself (MAX_HEADER_BYTES); the defaults of src/env/limits.ts otherwise. */
   httpLimits?: HttpLimits;
+  /** REQUEST_TIMEOUT_SECONDS and DRAIN_TIMEOUT_SECONDS (src/server/server-settings.ts). */
+  server?: Partial<ServerSettings>;
 }
 
 export interface App {
@@ -61,19 +65,34 @@ export interface App {
   env: EnvironmentApi;
   /** Callers and their views of the environment (default episodes of connections and keys). */
   callers: Callers;
+  /** Drains the server on SIGTERM (src/server/drain.ts). */
+  drain: ServerDrain;
+  settings: ServerSettings;
 }
 
 export async function buildApp(options: AppOptions = {}): Promise<App> {
   const env: EnvironmentApi = options.env ?? new IncidentEnvironment();
   const httpLimits = options.httpLimits ?? DEFAULT_HTTP_LIMITS;
+  const settings: ServerSettings = { ...DEFAULT_SERVER_SETTINGS, ...options.server };
+  const drain = new ServerDrain();
   const app = Fastify({
-    serverFactory: (handler) => createDualProtocolServer(handler, { maxHeaderBytes: httpLimits.maxHeaderBytes }),
+    serverFactory: (handler) => {
+      const server = createDualProtocolServer(handler, {
+        maxHeaderBytes: httpLimits.maxHeaderBytes,
+        requestTimeoutMs: settings.requestTimeoutMs,
+        isMessageStream: isMessageStreamPath,
+      });
+      drain.attach(server.traffic);
+      return server;
+    },
     // Errors before a route, in the REST error shape (src/server/http-errors.ts). A path parameter
     // (an episode id) is bounded by the header limit, and checked by its proto rule, not by the router.
     frameworkErrors: routerErrorHandler,
     clientErrorHandler: clientErrorHandler(httpLimits.maxHeaderBytes),
     routerOptions: { maxParamLength: httpLimits.maxHeaderBytes },
     bodyLimit: env.limits.maxBodyBytes,
+    // While closing, the drain's own 503 (error shape, Retry-After) answers, not fastify's.
+    return503OnClosing: false,
     logger: options.logLevel ? { level: options.logLevel, ...(options.logStream ? { stream: options.logStream } : {}) } : false,
     // One log line per request would drown the log of a training run and cost the hot path; errors
     // are still logged, and ACCESS_LOG=1 asks for the lines.
@@ -92,19 +111,20 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
   installRequestGuard(app, guard);
   callers.install(app);
   await registerLoadShedding(app, guard);
+  drain.install(app, env);
   await registerDocs(app, buildOpenApi({ version: ENVIRONMENT_VERSION, routes, services: [IncidentEnvService] }));
   await app.register(fastifyConnectPlugin, {
-    routes: (router) => registerConnectRoutes(router, env, about),
-    interceptors: [decodeFailureInterceptor, envErrorInterceptor, createValidateInterceptor({ validator })],
+    routes: (router) => registerConnectRoutes(router, env, about, drain.signal),
+    interceptors: [decodeFailureInterceptor, envErrorInterceptor, drain.interceptor, createValidateInterceptor({ validator })],
     jsonOptions: { alwaysEmitImplicit: true },
     readMaxBytes: env.limits.maxBodyBytes,
     compressMinBytes: env.limits.compressMinBytes,
-    contextValues: (request) => connectContextValues(request, environmentFor),
+    contextValues: (request) => drain.admit(connectContextValues(request, environmentFor)),
   });
   await app.register(restRoutes, { routes });
-  await app.register(sseRoutes, { env, environmentFor });
+  await app.register(sseRoutes, { env, environmentFor, drain: drain.signal });
   const mcp = new McpHandler();
   await app.register(mcpRoutes, { mcp, environmentFor });
-  await app.register(wsRoutes, { env, mcp, environmentFor });
-  return { app, env, callers };
+  await app.register(wsRoutes, { env, mcp, environmentFor, drain });
+  return { app, env, callers, drain, settings };
 }

@@ -1,13 +1,17 @@
 /**
  * IncidentEnvService for Connect, gRPC and gRPC-Web: a plain object of methods over the
  * environment, and the one function that registers it on a router.
+ *
+ * A drain (src/server/drain.ts) ends log and event streams with `unavailable`, and an Interact
+ * session after the request it is serving.
  */
-import { createContextKey, createContextValues, type ConnectRouter, type ContextValues, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import { Code, ConnectError, createContextKey, createContextValues, type ConnectRouter, type ContextValues, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
 import type { FastifyRequest } from "fastify";
 import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
-import { canPreEncode, type EnvironmentApi, type StreamOptions } from "../env/api.js";
+import { canPreEncode, type Awaitable, type EnvironmentApi, type StreamOptions } from "../env/api.js";
 import { resetBatch, stepBatch } from "./batch.js";
 import { reportDecodeFailures, trackRequestStage } from "./connect-decode-errors.js";
+import { DRAINING_MESSAGE, untilDrained } from "./drain.js";
 import { dropConnection } from "./drop-connection.js";
 import type { EnvironmentFor } from "./callers.js";
 import { interact } from "./interact.js";
@@ -37,12 +41,32 @@ export function connectContextValues(request: FastifyRequest, environmentFor: En
   );
 }
 
-function streamOptions(context: HandlerContext): StreamOptions {
-  const drop = context.values.get(dropConnectionKey);
-  return { signal: context.signal, ...(drop ? { onStall: drop } : {}) };
+/** Paths of the client-streaming and bidirectional methods (Interact), whose requests are streams of messages. */
+const MESSAGE_STREAM_PATHS = new Set(
+  IncidentEnvService.methods.filter((m) => m.methodKind === "client_streaming" || m.methodKind === "bidi_streaming").map((m) => `/${IncidentEnvService.typeName}/${m.name}`),
+);
+
+export function isMessageStreamPath(path: string): boolean {
+  return MESSAGE_STREAM_PATHS.has(path);
 }
 
-export function incidentEnvService(base: EnvironmentApi, about: ServiceDescription): ServiceImpl<typeof IncidentEnvService> {
+/**
+ * A log or event stream (opened with its stream options), which a drain ends with unavailable:
+ * the client resumes elsewhere, or after the restart, with after_seq.
+ */
+async function* followed<T>(open: (options: StreamOptions) => Awaitable<AsyncIterable<T>>, context: HandlerContext, drain: AbortSignal | undefined): AsyncGenerator<T> {
+  const drop = context.values.get(dropConnectionKey);
+  const { signal, release } = untilDrained(context.signal, drain);
+  try {
+    yield* await open({ signal, ...(drop ? { onStall: drop } : {}) });
+  } finally {
+    release();
+  }
+  if (drain?.aborted && !context.signal.aborted) throw new ConnectError(`${DRAINING_MESSAGE}; resume with after_seq`, Code.Unavailable);
+}
+
+/** @param drain aborts when the server starts draining */
+export function incidentEnvService(base: EnvironmentApi, about: ServiceDescription, drain?: AbortSignal): ServiceImpl<typeof IncidentEnvService> {
   const envOf = (context: HandlerContext): EnvironmentApi => context.values.get(environmentKey) ?? base;
   const binary = (context: HandlerContext): boolean => isBinaryContentType(context.requestHeader.get("content-type"));
   return {
@@ -63,20 +87,16 @@ export function incidentEnvService(base: EnvironmentApi, about: ServiceDescripti
     // Items are checked one by one in batch.ts: the proto exempts them from the validate interceptor.
     resetBatch: (request, context) => resetBatch(envOf(context), request.items, (item) => item, binary(context)),
     stepBatch: (request, context) => stepBatch(envOf(context), request.items, (item) => item, binary(context)),
-    interact: (requests, context) => interact(envOf(context), requests, binary(context)),
+    interact: (requests, context) => interact(envOf(context), requests, binary(context), drain),
     getObservation: (request, context) => envOf(context).getObservation(request),
     getState: (request, context) => envOf(context).getState(request),
     closeEpisode: (request, context) => envOf(context).closeEpisode(request),
-    async *streamLogs(request, context) {
-      yield* await envOf(context).streamLogs(request, streamOptions(context));
-    },
-    async *streamEpisodeEvents(request, context) {
-      yield* await envOf(context).streamEpisodeEvents(request, streamOptions(context));
-    },
+    streamLogs: (request, context) => followed((options) => envOf(context).streamLogs(request, options), context, drain),
+    streamEpisodeEvents: (request, context) => followed((options) => envOf(context).streamEpisodeEvents(request, options), context, drain),
   };
 }
 
-export function registerConnectRoutes(router: ConnectRouter, env: EnvironmentApi, about: ServiceDescription): void {
-  router.service(IncidentEnvService, incidentEnvService(env, about));
+export function registerConnectRoutes(router: ConnectRouter, env: EnvironmentApi, about: ServiceDescription, drain?: AbortSignal): void {
+  router.service(IncidentEnvService, incidentEnvService(env, about, drain));
   reportDecodeFailures(router.handlers);
 }

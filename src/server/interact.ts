@@ -20,6 +20,9 @@
  * - End: the session ends when the client closes its side (the server then ends the stream) or
  *   cancels. Ending a session closes no episode: a client that reconnects picks its episodes up by
  *   id; a close request ends one explicitly, and idle ones are evicted as usual.
+ * - Drain (SIGTERM, src/server/drain.ts): the request being served is answered, then the stream
+ *   ends with `unavailable`; requests the client sent after it were not read and not applied
+ *   (their request_ids got no response).
  */
 import { create } from "@bufbuild/protobuf";
 import { randomUUID } from "node:crypto";
@@ -101,11 +104,50 @@ class InteractSession {
   }
 }
 
+/** What the wait for a session's next request gives when the server starts draining instead. */
+const DRAINING = Symbol("draining");
+
+/** The iterator's next request, or DRAINING as soon as `stop` aborts (the request is then left unread). */
+function nextUnlessStopped<T>(iterator: AsyncIterator<T>, stop: AbortSignal | undefined): Promise<IteratorResult<T> | typeof DRAINING> {
+  if (stop === undefined) return iterator.next();
+  if (stop.aborted) return Promise.resolve(DRAINING);
+  return new Promise((resolve, reject) => {
+    const onStop = (): void => resolve(DRAINING);
+    stop.addEventListener("abort", onStop, { once: true });
+    iterator.next().then(
+      (result) => {
+        stop.removeEventListener("abort", onStop);
+        resolve(result);
+      },
+      (error: unknown) => {
+        stop.removeEventListener("abort", onStop);
+        reject(error);
+      },
+    );
+  });
+}
+
 /**
- * Serves a session: one response per request, in order, until the client ends its side.
- * `binary`: the client reads protobuf binary (see InteractSession).
+ * Serves a session: one response per request, in order, until the client ends its side, or
+ * until `stop` (the server's drain) aborts: then the session ends with unavailable after the
+ * request being served is answered. `binary`: the client reads protobuf binary (see InteractSession).
  */
-export async function* interact(env: EnvironmentApi, requests: AsyncIterable<InteractRequest>, binary = false): AsyncGenerator<InteractResponse> {
+export async function* interact(env: EnvironmentApi, requests: AsyncIterable<InteractRequest>, binary = false, stop?: AbortSignal): AsyncGenerator<InteractResponse> {
   const session = new InteractSession(env, binary && canPreEncode(env) ? env : undefined);
-  for await (const request of requests) yield await session.serve(request);
+  const iterator = requests[Symbol.asyncIterator]();
+  let readAll = false;
+  try {
+    for (;;) {
+      const next = await nextUnlessStopped(iterator, stop);
+      if (next === DRAINING) throw new EnvError("unavailable", "the server is draining (shutting down): this session ends; start a new one on another replica or after the restart");
+      if (next.done === true) {
+        readAll = true;
+        return;
+      }
+      yield await session.serve(next.value);
+    }
+  } finally {
+    // As `for await` would: tell the request stream we stop reading (not awaited: a read may be pending).
+    if (!readAll) void iterator.return?.().catch(() => undefined);
+  }
 }

@@ -14,6 +14,10 @@
  * reconnects after that gets 204 No Content, which tells EventSource to stop.
  * A heartbeat comment goes out every SSE_HEARTBEAT_SECONDS. Errors before the stream starts
  * (unknown episode, bad filter, too many streams) use the common error shape and status.
+ * When the server drains (SIGTERM, src/server/drain.ts) the stream sends `event: end` with
+ * `data: {"reason": "draining", "last_seq": N}` and `id:` N, the last sequence number it sent
+ * (both left out if it sent none), and closes: the episode is not over, and a client that
+ * reconnects (elsewhere, or after the restart) resumes after N with Last-Event-ID.
  * Nothing here knows about incidents: the environment filters and follows the journals.
  */
 import type { DescMessage, JsonObject } from "@bufbuild/protobuf";
@@ -25,6 +29,7 @@ import { StreamEpisodeEventsRequestSchema, StreamLogsRequestSchema } from "../..
 import type { EnvironmentApi, StreamName, StreamOptions } from "../env/api.js";
 import { EnvError } from "../env/errors.js";
 import type { EnvironmentFor } from "./callers.js";
+import { SSE_DRAIN_REASON, untilDrained } from "./drain.js";
 import { dropConnection } from "./drop-connection.js";
 import { fromRestJson, toRestJson } from "../env/rest-json.js";
 import { validated } from "./validation.js";
@@ -93,19 +98,30 @@ function opener(stream: StreamName): Opener {
   };
 }
 
-async function serve(open: Opener, env: EnvironmentApi, request: FastifyRequest<{ Params: { episode_id?: string }; Querystring: Query }>, reply: FastifyReply): Promise<void> {
+async function serve(
+  open: Opener,
+  env: EnvironmentApi,
+  request: FastifyRequest<{ Params: { episode_id?: string }; Querystring: Query }>,
+  reply: FastifyReply,
+  drain: AbortSignal | undefined,
+): Promise<void> {
   const sse = reply.sse;
   const abort = new AbortController();
+  const untilEnd = untilDrained(abort.signal, drain);
   let lastSeq: number | undefined;
   // Checks first (bad filter 400, unknown episode 404, too many streams 429): nothing is sent yet.
   const frames = await open(env, request.query, request.params.episode_id, sse.lastEventId, {
-    signal: abort.signal,
+    signal: untilEnd.signal,
     onStall: () => dropConnection(request.raw),
     onEnd: (seq) => {
       lastSeq = seq;
     },
+  }).catch((error: unknown) => {
+    untilEnd.release();
+    throw error;
   });
   if (frames === undefined) {
+    untilEnd.release();
     // The episode is over and this client has seen all of it: 204 stops EventSource reconnecting.
     await reply.code(204).send();
     return;
@@ -119,8 +135,15 @@ async function serve(open: Opener, env: EnvironmentApi, request: FastifyRequest<
   sse.sendHeaders(200);
   async function* withEnd(stream: AsyncIterable<SSEMessage>): AsyncGenerator<SSEMessage> {
     yield { data: undefined, retry: SSE_RETRY_MS };
-    yield* stream;
+    let sent: string | undefined;
+    for await (const frame of stream) {
+      yield frame;
+      sent = frame.id ?? sent;
+    }
     if (lastSeq !== undefined) yield { id: String(lastSeq), event: "end", data: { last_seq: lastSeq } };
+    else if (drain?.aborted && !abort.signal.aborted) {
+      yield sent === undefined ? { event: "end", data: { reason: SSE_DRAIN_REASON } } : { id: sent, event: "end", data: { reason: SSE_DRAIN_REASON, last_seq: Number(sent) } };
+    }
   }
   try {
     // A client that goes away while a write waits for its buffer to drain may never settle the
@@ -131,14 +154,20 @@ async function serve(open: Opener, env: EnvironmentApi, request: FastifyRequest<
     request.log.error({ err: error }, "SSE stream failed");
   } finally {
     abort.abort();
+    untilEnd.release();
   }
 }
 
 /** Registers the SSE routes (a fastify plugin: @fastify/sse applies only inside it). */
-export async function sseRoutes(app: FastifyInstance, { env, environmentFor }: { env: EnvironmentApi; environmentFor: EnvironmentFor }): Promise<void> {
+export async function sseRoutes(
+  app: FastifyInstance,
+  { env, environmentFor, drain }: { env: EnvironmentApi; environmentFor: EnvironmentFor; drain?: AbortSignal },
+): Promise<void> {
   await app.register(fastifySSE, { heartbeatInterval: env.streamLimits.sseHeartbeatMs });
   for (const stream of ["logs", "events"] as const) {
     const open = opener(stream);
-    app.get<{ Params: { episode_id?: string }; Querystring: Query }>(`/episodes/:episode_id/${stream}`, { sse: "manual" }, (request, reply) => serve(open, environmentFor(request), request, reply));
+    app.get<{ Params: { episode_id?: string }; Querystring: Query }>(`/episodes/:episode_id/${stream}`, { sse: "manual" }, (request, reply) =>
+      serve(open, environmentFor(request), request, reply, drain),
+    );
   }
 }

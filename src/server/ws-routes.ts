@@ -34,6 +34,10 @@
  * over WS_MAX_MESSAGE_BYTES closes the socket with 1009, a malformed frame (a reserved opcode, a
  * text frame that is not UTF-8) with 1002 or 1007; either is logged once, at warn, without a stack
  * trace, and such lines are rate-limited for the whole process (src/server/ws-errors.ts).
+ *
+ * Drain (SIGTERM, src/server/drain.ts): each session answers the messages it had received, then
+ * closes with 1001 (going away) and closes its episode as on any disconnect; a message that
+ * arrives after the drain began is not applied (the close frame is its answer).
  */
 import { create, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
 import fastifyWebsocket from "@fastify/websocket";
@@ -48,6 +52,7 @@ import type { EnvironmentApi } from "../env/api.js";
 import { EnvError } from "../env/errors.js";
 import type { EnvironmentFor } from "./callers.js";
 import { errorBody } from "./errors.js";
+import { WS_CLOSE_GOING_AWAY } from "./drain.js";
 import type { McpHandler, McpSession } from "./mcp.js";
 import { fromRestJson, toRestJson } from "../env/rest-json.js";
 import { RESET_JSON_OPTIONS } from "./rest-routes.js";
@@ -58,6 +63,16 @@ export type WsErrorCode = "INVALID_JSON" | "UNKNOWN_TYPE" | "VALIDATION_ERROR" |
 
 /** WebSocket close code for "try again later" (RFC 6455 registry), sent with CAPACITY_REACHED. */
 export const WS_CLOSE_TRY_AGAIN_LATER = 1013;
+
+/** A drain waits this long for a client to answer its going-away close frame, then drops the socket. */
+const DRAIN_CLOSE_HANDSHAKE_MS = 2000;
+
+/** What /ws needs of the server's drain (src/server/drain.ts). */
+export interface WsDrain {
+  readonly signal: AbortSignal;
+  /** Keeps the drain waiting until the returned function is called. */
+  hold(): () => void;
+}
 
 const MESSAGE_TYPES = ["reset", "step", "state", "close", "mcp"] as const;
 
@@ -115,14 +130,30 @@ class WsSession {
 
   /** Messages are handled one at a time, in arrival order, so replies come in request order. */
   private pending: Promise<void> = Promise.resolve();
+  /** Set by a drain: messages from now on are not applied. */
+  private draining = false;
 
   onMessage(raw: RawData): void {
+    if (this.draining) return;
     this.pending = this.pending.then(() => this.handle(raw));
   }
 
-  /** Closes the episode (if it still runs) once the messages before the disconnect are handled. */
-  onClose(): void {
+  /**
+   * Closes the episode (if it still runs) once the messages before the disconnect are handled;
+   * the returned promise settles when that is done.
+   */
+  onClose(): Promise<void> {
     this.pending = this.pending.then(() => this.end());
+    return this.pending;
+  }
+
+  /** The drain: answers the messages already received, then closes the socket with 1001 (going away). */
+  drain(): void {
+    this.draining = true;
+    this.pending = this.pending.then(() => {
+      this.socket.close(WS_CLOSE_GOING_AWAY, "the server is draining (shutting down)");
+      setTimeout(() => this.socket.terminate(), DRAIN_CLOSE_HANDSHAKE_MS).unref();
+    });
   }
 
   private async handle(raw: RawData): Promise<void> {
@@ -219,7 +250,10 @@ class WsSession {
 }
 
 /** Registers /ws (a fastify plugin: @fastify/websocket's hooks apply only inside it). */
-export async function wsRoutes(app: FastifyInstance, { env, mcp, environmentFor }: { env: EnvironmentApi; mcp: McpHandler; environmentFor: EnvironmentFor }): Promise<void> {
+export async function wsRoutes(
+  app: FastifyInstance,
+  { env, mcp, environmentFor, drain }: { env: EnvironmentApi; mcp: McpHandler; environmentFor: EnvironmentFor; drain?: WsDrain },
+): Promise<void> {
   const limits = env.streamLimits;
   await app.register(fastifyWebsocket, { options: { maxPayload: limits.wsMaxMessageBytes }, errorHandler: wsErrorHandler() });
   const alive = new Map<WebSocket, boolean>();
@@ -235,6 +269,10 @@ export async function wsRoutes(app: FastifyInstance, { env, mcp, environmentFor 
   }, limits.wsPingIntervalMs);
   pinger.unref();
   app.addHook("onClose", async () => clearInterval(pinger));
+  const sessions = new Map<WebSocket, WsSession>();
+  drain?.signal.addEventListener("abort", () => {
+    for (const session of sessions.values()) session.drain();
+  });
 
   const onSocket = (socket: WebSocket, caller: EnvironmentApi): void => {
     if (alive.size >= limits.wsMaxSessions) {
@@ -249,14 +287,18 @@ export async function wsRoutes(app: FastifyInstance, { env, mcp, environmentFor 
     }
     const session = new WsSession(caller, mcp, socket);
     alive.set(socket, true);
+    sessions.set(socket, session);
+    const release = drain?.hold();
     socket.on("pong", () => {
       if (alive.has(socket)) alive.set(socket, true);
     });
     socket.on("message", (raw) => session.onMessage(raw));
     socket.on("close", () => {
       alive.delete(socket);
-      session.onClose();
+      sessions.delete(socket);
+      void session.onClose().finally(() => release?.());
     });
+    if (drain?.signal.aborted) session.drain();
   };
   app.route({
     method: "GET",

@@ -85,6 +85,7 @@ export const protoComments: Readonly<Record<string, string>> = {
   "incident.v1.GradePenalty.amount": "Subtracted from the weighted sum of components.",
   "incident.v1.HealthResponse.live_streams": "Open log and event streams (gRPC, Connect and SSE subscribers) over all episodes.",
   "incident.v1.HealthStatus": "Health of the server process.",
+  "incident.v1.HealthStatus.HEALTH_STATUS_DRAINING": "Shutting down (SIGTERM): answering the requests it already has, refusing new ones with unavailable. REST /health answers 503 with this status, so load balancers stop sending.",
   "incident.v1.IncidentEnvService": "The incident-response environment. Episodes are addressed by episode_id; a request that gives none uses the default episode, which is the one the last reset without an id created.",
   "incident.v1.IncidentEnvService.CloseEpisode": "Ends an episode and frees it; its streams finish.",
   "incident.v1.IncidentEnvService.GetMetadata": "Name, description and version of the environment (OpenEnv's /metadata).",
