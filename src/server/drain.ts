@@ -20,6 +20,7 @@
  * in the store for the other replicas and the restarted one.
  */
 import { create } from "@bufbuild/protobuf";
+import { setMaxListeners } from "node:events";
 import { Code, ConnectError, createContextKey, type ContextValues, type Interceptor } from "@connectrpc/connect";
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { HealthStatus } from "../../gen/incident/v1/enums_pb.js";
@@ -115,8 +116,12 @@ async function beforeDeadline(work: Promise<unknown>, deadline: number): Promise
 
 export class ServerDrain {
   private readonly controller = new AbortController();
-  /** Aborts when the drain begins. */
+  /** Aborts when the drain begins. Every open stream listens to it: no listener limit applies. */
   readonly signal: AbortSignal = this.controller.signal;
+
+  constructor() {
+    setMaxListeners(0, this.signal);
+  }
   private readonly holds = new Holds();
   private traffic: ServerTraffic | undefined;
   private running: Promise<DrainOutcome> | undefined;
