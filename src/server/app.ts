@@ -51,7 +51,7 @@ export interface AppOptions {
    * Origin and Host checks, rate limit and overload protection (src/server/guard-settings.ts);
    * defaults for what is left out, except overload protection, which is off unless given: an
    * embedding process (a test, a notebook) may block its own event loop for seconds on purpose,
-   * and `npm start` passes the server's settings (guardSettingsFromEnv) with it on.
+   * and `npm start` passes the server's settings (guardSettingsFromEnv), the heap check on.
    */
   guard?: Partial<GuardSettings>;
   /** Limits of the HTTP server itself (MAX_HEADER_BYTES); the defaults of src/env/limits.ts otherwise. */
