@@ -69,16 +69,21 @@ export async function measureFanout(options: { env: Record<string, string>; subs
         throw new Error(`subscribers did not get line ${seq} within ${SETTLE_TIMEOUT_MS} ms: ${lastSeq.filter((s) => s >= seq).length} of ${options.subscribers} did, ${ended} streams had ended`);
       };
       const newest = (logs: readonly { seq: number }[] | undefined): number => Math.max(0, ...(logs ?? []).map((l) => l.seq));
-      await settle(newest(reset.observation?.recentLogs)); // every subscriber connected and through the backlog of the reset
-      for (let i = 0; i < options.steps; i++) {
-        stepSentAt = performance.now();
-        const step = await stepper.step({ episodeId, action: { actionType: ActionType.INSPECT, targetService: targetOf(services, i), reasoning: "looking" } });
-        await settle(newest(step.observation?.recentLogs));
-        stepSentAt = undefined;
-        steps++;
+      try {
+        await settle(newest(reset.observation?.recentLogs)); // every subscriber connected and through the backlog of the reset
+        for (let i = 0; i < options.steps; i++) {
+          stepSentAt = performance.now();
+          const step = await stepper.step({ episodeId, action: { actionType: ActionType.INSPECT, targetService: targetOf(services, i), reasoning: "looking" } });
+          await settle(newest(step.observation?.recentLogs));
+          stepSentAt = undefined;
+          steps++;
+        }
+      } finally {
+        // A step that fails fails the row; the streams end first, so none is left to fail unheard
+        // when the server stops (which used to end the whole run with an unhandled rejection).
+        abort.abort();
+        await Promise.allSettled(streams);
       }
-      abort.abort();
-      await Promise.allSettled(streams);
       await stepper.closeEpisode({ episodeId });
     }
     return { subscribers: options.subscribers, steps, lines, delivery: summarize(samples), workers: server.workers };
