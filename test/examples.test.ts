@@ -8,11 +8,11 @@
  * skipped with the reason and the apt-get line. CI (.ci/run) installs the packages and sets
  * REQUIRE_CLIENT_TOOLCHAINS=1, which turns a missing toolchain into a failure instead.
  */
-import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it, type TestContext } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
+import { onPath, PYTHON, pythonRuntimeMissing, requireToolchain, run as runCommand, type Run } from "./support/python-toolchain.js";
 import { useServer } from "./support/server.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -20,21 +20,13 @@ const server = useServer();
 const work = mkdtempSync(join(tmpdir(), "incident-examples-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-const PYTHON = "/usr/bin/python3";
 const PY_PACKAGES = "python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc";
 const GO_PACKAGES = "golang-go protobuf-compiler protoc-gen-go protoc-gen-go-grpc golang-google-grpc-dev golang-google-protobuf-dev golang-github-golang-protobuf-1-5-dev";
 
-function onPath(command: string): boolean {
-  return spawnSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" }).status === 0;
-}
-
 /** Why the Python toolchain is not usable here, or undefined if it is. */
 function pythonMissing(): string | undefined {
-  if (!existsSync(PYTHON)) return `${PYTHON} not found`;
   for (const tool of ["protoc", "grpc_python_plugin"]) if (!onPath(tool)) return `${tool} not found`;
-  const probe = spawnSync(PYTHON, ["-c", "import grpc, google.protobuf"], { encoding: "utf8" });
-  if (probe.status !== 0) return `${PYTHON} cannot import grpc and google.protobuf`;
-  return undefined;
+  return pythonRuntimeMissing();
 }
 
 function goMissing(): string | undefined {
@@ -47,35 +39,8 @@ function goMissing(): string | undefined {
   return undefined;
 }
 
-/** Skips (or, in CI, fails) when a toolchain is missing. */
-function requireToolchain(ctx: TestContext, name: string, missing: string | undefined, packages: string): void {
-  if (missing === undefined) return;
-  const reason = `${name} toolchain missing: ${missing}. Install it with: apt-get install -y --no-install-recommends ${packages}`;
-  if (process.env.REQUIRE_CLIENT_TOOLCHAINS === "1") throw new Error(reason);
-  console.warn(`skipped: ${reason}`);
-  ctx.skip(reason);
-}
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 60_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, ...env } });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runCommand(command, args, { cwd: ROOT, env: { ...process.env, ...env }, timeoutMs });
 }
 
 /** Every level played to its end, with a score printed for each. */
@@ -104,7 +69,7 @@ describe("TypeScript example (examples/ts/play.ts)", () => {
 
 describe("Python trainer (examples/python)", () => {
   it("generates stubs, then plays every level over gRPC while streaming logs, and prints scores", { timeout: 120_000 }, async (ctx) => {
-    requireToolchain(ctx, "Python", pythonMissing(), PY_PACKAGES);
+    requireToolchain(ctx, "Python toolchain", pythonMissing(), PY_PACKAGES);
     const gen = join(work, "python-gen");
     const generated = await run("sh", ["examples/python/generate.sh", gen]);
     expect(generated.stderr).toBe("");
@@ -121,7 +86,7 @@ describe("Python trainer (examples/python)", () => {
 
 describe("Go trainer (examples/go)", () => {
   it("generates stubs, builds in GOPATH mode, then plays every level over gRPC while streaming logs", { timeout: 240_000 }, async (ctx) => {
-    requireToolchain(ctx, "Go", goMissing(), GO_PACKAGES);
+    requireToolchain(ctx, "Go toolchain", goMissing(), GO_PACKAGES);
     const goWork = join(work, "go");
     const built = await run("sh", ["examples/go/build.sh", goWork], {}, 200_000);
     expect(built.stderr).toBe("");

@@ -89,11 +89,8 @@ export function refuse(request: FastifyRequest, reply: FastifyReply, refusal: Re
       break;
     case "http":
       setHeaders(metadata);
-      if (request.raw.headers.upgrade !== undefined) {
-        // The handshake's socket is not reused for HTTP: close it once the answer is out.
-        reply.header("connection", "close");
-        reply.raw.once("finish", () => request.raw.socket.destroy());
-      }
+      // A refused handshake's socket is closed after the answer by src/server/upgrade-refusals.ts.
+      if (request.raw.headers.upgrade !== undefined) reply.header("connection", "close");
       reply.code(HTTP_STATUS[refusal.kind]).send(errorBody(refusal.kind, refusal.message));
       break;
     default: {

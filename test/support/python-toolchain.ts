@@ -14,7 +14,7 @@ export const PY_CLIENT_PACKAGES = "python3-grpcio python3-protobuf python3-venv 
 /** What regenerating its stubs needs: protoc 3.21 (bookworm) and the gRPC plugin. */
 export const PY_STUB_PACKAGES = "protobuf-compiler protobuf-compiler-grpc";
 
-function onPath(command: string): boolean {
+export function onPath(command: string): boolean {
   return spawnSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" }).status === 0;
 }
 
