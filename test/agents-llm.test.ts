@@ -10,6 +10,7 @@ import { ResetRequestSchema } from "../gen/incident/v1/service_pb.js";
 import type { Observation } from "../gen/incident/v1/observation_pb.js";
 import { llmAgent, llmConfigFromEnv, parseAction, renderObservation, SYSTEM_PROMPT, type LlmConfig } from "../src/agents/llm.js";
 import { agentEntry } from "../src/agents/registry.js";
+import { renderObservationText } from "../src/env/observation-text.js";
 import { IncidentEnvironment } from "../src/env/environment.js";
 import { InProcessBackend } from "../src/eval/backend.js";
 import { runEvaluation } from "../src/eval/runner.js";
@@ -52,11 +53,14 @@ describe("llm agent", () => {
     expect(system?.content).toContain('"action_type"');
     expect(system?.content).toContain('"fault_kind"');
     const metric = observation.metrics[0];
-    expect(user?.content).toContain(`${metric?.serviceName} ${metric?.metricName} = `);
-    expect(user?.content).toContain(`affected services: ${observation.alert?.affectedServices.join(", ")}`);
-    expect(user?.content).toContain("=== TOPOLOGY");
+    expect(user?.content).toContain(`| ${metric?.serviceName} |`);
+    expect(user?.content).toContain(`| ${metric?.metricName} (`);
+    expect(user?.content).toContain(`(affected: ${observation.alert?.affectedServices.join(", ")})`);
+    expect(user?.content).toContain("## Topology");
     for (const s of observation.topology?.services ?? []) expect(user?.content).toContain(`- ${s.name} (`);
-    expect(user?.content).toContain("=== KNOWLEDGE BASE");
+    expect(user?.content).toContain("## Knowledge base");
+    // One renderer: the prompt is the environment's text of the observation, then the instruction.
+    expect(user?.content).toBe(`${renderObservationText(observation)}\nReply with ONLY the JSON action.`);
     expect(renderObservation(observation)).toBe(user?.content);
   });
 
@@ -125,8 +129,8 @@ describe("llm agent", () => {
     // A model that inspects, then diagnoses the service it inspected.
     fake.setDefault((request) => {
       const prompt = request.messages[1]?.content ?? "";
-      const inspected = /=== INSPECTION OF (\S+)/.exec(prompt)?.[1];
-      const affected = /affected services: ([\w.-]+)/.exec(prompt)?.[1] ?? "unknown";
+      const inspected = /## Inspection of (\S+)/.exec(prompt)?.[1];
+      const affected = /\(affected: ([\w.-]+)/.exec(prompt)?.[1] ?? "unknown";
       return { content: JSON.stringify(inspected ? { action_type: "diagnose", target_service: inspected } : { action_type: "inspect", target_service: affected }) };
     });
     const entry = agentEntry("llm", { llm: () => config });

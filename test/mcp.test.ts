@@ -111,7 +111,7 @@ describe("initialize and tools/list", () => {
     expect(props("write_runbook")).toEqual(["runbook_steps", "target_service", "reasoning"]);
     expect(props("write_postmortem")).toEqual(["postmortem_sections", "severity_assessment", "target_service", "reasoning"]);
     expect(props("resolve")).toEqual(["reasoning"]);
-    expect(props("reset")).toEqual(["task_level", "seed", "scenario_id", "fault_kind", "family", "clock", "minutes_per_second", "observation"]);
+    expect(props("reset")).toEqual(["task_level", "seed", "scenario_id", "fault_kind", "family", "clock", "minutes_per_second", "observation", "text"]);
     expect(byName.get("diagnose")?.description).toMatch(/root of the incident/);
     // The proto rules are in the schemas, and a model's arguments can be checked against them.
     const fix = ajv.compile(byName.get("apply_fix")?.inputSchema ?? {});

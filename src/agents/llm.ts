@@ -17,11 +17,11 @@
  *   OPENAI_API_KEY or HF_TOKEN        the key (local servers accept any)
  */
 import { create, type JsonValue } from "@bufbuild/protobuf";
-import { timestampMs } from "@bufbuild/protobuf/wkt";
 import OpenAI from "openai";
 import { ActionSchema, type Action } from "../../gen/incident/v1/action_pb.js";
-import { ActionType, IncidentStatus, LogLevel, RetryBackoff, ServiceKind, Severity, TaskLevel } from "../../gen/incident/v1/enums_pb.js";
+import { ActionType } from "../../gen/incident/v1/enums_pb.js";
 import type { Observation } from "../../gen/incident/v1/observation_pb.js";
+import { renderObservationText } from "../env/observation-text.js";
 import { fromRestJson } from "../env/rest-json.js";
 import { standaloneSchema } from "../server/json-schema.js";
 import { validated } from "../server/validation.js";
@@ -82,71 +82,12 @@ Loud symptoms are often not the cause: follow the errors down the dependency gra
 Reply with ONLY the JSON object (no prose, no code fence). It must match this JSON Schema:
 ${ACTION_JSON_SCHEMA}`;
 
-const MAX_LOG_LINES = 20;
-
-function words(value: number, names: Record<number, string>, prefix: string): string {
-  const name = names[value] ?? "";
-  return name.startsWith(prefix) ? name.slice(prefix.length).toLowerCase() : name.toLowerCase();
-}
-
-function clock(ts: Parameters<typeof timestampMs>[0] | undefined): string {
-  if (!ts) return "?";
-  return new Date(timestampMs(ts)).toISOString().replace(".000Z", "Z");
-}
-
-/** The observation as the model reads it: every field an agent may use, service names included. */
+/**
+ * The observation as the model reads it: the environment's markdown rendering (the one renderer,
+ * src/env/observation-text.ts, that Observation.text holds too), then the reply instruction.
+ */
 export function renderObservation(o: Observation): string {
-  const out: string[] = [];
-  const level = words(o.taskLevel, TaskLevel, "TASK_LEVEL_");
-  out.push(`Step ${o.step} of at most ${o.maxSteps}; ${o.timeElapsedMinutes} minutes since you joined. Task: ${level}.`);
-  out.push(`Objective: ${o.objective}`);
-  out.push(`Incident status: ${IncidentStatus[o.currentIncidentStatus]?.toLowerCase() ?? "unknown"}. Feedback on your last action: ${o.feedback}`);
-  if (o.alert) {
-    const a = o.alert;
-    out.push("", "=== PAGE ===", `${a.alertId} [${Severity[a.severity] ?? "?"}] ${a.title} at ${clock(a.triggeredAt)}`, `affected services: ${a.affectedServices.join(", ")}`, a.description);
-  }
-  if (o.activeAlerts.length > 0) {
-    out.push("", "=== ACTIVE ALERTS ===");
-    for (const a of o.activeAlerts) out.push(`${a.alertId} [${Severity[a.severity] ?? "?"}] ${a.title} (affected: ${a.affectedServices.join(", ")}) since ${clock(a.triggeredAt)}`);
-  }
-  if (o.topology) {
-    out.push("", `=== TOPOLOGY (${o.topology.family}) ===`);
-    for (const s of o.topology.services) {
-      const aliases = s.aliases.length > 0 ? `; aliases: ${s.aliases.join(", ")}` : "";
-      out.push(`- ${s.name} (${words(s.kind, ServiceKind, "SERVICE_KIND_")}, ${s.replicas} replicas, ${s.version}${s.zone ? `, ${s.zone}` : ""}): ${s.role}${aliases}`);
-    }
-    out.push("dependencies (caller -> callee):");
-    for (const d of o.topology.dependencies) {
-      const path = d.requestPath ? "" : ", infrastructure";
-      out.push(`- ${d.caller} -> ${d.callee} (${d.callsPerSecond} calls/s, timeout ${d.timeoutMs} ms, ${d.retries} retries, backoff ${words(d.backoff, RetryBackoff, "RETRY_BACKOFF_")}${path})`);
-    }
-  }
-  out.push("", "=== METRICS (now) ===");
-  for (const m of o.metrics) out.push(`${m.serviceName} ${m.metricName} = ${m.value}${m.unit} (threshold ${m.threshold})${m.isAnomalous ? " [ANOMALOUS]" : ""}`);
-  out.push("", `=== RECENT LOGS (last ${Math.min(MAX_LOG_LINES, o.recentLogs.length)}) ===`);
-  for (const l of o.recentLogs.slice(-MAX_LOG_LINES)) out.push(`${clock(l.timestamp)} ${LogLevel[l.level] ?? "?"} ${l.service}: ${l.message}`);
-  out.push("", "=== KNOWLEDGE BASE (not every article applies) ===");
-  for (const k of o.kbArticles) out.push(`[${k.articleId}] ${k.title}: ${k.content}`);
-  const i = o.inspection;
-  if (i) {
-    out.push("", `=== INSPECTION OF ${i.service} (${words(i.kind, ServiceKind, "SERVICE_KIND_")}, ${i.version}, ${i.replicas} replicas) at minute ${i.takenAtMinute} ===`);
-    for (const s of i.series) {
-      const pts = s.points;
-      const values = pts.map((p) => p.value);
-      const first = pts[0];
-      const last = pts[pts.length - 1];
-      if (!first || !last) continue;
-      out.push(`${s.metricName} (${s.unit}, threshold ${s.threshold}): minute ${first.minute} ${first.value} -> minute ${last.minute} ${last.value}; min ${Math.min(...values)}, max ${Math.max(...values)}`);
-    }
-    for (const d of i.dependencies) out.push(`calls ${d.callee}: ${d.callsPerSecond} calls/s, ${d.errorRate}% errors, p99 ${d.latencyMs} ms`);
-    if (i.dependents.length > 0) out.push(`called by: ${i.dependents.join(", ")}`);
-    for (const c of i.recentChanges) out.push(`change at ${clock(c.timestamp)} on ${c.service}: ${c.description}`);
-    for (const l of i.recentLogs) out.push(`${clock(l.timestamp)} ${LogLevel[l.level] ?? "?"} ${l.service}: ${l.message}`);
-    if (i.trace) out.push(`trace ${i.trace.traceId}: ${i.trace.spans.map((s) => `${s.service} ${s.durationMs}ms${s.error ? " ERROR" : ""}`).join(" > ")}`);
-  }
-  out.push("", "=== YOUR PREVIOUS ACTIONS ===", ...(o.previousActions.length > 0 ? o.previousActions : ["(none)"]));
-  out.push("", "Reply with ONLY the JSON action.");
-  return out.join("\n");
+  return `${renderObservationText(o)}\nReply with ONLY the JSON action.`;
 }
 
 /** The JSON object in a model's reply: fences and text around it are dropped. */

@@ -118,6 +118,7 @@ export class IncidentEnvironment implements EnvironmentApi {
       maxEvents: this.streamLimits.maxEventsPerEpisode,
       ...(live !== undefined ? { live: { minutesPerSecond: live, clock: this.clock, maxMinutes: this.limits.liveEpisodeMaxMinutes } } : {}),
       detail: request.observation === ObservationDetail.FULL ? "full" : "lean",
+      text: request.text === true,
     });
   }
 

@@ -63,6 +63,7 @@ import { keptAction } from "./kept-action.js";
 import { leanTimestamp } from "./lean-messages.js";
 import { levelToEnum } from "./levels.js";
 import { LogRecord } from "./log-record.js";
+import { renderObservationText } from "./observation-text.js";
 import { inspectionMessage, inspectionOf, overviewMetrics, toAlert, toLogRecord, toTopology, type InspectionSnapshot } from "./observation.js";
 import type { TaskDefinition } from "./tasks.js";
 
@@ -88,6 +89,8 @@ export interface EpisodeOptions {
    * and they are half of every observation.
    */
   detail?: "lean" | "full";
+  /** Whether every observation also carries its markdown rendering (Observation.text, ./observation-text.ts). */
+  text?: boolean;
 }
 
 interface LiveClock {
@@ -153,6 +156,7 @@ export class Episode {
   private overviewCache: { minute: number; metrics: ServiceMetric[] } | undefined;
 
   private readonly fullDetail: boolean;
+  private readonly withText: boolean;
   /**
    * The topology message, kept only by full-detail episodes (every observation shows it); lean
    * ones make it when asked (the reset, GetObservation): it is a copy of the world's topology,
@@ -178,6 +182,7 @@ export class Episode {
     this.liveRate = options.live?.minutesPerSecond ?? 0;
     this.timeLimit = options.live?.maxMinutes;
     this.fullDetail = options.detail === "full";
+    this.withText = options.text === true;
     this.pageSeverity = world.severity();
     this.recordLines(world.takeOpeningLogs());
     this.noteStatus();
@@ -209,7 +214,7 @@ export class Episode {
     this.catchUp();
     const world = this.world;
     const page = world.page();
-    return create(ObservationSchema, {
+    const observation = create(ObservationSchema, {
       step: this.stepCount,
       ...(page ? { alert: toAlert(world, page, page.priority, true) } : {}),
       metrics: this.overview(),
@@ -226,6 +231,8 @@ export class Episode {
       activeAlerts: world.alerts.active().map((a) => toAlert(world, a, a.priority, a.id === page?.id)),
       ...(this.inspection ? { inspection: inspectionMessage(this.inspection, (record) => this.logEntryOf(record)) } : {}),
     });
+    if (this.withText) observation.text = renderObservationText(observation);
+    return observation;
   }
 
   step(sent: Action): StepOutcome {

@@ -1,6 +1,7 @@
 /**
- * What the server says about itself: OpenEnv metadata and the JSON Schemas of action,
- * observation and state (REST dialect), built once at startup from the descriptors.
+ * What the server says about itself: OpenEnv metadata, the JSON Schemas of action, observation
+ * and state (REST dialect), and the action types as tools for function calling
+ * (src/server/action-tools.ts), built once at startup from the descriptors.
  */
 import { create, type JsonObject } from "@bufbuild/protobuf";
 import { readFileSync } from "node:fs";
@@ -14,6 +15,7 @@ import {
   type GetSchemaResponse,
 } from "../../gen/incident/v1/service_pb.js";
 import { ENVIRONMENT_NAME, ENVIRONMENT_VERSION } from "../env/environment.js";
+import { functionTools } from "./action-tools.js";
 import { standaloneSchema } from "./json-schema.js";
 
 export const DESCRIPTION =
@@ -50,5 +52,6 @@ export function buildSchemas(): GetSchemaResponse {
     action: struct(standaloneSchema(ActionSchema, "rest")),
     observation: struct(standaloneSchema(ObservationSchema, "rest")),
     state: struct(standaloneSchema(EpisodeStateSchema, "rest")),
+    tools: functionTools().map((tool) => struct({ ...tool })),
   });
 }

@@ -5,11 +5,14 @@
  *
  * Tools (tools/list), built from the protos:
  * - `reset`: start an incident episode; arguments are ResetRequest's fields (task_level, seed,
- *   scenario_id, fault_kind, family, clock, minutes_per_second, observation) in the REST dialect.
+ *   scenario_id, fault_kind, family, clock, minutes_per_second, observation, text) in the REST
+ *   dialect. With `text: true` every observation of the episode carries its markdown rendering in
+ *   `observation.text`.
  * - one tool per action type (`inspect`, `diagnose`, `apply_fix`, `escalate`, `write_runbook`,
  *   `write_postmortem`, `resolve`): described by the ActionType value's comment, taking exactly the
  *   Action fields that the value's `(incident.v1.action_fields)` option lists. A model picks a
- *   verb and fills in a few fields instead of assembling a union-shaped action.
+ *   verb and fills in a few fields instead of assembling a union-shaped action. The same tools,
+ *   in the function-calling shape, are GET /tools and GetSchema's `tools` (src/server/action-tools.ts).
  * - `get_observation`: the current observation, complete (topology and KB articles included).
  * - `get_state`: the episode's bookkeeping (step count, status, score).
  * Schemas are the REST-dialect JSON Schemas of src/server/json-schema.ts, inlined (no $ref).
@@ -30,22 +33,20 @@
  * -32603 internal error. `error.data` holds the Connect code name and the field violations.
  * Nothing here knows about incidents: every call goes through the environment (src/env/api.ts).
  */
-import { create, getOption, type DescMessage, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
+import { create, type JsonObject, type JsonValue } from "@bufbuild/protobuf";
 import type { FastifyInstance } from "fastify";
 import { randomUUID } from "node:crypto";
 import { ActionSchema } from "../../gen/incident/v1/action_pb.js";
-import { protoComments } from "../../gen/incident/v1/comments.js";
-import { ActionTypeSchema } from "../../gen/incident/v1/enums_pb.js";
 import { EpisodeStateSchema } from "../../gen/incident/v1/episode_pb.js";
-import { action_fields } from "../../gen/incident/v1/options_pb.js";
 import { CloseEpisodeRequestSchema, GetObservationRequestSchema, GetObservationResponseSchema, GetStateRequestSchema, ResetRequestSchema, ResetResponseSchema, StepRequestSchema, StepResponseSchema } from "../../gen/incident/v1/service_pb.js";
 import type { EnvironmentApi } from "../env/api.js";
 import type { EnvironmentFor } from "./callers.js";
 import { ENVIRONMENT_NAME, ENVIRONMENT_VERSION } from "../env/environment.js";
 import { EnvError, type EnvErrorKind } from "../env/errors.js";
 import { JSON_CONTENT_TYPE, refuseNonJsonBodies } from "./json-only.js";
-import { SchemaCollector, type JsonSchema } from "./json-schema.js";
-import { fromRestJson, shortEnumName, toRestJson } from "../env/rest-json.js";
+import { actionOfCall, actionTools, argumentsSchema } from "./action-tools.js";
+import type { JsonSchema } from "./json-schema.js";
+import { fromRestJson, toRestJson } from "../env/rest-json.js";
 import { validated } from "./validation.js";
 
 /** MCP protocol revisions this server speaks, newest first. */
@@ -115,33 +116,6 @@ function fromEnvError(error: EnvError): RpcError {
   return new RpcError(RPC_CODE_OF_KIND[error.kind], error.message, { code: error.kind, violations });
 }
 
-/** Replaces local `$ref`s by the schemas they name, so tool schemas stand alone. */
-function inlineRefs(schema: unknown, defs: Readonly<Record<string, JsonSchema>>, seen: readonly string[] = []): unknown {
-  if (Array.isArray(schema)) return schema.map((s) => inlineRefs(s, defs, seen));
-  if (!isObject(schema)) return schema;
-  const ref = schema.$ref;
-  if (typeof ref === "string" && ref.startsWith("#/$defs/")) {
-    const name = ref.slice("#/$defs/".length);
-    const target = defs[name];
-    if (target === undefined || seen.includes(name)) return { type: "object" };
-    const { $ref: _ref, ...rest } = schema;
-    return { ...(inlineRefs(target, defs, [...seen, name]) as JsonSchema), ...rest };
-  }
-  return Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, inlineRefs(v, defs, seen)]));
-}
-
-/** An object schema of some fields of a message, REST dialect, refs inlined. */
-function argumentsSchema(desc: DescMessage, fields: readonly string[]): JsonSchema {
-  const collector = new SchemaCollector("rest", "#/$defs/");
-  collector.ref(desc);
-  const message = collector.definitions[desc.typeName] ?? {};
-  const all = (message.properties ?? {}) as Record<string, JsonSchema>;
-  const properties: Record<string, unknown> = {};
-  for (const name of fields) if (all[name] !== undefined) properties[name] = inlineRefs(all[name], collector.definitions);
-  const required = ((message.required ?? []) as string[]).filter((name) => fields.includes(name));
-  return { type: "object", properties, ...(required.length > 0 ? { required } : {}), additionalProperties: false };
-}
-
 function checkArguments(args: JsonObject, allowed: readonly string[]): void {
   for (const key of Object.keys(args)) {
     if (!allowed.includes(key)) {
@@ -166,7 +140,7 @@ export function buildMcpTools(): McpTool[] {
     description:
       "Start a new incident-response episode (or restart this session's) and return the first observation: the page, " +
       "the golden-signal metrics, recent logs, KB articles, the topology and the task's objective. All arguments are optional; " +
-      "task_level defaults to easy. Call this first.",
+      "task_level defaults to easy; text: true adds each observation as compact markdown (observation.text). Call this first.",
     inputSchema: argumentsSchema(ResetRequestSchema, resetFields),
     async run(args, session) {
       checkArguments(args, resetFields);
@@ -177,24 +151,19 @@ export function buildMcpTools(): McpTool[] {
       return toRestJson(ResetResponseSchema, response);
     },
   };
-  const actions: McpTool[] = ActionTypeSchema.values
-    .filter((value) => value.number !== 0)
-    .map((value) => {
-      const word = shortEnumName(ActionTypeSchema, value.name);
-      const fields = getOption(value, action_fields);
-      return {
-        name: word,
-        title: word.replace(/_/g, " "),
-        description: `${protoComments[`${ActionTypeSchema.typeName}.${value.name}`] ?? word} Takes one step of the episode and returns the new observation, the reward and whether the episode is done.`,
-        inputSchema: argumentsSchema(ActionSchema, fields),
-        async run(args: JsonObject, session: McpSession) {
-          checkArguments(args, fields);
-          const step = create(StepRequestSchema, session.episodeId !== undefined ? { episodeId: session.episodeId } : {});
-          step.action = fromRestJson(ActionSchema, { ...args, action_type: word }, {}, "arguments");
-          return toRestJson(StepResponseSchema, await session.env.step(validated(StepRequestSchema, step)));
-        },
-      };
-    });
+  // The same tools as function calling's (src/server/action-tools.ts): one source for both.
+  const actions: McpTool[] = actionTools().map((tool) => ({
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: tool.parameters,
+    async run(args: JsonObject, session: McpSession) {
+      checkArguments(args, tool.fields);
+      const step = create(StepRequestSchema, session.episodeId !== undefined ? { episodeId: session.episodeId } : {});
+      step.action = fromRestJson(ActionSchema, actionOfCall(tool.name, args), {}, "arguments");
+      return toRestJson(StepResponseSchema, await session.env.step(validated(StepRequestSchema, step)));
+    },
+  }));
   const getState: McpTool = {
     name: "get_state",
     title: "Episode state",

@@ -38,7 +38,7 @@ export function buildOpenApi(options: { version: string; routes: readonly RestRo
   for (const route of options.routes) {
     const path = route.url.replace(/:(\w+)/g, "{$1}");
     const responses: Record<string, unknown> = {
-      "200": { description: "OK", content: json(route.list ? { type: "array", items: rest.ref(route.response) } : rest.ref(route.response)) },
+      "200": { description: "OK", content: json(route.list ? { type: "array", items: route.responseItemSchema ?? rest.ref(route.response) } : (route.responseItemSchema ?? rest.ref(route.response))) },
     };
     for (const [status, description] of Object.entries(ERROR_STATUSES)) {
       const answers = route.errorStatuses ? route.errorStatuses.includes(status) : route.body || route.episodeIdIn || status === "413";

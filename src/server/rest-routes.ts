@@ -37,12 +37,15 @@ import {
   type StepRequest,
 } from "../../gen/incident/v1/service_pb.js";
 import { TaskSchema } from "../../gen/incident/v1/task_pb.js";
+import { StructSchema } from "@bufbuild/protobuf/wkt";
 import { canPreEncode, type EnvironmentApi } from "../env/api.js";
 import { EnvError } from "../env/errors.js";
 import { resetBatchText, stepBatchText } from "./batch.js";
 import type { EnvironmentFor } from "./callers.js";
 import type { ServiceDescription } from "./connect-routes.js";
 import { fromRestJson, toRestJson, type RestJsonInputOptions } from "../env/rest-json.js";
+import { FUNCTION_TOOL_SCHEMA } from "./action-tools.js";
+import type { JsonSchema } from "./json-schema.js";
 import { JSON_CONTENT_TYPE, refuseNonJsonBodies } from "./json-only.js";
 import { RawJson } from "./pre-encoded.js";
 import { validated } from "./validation.js";
@@ -138,6 +141,8 @@ export interface RestRoute {
   /** Response message; `list` when the route returns a JSON array of it. */
   response: DescMessage;
   list?: boolean;
+  /** The JSON Schema of the response (of each item, with `list`) when the message says too little (a google.protobuf.Struct). */
+  responseItemSchema?: JsonSchema;
   handle: (request: FastifyRequest<{ Body: unknown; Querystring: Record<string, string | undefined>; Params: Record<string, string | undefined> }>) => unknown;
 }
 
@@ -155,6 +160,15 @@ export function restRouteTable(base: EnvironmentApi, environmentFor: Environment
     { method: "GET", url: "/health", summary: "Liveness and episode capacity", response: HealthResponseSchema, handle: async () => toRestJson(HealthResponseSchema, await env.health()) },
     { method: "GET", url: "/metadata", summary: "Name, description and version (OpenEnv)", response: GetMetadataResponseSchema, handle: () => toRestJson(GetMetadataResponseSchema, about.metadata) },
     { method: "GET", url: "/schema", summary: "JSON Schemas of action, observation and state (OpenEnv)", response: GetSchemaResponseSchema, handle: () => toRestJson(GetSchemaResponseSchema, about.schemas) },
+    {
+      method: "GET",
+      url: "/tools",
+      summary: 'Tool definitions for function calling, one per action type ({"type": "function", "function": {name, description, parameters}}, as GetSchema\'s tools); a call is the action {"action_type": name, ...arguments}',
+      response: StructSchema,
+      list: true,
+      responseItemSchema: FUNCTION_TOOL_SCHEMA,
+      handle: () => about.schemas.tools,
+    },
     { method: "GET", url: "/tasks", summary: "The task levels", response: TaskSchema, list: true, handle: () => env.listTasks().tasks.map((task) => toRestJson(TaskSchema, task)) },
     {
       method: "GET",

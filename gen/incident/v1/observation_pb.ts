@@ -18,7 +18,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file incident/v1/observation.proto.
  */
 export const file_incident_v1_observation: GenFile = /*@__PURE__*/
-  fileDesc("Ch1pbmNpZGVudC92MS9vYnNlcnZhdGlvbi5wcm90bxILaW5jaWRlbnQudjEinwQKC09ic2VydmF0aW9uEgwKBHN0ZXAYASABKA0SIQoFYWxlcnQYAiABKAsyEi5pbmNpZGVudC52MS5BbGVydBIrCgdtZXRyaWNzGAMgAygLMhouaW5jaWRlbnQudjEuU2VydmljZU1ldHJpYxIqCgtyZWNlbnRfbG9ncxgEIAMoCzIVLmluY2lkZW50LnYxLkxvZ0VudHJ5EisKC2tiX2FydGljbGVzGAUgAygLMhYuaW5jaWRlbnQudjEuS2JBcnRpY2xlEjwKF2N1cnJlbnRfaW5jaWRlbnRfc3RhdHVzGAYgASgOMhsuaW5jaWRlbnQudjEuSW5jaWRlbnRTdGF0dXMSGAoQcHJldmlvdXNfYWN0aW9ucxgHIAMoCRIcChR0aW1lX2VsYXBzZWRfbWludXRlcxgIIAEoDRIQCghmZWVkYmFjaxgJIAEoCRIqCgp0YXNrX2xldmVsGAogASgOMhYuaW5jaWRlbnQudjEuVGFza0xldmVsEhEKCW9iamVjdGl2ZRgLIAEoCRIRCgltYXhfc3RlcHMYDCABKA0SJwoIdG9wb2xvZ3kYDSABKAsyFS5pbmNpZGVudC52MS5Ub3BvbG9neRIpCg1hY3RpdmVfYWxlcnRzGA4gAygLMhIuaW5jaWRlbnQudjEuQWxlcnQSKwoKaW5zcGVjdGlvbhgPIAEoCzIXLmluY2lkZW50LnYxLkluc3BlY3Rpb25iBnByb3RvMw", [file_incident_v1_enums, file_incident_v1_inspection, file_incident_v1_telemetry, file_incident_v1_topology]);
+  fileDesc("Ch1pbmNpZGVudC92MS9vYnNlcnZhdGlvbi5wcm90bxILaW5jaWRlbnQudjEiuwQKC09ic2VydmF0aW9uEgwKBHN0ZXAYASABKA0SIQoFYWxlcnQYAiABKAsyEi5pbmNpZGVudC52MS5BbGVydBIrCgdtZXRyaWNzGAMgAygLMhouaW5jaWRlbnQudjEuU2VydmljZU1ldHJpYxIqCgtyZWNlbnRfbG9ncxgEIAMoCzIVLmluY2lkZW50LnYxLkxvZ0VudHJ5EisKC2tiX2FydGljbGVzGAUgAygLMhYuaW5jaWRlbnQudjEuS2JBcnRpY2xlEjwKF2N1cnJlbnRfaW5jaWRlbnRfc3RhdHVzGAYgASgOMhsuaW5jaWRlbnQudjEuSW5jaWRlbnRTdGF0dXMSGAoQcHJldmlvdXNfYWN0aW9ucxgHIAMoCRIcChR0aW1lX2VsYXBzZWRfbWludXRlcxgIIAEoDRIQCghmZWVkYmFjaxgJIAEoCRIqCgp0YXNrX2xldmVsGAogASgOMhYuaW5jaWRlbnQudjEuVGFza0xldmVsEhEKCW9iamVjdGl2ZRgLIAEoCRIRCgltYXhfc3RlcHMYDCABKA0SJwoIdG9wb2xvZ3kYDSABKAsyFS5pbmNpZGVudC52MS5Ub3BvbG9neRIpCg1hY3RpdmVfYWxlcnRzGA4gAygLMhIuaW5jaWRlbnQudjEuQWxlcnQSKwoKaW5zcGVjdGlvbhgPIAEoCzIXLmluY2lkZW50LnYxLkluc3BlY3Rpb24SEQoEdGV4dBgQIAEoCUgAiAEBQgcKBV90ZXh0YgZwcm90bzM", [file_incident_v1_enums, file_incident_v1_inspection, file_incident_v1_telemetry, file_incident_v1_topology]);
 
 /**
  * What the agent sees after a reset and after each step.
@@ -126,6 +126,17 @@ export type Observation = Message<"incident.v1.Observation"> & {
    * @generated from field: incident.v1.Inspection inspection = 15;
    */
   inspection?: Inspection | undefined;
+
+  /**
+   * This observation as compact markdown for a language model: the page, the golden signals
+   * (anomalous services first), active alerts, recent logs, the inspection, the incident status
+   * and clock, and the topology and KB articles when this observation carries them. Rendered from
+   * the fields above only (src/env/observation-text.ts), so it tells nothing they do not; set only
+   * in episodes reset with text, unset (null in the REST JSON) otherwise.
+   *
+   * @generated from field: optional string text = 16;
+   */
+  text?: string | undefined;
 };
 
 /**

@@ -33,6 +33,7 @@ export function buildEpisode(request: ResetRequest, id: string, limits: EpisodeL
     maxLogLines: limits.maxLogLines,
     maxEvents: limits.maxEvents,
     detail: request.observation === ObservationDetail.FULL ? "full" : "lean",
+    text: request.text === true,
   });
   return { episode, stored };
 }

@@ -17,7 +17,7 @@ from . import telemetry_pb2 as incident_dot_v1_dot_telemetry__pb2
 from . import topology_pb2 as incident_dot_v1_dot_topology__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dincident/v1/observation.proto\x12\x0bincident.v1\x1a\x17incident/v1/enums.proto\x1a\x1cincident/v1/inspection.proto\x1a\x1bincident/v1/telemetry.proto\x1a\x1aincident/v1/topology.proto\"\x9f\x04\n\x0bObservation\x12\x0c\n\x04step\x18\x01 \x01(\r\x12!\n\x05\x61lert\x18\x02 \x01(\x0b\x32\x12.incident.v1.Alert\x12+\n\x07metrics\x18\x03 \x03(\x0b\x32\x1a.incident.v1.ServiceMetric\x12*\n\x0brecent_logs\x18\x04 \x03(\x0b\x32\x15.incident.v1.LogEntry\x12+\n\x0bkb_articles\x18\x05 \x03(\x0b\x32\x16.incident.v1.KbArticle\x12<\n\x17\x63urrent_incident_status\x18\x06 \x01(\x0e\x32\x1b.incident.v1.IncidentStatus\x12\x18\n\x10previous_actions\x18\x07 \x03(\t\x12\x1c\n\x14time_elapsed_minutes\x18\x08 \x01(\r\x12\x10\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\t \x01(\t\x12*\n\ntask_level\x18\n \x01(\x0e\x32\x16.incident.v1.TaskLevel\x12\x11\n\tobjective\x18\x0b \x01(\t\x12\x11\n\tmax_steps\x18\x0c \x01(\r\x12\'\n\x08topology\x18\r \x01(\x0b\x32\x15.incident.v1.Topology\x12)\n\ractive_alerts\x18\x0e \x03(\x0b\x32\x12.incident.v1.Alert\x12+\n\ninspection\x18\x0f \x01(\x0b\x32\x17.incident.v1.Inspectionb\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x1dincident/v1/observation.proto\x12\x0bincident.v1\x1a\x17incident/v1/enums.proto\x1a\x1cincident/v1/inspection.proto\x1a\x1bincident/v1/telemetry.proto\x1a\x1aincident/v1/topology.proto\"\xbb\x04\n\x0bObservation\x12\x0c\n\x04step\x18\x01 \x01(\r\x12!\n\x05\x61lert\x18\x02 \x01(\x0b\x32\x12.incident.v1.Alert\x12+\n\x07metrics\x18\x03 \x03(\x0b\x32\x1a.incident.v1.ServiceMetric\x12*\n\x0brecent_logs\x18\x04 \x03(\x0b\x32\x15.incident.v1.LogEntry\x12+\n\x0bkb_articles\x18\x05 \x03(\x0b\x32\x16.incident.v1.KbArticle\x12<\n\x17\x63urrent_incident_status\x18\x06 \x01(\x0e\x32\x1b.incident.v1.IncidentStatus\x12\x18\n\x10previous_actions\x18\x07 \x03(\t\x12\x1c\n\x14time_elapsed_minutes\x18\x08 \x01(\r\x12\x10\n\x08\x66\x65\x65\x64\x62\x61\x63k\x18\t \x01(\t\x12*\n\ntask_level\x18\n \x01(\x0e\x32\x16.incident.v1.TaskLevel\x12\x11\n\tobjective\x18\x0b \x01(\t\x12\x11\n\tmax_steps\x18\x0c \x01(\r\x12\'\n\x08topology\x18\r \x01(\x0b\x32\x15.incident.v1.Topology\x12)\n\ractive_alerts\x18\x0e \x03(\x0b\x32\x12.incident.v1.Alert\x12+\n\ninspection\x18\x0f \x01(\x0b\x32\x17.incident.v1.Inspection\x12\x11\n\x04text\x18\x10 \x01(\tH\x00\x88\x01\x01\x42\x07\n\x05_textb\x06proto3')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, __name__, globals())
@@ -25,5 +25,5 @@ if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
   _OBSERVATION._serialized_start=159
-  _OBSERVATION._serialized_end=702
+  _OBSERVATION._serialized_end=730
 # @@protoc_insertion_point(module_scope)

@@ -89,14 +89,16 @@ class GetSchemaRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class GetSchemaResponse(_message.Message):
-    __slots__ = ["action", "observation", "state"]
+    __slots__ = ["action", "observation", "state", "tools"]
     ACTION_FIELD_NUMBER: _ClassVar[int]
     OBSERVATION_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
+    TOOLS_FIELD_NUMBER: _ClassVar[int]
     action: _struct_pb2.Struct
     observation: _struct_pb2.Struct
     state: _struct_pb2.Struct
-    def __init__(self, action: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., observation: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., state: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ...) -> None: ...
+    tools: _containers.RepeatedCompositeFieldContainer[_struct_pb2.Struct]
+    def __init__(self, action: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., observation: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., state: _Optional[_Union[_struct_pb2.Struct, _Mapping]] = ..., tools: _Optional[_Iterable[_Union[_struct_pb2.Struct, _Mapping]]] = ...) -> None: ...
 
 class GetStateRequest(_message.Message):
     __slots__ = ["episode_id"]
@@ -213,7 +215,7 @@ class ResetBatchResult(_message.Message):
     def __init__(self, response: _Optional[_Union[ResetResponse, _Mapping]] = ..., error: _Optional[_Union[ErrorResponse, _Mapping]] = ...) -> None: ...
 
 class ResetRequest(_message.Message):
-    __slots__ = ["clock", "episode_id", "family", "fault_kind", "minutes_per_second", "observation", "scenario_id", "seed", "task_level"]
+    __slots__ = ["clock", "episode_id", "family", "fault_kind", "minutes_per_second", "observation", "scenario_id", "seed", "task_level", "text"]
     CLOCK_FIELD_NUMBER: _ClassVar[int]
     EPISODE_ID_FIELD_NUMBER: _ClassVar[int]
     FAMILY_FIELD_NUMBER: _ClassVar[int]
@@ -223,6 +225,7 @@ class ResetRequest(_message.Message):
     SCENARIO_ID_FIELD_NUMBER: _ClassVar[int]
     SEED_FIELD_NUMBER: _ClassVar[int]
     TASK_LEVEL_FIELD_NUMBER: _ClassVar[int]
+    TEXT_FIELD_NUMBER: _ClassVar[int]
     clock: _enums_pb2.ClockMode
     episode_id: str
     family: str
@@ -232,7 +235,8 @@ class ResetRequest(_message.Message):
     scenario_id: str
     seed: int
     task_level: _enums_pb2.TaskLevel
-    def __init__(self, task_level: _Optional[_Union[_enums_pb2.TaskLevel, str]] = ..., seed: _Optional[int] = ..., scenario_id: _Optional[str] = ..., episode_id: _Optional[str] = ..., fault_kind: _Optional[_Union[_enums_pb2.FaultKind, str]] = ..., family: _Optional[str] = ..., clock: _Optional[_Union[_enums_pb2.ClockMode, str]] = ..., minutes_per_second: _Optional[float] = ..., observation: _Optional[_Union[_enums_pb2.ObservationDetail, str]] = ...) -> None: ...
+    text: bool
+    def __init__(self, task_level: _Optional[_Union[_enums_pb2.TaskLevel, str]] = ..., seed: _Optional[int] = ..., scenario_id: _Optional[str] = ..., episode_id: _Optional[str] = ..., fault_kind: _Optional[_Union[_enums_pb2.FaultKind, str]] = ..., family: _Optional[str] = ..., clock: _Optional[_Union[_enums_pb2.ClockMode, str]] = ..., minutes_per_second: _Optional[float] = ..., observation: _Optional[_Union[_enums_pb2.ObservationDetail, str]] = ..., text: bool = ...) -> None: ...
 
 class ResetResponse(_message.Message):
     __slots__ = ["done", "episode_id", "observation", "reward", "state"]
