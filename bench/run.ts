@@ -26,6 +26,7 @@ import { measureInProcess } from "./suite/in-process.js";
 import type { InProcessResult } from "./suite/in-process-child.js";
 import { gitCommit, machineDescription } from "./suite/machine.js";
 import { measureMemory } from "./suite/memory.js";
+import { measureObservationSizes, type SizeFigures } from "./suite/observation-size.js";
 import { parseOptions, SERVER_WORKLOADS, type Options, type StoreKind, type Workload, type WorkersKind } from "./suite/options.js";
 import { ensureBuild, ROOT, startBare, startBareConnect, startRedis, startServer, type RedisServer } from "./suite/processes.js";
 import { consoleTable, markdown, ratio, type Row, type Yardstick } from "./suite/report.js";
@@ -232,7 +233,7 @@ async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const loadAtStart = loadavg()[0] ?? Number.NaN;
   const started = Date.now();
-  const needsDist = [...options.only].some((w) => w !== "bare" && w !== "store");
+  const needsDist = [...options.only].some((w) => w !== "bare" && w !== "store" && w !== "obs-size");
   if (needsDist && options.build) ensureBuild(log);
   const rows: Row[] = [];
   const yard: { bare?: Yardstick; bareH2?: Yardstick; episode?: Yardstick } = {};
@@ -288,6 +289,22 @@ async function main(): Promise<void> {
       { key: "inproc-reset-pct", workload: "in process: medium reset, p50 / p99", figure: `${ms(r.resetMs.p50)} / ${ms(r.resetMs.p99)}`, value: r.resetMs.p50, unit: "ms" },
       { key: "inproc-step", workload: "in process: medium inspect step, mean", figure: `${ms(r.stepMs.mean)} (p50 ${ms(r.stepMs.p50)}, p99 ${ms(r.stepMs.p99)})`, value: r.stepMs.mean, unit: "ms", target: "≤ 0.2 ms", met: r.stepMs.mean <= 0.2 },
     );
+  }
+
+  if (has("obs-size")) {
+    const episodes = options.quick ? 5 : 40;
+    log(`observation sizes: ${episodes} medium episodes, reset + ${STEPS_PER_EPISODE} inspect steps, text on`);
+    const sizes = measureObservationSizes(episodes);
+    const kib = (bytes: number): string => `${num(bytes / 1024)} KiB`;
+    const sizeRow = (kind: "reset" | "step", f: SizeFigures, what: string): Row => ({
+      key: `obs-size-${kind}`,
+      workload: `observation size, ${what} (mean of ${f.observations}, in process)`,
+      figure: `REST JSON ${kib(f.restJson)}, binary ${kib(f.binary)}, text ${kib(f.text)} (${(f.text / f.restJson).toFixed(2)}× the JSON)`,
+      value: f.text,
+      unit: "bytes",
+      note: "text: Observation.text (reset with text: true), which the JSON and binary figures leave out",
+    });
+    rows.push(sizeRow("reset", sizes.reset, "medium reset (complete: topology and KB)"), sizeRow("step", sizes.step, "medium inspect step (lean)"));
   }
 
   if (has("bare") && has("grpc-unary")) {

@@ -25,6 +25,7 @@ export const WORKLOADS = [
   "memory", // RSS with 10,000 live episodes
   "fanout", // StreamLogs to 1,000 subscribers
   "store", // Redis store overhead per step, in process
+  "obs-size", // observation sizes: REST JSON and binary beside the markdown text, in process
 ] as const;
 export type Workload = (typeof WORKLOADS)[number];
 

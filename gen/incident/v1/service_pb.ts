@@ -352,8 +352,8 @@ export type ResetRequest = Message<"incident.v1.ResetRequest"> & {
   /**
    * When true, every observation of the episode (reset, step, GetObservation, batches, Interact,
    * /ws, MCP) also carries its compact markdown rendering in Observation.text, for language-model
-   * policies. Defaults to false: the text is about as large again as the rest of a lean
-   * observation's REST JSON.
+   * policies. Defaults to false: the text adds about a third to a lean step's REST JSON and half
+   * to a reset's (npm run bench -- --only obs-size).
    *
    * @generated from field: optional bool text = 10;
    */
