@@ -19,10 +19,13 @@ server), reached with plain urllib: the only dependency is the incident_env pack
 GRPO compares the completions of one prompt with each other, so they must play the same
 episode: unless a seed is given, it is derived from the prompt text (`seed_for`).
 
-Until the server renders observations as text for language models (issue 11, section 2), they
-are sent as compact JSON.
+The model reads each observation as the server renders it for language models (`render_text`:
+compact markdown, asked for with `IncidentEnv(url, text=True)`). It answers with one JSON action
+in its reply, or, given the server's tool definitions (`ChatModel(..., tools=tool_schemas(url))`,
+`--tools` on the command line; the endpoint must support function calling), with a tool call,
+which is the action `{"action_type": name, **arguments}`.
 
-    python3 grpo_rollout.py --env localhost:7860 --base-url http://localhost:8000/v1 --model my-model --seed 7
+    python3 grpo_rollout.py --env localhost:7860 --base-url http://localhost:8000/v1 --model my-model --seed 7 [--tools]
     (OPENAI_BASE_URL, OPENAI_API_KEY and MODEL_NAME are read when the flags are absent)
 """
 from __future__ import annotations
@@ -39,23 +42,36 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
 from typing import Any, Callable, Dict, List, Optional
 
-from google.protobuf.json_format import MessageToDict
-
-from incident_env import ACTION_WORDS, IncidentEnv, IncidentEnvError, parse_action
+from incident_env import ACTION_WORDS, IncidentEnv, IncidentEnvError, parse_action, render_text, tool_schemas
 
 
 class ChatModel:
-    """A chat model behind an OpenAI-compatible /chat/completions endpoint."""
+    """A chat model behind an OpenAI-compatible /chat/completions endpoint.
 
-    def __init__(self, base_url: str, model: str, api_key: Optional[str] = None, temperature: float = 1.0, timeout: float = 120.0):
+    tools: function-calling tool definitions (tool_schemas()); the model may then answer with a
+    tool call, which comes back as the JSON of the action it stands for."""
+
+    def __init__(
+        self,
+        base_url: str,
+        model: str,
+        api_key: Optional[str] = None,
+        temperature: float = 1.0,
+        timeout: float = 120.0,
+        tools: Optional[List[Dict[str, Any]]] = None,
+    ):
         self.url = base_url.rstrip("/") + "/chat/completions"
         self.model = model
         self.api_key = api_key
         self.temperature = temperature
         self.timeout = timeout
+        self.tools = tools
 
     def __call__(self, messages: List[Dict[str, str]]) -> str:
-        body = json.dumps({"model": self.model, "messages": messages, "temperature": self.temperature}).encode()
+        payload: Dict[str, Any] = {"model": self.model, "messages": messages, "temperature": self.temperature}
+        if self.tools:
+            payload["tools"] = self.tools
+        body = json.dumps(payload).encode()
         headers = {"content-type": "application/json"}
         if self.api_key:
             headers["authorization"] = f"Bearer {self.api_key}"
@@ -66,7 +82,17 @@ class ChatModel:
         except urllib.error.HTTPError as error:
             detail = error.read().decode("utf-8", "replace")[:500]
             raise RuntimeError(f"{self.url} answered {error.code}: {detail}") from None
-        return answer["choices"][0]["message"]["content"] or ""
+        message = answer["choices"][0]["message"]
+        calls = message.get("tool_calls") or []
+        if calls:
+            # The first call is the action: {"action_type": its name, **its arguments}.
+            call = calls[0]["function"]
+            try:
+                arguments = json.loads(call.get("arguments") or "{}")
+            except json.JSONDecodeError:
+                return call.get("arguments") or ""  # refused by parse_reply, with the reason, like any bad reply
+            return json.dumps({**arguments, "action_type": call["name"]}) if isinstance(arguments, dict) else json.dumps(arguments)
+        return message.get("content") or ""
 
 
 def action_help() -> str:
@@ -82,10 +108,6 @@ object: {{"action_type": ..., and the fields of that action}}. The action types 
 {actions}
 Enum values are lower-case words, e.g. "fault_kind": "connection_pool_exhaustion",
 "remediation": {{"kind": "rollback"}}, "severity_assessment": "P2"."""
-
-
-def observation_text(observation: Any) -> str:
-    return json.dumps(MessageToDict(observation, preserving_proto_field_name=True), separators=(",", ":"))
 
 
 def parse_reply(text: str) -> Any:
@@ -137,9 +159,10 @@ def rollout(
 ) -> Rollout:
     """Plays one episode with the chat model as the policy."""
     system = prompt.strip() + "\n\n" + INSTRUCTIONS.format(actions=action_help())
-    with IncidentEnv(env_url, api_key=api_key) as env:
+    # text=True: every observation comes with the server's markdown rendering (render_text).
+    with IncidentEnv(env_url, api_key=api_key, text=True) as env:
         observation, info = env.reset(task_level, seed=seed if seed is not None else seed_for(prompt), **reset_options)
-        result = Rollout(prompt, info["episode_id"], [{"role": "system", "content": system}, {"role": "user", "content": observation_text(observation)}])
+        result = Rollout(prompt, info["episode_id"], [{"role": "system", "content": system}, {"role": "user", "content": render_text(observation)}])
         for _ in range(max_turns):
             reply = chat(result.messages)
             result.messages.append({"role": "assistant", "content": reply})
@@ -156,7 +179,7 @@ def rollout(
             if step.terminated or step.truncated:
                 result.terminated, result.truncated = step.terminated, step.truncated
                 break
-            result.messages.append({"role": "user", "content": observation_text(step.observation)})
+            result.messages.append({"role": "user", "content": render_text(step.observation)})
         return result
 
 
@@ -189,10 +212,12 @@ def main() -> None:
     parser.add_argument("--task", default="easy", help="easy, medium, hard or expert")
     parser.add_argument("--seed", type=int, default=None)
     parser.add_argument("--max-turns", type=int, default=30)
+    parser.add_argument("--tools", action="store_true", help="offer the server's tool definitions (function calling)")
     args = parser.parse_args()
     if not args.base_url or not args.model:
         parser.error("--base-url and --model (or OPENAI_BASE_URL and MODEL_NAME) are required")
-    chat = ChatModel(args.base_url, args.model, api_key=os.environ.get("OPENAI_API_KEY"))
+    tools = tool_schemas(args.env) if args.tools else None
+    chat = ChatModel(args.base_url, args.model, api_key=os.environ.get("OPENAI_API_KEY"), tools=tools)
     prompt = "You are the on-call site reliability engineer."
     result = rollout(prompt, chat=chat, env_url=args.env, task_level=args.task, seed=args.seed, max_turns=args.max_turns)
     for number, step in enumerate(result.steps, 1):

@@ -22,7 +22,7 @@ def load_example():
 
 
 class FakeOpenAI:
-    """Replies from `reply(request)`; an HTTP error for a reply that is an int."""
+    """Replies from `reply(request)`: its text, the message's fields when it is a dict (tool_calls), an HTTP error when it is an int."""
 
     def __init__(self, reply):
         self.requests = []
@@ -42,7 +42,7 @@ class FakeOpenAI:
                         "id": f"chatcmpl-{len(fake.requests)}",
                         "object": "chat.completion",
                         "model": body["model"],
-                        "choices": [{"index": 0, "message": {"role": "assistant", "content": answer}, "finish_reason": "stop"}],
+                        "choices": [{"index": 0, "message": {"role": "assistant", "content": None, **answer} if isinstance(answer, dict) else {"role": "assistant", "content": answer}, "finish_reason": "stop"}],
                     }, 200
                 data = json.dumps(payload).encode()
                 self.send_response(status)
@@ -100,10 +100,34 @@ class RolloutExample(unittest.TestCase):
         self.assertEqual((first["model"], first["temperature"]), ("fake-model", 0.5))
         self.assertTrue(first["messages"][0]["content"].startswith("You are the on-call SRE."))
         self.assertIn("write_postmortem", first["messages"][0]["content"])
-        observation = json.loads(first["messages"][1]["content"])
-        self.assertEqual(observation["task_level"], "TASK_LEVEL_EASY")
+        # The observation as the server renders it for language models.
+        observation = first["messages"][1]["content"]
+        self.assertTrue(observation.startswith("# Incident: step 0 of "), observation[:80])
+        self.assertIn("task easy", observation.splitlines()[0])
+        self.assertIn("## Golden signals", observation)
+        self.assertIn(f"## Inspection of {EASY_ROOT} (", fake.requests[2]["messages"][5]["content"])
+        self.assertNotIn("tools", first)
         self.assertEqual(fake.headers[0].get("authorization") or fake.headers[0].get("Authorization"), "Bearer test-key")
         self.assertIn("not a valid action", fake.requests[1]["messages"][3]["content"])
+
+    def test_a_model_given_the_tools_answers_with_tool_calls(self):
+        def tool_caller(request):
+            turns = sum(1 for m in request["messages"] if m["role"] == "assistant")
+            name, arguments = ("inspect", {"target_service": EASY_ROOT}) if turns == 0 else ("diagnose", {"target_service": EASY_ROOT, "fault_kind": EASY_FAULT})
+            return {"tool_calls": [{"id": f"call_{turns}", "type": "function", "function": {"name": name, "arguments": json.dumps(arguments)}}]}
+
+        fake = FakeOpenAI(tool_caller)
+        try:
+            tools = self.example.tool_schemas(self.url)
+            chat = self.example.ChatModel(fake.base_url, "fake-model", tools=tools)
+            result = self.example.rollout("You are the on-call SRE.", chat=chat, env_url=self.url, seed=5, scenario_id=EASY_SCENARIO)
+        finally:
+            fake.close()
+        self.assertEqual(fake.requests[0]["tools"], tools)
+        self.assertEqual([t["function"]["name"] for t in tools], list(self.example.ACTION_WORDS))
+        self.assertEqual([s.get("action") for s in result.steps], ["inspect", "diagnose"])
+        self.assertTrue(result.terminated)
+        self.assertGreater(result.reward, 0.7)
 
     def test_the_batch_shape_plays_one_episode_per_prompt(self):
         fake = FakeOpenAI(lambda request: json.dumps({"action_type": "resolve"}))

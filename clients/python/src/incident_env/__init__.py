@@ -8,7 +8,8 @@
 
 IncidentEnv / IncidentEnvBatch (sync) and AsyncIncidentEnv / AsyncIncidentEnvBatch (asyncio,
 incident_env.aio); typed actions (incident_env.actions); IncidentEnvError for every error the
-server answers with; the generated stubs under incident_env.proto.
+server answers with; render_text() and tool_schemas() for language-model policies
+(incident_env.llm); the generated stubs under incident_env.proto.
 """
 from ._protocol import ResetResult, StepResult
 from ._version import __version__
@@ -30,6 +31,7 @@ from .actions import (
 from .aio import AsyncIncidentEnv, AsyncIncidentEnvBatch, AsyncLogStream
 from .client import IncidentEnv, IncidentEnvBatch, LogStream
 from .errors import FieldViolation, IncidentEnvError
+from .llm import action_from_tool_call, render_text, tool_schemas
 
 __all__ = [
     "ACTION_WORDS",
@@ -56,4 +58,7 @@ __all__ = [
     "WriteRunbook",
     "parse_action",
     "__version__",
+    "action_from_tool_call",
+    "render_text",
+    "tool_schemas",
 ]

@@ -58,7 +58,7 @@ class StepResult(NamedTuple):
 
 
 #: The keyword arguments of reset(), each a field of incident.v1.ResetRequest.
-RESET_OPTIONS = ("task_level", "seed", "scenario_id", "episode_id", "fault_kind", "family", "clock", "minutes_per_second", "observation")
+RESET_OPTIONS = ("task_level", "seed", "scenario_id", "episode_id", "fault_kind", "family", "clock", "minutes_per_second", "observation", "text")
 
 
 def reset_request(
@@ -72,9 +72,10 @@ def reset_request(
     clock: Optional[EnumLike] = None,
     minutes_per_second: Optional[float] = None,
     observation: Optional[EnumLike] = None,
+    text: Optional[bool] = None,
 ) -> service_pb2.ResetRequest:
     """A ResetRequest with the given fields set; the server's defaults for the others (easy, a drawn
-    seed, a new episode id, turn-based clock, lean observations)."""
+    seed, a new episode id, turn-based clock, lean observations, no text)."""
     request = service_pb2.ResetRequest()
     if task_level is not None:
         request.task_level = to_enum(enums_pb2.TaskLevel, task_level, "task_level")
@@ -94,7 +95,16 @@ def reset_request(
         request.minutes_per_second = minutes_per_second
     if observation is not None:
         request.observation = to_enum(enums_pb2.ObservationDetail, observation, "observation")
+    if text is not None:
+        if not isinstance(text, bool):
+            raise ValueError(f"text must be True or False, got {text!r}")
+        request.text = text
     return request
+
+
+def with_text_default(options: Dict[str, Any], text: bool) -> Dict[str, Any]:
+    """Reset options with the client's text setting where the call does not choose."""
+    return {**options, "text": True} if text and options.get("text") is None else options
 
 
 def reset_result(response: service_pb2.ResetResponse) -> ResetResult:

@@ -37,10 +37,12 @@ from ._protocol import (
     step_result,
     unbound_reset_request,
     unbound_reset_result,
+    with_text_default,
 )
 from ._transport import DEFAULT_TIMEOUT_SECONDS, aio_channel, call_metadata, parse_url
 from .actions import ActionLike, action_message
 from .errors import IncidentEnvError, from_rpc_error
+from .llm import tools_from_schema
 from .proto.incident.v1 import (
     episode_pb2,
     observation_pb2,
@@ -133,8 +135,11 @@ class AsyncIncidentEnv:
         api_key: Optional[str] = None,
         timeout: Optional[float] = DEFAULT_TIMEOUT_SECONDS,
         channel_options: Sequence[Tuple[str, Any]] = (),
+        text: bool = False,
     ):
         self._connection = _AsyncConnection(url, api_key, timeout, channel_options)
+        #: Whether resets ask the server for each observation as markdown too (Observation.text; render_text()).
+        self.text = text
         self.episode_id: Optional[str] = None
 
     @property
@@ -146,6 +151,10 @@ class AsyncIncidentEnv:
 
     async def tasks(self) -> List[task_pb2.Task]:
         return list((await self._connection.call(self.stub.ListTasks, service_pb2.ListTasksRequest())).tasks)
+
+    async def tool_schemas(self) -> List[Dict[str, Any]]:
+        """One function-calling tool per action type (GetSchema's tools), as plain dicts: see incident_env.llm."""
+        return tools_from_schema(await self._connection.call(self.stub.GetSchema, service_pb2.GetSchemaRequest()))
 
     async def reset(
         self,
@@ -159,10 +168,12 @@ class AsyncIncidentEnv:
         clock: Optional[EnumLike] = None,
         minutes_per_second: Optional[float] = None,
         observation: Optional[EnumLike] = None,
+        text: Optional[bool] = None,
     ) -> ResetResult:
         request = reset_request(
             task_level, seed=seed, scenario_id=scenario_id, episode_id=episode_id, fault_kind=fault_kind,
             family=family, clock=clock, minutes_per_second=minutes_per_second, observation=observation,
+            text=text if text is not None else (True if self.text else None),
         )
         if episode_id is None:
             result = unbound_reset_result(await self._connection.call(self.stub.ResetBatch, unbound_reset_request(request)))
@@ -238,8 +249,11 @@ class AsyncIncidentEnvBatch:
         api_key: Optional[str] = None,
         timeout: Optional[float] = DEFAULT_TIMEOUT_SECONDS,
         channel_options: Sequence[Tuple[str, Any]] = (),
+        text: bool = False,
     ):
         self._connection = _AsyncConnection(url, api_key, timeout, channel_options)
+        #: Whether resets ask the server for each observation as markdown too (Observation.text; render_text()).
+        self.text = text
         self.episode_ids: List[Optional[str]] = []
 
     def __len__(self) -> int:
@@ -257,7 +271,7 @@ class AsyncIncidentEnvBatch:
         return_exceptions: bool = False,
         **options: Any,
     ) -> List[Union[ResetResult, IncidentEnvError]]:
-        request = reset_batch_request(items, count, options)
+        request = reset_batch_request(items, count, with_text_default(options, self.text))
         results = reset_batch_results(await self._connection.call(self.stub.ResetBatch, request))
         previous = self.episode_ids
         self.episode_ids = [r.info["episode_id"] if isinstance(r, ResetResult) else None for r in results]

@@ -34,10 +34,12 @@ from ._protocol import (
     step_result,
     unbound_reset_request,
     unbound_reset_result,
+    with_text_default,
 )
 from ._transport import DEFAULT_TIMEOUT_SECONDS, call_metadata, parse_url, sync_channel
 from .actions import ActionLike, action_message
 from .errors import IncidentEnvError, from_rpc_error
+from .llm import tools_from_schema
 from .proto.incident.v1 import (
     episode_pb2,
     observation_pb2,
@@ -142,8 +144,11 @@ class IncidentEnv:
         api_key: Optional[str] = None,
         timeout: Optional[float] = DEFAULT_TIMEOUT_SECONDS,
         channel_options: Sequence[Tuple[str, Any]] = (),
+        text: bool = False,
     ):
         self._connection = _Connection(url, api_key, timeout, channel_options)
+        #: Whether resets ask the server for each observation as markdown too (Observation.text; render_text()).
+        self.text = text
         #: The episode this client plays (None before the first reset and after close_episode()).
         self.episode_id: Optional[str] = None
 
@@ -158,6 +163,11 @@ class IncidentEnv:
     def tasks(self) -> List[task_pb2.Task]:
         return list(self._connection.call(self.stub.ListTasks, service_pb2.ListTasksRequest()).tasks)
 
+    def tool_schemas(self) -> List[Dict[str, Any]]:
+        """One function-calling tool per action type, in the OpenAI shape (GetSchema's tools), as
+        plain dicts to pass as ``tools=`` to a chat API: see incident_env.llm."""
+        return tools_from_schema(self._connection.call(self.stub.GetSchema, service_pb2.GetSchemaRequest()))
+
     def reset(
         self,
         task_level: Optional[EnumLike] = None,
@@ -170,6 +180,7 @@ class IncidentEnv:
         clock: Optional[EnumLike] = None,
         minutes_per_second: Optional[float] = None,
         observation: Optional[EnumLike] = None,
+        text: Optional[bool] = None,
     ) -> ResetResult:
         """Starts an episode: ``observation, info = env.reset("medium", seed=7)``.
 
@@ -179,6 +190,7 @@ class IncidentEnv:
         request = reset_request(
             task_level, seed=seed, scenario_id=scenario_id, episode_id=episode_id, fault_kind=fault_kind,
             family=family, clock=clock, minutes_per_second=minutes_per_second, observation=observation,
+            text=text if text is not None else (True if self.text else None),
         )
         if episode_id is None:
             result = unbound_reset_result(self._connection.call(self.stub.ResetBatch, unbound_reset_request(request)))
@@ -272,8 +284,11 @@ class IncidentEnvBatch:
         api_key: Optional[str] = None,
         timeout: Optional[float] = DEFAULT_TIMEOUT_SECONDS,
         channel_options: Sequence[Tuple[str, Any]] = (),
+        text: bool = False,
     ):
         self._connection = _Connection(url, api_key, timeout, channel_options)
+        #: Whether resets ask the server for each observation as markdown too (Observation.text; render_text()).
+        self.text = text
         #: The batch's episodes, in order; None where a reset item failed.
         self.episode_ids: List[Optional[str]] = []
 
@@ -290,7 +305,7 @@ class IncidentEnvBatch:
     ) -> List[Union[ResetResult, IncidentEnvError]]:
         """Starts the batch's episodes: each item holds reset() options (task_level, seed, ...),
         applied over the keyword options that all items share."""
-        request = reset_batch_request(items, count, options)
+        request = reset_batch_request(items, count, with_text_default(options, self.text))
         results = reset_batch_results(self._connection.call(self.stub.ResetBatch, request))
         previous = self.episode_ids
         self.episode_ids = [r.info["episode_id"] if isinstance(r, ResetResult) else None for r in results]
