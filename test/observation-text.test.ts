@@ -7,15 +7,16 @@
  * with (so it tells nothing else), and the same seed and actions give the same bytes.
  */
 import { create, type JsonValue } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { createClient, type Client } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { ActionType, TaskLevel } from "../gen/incident/v1/enums_pb.js";
+import { ActionType, LogLevel, Severity, TaskLevel } from "../gen/incident/v1/enums_pb.js";
 import { ObservationSchema, type Observation } from "../gen/incident/v1/observation_pb.js";
 import { IncidentEnvService, InteractRequestSchema, type InteractResponse } from "../gen/incident/v1/service_pb.js";
-import { renderObservationText, TEXT_LOG_LINES } from "../src/env/observation-text.js";
+import { renderObservationText, TEXT_LOG_LINES, TEXT_LOG_MESSAGE_CHARS } from "../src/env/observation-text.js";
 import { fromRestJson } from "../src/env/rest-json.js";
 import { testRedis } from "./support/redis.js";
 import { dig, http, useServer, useWorkerServer } from "./support/server.js";
@@ -95,6 +96,50 @@ describe("the renderer", () => {
     const [a, b] = [await play("same-a"), await play("same-b")];
     expect(a).toEqual(b);
     expect(new Set(a).size).toBe(3);
+  });
+});
+
+describe("the renderer on edge cases", () => {
+  const at = (iso: string) => timestampFromMs(Date.parse(iso));
+  const observation = create(ObservationSchema, {
+    step: 2,
+    maxSteps: 10,
+    timeElapsedMinutes: 10,
+    taskLevel: TaskLevel.EASY,
+    objective: "Find the root.\nThen diagnose it.",
+    feedback: "Inspected db.",
+    alert: { alertId: "ALT-1", title: "db | errors", severity: Severity.P1, triggeredAt: at("2026-07-15T23:58:00Z"), affectedServices: ["db"], description: "line one\nline two" },
+    metrics: [
+      { serviceName: "web", metricName: "error_rate", value: 1, unit: "%", threshold: 5 },
+      { serviceName: "db|primary", metricName: "error_rate", value: 40, unit: "%", threshold: 5, isAnomalous: true },
+      { serviceName: "db|primary", metricName: "latency_p99", value: 900, unit: "ms", threshold: 250, isAnomalous: true },
+    ],
+    recentLogs: Array.from({ length: 25 }, (_, i) => ({ timestamp: at(`2026-07-1${i < 20 ? 5 : 6}T23:59:${String(i).padStart(2, "0")}Z`), level: LogLevel.ERROR, service: "db", message: i === 24 ? "x".repeat(TEXT_LOG_MESSAGE_CHARS + 50) : `line ${i}\nmore` })),
+  });
+  const text = renderObservationText(observation);
+
+  it("keeps a line per item, escapes table pipes, puts anomalous services first and shows their thresholds", () => {
+    expect(text).toContain("**Objective:** Find the root. Then diagnose it.");
+    expect(text).toContain("line one line two");
+    expect(text).toContain("| service | error_rate (%) | latency_p99 (ms) |");
+    const rows = text.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| service"));
+    expect(rows).toEqual(["| db\\|primary | **40** (5) | **900** (250) |", "| web | 1 | - |"]);
+    expect(text).not.toContain("## Inspection of");
+    expect(text).not.toContain("## Topology");
+    expect(text).not.toContain("## Knowledge base");
+    expect(text).toContain("## Previous actions\n(none)");
+  });
+
+  it("bounds the logs, cuts long messages, and dates times off the page's day", () => {
+    const logLines = text.slice(text.indexOf("## Recent logs")).split("\n").filter((l) => l.startsWith("- "));
+    expect(logLines).toHaveLength(TEXT_LOG_LINES);
+    expect(logLines[0]).toContain("line 5 more"); // the newest TEXT_LOG_LINES, oldest first
+    expect(logLines.at(-1)?.endsWith("…")).toBe(true);
+    expect(logLines.at(-1)?.length).toBeLessThan(TEXT_LOG_MESSAGE_CHARS + 60);
+    expect(text).toContain("**ALT-1** P1 at 2026-07-15 23:58:00Z: db | errors (affected: db)");
+    expect(logLines[0]).toMatch(/^- 23:59:05Z ERROR db: /); // the page's day: the clock time only
+    expect(logLines.at(-1)).toMatch(/^- 2026-07-16 23:59:24Z ERROR db: /); // another day: the date too
+    expect(renderObservationText(observation)).toBe(text);
   });
 });
 

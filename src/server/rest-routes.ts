@@ -159,7 +159,7 @@ export function restRouteTable(base: EnvironmentApi, environmentFor: Environment
   return [
     { method: "GET", url: "/health", summary: "Liveness and episode capacity", response: HealthResponseSchema, handle: async () => toRestJson(HealthResponseSchema, await env.health()) },
     { method: "GET", url: "/metadata", summary: "Name, description and version (OpenEnv)", response: GetMetadataResponseSchema, handle: () => toRestJson(GetMetadataResponseSchema, about.metadata) },
-    { method: "GET", url: "/schema", summary: "JSON Schemas of action, observation and state (OpenEnv)", response: GetSchemaResponseSchema, handle: () => toRestJson(GetSchemaResponseSchema, about.schemas) },
+    { method: "GET", url: "/schema", summary: "JSON Schemas of action, observation and state (OpenEnv), and the function-calling tools of GET /tools", response: GetSchemaResponseSchema, handle: () => toRestJson(GetSchemaResponseSchema, about.schemas) },
     {
       method: "GET",
       url: "/tools",
