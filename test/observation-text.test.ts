@@ -250,6 +250,11 @@ describe("asked for per episode", () => {
     expect(dig(started, "result.structuredContent.observation.text")).toBe(dig(reset.data, "observation.text"));
     const stepped = await mcp("tools/call", { name: "escalate", arguments: { reasoning: "paging" } }, session);
     expect(dig(stepped, "result.structuredContent.observation.text")).toBe(dig(step.data, "observation.text"));
+    // The markdown is also the tool result's second content block, for clients that show the model the content.
+    expect(dig(stepped, "result.content.1")).toEqual({ type: "text", text: dig(step.data, "observation.text") });
+    expect(dig(started, "result.content.1.text")).toBe(dig(reset.data, "observation.text"));
+    const state = await mcp("tools/call", { name: "get_state", arguments: {} }, session);
+    expect(dig(state, "result.content") as unknown[]).toHaveLength(1);
   });
 });
 

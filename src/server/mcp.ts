@@ -16,7 +16,8 @@
  * - `get_observation`: the current observation, complete (topology and KB articles included).
  * - `get_state`: the episode's bookkeeping (step count, status, score).
  * Schemas are the REST-dialect JSON Schemas of src/server/json-schema.ts, inlined (no $ref).
- * Results carry the REST JSON of the response both as `structuredContent` and as text.
+ * Results carry the REST JSON of the response both as `structuredContent` and as text; in an
+ * episode reset with `text`, a second text block holds the observation's markdown.
  *
  * Which episode a call acts on (its session):
  * - `params.session_id`, as OpenEnv's MCP client sends it (`openenv/session/create` makes one: it
@@ -282,7 +283,10 @@ export class McpHandler {
         const args = params.arguments ?? {};
         if (!isObject(args)) throw new RpcError(JSON_RPC.INVALID_PARAMS, "invalid params: arguments must be an object");
         const result = await tool.run(args, this.sessionOf(params, session));
-        return { result: { content: [{ type: "text", text: JSON.stringify(result) }], structuredContent: result, isError: false } };
+        // An episode reset with text: the observation's markdown follows the JSON, for models that read the content.
+        const observation = result.observation;
+        const markdown = isObject(observation) && typeof observation.text === "string" ? [{ type: "text", text: observation.text }] : [];
+        return { result: { content: [{ type: "text", text: JSON.stringify(result) }, ...markdown], structuredContent: result, isError: false } };
       }
       case "openenv/session/create": {
         const sessionId = `mcp-${randomUUID()}`;
