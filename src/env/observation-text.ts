@@ -155,7 +155,7 @@ function inspection(out: string[], i: Inspection, time: (ts: Timestamp | undefin
     out.push("");
   }
   out.push(`Called by: ${i.dependents.length > 0 ? i.dependents.join(", ") : "(nothing)"}`);
-  out.push(`Recent changes: ${i.recentChanges.length > 0 ? "" : "(none)"}`.trimEnd());
+  out.push(i.recentChanges.length > 0 ? "Recent changes:" : "Recent changes: (none)");
   for (const c of i.recentChanges) out.push(`- ${time(c.timestamp)} ${c.service} ${wordFromEnum(ChangeKind, c.kind) ?? "?"}: ${inline(c.description)}`);
   if (i.trace) out.push(`Trace ${i.trace.traceId}: ${i.trace.spans.map((s) => `${s.service} ${s.durationMs} ms${s.error ? " ERROR" : ""}`).join(" > ")}`);
   out.push(`Logs of ${i.service} (${Math.min(TEXT_LOG_LINES, i.recentLogs.length)} newest):`);

@@ -179,7 +179,7 @@ export const protoComments: Readonly<Record<string, string>> = {
   "incident.v1.ResetRequest.scenario_id": "Plays this scenario of the level instead of a seeded choice.",
   "incident.v1.ResetRequest.seed": "Chooses the scenario (unless scenario_id is given) and drives the episode's noise. A reset without a seed draws one and reports it in the state.",
   "incident.v1.ResetRequest.task_level": "Defaults to easy.",
-  "incident.v1.ResetRequest.text": "When true, every observation of the episode (reset, step, GetObservation, batches, Interact, /ws, MCP) also carries its compact markdown rendering in Observation.text, for language-model policies. Defaults to false: the text adds about a third to a lean step's REST JSON and half to a reset's (npm run bench -- --only obs-size).",
+  "incident.v1.ResetRequest.text": "When true, every observation of the episode (reset, step, GetObservation, batches, Interact, /ws, MCP) also carries its compact markdown rendering in Observation.text, for language-model policies. Defaults to false: the text adds about a third to a lean step's REST JSON and 60 % to a reset's (npm run bench -- --only obs-size).",
   "incident.v1.ResetResponse.reward": "Always unset: no reward before the first step (null in the REST JSON).",
   "incident.v1.RetryBackoff": "Retry policy of a dependency edge.",
   "incident.v1.RetryBackoff.RETRY_BACKOFF_NONE": "Retries go out at once.",

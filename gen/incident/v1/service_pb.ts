@@ -352,7 +352,7 @@ export type ResetRequest = Message<"incident.v1.ResetRequest"> & {
   /**
    * When true, every observation of the episode (reset, step, GetObservation, batches, Interact,
    * /ws, MCP) also carries its compact markdown rendering in Observation.text, for language-model
-   * policies. Defaults to false: the text adds about a third to a lean step's REST JSON and half
+   * policies. Defaults to false: the text adds about a third to a lean step's REST JSON and 60 %
    * to a reset's (npm run bench -- --only obs-size).
    *
    * @generated from field: optional bool text = 10;
