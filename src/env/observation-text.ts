@@ -131,7 +131,7 @@ function logLine(l: LogEntry, time: (ts: Timestamp | undefined) => string): stri
 
 function inspection(out: string[], i: Inspection, time: (ts: Timestamp | undefined) => string): void {
   const kind = wordFromEnum(ServiceKind, i.kind) ?? "?";
-  section(out, `Inspection of ${i.service} (${kind}, ${i.version}, ${i.replicas} replicas${i.zone ? `, ${i.zone}` : ""}) at minute ${i.takenAtMinute}`);
+  section(out, `Inspection of ${i.service} (${kind}, ${i.version}, ${count(i.replicas, "replica")}${i.zone ? `, ${i.zone}` : ""}) at minute ${i.takenAtMinute}`);
   if (i.role) out.push(`Role: ${inline(i.role)}`);
   if (i.series.length > 0) {
     out.push(`Metrics, one value every ${TEXT_SERIES_STEP_MINUTES} min up to now (minute: value); min and max over the window:`);
@@ -167,12 +167,12 @@ function topology(out: string[], t: Topology): void {
   section(out, `Topology (${t.family})`);
   for (const s of t.services) {
     const aliases = s.aliases.length > 0 ? `; aliases: ${s.aliases.join(", ")}` : "";
-    out.push(`- ${s.name} (${wordFromEnum(ServiceKind, s.kind) ?? "?"}, ${s.replicas} replicas, ${s.version}${s.zone ? `, ${s.zone}` : ""}): ${inline(s.role)}${aliases}`);
+    out.push(`- ${s.name} (${wordFromEnum(ServiceKind, s.kind) ?? "?"}, ${count(s.replicas, "replica")}, ${s.version}${s.zone ? `, ${s.zone}` : ""}): ${inline(s.role)}${aliases}`);
   }
   out.push("Dependencies (caller -> callee):");
   for (const d of t.dependencies) {
     const path = d.requestPath ? "" : ", infrastructure";
-    out.push(`- ${d.caller} -> ${d.callee} (${d.callsPerSecond} calls/s, timeout ${d.timeoutMs} ms, ${d.retries} retries, backoff ${wordFromEnum(RetryBackoff, d.backoff) ?? "?"}${path})`);
+    out.push(`- ${d.caller} -> ${d.callee} (${d.callsPerSecond} calls/s, timeout ${d.timeoutMs} ms, ${count(d.retries, "retry", "retries")}, backoff ${wordFromEnum(RetryBackoff, d.backoff) ?? "?"}${path})`);
   }
 }
 
@@ -207,4 +207,9 @@ function clockFormatter(o: Observation): (ts: Timestamp | undefined) => string {
     if (Math.floor(ms / DAY_MS) === day) dateShown = true;
     return `${iso.slice(0, 10)} ${clock}`;
   };
+}
+
+/** "1 replica", "6 replicas": the text is read by models and people alike. */
+function count(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
 }
