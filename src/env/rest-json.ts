@@ -11,7 +11,8 @@
  * - on output, a field with explicit presence (a message, or a proto3 `optional`) that is unset
  *   is written as `null` rather than left out, so clients always see every key;
  * - on input, unknown keys are refused (naming the key) unless the caller lists them as ignored,
- *   and a number field takes a JSON number or a string holding one as JSON writes it ("42").
+ *   a number field takes a JSON number or a string holding one as JSON writes it ("42"), and the
+ *   values of a map of strings (remediation parameters) take numbers, written as JSON writes them.
  * Connect's JSON endpoints speak the canonical proto JSON, checked by the same walk in its proto
  * form (`protoJson`, see toStrictProtoJson): unknown keys and enum words are refused naming the
  * field, short enum words are accepted, and the proto JSON forms (enum numbers, "NaN") stay valid.
@@ -213,8 +214,10 @@ function rewriteInputValue(field: DescField, value: JsonValue, options: RestJson
       if (!isObject(value)) throw invalid(at, "type.object", "expected a JSON object");
       if (field.mapKind === "enum") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, parseEnumWord(field.enum, v, join(at, k), options)]));
       if (field.mapKind === "message") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inMessage(field.message, v, join(at, k))]));
-      if (!options.protoJson) for (const [k, v] of Object.entries(value)) checkScalar(field.scalar, v, join(at, k));
-      return value;
+      // A map of strings (apply_fix's remediation.parameters) takes numbers too: {"replicas": 6} is {"replicas": "6"}.
+      const values = field.scalar === ScalarType.STRING ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === "number" ? String(v) : v])) : value;
+      if (!options.protoJson) for (const [k, v] of Object.entries(values)) checkScalar(field.scalar, v, join(at, k));
+      return values;
     }
     case "scalar":
       if (!options.protoJson) checkScalar(field.scalar, value, at);
