@@ -112,8 +112,9 @@ async function evalCommand(flags: EvalFlags, command: Command): Promise<number> 
   if (flags.trajectories !== false) trajectoryFd = openSync(flags.trajectories, "w");
   // A .gz name writes gzip (one member per episode; gunzip and zcat read it as one stream).
   const gzip = flags.trajectories !== false && flags.trajectories.endsWith(".gz");
-  const writer = new OrderedWriter<string>((line) => {
-    if (trajectoryFd === undefined) return;
+  // null: an episode without a trajectory (not played), which only keeps the order.
+  const writer = new OrderedWriter<string | null>((line) => {
+    if (trajectoryFd === undefined || line === null) return;
     if (gzip) writeSync(trajectoryFd, gzipSync(`${line}\n`));
     else writeSync(trajectoryFd, `${line}\n`);
   });
@@ -136,7 +137,7 @@ async function evalCommand(flags: EvalFlags, command: Command): Promise<number> 
         done++;
         scoreSum += outcome.score;
         bar?.update(done, { mean: (scoreSum / done).toFixed(3) });
-        if (trajectory) writer.push(index, JSON.stringify(trajectory));
+        if (trajectoryFd !== undefined) writer.push(index, trajectory ? JSON.stringify(trajectory) : null);
         if (flags.openenvLog) writeLinesNow(openEnvLines(model, log, outcome));
       },
     });
@@ -163,6 +164,13 @@ async function evalCommand(flags: EvalFlags, command: Command): Promise<number> 
     run.outcomes,
   );
   writeFileSync(flags.out, `${JSON.stringify(results, null, 2)}\n`);
+  if (run.agentUnavailable !== undefined) {
+    // No table: its scores would be those of episodes that were never really played.
+    if (flags.json) process.stdout.write(`${JSON.stringify(results)}\n`);
+    stderr(`error: the ${entry.name} agent cannot play: ${run.agentUnavailable}`);
+    stderr(`error: ${results.errors} of ${results.episodes} episodes counted as errors; wrote ${flags.out}`);
+    return 1;
+  }
   if (flags.json) process.stdout.write(`${JSON.stringify(results)}\n`);
   else if (!flags.openenvLog) process.stdout.write(`${formatResults(results)}\n`);
   stderr(`wrote ${flags.out}${trajectoryFd !== undefined ? ` and ${flags.trajectories}` : ""}`);

@@ -20,7 +20,7 @@ export interface EpisodeOutcome {
   steps: number;
   /** The environment's verdict: the episode ended at or above the task's score threshold. */
   success: boolean;
-  /** Episode status word: terminated_success, terminated_failed, running (aborted by an error). */
+  /** Episode status word: terminated_success, terminated_failed, running (aborted by an error), not_played (the agent was unavailable). */
   status: string;
   truncated: boolean;
   rewards: number[];
