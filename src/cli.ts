@@ -262,7 +262,7 @@ export function buildProgram(): Command {
     .option("--trajectories <file>", "trajectory file (JSON Lines, one episode per line; gzip when it ends in .gz)", "trajectories.jsonl")
     .option("--no-trajectories", "do not write a trajectory file")
     .option("--json", "print the results as one JSON object on stdout instead of the table")
-    .option("--openenv-log", "print the seed's [START]/[STEP]/[END] lines on stdout instead of the table")
+    .option("--openenv-log", "print the [START]/[STEP]/[END] lines of the original incident-response-env on stdout instead of the table")
     .option("--no-progress", "no progress bar (it is off anyway when stderr is not a terminal, or with --json)")
     .option("--timeout <seconds>", "timeout of each request to the server or the model", "60")
     .option("--model <name>", "llm agent: model name (default $MODEL_NAME)")

@@ -12,10 +12,10 @@
  * that cannot serve at all (unreachable, or refusing with 401, 403 or 404: a bad key or an unknown
  * model) is no reason to play on with fallbacks: the agent throws AgentUnavailableError.
  *
- * Configuration (environment variables, as the seed's inference.py read them):
+ * Configuration (environment variables, as the original incident-response-env's inference.py read them):
  *   OPENAI_BASE_URL or API_BASE_URL   the endpoint (default: OpenAI's; the Hugging Face router
  *                                     when only HF_TOKEN is set)
- *   MODEL_NAME                        the model (default Qwen/Qwen2.5-72B-Instruct, the seed's)
+ *   MODEL_NAME                        the model (default Qwen/Qwen2.5-72B-Instruct, the original's)
  *   OPENAI_API_KEY or HF_TOKEN        the key (local servers accept any)
  */
 import { create, type JsonValue } from "@bufbuild/protobuf";

@@ -1,5 +1,5 @@
 /**
- * The seed's curl flow works unchanged: POST /reset with no body, POST /step with a bare action,
+ * The curl flow of the original incident-response-env works unchanged: POST /reset with no body, POST /step with a bare action,
  * GET /state, all without an episode id, plus the content types curl sends by default.
  */
 import { describe, expect, it } from "vitest";
@@ -7,7 +7,7 @@ import { dig, http, useServer } from "./support/server.js";
 
 const server = useServer();
 
-describe("the seed's curl flow", () => {
+describe("the curl flow of the original incident-response-env", () => {
   it("reset with no body, a bare-action step, then state", async () => {
     const reset = await http(server.baseUrl, "POST", "/reset");
     expect(reset.status).toBe(200);
