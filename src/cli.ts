@@ -20,6 +20,7 @@ import { ArgumentError, FAULT_WORDS, TRANSPORTS, formatSeeds, parsePositiveInt, 
 import type { EnvBackend } from "./eval/backend.js";
 import type { NamedResults } from "./eval/report.js";
 import type { EvalResults } from "./eval/results.js";
+import type { Trajectory } from "./eval/trajectory.js";
 
 /** Errors that are the user's to fix: exit 2. */
 class UsageError extends ArgumentError {}
@@ -211,9 +212,17 @@ async function replayCommand(file: string, flags: { json?: boolean }): Promise<n
   return summary.mismatches.length === 0 ? 0 : 1;
 }
 
-async function reportCommand(files: readonly string[], flags: { out: string; markdown?: boolean }): Promise<number> {
-  const { asResults, chartJsBundle, markdownTable, renderReport } = await import("./eval/report.js");
-  const all: NamedResults[] = files.map((file) => {
+async function reportCommand(files: readonly string[], flags: { out: string; markdown?: boolean; trajectories?: string[] }): Promise<number> {
+  const [{ asResults, chartJsBundle, markdownTable, renderReport }, { readTrajectoryFile, withTrajectories }] = await Promise.all([import("./eval/report.js"), import("./eval/report-trajectories.js")]);
+  const trajectories: Trajectory[] = [];
+  for (const file of flags.trajectories ?? []) {
+    try {
+      trajectories.push(...(await readTrajectoryFile(file)));
+    } catch (e) {
+      throw new UsageError(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const read: NamedResults[] = files.map((file) => {
     let text: string;
     try {
       text = readFileSync(file, "utf8");
@@ -232,6 +241,7 @@ async function reportCommand(files: readonly string[], flags: { out: string; mar
       throw new UsageError(e instanceof Error ? e.message : String(e));
     }
   });
+  const all = trajectories.length > 0 ? read.map((r) => ({ ...r, results: withTrajectories(r.results, trajectories) })) : read;
   if (flags.markdown) {
     process.stdout.write(`${markdownTable(all)}\n`);
     return 0;
@@ -300,7 +310,8 @@ except with --fault or for preset scenarios.`,
     .argument("<results...>", "results files written by incident-env eval")
     .option("-o, --out <file>", "HTML file to write", "report.html")
     .option("--markdown", "print a Markdown table of the results on stdout instead of writing HTML")
-    .action(async (files: string[], flags: { out: string; markdown?: boolean }) => {
+    .option("--trajectories <files...>", "the runs' trajectory files: a remote run's episodes are filed under their fault mode when the trajectory knows it, and older results get their grade components")
+    .action(async (files: string[], flags: { out: string; markdown?: boolean; trajectories?: string[] }) => {
       process.exitCode = await reportCommand(files, flags);
     });
 

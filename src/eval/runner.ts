@@ -143,6 +143,8 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
         outcome.status = EpisodeStatus[step.info?.status ?? EpisodeStatus.RUNNING]?.toLowerCase() ?? "running";
         outcome.success = step.info?.status === EpisodeStatus.TERMINATED_SUCCESS;
         outcome.truncated = step.info?.truncated ?? false;
+        const breakdown = step.info?.breakdown;
+        if (breakdown) outcome.components = Object.fromEntries(breakdown.components.map((c) => [c.name, c.score]));
         observation = step.observation ? withUnchangingParts(step.observation, first) : observation;
         if (step.done) break;
       }
