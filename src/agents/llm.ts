@@ -6,7 +6,8 @@
  * services, active alerts, the topology, every overview metric with its service, the recent logs,
  * the KB articles, the last inspection, previous actions and feedback) and asks for one JSON
  * action matching the action's JSON Schema, generated from the proto (the REST dialect). The
- * reply is parsed with the REST JSON mapping and checked against the proto's protovalidate rules;
+ * reply is parsed with the REST JSON mapping and checked against the proto's protovalidate rules
+ * (and an inspect or diagnose against the services of the system, which the server checks too);
  * an invalid reply is sent back once with the error, and if the second reply is invalid too, or the
  * endpoint fails, the agent falls back to a safe action (inspect the paging service). An endpoint
  * that cannot serve at all (unreachable, or refusing with 401, 403 or 404: a bad key or an unknown
@@ -25,6 +26,8 @@ import { ActionSchema, type Action } from "../../gen/incident/v1/action_pb.js";
 import { ActionType, IncidentStatus, LogLevel, RetryBackoff, ServiceKind, Severity, TaskLevel } from "../../gen/incident/v1/enums_pb.js";
 import type { Observation } from "../../gen/incident/v1/observation_pb.js";
 import { fromRestJson } from "../env/rest-json.js";
+import { checkTargetExists } from "../env/target-check.js";
+import { resolveService } from "../scenarios/service-names.js";
 import { standaloneSchema } from "../server/json-schema.js";
 import { validated } from "../server/validation.js";
 import { AgentUnavailableError, type AsyncAgent } from "./agent.js";
@@ -216,6 +219,16 @@ function endpointUnusable(error: unknown, config: LlmConfig): AgentUnavailableEr
   return undefined;
 }
 
+/**
+ * The action, if it does not inspect or diagnose a service this system lacks: the server refuses
+ * those (src/env/target-check.ts), so such a reply is invalid like any other and is sent back once.
+ */
+function inThisSystem(action: Action, observation: Observation): Action {
+  const services = observation.topology?.services ?? [];
+  if (services.length > 0) checkTargetExists(action, resolveService(action.targetService, services)?.name);
+  return action;
+}
+
 /** The SDK client for a configuration; share one between the agents of a run. */
 export function openAIClient(config: LlmConfig): OpenAI {
   return new OpenAI({
@@ -264,7 +277,7 @@ export function llmAgent(config: LlmConfig, client?: OpenAI): AsyncAgent {
         return fallbackAction(observation, `model call failed: ${e instanceof Error ? e.message : String(e)}`);
       }
       try {
-        return parseAction(reply);
+        return inThisSystem(parseAction(reply), observation);
       } catch (first) {
         stats.invalid_replies++;
         stats.retries++;
@@ -280,7 +293,7 @@ export function llmAgent(config: LlmConfig, client?: OpenAI): AsyncAgent {
           return fallbackAction(observation, `model call failed: ${e instanceof Error ? e.message : String(e)}`);
         }
         try {
-          return parseAction(again);
+          return inThisSystem(parseAction(again), observation);
         } catch (second) {
           stats.invalid_replies++;
           stats.fallbacks++;
