@@ -21,7 +21,7 @@ async function call(method: string, body: unknown) {
 }
 
 async function resetEasy(): Promise<string> {
-  const reset = await call("Reset", { taskLevel: "TASK_LEVEL_EASY", seed: 42 });
+  const reset = await call("Reset", { taskLevel: "TASK_LEVEL_EASY", scenarioId: "INC-EASY-001", seed: 42 });
   expect(reset.httpStatus).toBe(200);
   return reset.json!["episodeId"] as string;
 }
