@@ -20,6 +20,7 @@ import { ArgumentError, FAULT_WORDS, TRANSPORTS, formatSeeds, parsePositiveInt, 
 import type { EnvBackend } from "./eval/backend.js";
 import type { NamedResults } from "./eval/report.js";
 import type { EvalResults } from "./eval/results.js";
+import type { Trajectory } from "./eval/trajectory.js";
 
 /** Errors that are the user's to fix: exit 2. */
 class UsageError extends ArgumentError {}
@@ -112,8 +113,9 @@ async function evalCommand(flags: EvalFlags, command: Command): Promise<number> 
   if (flags.trajectories !== false) trajectoryFd = openSync(flags.trajectories, "w");
   // A .gz name writes gzip (one member per episode; gunzip and zcat read it as one stream).
   const gzip = flags.trajectories !== false && flags.trajectories.endsWith(".gz");
-  const writer = new OrderedWriter<string>((line) => {
-    if (trajectoryFd === undefined) return;
+  // null: an episode without a trajectory (not played), which only keeps the order.
+  const writer = new OrderedWriter<string | null>((line) => {
+    if (trajectoryFd === undefined || line === null) return;
     if (gzip) writeSync(trajectoryFd, gzipSync(`${line}\n`));
     else writeSync(trajectoryFd, `${line}\n`);
   });
@@ -136,7 +138,7 @@ async function evalCommand(flags: EvalFlags, command: Command): Promise<number> 
         done++;
         scoreSum += outcome.score;
         bar?.update(done, { mean: (scoreSum / done).toFixed(3) });
-        if (trajectory) writer.push(index, JSON.stringify(trajectory));
+        if (trajectoryFd !== undefined) writer.push(index, trajectory ? JSON.stringify(trajectory) : null);
         if (flags.openenvLog) writeLinesNow(openEnvLines(model, log, outcome));
       },
     });
@@ -163,6 +165,13 @@ async function evalCommand(flags: EvalFlags, command: Command): Promise<number> 
     run.outcomes,
   );
   writeFileSync(flags.out, `${JSON.stringify(results, null, 2)}\n`);
+  if (run.agentUnavailable !== undefined) {
+    // No table: its scores would be those of episodes that were never really played.
+    if (flags.json) process.stdout.write(`${JSON.stringify(results)}\n`);
+    stderr(`error: the ${entry.name} agent cannot play: ${run.agentUnavailable}`);
+    stderr(`error: ${results.errors} of ${results.episodes} episodes counted as errors; wrote ${flags.out}`);
+    return 1;
+  }
   if (flags.json) process.stdout.write(`${JSON.stringify(results)}\n`);
   else if (!flags.openenvLog) process.stdout.write(`${formatResults(results)}\n`);
   stderr(`wrote ${flags.out}${trajectoryFd !== undefined ? ` and ${flags.trajectories}` : ""}`);
@@ -203,9 +212,17 @@ async function replayCommand(file: string, flags: { json?: boolean }): Promise<n
   return summary.mismatches.length === 0 ? 0 : 1;
 }
 
-async function reportCommand(files: readonly string[], flags: { out: string; markdown?: boolean }): Promise<number> {
-  const { asResults, chartJsBundle, markdownTable, renderReport } = await import("./eval/report.js");
-  const all: NamedResults[] = files.map((file) => {
+async function reportCommand(files: readonly string[], flags: { out: string; markdown?: boolean; trajectories?: string[] }): Promise<number> {
+  const [{ asResults, chartJsBundle, markdownTable, renderReport }, { readTrajectoryFile, withTrajectories }] = await Promise.all([import("./eval/report.js"), import("./eval/report-trajectories.js")]);
+  const trajectories: Trajectory[] = [];
+  for (const file of flags.trajectories ?? []) {
+    try {
+      trajectories.push(...(await readTrajectoryFile(file)));
+    } catch (e) {
+      throw new UsageError(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  const read: NamedResults[] = files.map((file) => {
     let text: string;
     try {
       text = readFileSync(file, "utf8");
@@ -224,6 +241,7 @@ async function reportCommand(files: readonly string[], flags: { out: string; mar
       throw new UsageError(e instanceof Error ? e.message : String(e));
     }
   });
+  const all = trajectories.length > 0 ? read.map((r) => ({ ...r, results: withTrajectories(r.results, trajectories) })) : read;
   if (flags.markdown) {
     process.stdout.write(`${markdownTable(all)}\n`);
     return 0;
@@ -254,7 +272,7 @@ export function buildProgram(): Command {
     .option("--trajectories <file>", "trajectory file (JSON Lines, one episode per line; gzip when it ends in .gz)", "trajectories.jsonl")
     .option("--no-trajectories", "do not write a trajectory file")
     .option("--json", "print the results as one JSON object on stdout instead of the table")
-    .option("--openenv-log", "print the seed's [START]/[STEP]/[END] lines on stdout instead of the table")
+    .option("--openenv-log", "print the [START]/[STEP]/[END] lines of the original incident-response-env on stdout instead of the table")
     .option("--no-progress", "no progress bar (it is off anyway when stderr is not a terminal, or with --json)")
     .option("--timeout <seconds>", "timeout of each request to the server or the model", "60")
     .option("--model <name>", "llm agent: model name (default $MODEL_NAME)")
@@ -292,7 +310,8 @@ except with --fault or for preset scenarios.`,
     .argument("<results...>", "results files written by incident-env eval")
     .option("-o, --out <file>", "HTML file to write", "report.html")
     .option("--markdown", "print a Markdown table of the results on stdout instead of writing HTML")
-    .action(async (files: string[], flags: { out: string; markdown?: boolean }) => {
+    .option("--trajectories <files...>", "the runs' trajectory files: a remote run's episodes are filed under their fault mode when the trajectory knows it, and older results get their grade components")
+    .action(async (files: string[], flags: { out: string; markdown?: boolean; trajectories?: string[] }) => {
       process.exitCode = await reportCommand(files, flags);
     });
 

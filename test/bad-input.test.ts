@@ -45,6 +45,8 @@ const badSteps: Array<[string, string | object, string, string]> = [
   ["an oversized target", { episode_id: EPISODE, action: { action_type: "diagnose", target_service: "s".repeat(129) } }, "string.max_len", "action.target_service"],
   ["an action that is not an object", { episode_id: EPISODE, action: "diagnose postgres" }, "type.object", "action"],
   ["a body that is not an object", [1, 2, 3], "type.object", ""],
+  ["a diagnose of a service not in the system", { episode_id: EPISODE, action: { action_type: "diagnose", target_service: "no-such-service" } }, "target_service.in_topology", "action.target_service"],
+  ["an inspect of a service not in the system", { episode_id: EPISODE, action: { action_type: "inspect", target_service: "no-such-service" } }, "target_service.in_topology", "action.target_service"],
   ["a malformed episode id", { episode_id: "has spaces in it", action: { action_type: "escalate" } }, "string.pattern", "episode_id"],
 ];
 
@@ -68,6 +70,30 @@ describe("REST /step rejects bad input with 400 invalid_argument and changes not
   });
 });
 
+describe("a diagnose or inspect of a service the system does not have", () => {
+  it("is refused on REST and gRPC alike, costs no step, keeps the easy episode running, and names no service", async () => {
+    const observation = await http(server.baseUrl, "GET", `/observation?episode_id=${EPISODE}`);
+    const services = (dig(observation.json, "observation.topology.services") as Array<{ name: string }>).map((n) => n.name);
+    expect(services.length).toBeGreaterThan(2);
+    const before = await stateText();
+    const rest = await http(server.baseUrl, "POST", "/step", { episode_id: EPISODE, action: { action_type: "diagnose", target_service: "postgress-db" } });
+    expect(rest.status).toBe(400);
+    expectErrorShape(rest.json, "invalid_argument");
+    const grpc = createClient(IncidentEnvService, createGrpcTransport({ baseUrl: server.baseUrl }));
+    const refused = await grpc.step({ episodeId: EPISODE, action: { actionType: ActionType.DIAGNOSE, targetService: "postgress-db" } }).catch((e: unknown) => ConnectError.from(e));
+    expect(refused).toBeInstanceOf(ConnectError);
+    expect((refused as ConnectError).code).toBe(Code.InvalidArgument);
+    const inspect = await grpc.step({ episodeId: EPISODE, action: { actionType: ActionType.INSPECT, targetService: "postgress-db" } }).catch((e: unknown) => ConnectError.from(e));
+    expect((inspect as ConnectError).code).toBe(Code.InvalidArgument);
+    for (const message of [String(dig(rest.json, "message")), (refused as ConnectError).rawMessage]) {
+      expect(message).toContain('"postgress-db" does not name one service of this system');
+      for (const service of services) expect(message).not.toContain(service);
+    }
+    expect(await stateText()).toBe(before);
+    expect(dig(JSON.parse(before), "done")).toBe(false);
+  });
+});
+
 describe("REST episode addressing and lifecycle errors", () => {
   it("unknown episode id: 404 not_found on step and state", async () => {
     const step = await http(server.baseUrl, "POST", "/step", { episode_id: "no-such-episode", action: { action_type: "escalate" } });
@@ -79,7 +105,9 @@ describe("REST episode addressing and lifecycle errors", () => {
   });
 
   it("step after the episode is done: 409 failed_precondition, state unchanged", async () => {
-    const commit = await http(server.baseUrl, "POST", "/step", { episode_id: EPISODE, action: { action_type: "diagnose", target_service: "redis-cache" } });
+    const observation = await http(server.baseUrl, "GET", `/observation?episode_id=${EPISODE}`);
+    const service = String(dig(observation.json, "observation.topology.services.0.name"));
+    const commit = await http(server.baseUrl, "POST", "/step", { episode_id: EPISODE, action: { action_type: "diagnose", target_service: service } });
     expect(dig(commit.json, "done")).toBe(true);
     const before = await stateText();
     const again = await http(server.baseUrl, "POST", "/step", { episode_id: EPISODE, action: { action_type: "diagnose", target_service: "postgres-db" } });

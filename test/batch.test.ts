@@ -313,7 +313,7 @@ describe("batches in worker threads", () => {
     };
     const [inPool, inThread] = await Promise.all([play(servers["2 workers"].baseUrl), play(servers["in-thread"].baseUrl)]);
     expect(inPool).toEqual(inThread);
-    expect(JSON.parse(inPool[1] ?? "{}").results.map((r: Record<string, unknown>) => Object.keys(r)[0])).toEqual(["response", "error", "response", "response"]);
+    expect(JSON.parse(inPool[1] ?? "{}").results.map((r: Record<string, unknown>) => Object.keys(r)[0])).toEqual(["response", "error", "response", "error"]);
   });
 });
 

@@ -21,7 +21,7 @@ describe("/schema", () => {
     const state = validatorFor(dig(schema, "state"));
     const action = validatorFor(dig(schema, "action"));
 
-    const reset = await http(server.baseUrl, "POST", "/reset", { task_level: "easy", seed: 3, episode_id: "schema-check" });
+    const reset = await http(server.baseUrl, "POST", "/reset", { task_level: "easy", scenario_id: "INC-EASY-001", seed: 3, episode_id: "schema-check" });
     expect(observation(dig(reset.json, "observation")), JSON.stringify(observation.errors)).toBe(true);
     const good = { action_type: "diagnose", target_service: "postgres-db", reasoning: "slots exhausted", metadata: {} };
     expect(action(good), JSON.stringify(action.errors)).toBe(true);

@@ -31,7 +31,7 @@ function expectErrorShape(json: unknown, code: string): void {
 }
 
 beforeAll(async () => {
-  expect((await http(server.baseUrl, "POST", "/reset", { seed: 5, episode_id: BYSTANDER })).status).toBe(200);
+  expect((await http(server.baseUrl, "POST", "/reset", { scenario_id: "INC-EASY-001", seed: 5, episode_id: BYSTANDER })).status).toBe(200);
   expect((await http(server.baseUrl, "POST", "/step", { episode_id: BYSTANDER, action: { action_type: "inspect", target_service: "postgres-db" } })).status).toBe(200);
 });
 

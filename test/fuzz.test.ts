@@ -102,7 +102,7 @@ function expectRestAnswer(status: number, text: string, label: string): void {
 
 beforeAll(async () => {
   routes = restRouteTable(server.env, () => server.env, { metadata: buildMetadata(), schemas: buildSchemas() });
-  expect((await http(server.baseUrl, "POST", "/reset", { seed: 7, episode_id: BYSTANDER })).status).toBe(200);
+  expect((await http(server.baseUrl, "POST", "/reset", { scenario_id: "INC-EASY-001", seed: 7, episode_id: BYSTANDER })).status).toBe(200);
   expect((await http(server.baseUrl, "POST", "/step", { episode_id: BYSTANDER, action: { action_type: "inspect", target_service: "postgres-db" } })).status).toBe(200);
   for (const id of POOL) expect((await http(server.baseUrl, "POST", "/reset", { seed: 1, episode_id: id })).status).toBe(200);
   bystanderBefore = await bystanderState();

@@ -88,7 +88,8 @@ function firstBytes(socket: NodeJS.EventEmitter): Promise<void> {
 async function episode(i: number): Promise<void> {
   const id = `soak-${i}`;
   const kind = i % 7;
-  if (kind !== 6) expect(await post("/reset", { episode_id: id, task_level: "easy", seed: i })).toBe(200);
+  // INC-EASY-001: a system with an api-gateway to inspect (an inspect of a service the system lacks is refused).
+  if (kind !== 6) expect(await post("/reset", { episode_id: id, task_level: "easy", scenario_id: "INC-EASY-001", seed: i })).toBe(200);
   switch (kind) {
     case 0: // polite: a few steps
       for (let s = 0; s < 3; s++) expect(await post("/step", step(id))).toBe(200);
@@ -133,7 +134,7 @@ async function episode(i: number): Promise<void> {
       ws.on("error", () => {});
       await new Promise((resolve) => ws.once("open", resolve));
       const replied = new Promise((resolve) => ws.once("message", resolve));
-      ws.send(JSON.stringify({ type: "reset", data: { episode_id: id, task_level: "easy", seed: i } }));
+      ws.send(JSON.stringify({ type: "reset", data: { episode_id: id, task_level: "easy", scenario_id: "INC-EASY-001", seed: i } }));
       await replied;
       ws.send(JSON.stringify({ type: "step", data: { action_type: "inspect", target_service: "api-gateway" } }));
       ws.terminate();

@@ -32,6 +32,8 @@ describe("startup errors", () => {
   it.each([
     [{ MAX_LIVE_EPISODES: "lots" }, /MAX_LIVE_EPISODES must be a positive integer, got "lots"/],
     [{ API_KEYS_FILE: "/nonexistent/keys" }, /API_KEYS_FILE: cannot read \/nonexistent\/keys/],
+    // A file that exists but cannot be read as one (a directory): one line too.
+    [{ API_KEYS_FILE: "/" }, /API_KEYS_FILE: cannot read \/ \(EISDIR\)/],
     [{ API_KEYS: "alice:short" }, /at least 16 characters/],
     [{ RATE_LIMIT_PER_MINUTE: "-3" }, /RATE_LIMIT_PER_MINUTE/],
     [{ PORT: "99999" }, /PORT must be an integer from 0 to 65535/],

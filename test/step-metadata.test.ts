@@ -30,7 +30,7 @@ const ACTION_BYTES = 1024;
 const STEPS = [
   { action_type: "escalate", reasoning: "paging the owners" },
   { action_type: "inspect", target_service: "api-gateway" },
-  { action_type: "inspect", target_service: "nowhere" },
+  { action_type: "inspect", reasoning: "no target: the feedback says so" },
   { action_type: "escalate", reasoning: "again" },
 ];
 

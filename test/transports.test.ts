@@ -117,7 +117,7 @@ describe("StreamLogs over gRPC", () => {
 
     // Each step prints more lines; the stream must deliver them while the episode runs.
     for (let i = 0; i < 3; i++) {
-      await stepper.step({ episodeId: "stream-demo", action: { actionType: 1, targetService: "nowhere", reasoning: "looking around" } });
+      await stepper.step({ episodeId: "stream-demo", action: { actionType: 2, reasoning: "paging the owners while looking around" } });
     }
     await stepper.step({ episodeId: "stream-demo", action: { actionType: 6, reasoning: "ending the episode" } });
     await streaming; // ends on its own because the episode ended

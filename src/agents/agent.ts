@@ -33,3 +33,15 @@ export interface AsyncAgent {
   /** Counters worth reporting (model calls, retries, fallbacks...), if the agent keeps any. */
   stats?(): Readonly<Record<string, number>>;
 }
+
+/**
+ * Thrown by an agent that cannot play at all, e.g. its model endpoint is unreachable or refuses it
+ * (wrong URL, bad key, unknown model). The evaluation runner stops there: the episodes it has not
+ * played are counted as errors with this message, rather than played by a fallback.
+ */
+export class AgentUnavailableError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "AgentUnavailableError";
+  }
+}

@@ -6,14 +6,17 @@
  * services, active alerts, the topology, every overview metric with its service, the recent logs,
  * the KB articles, the last inspection, previous actions and feedback) and asks for one JSON
  * action matching the action's JSON Schema, generated from the proto (the REST dialect). The
- * reply is parsed with the REST JSON mapping and checked against the proto's protovalidate rules;
+ * reply is parsed with the REST JSON mapping and checked against the proto's protovalidate rules
+ * (and an inspect or diagnose against the services of the system, which the server checks too);
  * an invalid reply is sent back once with the error, and if the second reply is invalid too, or the
- * endpoint fails, the agent falls back to a safe action (inspect the paging service).
+ * endpoint fails, the agent falls back to a safe action (inspect the paging service). An endpoint
+ * that cannot serve at all (unreachable, or refusing with 401, 403 or 404: a bad key or an unknown
+ * model) is no reason to play on with fallbacks: the agent throws AgentUnavailableError.
  *
- * Configuration (environment variables, as the seed's inference.py read them):
+ * Configuration (environment variables, as the original incident-response-env's inference.py read them):
  *   OPENAI_BASE_URL or API_BASE_URL   the endpoint (default: OpenAI's; the Hugging Face router
  *                                     when only HF_TOKEN is set)
- *   MODEL_NAME                        the model (default Qwen/Qwen2.5-72B-Instruct, the seed's)
+ *   MODEL_NAME                        the model (default Qwen/Qwen2.5-72B-Instruct, the original's)
  *   OPENAI_API_KEY or HF_TOKEN        the key (local servers accept any)
  */
 import { create, type JsonValue } from "@bufbuild/protobuf";
@@ -23,9 +26,11 @@ import { ActionType } from "../../gen/incident/v1/enums_pb.js";
 import type { Observation } from "../../gen/incident/v1/observation_pb.js";
 import { renderObservationText } from "../env/observation-text.js";
 import { fromRestJson } from "../env/rest-json.js";
+import { checkTargetExists } from "../env/target-check.js";
+import { resolveService } from "../scenarios/service-names.js";
 import { standaloneSchema } from "../server/json-schema.js";
 import { validated } from "../server/validation.js";
-import type { AsyncAgent } from "./agent.js";
+import { AgentUnavailableError, type AsyncAgent } from "./agent.js";
 
 export const DEFAULT_MODEL = "Qwen/Qwen2.5-72B-Instruct";
 export const HF_ROUTER_URL = "https://router.huggingface.co/v1";
@@ -141,6 +146,30 @@ export function fallbackAction(o: Observation, reason: string): Action {
   });
 }
 
+/**
+ * An AgentUnavailableError when the endpoint cannot serve this configuration at all: nothing
+ * answers (after the SDK's retries), or it refuses the key or the model (401, 403, 404). Overload
+ * (429, 5xx) and a bad request of one step are left to the fallback.
+ */
+function endpointUnusable(error: unknown, config: LlmConfig): AgentUnavailableError | undefined {
+  const where = `${config.baseURL ?? "https://api.openai.com/v1"} (model ${config.model})`;
+  if (error instanceof OpenAI.APIConnectionError) return new AgentUnavailableError(`the model endpoint ${where} is unreachable: ${error.message}`, { cause: error });
+  if (error instanceof OpenAI.APIError && (error.status === 401 || error.status === 403 || error.status === 404)) {
+    return new AgentUnavailableError(`the model endpoint ${where} refused the request with HTTP ${error.status}: ${error.message}`, { cause: error });
+  }
+  return undefined;
+}
+
+/**
+ * The action, if it does not inspect or diagnose a service this system lacks: the server refuses
+ * those (src/env/target-check.ts), so such a reply is invalid like any other and is sent back once.
+ */
+function inThisSystem(action: Action, observation: Observation): Action {
+  const services = observation.topology?.services ?? [];
+  if (services.length > 0) checkTargetExists(action, resolveService(action.targetService, services)?.name);
+  return action;
+}
+
 /** The SDK client for a configuration; share one between the agents of a run. */
 export function openAIClient(config: LlmConfig): OpenAI {
   return new OpenAI({
@@ -157,14 +186,18 @@ export function llmAgent(config: LlmConfig, client?: OpenAI): AsyncAgent {
 
   const chat = async (messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[]): Promise<string> => {
     stats.calls++;
-    const completion = await openai.chat.completions.create({
-      model: config.model,
-      messages,
-      temperature: config.temperature ?? 0,
-      max_tokens: config.maxTokens ?? 1000,
-      ...(config.jsonMode ? { response_format: { type: "json_object" as const } } : {}),
-    });
-    return completion.choices[0]?.message?.content ?? "";
+    try {
+      const completion = await openai.chat.completions.create({
+        model: config.model,
+        messages,
+        temperature: config.temperature ?? 0,
+        max_tokens: config.maxTokens ?? 1000,
+        ...(config.jsonMode ? { response_format: { type: "json_object" as const } } : {}),
+      });
+      return completion.choices[0]?.message?.content ?? "";
+    } catch (error) {
+      throw endpointUnusable(error, config) ?? error;
+    }
   };
 
   return {
@@ -179,12 +212,13 @@ export function llmAgent(config: LlmConfig, client?: OpenAI): AsyncAgent {
       try {
         reply = await chat(messages);
       } catch (e) {
+        if (e instanceof AgentUnavailableError) throw e;
         stats.api_errors++;
         stats.fallbacks++;
         return fallbackAction(observation, `model call failed: ${e instanceof Error ? e.message : String(e)}`);
       }
       try {
-        return parseAction(reply);
+        return inThisSystem(parseAction(reply), observation);
       } catch (first) {
         stats.invalid_replies++;
         stats.retries++;
@@ -194,12 +228,13 @@ export function llmAgent(config: LlmConfig, client?: OpenAI): AsyncAgent {
         try {
           again = await chat(messages);
         } catch (e) {
+          if (e instanceof AgentUnavailableError) throw e;
           stats.api_errors++;
           stats.fallbacks++;
           return fallbackAction(observation, `model call failed: ${e instanceof Error ? e.message : String(e)}`);
         }
         try {
-          return parseAction(again);
+          return inThisSystem(parseAction(again), observation);
         } catch (second) {
           stats.invalid_replies++;
           stats.fallbacks++;

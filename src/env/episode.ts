@@ -62,6 +62,7 @@ import { Journal } from "./journal.js";
 import { keptAction } from "./kept-action.js";
 import { leanTimestamp } from "./lean-messages.js";
 import { levelToEnum } from "./levels.js";
+import { checkTargetExists } from "./target-check.js";
 import { LogRecord } from "./log-record.js";
 import { renderObservationText } from "./observation-text.js";
 import { inspectionMessage, inspectionOf, overviewMetrics, toAlert, toLogRecord, toTopology, type InspectionSnapshot } from "./observation.js";
@@ -247,6 +248,7 @@ export class Episode {
     const stepNumber = this.stepCount + 1;
     const minute = this.world.minute;
     const target = resolveService(action.targetService, this.world.topology.nodes)?.name;
+    checkTargetExists(action, target);
     const record: StepRecord = { step: stepNumber, minute, action, ...(target !== undefined ? { target } : {}) };
     this.inspection = undefined;
     this.overviewCache = undefined;

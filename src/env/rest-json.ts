@@ -11,8 +11,11 @@
  * - on output, a field with explicit presence (a message, or a proto3 `optional`) that is unset
  *   is written as `null` rather than left out, so clients always see every key;
  * - on input, unknown keys are refused (naming the key) unless the caller lists them as ignored,
- *   and a number field takes a JSON number or a string holding one as JSON writes it ("42").
- * Connect's own JSON endpoints keep the canonical proto JSON; only the REST routes use this.
+ *   a number field takes a JSON number or a string holding one as JSON writes it ("42"), and the
+ *   values of a map of strings (remediation parameters) take numbers, written as JSON writes them.
+ * Connect's JSON endpoints speak the canonical proto JSON, checked by the same walk in its proto
+ * form (`protoJson`, see toStrictProtoJson): unknown keys and enum words are refused naming the
+ * field, short enum words are accepted, and the proto JSON forms (enum numbers, "NaN") stay valid.
  */
 import {
   ScalarType,
@@ -133,6 +136,11 @@ export interface RestJsonInputOptions {
   lenient?: ReadonlySet<string>;
   /** Keys dropped rather than rejected, by message type: what known clients add to a request of that type. */
   ignoredKeys?: ReadonlyMap<string, ReadonlySet<string>>;
+  /**
+   * The input is canonical proto JSON (Connect's JSON codec): enum values may also be numbers, and
+   * scalars are left to protobuf-es, which knows the proto JSON forms ("NaN", base64 bytes).
+   */
+  protoJson?: boolean;
 }
 
 /**
@@ -154,6 +162,14 @@ export function fromRestJson<Desc extends DescMessage>(
   }
 }
 
+/**
+ * Canonical proto JSON checked strictly and with the short enum words turned into proto names, for
+ * Connect's JSON codec (src/server/connect-json.ts). Throws EnvError invalid_argument naming the field.
+ */
+export function toStrictProtoJson(desc: DescMessage, json: unknown): JsonObject {
+  return rewriteInput(desc, json, { protoJson: true }, "");
+}
+
 function invalid(field: string, rule: string, message: string): EnvError {
   const violation: Violation = { field, rule, message };
   return new EnvError("invalid_argument", field ? `${field}: ${message}` : message, [violation]);
@@ -171,7 +187,7 @@ function rewriteInput(desc: DescMessage, json: unknown, options: RestJsonInputOp
     const at = join(path, key);
     if (!field) {
       if (options.lenient?.has(desc.typeName) || options.ignoredKeys?.get(desc.typeName)?.has(key)) continue;
-      const known = desc.fields.map((f) => f.name).join(", ");
+      const known = desc.fields.map((f) => (options.protoJson ? f.jsonName : f.name)).join(", ");
       throw invalid(at, "field.known", `unknown field "${key}"; ${desc.name} has: ${known}`);
     }
     if (value === null) continue;
@@ -184,25 +200,27 @@ function rewriteInputValue(field: DescField, value: JsonValue, options: RestJson
   const inMessage = (desc: DescMessage, v: JsonValue, p: string): JsonValue => (isOpaque(desc) ? checkOpaque(desc, v, p) : rewriteInput(desc, v, options, p));
   switch (field.fieldKind) {
     case "enum":
-      return parseEnumWord(field.enum, value, at);
+      return parseEnumWord(field.enum, value, at, options);
     case "message":
       return inMessage(field.message, value, at);
     case "list": {
       if (!Array.isArray(value)) throw invalid(at, "type.array", "expected a JSON array");
-      if (field.listKind === "enum") return value.map((v, i) => parseEnumWord(field.enum, v, join(at, i)));
+      if (field.listKind === "enum") return value.map((v, i) => parseEnumWord(field.enum, v, join(at, i), options));
       if (field.listKind === "message") return value.map((v, i) => inMessage(field.message, v, join(at, i)));
-      value.forEach((v, i) => checkScalar(field.scalar, v, join(at, i)));
+      if (!options.protoJson) value.forEach((v, i) => checkScalar(field.scalar, v, join(at, i)));
       return value;
     }
     case "map": {
       if (!isObject(value)) throw invalid(at, "type.object", "expected a JSON object");
-      if (field.mapKind === "enum") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, parseEnumWord(field.enum, v, join(at, k))]));
+      if (field.mapKind === "enum") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, parseEnumWord(field.enum, v, join(at, k), options)]));
       if (field.mapKind === "message") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inMessage(field.message, v, join(at, k))]));
-      for (const [k, v] of Object.entries(value)) checkScalar(field.scalar, v, join(at, k));
-      return value;
+      // A map of strings (apply_fix's remediation.parameters) takes numbers too: {"replicas": 6} is {"replicas": "6"}.
+      const values = field.scalar === ScalarType.STRING ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === "number" ? String(v) : v])) : value;
+      if (!options.protoJson) for (const [k, v] of Object.entries(values)) checkScalar(field.scalar, v, join(at, k));
+      return values;
     }
     case "scalar":
-      checkScalar(field.scalar, value, at);
+      if (!options.protoJson) checkScalar(field.scalar, value, at);
       return value;
   }
 }
@@ -249,15 +267,17 @@ function describeJson(value: JsonValue): string {
   return `${typeof value} ${JSON.stringify(value).slice(0, 40)}`;
 }
 
-/** Accepts a short word in any case ("Diagnose", "p1") or the full proto name. */
-function parseEnumWord(desc: DescEnum, value: JsonValue, at: string): JsonValue {
+/** Accepts a short word in any case ("Diagnose", "p1") or the full proto name (and, in proto JSON, a defined number). */
+function parseEnumWord(desc: DescEnum, value: JsonValue, at: string, options: RestJsonInputOptions): JsonValue {
+  if (options.protoJson && typeof value === "number" && desc.values.some((v) => v.number === value)) return value;
   if (typeof value === "string") {
     const wanted = value.trim().toUpperCase();
     const prefix = enumPrefix(desc);
-    const match = desc.values.find((v) => v.number !== 0 && (v.name === wanted || v.name === prefix + wanted));
+    const match = desc.values.find((v) => (v.number !== 0 || options.protoJson === true) && (v.name === wanted || v.name === prefix + wanted));
     if (match) return match.name;
   }
-  throw invalid(at, "enum.defined_only", `${JSON.stringify(value)} is not one of: ${shortEnumWords(desc).join(", ")}`);
+  const forms = options.protoJson ? ` (or its proto name, like ${desc.values[1]?.name ?? desc.values[0]?.name})` : "";
+  throw invalid(at, "enum.defined_only", `${JSON.stringify(value)} is not one of: ${shortEnumWords(desc).join(", ")}${forms}`);
 }
 
 /** Turns a protobuf-es JSON decoding error into an invalid_argument naming the field. */

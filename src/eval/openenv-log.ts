@@ -1,11 +1,11 @@
 /**
- * The seed's stdout protocol, for tools that parse it (the OpenEnv hackathon's sample scripts):
+ * The stdout protocol of the original incident-response-env, for tools that parse it (the OpenEnv hackathon's sample scripts):
  *
  *   [START] task=<task> env=incident-response-env model=<model>
  *   [STEP] step=<n> action=<action_type> reward=<r:.2f> done=<true|false> error=<msg|null>
  *   [END] success=<true|false> steps=<n> score=<s:.3f> rewards=<r1,r2,...>
  *
- * Fixed against the seed: `score=` is back on [END]; `success` is the environment's verdict (the
+ * Fixed against the original: `score=` is back on [END]; `success` is the environment's verdict (the
  * episode ended at or above the task threshold), not "some step paid 0.7"; error text is one line.
  * Each episode's lines are written together (episodes run concurrently) with a synchronous write,
  * so they are flushed before anything else happens.

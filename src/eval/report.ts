@@ -1,8 +1,10 @@
 /**
  * A self-contained HTML report of one or more results files: summary tables, and charts (mean
  * score by task and by fault mode, score against steps per episode, and an agent-vs-agent
- * comparison when several results are given). Chart.js's UMD bundle is inlined, so the page
- * works offline and can be mailed around as one file.
+ * comparison when several results are given), the scores by grading component, and a warning
+ * when the runs side by side did not play the same tasks and seeds. Chart.js's UMD bundle is
+ * inlined, so the page works offline and can be mailed around as one file. Trajectory files add
+ * what the results lack (./report-trajectories.ts).
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -88,6 +90,8 @@ export function renderReport(all: readonly NamedResults[], chartJs: string): str
     )
     .join("\n");
   const comparison = all.length >= 2 ? comparisonSection(all, labels, tasks) : "";
+  const warning = differentEpisodesWarning(all, labels);
+  const components = componentSection(all, labels, tasks);
 
   return `<!doctype html>
 <html lang="en">
@@ -105,6 +109,7 @@ tr.all td { font-weight: 600; }
 .chart { position: relative; height: 360px; margin: 1rem 0; }
 .note { color: #57606a; font-size: 0.9rem; }
 code { background: #f6f8fa; padding: 0 0.2rem; }
+.warning { background: #fff8c5; border: 1px solid #d4a72c; border-radius: 6px; padding: 0.6rem 1rem; margin: 1rem 0; }
 </style>
 </head>
 <body>
@@ -112,6 +117,7 @@ code { background: #f6f8fa; padding: 0 0.2rem; }
 <ul>
 ${runs}
 </ul>
+${warning}
 <h2>Scores by task</h2>
 <table class="two-labels">
 <thead><tr><th>agent</th><th>task</th><th>episodes</th><th>mean score</th><th>95% CI</th><th>success</th><th>mean steps</th></tr></thead>
@@ -129,7 +135,8 @@ ${summaryRows}
 ${faultRows}
 </tbody>
 </table>
-<p class="note">Mean score over every task (episodes in brackets). A remote run that cannot know an episode's fault mode files it under <code>unknown</code>.</p>
+<p class="note">Mean score over every task (episodes in brackets). A remote run that cannot know an episode's fault mode files it under <code>unknown</code>, unless its trajectory file (<code>--trajectories</code>) knows it.</p>
+${components}
 <h2>Score vs steps</h2>
 <div class="chart"><canvas id="scoreSteps"></canvas></div>
 <p class="note">One point per episode.</p>
@@ -177,6 +184,52 @@ if (document.getElementById("paired")) {
 </body>
 </html>
 `;
+}
+
+/** What a run played: its tasks, seeds and pinned fault mode. */
+function episodesPlayed(r: EvalResults): string {
+  return `tasks ${r.tasks.join(", ")}; seeds ${r.seeds}${r.fault_kind ? `; fault ${r.fault_kind}` : ""}`;
+}
+
+/** A warning when the runs side by side did not play the same episodes: their means do not compare like for like. */
+function differentEpisodesWarning(all: readonly NamedResults[], labels: readonly string[]): string {
+  const played = all.map((r) => episodesPlayed(r.results));
+  if (new Set(played).size <= 1) return "";
+  const items = played.map((p, i) => `<li>${escapeHtml(labels[i] ?? "")}: ${escapeHtml(p)}</li>`).join("\n");
+  return `<div class="warning" id="different-episodes" role="alert"><b>Warning: these runs did not play the same tasks and seeds</b>, so their scores side by side are not a like-for-like comparison:
+<ul>
+${items}
+</ul>
+The agent-vs-agent points pair only the episodes both runs played.</div>`;
+}
+
+/** Mean score of each grading component, by task, per run (over the episodes that ended with a grade). */
+function componentSection(all: readonly NamedResults[], labels: readonly string[], tasks: readonly string[]): string {
+  const header = `<h2>Scores by grading component</h2>`;
+  const rows: string[] = [];
+  for (const task of tasks) {
+    const graded = all.map((r) => r.results.episode_results.filter((e) => e.task === task && e.components !== undefined));
+    const names = [...new Set(graded.flatMap((episodes) => episodes.flatMap((e) => Object.keys(e.components ?? {}))))];
+    for (const name of names) {
+      const cells = graded.map((episodes) => {
+        const scores = episodes.flatMap((e) => (e.components?.[name] !== undefined ? [e.components[name]] : []));
+        return scores.length === 0 ? "<td>-</td>" : `<td>${(scores.reduce((a, b) => a + b, 0) / scores.length).toFixed(3)} (${scores.length})</td>`;
+      });
+      rows.push(`<tr><td>${escapeHtml(task)}</td><td>${escapeHtml(name)}</td>${cells.join("")}</tr>`);
+    }
+  }
+  if (rows.length === 0) {
+    return `${header}
+<p class="note">These results hold no grade components (they were written before components were recorded): pass the runs' trajectory files with <code>--trajectories</code>.</p>`;
+  }
+  return `${header}
+<table class="two-labels">
+<thead><tr><th>task</th><th>component</th>${labels.map((l) => `<th>${escapeHtml(l)}</th>`).join("")}</tr></thead>
+<tbody>
+${rows.join("\n")}
+</tbody>
+</table>
+<p class="note">Mean score of each component of the final grade (episodes in brackets); the grade weighs them as the task's grader says (GET /tasks).</p>`;
 }
 
 /** Episodes both runs played (same task and seed), as (first score, second score) points. */

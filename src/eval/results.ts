@@ -20,12 +20,14 @@ export interface EpisodeOutcome {
   steps: number;
   /** The environment's verdict: the episode ended at or above the task's score threshold. */
   success: boolean;
-  /** Episode status word: terminated_success, terminated_failed, running (aborted by an error). */
+  /** Episode status word: terminated_success, terminated_failed, running (aborted by an error), not_played (the agent was unavailable). */
   status: string;
   truncated: boolean;
   rewards: number[];
   /** Set when the episode could not be played to its end (transport or agent failure). */
   error?: string;
+  /** The final grade's components by name (each score in [0, 1]), when the episode ended with a grade. */
+  components?: Record<string, number>;
 }
 
 export interface Summary {
@@ -84,7 +86,8 @@ export function summarize(outcomes: readonly EpisodeOutcome[]): Summary {
   };
 }
 
-function byFault(outcomes: readonly EpisodeOutcome[]): Record<string, Summary> {
+/** Summaries by fault mode, in the fault words' order. */
+export function byFault(outcomes: readonly EpisodeOutcome[]): Record<string, Summary> {
   const faults = [...new Set(outcomes.map((o) => o.fault))].sort();
   return Object.fromEntries(faults.map((f) => [f, summarize(outcomes.filter((o) => o.fault === f))]));
 }
@@ -132,7 +135,12 @@ export function buildResults(meta: ResultsMeta, outcomes: readonly EpisodeOutcom
     per_task: perTask,
     per_fault: byFault(sorted),
     agent_stats: meta.agentStats ?? null,
-    episode_results: sorted.map((o) => ({ ...o, score: round6(o.score), rewards: o.rewards.map(round6) })),
+    episode_results: sorted.map((o) => ({
+      ...o,
+      score: round6(o.score),
+      rewards: o.rewards.map(round6),
+      ...(o.components ? { components: Object.fromEntries(Object.entries(o.components).map(([name, score]) => [name, round6(score)])) } : {}),
+    })),
   };
 }
 

@@ -6,11 +6,15 @@
  * state, and each is closed when it ends. In process, concurrency interleaves episodes on one
  * event loop (the environment is synchronous and fast; a model behind HTTP is what benefits);
  * over the network, N episodes are in flight at once.
+ *
+ * An agent that cannot play at all (AgentUnavailableError: its model endpoint is unreachable or
+ * refuses it) stops the run: the episodes not yet started are not played, and count as errors.
  */
 import { create } from "@bufbuild/protobuf";
 import { ActionType, EpisodeStatus, FaultKind, TaskLevel } from "../../gen/incident/v1/enums_pb.js";
 import { ObservationSchema } from "../../gen/incident/v1/observation_pb.js";
 import { ResetRequestSchema, StepRequestSchema } from "../../gen/incident/v1/service_pb.js";
+import { AgentUnavailableError } from "../agents/agent.js";
 import type { AgentEntry } from "../agents/registry.js";
 import type { EpisodeRecord } from "../grading/record.js";
 import type { TaskWord } from "./args.js";
@@ -70,6 +74,8 @@ export interface RunOptions {
 export interface RunResult {
   outcomes: EpisodeOutcome[];
   agentStats: Record<string, number> | undefined;
+  /** Why the agent could not play (the first AgentUnavailableError), if it could not: the run stopped there. */
+  agentUnavailable?: string;
 }
 
 /** Fault mode of each preset scenario, from ListScenarios (what a remote run can know). */
@@ -85,8 +91,19 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
   const outcomes: EpisodeOutcome[] = new Array<EpisodeOutcome>(jobs.length);
   const stats = new Map<string, number>();
   let next = 0;
+  let unavailable: string | undefined;
+
+  /** An episode not played because the agent became unavailable: an error, reported like any other. */
+  const notPlayed = (index: number, task: TaskWord, seed: number, why: string): void => {
+    const error = `not played: ${why}`;
+    const outcome: EpisodeOutcome = { task, seed, scenario_id: "", fault: UNKNOWN_FAULT, score: 0, steps: 0, success: false, status: "not_played", truncated: false, rewards: [], error };
+    outcomes[index] = outcome;
+    // No trajectory: there is nothing to replay.
+    options.onEpisode?.({ index, outcome, trajectory: undefined, log: { task, actions: [], rewards: [], dones: [], error } });
+  };
 
   const play = async (index: number, task: TaskWord, seed: number): Promise<void> => {
+    if (unavailable !== undefined) return notPlayed(index, task, seed, unavailable);
     const episodeId = `${options.episodeIdPrefix}-${task}-${seed}`;
     const reset = create(ResetRequestSchema, {
       taskLevel: LEVELS[task],
@@ -126,12 +143,15 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
         outcome.status = EpisodeStatus[step.info?.status ?? EpisodeStatus.RUNNING]?.toLowerCase() ?? "running";
         outcome.success = step.info?.status === EpisodeStatus.TERMINATED_SUCCESS;
         outcome.truncated = step.info?.truncated ?? false;
+        const breakdown = step.info?.breakdown;
+        if (breakdown) outcome.components = Object.fromEntries(breakdown.components.map((c) => [c.name, c.score]));
         observation = step.observation ? withUnchangingParts(step.observation, first) : observation;
         if (step.done) break;
       }
       for (const [k, v] of Object.entries(player.stats?.() ?? {})) stats.set(k, (stats.get(k) ?? 0) + v);
     } catch (e) {
       const message = (e instanceof Error ? e.message : String(e)).replace(/\s+/g, " ").trim();
+      if (e instanceof AgentUnavailableError) unavailable ??= message;
       outcome.error = message;
       log.error = message;
       if (trajectory) trajectory.error = message;
@@ -157,7 +177,11 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, jobs.length)) }, worker));
-  return { outcomes, agentStats: stats.size > 0 ? Object.fromEntries([...stats].sort(([a], [b]) => a.localeCompare(b))) : undefined };
+  return {
+    outcomes,
+    agentStats: stats.size > 0 ? Object.fromEntries([...stats].sort(([a], [b]) => a.localeCompare(b))) : undefined,
+    ...(unavailable !== undefined ? { agentUnavailable: unavailable } : {}),
+  };
 }
 
 /** Writes items in index order as they arrive out of order (trajectory files stay in task-then-seed order). */

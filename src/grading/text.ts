@@ -4,7 +4,7 @@
  * Free text (runbook steps, postmortem sections, fix descriptions) is matched against concepts
  * (src/grading/lexicon.ts), never against raw substrings. Matching works on wink-nlp lemmas, so
  * "restarted the pods" and "restart pod" agree, and on whole tokens, so "gc" does not match inside
- * "gcloud" and "az" does not match inside "hazard" (the seed's substring matching did both).
+ * "gcloud" and "az" does not match inside "hazard" (the substring matching of the original incident-response-env did both).
  *
  * A phrase matches when its lemmas appear in order inside one clause, with at most two other
  * tokens between consecutive lemmas ("raise the max_connections limit" matches "raise

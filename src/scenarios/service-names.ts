@@ -3,7 +3,7 @@
  *
  * A name matches a service when, after normalising both (lower case; runs of spaces, underscores
  * and hyphens made one hyphen; surrounding space dropped), it equals the service's name or one of
- * its aliases. Nothing else matches: no substrings (the seed accepted "e" for every service), no
+ * its aliases. Nothing else matches: no substrings (the original incident-response-env accepted "e" for every service), no
  * lists of several services, no prefixes.
  */
 /** Anything with a canonical name and aliases: a topology node. */

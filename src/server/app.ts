@@ -15,6 +15,7 @@ import type { EnvironmentApi } from "../env/api.js";
 import { ENVIRONMENT_VERSION, IncidentEnvironment } from "../env/environment.js";
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "../env/limits.js";
 import { decodeFailureInterceptor } from "./connect-decode-errors.js";
+import { CONNECT_JSON_WRITE_OPTIONS } from "./connect-json.js";
 import { connectContextValues, isMessageStreamPath, registerConnectRoutes, type ServiceDescription } from "./connect-routes.js";
 import { buildMetadata, buildSchemas } from "./describe.js";
 import { registerDocs } from "./docs.js";
@@ -116,7 +117,8 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
   await app.register(fastifyConnectPlugin, {
     routes: (router) => registerConnectRoutes(router, env, about, drain.signal),
     interceptors: [decodeFailureInterceptor, envErrorInterceptor, drain.interceptor, createValidateInterceptor({ validator })],
-    jsonOptions: { alwaysEmitImplicit: true },
+    // Every method replaces these with its strict options (src/server/connect-json.ts).
+    jsonOptions: { ...CONNECT_JSON_WRITE_OPTIONS, ignoreUnknownFields: false },
     readMaxBytes: env.limits.maxBodyBytes,
     compressMinBytes: env.limits.compressMinBytes,
     contextValues: (request) => drain.admit(connectContextValues(request, environmentFor)),

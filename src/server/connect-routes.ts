@@ -5,11 +5,12 @@
  * A drain (src/server/drain.ts) ends log and event streams with `unavailable`, and an Interact
  * session after the request it is serving.
  */
-import { Code, ConnectError, createContextKey, createContextValues, type ConnectRouter, type ContextValues, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
+import { Code, ConnectError, createContextKey, createContextValues, type ConnectRouter, type ContextValues, type HandlerContext, type MethodImpl, type ServiceImpl } from "@connectrpc/connect";
 import type { FastifyRequest } from "fastify";
 import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
 import { canPreEncode, type Awaitable, type EnvironmentApi, type StreamOptions } from "../env/api.js";
 import { resetBatch, stepBatch } from "./batch.js";
+import { strictJsonOptions } from "./connect-json.js";
 import { reportDecodeFailures, trackRequestStage } from "./connect-decode-errors.js";
 import { DRAINING_MESSAGE, untilDrained } from "./drain.js";
 import { dropConnection } from "./drop-connection.js";
@@ -96,7 +97,12 @@ export function incidentEnvService(base: EnvironmentApi, about: ServiceDescripti
   };
 }
 
+/** Registers every method on its own, each with the strict JSON options of its input type (src/server/connect-json.ts). */
 export function registerConnectRoutes(router: ConnectRouter, env: EnvironmentApi, about: ServiceDescription, drain?: AbortSignal): void {
-  router.service(IncidentEnvService, incidentEnvService(env, about, drain));
+  // Indexed by the method's local name, which ServiceImpl's keys are (the compiler cannot follow a name from the list).
+  const service: Readonly<Record<string, unknown>> = incidentEnvService(env, about, drain);
+  for (const method of IncidentEnvService.methods) {
+    router.rpc(method, service[method.localName] as MethodImpl<typeof method>, { jsonOptions: strictJsonOptions(method.input) });
+  }
   reportDecodeFailures(router.handlers);
 }

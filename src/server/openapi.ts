@@ -8,6 +8,8 @@
  * (Interact, which streams both ways, needs HTTP/2).
  * The streaming surfaces are listed too: the SSE routes (query parameters generated from the
  * stream request messages), POST /mcp (JSON-RPC 2.0) and the /ws WebSocket upgrade.
+ * Request bodies and parameters carry the examples of ./openapi-examples.ts (the README's
+ * walkthrough), so that Swagger UI's "Try it out" works as it opens.
  */
 import type { DescMessage, DescMethod, DescService } from "@bufbuild/protobuf";
 import { protoComments } from "../../gen/incident/v1/comments.js";
@@ -16,6 +18,7 @@ import { LogEntrySchema } from "../../gen/incident/v1/telemetry_pb.js";
 import { ErrorResponseSchema, StreamEpisodeEventsRequestSchema, StreamLogsRequestSchema } from "../../gen/incident/v1/service_pb.js";
 import { DESCRIPTION } from "./describe.js";
 import { SchemaCollector, type JsonSchema } from "./json-schema.js";
+import { bodyExamples, parameterExample } from "./openapi-examples.js";
 import type { RestRoute } from "./rest-routes.js";
 
 export type OpenApiDocument = Record<string, unknown>;
@@ -37,6 +40,7 @@ export function buildOpenApi(options: { version: string; routes: readonly RestRo
 
   for (const route of options.routes) {
     const path = route.url.replace(/:(\w+)/g, "{$1}");
+    const key = `${route.method} ${path}`;
     const responses: Record<string, unknown> = {
       "200": { description: "OK", content: json(route.list ? { type: "array", items: route.responseItemSchema ?? rest.ref(route.response) } : (route.responseItemSchema ?? rest.ref(route.response))) },
     };
@@ -50,10 +54,17 @@ export function buildOpenApi(options: { version: string; routes: readonly RestRo
     const operation: Record<string, unknown> = { tags: ["REST (OpenEnv)"], summary: route.summary, operationId: `rest${route.method}${path.replace(/[^A-Za-z0-9]+/g, "_")}`, responses };
     if (route.body) {
       const shapes = route.body.shapes.map((desc) => rest.ref(desc));
-      operation.requestBody = { required: route.body.required, content: json(shapes.length === 1 ? (shapes[0] ?? {}) : { anyOf: shapes }) };
+      const examples = bodyExamples(key);
+      operation.requestBody = {
+        required: route.body.required,
+        content: { "application/json": { schema: shapes.length === 1 ? (shapes[0] ?? {}) : { anyOf: shapes }, ...(examples ? { examples } : {}) } },
+      };
     }
     if (route.episodeIdIn) {
-      operation.parameters = [{ name: "episode_id", in: route.episodeIdIn, required: route.episodeIdIn === "path", schema: { type: "string", maxLength: 255 } }];
+      const example = parameterExample(key, "episode_id");
+      operation.parameters = [
+        { name: "episode_id", in: route.episodeIdIn, required: route.episodeIdIn === "path", schema: { type: "string", maxLength: 255 }, ...(example !== undefined ? { example } : {}) },
+      ];
     }
     paths[path] = { ...(paths[path] ?? {}), [route.method.toLowerCase()]: operation };
   }
@@ -62,14 +73,15 @@ export function buildOpenApi(options: { version: string; routes: readonly RestRo
     for (const method of service.methods) {
       const streaming = method.methodKind !== "unary";
       const mediaType = streaming ? "application/connect+json" : "application/json";
-      const body = (desc: DescMessage) => ({ [mediaType]: { schema: connect.ref(desc) } });
+      const examples = bodyExamples(`POST /${service.typeName}/${method.name}`);
+      const body = (desc: DescMessage, withExamples = false) => ({ [mediaType]: { schema: connect.ref(desc), ...(withExamples && examples ? { examples } : {}) } });
       paths[`/${service.typeName}/${method.name}`] = {
         post: {
           tags: [`${service.typeName} (Connect, gRPC, gRPC-Web)`],
           summary: streamingSummary(method),
           description: protoComments[`${service.typeName}.${method.name}`],
           operationId: `${service.typeName}.${method.name}`,
-          requestBody: { required: true, content: body(method.input) },
+          requestBody: { required: true, content: body(method.input, true) },
           responses: {
             "200": { description: "OK", content: body(method.output) },
             default: {
@@ -130,7 +142,7 @@ function queryParameters(rest: SchemaCollector, desc: DescMessage): Array<Record
 }
 
 function streamingPaths(rest: SchemaCollector, errorResponse: Record<string, unknown>): Record<string, Record<string, unknown>> {
-  const sse = (summary: string, request: DescMessage, events: string, data: JsonSchema): Record<string, unknown> => ({
+  const sse = (path: string, summary: string, request: DescMessage, events: string, data: JsonSchema): Record<string, unknown> => ({
     get: {
       tags: ["Streaming"],
       summary,
@@ -140,7 +152,7 @@ function streamingPaths(rest: SchemaCollector, errorResponse: Record<string, unk
         "a reconnect after that gets 204. A slow reader that falls behind the bounded history gets event: gap. Heartbeat comments keep idle streams open.",
       operationId: `sse_${summary.replace(/[^A-Za-z]+/g, "_")}`,
       parameters: [
-        { name: "episode_id", in: "path", required: true, schema: { type: "string", maxLength: 255 } },
+        { name: "episode_id", in: "path", required: true, schema: { type: "string", maxLength: 255 }, example: parameterExample(`GET ${path}`, "episode_id") },
         ...queryParameters(rest, request),
         { name: "Last-Event-ID", in: "header", required: false, description: "Resume after this sequence number (wins over after_seq).", schema: { type: "string", pattern: "^[0-9]+$" } },
       ],
@@ -155,10 +167,10 @@ function streamingPaths(rest: SchemaCollector, errorResponse: Record<string, unk
   });
   const rpcId = { type: ["string", "integer", "null"] };
   return {
-    "/episodes/{episode_id}/logs": sse("Follow an episode's log lines", StreamLogsRequestSchema, "log, gap, end", {
+    "/episodes/{episode_id}/logs": sse("/episodes/{episode_id}/logs", "Follow an episode's log lines", StreamLogsRequestSchema, "log, gap, end", {
       anyOf: [rest.ref(LogEntrySchema), rest.ref(StreamGapSchema)],
     }),
-    "/episodes/{episode_id}/events": sse("Follow an episode's events", StreamEpisodeEventsRequestSchema, "log, metric, status, step, gap, end", rest.ref(EpisodeEventSchema)),
+    "/episodes/{episode_id}/events": sse("/episodes/{episode_id}/events", "Follow an episode's events", StreamEpisodeEventsRequestSchema, "log, metric, status, step, gap, end", rest.ref(EpisodeEventSchema)),
     "/mcp": {
       post: {
         tags: ["Streaming"],
@@ -178,6 +190,7 @@ function streamingPaths(rest: SchemaCollector, errorResponse: Record<string, unk
                 properties: { jsonrpc: { const: "2.0" }, id: rpcId, method: { type: "string" }, params: { type: "object" } },
                 required: ["jsonrpc", "method"],
               },
+              examples: bodyExamples("POST /mcp"),
             },
           },
         },

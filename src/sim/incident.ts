@@ -54,7 +54,7 @@ export type Distractor =
       details: Readonly<Record<string, string>>;
     };
 
-/** Hand-written text that replaces generated text (the seed presets keep their own story). */
+/** Hand-written text that replaces generated text (the presets of the original incident-response-env keep their own story). */
 export interface Narrative {
   alertTitle?: string;
   alertDescription?: string;

@@ -1,7 +1,8 @@
 /**
- * The presets: the seed's ten incidents (3 easy, 3 medium, 4 hard) as hand-made incidents of the
- * fault library, playable by scenario_id. Their topologies mirror the seed's services, and they
- * keep the seed's story (page text, KB articles, log lines before the page) in new words.
+ * The presets: the ten incidents of the original incident-response-env (3 easy, 3 medium, 4 hard)
+ * as hand-made incidents of the fault library, playable by scenario_id. Their topologies mirror the
+ * original's services, and they keep its story (page text, KB articles, log lines before the page)
+ * in new words.
  */
 import type { IncidentSpec } from "../../sim/incident.js";
 import { easy001 } from "./easy-001-db-connection-slots.js";

@@ -1,5 +1,5 @@
 /**
- * The seed's curl flow works unchanged: POST /reset with no body, POST /step with a bare action,
+ * The curl flow of the original incident-response-env works unchanged: POST /reset with no body, POST /step with a bare action,
  * GET /state, all without an episode id, plus the content types curl sends by default.
  */
 import { describe, expect, it } from "vitest";
@@ -7,7 +7,7 @@ import { dig, http, useServer } from "./support/server.js";
 
 const server = useServer();
 
-describe("the seed's curl flow", () => {
+describe("the curl flow of the original incident-response-env", () => {
   it("reset with no body, a bare-action step, then state", async () => {
     const reset = await http(server.baseUrl, "POST", "/reset");
     expect(reset.status).toBe(200);
@@ -20,21 +20,26 @@ describe("the seed's curl flow", () => {
     expect(dig(reset.json, "done")).toBe(false);
     expect(dig(reset.json, "observation.alert.severity")).toMatch(/^P[1-4]$/);
 
-    const step = await http(server.baseUrl, "POST", "/step", { action_type: "diagnose", reasoning: "checking the database first", target_service: "nonexistent-svc" });
+    // A diagnosis of a service the system does not have is refused, and costs no step (the original ended the episode with 0).
+    const refused = await http(server.baseUrl, "POST", "/step", { action_type: "diagnose", reasoning: "checking the database first", target_service: "nonexistent-svc" });
+    expect(refused.status).toBe(400);
+    expect(dig(refused.json, "code")).toBe("invalid_argument");
+    const service = String(dig(reset.json, "observation.topology.services.0.name"));
+    const step = await http(server.baseUrl, "POST", "/step", { action_type: "diagnose", reasoning: "checking the database first", target_service: service });
     expect(step.status).toBe(200);
     expect(Object.keys(step.json as object).sort()).toEqual(["done", "episode_id", "info", "observation", "reward"]);
     expect(dig(step.json, "episode_id")).toBe(dig(reset.json, "episode_id"));
     expect(typeof dig(step.json, "reward")).toBe("number");
     expect(dig(step.json, "info.task_level")).toBe("easy");
     expect(typeof dig(step.json, "info.total_episode_score")).toBe("number");
-    expect(dig(step.json, "observation.previous_actions.0")).toMatch(/^\[0m\] diagnose on 'nonexistent-svc': checking the database first$/);
+    expect(dig(step.json, "observation.previous_actions.0")).toBe(`[0m] diagnose on '${service}': checking the database first`);
 
     const state = await http(server.baseUrl, "GET", "/state");
     expect(state.status).toBe(200);
     expect(dig(state.json, "episode_id")).toBe(dig(reset.json, "episode_id"));
     expect(dig(state.json, "step_count")).toBe(1);
     expect(dig(state.json, "done")).toBe(true);
-    expect(dig(state.json, "status")).toBe("terminated_failed");
+    expect(dig(state.json, "status")).toMatch(/^terminated_(success|failed)$/);
     expect(dig(state.json, "task_name")).toMatch(/^Incident_Response_easy_gen-easy-\d+$/);
   });
 
