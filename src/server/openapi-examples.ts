@@ -35,6 +35,7 @@ export const OPENAPI_EXAMPLES: readonly OperationExample[] = [
   { operation: "GET /health", summary: "Is the server up" },
   { operation: "GET /metadata", summary: "What this environment is" },
   { operation: "GET /schema", summary: "The JSON Schemas of action, observation and state" },
+  { operation: "GET /tools", summary: "The actions as function-calling tools" },
   { operation: "GET /tasks", summary: "The task levels" },
   { operation: "GET /scenarios", summary: "The hand-written scenarios, fault modes and seed ranges" },
   { operation: "POST /reset", summary: "The README's easy episode", body: { task_level: "easy", scenario_id: "INC-EASY-001", seed: 42, ...walkthrough } },
