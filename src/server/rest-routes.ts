@@ -35,9 +35,12 @@ import {
   StepResponseSchema,
   type ResetRequest,
   type StepRequest,
+  ListEpisodesRequestSchema,
+  ListEpisodesResponseSchema,
 } from "../../gen/incident/v1/service_pb.js";
 import { TaskSchema } from "../../gen/incident/v1/task_pb.js";
 import { canPreEncode, type EnvironmentApi } from "../env/api.js";
+import { LIST_EPISODES_DEFAULT, LIST_EPISODES_MAX, pageSizeOf } from "../env/episode-listing.js";
 import { EnvError } from "../env/errors.js";
 import { resetBatchText, stepBatchText } from "./batch.js";
 import type { EnvironmentFor } from "./callers.js";
@@ -221,6 +224,17 @@ export function restRouteTable(base: EnvironmentApi, environmentFor: Environment
       },
     },
     { method: "GET", url: "/state", summary: "Episode state (default episode without episode_id)", episodeIdIn: "query", response: EpisodeStateSchema, handle: (request) => stateOf(request, request.query.episode_id) },
+    {
+      method: "GET",
+      url: "/episodes",
+      summary: `The live episodes the caller may see (with API keys: its key's), most recently active first, with who plays each; ?page_size= at most ${LIST_EPISODES_MAX} (default ${LIST_EPISODES_DEFAULT})`,
+      response: ListEpisodesResponseSchema,
+      handle: async (request) => {
+        const pageSize = request.query.page_size;
+        const list = validated(ListEpisodesRequestSchema, fromRestJson(ListEpisodesRequestSchema, pageSize === undefined ? {} : { page_size: pageSize }));
+        return toRestJson(ListEpisodesResponseSchema, await environmentFor(request).listEpisodes({ idPrefix: "", limit: pageSizeOf(list) }));
+      },
+    },
     { method: "GET", url: "/episodes/:episode_id", summary: "Episode state", episodeIdIn: "path", response: EpisodeStateSchema, handle: (request) => stateOf(request, request.params.episode_id) },
     {
       method: "DELETE",
