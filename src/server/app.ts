@@ -4,7 +4,8 @@
  * - the OpenEnv JSON routes (src/server/rest-routes.ts),
  * - Server-Sent Events of an episode's logs and events (src/server/sse-routes.ts),
  * - the OpenEnv WebSocket /ws (src/server/ws-routes.ts) and MCP on POST /mcp (src/server/mcp.ts),
- * - Swagger UI and the OpenAPI document (src/server/docs.ts).
+ * - Swagger UI and the OpenAPI document (src/server/docs.ts),
+ * - the incident console at /console (src/server/console-routes.ts).
  * Transports only: every behaviour comes from the IncidentEnvironment it is given.
  */
 import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
@@ -16,6 +17,7 @@ import { ENVIRONMENT_VERSION, IncidentEnvironment } from "../env/environment.js"
 import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "../env/limits.js";
 import { decodeFailureInterceptor } from "./connect-decode-errors.js";
 import { connectContextValues, isMessageStreamPath, registerConnectRoutes, type ServiceDescription } from "./connect-routes.js";
+import { consoleRoutes } from "./console-routes.js";
 import { buildMetadata, buildSchemas } from "./describe.js";
 import { registerDocs } from "./docs.js";
 import { ServerDrain } from "./drain.js";
@@ -126,5 +128,6 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
   const mcp = new McpHandler();
   await app.register(mcpRoutes, { mcp, environmentFor });
   await app.register(wsRoutes, { env, mcp, environmentFor, drain });
+  await app.register(consoleRoutes);
   return { app, env, callers, drain, settings };
 }

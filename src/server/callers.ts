@@ -6,7 +6,8 @@
  * With API keys, an onRequest hook refuses a request without a valid key before anything else
  * runs: 401 `unauthenticated` with `WWW-Authenticate: Bearer`, which gRPC, gRPC-Web and Connect
  * clients read as the code unauthenticated. GET /health, the Health RPC and the API documentation
- * (/docs, /openapi.json) stay open, for load balancers and for people reading the docs.
+ * (/docs, /openapi.json) stay open, for load balancers and for people reading the docs, and so do
+ * the console's static files (/console): the page asks for the key and sends it with its calls.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { IncomingMessage } from "node:http";
@@ -28,7 +29,7 @@ declare module "fastify" {
 /** Paths that answer without an API key. */
 function isOpen(url: string): boolean {
   const path = url.split("?", 1)[0] ?? url;
-  return path === "/health" || path === "/incident.v1.IncidentEnvService/Health" || path === "/openapi.json" || path === "/docs" || path.startsWith("/docs/");
+  return path === "/health" || path === "/incident.v1.IncidentEnvService/Health" || path === "/openapi.json" || path === "/docs" || path.startsWith("/docs/") || path === "/console" || path.startsWith("/console/");
 }
 
 /** The header the browser console (/console) sends with its REST calls, so that a person playing is listed as such. */
