@@ -28,7 +28,7 @@ export class EpisodeView {
   private topologyKey = "";
 
   constructor(title: string) {
-    this.controls = h("div", { class: "wide" });
+    this.controls = h("div", { class: "controls" });
     const panel = (id: string, heading: string, ...body: (Node | string)[]): HTMLElement => h("section", { class: "panel", "aria-labelledby": id }, h("h2", { id }, heading), ...body);
     const legend = h("p", { class: "legend" }, ...HEALTH_COLOURS.map((colour, i) => h("span", {}, h("span", { class: "dot", style: `background:${colour}`, "aria-hidden": "true" }), HEALTH_WORDS[i])));
     this.root = h(
@@ -39,17 +39,17 @@ export class EpisodeView {
       h(
         "div",
         { class: "grid" },
-        this.controls,
+        this.gradePanel,
         panel("h-topology", "Topology", this.graph, legend, this.graphText),
+        this.controls,
         panel("h-alerts", "Alerts", this.alerts, h("h2", {}, "Last feedback"), this.feedback),
-        h("section", { class: "panel wide", "aria-labelledby": "h-signals" }, h("h2", { id: "h-signals" }, "Golden signals"), this.sparks),
-        panel("h-logs", "Log tail", this.logs),
         panel(
           "h-actions",
           "Actions",
           h("div", { class: "table-wrap" }, h("table", { class: "actions" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "#"), h("th", { scope: "col" }, "Action"), h("th", { scope: "col" }, "Reward"), h("th", { scope: "col" }, "Reasoning and feedback"))), this.actions)),
         ),
-        this.gradePanel,
+        h("section", { class: "panel wide", "aria-labelledby": "h-signals" }, h("h2", { id: "h-signals" }, "Golden signals"), this.sparks),
+        panel("h-logs", "Log tail", this.logs),
       ),
     );
   }
