@@ -9,6 +9,7 @@ import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } f
 import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { ActionType, EpisodeStatus, TaskLevel } from "../gen/incident/v1/enums_pb.js";
 import { IncidentEnvService } from "../gen/incident/v1/service_pb.js";
 import type { EnvironmentApi } from "../src/env/api.js";
@@ -94,6 +95,30 @@ describe.each([
     expect(viaRpc?.state?.taskLevel).toBe(TaskLevel.EASY);
     expect(viaRpc?.state?.status).toBe(EpisodeStatus.RUNNING);
     expect(answer.episodes.length).toBe(listed.episodes.length);
+  });
+
+  it("knows who plays over /ws, MCP, and in the default episode of plain REST (answered pre-encoded by worker threads)", async () => {
+    const tag = randomUUID().slice(0, 8);
+    const socket = new WebSocket(`${server.baseUrl.replace("http", "ws")}/ws`);
+    await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+    const reply = new Promise((resolve) => socket.once("message", resolve));
+    socket.send(JSON.stringify({ type: "reset", data: { episode_id: `ws-${tag}`, seed: 9 } }));
+    await reply; // the socket stays open: closing it ends its episode
+    const mcp = async (body: unknown, headers: Record<string, string> = {}) => {
+      const response = await fetch(`${server.baseUrl}/mcp`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers }, body: JSON.stringify(body) });
+      await response.text();
+      return response.headers.get("mcp-session-id") ?? "";
+    };
+    const session = await mcp({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18" } });
+    await mcp({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "reset", arguments: { seed: 10 } } }, { "mcp-session-id": session });
+    const plain = (await http(server.baseUrl, "POST", "/reset", {})).json as { episode_id: string; observation: { step: number } };
+    expect(plain.observation.step).toBe(0);
+    await http(server.baseUrl, "POST", "/step", { action: { action_type: "escalate", reasoning: "paging" } });
+    const listed = await list(server.baseUrl);
+    expect(byId(listed, `ws-${tag}`)?.transport).toBe("ws");
+    expect(byId(listed, session)?.transport).toBe("mcp");
+    expect(byId(listed, plain.episode_id)).toMatchObject({ transport: "rest", state: { step_count: 1 } });
+    socket.close();
   });
 
   it("cuts the page at page_size and says so; refuses a bad page_size on both transports", async () => {

@@ -328,7 +328,7 @@ function preEncodingOf(view: CallerView, env: EnvironmentApi & PreEncodingEnviro
         note(request.episodeId);
         return answer;
       }
-      if (view.scope === undefined) return encoded(ResetResponseSchema, await view.reset(request), format);
+      if (view.scope === undefined) return encodedReset(await view.reset(request), format);
       return view.newDefault(request, async (r) => {
         const answer = await env.resetEncoded(r, format);
         note(r.episodeId);
@@ -337,7 +337,7 @@ function preEncodingOf(view: CallerView, env: EnvironmentApi & PreEncodingEnviro
     },
     stepEncoded: async <F extends WireFormat>(request: StepRequest, format: F): Promise<WireForms[F]> => {
       const addressed = view.address(request);
-      if (addressed.episodeId === undefined) return encoded(StepResponseSchema, await view.step(request), format);
+      if (addressed.episodeId === undefined) return encodedStep(await view.step(request), format);
       const answer = await env.stepEncoded(addressed, format);
       note(addressed.episodeId);
       return answer;
@@ -355,8 +355,14 @@ function preEncodingOf(view: CallerView, env: EnvironmentApi & PreEncodingEnviro
   };
 }
 
-/** A reset or step response in the form a transport asked for (what a worker would have sent). */
-function encoded<F extends WireFormat>(desc: typeof ResetResponseSchema | typeof StepResponseSchema, message: ResetResponse | StepResponse, format: F): WireForms[F] {
-  const forms = { binary: () => toBinary(desc, message as never), "rest-json": () => JSON.stringify(toRestJson(desc, message as never)) };
-  return forms[format]() as WireForms[F];
+/** A reset response in the form a transport asked for (what a worker would have sent). */
+function encodedReset<F extends WireFormat>(message: ResetResponse, format: F): WireForms[F] {
+  const forms: WireForms = { binary: toBinary(ResetResponseSchema, message), "rest-json": JSON.stringify(toRestJson(ResetResponseSchema, message)) };
+  return forms[format];
+}
+
+/** A step response in the form a transport asked for. */
+function encodedStep<F extends WireFormat>(message: StepResponse, format: F): WireForms[F] {
+  const forms: WireForms = { binary: toBinary(StepResponseSchema, message), "rest-json": JSON.stringify(toRestJson(StepResponseSchema, message)) };
+  return forms[format];
 }

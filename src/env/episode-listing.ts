@@ -39,8 +39,7 @@ export function pageSizeOf(request: Pick<ListEpisodesRequest, "pageSize">): numb
 
 /** An episode as a list shows it: the state without the grade (GetState has it), when it was last used; transport not yet known. */
 export function summaryOf(state: EpisodeState, lastUsedMs: number): EpisodeSummary {
-  const { grade: _grade, ...rest } = state;
-  return create(EpisodeSummarySchema, { state: { ...rest, $typeName: state.$typeName }, lastActive: timestampFromMs(lastUsedMs) });
+  return create(EpisodeSummarySchema, { state: { ...state, grade: undefined }, lastActive: timestampFromMs(lastUsedMs) });
 }
 
 /** Summaries from several places (worker threads) as one page: the most recently active first. */
