@@ -174,6 +174,58 @@ describe("the incident console", () => {
     }
   }, 120_000);
 
+  it("plays typed remediations, runbooks and postmortems through the nested fields of the generated form", async (ctx) => {
+    needChromium(ctx);
+    const { context, page, errors } = await open(server.baseUrl, "#/play");
+    try {
+      await page.locator("#play-scenario option").nth(1).waitFor({ state: "attached", timeout: UI_TIMEOUT });
+      await page.selectOption("#play-level", "hard");
+      await page.fill("#play-seed", "21");
+      await page.getByRole("button", { name: "Start episode" }).click();
+      await page.locator("#f-action-action_type").waitFor({ timeout: UI_TIMEOUT });
+      const episodeId = decodeURIComponent(new URL(page.url()).hash.replace("#/episode/", ""));
+      const { root } = server.env.episodeRecord(episodeId).spec;
+      // A typed fix: remediation.kind and a parameter map, folded in a <details>.
+      await page.selectOption("#f-action-action_type", "apply_fix");
+      await page.fill("#f-action-target_service", root);
+      await page.locator("summary", { hasText: "Remediation" }).click();
+      await page.selectOption("#f-action-remediation-kind", "restart");
+      await page.fill("#f-action-remediation-parameters", "replicas=2");
+      await page.getByRole("button", { name: "Take action" }).click();
+      await page.locator('tr[data-step="1"]').waitFor({ timeout: UI_TIMEOUT });
+      // A runbook, one step per line.
+      await page.selectOption("#f-action-action_type", "write_runbook");
+      await page.locator("summary", { hasText: "Runbook steps" }).click();
+      await page.fill("#f-action-runbook_steps", `Check the error rate of ${root}.\nRestart ${root} if it is stuck.`);
+      await page.getByRole("button", { name: "Take action" }).click();
+      await page.locator('tr[data-step="2"]').waitFor({ timeout: UI_TIMEOUT });
+      // A postmortem, section by section.
+      await page.selectOption("#f-action-action_type", "write_postmortem");
+      await page.locator("summary", { hasText: "Postmortem sections" }).click();
+      await page.fill("#f-action-postmortem_sections-summary", `${root} failed and was restarted.`);
+      await page.fill("#f-action-postmortem_sections-root_cause", `${root} stopped answering.`);
+      await page.getByRole("button", { name: "Take action" }).click();
+      await page.locator('tr[data-step="3"]').waitFor({ timeout: UI_TIMEOUT });
+      expect(await unlabelled(page)).toEqual([]);
+
+      const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download trajectory (JSONL)" }).click()]);
+      const file = join(downloads, "typed.jsonl");
+      await download.saveAs(file);
+      const trajectory = JSON.parse(readFileSync(file, "utf8")) as { steps: { action: Record<string, unknown> }[] };
+      expect(trajectory.steps.map((s) => s.action)).toEqual([
+        { action_type: "apply_fix", target_service: root, remediation: { kind: "restart", parameters: { replicas: "2" } } },
+        { action_type: "write_runbook", runbook_steps: [`Check the error rate of ${root}.`, `Restart ${root} if it is stuck.`] },
+        { action_type: "write_postmortem", postmortem_sections: { summary: `${root} failed and was restarted.`, root_cause: `${root} stopped answering.` } },
+      ]);
+      expect(await replayFile(file)).toMatchObject({ episodes: 1, steps: 3, mismatches: [] });
+      const state = (await http(server.baseUrl, "GET", `/state?episode_id=${episodeId}`)).json as { step_count: number; task_level: string };
+      expect(state).toMatchObject({ step_count: 3, task_level: "hard" });
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 120_000);
+
   it("follows an episode another client steps over gRPC, each step as it happens", async (ctx) => {
     needChromium(ctx);
     const grpc = createClient(IncidentEnvService, createGrpcTransport({ baseUrl: server.baseUrl }));
@@ -192,6 +244,8 @@ describe("the incident console", () => {
         await expect.poll(() => row.innerText(), { timeout: UI_TIMEOUT }).toContain(`looking at ${service}`);
         await expect.poll(() => page.getByTestId("step").innerText(), { timeout: UI_TIMEOUT }).toMatch(new RegExp(`^${i + 1} / `));
       }
+      // What the last inspect found is shown, as the agent saw it.
+      await expect.poll(() => page.getByTestId("inspection").innerText(), { timeout: UI_TIMEOUT }).toContain(services[2] ?? "");
       // The clock moved with the steps and the log tail follows the stream.
       expect(await page.getByTestId("clock").innerText()).not.toBe("0 min");
       expect(await page.locator(".logs li").count()).toBeGreaterThan(0);

@@ -41,6 +41,26 @@ export interface Topology {
   services: ServiceNode[];
   dependencies: Dependency[];
 }
+export interface Inspection {
+  service: string;
+  kind: string;
+  role: string;
+  version: string;
+  replicas: number;
+  zone: string;
+  series: { metric_name: string; unit: string; threshold: number; points: { minute: number; value: number }[] }[];
+  dependencies: { callee: string; calls_per_second: number; error_rate: number; latency_ms: number }[];
+  dependents: string[];
+  recent_changes: { timestamp: string; service: string; kind: string; description: string }[];
+  recent_logs: LogLine[];
+  trace: { trace_id: string; spans: { service: string; parent: string; duration_ms: number; error: boolean }[] } | null;
+  taken_at_minute: number;
+}
+export interface KbArticle {
+  article_id: string;
+  title: string;
+  content: string;
+}
 export interface Observation {
   step: number;
   alert: Alert | null;
@@ -54,7 +74,8 @@ export interface Observation {
   max_steps: number;
   topology: Topology | null;
   active_alerts: Alert[];
-  inspection: unknown;
+  inspection: Inspection | null;
+  kb_articles: KbArticle[];
 }
 export interface GradeComponent {
   name: string;
@@ -138,7 +159,9 @@ export class EpisodeModel {
   episodeStatus = "";
   minute = 0;
   feedback = "";
-  inspection: unknown;
+  /** The last inspection's findings (an inspect step's observation). */
+  inspection: Inspection | null = null;
+  kbArticles: KbArticle[] = [];
   grade: Grade | null = null;
   score = 0;
   done = false;
@@ -164,7 +187,8 @@ export class EpisodeModel {
     if (observation.current_incident_status) this.incidentStatus = observation.current_incident_status;
     this.minute = Math.max(this.minute, observation.time_elapsed_minutes);
     this.feedback = observation.feedback;
-    this.inspection = observation.inspection;
+    if (observation.inspection) this.inspection = observation.inspection;
+    if (observation.kb_articles.length > 0) this.kbArticles = observation.kb_articles;
     observation.previous_actions.forEach((text, i) => {
       const row = this.actions[i];
       if (row) row.reasoning = reasoningOf(text);

@@ -93,7 +93,9 @@ export class SchemaForm {
       const fields = Object.entries(schema.properties)
         .map(([key, child]) => ({ key, child: this.nonNull(child) }))
         .filter(({ child }) => !(isFreeForm(child)))
-        .map(({ key, child }) => ({ key, field: this.build(child, key, `${path}.${key}`, required.has(key)) }));
+        // Only the action's own required fields go without an empty choice: a nested object (a
+        // remediation) is optional as a whole, so its required fields may be left empty too.
+        .map(({ key, child }) => ({ key, field: this.build(child, key, `${path}.${key}`, top && required.has(key)) }));
       const read = (): unknown => {
         const out: Record<string, unknown> = {};
         for (const { key, field } of fields) {

@@ -5,7 +5,7 @@
  */
 import cytoscape from "cytoscape";
 import { formatScore, h, replaceChildren } from "./dom.js";
-import { METRIC_NAMES, type EpisodeModel, type Grade } from "./model.js";
+import { METRIC_NAMES, type EpisodeModel, type Grade, type Inspection, type KbArticle } from "./model.js";
 import { sparkline } from "./sparkline.js";
 
 const HEALTH_COLOURS = ["#2ea043", "#d29922", "#f85149"] as const;
@@ -23,6 +23,9 @@ export class EpisodeView {
   private readonly sparks = h("div", { class: "sparks" });
   private readonly logs = h("ol", { class: "logs", role: "log", "aria-label": "Log tail", tabindex: 0 });
   private readonly actions = h("tbody");
+  private readonly inspection = h("div", { "data-testid": "inspection" });
+  private readonly knowledge = h("div");
+  private knowledgeKey = "";
   private readonly gradePanel = h("section", { class: "panel wide", "aria-labelledby": "h-grade", hidden: true, "data-testid": "grade" });
   private cy: cytoscape.Core | undefined;
   private topologyKey = "";
@@ -50,6 +53,8 @@ export class EpisodeView {
         ),
         h("section", { class: "panel wide", "aria-labelledby": "h-signals" }, h("h2", { id: "h-signals" }, "Golden signals"), this.sparks),
         panel("h-logs", "Log tail", this.logs),
+        panel("h-inspection", "Last inspection", this.inspection),
+        panel("h-kb", "Knowledge base", this.knowledge),
       ),
     );
   }
@@ -75,6 +80,42 @@ export class EpisodeView {
       ),
     );
     this.drawGrade(model.done ? model.grade : null, model.score);
+    this.drawInspection(model.inspection);
+    this.drawKnowledge(model.kbArticles);
+  }
+
+  private drawInspection(inspection: Inspection | null): void {
+    if (!inspection) {
+      replaceChildren(this.inspection, h("p", { class: "hint" }, "Nothing inspected yet: inspect a service to see its metrics over time, dependencies, changes, logs and a trace."));
+      return;
+    }
+    const series = inspection.series.map((s) => {
+      const values = s.points.map((p) => p.value);
+      const last = values[values.length - 1] ?? 0;
+      const figure = h("figure", {}, h("figcaption", {}, `${s.metric_name} ${last} ${s.unit}`));
+      figure.appendChild(sparkline(inspection.service, s.metric_name, { unit: s.unit, threshold: s.threshold, anomalous: s.threshold > 0 && last > s.threshold, values }));
+      return h("div", { class: `spark${s.threshold > 0 && last > s.threshold ? " anomalous" : ""}` }, figure);
+    });
+    const trace = inspection.trace;
+    replaceChildren(
+      this.inspection,
+      h("p", {}, h("strong", {}, inspection.service), ` (${inspection.kind}${inspection.role ? `, ${inspection.role}` : ""}) version ${inspection.version || "?"}, ${inspection.replicas} replicas, ${inspection.zone || "?"}; minute ${inspection.taken_at_minute}`),
+      series.length > 0 ? h("div", { class: "inspect-series" }, ...series) : null,
+      inspection.dependencies.length > 0
+        ? h("div", { class: "table-wrap" }, h("table", { "aria-label": "Dependencies" }, h("thead", {}, h("tr", {}, ...["Calls", "req/s", "errors %", "latency ms"].map((c) => h("th", { scope: "col" }, c)))), h("tbody", {}, ...inspection.dependencies.map((d) => h("tr", {}, h("td", {}, d.callee), h("td", {}, d.calls_per_second), h("td", {}, d.error_rate), h("td", {}, d.latency_ms))))))
+        : null,
+      inspection.dependents.length > 0 ? h("p", { class: "hint" }, `Called by: ${inspection.dependents.join(", ")}`) : null,
+      inspection.recent_changes.length > 0 ? h("ul", { "aria-label": "Recent changes" }, ...inspection.recent_changes.map((c) => h("li", {}, `${c.timestamp.slice(11, 16)} ${c.service} ${c.kind}: ${c.description}`))) : null,
+      inspection.recent_logs.length > 0 ? h("ol", { class: "logs", "aria-label": "Logs of the inspected service" }, ...inspection.recent_logs.slice(-20).map((l) => h("li", { class: `lvl-${l.level}` }, `${l.timestamp.slice(11, 19)} ${l.level} ${l.message}`))) : null,
+      trace && trace.spans.length > 0 ? h("p", { class: "hint" }, `Trace ${trace.trace_id}: ${trace.spans.map((s) => `${s.service} ${Math.round(s.duration_ms)} ms${s.error ? " (error)" : ""}`).join(" → ")}`) : null,
+    );
+  }
+
+  private drawKnowledge(articles: KbArticle[]): void {
+    const key = articles.map((a) => a.article_id).join(",");
+    if (key === this.knowledgeKey) return;
+    this.knowledgeKey = key;
+    replaceChildren(this.knowledge, ...(articles.length === 0 ? [h("p", { class: "hint" }, "No articles")] : articles.map((a) => h("details", {}, h("summary", {}, `${a.article_id}: ${a.title}`), h("pre", {}, a.content)))));
   }
 
   private drawSummary(model: EpisodeModel, playedBy: string | undefined): void {
