@@ -36,8 +36,10 @@ const UI_TIMEOUT = 20_000;
 
 let browser: Browser | undefined;
 const downloads = mkdtempSync(join(tmpdir(), "console-test-"));
+/** The console built by this file for its servers, apart from dist/ (which test/packaging.test.ts rebuilds meanwhile). */
+const consoleDir = join(downloads, "console-assets");
 beforeAll(async () => {
-  await buildConsole();
+  await buildConsole(consoleDir);
   if (chromiumMissing === undefined) browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox"], headless: true });
 }, 120_000);
 afterAll(async () => {
@@ -91,7 +93,7 @@ async function chooseAction(page: Page, fields: { type: string; target?: string;
 }
 
 describe("the incident console", () => {
-  const server = useServer();
+  const server = useServer({}, { consoleDir });
   let recorded: string | undefined;
 
   it("lists the live episodes with level, scenario, step, status and who plays them", async (ctx) => {
@@ -320,7 +322,7 @@ describe("the incident console", () => {
 describe("the incident console with API keys", () => {
   const ALICE = "alice-token-0123456789abcdef";
   const BOB = "bob-token-0123456789abcdef00";
-  const server = useServer({}, { apiKeys: new ApiKeys([{ name: "alice", token: ALICE }, { name: "bob", token: BOB }]) });
+  const server = useServer({}, { consoleDir, apiKeys: new ApiKeys([{ name: "alice", token: ALICE }, { name: "bob", token: BOB }]) });
 
   it("asks for the key, keeps it for the tab, and shows only that key's episodes", async (ctx) => {
     needChromium(ctx);
@@ -346,5 +348,18 @@ describe("the incident console with API keys", () => {
     } finally {
       await context.close();
     }
+  });
+});
+
+describe("/console without a built console", () => {
+  const server = useServer({}, { consoleDir: join(downloads, "not-built") });
+
+  it("redirects /console to /console/ and answers 503 unavailable there with how to build it", async () => {
+    const redirect = await fetch(`${server.baseUrl}/console`, { redirect: "manual" });
+    expect(redirect.status).toBe(308);
+    expect(redirect.headers.get("location")).toBe("/console/");
+    const page = await http(server.baseUrl, "GET", "/console/");
+    expect(page.status).toBe(503);
+    expect(page.json).toMatchObject({ code: "unavailable", message: expect.stringMatching(/npm run build/) });
   });
 });

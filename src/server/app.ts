@@ -60,6 +60,8 @@ export interface AppOptions {
   httpLimits?: HttpLimits;
   /** REQUEST_TIMEOUT_SECONDS and DRAIN_TIMEOUT_SECONDS (src/server/server-settings.ts). */
   server?: Partial<ServerSettings>;
+  /** The built console's directory (tests build their own); found beside the server by default (src/server/console-routes.ts). */
+  consoleDir?: string;
 }
 
 export interface App {
@@ -128,6 +130,6 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
   const mcp = new McpHandler();
   await app.register(mcpRoutes, { mcp, environmentFor });
   await app.register(wsRoutes, { env, mcp, environmentFor, drain });
-  await app.register(consoleRoutes);
+  await app.register(consoleRoutes, options.consoleDir !== undefined ? { root: options.consoleDir } : {});
   return { app, env, callers, drain, settings };
 }

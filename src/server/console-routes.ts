@@ -10,6 +10,7 @@
 import fastifyStatic from "@fastify/static";
 import type { FastifyInstance } from "fastify";
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { errorBody } from "./errors.js";
 
@@ -23,7 +24,7 @@ export function consoleAssetsDir(): string | undefined {
 }
 
 export async function consoleRoutes(app: FastifyInstance, { root }: { root?: string } = {}): Promise<void> {
-  const dir = root ?? consoleAssetsDir();
+  const dir = root !== undefined ? (existsSync(join(root, "index.html")) ? root : undefined) : consoleAssetsDir();
   app.get("/console", async (_request, reply) => reply.redirect("/console/", 308));
   if (dir === undefined) {
     app.get("/console/*", async (_request, reply) =>

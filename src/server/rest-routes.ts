@@ -132,6 +132,8 @@ export interface RestRoute {
   body?: { shapes: readonly DescMessage[]; required: boolean };
   /** Path or query parameters that hold an episode id. */
   episodeIdIn?: "path" | "query";
+  /** A message whose fields the route takes as query parameters (for the OpenAPI document). */
+  query?: DescMessage;
   /**
    * The error statuses the route answers for the request as a whole, for the OpenAPI document;
    * by default every one of a route with a body or an episode id (a batch answers its items'
@@ -228,6 +230,8 @@ export function restRouteTable(base: EnvironmentApi, environmentFor: Environment
       method: "GET",
       url: "/episodes",
       summary: `The live episodes the caller may see (with API keys: its key's), most recently active first, with who plays each; ?page_size= at most ${LIST_EPISODES_MAX} (default ${LIST_EPISODES_DEFAULT})`,
+      query: ListEpisodesRequestSchema,
+      errorStatuses: ["400"],
       response: ListEpisodesResponseSchema,
       handle: async (request) => {
         const pageSize = request.query.page_size;

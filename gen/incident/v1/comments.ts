@@ -125,7 +125,7 @@ export const protoComments: Readonly<Record<string, string>> = {
   "incident.v1.KbArticle": "A knowledge-base article the responder may consult. Not every article applies.",
   "incident.v1.LevelProfile": "How one task level builds its episodes.",
   "incident.v1.LevelProfile.distractors": "Red herrings per episode.",
-  "incident.v1.ListEpisodesRequest.page_size": "At most this many episodes, the most recently active first; 100 when unset or 0.",
+  "incident.v1.ListEpisodesRequest.page_size": "At most this many episodes (at most 500), the most recently active first; 100 when unset or 0.",
   "incident.v1.ListEpisodesResponse.truncated": "True when there were more episodes than page_size.",
   "incident.v1.LogEntry": "One log line printed by a service.",
   "incident.v1.LogEntry.seq": "Position in the episode's log, from 1; a stream can resume after a given sequence number.",

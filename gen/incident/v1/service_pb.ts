@@ -1034,7 +1034,7 @@ export const FieldViolationSchema: GenMessage<FieldViolation> = /*@__PURE__*/
  */
 export type ListEpisodesRequest = Message<"incident.v1.ListEpisodesRequest"> & {
   /**
-   * At most this many episodes, the most recently active first; 100 when unset or 0.
+   * At most this many episodes (at most 500), the most recently active first; 100 when unset or 0.
    *
    * @generated from field: uint32 page_size = 1;
    */
