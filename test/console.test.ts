@@ -141,6 +141,10 @@ describe("the incident console", () => {
 
       await chooseAction(page, { type: "escalate", severity: "P2", reasoning: "customers see errors; paging the owning team" });
       await page.locator('tr[data-step="1"]').waitFor({ timeout: UI_TIMEOUT });
+      // A reload keeps playing and recording (the recording lives in the tab's sessionStorage).
+      await page.reload();
+      await page.locator('tr[data-step="1"]').waitFor({ timeout: UI_TIMEOUT });
+      expect(await page.getByTestId("recorded").innerText()).toBe("1 step recorded");
       await chooseAction(page, { type: "inspect", target: root, reasoning: `checking ${root}` });
       await page.locator('tr[data-step="2"]').waitFor({ timeout: UI_TIMEOUT });
       expect(await page.locator('tr[data-step="2"]').innerText()).toContain(`checking ${root}`);

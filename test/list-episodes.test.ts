@@ -68,6 +68,8 @@ describe.each([
     await grpc.reset({ episodeId: `grpc-${tag}`, taskLevel: TaskLevel.EASY, seed: 3 });
     await grpcWeb.reset({ episodeId: `web-${tag}`, taskLevel: TaskLevel.EASY, seed: 4 });
     await http(server.baseUrl, "POST", "/reset", { episode_id: `console-${tag}`, seed: 5 }, { "x-incident-client": "console" });
+    const connectJson: EnvClient = createClient(IncidentEnvService, createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "1.1", useBinaryFormat: false }));
+    await connectJson.reset({ episodeId: `connect-${tag}`, seed: 13 });
     // A REST reset then a gRPC step: the last one counts.
     await http(server.baseUrl, "POST", "/reset", { episode_id: `moved-${tag}`, seed: 6 });
     await grpc.step({ episodeId: `moved-${tag}`, action: { actionType: ActionType.RESOLVE } });
@@ -80,6 +82,7 @@ describe.each([
     expect(byId(listed, `grpc-${tag}`)?.transport).toBe("grpc");
     expect(byId(listed, `web-${tag}`)?.transport).toBe("grpc-web");
     expect(byId(listed, `console-${tag}`)?.transport).toBe("console");
+    expect(byId(listed, `connect-${tag}`)?.transport).toBe("connect");
     const moved = byId(listed, `moved-${tag}`);
     expect(moved?.transport).toBe("grpc");
     expect(moved?.state.status).not.toBe("running");

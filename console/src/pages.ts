@@ -13,8 +13,17 @@ import { EpisodeView } from "./view.js";
 
 export type Cleanup = () => void;
 
-/** Episodes this tab started, with their recordings (lost on reload). */
+/** Episodes this tab started, with their recordings (kept in sessionStorage across reloads). */
 const owned = new Map<string, Recorder>();
+
+function recorderOf(episodeId: string): Recorder | undefined {
+  let recorder = owned.get(episodeId);
+  if (!recorder) {
+    recorder = Recorder.restore(episodeId);
+    if (recorder) owned.set(episodeId, recorder);
+  }
+  return recorder;
+}
 
 const LIST_REFRESH_MS = 2000;
 
@@ -125,7 +134,7 @@ export function playStartPage(main: HTMLElement, navigate: (hash: string) => voi
     if (seed.value !== "") request.seed = Number(seed.value);
     api<{ observation: Observation; episode_id: string; state: EpisodeState }>("POST", "/reset", request).then(
       (answer) => {
-        owned.set(answer.episode_id, new Recorder(request, answer.observation, answer.state));
+        owned.set(answer.episode_id, Recorder.start(request, answer.observation, answer.state));
         navigate(`#/episode/${encodeURIComponent(answer.episode_id)}`);
       },
       (e: unknown) => {
@@ -157,7 +166,7 @@ function throttled(draw: () => void): () => void {
 }
 
 export function episodePage(main: HTMLElement, episodeId: string): Cleanup {
-  const recorder = owned.get(episodeId);
+  const recorder = recorderOf(episodeId);
   const model = new EpisodeModel(episodeId);
   const view = new EpisodeView(recorder ? `Playing ${episodeId}` : `Episode ${episodeId}`);
   const problem = h("p", { class: "error", role: "alert" });
@@ -236,7 +245,7 @@ async function playPanel(view: EpisodeView, model: EpisodeModel, recorder: Recor
   const downloadButton = h("button", { type: "button" }, "Download trajectory (JSONL)");
   const steps = h("span", { class: "hint", "data-testid": "recorded" }, "");
   const showRecorded = (): void => {
-    steps.textContent = `${recorder.trajectory.steps.length} steps recorded${recorder.done ? ", episode over" : ""}`;
+    steps.textContent = `${recorder.trajectory.steps.length} ${recorder.trajectory.steps.length === 1 ? "step" : "steps"} recorded${recorder.done ? ", episode over" : ""}`;
   };
   showRecorded();
   downloadButton.addEventListener("click", () => download(`${episodeId}.jsonl`, recorder.text()));

@@ -41,13 +41,28 @@ export interface StepResponse {
   episode_id: string;
 }
 
+/** Where a tab keeps its recordings, so that a reload of the page keeps playing and recording. */
+const STORAGE_PREFIX = "incident-console-recording:";
+
 /** Records one episode a person plays in the console. */
 export class Recorder {
   readonly trajectory: Trajectory;
 
-  /** `reset` is the request as sent, completed with the seed the server chose (state.seed). */
-  constructor(reset: Record<string, unknown>, observation: Observation, state: EpisodeState) {
-    this.trajectory = {
+  /** The recording of an episode this tab started, if it kept one. */
+  static restore(episodeId: string): Recorder | undefined {
+    const text = sessionStorage.getItem(STORAGE_PREFIX + episodeId);
+    if (text === null) return undefined;
+    try {
+      const [trajectory] = parseTrajectories(text);
+      return trajectory ? new Recorder(trajectory) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A new recording: `reset` is the request as sent, completed with the seed the server chose (state.seed). */
+  static start(reset: Record<string, unknown>, observation: Observation, state: EpisodeState): Recorder {
+    const recorder = new Recorder({
       format: TRAJECTORY_FORMAT,
       agent: "human",
       task: state.task_level,
@@ -62,7 +77,22 @@ export class Recorder {
       score: 0,
       status: state.status,
       truncated: false,
-    };
+    });
+    recorder.save();
+    return recorder;
+  }
+
+  private constructor(trajectory: Trajectory) {
+    this.trajectory = trajectory;
+  }
+
+  /** Keeps the recording in the tab's sessionStorage; a recording too large for it lives on in memory only. */
+  private save(): void {
+    try {
+      sessionStorage.setItem(STORAGE_PREFIX + this.trajectory.episode_id, this.text());
+    } catch {
+      // quota exceeded: the download still has everything
+    }
   }
 
   step(action: Record<string, unknown>, response: StepResponse): void {
@@ -70,6 +100,7 @@ export class Recorder {
     this.trajectory.score = this.trajectory.steps.reduce((sum, s) => sum + s.reward, 0);
     this.trajectory.status = response.info.status;
     this.trajectory.truncated = response.info.truncated;
+    this.save();
   }
 
   get done(): boolean {
