@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { ActionType, EpisodeStatus, TaskLevel } from "../gen/incident/v1/enums_pb.js";
+import { ActionType, ClientTransport, EpisodeStatus, TaskLevel } from "../gen/incident/v1/enums_pb.js";
 import { IncidentEnvService } from "../gen/incident/v1/service_pb.js";
 import type { EnvironmentApi } from "../src/env/api.js";
 import { IncidentEnvironment } from "../src/env/environment.js";
@@ -80,7 +80,7 @@ describe.each([
     expect(rest?.state.scenario_id).not.toBe("");
     expect(rest?.transport).toBe("rest");
     expect(byId(listed, `grpc-${tag}`)?.transport).toBe("grpc");
-    expect(byId(listed, `web-${tag}`)?.transport).toBe("grpc-web");
+    expect(byId(listed, `web-${tag}`)?.transport).toBe("grpc_web");
     expect(byId(listed, `console-${tag}`)?.transport).toBe("console");
     expect(byId(listed, `connect-${tag}`)?.transport).toBe("connect");
     const moved = byId(listed, `moved-${tag}`);
@@ -94,7 +94,7 @@ describe.each([
     const connect: EnvClient = createClient(IncidentEnvService, createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "1.1", useBinaryFormat: false }));
     const answer = await connect.listEpisodes({});
     const viaRpc = answer.episodes.find((e) => e.state?.episodeId === `grpc-${tag}`);
-    expect(viaRpc?.transport).toBe("grpc");
+    expect(viaRpc?.transport).toBe(ClientTransport.GRPC);
     expect(viaRpc?.state?.taskLevel).toBe(TaskLevel.EASY);
     expect(viaRpc?.state?.status).toBe(EpisodeStatus.RUNNING);
     expect(answer.episodes.length).toBe(listed.episodes.length);
@@ -175,7 +175,7 @@ describe.skipIf(redis.url === undefined)("ListEpisodes on the shared store", () 
       expect(fromA.episodes.map((e) => e.state.episode_id)).toEqual(["two", "one"]);
       expect(byId(fromA, "two")?.state.step_count).toBe(1);
       expect(byId(fromA, "one")?.transport).toBe("rest");
-      expect(byId(fromA, "two")?.transport).toBe(""); // played on the other replica
+      expect(byId(fromA, "two")?.transport).toBe("unspecified"); // played on the other replica
     } finally {
       await Promise.all([a.close(), b.close()]);
     }

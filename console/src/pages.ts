@@ -33,10 +33,11 @@ interface Summary {
   last_active: string | null;
 }
 
+/** Who plays, from ListEpisodes' transport (a ClientTransport word in the REST JSON). */
 function whoPlays(transport: string): string {
   if (transport === "console") return "a person (console)";
-  if (transport === "") return "unknown (another replica)";
-  return `an agent over ${transport}`;
+  if (transport === "unspecified" || transport === "") return "unknown (played through another replica)";
+  return `an agent over ${transport.replace(/_/g, "-")}`;
 }
 
 export function listPage(main: HTMLElement): Cleanup {

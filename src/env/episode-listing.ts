@@ -14,6 +14,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
+import { ClientTransport } from "../../gen/incident/v1/enums_pb.js";
 import type { EpisodeState } from "../../gen/incident/v1/episode_pb.js";
 import { EpisodeSummarySchema, type EpisodeSummary, type ListEpisodesRequest } from "../../gen/incident/v1/service_pb.js";
 
@@ -23,8 +24,17 @@ export const LIST_EPISODES_DEFAULT = 100;
 export const LIST_EPISODES_MAX = 500;
 
 /** The transports a caller can reach an episode over; "console" is a person in the browser console (/console). */
-export const TRANSPORTS = ["grpc", "grpc-web", "connect", "rest", "ws", "mcp", "console"] as const;
-export type Transport = (typeof TRANSPORTS)[number];
+export type Transport = "grpc" | "grpc-web" | "connect" | "rest" | "ws" | "mcp" | "console";
+
+const CLIENT_TRANSPORTS: Readonly<Record<Transport, ClientTransport>> = {
+  grpc: ClientTransport.GRPC,
+  "grpc-web": ClientTransport.GRPC_WEB,
+  connect: ClientTransport.CONNECT,
+  rest: ClientTransport.REST,
+  ws: ClientTransport.WS,
+  mcp: ClientTransport.MCP,
+  console: ClientTransport.CONSOLE,
+};
 
 /** What an environment lists: its episodes whose id starts with idPrefix, at most limit, most recently active first. */
 export interface EpisodeListQuery {
@@ -78,7 +88,7 @@ export class PlayedBy {
   annotate(summaries: readonly EpisodeSummary[]): EpisodeSummary[] {
     return summaries.map((summary) => {
       const play = summary.state ? this.plays.get(summary.state.episodeId) : undefined;
-      return play === undefined ? summary : { ...summary, transport: play.transport };
+      return play === undefined ? summary : { ...summary, transport: CLIENT_TRANSPORTS[play.transport] };
     });
   }
 

@@ -35,8 +35,8 @@ class EpisodeSummary(_message.Message):
     TRANSPORT_FIELD_NUMBER: _ClassVar[int]
     last_active: _timestamp_pb2.Timestamp
     state: _episode_pb2.EpisodeState
-    transport: str
-    def __init__(self, state: _Optional[_Union[_episode_pb2.EpisodeState, _Mapping]] = ..., transport: _Optional[str] = ..., last_active: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    transport: _enums_pb2.ClientTransport
+    def __init__(self, state: _Optional[_Union[_episode_pb2.EpisodeState, _Mapping]] = ..., transport: _Optional[_Union[_enums_pb2.ClientTransport, str]] = ..., last_active: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class ErrorResponse(_message.Message):
     __slots__ = ["code", "message", "violations"]
