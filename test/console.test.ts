@@ -323,6 +323,36 @@ describe("the incident console", () => {
   });
 });
 
+describe("the incident console when the event stream is refused", () => {
+  const server = useServer({ streamLimits: { maxSubscribersPerEpisode: 1 } }, { consoleDir });
+
+  it("says so and follows the episode by polling its state", async (ctx) => {
+    needChromium(ctx);
+    const grpc = createClient(IncidentEnvService, createGrpcTransport({ baseUrl: server.baseUrl }));
+    const reset = await grpc.reset({ episodeId: "crowded", seed: 6 });
+    const service = reset.observation?.topology?.services[0]?.name ?? "";
+    // Another client holds the episode's only stream slot.
+    const holder = new AbortController();
+    const held = (async () => {
+      for await (const _ of grpc.streamEpisodeEvents({ episodeId: "crowded" }, { signal: holder.signal })) void _;
+    })().catch(() => undefined);
+    const { context, page, errors } = await open(server.baseUrl, "#/episode/crowded");
+    try {
+      await expect.poll(() => page.getByRole("alert").first().innerText(), { timeout: UI_TIMEOUT }).toMatch(/resource_exhausted: event stream refused.*polling/s);
+      await grpc.step({ episodeId: "crowded", action: { actionType: ActionType.INSPECT, targetService: service, reasoning: "first look" } });
+      const row = page.locator('tr[data-step="1"]');
+      await row.waitFor({ timeout: UI_TIMEOUT });
+      expect(await row.innerText()).toContain(`inspect → ${service}`);
+      expect(await row.innerText()).toContain("first look");
+      expect(errors).toEqual([]);
+    } finally {
+      holder.abort();
+      await held;
+      await context.close();
+    }
+  });
+});
+
 describe("the incident console with API keys", () => {
   const ALICE = "alice-token-0123456789abcdef";
   const BOB = "bob-token-0123456789abcdef00";

@@ -190,8 +190,9 @@ export class EpisodeModel {
     if (observation.inspection) this.inspection = observation.inspection;
     if (observation.kb_articles.length > 0) this.kbArticles = observation.kb_articles;
     observation.previous_actions.forEach((text, i) => {
-      const row = this.actions[i];
+      const row = this.actions.find((a) => a.step === i + 1);
       if (row) row.reasoning = reasoningOf(text);
+      else this.addAction(actionOf(text, i + 1, this.score));
     });
     if (addReadings && !this.streamedMetrics) for (const metric of observation.metrics) this.addReading(metric);
     for (const line of observation.recent_logs) this.addLog(line);
@@ -264,6 +265,17 @@ export class EpisodeModel {
     const anomalous = [...byMetric.values()].filter((s) => s.anomalous).length;
     return anomalous === 0 ? 0 : anomalous === 1 ? 1 : 2;
   }
+}
+
+/**
+ * An action known only from the observation's previous_actions (a view that could not follow the
+ * event stream): "[12m] apply_fix (restart) on 'api': why". Its reward is not in the text; every
+ * step before the last pays 0.
+ */
+function actionOf(text: string, step: number, score: number): ActionRow {
+  const match = /^\[-?\d+m\] (\S+)(?: \([^)]*\))? on '([^']*)'/.exec(text);
+  const target = match?.[2] ?? "";
+  return { step, actionType: match?.[1] ?? "?", target: target === "none" ? "" : target, reward: 0, totalReward: score, feedback: "", reasoning: reasoningOf(text) };
 }
 
 /** The reasoning part of a previous_actions entry: "[12m] inspect on 'api': why". */

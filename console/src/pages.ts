@@ -26,6 +26,9 @@ function recorderOf(episodeId: string): Recorder | undefined {
 }
 
 const LIST_REFRESH_MS = 2000;
+const PLAYED_BY_REFRESH_MS = 10_000;
+/** How often an episode view polls when the server refuses its event stream (MAX_SUBSCRIBERS_PER_EPISODE). */
+const POLL_MS = 2000;
 
 interface Summary {
   state: EpisodeState;
@@ -177,17 +180,25 @@ export function episodePage(main: HTMLElement, episodeId: string): Cleanup {
   const draw = throttled(() => view.update(model, playedBy));
   const query = `episode_id=${encodeURIComponent(episodeId)}`;
 
+  // Who plays comes from the listing, which costs the server more than a state (on a shared store,
+  // a catch-up per listed episode): asked at most every PLAYED_BY_REFRESH_MS.
+  let listedAt = -Infinity;
+  const listing = async (): Promise<{ episodes: Summary[] }> => {
+    if (performance.now() - listedAt < PLAYED_BY_REFRESH_MS) return { episodes: [] };
+    listedAt = performance.now();
+    return api<{ episodes: Summary[] }>("GET", "/episodes").catch(() => ({ episodes: [] as Summary[] }));
+  };
   const refresh = async (): Promise<void> => {
-    const [state, observation, listing] = await Promise.all([
+    const [state, observation, listed] = await Promise.all([
       api<EpisodeState>("GET", `/state?${query}`),
       api<{ observation: Observation }>("GET", `/observation?${query}`),
-      api<{ episodes: Summary[] }>("GET", "/episodes?page_size=500").catch(() => ({ episodes: [] as Summary[] })),
+      listing(),
     ]);
     if (controller.signal.aborted) return;
     model.applyObservation(observation.observation, false);
     model.applyState(state);
-    const listed = listing.episodes.find((e) => e.state.episode_id === episodeId);
-    if (listed) playedBy = whoPlays(listed.transport);
+    const summary = listed.episodes.find((e) => e.state.episode_id === episodeId);
+    if (summary) playedBy = whoPlays(summary.transport);
     draw();
   };
   let refreshing: Promise<void> | undefined;
@@ -227,11 +238,21 @@ export function episodePage(main: HTMLElement, episodeId: string): Cleanup {
       announce("The episode is over.");
     }
   };
+  let poll: ReturnType<typeof setInterval> | undefined;
   start().catch((e: unknown) => {
-    if (!controller.signal.aborted) problem.textContent = describeError(e);
+    if (controller.signal.aborted) return;
+    problem.textContent = `${describeError(e)} (following by polling every ${POLL_MS / 1000} s instead)`;
+    // Without the stream (refused, or the episode is gone), the view still follows the state.
+    if (model.state !== undefined) {
+      poll = setInterval(() => {
+        if (model.done) clearInterval(poll);
+        else refreshSoon();
+      }, POLL_MS);
+    }
   });
   return () => {
     controller.abort();
+    clearInterval(poll);
     view.destroy();
   };
 }

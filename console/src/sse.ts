@@ -3,7 +3,7 @@
  * API key as a Bearer header (EventSource sends no headers). Resumes with Last-Event-ID after a
  * dropped connection, as EventSource would, and stops at `event: end` or a 204.
  */
-import { headers } from "./api.js";
+import { ApiError, headers, type Violation } from "./api.js";
 
 export interface SseEvent {
   id: string | undefined;
@@ -28,7 +28,13 @@ export async function follow(path: string, onEvent: (event: SseEvent) => void, s
     if (response.status === 204) return;
     if (!response.ok || !response.body) {
       const text = await response.text().catch(() => "");
-      throw new Error(`${path}: ${response.status} ${text}`);
+      let body: { code?: string; message?: string; violations?: Violation[] } = {};
+      try {
+        body = JSON.parse(text) as typeof body;
+      } catch {
+        body = { message: text };
+      }
+      throw new ApiError(response.status, body.code ?? String(response.status), `event stream refused: ${body.message ?? response.statusText}`, body.violations ?? []);
     }
     const ended = await readEvents(response.body, signal, (event) => {
       if (event.id !== undefined) lastId = event.id;
