@@ -14,6 +14,7 @@ import { ActionType, ClientTransport, EpisodeStatus, TaskLevel } from "../gen/in
 import { IncidentEnvService } from "../gen/incident/v1/service_pb.js";
 import type { EnvironmentApi } from "../src/env/api.js";
 import { IncidentEnvironment } from "../src/env/environment.js";
+import { LIST_EPISODES_DEFAULT, LIST_EPISODES_MAX } from "../src/env/episode-listing.js";
 import { WorkerPool } from "../src/env/workers/pool.js";
 import { ApiKeys } from "../src/server/api-keys.js";
 import { buildApp, type App } from "../src/server/app.js";
@@ -138,6 +139,15 @@ describe.each([
     }
     const grpc: EnvClient = createClient(IncidentEnvService, createGrpcTransport({ baseUrl: server.baseUrl }));
     await expect(grpc.listEpisodes({ pageSize: 501 })).rejects.toThrow(/page_size/);
+    // Without page_size: LIST_EPISODES_DEFAULT (100) episodes; 500 at most.
+    const batch = await http(server.baseUrl, "POST", "/reset/batch", { items: Array.from({ length: 101 }, (_, i) => ({ episode_id: `many-${i}-${tag}` })) });
+    expect(batch.status).toBe(200);
+    const page = await list(server.baseUrl);
+    expect(page.episodes).toHaveLength(LIST_EPISODES_DEFAULT);
+    expect(page.truncated).toBe(true);
+    const all = await list(server.baseUrl, `?page_size=${LIST_EPISODES_MAX}`);
+    expect(all.episodes.length).toBeGreaterThanOrEqual(104);
+    expect(all.truncated).toBe(false);
   });
 });
 
