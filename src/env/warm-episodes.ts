@@ -30,7 +30,7 @@ export interface EpisodeRecipe {
 export class EpisodeHandle implements StoredEpisode {
   private built: Episode | undefined;
   private sleeping: readonly Action[] | undefined;
-  /** The state when it went to sleep: what a listing shows without rebuilding it. */
+  /** The state when it went to sleep, without the grade (a few hundred bytes): what a listing shows without rebuilding it. */
   private sleptState: EpisodeState | undefined;
   private finished = false;
 
@@ -62,12 +62,12 @@ export class EpisodeHandle implements StoredEpisode {
   /** Keeps only the recipe. */
   sleep(episode: Episode): void {
     this.sleeping = episode.actions();
-    this.sleptState = episode.state();
+    this.sleptState = { ...episode.state(), grade: undefined };
     this.finished = episode.done;
     this.built = undefined;
   }
 
-  /** The episode's state as it is now, without waking it (a sleeping episode does not change). */
+  /** The episode's state as it is now, without waking it (a sleeping episode does not change; its grade is left out). */
   currentState(): EpisodeState | undefined {
     return this.built?.state() ?? this.sleptState;
   }
