@@ -142,6 +142,8 @@ export class EpisodeView {
     if (!this.cy || key !== this.topologyKey) {
       this.cy?.destroy();
       this.topologyKey = key;
+      // On a narrow window, smaller labels wrapped anywhere so that neighbours do not overlap.
+      const narrow = this.graph.clientWidth < 520;
       this.cy = cytoscape({
         container: this.graph,
         elements: [
@@ -149,12 +151,28 @@ export class EpisodeView {
           ...topology.dependencies.map((d, i) => ({ data: { id: `e${i}`, source: d.caller, target: d.callee } })),
         ],
         style: [
-          { selector: "node", style: { label: "data(label)", color: "#e6edf3", "font-size": 10, "text-valign": "bottom", "text-margin-y": 3, width: 18, height: 18, "background-color": HEALTH_COLOURS[0] } },
+          {
+            selector: "node",
+            style: {
+              label: "data(label)",
+              color: "#e6edf3",
+              "font-size": narrow ? 8 : 10,
+              "text-wrap": "wrap",
+              "text-overflow-wrap": "anywhere",
+              "text-max-width": narrow ? "80px" : "120px",
+              "text-valign": "bottom",
+              "text-margin-y": 3,
+              width: narrow ? 14 : 18,
+              height: narrow ? 14 : 18,
+              "background-color": HEALTH_COLOURS[0],
+            },
+          },
           { selector: "node[health = 1]", style: { "background-color": HEALTH_COLOURS[1] } },
           { selector: "node[health = 2]", style: { "background-color": HEALTH_COLOURS[2] } },
           { selector: "edge", style: { width: 1.2, "line-color": "#4b5d70", "target-arrow-color": "#4b5d70", "target-arrow-shape": "triangle", "curve-style": "bezier" } },
         ],
-        layout: { name: "breadthfirst", directed: true, padding: 12, spacingFactor: 0.9 },
+        // Callers above callees; on a narrow window callers left of callees, siblings stacked.
+        layout: { name: "breadthfirst", directed: true, padding: 12, spacingFactor: 0.9, ...(narrow ? { transform: (_node: cytoscape.NodeSingular, p: cytoscape.Position) => ({ x: p.y, y: p.x }) } : {}) },
         userZoomingEnabled: false,
         boxSelectionEnabled: false,
         autoungrabify: true,
