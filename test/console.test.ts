@@ -242,6 +242,14 @@ describe("the incident console", () => {
       await page.locator("#graph canvas").first().waitFor({ timeout: UI_TIMEOUT });
       await expect.poll(() => page.locator("dd").filter({ hasText: "an agent over grpc" }).count(), { timeout: UI_TIMEOUT }).toBe(1);
       expect(await page.locator("#f-action-action_type").count()).toBe(0); // read-only: this tab did not start it
+      // Each service is coloured by its anomalous golden signals: none, one, more.
+      const anomalous = new Map<string, number>();
+      for (const m of reset.observation?.metrics ?? []) anomalous.set(m.serviceName, (anomalous.get(m.serviceName) ?? 0) + (m.isAnomalous ? 1 : 0));
+      const expected = services.map((s) => `${s}:${Math.min(2, anomalous.get(s) ?? 0)}`);
+      expect(expected.some((e) => !e.endsWith(":0"))).toBe(true);
+      await expect
+        .poll(() => page.evaluate(() => [...document.querySelectorAll("li[data-health]")].map((li) => `${(li.textContent ?? "").split(" ")[0]}:${li.getAttribute("data-health")}`)), { timeout: UI_TIMEOUT })
+        .toEqual(expected);
       for (const [i, service] of services.slice(0, 3).entries()) {
         await grpc.step({ episodeId: "followed", action: { actionType: ActionType.INSPECT, targetService: service, reasoning: `looking at ${service}` } });
         const row = page.locator(`tr[data-step="${i + 1}"]`);
