@@ -9,6 +9,9 @@ RUN npm ci
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY gen ./gen
+# The incident console (/console) is bundled here into dist/console-assets.
+COPY console ./console
+COPY tools/build-console.ts ./tools/
 RUN npm run build
 
 FROM node:20-bookworm-slim AS runtime

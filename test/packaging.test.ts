@@ -86,6 +86,15 @@ describe("Dockerfile", () => {
       expect(await response.json()).toMatchObject({ status: "healthy" });
     });
 
+    it("serves the incident console bundled by the build", async () => {
+      const page = await fetch(`${baseUrl}/console/`);
+      expect(page.status).toBe(200);
+      expect(page.headers.get("content-type")).toMatch(/text\/html/);
+      const script = await fetch(`${baseUrl}/console/app.js`);
+      expect(script.status).toBe(200);
+      expect((await script.text()).length).toBeGreaterThan(10_000);
+    });
+
     it("passes its own HEALTHCHECK command", () => {
       const check = instructions.find((l) => l.startsWith("HEALTHCHECK")) ?? "";
       const script = /node -e "(.*)"$/.exec(check)?.[1];

@@ -17,6 +17,7 @@ import type {
   GetStateRequest,
   GetStateResponse,
   HealthResponse,
+  ListEpisodesResponse,
   ListScenariosResponse,
   ListTasksResponse,
   ResetRequest,
@@ -28,6 +29,7 @@ import type {
   StreamLogsRequest,
   StreamLogsResponse,
 } from "../../gen/incident/v1/service_pb.js";
+import type { EpisodeListQuery } from "./episode-listing.js";
 import type { EnvError } from "./errors.js";
 import type { Limits, StreamLimits } from "./limits.js";
 
@@ -73,6 +75,11 @@ export interface EnvironmentApi {
   getObservation(request: GetObservationRequest): Awaitable<GetObservationResponse>;
   getState(request: GetStateRequest): Awaitable<GetStateResponse>;
   closeEpisode(request: CloseEpisodeRequest): Awaitable<CloseEpisodeResponse>;
+  /**
+   * The live episodes whose id starts with `query.idPrefix`, most recently active first, at most
+   * `query.limit` (src/env/episode-listing.ts); transports are filled in by the caller's view.
+   */
+  listEpisodes(query: EpisodeListQuery): Awaitable<ListEpisodesResponse>;
 
   /**
    * The episode's log lines after `after_seq` that pass the filters, then each new one, until the

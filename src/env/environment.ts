@@ -19,6 +19,7 @@ import {
   ListScenariosResponseSchema,
   GetStateResponseSchema,
   HealthResponseSchema,
+  ListEpisodesResponseSchema,
   ListTasksResponseSchema,
   ResetResponseSchema,
   StepResponseSchema,
@@ -31,6 +32,7 @@ import {
   type GetStateRequest,
   type GetStateResponse,
   type HealthResponse,
+  type ListEpisodesResponse,
   type ListScenariosResponse,
   type ListTasksResponse,
   type ResetRequest,
@@ -56,6 +58,7 @@ import type { EpisodeRecord } from "../grading/record.js";
 import { systemClock, type Clock } from "./clock.js";
 import { Episode } from "./episode.js";
 import { EpisodeStore } from "./episode-store.js";
+import { summaryOf, type EpisodeListQuery } from "./episode-listing.js";
 import type { EnvironmentApi, Outcome, StreamName, StreamOptions } from "./api.js";
 import { EnvError, asEnvError } from "./errors.js";
 import type { Journal, JournalItem } from "./journal.js";
@@ -230,6 +233,15 @@ export class IncidentEnvironment implements EnvironmentApi {
     const episode = this.episode(request.episodeId);
     this.store.close(episode.id);
     return create(CloseEpisodeResponseSchema, { state: episode.state() });
+  }
+
+  listEpisodes(query: EpisodeListQuery): ListEpisodesResponse {
+    const matching = this.store.recent().filter(({ episode }) => episode.id.startsWith(query.idPrefix));
+    const episodes = matching.slice(0, query.limit).flatMap(({ episode, lastUsedMs }) => {
+      const state = episode.currentState();
+      return state === undefined ? [] : [summaryOf(state, lastUsedMs)];
+    });
+    return create(ListEpisodesResponseSchema, { episodes, truncated: matching.length > query.limit });
   }
 
   /**

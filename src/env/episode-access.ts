@@ -22,11 +22,17 @@
  *   replicas on a shared store; whoever resets without an episode_id replaces it.
  * Every reset without an episode_id closes the default episode it replaces, so such resets never
  * pile up episodes that nobody can name.
+ *
+ * Listing (ListEpisodes): a caller lists the episodes of its namespace, in its own ids, each with the
+ * transport that last reset or stepped it (PlayedBy, src/env/episode-listing.ts). With API keys,
+ * other keys' episodes are invisible, as they are to every other request.
  */
-import { create } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
 import { randomUUID } from "node:crypto";
 import {
   CloseEpisodeRequestSchema,
+  ResetResponseSchema,
+  StepResponseSchema,
   type CloseEpisodeRequest,
   type CloseEpisodeResponse,
   type GetObservationRequest,
@@ -34,6 +40,7 @@ import {
   type GetStateRequest,
   type GetStateResponse,
   type HealthResponse,
+  type ListEpisodesResponse,
   type ListScenariosResponse,
   type ListTasksResponse,
   type ResetRequest,
@@ -47,7 +54,9 @@ import {
 } from "../../gen/incident/v1/service_pb.js";
 import type { EpisodeState } from "../../gen/incident/v1/episode_pb.js";
 import { canPreEncode, type Awaitable, type EnvironmentApi, type Outcome, type PreEncodingEnvironment, type StreamName, type StreamOptions, type WireForms, type WireFormat } from "./api.js";
+import { PlayedBy, type EpisodeListQuery, type Transport } from "./episode-listing.js";
 import { EnvError } from "./errors.js";
+import { toRestJson } from "./rest-json.js";
 import type { Limits, StreamLimits } from "./limits.js";
 
 /** Separates a key's name from its episode ids inside the environment; episode_id rules exclude it. */
@@ -61,6 +70,8 @@ export interface Caller {
   readonly owner?: string;
   /** The connection whose default episode requests without an id use (HTTP/2 sessions); see the file comment. */
   readonly connection?: string;
+  /** What the request came over: recorded as who plays the episodes it resets and steps (ListEpisodes). */
+  readonly transport?: Transport;
 }
 
 /** Requests that can name an episode. */
@@ -71,12 +82,16 @@ interface Addressed {
 export class EpisodeAccess {
   /** Default episodes of the scopes the environment does not keep itself: scope -> the environment's id. */
   private readonly defaults = new Map<string, string>();
-  constructor(readonly env: EnvironmentApi) {}
+  /** Who played each episode last (bounded: twice MAX_LIVE_EPISODES entries). */
+  readonly playedBy: PlayedBy;
+  constructor(readonly env: EnvironmentApi) {
+    this.playedBy = new PlayedBy(2 * env.limits.maxLiveEpisodes);
+  }
 
-  /** The environment as `caller` may use it: the environment itself for a caller with nothing to map. */
+  /** The environment as `caller` may use it: the environment itself for a caller with nothing to map or record. */
   view(caller: Caller | undefined): EnvironmentApi {
-    if (caller === undefined || (caller.owner === undefined && caller.connection === undefined)) return this.env;
-    return new CallerView(this.env, this.defaults, caller);
+    if (caller === undefined || (caller.owner === undefined && caller.connection === undefined && caller.transport === undefined)) return this.env;
+    return new CallerView(this.env, this.defaults, caller, this.playedBy);
   }
 
   /**
@@ -108,17 +123,20 @@ class CallerView implements EnvironmentApi {
   readonly limits: Limits;
   readonly streamLimits: StreamLimits;
   private readonly prefix: string;
-  private readonly scope: string | undefined;
+  readonly scope: string | undefined;
+  private readonly transport: Transport | undefined;
 
   constructor(
     private readonly env: EnvironmentApi,
     private readonly defaults: Map<string, string>,
     caller: Caller,
+    private readonly playedBy: PlayedBy,
   ) {
     this.limits = env.limits;
     this.streamLimits = env.streamLimits;
     this.prefix = caller.owner === undefined ? "" : caller.owner + NAMESPACE_SEPARATOR;
     this.scope = scopeOf(caller);
+    this.transport = caller.transport;
     // Without a namespace, ids cross unchanged, so encoded answers from worker threads can be passed on as they are.
     if (this.prefix === "" && canPreEncode(env)) Object.assign(this, preEncodingOf(this, env));
   }
@@ -204,23 +222,44 @@ class CallerView implements EnvironmentApi {
     return answer;
   }
 
+  /** Records the caller's transport as who plays the episode (the environment's id); returns the answer. */
+  played<M extends { episodeId: string }>(message: M): M {
+    if (this.transport !== undefined) this.playedBy.note(message.episodeId, this.transport);
+    return message;
+  }
+
+  /** Records who plays each episode a batch reached. */
+  private playedAll<M extends { episodeId: string }>(outcomes: Outcome<M>[]): Outcome<M>[] {
+    for (const outcome of outcomes) if (outcome.ok) this.played(outcome.value);
+    return outcomes;
+  }
+
   reset(request: ResetRequest): Promise<ResetResponse> {
     return this.guarded(async () => {
-      if (request.episodeId === undefined && this.scope !== undefined) return this.answer(await this.newDefault(request, (r) => this.env.reset(r)));
-      return this.answer(await this.env.reset(this.address(request)));
+      if (request.episodeId === undefined && this.scope !== undefined) return this.answer(this.played(await this.newDefault(request, (r) => this.env.reset(r))));
+      return this.answer(this.played(await this.env.reset(this.address(request))));
     });
   }
 
   step(request: StepRequest): Promise<StepResponse> {
-    return this.guarded(async () => this.answer(await this.env.step(this.address(request))));
+    return this.guarded(async () => this.answer(this.played(await this.env.step(this.address(request)))));
   }
 
   resetMany(requests: readonly ResetRequest[]): Promise<Outcome<ResetResponse>[]> {
-    return this.guarded(async () => this.outcomes(await this.env.resetMany(requests.map((r) => this.address(r))), (v) => this.answer(v)));
+    return this.guarded(async () => this.outcomes(this.playedAll(await this.env.resetMany(requests.map((r) => this.address(r)))), (v) => this.answer(v)));
   }
 
   stepMany(requests: readonly StepRequest[]): Promise<Outcome<StepResponse>[]> {
-    return this.guarded(async () => this.outcomes(await this.env.stepMany(requests.map((r) => this.address(r))), (v) => this.answer(v)));
+    return this.guarded(async () => this.outcomes(this.playedAll(await this.env.stepMany(requests.map((r) => this.address(r)))), (v) => this.answer(v)));
+  }
+
+  /** The caller's episodes (its namespace only), in its ids, with who plays each. */
+  listEpisodes(query: EpisodeListQuery): Promise<ListEpisodesResponse> {
+    return this.guarded(async () => {
+      const page = await this.env.listEpisodes({ ...query, idPrefix: this.prefix + query.idPrefix });
+      const episodes = this.playedBy.annotate(page.episodes).map((summary) => ({ ...summary, state: this.outerState(summary.state) }));
+      return { ...page, episodes };
+    });
   }
 
   /** Outcomes in the caller's ids. */
@@ -244,6 +283,7 @@ class CallerView implements EnvironmentApi {
     return this.guarded(async () => {
       const addressed = this.address(request);
       const response = await this.env.closeEpisode(addressed);
+      if (response.state) this.playedBy.forget(response.state.episodeId);
       if (this.scope !== undefined && this.defaults.get(this.scope) === addressed.episodeId) this.defaults.delete(this.scope);
       return this.prefix === "" ? response : { ...response, state: this.outerState(response.state) };
     });
@@ -270,13 +310,59 @@ class CallerView implements EnvironmentApi {
   }
 }
 
-/** Pre-encoded resets and steps through a view without a namespace (ids cross unchanged). */
+/**
+ * Pre-encoded resets and steps through a view without a namespace (ids cross unchanged). Who plays
+ * is recorded by the id the request names (or the scope's default); a request for the
+ * environment's own default episode, whose id only the answer tells, is answered decoded and
+ * encoded here instead, so that its player is known too. Batch items without an episode_id are
+ * not recorded (their ids are made inside the environment): they list with an empty transport.
+ */
 function preEncodingOf(view: CallerView, env: EnvironmentApi & PreEncodingEnvironment): PreEncodingEnvironment {
-  return {
-    resetEncoded: <F extends WireFormat>(request: ResetRequest, format: F): Promise<WireForms[F]> =>
-      request.episodeId === undefined ? view.newDefault(request, (r) => env.resetEncoded(r, format)) : env.resetEncoded(request, format),
-    stepEncoded: <F extends WireFormat>(request: StepRequest, format: F) => env.stepEncoded(view.address(request), format),
-    resetManyEncoded: <F extends WireFormat>(requests: readonly ResetRequest[], format: F) => env.resetManyEncoded(requests, format),
-    stepManyEncoded: <F extends WireFormat>(requests: readonly StepRequest[], format: F) => env.stepManyEncoded(requests, format),
+  const note = (id: string | undefined): void => {
+    if (id !== undefined) view.played({ episodeId: id });
   };
+  return {
+    resetEncoded: async <F extends WireFormat>(request: ResetRequest, format: F): Promise<WireForms[F]> => {
+      if (request.episodeId !== undefined) {
+        const answer = await env.resetEncoded(request, format);
+        note(request.episodeId);
+        return answer;
+      }
+      if (view.scope === undefined) return encodedReset(await view.reset(request), format);
+      return view.newDefault(request, async (r) => {
+        const answer = await env.resetEncoded(r, format);
+        note(r.episodeId);
+        return answer;
+      });
+    },
+    stepEncoded: async <F extends WireFormat>(request: StepRequest, format: F): Promise<WireForms[F]> => {
+      const addressed = view.address(request);
+      if (addressed.episodeId === undefined) return encodedStep(await view.step(request), format);
+      const answer = await env.stepEncoded(addressed, format);
+      note(addressed.episodeId);
+      return answer;
+    },
+    resetManyEncoded: async <F extends WireFormat>(requests: readonly ResetRequest[], format: F) => {
+      const outcomes = await env.resetManyEncoded(requests, format);
+      outcomes.forEach((outcome, i) => outcome.ok && note(requests[i]?.episodeId));
+      return outcomes;
+    },
+    stepManyEncoded: async <F extends WireFormat>(requests: readonly StepRequest[], format: F) => {
+      const outcomes = await env.stepManyEncoded(requests, format);
+      outcomes.forEach((outcome, i) => outcome.ok && note(requests[i]?.episodeId));
+      return outcomes;
+    },
+  };
+}
+
+/** A reset response in the form a transport asked for (what a worker would have sent). */
+function encodedReset<F extends WireFormat>(message: ResetResponse, format: F): WireForms[F] {
+  const forms: WireForms = { binary: toBinary(ResetResponseSchema, message), "rest-json": JSON.stringify(toRestJson(ResetResponseSchema, message)) };
+  return forms[format];
+}
+
+/** A step response in the form a transport asked for. */
+function encodedStep<F extends WireFormat>(message: StepResponse, format: F): WireForms[F] {
+  const forms: WireForms = { binary: toBinary(StepResponseSchema, message), "rest-json": JSON.stringify(toRestJson(StepResponseSchema, message)) };
+  return forms[format];
 }

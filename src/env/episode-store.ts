@@ -135,6 +135,11 @@ export class EpisodeStore<E extends StoredEpisode> {
     if (this.defaultId === id) this.defaultId = undefined;
   }
 
+  /** Every episode held, the most recently used first (without touching them). */
+  recent(): { episode: E; lastUsedMs: number }[] {
+    return [...this.slots.values()].sort((a, b) => b.lastUsedMs - a.lastUsedMs).map(({ episode, lastUsedMs }) => ({ episode, lastUsedMs }));
+  }
+
   /** Every episode held. */
   episodes(): E[] {
     return [...this.slots.values()].map((slot) => slot.episode);

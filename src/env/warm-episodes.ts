@@ -15,6 +15,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import type { Action } from "../../gen/incident/v1/action_pb.js";
+import type { EpisodeState } from "../../gen/incident/v1/episode_pb.js";
 import { ResetRequestSchema, type ResetRequest } from "../../gen/incident/v1/service_pb.js";
 import type { Episode } from "./episode.js";
 import type { StoredEpisode } from "./episode-store.js";
@@ -29,6 +30,8 @@ export interface EpisodeRecipe {
 export class EpisodeHandle implements StoredEpisode {
   private built: Episode | undefined;
   private sleeping: readonly Action[] | undefined;
+  /** The state when it went to sleep, without the grade (a few hundred bytes): what a listing shows without rebuilding it. */
+  private sleptState: EpisodeState | undefined;
   private finished = false;
 
   constructor(
@@ -59,8 +62,14 @@ export class EpisodeHandle implements StoredEpisode {
   /** Keeps only the recipe. */
   sleep(episode: Episode): void {
     this.sleeping = episode.actions();
+    this.sleptState = { ...episode.state(), grade: undefined };
     this.finished = episode.done;
     this.built = undefined;
+  }
+
+  /** The episode's state as it is now, without waking it (a sleeping episode does not change; its grade is left out). */
+  currentState(): EpisodeState | undefined {
+    return this.built?.state() ?? this.sleptState;
   }
 
   /** The recipe of a sleeping episode. */
@@ -71,6 +80,7 @@ export class EpisodeHandle implements StoredEpisode {
   wake(episode: Episode): void {
     this.built = episode;
     this.sleeping = undefined;
+    this.sleptState = undefined;
   }
 
   /** The store evicted, replaced or closed it: a sleeping episode has nothing to end. */

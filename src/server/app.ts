@@ -4,7 +4,8 @@
  * - the OpenEnv JSON routes (src/server/rest-routes.ts),
  * - Server-Sent Events of an episode's logs and events (src/server/sse-routes.ts),
  * - the OpenEnv WebSocket /ws (src/server/ws-routes.ts) and MCP on POST /mcp (src/server/mcp.ts),
- * - Swagger UI and the OpenAPI document (src/server/docs.ts).
+ * - Swagger UI and the OpenAPI document (src/server/docs.ts),
+ * - the incident console at /console (src/server/console-routes.ts).
  * Transports only: every behaviour comes from the IncidentEnvironment it is given.
  */
 import { fastifyConnectPlugin } from "@connectrpc/connect-fastify";
@@ -17,6 +18,7 @@ import { DEFAULT_HTTP_LIMITS, type HttpLimits } from "../env/limits.js";
 import { decodeFailureInterceptor } from "./connect-decode-errors.js";
 import { CONNECT_JSON_WRITE_OPTIONS } from "./connect-json.js";
 import { connectContextValues, isMessageStreamPath, registerConnectRoutes, type ServiceDescription } from "./connect-routes.js";
+import { consoleRoutes } from "./console-routes.js";
 import { buildMetadata, buildSchemas } from "./describe.js";
 import { registerDocs } from "./docs.js";
 import { ServerDrain } from "./drain.js";
@@ -59,6 +61,8 @@ export interface AppOptions {
   httpLimits?: HttpLimits;
   /** REQUEST_TIMEOUT_SECONDS and DRAIN_TIMEOUT_SECONDS (src/server/server-settings.ts). */
   server?: Partial<ServerSettings>;
+  /** The built console's directory (tests build their own); found beside the server by default (src/server/console-routes.ts). */
+  consoleDir?: string;
 }
 
 export interface App {
@@ -128,5 +132,6 @@ export async function buildApp(options: AppOptions = {}): Promise<App> {
   const mcp = new McpHandler();
   await app.register(mcpRoutes, { mcp, environmentFor });
   await app.register(wsRoutes, { env, mcp, environmentFor, drain });
+  await app.register(consoleRoutes, options.consoleDir !== undefined ? { root: options.consoleDir } : {});
   return { app, env, callers, drain, settings };
 }

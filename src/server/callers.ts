@@ -6,13 +6,16 @@
  * With API keys, an onRequest hook refuses a request without a valid key before anything else
  * runs: 401 `unauthenticated` with `WWW-Authenticate: Bearer`, which gRPC, gRPC-Web and Connect
  * clients read as the code unauthenticated. GET /health, the Health RPC and the API documentation
- * (/docs, /openapi.json) stay open, for load balancers and for people reading the docs.
+ * (/docs, /openapi.json) stay open, for load balancers and for people reading the docs, and so do
+ * the console's static files (/console): the page asks for the key and sends it with its calls.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import type { IncomingMessage } from "node:http";
 import type { Http2ServerRequest, Http2Session } from "node:http2";
 import type { EnvironmentApi } from "../env/api.js";
+import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
 import { EpisodeAccess, type Caller } from "../env/episode-access.js";
+import type { Transport } from "../env/episode-listing.js";
 import type { ApiKeys } from "./api-keys.js";
 import { errorBody } from "./errors.js";
 
@@ -26,7 +29,23 @@ declare module "fastify" {
 /** Paths that answer without an API key. */
 function isOpen(url: string): boolean {
   const path = url.split("?", 1)[0] ?? url;
-  return path === "/health" || path === "/incident.v1.IncidentEnvService/Health" || path === "/openapi.json" || path === "/docs" || path.startsWith("/docs/");
+  return path === "/health" || path === "/incident.v1.IncidentEnvService/Health" || path === "/openapi.json" || path === "/docs" || path.startsWith("/docs/") || path === "/console" || path.startsWith("/console/");
+}
+
+/** The header the browser console (/console) sends with its REST calls, so that a person playing is listed as such. */
+export const CONSOLE_CLIENT_HEADER = "x-incident-client";
+
+/** What a request came over, as ListEpisodes shows who plays. */
+export function transportOf(request: FastifyRequest): Transport {
+  const path = request.url.split("?", 1)[0] ?? request.url;
+  if (path.startsWith(`/${IncidentEnvService.typeName}/`)) {
+    const type = request.headers["content-type"] ?? "";
+    if (type.startsWith("application/grpc-web")) return "grpc-web";
+    return type.startsWith("application/grpc") ? "grpc" : "connect";
+  }
+  if (path === "/ws") return "ws";
+  if (path === "/mcp") return "mcp";
+  return request.headers[CONSOLE_CLIENT_HEADER] === "console" ? "console" : "rest";
 }
 
 /** What a transport needs to find its caller's view of the environment. */
@@ -53,7 +72,7 @@ export class Callers {
   callerOf(request: FastifyRequest): Caller {
     const owner = request.apiKeyName;
     const connection = this.connectionOf(request.raw, owner);
-    return { ...(owner !== undefined ? { owner } : {}), ...(connection !== undefined ? { connection } : {}) };
+    return { ...(owner !== undefined ? { owner } : {}), ...(connection !== undefined ? { connection } : {}), transport: transportOf(request) };
   }
 
   /** The environment as the request's caller sees it. */

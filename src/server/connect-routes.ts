@@ -8,6 +8,7 @@
 import { Code, ConnectError, createContextKey, createContextValues, type ConnectRouter, type ContextValues, type HandlerContext, type MethodImpl, type ServiceImpl } from "@connectrpc/connect";
 import type { FastifyRequest } from "fastify";
 import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
+import { pageSizeOf } from "../env/episode-listing.js";
 import { canPreEncode, type Awaitable, type EnvironmentApi, type StreamOptions } from "../env/api.js";
 import { resetBatch, stepBatch } from "./batch.js";
 import { strictJsonOptions } from "./connect-json.js";
@@ -92,6 +93,7 @@ export function incidentEnvService(base: EnvironmentApi, about: ServiceDescripti
     getObservation: (request, context) => envOf(context).getObservation(request),
     getState: (request, context) => envOf(context).getState(request),
     closeEpisode: (request, context) => envOf(context).closeEpisode(request),
+    listEpisodes: (request, context) => envOf(context).listEpisodes({ idPrefix: "", limit: pageSizeOf(request) }),
     streamLogs: (request, context) => followed((options) => envOf(context).streamLogs(request, options), context, drain),
     streamEpisodeEvents: (request, context) => followed((options) => envOf(context).streamEpisodeEvents(request, options), context, drain),
   };

@@ -66,6 +66,7 @@ export function buildOpenApi(options: { version: string; routes: readonly RestRo
         { name: "episode_id", in: route.episodeIdIn, required: route.episodeIdIn === "path", schema: { type: "string", maxLength: 255 }, ...(example !== undefined ? { example } : {}) },
       ];
     }
+    if (route.query) operation.parameters = [...((operation.parameters as unknown[] | undefined) ?? []), ...queryParameters(rest, route.query)];
     paths[path] = { ...(paths[path] ?? {}), [route.method.toLowerCase()]: operation };
   }
 

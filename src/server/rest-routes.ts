@@ -35,10 +35,13 @@ import {
   StepResponseSchema,
   type ResetRequest,
   type StepRequest,
+  ListEpisodesRequestSchema,
+  ListEpisodesResponseSchema,
 } from "../../gen/incident/v1/service_pb.js";
 import { TaskSchema } from "../../gen/incident/v1/task_pb.js";
 import { StructSchema } from "@bufbuild/protobuf/wkt";
 import { canPreEncode, type EnvironmentApi } from "../env/api.js";
+import { LIST_EPISODES_DEFAULT, LIST_EPISODES_MAX, pageSizeOf } from "../env/episode-listing.js";
 import { EnvError } from "../env/errors.js";
 import { resetBatchText, stepBatchText } from "./batch.js";
 import type { EnvironmentFor } from "./callers.js";
@@ -132,6 +135,8 @@ export interface RestRoute {
   body?: { shapes: readonly DescMessage[]; required: boolean };
   /** Path or query parameters that hold an episode id. */
   episodeIdIn?: "path" | "query";
+  /** A message whose fields the route takes as query parameters (for the OpenAPI document). */
+  query?: DescMessage;
   /**
    * The error statuses the route answers for the request as a whole, for the OpenAPI document;
    * by default every one of a route with a body or an episode id (a batch answers its items'
@@ -235,6 +240,19 @@ export function restRouteTable(base: EnvironmentApi, environmentFor: Environment
       },
     },
     { method: "GET", url: "/state", summary: "Episode state (default episode without episode_id)", episodeIdIn: "query", response: EpisodeStateSchema, handle: (request) => stateOf(request, request.query.episode_id) },
+    {
+      method: "GET",
+      url: "/episodes",
+      summary: `The live episodes the caller may see (with API keys: its key's), most recently active first, with who plays each; ?page_size= at most ${LIST_EPISODES_MAX} (default ${LIST_EPISODES_DEFAULT})`,
+      query: ListEpisodesRequestSchema,
+      errorStatuses: ["400"],
+      response: ListEpisodesResponseSchema,
+      handle: async (request) => {
+        const pageSize = request.query.page_size;
+        const list = validated(ListEpisodesRequestSchema, fromRestJson(ListEpisodesRequestSchema, pageSize === undefined ? {} : { page_size: pageSize }));
+        return toRestJson(ListEpisodesResponseSchema, await environmentFor(request).listEpisodes({ idPrefix: "", limit: pageSizeOf(list) }));
+      },
+    },
     { method: "GET", url: "/episodes/:episode_id", summary: "Episode state", episodeIdIn: "path", response: EpisodeStateSchema, handle: (request) => stateOf(request, request.params.episode_id) },
     {
       method: "DELETE",

@@ -33,6 +33,8 @@ import {
   GetObservationResponseSchema,
   GetStateResponseSchema,
   HealthResponseSchema,
+  ListEpisodesResponseSchema,
+  type ListEpisodesResponse,
   ResetResponseSchema,
   StepResponseSchema,
   StreamEpisodeEventsResponseSchema,
@@ -43,6 +45,7 @@ import {
   type GetObservationResponse,
   type GetStateRequest,
   type GetStateResponse,
+  type EpisodeSummary,
   type HealthResponse,
   type ListScenariosResponse,
   type ListTasksResponse,
@@ -61,6 +64,7 @@ import type { EnvironmentApi, Outcome, StreamName, StreamOptions } from "../api.
 import { systemClock, type Clock } from "../clock.js";
 import { ENVIRONMENT_NAME, ENVIRONMENT_VERSION, IncidentEnvironment, eventFilter, logFilter } from "../environment.js";
 import type { StepOutcome } from "../episode.js";
+import { summaryOf, type EpisodeListQuery } from "../episode-listing.js";
 import { EnvError, asEnvError } from "../errors.js";
 import {
   DEFAULT_LIMITS,
@@ -425,6 +429,24 @@ export class SharedStoreEnvironment implements EnvironmentApi {
     for (const finish of [...this.openStreams]) finish();
     this.hub.changedAll();
     await this.client.quit();
+  }
+
+  /**
+   * The store's live episodes (every replica's), each brought up to date on this replica to read
+   * its state: a page costs up to page_size catch-ups or rebuilds, which is why pages are bounded.
+   */
+  async listEpisodes(query: EpisodeListQuery): Promise<ListEpisodesResponse> {
+    const matching = (await this.client.recentEpisodes()).filter(({ id }) => id.startsWith(query.idPrefix));
+    const episodes: EpisodeSummary[] = [];
+    for (const { id, lastUsedMs } of matching.slice(0, query.limit)) {
+      try {
+        const { episode } = await this.locks.run(id, () => this.sync(id, true, false));
+        episodes.push(summaryOf(episode.state(), lastUsedMs));
+      } catch (error) {
+        if (!(error instanceof EnvError && error.kind === "not_found")) throw error; // closed meanwhile
+      }
+    }
+    return create(ListEpisodesResponseSchema, { episodes, truncated: matching.length > query.limit });
   }
 
   /** The episode a request names, or the default one. */

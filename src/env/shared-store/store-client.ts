@@ -319,6 +319,18 @@ export class StoreClient {
     }
   }
 
+  /** Every live episode's id with its last use (store time, ms), the most recently used first. */
+  async recentEpisodes(): Promise<{ id: string; lastUsedMs: number }[]> {
+    try {
+      const flat = await this.commands.zrevrange(`${this.prefix}:live`, 0, -1, "WITHSCORES");
+      const out: { id: string; lastUsedMs: number }[] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) out.push({ id: String(flat[i]), lastUsedMs: Number(flat[i + 1]) });
+      return out;
+    } catch (error) {
+      throw storeError(error);
+    }
+  }
+
   /** The default episode's id, if there is one. */
   async defaultEpisode(): Promise<string | undefined> {
     try {

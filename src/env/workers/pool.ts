@@ -19,6 +19,8 @@ import { create, fromBinary, toBinary, type DescMessage, type MessageShape } fro
 import { HealthStatus } from "../../../gen/incident/v1/enums_pb.js";
 import {
   HealthResponseSchema,
+  ListEpisodesResponseSchema,
+  type ListEpisodesResponse,
   type CloseEpisodeRequest,
   type CloseEpisodeResponse,
   type GetObservationRequest,
@@ -39,6 +41,7 @@ import {
 } from "../../../gen/incident/v1/service_pb.js";
 import type { EnvironmentApi, Outcome, PreEncodingEnvironment, StreamName, StreamOptions, WireFormat, WireForms } from "../api.js";
 import { ENVIRONMENT_NAME, ENVIRONMENT_VERSION, IncidentEnvironment } from "../environment.js";
+import { mergedPage, type EpisodeListQuery } from "../episode-listing.js";
 import { EnvError, asEnvError } from "../errors.js";
 import { DEFAULT_LIMITS, DEFAULT_STREAM_LIMITS, type Limits, type SharedStoreLimits, type StreamLimits } from "../limits.js";
 import type { SharedStoreSettings } from "../shared-store/settings.js";
@@ -420,6 +423,19 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
         finish();
       }
     })();
+  }
+
+  /** In memory, each worker lists its own episodes and the pages merge; with a store, one worker asks it. */
+  async listEpisodes(query: EpisodeListQuery): Promise<ListEpisodesResponse> {
+    const threads = this.placement.counts() === undefined ? [this.threadFor("")] : this.threads;
+    const pages = await Promise.all(
+      threads.map(async (thread) => {
+        const answer = await thread.call({ type: "list", idPrefix: query.idPrefix, limit: query.limit });
+        if (answer.type !== "outcome") throw unexpected(answer);
+        return decoded(ListEpisodesResponseSchema, answer.outcome);
+      }),
+    );
+    return create(ListEpisodesResponseSchema, mergedPage(pages, query.limit));
   }
 
   async sweep(): Promise<number> {

@@ -91,7 +91,9 @@ export type ToWorker =
   /** Health as the worker's environment sees it (with a shared store: the store's live episodes). */
   | { type: "health"; call: number }
   /** Evicts idle episodes (with a shared store, where the store decides). */
-  | { type: "sweep"; call: number };
+  | { type: "sweep"; call: number }
+  /** The worker's episodes whose id starts with idPrefix (answered as a ListEpisodesResponse). */
+  | { type: "list"; call: number; idPrefix: string; limit: number };
 
 export type FromWorker =
   /** The worker's environment is ready (with a store: connected); sent once, before any answer. */

@@ -10,7 +10,7 @@
  */
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { parentPort, workerData } from "node:worker_threads";
-import { HealthResponseSchema } from "../../../gen/incident/v1/service_pb.js";
+import { HealthResponseSchema, ListEpisodesResponseSchema } from "../../../gen/incident/v1/service_pb.js";
 import type { EnvironmentApi, StreamName, WireFormat } from "../api.js";
 import { IncidentEnvironment } from "../environment.js";
 import { asEnvError, type EnvError } from "../errors.js";
@@ -218,6 +218,14 @@ async function handle(message: ToWorker): Promise<void> {
     case "health":
       try {
         send({ type: "outcome", call: message.call, outcome: { ok: true, payload: toBinary(HealthResponseSchema, await env.health()) } });
+      } catch (error) {
+        send({ type: "outcome", call: message.call, outcome: { ok: false, error: wireError(asEnvError(error)) } });
+      }
+      return;
+    case "list":
+      try {
+        const page = await env.listEpisodes({ idPrefix: message.idPrefix, limit: message.limit });
+        send({ type: "outcome", call: message.call, outcome: { ok: true, payload: toBinary(ListEpisodesResponseSchema, page) } });
       } catch (error) {
         send({ type: "outcome", call: message.call, outcome: { ok: false, error: wireError(asEnvError(error)) } });
       }

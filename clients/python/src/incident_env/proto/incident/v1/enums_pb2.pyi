@@ -19,6 +19,14 @@ CHANGE_KIND_MIGRATION: ChangeKind
 CHANGE_KIND_REMEDIATION: ChangeKind
 CHANGE_KIND_TRAFFIC: ChangeKind
 CHANGE_KIND_UNSPECIFIED: ChangeKind
+CLIENT_TRANSPORT_CONNECT: ClientTransport
+CLIENT_TRANSPORT_CONSOLE: ClientTransport
+CLIENT_TRANSPORT_GRPC: ClientTransport
+CLIENT_TRANSPORT_GRPC_WEB: ClientTransport
+CLIENT_TRANSPORT_MCP: ClientTransport
+CLIENT_TRANSPORT_REST: ClientTransport
+CLIENT_TRANSPORT_UNSPECIFIED: ClientTransport
+CLIENT_TRANSPORT_WS: ClientTransport
 CLOCK_MODE_LIVE: ClockMode
 CLOCK_MODE_TURN_BASED: ClockMode
 CLOCK_MODE_UNSPECIFIED: ClockMode
@@ -160,4 +168,7 @@ class ObservationDetail(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class EpisodeEventKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class ClientTransport(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []

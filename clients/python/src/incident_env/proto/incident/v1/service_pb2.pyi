@@ -28,6 +28,16 @@ class CloseEpisodeResponse(_message.Message):
     state: _episode_pb2.EpisodeState
     def __init__(self, state: _Optional[_Union[_episode_pb2.EpisodeState, _Mapping]] = ...) -> None: ...
 
+class EpisodeSummary(_message.Message):
+    __slots__ = ["last_active", "state", "transport"]
+    LAST_ACTIVE_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    TRANSPORT_FIELD_NUMBER: _ClassVar[int]
+    last_active: _timestamp_pb2.Timestamp
+    state: _episode_pb2.EpisodeState
+    transport: _enums_pb2.ClientTransport
+    def __init__(self, state: _Optional[_Union[_episode_pb2.EpisodeState, _Mapping]] = ..., transport: _Optional[_Union[_enums_pb2.ClientTransport, str]] = ..., last_active: _Optional[_Union[_timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
 class ErrorResponse(_message.Message):
     __slots__ = ["code", "message", "violations"]
     CODE_FIELD_NUMBER: _ClassVar[int]
@@ -165,6 +175,20 @@ class InteractResponse(_message.Message):
     state: GetStateResponse
     step: StepResponse
     def __init__(self, request_id: _Optional[int] = ..., reset: _Optional[_Union[ResetResponse, _Mapping]] = ..., step: _Optional[_Union[StepResponse, _Mapping]] = ..., observation: _Optional[_Union[GetObservationResponse, _Mapping]] = ..., state: _Optional[_Union[GetStateResponse, _Mapping]] = ..., close: _Optional[_Union[CloseEpisodeResponse, _Mapping]] = ..., error: _Optional[_Union[ErrorResponse, _Mapping]] = ...) -> None: ...
+
+class ListEpisodesRequest(_message.Message):
+    __slots__ = ["page_size"]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    page_size: int
+    def __init__(self, page_size: _Optional[int] = ...) -> None: ...
+
+class ListEpisodesResponse(_message.Message):
+    __slots__ = ["episodes", "truncated"]
+    EPISODES_FIELD_NUMBER: _ClassVar[int]
+    TRUNCATED_FIELD_NUMBER: _ClassVar[int]
+    episodes: _containers.RepeatedCompositeFieldContainer[EpisodeSummary]
+    truncated: bool
+    def __init__(self, episodes: _Optional[_Iterable[_Union[EpisodeSummary, _Mapping]]] = ..., truncated: bool = ...) -> None: ...
 
 class ListScenariosRequest(_message.Message):
     __slots__ = []

@@ -91,6 +91,11 @@ class IncidentEnvServiceStub(object):
                 request_serializer=incident_dot_v1_dot_service__pb2.StreamEpisodeEventsRequest.SerializeToString,
                 response_deserializer=incident_dot_v1_dot_service__pb2.StreamEpisodeEventsResponse.FromString,
                 )
+        self.ListEpisodes = channel.unary_unary(
+                '/incident.v1.IncidentEnvService/ListEpisodes',
+                request_serializer=incident_dot_v1_dot_service__pb2.ListEpisodesRequest.SerializeToString,
+                response_deserializer=incident_dot_v1_dot_service__pb2.ListEpisodesResponse.FromString,
+                )
 
 
 class IncidentEnvServiceServicer(object):
@@ -214,6 +219,14 @@ class IncidentEnvServiceServicer(object):
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ListEpisodes(self, request, context):
+        """The live episodes the caller may see, most recently active first: with API keys, only the
+        caller's key's episodes. At most page_size of them (LIST_EPISODES_MAX = 500).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_IncidentEnvServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -291,6 +304,11 @@ def add_IncidentEnvServiceServicer_to_server(servicer, server):
                     servicer.StreamEpisodeEvents,
                     request_deserializer=incident_dot_v1_dot_service__pb2.StreamEpisodeEventsRequest.FromString,
                     response_serializer=incident_dot_v1_dot_service__pb2.StreamEpisodeEventsResponse.SerializeToString,
+            ),
+            'ListEpisodes': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListEpisodes,
+                    request_deserializer=incident_dot_v1_dot_service__pb2.ListEpisodesRequest.FromString,
+                    response_serializer=incident_dot_v1_dot_service__pb2.ListEpisodesResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -556,5 +574,22 @@ class IncidentEnvService(object):
         return grpc.experimental.unary_stream(request, target, '/incident.v1.IncidentEnvService/StreamEpisodeEvents',
             incident_dot_v1_dot_service__pb2.StreamEpisodeEventsRequest.SerializeToString,
             incident_dot_v1_dot_service__pb2.StreamEpisodeEventsResponse.FromString,
+            options, channel_credentials,
+            insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
+
+    @staticmethod
+    def ListEpisodes(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(request, target, '/incident.v1.IncidentEnvService/ListEpisodes',
+            incident_dot_v1_dot_service__pb2.ListEpisodesRequest.SerializeToString,
+            incident_dot_v1_dot_service__pb2.ListEpisodesResponse.FromString,
             options, channel_credentials,
             insecure, call_credentials, compression, wait_for_ready, timeout, metadata)
