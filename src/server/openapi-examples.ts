@@ -42,6 +42,7 @@ export const OPENAPI_EXAMPLES: readonly OperationExample[] = [
   { operation: "GET /observation", summary: "The walkthrough's observation, complete", parameters: walkthrough },
   { operation: "POST /step", summary: "Inspect the database", body: { ...walkthrough, action: inspect } },
   { operation: "GET /state", summary: "The walkthrough's state", parameters: walkthrough },
+  { operation: "GET /episodes", summary: "The live episodes, the walkthrough among them", parameters: { page_size: "10" } },
   { operation: "POST /step", summary: "Diagnose it (final on the easy task)", body: { ...walkthrough, action: diagnose } },
   { operation: "GET /episodes/{episode_id}", summary: "The walkthrough's state, graded", parameters: walkthrough },
   { operation: "GET /episodes/{episode_id}/logs", summary: "Every log line of the ended walkthrough", parameters: walkthrough },
@@ -62,6 +63,7 @@ export const OPENAPI_EXAMPLES: readonly OperationExample[] = [
   { operation: connectPath("GetMetadata"), summary: "What this environment is", body: {} },
   { operation: connectPath("GetSchema"), summary: "The JSON Schemas", body: {} },
   { operation: connectPath("ListTasks"), summary: "The task levels", body: {} },
+  { operation: connectPath("ListEpisodes"), summary: "The live episodes", body: { pageSize: 10 } },
   { operation: connectPath("ListScenarios"), summary: "Scenarios, fault modes and seed ranges", body: {} },
   {
     operation: connectPath("Reset"),
