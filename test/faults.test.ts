@@ -14,7 +14,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { foreignConcepts, profile } from "../src/grading/concepts.js";
-import type { FaultKind, RemediationKind, Scope } from "../src/scenarios/fault-types.js";
+import type { FaultKind, RemediationKind, Scope } from "../src/sim/fault-types.js";
 import { FAULTS, FAULT_KINDS } from "../src/scenarios/faults/index.js";
 import { kbWordingById } from "../src/scenarios/kb/index.js";
 import { alternatives, knowledgeIds, requirementIds, satisfiedBy } from "../src/scenarios/knowledge.js";

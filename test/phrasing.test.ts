@@ -20,7 +20,7 @@ import { TASKS } from "../src/env/tasks.js";
 import { FAULTS, FAULT_KINDS } from "../src/scenarios/faults/index.js";
 import { STALE_ERRORS, generateIncident } from "../src/scenarios/generate-incident.js";
 import { SEED_RANGES } from "../src/scenarios/levels.js";
-import type { Level, Phrasing, PhrasedText } from "../src/scenarios/types.js";
+import type { Level, Phrasing, PhrasedText } from "../src/sim/vocabulary.js";
 import { ALERT_DESCRIPTION, ALERT_TITLES } from "../src/sim/alert-wording.js";
 import { CASCADE, GATEWAY_FAILURE, NOISY_NEIGHBOR, ROUTINE } from "../src/sim/generic-log-lines.js";
 import { TopologyIndex } from "../src/sim/topology.js";

@@ -23,7 +23,7 @@ import type { Alert, LogEntry, ServiceMetric } from "../gen/incident/v1/telemetr
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { IncidentEnvironment } from "../src/env/environment.js";
 import { FAULT_KINDS } from "../src/scenarios/faults/index.js";
-import type { FaultKind } from "../src/scenarios/fault-types.js";
+import type { FaultKind } from "../src/sim/fault-types.js";
 import { eventMinutes, fillFacts } from "../test/support/fill-facts.js";
 import { playHonestFix } from "../test/support/honest-play.js";
 

@@ -21,10 +21,10 @@ import { ActionType, FaultKind, RemediationKind, ServiceKind, Severity, TaskLeve
 import type { StepInfo } from "../../gen/incident/v1/episode_pb.js";
 import type { Observation } from "../../gen/incident/v1/observation_pb.js";
 import { enumFromWord, wordFromEnum } from "../env/enum-words.js";
-import type { FaultKind as FaultWord } from "../scenarios/fault-types.js";
+import type { FaultKind as FaultWord } from "../sim/fault-types.js";
 import { FAULT_KINDS, FAULTS, strikes } from "../scenarios/faults/index.js";
 import { kbWordingById } from "../scenarios/kb/index.js";
-import type { Level } from "../scenarios/types.js";
+import type { Level } from "../sim/vocabulary.js";
 import type { IncidentSpec } from "../sim/incident.js";
 import type { NodeKind } from "../sim/model.js";
 import type { Topology } from "../sim/topology.js";

@@ -22,9 +22,9 @@ import OpenAI from "openai";
 import { ActionSchema, type Action } from "../../gen/incident/v1/action_pb.js";
 import { ActionType, IncidentStatus, LogLevel, RetryBackoff, ServiceKind, Severity, TaskLevel } from "../../gen/incident/v1/enums_pb.js";
 import type { Observation } from "../../gen/incident/v1/observation_pb.js";
-import { fromRestJson } from "../env/rest-json.js";
-import { standaloneSchema } from "../server/json-schema.js";
-import { validated } from "../server/validation.js";
+import { fromRestJson } from "../json/rest-json.js";
+import { standaloneSchema } from "../json/json-schema.js";
+import { validated } from "../json/validation.js";
 import type { AsyncAgent } from "./agent.js";
 
 export const DEFAULT_MODEL = "Qwen/Qwen2.5-72B-Instruct";

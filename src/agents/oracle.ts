@@ -15,7 +15,7 @@ import { ActionType, FaultKind, IncidentStatus, RemediationKind, Severity } from
 import type { Observation } from "../../gen/incident/v1/observation_pb.js";
 import { enumFromWord } from "../env/enum-words.js";
 import type { WorldFacts } from "../grading/record.js";
-import type { RemedySpec, Requirement } from "../scenarios/fault-types.js";
+import type { RemedySpec, Requirement } from "../sim/fault-types.js";
 import { firstAlternative } from "../scenarios/knowledge.js";
 import { concept } from "../scenarios/lexicon.js";
 import type { IncidentSpec } from "../sim/incident.js";

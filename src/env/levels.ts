@@ -1,6 +1,6 @@
 /** Conversions between the domain's level words and the proto's TaskLevel enum. */
 import { TaskLevel } from "../../gen/incident/v1/enums_pb.js";
-import type { Level } from "../scenarios/types.js";
+import type { Level } from "../sim/vocabulary.js";
 
 const TO_ENUM: Readonly<Record<Level, TaskLevel>> = {
   easy: TaskLevel.EASY,

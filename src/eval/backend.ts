@@ -27,7 +27,7 @@ import { ActionSchema } from "../../gen/incident/v1/action_pb.js";
 import { TaskSchema } from "../../gen/incident/v1/task_pb.js";
 import { IncidentEnvironment } from "../env/environment.js";
 import type { EpisodeRecord } from "../grading/record.js";
-import { fromRestJson, toRestJson } from "../env/rest-json.js";
+import { fromRestJson, toRestJson } from "../json/rest-json.js";
 import type { TransportName } from "./args.js";
 
 export { TRANSPORTS, type TransportName } from "./args.js";

@@ -12,7 +12,7 @@ import { ObservationSchema } from "../../gen/incident/v1/observation_pb.js";
 import { CloseEpisodeRequestSchema, ResetRequestSchema, StepRequestSchema } from "../../gen/incident/v1/service_pb.js";
 import { create } from "@bufbuild/protobuf";
 import { IncidentEnvironment } from "../env/environment.js";
-import { fromRestJson, toRestJson } from "../env/rest-json.js";
+import { fromRestJson, toRestJson } from "../json/rest-json.js";
 import { parseTrajectoryLine, type Trajectory } from "./trajectory.js";
 
 export interface ReplayMismatch {

@@ -2,7 +2,7 @@
  * Trajectory files: JSON Lines, one episode per line, with everything needed to replay it and to
  * check the replay: the reset request, every observation, action, reward, done flag and grade
  * (StepInfo with its breakdown). Messages are written in the REST JSON dialect of the server
- * (src/env/rest-json.ts; the JSON Schemas of GET /schema describe them).
+ * (src/json/rest-json.ts; the JSON Schemas of GET /schema describe them).
  *
  *   {"format": "incident-env-trajectory/1", "agent": "heuristic", "task": "easy", "seed": 3,
  *    "episode_id": "...", "scenario_id": "gen-easy-3", "fault": "process_crash",
@@ -11,7 +11,7 @@
  *               "observation": {Observation}}, ...],
  *    "score": 1, "status": "terminated_success", "truncated": false}
  */
-import { toRestJson } from "../env/rest-json.js";
+import { toRestJson } from "../json/rest-json.js";
 import type { JsonObject } from "@bufbuild/protobuf";
 import { ActionSchema, type Action } from "../../gen/incident/v1/action_pb.js";
 import { StepInfoSchema } from "../../gen/incident/v1/episode_pb.js";

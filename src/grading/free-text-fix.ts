@@ -15,7 +15,7 @@
  *   secret" is a restart; and one phrase that reads as two kinds ("freed up disk space" also says
  *   "free space", a cache flush) is the more specific.
  */
-import type { RemediationKind } from "../scenarios/fault-types.js";
+import type { RemediationKind } from "../sim/fault-types.js";
 import { REMEDIATION_CONCEPTS } from "../scenarios/remediation-concepts.js";
 import { profile } from "./concepts.js";
 import { isCopied, type CopyReferences } from "./copying.js";

@@ -4,7 +4,7 @@
  * A Requirement is one concept id or a list of alternatives; a text satisfies it when it
  * expresses any alternative. Graders credit each requirement once, whichever alternative did it.
  */
-import type { FaultKnowledge, Requirement } from "./fault-types.js";
+import type { FaultKnowledge, Requirement } from "../sim/fault-types.js";
 
 /** Something that says whether a concept id was expressed (a Set, a Map of positions). */
 export interface Expressed {

@@ -5,7 +5,7 @@
  * another failure mode sharing the incident's symptoms, a root deep below the entry point (the
  * loudest services are far from it), and readings that are sometimes blips.
  */
-import type { Level } from "./types.js";
+import type { Level } from "../sim/vocabulary.js";
 
 export interface LevelProfile {
   level: Level;

@@ -26,7 +26,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { HealthStatus } from "../../gen/incident/v1/enums_pb.js";
 import { HealthResponseSchema, IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
 import type { EnvironmentApi } from "../env/api.js";
-import { toRestJson } from "../env/rest-json.js";
+import { toRestJson } from "../json/rest-json.js";
 import type { ServerTraffic } from "./dual-server.js";
 import { errorBody } from "./errors.js";
 

@@ -11,7 +11,7 @@ import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ErrorResponseSchema, FieldViolationSchema, type ErrorResponse } from "../../gen/incident/v1/service_pb.js";
 import { EnvError, type EnvErrorKind, type Violation } from "../env/errors.js";
-import { toRestJson } from "../env/rest-json.js";
+import { toRestJson } from "../json/rest-json.js";
 
 export const CONNECT_CODE: Readonly<Record<EnvErrorKind, Code>> = {
   invalid_argument: Code.InvalidArgument,

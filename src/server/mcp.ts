@@ -12,7 +12,7 @@
  *   verb and fills in a few fields instead of assembling a union-shaped action.
  * - `get_observation`: the current observation, complete (topology and KB articles included).
  * - `get_state`: the episode's bookkeeping (step count, status, score).
- * Schemas are the REST-dialect JSON Schemas of src/server/json-schema.ts, inlined (no $ref).
+ * Schemas are the REST-dialect JSON Schemas of src/json/json-schema.ts, inlined (no $ref).
  * Results carry the REST JSON of the response both as `structuredContent` and as text.
  *
  * Which episode a call acts on (its session):
@@ -44,9 +44,9 @@ import type { EnvironmentFor } from "./callers.js";
 import { ENVIRONMENT_NAME, ENVIRONMENT_VERSION } from "../env/environment.js";
 import { EnvError, type EnvErrorKind } from "../env/errors.js";
 import { JSON_CONTENT_TYPE, refuseNonJsonBodies } from "./json-only.js";
-import { SchemaCollector, type JsonSchema } from "./json-schema.js";
-import { fromRestJson, shortEnumName, toRestJson } from "../env/rest-json.js";
-import { validated } from "./validation.js";
+import { SchemaCollector, type JsonSchema } from "../json/json-schema.js";
+import { fromRestJson, shortEnumName, toRestJson } from "../json/rest-json.js";
+import { validated } from "../json/validation.js";
 
 /** MCP protocol revisions this server speaks, newest first. */
 export const MCP_PROTOCOL_VERSIONS = ["2025-06-18", "2025-03-26", "2024-11-05"] as const;

@@ -54,9 +54,9 @@ import type { EnvironmentFor } from "./callers.js";
 import { errorBody } from "./errors.js";
 import { WS_CLOSE_GOING_AWAY } from "./drain.js";
 import type { McpHandler, McpSession } from "./mcp.js";
-import { fromRestJson, toRestJson } from "../env/rest-json.js";
+import { fromRestJson, toRestJson } from "../json/rest-json.js";
 import { RESET_JSON_OPTIONS } from "./rest-routes.js";
-import { validated } from "./validation.js";
+import { validated } from "../json/validation.js";
 import { wsErrorHandler } from "./ws-errors.js";
 
 export type WsErrorCode = "INVALID_JSON" | "UNKNOWN_TYPE" | "VALIDATION_ERROR" | "EXECUTION_ERROR" | "CAPACITY_REACHED";

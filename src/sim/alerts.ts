@@ -11,7 +11,7 @@
  * never pages and never shows among the alerts or in the overview: when it is the root, the
  * responder finds it by following the trouble down from the page (inspections, traces, logs).
  */
-import type { Phrasing, SeverityWord } from "../scenarios/types.js";
+import type { Phrasing, SeverityWord } from "./vocabulary.js";
 import { AlertPriorities } from "./alert-priority.js";
 import { ALERTING, ALERT_DESCRIPTION, ALERT_TITLES, type AlertingMetric } from "./alert-wording.js";
 import type { Simulation } from "./engine.js";

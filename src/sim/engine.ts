@@ -15,7 +15,7 @@
  *    flow up to the caller.
  * Every number is a pure function of the incident spec, the seed, and the remediations applied.
  */
-import type { Effect, EdgeEffect, Scope } from "../scenarios/fault-types.js";
+import type { Effect, EdgeEffect, Scope } from "./fault-types.js";
 import { FaultIntensity } from "./intensity.js";
 import type { IncidentSpec } from "./incident.js";
 import { KIND_PROFILES, METRICS, METRIC_COUNT, METRIC_INDEX as M, metricsOf, type MetricName, type MetricProfile, type NodeKind } from "./model.js";

@@ -20,7 +20,7 @@ import { Phraser } from "./phrasing.js";
 import { fillTemplate, placeholderValues } from "./placeholders.js";
 import { Rng } from "./prng.js";
 import type { DependencyEdge, ServiceNode, Topology } from "./topology.js";
-import type { KbArticleSpec, SeverityWord } from "../scenarios/types.js";
+import type { KbArticleSpec, SeverityWord } from "./vocabulary.js";
 
 /** Minutes of history an inspection shows (all the engine keeps). */
 export const INSPECT_WINDOW_MINUTES = RECENT_MINUTES;

@@ -13,7 +13,7 @@
  * or "the symptoms did not change" would let an agent try fixes until the text changes, learning
  * the hidden root and fault without having worked them out.
  */
-import type { RemediationKind } from "../scenarios/fault-types.js";
+import type { RemediationKind } from "./fault-types.js";
 import type { NodeEffect, Simulation } from "./engine.js";
 import type { NodeKind } from "./model.js";
 

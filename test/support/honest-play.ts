@@ -13,7 +13,7 @@ import { ResetRequestSchema, type ResetResponse } from "../../gen/incident/v1/se
 import { enumFromWord } from "../../src/env/enum-words.js";
 import { IncidentEnvironment } from "../../src/env/environment.js";
 import type { EpisodeRecord } from "../../src/grading/record.js";
-import type { FaultKind as FaultWord, RemedySpec } from "../../src/scenarios/fault-types.js";
+import type { FaultKind as FaultWord, RemedySpec } from "../../src/sim/fault-types.js";
 import { TopologyIndex } from "../../src/sim/topology.js";
 import type { PostmortemText } from "../fixtures/honest-faults.js";
 import { fillFacts } from "./fill-facts.js";

@@ -3,7 +3,7 @@
  */
 import type { NodeKind } from "../../sim/model.js";
 import type { TopologyIndex } from "../../sim/topology.js";
-import type { FaultDefinition, FaultKind } from "../fault-types.js";
+import type { FaultDefinition, FaultKind } from "../../sim/fault-types.js";
 import { badDeploy } from "./bad-deploy.js";
 import { cacheMemoryFull } from "./cache-memory-full.js";
 import { cacheStampede } from "./cache-stampede.js";

@@ -6,9 +6,9 @@
 import type { Distractor, IncidentSpec, Narrative } from "../../sim/incident.js";
 import type { NodeKind } from "../../sim/model.js";
 import type { DependencyEdge, RetryBackoff, ServiceNode } from "../../sim/topology.js";
-import type { FaultKind } from "../fault-types.js";
+import type { FaultKind } from "../../sim/fault-types.js";
 import { FAULTS } from "../faults/index.js";
-import type { Level } from "../types.js";
+import type { Level } from "../../sim/vocabulary.js";
 
 export interface PresetNode {
   name: string;

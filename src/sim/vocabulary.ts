@@ -1,5 +1,5 @@
 /**
- * Small shared vocabulary of the scenario layer: task levels, severities, log levels, and the
+ * Small shared vocabulary of the simulation and the scenario layer: task levels, severities, log levels, and the
  * shapes of hand-written text (KB articles, log lines) that presets and faults carry.
  */
 

@@ -16,8 +16,8 @@
  *   {expired_at} {renewed_until}           certificate dates (openssl format): the onset, +90 days
  */
 import type { FaultKind as ProtoFaultKind, RemediationKind as ProtoRemediationKind } from "../../gen/incident/v1/enums_pb.js";
-import type { MetricName, NodeKind } from "../sim/model.js";
-import type { LogLevelWord, PhrasedText } from "./types.js";
+import type { MetricName, NodeKind } from "./model.js";
+import type { LogLevelWord, PhrasedText } from "./vocabulary.js";
 
 /** A failure mode, e.g. "bad_deploy": the proto's FaultKind value names in lower case. */
 export type FaultKind = Lowercase<Exclude<keyof typeof ProtoFaultKind, "UNSPECIFIED">>;

@@ -1,6 +1,6 @@
 /**
  * JSON Schemas (2020-12) generated from the proto descriptors, in either JSON dialect:
- * - "rest": the REST/WebSocket dialect of src/env/rest-json.ts (proto field names, short enum
+ * - "rest": the REST/WebSocket dialect of src/json/rest-json.ts (proto field names, short enum
  *   words, null for unset optional fields);
  * - "connect": canonical proto JSON, as Connect's JSON endpoints speak it.
  * protovalidate rules on fields become JSON Schema constraints (lengths, item counts, patterns,
@@ -10,7 +10,7 @@
 import { ScalarType, getOption, hasOption, type DescEnum, type DescField, type DescMessage } from "@bufbuild/protobuf";
 import { field as fieldRulesOption, type FieldRules } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { protoComments } from "../../gen/incident/v1/comments.js";
-import { shortEnumWords } from "../env/rest-json.js";
+import { shortEnumWords } from "./rest-json.js";
 
 export type JsonSchema = Record<string, unknown>;
 export type Dialect = "rest" | "connect";
