@@ -128,7 +128,7 @@ function signatureShows(w: IncidentWorld): boolean {
 function linePattern(w: IncidentWorld, template: string): RegExp {
   const rendered = w.render(template.replace(/\{n\}/g, "\u0000"));
   const escaped = rendered.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`^${escaped.replace(/\u0000/g, "\\d+")}$`);
+  return new RegExp(`^${escaped.replaceAll("\u0000", "\\d+")}$`);
 }
 
 it("covers every fault kind", () => {

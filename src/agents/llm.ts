@@ -168,7 +168,7 @@ export function parseAction(reply: string): Action {
   try {
     json = extractJson(reply);
   } catch (e) {
-    throw new Error(`not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   // Accept OpenEnv's envelope too.
   if (typeof json === "object" && json !== null && !Array.isArray(json) && "action" in json && !("action_type" in json)) {

@@ -84,7 +84,7 @@ export function parseTrajectoryLine(line: string, lineNumber: number): Trajector
   try {
     json = JSON.parse(line);
   } catch (e) {
-    throw new Error(`line ${lineNumber}: not JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(`line ${lineNumber}: not JSON (${e instanceof Error ? e.message : String(e)})`, { cause: e });
   }
   const t = json as Partial<Trajectory>;
   if (typeof t !== "object" || t === null || t.format !== TRAJECTORY_FORMAT) {

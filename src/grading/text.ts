@@ -109,7 +109,7 @@ export function analyze(text: string): AnalyzedText {
  * scale out' KB article" negates the whole quotation.
  */
 function quotesKeptWhole(text: string): string {
-  return text.replace(/(^|[\s(\[])(['"\u2018\u201c])([^'"\u2018\u2019\u201c\u201d\n]{1,120}?)(['"\u2019\u201d])(?=[\s.,;:)\]!?]|$)/g, (_, before: string, open: string, inside: string, close: string) => `${before}${open}${inside.replace(/,/g, " ")}${close}`);
+  return text.replace(/(^|[\s([])(['"\u2018\u201c])([^'"\u2018\u2019\u201c\u201d\n]{1,120}?)(['"\u2019\u201d])(?=[\s.,;:)\]!?]|$)/g, (_, before: string, open: string, inside: string, close: string) => `${before}${open}${inside.replace(/,/g, " ")}${close}`);
 }
 
 interface SentenceTokens {

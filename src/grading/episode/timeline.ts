@@ -76,7 +76,7 @@ export interface StatedTime {
  * What may sit between a clock time and a relative time that glosses it: "11:38 UTC (6 minutes
  * after the scale-out)", "11:53, 3 minutes after the change".
  */
-const GLOSS_GAP = /^[\s,;:(\[\-\u2013\u2014]*(?:utc|gmt|z)?[\s,;:(\[\-\u2013\u2014]*$/i;
+const GLOSS_GAP = /^[\s,;:([\-\u2013\u2014]*(?:utc|gmt|z)?[\s,;:([\-\u2013\u2014]*$/i;
 
 /**
  * The times the text states, on the episode's clock, in text order. A relative time that
