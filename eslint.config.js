@@ -39,7 +39,15 @@ export default defineConfig(
     },
   },
   // Layers, lowest first (README "Layout"): sim < scenarios < grading < json, env < server, agents < eval.
-  layer(["src/sim/**"], "src/sim is the pure world: it imports no layer above it", ["scenarios", "grading", "json", "env", "server", "agents", "eval"]),
+  layer(["src/sim/**"], "src/sim is the pure world: it imports no layer above it", [
+    "scenarios",
+    "grading",
+    "json",
+    "env",
+    "server",
+    "agents",
+    "eval",
+  ]),
   layer(["src/scenarios/**"], "src/scenarios imports only src/sim and gen/", ["grading", "json", "env", "server", "agents", "eval"]),
   layer(["src/grading/**"], "src/grading imports only src/sim, src/scenarios and gen/", ["json", "env", "server", "agents", "eval"]),
   {
@@ -58,7 +66,12 @@ export default defineConfig(
       ],
     },
   },
-  layer(["src/env/**"], "src/env (the domain) never imports a transport, an agent or the evaluator", ["server", "agents", "eval"], transportPackages),
+  layer(
+    ["src/env/**"],
+    "src/env (the domain) never imports a transport, an agent or the evaluator",
+    ["server", "agents", "eval"],
+    transportPackages,
+  ),
   layer(["src/agents/**"], "agents never import the server nor the evaluator", ["server", "eval"], transportPackages),
   layer(["src/eval/**"], "the evaluator never imports the server", ["server"], ["fastify", "@fastify/*", "@connectrpc/connect-fastify"]),
 );

@@ -1,7 +1,10 @@
 /**
  * The codebase checks itself: ESLint (typescript-eslint and the layer rule of eslint.config.js)
- * is clean, and the layer rule refuses an import that goes up a layer.
+ * is clean, the layer rule refuses an import that goes up a layer, and every file is formatted as
+ * Prettier (.prettierrc.json, .prettierignore) prints it.
  */
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
 import { ESLint } from "eslint";
 import { describe, expect, it } from "vitest";
 
@@ -17,7 +20,9 @@ async function layerErrors(filePath: string, importLine: string): Promise<string
 describe("lint", () => {
   it("ESLint reports nothing over src, test, bench, tools and the other sources", async () => {
     const results = await eslint.lintFiles(["."]);
-    const problems = results.flatMap((r) => r.messages.map((m) => `${r.filePath.slice(root.length)}:${m.line}:${m.column} ${m.ruleId ?? ""} ${m.message}`));
+    const problems = results.flatMap((r) =>
+      r.messages.map((m) => `${r.filePath.slice(root.length)}:${m.line}:${m.column} ${m.ruleId ?? ""} ${m.message}`),
+    );
     expect(problems, "run npx eslint . to see them").toEqual([]);
     expect(results.length).toBeGreaterThan(300);
   }, 120_000);
@@ -48,4 +53,15 @@ describe("lint", () => {
   ])("the layer rule allows, in %s, %s", async (file, line) => {
     expect(await layerErrors(file, line)).toEqual([]);
   });
+
+  it("Prettier would change no file (npm run format rewrites them)", () => {
+    let listed = "";
+    try {
+      execFileSync(join(root, "node_modules/.bin/prettier"), ["--list-different", "."], { cwd: root, stdio: "pipe", encoding: "utf8" });
+    } catch (error) {
+      // --list-different exits 1 and prints the files it would change.
+      listed = String((error as { stdout?: string }).stdout ?? error);
+    }
+    expect(listed.split("\n").filter(Boolean), "run npm run format").toEqual([]);
+  }, 120_000);
 });
