@@ -35,6 +35,9 @@ export default defineConfig(
     rules: {
       // `_` and `_name` are deliberately unused (a loop that only drains a stream, a property
       // left out by a rest pattern).
+      // Prettier breaks long chains before a computed member (`\n[Symbol.asyncIterator]()`) and
+      // always prints semicolons, so the ASI hazard this rule guards against cannot arise.
+      "no-unexpected-multiline": "off",
       "@typescript-eslint/no-unused-vars": ["error", { varsIgnorePattern: "^_", argsIgnorePattern: "^_", ignoreRestSiblings: true }],
     },
   },
