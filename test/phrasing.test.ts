@@ -14,7 +14,7 @@ import { create } from "@bufbuild/protobuf";
 import { ActionSchema, type Action } from "../gen/incident/v1/action_pb.js";
 import { ActionType, RemediationKind } from "../gen/incident/v1/enums_pb.js";
 import type { Observation } from "../gen/incident/v1/observation_pb.js";
-import { enumFromWord } from "../src/env/enum-words.js";
+import { enumFromWord } from "../src/sim/enum-words.js";
 import { Episode } from "../src/env/episode.js";
 import { TASKS } from "../src/env/tasks.js";
 import { FAULTS, FAULT_KINDS } from "../src/scenarios/faults/index.js";

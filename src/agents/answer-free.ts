@@ -20,7 +20,7 @@ import { ActionSchema, type Action } from "../../gen/incident/v1/action_pb.js";
 import { ActionType, FaultKind, RemediationKind, ServiceKind, Severity, TaskLevel } from "../../gen/incident/v1/enums_pb.js";
 import type { StepInfo } from "../../gen/incident/v1/episode_pb.js";
 import type { Observation } from "../../gen/incident/v1/observation_pb.js";
-import { enumFromWord, wordFromEnum } from "../env/enum-words.js";
+import { enumFromWord, wordFromEnum } from "../sim/enum-words.js";
 import type { FaultKind as FaultWord } from "../sim/fault-types.js";
 import { FAULT_KINDS, FAULTS, strikes } from "../scenarios/faults/index.js";
 import { kbWordingById } from "../scenarios/kb/index.js";

@@ -21,6 +21,7 @@ import { timestampMs } from "@bufbuild/protobuf/wkt";
 import OpenAI from "openai";
 import { ActionSchema, type Action } from "../../gen/incident/v1/action_pb.js";
 import { ActionType, IncidentStatus, LogLevel, RetryBackoff, ServiceKind, Severity, TaskLevel } from "../../gen/incident/v1/enums_pb.js";
+import { wordFromEnum } from "../sim/enum-words.js";
 import type { Observation } from "../../gen/incident/v1/observation_pb.js";
 import { fromRestJson } from "../json/rest-json.js";
 import { standaloneSchema } from "../json/json-schema.js";
@@ -84,9 +85,8 @@ ${ACTION_JSON_SCHEMA}`;
 
 const MAX_LOG_LINES = 20;
 
-function words(value: number, names: Record<number, string>, prefix: string): string {
-  const name = names[value] ?? "";
-  return name.startsWith(prefix) ? name.slice(prefix.length).toLowerCase() : name.toLowerCase();
+function words(value: number, names: Record<string, string | number>): string {
+  return wordFromEnum(names, value) ?? "";
 }
 
 function clock(ts: Parameters<typeof timestampMs>[0] | undefined): string {
@@ -97,10 +97,10 @@ function clock(ts: Parameters<typeof timestampMs>[0] | undefined): string {
 /** The observation as the model reads it: every field an agent may use, service names included. */
 export function renderObservation(o: Observation): string {
   const out: string[] = [];
-  const level = words(o.taskLevel, TaskLevel, "TASK_LEVEL_");
+  const level = words(o.taskLevel, TaskLevel);
   out.push(`Step ${o.step} of at most ${o.maxSteps}; ${o.timeElapsedMinutes} minutes since you joined. Task: ${level}.`);
   out.push(`Objective: ${o.objective}`);
-  out.push(`Incident status: ${IncidentStatus[o.currentIncidentStatus]?.toLowerCase() ?? "unknown"}. Feedback on your last action: ${o.feedback}`);
+  out.push(`Incident status: ${wordFromEnum(IncidentStatus, o.currentIncidentStatus) ?? "unknown"}. Feedback on your last action: ${o.feedback}`);
   if (o.alert) {
     const a = o.alert;
     out.push("", "=== PAGE ===", `${a.alertId} [${Severity[a.severity] ?? "?"}] ${a.title} at ${clock(a.triggeredAt)}`, `affected services: ${a.affectedServices.join(", ")}`, a.description);
@@ -113,12 +113,12 @@ export function renderObservation(o: Observation): string {
     out.push("", `=== TOPOLOGY (${o.topology.family}) ===`);
     for (const s of o.topology.services) {
       const aliases = s.aliases.length > 0 ? `; aliases: ${s.aliases.join(", ")}` : "";
-      out.push(`- ${s.name} (${words(s.kind, ServiceKind, "SERVICE_KIND_")}, ${s.replicas} replicas, ${s.version}${s.zone ? `, ${s.zone}` : ""}): ${s.role}${aliases}`);
+      out.push(`- ${s.name} (${words(s.kind, ServiceKind)}, ${s.replicas} replicas, ${s.version}${s.zone ? `, ${s.zone}` : ""}): ${s.role}${aliases}`);
     }
     out.push("dependencies (caller -> callee):");
     for (const d of o.topology.dependencies) {
       const path = d.requestPath ? "" : ", infrastructure";
-      out.push(`- ${d.caller} -> ${d.callee} (${d.callsPerSecond} calls/s, timeout ${d.timeoutMs} ms, ${d.retries} retries, backoff ${words(d.backoff, RetryBackoff, "RETRY_BACKOFF_")}${path})`);
+      out.push(`- ${d.caller} -> ${d.callee} (${d.callsPerSecond} calls/s, timeout ${d.timeoutMs} ms, ${d.retries} retries, backoff ${words(d.backoff, RetryBackoff)}${path})`);
     }
   }
   out.push("", "=== METRICS (now) ===");
@@ -129,7 +129,7 @@ export function renderObservation(o: Observation): string {
   for (const k of o.kbArticles) out.push(`[${k.articleId}] ${k.title}: ${k.content}`);
   const i = o.inspection;
   if (i) {
-    out.push("", `=== INSPECTION OF ${i.service} (${words(i.kind, ServiceKind, "SERVICE_KIND_")}, ${i.version}, ${i.replicas} replicas) at minute ${i.takenAtMinute} ===`);
+    out.push("", `=== INSPECTION OF ${i.service} (${words(i.kind, ServiceKind)}, ${i.version}, ${i.replicas} replicas) at minute ${i.takenAtMinute} ===`);
     for (const s of i.series) {
       const pts = s.points;
       const values = pts.map((p) => p.value);

@@ -13,7 +13,7 @@ import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { ActionSchema, type Action } from "../../gen/incident/v1/action_pb.js";
 import { ActionType, FaultKind, IncidentStatus, RemediationKind, Severity } from "../../gen/incident/v1/enums_pb.js";
 import type { Observation } from "../../gen/incident/v1/observation_pb.js";
-import { enumFromWord } from "../env/enum-words.js";
+import { enumFromWord } from "../sim/enum-words.js";
 import type { WorldFacts } from "../grading/record.js";
 import type { RemedySpec, Requirement } from "../sim/fault-types.js";
 import { firstAlternative } from "../scenarios/knowledge.js";

@@ -51,7 +51,7 @@ import { PRESETS, findPreset } from "../scenarios/incidents/index.js";
 import { LEVEL_PROFILES, SEED_RANGES } from "../scenarios/levels.js";
 import type { Level } from "../sim/vocabulary.js";
 import { IncidentWorld } from "../sim/incident-world.js";
-import { enumFromWord, wordFromEnum } from "./enum-words.js";
+import { enumFromWord, wordFromEnum } from "../sim/enum-words.js";
 import type { EpisodeRecord } from "../grading/record.js";
 import { systemClock, type Clock } from "./clock.js";
 import { Episode } from "./episode.js";

@@ -55,7 +55,7 @@ import type { SeverityWord } from "../sim/vocabulary.js";
 import type { IncidentWorld } from "../sim/incident-world.js";
 import type { SimLogLine } from "../sim/log-writer.js";
 import type { RemediationOutcome } from "../sim/remediation.js";
-import { wordFromEnum } from "./enum-words.js";
+import { wordFromEnum } from "../sim/enum-words.js";
 import type { Clock } from "./clock.js";
 import { EnvError } from "./errors.js";
 import { Journal } from "./journal.js";
@@ -233,7 +233,7 @@ export class Episode {
     this.catchUp(); // a live clock may reach its natural end first
     if (this.done) {
       const why = this.outOfTime ? `; its live clock reached the time limit of ${this.timeLimit} simulated minutes (LIVE_EPISODE_MAX_MINUTES)` : "";
-      throw new EnvError("failed_precondition", `episode ${this.id} is over (status ${EpisodeStatus[this.status].toLowerCase()}${why}); reset to play again`);
+      throw new EnvError("failed_precondition", `episode ${this.id} is over (status ${wordFromEnum(EpisodeStatus, this.status)}${why}); reset to play again`);
     }
     // Kept for the graders and for rebuilding the episode: without the client's own data.
     const action = keptAction(sent);
@@ -617,8 +617,8 @@ function eventKind(content: ServiceMetric | StatusChange | StepSummary): NonNull
 }
 
 function describeAction(action: Action, minute: number): string {
-  const word = ActionType[action.actionType]?.toLowerCase() ?? "unknown";
-  const remediation = action.remediation && action.remediation.kind !== RemediationKind.UNSPECIFIED ? ` (${RemediationKind[action.remediation.kind]?.toLowerCase()})` : "";
+  const word = wordFromEnum(ActionType, action.actionType) ?? "unknown";
+  const remediation = action.remediation && action.remediation.kind !== RemediationKind.UNSPECIFIED ? ` (${wordFromEnum(RemediationKind, action.remediation.kind)})` : "";
   const reasoning = action.reasoning.length > REASONING_IN_HISTORY ? `${action.reasoning.slice(0, REASONING_IN_HISTORY)}...` : action.reasoning;
   return `[${minute}m] ${word}${remediation} on '${action.targetService?.trim() || "none"}': ${reasoning}`;
 }

@@ -12,7 +12,7 @@ import type { SeverityWord } from "../sim/vocabulary.js";
 import type { AlertRecord } from "../sim/alerts.js";
 import type { IncidentWorld } from "../sim/incident-world.js";
 import type { SimLogLine } from "../sim/log-writer.js";
-import { enumFromWord } from "./enum-words.js";
+import { enumFromWord } from "../sim/enum-words.js";
 import { leanMetricPoint, leanServiceMetric } from "./lean-messages.js";
 import { LogRecord } from "./log-record.js";
 

@@ -9,6 +9,7 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { ActionType, EpisodeStatus, FaultKind, TaskLevel } from "../../gen/incident/v1/enums_pb.js";
+import { enumFromWord, wordFromEnum } from "../sim/enum-words.js";
 import { ObservationSchema } from "../../gen/incident/v1/observation_pb.js";
 import { ResetRequestSchema, StepRequestSchema } from "../../gen/incident/v1/service_pb.js";
 import type { AgentEntry } from "../agents/registry.js";
@@ -25,16 +26,16 @@ const STEP_GUARD = 200;
 
 export function faultWord(kind: FaultKind | undefined): string | undefined {
   if (kind === undefined || kind === FaultKind.UNSPECIFIED) return undefined;
-  return FaultKind[kind]?.toLowerCase();
+  return wordFromEnum(FaultKind, kind);
 }
 
 export function faultKindFromWord(word: string): FaultKind | undefined {
-  const value = FaultKind[word.trim().toUpperCase() as keyof typeof FaultKind];
-  return typeof value === "number" && value !== FaultKind.UNSPECIFIED ? value : undefined;
+  const value = enumFromWord(FaultKind, word.trim());
+  return value !== FaultKind.UNSPECIFIED ? value : undefined;
 }
 
 export function actionWord(type: ActionType): string {
-  return ActionType[type]?.toLowerCase() ?? "unknown";
+  return wordFromEnum(ActionType, type) ?? "unknown";
 }
 
 /** What the OpenEnv log lines of one episode need. */
@@ -123,7 +124,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
         outcome.rewards.push(step.reward);
         outcome.steps++;
         outcome.score = step.info?.totalEpisodeScore ?? outcome.score;
-        outcome.status = EpisodeStatus[step.info?.status ?? EpisodeStatus.RUNNING]?.toLowerCase() ?? "running";
+        outcome.status = wordFromEnum(EpisodeStatus, step.info?.status ?? EpisodeStatus.RUNNING) ?? "running";
         outcome.success = step.info?.status === EpisodeStatus.TERMINATED_SUCCESS;
         outcome.truncated = step.info?.truncated ?? false;
         observation = step.observation ? withUnchangingParts(step.observation, first) : observation;

@@ -10,7 +10,7 @@ import { ActionSchema, type Action } from "../../gen/incident/v1/action_pb.js";
 import { ActionType, FaultKind, RemediationKind, Severity, TaskLevel } from "../../gen/incident/v1/enums_pb.js";
 import type { GradeBreakdown } from "../../gen/incident/v1/episode_pb.js";
 import { ResetRequestSchema, type ResetResponse } from "../../gen/incident/v1/service_pb.js";
-import { enumFromWord } from "../../src/env/enum-words.js";
+import { enumFromWord } from "../../src/sim/enum-words.js";
 import { IncidentEnvironment } from "../../src/env/environment.js";
 import type { EpisodeRecord } from "../../src/grading/record.js";
 import type { FaultKind as FaultWord, RemedySpec } from "../../src/sim/fault-types.js";

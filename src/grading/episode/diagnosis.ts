@@ -12,6 +12,7 @@
  * keyword list state nothing).
  */
 import { ActionType, FaultKind } from "../../../gen/incident/v1/enums_pb.js";
+import { wordFromEnum } from "../../sim/enum-words.js";
 import { faultClassFromReasoning } from "../free-text-fault.js";
 import type { StepRecord } from "../record.js";
 import { discountNote, hadEvidence, stepsOfType, targetOf, type EpisodeFacts } from "./facts.js";
@@ -36,7 +37,7 @@ export function servicePart(facts: EpisodeFacts, node: string | undefined, minut
 export function faultClass(facts: EpisodeFacts, step: StepRecord): { score: number; text: string } {
   const kind = step.action.faultKind;
   if (kind !== undefined && kind !== FaultKind.UNSPECIFIED) {
-    const named = FaultKind[kind]?.toLowerCase() ?? "unknown";
+    const named = wordFromEnum(FaultKind, kind) ?? "unknown";
     return named === facts.fault.kind ? { score: 1, text: `fault_kind ${named} is right` } : { score: 0, text: `fault_kind ${named} is wrong` };
   }
   // Older clients state the class in words: one fault's mechanism, in their own words.
