@@ -69,7 +69,7 @@ import type { TaskDefinition } from "./tasks.js";
 const RECENT_LOG_LINES = 20;
 const REASONING_IN_HISTORY = 200;
 
-export interface EpisodeOptions {
+interface EpisodeOptions {
   /** Log lines kept (MAX_LOG_LINES_PER_EPISODE). */
   maxLogLines: number;
   /** Events kept (MAX_EVENTS_PER_EPISODE). */

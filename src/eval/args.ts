@@ -14,9 +14,9 @@ export const FAULT_WORDS: readonly string[] = enumWords(FaultKind);
 export type TaskWord = (typeof TASK_WORDS)[number];
 
 /** Largest seed: seeds are uint32 (the held-out range is 2147483648-4294967295). */
-export const MAX_SEED = 4_294_967_295;
+const MAX_SEED = 4_294_967_295;
 /** More episodes per task than this is almost certainly a typo. */
-export const MAX_SEEDS = 1_000_000;
+const MAX_SEEDS = 1_000_000;
 
 export class ArgumentError extends Error {
   override name = "ArgumentError";

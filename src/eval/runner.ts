@@ -34,7 +34,7 @@ export function faultKindFromWord(word: string): FaultKind | undefined {
   return value !== FaultKind.UNSPECIFIED ? value : undefined;
 }
 
-export function actionWord(type: ActionType): string {
+function actionWord(type: ActionType): string {
   return wordFromEnum(ActionType, type) ?? "unknown";
 }
 
@@ -47,14 +47,14 @@ export interface EpisodeLog {
   error: string | undefined;
 }
 
-export interface EpisodeReport {
+interface EpisodeReport {
   index: number;
   outcome: EpisodeOutcome;
   trajectory: Trajectory | undefined;
   log: EpisodeLog;
 }
 
-export interface RunOptions {
+interface RunOptions {
   agent: AgentEntry;
   backend: EnvBackend;
   tasks: readonly TaskWord[];
@@ -68,7 +68,7 @@ export interface RunOptions {
   onEpisode?: (report: EpisodeReport) => void;
 }
 
-export interface RunResult {
+interface RunResult {
   outcomes: EpisodeOutcome[];
   agentStats: Record<string, number> | undefined;
 }

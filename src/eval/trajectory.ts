@@ -19,9 +19,9 @@ import { ObservationSchema, type Observation } from "../../gen/incident/v1/obser
 import { ResetRequestSchema, type ResetRequest, type StepResponse } from "../../gen/incident/v1/service_pb.js";
 import { create } from "@bufbuild/protobuf";
 
-export const TRAJECTORY_FORMAT = "incident-env-trajectory/1";
+const TRAJECTORY_FORMAT = "incident-env-trajectory/1";
 
-export interface TrajectoryStep {
+interface TrajectoryStep {
   action: JsonObject;
   reward: number;
   done: boolean;

@@ -32,7 +32,7 @@ const COMPANIONS: ReadonlyArray<readonly [RemediationKind, RemediationKind]> = [
 ];
 
 /** Every remediation kind the text expresses (not negated, not rejected). */
-export function remediationsExpressed(text: string): RemediationKind[] {
+function remediationsExpressed(text: string): RemediationKind[] {
   const expressed = profile(text).expressed;
   return (Object.entries(REMEDIATION_CONCEPTS) as Array<[RemediationKind, readonly string[]]>)
     .filter(([, ids]) => ids.some((id) => expressed.has(id)))

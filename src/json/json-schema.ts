@@ -13,7 +13,7 @@ import { protoComments } from "../../gen/incident/v1/comments.js";
 import { shortEnumWords } from "./rest-json.js";
 
 export type JsonSchema = Record<string, unknown>;
-export type Dialect = "rest" | "connect";
+type Dialect = "rest" | "connect";
 
 const WELL_KNOWN: Readonly<Record<string, JsonSchema>> = {
   "google.protobuf.Timestamp": { type: "string", format: "date-time" },
@@ -153,7 +153,7 @@ export function standaloneSchema(desc: DescMessage, dialect: Dialect): JsonSchem
 }
 
 /** The proto source comment of a message, field or enum (see tools/protoc-gen-comments.ts). */
-export function leadingComment(desc: DescMessage | DescField | DescEnum): string | undefined {
+function leadingComment(desc: DescMessage | DescField | DescEnum): string | undefined {
   const name = desc.kind === "field" ? `${desc.parent.typeName}.${desc.name}` : desc.typeName;
   return protoComments[name];
 }

@@ -72,18 +72,18 @@ export const STALE_ERRORS: readonly PhrasedText[] = [
   },
 ];
 
-export interface GenerateOptions {
+interface GenerateOptions {
   faultKind?: FaultKind;
   family?: string;
 }
 
-export interface GeneratedIncident {
+interface GeneratedIncident {
   spec: IncidentSpec;
   /** The world, already simulated up to minute 0 (the identifiability check needed it). */
   world: IncidentWorld;
 }
 
-export function generatedScenarioId(level: Level, seed: number, options: GenerateOptions): string {
+function generatedScenarioId(level: Level, seed: number, options: GenerateOptions): string {
   return ["gen", level, String(seed), options.faultKind, options.family].filter((p) => p !== undefined).join("-");
 }
 

@@ -7,7 +7,7 @@
  */
 import type { Level } from "../sim/vocabulary.js";
 
-export interface LevelProfile {
+interface LevelProfile {
   level: Level;
   minServices: number;
   maxServices: number;

@@ -31,7 +31,7 @@ import type { ServerTraffic } from "./dual-server.js";
 import { errorBody } from "./errors.js";
 
 /** Seconds a refused client is asked to wait (Retry-After): about what a restart takes. */
-export const DRAIN_RETRY_AFTER_SECONDS = 5;
+const DRAIN_RETRY_AFTER_SECONDS = 5;
 
 /** The message of every refusal and stream ending caused by a drain. */
 export const DRAINING_MESSAGE = "the server is draining (shutting down): retry on another replica or after the restart";
@@ -68,7 +68,7 @@ export function untilDrained(signal: AbortSignal, drain: AbortSignal | undefined
   };
 }
 
-export interface DrainOutcome {
+interface DrainOutcome {
   /** True when everything finished before the deadline; false when something was cut. */
   clean: boolean;
   /** Milliseconds it took. */
@@ -77,7 +77,7 @@ export interface DrainOutcome {
   cut: { requests: number; sessions: number };
 }
 
-export interface DrainLog {
+interface DrainLog {
   info(message: string): void;
   warn(message: string): void;
 }

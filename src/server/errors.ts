@@ -44,12 +44,12 @@ export const HTTP_STATUS: Readonly<Record<EnvErrorKind, number>> = {
  * (resource_exhausted) frees up when a client closes an episode or a stream; unavailable is a
  * worker or the shared store out of reach. Other kinds get none: waiting does not change them.
  */
-export const RETRY_AFTER_SECONDS: Readonly<Partial<Record<EnvErrorKind, number>>> = {
+const RETRY_AFTER_SECONDS: Readonly<Partial<Record<EnvErrorKind, number>>> = {
   resource_exhausted: 5,
   unavailable: 2,
 };
 
-export function toConnectError(error: unknown): ConnectError {
+function toConnectError(error: unknown): ConnectError {
   if (error instanceof EnvError) {
     const details = error.violations.map((v) => ({ desc: FieldViolationSchema, value: create(FieldViolationSchema, v) }));
     const retryAfter = RETRY_AFTER_SECONDS[error.kind];

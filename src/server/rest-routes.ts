@@ -53,7 +53,7 @@ import { validated } from "../json/validation.js";
  * body. Any other key a reset does not know is refused, naming it: a typo like "task_levle" must
  * not silently start an easy episode. /reset/batch items and /ws reset data follow the same rule.
  */
-export const OPENENV_ENVELOPE_KEYS: ReadonlySet<string> = new Set(["timeout_s", "request_id"]);
+const OPENENV_ENVELOPE_KEYS: ReadonlySet<string> = new Set(["timeout_s", "request_id"]);
 
 /** How a /reset body (and /ws reset data) is read: strict, but for OpenEnv's envelope keys. */
 export const RESET_JSON_OPTIONS: RestJsonInputOptions = { ignoredKeys: new Map([[ResetRequestSchema.typeName, OPENENV_ENVELOPE_KEYS]]) };

@@ -35,7 +35,7 @@ import { fromRestJson, toRestJson } from "../json/rest-json.js";
 import { validated } from "../json/validation.js";
 
 /** Reconnection delay the server asks EventSource clients to use (the `retry:` field). */
-export const SSE_RETRY_MS = 1000;
+const SSE_RETRY_MS = 1000;
 
 /** The filter parameters of each route; other query keys are refused. */
 const LIST_PARAMS = new Set(["services", "kinds"]);

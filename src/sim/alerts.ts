@@ -22,7 +22,7 @@ import type { Rng } from "./prng.js";
 
 const FIRE_AFTER = 2;
 /** Chance that a backend node has alert rules at all. */
-export const BACKEND_COVERAGE = 0.3;
+const BACKEND_COVERAGE = 0.3;
 const BACKENDS: ReadonlySet<string> = new Set(["database", "cache", "queue", "search", "vendor", "dns", "network"]);
 const CLEAR_AFTER = 5;
 
@@ -168,7 +168,7 @@ function isAlerting(metric: MetricName): metric is AlertingMetric {
   return (ALERTING as readonly MetricName[]).includes(metric);
 }
 
-export function describeReading(metric: MetricName, value: number): string {
+function describeReading(metric: MetricName, value: number): string {
   const info = METRICS[metric];
   return `${value.toFixed(info.decimals)}${info.unit === "%" ? "%" : ` ${info.unit}`}`;
 }

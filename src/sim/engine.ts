@@ -26,7 +26,7 @@ import { TopologyIndex, type DependencyEdge, type ServiceNode } from "./topology
  * Minutes of healthy history: simulation starts this long before minute 0, and at least 10
  * minutes before the onset, so every series has a baseline to compare with.
  */
-export const HISTORY_MINUTES = 30;
+const HISTORY_MINUTES = 30;
 const HEALTHY_BEFORE_ONSET = 10;
 /** Most a client sends on one edge, as a multiple of its base rate, once retries are counted. */
 const RETRY_BUDGET = 2.5;
@@ -116,7 +116,7 @@ interface NodeState {
 }
 
 /** What happened on one edge during the current minute. */
-export interface EdgeReading {
+interface EdgeReading {
   edge: DependencyEdge;
   errorRate: number;
   latencyMs: number;

@@ -4,9 +4,9 @@
  * after a fix that works. A relief fix (a restart of a leaking service) brings it down for a
  * while, after which it grows again from 0.
  */
-export type FaultPhase = "latent" | "active" | "recovering" | "dormant" | "fixed";
+type FaultPhase = "latent" | "active" | "recovering" | "dormant" | "fixed";
 
-export interface GrowthSpec {
+interface GrowthSpec {
   shape: "step" | "ramp";
   minutesToFull: number;
 }

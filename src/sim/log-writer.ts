@@ -32,7 +32,7 @@ export interface SimLogLine {
   traceId?: string;
 }
 
-export interface LogContext {
+interface LogContext {
   sim: Simulation;
   rng: Rng;
   /** Picks each line's wording; it draws from its own stream, never from `rng`. */

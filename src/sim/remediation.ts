@@ -24,7 +24,7 @@ export interface RemediationRequest {
   parameters: Readonly<Record<string, string>>;
 }
 
-export type RemediationOutcomeKind = "fixed" | "relieved" | "harmful" | "no_effect" | "already_fixed" | "invalid";
+type RemediationOutcomeKind = "fixed" | "relieved" | "harmful" | "no_effect" | "already_fixed" | "invalid";
 
 export interface RemediationOutcome {
   kind: RemediationOutcomeKind;

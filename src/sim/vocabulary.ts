@@ -34,7 +34,7 @@ export interface PhrasedText {
 export type LogLevelWord = "DEBUG" | "INFO" | "WARN" | "ERROR" | "CRITICAL";
 
 /** A log line template. `{n}` in the message is replaced by a small seeded number. */
-export interface LogTemplate {
+interface LogTemplate {
   level: LogLevelWord;
   service: string;
   message: string;

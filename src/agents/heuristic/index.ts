@@ -32,7 +32,7 @@ const FIX_PATIENCE = 3;
 /** Steps the incident must look mitigated before it is trusted (health must hold 10 minutes). */
 const HOLD_STEPS = 2;
 
-export function faultKindEnum(fault: FaultWord): FaultKind {
+function faultKindEnum(fault: FaultWord): FaultKind {
   return enumFromWord(FaultKind, fault) ?? FaultKind.UNSPECIFIED;
 }
 

@@ -20,12 +20,12 @@ import type { Action } from "../../../gen/incident/v1/action_pb.js";
 import type { StepRecord } from "../record.js";
 import { targetOf, type EpisodeFacts } from "./facts.js";
 
-export const HARMFUL_FACTOR = 0.85;
-export const REPEAT_FACTOR = 0.95;
-export const NO_EFFECT_FACTOR = 0.95;
-export const REVISION_FACTOR = 0.9;
+const HARMFUL_FACTOR = 0.85;
+const REPEAT_FACTOR = 0.95;
+const NO_EFFECT_FACTOR = 0.95;
+const REVISION_FACTOR = 0.9;
 
-export interface ConductFactor {
+interface ConductFactor {
   name: "harmful_remediation" | "ineffective_remediation" | "repeated_action" | "revised_answer";
   factor: number;
   detail: string;
