@@ -21,6 +21,9 @@ import { fillTemplate, misconfiguredThreshold } from "./placeholders.js";
 import type { Rng } from "./prng.js";
 
 const FIRE_AFTER = 2;
+/** An alert already firing when the history starts has been firing this long (45 minutes to 6 hours). */
+const CHRONIC_ALERT_MIN_AGE_MINUTES = 45;
+const CHRONIC_ALERT_MAX_AGE_MINUTES = 360;
 /** Chance that a backend node has alert rules at all. */
 const BACKEND_COVERAGE = 0.3;
 const BACKENDS: ReadonlySet<string> = new Set(["database", "cache", "queue", "search", "vendor", "dns", "network"]);
@@ -115,7 +118,7 @@ export class AlertBook {
           priority: rule.priority,
           // A rule already firing when the history starts has been firing for a while (a chronic
           // problem): hours, not the two minutes the history happens to show.
-          firedAtMinute: minute <= sim.firstMinute + FIRE_AFTER ? minute - this.coverage.fork(`since:${rule.node}:${rule.metric}`).int(45, 360) : minute,
+          firedAtMinute: minute <= sim.firstMinute + FIRE_AFTER ? minute - this.coverage.fork(`since:${rule.node}:${rule.metric}`).int(CHRONIC_ALERT_MIN_AGE_MINUTES, CHRONIC_ALERT_MAX_AGE_MINUTES) : minute,
           value,
           threshold,
         };

@@ -11,6 +11,9 @@ interface GrowthSpec {
   minutesToFull: number;
 }
 
+/** A fix fades the fault out at least as fast as from this level (a nearly latent fault still ends within its recovery time). */
+const MIN_DECAY_LEVEL = 0.01;
+
 export class FaultIntensity {
   private phase: FaultPhase = "latent";
   private level = 0;
@@ -82,7 +85,7 @@ export class FaultIntensity {
   fix(minute: number, recoveryMinutes: number, relief?: { minutes: number }): void {
     if (this.phase === "fixed" || this.phase === "latent") return;
     this.phase = "recovering";
-    this.decayPerMinute = Math.max(this.level, 0.01) / Math.max(1, recoveryMinutes);
+    this.decayPerMinute = Math.max(this.level, MIN_DECAY_LEVEL) / Math.max(1, recoveryMinutes);
     this.durable = relief === undefined;
     this.regrowAt = relief ? minute + recoveryMinutes + relief.minutes : Infinity;
   }
