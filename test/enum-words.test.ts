@@ -7,8 +7,9 @@ import { join, relative } from "node:path";
 import type { DescEnum } from "@bufbuild/protobuf";
 import { describe, expect, it } from "vitest";
 import * as enums from "../gen/incident/v1/enums_pb.js";
-import { ActionType, FaultKind, RemediationKind } from "../gen/incident/v1/enums_pb.js";
-import { FAULT_WORDS } from "../src/eval/args.js";
+import { ActionType, FaultKind, RemediationKind, TaskLevel } from "../gen/incident/v1/enums_pb.js";
+import { LEVELS } from "../src/env/tasks.js";
+import { FAULT_WORDS, TASK_WORDS } from "../src/eval/args.js";
 import { FAULTS } from "../src/scenarios/faults/index.js";
 import { REMEDIATION_PRIORITY } from "../src/scenarios/remediation-concepts.js";
 import { enumFromWord, enumValues, enumWords, wordFromEnum } from "../src/sim/enum-words.js";
@@ -42,6 +43,9 @@ describe("enum words", () => {
     expect([...REMEDIATION_PRIORITY].sort()).toEqual(enumWords(RemediationKind).sort());
     expect(FAULT_WORDS).toEqual(enumWords(FaultKind));
     expect(enumWords(ActionType)).toContain("apply_fix");
+    // The typed level lists (their words are types too) name every level of the proto.
+    expect([...LEVELS]).toEqual(enumWords(TaskLevel));
+    expect([...TASK_WORDS]).toEqual(enumWords(TaskLevel));
   });
 
   it("no source converts an enum name to a word by hand", () => {

@@ -69,7 +69,8 @@ export function deadExports(root = ROOT, ignore: readonly string[] = []): string
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const dead = deadExports();
+  // The test keeps a list of known dead exports: its mentions do not count.
+  const dead = deadExports(ROOT, ["test/dead-exports.test.ts"]);
   for (const line of dead) console.log(line);
   process.exit(dead.length > 0 ? 1 : 0);
 }

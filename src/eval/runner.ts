@@ -8,7 +8,7 @@
  * over the network, N episodes are in flight at once.
  */
 import { create } from "@bufbuild/protobuf";
-import { ActionType, EpisodeStatus, FaultKind, TaskLevel } from "../../gen/incident/v1/enums_pb.js";
+import { ActionType, EpisodeStatus, FaultKind } from "../../gen/incident/v1/enums_pb.js";
 import { enumFromWord, wordFromEnum } from "../sim/enum-words.js";
 import { ObservationSchema } from "../../gen/incident/v1/observation_pb.js";
 import { ResetRequestSchema, StepRequestSchema } from "../../gen/incident/v1/service_pb.js";
@@ -18,9 +18,9 @@ import type { TaskWord } from "./args.js";
 import type { EnvBackend } from "./backend.js";
 import { UNKNOWN_FAULT, type EpisodeOutcome } from "./results.js";
 import { withUnchangingParts } from "../agents/observation-memory.js";
+import { levelToEnum } from "../env/levels.js";
 import { newTrajectory, observationJson, stepJson, type Trajectory } from "./trajectory.js";
 
-const LEVELS: Readonly<Record<TaskWord, TaskLevel>> = { easy: TaskLevel.EASY, medium: TaskLevel.MEDIUM, hard: TaskLevel.HARD, expert: TaskLevel.EXPERT };
 /** No task allows this many steps; an episode that gets here is stopped. */
 const STEP_GUARD = 200;
 
@@ -90,7 +90,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
   const play = async (index: number, task: TaskWord, seed: number): Promise<void> => {
     const episodeId = `${options.episodeIdPrefix}-${task}-${seed}`;
     const reset = create(ResetRequestSchema, {
-      taskLevel: LEVELS[task],
+      taskLevel: levelToEnum(task),
       seed,
       episodeId,
       ...(options.faultKind !== undefined ? { faultKind: options.faultKind } : {}),
