@@ -13,12 +13,12 @@ import { oracleAgent } from "../src/agents/oracle.js";
 import { randomAgent } from "../src/agents/random.js";
 import { runEpisode, type AgentFactory } from "../src/agents/run-episode.js";
 import { IncidentEnvironment } from "../src/env/environment.js";
+import { enumFromWord } from "../src/sim/enum-words.js";
 
 const first = Number(process.argv[2] ?? 3_000_000_000);
 const count = Number(process.argv[3] ?? 200);
 const levels = (process.argv[4] ?? "easy,medium,hard,expert").split(",");
 const only = process.argv[5]?.split(",");
-const LEVEL: Record<string, TaskLevel> = { easy: TaskLevel.EASY, medium: TaskLevel.MEDIUM, hard: TaskLevel.HARD, expert: TaskLevel.EXPERT };
 
 const policies: Array<[string, (seed: number) => AgentFactory]> = [
   ...ANSWER_FREE_NAMES.map((n): [string, (seed: number) => AgentFactory] => [n, () => () => answerFreeAgent(n)]),
@@ -37,7 +37,7 @@ for (const [name, make] of policies) {
     let sum = 0;
     for (let i = 0; i < count; i++) {
       const seed = first + i;
-      sum += runEpisode(env, make(seed), create(ResetRequestSchema, { taskLevel: LEVEL[level], seed, episodeId: "m" })).score;
+      sum += runEpisode(env, make(seed), create(ResetRequestSchema, { taskLevel: enumFromWord(TaskLevel, level) ?? TaskLevel.UNSPECIFIED, seed, episodeId: "m" })).score;
     }
     row.push((sum / count).toFixed(3).padEnd(28));
   }

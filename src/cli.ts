@@ -251,7 +251,7 @@ async function reportCommand(files: readonly string[], flags: { out: string; mar
   return 0;
 }
 
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command("incident-env")
     .description("Evaluate agents on the incident-response environment, replay trajectories, render reports.")
     .version("0.1.0")

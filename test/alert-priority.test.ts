@@ -10,7 +10,7 @@ import { Episode } from "../src/env/episode.js";
 import { TASKS } from "../src/env/tasks.js";
 import { generateIncident } from "../src/scenarios/generate-incident.js";
 import { SEED_RANGES } from "../src/scenarios/levels.js";
-import type { Level, SeverityWord } from "../src/scenarios/types.js";
+import type { Level, SeverityWord } from "../src/sim/vocabulary.js";
 
 const LEVELS: readonly Level[] = ["easy", "medium", "hard"];
 const SEEDS = [...Array.from({ length: 120 }, (_, i) => i), ...Array.from({ length: 30 }, (_, i) => SEED_RANGES.held_out.first + i * 977)];

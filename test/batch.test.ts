@@ -25,7 +25,7 @@ import {
 } from "../gen/incident/v1/service_pb.js";
 import { DEFAULT_LIMITS } from "../src/env/limits.js";
 import { shardOf } from "../src/env/workers/pool.js";
-import { fromRestJson } from "../src/env/rest-json.js";
+import { fromRestJson } from "../src/json/rest-json.js";
 import { dig, http, useServer, useWorkerServer } from "./support/server.js";
 
 const MAX_BATCH = 8;

@@ -14,7 +14,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { foreignConcepts, profile } from "../src/grading/concepts.js";
-import type { FaultKind, RemediationKind, Scope } from "../src/scenarios/fault-types.js";
+import type { FaultKind, RemediationKind, Scope } from "../src/sim/fault-types.js";
 import { FAULTS, FAULT_KINDS } from "../src/scenarios/faults/index.js";
 import { kbWordingById } from "../src/scenarios/kb/index.js";
 import { alternatives, knowledgeIds, requirementIds, satisfiedBy } from "../src/scenarios/knowledge.js";
@@ -128,7 +128,7 @@ function signatureShows(w: IncidentWorld): boolean {
 function linePattern(w: IncidentWorld, template: string): RegExp {
   const rendered = w.render(template.replace(/\{n\}/g, "\u0000"));
   const escaped = rendered.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-  return new RegExp(`^${escaped.replace(/\u0000/g, "\\d+")}$`);
+  return new RegExp(`^${escaped.replaceAll("\u0000", "\\d+")}$`);
 }
 
 it("covers every fault kind", () => {

@@ -19,10 +19,12 @@ import { randomUUID } from "node:crypto";
 import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { ActionSchema } from "../gen/incident/v1/action_pb.js";
+import { ActionType } from "../gen/incident/v1/enums_pb.js";
 import { IncidentEnvService, InteractRequestSchema, ResetRequestSchema, StreamEpisodeEventsRequestSchema, StreamLogsRequestSchema } from "../gen/incident/v1/service_pb.js";
 import type { EnvironmentApi } from "../src/env/api.js";
 import { buildMetadata, buildSchemas } from "../src/server/describe.js";
 import { restRouteTable, type RestRoute } from "../src/server/rest-routes.js";
+import { enumWords } from "../src/sim/enum-words.js";
 import { messageArbitrary } from "./support/arbitrary-message.js";
 import { restJsonArbitrary } from "./support/arbitrary-rest-json.js";
 import { connectGet, connectUnary, frame, grpc, grpcWeb, type RawAnswer } from "./support/raw-rpc.js";
@@ -372,7 +374,7 @@ const jsonRpcRequest = fc.record(
     params: fc.oneof(
       fc.record(
         {
-          name: fc.oneof(fc.constantFrom("reset", "inspect", "diagnose", "apply_fix", "escalate", "write_runbook", "write_postmortem", "resolve", "get_observation", "get_state"), fc.string({ maxLength: 8 })),
+          name: fc.oneof(fc.constantFrom("reset", ...enumWords(ActionType), "get_observation", "get_state"), fc.string({ maxLength: 8 })),
           arguments: fc.oneof(restJsonArbitrary(ResetRequestSchema, { strings: STRINGS, depth: 1 }), restJsonArbitrary(ActionSchema, { strings: STRINGS, depth: 1 }), fc.jsonValue({ maxDepth: 2 })),
           session_id: fc.oneof(fc.constantFrom(...POOL), fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 1 })),
           protocolVersion: fc.constantFrom("2025-06-18", "1999"),

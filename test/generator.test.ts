@@ -7,7 +7,7 @@ import { FAULT_KINDS } from "../src/scenarios/faults/index.js";
 import { FAMILIES } from "../src/scenarios/families/index.js";
 import { LEVEL_PROFILES } from "../src/scenarios/levels.js";
 import { IncidentWorld } from "../src/sim/incident-world.js";
-import type { Level } from "../src/scenarios/types.js";
+import type { Level } from "../src/sim/vocabulary.js";
 import { TopologyIndex } from "../src/sim/topology.js";
 import { range } from "./support/policies.js";
 

@@ -386,7 +386,6 @@ describe("postmortem timelines, priorities and impact read what the writer meant
   });
 
   const severityNotes = (actionItems: string, summarySuffix = ""): string[] => {
-    const before = play(HONEST_STEPS);
     const sections = {
       summary: `orders-db ran out of connection slots after orders-service scaled out.${summarySuffix}`,
       rootCause: "orders-service replicas together passed max_connections on orders-db, so the connection pool was exhausted.",

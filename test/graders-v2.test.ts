@@ -11,7 +11,7 @@ import { EPISODE_GRADERS } from "../src/grading/episode/index.js";
 import type { Grade } from "../src/grading/grade.js";
 import type { EpisodeRecord } from "../src/grading/record.js";
 import { CONCEPTS } from "../src/scenarios/lexicon.js";
-import type { Level } from "../src/scenarios/types.js";
+import type { Level } from "../src/sim/vocabulary.js";
 import { IncidentWorld } from "../src/sim/incident-world.js";
 import {
   ROOT,

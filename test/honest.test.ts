@@ -22,7 +22,7 @@ import { profile } from "../src/grading/concepts.js";
 import { factsOf, type EpisodeFacts } from "../src/grading/episode/facts.js";
 import { onTopicConcepts } from "../src/grading/episode/knowledge.js";
 import { gradeRunbook } from "../src/grading/episode/runbook.js";
-import type { FaultKnowledge } from "../src/scenarios/fault-types.js";
+import type { FaultKnowledge } from "../src/sim/fault-types.js";
 import { FAULT_KINDS } from "../src/scenarios/faults/index.js";
 import { PRESETS } from "../src/scenarios/incidents/index.js";
 import { alternatives, firstAlternative, requirementIds, satisfiedBy, satisfiedCount, unmet } from "../src/scenarios/knowledge.js";

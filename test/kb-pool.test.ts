@@ -14,14 +14,14 @@
  * only public ones; the same seed shows the same articles.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { FaultKind } from "../src/scenarios/fault-types.js";
+import type { FaultKind } from "../src/sim/fault-types.js";
 import { FAMILIES } from "../src/scenarios/families/index.js";
 import { FAULTS, FAULT_KINDS } from "../src/scenarios/faults/index.js";
 import { generateIncident } from "../src/scenarios/generate-incident.js";
 import { PRESETS } from "../src/scenarios/incidents/index.js";
 import { KB_POOL, articlesFitting, chooseKbArticles, kbWordingById, misleadingCandidates, type KbPoolArticle, type KbWording } from "../src/scenarios/kb/index.js";
 import { SEED_RANGES } from "../src/scenarios/levels.js";
-import type { KbArticleSpec, Level, Phrasing } from "../src/scenarios/types.js";
+import type { KbArticleSpec, Level, Phrasing } from "../src/sim/vocabulary.js";
 import { Rng } from "../src/sim/prng.js";
 
 const LEVELS: readonly Level[] = ["easy", "medium", "hard"];

@@ -17,7 +17,7 @@ import { ActionType, LogLevel, Severity, TaskLevel } from "../gen/incident/v1/en
 import { ObservationSchema, type Observation } from "../gen/incident/v1/observation_pb.js";
 import { IncidentEnvService, InteractRequestSchema, type InteractResponse } from "../gen/incident/v1/service_pb.js";
 import { renderObservationText, TEXT_LOG_LINES, TEXT_LOG_MESSAGE_CHARS } from "../src/env/observation-text.js";
-import { fromRestJson } from "../src/env/rest-json.js";
+import { fromRestJson } from "../src/json/rest-json.js";
 import { testRedis } from "./support/redis.js";
 import { dig, http, useServer, useWorkerServer } from "./support/server.js";
 import { useReplicaServer } from "./support/shared-store-server.js";

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { FaultKind } from "../gen/incident/v1/enums_pb.js";
 import { heuristicAgent } from "../src/agents/heuristic/index.js";
 import { oracleAgent } from "../src/agents/oracle.js";
-import { enumFromWord } from "../src/env/enum-words.js";
+import { enumFromWord } from "../src/sim/enum-words.js";
 import { FAULT_KINDS } from "../src/scenarios/faults/index.js";
 import { LEVELS, playMany, range } from "./support/policies.js";
 

@@ -13,7 +13,7 @@ import { EpisodeStateSchema } from "../gen/incident/v1/episode_pb.js";
 import { ObservationSchema } from "../gen/incident/v1/observation_pb.js";
 import { IncidentEnvService, StepResponseSchema } from "../gen/incident/v1/service_pb.js";
 import { oracleAgent } from "../src/agents/oracle.js";
-import { fromRestJson, toRestJson } from "../src/env/rest-json.js";
+import { fromRestJson, toRestJson } from "../src/json/rest-json.js";
 import { dig, http, useServer } from "./support/server.js";
 
 const server = useServer();

@@ -16,6 +16,7 @@
  * test/support/fill-facts.ts fills in. Write documents from what the steps show, not from it.
  */
 import { ActionType, ChangeKind, IncidentStatus, LogLevel, RemediationKind, RetryBackoff, ServiceKind, Severity } from "../gen/incident/v1/enums_pb.js";
+import { wordFromEnum } from "../src/sim/enum-words.js";
 import type { Action } from "../gen/incident/v1/action_pb.js";
 import type { Inspection } from "../gen/incident/v1/inspection_pb.js";
 import type { Observation } from "../gen/incident/v1/observation_pb.js";
@@ -23,7 +24,7 @@ import type { Alert, LogEntry, ServiceMetric } from "../gen/incident/v1/telemetr
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { IncidentEnvironment } from "../src/env/environment.js";
 import { FAULT_KINDS } from "../src/scenarios/faults/index.js";
-import type { FaultKind } from "../src/scenarios/fault-types.js";
+import type { FaultKind } from "../src/sim/fault-types.js";
 import { eventMinutes, fillFacts } from "../test/support/fill-facts.js";
 import { playHonestFix } from "../test/support/honest-play.js";
 
@@ -81,7 +82,7 @@ function printMetrics(metrics: readonly ServiceMetric[]): void {
 }
 
 function printObservation(o: Observation, first: boolean): void {
-  out(`  status: ${IncidentStatus[o.currentIncidentStatus]?.toLowerCase()}   minutes elapsed: ${o.timeElapsedMinutes}   clock now: ${clockOf(o.timeElapsedMinutes)} UTC`);
+  out(`  status: ${wordFromEnum(IncidentStatus, o.currentIncidentStatus)}   minutes elapsed: ${o.timeElapsedMinutes}   clock now: ${clockOf(o.timeElapsedMinutes)} UTC`);
   if (o.feedback) out(`  feedback: ${o.feedback}`);
   if (first && o.alert) printAlert(o.alert, "  PAGE: ");
   out(`  active alerts (${o.activeAlerts.length}):`);
@@ -92,7 +93,7 @@ function printObservation(o: Observation, first: boolean): void {
 }
 
 function printInspection(i: Inspection): void {
-  out(`  INSPECTION of ${i.service} (${ServiceKind[i.kind]?.toLowerCase()}, ${i.role}; version ${i.version || "-"}; ${i.replicas} replicas; zone ${i.zone}) at ${clockOf(i.takenAtMinute)}`);
+  out(`  INSPECTION of ${i.service} (${wordFromEnum(ServiceKind, i.kind)}, ${i.role}; version ${i.version || "-"}; ${i.replicas} replicas; zone ${i.zone}) at ${clockOf(i.takenAtMinute)}`);
   out("    series (first / peak / last, with clock times; 'over' = first and last minute past threshold):");
   for (const s of i.series) {
     const pts = s.points;
@@ -120,7 +121,7 @@ function printInspection(i: Inspection): void {
   if (i.dependents.length > 0) out(`    called by: ${i.dependents.join(", ")}`);
   if (i.recentChanges.length > 0) {
     out("    recent changes:");
-    for (const c of i.recentChanges) out(`      ${timeOf(c.timestamp).slice(0, 5)} ${ChangeKind[c.kind]?.toLowerCase()} ${c.service}: ${c.description}`);
+    for (const c of i.recentChanges) out(`      ${timeOf(c.timestamp).slice(0, 5)} ${wordFromEnum(ChangeKind, c.kind)} ${c.service}: ${c.description}`);
   } else out("    recent changes: none");
   printLogs(i.recentLogs, `its logs (last ${i.recentLogs.length})`, false, "    ");
   if (i.trace) {
@@ -130,8 +131,8 @@ function printInspection(i: Inspection): void {
 }
 
 function describe(action: Action): string {
-  const type = ActionType[action.actionType]?.toLowerCase() ?? "?";
-  const remediation = action.remediation && action.remediation.kind !== RemediationKind.UNSPECIFIED ? ` ${RemediationKind[action.remediation.kind]?.toLowerCase()}` : "";
+  const type = wordFromEnum(ActionType, action.actionType) ?? "?";
+  const remediation = action.remediation && action.remediation.kind !== RemediationKind.UNSPECIFIED ? ` ${wordFromEnum(RemediationKind, action.remediation.kind)}` : "";
   return `${type}${remediation} on ${action.targetService ?? "-"}`;
 }
 
@@ -145,11 +146,11 @@ function printReset(observation: Observation | undefined): void {
   if (topology) {
     out(`  topology: family ${topology.family}`);
     for (const s of topology.services) {
-      out(`    ${s.name} (${ServiceKind[s.kind]?.toLowerCase()}, ${s.role}; ${s.version || "-"}; ${s.replicas} replicas; zone ${s.zone}${s.aliases.length ? `; aka ${s.aliases.join(", ")}` : ""})`);
+      out(`    ${s.name} (${wordFromEnum(ServiceKind, s.kind)}, ${s.role}; ${s.version || "-"}; ${s.replicas} replicas; zone ${s.zone}${s.aliases.length ? `; aka ${s.aliases.join(", ")}` : ""})`);
     }
     out("  dependencies:");
     for (const d of topology.dependencies) {
-      out(`    ${d.caller} -> ${d.callee}${d.requestPath ? "" : " (infrastructure)"}: ${d.callsPerSecond}/s, timeout ${d.timeoutMs} ms, ${d.retries} retries, backoff ${RetryBackoff[d.backoff]?.toLowerCase()}`);
+      out(`    ${d.caller} -> ${d.callee}${d.requestPath ? "" : " (infrastructure)"}: ${d.callsPerSecond}/s, timeout ${d.timeoutMs} ms, ${d.retries} retries, backoff ${wordFromEnum(RetryBackoff, d.backoff)}`);
     }
   }
   printObservation(observation, true);

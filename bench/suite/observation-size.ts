@@ -10,7 +10,7 @@ import { ActionType, TaskLevel } from "../../gen/incident/v1/enums_pb.js";
 import { ObservationSchema, type Observation } from "../../gen/incident/v1/observation_pb.js";
 import { ResetRequestSchema, StepRequestSchema } from "../../gen/incident/v1/service_pb.js";
 import { IncidentEnvironment } from "../../src/env/environment.js";
-import { toRestJson } from "../../src/env/rest-json.js";
+import { toRestJson } from "../../src/json/rest-json.js";
 import { STEPS_PER_EPISODE, targetOf } from "./episode-mix.js";
 
 /** Mean bytes per observation of one kind. */

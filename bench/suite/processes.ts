@@ -35,7 +35,7 @@ function newestMtime(dir: string): number {
 
 /** Rebuilds dist/ (`npm run build`) unless it is newer than every file of src/ and gen/. */
 export function ensureBuild(log: (line: string) => void): void {
-  let built = 0;
+  let built: number;
   try {
     built = statSync(SERVER_ENTRY).mtimeMs;
   } catch {

@@ -122,7 +122,7 @@ export function parseTrajectories(text: string): Trajectory[] {
     try {
       json = JSON.parse(line);
     } catch (e) {
-      throw new Error(`line ${i + 1}: not JSON (${e instanceof Error ? e.message : String(e)})`);
+      throw new Error(`line ${i + 1}: not JSON (${e instanceof Error ? e.message : String(e)})`, { cause: e });
     }
     const t = json as Partial<Trajectory> | null;
     if (typeof t !== "object" || t === null || t.format !== TRAJECTORY_FORMAT || !Array.isArray(t.steps)) throw new Error(`line ${i + 1}: not an ${TRAJECTORY_FORMAT} record`);

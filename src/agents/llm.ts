@@ -25,11 +25,11 @@ import { ActionSchema, type Action } from "../../gen/incident/v1/action_pb.js";
 import { ActionType } from "../../gen/incident/v1/enums_pb.js";
 import type { Observation } from "../../gen/incident/v1/observation_pb.js";
 import { renderObservationText } from "../env/observation-text.js";
-import { fromRestJson } from "../env/rest-json.js";
+import { fromRestJson } from "../json/rest-json.js";
 import { checkTargetExists } from "../env/target-check.js";
 import { resolveService } from "../scenarios/service-names.js";
-import { standaloneSchema } from "../server/json-schema.js";
-import { validated } from "../server/validation.js";
+import { standaloneSchema } from "../json/json-schema.js";
+import { validated } from "../json/validation.js";
 import { AgentUnavailableError, type AsyncAgent } from "./agent.js";
 
 export const DEFAULT_MODEL = "Qwen/Qwen2.5-72B-Instruct";
@@ -114,7 +114,7 @@ export function parseAction(reply: string): Action {
   try {
     json = extractJson(reply);
   } catch (e) {
-    throw new Error(`not valid JSON: ${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`not valid JSON: ${e instanceof Error ? e.message : String(e)}`, { cause: e });
   }
   // Accept OpenEnv's envelope too.
   if (typeof json === "object" && json !== null && !Array.isArray(json) && "action" in json && !("action_type" in json)) {

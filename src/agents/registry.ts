@@ -26,7 +26,7 @@ export interface AgentEntry {
   make(context: EpisodeContext): AsyncAgent;
 }
 
-export interface RegistryOptions {
+interface RegistryOptions {
   /** Needed by the llm agent. */
   llm?: () => LlmConfig;
 }

@@ -13,7 +13,7 @@ import type { EpisodeRecord } from "../grading/record.js";
 import type { Agent } from "./agent.js";
 import { withUnchangingParts } from "./observation-memory.js";
 
-export interface EpisodeResult {
+interface EpisodeResult {
   episodeId: string;
   scenarioId: string;
   score: number;

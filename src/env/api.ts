@@ -102,7 +102,7 @@ export interface EnvironmentApi {
   shutdown(): Promise<void>;
 }
 
-/** Forms a response can take before it reaches a transport: protobuf binary, or the REST JSON text of src/env/rest-json.ts. */
+/** Forms a response can take before it reaches a transport: protobuf binary, or the REST JSON text of src/json/rest-json.ts. */
 export interface WireForms {
   binary: Uint8Array;
   "rest-json": string;

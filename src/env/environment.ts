@@ -46,14 +46,14 @@ import {
 } from "../../gen/incident/v1/service_pb.js";
 import { FaultKind, ServiceKind } from "../../gen/incident/v1/enums_pb.js";
 import { FAMILIES, familyByName } from "../scenarios/families/index.js";
-import type { FaultKind as FaultKindWord } from "../scenarios/fault-types.js";
+import type { FaultKind as FaultKindWord } from "../sim/fault-types.js";
 import { FAULTS, FAULT_KINDS } from "../scenarios/faults/index.js";
 import { GenerationError, generateIncident } from "../scenarios/generate-incident.js";
 import { PRESETS, findPreset } from "../scenarios/incidents/index.js";
 import { LEVEL_PROFILES, SEED_RANGES } from "../scenarios/levels.js";
-import type { Level } from "../scenarios/types.js";
+import type { Level } from "../sim/vocabulary.js";
 import { IncidentWorld } from "../sim/incident-world.js";
-import { enumFromWord, wordFromEnum } from "./enum-words.js";
+import { enumFromWord, wordFromEnum } from "../sim/enum-words.js";
 import type { EpisodeRecord } from "../grading/record.js";
 import { systemClock, type Clock } from "./clock.js";
 import { Episode } from "./episode.js";

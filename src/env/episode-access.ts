@@ -56,7 +56,7 @@ import type { EpisodeState } from "../../gen/incident/v1/episode_pb.js";
 import { canPreEncode, type Awaitable, type EnvironmentApi, type Outcome, type PreEncodingEnvironment, type StreamName, type StreamOptions, type WireForms, type WireFormat } from "./api.js";
 import { PlayedBy, type EpisodeListQuery, type Transport } from "./episode-listing.js";
 import { EnvError } from "./errors.js";
-import { toRestJson } from "./rest-json.js";
+import { toRestJson } from "../json/rest-json.js";
 import type { Limits, StreamLimits } from "./limits.js";
 
 /** Separates a key's name from its episode ids inside the environment; episode_id rules exclude it. */

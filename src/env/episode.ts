@@ -41,7 +41,7 @@ import type { Action } from "../../gen/incident/v1/action_pb.js";
 import { ActionType, ClockMode, EpisodeStatus, IncidentStatus, RemediationKind } from "../../gen/incident/v1/enums_pb.js";
 import { EpisodeStateSchema, GradeBreakdownSchema, StepInfoSchema, type EpisodeState, type StepInfo } from "../../gen/incident/v1/episode_pb.js";
 import { ObservationSchema, type Observation } from "../../gen/incident/v1/observation_pb.js";
-import { EpisodeEventSchema, StatusChangeSchema, StepSummarySchema, type EpisodeEvent, type StatusChange, type StepSummary } from "../../gen/incident/v1/stream_pb.js";
+import { StatusChangeSchema, StepSummarySchema, type EpisodeEvent } from "../../gen/incident/v1/stream_pb.js";
 import { KbArticleSchema, type KbArticle, type LogEntry, type ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
 import type { Topology } from "../../gen/incident/v1/topology_pb.js";
 import { copyReferences, type CopyReferences } from "../grading/copying.js";
@@ -49,18 +49,18 @@ import { remediationFromReasoning } from "../grading/free-text-fix.js";
 import { EPISODE_GRADERS } from "../grading/episode/index.js";
 import { roundScore, timeDiscount, type Grade } from "../grading/grade.js";
 import type { EpisodeRecord, StepRecord } from "../grading/record.js";
-import type { RemediationKind as RemediationWord } from "../scenarios/fault-types.js";
+import type { RemediationKind as RemediationWord } from "../sim/fault-types.js";
 import { resolveService } from "../scenarios/service-names.js";
-import type { SeverityWord } from "../scenarios/types.js";
+import type { SeverityWord } from "../sim/vocabulary.js";
 import type { IncidentWorld } from "../sim/incident-world.js";
 import type { SimLogLine } from "../sim/log-writer.js";
 import type { RemediationOutcome } from "../sim/remediation.js";
-import { wordFromEnum } from "./enum-words.js";
-import type { Clock } from "./clock.js";
+import { wordFromEnum } from "../sim/enum-words.js";
+import { LiveClock, type Clock } from "./clock.js";
 import { EnvError } from "./errors.js";
-import { Journal } from "./journal.js";
+import { episodeJournals, eventMessage, logEntryMessage, type EventContent } from "./episode-journals.js";
+import type { Journal } from "./journal.js";
 import { keptAction } from "./kept-action.js";
-import { leanTimestamp } from "./lean-messages.js";
 import { levelToEnum } from "./levels.js";
 import { checkTargetExists } from "./target-check.js";
 import { LogRecord } from "./log-record.js";
@@ -70,11 +70,8 @@ import type { TaskDefinition } from "./tasks.js";
 
 const RECENT_LOG_LINES = 20;
 const REASONING_IN_HISTORY = 200;
-const MINUTE_MS = 60_000;
-/** While a stream follows a live episode, its timer checks the wall clock at least this often. */
-const LIVE_TICK_MIN_MS = 100;
 
-export interface EpisodeOptions {
+interface EpisodeOptions {
   /** Log lines kept (MAX_LOG_LINES_PER_EPISODE). */
   maxLogLines: number;
   /** Events kept (MAX_EVENTS_PER_EPISODE). */
@@ -94,27 +91,25 @@ export interface EpisodeOptions {
   text?: boolean;
 }
 
-interface LiveClock {
-  minutesPerSecond: number;
-  clock: Clock;
-  /** Wall-clock time up to which simulated minutes have been run. */
-  anchorMs: number;
-  /** The natural end: the episode ends when its world reaches this minute. */
-  maxMinutes: number;
-  /** Streams following the episode (watch); the timer runs only while there are some. */
-  watchers: number;
-  /** Stops the timer; undefined while none runs. */
-  stopTimer: (() => void) | undefined;
+
+/** What an action handler reads (Episode.ACTION_HANDLERS). */
+interface ActionContext {
+  action: Action;
+  /** The step's record; apply_fix adds the fix's outcome to it. */
+  record: StepRecord;
+  stepNumber: number;
+  /** target_service as sent, trimmed. */
+  named: string | undefined;
+  /** The service of this system it names (record.target); undefined when none. */
+  target: string | undefined;
 }
 
-/**
- * An event as the events journal keeps it: its content only (its number is its place in the
- * journal, its minute the journal's stamp). The EpisodeEvent message, with its Timestamp, is made
- * when a stream reads it (Episode.eventOf): an episode holds thousands of events and most are
- * never read. A log line is the LogRecord of the logs journal, a metric reading the ServiceMetric
- * of that minute's observation (shared, not copied).
- */
-export type EventContent = LogRecord | ServiceMetric | StatusChange | StepSummary;
+type ActionHandler = (episode: Episode, context: ActionContext) => string;
+
+/** Action type unspecified, or a number outside the enum. */
+function unknownAction(): string {
+  return "Unknown action; nothing happened.";
+}
 
 export interface StepOutcome {
   observation: Observation;
@@ -175,8 +170,7 @@ export class Episode {
     readonly world: IncidentWorld,
     options: EpisodeOptions,
   ) {
-    this.logs = new Journal<LogRecord>(options.maxLogLines, { onNumber: (record, seq) => (record.seq = seq) });
-    this.events = new Journal<EventContent>(options.maxEvents, { stamped: true });
+    ({ logs: this.logs, events: this.events } = episodeJournals(options.maxLogLines, options.maxEvents));
     // Neither changes during an episode: the KB articles are built once, shared by every observation.
     this.topology = options.detail === "full" ? toTopology(world) : undefined;
     this.kbArticles = world.kb().map((a) => create(KbArticleSchema, { articleId: a.id, title: a.title, tags: [...a.tags], content: a.content }));
@@ -190,8 +184,7 @@ export class Episode {
     this.noteEvidence();
     if (options.live) {
       const { minutesPerSecond, clock, maxMinutes } = options.live;
-      // No timer yet: minutes run when someone looks (catchUp), or on a timer while a stream follows (watch).
-      this.live = { minutesPerSecond, clock, anchorMs: clock.now(), maxMinutes, watchers: 0, stopTimer: undefined };
+      this.live = new LiveClock(minutesPerSecond, clock, maxMinutes);
     }
   }
 
@@ -241,7 +234,7 @@ export class Episode {
     this.catchUp(); // a live clock may reach its natural end first
     if (this.done) {
       const why = this.outOfTime ? `; its live clock reached the time limit of ${this.timeLimit} simulated minutes (LIVE_EPISODE_MAX_MINUTES)` : "";
-      throw new EnvError("failed_precondition", `episode ${this.id} is over (status ${EpisodeStatus[this.status].toLowerCase()}${why}); reset to play again`);
+      throw new EnvError("failed_precondition", `episode ${this.id} is over (status ${wordFromEnum(EpisodeStatus, this.status)}${why}); reset to play again`);
     }
     // Kept for the graders and for rebuilding the episode: without the client's own data.
     const action = keptAction(sent);
@@ -342,9 +335,9 @@ export class Episode {
   catchUp(): void {
     const live = this.live;
     if (!live || this.done) return;
-    const due = this.minutesDue(live);
+    const due = live.minutesDue();
     if (due <= 0) return;
-    live.anchorMs += (due * 1000) / live.minutesPerSecond;
+    live.consume(due);
     try {
       const minutes = Math.min(due, live.maxMinutes - this.world.minute);
       if (minutes > 0) {
@@ -365,7 +358,7 @@ export class Episode {
    */
   get timeIsUp(): boolean {
     const live = this.live;
-    return live !== undefined && !this.done && this.world.minute + this.minutesDue(live) >= live.maxMinutes;
+    return live !== undefined && !this.done && this.world.minute + live.minutesDue() >= live.maxMinutes;
   }
 
   /**
@@ -376,30 +369,14 @@ export class Episode {
   watch(): () => void {
     const live = this.live;
     if (!live) return () => {};
-    live.watchers++;
-    if (!live.stopTimer) {
-      const tickMs = Math.max(LIVE_TICK_MIN_MS, Math.ceil(1000 / live.minutesPerSecond));
-      live.stopTimer = live.clock.every(tickMs, () => {
-        try {
-          this.catchUp();
-        } catch (error) {
-          // The clock has stopped (see catchUp); a timer must not take the process down.
-          console.error(`live clock of episode ${this.id} stopped`, error);
-        }
-      });
-    }
-    let watching = true;
-    return () => {
-      if (!watching) return;
-      watching = false;
-      live.watchers--;
-      if (live.watchers === 0) stopTimer(live);
-    };
-  }
-
-  /** Whole simulated minutes that wall-clock time has made due since the last catch-up. */
-  private minutesDue(live: LiveClock): number {
-    return Math.floor(((live.clock.now() - live.anchorMs) / 1000) * live.minutesPerSecond);
+    return live.watch(() => {
+      try {
+        this.catchUp();
+      } catch (error) {
+        // The clock has stopped (see catchUp); a timer must not take the process down.
+        console.error(`live clock of episode ${this.id} stopped`, error);
+      }
+    });
   }
 
   /** The live clock reached its natural end: the episode ends, truncated and graded, as when the step budget runs out. */
@@ -441,17 +418,12 @@ export class Episode {
 
   /** The EpisodeEvent message of an event of the journal: a log line's timestamp is the line's own, any other event's its minute's. */
   eventOf(content: EventContent, seq: number, minute: number): EpisodeEvent {
-    if (content instanceof LogRecord) {
-      const entry = this.logEntryOf(content);
-      return create(EpisodeEventSchema, { seq, timestamp: entry.timestamp, minute, kind: { case: "log", value: entry } });
-    }
-    const timestamp = leanTimestamp(this.world.spec.startedAtMs + minute * MINUTE_MS);
-    return create(EpisodeEventSchema, { seq, timestamp, minute, kind: eventKind(content) });
+    return eventMessage(content, seq, minute, this.world.spec.startedAtMs);
   }
 
   /** The LogEntry message of a line of the logs journal. */
   logEntryOf(record: LogRecord): LogEntry {
-    return record.toEntry(this.world.spec.startedAtMs);
+    return logEntryMessage(record, this.world.spec.startedAtMs);
   }
 
   /** Emits a status event when the incident or episode status differs from the last one told. */
@@ -468,7 +440,7 @@ export class Episode {
   }
 
   private stopClock(): void {
-    if (this.live) stopTimer(this.live);
+    this.live?.stop();
     this.live = undefined;
   }
 
@@ -500,47 +472,70 @@ export class Episode {
     };
   }
 
+  /**
+   * One handler per action type; each carries out the action's effect on the world and returns
+   * the feedback. A Record over ActionType, so the compiler checks that every action type has
+   * its handler (a new one in the proto does not compile until it is handled).
+   */
+  private static readonly ACTION_HANDLERS: Readonly<Record<ActionType, ActionHandler>> = {
+    [ActionType.UNSPECIFIED]: unknownAction,
+    [ActionType.INSPECT]: (episode, context) => episode.inspect(context),
+    [ActionType.DIAGNOSE]: (episode, context) => episode.diagnose(context),
+    [ActionType.APPLY_FIX]: (episode, context) => episode.applyFix(context),
+    [ActionType.ESCALATE]: (episode) => episode.escalate(),
+    [ActionType.WRITE_RUNBOOK]: (episode, context) => episode.writeRunbook(context),
+    [ActionType.WRITE_POSTMORTEM]: (episode) => episode.writePostmortem(),
+    [ActionType.RESOLVE]: (episode) => episode.resolve(),
+  };
+
   /** Carries out the action's effect on the world and says what happened. */
   private act(action: Action, record: StepRecord, stepNumber: number): string {
-    const named = action.targetService?.trim();
-    const target = record.target;
-    switch (action.actionType) {
-      case ActionType.INSPECT: {
-        this.investigated = true;
-        if (!target) return named ? `"${named}" does not name one service of this system; see observation.topology.` : "inspect needs a target_service.";
-        if (!this.inspected.has(target)) this.inspected.set(target, stepNumber);
-        if (!this.evidence.has(target)) this.evidence.set(target, this.world.minute);
-        this.inspection = inspectionOf(this.world, target, this.logsOf(target));
-        return `Inspected ${target}.`;
-      }
-      case ActionType.DIAGNOSE:
-        this.investigated = true;
-        return named ? `Diagnosis recorded: ${named}.` : "A diagnosis needs a target_service; nothing was recorded.";
-      case ActionType.ESCALATE:
-        this.investigated = true;
-        return "Escalated: the owning team has been paged and will join the incident channel.";
-      case ActionType.APPLY_FIX: {
-        if (!target) return named ? `"${named}" does not name one service of this system; nothing was changed.` : "apply_fix needs a target_service; nothing was changed.";
-        const kind = this.remediationKind(action);
-        if (!kind) return "apply_fix needs remediation.kind (or the fix described in reasoning, e.g. roll back, restart, fail over); nothing was changed.";
-        const outcome: RemediationOutcome = this.world.applyRemediation({ kind, target, parameters: { ...(action.remediation?.parameters ?? {}) } });
-        record.remediation = outcome;
-        return outcome.feedback;
-      }
-      case ActionType.WRITE_RUNBOOK:
-        this.investigated = true;
-        return `Runbook received (${action.runbookSteps.length} steps).`;
-      case ActionType.WRITE_POSTMORTEM:
-        this.investigated = true;
-        return "Postmortem received.";
-      case ActionType.RESOLVE:
-        this.resolvedHealthy = this.world.healthHeld();
-        return this.resolvedHealthy
-          ? "Incident resolved: health held after the fix."
-          : "Incident declared over, but the system had not held healthy for 10 minutes after a fix.";
-      default:
-        return "Unknown action; nothing happened.";
-    }
+    // A number outside the enum (a newer or broken client) does nothing.
+    const handler = Episode.ACTION_HANDLERS[action.actionType] ?? unknownAction;
+    return handler(this, { action, record, stepNumber, named: action.targetService?.trim(), target: record.target });
+  }
+
+  private inspect({ named, target, stepNumber }: ActionContext): string {
+    this.investigated = true;
+    if (!target) return named ? `"${named}" does not name one service of this system; see observation.topology.` : "inspect needs a target_service.";
+    if (!this.inspected.has(target)) this.inspected.set(target, stepNumber);
+    if (!this.evidence.has(target)) this.evidence.set(target, this.world.minute);
+    this.inspection = inspectionOf(this.world, target, this.logsOf(target));
+    return `Inspected ${target}.`;
+  }
+
+  private diagnose({ named }: ActionContext): string {
+    this.investigated = true;
+    return named ? `Diagnosis recorded: ${named}.` : "A diagnosis needs a target_service; nothing was recorded.";
+  }
+
+  private escalate(): string {
+    this.investigated = true;
+    return "Escalated: the owning team has been paged and will join the incident channel.";
+  }
+
+  private applyFix({ action, record, named, target }: ActionContext): string {
+    if (!target) return named ? `"${named}" does not name one service of this system; nothing was changed.` : "apply_fix needs a target_service; nothing was changed.";
+    const kind = this.remediationKind(action);
+    if (!kind) return "apply_fix needs remediation.kind (or the fix described in reasoning, e.g. roll back, restart, fail over); nothing was changed.";
+    const outcome: RemediationOutcome = this.world.applyRemediation({ kind, target, parameters: { ...(action.remediation?.parameters ?? {}) } });
+    record.remediation = outcome;
+    return outcome.feedback;
+  }
+
+  private writeRunbook({ action }: ActionContext): string {
+    this.investigated = true;
+    return `Runbook received (${action.runbookSteps.length} steps).`;
+  }
+
+  private writePostmortem(): string {
+    this.investigated = true;
+    return "Postmortem received.";
+  }
+
+  private resolve(): string {
+    this.resolvedHealthy = this.world.healthHeld();
+    return this.resolvedHealthy ? "Incident resolved: health held after the fix." : "Incident declared over, but the system had not held healthy for 10 minutes after a fix.";
   }
 
   /**
@@ -608,26 +603,9 @@ export class Episode {
   }
 }
 
-/** Stops a live clock's timer, if one runs. */
-function stopTimer(live: LiveClock): void {
-  live.stopTimer?.();
-  live.stopTimer = undefined;
-}
-
-function eventKind(content: ServiceMetric | StatusChange | StepSummary): NonNullable<EpisodeEvent["kind"]> {
-  switch (content.$typeName) {
-    case "incident.v1.ServiceMetric":
-      return { case: "metric", value: content };
-    case "incident.v1.StatusChange":
-      return { case: "status", value: content };
-    case "incident.v1.StepSummary":
-      return { case: "step", value: content };
-  }
-}
-
 function describeAction(action: Action, minute: number): string {
-  const word = ActionType[action.actionType]?.toLowerCase() ?? "unknown";
-  const remediation = action.remediation && action.remediation.kind !== RemediationKind.UNSPECIFIED ? ` (${RemediationKind[action.remediation.kind]?.toLowerCase()})` : "";
+  const word = wordFromEnum(ActionType, action.actionType) ?? "unknown";
+  const remediation = action.remediation && action.remediation.kind !== RemediationKind.UNSPECIFIED ? ` (${wordFromEnum(RemediationKind, action.remediation.kind)})` : "";
   const reasoning = action.reasoning.length > REASONING_IN_HISTORY ? `${action.reasoning.slice(0, REASONING_IN_HISTORY)}...` : action.reasoning;
   return `[${minute}m] ${word}${remediation} on '${action.targetService?.trim() || "none"}': ${reasoning}`;
 }

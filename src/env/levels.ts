@@ -1,19 +1,15 @@
-/** Conversions between the domain's level words and the proto's TaskLevel enum. */
+/** Conversions between the domain's level words and the proto's TaskLevel enum (through src/sim/enum-words.ts). */
 import { TaskLevel } from "../../gen/incident/v1/enums_pb.js";
-import type { Level } from "../scenarios/types.js";
-
-const TO_ENUM: Readonly<Record<Level, TaskLevel>> = {
-  easy: TaskLevel.EASY,
-  medium: TaskLevel.MEDIUM,
-  hard: TaskLevel.HARD,
-  expert: TaskLevel.EXPERT,
-};
+import { enumFromWord, wordFromEnum } from "../sim/enum-words.js";
+import type { Level } from "../sim/vocabulary.js";
+import { LEVELS } from "./tasks.js";
 
 export function levelToEnum(level: Level): TaskLevel {
-  return TO_ENUM[level];
+  return enumFromWord(TaskLevel, level) ?? TaskLevel.UNSPECIFIED;
 }
 
 /** The level word for an enum value; undefined for UNSPECIFIED or an unknown number. */
 export function levelFromEnum(value: TaskLevel): Level | undefined {
-  return (Object.keys(TO_ENUM) as Level[]).find((level) => TO_ENUM[level] === value);
+  const word = wordFromEnum(TaskLevel, value);
+  return word !== undefined && (LEVELS as readonly string[]).includes(word) ? (word as Level) : undefined;
 }

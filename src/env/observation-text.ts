@@ -23,7 +23,7 @@ import type { Inspection } from "../../gen/incident/v1/inspection_pb.js";
 import type { Observation } from "../../gen/incident/v1/observation_pb.js";
 import type { Alert, LogEntry, ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
 import type { Topology } from "../../gen/incident/v1/topology_pb.js";
-import { wordFromEnum } from "./enum-words.js";
+import { wordFromEnum } from "../sim/enum-words.js";
 
 /** Most log lines shown per list (recent logs, an inspection's logs); the newest are kept. */
 export const TEXT_LOG_LINES = 20;

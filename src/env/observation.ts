@@ -8,11 +8,11 @@ import { ChangeKind, LogLevel, RetryBackoff, ServiceKind, Severity } from "../..
 import { InspectionSchema, type Inspection, type MetricPoint } from "../../gen/incident/v1/inspection_pb.js";
 import { AlertSchema, type Alert, type LogEntry, type ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
 import { TopologySchema, type Topology } from "../../gen/incident/v1/topology_pb.js";
-import type { SeverityWord } from "../scenarios/types.js";
+import type { SeverityWord } from "../sim/vocabulary.js";
 import type { AlertRecord } from "../sim/alerts.js";
 import type { IncidentWorld } from "../sim/incident-world.js";
 import type { SimLogLine } from "../sim/log-writer.js";
-import { enumFromWord } from "./enum-words.js";
+import { enumFromWord } from "../sim/enum-words.js";
 import { leanMetricPoint, leanServiceMetric } from "./lean-messages.js";
 import { LogRecord } from "./log-record.js";
 

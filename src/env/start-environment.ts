@@ -17,7 +17,7 @@ import { SharedStoreEnvironment } from "./shared-store/environment.js";
 import { sharedStoreFromEnv, type SharedStoreSettings } from "./shared-store/settings.js";
 import { WorkerPool } from "./workers/pool.js";
 
-export interface EnvironmentSettings {
+interface EnvironmentSettings {
   /** Simulation threads; 1 simulates in the server's thread. */
   workers: number;
   limits: Limits;

@@ -13,7 +13,7 @@
 import type { Clock } from "./clock.js";
 import { EnvError } from "./errors.js";
 
-export interface Subscription {
+interface Subscription {
   /** Marks that an entry was handed to the transport and not yet taken. */
   park(): void;
   /** Marks that the transport asked for the next entry. */

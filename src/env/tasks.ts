@@ -19,7 +19,7 @@
  * the step budget runs out; it succeeds when its score reaches the threshold.
  */
 import { ActionType } from "../../gen/incident/v1/enums_pb.js";
-import type { Level } from "../scenarios/types.js";
+import type { Level } from "../sim/vocabulary.js";
 
 export interface TaskDefinition {
   level: Level;

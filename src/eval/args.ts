@@ -4,20 +4,19 @@
  */
 
 import { FaultKind } from "../../gen/incident/v1/enums_pb.js";
+import { enumWords } from "../sim/enum-words.js";
 
 export const TASK_WORDS = ["easy", "medium", "hard", "expert"] as const;
 export const TRANSPORTS = ["rest", "connect", "grpc", "grpc-web"] as const;
 export type TransportName = (typeof TRANSPORTS)[number];
 /** Fault modes of the library, as eval --fault spells them (FaultKind without its prefix), from the proto enum. */
-export const FAULT_WORDS: readonly string[] = Object.keys(FaultKind)
-  .filter((name) => Number.isNaN(Number(name)) && name !== "UNSPECIFIED")
-  .map((name) => name.toLowerCase());
+export const FAULT_WORDS: readonly string[] = enumWords(FaultKind);
 export type TaskWord = (typeof TASK_WORDS)[number];
 
 /** Largest seed: seeds are uint32 (the held-out range is 2147483648-4294967295). */
-export const MAX_SEED = 4_294_967_295;
+const MAX_SEED = 4_294_967_295;
 /** More episodes per task than this is almost certainly a typo. */
-export const MAX_SEEDS = 1_000_000;
+const MAX_SEEDS = 1_000_000;
 
 export class ArgumentError extends Error {
   override name = "ArgumentError";

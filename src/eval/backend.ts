@@ -13,7 +13,6 @@ import {
   ListScenariosResponseSchema,
   ResetRequestSchema,
   ResetResponseSchema,
-  StepRequestSchema,
   StepResponseSchema,
   type HealthResponse,
   type ListScenariosResponse,
@@ -27,7 +26,7 @@ import { ActionSchema } from "../../gen/incident/v1/action_pb.js";
 import { TaskSchema } from "../../gen/incident/v1/task_pb.js";
 import { IncidentEnvironment } from "../env/environment.js";
 import type { EpisodeRecord } from "../grading/record.js";
-import { fromRestJson, toRestJson } from "../env/rest-json.js";
+import { fromRestJson, toRestJson } from "../json/rest-json.js";
 import type { TransportName } from "./args.js";
 
 export { TRANSPORTS, type TransportName } from "./args.js";
@@ -74,7 +73,7 @@ export class InProcessBackend implements EnvBackend {
 }
 
 /** Connect, gRPC or gRPC-Web through the generated client. */
-export class RpcBackend implements EnvBackend {
+class RpcBackend implements EnvBackend {
   private readonly client: Client<typeof IncidentEnvService>;
   constructor(
     readonly kind: "connect" | "grpc" | "grpc-web",
@@ -112,7 +111,7 @@ export class RpcBackend implements EnvBackend {
 }
 
 /** An error body of the REST routes: {"code", "message", "violations"}. */
-export class RestError extends Error {
+class RestError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
@@ -123,7 +122,7 @@ export class RestError extends Error {
 }
 
 /** The curl-friendly REST JSON routes, with the same JSON dialect the server speaks. */
-export class RestBackend implements EnvBackend {
+class RestBackend implements EnvBackend {
   readonly kind = "rest" as const;
   private readonly base: string;
   constructor(
@@ -181,8 +180,4 @@ export function remoteBackend(transport: TransportName, url: string, timeoutMs?:
 
 export function resetRequest(init: MessageInitShape<typeof ResetRequestSchema>): ResetRequest {
   return create(ResetRequestSchema, init);
-}
-
-export function stepRequest(init: MessageInitShape<typeof StepRequestSchema>): StepRequest {
-  return create(StepRequestSchema, init);
 }

@@ -14,7 +14,7 @@ import { writeSync } from "node:fs";
 import type { EpisodeOutcome } from "./results.js";
 import type { EpisodeLog } from "./runner.js";
 
-export const ENV_NAME = "incident-response-env";
+const ENV_NAME = "incident-response-env";
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, " ").trim();

@@ -12,10 +12,10 @@ import { ObservationSchema } from "../../gen/incident/v1/observation_pb.js";
 import { CloseEpisodeRequestSchema, ResetRequestSchema, StepRequestSchema } from "../../gen/incident/v1/service_pb.js";
 import { create } from "@bufbuild/protobuf";
 import { IncidentEnvironment } from "../env/environment.js";
-import { fromRestJson, toRestJson } from "../env/rest-json.js";
+import { fromRestJson, toRestJson } from "../json/rest-json.js";
 import { parseTrajectoryLine, type Trajectory } from "./trajectory.js";
 
-export interface ReplayMismatch {
+interface ReplayMismatch {
   line: number;
   episodeId: string;
   /** 0 for the reset, else the step number. */
@@ -25,7 +25,7 @@ export interface ReplayMismatch {
   replayed: string;
 }
 
-export interface ReplaySummary {
+interface ReplaySummary {
   episodes: number;
   steps: number;
   mismatches: ReplayMismatch[];
@@ -36,7 +36,7 @@ export interface ReplaySummary {
 const clip = (text: string): string => (text.length > 300 ? `${text.slice(0, 300)}...` : text);
 
 /** Replays one recorded episode; returns what differed. */
-export function replayTrajectory(env: IncidentEnvironment, t: Trajectory, line: number): { steps: number; mismatches: ReplayMismatch[] } {
+function replayTrajectory(env: IncidentEnvironment, t: Trajectory, line: number): { steps: number; mismatches: ReplayMismatch[] } {
   const mismatches: ReplayMismatch[] = [];
   const note = (step: number, field: ReplayMismatch["field"], recorded: unknown, replayed: unknown): void => {
     mismatches.push({ line, episodeId: t.episode_id, step, field, recorded: clip(JSON.stringify(recorded)), replayed: clip(JSON.stringify(replayed)) });

@@ -14,7 +14,7 @@ import { createInterface } from "node:readline";
 import { createGunzip } from "node:zlib";
 import { ResetRequestSchema } from "../../gen/incident/v1/service_pb.js";
 import { ENVIRONMENT_VERSION, IncidentEnvironment } from "../env/environment.js";
-import { fromRestJson } from "../env/rest-json.js";
+import { fromRestJson } from "../json/rest-json.js";
 import { byFault, UNKNOWN_FAULT, type EpisodeOutcome, type EvalResults } from "./results.js";
 import { parseTrajectoryLine, type Trajectory } from "./trajectory.js";
 

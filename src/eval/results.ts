@@ -40,7 +40,7 @@ export interface Summary {
   errors: number;
 }
 
-export interface TaskSummary extends Summary {
+interface TaskSummary extends Summary {
   threshold: number;
   per_fault: Record<string, Summary>;
 }
@@ -92,7 +92,7 @@ export function byFault(outcomes: readonly EpisodeOutcome[]): Record<string, Sum
   return Object.fromEntries(faults.map((f) => [f, summarize(outcomes.filter((o) => o.fault === f))]));
 }
 
-export interface ResultsMeta {
+interface ResultsMeta {
   agent: string;
   agentDescription: string;
   environment: { name: string; version: string };

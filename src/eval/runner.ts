@@ -11,7 +11,8 @@
  * refuses it) stops the run: the episodes not yet started are not played, and count as errors.
  */
 import { create } from "@bufbuild/protobuf";
-import { ActionType, EpisodeStatus, FaultKind, TaskLevel } from "../../gen/incident/v1/enums_pb.js";
+import { ActionType, EpisodeStatus, FaultKind } from "../../gen/incident/v1/enums_pb.js";
+import { enumFromWord, wordFromEnum } from "../sim/enum-words.js";
 import { ObservationSchema } from "../../gen/incident/v1/observation_pb.js";
 import { ResetRequestSchema, StepRequestSchema } from "../../gen/incident/v1/service_pb.js";
 import { AgentUnavailableError } from "../agents/agent.js";
@@ -21,24 +22,24 @@ import type { TaskWord } from "./args.js";
 import type { EnvBackend } from "./backend.js";
 import { UNKNOWN_FAULT, type EpisodeOutcome } from "./results.js";
 import { withUnchangingParts } from "../agents/observation-memory.js";
+import { levelToEnum } from "../env/levels.js";
 import { newTrajectory, observationJson, stepJson, type Trajectory } from "./trajectory.js";
 
-const LEVELS: Readonly<Record<TaskWord, TaskLevel>> = { easy: TaskLevel.EASY, medium: TaskLevel.MEDIUM, hard: TaskLevel.HARD, expert: TaskLevel.EXPERT };
 /** No task allows this many steps; an episode that gets here is stopped. */
 const STEP_GUARD = 200;
 
 export function faultWord(kind: FaultKind | undefined): string | undefined {
   if (kind === undefined || kind === FaultKind.UNSPECIFIED) return undefined;
-  return FaultKind[kind]?.toLowerCase();
+  return wordFromEnum(FaultKind, kind);
 }
 
 export function faultKindFromWord(word: string): FaultKind | undefined {
-  const value = FaultKind[word.trim().toUpperCase() as keyof typeof FaultKind];
-  return typeof value === "number" && value !== FaultKind.UNSPECIFIED ? value : undefined;
+  const value = enumFromWord(FaultKind, word.trim());
+  return value !== FaultKind.UNSPECIFIED ? value : undefined;
 }
 
-export function actionWord(type: ActionType): string {
-  return ActionType[type]?.toLowerCase() ?? "unknown";
+function actionWord(type: ActionType): string {
+  return wordFromEnum(ActionType, type) ?? "unknown";
 }
 
 /** What the OpenEnv log lines of one episode need. */
@@ -50,14 +51,14 @@ export interface EpisodeLog {
   error: string | undefined;
 }
 
-export interface EpisodeReport {
+interface EpisodeReport {
   index: number;
   outcome: EpisodeOutcome;
   trajectory: Trajectory | undefined;
   log: EpisodeLog;
 }
 
-export interface RunOptions {
+interface RunOptions {
   agent: AgentEntry;
   backend: EnvBackend;
   tasks: readonly TaskWord[];
@@ -71,7 +72,7 @@ export interface RunOptions {
   onEpisode?: (report: EpisodeReport) => void;
 }
 
-export interface RunResult {
+interface RunResult {
   outcomes: EpisodeOutcome[];
   agentStats: Record<string, number> | undefined;
   /** Why the agent could not play (the first AgentUnavailableError), if it could not: the run stopped there. */
@@ -106,7 +107,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
     if (unavailable !== undefined) return notPlayed(index, task, seed, unavailable);
     const episodeId = `${options.episodeIdPrefix}-${task}-${seed}`;
     const reset = create(ResetRequestSchema, {
-      taskLevel: LEVELS[task],
+      taskLevel: levelToEnum(task),
       seed,
       episodeId,
       ...(options.faultKind !== undefined ? { faultKind: options.faultKind } : {}),
@@ -140,7 +141,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
         outcome.rewards.push(step.reward);
         outcome.steps++;
         outcome.score = step.info?.totalEpisodeScore ?? outcome.score;
-        outcome.status = EpisodeStatus[step.info?.status ?? EpisodeStatus.RUNNING]?.toLowerCase() ?? "running";
+        outcome.status = wordFromEnum(EpisodeStatus, step.info?.status ?? EpisodeStatus.RUNNING) ?? "running";
         outcome.success = step.info?.status === EpisodeStatus.TERMINATED_SUCCESS;
         outcome.truncated = step.info?.truncated ?? false;
         const breakdown = step.info?.breakdown;

@@ -9,7 +9,7 @@ const T_975 = [
   2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
 ];
 
-export function tQuantile975(df: number): number {
+function tQuantile975(df: number): number {
   if (df <= 0) return Infinity;
   if (df <= 30) return T_975[df - 1] ?? 1.96;
   if (df <= 60) return 2.0 + (2.042 - 2.0) * ((60 - df) / 30);
@@ -24,7 +24,7 @@ export function mean(values: readonly number[]): number {
   return sum / values.length;
 }
 
-export function sampleStdDev(values: readonly number[]): number {
+function sampleStdDev(values: readonly number[]): number {
   if (values.length < 2) return 0;
   const m = mean(values);
   let sq = 0;

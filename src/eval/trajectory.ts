@@ -2,7 +2,7 @@
  * Trajectory files: JSON Lines, one episode per line, with everything needed to replay it and to
  * check the replay: the reset request, every observation, action, reward, done flag and grade
  * (StepInfo with its breakdown). Messages are written in the REST JSON dialect of the server
- * (src/env/rest-json.ts; the JSON Schemas of GET /schema describe them).
+ * (src/json/rest-json.ts; the JSON Schemas of GET /schema describe them).
  *
  *   {"format": "incident-env-trajectory/1", "agent": "heuristic", "task": "easy", "seed": 3,
  *    "episode_id": "...", "scenario_id": "gen-easy-3", "fault": "process_crash",
@@ -11,7 +11,7 @@
  *               "observation": {Observation}}, ...],
  *    "score": 1, "status": "terminated_success", "truncated": false}
  */
-import { toRestJson } from "../env/rest-json.js";
+import { toRestJson } from "../json/rest-json.js";
 import type { JsonObject } from "@bufbuild/protobuf";
 import { ActionSchema, type Action } from "../../gen/incident/v1/action_pb.js";
 import { StepInfoSchema } from "../../gen/incident/v1/episode_pb.js";
@@ -19,9 +19,9 @@ import { ObservationSchema, type Observation } from "../../gen/incident/v1/obser
 import { ResetRequestSchema, type ResetRequest, type StepResponse } from "../../gen/incident/v1/service_pb.js";
 import { create } from "@bufbuild/protobuf";
 
-export const TRAJECTORY_FORMAT = "incident-env-trajectory/1";
+const TRAJECTORY_FORMAT = "incident-env-trajectory/1";
 
-export interface TrajectoryStep {
+interface TrajectoryStep {
   action: JsonObject;
   reward: number;
   done: boolean;
@@ -84,7 +84,7 @@ export function parseTrajectoryLine(line: string, lineNumber: number): Trajector
   try {
     json = JSON.parse(line);
   } catch (e) {
-    throw new Error(`line ${lineNumber}: not JSON (${e instanceof Error ? e.message : String(e)})`);
+    throw new Error(`line ${lineNumber}: not JSON (${e instanceof Error ? e.message : String(e)})`, { cause: e });
   }
   const t = json as Partial<Trajectory>;
   if (typeof t !== "object" || t === null || t.format !== TRAJECTORY_FORMAT) {

@@ -24,7 +24,7 @@
  */
 
 /** One sentence of a text: its words, where it is, and whether it opens with a list marker. */
-export interface Sentence {
+interface Sentence {
   text: string;
   from: number;
   to: number;

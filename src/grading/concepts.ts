@@ -4,7 +4,7 @@
 import { LEXICON } from "../scenarios/lexicon.js";
 import { analyze, matchPhrases, type AnalyzedText } from "./text.js";
 
-export interface ConceptProfile {
+interface ConceptProfile {
   /** Concept ids the text expresses (not negated), with the token position of the first match. */
   expressed: ReadonlyMap<string, number>;
   /** Concept ids the text mentions only under a negation ("do not restart") or as a rejected alternative ("rather than restarting"). */

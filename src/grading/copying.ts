@@ -53,9 +53,9 @@ const MAX_REFERENCE_SKIP = 2;
 /** One text on its own is a copy at this share ... */
 const SINGLE_SHARE = 0.8;
 /** ... or at this share with two runs or more; a part of a document counts towards a paste at it. */
-export const COPIED_SHARE = 0.45;
+const COPIED_SHARE = 0.45;
 /** A document whose copied share reaches this is a paste. */
-export const DOCUMENT_SHARE = 0.4;
+const DOCUMENT_SHARE = 0.4;
 /** A document whose share, short runs included, reaches this is a paste (honest ones stay under 0.4). */
 const LOOSE_DOCUMENT_SHARE = 0.6;
 /** A document with this many parts at COPIED_SHARE is a paste. */
@@ -132,7 +132,7 @@ export function copyReferences(texts: readonly string[]): CopyReferences {
   return { sentences, occurrences };
 }
 
-export interface CopyAnalysis {
+interface CopyAnalysis {
   /** Content words of the text. */
   words: number;
   /** Content words inside runs (padding inside a run included). */
@@ -233,11 +233,6 @@ function merge(intervals: Array<[number, number]>): Array<[number, number]> {
 
 function covered(intervals: ReadonlyArray<[number, number]>): number {
   return intervals.reduce((sum, [a, b]) => sum + (b - a + 1), 0);
-}
-
-/** Share (0..1) of the text's content words that lie in runs copied from the references. */
-export function copiedShare(text: string, references: CopyReferences): number {
-  return analyzeCopy(text, references).share;
 }
 
 /** Whether one text on its own (a reasoning, a fix description) is copied from the references. */

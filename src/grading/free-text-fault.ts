@@ -16,7 +16,7 @@
  * Mechanisms only rejected or negated ("not a memory leak") are not stated
  * (./rejections.ts, ./text.ts).
  */
-import type { FaultKind } from "../scenarios/fault-types.js";
+import type { FaultKind } from "../sim/fault-types.js";
 import { FAULTS } from "../scenarios/faults/index.js";
 import { requirementIds } from "../scenarios/knowledge.js";
 import type { ServiceNode } from "../sim/topology.js";

@@ -15,7 +15,7 @@
  *   secret" is a restart; and one phrase that reads as two kinds ("freed up disk space" also says
  *   "free space", a cache flush) is the more specific.
  */
-import type { RemediationKind } from "../scenarios/fault-types.js";
+import type { RemediationKind } from "../sim/fault-types.js";
 import { REMEDIATION_CONCEPTS } from "../scenarios/remediation-concepts.js";
 import { profile } from "./concepts.js";
 import { isCopied, type CopyReferences } from "./copying.js";
@@ -32,7 +32,7 @@ const COMPANIONS: ReadonlyArray<readonly [RemediationKind, RemediationKind]> = [
 ];
 
 /** Every remediation kind the text expresses (not negated, not rejected). */
-export function remediationsExpressed(text: string): RemediationKind[] {
+function remediationsExpressed(text: string): RemediationKind[] {
   const expressed = profile(text).expressed;
   return (Object.entries(REMEDIATION_CONCEPTS) as Array<[RemediationKind, readonly string[]]>)
     .filter(([, ids]) => ids.some((id) => expressed.has(id)))

@@ -44,11 +44,6 @@ export function finishGrade(grader: string, components: ComponentScore[], penalt
   return { grader, components, penalties, notes, raw: roundScore(clamp01(weighted - deducted)) };
 }
 
-/** A grade that gives nothing, with the reason. */
-export function zeroGrade(grader: string, note: string): Grade {
-  return { grader, components: [], penalties: [], notes: [note], raw: 0 };
-}
-
 /** Scores are kept to six decimals so that sums and comparisons are free of float dust. */
 export function roundScore(value: number): number {
   return Math.round(value * 1e6) / 1e6;

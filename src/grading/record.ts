@@ -7,7 +7,7 @@ import type { Action } from "../../gen/incident/v1/action_pb.js";
 import type { RemediationOutcome } from "../sim/remediation.js";
 import type { IncidentSpec } from "../sim/incident.js";
 import type { NodeImpact, TimelineEvent } from "../sim/incident-world.js";
-import type { SeverityWord } from "../scenarios/types.js";
+import type { SeverityWord } from "../sim/vocabulary.js";
 
 export interface StepRecord {
   /** 1 for the first step. */

@@ -58,7 +58,7 @@ const MAX_GAP = 2;
 /** A negation this many tokens or fewer before a match negates it. */
 const NEGATION_REACH = 4;
 
-export interface Token {
+interface Token {
   lemma: string;
   /** The word as written (lower case); matched too, because lemmas depend on context (below). */
   word: string;
@@ -74,7 +74,7 @@ export interface AnalyzedText {
   wordCount: number;
 }
 
-export interface ConceptMatch {
+interface ConceptMatch {
   /** Index of the first token of the first non-negated match, or of the first match. */
   position: number;
   negated: boolean;
@@ -109,7 +109,7 @@ export function analyze(text: string): AnalyzedText {
  * scale out' KB article" negates the whole quotation.
  */
 function quotesKeptWhole(text: string): string {
-  return text.replace(/(^|[\s(\[])(['"\u2018\u201c])([^'"\u2018\u2019\u201c\u201d\n]{1,120}?)(['"\u2019\u201d])(?=[\s.,;:)\]!?]|$)/g, (_, before: string, open: string, inside: string, close: string) => `${before}${open}${inside.replace(/,/g, " ")}${close}`);
+  return text.replace(/(^|[\s([])(['"\u2018\u201c])([^'"\u2018\u2019\u201c\u201d\n]{1,120}?)(['"\u2019\u201d])(?=[\s.,;:)\]!?]|$)/g, (_, before: string, open: string, inside: string, close: string) => `${before}${open}${inside.replace(/,/g, " ")}${close}`);
 }
 
 interface SentenceTokens {
@@ -248,7 +248,7 @@ function joinIdentifiers(
 const phraseCache = new Map<string, readonly PhraseWord[]>();
 
 /** One word of a phrase: its lemma and its written form, either of which may match a token. */
-export interface PhraseWord {
+interface PhraseWord {
   lemma: string;
   word: string;
 }
@@ -261,7 +261,7 @@ export interface PhraseWord {
  * function first did, turned that phrase into a bare "log" that fired on "check the logs", and
  * made impact statements such as "customers could not pay" read as negated.
  */
-export function phraseLemmas(phrase: string): readonly PhraseWord[] {
+function phraseLemmas(phrase: string): readonly PhraseWord[] {
   let lemmas = phraseCache.get(phrase);
   if (!lemmas) {
     const tokens = analyze(phrase).tokens;

@@ -19,13 +19,13 @@ import { wordings } from "../sim/phrasing.js";
 import { Rng } from "../sim/prng.js";
 import { TopologyIndex, type ServiceNode, type Topology } from "../sim/topology.js";
 import { familyByName } from "./families/index.js";
-import type { Effect, FaultDefinition, FaultKind } from "./fault-types.js";
+import type { Effect, FaultDefinition, FaultKind } from "../sim/fault-types.js";
 import { fillTemplate } from "../sim/placeholders.js";
 import { FAULTS, FAULT_KINDS, meetsRootNeeds } from "./faults/index.js";
 import { chooseKbArticles } from "./kb/index.js";
 import { LEVEL_PROFILES, SEED_RANGES } from "./levels.js";
 import { generateTopology } from "./topology-generator.js";
-import type { Level, Phrasing, PhrasedText } from "./types.js";
+import type { Level, Phrasing, PhrasedText } from "../sim/vocabulary.js";
 
 /** Earliest simulated start; seeds spread episodes over the following months. */
 const EPOCH_MS = Date.UTC(2026, 2, 2, 0, 0, 0);
@@ -72,18 +72,18 @@ export const STALE_ERRORS: readonly PhrasedText[] = [
   },
 ];
 
-export interface GenerateOptions {
+interface GenerateOptions {
   faultKind?: FaultKind;
   family?: string;
 }
 
-export interface GeneratedIncident {
+interface GeneratedIncident {
   spec: IncidentSpec;
   /** The world, already simulated up to minute 0 (the identifiability check needed it). */
   world: IncidentWorld;
 }
 
-export function generatedScenarioId(level: Level, seed: number, options: GenerateOptions): string {
+function generatedScenarioId(level: Level, seed: number, options: GenerateOptions): string {
   return ["gen", level, String(seed), options.faultKind, options.family].filter((p) => p !== undefined).join("-");
 }
 

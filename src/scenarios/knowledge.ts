@@ -4,10 +4,10 @@
  * A Requirement is one concept id or a list of alternatives; a text satisfies it when it
  * expresses any alternative. Graders credit each requirement once, whichever alternative did it.
  */
-import type { FaultKnowledge, Requirement } from "./fault-types.js";
+import type { FaultKnowledge, Requirement } from "../sim/fault-types.js";
 
 /** Something that says whether a concept id was expressed (a Set, a Map of positions). */
-export interface Expressed {
+interface Expressed {
   has(id: string): boolean;
 }
 
@@ -41,11 +41,6 @@ export function satisfiedCount(requirements: readonly Requirement[], expressed: 
 /** The requirements the text does not satisfy. */
 export function unmet(requirements: readonly Requirement[], expressed: Expressed): Requirement[] {
   return requirements.filter((r) => satisfiedBy(r, expressed) === undefined);
-}
-
-/** A requirement for a grade's detail: "a" or "a|b|c". */
-export function describeRequirement(requirement: Requirement): string {
-  return alternatives(requirement).join("|");
 }
 
 /** Every concept id a fault's knowledge names anywhere, harmful ones included. */

@@ -5,9 +5,9 @@
  * another failure mode sharing the incident's symptoms, a root deep below the entry point (the
  * loudest services are far from it), and readings that are sometimes blips.
  */
-import type { Level } from "./types.js";
+import type { Level } from "../sim/vocabulary.js";
 
-export interface LevelProfile {
+interface LevelProfile {
   level: Level;
   minServices: number;
   maxServices: number;

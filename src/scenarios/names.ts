@@ -91,7 +91,7 @@ export const KIND_WORDS: ReadonlyMap<string, NodeKind> = new Map<string, NodeKin
 ]);
 
 /** Generic aliases a node gets when it is the only node of its kind in the topology. */
-export const KIND_ALIASES: Readonly<Record<NodeKind, readonly string[]>> = {
+const KIND_ALIASES: Readonly<Record<NodeKind, readonly string[]>> = {
   gateway: ["gateway", "api gateway"],
   service: [],
   database: ["database", "db", "primary database"],

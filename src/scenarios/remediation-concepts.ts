@@ -9,7 +9,7 @@
  * service", "reverted the config", which also says "revert"). Restart comes after them, and
  * rotating a credential last of all: "restarted it so it picks up the rotated secret" is a restart.
  */
-import type { RemediationKind } from "./fault-types.js";
+import type { RemediationKind } from "../sim/fault-types.js";
 
 export const REMEDIATION_CONCEPTS: Readonly<Record<RemediationKind, readonly string[]>> = {
   restart: ["restart_service", "secret_reload"],

@@ -7,7 +7,7 @@
  * lists of several services, no prefixes.
  */
 /** Anything with a canonical name and aliases: a topology node. */
-export interface NamedService {
+interface NamedService {
   name: string;
   aliases: readonly string[];
 }

@@ -53,7 +53,7 @@ import {
 } from "./families/types.js";
 import { KIND_WORDS, NEVER_ALIASES, normalizeServiceName, resolveAliases } from "./names.js";
 
-export interface TopologyOptions {
+interface TopologyOptions {
   /** Forces a family by name; otherwise one is drawn from the seed. */
   family?: string;
   /** Total node count, inclusive bounds (infrastructure nodes included). */

@@ -74,7 +74,7 @@ export class ApiKeys {
       try {
         text = readFileSync(file, "utf8");
       } catch (error) {
-        throw new Error(`API_KEYS_FILE: cannot read ${file} (${error instanceof Error && "code" in error ? String(error.code) : "unreadable"})`);
+        throw new Error(`API_KEYS_FILE: cannot read ${file} (${error instanceof Error && "code" in error ? String(error.code) : "unreadable"})`, { cause: error });
       }
       for (const line of text.split(/\r?\n/)) {
         const content = line.replace(/#.*$/, "").trim();

@@ -36,7 +36,7 @@ import { installRequestGuard } from "./request-guard.js";
 import { restRouteTable, restRoutes } from "./rest-routes.js";
 import { DEFAULT_SERVER_SETTINGS, type ServerSettings } from "./server-settings.js";
 import { sseRoutes } from "./sse-routes.js";
-import { validator } from "./validation.js";
+import { validator } from "../json/validation.js";
 import { wsRoutes } from "./ws-routes.js";
 
 export interface AppOptions {

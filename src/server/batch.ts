@@ -40,16 +40,16 @@ import {
 import { canPreEncode, type EnvironmentApi, type Outcome } from "../env/api.js";
 import { EnvError, asEnvError } from "../env/errors.js";
 import type { Limits } from "../env/limits.js";
-import { toRestJson } from "../env/rest-json.js";
+import { toRestJson } from "../json/rest-json.js";
 import { errorResponse } from "./errors.js";
 import { preEncoded } from "./pre-encoded.js";
-import { validated } from "./validation.js";
+import { validated } from "../json/validation.js";
 
 /** Turns one item as the transport received it (a message, or REST JSON) into its request; throws EnvError. */
-export type ParseItem<Item, Request> = (item: Item) => Request;
+type ParseItem<Item, Request> = (item: Item) => Request;
 
 /** Refuses an empty batch or one over MAX_BATCH_SIZE, naming the limit. */
-export function checkBatchSize(count: number, limits: Pick<Limits, "maxBatchSize">): void {
+function checkBatchSize(count: number, limits: Pick<Limits, "maxBatchSize">): void {
   if (count === 0) {
     throw new EnvError("invalid_argument", "a batch needs at least one item", [{ field: "items", rule: "batch.min_items", message: "at least 1 item" }]);
   }

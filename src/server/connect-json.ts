@@ -17,7 +17,7 @@
 import type { DescMessage } from "@bufbuild/protobuf";
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { JsonReadOptions, JsonWriteOptions } from "@bufbuild/protobuf";
-import { toStrictProtoJson } from "../env/rest-json.js";
+import { toStrictProtoJson } from "../json/rest-json.js";
 import { toConnectError } from "./errors.js";
 
 /** How every Connect JSON response is written: with the fields at their default values, so clients see every key. */

@@ -16,7 +16,7 @@ import {
 } from "../../gen/incident/v1/service_pb.js";
 import { ENVIRONMENT_NAME, ENVIRONMENT_VERSION } from "../env/environment.js";
 import { functionTools } from "./action-tools.js";
-import { standaloneSchema } from "./json-schema.js";
+import { standaloneSchema } from "../json/json-schema.js";
 
 export const DESCRIPTION =
   "An on-call SRE simulator: an agent is paged for a microservice incident, reads alerts, metrics, logs and KB articles, " +

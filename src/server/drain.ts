@@ -26,12 +26,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { HealthStatus } from "../../gen/incident/v1/enums_pb.js";
 import { HealthResponseSchema, IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
 import type { EnvironmentApi } from "../env/api.js";
-import { toRestJson } from "../env/rest-json.js";
+import { toRestJson } from "../json/rest-json.js";
 import type { ServerTraffic } from "./dual-server.js";
 import { errorBody } from "./errors.js";
 
 /** Seconds a refused client is asked to wait (Retry-After): about what a restart takes. */
-export const DRAIN_RETRY_AFTER_SECONDS = 5;
+const DRAIN_RETRY_AFTER_SECONDS = 5;
 
 /** The message of every refusal and stream ending caused by a drain. */
 export const DRAINING_MESSAGE = "the server is draining (shutting down): retry on another replica or after the restart";
@@ -68,7 +68,7 @@ export function untilDrained(signal: AbortSignal, drain: AbortSignal | undefined
   };
 }
 
-export interface DrainOutcome {
+interface DrainOutcome {
   /** True when everything finished before the deadline; false when something was cut. */
   clean: boolean;
   /** Milliseconds it took. */
@@ -77,7 +77,7 @@ export interface DrainOutcome {
   cut: { requests: number; sessions: number };
 }
 
-export interface DrainLog {
+interface DrainLog {
   info(message: string): void;
   warn(message: string): void;
 }

@@ -34,7 +34,7 @@ import { H2RequestDeadline } from "./h2-request-deadline.js";
  */
 type RequestHandler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
-export interface DualServerOptions {
+interface DualServerOptions {
   /** A connection that sends nothing for this long is dropped before it is dispatched. */
   firstBytesTimeoutMs?: number;
   /** An HTTP/2 session with no open stream for this long is closed (src/server/h2-idle-sessions.ts). */

@@ -11,7 +11,7 @@ import { Code, ConnectError, type Interceptor } from "@connectrpc/connect";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { ErrorResponseSchema, FieldViolationSchema, type ErrorResponse } from "../../gen/incident/v1/service_pb.js";
 import { EnvError, type EnvErrorKind, type Violation } from "../env/errors.js";
-import { toRestJson } from "../env/rest-json.js";
+import { toRestJson } from "../json/rest-json.js";
 
 export const CONNECT_CODE: Readonly<Record<EnvErrorKind, Code>> = {
   invalid_argument: Code.InvalidArgument,
@@ -44,7 +44,7 @@ export const HTTP_STATUS: Readonly<Record<EnvErrorKind, number>> = {
  * (resource_exhausted) frees up when a client closes an episode or a stream; unavailable is a
  * worker or the shared store out of reach. Other kinds get none: waiting does not change them.
  */
-export const RETRY_AFTER_SECONDS: Readonly<Partial<Record<EnvErrorKind, number>>> = {
+const RETRY_AFTER_SECONDS: Readonly<Partial<Record<EnvErrorKind, number>>> = {
   resource_exhausted: 5,
   unavailable: 2,
 };

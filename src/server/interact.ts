@@ -42,7 +42,7 @@ import { canPreEncode, type EnvironmentApi, type PreEncodingEnvironment } from "
 import { EnvError, asEnvError } from "../env/errors.js";
 import { errorResponse } from "./errors.js";
 import { preEncoded } from "./pre-encoded.js";
-import { validated } from "./validation.js";
+import { validated } from "../json/validation.js";
 
 /** What the session remembers between requests: the episode its last reset started. */
 class InteractSession {

@@ -25,7 +25,7 @@ import { refuse } from "./protocol-reject.js";
 import { rateLimitKey } from "./rate-limit-key.js";
 
 /** What an overloaded server asks clients to wait: two of under-pressure's one-second samples. */
-export const PRESSURE_RETRY_AFTER_SECONDS = 2;
+const PRESSURE_RETRY_AFTER_SECONDS = 2;
 
 const RATE_WINDOW_MS = 60_000;
 

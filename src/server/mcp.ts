@@ -46,14 +46,14 @@ import { ENVIRONMENT_NAME, ENVIRONMENT_VERSION } from "../env/environment.js";
 import { EnvError, type EnvErrorKind } from "../env/errors.js";
 import { JSON_CONTENT_TYPE, refuseNonJsonBodies } from "./json-only.js";
 import { actionOfCall, actionTools, argumentsSchema } from "./action-tools.js";
-import type { JsonSchema } from "./json-schema.js";
-import { fromRestJson, toRestJson } from "../env/rest-json.js";
-import { validated } from "./validation.js";
+import type { JsonSchema } from "../json/json-schema.js";
+import { fromRestJson, toRestJson } from "../json/rest-json.js";
+import { validated } from "../json/validation.js";
 
 /** MCP protocol revisions this server speaks, newest first. */
 export const MCP_PROTOCOL_VERSIONS = ["2025-06-18", "2025-03-26", "2024-11-05"] as const;
 
-export const JSON_RPC = {
+const JSON_RPC = {
   PARSE_ERROR: -32700,
   INVALID_REQUEST: -32600,
   METHOD_NOT_FOUND: -32601,
@@ -83,7 +83,7 @@ export interface McpSession {
   newEpisodeId?: () => string;
 }
 
-export interface McpTool {
+interface McpTool {
   name: string;
   title: string;
   description: string;
@@ -133,7 +133,7 @@ function checkedEpisodeId(id: string): string {
   return id;
 }
 
-export function buildMcpTools(): McpTool[] {
+function buildMcpTools(): McpTool[] {
   const resetFields = ResetRequestSchema.fields.map((f) => f.name).filter((name) => name !== "episode_id");
   const reset: McpTool = {
     name: "reset",
@@ -195,7 +195,7 @@ export function buildMcpTools(): McpTool[] {
 }
 
 /** A reply (none for a notification), and the session `initialize` assigned, if it did. */
-export interface McpOutcome {
+interface McpOutcome {
   reply: JsonObject | undefined;
   newSessionId?: string;
 }
@@ -318,7 +318,7 @@ export class McpHandler {
 }
 
 /** The header of standard MCP over HTTP that carries the session id. */
-export const MCP_SESSION_HEADER = "mcp-session-id";
+const MCP_SESSION_HEADER = "mcp-session-id";
 
 /**
  * POST /mcp (a fastify plugin: its body parser, which hands the raw text to the dispatcher so

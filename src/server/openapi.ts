@@ -17,7 +17,7 @@ import { EpisodeEventSchema, StreamGapSchema } from "../../gen/incident/v1/strea
 import { LogEntrySchema } from "../../gen/incident/v1/telemetry_pb.js";
 import { ErrorResponseSchema, StreamEpisodeEventsRequestSchema, StreamLogsRequestSchema } from "../../gen/incident/v1/service_pb.js";
 import { DESCRIPTION } from "./describe.js";
-import { SchemaCollector, type JsonSchema } from "./json-schema.js";
+import { SchemaCollector, type JsonSchema } from "../json/json-schema.js";
 import { bodyExamples, parameterExample } from "./openapi-examples.js";
 import type { RestRoute } from "./rest-routes.js";
 

@@ -23,20 +23,20 @@ import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
 import type { EnvErrorKind } from "../env/errors.js";
 import { CONNECT_CODE, errorBody, HTTP_STATUS } from "./errors.js";
 
-export interface Refusal {
+interface Refusal {
   kind: EnvErrorKind;
   message: string;
   /** Seconds the client should wait before retrying (the Retry-After header), when waiting helps. */
   retryAfterSeconds?: number;
 }
 
-export type WireProtocol = "grpc" | "grpc-web" | "connect-stream" | "connect-unary" | "http";
+type WireProtocol = "grpc" | "grpc-web" | "connect-stream" | "connect-unary" | "http";
 
 /** Paths of the RPC services: "/incident.v1." then the service and method names. */
 const RPC_PATH_PREFIX = `/${IncidentEnvService.file.proto.package}.`;
 
 /** The protocol of a request, from its path and Content-Type. */
-export function wireProtocolOf(path: string, contentType: string | undefined): WireProtocol {
+function wireProtocolOf(path: string, contentType: string | undefined): WireProtocol {
   if (!path.startsWith(RPC_PATH_PREFIX)) return "http";
   const type = (contentType ?? "").trim().toLowerCase();
   if (/^application\/grpc-web(-text)?([+;]|$)/.test(type)) return "grpc-web";

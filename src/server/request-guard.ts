@@ -40,7 +40,7 @@ import type { GuardSettings } from "./guard-settings.js";
 import { normalizeHostPattern, normalizeOrigin } from "./guard-settings.js";
 import { refuse } from "./protocol-reject.js";
 
-export type GuardVerdict =
+type GuardVerdict =
   | { allowed: true; /** The cross origin, listed in ALLOWED_ORIGINS, that CORS answers. */ corsOrigin?: string }
   | { allowed: false; message: string };
 
@@ -56,7 +56,7 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
 }
 
 /** "Example.COM:7860" → "example.com"; "[::1]:7860" → "::1"; a trailing dot dropped. */
-export function hostnameOf(host: string): string {
+function hostnameOf(host: string): string {
   const h = host.trim().toLowerCase();
   if (h.startsWith("[")) {
     const end = h.indexOf("]");
@@ -81,7 +81,7 @@ function comparableHost(host: string): string {
   return host.trim().toLowerCase().replace(/\.$/, "").replace(/:(80|443)$/, "");
 }
 
-export class RequestGuard {
+class RequestGuard {
   private readonly anyOrigin: boolean;
   private readonly origins: ReadonlySet<string>;
   private readonly anyHost: boolean;

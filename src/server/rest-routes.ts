@@ -1,7 +1,7 @@
 /**
  * The OpenEnv-compatible JSON routes, for curl and plain HTTP clients.
  *
- * Bodies and responses use the REST dialect of src/env/rest-json.ts (snake_case names, short
+ * Bodies and responses use the REST dialect of src/json/rest-json.ts (snake_case names, short
  * enum words, null for unset optional fields; bodies are application/json only, src/server/json-only.ts). Every route parses into a proto message, checks
  * its protovalidate rules, calls the environment, and writes the proto response; nothing here
  * knows about incidents. The routes are one table (restRouteTable below), which also feeds the
@@ -46,12 +46,12 @@ import { EnvError } from "../env/errors.js";
 import { resetBatchText, stepBatchText } from "./batch.js";
 import type { EnvironmentFor } from "./callers.js";
 import type { ServiceDescription } from "./connect-routes.js";
-import { fromRestJson, toRestJson, type RestJsonInputOptions } from "../env/rest-json.js";
+import { fromRestJson, toRestJson, type RestJsonInputOptions } from "../json/rest-json.js";
 import { FUNCTION_TOOL_SCHEMA } from "./action-tools.js";
-import type { JsonSchema } from "./json-schema.js";
+import type { JsonSchema } from "../json/json-schema.js";
 import { JSON_CONTENT_TYPE, refuseNonJsonBodies } from "./json-only.js";
 import { RawJson } from "./pre-encoded.js";
-import { validated } from "./validation.js";
+import { validated } from "../json/validation.js";
 
 /**
  * Keys of OpenEnv's request envelope (its StepRequest model has timeout_s and request_id; its
@@ -59,7 +59,7 @@ import { validated } from "./validation.js";
  * body. Any other key a reset does not know is refused, naming it: a typo like "task_levle" must
  * not silently start an easy episode. /reset/batch items and /ws reset data follow the same rule.
  */
-export const OPENENV_ENVELOPE_KEYS: ReadonlySet<string> = new Set(["timeout_s", "request_id"]);
+const OPENENV_ENVELOPE_KEYS: ReadonlySet<string> = new Set(["timeout_s", "request_id"]);
 
 /** How a /reset body (and /ws reset data) is read: strict, but for OpenEnv's envelope keys. */
 export const RESET_JSON_OPTIONS: RestJsonInputOptions = { ignoredKeys: new Map([[ResetRequestSchema.typeName, OPENENV_ENVELOPE_KEYS]]) };

@@ -31,11 +31,11 @@ import { EnvError } from "../env/errors.js";
 import type { EnvironmentFor } from "./callers.js";
 import { SSE_DRAIN_REASON, untilDrained } from "./drain.js";
 import { dropConnection } from "./drop-connection.js";
-import { fromRestJson, toRestJson } from "../env/rest-json.js";
-import { validated } from "./validation.js";
+import { fromRestJson, toRestJson } from "../json/rest-json.js";
+import { validated } from "../json/validation.js";
 
 /** Reconnection delay the server asks EventSource clients to use (the `retry:` field). */
-export const SSE_RETRY_MS = 1000;
+const SSE_RETRY_MS = 1000;
 
 /** The filter parameters of each route; other query keys are refused. */
 const LIST_PARAMS = new Set(["services", "kinds"]);

@@ -52,7 +52,7 @@ export class LogRateLimit {
   }
 }
 
-export type ErrorKind = "protocol" | "disconnect" | "bug";
+type ErrorKind = "protocol" | "disconnect" | "bug";
 
 function kindOf(error: Error & { code?: unknown; syscall?: unknown }): ErrorKind {
   if (typeof error.code === "string" && error.code.startsWith("WS_ERR_")) return "protocol";
@@ -61,7 +61,7 @@ function kindOf(error: Error & { code?: unknown; syscall?: unknown }): ErrorKind
 }
 
 /** One rate limit per kind of line, so that debug lines about disconnects never crowd out a warning. */
-export type WsLogLimits = Record<ErrorKind, LogRateLimit>;
+type WsLogLimits = Record<ErrorKind, LogRateLimit>;
 
 function perMinute(): WsLogLimits {
   return { protocol: new LogRateLimit(LOG_LINES_PER_MINUTE, 60_000), disconnect: new LogRateLimit(LOG_LINES_PER_MINUTE, 60_000), bug: new LogRateLimit(LOG_LINES_PER_MINUTE, 60_000) };

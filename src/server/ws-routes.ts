@@ -54,21 +54,21 @@ import type { EnvironmentFor } from "./callers.js";
 import { errorBody } from "./errors.js";
 import { WS_CLOSE_GOING_AWAY } from "./drain.js";
 import type { McpHandler, McpSession } from "./mcp.js";
-import { fromRestJson, toRestJson } from "../env/rest-json.js";
+import { fromRestJson, toRestJson } from "../json/rest-json.js";
 import { RESET_JSON_OPTIONS } from "./rest-routes.js";
-import { validated } from "./validation.js";
+import { validated } from "../json/validation.js";
 import { wsErrorHandler } from "./ws-errors.js";
 
-export type WsErrorCode = "INVALID_JSON" | "UNKNOWN_TYPE" | "VALIDATION_ERROR" | "EXECUTION_ERROR" | "CAPACITY_REACHED";
+type WsErrorCode = "INVALID_JSON" | "UNKNOWN_TYPE" | "VALIDATION_ERROR" | "EXECUTION_ERROR" | "CAPACITY_REACHED";
 
 /** WebSocket close code for "try again later" (RFC 6455 registry), sent with CAPACITY_REACHED. */
-export const WS_CLOSE_TRY_AGAIN_LATER = 1013;
+const WS_CLOSE_TRY_AGAIN_LATER = 1013;
 
 /** A drain waits this long for a client to answer its going-away close frame, then drops the socket. */
 const DRAIN_CLOSE_HANDSHAKE_MS = 2000;
 
 /** What /ws needs of the server's drain (src/server/drain.ts). */
-export interface WsDrain {
+interface WsDrain {
   readonly signal: AbortSignal;
   /** Keeps the drain waiting until the returned function is called. */
   hold(): () => void;

@@ -7,7 +7,7 @@
  * team style one step up or down from the usual default; per rule, an owner who changed it by a
  * step. The draws depend only on the seed, the metric and the node, never on the incident.
  */
-import type { SeverityWord } from "../scenarios/types.js";
+import type { SeverityWord } from "./vocabulary.js";
 import type { AlertingMetric } from "./alert-wording.js";
 import type { NodeKind } from "./model.js";
 import type { Rng } from "./prng.js";

@@ -2,9 +2,9 @@
  * How alert rules word their alerts: a title per metric ({node} is the node the rule watches) and
  * one description ({signal}: the metric in words, {value}: the reading that fired it,
  * {threshold}: the rule's threshold). Public and held-out paraphrases as for log lines
- * (Paraphrases in src/scenarios/types.ts); each rule keeps one wording for the incident.
+ * (Paraphrases in src/sim/vocabulary.ts); each rule keeps one wording for the incident.
  */
-import type { PhrasedText } from "../scenarios/types.js";
+import type { PhrasedText } from "./vocabulary.js";
 import type { MetricName } from "./model.js";
 
 /** Metrics with alerting rules. Traffic alone does not page anyone. */

@@ -11,7 +11,7 @@
  * never pages and never shows among the alerts or in the overview: when it is the root, the
  * responder finds it by following the trouble down from the page (inspections, traces, logs).
  */
-import type { Phrasing, SeverityWord } from "../scenarios/types.js";
+import type { Phrasing, SeverityWord } from "./vocabulary.js";
 import { AlertPriorities } from "./alert-priority.js";
 import { ALERTING, ALERT_DESCRIPTION, ALERT_TITLES, type AlertingMetric } from "./alert-wording.js";
 import type { Simulation } from "./engine.js";
@@ -21,8 +21,11 @@ import { fillTemplate, misconfiguredThreshold } from "./placeholders.js";
 import type { Rng } from "./prng.js";
 
 const FIRE_AFTER = 2;
+/** An alert already firing when the history starts has been firing this long (45 minutes to 6 hours). */
+const CHRONIC_ALERT_MIN_AGE_MINUTES = 45;
+const CHRONIC_ALERT_MAX_AGE_MINUTES = 360;
 /** Chance that a backend node has alert rules at all. */
-export const BACKEND_COVERAGE = 0.3;
+const BACKEND_COVERAGE = 0.3;
 const BACKENDS: ReadonlySet<string> = new Set(["database", "cache", "queue", "search", "vendor", "dns", "network"]);
 const CLEAR_AFTER = 5;
 
@@ -115,7 +118,7 @@ export class AlertBook {
           priority: rule.priority,
           // A rule already firing when the history starts has been firing for a while (a chronic
           // problem): hours, not the two minutes the history happens to show.
-          firedAtMinute: minute <= sim.firstMinute + FIRE_AFTER ? minute - this.coverage.fork(`since:${rule.node}:${rule.metric}`).int(45, 360) : minute,
+          firedAtMinute: minute <= sim.firstMinute + FIRE_AFTER ? minute - this.coverage.fork(`since:${rule.node}:${rule.metric}`).int(CHRONIC_ALERT_MIN_AGE_MINUTES, CHRONIC_ALERT_MAX_AGE_MINUTES) : minute,
           value,
           threshold,
         };
@@ -168,7 +171,7 @@ function isAlerting(metric: MetricName): metric is AlertingMetric {
   return (ALERTING as readonly MetricName[]).includes(metric);
 }
 
-export function describeReading(metric: MetricName, value: number): string {
+function describeReading(metric: MetricName, value: number): string {
   const info = METRICS[metric];
   return `${value.toFixed(info.decimals)}${info.unit === "%" ? "%" : ` ${info.unit}`}`;
 }

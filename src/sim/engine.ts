@@ -15,7 +15,7 @@
  *    flow up to the caller.
  * Every number is a pure function of the incident spec, the seed, and the remediations applied.
  */
-import type { Effect, EdgeEffect, Scope } from "../scenarios/fault-types.js";
+import type { Effect, EdgeEffect, Scope } from "./fault-types.js";
 import { FaultIntensity } from "./intensity.js";
 import type { IncidentSpec } from "./incident.js";
 import { KIND_PROFILES, METRICS, METRIC_COUNT, METRIC_INDEX as M, metricsOf, type MetricName, type MetricProfile, type NodeKind } from "./model.js";
@@ -26,7 +26,7 @@ import { TopologyIndex, type DependencyEdge, type ServiceNode } from "./topology
  * Minutes of healthy history: simulation starts this long before minute 0, and at least 10
  * minutes before the onset, so every series has a baseline to compare with.
  */
-export const HISTORY_MINUTES = 30;
+const HISTORY_MINUTES = 30;
 const HEALTHY_BEFORE_ONSET = 10;
 /** Most a client sends on one edge, as a multiple of its base rate, once retries are counted. */
 const RETRY_BUDGET = 2.5;
@@ -45,6 +45,59 @@ const NOISE: Readonly<Record<MetricName, number>> = {
 
 /** Consumers this stuck or less (a few percent of failed deliveries, threads just past 85% busy) count as healthy. */
 const STUCK_NOISE = 0.1;
+
+// The engine's tuning: each value below shapes how a healthy system looks and how trouble
+// spreads. They were chosen so that incidents read like real ones (a page within minutes of the
+// onset, symptoms on callers, recovery within minutes of the right fix); the graders and the
+// fixtures depend on them, so a change is a change of every episode.
+
+const MINUTE_MS = 60_000;
+const MINUTES_PER_DAY = 1440;
+/** Traffic swings this share above and below its mean over a day (a sine of the wall-clock minute). */
+const DIURNAL_AMPLITUDE = 0.18;
+/** Most of the entry traffic a node may shed (load shedding keeps some requests flowing). */
+const MAX_SHED_SHARE = 0.9;
+/** CPU at zero load is this share of its baseline; each unit of load adds CPU_PER_LOAD of it, up to CPU_LOAD_CAP units. */
+const CPU_IDLE_SHARE = 0.55;
+const CPU_PER_LOAD = 0.45;
+const CPU_LOAD_CAP = 4;
+/** Load (offered / capacity) past which queues build: below it a node absorbs bursts. */
+const OVERLOAD_THRESHOLD = 1.3;
+/** Per unit of load past OVERLOAD_THRESHOLD: CPU points, p99 latency factor, connection-usage points. */
+const OVERLOAD_CPU_POINTS = 30;
+const OVERLOAD_P99_FACTOR = 1.5;
+const OVERLOAD_CONNECTION_POINTS = 35;
+/** Load past which requests fail outright, and the error-rate points per unit of load beyond it. */
+const OVERLOAD_FAILURE_LOAD = 2;
+const OVERLOAD_ERROR_POINTS = 12;
+/** Relative wobble of a distractor's noisy reading. */
+const NOISY_READING_WOBBLE = 0.03;
+/** A call at its timeout fails half the time; one twice as slow as the timeout always fails. */
+const TIMEOUT_FAILURE_AT_LIMIT = 0.5;
+/** An error rate this close to 1 fails every retry (Math.pow would otherwise leave a sliver). */
+const CERTAIN_FAILURE = 0.999;
+/** Extra wait per retry with exponential backoff, as a multiple of the excess latency. */
+const EXPONENTIAL_BACKOFF_WAIT = 1.5;
+/** Share of retries that backoff (linear or exponential) still sends on: it spaces them out, it does not cancel them. */
+const BACKOFF_RETRY_SHARE = 0.4;
+/** Share of the callees' excess latency the median feels (p99 takes the worst callee's all). */
+const P50_EXCESS_SHARE = 0.6;
+/** Connection usage past which a full pool rejects requests, and the error-rate points per point beyond it. */
+const POOL_FULL_PERCENT = 97;
+const POOL_FULL_ERROR_POINTS = 8;
+/** A consumer counts as stuck from CONSUMER_BUSY_FROM% connections used, fully at 100%; or as its error rate reaches CONSUMER_FAILING_AT%. */
+const CONSUMER_BUSY_FROM = 85;
+const CONSUMER_BUSY_SPAN = 15;
+const CONSUMER_FAILING_AT = 50;
+/** Messages of lag a fully stuck consumer adds per minute, and that healthy consumers drain per minute. */
+const LAG_GROWTH_PER_MINUTE = 900;
+const LAG_DRAIN_PER_MINUTE = 1200;
+/** A cache's hit ratio when its profile names none, in percent. */
+const DEFAULT_CACHE_HIT_PERCENT = 90;
+/** Floor of the normal miss share (a cache that never misses would make any miss infinite). */
+const MIN_NORMAL_MISS_SHARE = 0.01;
+/** Most a cache's misses multiply the database traffic behind it. */
+const MAX_CACHE_MISS_FACTOR = 12;
 
 const PERCENT_METRICS = new Set<MetricName>(["error_rate", "cpu_usage", "memory_usage", "connection_usage", "disk_usage", "cache_hit_ratio"]);
 
@@ -116,7 +169,7 @@ interface NodeState {
 }
 
 /** What happened on one edge during the current minute. */
-export interface EdgeReading {
+interface EdgeReading {
   edge: DependencyEdge;
   errorRate: number;
   latencyMs: number;
@@ -349,7 +402,7 @@ export class Simulation {
   /** Rejects a share of the traffic entering at this node from now on. */
   shedLoad(node: string, share: number): void {
     const state = this.states.get(node);
-    if (state) state.shed = Math.min(0.9, Math.max(0, share));
+    if (state) state.shed = Math.min(MAX_SHED_SHARE, Math.max(0, share));
   }
 
   /** Adds temporary metric effects to nodes in a scope (relative to the root) for `minutes`. */
@@ -389,7 +442,7 @@ export class Simulation {
     this.minute = t;
     this.intensity.tick(t);
     const level = this.intensity.value;
-    const diurnal = 1 + 0.18 * Math.sin((2 * Math.PI * (this.spec.startedAtMs / 60_000 + t)) / 1440);
+    const diurnal = 1 + DIURNAL_AMPLITUDE * Math.sin((2 * Math.PI * (this.spec.startedAtMs / MINUTE_MS + t)) / MINUTES_PER_DAY);
     for (const state of this.ordered) {
       if (state.sideEffects.length > 0) state.sideEffects = state.sideEffects.filter((s) => s.until >= t);
       this.computeNode(state, t, level, diurnal);
@@ -419,21 +472,21 @@ export class Simulation {
       v[slots[k] as number] = (state.baselines[k] ?? 0) * wobble;
     }
     if (has(v, M.request_rate)) v[M.request_rate] = rate;
-    if (has(v, M.cpu_usage)) v[M.cpu_usage] = at(v, M.cpu_usage) * (0.55 + 0.45 * Math.min(load, 4));
-    // Overload: past 1.3x capacity, queues build, latency climbs, and finally requests fail.
-    if (load > 1.3 && Number.isFinite(load)) {
-      const over = load - 1.3;
-      if (has(v, M.cpu_usage)) v[M.cpu_usage] = at(v, M.cpu_usage) + 30 * over;
-      if (has(v, M.latency_p99)) v[M.latency_p99] = at(v, M.latency_p99) * (1 + 1.5 * over);
+    if (has(v, M.cpu_usage)) v[M.cpu_usage] = at(v, M.cpu_usage) * (CPU_IDLE_SHARE + CPU_PER_LOAD * Math.min(load, CPU_LOAD_CAP));
+    // Overload: past OVERLOAD_THRESHOLD x capacity, queues build, latency climbs, and finally requests fail.
+    if (load > OVERLOAD_THRESHOLD && Number.isFinite(load)) {
+      const over = load - OVERLOAD_THRESHOLD;
+      if (has(v, M.cpu_usage)) v[M.cpu_usage] = at(v, M.cpu_usage) + OVERLOAD_CPU_POINTS * over;
+      if (has(v, M.latency_p99)) v[M.latency_p99] = at(v, M.latency_p99) * (1 + OVERLOAD_P99_FACTOR * over);
       if (has(v, M.latency_p50)) v[M.latency_p50] = at(v, M.latency_p50) * (1 + over);
-      if (has(v, M.connection_usage)) v[M.connection_usage] = at(v, M.connection_usage) + 35 * over;
-      if (has(v, M.error_rate)) v[M.error_rate] = at(v, M.error_rate) + Math.max(0, load - 2) * 12;
+      if (has(v, M.connection_usage)) v[M.connection_usage] = at(v, M.connection_usage) + OVERLOAD_CONNECTION_POINTS * over;
+      if (has(v, M.error_rate)) v[M.error_rate] = at(v, M.error_rate) + Math.max(0, load - OVERLOAD_FAILURE_LOAD) * OVERLOAD_ERROR_POINTS;
     }
 
     applyEffects(v, state.faultEffects, level);
     for (const timed of state.sideEffects) if (timed.from === undefined || timed.from <= t) applyEffects(v, timed.effects, 1);
     for (const d of state.noisy) {
-      if (has(v, M[d.metric])) v[M[d.metric]] = d.value * (1 + 0.03 * (noise.next() - 0.5));
+      if (has(v, M[d.metric])) v[M[d.metric]] = d.value * (1 + NOISY_READING_WOBBLE * (noise.next() - 0.5));
     }
 
     this.propagateFromCallees(state, v, rate, load, level, t);
@@ -484,20 +537,20 @@ export class Simulation {
       let errorRate = Math.min(100, calleeErrors + broken.errorRate);
       let latency = calleeLatency + broken.addedLatencyMs;
       if (latency >= edge.timeoutMs) {
-        const timedOut = Math.min(1, 0.5 + (latency - edge.timeoutMs) / edge.timeoutMs);
+        const timedOut = Math.min(1, TIMEOUT_FAILURE_AT_LIMIT + (latency - edge.timeoutMs) / edge.timeoutMs);
         errorRate = Math.max(errorRate, timedOut * 100);
         latency = edge.timeoutMs;
       }
       const p = errorRate / 100;
       const retried = 1 + edge.retries * p;
-      const failAfterRetries = p >= 0.999 ? 1 : Math.pow(p, 1 + edge.retries);
+      const failAfterRetries = p >= CERTAIN_FAILURE ? 1 : Math.pow(p, 1 + edge.retries);
       survive *= 1 - failAfterRetries * share;
       const baselineLatency = callee.profile.latency_p99?.baseline ?? 0;
-      const excess = Math.max(0, latency - baselineLatency) * (edge.backoff === "exponential" ? 1 + 1.5 * edge.retries * p : retried);
+      const excess = Math.max(0, latency - baselineLatency) * (edge.backoff === "exponential" ? 1 + EXPONENTIAL_BACKOFF_WAIT * edge.retries * p : retried);
       worstExcess = Math.max(worstExcess, excess);
       sharedExcess += share * excess;
       blocked = Math.max(blocked, Math.min(1, excess / Math.max(1, edge.timeoutMs)));
-      const amplification = edge.backoff === "none" ? retried : 1 + (retried - 1) * 0.4;
+      const amplification = edge.backoff === "none" ? retried : 1 + (retried - 1) * BACKOFF_RETRY_SHARE;
       const misses = callee.node.kind === "database" ? missFactor : 1;
       // Retry budgets: however many retries and cache misses pile up along a path, a client sends
       // at most RETRY_BUDGET times its base rate on an edge. (A fault's own call multiplier, a
@@ -515,20 +568,20 @@ export class Simulation {
     const asynchronous = has(v, M.consumer_lag);
     if (has(v, M.error_rate) && !asynchronous) v[M.error_rate] = 100 - (100 - at(v, M.error_rate)) * survive;
     if (has(v, M.latency_p99) && !asynchronous) v[M.latency_p99] = at(v, M.latency_p99) + worstExcess;
-    if (has(v, M.latency_p50) && !asynchronous) v[M.latency_p50] = at(v, M.latency_p50) + sharedExcess * 0.6;
+    if (has(v, M.latency_p50) && !asynchronous) v[M.latency_p50] = at(v, M.latency_p50) + sharedExcess * P50_EXCESS_SHARE;
     if (has(v, M.connection_usage)) {
       // Threads waiting on slow calls stay busy; a full pool turns into rejected requests.
       const busy = at(v, M.connection_usage) + (100 - at(v, M.connection_usage)) * blocked;
       v[M.connection_usage] = busy;
-      if (busy > 97 && has(v, M.error_rate)) v[M.error_rate] = at(v, M.error_rate) + (busy - 97) * 8;
+      if (busy > POOL_FULL_PERCENT && has(v, M.error_rate)) v[M.error_rate] = at(v, M.error_rate) + (busy - POOL_FULL_PERCENT) * POOL_FULL_ERROR_POINTS;
     }
     if (asynchronous) {
       // A queue delivers to its consumers (queue -> consumer edges): its lag grows while they are
       // stuck (threads busy or calls failing), and drains once they recover.
       let stuck = 0;
       for (let i = 0; i < edges.length; i++) {
-        const busy = (orZero((state.calleeStates[i] as NodeState).now, M.connection_usage) - 85) / 15;
-        const failing = (state.readings[i] as EdgeReading).errorRate / 50;
+        const busy = (orZero((state.calleeStates[i] as NodeState).now, M.connection_usage) - CONSUMER_BUSY_FROM) / CONSUMER_BUSY_SPAN;
+        const failing = (state.readings[i] as EdgeReading).errorRate / CONSUMER_FAILING_AT;
         stuck = Math.max(stuck, busy, failing);
       }
       // The last minute's lag (this minute's slot is written after the minute is computed).
@@ -536,7 +589,7 @@ export class Simulation {
       const previous = t > this.firstMinute ? (state.history[k * RECENT_MINUTES + ((t - 1 - this.firstMinute) % RECENT_MINUTES)] ?? 0) : at(v, M.consumer_lag);
       // Below STUCK_NOISE the consumers are healthy: a baseline error rate of a fraction of a
       // percent must not count as stuck, or the lag creeps up forever and never drains.
-      const drifted = stuck > STUCK_NOISE ? previous + 900 * Math.min(1, stuck) : previous - 1200;
+      const drifted = stuck > STUCK_NOISE ? previous + LAG_GROWTH_PER_MINUTE * Math.min(1, stuck) : previous - LAG_DRAIN_PER_MINUTE;
       v[M.consumer_lag] = Math.max(at(v, M.consumer_lag), drifted);
     }
   }
@@ -616,14 +669,14 @@ function cacheMissFactor(callees: readonly NodeState[]): number {
   let factor = 1;
   for (const cache of callees) {
     if (cache.node.kind !== "cache") continue;
-    const baseline = cache.profile.cache_hit_ratio?.baseline ?? 90;
+    const baseline = cache.profile.cache_hit_ratio?.baseline ?? DEFAULT_CACHE_HIT_PERCENT;
     const hit = has(cache.now, M.cache_hit_ratio) ? at(cache.now, M.cache_hit_ratio) : baseline;
     const down = orZero(cache.now, M.error_rate) / 100;
     const missesNow = Math.min(1, (100 - hit) / 100 + down);
     const missesNormally = (100 - baseline) / 100;
-    factor = Math.max(factor, missesNow / Math.max(0.01, missesNormally));
+    factor = Math.max(factor, missesNow / Math.max(MIN_NORMAL_MISS_SHARE, missesNormally));
   }
-  return Math.min(factor, 12);
+  return Math.min(factor, MAX_CACHE_MISS_FACTOR);
 }
 
 interface KindTables {

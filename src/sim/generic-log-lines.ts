@@ -2,12 +2,12 @@
  * Log lines that belong to no failure mode: routine chatter of healthy nodes, the dependency
  * errors any failing node prints about its worst callee, the entry point's failed user requests,
  * and a noisy neighbour's complaint. Each has public and held-out paraphrases (see Paraphrases in
- * src/scenarios/types.ts), like the fault library's own lines.
+ * src/sim/vocabulary.ts), like the fault library's own lines.
  *
  * Placeholders besides {n}: {callee} and {timeout} (the failing edge), {method}, {path} and
  * {status} (a failed user request), {metric} and {minutes} (a noisy neighbour).
  */
-import type { PhrasedText } from "../scenarios/types.js";
+import type { PhrasedText } from "./vocabulary.js";
 import type { NodeKind } from "./model.js";
 
 /** Routine lines by node kind. */

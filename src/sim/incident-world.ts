@@ -20,15 +20,15 @@ import { Phraser } from "./phrasing.js";
 import { fillTemplate, placeholderValues } from "./placeholders.js";
 import { Rng } from "./prng.js";
 import type { DependencyEdge, ServiceNode, Topology } from "./topology.js";
-import type { KbArticleSpec, SeverityWord } from "../scenarios/types.js";
+import type { KbArticleSpec, SeverityWord } from "./vocabulary.js";
 
 /** Minutes of history an inspection shows (all the engine keeps). */
-export const INSPECT_WINDOW_MINUTES = RECENT_MINUTES;
+const INSPECT_WINDOW_MINUTES = RECENT_MINUTES;
 /** Health must hold this long before the incident counts as resolved. */
-export const HEALTHY_WINDOW_MINUTES = 10;
+const HEALTHY_WINDOW_MINUTES = 10;
 const GOLDEN_OVERVIEW: readonly MetricName[] = ["latency_p99", "error_rate", "request_rate", "cpu_usage"];
 
-export interface MetricReading {
+interface MetricReading {
   service: string;
   metric: MetricName;
   value: number;
@@ -37,7 +37,7 @@ export interface MetricReading {
   anomalous: boolean;
 }
 
-export interface MetricHistory {
+interface MetricHistory {
   metric: MetricName;
   unit: string;
   threshold: number;
@@ -45,14 +45,14 @@ export interface MetricHistory {
   points: Array<[number, number]>;
 }
 
-export interface ChangeRecord {
+interface ChangeRecord {
   minute: number;
   service: string;
   kind: "deploy" | "config_change" | "certificate" | "credential" | "migration" | "remediation" | "traffic";
   description: string;
 }
 
-export interface SpanRecord {
+interface SpanRecord {
   service: string;
   parent: string;
   durationMs: number;
@@ -68,7 +68,7 @@ export interface Inspection {
   trace: { traceId: string; spans: SpanRecord[] };
 }
 
-export type TimelineKind = "onset" | "trigger" | "alert" | "remediation" | "mitigated" | "healthy" | "relapse";
+type TimelineKind = "onset" | "trigger" | "alert" | "remediation" | "mitigated" | "healthy" | "relapse";
 
 export interface TimelineEvent {
   minute: number;

@@ -2,8 +2,8 @@
  * An incident as the engine runs it: a topology, one fault on one root node, and distractors.
  * Generated from a seed (src/scenarios/generate-incident.ts) or written by hand (the presets).
  */
-import type { Effect, FaultDefinition, FaultKind, FaultLogTemplate } from "../scenarios/fault-types.js";
-import type { KbArticleSpec, Level, Phrasing, TimedLogTemplate } from "../scenarios/types.js";
+import type { Effect, FaultDefinition, FaultKind, FaultLogTemplate } from "./fault-types.js";
+import type { KbArticleSpec, Level, Phrasing, TimedLogTemplate } from "./vocabulary.js";
 import type { MetricName } from "./model.js";
 import type { Topology } from "./topology.js";
 

@@ -4,12 +4,15 @@
  * after a fix that works. A relief fix (a restart of a leaking service) brings it down for a
  * while, after which it grows again from 0.
  */
-export type FaultPhase = "latent" | "active" | "recovering" | "dormant" | "fixed";
+type FaultPhase = "latent" | "active" | "recovering" | "dormant" | "fixed";
 
-export interface GrowthSpec {
+interface GrowthSpec {
   shape: "step" | "ramp";
   minutesToFull: number;
 }
+
+/** A fix fades the fault out at least as fast as from this level (a nearly latent fault still ends within its recovery time). */
+const MIN_DECAY_LEVEL = 0.01;
 
 export class FaultIntensity {
   private phase: FaultPhase = "latent";
@@ -82,7 +85,7 @@ export class FaultIntensity {
   fix(minute: number, recoveryMinutes: number, relief?: { minutes: number }): void {
     if (this.phase === "fixed" || this.phase === "latent") return;
     this.phase = "recovering";
-    this.decayPerMinute = Math.max(this.level, 0.01) / Math.max(1, recoveryMinutes);
+    this.decayPerMinute = Math.max(this.level, MIN_DECAY_LEVEL) / Math.max(1, recoveryMinutes);
     this.durable = relief === undefined;
     this.regrowAt = relief ? minute + recoveryMinutes + relief.minutes : Infinity;
   }

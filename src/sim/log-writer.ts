@@ -15,8 +15,8 @@
  * Change-log lines (the trigger, a harmless deploy) are records of the deploy system and read the
  * same in both phrasings: a harmless deploy must look like a real trigger.
  */
-import type { FaultLogTemplate } from "../scenarios/fault-types.js";
-import type { LogLevelWord } from "../scenarios/types.js";
+import type { FaultLogTemplate } from "./fault-types.js";
+import type { LogLevelWord } from "./vocabulary.js";
 import type { Simulation } from "./engine.js";
 import { CASCADE, GATEWAY_FAILURE, NOISY_NEIGHBOR, ROUTINE } from "./generic-log-lines.js";
 import type { Phraser } from "./phrasing.js";
@@ -32,7 +32,7 @@ export interface SimLogLine {
   traceId?: string;
 }
 
-export interface LogContext {
+interface LogContext {
   sim: Simulation;
   rng: Rng;
   /** Picks each line's wording; it draws from its own stream, never from `rng`. */

@@ -19,8 +19,6 @@ export type NodeKind =
   | "dns"
   | "config";
 
-export const NODE_KINDS: readonly NodeKind[] = ["gateway", "service", "database", "cache", "queue", "search", "vendor", "network", "dns", "config"];
-
 export type MetricName =
   | "latency_p50"
   | "latency_p99"
@@ -35,7 +33,7 @@ export type MetricName =
   | "cache_hit_ratio"
   | "lock_waits";
 
-export interface MetricInfo {
+interface MetricInfo {
   unit: string;
   /** "above": unhealthy above the threshold; "below": unhealthy below it. */
   direction: "above" | "below";

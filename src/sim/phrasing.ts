@@ -7,7 +7,7 @@
  * messages the same: the wording is chosen per (speaker, line) from its own fork of the incident's
  * phrasing stream, so adding or removing other draws never changes it.
  */
-import type { Phrasing, PhrasedText } from "../scenarios/types.js";
+import type { Phrasing, PhrasedText } from "./vocabulary.js";
 import type { Rng } from "./prng.js";
 
 /** The wordings an incident of this phrasing may print for `text`. */

@@ -1,6 +1,6 @@
 /**
  * The values of an incident's text placeholders ({root}, {caller}, {version}, {detail:x}...; the
- * list is in src/scenarios/fault-types.ts), and the one function that fills them.
+ * list is in src/sim/fault-types.ts), and the one function that fills them.
  */
 import type { IncidentSpec } from "./incident.js";
 import { KIND_PROFILES, type NodeKind } from "./model.js";

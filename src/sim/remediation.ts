@@ -13,7 +13,7 @@
  * or "the symptoms did not change" would let an agent try fixes until the text changes, learning
  * the hidden root and fault without having worked them out.
  */
-import type { RemediationKind } from "../scenarios/fault-types.js";
+import type { RemediationKind } from "./fault-types.js";
 import type { NodeEffect, Simulation } from "./engine.js";
 import type { NodeKind } from "./model.js";
 
@@ -24,7 +24,7 @@ export interface RemediationRequest {
   parameters: Readonly<Record<string, string>>;
 }
 
-export type RemediationOutcomeKind = "fixed" | "relieved" | "harmful" | "no_effect" | "already_fixed" | "invalid";
+type RemediationOutcomeKind = "fixed" | "relieved" | "harmful" | "no_effect" | "already_fixed" | "invalid";
 
 export interface RemediationOutcome {
   kind: RemediationOutcomeKind;
@@ -136,17 +136,26 @@ function effectOf(request: RemediationRequest, node: { name: string; kind: NodeK
   return render(text, node.name, parameters);
 }
 
+/** scale without parameters.replicas doubles the replicas. */
+const DEFAULT_SCALE_FACTOR = 2;
+/** shed_load without parameters.percent rejects this share of the traffic. */
+const DEFAULT_SHED_PERCENT = "20";
+/** Most replicas scale accepts: far beyond any service of the simulated systems. */
+const MAX_REPLICAS = 200;
+/** Most traffic shed_load may reject, in percent (the engine sheds at most MAX_SHED_SHARE). */
+const MAX_SHED_PERCENT = 90;
+
 /** Applies a remediation to the simulation now and says what happened. */
 export function applyRemediation(sim: Simulation, request: RemediationRequest): RemediationOutcome {
   const fault = sim.spec.fault;
   const node = sim.index.byName.get(request.target);
   if (!node) return { kind: "invalid", feedback: `No service named "${request.target}" exists; nothing was changed.`, destructive: false };
 
-  const shown = { replicas: request.parameters.replicas ?? String(node.replicas * 2), percent: request.parameters.percent ?? "20" };
+  const shown = { replicas: request.parameters.replicas ?? String(node.replicas * DEFAULT_SCALE_FACTOR), percent: request.parameters.percent ?? DEFAULT_SHED_PERCENT };
   if (request.kind === "scale") {
     const replicas = Number(shown.replicas);
-    if (!Number.isInteger(replicas) || replicas < 0 || replicas > 200) {
-      return { kind: "invalid", feedback: "scale needs parameters.replicas, a whole number from 0 to 200; nothing was changed.", destructive: false };
+    if (!Number.isInteger(replicas) || replicas < 0 || replicas > MAX_REPLICAS) {
+      return { kind: "invalid", feedback: `scale needs parameters.replicas, a whole number from 0 to ${MAX_REPLICAS}; nothing was changed.`, destructive: false };
     }
     if (replicas === 0) {
       sim.scale(node.name, 0);
@@ -155,8 +164,8 @@ export function applyRemediation(sim: Simulation, request: RemediationRequest): 
   }
   if (request.kind === "shed_load") {
     const percent = Number(shown.percent);
-    if (!Number.isFinite(percent) || percent <= 0 || percent > 90) {
-      return { kind: "invalid", feedback: "shed_load needs parameters.percent from 1 to 90; nothing was changed.", destructive: false };
+    if (!Number.isFinite(percent) || percent <= 0 || percent > MAX_SHED_PERCENT) {
+      return { kind: "invalid", feedback: `shed_load needs parameters.percent from 1 to ${MAX_SHED_PERCENT}; nothing was changed.`, destructive: false };
     }
     sim.shedLoad(node.name, percent / 100);
   }

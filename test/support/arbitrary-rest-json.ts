@@ -1,5 +1,5 @@
 /**
- * fast-check arbitraries of well-shaped REST JSON bodies (the dialect of src/env/rest-json.ts),
+ * fast-check arbitraries of well-shaped REST JSON bodies (the dialect of src/json/rest-json.ts),
  * derived from the descriptors: the field names of the message, values of roughly the right kind
  * (the enum's short words, numbers and numeric strings, strings, arrays, objects), often wrong in
  * detail (a word of another enum, a number out of range, a string where a number goes), plus now and
@@ -7,7 +7,7 @@
  */
 import { ScalarType, type DescField, type DescMessage, type JsonValue } from "@bufbuild/protobuf";
 import fc from "fast-check";
-import { isOpaque, shortEnumWords } from "../../src/env/rest-json.js";
+import { isOpaque, shortEnumWords } from "../../src/json/rest-json.js";
 
 export interface RestJsonArbitraryOptions {
   /** Strings worth trying often (the test's episode ids, service names). */

@@ -15,7 +15,7 @@
  * cross-zone calls cross). Zones az1 and az2, so several request edges cross zones.
  */
 import { FAULTS, meetsRootNeeds } from "../../src/scenarios/faults/index.js";
-import type { FaultKind } from "../../src/scenarios/fault-types.js";
+import type { FaultKind } from "../../src/sim/fault-types.js";
 import { chooseKbArticles } from "../../src/scenarios/kb/index.js";
 import type { IncidentSpec } from "../../src/sim/incident.js";
 import type { NodeKind } from "../../src/sim/model.js";

@@ -22,7 +22,7 @@ export function pastThreshold(metric: string, value: number, threshold: number):
   return FLOOR_METRICS.has(metric) ? value <= threshold : value >= threshold;
 }
 
-export interface Suspect {
+interface Suspect {
   service: string;
   score: number;
   /** The most likely failure mode on this service, if any evidence names one. */

@@ -19,6 +19,7 @@
 import { create } from "@bufbuild/protobuf";
 import { ActionSchema, type Action } from "../../../gen/incident/v1/action_pb.js";
 import { ActionType, FaultKind, IncidentStatus, ServiceKind, TaskLevel } from "../../../gen/incident/v1/enums_pb.js";
+import { enumFromWord } from "../../sim/enum-words.js";
 import type { Observation } from "../../../gen/incident/v1/observation_pb.js";
 import type { Agent } from "../agent.js";
 import { Evidence, ms } from "./evidence.js";
@@ -31,8 +32,8 @@ const FIX_PATIENCE = 3;
 /** Steps the incident must look mitigated before it is trusted (health must hold 10 minutes). */
 const HOLD_STEPS = 2;
 
-export function faultKindEnum(fault: FaultWord): FaultKind {
-  return FaultKind[fault.toUpperCase() as keyof typeof FaultKind] ?? FaultKind.UNSPECIFIED;
+function faultKindEnum(fault: FaultWord): FaultKind {
+  return enumFromWord(FaultKind, fault) ?? FaultKind.UNSPECIFIED;
 }
 
 export function heuristicAgent(): Agent {

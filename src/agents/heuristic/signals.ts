@@ -21,19 +21,19 @@ export type FaultWord = Lowercase<Exclude<keyof typeof FaultKind, "UNSPECIFIED">
 
 export type Role = "root" | "caller" | "callee" | "infra";
 
-export interface LogPattern {
+interface LogPattern {
   role: Role;
   re: RegExp;
 }
 
 /** A metric reading on the failing node that points at this failure mode. */
-export interface MetricCue {
+interface MetricCue {
   metric: string;
   /** "high": at or past the threshold; "low": at or under the threshold (floor metrics). */
   direction: "high" | "low";
 }
 
-export interface FaultSignals {
+interface FaultSignals {
   fault: FaultWord;
   /** Node kinds this failure happens on. */
   kinds: readonly ServiceKind[];

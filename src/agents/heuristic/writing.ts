@@ -51,7 +51,7 @@ export function minuteZeroMs(evidence: Evidence, fix: AppliedFix | undefined, op
 }
 
 /** The change that set the incident off: the latest change to the root before the page, not ours. */
-export function triggerChange(evidence: Evidence, root: string): { description: string; atMs: number } | undefined {
+function triggerChange(evidence: Evidence, root: string): { description: string; atMs: number } | undefined {
   const pageMs = evidence.page?.triggeredAt ? timestampMs(evidence.page.triggeredAt) : Infinity;
   let best: { description: string; atMs: number } | undefined;
   for (const change of evidence.changes.values()) {
@@ -82,7 +82,7 @@ export function onsetMs(evidence: Evidence, root: string, zeroMs: number | undef
 }
 
 /** The first minute after the fix from which the root's metrics stayed within their thresholds. */
-export function recoveryMinute(evidence: Evidence, root: string, fixMinute: number): number | undefined {
+function recoveryMinute(evidence: Evidence, root: string, fixMinute: number): number | undefined {
   const inspection = evidence.inspections.get(root);
   if (!inspection) return undefined;
   let lastBad = fixMinute;
@@ -100,7 +100,7 @@ export function recoveryMinute(evidence: Evidence, root: string, fixMinute: numb
 }
 
 /** Services whose errors or tail latency went past their thresholds, worst first. */
-export function degradedServices(evidence: Evidence, root: string): string[] {
+function degradedServices(evidence: Evidence, root: string): string[] {
   const out = new Set<string>([root]);
   for (const [service, metrics] of evidence.anomalous) {
     if (metrics.has("error_rate") || metrics.has("latency_p99")) out.add(service);
@@ -109,7 +109,7 @@ export function degradedServices(evidence: Evidence, root: string): string[] {
 }
 
 /** Severity from the impact seen: errors users saw at the entry points, and how much degraded. */
-export function assessSeverity(evidence: Evidence, degraded: readonly string[]): Severity {
+function assessSeverity(evidence: Evidence, degraded: readonly string[]): Severity {
   const gateways = evidence.ofKind(ServiceKind.GATEWAY);
   const entryErrors = Math.max(0, ...gateways.map((g) => evidence.peakError.get(g) ?? 0));
   const inHouse = [...evidence.services.values()].filter((s) => s.kind !== ServiceKind.VENDOR).length;
@@ -119,7 +119,7 @@ export function assessSeverity(evidence: Evidence, degraded: readonly string[]):
   return Severity.P4;
 }
 
-export interface PostmortemInput {
+interface PostmortemInput {
   evidence: Evidence;
   /** Undefined when no failure mode could be named. */
   fault: FaultWord | undefined;

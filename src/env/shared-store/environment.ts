@@ -83,7 +83,7 @@ import { StoreClient, type CommitResult, type JournalCaps, type Notice } from ".
 import { StreamHub, type Feed } from "./stream-hub.js";
 
 /** Tries of a step (or close) whose commit loses to concurrent changes, before it is refused with `aborted`. */
-export const STEP_ATTEMPTS = 5;
+const STEP_ATTEMPTS = 5;
 /** Entries a subscriber reads from the store at once. */
 const READ_BATCH = 256;
 

@@ -62,7 +62,7 @@ export function encodeReset(request: ResetRequest): Uint8Array {
 }
 
 /** The last numbers of an episode's journals: where the entries of its next change will start. */
-export interface JournalMarks {
+interface JournalMarks {
   logs: number;
   events: number;
 }

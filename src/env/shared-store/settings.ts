@@ -12,7 +12,7 @@ export interface SharedStoreSettings {
 }
 
 /** The namespace of the keys when EPISODE_STORE_PREFIX is not set. */
-export const DEFAULT_STORE_PREFIX = "ire";
+const DEFAULT_STORE_PREFIX = "ire";
 
 const PREFIX_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
 

@@ -21,12 +21,12 @@ import { CLOSE, READ, RESET, STEP, SWEEP, SYNC, type StoreScript } from "./scrip
 /** Reconnection backoff: at most this long between attempts while the store is down. */
 const MAX_RECONNECT_DELAY_MS = 2000;
 /** Seconds a retired incarnation's streams stay readable for subscribers still following them. */
-export const RETIRED_JOURNAL_GRACE_SECONDS = 600;
+const RETIRED_JOURNAL_GRACE_SECONDS = 600;
 
 type Arg = string | Buffer | number;
 
 /** A journal entry to write: its sequence number and its protobuf encoding. */
-export interface NumberedBlob {
+interface NumberedBlob {
   seq: number;
   blob: Uint8Array;
 }
@@ -45,7 +45,7 @@ export interface JournalCaps {
 }
 
 /** An episode as the store holds it. */
-export interface EpisodeInfo {
+interface EpisodeInfo {
   gen: string;
   steps: number;
   done: boolean;
@@ -54,7 +54,7 @@ export interface EpisodeInfo {
 }
 
 /** SYNC with actions: the episode, and what a replica's copy lacks. */
-export interface EpisodeSync extends EpisodeInfo {
+interface EpisodeSync extends EpisodeInfo {
   /** "same": `actions` follow the copy's; "full": rebuild from `reset` and all `actions`. */
   basis: "same" | "full";
   reset: Buffer;
@@ -78,7 +78,7 @@ export type Notice = { kind: "stepped"; id: string; gen: string; steps: number }
 const RETRYABLE_REPLY = /^(LOADING|BUSY|READONLY|MASTERDOWN|TRYAGAIN|OOM|CLUSTERDOWN|NOAUTH|WRONGPASS|NOPERM)\b/;
 
 /** The EnvError a failed store call becomes: unavailable when the store cannot serve, internal for a bug. */
-export function storeError(error: unknown): EnvError {
+function storeError(error: unknown): EnvError {
   if (error instanceof EnvError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const isReply = error instanceof Error && error.name === "ReplyError";
@@ -123,14 +123,14 @@ function info(reply: unknown[]): EpisodeInfo {
 }
 
 /** Parses a notification ("s GEN STEPS ID" or "x ID"); undefined for anything else. */
-export function parseNotice(message: string): Notice | undefined {
+function parseNotice(message: string): Notice | undefined {
   if (message.startsWith("x ")) return { kind: "removed", id: message.slice(2) };
   const match = /^s (\d+) (\d+) (.+)$/s.exec(message);
   if (!match || match[1] === undefined || match[2] === undefined || match[3] === undefined) return undefined;
   return { kind: "stepped", gen: match[1], steps: Number(match[2]), id: match[3] };
 }
 
-export interface StoreClientOptions {
+interface StoreClientOptions {
   url: string;
   prefix: string;
   timeoutMs: number;

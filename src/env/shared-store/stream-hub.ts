@@ -14,9 +14,9 @@
 import type { JournalRead } from "./store-client.js";
 
 /** A waiting subscriber re-reads at least this often, notification or not. */
-export const FEED_POLL_MS = 2000;
+const FEED_POLL_MS = 2000;
 
-export type JournalName = "logs" | "events";
+type JournalName = "logs" | "events";
 
 export class Feed {
   /** Bumped whenever the journal may have changed. */

@@ -16,7 +16,7 @@ import { EpisodeStore, type StoredEpisode } from "../episode-store.js";
 import type { Limits } from "../limits.js";
 
 /** Where a request about an existing episode goes. */
-export interface Located {
+interface Located {
   /** The id to send; undefined lets the worker resolve the default episode. */
   id: string | undefined;
   /** The key that chooses the worker. */
@@ -26,7 +26,7 @@ export interface Located {
 }
 
 /** Where a reset goes, and how its outcome is recorded. */
-export interface Admitted {
+interface Admitted {
   id: string | undefined;
   key: string;
   succeeded(done: boolean): void;

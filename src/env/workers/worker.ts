@@ -14,7 +14,7 @@ import { HealthResponseSchema, ListEpisodesResponseSchema } from "../../../gen/i
 import type { EnvironmentApi, StreamName, WireFormat } from "../api.js";
 import { IncidentEnvironment } from "../environment.js";
 import { asEnvError, type EnvError } from "../errors.js";
-import { toRestJson } from "../rest-json.js";
+import { toRestJson } from "../../json/rest-json.js";
 import { SharedStoreEnvironment } from "../shared-store/environment.js";
 import { STREAM_CALLS, UNARY_CALLS, type EncodedOutcome, type FromWorker, type ToWorker, type UnaryCall, type WireError, type WireOutcome, type WorkerSetup } from "./protocol.js";
 

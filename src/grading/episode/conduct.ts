@@ -15,16 +15,17 @@
  * graded; without a cost, an agent could submit one answer per candidate and keep the best.
  */
 import { ActionType, FaultKind, RemediationKind, Severity } from "../../../gen/incident/v1/enums_pb.js";
+import { wordFromEnum } from "../../sim/enum-words.js";
 import type { Action } from "../../../gen/incident/v1/action_pb.js";
 import type { StepRecord } from "../record.js";
 import { targetOf, type EpisodeFacts } from "./facts.js";
 
-export const HARMFUL_FACTOR = 0.85;
-export const REPEAT_FACTOR = 0.95;
-export const NO_EFFECT_FACTOR = 0.95;
-export const REVISION_FACTOR = 0.9;
+const HARMFUL_FACTOR = 0.85;
+const REPEAT_FACTOR = 0.95;
+const NO_EFFECT_FACTOR = 0.95;
+const REVISION_FACTOR = 0.9;
 
-export interface ConductFactor {
+interface ConductFactor {
   name: "harmful_remediation" | "ineffective_remediation" | "repeated_action" | "revised_answer";
   factor: number;
   detail: string;
@@ -36,7 +37,7 @@ export function conductFactors(facts: EpisodeFacts): ConductFactor[] {
   let previous: StepRecord | undefined;
   for (const step of facts.record.steps) {
     const outcome = step.remediation;
-    const kindWord = RemediationKind[step.action.remediation?.kind ?? RemediationKind.UNSPECIFIED]?.toLowerCase() ?? "remediation";
+    const kindWord = wordFromEnum(RemediationKind, step.action.remediation?.kind ?? RemediationKind.UNSPECIFIED) ?? "remediation";
     if (outcome && (outcome.destructive || outcome.kind === "harmful")) {
       factors.push({
         name: "harmful_remediation",
@@ -64,7 +65,7 @@ export function conductFactors(facts: EpisodeFacts): ConductFactor[] {
       factors.push({
         name: "repeated_action",
         factor: REPEAT_FACTOR,
-        detail: `step ${step.step}: repeats an earlier ${ActionType[step.action.actionType]?.toLowerCase() ?? "action"}${target ? ` on ${target}` : ""}`,
+        detail: `step ${step.step}: repeats an earlier ${wordFromEnum(ActionType, step.action.actionType) ?? "action"}${target ? ` on ${target}` : ""}`,
       });
     }
     previous = step;

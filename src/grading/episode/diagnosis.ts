@@ -12,17 +12,18 @@
  * keyword list state nothing).
  */
 import { ActionType, FaultKind } from "../../../gen/incident/v1/enums_pb.js";
+import { wordFromEnum } from "../../sim/enum-words.js";
 import { faultClassFromReasoning } from "../free-text-fault.js";
 import type { StepRecord } from "../record.js";
 import { discountNote, hadEvidence, stepsOfType, targetOf, type EpisodeFacts } from "./facts.js";
 import type { PartScore } from "./types.js";
 
-export const EVIDENCE_CAP = 0.4;
+const EVIDENCE_CAP = 0.4;
 const BY_DISTANCE: readonly number[] = [1, 0.3, 0.1];
 const REASONED_CLASS = 0.7;
 
 /** Score of naming `node` as the root at `minute`, before any discount. */
-export function servicePart(facts: EpisodeFacts, node: string | undefined, minute: number): { score: number; text: string } {
+function servicePart(facts: EpisodeFacts, node: string | undefined, minute: number): { score: number; text: string } {
   if (node === undefined) return { score: 0, text: "the target names no single service" };
   const hops = facts.index.distance(node, facts.root);
   const base = BY_DISTANCE[hops] ?? 0;
@@ -33,10 +34,10 @@ export function servicePart(facts: EpisodeFacts, node: string | undefined, minut
   return { score: base, text: `${node} is ${where} (${base})` };
 }
 
-export function faultClass(facts: EpisodeFacts, step: StepRecord): { score: number; text: string } {
+function faultClass(facts: EpisodeFacts, step: StepRecord): { score: number; text: string } {
   const kind = step.action.faultKind;
   if (kind !== undefined && kind !== FaultKind.UNSPECIFIED) {
-    const named = FaultKind[kind]?.toLowerCase() ?? "unknown";
+    const named = wordFromEnum(FaultKind, kind) ?? "unknown";
     return named === facts.fault.kind ? { score: 1, text: `fault_kind ${named} is right` } : { score: 0, text: `fault_kind ${named} is wrong` };
   }
   // Older clients state the class in words: one fault's mechanism, in their own words.
@@ -57,7 +58,7 @@ export function faultClass(facts: EpisodeFacts, step: StepRecord): { score: numb
  * time discount is that of the step at which this answer was first given (repeating it later
  * does not make it later).
  */
-export interface FinalDiagnosis {
+interface FinalDiagnosis {
   step: StepRecord;
   node: string | undefined;
   /** In [0, 1], before the time discount. */
@@ -69,7 +70,7 @@ export interface FinalDiagnosis {
 }
 
 /** Share of a diagnosis a right node keeps when the fault class is wrong or missing. */
-export const WRONG_CLASS_SHARE = 0.1;
+const WRONG_CLASS_SHARE = 0.1;
 
 export function finalDiagnosis(facts: EpisodeFacts): FinalDiagnosis | undefined {
   const diagnoses = stepsOfType(facts, ActionType.DIAGNOSE).filter((s) => (s.action.targetService?.trim() ?? "") !== "");

@@ -4,7 +4,7 @@
  * clock conversion, and the knowledge base the answers must not be copied from.
  */
 import { ActionType } from "../../../gen/incident/v1/enums_pb.js";
-import type { FaultDefinition } from "../../scenarios/fault-types.js";
+import type { FaultDefinition } from "../../sim/fault-types.js";
 import { resolveService } from "../../scenarios/service-names.js";
 import { shownKb } from "../../sim/incident.js";
 import { TopologyIndex } from "../../sim/topology.js";

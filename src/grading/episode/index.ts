@@ -3,7 +3,7 @@
  * (src/grading/record.ts). The episode keeps the best grade and pays its increase as reward.
  * See ./levels.ts for the weights and the files next to it for each part.
  */
-import type { Level } from "../../scenarios/types.js";
+import type { Level } from "../../sim/vocabulary.js";
 import { easyGrader, expertGrader, hardGrader, mediumGrader } from "./levels.js";
 import type { EpisodeGrader } from "./types.js";
 

@@ -1,7 +1,7 @@
 /**
  * A fault's knowledge as sets of concept ids: what is on topic for it, and what its mechanism is.
  */
-import type { FaultDefinition } from "../../scenarios/fault-types.js";
+import type { FaultDefinition } from "../../sim/fault-types.js";
 import { requirementIds } from "../../scenarios/knowledge.js";
 
 const onTopicCache = new WeakMap<FaultDefinition, ReadonlySet<string>>();

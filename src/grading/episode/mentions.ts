@@ -20,7 +20,7 @@ export function tokens(text: string): string[] {
 }
 
 /** One mention of a service in a text: the node and the characters that name it. */
-export interface ServiceMention {
+interface ServiceMention {
   node: string;
   from: number;
   to: number;

@@ -6,7 +6,7 @@
  * landed but health is not back; times the time discount of that step. When no remediation ever
  * fixed the fault for good (relief only, e.g. killing idle sessions), the score is capped at 0.6.
  *
- * Faults whose response is not (only) a fix (src/scenarios/fault-types.ts ResponseSpec):
+ * Faults whose response is not (only) a fix (src/sim/fault-types.ts ResponseSpec):
  * - restraint (a false alarm): 1 when the responder changed nothing in the system and inspected
  *   the paged service to confirm it was healthy, 0.5 when it changed nothing without looking,
  *   0 once any remediation touched the system (putting the alert rule back, a revert_config on
@@ -15,7 +15,7 @@
  *   owners of the node (an escalate whose target_service is the provider) 0.4.
  */
 import { ActionType, RemediationKind } from "../../../gen/incident/v1/enums_pb.js";
-import type { Scope } from "../../scenarios/fault-types.js";
+import type { Scope } from "../../sim/fault-types.js";
 import { discountNote, stepsOfType, targetOf, type EpisodeFacts } from "./facts.js";
 import type { PartScore } from "./types.js";
 

@@ -3,7 +3,7 @@
  * src/scenarios/remediation-concepts.ts (REMEDIATION_CONCEPTS), the map the episode uses to read
  * a fix from free text.
  */
-import type { RemediationKind } from "../../scenarios/fault-types.js";
+import type { RemediationKind } from "../../sim/fault-types.js";
 import { REMEDIATION_CONCEPTS } from "../../scenarios/remediation-concepts.js";
 
 export const REMEDIATION_CLAIMS: ReadonlyMap<string, readonly RemediationKind[]> = (() => {

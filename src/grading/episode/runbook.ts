@@ -49,7 +49,7 @@ interface Slot {
   ids: readonly string[];
 }
 
-export interface RunbookResult extends PartScore {
+interface RunbookResult extends PartScore {
   step: StepRecord;
   /** Focus factor of the runbook; 0 when it has too few steps of its own to be graded. */
   focus: number;

@@ -26,7 +26,7 @@ const DISJUNCTIONS = new Set(["or", "nor", "versus", "vs", "alternatively", "oth
 const INTRODUCERS = /\b(?:one of|either|between|among|any of|candidates?|suspects?|culprits?)\W*$/i;
 const ALTERNATIVE_SENTENCE = /^\W*(?:or|alternatively|otherwise)\b|\b(?:may|might|could) (?:also|instead|equally) (?:have been|be)\b|\bor (?:it|else) (?:was|could|may|might)\b/i;
 
-export interface Hedge {
+interface Hedge {
   hedged: boolean;
   /** The other services offered with the root. */
   others: string[];

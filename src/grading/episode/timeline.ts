@@ -42,14 +42,14 @@ const EXTRA_CAP = 4;
 const UNSUPPORTED_COST = 1;
 const OUT_OF_ORDER = 0.8;
 
-export type KeyName = "onset" | "page" | "fix" | "recovery";
+type KeyName = "onset" | "page" | "fix" | "recovery";
 
-export interface KeyEvent {
+interface KeyEvent {
   name: KeyName;
   minute: number;
 }
 
-export function keyEvents(facts: EpisodeFacts): KeyEvent[] {
+function keyEvents(facts: EpisodeFacts): KeyEvent[] {
   const { spec, world } = facts.record;
   const keys: KeyEvent[] = [
     { name: "onset", minute: spec.onsetMinute },
@@ -67,7 +67,7 @@ function firstFix(facts: EpisodeFacts): number | undefined {
 }
 
 /** A stated time on the episode's clock, and the key event it is anchored to, if relative. */
-export interface StatedTime {
+interface StatedTime {
   minute: number;
   anchor?: KeyName;
 }
@@ -76,7 +76,7 @@ export interface StatedTime {
  * What may sit between a clock time and a relative time that glosses it: "11:38 UTC (6 minutes
  * after the scale-out)", "11:53, 3 minutes after the change".
  */
-const GLOSS_GAP = /^[\s,;:(\[\-\u2013\u2014]*(?:utc|gmt|z)?[\s,;:(\[\-\u2013\u2014]*$/i;
+const GLOSS_GAP = /^[\s,;:([\-\u2013\u2014]*(?:utc|gmt|z)?[\s,;:([\-\u2013\u2014]*$/i;
 
 /**
  * The times the text states, on the episode's clock, in text order. A relative time that

@@ -48,6 +48,3 @@ export const CONFIG_ROLE: RoleSpec = {
   ],
   calls: [],
 };
-
-/** The three infrastructure roles, in the order families list them. */
-export const INFRA_ROLES: readonly RoleSpec[] = [NETWORK_ROLE, DNS_ROLE, CONFIG_ROLE];

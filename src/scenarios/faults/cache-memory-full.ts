@@ -1,4 +1,4 @@
-import type { FaultDefinition } from "../fault-types.js";
+import type { FaultDefinition } from "../../sim/fault-types.js";
 
 /**
  * A cache is told never to evict. Keys written without a TTL fill its memory; at the limit it

@@ -1,4 +1,4 @@
-import type { FaultDefinition } from "../fault-types.js";
+import type { FaultDefinition } from "../../sim/fault-types.js";
 
 /**
  * Nothing is broken. A change to the alerting rules set the p99 latency threshold of one service

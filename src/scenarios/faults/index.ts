@@ -3,7 +3,7 @@
  */
 import type { NodeKind } from "../../sim/model.js";
 import type { TopologyIndex } from "../../sim/topology.js";
-import type { FaultDefinition, FaultKind } from "../fault-types.js";
+import type { FaultDefinition, FaultKind } from "../../sim/fault-types.js";
 import { badDeploy } from "./bad-deploy.js";
 import { cacheMemoryFull } from "./cache-memory-full.js";
 import { cacheStampede } from "./cache-stampede.js";
@@ -62,7 +62,7 @@ export function strikes(fault: FaultDefinition, kind: NodeKind): boolean {
  * caller that falls back to a database, a dependency timeout needs a third-party API (and, so that
  * its slow edges are the vendor's, nothing else) behind its root.
  */
-export interface RootNeeds {
+interface RootNeeds {
   /** The root calls (request edges) at least one node of one of these kinds. */
   calls?: readonly NodeKind[];
   /** Every request callee of the root is of one of the `calls` kinds. */
@@ -73,7 +73,7 @@ export interface RootNeeds {
 
 const STORES: readonly NodeKind[] = ["database", "cache", "queue", "search", "vendor"];
 
-export const ROOT_NEEDS: Readonly<Partial<Record<FaultKind, RootNeeds>>> = {
+const ROOT_NEEDS: Readonly<Partial<Record<FaultKind, RootNeeds>>> = {
   retry_storm: { calls: ["service", ...STORES] },
   dependency_timeout: { calls: ["vendor"], callsOnly: true },
   cache_stampede: { callerCalls: ["database"] },

@@ -1,4 +1,4 @@
-import type { FaultDefinition } from "../fault-types.js";
+import type { FaultDefinition } from "../../sim/fault-types.js";
 
 /**
  * A new version keeps something in memory it never releases. Memory climbs with traffic; near the

@@ -1,4 +1,4 @@
-import type { FaultDefinition } from "../fault-types.js";
+import type { FaultDefinition } from "../../sim/fault-types.js";
 
 /**
  * The link between two zones degrades and fails. Calls that cross zones time out or are reset

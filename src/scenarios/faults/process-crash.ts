@@ -1,4 +1,4 @@
-import type { FaultDefinition } from "../fault-types.js";
+import type { FaultDefinition } from "../../sim/fault-types.js";
 
 /**
  * A service's processes die and are not brought back: nothing listens on its port, callers get

@@ -6,11 +6,11 @@
 import type { Distractor, IncidentSpec, Narrative } from "../../sim/incident.js";
 import type { NodeKind } from "../../sim/model.js";
 import type { DependencyEdge, RetryBackoff, ServiceNode } from "../../sim/topology.js";
-import type { FaultKind } from "../fault-types.js";
+import type { FaultKind } from "../../sim/fault-types.js";
 import { FAULTS } from "../faults/index.js";
-import type { Level } from "../types.js";
+import type { Level } from "../../sim/vocabulary.js";
 
-export interface PresetNode {
+interface PresetNode {
   name: string;
   kind: NodeKind;
   role: string;
@@ -21,9 +21,9 @@ export interface PresetNode {
 }
 
 /** [caller, callee, calls per second, timeout ms?, retries?, backoff?] */
-export type PresetCall = readonly [string, string, number, number?, number?, RetryBackoff?];
+type PresetCall = readonly [string, string, number, number?, number?, RetryBackoff?];
 
-export interface PresetDefinition {
+interface PresetDefinition {
   id: string;
   level: Level;
   title: string;

@@ -2,8 +2,8 @@
  * The shared knowledge-base pool: every symptom article (./articles-*.ts) and lookups by shown id.
  * Generated incidents show two articles of this pool (./select.ts); presets keep their own.
  */
-import type { FaultKind } from "../fault-types.js";
-import type { Phrasing } from "../types.js";
+import type { FaultKind } from "../../sim/fault-types.js";
+import type { Phrasing } from "../../sim/vocabulary.js";
 import { ERROR_ARTICLES } from "./articles-errors.js";
 import { LATENCY_ARTICLES } from "./articles-latency.js";
 import { SATURATION_ARTICLES } from "./articles-saturation.js";

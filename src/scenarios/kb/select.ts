@@ -14,8 +14,8 @@
 import type { NodeKind } from "../../sim/model.js";
 import type { Rng } from "../../sim/prng.js";
 import { FAULTS, strikes } from "../faults/index.js";
-import type { FaultKind } from "../fault-types.js";
-import type { KbArticleSpec, Phrasing } from "../types.js";
+import type { FaultKind } from "../../sim/fault-types.js";
+import type { KbArticleSpec, Phrasing } from "../../sim/vocabulary.js";
 import { articlesFitting, KB_POOL, wordingsFor } from "./pool.js";
 import type { KbPoolArticle } from "./types.js";
 

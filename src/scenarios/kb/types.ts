@@ -11,7 +11,7 @@
  * text): incidents from held-out seeds show only held-out wordings, all others only public ones,
  * so memorised article text or ids do not carry over from training to evaluation.
  */
-import type { FaultKind } from "../fault-types.js";
+import type { FaultKind } from "../../sim/fault-types.js";
 
 /**
  * Coarse symptom families. A misleading article is drawn among the articles that share one with

@@ -1,6 +1,6 @@
 /**
  * JSON Schemas (2020-12) generated from the proto descriptors, in either JSON dialect:
- * - "rest": the REST/WebSocket dialect of src/env/rest-json.ts (proto field names, short enum
+ * - "rest": the REST/WebSocket dialect of src/json/rest-json.ts (proto field names, short enum
  *   words, null for unset optional fields);
  * - "connect": canonical proto JSON, as Connect's JSON endpoints speak it.
  * protovalidate rules on fields become JSON Schema constraints (lengths, item counts, patterns,
@@ -10,10 +10,10 @@
 import { ScalarType, getOption, hasOption, type DescEnum, type DescField, type DescMessage } from "@bufbuild/protobuf";
 import { field as fieldRulesOption, type FieldRules } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { protoComments } from "../../gen/incident/v1/comments.js";
-import { shortEnumWords } from "../env/rest-json.js";
+import { shortEnumWords } from "./rest-json.js";
 
 export type JsonSchema = Record<string, unknown>;
-export type Dialect = "rest" | "connect";
+type Dialect = "rest" | "connect";
 
 const WELL_KNOWN: Readonly<Record<string, JsonSchema>> = {
   "google.protobuf.Timestamp": { type: "string", format: "date-time" },
@@ -155,7 +155,7 @@ export function standaloneSchema(desc: DescMessage, dialect: Dialect): JsonSchem
 }
 
 /** The proto source comment of a message, field or enum (see tools/protoc-gen-comments.ts). */
-export function leadingComment(desc: DescMessage | DescField | DescEnum): string | undefined {
+function leadingComment(desc: DescMessage | DescField | DescEnum): string | undefined {
   const name = desc.kind === "field" ? `${desc.parent.typeName}.${desc.name}` : desc.typeName;
   return protoComments[name];
 }

@@ -30,7 +30,7 @@ import {
   type MessageShape,
 } from "@bufbuild/protobuf";
 import { short_names_upper } from "../../gen/incident/v1/options_pb.js";
-import { EnvError, type Violation } from "./errors.js";
+import { EnvError, type Violation } from "../env/errors.js";
 
 /** Message types whose values are encoded as JSON primitives or free objects: left untouched. */
 const OPAQUE_TYPES = new Set([

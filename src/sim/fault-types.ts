@@ -16,8 +16,8 @@
  *   {expired_at} {renewed_until}           certificate dates (openssl format): the onset, +90 days
  */
 import type { FaultKind as ProtoFaultKind, RemediationKind as ProtoRemediationKind } from "../../gen/incident/v1/enums_pb.js";
-import type { MetricName, NodeKind } from "../sim/model.js";
-import type { LogLevelWord, PhrasedText } from "./types.js";
+import type { MetricName, NodeKind } from "./model.js";
+import type { LogLevelWord, PhrasedText } from "./vocabulary.js";
 
 /** A failure mode, e.g. "bad_deploy": the proto's FaultKind value names in lower case. */
 export type FaultKind = Lowercase<Exclude<keyof typeof ProtoFaultKind, "UNSPECIFIED">>;
@@ -35,7 +35,7 @@ export type Scope =
   | "root_callees";
 
 /** Which edges an edge effect applies to. */
-export type EdgeScope =
+type EdgeScope =
   /** Calls into the root. */
   | "into_root"
   /** Calls the root makes. */
@@ -69,7 +69,7 @@ export interface EdgeEffect {
 }
 
 /** The observable change that sets the fault off (never labelled as the cause). */
-export interface TriggerSpec {
+interface TriggerSpec {
   event: "deploy" | "config_change" | "certificate_expiry" | "secret_rotation" | "traffic_surge" | "schema_migration" | "cache_flush" | "gradual" | "external";
   /** Change-log line, e.g. "deployed {root} {version} (was {previous})". Empty for gradual faults. */
   description: string;
@@ -99,7 +99,7 @@ export interface RemedySpec {
 }
 
 /** A tempting fix that backfires. */
-export interface WrongFixSpec {
+interface WrongFixSpec {
   kind: RemediationKind;
   target: Scope;
   /** Added to the fault's intensity (it gets worse). */
@@ -161,7 +161,7 @@ export interface ResponseSpec {
  * metric of the root fires at `thresholdOverReal` times the node's real threshold (a dropped
  * zero), below the metric's healthy level, so it pages on healthy readings.
  */
-export interface MisconfiguredAlert {
+interface MisconfiguredAlert {
   metric: MetricName;
   thresholdOverReal: number;
 }

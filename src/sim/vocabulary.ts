@@ -1,5 +1,5 @@
 /**
- * Small shared vocabulary of the scenario layer: task levels, severities, log levels, and the
+ * Small shared vocabulary of the simulation and the scenario layer: task levels, severities, log levels, and the
  * shapes of hand-written text (KB articles, log lines) that presets and faults carry.
  */
 
@@ -34,7 +34,7 @@ export interface PhrasedText {
 export type LogLevelWord = "DEBUG" | "INFO" | "WARN" | "ERROR" | "CRITICAL";
 
 /** A log line template. `{n}` in the message is replaced by a small seeded number. */
-export interface LogTemplate {
+interface LogTemplate {
   level: LogLevelWord;
   service: string;
   message: string;
