@@ -38,6 +38,12 @@ const slow = [
   "test/batch.test.ts", // batch RPCs over every transport
   "test/honest-documents.test.ts", // grades honest documents over many seeds
   "test/warm-episodes.test.ts", // the warm-episode pool refilling in the background
+  "test/console.test.ts", // the console in Debian's chromium
+  "test/list-episodes.test.ts", // episode listings over every transport, worker pools and Redis
+  "test/observation-text.test.ts", // text observations over every transport, worker pools and Redis
+  "test/report-details.test.ts", // an evaluation over a live server, then the report
+  "test/llm-unavailable.test.ts", // the evaluation CLI as child processes
+  "test/proto-breaking.test.ts", // buf breaking against the release image
 ];
 
 export default defineConfig({

@@ -33,7 +33,7 @@ import { validated } from "../json/validation.js";
 import { AgentUnavailableError, type AsyncAgent } from "./agent.js";
 
 export const DEFAULT_MODEL = "Qwen/Qwen2.5-72B-Instruct";
-export const HF_ROUTER_URL = "https://router.huggingface.co/v1";
+const HF_ROUTER_URL = "https://router.huggingface.co/v1";
 
 export interface LlmConfig {
   /** OpenAI-compatible base URL, e.g. http://localhost:11434/v1 (Ollama) or http://localhost:8000/v1 (vLLM). */
@@ -96,7 +96,7 @@ export function renderObservation(o: Observation): string {
 }
 
 /** The JSON object in a model's reply: fences and text around it are dropped. */
-export function extractJson(reply: string): unknown {
+function extractJson(reply: string): unknown {
   const text = reply.trim().replace(/^```(?:json)?\s*/i, "").replace(/\s*```$/, "");
   try {
     return JSON.parse(text);
@@ -124,7 +124,7 @@ export function parseAction(reply: string): Action {
   return validated(ActionSchema, action);
 }
 
-export interface LlmAgentStats {
+interface LlmAgentStats {
   calls: number;
   retries: number;
   fallbacks: number;
@@ -133,7 +133,7 @@ export interface LlmAgentStats {
 }
 
 /** The safe action when the model gives nothing usable: look at the paging service. */
-export function fallbackAction(o: Observation, reason: string): Action {
+function fallbackAction(o: Observation, reason: string): Action {
   const page = o.alert?.affectedServices[0] ?? o.activeAlerts[0]?.affectedServices[0] ?? o.topology?.services[0]?.name;
   // Inspecting the same service twice in a row teaches nothing: then look at its worst callee.
   const last = o.previousActions[o.previousActions.length - 1] ?? "";

@@ -30,7 +30,7 @@ export const TEXT_LOG_LINES = 20;
 /** Longest log message shown, in characters; longer ones are cut and end with "…". */
 export const TEXT_LOG_MESSAGE_CHARS = 300;
 /** An inspection's series are shown as one value every this many minutes, ending with the newest. */
-export const TEXT_SERIES_STEP_MINUTES = 5;
+const TEXT_SERIES_STEP_MINUTES = 5;
 
 /** The observation as compact markdown (ignores its own `text`). */
 export function renderObservationText(o: Observation): string {

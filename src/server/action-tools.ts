@@ -20,7 +20,7 @@ import { shortEnumName } from "../json/rest-json.js";
 import { SchemaCollector, type JsonSchema } from "../json/json-schema.js";
 
 /** One action type as a tool. */
-export interface ActionTool {
+interface ActionTool {
   /** The action_type word, e.g. "apply_fix". */
   name: string;
   /** The name in words, e.g. "apply fix". */

@@ -33,10 +33,10 @@ function isOpen(url: string): boolean {
 }
 
 /** The header the browser console (/console) sends with its REST calls, so that a person playing is listed as such. */
-export const CONSOLE_CLIENT_HEADER = "x-incident-client";
+const CONSOLE_CLIENT_HEADER = "x-incident-client";
 
 /** What a request came over, as ListEpisodes shows who plays. */
-export function transportOf(request: FastifyRequest): Transport {
+function transportOf(request: FastifyRequest): Transport {
   const path = request.url.split("?", 1)[0] ?? request.url;
   if (path.startsWith(`/${IncidentEnvService.typeName}/`)) {
     const type = request.headers["content-type"] ?? "";

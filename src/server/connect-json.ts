@@ -23,7 +23,7 @@ import { toConnectError } from "./errors.js";
 /** How every Connect JSON response is written: with the fields at their default values, so clients see every key. */
 export const CONNECT_JSON_WRITE_OPTIONS: Partial<JsonWriteOptions> = { alwaysEmitImplicit: true };
 
-export interface StrictJsonOptions extends Partial<JsonReadOptions & JsonWriteOptions> {
+interface StrictJsonOptions extends Partial<JsonReadOptions & JsonWriteOptions> {
   textDecoder: { decode(input?: Uint8Array): string };
 }
 

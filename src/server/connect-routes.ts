@@ -68,7 +68,7 @@ async function* followed<T>(open: (options: StreamOptions) => Awaitable<AsyncIte
 }
 
 /** @param drain aborts when the server starts draining */
-export function incidentEnvService(base: EnvironmentApi, about: ServiceDescription, drain?: AbortSignal): ServiceImpl<typeof IncidentEnvService> {
+function incidentEnvService(base: EnvironmentApi, about: ServiceDescription, drain?: AbortSignal): ServiceImpl<typeof IncidentEnvService> {
   const envOf = (context: HandlerContext): EnvironmentApi => context.values.get(environmentKey) ?? base;
   const binary = (context: HandlerContext): boolean => isBinaryContentType(context.requestHeader.get("content-type"));
   return {

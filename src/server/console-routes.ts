@@ -18,7 +18,7 @@ import { errorBody } from "./errors.js";
  * Where the bundle is: beside the compiled server (dist/src/server -> dist/console-assets), or in
  * dist/ when the server runs from its TypeScript sources (src/server -> dist/console-assets).
  */
-export function consoleAssetsDir(): string | undefined {
+function consoleAssetsDir(): string | undefined {
   const candidates = ["../../console-assets/", "../../dist/console-assets/"].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
   return candidates.find((dir) => existsSync(`${dir}index.html`));
 }

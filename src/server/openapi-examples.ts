@@ -11,10 +11,10 @@
 import type { JsonObject, JsonValue } from "@bufbuild/protobuf";
 
 /** The REST walkthrough's episode, and the Connect one's. */
-export const EXAMPLE_EPISODE = "walkthrough";
-export const EXAMPLE_CONNECT_EPISODE = "walkthrough-connect";
+const EXAMPLE_EPISODE = "walkthrough";
+const EXAMPLE_CONNECT_EPISODE = "walkthrough-connect";
 
-export interface OperationExample {
+interface OperationExample {
   /** The operation: its method and path as the document writes them, e.g. "POST /step" or "GET /episodes/{episode_id}". */
   operation: string;
   /** Shown in Swagger UI's example list. */
@@ -111,7 +111,7 @@ export const OPENAPI_EXAMPLES: readonly OperationExample[] = [
 ];
 
 /** The examples of one operation, in order. */
-export function examplesOf(operation: string): OperationExample[] {
+function examplesOf(operation: string): OperationExample[] {
   return OPENAPI_EXAMPLES.filter((example) => example.operation === operation);
 }
 
