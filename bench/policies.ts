@@ -37,7 +37,11 @@ for (const [name, make] of policies) {
     let sum = 0;
     for (let i = 0; i < count; i++) {
       const seed = first + i;
-      sum += runEpisode(env, make(seed), create(ResetRequestSchema, { taskLevel: enumFromWord(TaskLevel, level) ?? TaskLevel.UNSPECIFIED, seed, episodeId: "m" })).score;
+      sum += runEpisode(
+        env,
+        make(seed),
+        create(ResetRequestSchema, { taskLevel: enumFromWord(TaskLevel, level) ?? TaskLevel.UNSPECIFIED, seed, episodeId: "m" }),
+      ).score;
     }
     row.push((sum / count).toFixed(3).padEnd(28));
   }

@@ -50,7 +50,8 @@ function mergeYardstick(current: Yardstick | undefined, label: string, value: nu
   return current;
 }
 
-const log = (line: string): void => void process.stderr.write(`[bench ${String(Math.round((Date.now() - startedAt) / 1000)).padStart(4)} s] ${line}\n`);
+const log = (line: string): void =>
+  void process.stderr.write(`[bench ${String(Math.round((Date.now() - startedAt) / 1000)).padStart(4)} s] ${line}\n`);
 
 function httpFigure(f: HttpFigures, unit: string): string {
   const latency = Number.isFinite(f.latencyP50Ms) ? ` (latency p50 ${ms(f.latencyP50Ms)}, p99 ${ms(f.latencyP99Ms)})` : "";
@@ -86,18 +87,30 @@ function serverConfigs(options: Options, redis: RedisServer | undefined): Server
         env.EPISODE_STORE = redis.url;
         env.EPISODE_STORE_PREFIX = `bench-${process.pid}-${n++}`;
       }
-      configs.push({ store, workers, env, label: `${store === "memory" ? "in-memory" : "Redis"}, WORKERS=${workers === "1" ? "1" : `all (${all})`}` });
+      configs.push({
+        store,
+        workers,
+        env,
+        label: `${store === "memory" ? "in-memory" : "Redis"}, WORKERS=${workers === "1" ? "1" : `all (${all})`}`,
+      });
     }
   }
   return configs;
 }
 
 /** Runs the server rows of one configuration against one server process. */
-async function serverRows(config: ServerConfig, options: Options, yard: { bare?: Yardstick; bareH2?: Yardstick; episode?: Yardstick }): Promise<Row[]> {
+async function serverRows(
+  config: ServerConfig,
+  options: Options,
+  yard: { bare?: Yardstick; bareH2?: Yardstick; episode?: Yardstick },
+): Promise<Row[]> {
   const server = await startServer(config.env);
   const rows: Row[] = [];
   const requested = Number(config.env.WORKERS);
-  const ignored = server.workers !== requested ? `WORKERS=${requested} ignored by this build: the server simulates in ${server.workers === 1 ? "its own thread" : `${server.workers} workers`}` : undefined;
+  const ignored =
+    server.workers !== requested
+      ? `WORKERS=${requested} ignored by this build: the server simulates in ${server.workers === 1 ? "its own thread" : `${server.workers} workers`}`
+      : undefined;
   const spec = { durationS: options.durationS, warmupS: options.warmupS };
   // Once the server has died, the later rows are skipped (the row where it died says so).
   const has = (w: Workload): boolean => options.only.has(w) && server.exit() === undefined;
@@ -125,22 +138,54 @@ async function serverRows(config: ServerConfig, options: Options, yard: { bare?:
     log(`server ${config.label} at ${server.baseUrl} (${server.workers} simulation thread${server.workers > 1 ? "s" : ""})`);
     if (has("state") || has("state-h2")) {
       // One episode to read; GET /state is the cheapest call that touches one.
-      await fetch(`${server.baseUrl}/reset`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ task_level: "medium", seed: 1, episode_id: "bench-state" }) }).then((r) => r.arrayBuffer());
+      await fetch(`${server.baseUrl}/reset`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ task_level: "medium", seed: 1, episode_id: "bench-state" }),
+      }).then((r) => r.arrayBuffer());
     }
     if (has("state")) {
       log("  GET /state (autocannon)");
       const f = await measureGet(`${server.baseUrl}/state?episode_id=bench-state`, spec);
-      rows.push({ key: key("state"), workload: name("GET /state (HTTP/1.1)"), figure: httpFigure(f, "req/s"), value: f.rate, unit: "req/s", ...(yard.bare ? { yardstick: yard.bare } : {}), target: "≥ 0.5× bare fastify", note: joinNotes(ignored, failures(f.failures, f.firstError), died()) });
+      rows.push({
+        key: key("state"),
+        workload: name("GET /state (HTTP/1.1)"),
+        figure: httpFigure(f, "req/s"),
+        value: f.rate,
+        unit: "req/s",
+        ...(yard.bare ? { yardstick: yard.bare } : {}),
+        target: "≥ 0.5× bare fastify",
+        note: joinNotes(ignored, failures(f.failures, f.firstError), died()),
+      });
     }
     if (has("state-h2") && yard.bareH2) {
       log("  GET /state over h2c (h2load)");
       const f = await measureH2load(`${server.baseUrl}/state?episode_id=bench-state`, spec);
-      if (f) rows.push({ key: key("state-h2"), workload: name("GET /state (h2c, h2load)"), figure: httpFigure(f, "req/s"), value: f.rate, unit: "req/s", yardstick: yard.bareH2, target: "≥ 0.5× bare fastify", note: joinNotes(ignored, failures(f.failures, f.firstError), died()) });
+      if (f)
+        rows.push({
+          key: key("state-h2"),
+          workload: name("GET /state (h2c, h2load)"),
+          figure: httpFigure(f, "req/s"),
+          value: f.rate,
+          unit: "req/s",
+          yardstick: yard.bareH2,
+          target: "≥ 0.5× bare fastify",
+          note: joinNotes(ignored, failures(f.failures, f.firstError), died()),
+        });
     }
     if (has("reset")) {
       log("  POST /reset (autocannon)");
       const f = await measureReset(server.baseUrl, spec);
-      rows.push({ key: key("reset"), workload: name("POST /reset (medium)"), figure: httpFigure(f, "req/s"), value: f.rate, unit: "req/s", ...(yard.bare ? { yardstick: yard.bare } : {}), target: `≥ ${num(10 * TODAY_RESET_RATE)} req/s (10× ${TODAY_RESET_RATE})`, note: joinNotes(ignored, failures(f.failures, f.firstError), died()) });
+      rows.push({
+        key: key("reset"),
+        workload: name("POST /reset (medium)"),
+        figure: httpFigure(f, "req/s"),
+        value: f.rate,
+        unit: "req/s",
+        ...(yard.bare ? { yardstick: yard.bare } : {}),
+        target: `≥ ${num(10 * TODAY_RESET_RATE)} req/s (10× ${TODAY_RESET_RATE})`,
+        note: joinNotes(ignored, failures(f.failures, f.firstError), died()),
+      });
     }
     if (has("rest-step")) {
       log("  POST /step (autocannon)");
@@ -163,7 +208,9 @@ async function serverRows(config: ServerConfig, options: Options, yard: { bare?:
     ] as const) {
       if (!has(w)) continue;
       log(`  ${title}`);
-      rows.push(episodeRow(w, `${title} (${ACTORS} actors)`, await measureUnary(protocol, server.baseUrl, spec), { target: "≥ 0.6× in process" }));
+      rows.push(
+        episodeRow(w, `${title} (${ACTORS} actors)`, await measureUnary(protocol, server.baseUrl, spec), { target: "≥ 0.6× in process" }),
+      );
     }
     if (has("batch")) {
       for (const size of BATCH_SIZES) {
@@ -171,14 +218,23 @@ async function serverRows(config: ServerConfig, options: Options, yard: { bare?:
         const callers = batchCallers(size, options.quick);
         const f = await measureStepBatch(server.baseUrl, size, { ...spec, callers });
         rows.push({
-          ...episodeRow(`batch-${size}`, `gRPC StepBatch(${size}), ${callers} caller${callers > 1 ? "s" : ""}`, f, size === 256 ? { target: "≥ 0.8× in process" } : {}),
+          ...episodeRow(
+            `batch-${size}`,
+            `gRPC StepBatch(${size}), ${callers} caller${callers > 1 ? "s" : ""}`,
+            f,
+            size === 256 ? { target: "≥ 0.8× in process" } : {},
+          ),
           figure: `${num(f.rate)} env-steps/s`,
         });
       }
     }
     if (has("interact")) {
       log("  Interact");
-      rows.push(episodeRow("interact", `gRPC Interact (${ACTORS} sessions) steps`, await measureInteract(server.baseUrl, spec), { target: "≥ 2× gRPC unary" }));
+      rows.push(
+        episodeRow("interact", `gRPC Interact (${ACTORS} sessions) steps`, await measureInteract(server.baseUrl, spec), {
+          target: "≥ 2× gRPC unary",
+        }),
+      );
     }
     if (has("ws")) {
       log("  OpenEnv /ws");
@@ -248,13 +304,25 @@ async function main(): Promise<void> {
     try {
       log(`bare fastify GET (autocannon), ${when} of the run`);
       const f = await measureGet(`${bare.baseUrl}/state`, spec);
-      rows.push({ key: `bare-${when}`, workload: `bare fastify GET, HTTP/1.1 (yardstick, ${HTTP_CONNECTIONS} conns), ${when} of the run`, figure: httpFigure(f, "req/s"), value: f.rate, unit: "req/s" });
+      rows.push({
+        key: `bare-${when}`,
+        workload: `bare fastify GET, HTTP/1.1 (yardstick, ${HTTP_CONNECTIONS} conns), ${when} of the run`,
+        figure: httpFigure(f, "req/s"),
+        value: f.rate,
+        unit: "req/s",
+      });
       yard.bare = mergeYardstick(yard.bare, "bare fastify", f.rate);
       if (has("state-h2")) {
         log(`bare fastify GET over h2c (h2load), ${when} of the run`);
         const h2 = await measureH2load(`${bare.h2Url}/state`, spec);
         if (h2) {
-          rows.push({ key: `bare-h2-${when}`, workload: `bare fastify GET, h2c (yardstick, h2load, ${HTTP_CONNECTIONS} clients), ${when} of the run`, figure: httpFigure(h2, "req/s"), value: h2.rate, unit: "req/s" });
+          rows.push({
+            key: `bare-h2-${when}`,
+            workload: `bare fastify GET, h2c (yardstick, h2load, ${HTTP_CONNECTIONS} clients), ${when} of the run`,
+            figure: httpFigure(h2, "req/s"),
+            value: h2.rate,
+            unit: "req/s",
+          });
           yard.bareH2 = mergeYardstick(yard.bareH2, "bare fastify h2c", h2.rate);
         } else log("h2load is not installed: the h2c rows are skipped");
       }
@@ -285,9 +353,31 @@ async function main(): Promise<void> {
   if (has("inprocess")) {
     const r = inProcessYardstick("start");
     rows.push(
-      { key: "inproc-reset", workload: "in process: medium reset, mean", figure: ms(r.resetMs.mean), value: r.resetMs.mean, unit: "ms", target: "≤ 1 ms", met: r.resetMs.mean <= 1 },
-      { key: "inproc-reset-pct", workload: "in process: medium reset, p50 / p99", figure: `${ms(r.resetMs.p50)} / ${ms(r.resetMs.p99)}`, value: r.resetMs.p50, unit: "ms" },
-      { key: "inproc-step", workload: "in process: medium inspect step, mean", figure: `${ms(r.stepMs.mean)} (p50 ${ms(r.stepMs.p50)}, p99 ${ms(r.stepMs.p99)})`, value: r.stepMs.mean, unit: "ms", target: "≤ 0.2 ms", met: r.stepMs.mean <= 0.2 },
+      {
+        key: "inproc-reset",
+        workload: "in process: medium reset, mean",
+        figure: ms(r.resetMs.mean),
+        value: r.resetMs.mean,
+        unit: "ms",
+        target: "≤ 1 ms",
+        met: r.resetMs.mean <= 1,
+      },
+      {
+        key: "inproc-reset-pct",
+        workload: "in process: medium reset, p50 / p99",
+        figure: `${ms(r.resetMs.p50)} / ${ms(r.resetMs.p99)}`,
+        value: r.resetMs.p50,
+        unit: "ms",
+      },
+      {
+        key: "inproc-step",
+        workload: "in process: medium inspect step, mean",
+        figure: `${ms(r.stepMs.mean)} (p50 ${ms(r.stepMs.p50)}, p99 ${ms(r.stepMs.p99)})`,
+        value: r.stepMs.mean,
+        unit: "ms",
+        target: "≤ 0.2 ms",
+        met: r.stepMs.mean <= 0.2,
+      },
     );
   }
 
@@ -304,7 +394,10 @@ async function main(): Promise<void> {
       unit: "bytes",
       note: "text: Observation.text (reset with text: true), which the JSON and binary figures leave out",
     });
-    rows.push(sizeRow("reset", sizes.reset, "medium reset (complete: topology and KB)"), sizeRow("step", sizes.step, "medium inspect step (lean)"));
+    rows.push(
+      sizeRow("reset", sizes.reset, "medium reset (complete: topology and KB)"),
+      sizeRow("step", sizes.step, "medium inspect step (lean)"),
+    );
   }
 
   if (has("bare") && has("grpc-unary")) {
@@ -323,30 +416,65 @@ async function main(): Promise<void> {
     try {
       log("gRPC unary against canned Reset/Step answers (the transport's ceiling)");
       const f = await measureUnary("grpc", ceiling.baseUrl, spec);
-      rows.push(ceilingRow("ceiling-grpc", `gRPC unary steps (${ACTORS} actors)`, f.rate, `${num(f.rate)} steps/s`, joinNotes(SAME_LOAD, failures(f.failures, f.firstError))));
+      rows.push(
+        ceilingRow(
+          "ceiling-grpc",
+          `gRPC unary steps (${ACTORS} actors)`,
+          f.rate,
+          `${num(f.rate)} steps/s`,
+          joinNotes(SAME_LOAD, failures(f.failures, f.firstError)),
+        ),
+      );
       if (has("batch")) {
         const callers = batchCallers(256, options.quick);
         log("gRPC StepBatch(256) against canned answers");
         const b = await measureStepBatch(ceiling.baseUrl, 256, { ...spec, callers });
-        rows.push(ceilingRow("ceiling-batch-256", `gRPC StepBatch(256), ${callers} caller${callers > 1 ? "s" : ""},`, b.rate, `${num(b.rate)} env-steps/s`, joinNotes(SAME_LOAD, failures(b.failures, b.firstError))));
+        rows.push(
+          ceilingRow(
+            "ceiling-batch-256",
+            `gRPC StepBatch(256), ${callers} caller${callers > 1 ? "s" : ""},`,
+            b.rate,
+            `${num(b.rate)} env-steps/s`,
+            joinNotes(SAME_LOAD, failures(b.failures, b.firstError)),
+          ),
+        );
       }
       if (has("interact")) {
         log("gRPC Interact against canned answers");
         const i = await measureInteract(ceiling.baseUrl, spec);
-        rows.push(ceilingRow("ceiling-interact", `gRPC Interact (${ACTORS} sessions)`, i.rate, `${num(i.rate)} steps/s, ${(i.rate / f.rate).toFixed(2)}× the canned unary row`, joinNotes(SAME_LOAD, failures(i.failures, i.firstError))));
+        rows.push(
+          ceilingRow(
+            "ceiling-interact",
+            `gRPC Interact (${ACTORS} sessions)`,
+            i.rate,
+            `${num(i.rate)} steps/s, ${(i.rate / f.rate).toFixed(2)}× the canned unary row`,
+            joinNotes(SAME_LOAD, failures(i.failures, i.firstError)),
+          ),
+        );
       }
       // The same canned Step with h2load, a load generator in C: what the stack serves when the client costs little.
       const bodyFile = join(tmpdir(), `bench-step-${process.pid}.bin`);
-      const message = toBinary(StepRequestSchema, create(StepRequestSchema, { episodeId: "canned", action: { actionType: ActionType.INSPECT, targetService: "x" } }));
+      const message = toBinary(
+        StepRequestSchema,
+        create(StepRequestSchema, { episodeId: "canned", action: { actionType: ActionType.INSPECT, targetService: "x" } }),
+      );
       const frame = new Uint8Array(5 + message.length);
       new DataView(frame.buffer).setUint32(1, message.length);
       frame.set(message, 5);
       writeFileSync(bodyFile, frame);
       log("gRPC Step against canned answers with h2load");
-      const h2 = await measureH2load(`${ceiling.baseUrl}/incident.v1.IncidentEnvService/Step`, spec, { bodyFile, headers: { "content-type": "application/grpc", te: "trailers" } });
+      const h2 = await measureH2load(`${ceiling.baseUrl}/incident.v1.IncidentEnvService/Step`, spec, {
+        bodyFile,
+        headers: { "content-type": "application/grpc", te: "trailers" },
+      });
       if (h2) {
-        const note = joinNotes("the stack alone, with a light client; one request body, so no episode could be played this way", failures(h2.failures));
-        rows.push(ceilingRow("ceiling-grpc-h2load", `gRPC Step, h2load (${HTTP_CONNECTIONS} clients),`, h2.rate, `${num(h2.rate)} steps/s`, note));
+        const note = joinNotes(
+          "the stack alone, with a light client; one request body, so no episode could be played this way",
+          failures(h2.failures),
+        );
+        rows.push(
+          ceilingRow("ceiling-grpc-h2load", `gRPC Step, h2load (${HTTP_CONNECTIONS} clients),`, h2.rate, `${num(h2.rate)} steps/s`, note),
+        );
       }
     } finally {
       await ceiling.stop();
@@ -375,7 +503,10 @@ async function main(): Promise<void> {
           target: "10,000 episodes ≤ 1 GiB RSS",
           // A few hundred episodes say little about 10,000: the heap's own growth dominates them.
           ...(episodes >= 10_000 ? { met: m.rss <= GIB } : {}),
-          note: joinNotes(episodes < 10_000 ? `too few episodes to judge (a full run opens 10,000); straight extrapolation: ${mib(at10k)}` : undefined, m.workers !== Number(count) ? `server ran ${m.workers} workers` : undefined),
+          note: joinNotes(
+            episodes < 10_000 ? `too few episodes to judge (a full run opens 10,000); straight extrapolation: ${mib(at10k)}` : undefined,
+            m.workers !== Number(count) ? `server ran ${m.workers} workers` : undefined,
+          ),
         });
       }
     }
@@ -385,7 +516,12 @@ async function main(): Promise<void> {
       for (const config of configs) {
         log(`StreamLogs fan-out to ${subscribers} subscribers · ${config.label}`);
         try {
-          const f = await measureFanout({ env: config.env, subscribers, episodes: options.quick ? 1 : 2, steps: options.quick ? 2 : STEPS_PER_EPISODE });
+          const f = await measureFanout({
+            env: config.env,
+            subscribers,
+            episodes: options.quick ? 1 : 2,
+            steps: options.quick ? 2 : STEPS_PER_EPISODE,
+          });
           rows.push({
             key: `fanout|${config.store}|${config.workers}`,
             workload: `StreamLogs fan-out, ${num(subscribers)} gRPC subscribers · ${config.label}`,
@@ -395,7 +531,14 @@ async function main(): Promise<void> {
             note: joinNotes(f.workers !== Number(config.env.WORKERS) ? `WORKERS=${config.env.WORKERS} ignored by this build` : undefined),
           });
         } catch (error) {
-          rows.push({ key: `fanout|${config.store}|${config.workers}`, workload: `StreamLogs fan-out · ${config.label}`, figure: "failed", value: Number.NaN, unit: "ms", note: error instanceof Error ? error.message.slice(0, 200) : String(error) });
+          rows.push({
+            key: `fanout|${config.store}|${config.workers}`,
+            workload: `StreamLogs fan-out · ${config.label}`,
+            figure: "failed",
+            value: Number.NaN,
+            unit: "ms",
+            note: error instanceof Error ? error.message.slice(0, 200) : String(error),
+          });
         }
       }
     }

@@ -50,7 +50,10 @@ const STEPS_PER_EPISODE = 8;
 
 function stepsFor(episodeId: string, services: readonly string[]): StepRequest[] {
   return Array.from({ length: STEPS_PER_EPISODE }, (_, i) =>
-    create(StepRequestSchema, { episodeId, action: { actionType: ActionType.INSPECT, targetService: services[i % services.length] ?? "none", reasoning: "looking" } }),
+    create(StepRequestSchema, {
+      episodeId,
+      action: { actionType: ActionType.INSPECT, targetService: services[i % services.length] ?? "none", reasoning: "looking" },
+    }),
   );
 }
 
@@ -149,7 +152,9 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {
     console.log(`store overhead per step: ${result.episodes} medium episodes, ${result.steps} inspect steps, store ${url}`);
     console.log(`  step in memory:                 ${ms(result.memoryStep)}`);
     console.log(`  step on the store, one replica: ${ms(result.storeStep)}`);
-    console.log(`  overhead (paired difference):   ${ms(result.overhead)}  goal p50 <= ${GOAL_STORE_OVERHEAD_P50_MS} ms, ratio ${(result.overhead.p50 / GOAL_STORE_OVERHEAD_P50_MS).toFixed(2)}`);
+    console.log(
+      `  overhead (paired difference):   ${ms(result.overhead)}  goal p50 <= ${GOAL_STORE_OVERHEAD_P50_MS} ms, ratio ${(result.overhead.p50 / GOAL_STORE_OVERHEAD_P50_MS).toFixed(2)}`,
+    );
     console.log(`  step, two replicas alternating: ${ms(result.alternatingStep)}`);
   } finally {
     stop();

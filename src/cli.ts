@@ -15,7 +15,18 @@ import { closeSync, existsSync, openSync, readFileSync, writeFileSync, writeSync
 import { gzipSync } from "node:zlib";
 import { Command, CommanderError, Option } from "commander";
 import { AGENT_NAMES, isAgentName } from "./agents/names.js";
-import { ArgumentError, FAULT_WORDS, TRANSPORTS, formatSeeds, parsePositiveInt, parseSeeds, parseTasks, parseUrl, type TaskWord, type TransportName } from "./eval/args.js";
+import {
+  ArgumentError,
+  FAULT_WORDS,
+  TRANSPORTS,
+  formatSeeds,
+  parsePositiveInt,
+  parseSeeds,
+  parseTasks,
+  parseUrl,
+  type TaskWord,
+  type TransportName,
+} from "./eval/args.js";
 // Everything else loads once the arguments are known to be good: help and usage errors stay fast.
 import type { EnvBackend } from "./eval/backend.js";
 import type { NamedResults } from "./eval/report.js";
@@ -58,21 +69,31 @@ async function evalCommand(flags: EvalFlags, command: Command): Promise<number> 
   const transportGiven = command.getOptionValueSource("transport") === "cli";
   if (transportGiven && url === undefined) throw new UsageError("--transport needs --url (without --url the episodes run in process)");
   const faultWord = flags.fault?.trim().toLowerCase();
-  if (faultWord !== undefined && !FAULT_WORDS.includes(faultWord)) throw new UsageError(`unknown fault mode "${flags.fault}": choose one of ${FAULT_WORDS.join(", ")}`);
+  if (faultWord !== undefined && !FAULT_WORDS.includes(faultWord))
+    throw new UsageError(`unknown fault mode "${flags.fault}": choose one of ${FAULT_WORDS.join(", ")}`);
   if (flags.json && flags.openenvLog) throw new UsageError("--json and --openenv-log both write to stdout: choose one");
-  if (flags.agent === "oracle" && url !== undefined) throw new UsageError("the oracle agent reads the episode's ground truth, so it runs only in process: drop --url");
+  if (flags.agent === "oracle" && url !== undefined)
+    throw new UsageError("the oracle agent reads the episode's ground truth, so it runs only in process: drop --url");
 
-  const [{ agentEntry }, { DEFAULT_MODEL, llmConfigFromEnv }, { IncidentEnvironment }, { InProcessBackend, remoteBackend }, { openEnvLines, writeLinesNow }, { buildResults, formatResults }, { OrderedWriter, faultKindFromWord, runEvaluation }, cliProgress] =
-    await Promise.all([
-      import("./agents/registry.js"),
-      import("./agents/llm.js"),
-      import("./env/environment.js"),
-      import("./eval/backend.js"),
-      import("./eval/openenv-log.js"),
-      import("./eval/results.js"),
-      import("./eval/runner.js"),
-      import("cli-progress").then((m) => m.default),
-    ]);
+  const [
+    { agentEntry },
+    { DEFAULT_MODEL, llmConfigFromEnv },
+    { IncidentEnvironment },
+    { InProcessBackend, remoteBackend },
+    { openEnvLines, writeLinesNow },
+    { buildResults, formatResults },
+    { OrderedWriter, faultKindFromWord, runEvaluation },
+    cliProgress,
+  ] = await Promise.all([
+    import("./agents/registry.js"),
+    import("./agents/llm.js"),
+    import("./env/environment.js"),
+    import("./eval/backend.js"),
+    import("./eval/openenv-log.js"),
+    import("./eval/results.js"),
+    import("./eval/runner.js"),
+    import("cli-progress").then((m) => m.default),
+  ]);
   const faultKind = faultWord !== undefined ? faultKindFromWord(faultWord) : undefined;
 
   const entry = agentEntry(flags.agent, {
@@ -85,7 +106,10 @@ async function evalCommand(flags: EvalFlags, command: Command): Promise<number> 
       }),
   });
 
-  const backend: EnvBackend = url !== undefined ? remoteBackend(flags.transport, url, timeoutMs) : new InProcessBackend(new IncidentEnvironment({ limits: { maxLiveEpisodes: Math.max(100, 2 * concurrency) } }));
+  const backend: EnvBackend =
+    url !== undefined
+      ? remoteBackend(flags.transport, url, timeoutMs)
+      : new InProcessBackend(new IncidentEnvironment({ limits: { maxLiveEpisodes: Math.max(100, 2 * concurrency) } }));
   let health;
   try {
     health = await backend.health();
@@ -101,7 +125,12 @@ async function evalCommand(flags: EvalFlags, command: Command): Promise<number> 
   const showProgress = flags.progress && !flags.json && process.stderr.isTTY === true;
   const bar = showProgress
     ? new cliProgress.SingleBar(
-        { format: `eval ${entry.name} |{bar}| {value}/{total} episodes | mean score {mean} | ETA {eta_formatted}`, stream: process.stderr, hideCursor: true, clearOnComplete: false },
+        {
+          format: `eval ${entry.name} |{bar}| {value}/{total} episodes | mean score {mean} | ETA {eta_formatted}`,
+          stream: process.stderr,
+          hideCursor: true,
+          clearOnComplete: false,
+        },
         cliProgress.Presets.shades_classic,
       )
     : undefined;
@@ -197,11 +226,17 @@ async function replayCommand(file: string, flags: { json?: boolean }): Promise<n
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   } else if (summary.mismatches.length === 0) {
-    process.stdout.write(`replayed ${summary.episodes} episodes (${summary.steps} steps) from ${file}: every reward, grade and observation is identical\n`);
+    process.stdout.write(
+      `replayed ${summary.episodes} episodes (${summary.steps} steps) from ${file}: every reward, grade and observation is identical\n`,
+    );
   } else {
-    process.stdout.write(`replayed ${summary.episodes} episodes (${summary.steps} steps) from ${file}: ${summary.mismatches.length} MISMATCHES\n`);
+    process.stdout.write(
+      `replayed ${summary.episodes} episodes (${summary.steps} steps) from ${file}: ${summary.mismatches.length} MISMATCHES\n`,
+    );
     for (const m of summary.mismatches.slice(0, 20)) {
-      process.stdout.write(`  line ${m.line} episode ${m.episodeId} step ${m.step}: ${m.field} recorded ${m.recorded} replayed ${m.replayed}\n`);
+      process.stdout.write(
+        `  line ${m.line} episode ${m.episodeId} step ${m.step}: ${m.field} recorded ${m.recorded} replayed ${m.replayed}\n`,
+      );
     }
     if (summary.mismatches.length > 20) process.stdout.write(`  ... and ${summary.mismatches.length - 20} more\n`);
   }
@@ -212,8 +247,14 @@ async function replayCommand(file: string, flags: { json?: boolean }): Promise<n
   return summary.mismatches.length === 0 ? 0 : 1;
 }
 
-async function reportCommand(files: readonly string[], flags: { out: string; markdown?: boolean; trajectories?: string[] }): Promise<number> {
-  const [{ asResults, chartJsBundle, markdownTable, renderReport }, { readTrajectoryFile, withTrajectories }] = await Promise.all([import("./eval/report.js"), import("./eval/report-trajectories.js")]);
+async function reportCommand(
+  files: readonly string[],
+  flags: { out: string; markdown?: boolean; trajectories?: string[] },
+): Promise<number> {
+  const [{ asResults, chartJsBundle, markdownTable, renderReport }, { readTrajectoryFile, withTrajectories }] = await Promise.all([
+    import("./eval/report.js"),
+    import("./eval/report-trajectories.js"),
+  ]);
   const trajectories: Trajectory[] = [];
   for (const file of flags.trajectories ?? []) {
     try {
@@ -260,7 +301,9 @@ function buildProgram(): Command {
 
   program
     .command("eval")
-    .description("Play an agent over task levels x seeds, in process or against a server; print a results table and write results.json and trajectories.jsonl.")
+    .description(
+      "Play an agent over task levels x seeds, in process or against a server; print a results table and write results.json and trajectories.jsonl.",
+    )
     .addOption(new Option("-a, --agent <name>", `agent to play: ${AGENT_NAMES.join(", ")}`).default("heuristic"))
     .option("-t, --tasks <list>", "comma-separated task levels (easy, medium, hard) or all", "easy,medium,hard")
     .option("-s, --seeds <range>", "seeds to play on every task: 0-99, 7, 1,5,9 or 0-9,100-109", "0-99")
@@ -297,7 +340,9 @@ except with --fault or for preset scenarios.`,
 
   program
     .command("replay")
-    .description("Re-run every episode of a trajectory file in process and check that each reward, grade and observation is identical; exit 1 on any mismatch.")
+    .description(
+      "Re-run every episode of a trajectory file in process and check that each reward, grade and observation is identical; exit 1 on any mismatch.",
+    )
     .argument("<file>", "trajectory file written by incident-env eval")
     .option("--json", "print the summary as JSON")
     .action(async (file: string, flags: { json?: boolean }) => {
@@ -306,11 +351,16 @@ except with --fault or for preset scenarios.`,
 
   program
     .command("report")
-    .description("Write a self-contained HTML report (charts inlined, works offline) of one or more results files; several files are compared agent against agent.")
+    .description(
+      "Write a self-contained HTML report (charts inlined, works offline) of one or more results files; several files are compared agent against agent.",
+    )
     .argument("<results...>", "results files written by incident-env eval")
     .option("-o, --out <file>", "HTML file to write", "report.html")
     .option("--markdown", "print a Markdown table of the results on stdout instead of writing HTML")
-    .option("--trajectories <files...>", "the runs' trajectory files: a remote run's episodes are filed under their fault mode when the trajectory knows it, and older results get their grade components")
+    .option(
+      "--trajectories <files...>",
+      "the runs' trajectory files: a remote run's episodes are filed under their fault mode when the trajectory knows it, and older results get their grade components",
+    )
     .action(async (files: string[], flags: { out: string; markdown?: boolean; trajectories?: string[] }) => {
       process.exitCode = await reportCommand(files, flags);
     });

@@ -32,7 +32,8 @@ function portFromEnv(): number {
 function fail(error: unknown): never {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`incident-response-env: ${message}\n`);
-  if (["debug", "trace"].includes(process.env.LOG_LEVEL ?? "") && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  if (["debug", "trace"].includes(process.env.LOG_LEVEL ?? "") && error instanceof Error && error.stack)
+    process.stderr.write(`${error.stack}\n`);
   process.exit(1);
 }
 
@@ -57,7 +58,11 @@ const configured = (() => {
 })();
 const settings = configured.environment;
 const env = await startEnvironment(settings).catch(fail);
-const { app, drain, settings: server } = await buildApp({
+const {
+  app,
+  drain,
+  settings: server,
+} = await buildApp({
   env,
   logLevel: process.env.LOG_LEVEL ?? "info",
   accessLog: process.env.ACCESS_LOG === "1",

@@ -65,7 +65,9 @@ describe("llm agent", () => {
   });
 
   it("takes a good reply as the action", async () => {
-    fake.enqueue({ content: `\`\`\`json\n${JSON.stringify({ action_type: "diagnose", target_service: root, fault_kind: "bad_deploy", reasoning: "deploy" })}\n\`\`\`` });
+    fake.enqueue({
+      content: `\`\`\`json\n${JSON.stringify({ action_type: "diagnose", target_service: root, fault_kind: "bad_deploy", reasoning: "deploy" })}\n\`\`\``,
+    });
     const agent = llmAgent(config);
     const action = await agent.act(observation);
     expect(action.actionType).toBe(ActionType.DIAGNOSE);
@@ -113,14 +115,23 @@ describe("llm agent", () => {
   });
 
   it("parses OpenEnv's {action: ...} envelope and any enum spelling", () => {
-    const action = parseAction('Sure! {"action": {"action_type": "APPLY_FIX", "target_service": "x", "remediation": {"kind": "Rollback"}}}');
+    const action = parseAction(
+      'Sure! {"action": {"action_type": "APPLY_FIX", "target_service": "x", "remediation": {"kind": "Rollback"}}}',
+    );
     expect(action.actionType).toBe(ActionType.APPLY_FIX);
     expect(action.remediation?.kind).toBe(2);
   });
 
   it("reads its endpoint, model and key from the seed's environment variables", () => {
-    expect(llmConfigFromEnv({ API_BASE_URL: "http://h:1/v1", MODEL_NAME: "m", HF_TOKEN: "t" })).toMatchObject({ baseURL: "http://h:1/v1", model: "m", apiKey: "t" });
-    expect(llmConfigFromEnv({ OPENAI_BASE_URL: "http://o/v1", OPENAI_API_KEY: "k", API_BASE_URL: "http://ignored" })).toMatchObject({ baseURL: "http://o/v1", apiKey: "k" });
+    expect(llmConfigFromEnv({ API_BASE_URL: "http://h:1/v1", MODEL_NAME: "m", HF_TOKEN: "t" })).toMatchObject({
+      baseURL: "http://h:1/v1",
+      model: "m",
+      apiKey: "t",
+    });
+    expect(llmConfigFromEnv({ OPENAI_BASE_URL: "http://o/v1", OPENAI_API_KEY: "k", API_BASE_URL: "http://ignored" })).toMatchObject({
+      baseURL: "http://o/v1",
+      apiKey: "k",
+    });
     expect(llmConfigFromEnv({ HF_TOKEN: "t" }).baseURL).toBe("https://router.huggingface.co/v1");
     expect(llmConfigFromEnv({}).apiKey).toBe("not-needed");
   });
@@ -131,10 +142,22 @@ describe("llm agent", () => {
       const prompt = request.messages[1]?.content ?? "";
       const inspected = /## Inspection of (\S+)/.exec(prompt)?.[1];
       const affected = /\(affected: ([\w.-]+)/.exec(prompt)?.[1] ?? "unknown";
-      return { content: JSON.stringify(inspected ? { action_type: "diagnose", target_service: inspected } : { action_type: "inspect", target_service: affected }) };
+      return {
+        content: JSON.stringify(
+          inspected ? { action_type: "diagnose", target_service: inspected } : { action_type: "inspect", target_service: affected },
+        ),
+      };
     });
     const entry = agentEntry("llm", { llm: () => config });
-    const run = await runEvaluation({ agent: entry, backend: new InProcessBackend(), tasks: ["easy"], seeds: [1, 2], concurrency: 2, episodeIdPrefix: "llm", trajectories: false });
+    const run = await runEvaluation({
+      agent: entry,
+      backend: new InProcessBackend(),
+      tasks: ["easy"],
+      seeds: [1, 2],
+      concurrency: 2,
+      episodeIdPrefix: "llm",
+      trajectories: false,
+    });
     expect(run.outcomes.map((o) => o.steps)).toEqual([2, 2]);
     expect(run.outcomes.every((o) => o.error === undefined && o.status !== "running")).toBe(true);
     expect(run.agentStats).toMatchObject({ calls: 4, fallbacks: 0 });

@@ -30,7 +30,12 @@ describe("heuristic agent", () => {
       const imports = [...source.matchAll(/from "([^"]+)"/g)].map((m) => m[1] ?? "");
       for (const spec of imports) {
         // enum-words converts enum values and words, and knows nothing of any episode.
-        const allowed = spec.startsWith("./") || spec.startsWith("../../../gen/") || spec === "../agent.js" || spec === "../../sim/enum-words.js" || spec.startsWith("@bufbuild/");
+        const allowed =
+          spec.startsWith("./") ||
+          spec.startsWith("../../../gen/") ||
+          spec === "../agent.js" ||
+          spec === "../../sim/enum-words.js" ||
+          spec.startsWith("@bufbuild/");
         expect(allowed, `${file} imports ${spec}`).toBe(true);
       }
     }
@@ -38,15 +43,18 @@ describe("heuristic agent", () => {
 
   // On public seeds the heuristic knows the log wordings; expert is built to defeat such lookup,
   // and on hard, chronic anomalies and decoys mislead it more often.
-  it.each(LEVELS.filter((l) => l.word !== "expert"))("beats the random agent by a wide margin on $word (20 public seeds)", ({ level, word }) => {
-    const seeds = range(700, 20);
-    const heuristic = playMany(() => () => heuristicAgent(), level, seeds);
-    const random = playMany((seed) => () => randomAgent(seed), level, seeds);
-    expect(heuristic.mean).toBeGreaterThanOrEqual(word === "hard" ? 0.75 : 0.85);
-    expect(heuristic.mean - random.mean).toBeGreaterThanOrEqual(0.6);
-    // Decoy red herrings (a healthy service printing another fault's lines) mislead it now and then.
-    expect(heuristic.scores.filter((s) => s >= 0.7).length).toBeGreaterThanOrEqual(word === "hard" ? 14 : 17);
-  });
+  it.each(LEVELS.filter((l) => l.word !== "expert"))(
+    "beats the random agent by a wide margin on $word (20 public seeds)",
+    ({ level, word }) => {
+      const seeds = range(700, 20);
+      const heuristic = playMany(() => () => heuristicAgent(), level, seeds);
+      const random = playMany((seed) => () => randomAgent(seed), level, seeds);
+      expect(heuristic.mean).toBeGreaterThanOrEqual(word === "hard" ? 0.75 : 0.85);
+      expect(heuristic.mean - random.mean).toBeGreaterThanOrEqual(0.6);
+      // Decoy red herrings (a healthy service printing another fault's lines) mislead it now and then.
+      expect(heuristic.scores.filter((s) => s >= 0.7).length).toBeGreaterThanOrEqual(word === "hard" ? 14 : 17);
+    },
+  );
 
   it("still beats the random agent on expert (20 public seeds), though far from perfect", () => {
     const seeds = range(700, 20);
@@ -58,7 +66,9 @@ describe("heuristic agent", () => {
   it("is deterministic: the same episode gets the same actions", () => {
     const env = new IncidentEnvironment();
     const play = (): string[] =>
-      runEpisode(env, () => heuristicAgent(), create(ResetRequestSchema, { taskLevel: 3, seed: 42, episodeId: "det" })).actions.map((a) => JSON.stringify(a, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)));
+      runEpisode(env, () => heuristicAgent(), create(ResetRequestSchema, { taskLevel: 3, seed: 42, episodeId: "det" })).actions.map((a) =>
+        JSON.stringify(a, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v)),
+      );
     expect(play()).toEqual(play());
   });
 

@@ -29,8 +29,14 @@ describe("alert priority", () => {
     for (const severity of new Set(pairs.map((p) => p.expected))) {
       const these = pairs.filter((p) => p.expected === severity);
       if (these.length < 10) continue;
-      expect(these.some((p) => p.priority === severity), `${severity}: some pages agree`).toBe(true);
-      expect(these.some((p) => p.priority !== severity), `${severity}: some pages differ`).toBe(true);
+      expect(
+        these.some((p) => p.priority === severity),
+        `${severity}: some pages agree`,
+      ).toBe(true);
+      expect(
+        these.some((p) => p.priority !== severity),
+        `${severity}: some pages differ`,
+      ).toBe(true);
     }
   });
 
@@ -55,7 +61,9 @@ describe("alert priority", () => {
     const b = generateIncident("hard", 77).world;
     a.advance(20);
     b.advance(20);
-    expect(b.alerts.history.map((x) => `${x.node}/${x.metric}=${x.priority}`)).toEqual(a.alerts.history.map((x) => `${x.node}/${x.metric}=${x.priority}`));
+    expect(b.alerts.history.map((x) => `${x.node}/${x.metric}=${x.priority}`)).toEqual(
+      a.alerts.history.map((x) => `${x.node}/${x.metric}=${x.priority}`),
+    );
     expect(a.alerts.history.length).toBeGreaterThan(1);
   });
 });

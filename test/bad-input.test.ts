@@ -33,20 +33,75 @@ beforeEach(async () => {
 
 const badSteps: Array<[string, string | object, string, string]> = [
   ["malformed JSON", '{"episode_id": "bad-input-episode", "action": {"action_type": "diagnose",', "json.syntax", ""],
-  ["a list where a string list is expected", { episode_id: EPISODE, action: { action_type: "write_runbook", runbook_steps: "restart it" } }, "type.array", "action.runbook_steps"],
-  ["a number where a string is expected", { episode_id: EPISODE, action: { action_type: "diagnose", reasoning: 5 } }, "type.mismatch", "action.reasoning"],
-  ["an invented action type", { episode_id: EPISODE, action: { action_type: "totally_made_up", reasoning: "x" } }, "enum.defined_only", "action.action_type"],
-  ["an unknown severity word", { episode_id: EPISODE, action: { action_type: "write_postmortem", severity_assessment: "P9" } }, "enum.defined_only", "action.severity_assessment"],
+  [
+    "a list where a string list is expected",
+    { episode_id: EPISODE, action: { action_type: "write_runbook", runbook_steps: "restart it" } },
+    "type.array",
+    "action.runbook_steps",
+  ],
+  [
+    "a number where a string is expected",
+    { episode_id: EPISODE, action: { action_type: "diagnose", reasoning: 5 } },
+    "type.mismatch",
+    "action.reasoning",
+  ],
+  [
+    "an invented action type",
+    { episode_id: EPISODE, action: { action_type: "totally_made_up", reasoning: "x" } },
+    "enum.defined_only",
+    "action.action_type",
+  ],
+  [
+    "an unknown severity word",
+    { episode_id: EPISODE, action: { action_type: "write_postmortem", severity_assessment: "P9" } },
+    "enum.defined_only",
+    "action.severity_assessment",
+  ],
   ["a missing action type", { episode_id: EPISODE, action: { reasoning: "no type" } }, "required", "action.action_type"],
-  ["an unknown action field", { episode_id: EPISODE, action: { action_type: "diagnose", target_sevice: "x" } }, "field.known", "action.target_sevice"],
-  ["an oversized reasoning", { episode_id: EPISODE, action: { action_type: "diagnose", reasoning: "x".repeat(4001) } }, "string.max_len", "action.reasoning"],
-  ["too many runbook steps", { episode_id: EPISODE, action: { action_type: "write_runbook", runbook_steps: Array(31).fill("check") } }, "repeated.max_items", "action.runbook_steps"],
-  ["an oversized runbook step", { episode_id: EPISODE, action: { action_type: "write_runbook", runbook_steps: ["x".repeat(501)] } }, "string.max_len", "action.runbook_steps[0]"],
-  ["an oversized target", { episode_id: EPISODE, action: { action_type: "diagnose", target_service: "s".repeat(129) } }, "string.max_len", "action.target_service"],
+  [
+    "an unknown action field",
+    { episode_id: EPISODE, action: { action_type: "diagnose", target_sevice: "x" } },
+    "field.known",
+    "action.target_sevice",
+  ],
+  [
+    "an oversized reasoning",
+    { episode_id: EPISODE, action: { action_type: "diagnose", reasoning: "x".repeat(4001) } },
+    "string.max_len",
+    "action.reasoning",
+  ],
+  [
+    "too many runbook steps",
+    { episode_id: EPISODE, action: { action_type: "write_runbook", runbook_steps: Array(31).fill("check") } },
+    "repeated.max_items",
+    "action.runbook_steps",
+  ],
+  [
+    "an oversized runbook step",
+    { episode_id: EPISODE, action: { action_type: "write_runbook", runbook_steps: ["x".repeat(501)] } },
+    "string.max_len",
+    "action.runbook_steps[0]",
+  ],
+  [
+    "an oversized target",
+    { episode_id: EPISODE, action: { action_type: "diagnose", target_service: "s".repeat(129) } },
+    "string.max_len",
+    "action.target_service",
+  ],
   ["an action that is not an object", { episode_id: EPISODE, action: "diagnose postgres" }, "type.object", "action"],
   ["a body that is not an object", [1, 2, 3], "type.object", ""],
-  ["a diagnose of a service not in the system", { episode_id: EPISODE, action: { action_type: "diagnose", target_service: "no-such-service" } }, "target_service.in_topology", "action.target_service"],
-  ["an inspect of a service not in the system", { episode_id: EPISODE, action: { action_type: "inspect", target_service: "no-such-service" } }, "target_service.in_topology", "action.target_service"],
+  [
+    "a diagnose of a service not in the system",
+    { episode_id: EPISODE, action: { action_type: "diagnose", target_service: "no-such-service" } },
+    "target_service.in_topology",
+    "action.target_service",
+  ],
+  [
+    "an inspect of a service not in the system",
+    { episode_id: EPISODE, action: { action_type: "inspect", target_service: "no-such-service" } },
+    "target_service.in_topology",
+    "action.target_service",
+  ],
   ["a malformed episode id", { episode_id: "has spaces in it", action: { action_type: "escalate" } }, "string.pattern", "episode_id"],
 ];
 
@@ -76,14 +131,21 @@ describe("a diagnose or inspect of a service the system does not have", () => {
     const services = (dig(observation.json, "observation.topology.services") as Array<{ name: string }>).map((n) => n.name);
     expect(services.length).toBeGreaterThan(2);
     const before = await stateText();
-    const rest = await http(server.baseUrl, "POST", "/step", { episode_id: EPISODE, action: { action_type: "diagnose", target_service: "postgress-db" } });
+    const rest = await http(server.baseUrl, "POST", "/step", {
+      episode_id: EPISODE,
+      action: { action_type: "diagnose", target_service: "postgress-db" },
+    });
     expect(rest.status).toBe(400);
     expectErrorShape(rest.json, "invalid_argument");
     const grpc = createClient(IncidentEnvService, createGrpcTransport({ baseUrl: server.baseUrl }));
-    const refused = await grpc.step({ episodeId: EPISODE, action: { actionType: ActionType.DIAGNOSE, targetService: "postgress-db" } }).catch((e: unknown) => ConnectError.from(e));
+    const refused = await grpc
+      .step({ episodeId: EPISODE, action: { actionType: ActionType.DIAGNOSE, targetService: "postgress-db" } })
+      .catch((e: unknown) => ConnectError.from(e));
     expect(refused).toBeInstanceOf(ConnectError);
     expect((refused as ConnectError).code).toBe(Code.InvalidArgument);
-    const inspect = await grpc.step({ episodeId: EPISODE, action: { actionType: ActionType.INSPECT, targetService: "postgress-db" } }).catch((e: unknown) => ConnectError.from(e));
+    const inspect = await grpc
+      .step({ episodeId: EPISODE, action: { actionType: ActionType.INSPECT, targetService: "postgress-db" } })
+      .catch((e: unknown) => ConnectError.from(e));
     expect((inspect as ConnectError).code).toBe(Code.InvalidArgument);
     for (const message of [String(dig(rest.json, "message")), (refused as ConnectError).rawMessage]) {
       expect(message).toContain('"postgress-db" does not name one service of this system');
@@ -107,10 +169,16 @@ describe("REST episode addressing and lifecycle errors", () => {
   it("step after the episode is done: 409 failed_precondition, state unchanged", async () => {
     const observation = await http(server.baseUrl, "GET", `/observation?episode_id=${EPISODE}`);
     const service = String(dig(observation.json, "observation.topology.services.0.name"));
-    const commit = await http(server.baseUrl, "POST", "/step", { episode_id: EPISODE, action: { action_type: "diagnose", target_service: service } });
+    const commit = await http(server.baseUrl, "POST", "/step", {
+      episode_id: EPISODE,
+      action: { action_type: "diagnose", target_service: service },
+    });
     expect(dig(commit.json, "done")).toBe(true);
     const before = await stateText();
-    const again = await http(server.baseUrl, "POST", "/step", { episode_id: EPISODE, action: { action_type: "diagnose", target_service: "postgres-db" } });
+    const again = await http(server.baseUrl, "POST", "/step", {
+      episode_id: EPISODE,
+      action: { action_type: "diagnose", target_service: "postgres-db" },
+    });
     expect(again.status).toBe(409);
     expectErrorShape(again.json, "failed_precondition");
     expect(dig(again.json, "message")).toMatch(/is over/);
@@ -137,7 +205,10 @@ describe("REST episode addressing and lifecycle errors", () => {
 
   it("a body over MAX_BODY_BYTES: 413 in the same error shape", async () => {
     const before = await stateText();
-    const response = await http(server.baseUrl, "POST", "/step", { episode_id: EPISODE, action: { action_type: "diagnose", reasoning: "x".repeat(DEFAULT_LIMITS.maxBodyBytes) } });
+    const response = await http(server.baseUrl, "POST", "/step", {
+      episode_id: EPISODE,
+      action: { action_type: "diagnose", reasoning: "x".repeat(DEFAULT_LIMITS.maxBodyBytes) },
+    });
     expect(response.status).toBe(413);
     expectErrorShape(response.json, "resource_exhausted");
     expect(await stateText()).toBe(before);
@@ -174,13 +245,20 @@ describe("Connect and gRPC reject bad input with the right codes", () => {
     expect(await codeOf(client.step({ episodeId: EPISODE, action: { actionType: 99 as ActionType } }))).toBe(Code.InvalidArgument);
     expect(await codeOf(client.step({ episodeId: EPISODE, action: { actionType: ActionType.UNSPECIFIED } }))).toBe(Code.InvalidArgument);
     expect(await codeOf(client.step({ episodeId: EPISODE }))).toBe(Code.InvalidArgument);
-    expect(await codeOf(client.step({ episodeId: EPISODE, action: { actionType: ActionType.DIAGNOSE, reasoning: "x".repeat(4001) } }))).toBe(Code.InvalidArgument);
+    expect(
+      await codeOf(client.step({ episodeId: EPISODE, action: { actionType: ActionType.DIAGNOSE, reasoning: "x".repeat(4001) } })),
+    ).toBe(Code.InvalidArgument);
     expect(await codeOf(client.reset({ scenarioId: "INC-NOPE-1", episodeId: EPISODE }))).toBe(Code.InvalidArgument);
     expect(await codeOf(client.step({ episodeId: "no-such-episode", action: { actionType: ActionType.ESCALATE } }))).toBe(Code.NotFound);
     expect(await codeOf(client.getState({ episodeId: "no-such-episode" }))).toBe(Code.NotFound);
-    expect(await codeOf(client.step({ episodeId: EPISODE, action: { actionType: ActionType.DIAGNOSE, reasoning: "x".repeat(DEFAULT_LIMITS.maxBodyBytes) } }))).toBe(
-      Code.ResourceExhausted,
-    );
+    expect(
+      await codeOf(
+        client.step({
+          episodeId: EPISODE,
+          action: { actionType: ActionType.DIAGNOSE, reasoning: "x".repeat(DEFAULT_LIMITS.maxBodyBytes) },
+        }),
+      ),
+    ).toBe(Code.ResourceExhausted);
     expect(await stateText()).toBe(before);
     await client.step({ episodeId: EPISODE, action: { actionType: ActionType.DIAGNOSE, targetService: "api-gateway" } });
     expect(await codeOf(client.step({ episodeId: EPISODE, action: { actionType: ActionType.ESCALATE } }))).toBe(Code.FailedPrecondition);

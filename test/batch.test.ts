@@ -119,7 +119,9 @@ describe.each(Object.entries(servers))("batches with episodes %s", (_name, serve
         } else {
           failures++;
           expect(expected?.ok).toBe(false);
-          expect(errorOf(result).message.replace(`order-b-${i}`, "ID")).toBe(expected?.ok === false ? expected.error.rawMessage.replace(`order-s-${i}`, "ID") : "");
+          expect(errorOf(result).message.replace(`order-b-${i}`, "ID")).toBe(
+            expected?.ok === false ? expected.error.rawMessage.replace(`order-s-${i}`, "ID") : "",
+          );
         }
       });
     }
@@ -127,7 +129,9 @@ describe.each(Object.entries(servers))("batches with episodes %s", (_name, serve
     const states = await Promise.all(batchIds.map((episodeId) => client.getState({ episodeId })));
     const singles = await Promise.all(plan.map((_, i) => client.getState({ episodeId: `order-s-${i}` })));
     expect(states.map((s) => s.state?.done)).toEqual(batchIds.map(() => true));
-    expect(states.map((s) => [s.state?.stepCount, s.state?.totalReward])).toEqual(singles.map((s) => [s.state?.stepCount, s.state?.totalReward]));
+    expect(states.map((s) => [s.state?.stepCount, s.state?.totalReward])).toEqual(
+      singles.map((s) => [s.state?.stepCount, s.state?.totalReward]),
+    );
   });
 
   it("gives reset items without an episode_id fresh ids and leaves the default episode alone", async () => {
@@ -210,7 +214,10 @@ describe.each(Object.entries(servers))("batches with episodes %s", (_name, serve
     expect((await client.getState({ episodeId: "mixed-s-b" })).state?.stepCount).toBe(0);
     expect((await client.getState({ episodeId: "mixed-s-done" })).state?.stepCount).toBe(1);
 
-    const alone = await http(server.baseUrl, "POST", "/step", { episode_id: "mixed-s-done", action: { action_type: "escalate", reasoning: "paging the owners" } });
+    const alone = await http(server.baseUrl, "POST", "/step", {
+      episode_id: "mixed-s-done",
+      action: { action_type: "escalate", reasoning: "paging the owners" },
+    });
     expect(alone.status).toBe(409);
     expect(toErrorJson(errorOf(batch.results[4]))).toEqual(alone.json);
   });
@@ -220,21 +227,31 @@ describe.each(Object.entries(servers))("batches with episodes %s", (_name, serve
     const live = async () => (await client.health({})).liveEpisodes;
     const before = await live();
     const over = Array.from({ length: MAX_BATCH + 1 }, (_, i) => ({ seed: i, episodeId: `over-${i}` }));
-    for (const call of [client.resetBatch({ items: [] }), client.stepBatch({ items: [] })]) expect((await codeOf(call)).code).toBe(Code.InvalidArgument);
+    for (const call of [client.resetBatch({ items: [] }), client.stepBatch({ items: [] })])
+      expect((await codeOf(call)).code).toBe(Code.InvalidArgument);
     const refused = await codeOf(client.resetBatch({ items: over }));
     expect(refused.code).toBe(Code.InvalidArgument);
     expect(refused.message).toMatch(new RegExp(`MAX_BATCH_SIZE = ${MAX_BATCH} items, got ${MAX_BATCH + 1}`));
-    expect((await codeOf(client.stepBatch({ items: over.map(({ episodeId }) => ({ episodeId, action: { actionType: ActionType.ESCALATE } })) }))).code).toBe(Code.InvalidArgument);
+    expect(
+      (await codeOf(client.stepBatch({ items: over.map(({ episodeId }) => ({ episodeId, action: { actionType: ActionType.ESCALATE } })) })))
+        .code,
+    ).toBe(Code.InvalidArgument);
 
     for (const path of ["/reset/batch", "/step/batch"]) {
       const empty = await http(server.baseUrl, "POST", path, { items: [] });
       expect(empty.status).toBe(400);
       expect(dig(empty.json, "violations.0.rule")).toBe("batch.min_items");
     }
-    const tooMany = await http(server.baseUrl, "POST", "/reset/batch", { items: over.map(({ seed, episodeId }) => ({ seed, episode_id: episodeId })) });
+    const tooMany = await http(server.baseUrl, "POST", "/reset/batch", {
+      items: over.map(({ seed, episodeId }) => ({ seed, episode_id: episodeId })),
+    });
     expect(tooMany.status).toBe(400);
     expect(dig(tooMany.json, "code")).toBe("invalid_argument");
-    expect(dig(tooMany.json, "violations.0")).toEqual({ field: "items", rule: "batch.max_items", message: `at most ${MAX_BATCH} items (MAX_BATCH_SIZE)` });
+    expect(dig(tooMany.json, "violations.0")).toEqual({
+      field: "items",
+      rule: "batch.max_items",
+      message: `at most ${MAX_BATCH} items (MAX_BATCH_SIZE)`,
+    });
     expect(await live()).toBe(before);
 
     const full = await client.resetBatch({ items: over.slice(0, MAX_BATCH) });
@@ -255,7 +272,9 @@ describe.each(Object.entries(servers))("batches with episodes %s", (_name, serve
     expect(results.map((r) => Object.keys(r))).toEqual([["response"], ["response"], ["error"]]);
     expect(dig(results[0], "response.reward")).toBeNull();
     expect(dig(results[1], "response.state.task_level")).toBe("hard");
-    expect(dig(results[2], "error")).toEqual((await http(server.baseUrl, "POST", "/reset", { task_level: "legendary", episode_id: "rest-r-2" })).json);
+    expect(dig(results[2], "error")).toEqual(
+      (await http(server.baseUrl, "POST", "/reset", { task_level: "legendary", episode_id: "rest-r-2" })).json,
+    );
 
     const viaGrpc = await client.resetBatch({
       items: [
@@ -264,7 +283,9 @@ describe.each(Object.entries(servers))("batches with episodes %s", (_name, serve
       ],
     });
     const decoded = fromRestJson(ResetBatchResponseSchema, { results: results.slice(0, 2) });
-    responses<ResetResponse>(decoded.results).forEach((r, i) => expect(resetBytes(r)).toEqual(resetBytes(responses<ResetResponse>(viaGrpc.results)[i] as ResetResponse)));
+    responses<ResetResponse>(decoded.results).forEach((r, i) =>
+      expect(resetBytes(r)).toEqual(resetBytes(responses<ResetResponse>(viaGrpc.results)[i] as ResetResponse)),
+    );
 
     const paged = (i: number) => responses<ResetResponse>(viaGrpc.results)[i]?.observation?.alert?.affectedServices[0];
     const restStep = await http(server.baseUrl, "POST", "/step/batch", {
@@ -281,7 +302,9 @@ describe.each(Object.entries(servers))("batches with episodes %s", (_name, serve
       items: [0, 1].map((i) => ({ episodeId: `rest-g-${i}`, action: { actionType: ActionType.INSPECT, targetService: paged(i) ?? "" } })),
     });
     const decodedSteps = fromRestJson(StepBatchResponseSchema, { results: stepResults.slice(0, 2) });
-    responses<StepResponse>(decodedSteps.results).forEach((r, i) => expect(stepBytes(r)).toEqual(stepBytes(responses<StepResponse>(grpcSteps.results)[i] as StepResponse)));
+    responses<StepResponse>(decodedSteps.results).forEach((r, i) =>
+      expect(stepBytes(r)).toEqual(stepBytes(responses<StepResponse>(grpcSteps.results)[i] as StepResponse)),
+    );
 
     const notABatch = await http(server.baseUrl, "POST", "/step/batch", [{ episode_id: "rest-r-0", action: { action_type: "escalate" } }]);
     expect(notABatch.status).toBe(400);
@@ -313,16 +336,26 @@ describe("batches in worker threads", () => {
     };
     const [inPool, inThread] = await Promise.all([play(servers["2 workers"].baseUrl), play(servers["in-thread"].baseUrl)]);
     expect(inPool).toEqual(inThread);
-    expect(JSON.parse(inPool[1] ?? "{}").results.map((r: Record<string, unknown>) => Object.keys(r)[0])).toEqual(["response", "error", "response", "error"]);
+    expect(JSON.parse(inPool[1] ?? "{}").results.map((r: Record<string, unknown>) => Object.keys(r)[0])).toEqual([
+      "response",
+      "error",
+      "response",
+      "error",
+    ]);
   });
 });
 
 describe("batch limits with the defaults", () => {
   it(`MAX_BATCH_SIZE defaults to ${DEFAULT_LIMITS.maxBatchSize}`, async () => {
     const client = grpc(defaults.baseUrl);
-    const items = Array.from({ length: DEFAULT_LIMITS.maxBatchSize + 1 }, (_, i) => ({ episodeId: `d-${i}`, action: { actionType: ActionType.ESCALATE } }));
+    const items = Array.from({ length: DEFAULT_LIMITS.maxBatchSize + 1 }, (_, i) => ({
+      episodeId: `d-${i}`,
+      action: { actionType: ActionType.ESCALATE },
+    }));
     expect((await codeOf(client.stepBatch({ items }))).code).toBe(Code.InvalidArgument);
-    const rest = await http(defaults.baseUrl, "POST", "/step/batch", { items: items.map((i) => ({ episode_id: i.episodeId, action: { action_type: "escalate" } })) });
+    const rest = await http(defaults.baseUrl, "POST", "/step/batch", {
+      items: items.map((i) => ({ episode_id: i.episodeId, action: { action_type: "escalate" } })),
+    });
     expect(rest.status).toBe(400);
     expect(dig(rest.json, "violations.0.rule")).toBe("batch.max_items");
   });
@@ -330,9 +363,14 @@ describe("batch limits with the defaults", () => {
   it("MAX_BODY_BYTES bounds a batch within MAX_BATCH_SIZE: a full batch of long write-ups is refused whole", async () => {
     const client = grpc(defaults.baseUrl);
     const reasoning = "x".repeat(Math.ceil(DEFAULT_LIMITS.maxBodyBytes / DEFAULT_LIMITS.maxBatchSize) + 100);
-    const items = Array.from({ length: DEFAULT_LIMITS.maxBatchSize }, (_, i) => ({ episodeId: `big-${i}`, action: { actionType: ActionType.DIAGNOSE, reasoning } }));
+    const items = Array.from({ length: DEFAULT_LIMITS.maxBatchSize }, (_, i) => ({
+      episodeId: `big-${i}`,
+      action: { actionType: ActionType.DIAGNOSE, reasoning },
+    }));
     expect((await codeOf(client.stepBatch({ items }))).code).toBe(Code.ResourceExhausted);
-    const rest = await http(defaults.baseUrl, "POST", "/step/batch", { items: items.map((i) => ({ episode_id: i.episodeId, action: { action_type: "diagnose", reasoning } })) });
+    const rest = await http(defaults.baseUrl, "POST", "/step/batch", {
+      items: items.map((i) => ({ episode_id: i.episodeId, action: { action_type: "diagnose", reasoning } })),
+    });
     expect(rest.status).toBe(413);
     expect(dig(rest.json, "code")).toBe("resource_exhausted");
   });
@@ -340,5 +378,9 @@ describe("batch limits with the defaults", () => {
 
 /** An ErrorResponse item as the REST routes write an error body. */
 function toErrorJson(error: { code: string; message: string; violations: { field: string; rule: string; message: string }[] }): JsonObject {
-  return { code: error.code, message: error.message, violations: error.violations.map((v) => ({ field: v.field, rule: v.rule, message: v.message })) };
+  return {
+    code: error.code,
+    message: error.message,
+    violations: error.violations.map((v) => ({ field: v.field, rule: v.rule, message: v.message })),
+  };
 }

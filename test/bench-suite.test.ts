@@ -38,7 +38,9 @@ describe("npm run bench", () => {
     expect(markdown).toMatch(/^- Git commit: [0-9a-f]{7,}/m);
     expect(markdown).toMatch(/^\| bare fastify GET, HTTP\/1\.1 .*\| [\d,]+ req\/s/m);
     // The served row: a rate, the bare route's rate as its yardstick, their ratio, the target and a verdict.
-    expect(markdown).toMatch(/^\| GET \/state \(HTTP\/1\.1\) · in-memory, WORKERS=1 \| [\d,.]+ req\/s[^|]*\| [\d,.]+ req\/s \(bare fastify[^)|]*\) \| [\d.]+× \| ≥ 0\.5× bare fastify \| (yes|NO) \|/m);
+    expect(markdown).toMatch(
+      /^\| GET \/state \(HTTP\/1\.1\) · in-memory, WORKERS=1 \| [\d,.]+ req\/s[^|]*\| [\d,.]+ req\/s \(bare fastify[^)|]*\) \| [\d.]+× \| ≥ 0\.5× bare fastify \| (yes|NO) \|/m,
+    );
     expect(result.stdout).toContain("GET /state (HTTP/1.1) · in-memory, WORKERS=1");
   }, 120_000);
 

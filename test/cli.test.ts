@@ -25,7 +25,11 @@ interface Run {
   ms: number;
 }
 
-function cli(args: readonly string[], env: NodeJS.ProcessEnv = {}, command: readonly string[] = [process.execPath, "--import", "tsx", "src/cli.ts"]): Promise<Run> {
+function cli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  command: readonly string[] = [process.execPath, "--import", "tsx", "src/cli.ts"],
+): Promise<Run> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const [bin, ...pre] = command;
@@ -56,9 +60,15 @@ describe.concurrent("help and bad arguments", () => {
     [["eval", "--concurrency", "0"], /error: bad concurrency "0"/],
     [["eval", "--fault", "gremlins"], /error: unknown fault mode "gremlins"/],
     [["eval", "--transport", "grpc"], /--transport needs --url/],
-    [["eval", "--url", "http://127.0.0.1:9", "--transport", "carrier-pigeon"], /argument 'carrier-pigeon' is invalid. Allowed choices are rest, connect, grpc, grpc-web/],
+    [
+      ["eval", "--url", "http://127.0.0.1:9", "--transport", "carrier-pigeon"],
+      /argument 'carrier-pigeon' is invalid. Allowed choices are rest, connect, grpc, grpc-web/,
+    ],
     [["eval", "--url", "ftp://x"], /bad URL "ftp:\/\/x"/],
-    [["eval", "--agent", "oracle", "--url", "http://127.0.0.1:9"], /oracle agent reads the episode's ground truth, so it runs only in process/],
+    [
+      ["eval", "--agent", "oracle", "--url", "http://127.0.0.1:9"],
+      /oracle agent reads the episode's ground truth, so it runs only in process/,
+    ],
     [["eval", "--json", "--openenv-log"], /--json and --openenv-log both write to stdout/],
     [["eval", "--bogus"], /unknown option '--bogus'/],
     [["report", "does-not-exist.json"], /cannot read does-not-exist.json/],
@@ -73,7 +83,18 @@ describe.concurrent("help and bad arguments", () => {
   });
 
   it("says so and exits 1 when the server is unreachable", async () => {
-    const r = await cli(["eval", "--url", "http://127.0.0.1:9", "--transport", "rest", "--seeds", "0", "--no-trajectories", "--out", out("never.json")]);
+    const r = await cli([
+      "eval",
+      "--url",
+      "http://127.0.0.1:9",
+      "--transport",
+      "rest",
+      "--seeds",
+      "0",
+      "--no-trajectories",
+      "--out",
+      out("never.json"),
+    ]);
     expect(r.stderr).toMatch(/error: cannot reach the environment at http:\/\/127\.0\.0\.1:9 over rest: /);
     expect(r.code).toBe(1);
     expect(existsSync(out("never.json"))).toBe(false);
@@ -87,7 +108,11 @@ describe.concurrent("help and bad arguments", () => {
   });
 
   it("runs through the package's bin with npx", async () => {
-    const r = await cli(["--version"], { npm_config_offline: "true", npm_config_update_notifier: "false" }, ["npx", "--no-install", "incident-env"]);
+    const r = await cli(["--version"], { npm_config_offline: "true", npm_config_update_notifier: "false" }, [
+      "npx",
+      "--no-install",
+      "incident-env",
+    ]);
     expect(r.stdout.trim()).toBe("0.1.0");
     expect(r.code).toBe(0);
   });
@@ -95,7 +120,21 @@ describe.concurrent("help and bad arguments", () => {
 
 describe("eval in process", () => {
   it("plays the heuristic on 100 seeds of every level in under a minute, with --json on stdout", { timeout: 120_000 }, async () => {
-    const r = await cli(["eval", "--agent", "heuristic", "--tasks", "easy,medium,hard", "--seeds", "0-99", "--concurrency", "16", "--json", "--no-trajectories", "--out", out("full.json")]);
+    const r = await cli([
+      "eval",
+      "--agent",
+      "heuristic",
+      "--tasks",
+      "easy,medium,hard",
+      "--seeds",
+      "0-99",
+      "--concurrency",
+      "16",
+      "--json",
+      "--no-trajectories",
+      "--out",
+      out("full.json"),
+    ]);
     expect(r.code).toBe(0);
     expect(r.ms).toBeLessThan(60_000);
     const lines = r.stdout.trimEnd().split("\n");
@@ -114,7 +153,19 @@ describe("eval in process", () => {
   });
 
   it("gives identical results.json and trajectories for the same arguments", { timeout: 60_000 }, async () => {
-    const args = (n: string) => ["eval", "--agent", "random", "--seeds", "0-5", "--concurrency", "4", "--out", out(`same-${n}.json`), "--trajectories", out(`same-${n}.jsonl`)];
+    const args = (n: string) => [
+      "eval",
+      "--agent",
+      "random",
+      "--seeds",
+      "0-5",
+      "--concurrency",
+      "4",
+      "--out",
+      out(`same-${n}.json`),
+      "--trajectories",
+      out(`same-${n}.jsonl`),
+    ];
     const [a, b] = await Promise.all([cli(args("a")), cli(args("b"))]);
     expect(a.code).toBe(0);
     expect(b.code).toBe(0);
@@ -143,11 +194,24 @@ describe("eval in process", () => {
   });
 
   it("prints the seed's [START]/[STEP]/[END] lines with --openenv-log", async () => {
-    const r = await cli(["eval", "--agent", "heuristic", "--tasks", "easy", "--seeds", "3", "--openenv-log", "--no-trajectories", "--out", out("log.json")]);
+    const r = await cli([
+      "eval",
+      "--agent",
+      "heuristic",
+      "--tasks",
+      "easy",
+      "--seeds",
+      "3",
+      "--openenv-log",
+      "--no-trajectories",
+      "--out",
+      out("log.json"),
+    ]);
     expect(r.code).toBe(0);
     const lines = r.stdout.trimEnd().split("\n");
     expect(lines[0]).toBe("[START] task=easy env=incident-response-env model=heuristic");
-    for (const l of lines.slice(1, -1)) expect(l).toMatch(/^\[STEP\] step=\d+ action=[a-z_]+ reward=\d\.\d\d done=(true|false) error=null$/);
+    for (const l of lines.slice(1, -1))
+      expect(l).toMatch(/^\[STEP\] step=\d+ action=[a-z_]+ reward=\d\.\d\d done=(true|false) error=null$/);
     expect(lines[lines.length - 1]).toMatch(/^\[END\] success=true steps=\d+ score=\d\.\d{3} rewards=\d\.\d\d(,\d\.\d\d)*$/);
   });
 });
@@ -162,7 +226,22 @@ describe("eval against a server and with a model", () => {
   });
 
   it("plays over gRPC against --url", async () => {
-    const r = await cli(["eval", "--agent", "heuristic", "--url", server.baseUrl, "--transport", "grpc", "--seeds", "0-1", "--json", "--trajectories", out("remote.jsonl"), "--out", out("remote.json")]);
+    const r = await cli([
+      "eval",
+      "--agent",
+      "heuristic",
+      "--url",
+      server.baseUrl,
+      "--transport",
+      "grpc",
+      "--seeds",
+      "0-1",
+      "--json",
+      "--trajectories",
+      out("remote.jsonl"),
+      "--out",
+      out("remote.json"),
+    ]);
     expect(r.code).toBe(0);
     const json = JSON.parse(r.stdout) as EvalResults;
     expect(json).toMatchObject({ backend: "grpc", url: server.baseUrl, episodes: 6, errors: 0 });
@@ -173,9 +252,28 @@ describe("eval against a server and with a model", () => {
 
   it("plays the llm agent against an OpenAI-compatible endpoint", async () => {
     fake.setDefault({ content: JSON.stringify({ action_type: "resolve", reasoning: "nothing to see" }) });
-    const r = await cli(["eval", "--agent", "llm", "--base-url", fake.baseURL, "--model", "tiny-test-model", "--tasks", "medium", "--seeds", "4", "--openenv-log", "--no-trajectories", "--out", out("llm.json")], {
-      OPENAI_API_KEY: "sk-test",
-    });
+    const r = await cli(
+      [
+        "eval",
+        "--agent",
+        "llm",
+        "--base-url",
+        fake.baseURL,
+        "--model",
+        "tiny-test-model",
+        "--tasks",
+        "medium",
+        "--seeds",
+        "4",
+        "--openenv-log",
+        "--no-trajectories",
+        "--out",
+        out("llm.json"),
+      ],
+      {
+        OPENAI_API_KEY: "sk-test",
+      },
+    );
     expect(r.code).toBe(0);
     expect(r.stdout.split("\n")).toEqual([
       "[START] task=medium env=incident-response-env model=tiny-test-model",

@@ -33,7 +33,7 @@ async function stepCount(episodeId: string): Promise<number> {
 }
 
 describe("Connect JSON unary", () => {
-  it("starts a hard episode for the short word \"hard\", and for the proto name and number", async () => {
+  it('starts a hard episode for the short word "hard", and for the proto name and number', async () => {
     for (const taskLevel of ["hard", "HARD", "TASK_LEVEL_HARD", TaskLevel.HARD]) {
       const reset = await call("Reset", { taskLevel, seed: 3 });
       expect(reset.httpStatus, JSON.stringify(taskLevel)).toBe(200);
@@ -72,7 +72,7 @@ describe("Connect JSON unary", () => {
     expect(await stepCount(episodeId)).toBe(0);
   });
 
-  it("takes the short action word \"inspect\" and the proto field names", async () => {
+  it('takes the short action word "inspect" and the proto field names', async () => {
     const episodeId = await resetEasy();
     const answer = await call("Step", { episode_id: episodeId, action: { action_type: "inspect", target_service: "postgres-db" } });
     expect(answer.httpStatus).toBe(200);
@@ -80,7 +80,11 @@ describe("Connect JSON unary", () => {
   });
 
   it("refuses an unknown field of a Connect GET message", async () => {
-    const answer = await connectGet(server.baseUrl, "GetState", `encoding=json&connect=v1&message=${encodeURIComponent(JSON.stringify({ episodId: "x" }))}`);
+    const answer = await connectGet(
+      server.baseUrl,
+      "GetState",
+      `encoding=json&connect=v1&message=${encodeURIComponent(JSON.stringify({ episodId: "x" }))}`,
+    );
     expect(answer.httpStatus).toBe(400);
     expect(answer.code).toBe("invalid_argument");
     expect(answer.message).toContain('unknown field "episodId"');
@@ -92,10 +96,22 @@ describe("JSON streams: gRPC-Web, gRPC and Connect", () => {
 
   it("refuses an unknown field of a server stream's request (gRPC-Web JSON)", async () => {
     const episodeId = await resetEasy();
-    const answer = await grpcWeb(server.baseUrl, "StreamLogs", json({ episodeId, servces: ["postgres-db"] }), "application/grpc-web+json", 3_000);
+    const answer = await grpcWeb(
+      server.baseUrl,
+      "StreamLogs",
+      json({ episodeId, servces: ["postgres-db"] }),
+      "application/grpc-web+json",
+      3_000,
+    );
     expect(answer.code).toBe(Code.InvalidArgument);
     expect(answer.message).toContain('unknown field "servces"');
-    const valid = await grpcWeb(server.baseUrl, "StreamLogs", json({ episodeId, services: ["postgres-db"] }), "application/grpc-web+json", 1_000);
+    const valid = await grpcWeb(
+      server.baseUrl,
+      "StreamLogs",
+      json({ episodeId, services: ["postgres-db"] }),
+      "application/grpc-web+json",
+      1_000,
+    );
     expect(valid.message).toBe(STILL_STREAMING);
   });
 
@@ -109,7 +125,10 @@ describe("JSON streams: gRPC-Web, gRPC and Connect", () => {
   });
 
   it("refuses an undefined enum value sent by the typed Connect client in JSON (unary and Interact)", async () => {
-    const client = createClient(IncidentEnvService, createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "2", useBinaryFormat: false }));
+    const client = createClient(
+      IncidentEnvService,
+      createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "2", useBinaryFormat: false }),
+    );
     const good = await client.reset({ taskLevel: TaskLevel.HARD, seed: 5 });
     expect(good.observation?.taskLevel).toBe(TaskLevel.HARD);
     const refused = await client.reset({ taskLevel: 42 as TaskLevel }).catch((e: unknown) => ConnectError.from(e));
@@ -118,12 +137,20 @@ describe("JSON streams: gRPC-Web, gRPC and Connect", () => {
     expect((refused as ConnectError).rawMessage).toMatch(/^taskLevel: 42 is not one of/);
 
     async function* requests() {
-      yield { request: { case: "step" as const, value: { episodeId: good.episodeId, action: { actionType: 77 as ActionType, targetService: "x" } } } };
+      yield {
+        request: {
+          case: "step" as const,
+          value: { episodeId: good.episodeId, action: { actionType: 77 as ActionType, targetService: "x" } },
+        },
+      };
     }
     const session = (async () => {
       for await (const response of client.interact(requests())) void response;
     })();
-    const error = await session.then(() => undefined, (e: unknown) => ConnectError.from(e));
+    const error = await session.then(
+      () => undefined,
+      (e: unknown) => ConnectError.from(e),
+    );
     expect(error?.code).toBe(Code.InvalidArgument);
     expect(error?.rawMessage).toMatch(/step\.action\.actionType: 77 is not one of/);
     const state = await client.getState({ episodeId: good.episodeId });

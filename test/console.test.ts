@@ -27,7 +27,8 @@ import { http, useServer } from "./support/server.js";
 
 const CHROMIUM = "/usr/bin/chromium";
 const chromiumMissing = existsSync(CHROMIUM) ? undefined : `${CHROMIUM} not found`;
-const needChromium = (ctx: TestContext): void => requireToolchain(ctx, "chromium (the console's browser tests)", chromiumMissing, "chromium");
+const needChromium = (ctx: TestContext): void =>
+  requireToolchain(ctx, "chromium (the console's browser tests)", chromiumMissing, "chromium");
 const SCREENSHOTS = process.env.CONSOLE_SCREENSHOTS === "1";
 const DOCS = join(import.meta.dirname, "..", "docs");
 const WIDE = { width: 1280, height: 800 };
@@ -83,7 +84,10 @@ async function overflowsSideways(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
 }
 
-async function chooseAction(page: Page, fields: { type: string; target?: string; reasoning?: string; severity?: string; faultKind?: string }): Promise<void> {
+async function chooseAction(
+  page: Page,
+  fields: { type: string; target?: string; reasoning?: string; severity?: string; faultKind?: string },
+): Promise<void> {
   await page.selectOption("#f-action-action_type", fields.type);
   await page.selectOption("#f-action-fault_kind", fields.faultKind ?? "");
   await page.fill("#f-action-reasoning", fields.reasoning ?? "");
@@ -106,7 +110,11 @@ describe("the incident console", () => {
       const row = page.locator('tr[data-episode="listed-grpc"]');
       await row.waitFor({ timeout: UI_TIMEOUT });
       expect(await row.innerText()).toMatch(/listed-grpc\s+medium\s+\S+\s+0 \/ \d+\s+0\.0000\s+running\s+open\s+an agent over grpc/);
-      await expect.poll(() => page.locator('tr[data-episode="listed-rest"] td[data-transport]').getAttribute("data-transport"), { timeout: UI_TIMEOUT }).toBe("rest");
+      await expect
+        .poll(() => page.locator('tr[data-episode="listed-rest"] td[data-transport]').getAttribute("data-transport"), {
+          timeout: UI_TIMEOUT,
+        })
+        .toBe("rest");
       // Refreshed live: a step taken now shows without reloading.
       await grpc.step({ episodeId: "listed-grpc", action: { actionType: ActionType.ESCALATE, reasoning: "paging" } });
       await expect.poll(() => row.innerText(), { timeout: UI_TIMEOUT }).toMatch(/1 \/ \d+/);
@@ -153,22 +161,37 @@ describe("the incident console", () => {
       await page.getByTestId("grade").waitFor({ timeout: UI_TIMEOUT });
       await expect.poll(() => page.getByTestId("recorded").innerText(), { timeout: UI_TIMEOUT }).toBe("3 steps recorded, episode over");
 
-      const state = (await http(server.baseUrl, "GET", `/state?episode_id=${episodeId}`)).json as { total_reward: number; status: string; done: boolean; grade: { components: unknown[] } };
+      const state = (await http(server.baseUrl, "GET", `/state?episode_id=${episodeId}`)).json as {
+        total_reward: number;
+        status: string;
+        done: boolean;
+        grade: { components: unknown[] };
+      };
       expect(state.done).toBe(true);
       expect(state.total_reward).toBeGreaterThan(0);
-      await expect.poll(async () => Number(await page.getByTestId("score").getAttribute("data-value")), { timeout: UI_TIMEOUT }).toBe(state.total_reward);
+      await expect
+        .poll(async () => Number(await page.getByTestId("score").getAttribute("data-value")), { timeout: UI_TIMEOUT })
+        .toBe(state.total_reward);
       expect(await page.getByTestId("score").innerText()).toBe(state.total_reward.toFixed(4));
       await expect.poll(() => page.getByTestId("status").innerText(), { timeout: UI_TIMEOUT }).toBe(state.status.replace(/_/g, " "));
       expect(await page.locator("[data-testid=grade] tbody tr").count()).toBe(state.grade.components.length);
       expect(await page.getByRole("button", { name: "Take action" }).isDisabled()).toBe(true);
       if (SCREENSHOTS) await page.screenshot({ path: join(DOCS, "console-end.png"), fullPage: true });
 
-      const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download trajectory (JSONL)" }).click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("button", { name: "Download trajectory (JSONL)" }).click(),
+      ]);
       const file = join(downloads, "played.jsonl");
       await download.saveAs(file);
       const summary = await replayFile(file);
       expect(summary).toMatchObject({ episodes: 1, steps: 3, mismatches: [], erroredEpisodes: 0 });
-      const trajectory = JSON.parse(readFileSync(file, "utf8")) as { agent: string; score: number; seed: number; steps: { action: { action_type: string } }[] };
+      const trajectory = JSON.parse(readFileSync(file, "utf8")) as {
+        agent: string;
+        score: number;
+        seed: number;
+        steps: { action: { action_type: string } }[];
+      };
       expect(trajectory.agent).toBe("human");
       expect(trajectory.seed).toBe(5);
       expect(trajectory.score).toBe(state.total_reward);
@@ -214,17 +237,26 @@ describe("the incident console", () => {
       await page.locator('tr[data-step="3"]').waitFor({ timeout: UI_TIMEOUT });
       expect(await unlabelled(page)).toEqual([]);
 
-      const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name: "Download trajectory (JSONL)" }).click()]);
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.getByRole("button", { name: "Download trajectory (JSONL)" }).click(),
+      ]);
       const file = join(downloads, "typed.jsonl");
       await download.saveAs(file);
       const trajectory = JSON.parse(readFileSync(file, "utf8")) as { steps: { action: Record<string, unknown> }[] };
       expect(trajectory.steps.map((s) => s.action)).toEqual([
         { action_type: "apply_fix", target_service: root, remediation: { kind: "restart", parameters: { replicas: "2" } } },
         { action_type: "write_runbook", runbook_steps: [`Check the error rate of ${root}.`, `Restart ${root} if it is stuck.`] },
-        { action_type: "write_postmortem", postmortem_sections: { summary: `${root} failed and was restarted.`, root_cause: `${root} stopped answering.` } },
+        {
+          action_type: "write_postmortem",
+          postmortem_sections: { summary: `${root} failed and was restarted.`, root_cause: `${root} stopped answering.` },
+        },
       ]);
       expect(await replayFile(file)).toMatchObject({ episodes: 1, steps: 3, mismatches: [] });
-      const state = (await http(server.baseUrl, "GET", `/state?episode_id=${episodeId}`)).json as { step_count: number; task_level: string };
+      const state = (await http(server.baseUrl, "GET", `/state?episode_id=${episodeId}`)).json as {
+        step_count: number;
+        task_level: string;
+      };
       expect(state).toMatchObject({ step_count: 3, task_level: "hard" });
       expect(errors).toEqual([]);
     } finally {
@@ -244,14 +276,26 @@ describe("the incident console", () => {
       expect(await page.locator("#f-action-action_type").count()).toBe(0); // read-only: this tab did not start it
       // Each service is coloured by its anomalous golden signals: none, one, more.
       const anomalous = new Map<string, number>();
-      for (const m of reset.observation?.metrics ?? []) anomalous.set(m.serviceName, (anomalous.get(m.serviceName) ?? 0) + (m.isAnomalous ? 1 : 0));
+      for (const m of reset.observation?.metrics ?? [])
+        anomalous.set(m.serviceName, (anomalous.get(m.serviceName) ?? 0) + (m.isAnomalous ? 1 : 0));
       const expected = services.map((s) => `${s}:${Math.min(2, anomalous.get(s) ?? 0)}`);
       expect(expected.some((e) => !e.endsWith(":0"))).toBe(true);
       await expect
-        .poll(() => page.evaluate(() => [...document.querySelectorAll("li[data-health]")].map((li) => `${(li.textContent ?? "").split(" ")[0]}:${li.getAttribute("data-health")}`)), { timeout: UI_TIMEOUT })
+        .poll(
+          () =>
+            page.evaluate(() =>
+              [...document.querySelectorAll("li[data-health]")].map(
+                (li) => `${(li.textContent ?? "").split(" ")[0]}:${li.getAttribute("data-health")}`,
+              ),
+            ),
+          { timeout: UI_TIMEOUT },
+        )
         .toEqual(expected);
       for (const [i, service] of services.slice(0, 3).entries()) {
-        await grpc.step({ episodeId: "followed", action: { actionType: ActionType.INSPECT, targetService: service, reasoning: `looking at ${service}` } });
+        await grpc.step({
+          episodeId: "followed",
+          action: { actionType: ActionType.INSPECT, targetService: service, reasoning: `looking at ${service}` },
+        });
         const row = page.locator(`tr[data-step="${i + 1}"]`);
         await row.waitFor({ timeout: UI_TIMEOUT });
         expect(await row.innerText()).toContain(`inspect → ${service}`);
@@ -346,8 +390,13 @@ describe("the incident console when the event stream is refused", () => {
     })().catch(() => undefined);
     const { context, page, errors } = await open(server.baseUrl, "#/episode/crowded");
     try {
-      await expect.poll(() => page.getByRole("alert").first().innerText(), { timeout: UI_TIMEOUT }).toMatch(/resource_exhausted: event stream refused.*polling/s);
-      await grpc.step({ episodeId: "crowded", action: { actionType: ActionType.INSPECT, targetService: service, reasoning: "first look" } });
+      await expect
+        .poll(() => page.getByRole("alert").first().innerText(), { timeout: UI_TIMEOUT })
+        .toMatch(/resource_exhausted: event stream refused.*polling/s);
+      await grpc.step({
+        episodeId: "crowded",
+        action: { actionType: ActionType.INSPECT, targetService: service, reasoning: "first look" },
+      });
       const row = page.locator('tr[data-step="1"]');
       await row.waitFor({ timeout: UI_TIMEOUT });
       expect(await row.innerText()).toContain(`inspect → ${service}`);
@@ -364,7 +413,16 @@ describe("the incident console when the event stream is refused", () => {
 describe("the incident console with API keys", () => {
   const ALICE = "alice-token-0123456789abcdef";
   const BOB = "bob-token-0123456789abcdef00";
-  const server = useServer({}, { consoleDir, apiKeys: new ApiKeys([{ name: "alice", token: ALICE }, { name: "bob", token: BOB }]) });
+  const server = useServer(
+    {},
+    {
+      consoleDir,
+      apiKeys: new ApiKeys([
+        { name: "alice", token: ALICE },
+        { name: "bob", token: BOB },
+      ]),
+    },
+  );
 
   it("asks for the key, keeps it for the tab, and shows only that key's episodes", async (ctx) => {
     needChromium(ctx);
@@ -372,7 +430,9 @@ describe("the incident console with API keys", () => {
     await http(server.baseUrl, "POST", "/reset", { episode_id: "bobs" }, { authorization: `Bearer ${BOB}` });
     const { context, page, errors } = await open(server.baseUrl, "");
     try {
-      await expect.poll(() => page.locator("main [role=status]").innerText(), { timeout: UI_TIMEOUT }).toMatch(/unauthenticated.*Enter an API key/);
+      await expect
+        .poll(() => page.locator("main [role=status]").innerText(), { timeout: UI_TIMEOUT })
+        .toMatch(/unauthenticated.*Enter an API key/);
       await page.fill("#api-key", BOB);
       await page.getByRole("button", { name: "Use key" }).click();
       await page.locator('tr[data-episode="bobs"]').waitFor({ timeout: UI_TIMEOUT });
@@ -384,7 +444,13 @@ describe("the incident console with API keys", () => {
       // Its own episode streams with the key sent as a Bearer header.
       await page.goto(`${server.baseUrl}/console/#/episode/bobs`);
       await page.locator("#graph canvas").first().waitFor({ timeout: UI_TIMEOUT });
-      await http(server.baseUrl, "POST", "/step", { episode_id: "bobs", action: { action_type: "escalate", reasoning: "paging" } }, { authorization: `Bearer ${BOB}` });
+      await http(
+        server.baseUrl,
+        "POST",
+        "/step",
+        { episode_id: "bobs", action: { action_type: "escalate", reasoning: "paging" } },
+        { authorization: `Bearer ${BOB}` },
+      );
       await page.locator('tr[data-step="1"]').waitFor({ timeout: UI_TIMEOUT });
       expect(errors).toEqual([]);
     } finally {

@@ -22,7 +22,16 @@ import { TaskLevel } from "../gen/incident/v1/enums_pb.js";
 import { createDualProtocolServer } from "../src/server/dual-server.js";
 import { EnvelopeProgress } from "../src/server/h2-request-deadline.js";
 import { DEFAULT_SERVER_SETTINGS, serverSettingsFromEnv } from "../src/server/server-settings.js";
-import { envelope, openLogStream, rawH2, startCountedServer, tcp, waitFor, type CountedServer, type StreamTransport } from "./support/raw-clients.js";
+import {
+  envelope,
+  openLogStream,
+  rawH2,
+  startCountedServer,
+  tcp,
+  waitFor,
+  type CountedServer,
+  type StreamTransport,
+} from "./support/raw-clients.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** Short, so that the slow-request tests run in seconds. */
@@ -64,7 +73,11 @@ describe("stream clients that die", () => {
     it(`a ${protocol} stream client killed with SIGKILL frees its stream slot and its socket within seconds`, async () => {
       await reset(`killed-${protocol}`);
       const baseline = await server.connections();
-      const child = spawn(process.execPath, ["--import", "tsx", "test/support/stream-client.ts", server.baseUrl, `killed-${protocol}`, protocol], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(
+        process.execPath,
+        ["--import", "tsx", "test/support/stream-client.ts", server.baseUrl, `killed-${protocol}`, protocol],
+        { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] },
+      );
       let output = "";
       child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -193,17 +206,24 @@ describe("REQUEST_TIMEOUT_SECONDS: a request must arrive whole in time", () => {
     const grpcStream = openLogStream(session, "grpc", "long-lived");
     const sseStream = openLogStream(session, "sse", "long-lived");
     // An Interact session (gRPC): one reset now, one step after an idle time longer than the timeout.
-    const interact = session.request({ ":method": "POST", ":path": "/incident.v1.IncidentEnvService/Interact", "content-type": "application/grpc", te: "trailers" });
+    const interact = session.request({
+      ":method": "POST",
+      ":path": "/incident.v1.IncidentEnvService/Interact",
+      "content-type": "application/grpc",
+      te: "trailers",
+    });
     interact.on("error", () => {});
     let received = Buffer.alloc(0);
     interact.on("data", (chunk: Buffer) => (received = Buffer.concat([received, chunk])));
     const payloads = (): Buffer[] => {
       const out: Buffer[] = [];
-      for (let at = 0; at + 5 <= received.length; at += 5 + received.readUInt32BE(at + 1)) out.push(received.subarray(at + 5, at + 5 + received.readUInt32BE(at + 1)));
+      for (let at = 0; at + 5 <= received.length; at += 5 + received.readUInt32BE(at + 1))
+        out.push(received.subarray(at + 5, at + 5 + received.readUInt32BE(at + 1)));
       return out;
     };
     const responses = (): number => payloads().length;
-    const send = (request: MessageInitShape<typeof InteractRequestSchema>): Buffer => envelope(toBinary(InteractRequestSchema, create(InteractRequestSchema, request)));
+    const send = (request: MessageInitShape<typeof InteractRequestSchema>): Buffer =>
+      envelope(toBinary(InteractRequestSchema, create(InteractRequestSchema, request)));
     interact.write(send({ requestId: 1n, request: { case: "reset", value: { episodeId: "interact-idle", seed: 3 } } }));
     await waitFor(() => responses() === 1, "the reset's response");
     await new Promise((resolve) => setTimeout(resolve, REQUEST_TIMEOUT_MS * 2));
@@ -233,7 +253,12 @@ describe("REQUEST_TIMEOUT_SECONDS: a request must arrive whole in time", () => {
 
   it("cuts an Interact session whose first message stops halfway", async () => {
     const { session, socket } = await rawH2(server.port);
-    const interact = session.request({ ":method": "POST", ":path": "/incident.v1.IncidentEnvService/Interact", "content-type": "application/grpc", te: "trailers" });
+    const interact = session.request({
+      ":method": "POST",
+      ":path": "/incident.v1.IncidentEnvService/Interact",
+      "content-type": "application/grpc",
+      te: "trailers",
+    });
     interact.on("error", () => {});
     const started = Date.now();
     interact.write(Buffer.from([0, 0, 0]));

@@ -10,7 +10,10 @@ const server = useServer();
 const actions = [
   { action_type: "escalate", reasoning: "paging the database team" },
   { action_type: "apply_fix", target_service: "postgres-db", reasoning: "terminate idle connections and cap the pool size" },
-  { action_type: "write_runbook", runbook_steps: ["Check active connections on postgres-db", "Terminate idle sessions", "Watch the 5xx error rate"] },
+  {
+    action_type: "write_runbook",
+    runbook_steps: ["Check active connections on postgres-db", "Terminate idle sessions", "Watch the 5xx error rate"],
+  },
   { action_type: "diagnose", target_service: "postgres-db", reasoning: "connection slots exhausted" },
 ];
 

@@ -21,7 +21,12 @@ describe("/schema", () => {
     const state = validatorFor(dig(schema, "state"));
     const action = validatorFor(dig(schema, "action"));
 
-    const reset = await http(server.baseUrl, "POST", "/reset", { task_level: "easy", scenario_id: "INC-EASY-001", seed: 3, episode_id: "schema-check" });
+    const reset = await http(server.baseUrl, "POST", "/reset", {
+      task_level: "easy",
+      scenario_id: "INC-EASY-001",
+      seed: 3,
+      episode_id: "schema-check",
+    });
     expect(observation(dig(reset.json, "observation")), JSON.stringify(observation.errors)).toBe(true);
     const good = { action_type: "diagnose", target_service: "postgres-db", reasoning: "slots exhausted", metadata: {} };
     expect(action(good), JSON.stringify(action.errors)).toBe(true);
@@ -34,7 +39,15 @@ describe("/schema", () => {
     const schema = (await http(server.baseUrl, "GET", "/schema")).json;
     const actionDef = (dig(schema, "action.$defs") as Record<string, unknown>)["incident.v1.Action"];
     const props = dig(actionDef, "properties") as Record<string, unknown>;
-    expect(dig(props, "action_type.enum")).toEqual(["diagnose", "escalate", "write_runbook", "apply_fix", "write_postmortem", "resolve", "inspect"]);
+    expect(dig(props, "action_type.enum")).toEqual([
+      "diagnose",
+      "escalate",
+      "write_runbook",
+      "apply_fix",
+      "write_postmortem",
+      "resolve",
+      "inspect",
+    ]);
     expect(dig(props, "reasoning.maxLength")).toBe(4000);
     expect(dig(props, "runbook_steps.maxItems")).toBe(30);
     expect(String(dig(props, "target_service.description"))).toMatch(/service the action is about/);
@@ -51,8 +64,35 @@ describe("/openapi.json and /docs", () => {
     expect(dig(doc, "openapi")).toBe("3.1.0");
     expect(typeof dig(doc, "info.version")).toBe("string");
     const paths = Object.keys(dig(doc, "paths") as object);
-    for (const p of ["/health", "/metadata", "/schema", "/tasks", "/scenarios", "/reset", "/step", "/reset/batch", "/step/batch", "/state", "/episodes/{episode_id}"]) expect(paths).toContain(p);
-    for (const m of ["Health", "GetMetadata", "GetSchema", "ListTasks", "ListScenarios", "Reset", "Step", "ResetBatch", "StepBatch", "Interact", "GetState", "CloseEpisode", "StreamLogs"]) {
+    for (const p of [
+      "/health",
+      "/metadata",
+      "/schema",
+      "/tasks",
+      "/scenarios",
+      "/reset",
+      "/step",
+      "/reset/batch",
+      "/step/batch",
+      "/state",
+      "/episodes/{episode_id}",
+    ])
+      expect(paths).toContain(p);
+    for (const m of [
+      "Health",
+      "GetMetadata",
+      "GetSchema",
+      "ListTasks",
+      "ListScenarios",
+      "Reset",
+      "Step",
+      "ResetBatch",
+      "StepBatch",
+      "Interact",
+      "GetState",
+      "CloseEpisode",
+      "StreamLogs",
+    ]) {
       expect(paths).toContain(`/incident.v1.IncidentEnvService/${m}`);
     }
     const schemas = dig(doc, "components.schemas") as Record<string, unknown>;
@@ -74,10 +114,17 @@ describe("/openapi.json and /docs", () => {
     expect(statuses("/reset/batch")).toEqual(["200", "400", "413", "415", "431"]);
     expect(statuses("/step/batch")).toEqual(["200", "400", "413", "415", "431"]);
 
-    const reset = await http(server.baseUrl, "POST", "/reset/batch", { items: [{ task_level: "easy", seed: 3, episode_id: "docs-batch" }, { task_level: "legendary" }] });
+    const reset = await http(server.baseUrl, "POST", "/reset/batch", {
+      items: [{ task_level: "easy", seed: 3, episode_id: "docs-batch" }, { task_level: "legendary" }],
+    });
     const resetSchema = answers("/reset/batch");
     expect(resetSchema(reset.json), JSON.stringify(resetSchema.errors)).toBe(true);
-    const step = await http(server.baseUrl, "POST", "/step/batch", { items: [{ episode_id: "docs-batch", action: { action_type: "escalate" } }, { episode_id: "nope", action: { action_type: "escalate" } }] });
+    const step = await http(server.baseUrl, "POST", "/step/batch", {
+      items: [
+        { episode_id: "docs-batch", action: { action_type: "escalate" } },
+        { episode_id: "nope", action: { action_type: "escalate" } },
+      ],
+    });
     const stepSchema = answers("/step/batch");
     expect(stepSchema(step.json), JSON.stringify(stepSchema.errors)).toBe(true);
     expect(stepSchema({ results: [{ response: null, error: { code: 5 } }] })).toBe(false);

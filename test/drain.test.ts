@@ -82,7 +82,9 @@ describe.each([{ workers: "1" }, { workers: "2" }])("SIGTERM with WORKERS=$worke
       })();
       // A /ws session with its episode.
       const ws = new WebSocket(`${server.baseUrl.replace(/^http/, "ws")}/ws`);
-      const wsClosed = new Promise<{ code: number; reason: string }>((resolve) => ws.on("close", (code, reason) => resolve({ code, reason: String(reason) })));
+      const wsClosed = new Promise<{ code: number; reason: string }>((resolve) =>
+        ws.on("close", (code, reason) => resolve({ code, reason: String(reason) })),
+      );
       const wsReplies: string[] = [];
       ws.on("message", (data) => wsReplies.push(String(data)));
       await new Promise((resolve) => ws.once("open", resolve));
@@ -91,7 +93,9 @@ describe.each([{ workers: "1" }, { workers: "2" }])("SIGTERM with WORKERS=$worke
       const queue = requestQueue();
       const interactions = grpc.interact(queue.iterable);
       const interactIterator = interactions[Symbol.asyncIterator]();
-      queue.push(create(InteractRequestSchema, { requestId: 1n, request: { case: "reset", value: { episodeId: "drain-interact", seed: 5 } } }));
+      queue.push(
+        create(InteractRequestSchema, { requestId: 1n, request: { case: "reset", value: { episodeId: "drain-interact", seed: 5 } } }),
+      );
       expect((await interactIterator.next()).value?.response.case).toBe("reset");
       // Two connections kept alive after a request each.
       const keptAlive = await Promise.all([tcp(Number(new URL(server.baseUrl).port)), tcp(Number(new URL(server.baseUrl).port))]);
@@ -103,8 +107,12 @@ describe.each([{ workers: "1" }, { workers: "2" }])("SIGTERM with WORKERS=$worke
       const body = JSON.stringify({ episode_id: "drain", action: { action_type: "inspect", target_service: "api-gateway" } });
       const held = await tcp(Number(new URL(server.baseUrl).port));
       const heldResponse = readResponse(held);
-      held.write(`POST /step HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\n\r\n`);
-      await new Promise<void>((resolve) => held.once("data", (chunk: Buffer) => (chunk.toString().startsWith("HTTP/1.1 100") ? resolve() : undefined)));
+      held.write(
+        `POST /step HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nExpect: 100-continue\r\n\r\n`,
+      );
+      await new Promise<void>((resolve) =>
+        held.once("data", (chunk: Buffer) => (chunk.toString().startsWith("HTTP/1.1 100") ? resolve() : undefined)),
+      );
 
       await waitFor(() => logs.length > 0 && sseText.includes("event: log") && wsReplies.length === 1, "every stream to be flowing");
       const lastSseId = [...sseText.matchAll(/^id: (\d+)$/gm)].map((m) => m[1]).at(-1);
@@ -135,7 +143,7 @@ describe.each([{ workers: "1" }, { workers: "2" }])("SIGTERM with WORKERS=$worke
       expect(health?.status).toBe(503);
       expect(JSON.parse(health?.body ?? "{}")).toMatchObject({ status: "draining" });
       expect(health?.headers["retry-after"]).toBeDefined();
-      second.write('POST /reset HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}');
+      second.write("POST /reset HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}");
       const refused = await readResponse(second);
       expect(refused?.status).toBe(503);
       expect(JSON.parse(refused?.body ?? "{}")).toMatchObject({ code: "unavailable" });
@@ -173,7 +181,9 @@ describe("a drain that cannot finish", () => {
     try {
       // A request whose body never comes.
       const stuck = await tcp(Number(new URL(server.baseUrl).port));
-      stuck.write("POST /step HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n");
+      stuck.write(
+        "POST /step HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n",
+      );
       await new Promise((resolve) => stuck.once("data", resolve));
       const closed = new Promise<void>((resolve) => stuck.once("close", () => resolve()));
       const sigterm = Date.now();

@@ -111,7 +111,9 @@ describe.each([
     expect((await theirs.getState({ episodeId: again.episodeId })).state?.stepCount).toBe(0);
     expect((await theirs.getState({})).state?.episodeId).toBe(b.episodeId);
     // A new connection has no default episode until it resets.
-    expect(await rpcCode(() => createClient(IncidentEnvService, createGrpcTransport({ baseUrl: server.baseUrl })).getState({}))).toBe(Code.NotFound);
+    expect(await rpcCode(() => createClient(IncidentEnvService, createGrpcTransport({ baseUrl: server.baseUrl })).getState({}))).toBe(
+      Code.NotFound,
+    );
   });
 });
 
@@ -121,13 +123,26 @@ describe.each([
 ] as const)("API keys (%s)", (_name, make) => {
   const server = useApp(make, KEYS);
   const transports: Record<string, (token?: string) => Transport> = {
-    gRPC: (token) => createGrpcTransport({ baseUrl: server.baseUrl, ...(token ? { interceptors: [(next) => (req) => (req.header.set("authorization", `Bearer ${token}`), next(req))] } : {}) }),
+    gRPC: (token) =>
+      createGrpcTransport({
+        baseUrl: server.baseUrl,
+        ...(token ? { interceptors: [(next) => (req) => (req.header.set("authorization", `Bearer ${token}`), next(req))] } : {}),
+      }),
     "Connect JSON": (token) =>
-      createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "1.1", ...(token ? { interceptors: [(next) => (req) => (req.header.set("authorization", `Bearer ${token}`), next(req))] } : {}) }),
+      createConnectTransport({
+        baseUrl: server.baseUrl,
+        httpVersion: "1.1",
+        ...(token ? { interceptors: [(next) => (req) => (req.header.set("authorization", `Bearer ${token}`), next(req))] } : {}),
+      }),
     "gRPC-Web": (token) =>
-      createGrpcWebTransport({ baseUrl: server.baseUrl, httpVersion: "1.1", ...(token ? { interceptors: [(next) => (req) => (req.header.set("authorization", `Bearer ${token}`), next(req))] } : {}) }),
+      createGrpcWebTransport({
+        baseUrl: server.baseUrl,
+        httpVersion: "1.1",
+        ...(token ? { interceptors: [(next) => (req) => (req.header.set("authorization", `Bearer ${token}`), next(req))] } : {}),
+      }),
   };
-  const client = (transport: string, token?: string): Client<typeof IncidentEnvService> => createClient(IncidentEnvService, (transports[transport] as (t?: string) => Transport)(token));
+  const client = (transport: string, token?: string): Client<typeof IncidentEnvService> =>
+    createClient(IncidentEnvService, (transports[transport] as (t?: string) => Transport)(token));
 
   it("refuses requests without a valid key on every transport, and leaves /health, the Health RPC and the docs open", async () => {
     for (const [headers, why] of [
@@ -138,7 +153,8 @@ describe.each([
       const reset = await http(server.baseUrl, "POST", "/reset", {}, headers);
       expect(reset.status, why).toBe(401);
       expect(dig(reset.json, "code")).toBe("unauthenticated");
-      for (const path of ["/state", "/tasks", "/episodes/x/logs", "/scenarios"]) expect((await http(server.baseUrl, "GET", path, undefined, headers)).status, path).toBe(401);
+      for (const path of ["/state", "/tasks", "/episodes/x/logs", "/scenarios"])
+        expect((await http(server.baseUrl, "GET", path, undefined, headers)).status, path).toBe(401);
       expect((await http(server.baseUrl, "POST", "/mcp", { jsonrpc: "2.0", id: 1, method: "tools/list" }, headers)).status).toBe(401);
     }
     const refused = await fetch(`${server.baseUrl}/reset`, { method: "POST" });
@@ -197,18 +213,28 @@ describe.each([
     }
     const step = (x: string) => http(server.baseUrl, "POST", "/step", { episode_id: x, action: { action_type: "escalate" } }, bearer(BOB));
     same(await step(id), await step(never));
-    const batch = (x: string) => http(server.baseUrl, "POST", "/step/batch", { items: [{ episode_id: x, action: { action_type: "escalate" } }] }, bearer(BOB));
+    const batch = (x: string) =>
+      http(server.baseUrl, "POST", "/step/batch", { items: [{ episode_id: x, action: { action_type: "escalate" } }] }, bearer(BOB));
     same(await batch(id), await batch(never));
     const mcp = (x: string) =>
-      http(server.baseUrl, "POST", "/mcp", { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "get_state", arguments: {}, session_id: x } }, bearer(BOB));
+      http(
+        server.baseUrl,
+        "POST",
+        "/mcp",
+        { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "get_state", arguments: {}, session_id: x } },
+        bearer(BOB),
+      );
     same(await mcp(id), await mcp(never));
     for (const transport of Object.keys(transports)) {
       const bob = client(transport, BOB);
       expect(await rpcCode(() => bob.getState({ episodeId: id })), transport).toBe(Code.NotFound);
       expect(await rpcCode(() => bob.step({ episodeId: id, action: escalate() })), transport).toBe(Code.NotFound);
-      expect(await rpcCode(async () => {
-        for await (const _ of bob.streamLogs({ episodeId: id })) break;
-      }), transport).toBe(Code.NotFound);
+      expect(
+        await rpcCode(async () => {
+          for await (const _ of bob.streamLogs({ episodeId: id })) break;
+        }),
+        transport,
+      ).toBe(Code.NotFound);
       const alice = client(transport, ALICE);
       expect((await alice.getState({ episodeId: id })).state?.episodeId, transport).toBe(id);
     }

@@ -61,10 +61,18 @@ describe("fixes change the world and the status moves on facts", () => {
   it("the right typed fix heals the system: mitigated, then resolved once health held", async () => {
     await http(server.baseUrl, "POST", "/reset", { task_level: "medium", seed: 8, fault_kind: "process_crash", episode_id: "heal" });
     const spec = server.env.episodeRecord("heal").spec;
-    const fixed = await step("heal", { action_type: "apply_fix", target_service: spec.root, remediation: { kind: "restart" }, reasoning: "it crashed" });
+    const fixed = await step("heal", {
+      action_type: "apply_fix",
+      target_service: spec.root,
+      remediation: { kind: "restart" },
+      reasoning: "it crashed",
+    });
     expect(String(dig(fixed, "observation.feedback"))).not.toMatch(/did not change/);
     let status = "";
-    for (let i = 0; i < 5 && status !== "mitigated"; i++) status = String(dig(await step("heal", { action_type: "inspect", target_service: spec.root }), "observation.current_incident_status"));
+    for (let i = 0; i < 5 && status !== "mitigated"; i++)
+      status = String(
+        dig(await step("heal", { action_type: "inspect", target_service: spec.root }), "observation.current_incident_status"),
+      );
     expect(status).toBe("mitigated");
     for (let i = 0; i < 3; i++) await step("heal", { action_type: "inspect", target_service: spec.root });
     const end = await step("heal", { action_type: "resolve", reasoning: "healthy for a while" });
@@ -83,7 +91,11 @@ describe("fixes change the world and the status moves on facts", () => {
   it("a tempting wrong fix makes things worse and costs conduct", async () => {
     await http(server.baseUrl, "POST", "/reset", { task_level: "medium", seed: 8, fault_kind: "process_crash", episode_id: "wrong" });
     const spec = server.env.episodeRecord("wrong").spec;
-    const wrong = await step("wrong", { action_type: "apply_fix", target_service: spec.root, remediation: { kind: "scale", parameters: { replicas: "12" } } });
+    const wrong = await step("wrong", {
+      action_type: "apply_fix",
+      target_service: spec.root,
+      remediation: { kind: "scale", parameters: { replicas: "12" } },
+    });
     expect(server.env.episodeRecord("wrong").steps[0]?.remediation?.kind).toBe("harmful");
     // During the episode nothing says whether the fix was right: no reward, no breakdown, and
     // feedback that only says what was done.
@@ -91,7 +103,11 @@ describe("fixes change the world and the status moves on facts", () => {
     expect(dig(wrong, "info.breakdown")).toBeNull();
     expect(String(dig(wrong, "observation.feedback"))).toBe(`${spec.root} scaled to 12 replicas.`);
     const end = await step("wrong", { action_type: "resolve", reasoning: "giving up" });
-    expect((dig(end, "info.breakdown.penalties") as Json[]).some((p) => String(p.name).includes("harmful") || String(p.detail).includes("conduct"))).toBe(true);
+    expect(
+      (dig(end, "info.breakdown.penalties") as Json[]).some(
+        (p) => String(p.name).includes("harmful") || String(p.detail).includes("conduct"),
+      ),
+    ).toBe(true);
     const state = (await http(server.baseUrl, "GET", "/state?episode_id=wrong")).json;
     expect(dig(state, "grade.penalties")).toEqual(dig(end, "info.breakdown.penalties"));
   });
@@ -126,7 +142,11 @@ describe("the seed's ten incidents as presets", () => {
     expect(isIdentifiable(new IncidentWorld(preset, 1))).toBe(true);
     expect(fixRecovers(preset, 1)).toBe(true);
     const env = new IncidentEnvironment();
-    const result = runEpisode(env, (record) => oracleAgent(record().spec, () => record().world), { scenarioId: preset.id, seed: 1, episodeId: "preset" });
+    const result = runEpisode(env, (record) => oracleAgent(record().spec, () => record().world), {
+      scenarioId: preset.id,
+      seed: 1,
+      episodeId: "preset",
+    });
     expect(result.score).toBeGreaterThanOrEqual(0.9);
   });
 });

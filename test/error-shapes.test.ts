@@ -32,21 +32,31 @@ function expectErrorShape(json: unknown, code: string): void {
 
 beforeAll(async () => {
   expect((await http(server.baseUrl, "POST", "/reset", { scenario_id: "INC-EASY-001", seed: 5, episode_id: BYSTANDER })).status).toBe(200);
-  expect((await http(server.baseUrl, "POST", "/step", { episode_id: BYSTANDER, action: { action_type: "inspect", target_service: "postgres-db" } })).status).toBe(200);
+  expect(
+    (
+      await http(server.baseUrl, "POST", "/step", {
+        episode_id: BYSTANDER,
+        action: { action_type: "inspect", target_service: "postgres-db" },
+      })
+    ).status,
+  ).toBe(200);
 });
 
 /** Not a protobuf message of any type: a field tag announcing more bytes than follow. */
 const GARBAGE = new Uint8Array([0xff, 0xff, 0xff]);
 
 describe("undecodable protobuf requests are invalid_argument on every protocol", () => {
-  it.each(["Reset", "Step", "GetState", "CloseEpisode", "StepBatch"])("Connect unary %s: HTTP 400 invalid_argument, not 500 internal", async (method) => {
-    const before = await bystanderState();
-    const answer = await connectUnary(server.baseUrl, method, GARBAGE);
-    expect(answer.httpStatus, answer.text).toBe(400);
-    expect(answer.code).toBe("invalid_argument");
-    expect(answer.message).toContain(`not a valid incident.v1.${method}Request message`);
-    expect(await bystanderState()).toBe(before);
-  });
+  it.each(["Reset", "Step", "GetState", "CloseEpisode", "StepBatch"])(
+    "Connect unary %s: HTTP 400 invalid_argument, not 500 internal",
+    async (method) => {
+      const before = await bystanderState();
+      const answer = await connectUnary(server.baseUrl, method, GARBAGE);
+      expect(answer.httpStatus, answer.text).toBe(400);
+      expect(answer.code).toBe("invalid_argument");
+      expect(answer.message).toContain(`not a valid incident.v1.${method}Request message`);
+      expect(await bystanderState()).toBe(before);
+    },
+  );
 
   it.each([
     ["a garbage message", frame(GARBAGE)],
@@ -56,11 +66,19 @@ describe("undecodable protobuf requests are invalid_argument on every protocol",
     for (const method of ["Reset", "Step", "StreamLogs", "Interact"]) {
       const answer = await grpc(server.baseUrl, method, body);
       expect(answer.httpStatus).toBe(200);
-      expect([method, answer.code, answer.message]).toEqual([method, Code.InvalidArgument, expect.stringContaining("not a valid incident.v1.")]);
+      expect([method, answer.code, answer.message]).toEqual([
+        method,
+        Code.InvalidArgument,
+        expect.stringContaining("not a valid incident.v1."),
+      ]);
     }
     for (const method of ["Reset", "Step", "StreamLogs"]) {
       const answer = await grpcWeb(server.baseUrl, method, body);
-      expect([method, answer.code, answer.message]).toEqual([method, Code.InvalidArgument, expect.stringContaining("not a valid incident.v1.")]);
+      expect([method, answer.code, answer.message]).toEqual([
+        method,
+        Code.InvalidArgument,
+        expect.stringContaining("not a valid incident.v1."),
+      ]);
     }
     expect(await bystanderState()).toBe(before);
   });
@@ -68,7 +86,9 @@ describe("undecodable protobuf requests are invalid_argument on every protocol",
   it("also when the server compresses its answers (RPC_COMPRESS_MIN_BYTES)", async () => {
     const connect = await connectUnary(compressing.baseUrl, "Step", GARBAGE, "application/proto", { "accept-encoding": "gzip" });
     expect([connect.httpStatus, connect.code]).toEqual([400, "invalid_argument"]);
-    const web = await grpcWeb(compressing.baseUrl, "Step", frame(GARBAGE), "application/grpc-web+proto", 10_000, { "grpc-accept-encoding": "gzip" });
+    const web = await grpcWeb(compressing.baseUrl, "Step", frame(GARBAGE), "application/grpc-web+proto", 10_000, {
+      "grpc-accept-encoding": "gzip",
+    });
     expect(web.code).toBe(Code.InvalidArgument);
     const h2 = await grpc(compressing.baseUrl, "Step", frame(GARBAGE), "application/grpc", 10_000, { "grpc-accept-encoding": "gzip" });
     expect(h2.code).toBe(Code.InvalidArgument);
@@ -140,7 +160,9 @@ describe("errors before a route are in the REST error shape", () => {
   it("a request node's HTTP parser cannot read is 400 invalid_argument in the same shape", async () => {
     const { port } = new URL(server.baseUrl);
     const text = await new Promise<string>((resolve, reject) => {
-      const socket = net.connect(Number(port), "127.0.0.1", () => socket.write("GET /health HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n"));
+      const socket = net.connect(Number(port), "127.0.0.1", () =>
+        socket.write("GET /health HTTP/1.1\r\nHost: x\r\nBad Header Line\r\n\r\n"),
+      );
       let received = "";
       socket.on("data", (chunk) => (received += chunk.toString()));
       socket.on("close", () => resolve(received));
@@ -189,9 +211,21 @@ async function wsReset(data: unknown): Promise<{ type: string; data: Record<stri
 /** An MCP reset tool call in a session of its own; the session's state, or the error. */
 async function mcpReset(args: Record<string, unknown>): Promise<{ state?: unknown; error?: unknown }> {
   const session = { "mcp-session-id": `mcp-numbers-${Math.random().toString(36).slice(2)}` };
-  const reset = await http(server.baseUrl, "POST", "/mcp", { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "reset", arguments: args } }, session);
+  const reset = await http(
+    server.baseUrl,
+    "POST",
+    "/mcp",
+    { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "reset", arguments: args } },
+    session,
+  );
   if (dig(reset.json, "error") !== undefined) return { error: dig(reset.json, "error") };
-  const state = await http(server.baseUrl, "POST", "/mcp", { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "get_state", arguments: {} } }, session);
+  const state = await http(
+    server.baseUrl,
+    "POST",
+    "/mcp",
+    { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "get_state", arguments: {} } },
+    session,
+  );
   return { state: dig(state.json, "result.structuredContent") };
 }
 
@@ -210,7 +244,13 @@ describe("/reset refuses keys a reset does not know, except OpenEnv's envelope k
   });
 
   it("timeout_s and request_id (OpenEnv's request envelope) are accepted and ignored", async () => {
-    const response = await http(server.baseUrl, "POST", "/reset", { task_level: "hard", seed: 3, episode_id: "envelope-keys", timeout_s: 30, request_id: "r-1" });
+    const response = await http(server.baseUrl, "POST", "/reset", {
+      task_level: "hard",
+      seed: 3,
+      episode_id: "envelope-keys",
+      timeout_s: 30,
+      request_id: "r-1",
+    });
     expect(response.status, response.text).toBe(200);
     expect(dig((await http(server.baseUrl, "GET", "/state?episode_id=envelope-keys")).json, "task_level")).toBe("hard");
   });
@@ -229,7 +269,7 @@ describe("/reset refuses keys a reset does not know, except OpenEnv's envelope k
 });
 
 describe("messages of rules about the whole request", () => {
-  it("have no stray field prefix (the fuzz found \": minutes_per_second applies only to clock live\")", async () => {
+  it('have no stray field prefix (the fuzz found ": minutes_per_second applies only to clock live")', async () => {
     const response = await http(server.baseUrl, "POST", "/reset", { minutes_per_second: 5 });
     expect(response.status).toBe(400);
     expect(dig(response.json, "message")).toBe("minutes_per_second applies only to clock live");
@@ -237,7 +277,7 @@ describe("messages of rules about the whole request", () => {
   });
 });
 
-describe("well-known types of the wrong form are refused naming their field (the fuzz found them named \"\" or by their parent)", () => {
+describe('well-known types of the wrong form are refused naming their field (the fuzz found them named "" or by their parent)', () => {
   it.each([
     ["GET", `/episodes/${BYSTANDER}/logs?since=2020-13-01T00:00:00Z`, undefined, "since"],
     ["GET", `/episodes/${BYSTANDER}/events?since=-1`, undefined, "since"],
@@ -248,14 +288,18 @@ describe("well-known types of the wrong form are refused naming their field (the
     const response = await http(server.baseUrl, method, path, body);
     expect(response.status).toBe(400);
     expect(dig(response.json, "violations.0")).toMatchObject({ field, rule: "type.mismatch" });
-    expect(dig(response.json, "message")).toMatch(new RegExp(`^${field.replace(".", "\\.")}: expected a (Timestamp|Struct) in its JSON form`));
+    expect(dig(response.json, "message")).toMatch(
+      new RegExp(`^${field.replace(".", "\\.")}: expected a (Timestamp|Struct) in its JSON form`),
+    );
     expect(await bystanderState()).toBe(before);
   });
 });
 
 describe("numbers in strings are read one way on every surface", () => {
   it('"42" is the number 42 on /reset, /reset/batch, /ws and MCP', async () => {
-    expect(dig((await http(server.baseUrl, "POST", "/reset", { seed: "42", episode_id: "seed-string" })).json, "observation")).toBeDefined();
+    expect(
+      dig((await http(server.baseUrl, "POST", "/reset", { seed: "42", episode_id: "seed-string" })).json, "observation"),
+    ).toBeDefined();
     expect(dig((await http(server.baseUrl, "GET", "/state?episode_id=seed-string")).json, "seed")).toBe(42);
     const batch = await http(server.baseUrl, "POST", "/reset/batch", { items: [{ seed: "42", episode_id: "seed-string-batch" }] });
     expect(dig(batch.json, "results.0.response")).toBeDefined();

@@ -27,7 +27,12 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const ALL: TaskWord[] = ["easy", "medium", "hard", "expert"];
 
-async function evaluate(agent: "heuristic" | "random" | "oracle", backend: EnvBackend, seeds: number[], extra: { faultKind?: FaultKind } = {}) {
+async function evaluate(
+  agent: "heuristic" | "random" | "oracle",
+  backend: EnvBackend,
+  seeds: number[],
+  extra: { faultKind?: FaultKind } = {},
+) {
   const trajectories: Trajectory[] = [];
   const entry = agentEntry(agent);
   const run = await runEvaluation({
@@ -72,10 +77,13 @@ describe("arguments", () => {
     expect(formatSeeds([0, 1, 2, 10, 11, 20])).toBe("0-2,10-11,20");
   });
 
-  it.each(["", "a-b", "5-1", "1-", "-3", "1.5", "0-99999999999", "4294967296", "0-2000000"])("rejects the seed range %j with a clear message", (spec) => {
-    expect(() => parseSeeds(spec)).toThrow(ArgumentError);
-    expect(() => parseSeeds(spec)).toThrow(/seed range/);
-  });
+  it.each(["", "a-b", "5-1", "1-", "-3", "1.5", "0-99999999999", "4294967296", "0-2000000"])(
+    "rejects the seed range %j with a clear message",
+    (spec) => {
+      expect(() => parseSeeds(spec)).toThrow(ArgumentError);
+      expect(() => parseSeeds(spec)).toThrow(/seed range/);
+    },
+  );
 
   it("parses task lists", () => {
     expect(parseTasks("easy,hard")).toEqual(["easy", "hard"]);
@@ -96,11 +104,37 @@ describe("statistics", () => {
 
   it("summarises per task and per fault mode, with intervals clamped to [0, 1]", () => {
     const outcome = (task: TaskWord, seed: number, fault: string, score: number): EpisodeOutcome => ({
-      task, seed, scenario_id: "s", fault, score, steps: 3, success: score >= 0.7, status: score >= 0.7 ? "terminated_success" : "terminated_failed", truncated: false, rewards: [score],
+      task,
+      seed,
+      scenario_id: "s",
+      fault,
+      score,
+      steps: 3,
+      success: score >= 0.7,
+      status: score >= 0.7 ? "terminated_success" : "terminated_failed",
+      truncated: false,
+      rewards: [score],
     });
     const results = buildResults(
-      { agent: "a", agentDescription: "", environment: { name: "e", version: "v" }, backend: "in-process", url: undefined, tasks: ["easy", "hard"], seeds: "0-1", seedsPerTask: 2, faultKind: undefined, thresholds: {}, agentStats: undefined },
-      [outcome("hard", 1, "disk_full", 0.2), outcome("easy", 1, "disk_full", 1), outcome("easy", 0, "bad_deploy", 0.9), outcome("hard", 0, "bad_deploy", 0.3)],
+      {
+        agent: "a",
+        agentDescription: "",
+        environment: { name: "e", version: "v" },
+        backend: "in-process",
+        url: undefined,
+        tasks: ["easy", "hard"],
+        seeds: "0-1",
+        seedsPerTask: 2,
+        faultKind: undefined,
+        thresholds: {},
+        agentStats: undefined,
+      },
+      [
+        outcome("hard", 1, "disk_full", 0.2),
+        outcome("easy", 1, "disk_full", 1),
+        outcome("easy", 0, "bad_deploy", 0.9),
+        outcome("hard", 0, "bad_deploy", 0.3),
+      ],
     );
     expect(results.episode_results.map((e) => `${e.task}${e.seed}`)).toEqual(["easy0", "easy1", "hard0", "hard1"]);
     expect(results.per_task.easy?.mean_score).toBe(0.95);
@@ -157,7 +191,15 @@ describe("runner", () => {
       }
     }
     const broken = new Broken(new IncidentEnvironment());
-    const run = await runEvaluation({ agent: agentEntry("random"), backend: broken, tasks: ["easy"], seeds: [1, 2], concurrency: 2, episodeIdPrefix: "b", trajectories: false });
+    const run = await runEvaluation({
+      agent: agentEntry("random"),
+      backend: broken,
+      tasks: ["easy"],
+      seeds: [1, 2],
+      concurrency: 2,
+      episodeIdPrefix: "b",
+      trajectories: false,
+    });
     expect(run.outcomes.map((o) => o.error)).toEqual(["connection reset by peer", "connection reset by peer"]);
   });
 
@@ -191,14 +233,22 @@ describe("runner", () => {
 
   it("prints the seed's [START]/[STEP]/[END] lines with score= and one-line errors", () => {
     const outcome = inProcess.results.episode_results[0] as EpisodeOutcome;
-    const lines = openEnvLines("heuristic", { task: "easy", actions: ["inspect", "diagnose"], rewards: [0.05, 0.95], dones: [false, true], error: undefined }, { ...outcome, success: true, steps: 2, score: 1, rewards: [0.05, 0.95] });
+    const lines = openEnvLines(
+      "heuristic",
+      { task: "easy", actions: ["inspect", "diagnose"], rewards: [0.05, 0.95], dones: [false, true], error: undefined },
+      { ...outcome, success: true, steps: 2, score: 1, rewards: [0.05, 0.95] },
+    );
     expect(lines).toEqual([
       "[START] task=easy env=incident-response-env model=heuristic",
       "[STEP] step=1 action=inspect reward=0.05 done=false error=null",
       "[STEP] step=2 action=diagnose reward=0.95 done=true error=null",
       "[END] success=true steps=2 score=1.000 rewards=0.05,0.95",
     ]);
-    const failed = openEnvLines("m", { task: "hard", actions: [], rewards: [], dones: [], error: "boom\n  at line 2" }, { ...outcome, success: false, steps: 0, score: 0, rewards: [] });
+    const failed = openEnvLines(
+      "m",
+      { task: "hard", actions: [], rewards: [], dones: [], error: "boom\n  at line 2" },
+      { ...outcome, success: false, steps: 0, score: 0, rewards: [] },
+    );
     expect(failed[1]).toBe("[STEP] step=1 action=none reward=0.00 done=true error=boom at line 2");
     expect(failed[2]).toBe("[END] success=false steps=0 score=0.000 rewards=");
   });
@@ -206,7 +256,10 @@ describe("runner", () => {
   it("renders a self-contained report with charts and an agent-vs-agent comparison", async () => {
     const random = await evaluate("random", new InProcessBackend(), [0, 1, 2, 3, 4, 5]);
     const named = (results: EvalResults, source: string) => ({ source, results });
-    const html = renderReport([named(inProcess.results, "a.json"), named({ ...random.results, agent: "random <b>" }, "b.json")], chartJsBundle());
+    const html = renderReport(
+      [named(inProcess.results, "a.json"), named({ ...random.results, agent: "random <b>" }, "b.json")],
+      chartJsBundle(),
+    );
     expect(html).toMatch(/^<!doctype html>/);
     expect(html).not.toMatch(/<script[^>]+src=/);
     expect(html).not.toMatch(/<link[^>]+href=/);

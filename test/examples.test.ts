@@ -21,7 +21,8 @@ const work = mkdtempSync(join(tmpdir(), "incident-examples-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 const PY_PACKAGES = "python3-grpcio python3-protobuf protobuf-compiler protobuf-compiler-grpc";
-const GO_PACKAGES = "golang-go protobuf-compiler protoc-gen-go protoc-gen-go-grpc golang-google-grpc-dev golang-google-protobuf-dev golang-github-golang-protobuf-1-5-dev";
+const GO_PACKAGES =
+  "golang-go protobuf-compiler protoc-gen-go protoc-gen-go-grpc golang-google-grpc-dev golang-google-protobuf-dev golang-github-golang-protobuf-1-5-dev";
 
 /** Why the Python toolchain is not usable here, or undefined if it is. */
 function pythonMissing(): string | undefined {
@@ -46,7 +47,13 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv = 
 /** Every level played to its end, with a score printed for each. */
 function expectScores(out: string, perLevel: number): void {
   for (const level of ["easy", "medium", "hard"]) {
-    const lines = out.split("\n").filter((l) => new RegExp(`^${level} seed=\\d+ score=\\d\\.\\d{3} steps=\\d+ status=terminated_(success|failed) streamed_log_lines=[1-9]\\d*$`).test(l));
+    const lines = out
+      .split("\n")
+      .filter((l) =>
+        new RegExp(
+          `^${level} seed=\\d+ score=\\d\\.\\d{3} steps=\\d+ status=terminated_(success|failed) streamed_log_lines=[1-9]\\d*$`,
+        ).test(l),
+      );
     expect(lines, `${level} episodes in:\n${out}`).toHaveLength(perLevel);
     expect(out).toMatch(new RegExp(`^${level} mean_score=\\d\\.\\d{3} episodes=${perLevel}$`, "m"));
   }

@@ -33,7 +33,10 @@ type Measure = (world: IncidentWorld) => number;
 
 /** The entry point and the root's direct callers. */
 function userFacing(world: IncidentWorld): string[] {
-  const entry = world.sim.index.entryPoints().filter((n) => n.kind === "gateway").map((n) => n.name);
+  const entry = world.sim.index
+    .entryPoints()
+    .filter((n) => n.kind === "gateway")
+    .map((n) => n.name);
   const callers = world.sim.nodesIn("root_callers");
   return [...new Set([...entry, ...callers])].filter((n) => n !== world.spec.root);
 }
@@ -85,12 +88,21 @@ const CASES: Readonly<Record<Exclude<FaultKind, "false_alarm">, Case>> = {
     wrongMeasure: worstUserErrors,
     margin: { absolute: 5 },
   },
-  stale_credentials: { measure: worstUserErrors, wrongFix: { kind: "rotate_credential", target: "root_callees" }, margin: { relative: 0.1 } },
+  stale_credentials: {
+    measure: worstUserErrors,
+    wrongFix: { kind: "rotate_credential", target: "root_callees" },
+    margin: { relative: 0.1 },
+  },
   process_crash: { measure: worstUserErrors, wrongFix: { kind: "scale", target: "root" }, margin: { relative: 0.1 } },
   cache_memory_full: { measure: worstUserErrors, wrongFix: { kind: "restart", target: "root" }, margin: { relative: 0.1 } },
   slow_query: { measure: meanUserErrors, wrongFix: { kind: "raise_limit", target: "root" }, margin: { relative: 0.1 } },
   // Its callers already fail nearly every call that needs the provider: a cold restart shows in their latency.
-  third_party_outage: { measure: worstUserErrors, wrongFix: { kind: "restart", target: "root_callers" }, wrongMeasure: worstUserLatency, margin: { relative: 0.2 } },
+  third_party_outage: {
+    measure: worstUserErrors,
+    wrongFix: { kind: "restart", target: "root_callers" },
+    wrongMeasure: worstUserLatency,
+    margin: { relative: 0.2 },
+  },
 };
 
 /** Faults that need a fix on our side (a false alarm needs none: see its own tests below). */
@@ -167,7 +179,15 @@ describe.each([...FIXABLE])("%s", (kind) => {
   it("knowledge names lexicon concepts only, and none is both needed and harmful", () => {
     const { runbook, postmortem } = fault.knowledge;
     for (const id of knowledgeIds(fault.knowledge)) expect(LEXICON.has(id), `${kind}: unknown concept ${id}`).toBe(true);
-    const requirements = [...runbook.diagnose, ...runbook.mitigate, ...runbook.verify, ...runbook.escalate, ...postmortem.rootCause, ...postmortem.trigger, ...postmortem.actionItems];
+    const requirements = [
+      ...runbook.diagnose,
+      ...runbook.mitigate,
+      ...runbook.verify,
+      ...runbook.escalate,
+      ...postmortem.rootCause,
+      ...postmortem.trigger,
+      ...postmortem.actionItems,
+    ];
     for (const r of requirements) expect(alternatives(r).length, `${kind}: an empty requirement`).toBeGreaterThan(0);
     const needed = new Set([
       ...requirementIds([...runbook.diagnose, ...runbook.mitigate, ...runbook.verify, ...postmortem.rootCause, ...postmortem.actionItems]),
@@ -192,7 +212,8 @@ describe.each([...FIXABLE])("%s", (kind) => {
   it("never calls harmful what one of its own remedies does", () => {
     const harmful = new Set(fault.knowledge.runbook.harmful);
     for (const remedy of fault.remedies) {
-      for (const id of REMEDIATION_CONCEPTS[remedy.kind]) expect(harmful.has(id), `${kind}: remedy ${remedy.kind} is ${id}, listed as harmful`).toBe(false);
+      for (const id of REMEDIATION_CONCEPTS[remedy.kind])
+        expect(harmful.has(id), `${kind}: remedy ${remedy.kind} is ${id}, listed as harmful`).toBe(false);
     }
   });
 
@@ -201,7 +222,8 @@ describe.each([...FIXABLE])("%s", (kind) => {
     const writeup = HONEST_WRITEUPS[kind];
     const concepts = (...texts: string[]): Set<string> => new Set(texts.flatMap((t) => [...profile(t).expressed.keys()]));
     const steps = concepts(...writeup.runbook);
-    for (const r of [...runbook.diagnose, ...runbook.mitigate, ...runbook.verify]) expect(satisfiedBy(r, steps), `runbook lacks ${alternatives(r).join("|")}`).toBeDefined();
+    for (const r of [...runbook.diagnose, ...runbook.mitigate, ...runbook.verify])
+      expect(satisfiedBy(r, steps), `runbook lacks ${alternatives(r).join("|")}`).toBeDefined();
     for (const id of runbook.harmful) expect(steps.has(id), `runbook recommends harmful ${id}`).toBe(false);
     const sections: Array<[string, readonly (string | readonly string[])[]]> = [
       [writeup.rootCause, postmortem.rootCause],
@@ -234,7 +256,8 @@ describe.each([...FIXABLE])("%s", (kind) => {
       ...fault.logs.recovery.map((t) => t.message),
     ];
     for (const text of texts) expect(w.render(text), text).not.toMatch(LEFTOVER);
-    for (const t of [...fault.logs.callers, ...(fault.logs.callees ?? [])]) expect(w.render(t.message, extra), t.message).not.toMatch(LEFTOVER);
+    for (const t of [...fault.logs.callers, ...(fault.logs.callees ?? [])])
+      expect(w.render(t.message, extra), t.message).not.toMatch(LEFTOVER);
     // The KB articles come from the shared pool: one fits this fault, the other does not.
     const shown = w.kb();
     expect(shown.map((a) => kbWordingById(a.id)?.article.fits.includes(kind)).sort()).toEqual([false, true]);
@@ -254,7 +277,10 @@ describe.each([...FIXABLE])("%s", (kind) => {
     expect(page, "a page by minute 0").toBeDefined();
     expect(page?.firedAtMinute).toBeGreaterThanOrEqual(w.spec.onsetMinute);
     expect(page?.firedAtMinute).toBeLessThanOrEqual(0);
-    expect(w.alerts.history.filter((a) => a.firedAtMinute < w.spec.onsetMinute), "no alert before the onset").toEqual([]);
+    expect(
+      w.alerts.history.filter((a) => a.firedAtMinute < w.spec.onsetMinute),
+      "no alert before the onset",
+    ).toEqual([]);
     expect(signatureShows(w), `a signature metric of ${w.spec.root} past its threshold`).toBe(true);
     const patterns = fault.logs.root.flatMap((t) => wordings(t, w.spec.phrasing).map((wording) => linePattern(w, wording)));
     const printed = w.openingLogs().filter((l) => l.service === w.spec.root && patterns.some((p) => p.test(l.message)));
@@ -311,22 +337,23 @@ describe.each([...FIXABLE])("%s", (kind) => {
 
   const relief = fault.remedies.find((r) => r.effect === "relief");
   // Only faults that have a relief remedy get this test (the others list none to check).
-  if (relief) it("5. a relief remedy helps for a while, then the fault returns", () => {
-    const twin = world(kind);
-    const treated = world(kind);
-    const outcome = treated.applyRemediation({ kind: relief.kind, target: targetIn(treated, relief.target), parameters: {} });
-    expect(outcome.kind).toBe("relieved");
-    const settle = relief.recoveryMinutes + 1;
-    twin.advance(settle);
-    treated.advance(settle);
-    expect(treated.isHealthy(), "healthy while relieved").toBe(true);
-    expect(testCase.measure(treated)).toBeLessThan(testCase.measure(twin));
-    const back = relief.recoveryMinutes + (relief.reliefMinutes ?? 0) + fault.growth.minutesToFull + 5 - settle;
-    twin.advance(back);
-    treated.advance(back);
-    expect(signatureShows(treated), "the fault is back").toBe(true);
-    expect(treated.isHealthy()).toBe(false);
-  });
+  if (relief)
+    it("5. a relief remedy helps for a while, then the fault returns", () => {
+      const twin = world(kind);
+      const treated = world(kind);
+      const outcome = treated.applyRemediation({ kind: relief.kind, target: targetIn(treated, relief.target), parameters: {} });
+      expect(outcome.kind).toBe("relieved");
+      const settle = relief.recoveryMinutes + 1;
+      twin.advance(settle);
+      treated.advance(settle);
+      expect(treated.isHealthy(), "healthy while relieved").toBe(true);
+      expect(testCase.measure(treated)).toBeLessThan(testCase.measure(twin));
+      const back = relief.recoveryMinutes + (relief.reliefMinutes ?? 0) + fault.growth.minutesToFull + 5 - settle;
+      twin.advance(back);
+      treated.advance(back);
+      expect(signatureShows(treated), "the fault is back").toBe(true);
+      expect(treated.isHealthy()).toBe(false);
+    });
 
   it("6. is deterministic", () => {
     const a = world(kind);
@@ -356,7 +383,12 @@ describe("false_alarm", () => {
     expect(w.impact()).toEqual([]);
     expect(w.severity()).toBe("P4");
     // The rule change is in the change log, printed by the change system.
-    expect(w.inspect(w.spec.root).changes.map((c) => c.description).join(" ")).toMatch(/threshold changed to \d+ ms \(was \d+ ms\)/);
+    expect(
+      w
+        .inspect(w.spec.root)
+        .changes.map((c) => c.description)
+        .join(" "),
+    ).toMatch(/threshold changed to \d+ ms \(was \d+ ms\)/);
     w.advance(20);
     expect(w.isHealthy()).toBe(true);
     expect(w.healthHeld()).toBe(true);
@@ -376,9 +408,14 @@ describe("false_alarm", () => {
     const concepts = (...texts: string[]): Set<string> => new Set(texts.flatMap((t) => [...profile(t).expressed.keys()]));
     const steps = concepts(...writeup.runbook);
     const { runbook, postmortem } = fault.knowledge;
-    for (const r of [...runbook.diagnose, ...runbook.mitigate, ...runbook.verify]) expect(satisfiedBy(r, steps), `runbook lacks ${alternatives(r).join("|")}`).toBeDefined();
+    for (const r of [...runbook.diagnose, ...runbook.mitigate, ...runbook.verify])
+      expect(satisfiedBy(r, steps), `runbook lacks ${alternatives(r).join("|")}`).toBeDefined();
     for (const id of runbook.harmful) expect(steps.has(id), `runbook recommends harmful ${id}`).toBe(false);
-    for (const [text, requirements] of [[writeup.rootCause, postmortem.rootCause], [writeup.trigger, postmortem.trigger], [writeup.actionItems, postmortem.actionItems]] as const) {
+    for (const [text, requirements] of [
+      [writeup.rootCause, postmortem.rootCause],
+      [writeup.trigger, postmortem.trigger],
+      [writeup.actionItems, postmortem.actionItems],
+    ] as const) {
       const found = concepts(text);
       for (const r of requirements) expect(satisfiedBy(r, found), `"${text}" lacks ${alternatives(r).join("|")}`).toBeDefined();
     }

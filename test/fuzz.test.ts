@@ -20,7 +20,13 @@ import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import WebSocket from "ws";
 import { ActionSchema } from "../gen/incident/v1/action_pb.js";
 import { ActionType } from "../gen/incident/v1/enums_pb.js";
-import { IncidentEnvService, InteractRequestSchema, ResetRequestSchema, StreamEpisodeEventsRequestSchema, StreamLogsRequestSchema } from "../gen/incident/v1/service_pb.js";
+import {
+  IncidentEnvService,
+  InteractRequestSchema,
+  ResetRequestSchema,
+  StreamEpisodeEventsRequestSchema,
+  StreamLogsRequestSchema,
+} from "../gen/incident/v1/service_pb.js";
 import type { EnvironmentApi } from "../src/env/api.js";
 import { buildMetadata, buildSchemas } from "../src/server/describe.js";
 import { restRouteTable, type RestRoute } from "../src/server/rest-routes.js";
@@ -105,7 +111,14 @@ function expectRestAnswer(status: number, text: string, label: string): void {
 beforeAll(async () => {
   routes = restRouteTable(server.env, () => server.env, { metadata: buildMetadata(), schemas: buildSchemas() });
   expect((await http(server.baseUrl, "POST", "/reset", { scenario_id: "INC-EASY-001", seed: 7, episode_id: BYSTANDER })).status).toBe(200);
-  expect((await http(server.baseUrl, "POST", "/step", { episode_id: BYSTANDER, action: { action_type: "inspect", target_service: "postgres-db" } })).status).toBe(200);
+  expect(
+    (
+      await http(server.baseUrl, "POST", "/step", {
+        episode_id: BYSTANDER,
+        action: { action_type: "inspect", target_service: "postgres-db" },
+      })
+    ).status,
+  ).toBe(200);
   for (const id of POOL) expect((await http(server.baseUrl, "POST", "/reset", { seed: 1, episode_id: id })).status).toBe(200);
   bystanderBefore = await bystanderState();
 });
@@ -115,7 +128,13 @@ beforeAll(async () => {
 const junkPieces = fc.constantFrom("%zz", "%E0%A4%A", "%00", "%2F", "..", "%", "%%", "a%20b", "\u00e9");
 const pathPiece = fc.oneof(fc.string({ maxLength: 20 }).map(encodeURIComponent), junkPieces, fc.constantFrom(...POOL));
 const queryValue = fc.oneof(fc.string({ maxLength: 20 }).map(encodeURIComponent), junkPieces, fc.constantFrom(...POOL, ""));
-const contentTypes = fc.constantFrom("application/json", "application/json; charset=utf-8", "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin1");
+const contentTypes = fc.constantFrom(
+  "application/json",
+  "application/json; charset=utf-8",
+  "text/plain",
+  "application/x-www-form-urlencoded",
+  "application/json; charset=latin1",
+);
 
 /** The URL of a route with a random episode id in its path or query (and sometimes a stray query key). */
 function urlOf(route: RestRoute, id: string, extraKey: string | undefined, extraValue: string): string {
@@ -127,7 +146,11 @@ function urlOf(route: RestRoute, id: string, extraKey: string | undefined, extra
 }
 
 async function send(method: string, url: string, body: string | undefined, contentType: string): Promise<{ status: number; text: string }> {
-  const response = await fetch(server.baseUrl + url, { method, headers: body === undefined ? {} : { "content-type": contentType }, ...(body === undefined ? {} : { body }) });
+  const response = await fetch(server.baseUrl + url, {
+    method,
+    headers: body === undefined ? {} : { "content-type": contentType },
+    ...(body === undefined ? {} : { body }),
+  });
   return { status: response.status, text: await response.text() };
 }
 
@@ -136,7 +159,11 @@ describe("REST routes", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...routes),
-        fc.oneof(fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)), fc.string({ maxLength: 40 }), fc.constantFrom("", "{", "[]", "null", '{"items": null}', "\u0000")),
+        fc.oneof(
+          fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+          fc.string({ maxLength: 40 }),
+          fc.constantFrom("", "{", "[]", "null", '{"items": null}', "\u0000"),
+        ),
         pathPiece,
         fc.option(fc.string({ maxLength: 8 }), { freq: 4 }),
         queryValue,
@@ -154,9 +181,11 @@ describe("REST routes", () => {
 
   it("every route with a body, random well-shaped REST bodies", async () => {
     const bodyRoutes = routes.filter((route) => route.body !== undefined);
-    const request = fc.constantFrom(...bodyRoutes).chain((route) =>
-      fc.tuple(fc.constant(route), fc.oneof(...(route.body?.shapes ?? []).map((desc) => restJsonArbitrary(desc, { strings: STRINGS })))),
-    );
+    const request = fc
+      .constantFrom(...bodyRoutes)
+      .chain((route) =>
+        fc.tuple(fc.constant(route), fc.oneof(...(route.body?.shapes ?? []).map((desc) => restJsonArbitrary(desc, { strings: STRINGS })))),
+      );
     await fc.assert(
       fc.asyncProperty(request, async ([route, body]) => {
         const answer = await send(route.method, route.url, JSON.stringify(body), "application/json");
@@ -169,13 +198,22 @@ describe("REST routes", () => {
 
   it("concurrent well-shaped requests on the same few episodes", async () => {
     const bodyRoutes = routes.filter((route) => route.body !== undefined);
-    const request = fc.constantFrom(...bodyRoutes).chain((route) =>
-      fc.tuple(fc.constant(route), fc.oneof(...(route.body?.shapes ?? []).map((desc) => restJsonArbitrary(desc, { strings: POOL, clean: true })))),
-    );
+    const request = fc
+      .constantFrom(...bodyRoutes)
+      .chain((route) =>
+        fc.tuple(
+          fc.constant(route),
+          fc.oneof(...(route.body?.shapes ?? []).map((desc) => restJsonArbitrary(desc, { strings: POOL, clean: true }))),
+        ),
+      );
     await fc.assert(
       fc.asyncProperty(fc.array(request, { minLength: 2, maxLength: 8 }), async (requests) => {
-        const answers = await Promise.all(requests.map(([route, body]) => send(route.method, route.url, JSON.stringify(body), "application/json")));
-        answers.forEach((answer, i) => expectRestAnswer(answer.status, answer.text, `${requests[i]?.[0].url} ${JSON.stringify(requests[i]?.[1]).slice(0, 200)}`));
+        const answers = await Promise.all(
+          requests.map(([route, body]) => send(route.method, route.url, JSON.stringify(body), "application/json")),
+        );
+        answers.forEach((answer, i) =>
+          expectRestAnswer(answer.status, answer.text, `${requests[i]?.[0].url} ${JSON.stringify(requests[i]?.[1]).slice(0, 200)}`),
+        );
         await expectUnharmed();
       }),
       settings(40),
@@ -183,32 +221,44 @@ describe("REST routes", () => {
   });
 
   it("SSE routes, random ids and filters", async () => {
-    const filters = fc.oneof(restJsonArbitrary(StreamLogsRequestSchema, { strings: STRINGS, depth: 1 }), restJsonArbitrary(StreamEpisodeEventsRequestSchema, { strings: STRINGS, depth: 1 }));
+    const filters = fc.oneof(
+      restJsonArbitrary(StreamLogsRequestSchema, { strings: STRINGS, depth: 1 }),
+      restJsonArbitrary(StreamEpisodeEventsRequestSchema, { strings: STRINGS, depth: 1 }),
+    );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom("logs", "events"), pathPiece, filters, fc.option(fc.string({ maxLength: 12 }), { nil: undefined }), async (kind, id, json, lastEventId) => {
-        const query = Object.entries(json as Record<string, JsonValue>)
-          .filter(([key]) => key !== "episode_id")
-          .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(typeof value === "string" ? value : JSON.stringify(value))}`)
-          .join("&");
-        const abort = new AbortController();
-        const timer = setTimeout(() => abort.abort(), 2000);
-        try {
-          const headers: Record<string, string> = { accept: "text/event-stream" };
-          if (lastEventId !== undefined && /^[\x20-\x7e]*$/.test(lastEventId)) headers["last-event-id"] = lastEventId;
-          const response = await fetch(`${server.baseUrl}/episodes/${id}/${kind}?${query}`, { headers, signal: abort.signal });
-          if (response.status === 200) {
-            expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
-            abort.abort();
-          } else {
-            expectRestAnswer(response.status, await response.text(), `${kind} ${id} ${query}`);
+      fc.asyncProperty(
+        fc.constantFrom("logs", "events"),
+        pathPiece,
+        filters,
+        fc.option(fc.string({ maxLength: 12 }), { nil: undefined }),
+        async (kind, id, json, lastEventId) => {
+          const query = Object.entries(json as Record<string, JsonValue>)
+            .filter(([key]) => key !== "episode_id")
+            .map(
+              ([key, value]) =>
+                `${encodeURIComponent(key)}=${encodeURIComponent(typeof value === "string" ? value : JSON.stringify(value))}`,
+            )
+            .join("&");
+          const abort = new AbortController();
+          const timer = setTimeout(() => abort.abort(), 2000);
+          try {
+            const headers: Record<string, string> = { accept: "text/event-stream" };
+            if (lastEventId !== undefined && /^[\x20-\x7e]*$/.test(lastEventId)) headers["last-event-id"] = lastEventId;
+            const response = await fetch(`${server.baseUrl}/episodes/${id}/${kind}?${query}`, { headers, signal: abort.signal });
+            if (response.status === 200) {
+              expect(response.headers.get("content-type")).toMatch(/^text\/event-stream/);
+              abort.abort();
+            } else {
+              expectRestAnswer(response.status, await response.text(), `${kind} ${id} ${query}`);
+            }
+          } catch (error) {
+            if (!abort.signal.aborted) throw error;
+          } finally {
+            clearTimeout(timer);
           }
-        } catch (error) {
-          if (!abort.signal.aborted) throw error;
-        } finally {
-          clearTimeout(timer);
-        }
-        await expectUnharmed();
-      }),
+          await expectUnharmed();
+        },
+      ),
       settings(60),
     );
   });
@@ -230,8 +280,10 @@ const PROTOCOL_5XX = new Set([501, 503, 504, 505]);
 function expectRpcAnswer(answer: RawAnswer, label: string): void {
   if (!PROTOCOL_5XX.has(answer.httpStatus)) expect(answer.httpStatus, `${label}: ${answer.text.slice(0, 300)}`).toBeLessThan(500);
   expectNoStack(answer.text);
-  if (typeof answer.code === "string") expect(FORBIDDEN_CONNECT_CODES.has(answer.code), `${label}: ${answer.code} ${answer.message}`).toBe(false);
-  if (typeof answer.code === "number") expect(FORBIDDEN_GRPC_CODES.has(answer.code), `${label}: ${answer.code} ${answer.message}`).toBe(false);
+  if (typeof answer.code === "string")
+    expect(FORBIDDEN_CONNECT_CODES.has(answer.code), `${label}: ${answer.code} ${answer.message}`).toBe(false);
+  if (typeof answer.code === "number")
+    expect(FORBIDDEN_GRPC_CODES.has(answer.code), `${label}: ${answer.code} ${answer.message}`).toBe(false);
 }
 
 describe("IncidentEnvService", () => {
@@ -303,7 +355,9 @@ describe("IncidentEnvService", () => {
         await fn.call(client, input, { signal });
         return undefined;
       }
-      const messages = fn.call(client, input, { signal }) as AsyncIterable<{ response?: { case?: string; value?: { code?: string; message?: string } } }>;
+      const messages = fn.call(client, input, { signal }) as AsyncIterable<{
+        response?: { case?: string; value?: { code?: string; message?: string } };
+      }>;
       for await (const message of messages) {
         // Interact answers a failed request with an error response: never an internal one.
         if (message.response?.case === "error") {
@@ -370,12 +424,27 @@ const jsonRpcRequest = fc.record(
   {
     jsonrpc: fc.oneof(fc.constant("2.0"), fc.jsonValue({ maxDepth: 1 })),
     id: fc.oneof(fc.integer(), fc.string({ maxLength: 6 }), fc.constant(null), fc.jsonValue({ maxDepth: 1 })),
-    method: fc.oneof(fc.constantFrom("initialize", "ping", "tools/list", "tools/call", "openenv/session/create", "openenv/session/close", "notifications/initialized"), fc.string({ maxLength: 12 })),
+    method: fc.oneof(
+      fc.constantFrom(
+        "initialize",
+        "ping",
+        "tools/list",
+        "tools/call",
+        "openenv/session/create",
+        "openenv/session/close",
+        "notifications/initialized",
+      ),
+      fc.string({ maxLength: 12 }),
+    ),
     params: fc.oneof(
       fc.record(
         {
           name: fc.oneof(fc.constantFrom("reset", ...enumWords(ActionType), "get_observation", "get_state"), fc.string({ maxLength: 8 })),
-          arguments: fc.oneof(restJsonArbitrary(ResetRequestSchema, { strings: STRINGS, depth: 1 }), restJsonArbitrary(ActionSchema, { strings: STRINGS, depth: 1 }), fc.jsonValue({ maxDepth: 2 })),
+          arguments: fc.oneof(
+            restJsonArbitrary(ResetRequestSchema, { strings: STRINGS, depth: 1 }),
+            restJsonArbitrary(ActionSchema, { strings: STRINGS, depth: 1 }),
+            fc.jsonValue({ maxDepth: 2 }),
+          ),
           session_id: fc.oneof(fc.constantFrom(...POOL), fc.string({ maxLength: 10 }), fc.jsonValue({ maxDepth: 1 })),
           protocolVersion: fc.constantFrom("2025-06-18", "1999"),
         },
@@ -392,8 +461,20 @@ const wsMessage = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
   fc
     .oneof(
-      fc.record({ type: fc.constant("reset"), data: fc.option(restJsonArbitrary(ResetRequestSchema, { strings: STRINGS, depth: 1 }), { nil: undefined }) }, { requiredKeys: ["type"] }),
-      fc.record({ type: fc.constant("step"), data: fc.oneof(restJsonArbitrary(ActionSchema, { strings: STRINGS, depth: 2 }), fc.jsonValue({ maxDepth: 2 })) }, { requiredKeys: ["type"] }),
+      fc.record(
+        {
+          type: fc.constant("reset"),
+          data: fc.option(restJsonArbitrary(ResetRequestSchema, { strings: STRINGS, depth: 1 }), { nil: undefined }),
+        },
+        { requiredKeys: ["type"] },
+      ),
+      fc.record(
+        {
+          type: fc.constant("step"),
+          data: fc.oneof(restJsonArbitrary(ActionSchema, { strings: STRINGS, depth: 2 }), fc.jsonValue({ maxDepth: 2 })),
+        },
+        { requiredKeys: ["type"] },
+      ),
       fc.record({ type: fc.constantFrom("state", "close"), data: fc.jsonValue({ maxDepth: 1 }) }, { requiredKeys: ["type"] }),
       fc.record({ type: fc.constant("mcp"), data: fc.oneof(jsonRpcRequest, fc.jsonValue({ maxDepth: 2 })) }, { requiredKeys: ["type"] }),
       fc.record({ type: fc.jsonValue({ maxDepth: 1 }), data: fc.jsonValue({ maxDepth: 1 }) }, { requiredKeys: [] }),
@@ -456,12 +537,20 @@ describe("/ws and MCP", () => {
 
   it("MCP: random JSON and random JSON-RPC requests, with and without sessions", async () => {
     const sessionHeader = fc.option(fc.oneof(fc.constantFrom(...POOL), fc.stringMatching(/^[A-Za-z0-9._:@-]{1,16}$/)), { nil: undefined });
-    const body = fc.oneof(jsonRpcRequest.map((r) => JSON.stringify(r)), fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)), fc.string({ maxLength: 30 }));
+    const body = fc.oneof(
+      jsonRpcRequest.map((r) => JSON.stringify(r)),
+      fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+      fc.string({ maxLength: 30 }),
+    );
     await fc.assert(
       fc.asyncProperty(body, sessionHeader, async (text, session) => {
         const response = await fetch(`${server.baseUrl}/mcp`, {
           method: "POST",
-          headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...(session ? { "mcp-session-id": session } : {}) },
+          headers: {
+            "content-type": "application/json",
+            accept: "application/json, text/event-stream",
+            ...(session ? { "mcp-session-id": session } : {}),
+          },
           body: text,
         });
         const answer = await response.text();
@@ -480,7 +569,10 @@ describe("/ws and MCP", () => {
 
   it("the server is still up and the bystander plays on", async () => {
     expect((await http(server.baseUrl, "GET", "/health")).status).toBe(200);
-    const step = await http(server.baseUrl, "POST", "/step", { episode_id: BYSTANDER, action: { action_type: "escalate", reasoning: "after the fuzz" } });
+    const step = await http(server.baseUrl, "POST", "/step", {
+      episode_id: BYSTANDER,
+      action: { action_type: "escalate", reasoning: "after the fuzz" },
+    });
     expect(step.status).toBe(200);
   });
 });

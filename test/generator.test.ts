@@ -54,7 +54,9 @@ describe.each(LEVELS)("generated %s incidents", (level) => {
     for (const { spec } of incidents) {
       expect(spec.topology.nodes.length).toBeGreaterThanOrEqual(profile.minServices);
       expect(spec.topology.nodes.length).toBeLessThanOrEqual(profile.maxServices);
-      expect([...spec.fault.injectable, ...(spec.fault.occasionalHosts ?? [])]).toContain(new TopologyIndex(spec.topology).node(spec.root).kind);
+      expect([...spec.fault.injectable, ...(spec.fault.occasionalHosts ?? [])]).toContain(
+        new TopologyIndex(spec.topology).node(spec.root).kind,
+      );
     }
     expect(new Set(incidents.map((i) => i.spec.fault.kind)).size).toBeGreaterThanOrEqual(15);
     expect(new Set(incidents.map((i) => i.spec.topology.family)).size).toBeGreaterThanOrEqual(4);
@@ -86,7 +88,8 @@ describe("red herrings by level", () => {
 
 describe("generation options", () => {
   it.each(FAULT_KINDS)("fault_kind %s is honoured on every level", (kind) => {
-    for (const level of LEVELS) for (const seed of [1, 2]) expect(generateIncident(level, seed, { faultKind: kind }).spec.fault.kind).toBe(kind);
+    for (const level of LEVELS)
+      for (const seed of [1, 2]) expect(generateIncident(level, seed, { faultKind: kind }).spec.fault.kind).toBe(kind);
   });
 
   it.each(FAMILIES.map((f) => f.name))("family %s is honoured", (family) => {

@@ -17,7 +17,19 @@ import { EPISODE_GRADERS } from "../src/grading/episode/index.js";
 import { statedTimes, timelineScore } from "../src/grading/episode/timeline.js";
 import type { EpisodeRecord } from "../src/grading/record.js";
 import { timeMentions } from "../src/grading/time-mentions.js";
-import { ROOT, clock, diagnose, fix, fixtureSpec, inspect, play, postmortem, runbook, SERVICE_NAMES, type Played } from "./support/grading-fixture.js";
+import {
+  ROOT,
+  clock,
+  diagnose,
+  fix,
+  fixtureSpec,
+  inspect,
+  play,
+  postmortem,
+  runbook,
+  SERVICE_NAMES,
+  type Played,
+} from "./support/grading-fixture.js";
 import { FAULT_TOPOLOGY, faultSpec } from "./support/fault-topology.js";
 
 const HONEST_STEPS: readonly Action[] = [
@@ -73,7 +85,9 @@ describe("clock times in the forms people write", () => {
   });
 
   it("reads an ISO timestamp as an instant and a range as both of its ends", () => {
-    expect(timeMentions("2024-05-14T13:05:00Z rollback")).toEqual([{ kind: "instant", index: 0, end: 20, epochMs: Date.UTC(2024, 4, 14, 13, 5) }]);
+    expect(timeMentions("2024-05-14T13:05:00Z rollback")).toEqual([
+      { kind: "instant", index: 0, end: 20, epochMs: Date.UTC(2024, 4, 14, 13, 5) },
+    ]);
     expect(timeMentions("09:05–09:20 errors").map((m) => (m.kind === "clock" ? m.minutesOfDay : -1))).toEqual([545, 560]);
   });
 
@@ -169,9 +183,11 @@ describe("rejected alternatives are not claims", () => {
     const sections: Record<string, string> = {
       summary: "orders-db ran out of connection slots after orders-service scaled out; orders failed for about twenty minutes.",
       timeline: `${clock(k.onset)} orders-service scaled to 24 replicas. ${clock(k.page)} page. ${clock(k.fix)} raised max_connections. ${clock(k.recovered)} recovered.`,
-      rootCause: "The 24 orders-service replicas together passed max_connections on orders-db, so the connection pool was exhausted and new sessions were refused.",
+      rootCause:
+        "The 24 orders-service replicas together passed max_connections on orders-db, so the connection pool was exhausted and new sessions were refused.",
       impact: `Orders failed. ${before.record.world.impact.map((i) => `${i.service} peaked at ${i.peakErrorRate.toFixed(1)}% errors`).join(", ")}.`,
-      actionItems: "Put a connection pooler in front of orders-db, cap the pool size per instance, and alert on connection usage above 80%.",
+      actionItems:
+        "Put a connection pooler in front of orders-db, cap the pool size per instance, and alert on connection usage above 80%.",
       resolution: "We raised max_connections on orders-db.",
     };
     edit(sections);
@@ -188,12 +204,18 @@ describe("rejected alternatives are not claims", () => {
     "Rolling back orders-service would not have helped, so we raised max_connections on orders-db.",
   ])("%s -> no contradiction", (resolution) => {
     const g = graded((s) => (s.resolution = resolution));
-    expect(g.notes.filter((n) => n.includes("contradiction")), g.notes.join("\n")).toEqual([]);
+    expect(
+      g.notes.filter((n) => n.includes("contradiction")),
+      g.notes.join("\n"),
+    ).toEqual([]);
   });
 
   it("a claim of a rollback that never ran is still a contradiction", () => {
     const g = graded((s) => (s.resolution = "We rolled back orders-service and raised max_connections on orders-db."));
-    expect(g.notes.some((n) => n.includes("rollback") && n.includes("never applied")), g.notes.join("\n")).toBe(true);
+    expect(
+      g.notes.some((n) => n.includes("rollback") && n.includes("never applied")),
+      g.notes.join("\n"),
+    ).toBe(true);
   });
 
   const runbookOf = (extra: string): { score: number; notes: string[] } => {
@@ -213,12 +235,18 @@ describe("rejected alternatives are not claims", () => {
     "Do not restart the database; terminate the idle sessions with pg_terminate_backend.",
   ])("runbook: %s -> no harmful-step penalty", (step) => {
     const r = runbookOf(step);
-    expect(r.notes.filter((n) => n.includes("makes this fault worse")), r.notes.join("\n")).toEqual([]);
+    expect(
+      r.notes.filter((n) => n.includes("makes this fault worse")),
+      r.notes.join("\n"),
+    ).toEqual([]);
   });
 
   it("runbook: recommending the restart still costs", () => {
     const r = runbookOf("Restart the database so the idle sessions are dropped.");
-    expect(r.notes.some((n) => n.includes("restart_service, which makes this fault worse")), r.notes.join("\n")).toBe(true);
+    expect(
+      r.notes.some((n) => n.includes("restart_service, which makes this fault worse")),
+      r.notes.join("\n"),
+    ).toBe(true);
     expect(r.score).toBeLessThan(runbookOf("Terminate the idle sessions with pg_terminate_backend.").score);
   });
 });
@@ -299,11 +327,20 @@ describe("impact recall is measured against the services that matter", () => {
 describe("asides, disowned mentions and negation headings are not claims", () => {
   const expressed = (text: string): Set<string> => new Set(profile(text).expressed.keys());
   it.each([
-    ["Unrelated: file-service OOM kills and an expired certificate on auth-service; tickets filed.", ["out_of_memory", "certificate_expiry"]],
+    [
+      "Unrelated: file-service OOM kills and an expired certificate on auth-service; tickets filed.",
+      ["out_of_memory", "certificate_expiry"],
+    ],
     ["FYI: other noise in the logs (e.g. auth failures against assets-db) is a separate problem.", ["stale_credentials"]],
     ["If lock waits are high, this is a different problem (locking runbook).", ["lock_contention"]],
-    ["One KB article suggests restarting the callers and turning off verification; we did neither.", ["restart_service", "disable_tls_verification"]],
-    ["Restarting the database would have dropped every session and caused a reconnect stampede, so we did not.", ["restart_service", "cache_stampede"]],
+    [
+      "One KB article suggests restarting the callers and turning off verification; we did neither.",
+      ["restart_service", "disable_tls_verification"],
+    ],
+    [
+      "Restarting the database would have dropped every session and caused a reconnect stampede, so we did not.",
+      ["restart_service", "cache_stampede"],
+    ],
     ["The KB says to restart the callers, but we didn't.", ["restart_service"]],
     ["DON'T: turn off TLS verification in any client.", ["disable_tls_verification"]],
     ["Do not:\n- restart the database\n- scale out orders-service", ["restart_service", "scale_out"]],
@@ -335,7 +372,8 @@ describe("asides, disowned mentions and negation headings are not claims", () =>
   ];
 
   it("a ticket for unrelated noise neither earns nor costs a runbook", () => {
-    const noise = "Unrelated noise seen meanwhile: a certificate expired on redis-cache and catalog-service retries without backoff; ticket it.";
+    const noise =
+      "Unrelated noise seen meanwhile: a certificate expired on redis-cache and catalog-service retries without backoff; ticket it.";
     expect(runbookScore([...honestSteps, noise])).toBeCloseTo(runbookScore(honestSteps), 6);
   });
 
@@ -391,7 +429,9 @@ describe("postmortem timelines, priorities and impact read what the writer meant
       rootCause: "orders-service replicas together passed max_connections on orders-db, so the connection pool was exhausted.",
       actionItems,
     };
-    return EPISODE_GRADERS.hard.grade(play([...HONEST_STEPS, postmortem(sections, "P3", ROOT)]).record).notes.filter((n) => n.includes("severity_assessment"));
+    return EPISODE_GRADERS.hard
+      .grade(play([...HONEST_STEPS, postmortem(sections, "P3", ROOT)]).record)
+      .notes.filter((n) => n.includes("severity_assessment"));
   };
 
   it("task priorities in the action items are not a severity", () => {
@@ -404,11 +444,15 @@ describe("postmortem timelines, priorities and impact read what the writer meant
   const dnsFacts = factsOf(dnsPlay.record);
   const peak = (service: string): string => `${dnsPlay.record.world.impact.find((i) => i.service === service)?.peakErrorRate.toFixed(1)}%`;
   const honest = `cluster-dns answered SERVFAIL (${peak("cluster-dns")} errors), edge-gateway returned up to ${peak("edge-gateway")} errors to users and storefront-service up to ${peak("storefront-service")}.`;
-  const calmService = FAULT_TOPOLOGY.nodes.map((n) => n.name).find((n) => !dnsPlay.record.world.impact.some((i) => i.service === n) && n !== dns.root) ?? "";
+  const calmService =
+    FAULT_TOPOLOGY.nodes.map((n) => n.name).find((n) => !dnsPlay.record.world.impact.some((i) => i.service === n) && n !== dns.root) ?? "";
 
   it("a service said not to be hurt, thresholds and baselines cost nothing", () => {
     const base = impactScore(dnsFacts, honest);
-    const more = impactScore(dnsFacts, `${honest} ${calmService} was unaffected and stayed at its usual 0.2% error rate. Gateway errors crossed the 5% alerting threshold within a minute.`);
+    const more = impactScore(
+      dnsFacts,
+      `${honest} ${calmService} was unaffected and stayed at its usual 0.2% error rate. Gateway errors crossed the 5% alerting threshold within a minute.`,
+    );
     expect(more.score, more.detail).toBeCloseTo(base.score, 6);
   });
 
@@ -423,14 +467,19 @@ describe("postmortem timelines, priorities and impact read what the writer meant
     const notes = EPISODE_GRADERS.hard.grade(play([...HONEST_STEPS, postmortem(sections, "P2", target)]).record).notes;
     return notes.find((n) => n.startsWith("postmortem root_cause")) ?? "";
   };
-  const byReference = "The new replicas together passed max_connections, so the connection pool was exhausted and new sessions were refused.";
+  const byReference =
+    "The new replicas together passed max_connections, so the connection pool was exhausted and new sessions were refused.";
 
   it("a root-cause section may refer back to the root the summary named", () => {
-    expect(rootCauseNote(byReference, "orders-db ran out of connection slots after orders-service scaled out.", ROOT)).toMatch(/names the root by reference/);
+    expect(rootCauseNote(byReference, "orders-db ran out of connection slots after orders-service scaled out.", ROOT)).toMatch(
+      /names the root by reference/,
+    );
   });
 
   it("but not when target_service is another service, nor after a hedged summary", () => {
-    expect(rootCauseNote(byReference, "orders-db ran out of connection slots after orders-service scaled out.", "orders-service")).toMatch(/root not named/);
+    expect(rootCauseNote(byReference, "orders-db ran out of connection slots after orders-service scaled out.", "orders-service")).toMatch(
+      /root not named/,
+    );
     expect(rootCauseNote(byReference, "Either orders-db or redis-cache ran out of connections.", ROOT)).toMatch(/root not named/);
   });
 });

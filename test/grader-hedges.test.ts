@@ -17,7 +17,19 @@ import type { Grade } from "../src/grading/grade.js";
 import { FAULT_KINDS } from "../src/scenarios/faults/index.js";
 import { IncidentWorld } from "../src/sim/incident-world.js";
 import { FAULT_TOPOLOGY, HONEST_WRITEUPS, faultSpec } from "./support/fault-topology.js";
-import { FIXTURE_TOPOLOGY, ROOT, clock, diagnose, fix, fixtureSpec, inspect, play, postmortem, runbook, type Played } from "./support/grading-fixture.js";
+import {
+  FIXTURE_TOPOLOGY,
+  ROOT,
+  clock,
+  diagnose,
+  fix,
+  fixtureSpec,
+  inspect,
+  play,
+  postmortem,
+  runbook,
+  type Played,
+} from "./support/grading-fixture.js";
 
 const HONEST_STEPS: readonly Action[] = [
   inspect(ROOT),
@@ -41,9 +53,11 @@ const FIX = before.record.steps.find((s) => s.remediation?.kind === "fixed")?.mi
 const RECOVERED = minuteOf("mitigated");
 
 const HONEST_SECTIONS: Readonly<Record<string, string>> = {
-  summary: "orders-db ran out of connection slots after orders-service scaled out to 24 replicas; orders failed for about twenty minutes until max_connections was raised.",
+  summary:
+    "orders-db ran out of connection slots after orders-service scaled out to 24 replicas; orders failed for about twenty minutes until max_connections was raised.",
   timeline: `${clock(ONSET)} autoscaler scaled orders-service to 24 replicas. ${clock(PAGE)} page. ${clock(FIX)} raised max_connections. ${clock(RECOVERED)} recovered.`,
-  rootCause: "orders-db refused new sessions: the 24 orders-service replicas each opened a full connection pool and together passed max_connections, so the pool was exhausted; api-gateway passed the resulting 500s through to users.",
+  rootCause:
+    "orders-db refused new sessions: the 24 orders-service replicas each opened a full connection pool and together passed max_connections, so the pool was exhausted; api-gateway passed the resulting 500s through to users.",
   impact: `Orders failed. ${before.record.world.impact.map((i) => `${i.service} peaked at ${i.peakErrorRate.toFixed(1)}% errors`).join(", ")}.`,
   actionItems: "Put a connection pooler in front of orders-db, cap the pool size per instance, and alert on connection usage above 80%.",
   resolution: "We raised max_connections on orders-db.",
@@ -85,7 +99,9 @@ describe("a root cause must single out one service", () => {
   });
 
   it("a hedged summary loses its naming half too", () => {
-    const g = gradePostmortem((s) => (s.summary = "Either orders-db or catalog-service ran out of connection slots; orders failed for twenty minutes."));
+    const g = gradePostmortem(
+      (s) => (s.summary = "Either orders-db or catalog-service ran out of connection slots; orders failed for twenty minutes."),
+    );
     expect(part(g, "summary").text).toContain("among other suspects");
   });
 
@@ -226,8 +242,13 @@ describe("copy detection survives padding", () => {
   });
 
   it("is fast: a few hundred microseconds per text against every fault's KB", () => {
-    const pool = copyReferences(FAULT_KINDS.flatMap((kind) => new IncidentWorld(faultSpec(kind), 1).kb().flatMap((a) => [a.title, a.content])));
-    const texts = Array.from({ length: 200 }, (_, i) => `${HONEST_WRITEUPS[FAULT_KINDS[i % FAULT_KINDS.length] ?? "bad_deploy"].runbook.join(" ")} ${whole} step ${i}`);
+    const pool = copyReferences(
+      FAULT_KINDS.flatMap((kind) => new IncidentWorld(faultSpec(kind), 1).kb().flatMap((a) => [a.title, a.content])),
+    );
+    const texts = Array.from(
+      { length: 200 },
+      (_, i) => `${HONEST_WRITEUPS[FAULT_KINDS[i % FAULT_KINDS.length] ?? "bad_deploy"].runbook.join(" ")} ${whole} step ${i}`,
+    );
     const start = performance.now();
     for (const t of texts) analyzeCopy(t, pool);
     const perText = (performance.now() - start) / texts.length;
@@ -279,17 +300,24 @@ describe("free text turns into one fault class, or none", () => {
     ["two mechanisms", "the connection pool is exhausted and the disk is full"],
     ["the KB pasted", KB.map((a) => a.content).join(" ")],
     ["a keyword list", "connection pool exhausted, memory leak, certificate expired, disk full, dns failure, retry storm, deadlock"],
-    ["straying over other incidents' words", "connections exhausted; we rolled back, flushed the cache, renewed the certificate and failed over"],
+    [
+      "straying over other incidents' words",
+      "connections exhausted; we rolled back, flushed the cache, renewed the certificate and failed over",
+    ],
   ])("%s -> nothing", (_name, text) => {
     expect(faultClassFromReasoning(text, references, nodes)).toBeUndefined();
   });
 
   it("a service name that reads like a concept is masked (deploy-controller is not a deploy)", () => {
-    expect(faultClassFromReasoning("deploy-controller shows orders-db out of connections at max_connections", references, nodes)).toBe("connection_pool_exhaustion");
+    expect(faultClassFromReasoning("deploy-controller shows orders-db out of connections at max_connections", references, nodes)).toBe(
+      "connection_pool_exhaustion",
+    );
   });
 
   it("works on any topology", () => {
     const refs = factsOf(play([inspect("checkout-service")], { spec: faultSpec("certificate_expiry") }).record).kb;
-    expect(faultClassFromReasoning("checkout-service's certificate expired and TLS handshakes fail", refs, FAULT_TOPOLOGY.nodes)).toBe("certificate_expiry");
+    expect(faultClassFromReasoning("checkout-service's certificate expired and TLS handshakes fail", refs, FAULT_TOPOLOGY.nodes)).toBe(
+      "certificate_expiry",
+    );
   });
 });

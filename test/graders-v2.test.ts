@@ -143,7 +143,10 @@ describe("honest play scores high", () => {
     const g = grade("hard", hardHonest().record);
     expect(g.raw, explain(g)).toBeGreaterThanOrEqual(0.85);
     expect(g.penalties, explain(g)).toEqual([]);
-    expect(g.notes.filter((n) => n.includes("contradiction") || n.includes("focus")), explain(g)).toEqual([]);
+    expect(
+      g.notes.filter((n) => n.includes("contradiction") || n.includes("focus")),
+      explain(g),
+    ).toEqual([]);
     expect(component(g, "severity")).toBe(1);
   });
 });
@@ -151,7 +154,9 @@ describe("honest play scores high", () => {
 // ---- cheating policies ----
 
 const restartEverything: readonly Action[] = SERVICE_NAMES.map((s) => fix(s, RemediationKind.RESTART, {}, "restart it"));
-const scaleEverythingToZero: readonly Action[] = SERVICE_NAMES.map((s) => fix(s, RemediationKind.SCALE, { replicas: "0" }, "scale to zero"));
+const scaleEverythingToZero: readonly Action[] = SERVICE_NAMES.map((s) =>
+  fix(s, RemediationKind.SCALE, { replicas: "0" }, "scale to zero"),
+);
 const perConceptSteps = CONCEPTS.map((c) => c.phrases.join(", "));
 const everySection = (text: string): Record<string, string> => ({
   summary: text,
@@ -170,8 +175,10 @@ const blindGuess: readonly Action[] = [diagnose(UNSEEN, undefined, `${UNSEEN} is
 
 const INVENTED_POSTMORTEM = postmortem(
   {
-    summary: "redis-cache filled its memory after a bad deploy of catalog-service at 14:02, so writes were rejected and the site slowed down for two hours.",
-    timeline: "14:02 deploy of catalog-service v9.9.9\n14:20 redis-cache memory full, writes rejected\n15:45 rolled back catalog-service\n16:05 recovered",
+    summary:
+      "redis-cache filled its memory after a bad deploy of catalog-service at 14:02, so writes were rejected and the site slowed down for two hours.",
+    timeline:
+      "14:02 deploy of catalog-service v9.9.9\n14:20 redis-cache memory full, writes rejected\n15:45 rolled back catalog-service\n16:05 recovered",
     rootCause: "A bad deploy of catalog-service stopped setting a TTL, so redis-cache filled to maxmemory and rejected writes.",
     impact: "catalog-service and redis-cache were down; 95% of product pages failed and 80% of searches timed out.",
     actionItems: "Set an eviction policy of allkeys-lru on redis-cache, add TTLs, and canary every catalog-service release.",
@@ -198,9 +205,18 @@ const CHEATS: Readonly<Record<Level, Readonly<Record<string, readonly Action[]>>
     "keyword stuffing (right target)": [runbook(perConceptSteps, ROOT)],
     "every service as target and in every step": [
       diagnose(SERVICE_LIST),
-      runbook(SERVICE_NAMES.map((s) => `Check ${s} for problems.`), SERVICE_LIST),
+      runbook(
+        SERVICE_NAMES.map((s) => `Check ${s} for problems.`),
+        SERVICE_LIST,
+      ),
     ],
-    "restart everything": [...restartEverything, runbook(SERVICE_NAMES.map((s) => `Restart ${s} right away.`), SERVICE_LIST)],
+    "restart everything": [
+      ...restartEverything,
+      runbook(
+        SERVICE_NAMES.map((s) => `Restart ${s} right away.`),
+        SERVICE_LIST,
+      ),
+    ],
     "scale everything to zero": scaleEverythingToZero,
     "empty answers": [runbook([], ROOT), runbook(["", "  "], ROOT), diagnose("")],
     "invented facts": [
@@ -215,7 +231,13 @@ const CHEATS: Readonly<Record<Level, Readonly<Record<string, readonly Action[]>>
         "redis-cache",
       ),
     ],
-    "KB copied into every step (right target)": [runbook(KB_SENTENCES, ROOT), runbook(KB.map((a) => a.content), ROOT)],
+    "KB copied into every step (right target)": [
+      runbook(KB_SENTENCES, ROOT),
+      runbook(
+        KB.map((a) => a.content),
+        ROOT,
+      ),
+    ],
     "blind diagnosis of a never-seen service": blindGuess,
     "the same action every step": repeatRestart,
   },
@@ -225,7 +247,10 @@ const CHEATS: Readonly<Record<Level, Readonly<Record<string, readonly Action[]>>
       diagnose(SERVICE_LIST),
       postmortem(everySection(`Affected: ${SERVICE_LIST}.`), "P1", SERVICE_LIST),
     ],
-    "restart everything": [...restartEverything, postmortem(everySection("We restarted every service and it recovered."), "P1", SERVICE_LIST)],
+    "restart everything": [
+      ...restartEverything,
+      postmortem(everySection("We restarted every service and it recovered."), "P1", SERVICE_LIST),
+    ],
     "scale everything to zero": scaleEverythingToZero,
     "empty answers": [postmortem({}, "P1", ROOT), postmortem(everySection(""), "P1", ROOT)],
     "invented facts": [diagnose("redis-cache"), INVENTED_POSTMORTEM],
@@ -235,8 +260,14 @@ const CHEATS: Readonly<Record<Level, Readonly<Record<string, readonly Action[]>>
   },
   expert: {
     "keyword stuffing (right severity and target)": [postmortem(everySection(ALL_PHRASES.join(", ")), "P1", ROOT)],
-    "every service as target and in impact": [diagnose(SERVICE_LIST), postmortem(everySection(`Affected: ${SERVICE_LIST}.`), "P1", SERVICE_LIST)],
-    "restart everything": [...restartEverything, postmortem(everySection("We restarted every service and it recovered."), "P1", SERVICE_LIST)],
+    "every service as target and in impact": [
+      diagnose(SERVICE_LIST),
+      postmortem(everySection(`Affected: ${SERVICE_LIST}.`), "P1", SERVICE_LIST),
+    ],
+    "restart everything": [
+      ...restartEverything,
+      postmortem(everySection("We restarted every service and it recovered."), "P1", SERVICE_LIST),
+    ],
     "KB copied into every section (right severity and target)": [postmortem(everySection(KB_TEXT), "P1", ROOT)],
     "the same action every step": repeatRestart,
   },
@@ -257,7 +288,10 @@ describe("cheating policies score low", () => {
 
   it("the cheating KB really is this incident's KB (copy detection is exercised)", () => {
     const g = grade("hard", play([postmortem(everySection(KB_TEXT), "P1", ROOT)]).record);
-    expect(g.notes.some((n) => n.includes("copied")), explain(g)).toBe(true);
+    expect(
+      g.notes.some((n) => n.includes("copied")),
+      explain(g),
+    ).toBe(true);
   });
 });
 
@@ -302,14 +336,23 @@ describe("diagnosis", () => {
     const hedged = grade("medium", play([inspect(ROOT), diagnose(ROOT, POOL), diagnose("orders-service", POOL)]).record);
     expect(component(once, "diagnosis"), explain(once)).toBe(1);
     expect(component(revised, "diagnosis"), explain(revised)).toBe(1);
-    expect(revised.penalties.map((p) => p.name), explain(revised)).toEqual(["revised_answer"]);
+    expect(
+      revised.penalties.map((p) => p.name),
+      explain(revised),
+    ).toEqual(["revised_answer"]);
     expect(revised.raw).toBeCloseTo(once.raw * 0.9, 5);
     // Naming the root first and something else last: only the last counts.
     expect(component(hedged, "diagnosis"), explain(hedged)).toBeCloseTo(0.3, 9);
     // Saying the same thing again is a repeat, not a revision, and does not move the discount.
-    const again = grade("medium", play([inspect(ROOT), diagnose(ROOT, POOL), inspect("orders-service"), inspect(ROOT), diagnose(ROOT, POOL)]).record);
+    const again = grade(
+      "medium",
+      play([inspect(ROOT), diagnose(ROOT, POOL), inspect("orders-service"), inspect(ROOT), diagnose(ROOT, POOL)]).record,
+    );
     expect(component(again, "diagnosis"), explain(again)).toBe(1);
-    expect(again.penalties.map((p) => p.name), explain(again)).toEqual(["repeated_action"]);
+    expect(
+      again.penalties.map((p) => p.name),
+      explain(again),
+    ).toEqual(["repeated_action"]);
   });
 
   it("fault class: right kind 1, wrong kind 0, unset with the mechanism in the reasoning 0.7, copied reasoning 0", () => {
@@ -317,16 +360,35 @@ describe("diagnosis", () => {
     const score = (d: Action): number => component(grade("easy", play([inspect(ROOT), d]).record), "diagnosis");
     expect(score(diagnose(ROOT, POOL))).toBeCloseTo(share(1), 9);
     expect(score(diagnose(ROOT, FaultKind.SLOW_QUERY))).toBeCloseTo(share(0), 9);
-    expect(score(diagnose(ROOT, undefined, "orders-db is out of connections: every slot up to max_connections is taken"))).toBeCloseTo(share(0.7), 9);
+    expect(score(diagnose(ROOT, undefined, "orders-db is out of connections: every slot up to max_connections is taken"))).toBeCloseTo(
+      share(0.7),
+      9,
+    );
     expect(score(diagnose(ROOT, undefined, "orders-db is down"))).toBeCloseTo(share(0), 9);
     expect(score(diagnose(ROOT, undefined, KB_TEXT))).toBeCloseTo(share(0), 9);
   });
 
   it("the time discount applies to a diagnosis at step 5, but not to the runbook", () => {
-    const late = grade("medium", play([inspect(ROOT), inspect("orders-service"), inspect("deploy-controller"), inspect("api-gateway"), diagnose(ROOT, POOL), runbook(HONEST_RUNBOOK, ROOT)]).record);
+    const late = grade(
+      "medium",
+      play([
+        inspect(ROOT),
+        inspect("orders-service"),
+        inspect("deploy-controller"),
+        inspect("api-gateway"),
+        diagnose(ROOT, POOL),
+        runbook(HONEST_RUNBOOK, ROOT),
+      ]).record,
+    );
     expect(component(late, "diagnosis"), explain(late)).toBeCloseTo(0.95 ** 2, 9);
     const early = grade("medium", play([runbook(HONEST_RUNBOOK, ROOT)]).record);
-    const laterStill = grade("medium", play([...Array.from({ length: 7 }, (_, i) => inspect(SERVICE_NAMES[i % SERVICE_NAMES.length] ?? ROOT)), runbook(HONEST_RUNBOOK, ROOT)]).record);
+    const laterStill = grade(
+      "medium",
+      play([
+        ...Array.from({ length: 7 }, (_, i) => inspect(SERVICE_NAMES[i % SERVICE_NAMES.length] ?? ROOT)),
+        runbook(HONEST_RUNBOOK, ROOT),
+      ]).record,
+    );
     expect(component(early, "runbook")).toBeGreaterThan(0.8);
     expect(component(laterStill, "runbook")).toBe(component(early, "runbook"));
     expect(component(late, "runbook")).toBe(component(early, "runbook"));
@@ -334,8 +396,14 @@ describe("diagnosis", () => {
 
   it("the last runbook counts, and each earlier different one costs x0.9", () => {
     const honest = grade("medium", play([runbook(HONEST_RUNBOOK, ROOT)]).record);
-    const thenJunk = grade("medium", play([runbook(HONEST_RUNBOOK, ROOT), runbook(["Restart everything.", "Check the dashboards."], ROOT)]).record);
-    const junkThenHonest = grade("medium", play([runbook(["Restart everything.", "Check the dashboards."], ROOT), runbook(HONEST_RUNBOOK, ROOT)]).record);
+    const thenJunk = grade(
+      "medium",
+      play([runbook(HONEST_RUNBOOK, ROOT), runbook(["Restart everything.", "Check the dashboards."], ROOT)]).record,
+    );
+    const junkThenHonest = grade(
+      "medium",
+      play([runbook(["Restart everything.", "Check the dashboards."], ROOT), runbook(HONEST_RUNBOOK, ROOT)]).record,
+    );
     expect(component(thenJunk, "runbook"), explain(thenJunk)).toBeLessThan(0.3);
     expect(component(junkThenHonest, "runbook"), explain(junkThenHonest)).toBe(component(honest, "runbook"));
     expect(junkThenHonest.penalties.map((p) => p.name)).toEqual(["revised_answer"]);
@@ -344,7 +412,13 @@ describe("diagnosis", () => {
 
 describe("mitigation and conduct", () => {
   it("a fix scores 0.3 before health is back, 0.6 once healthy, 1 once health has held", () => {
-    const { records } = play([inspect(ROOT), fix(ROOT, RemediationKind.RAISE_LIMIT), inspect(ROOT), inspect("orders-service"), inspect(ROOT)]);
+    const { records } = play([
+      inspect(ROOT),
+      fix(ROOT, RemediationKind.RAISE_LIMIT),
+      inspect(ROOT),
+      inspect("orders-service"),
+      inspect(ROOT),
+    ]);
     const scores = records.map((r) => component(grade("medium", r), "mitigation"));
     expect(scores[0]).toBe(0);
     expect(scores).toContain(1);
@@ -352,14 +426,26 @@ describe("mitigation and conduct", () => {
   });
 
   it("relief only (killing idle sessions) is capped at 0.6", () => {
-    const { record } = play([inspect(ROOT), fix(ROOT, RemediationKind.KILL_QUERY), inspect("orders-service"), inspect(ROOT), inspect("orders-service")]);
+    const { record } = play([
+      inspect(ROOT),
+      fix(ROOT, RemediationKind.KILL_QUERY),
+      inspect("orders-service"),
+      inspect(ROOT),
+      inspect("orders-service"),
+    ]);
     expect(component(grade("medium", record), "mitigation")).toBeLessThanOrEqual(0.6);
   });
 
   it("a destructive remediation costs x0.85 of the total, shown as a penalty", () => {
     const clean = grade("medium", play([...MEDIUM_HONEST, runbook(HONEST_RUNBOOK, ROOT)]).record);
-    const rough = grade("medium", play([fix("redis-cache", RemediationKind.FLUSH_CACHE), ...MEDIUM_HONEST, runbook(HONEST_RUNBOOK, ROOT)]).record);
-    expect(rough.penalties.map((p) => p.name), explain(rough)).toContain("harmful_remediation");
+    const rough = grade(
+      "medium",
+      play([fix("redis-cache", RemediationKind.FLUSH_CACHE), ...MEDIUM_HONEST, runbook(HONEST_RUNBOOK, ROOT)]).record,
+    );
+    expect(
+      rough.penalties.map((p) => p.name),
+      explain(rough),
+    ).toContain("harmful_remediation");
     const weighted = rough.components.reduce((s, c) => s + c.weight * c.score, 0);
     expect(rough.raw).toBeCloseTo(weighted * 0.85, 5);
     expect(rough.raw).toBeLessThan(clean.raw);
@@ -369,9 +455,17 @@ describe("mitigation and conduct", () => {
     const clean = grade("medium", play([...MEDIUM_HONEST, runbook(HONEST_RUNBOOK, ROOT)]).record);
     const shotgun = grade(
       "medium",
-      play([fix(ROOT, RemediationKind.ROTATE_CREDENTIAL), fix(ROOT, RemediationKind.ADD_INDEX), ...MEDIUM_HONEST, runbook(HONEST_RUNBOOK, ROOT)]).record,
+      play([
+        fix(ROOT, RemediationKind.ROTATE_CREDENTIAL),
+        fix(ROOT, RemediationKind.ADD_INDEX),
+        ...MEDIUM_HONEST,
+        runbook(HONEST_RUNBOOK, ROOT),
+      ]).record,
     );
-    expect(shotgun.penalties.filter((p) => p.name === "ineffective_remediation"), explain(shotgun)).toHaveLength(2);
+    expect(
+      shotgun.penalties.filter((p) => p.name === "ineffective_remediation"),
+      explain(shotgun),
+    ).toHaveLength(2);
     expect(shotgun.raw).toBeLessThan(clean.raw);
   });
 
@@ -393,7 +487,10 @@ describe("postmortem facts", () => {
       }).record,
     );
     expect(padded.raw, explain(padded)).toBeLessThan(honest.raw);
-    expect(padded.notes.some((n) => n.includes("near no event")), explain(padded)).toBe(true);
+    expect(
+      padded.notes.some((n) => n.includes("near no event")),
+      explain(padded),
+    ).toBe(true);
   });
 
   it("a timeline without clock times scores 0 on its part", () => {
@@ -403,7 +500,10 @@ describe("postmortem facts", () => {
         s.timeline = "First the autoscaler scaled orders-service, then the page fired, then we raised the limit and it recovered.";
       }).record,
     );
-    expect(g.notes.some((n) => n.startsWith("postmortem timeline (x0.2): 0.00")), explain(g)).toBe(true);
+    expect(
+      g.notes.some((n) => n.startsWith("postmortem timeline (x0.2): 0.00")),
+      explain(g),
+    ).toBe(true);
   });
 
   it("claiming a rollback that never happened is penalised", () => {
@@ -414,7 +514,10 @@ describe("postmortem facts", () => {
         s.resolution = "We rolled back orders-service to the previous version and raised max_connections on orders-db.";
       }).record,
     );
-    expect(claimed.notes.some((n) => n.includes("rollback") && n.includes("never applied")), explain(claimed)).toBe(true);
+    expect(
+      claimed.notes.some((n) => n.includes("rollback") && n.includes("never applied")),
+      explain(claimed),
+    ).toBe(true);
     expect(claimed.raw).toBeLessThan(honest.raw);
   });
 
@@ -463,8 +566,14 @@ describe("reading text", () => {
         s.rootCause = `${s.rootCause} The deploy-controller change log and coredns showed nothing else.`;
       }).record,
     );
-    expect(g.notes.filter((n) => n.includes("focus")), explain(g)).toEqual([]);
-    expect(g.notes.some((n) => n.startsWith("postmortem root_cause (x0.3): 1.00")), explain(g)).toBe(true);
+    expect(
+      g.notes.filter((n) => n.includes("focus")),
+      explain(g),
+    ).toEqual([]);
+    expect(
+      g.notes.some((n) => n.startsWith("postmortem root_cause (x0.3): 1.00")),
+      explain(g),
+    ).toBe(true);
   });
 
   it("names are matched on whole tokens, and the longest name wins", () => {
@@ -481,7 +590,10 @@ describe("reading text", () => {
     const once = grade("medium", play([runbook(HONEST_RUNBOOK, ROOT)]).record);
     const twice = grade("medium", play([runbook([...HONEST_RUNBOOK, ...HONEST_RUNBOOK], ROOT)]).record);
     expect(component(twice, "runbook")).toBe(component(once, "runbook"));
-    const parroted = grade("medium", play([runbook([HONEST_RUNBOOK[0] ?? "", HONEST_RUNBOOK[0] ?? "", HONEST_RUNBOOK[0] ?? ""], ROOT)]).record);
+    const parroted = grade(
+      "medium",
+      play([runbook([HONEST_RUNBOOK[0] ?? "", HONEST_RUNBOOK[0] ?? "", HONEST_RUNBOOK[0] ?? ""], ROOT)]).record,
+    );
     expect(component(parroted, "runbook"), explain(parroted)).toBe(0);
   });
 });

@@ -39,8 +39,14 @@ describe("the honest document corpus", () => {
   it("has a medium runbook and a hard postmortem for every fault kind, each on its own episode", () => {
     for (const kind of FAULT_KINDS) {
       const docs = HONEST_DOCUMENTS.filter((d) => d.fault === kind);
-      expect(docs.some((d) => d.document === "runbook" && d.level === "medium"), kind).toBe(true);
-      expect(docs.some((d) => d.document === "postmortem" && d.level === "hard"), kind).toBe(true);
+      expect(
+        docs.some((d) => d.document === "runbook" && d.level === "medium"),
+        kind,
+      ).toBe(true);
+      expect(
+        docs.some((d) => d.document === "postmortem" && d.level === "hard"),
+        kind,
+      ).toBe(true);
     }
     const episodes = HONEST_DOCUMENTS.map((d) => `${d.fault}/${d.level}/${d.seed}`);
     expect(new Set(episodes).size).toBe(episodes.length);
@@ -53,7 +59,8 @@ describe("the honest document corpus", () => {
         expect(doc.runbook_steps.length, label(doc)).toBeLessThanOrEqual(30);
         for (const step of doc.runbook_steps) expect(step.length, `${label(doc)}: ${step.slice(0, 60)}`).toBeLessThanOrEqual(500);
       } else {
-        for (const [name, text] of Object.entries(doc.postmortem_sections)) expect(text.length, `${label(doc)} ${name}`).toBeLessThanOrEqual(4000);
+        for (const [name, text] of Object.entries(doc.postmortem_sections))
+          expect(text.length, `${label(doc)} ${name}`).toBeLessThanOrEqual(4000);
       }
     }
   });

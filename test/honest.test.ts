@@ -47,7 +47,10 @@ describe.each([...FAULT_KINDS])("%s", (kind) => {
   const answers = HONEST_FAULTS[kind];
 
   it("medium: the honest runbook earns >= 0.8 and the episode >= 0.8; the terse one >= 0.7", () => {
-    const detailed = playHonest(env, kind, "medium", answers.medium.seed, { runbook: answers.medium.runbook, target: answers.medium.target });
+    const detailed = playHonest(env, kind, "medium", answers.medium.seed, {
+      runbook: answers.medium.runbook,
+      target: answers.medium.target,
+    });
     expect(detailed.record.world.healthHeld, explain(detailed)).toBe(true);
     expect(detailed.component, explain(detailed)).toBeGreaterThanOrEqual(0.8);
     expect(detailed.score, explain(detailed)).toBeGreaterThanOrEqual(0.8);
@@ -69,7 +72,17 @@ describe.each([...FAULT_KINDS])("%s", (kind) => {
 function presetRunbook(scenarioId: string, target: string, steps: readonly string[]): { score: number; detail: string } {
   const episodeId = `preset-${scenarioId}`;
   env.reset(create(ResetRequestSchema, { scenarioId, seed: 1, episodeId }));
-  env.step({ $typeName: "incident.v1.StepRequest", episodeId, action: { $typeName: "incident.v1.Action", actionType: ActionType.WRITE_RUNBOOK, targetService: target, runbookSteps: [...steps], reasoning: "runbook" } });
+  env.step({
+    $typeName: "incident.v1.StepRequest",
+    episodeId,
+    action: {
+      $typeName: "incident.v1.Action",
+      actionType: ActionType.WRITE_RUNBOOK,
+      targetService: target,
+      runbookSteps: [...steps],
+      reasoning: "runbook",
+    },
+  });
   const record = env.episodeRecord(episodeId);
   const step = record.steps[0];
   if (!step) throw new Error("no step recorded");
@@ -106,7 +119,17 @@ describe("requirements with alternatives", () => {
   function gradeWith(knowledge: FaultKnowledge["runbook"], steps: readonly string[]): ReturnType<typeof gradeRunbook> {
     const episodeId = "alternatives";
     env.reset(create(ResetRequestSchema, { scenarioId: "INC-MED-001", seed: 1, episodeId }));
-    env.step({ $typeName: "incident.v1.StepRequest", episodeId, action: { $typeName: "incident.v1.Action", actionType: ActionType.WRITE_RUNBOOK, targetService: "worker-service", runbookSteps: [...steps], reasoning: "runbook" } });
+    env.step({
+      $typeName: "incident.v1.StepRequest",
+      episodeId,
+      action: {
+        $typeName: "incident.v1.Action",
+        actionType: ActionType.WRITE_RUNBOOK,
+        targetService: "worker-service",
+        runbookSteps: [...steps],
+        reasoning: "runbook",
+      },
+    });
     const record = env.episodeRecord(episodeId);
     const facts: EpisodeFacts = factsOf(record);
     const fault = { ...facts.fault, knowledge: { ...facts.fault.knowledge, runbook: knowledge } };
@@ -141,7 +164,10 @@ describe("requirements with alternatives", () => {
   });
 
   it("a step credits at most two requirements", () => {
-    const crammed = ["A third-party vendor is slow, every thread is busy, so turn off the feature flag and watch the backlog drain.", "Then write it down for later."];
+    const crammed = [
+      "A third-party vendor is slow, every thread is busy, so turn off the feature flag and watch the backlog drain.",
+      "Then write it down for later.",
+    ];
     const graded = gradeWith(base, crammed);
     expect(graded.detail).toContain("diagnose 2/2, mitigate 0/1, verify 0/1");
   });
@@ -149,7 +175,8 @@ describe("requirements with alternatives", () => {
   it("every alternative is on topic for the fault", () => {
     const fault = { ...PRESETS[0]!.fault, knowledge: { ...PRESETS[0]!.fault.knowledge, runbook: base } };
     const onTopic = onTopicConcepts(fault);
-    for (const id of ["circuit_breaker", "disable_feature_flag", "backlog_draining", "restart_service"]) expect(onTopic.has(id), id).toBe(true);
+    for (const id of ["circuit_breaker", "disable_feature_flag", "backlog_draining", "restart_service"])
+      expect(onTopic.has(id), id).toBe(true);
   });
 });
 

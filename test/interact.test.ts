@@ -32,7 +32,9 @@ const transports: Record<string, (baseUrl: string) => Transport> = {
   "gRPC (h2c)": (baseUrl) => createGrpcTransport({ baseUrl }),
   "Connect (HTTP/2)": (baseUrl) => createConnectTransport({ baseUrl, httpVersion: "2", useBinaryFormat: true }),
 };
-const cases = Object.entries(servers).flatMap(([where, server]) => Object.entries(transports).map(([how, transport]) => ({ where, how, server, transport })));
+const cases = Object.entries(servers).flatMap(([where, server]) =>
+  Object.entries(transports).map(([how, transport]) => ({ where, how, server, transport })),
+);
 
 /**
  * A session driven one request at a time: `send` writes a request and resolves with its response,
@@ -112,7 +114,10 @@ describe.each(cases)("Interact, episodes $where, over $how", ({ where, how, serv
     const reset = await unary.reset({ taskLevel: TaskLevel.MEDIUM, seed: 17, episodeId: `${episodeId}-unary` });
     expect(resetBytes(value(answers[0] as InteractResponse, "reset"))).toEqual(resetBytes(reset));
     expect(value(answers[1] as InteractResponse, "observation").episodeId).toBe(episodeId);
-    const escalate = await unary.step({ episodeId: `${episodeId}-unary`, action: { actionType: ActionType.ESCALATE, reasoning: "paging the owners" } });
+    const escalate = await unary.step({
+      episodeId: `${episodeId}-unary`,
+      action: { actionType: ActionType.ESCALATE, reasoning: "paging the owners" },
+    });
     expect(stepBytes(value(answers[2] as InteractResponse, "step"))).toEqual(stepBytes(escalate));
     const resolve = await unary.step({ episodeId: `${episodeId}-unary`, action: { actionType: ActionType.RESOLVE } });
     expect(stepBytes(value(answers[3] as InteractResponse, "step"))).toEqual(stepBytes(resolve));
@@ -123,20 +128,36 @@ describe.each(cases)("Interact, episodes $where, over $how", ({ where, how, serv
   it("answers a failed request with an error and goes on", async () => {
     const session = openSession(client());
     const episodeId = `errors-${tag}`;
-    value(await session.send({ requestId: 1n, request: { case: "reset", value: { taskLevel: TaskLevel.EASY, seed: 3, episodeId } } }), "reset");
-    const badEnum = value(await session.send({ requestId: 2n, request: { case: "step", value: { action: { actionType: 99 as ActionType } } } }), "error");
+    value(
+      await session.send({ requestId: 1n, request: { case: "reset", value: { taskLevel: TaskLevel.EASY, seed: 3, episodeId } } }),
+      "reset",
+    );
+    const badEnum = value(
+      await session.send({ requestId: 2n, request: { case: "step", value: { action: { actionType: 99 as ActionType } } } }),
+      "error",
+    );
     expect(badEnum).toMatchObject({ code: "invalid_argument", violations: [{ field: "action.action_type", rule: "enum.defined_only" }] });
     const noAction = value(await session.send({ requestId: 3n, request: { case: "step", value: {} } }), "error");
     expect(noAction.violations[0]).toMatchObject({ field: "action", rule: "required" });
     const nothing = await session.send({ requestId: 4n });
     expect(nothing.requestId).toBe(4n);
     expect(value(nothing, "error")).toMatchObject({ code: "invalid_argument", violations: [{ field: "request" }] });
-    expect(value(await session.send({ requestId: 5n, request: { case: "state", value: { episodeId: "no-such-episode" } } }), "error").code).toBe("not_found");
-    expect(value(await session.send({ requestId: 6n, request: { case: "reset", value: { scenarioId: "INC-NOPE-1" } } }), "error").code).toBe("invalid_argument");
+    expect(
+      value(await session.send({ requestId: 5n, request: { case: "state", value: { episodeId: "no-such-episode" } } }), "error").code,
+    ).toBe("not_found");
+    expect(
+      value(await session.send({ requestId: 6n, request: { case: "reset", value: { scenarioId: "INC-NOPE-1" } } }), "error").code,
+    ).toBe("invalid_argument");
     // The failed reset did not move the session: its episode is still the first one, untouched.
-    const step = value(await session.send({ requestId: 7n, request: { case: "step", value: { action: { actionType: ActionType.RESOLVE } } } }), "step");
+    const step = value(
+      await session.send({ requestId: 7n, request: { case: "step", value: { action: { actionType: ActionType.RESOLVE } } } }),
+      "step",
+    );
     expect(step).toMatchObject({ episodeId, done: true });
-    const after = value(await session.send({ requestId: 8n, request: { case: "step", value: { action: { actionType: ActionType.ESCALATE } } } }), "error");
+    const after = value(
+      await session.send({ requestId: 8n, request: { case: "step", value: { action: { actionType: ActionType.ESCALATE } } } }),
+      "error",
+    );
     expect(after.code).toBe("failed_precondition");
     expect(value(await session.send({ requestId: 9n, request: { case: "state", value: {} } }), "state").state?.stepCount).toBe(1);
     await session.end();
@@ -149,22 +170,41 @@ describe.each(cases)("Interact, episodes $where, over $how", ({ where, how, serv
     await unary.reset({ taskLevel: TaskLevel.EASY, seed: 91, episodeId: named });
     const session = openSession(client());
 
-    const before = value(await session.send({ requestId: 1n, request: { case: "step", value: { action: { actionType: ActionType.ESCALATE } } } }), "error");
+    const before = value(
+      await session.send({ requestId: 1n, request: { case: "step", value: { action: { actionType: ActionType.ESCALATE } } } }),
+      "error",
+    );
     expect(before.code).toBe("failed_precondition");
-    expect(value(await session.send({ requestId: 2n, request: { case: "observation", value: {} } }), "error").code).toBe("failed_precondition");
+    expect(value(await session.send({ requestId: 2n, request: { case: "observation", value: {} } }), "error").code).toBe(
+      "failed_precondition",
+    );
     // With an id, any episode is reachable, and it does not become the session's.
-    expect(value(await session.send({ requestId: 3n, request: { case: "state", value: { episodeId: named } } }), "state").state?.seed).toBe(91);
+    expect(value(await session.send({ requestId: 3n, request: { case: "state", value: { episodeId: named } } }), "state").state?.seed).toBe(
+      91,
+    );
     expect(value(await session.send({ requestId: 4n, request: { case: "state", value: {} } }), "error").code).toBe("failed_precondition");
 
-    const fresh = value(await session.send({ requestId: 5n, request: { case: "reset", value: { taskLevel: TaskLevel.EASY, seed: 92 } } }), "reset");
+    const fresh = value(
+      await session.send({ requestId: 5n, request: { case: "reset", value: { taskLevel: TaskLevel.EASY, seed: 92 } } }),
+      "reset",
+    );
     expect([byDefault.episodeId, named]).not.toContain(fresh.episodeId);
     value(await session.send({ requestId: 6n, request: { case: "step", value: { action: { actionType: ActionType.ESCALATE } } } }), "step");
-    expect(value(await session.send({ requestId: 7n, request: { case: "state", value: {} } }), "state").state).toMatchObject({ episodeId: fresh.episodeId, stepCount: 1 });
+    expect(value(await session.send({ requestId: 7n, request: { case: "state", value: {} } }), "state").state).toMatchObject({
+      episodeId: fresh.episodeId,
+      stepCount: 1,
+    });
     expect((await unary.getState({})).state).toMatchObject({ episodeId: byDefault.episodeId, stepCount: 0 });
 
     // A reset with an id makes that episode the session's.
-    value(await session.send({ requestId: 8n, request: { case: "reset", value: { taskLevel: TaskLevel.EASY, seed: 93, episodeId: named } } }), "reset");
-    expect(value(await session.send({ requestId: 9n, request: { case: "state", value: {} } }), "state").state).toMatchObject({ episodeId: named, seed: 93 });
+    value(
+      await session.send({ requestId: 8n, request: { case: "reset", value: { taskLevel: TaskLevel.EASY, seed: 93, episodeId: named } } }),
+      "reset",
+    );
+    expect(value(await session.send({ requestId: 9n, request: { case: "state", value: {} } }), "state").state).toMatchObject({
+      episodeId: named,
+      seed: 93,
+    });
     await session.end();
   });
 
@@ -172,10 +212,16 @@ describe.each(cases)("Interact, episodes $where, over $how", ({ where, how, serv
     const episodeId = `shared-${tag}`;
     const unary = client();
     const session = openSession(client());
-    value(await session.send({ requestId: 1n, request: { case: "reset", value: { taskLevel: TaskLevel.MEDIUM, seed: 44, episodeId } } }), "reset");
+    value(
+      await session.send({ requestId: 1n, request: { case: "reset", value: { taskLevel: TaskLevel.MEDIUM, seed: 44, episodeId } } }),
+      "reset",
+    );
     await unary.step({ episodeId, action: { actionType: ActionType.ESCALATE, reasoning: "from the other client" } });
     expect(value(await session.send({ requestId: 2n, request: { case: "state", value: {} } }), "state").state?.stepCount).toBe(1);
-    const step = value(await session.send({ requestId: 3n, request: { case: "step", value: { action: { actionType: ActionType.ESCALATE } } } }), "step");
+    const step = value(
+      await session.send({ requestId: 3n, request: { case: "step", value: { action: { actionType: ActionType.ESCALATE } } } }),
+      "step",
+    );
     expect(step.observation?.step).toBe(2);
     expect((await unary.getState({ episodeId })).state?.stepCount).toBe(2);
     await session.end();
@@ -184,7 +230,12 @@ describe.each(cases)("Interact, episodes $where, over $how", ({ where, how, serv
     expect(state?.status).toBe(EpisodeStatus.RUNNING);
     // A new session picks the episode up by id.
     const again = openSession(client());
-    expect(value(await again.send({ requestId: 1n, request: { case: "step", value: { episodeId, action: { actionType: ActionType.RESOLVE } } } }), "step").done).toBe(true);
+    expect(
+      value(
+        await again.send({ requestId: 1n, request: { case: "step", value: { episodeId, action: { actionType: ActionType.RESOLVE } } } }),
+        "step",
+      ).done,
+    ).toBe(true);
     await again.end();
   });
 });

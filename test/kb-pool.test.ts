@@ -19,7 +19,15 @@ import { FAMILIES } from "../src/scenarios/families/index.js";
 import { FAULTS, FAULT_KINDS } from "../src/scenarios/faults/index.js";
 import { generateIncident } from "../src/scenarios/generate-incident.js";
 import { PRESETS } from "../src/scenarios/incidents/index.js";
-import { KB_POOL, articlesFitting, chooseKbArticles, kbWordingById, misleadingCandidates, type KbPoolArticle, type KbWording } from "../src/scenarios/kb/index.js";
+import {
+  KB_POOL,
+  articlesFitting,
+  chooseKbArticles,
+  kbWordingById,
+  misleadingCandidates,
+  type KbPoolArticle,
+  type KbWording,
+} from "../src/scenarios/kb/index.js";
 import { SEED_RANGES } from "../src/scenarios/levels.js";
 import type { KbArticleSpec, Level, Phrasing } from "../src/sim/vocabulary.js";
 import { Rng } from "../src/sim/prng.js";
@@ -47,7 +55,12 @@ function sequences(text: string): string[] {
 function resolve(shown: KbArticleSpec): { article: KbPoolArticle; phrasing: Phrasing } {
   const entry = kbWordingById(shown.id);
   if (!entry) throw new Error(`${shown.id} is not a pool article`);
-  expect(shown).toEqual({ id: entry.wording.id, title: entry.wording.title, tags: [...entry.wording.tags], content: entry.wording.content });
+  expect(shown).toEqual({
+    id: entry.wording.id,
+    title: entry.wording.title,
+    tags: [...entry.wording.tags],
+    content: entry.wording.content,
+  });
   return entry;
 }
 
@@ -80,7 +93,10 @@ describe("the knowledge-base pool", () => {
       expect(partners.length, helpful.key).toBeGreaterThan(0);
       for (const partner of partners) {
         expect(partner.fits, `${helpful.key} / ${partner.key}`).not.toContain(fault);
-        expect(partner.symptoms.some((s) => helpful.symptoms.includes(s)), `${helpful.key} / ${partner.key} share a symptom`).toBe(true);
+        expect(
+          partner.symptoms.some((s) => helpful.symptoms.includes(s)),
+          `${helpful.key} / ${partner.key} share a symptom`,
+        ).toBe(true);
       }
     }
   });
@@ -188,7 +204,10 @@ describe("articles of generated incidents", () => {
   it("do not give the fault away: the pair of articles shown leaves several faults open", () => {
     const byPair = new Map<string, Map<FaultKind, number>>();
     for (const { fault, shown } of publicSample) {
-      const pair = shown.map((a) => a.id).sort().join("+");
+      const pair = shown
+        .map((a) => a.id)
+        .sort()
+        .join("+");
       const faults = byPair.get(pair) ?? new Map<FaultKind, number>();
       faults.set(fault, (faults.get(fault) ?? 0) + 1);
       byPair.set(pair, faults);

@@ -18,12 +18,17 @@ function same<D extends DescMessage>(schema: D, lean: MessageShape<D>, made: Mes
 
 describe("lean messages", () => {
   it("timestamps", () => {
-    for (const ms of [0, 999, 1_700_000_123_456, 1_767_225_600_000 + 59_000, -1500]) same(TimestampSchema, leanTimestamp(ms), timestampFromMs(ms));
+    for (const ms of [0, 999, 1_700_000_123_456, 1_767_225_600_000 + 59_000, -1500])
+      same(TimestampSchema, leanTimestamp(ms), timestampFromMs(ms));
   });
 
   it("log entries, with and without a trace id", () => {
     const timestamp = timestampFromMs(1_767_225_600_000);
-    same(LogEntrySchema, leanLogEntry(leanTimestamp(1_767_225_600_000), LogLevel.WARN, "api", "slow", undefined), create(LogEntrySchema, { timestamp, level: LogLevel.WARN, service: "api", message: "slow" }));
+    same(
+      LogEntrySchema,
+      leanLogEntry(leanTimestamp(1_767_225_600_000), LogLevel.WARN, "api", "slow", undefined),
+      create(LogEntrySchema, { timestamp, level: LogLevel.WARN, service: "api", message: "slow" }),
+    );
     same(
       LogEntrySchema,
       leanLogEntry(leanTimestamp(1_767_225_600_000), LogLevel.ERROR, "db", "down", "abc"),

@@ -98,13 +98,17 @@ describe("steps on one episode are serialized", () => {
     await reset("parallel");
     const budget = TASKS.easy.maxSteps;
     const responses = await Promise.all(
-      Array.from({ length: budget + 2 }, (_, i) => http(server.baseUrl, "POST", "/step", { episode_id: "parallel", action: { action_type: "escalate", reasoning: `call ${i}` } })),
+      Array.from({ length: budget + 2 }, (_, i) =>
+        http(server.baseUrl, "POST", "/step", { episode_id: "parallel", action: { action_type: "escalate", reasoning: `call ${i}` } }),
+      ),
     );
     const ok = responses.filter((r) => r.status === 200);
     const over = responses.filter((r) => r.status === 409);
     expect(ok.length).toBe(budget);
     expect(over.length).toBe(2);
-    expect(ok.map((r) => Number(dig(r.json, "observation.step"))).sort((a, b) => a - b)).toEqual(Array.from({ length: budget }, (_, i) => i + 1));
+    expect(ok.map((r) => Number(dig(r.json, "observation.step"))).sort((a, b) => a - b)).toEqual(
+      Array.from({ length: budget }, (_, i) => i + 1),
+    );
     const rewards = ok.reduce((sum, r) => sum + Number(dig(r.json, "reward")), 0);
     const state = await http(server.baseUrl, "GET", "/state?episode_id=parallel");
     expect(dig(state.json, "step_count")).toBe(budget);
@@ -115,7 +119,18 @@ describe("steps on one episode are serialized", () => {
 
 describe("limits from environment variables", () => {
   it("reads each variable and rejects nonsense", () => {
-    expect(limitsFromEnv({ MAX_LIVE_EPISODES: "7", EPISODE_IDLE_TTL_SECONDS: "2", MAX_BODY_BYTES: "1024", MAX_LOG_LINES_PER_EPISODE: "9", MAX_BATCH_SIZE: "16", WARM_EPISODES: "5", RPC_COMPRESS_MIN_BYTES: "2048", LIVE_EPISODE_MAX_MINUTES: "90" })).toEqual({
+    expect(
+      limitsFromEnv({
+        MAX_LIVE_EPISODES: "7",
+        EPISODE_IDLE_TTL_SECONDS: "2",
+        MAX_BODY_BYTES: "1024",
+        MAX_LOG_LINES_PER_EPISODE: "9",
+        MAX_BATCH_SIZE: "16",
+        WARM_EPISODES: "5",
+        RPC_COMPRESS_MIN_BYTES: "2048",
+        LIVE_EPISODE_MAX_MINUTES: "90",
+      }),
+    ).toEqual({
       maxLiveEpisodes: 7,
       episodeIdleTtlMs: 2000,
       maxBodyBytes: 1024,
@@ -144,7 +159,13 @@ describe("RPC_COMPRESS_MIN_BYTES", () => {
       const frame = new Uint8Array(5 + message.length);
       new DataView(frame.buffer).setUint32(1, message.length);
       frame.set(message, 5);
-      const stream = session.request({ ":method": "POST", ":path": "/incident.v1.IncidentEnvService/Reset", "content-type": "application/grpc", te: "trailers", "grpc-accept-encoding": "gzip" });
+      const stream = session.request({
+        ":method": "POST",
+        ":path": "/incident.v1.IncidentEnvService/Reset",
+        "content-type": "application/grpc",
+        te: "trailers",
+        "grpc-accept-encoding": "gzip",
+      });
       stream.end(frame);
       const chunks: Buffer[] = [];
       for await (const chunk of stream) chunks.push(chunk as Buffer);

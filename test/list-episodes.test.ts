@@ -28,7 +28,19 @@ const BOB = "bob-token-0123456789abcdef00";
 const bearer = (token: string): Record<string, string> => ({ authorization: `Bearer ${token}` });
 
 interface Listed {
-  episodes: { state: { episode_id: string; step_count: number; task_level: string; scenario_id: string; status: string; total_reward: number; grade?: unknown }; transport: string; last_active: string }[];
+  episodes: {
+    state: {
+      episode_id: string;
+      step_count: number;
+      task_level: string;
+      scenario_id: string;
+      status: string;
+      total_reward: number;
+      grade?: unknown;
+    };
+    transport: string;
+    last_active: string;
+  }[];
   truncated: boolean;
 }
 
@@ -69,7 +81,10 @@ describe.each([
     await grpc.reset({ episodeId: `grpc-${tag}`, taskLevel: TaskLevel.EASY, seed: 3 });
     await grpcWeb.reset({ episodeId: `web-${tag}`, taskLevel: TaskLevel.EASY, seed: 4 });
     await http(server.baseUrl, "POST", "/reset", { episode_id: `console-${tag}`, seed: 5 }, { "x-incident-client": "console" });
-    const connectJson: EnvClient = createClient(IncidentEnvService, createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "1.1", useBinaryFormat: false }));
+    const connectJson: EnvClient = createClient(
+      IncidentEnvService,
+      createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "1.1", useBinaryFormat: false }),
+    );
     await connectJson.reset({ episodeId: `connect-${tag}`, seed: 13 });
     // A REST reset then a gRPC step: the last one counts.
     await http(server.baseUrl, "POST", "/reset", { episode_id: `moved-${tag}`, seed: 6 });
@@ -92,7 +107,10 @@ describe.each([
     expect(listed.episodes[0]?.state.episode_id).toBe(`moved-${tag}`);
 
     // The same over Connect (JSON), where the listing itself is not a play.
-    const connect: EnvClient = createClient(IncidentEnvService, createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "1.1", useBinaryFormat: false }));
+    const connect: EnvClient = createClient(
+      IncidentEnvService,
+      createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "1.1", useBinaryFormat: false }),
+    );
     const answer = await connect.listEpisodes({});
     const viaRpc = answer.episodes.find((e) => e.state?.episodeId === `grpc-${tag}`);
     expect(viaRpc?.transport).toBe(ClientTransport.GRPC);
@@ -109,12 +127,19 @@ describe.each([
     socket.send(JSON.stringify({ type: "reset", data: { episode_id: `ws-${tag}`, seed: 9 } }));
     await reply; // the socket stays open: closing it ends its episode
     const mcp = async (body: unknown, headers: Record<string, string> = {}) => {
-      const response = await fetch(`${server.baseUrl}/mcp`, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers }, body: JSON.stringify(body) });
+      const response = await fetch(`${server.baseUrl}/mcp`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
+        body: JSON.stringify(body),
+      });
       await response.text();
       return response.headers.get("mcp-session-id") ?? "";
     };
     const session = await mcp({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18" } });
-    await mcp({ jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "reset", arguments: { seed: 10 } } }, { "mcp-session-id": session });
+    await mcp(
+      { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "reset", arguments: { seed: 10 } } },
+      { "mcp-session-id": session },
+    );
     const plain = (await http(server.baseUrl, "POST", "/reset", {})).json as { episode_id: string; observation: { step: number } };
     expect(plain.observation.step).toBe(0);
     await http(server.baseUrl, "POST", "/step", { action: { action_type: "escalate", reasoning: "paging" } });
@@ -140,7 +165,9 @@ describe.each([
     const grpc: EnvClient = createClient(IncidentEnvService, createGrpcTransport({ baseUrl: server.baseUrl }));
     await expect(grpc.listEpisodes({ pageSize: 501 })).rejects.toThrow(/page_size/);
     // Without page_size: LIST_EPISODES_DEFAULT (100) episodes; 500 at most.
-    const batch = await http(server.baseUrl, "POST", "/reset/batch", { items: Array.from({ length: 101 }, (_, i) => ({ episode_id: `many-${i}-${tag}` })) });
+    const batch = await http(server.baseUrl, "POST", "/reset/batch", {
+      items: Array.from({ length: 101 }, (_, i) => ({ episode_id: `many-${i}-${tag}` })),
+    });
     expect(batch.status).toBe(200);
     const page = await list(server.baseUrl);
     expect(page.episodes).toHaveLength(LIST_EPISODES_DEFAULT);
@@ -152,10 +179,13 @@ describe.each([
 });
 
 describe("ListEpisodes with API keys", () => {
-  const server = useApp(async () => new IncidentEnvironment(), new ApiKeys([
-    { name: "alice", token: ALICE },
-    { name: "bob", token: BOB },
-  ]));
+  const server = useApp(
+    async () => new IncidentEnvironment(),
+    new ApiKeys([
+      { name: "alice", token: ALICE },
+      { name: "bob", token: BOB },
+    ]),
+  );
 
   it("lists only the caller's key's episodes, in its own ids, on REST and gRPC", async () => {
     await http(server.baseUrl, "POST", "/reset", { episode_id: "mine" }, bearer(ALICE));
@@ -164,7 +194,13 @@ describe("ListEpisodes with API keys", () => {
     expect(alice.episodes.map((e) => e.state.episode_id)).toEqual(["mine"]);
     const bob = await list(server.baseUrl, "", bearer(BOB));
     expect(bob.episodes.map((e) => e.state.episode_id)).toEqual(["theirs"]);
-    const grpc: EnvClient = createClient(IncidentEnvService, createGrpcTransport({ baseUrl: server.baseUrl, interceptors: [(next) => (req) => (req.header.set("authorization", `Bearer ${BOB}`), next(req))] }));
+    const grpc: EnvClient = createClient(
+      IncidentEnvService,
+      createGrpcTransport({
+        baseUrl: server.baseUrl,
+        interceptors: [(next) => (req) => (req.header.set("authorization", `Bearer ${BOB}`), next(req))],
+      }),
+    );
     expect((await grpc.listEpisodes({})).episodes.map((e) => e.state?.episodeId)).toEqual(["theirs"]);
     expect((await http(server.baseUrl, "GET", "/episodes")).status).toBe(401);
   });

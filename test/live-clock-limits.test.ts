@@ -37,7 +37,12 @@ async function state(server: RunningServer, id: string): Promise<Record<string, 
 }
 
 async function resetLive(server: RunningServer, id: string, minutesPerSecond: number): Promise<void> {
-  const response = await http(server.baseUrl, "POST", "/reset", { episode_id: id, seed: 5, clock: "live", minutes_per_second: minutesPerSecond });
+  const response = await http(server.baseUrl, "POST", "/reset", {
+    episode_id: id,
+    seed: 5,
+    clock: "live",
+    minutes_per_second: minutesPerSecond,
+  });
   expect(response.status, response.text).toBe(200);
 }
 
@@ -106,7 +111,11 @@ describe("a subscriber keeps the clock running", () => {
     const abort = new AbortController();
     const minutes: number[] = [];
     const reading = (async () => {
-      for await (const m of client.streamEpisodeEvents({ episodeId: "watched", kinds: [EpisodeEventKind.METRIC] }, { signal: abort.signal })) minutes.push(m.event?.minute ?? -1);
+      for await (const m of client.streamEpisodeEvents(
+        { episodeId: "watched", kinds: [EpisodeEventKind.METRIC] },
+        { signal: abort.signal },
+      ))
+        minutes.push(m.event?.minute ?? -1);
     })().catch(() => {});
     await waitFor(() => minutes.length > 0, "the opening readings");
     // Two timers now: the episode's clock, and the stall watchdog of the streams.
@@ -168,7 +177,10 @@ describe("the natural end (LIVE_EPISODE_MAX_MINUTES=30)", () => {
     const steps = LIMIT / TASKS.easy.minutesPerStep;
     expect(steps).toBeLessThan(TASKS.easy.maxSteps);
     for (let k = 1; k <= steps; k++) {
-      const step = await http(server.baseUrl, "POST", "/step", { episode_id: "by-steps", action: { action_type: "escalate", reasoning: `step ${k}` } });
+      const step = await http(server.baseUrl, "POST", "/step", {
+        episode_id: "by-steps",
+        action: { action_type: "escalate", reasoning: `step ${k}` },
+      });
       expect(step.status, step.text).toBe(200);
       const last = k === steps;
       expect(dig(step.json, "done")).toBe(last);
@@ -187,7 +199,10 @@ describe("the natural end (LIVE_EPISODE_MAX_MINUTES=30)", () => {
   it("does not apply to turn-based episodes: their step budget ends them", async () => {
     await http(server.baseUrl, "POST", "/reset", { episode_id: "turns", seed: 5 });
     for (let k = 1; k < TASKS.easy.maxSteps; k++) {
-      const step = await http(server.baseUrl, "POST", "/step", { episode_id: "turns", action: { action_type: "escalate", reasoning: `step ${k}` } });
+      const step = await http(server.baseUrl, "POST", "/step", {
+        episode_id: "turns",
+        action: { action_type: "escalate", reasoning: `step ${k}` },
+      });
       expect(dig(step.json, "done"), `step ${k}`).toBe(false);
     }
     expect((await state(server, "turns")).time_elapsed_minutes).toBeGreaterThan(LIMIT);

@@ -60,7 +60,8 @@ describe("live clock", () => {
     const logsSeen = (await client.getState({ episodeId: "live" })).state?.timeElapsedMinutes;
     expect(logsSeen).toBe(0);
     const metrics = (async () => {
-      for await (const m of client.streamEpisodeEvents({ episodeId: "live", kinds: [EpisodeEventKind.METRIC] }, { signal: abort.signal })) minutes.push(m.event?.minute ?? -1);
+      for await (const m of client.streamEpisodeEvents({ episodeId: "live", kinds: [EpisodeEventKind.METRIC] }, { signal: abort.signal }))
+        minutes.push(m.event?.minute ?? -1);
     })().catch(() => {});
     const logs = (async () => {
       for await (const m of client.streamLogs({ episodeId: "live" }, { signal: abort.signal })) lines.push(m.entry?.seq ?? -1);

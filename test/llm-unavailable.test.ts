@@ -25,7 +25,10 @@ interface Run {
 
 function cli(args: readonly string[]): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], { cwd: ROOT, env: { ...process.env, OPENAI_API_KEY: "sk-wrong" } });
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli.ts", ...args], {
+      cwd: ROOT,
+      env: { ...process.env, OPENAI_API_KEY: "sk-wrong" },
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -52,7 +55,9 @@ beforeAll(async () => {
     refusals++;
     request.resume();
     response.writeHead(401, { "content-type": "application/json" });
-    response.end(JSON.stringify({ error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } }));
+    response.end(
+      JSON.stringify({ error: { message: "Incorrect API key provided", type: "invalid_request_error", code: "invalid_api_key" } }),
+    );
   });
   await new Promise<void>((resolve) => refusing.listen(0, "127.0.0.1", resolve));
   refusingUrl = `http://127.0.0.1:${(refusing.address() as AddressInfo).port}/v1`;
@@ -76,8 +81,28 @@ function expectFailedFast(run: Run, out: string, why: RegExp): void {
 describe("the llm agent with an endpoint that cannot serve it", () => {
   it("a closed port: unreachable", async () => {
     const out = join(work, "closed.json");
-    const run = await cli(["eval", "--agent", "llm", "--base-url", `http://127.0.0.1:${await closedPort()}/v1`, "--tasks", "easy,medium", "--seeds", "0-1", "--concurrency", "1", "--out", out, "--trajectories", join(work, "closed.jsonl")]);
-    expectFailedFast(run, out, /^error: the llm agent cannot play: the model endpoint http:\/\/127\.0\.0\.1:\d+\/v1 \(model [^)]+\) is unreachable: Connection error\.$/);
+    const run = await cli([
+      "eval",
+      "--agent",
+      "llm",
+      "--base-url",
+      `http://127.0.0.1:${await closedPort()}/v1`,
+      "--tasks",
+      "easy,medium",
+      "--seeds",
+      "0-1",
+      "--concurrency",
+      "1",
+      "--out",
+      out,
+      "--trajectories",
+      join(work, "closed.jsonl"),
+    ]);
+    expectFailedFast(
+      run,
+      out,
+      /^error: the llm agent cannot play: the model endpoint http:\/\/127\.0\.0\.1:\d+\/v1 \(model [^)]+\) is unreachable: Connection error\.$/,
+    );
     // The one episode that was played wrote its trajectory, with its error.
     const lines = readFileSync(join(work, "closed.jsonl"), "utf8").trim().split("\n");
     expect(lines).toHaveLength(1);
@@ -87,8 +112,29 @@ describe("the llm agent with an endpoint that cannot serve it", () => {
   it("HTTP 401: a bad key, asked once", async () => {
     const out = join(work, "refused.json");
     refusals = 0;
-    const run = await cli(["eval", "--agent", "llm", "--base-url", refusingUrl, "--model", "tiny", "--tasks", "easy,medium", "--seeds", "0-1", "--concurrency", "1", "--no-trajectories", "--out", out]);
-    expectFailedFast(run, out, /^error: the llm agent cannot play: the model endpoint http:\/\/127\.0\.0\.1:\d+\/v1 \(model tiny\) refused the request with HTTP 401: 401 Incorrect API key provided$/);
+    const run = await cli([
+      "eval",
+      "--agent",
+      "llm",
+      "--base-url",
+      refusingUrl,
+      "--model",
+      "tiny",
+      "--tasks",
+      "easy,medium",
+      "--seeds",
+      "0-1",
+      "--concurrency",
+      "1",
+      "--no-trajectories",
+      "--out",
+      out,
+    ]);
+    expectFailedFast(
+      run,
+      out,
+      /^error: the llm agent cannot play: the model endpoint http:\/\/127\.0\.0\.1:\d+\/v1 \(model tiny\) refused the request with HTTP 401: 401 Incorrect API key provided$/,
+    );
     expect(refusals).toBe(1);
   }, 60_000);
 });

@@ -82,7 +82,13 @@ function expectRetryAfter(received: string | null | undefined, atMost: number): 
 }
 
 /** Every transport's answer while the server refuses, with the code each must show. */
-async function expectRefusedEverywhere(server: RunningServer, status: number, kind: string, code: Code, retryAtMost: number): Promise<void> {
+async function expectRefusedEverywhere(
+  server: RunningServer,
+  status: number,
+  kind: string,
+  code: Code,
+  retryAtMost: number,
+): Promise<void> {
   const rest = await fetch(`${server.baseUrl}/tasks`);
   expect(rest.status).toBe(status);
   expect(dig(await rest.json(), "code")).toBe(kind);
@@ -184,14 +190,21 @@ describe("overload protection", () => {
     const defaults = guardSettingsFromEnv({});
     expect(defaults.maxEventLoopDelayMs).toBe(0); // off unless set: see GuardSettings
     expect(defaults.maxHeapUsedBytes).toBeGreaterThan(256 * 1024 * 1024);
-    expect(guardSettingsFromEnv({ MAX_EVENT_LOOP_DELAY_MS: "0", MAX_HEAP_USED_BYTES: "0" })).toMatchObject({ maxEventLoopDelayMs: 0, maxHeapUsedBytes: 0 });
+    expect(guardSettingsFromEnv({ MAX_EVENT_LOOP_DELAY_MS: "0", MAX_HEAP_USED_BYTES: "0" })).toMatchObject({
+      maxEventLoopDelayMs: 0,
+      maxHeapUsedBytes: 0,
+    });
   });
 });
 
 describe("Retry-After on a full server (MAX_LIVE_EPISODES)", () => {
   it("REST 429 and every RPC protocol's ResourceExhausted carry Retry-After", async () => {
     expect((await http(full.baseUrl, "POST", "/reset", { episode_id: "only" })).status).toBe(200);
-    const response = await fetch(`${full.baseUrl}/reset`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ episode_id: "second" }) });
+    const response = await fetch(`${full.baseUrl}/reset`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ episode_id: "second" }),
+    });
     expect(response.status).toBe(429);
     expect(dig(await response.json(), "code")).toBe("resource_exhausted");
     expectRetryAfter(response.headers.get("retry-after"), 60);

@@ -9,7 +9,12 @@ import { buildApp } from "../src/server/app.js";
 
 async function logLinesOf(accessLog: boolean): Promise<string[]> {
   const lines: string[] = [];
-  const { app } = await buildApp({ env: new IncidentEnvironment(), logLevel: "info", accessLog, logStream: { write: (line) => void lines.push(line) } });
+  const { app } = await buildApp({
+    env: new IncidentEnvironment(),
+    logLevel: "info",
+    accessLog,
+    logStream: { write: (line) => void lines.push(line) },
+  });
   await app.listen({ port: 0, host: "127.0.0.1" });
   try {
     const { port } = app.server.address() as AddressInfo;
@@ -25,7 +30,10 @@ async function logLinesOf(accessLog: boolean): Promise<string[]> {
 
 describe("request logging", () => {
   it("logs no line per request by default, and one per request and response with ACCESS_LOG", async () => {
-    const messages = (lines: string[]): string[] => lines.map((line) => (JSON.parse(line) as { msg: string }).msg).filter((msg) => msg.startsWith("incoming") || msg.startsWith("request completed"));
+    const messages = (lines: string[]): string[] =>
+      lines
+        .map((line) => (JSON.parse(line) as { msg: string }).msg)
+        .filter((msg) => msg.startsWith("incoming") || msg.startsWith("request completed"));
     expect(messages(await logLinesOf(false))).toEqual([]);
     const loud = await logLinesOf(true);
     expect(messages(loud)).toEqual(["incoming request", "request completed", "incoming request", "request completed"]);

@@ -26,18 +26,34 @@ async function post(baseUrl: string, body: unknown, headers: Record<string, stri
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
   const text = await response.text();
-  return { status: response.status, json: (text === "" ? {} : JSON.parse(text)) as Record<string, unknown>, text, session: response.headers.get("mcp-session-id") };
+  return {
+    status: response.status,
+    json: (text === "" ? {} : JSON.parse(text)) as Record<string, unknown>,
+    text,
+    session: response.headers.get("mcp-session-id"),
+  };
 }
 
 let nextId = 1;
-async function call(baseUrl: string, method: string, params?: Record<string, unknown>, headers: Record<string, string> = {}): Promise<RpcReply> {
+async function call(
+  baseUrl: string,
+  method: string,
+  params?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<RpcReply> {
   const reply = await post(baseUrl, { jsonrpc: "2.0", id: nextId++, method, ...(params !== undefined ? { params } : {}) }, headers);
   expect(reply.status).toBe(200);
   expect(reply.json.jsonrpc).toBe("2.0");
   return reply;
 }
 
-async function tool(baseUrl: string, name: string, args: Record<string, unknown>, headers: Record<string, string> = {}, extra: Record<string, unknown> = {}) {
+async function tool(
+  baseUrl: string,
+  name: string,
+  args: Record<string, unknown>,
+  headers: Record<string, string> = {},
+  extra: Record<string, unknown> = {},
+) {
   return call(baseUrl, "tools/call", { name, arguments: args, ...extra }, headers);
 }
 
@@ -81,7 +97,11 @@ describe("JSON-RPC errors are answered at HTTP 200", () => {
 
 describe("initialize and tools/list", () => {
   it("initialize negotiates the protocol version, announces tools, and assigns a session", async () => {
-    const reply = await call(server.baseUrl, "initialize", { protocolVersion: "2025-03-26", capabilities: {}, clientInfo: { name: "test", version: "1" } });
+    const reply = await call(server.baseUrl, "initialize", {
+      protocolVersion: "2025-03-26",
+      capabilities: {},
+      clientInfo: { name: "test", version: "1" },
+    });
     expect(reply.json.result).toMatchObject({
       protocolVersion: "2025-03-26",
       capabilities: { tools: { listChanged: false } },
@@ -93,8 +113,23 @@ describe("initialize and tools/list", () => {
   });
 
   it("lists reset, one tool per action type with the fields that action reads, and get_state; every schema is standalone JSON Schema", async () => {
-    const tools = dig((await call(server.baseUrl, "tools/list")).json, "result.tools") as Array<{ name: string; description: string; inputSchema: Record<string, unknown> }>;
-    expect(tools.map((t) => t.name)).toEqual(["reset", "diagnose", "escalate", "write_runbook", "apply_fix", "write_postmortem", "resolve", "inspect", "get_observation", "get_state"]);
+    const tools = dig((await call(server.baseUrl, "tools/list")).json, "result.tools") as Array<{
+      name: string;
+      description: string;
+      inputSchema: Record<string, unknown>;
+    }>;
+    expect(tools.map((t) => t.name)).toEqual([
+      "reset",
+      "diagnose",
+      "escalate",
+      "write_runbook",
+      "apply_fix",
+      "write_postmortem",
+      "resolve",
+      "inspect",
+      "get_observation",
+      "get_state",
+    ]);
     const ajv = new Ajv2020({ strict: false });
     ajv.addFormat("date-time", true);
     for (const t of tools) {
@@ -111,7 +146,17 @@ describe("initialize and tools/list", () => {
     expect(props("write_runbook")).toEqual(["runbook_steps", "target_service", "reasoning"]);
     expect(props("write_postmortem")).toEqual(["postmortem_sections", "severity_assessment", "target_service", "reasoning"]);
     expect(props("resolve")).toEqual(["reasoning"]);
-    expect(props("reset")).toEqual(["task_level", "seed", "scenario_id", "fault_kind", "family", "clock", "minutes_per_second", "observation", "text"]);
+    expect(props("reset")).toEqual([
+      "task_level",
+      "seed",
+      "scenario_id",
+      "fault_kind",
+      "family",
+      "clock",
+      "minutes_per_second",
+      "observation",
+      "text",
+    ]);
     expect(byName.get("diagnose")?.description).toMatch(/root of the incident/);
     // The proto rules are in the schemas, and a model's arguments can be checked against them.
     const fix = ajv.compile(byName.get("apply_fix")?.inputSchema ?? {});
@@ -141,13 +186,24 @@ describe("tools/call", () => {
     // Lean observations: the topology comes with the reset and get_observation, not with steps.
     expect(dig(inspect.json, "result.structuredContent.observation.topology")).toBeNull();
     const current = await tool(server.baseUrl, "get_observation", {}, headers);
-    expect(dig(current.json, "result.structuredContent.observation.topology")).toEqual(dig(reset.json, "result.structuredContent.observation.topology"));
+    expect(dig(current.json, "result.structuredContent.observation.topology")).toEqual(
+      dig(reset.json, "result.structuredContent.observation.topology"),
+    );
     expect(dig(current.json, "result.structuredContent.observation.inspection.service")).toBe("postgres-db");
-    const diagnose = await tool(server.baseUrl, "diagnose", { target_service: "postgres-db", reasoning: "connection slots exhausted" }, headers);
+    const diagnose = await tool(
+      server.baseUrl,
+      "diagnose",
+      { target_service: "postgres-db", reasoning: "connection slots exhausted" },
+      headers,
+    );
     expect(dig(diagnose.json, "result.structuredContent.done")).toBe(true);
     expect(dig(diagnose.json, "result.structuredContent.reward")).toBeGreaterThan(0.5);
     const state = await tool(server.baseUrl, "get_state", {}, headers);
-    expect(dig(state.json, "result.structuredContent")).toMatchObject({ episode_id: init.session, step_count: 2, status: "terminated_success" });
+    expect(dig(state.json, "result.structuredContent")).toMatchObject({
+      episode_id: init.session,
+      step_count: 2,
+      status: "terminated_success",
+    });
     expect(dig((await http(server.baseUrl, "GET", `/state?episode_id=${init.session}`)).json, "step_count")).toBe(2);
 
     // Refused: a step after the end is an execution error; the state is unchanged.

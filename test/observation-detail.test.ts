@@ -21,7 +21,10 @@ describe("observation detail over REST", () => {
     expect(topology).toMatchObject({ services: expect.any(Array) });
     expect(kb.length).toBeGreaterThan(0);
 
-    const step = await http(server.baseUrl, "POST", "/step", { episode_id: "lean-1", action: { action_type: "inspect", target_service: (dig(reset.json, "observation.alert.affected_services") as string[])[0] } });
+    const step = await http(server.baseUrl, "POST", "/step", {
+      episode_id: "lean-1",
+      action: { action_type: "inspect", target_service: (dig(reset.json, "observation.alert.affected_services") as string[])[0] },
+    });
     expect(step.status).toBe(200);
     expect(dig(step.json, "observation.topology")).toBeNull();
     expect(dig(step.json, "observation.kb_articles")).toEqual([]);
@@ -34,7 +37,16 @@ describe("observation detail over REST", () => {
     expect(dig(now.json, "observation.topology")).toEqual(topology);
     expect(dig(now.json, "observation.kb_articles")).toEqual(kb);
     // The rest of it is the step's observation.
-    for (const key of ["step", "recent_logs", "metrics", "active_alerts", "inspection", "feedback", "previous_actions", "time_elapsed_minutes"]) {
+    for (const key of [
+      "step",
+      "recent_logs",
+      "metrics",
+      "active_alerts",
+      "inspection",
+      "feedback",
+      "previous_actions",
+      "time_elapsed_minutes",
+    ]) {
       expect(dig(now.json, `observation.${key}`), key).toEqual(dig(step.json, `observation.${key}`));
     }
     expect(dig(now.json, "done")).toBe(false);
@@ -43,7 +55,10 @@ describe("observation detail over REST", () => {
 
   it("observation=full carries them on every step", async () => {
     const reset = await http(server.baseUrl, "POST", "/reset", { task_level: "easy", seed: 3, episode_id: "full-1", observation: "full" });
-    const step = await http(server.baseUrl, "POST", "/step", { episode_id: "full-1", action: { action_type: "escalate", reasoning: "paging the owners" } });
+    const step = await http(server.baseUrl, "POST", "/step", {
+      episode_id: "full-1",
+      action: { action_type: "escalate", reasoning: "paging the owners" },
+    });
     expect(step.status).toBe(200);
     expect(dig(step.json, "observation.topology")).toEqual(dig(reset.json, "observation.topology"));
     expect(dig(step.json, "observation.kb_articles")).toEqual(dig(reset.json, "observation.kb_articles"));
@@ -78,6 +93,10 @@ describe("observation detail over gRPC", () => {
     const full = await client.step({ episodeId: "grpc-full", action: { actionType: ActionType.ESCALATE, reasoning: "paging" } });
     expect(full.observation?.topology).toEqual(reset.observation?.topology);
     // Apart from the topology and the KB, a full step is the lean step of the same episode.
-    expect({ ...full.observation, topology: undefined, kbArticles: [] }).toEqual({ ...step.observation, topology: undefined, kbArticles: [] });
+    expect({ ...full.observation, topology: undefined, kbArticles: [] }).toEqual({
+      ...step.observation,
+      topology: undefined,
+      kbArticles: [],
+    });
   });
 });

@@ -47,18 +47,33 @@ describe("the renderer", () => {
     expect(reset.status, reset.text).toBe(200);
     const text = dig(reset.json, "observation.text") as string;
     expect(text.startsWith("# Incident: step 0 of ")).toBe(true);
-    for (const heading of ["## Page", "## Golden signals", "## Active alerts", "## Recent logs", "## Topology", "## Knowledge base", "## Previous actions"]) expect(text).toContain(heading);
+    for (const heading of [
+      "## Page",
+      "## Golden signals",
+      "## Active alerts",
+      "## Recent logs",
+      "## Topology",
+      "## Knowledge base",
+      "## Previous actions",
+    ])
+      expect(text).toContain(heading);
     expect(text).not.toContain("## Inspection of");
     // Every service with a reading has a row; those with an anomalous reading come first.
     const metrics = dig(reset.json, "observation.metrics") as Array<{ service_name: string; is_anomalous: boolean }>;
-    const rows = text.split("\n").filter((line) => /^\| [^ ]+ \| /.test(line) && !line.startsWith("| service ")).map((line) => line.split(" | ")[0]?.slice(2));
+    const rows = text
+      .split("\n")
+      .filter((line) => /^\| [^ ]+ \| /.test(line) && !line.startsWith("| service "))
+      .map((line) => line.split(" | ")[0]?.slice(2));
     const anomalous = new Set(metrics.filter((m) => m.is_anomalous).map((m) => m.service_name));
     expect(new Set(rows)).toEqual(new Set(metrics.map((m) => m.service_name)));
     expect(rows.slice(0, anomalous.size).every((s) => anomalous.has(s ?? ""))).toBe(true);
     expect(anomalous.size).toBeGreaterThan(0);
 
     const paged = (dig(reset.json, "observation.alert.affected_services") as string[])[0];
-    const step = await http(server.baseUrl, "POST", "/step", { episode_id: "render-1", action: { action_type: "inspect", target_service: paged, reasoning: "look" } });
+    const step = await http(server.baseUrl, "POST", "/step", {
+      episode_id: "render-1",
+      action: { action_type: "inspect", target_service: paged, reasoning: "look" },
+    });
     const stepText = dig(step.json, "observation.text") as string;
     expect(stepText).toContain(`## Inspection of ${paged} (`);
     expect(stepText).toContain(`- [0m] inspect on '${paged}': look`);
@@ -74,7 +89,10 @@ describe("the renderer", () => {
     const reset = await http(server.baseUrl, "POST", "/reset", { task_level: "medium", seed: 5, episode_id: "render-2", text: true });
     expect(dig(reset.json, "observation.text")).toBe(renderedRest(dig(reset.json, "observation")));
     const paged = (dig(reset.json, "observation.alert.affected_services") as string[])[0];
-    for (const action of [{ action_type: "inspect", target_service: paged }, { action_type: "escalate", reasoning: "paging" }]) {
+    for (const action of [
+      { action_type: "inspect", target_service: paged },
+      { action_type: "escalate", reasoning: "paging" },
+    ]) {
       const step = await http(server.baseUrl, "POST", "/step", { episode_id: "render-2", action });
       expect(dig(step.json, "observation.text")).toBe(renderedRest(dig(step.json, "observation")));
     }
@@ -88,7 +106,10 @@ describe("the renderer", () => {
       const reset = await http(server.baseUrl, "POST", "/reset", { task_level: "medium", seed: 23, episode_id: id, text: true });
       const paged = (dig(reset.json, "observation.alert.affected_services") as string[])[0];
       const texts = [dig(reset.json, "observation.text") as string];
-      for (const action of [{ action_type: "inspect", target_service: paged }, { action_type: "diagnose", target_service: paged, reasoning: "it pages" }]) {
+      for (const action of [
+        { action_type: "inspect", target_service: paged },
+        { action_type: "diagnose", target_service: paged, reasoning: "it pages" },
+      ]) {
         texts.push(dig((await http(server.baseUrl, "POST", "/step", { episode_id: id, action })).json, "observation.text") as string);
       }
       return texts;
@@ -108,13 +129,25 @@ describe("the renderer on edge cases", () => {
     taskLevel: TaskLevel.EASY,
     objective: "Find the root.\nThen diagnose it.",
     feedback: "Inspected db.",
-    alert: { alertId: "ALT-1", title: "db | errors", severity: Severity.P1, triggeredAt: at("2026-07-15T23:58:00Z"), affectedServices: ["db"], description: "line one\nline two" },
+    alert: {
+      alertId: "ALT-1",
+      title: "db | errors",
+      severity: Severity.P1,
+      triggeredAt: at("2026-07-15T23:58:00Z"),
+      affectedServices: ["db"],
+      description: "line one\nline two",
+    },
     metrics: [
       { serviceName: "web", metricName: "error_rate", value: 1, unit: "%", threshold: 5 },
       { serviceName: "db|primary", metricName: "error_rate", value: 40, unit: "%", threshold: 5, isAnomalous: true },
       { serviceName: "db|primary", metricName: "latency_p99", value: 900, unit: "ms", threshold: 250, isAnomalous: true },
     ],
-    recentLogs: Array.from({ length: 25 }, (_, i) => ({ timestamp: at(`2026-07-1${i < 20 ? 5 : 6}T23:59:${String(i).padStart(2, "0")}Z`), level: LogLevel.ERROR, service: "db", message: i === 24 ? "x".repeat(TEXT_LOG_MESSAGE_CHARS + 50) : `line ${i}\nmore` })),
+    recentLogs: Array.from({ length: 25 }, (_, i) => ({
+      timestamp: at(`2026-07-1${i < 20 ? 5 : 6}T23:59:${String(i).padStart(2, "0")}Z`),
+      level: LogLevel.ERROR,
+      service: "db",
+      message: i === 24 ? "x".repeat(TEXT_LOG_MESSAGE_CHARS + 50) : `line ${i}\nmore`,
+    })),
   });
   const text = renderObservationText(observation);
 
@@ -131,7 +164,10 @@ describe("the renderer on edge cases", () => {
   });
 
   it("bounds the logs, cuts long messages, and dates times off the page's day", () => {
-    const logLines = text.slice(text.indexOf("## Recent logs")).split("\n").filter((l) => l.startsWith("- "));
+    const logLines = text
+      .slice(text.indexOf("## Recent logs"))
+      .split("\n")
+      .filter((l) => l.startsWith("- "));
     expect(logLines).toHaveLength(TEXT_LOG_LINES);
     expect(logLines[0]).toContain("line 5 more"); // the newest TEXT_LOG_LINES, oldest first
     expect(logLines.at(-1)?.endsWith("…")).toBe(true);
@@ -147,7 +183,10 @@ describe("asked for per episode", () => {
   it("is null in REST JSON unless the reset asked; a bad value is refused naming the field", async () => {
     const plain = await http(server.baseUrl, "POST", "/reset", { task_level: "easy", seed: 3, episode_id: "plain-1" });
     expect(dig(plain.json, "observation")).toHaveProperty("text", null);
-    const step = await http(server.baseUrl, "POST", "/step", { episode_id: "plain-1", action: { action_type: "escalate", reasoning: "paging" } });
+    const step = await http(server.baseUrl, "POST", "/step", {
+      episode_id: "plain-1",
+      action: { action_type: "escalate", reasoning: "paging" },
+    });
     expect(dig(step.json, "observation.text")).toBeNull();
     const off = await http(server.baseUrl, "POST", "/reset", { task_level: "easy", seed: 3, text: false });
     expect(dig(off.json, "observation.text")).toBeNull();
@@ -157,7 +196,12 @@ describe("asked for per episode", () => {
   });
 
   it("works on the REST batches", async () => {
-    const resets = await http(server.baseUrl, "POST", "/reset/batch", { items: [{ seed: 1, episode_id: "rb-1", text: true }, { seed: 2, episode_id: "rb-2" }] });
+    const resets = await http(server.baseUrl, "POST", "/reset/batch", {
+      items: [
+        { seed: 1, episode_id: "rb-1", text: true },
+        { seed: 2, episode_id: "rb-2" },
+      ],
+    });
     expect(resets.status, resets.text).toBe(200);
     expect(typeof dig(resets.json, "results.0.response.observation.text")).toBe("string");
     expect(dig(resets.json, "results.1.response.observation.text")).toBeNull();
@@ -192,11 +236,18 @@ describe("asked for per episode", () => {
     const plain = await client.reset({ taskLevel: TaskLevel.MEDIUM, seed: 9, episodeId: `${id}-plain` });
     expect(plain.observation?.text).toBeUndefined();
 
-    const batch = await client.resetBatch({ items: [{ seed: 4, episodeId: `${id}-b1`, text: true }, { seed: 4, episodeId: `${id}-b2` }] });
+    const batch = await client.resetBatch({
+      items: [
+        { seed: 4, episodeId: `${id}-b1`, text: true },
+        { seed: 4, episodeId: `${id}-b2` },
+      ],
+    });
     const [first, second] = batch.results.map((r) => (r.result.case === "response" ? r.result.value : undefined));
     expect(first?.observation?.text).toBe(rendered(first?.observation));
     expect(second?.observation?.text).toBeUndefined();
-    const steps = await client.stepBatch({ items: [{ episodeId: `${id}-b1`, action: { actionType: ActionType.ESCALATE, reasoning: "paging" } }] });
+    const steps = await client.stepBatch({
+      items: [{ episodeId: `${id}-b1`, action: { actionType: ActionType.ESCALATE, reasoning: "paging" } }],
+    });
     const stepped = steps.results[0]?.result;
     expect(stepped?.case === "response" ? stepped.value.observation?.text : undefined).toContain("# Incident: step 1 of ");
   });
@@ -204,13 +255,23 @@ describe("asked for per episode", () => {
   it("works in an Interact session", async () => {
     const client: EnvClient = createClient(IncidentEnvService, createGrpcTransport({ baseUrl: server.baseUrl }));
     async function* requests() {
-      yield create(InteractRequestSchema, { requestId: 1n, request: { case: "reset", value: { seed: 6, episodeId: "interact-text", text: true } } });
-      yield create(InteractRequestSchema, { requestId: 2n, request: { case: "step", value: { action: { actionType: ActionType.ESCALATE, reasoning: "paging" } } } });
+      yield create(InteractRequestSchema, {
+        requestId: 1n,
+        request: { case: "reset", value: { seed: 6, episodeId: "interact-text", text: true } },
+      });
+      yield create(InteractRequestSchema, {
+        requestId: 2n,
+        request: { case: "step", value: { action: { actionType: ActionType.ESCALATE, reasoning: "paging" } } },
+      });
       yield create(InteractRequestSchema, { requestId: 3n, request: { case: "observation", value: {} } });
     }
     const answers: InteractResponse[] = [];
     for await (const response of client.interact(requests())) answers.push(response);
-    const observations = answers.map((a) => (a.response.case === "reset" || a.response.case === "step" || a.response.case === "observation" ? a.response.value.observation : undefined));
+    const observations = answers.map((a) =>
+      a.response.case === "reset" || a.response.case === "step" || a.response.case === "observation"
+        ? a.response.value.observation
+        : undefined,
+    );
     expect(observations).toHaveLength(3);
     for (const o of observations) expect(o?.text).toBe(rendered(o));
   });
@@ -244,7 +305,9 @@ describe("asked for per episode", () => {
     };
     const session = `mcp-text-${randomUUID()}`;
     const list = await mcp("tools/list", {}, session);
-    const resetTool = (dig(list, "result.tools") as Array<{ name: string; inputSchema: { properties: Record<string, unknown> } }>).find((t) => t.name === "reset");
+    const resetTool = (dig(list, "result.tools") as Array<{ name: string; inputSchema: { properties: Record<string, unknown> } }>).find(
+      (t) => t.name === "reset",
+    );
     expect(resetTool?.inputSchema.properties).toHaveProperty("text");
     const started = await mcp("tools/call", { name: "reset", arguments: { seed: 12, text: true } }, session);
     expect(dig(started, "result.structuredContent.observation.text")).toBe(dig(reset.data, "observation.text"));
@@ -262,8 +325,14 @@ describe("kept where episodes live", () => {
   it("survives worker threads (pre-encoded responses) with the same bytes as one thread", async () => {
     const play = async (baseUrl: string) => {
       const reset = await http(baseUrl, "POST", "/reset", { task_level: "medium", seed: 31, episode_id: "workers-text", text: true });
-      const step = await http(baseUrl, "POST", "/step", { episode_id: "workers-text", action: { action_type: "escalate", reasoning: "paging" } });
-      const grpc = await createClient(IncidentEnvService, createGrpcTransport({ baseUrl })).step({ episodeId: "workers-text", action: { actionType: ActionType.ESCALATE, reasoning: "again" } });
+      const step = await http(baseUrl, "POST", "/step", {
+        episode_id: "workers-text",
+        action: { action_type: "escalate", reasoning: "paging" },
+      });
+      const grpc = await createClient(IncidentEnvService, createGrpcTransport({ baseUrl })).step({
+        episodeId: "workers-text",
+        action: { actionType: ActionType.ESCALATE, reasoning: "again" },
+      });
       return [dig(reset.json, "observation.text"), dig(step.json, "observation.text"), grpc.observation?.text];
     };
     const [inWorkers, inThread] = [await play(pooled.baseUrl), await play(server.baseUrl)];
@@ -275,7 +344,10 @@ describe("kept where episodes live", () => {
     await http(sleepy.baseUrl, "POST", "/reset", { seed: 8, episode_id: "sleeper", text: true });
     await http(sleepy.baseUrl, "POST", "/reset", { seed: 9, episode_id: "waker" }); // puts the sleeper to sleep
     const rebuilt = sleepy.env.warmStats().rebuilt;
-    const step = await http(sleepy.baseUrl, "POST", "/step", { episode_id: "sleeper", action: { action_type: "escalate", reasoning: "paging" } });
+    const step = await http(sleepy.baseUrl, "POST", "/step", {
+      episode_id: "sleeper",
+      action: { action_type: "escalate", reasoning: "paging" },
+    });
     expect(sleepy.env.warmStats().rebuilt).toBe(rebuilt + 1);
     expect(dig(step.json, "observation.text")).toContain("# Incident: step 1 of ");
     expect(dig(step.json, "observation.text")).toBe(renderedRest(dig(step.json, "observation")));
@@ -288,12 +360,18 @@ describe("kept where episodes live", () => {
     it("keeps the option in the stored reset request: another replica rebuilds the episode with text, byte for byte", async () => {
       const reset = await http(a.baseUrl, "POST", "/reset", { seed: 14, episode_id: "store-text", text: true });
       expect(dig(reset.json, "observation.text")).toBe(renderedRest(dig(reset.json, "observation")));
-      const step = await http(b.baseUrl, "POST", "/step", { episode_id: "store-text", action: { action_type: "escalate", reasoning: "paging" } });
+      const step = await http(b.baseUrl, "POST", "/step", {
+        episode_id: "store-text",
+        action: { action_type: "escalate", reasoning: "paging" },
+      });
       expect(step.status, step.text).toBe(200);
       expect(dig(step.json, "observation.text")).toBe(renderedRest(dig(step.json, "observation")));
       // The same episode in memory gives the same text.
       await http(server.baseUrl, "POST", "/reset", { seed: 14, episode_id: "store-text", text: true });
-      const inMemory = await http(server.baseUrl, "POST", "/step", { episode_id: "store-text", action: { action_type: "escalate", reasoning: "paging" } });
+      const inMemory = await http(server.baseUrl, "POST", "/step", {
+        episode_id: "store-text",
+        action: { action_type: "escalate", reasoning: "paging" },
+      });
       expect(dig(step.json, "observation.text")).toBe(dig(inMemory.json, "observation.text"));
     });
   });

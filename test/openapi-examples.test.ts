@@ -45,7 +45,9 @@ function operationOf(doc: Document, key: string): Operation {
 
 /** The operation's body examples in the document, in order, with the media type they are under. */
 function bodyExamples(operation: Operation): Array<{ mediaType: string; value: unknown; schema: object }> {
-  return Object.entries(operation.requestBody?.content ?? {}).flatMap(([mediaType, content]) => Object.values(content.examples ?? {}).map((example) => ({ mediaType, value: example.value, schema: content.schema })));
+  return Object.entries(operation.requestBody?.content ?? {}).flatMap(([mediaType, content]) =>
+    Object.values(content.examples ?? {}).map((example) => ({ mediaType, value: example.value, schema: content.schema })),
+  );
 }
 
 describe("the OpenAPI document's examples", () => {
@@ -56,7 +58,8 @@ describe("the OpenAPI document's examples", () => {
     for (const key of covered) {
       const operation = operationOf(doc, key);
       if (operation.requestBody) expect(bodyExamples(operation).length, key).toBeGreaterThan(0);
-      for (const parameter of operation.parameters ?? []) if (parameter.required) expect(parameter.example, `${key} ${parameter.name}`).toBeDefined();
+      for (const parameter of operation.parameters ?? [])
+        if (parameter.required) expect(parameter.example, `${key} ${parameter.name}`).toBeDefined();
     }
   });
 
@@ -95,11 +98,16 @@ describe("the OpenAPI document's examples", () => {
         if (parameter.in === "path") path = path.replace(`{${parameter.name}}`, String(parameter.example));
         else if (parameter.in === "query") query.set(parameter.name, String(parameter.example));
       }
-      const rpc = template.startsWith("/incident.v1.IncidentEnvService/") ? template.slice("/incident.v1.IncidentEnvService/".length) : undefined;
+      const rpc = template.startsWith("/incident.v1.IncidentEnvService/")
+        ? template.slice("/incident.v1.IncidentEnvService/".length)
+        : undefined;
       const bytes = new TextEncoder().encode(JSON.stringify(body?.value ?? {}));
       if (rpc !== undefined && body?.mediaType === "application/connect+json") {
         // A stream: Swagger UI cannot frame it, a client can. Interact streams both ways and needs HTTP/2.
-        const answer = rpc === "Interact" ? await grpc(server.baseUrl, rpc, frame(bytes), "application/grpc+json") : await grpcWeb(server.baseUrl, rpc, frame(bytes), "application/grpc-web+json");
+        const answer =
+          rpc === "Interact"
+            ? await grpc(server.baseUrl, rpc, frame(bytes), "application/grpc+json")
+            : await grpcWeb(server.baseUrl, rpc, frame(bytes), "application/grpc-web+json");
         answers.push({ key, status: answer.code === 0 ? 200 : 500, text: `${answer.code} ${answer.message}` });
         continue;
       }

@@ -38,8 +38,14 @@ async function validate(): Promise<Criterion[]> {
   return [
     { name: "openapi_version_available", passed: openapi.status === 200 && typeof info?.version === "string" },
     { name: "health_endpoint", passed: health.status === 200 && health.json?.status === "healthy" },
-    { name: "metadata_endpoint", passed: metadata.status === 200 && typeof metadata.json?.name === "string" && typeof metadata.json?.description === "string" },
-    { name: "schema_endpoint", passed: schema.status === 200 && isObject(schema.json?.action) && isObject(schema.json?.observation) && isObject(schema.json?.state) },
+    {
+      name: "metadata_endpoint",
+      passed: metadata.status === 200 && typeof metadata.json?.name === "string" && typeof metadata.json?.description === "string",
+    },
+    {
+      name: "schema_endpoint",
+      passed: schema.status === 200 && isObject(schema.json?.action) && isObject(schema.json?.observation) && isObject(schema.json?.state),
+    },
     { name: "mcp_endpoint", passed: mcp.status === 200 && mcp.json?.jsonrpc === "2.0" },
     {
       name: "mode_endpoint_consistency",
@@ -65,13 +71,29 @@ describe("openenv validate --url", () => {
   it("the OpenAPI document lists the streaming surfaces and is self-consistent", async () => {
     const doc = (await http(server.baseUrl, "GET", "/openapi.json")).json as Json;
     const paths = doc.paths as Record<string, Json>;
-    for (const p of ["/reset", "/step", "/state", "/mcp", "/ws", "/episodes/{episode_id}/logs", "/episodes/{episode_id}/events", "/incident.v1.IncidentEnvService/StreamEpisodeEvents"]) {
+    for (const p of [
+      "/reset",
+      "/step",
+      "/state",
+      "/mcp",
+      "/ws",
+      "/episodes/{episode_id}/logs",
+      "/episodes/{episode_id}/events",
+      "/incident.v1.IncidentEnvService/StreamEpisodeEvents",
+    ]) {
       expect(Object.keys(paths)).toContain(p);
     }
     expect(paths["/mcp"]?.post).toBeDefined();
     expect(paths["/ws"]?.get).toBeDefined();
     const logs = paths["/episodes/{episode_id}/logs"]?.get as Json;
-    expect((logs.parameters as Json[]).map((p) => p.name)).toEqual(["episode_id", "services", "min_level", "after_seq", "since", "Last-Event-ID"]);
+    expect((logs.parameters as Json[]).map((p) => p.name)).toEqual([
+      "episode_id",
+      "services",
+      "min_level",
+      "after_seq",
+      "since",
+      "Last-Event-ID",
+    ]);
     const events = paths["/episodes/{episode_id}/events"]?.get as Json;
     expect((events.parameters as Json[]).map((p) => p.name)).toContain("kinds");
     // Every $ref points at a component that exists.

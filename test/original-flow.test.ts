@@ -21,11 +21,19 @@ describe("the curl flow of the original incident-response-env", () => {
     expect(dig(reset.json, "observation.alert.severity")).toMatch(/^P[1-4]$/);
 
     // A diagnosis of a service the system does not have is refused, and costs no step (the original ended the episode with 0).
-    const refused = await http(server.baseUrl, "POST", "/step", { action_type: "diagnose", reasoning: "checking the database first", target_service: "nonexistent-svc" });
+    const refused = await http(server.baseUrl, "POST", "/step", {
+      action_type: "diagnose",
+      reasoning: "checking the database first",
+      target_service: "nonexistent-svc",
+    });
     expect(refused.status).toBe(400);
     expect(dig(refused.json, "code")).toBe("invalid_argument");
     const service = String(dig(reset.json, "observation.topology.services.0.name"));
-    const step = await http(server.baseUrl, "POST", "/step", { action_type: "diagnose", reasoning: "checking the database first", target_service: service });
+    const step = await http(server.baseUrl, "POST", "/step", {
+      action_type: "diagnose",
+      reasoning: "checking the database first",
+      target_service: service,
+    });
     expect(step.status).toBe(200);
     expect(Object.keys(step.json as object).sort()).toEqual(["done", "episode_id", "info", "observation", "reward"]);
     expect(dig(step.json, "episode_id")).toBe(dig(reset.json, "episode_id"));
@@ -49,13 +57,19 @@ describe("the curl flow of the original incident-response-env", () => {
       expect(reset.status, reset.text).toBe(200);
       expect(dig(reset.json, "observation.task_level")).toBe("easy");
     }
-    const step = await http(server.baseUrl, "POST", "/step", { action: { action_type: "escalate", reasoning: "paging the DB team", metadata: {} }, timeout_s: 30, request_id: "r-1" });
+    const step = await http(server.baseUrl, "POST", "/step", {
+      action: { action_type: "escalate", reasoning: "paging the DB team", metadata: {} },
+      timeout_s: 30,
+      request_id: "r-1",
+    });
     expect(step.status, step.text).toBe(200);
     expect(dig(step.json, "done")).toBe(false);
   });
 
   it("refuses curl -d's default form content type with 415 saying to send application/json (a page could send it cross-site)", async () => {
-    const reset = await http(server.baseUrl, "POST", "/reset", '{"task_level":"EASY","seed":4}', { "content-type": "application/x-www-form-urlencoded" });
+    const reset = await http(server.baseUrl, "POST", "/reset", '{"task_level":"EASY","seed":4}', {
+      "content-type": "application/x-www-form-urlencoded",
+    });
     expect(reset.status, reset.text).toBe(415);
     expect(String(dig(reset.json, "message"))).toContain("--json");
   });

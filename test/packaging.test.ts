@@ -41,13 +41,18 @@ describe("Dockerfile", () => {
     const copies = instructions.filter((l) => l.startsWith("COPY ") && !l.includes("--from="));
     expect(copies.length).toBeGreaterThan(0);
     for (const copy of copies) {
-      const parts = copy.split(/\s+/).slice(1).filter((p) => !p.startsWith("--"));
+      const parts = copy
+        .split(/\s+/)
+        .slice(1)
+        .filter((p) => !p.startsWith("--"));
       for (const source of parts.slice(0, -1)) expect(existsSync(join(root, source)), `${copy}: ${source} is missing`).toBe(true);
     }
   });
 
   it("runs only npm scripts that package.json defines", () => {
-    const scripts = Object.keys((JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts);
+    const scripts = Object.keys(
+      (JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts,
+    );
     for (const run of instructions.filter((l) => l.startsWith("RUN "))) {
       for (const match of run.matchAll(/npm run (\S+)/g)) expect(scripts).toContain(match[1]);
     }
@@ -61,7 +66,10 @@ describe("Dockerfile", () => {
       execFileSync("npm", ["run", "build"], { cwd: root, stdio: "pipe" });
       const cmd = instructions.filter((l) => l.startsWith("CMD ")).pop() ?? "";
       const argv = JSON.parse(cmd.slice(4)) as string[];
-      server = spawn(argv[0] ?? "node", argv.slice(1), { cwd: root, env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info" } });
+      server = spawn(argv[0] ?? "node", argv.slice(1), {
+        cwd: root,
+        env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info" },
+      });
       baseUrl = await new Promise<string>((resolve, reject) => {
         let out = "";
         const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 15_000);

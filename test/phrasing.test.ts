@@ -46,7 +46,8 @@ function allSources(): Source[] {
       templates.forEach((text, i) => out.push({ where: `${kind}.logs.${part}[${i}]`, text, details: fault.details }));
     }
   }
-  for (const [kind, lines] of Object.entries(ROUTINE)) lines.forEach((text, i) => out.push({ where: `ROUTINE.${kind}[${i}]`, text, details: {} }));
+  for (const [kind, lines] of Object.entries(ROUTINE))
+    lines.forEach((text, i) => out.push({ where: `ROUTINE.${kind}[${i}]`, text, details: {} }));
   CASCADE.forEach((text, i) => out.push({ where: `CASCADE[${i}]`, text, details: {} }));
   STALE_ERRORS.forEach((text, i) => out.push({ where: `STALE_ERRORS[${i}]`, text, details: {} }));
   out.push({ where: "GATEWAY_FAILURE", text: GATEWAY_FAILURE, details: {} });
@@ -100,7 +101,9 @@ interface Pool {
 }
 
 function poolOf(phrasing: Phrasing, sources: readonly Source[]): Pool {
-  const entries = sources.flatMap((s) => wordings(s.text, phrasing).map((w) => ({ where: `${s.where} ${JSON.stringify(w)}`, source: patternOf(w, s.details) })));
+  const entries = sources.flatMap((s) =>
+    wordings(s.text, phrasing).map((w) => ({ where: `${s.where} ${JSON.stringify(w)}`, source: patternOf(w, s.details) })),
+  );
   const all = new RegExp(`^(?:${entries.map((e) => e.source).join("|")})$`);
   const one = entries.map((e) => ({ where: e.where, re: new RegExp(`^(?:${e.source})$`) }));
   return { test: (s) => all.test(s), which: (s) => one.filter((e) => e.re.test(s)).map((e) => e.where) };
@@ -112,15 +115,34 @@ const POOLS: Readonly<Record<Phrasing, Pool>> = { public: poolOf("public", SOURC
 /** Sample values for every placeholder, to render wordings outside an episode. */
 function sampleVars(source: Source): Record<string, string> {
   const vars: Record<string, string> = {
-    n: "7", timeout: "1500", minutes: "12", root: "orders-db", caller: "checkout-service", callee: "orders-db", entry: "edge-gateway", node: "api-gateway",
-    zone: "az1", other_zone: "az2", version: "v2.4.1", previous: "v2.4.0", method: "GET", path: "orders", status: "503", metric: "cpu usage",
-    signal: "error rate", value: "38.20%", threshold: "5.00%", expired_at: "Aug 26 10:39:00 2026 GMT", renewed_until: "Nov 24 10:39:00 2026 GMT",
+    n: "7",
+    timeout: "1500",
+    minutes: "12",
+    root: "orders-db",
+    caller: "checkout-service",
+    callee: "orders-db",
+    entry: "edge-gateway",
+    node: "api-gateway",
+    zone: "az1",
+    other_zone: "az2",
+    version: "v2.4.1",
+    previous: "v2.4.0",
+    method: "GET",
+    path: "orders",
+    status: "503",
+    metric: "cpu usage",
+    signal: "error rate",
+    value: "38.20%",
+    threshold: "5.00%",
+    expired_at: "Aug 26 10:39:00 2026 GMT",
+    renewed_until: "Nov 24 10:39:00 2026 GMT",
   };
   for (const [name, values] of Object.entries(source.details)) vars[`detail:${name}`] = values[values.length - 1] ?? "";
   return vars;
 }
 
-const render = (wording: string, vars: Readonly<Record<string, string>>): string => wording.replace(PLACEHOLDER, (whole, key: string) => vars[key] ?? whole);
+const render = (wording: string, vars: Readonly<Record<string, string>>): string =>
+  wording.replace(PLACEHOLDER, (whole, key: string) => vars[key] ?? whole);
 
 describe("paraphrase pools", () => {
   it("cover every fault template and every generic line, alert title and description", () => {
@@ -133,15 +155,18 @@ describe("paraphrase pools", () => {
     expect(SOURCES.length).toBeGreaterThan(templates.length + 20);
   });
 
-  it.each(SOURCES.map((s) => [s.where, s] as const))("%s: >= 2 public and >= 2 held-out wordings, all with the message's placeholders", (_where, source) => {
-    const { message, paraphrases } = source.text;
-    expect(paraphrases.public.length).toBeGreaterThanOrEqual(2);
-    expect(paraphrases.held_out.length).toBeGreaterThanOrEqual(2);
-    const expected = placeholders(message);
-    for (const wording of [...paraphrases.public, ...paraphrases.held_out]) expect(placeholders(wording), wording).toEqual(expected);
-    const all = [message, ...paraphrases.public, ...paraphrases.held_out];
-    expect(new Set(all).size, "no wording repeated").toBe(all.length);
-  });
+  it.each(SOURCES.map((s) => [s.where, s] as const))(
+    "%s: >= 2 public and >= 2 held-out wordings, all with the message's placeholders",
+    (_where, source) => {
+      const { message, paraphrases } = source.text;
+      expect(paraphrases.public.length).toBeGreaterThanOrEqual(2);
+      expect(paraphrases.held_out.length).toBeGreaterThanOrEqual(2);
+      const expected = placeholders(message);
+      for (const wording of [...paraphrases.public, ...paraphrases.held_out]) expect(placeholders(wording), wording).toEqual(expected);
+      const all = [message, ...paraphrases.public, ...paraphrases.held_out];
+      expect(new Set(all).size, "no wording repeated").toBe(all.length);
+    },
+  );
 
   it("the matcher recognises a rendered wording in its own pool and never in the other one", () => {
     let checked = 0;
@@ -203,7 +228,10 @@ function play(level: Level, seed: number): Seen {
     create(ActionSchema, {
       actionType: ActionType.APPLY_FIX,
       targetService: fixTarget,
-      remediation: { kind: enumFromWord(RemediationKind, remedy?.kind ?? "restart") ?? RemediationKind.RESTART, parameters: remedy?.kind === "scale" ? { replicas: "2" } : {} },
+      remediation: {
+        kind: enumFromWord(RemediationKind, remedy?.kind ?? "restart") ?? RemediationKind.RESTART,
+        parameters: remedy?.kind === "scale" ? { replicas: "2" } : {},
+      },
     }),
     inspect(spec.root),
     inspect(spec.root),
@@ -217,7 +245,12 @@ function play(level: Level, seed: number): Seen {
   }
   const journal = episode.logs.tail(100_000).map((l) => l.message);
   for (const message of journal) if (!texts.has(message)) texts.set(message, "log journal");
-  const changeLog = new Set(world.timeline().filter((e) => e.kind === "trigger").map((e) => e.detail));
+  const changeLog = new Set(
+    world
+      .timeline()
+      .filter((e) => e.kind === "trigger")
+      .map((e) => e.detail),
+  );
   for (const d of spec.distractors) if (d.kind === "harmless_deploy") changeLog.add(`deployed ${d.node} ${d.version}`);
   return { phrasing: spec.phrasing, texts, changeLog, journal, hadDecoy: spec.distractors.some((d) => d.kind === "decoy_signature") };
 }
@@ -228,7 +261,9 @@ const SEEDS_PER_LEVEL = 40;
 describe("what agents observe", () => {
   const played = PHRASINGS.flatMap((phrasing) =>
     LEVELS.flatMap((level) =>
-      Array.from({ length: SEEDS_PER_LEVEL }, (_, i) => play(level, phrasing === "public" ? 1000 + i * 7919 : SEED_RANGES.held_out.first + 5 + i * 104_729)),
+      Array.from({ length: SEEDS_PER_LEVEL }, (_, i) =>
+        play(level, phrasing === "public" ? 1000 + i * 7919 : SEED_RANGES.held_out.first + 5 + i * 104_729),
+      ),
     ),
   );
 
@@ -290,7 +325,9 @@ describe("determinism of wordings", () => {
     const lines = [...world.openingLogs(), ...world.advance(30)].filter((l) => l.service === spec.root);
     const wordingsSeen = new Map<number, Set<string>>();
     for (const line of lines) {
-      const i = spec.fault.logs.root.findIndex((t) => wordings(t, spec.phrasing).some((w) => new RegExp(`^${patternOf(w, spec.fault.details)}$`).test(line.message)));
+      const i = spec.fault.logs.root.findIndex((t) =>
+        wordings(t, spec.phrasing).some((w) => new RegExp(`^${patternOf(w, spec.fault.details)}$`).test(line.message)),
+      );
       if (i >= 0) wordingsSeen.set(i, (wordingsSeen.get(i) ?? new Set()).add(line.message.replace(/\d+/g, "#")));
     }
     expect(wordingsSeen.size).toBeGreaterThan(0);
@@ -304,8 +341,8 @@ describe("fault templates in an incident", () => {
     const extra = { caller: "edge-gateway", callee: world.spec.root, timeout: "1000" };
     const { root, callers, callees = [], recovery } = FAULTS[kind].logs;
     for (const t of [...root, ...callers, ...callees, ...recovery]) {
-      for (const wording of [t.message, ...t.paraphrases.public, ...t.paraphrases.held_out]) expect(world.render(wording, extra), wording).not.toMatch(LEFTOVER);
+      for (const wording of [t.message, ...t.paraphrases.public, ...t.paraphrases.held_out])
+        expect(world.render(wording, extra), wording).not.toMatch(LEFTOVER);
     }
   });
 });
-

@@ -28,7 +28,9 @@ const move = fc.record({
   remediation: fc.constantFrom(...enumValues(RemediationKind)),
   fault: fc.constantFrom(...enumValues(FaultKind)),
   severity: fc.constantFrom(...enumValues(Severity)),
-  words: fc.array(fc.constantFrom("restart", "rollback", "database", "error", "latency", "pool", "deploy", "cache", "at", "10:05", "42%"), { maxLength: 12 }),
+  words: fc.array(fc.constantFrom("restart", "rollback", "database", "error", "latency", "pool", "deploy", "cache", "at", "10:05", "42%"), {
+    maxLength: 12,
+  }),
 });
 
 function play(level: TaskLevel, seed: number, moves: readonly Move[]): Uint8Array[] {
@@ -46,7 +48,9 @@ function play(level: TaskLevel, seed: number, moves: readonly Move[]): Uint8Arra
       faultKind: m.fault,
       severityAssessment: m.severity,
       runbookSteps: m.type === ActionType.WRITE_RUNBOOK ? [text, text.split(" ").reverse().join(" ")] : [],
-      ...(m.type === ActionType.WRITE_POSTMORTEM ? { postmortemSections: { summary: text, timeline: text, rootCause: text, impact: text, actionItems: text } } : {}),
+      ...(m.type === ActionType.WRITE_POSTMORTEM
+        ? { postmortemSections: { summary: text, timeline: text, rootCause: text, impact: text, actionItems: text } }
+        : {}),
     });
     const step = env.step(create(StepRequestSchema, { episodeId: "prop", action }));
     out.push(toBinary(StepResponseSchema, step));
@@ -58,12 +62,17 @@ function play(level: TaskLevel, seed: number, moves: readonly Move[]): Uint8Arra
 describe("determinism (property)", () => {
   it("same seed + same actions -> byte-identical responses", () => {
     fc.assert(
-      fc.property(fc.constantFrom(...enumValues(TaskLevel)), fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.array(move, { minLength: 1, maxLength: 10 }), (level, seed, moves) => {
-        const first = play(level, seed, moves);
-        const second = play(level, seed, moves);
-        expect(second.length).toBe(first.length);
-        first.forEach((bytes, i) => expect(Buffer.from(second[i] ?? new Uint8Array()).equals(Buffer.from(bytes))).toBe(true));
-      }),
+      fc.property(
+        fc.constantFrom(...enumValues(TaskLevel)),
+        fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+        fc.array(move, { minLength: 1, maxLength: 10 }),
+        (level, seed, moves) => {
+          const first = play(level, seed, moves);
+          const second = play(level, seed, moves);
+          expect(second.length).toBe(first.length);
+          first.forEach((bytes, i) => expect(Buffer.from(second[i] ?? new Uint8Array()).equals(Buffer.from(bytes))).toBe(true));
+        },
+      ),
       { numRuns: 40, seed: 20261125 },
     );
   }, 120_000);

@@ -16,7 +16,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { IncidentEnvironment } from "../src/env/environment.js";
 import { ApiKeys } from "../src/server/api-keys.js";
 import { buildApp, type App } from "../src/server/app.js";
-import { PY_CLIENT_PACKAGES, PYTHON, pythonInstallMissing, pythonRuntimeMissing, requireToolchain, run, type Run } from "./support/python-toolchain.js";
+import {
+  PY_CLIENT_PACKAGES,
+  PYTHON,
+  pythonInstallMissing,
+  pythonRuntimeMissing,
+  requireToolchain,
+  run,
+  type Run,
+} from "./support/python-toolchain.js";
 import { useServer } from "./support/server.js";
 
 const ROOT = join(import.meta.dirname, "..");
@@ -42,7 +50,12 @@ afterAll(async () => {
 
 /** The environment of a Python run: the servers, and nothing inherited that could change what is imported. */
 function pythonEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, PYTHONDONTWRITEBYTECODE: "1", PIP_NO_CACHE_DIR: "1", PIP_DISABLE_PIP_VERSION_CHECK: "1" };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PYTHONDONTWRITEBYTECODE: "1",
+    PIP_NO_CACHE_DIR: "1",
+    PIP_DISABLE_PIP_VERSION_CHECK: "1",
+  };
   for (const name of ["PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "INCIDENT_ENV_API_KEY", "INCIDENT_ENV_URL"]) delete env[name];
   return {
     ...env,
@@ -55,7 +68,11 @@ function pythonEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 
 /** Runs the package's unittest suite with this Python; every test must run (none skipped) and pass. */
 async function unittestSuite(python: string, extra: NodeJS.ProcessEnv): Promise<void> {
-  const result = await run(python, ["-m", "unittest", "discover", "-v", "-s", TESTS, "-t", TESTS], { cwd: work, env: pythonEnv(extra), timeoutMs: 120_000 });
+  const result = await run(python, ["-m", "unittest", "discover", "-v", "-s", TESTS, "-t", TESTS], {
+    cwd: work,
+    env: pythonEnv(extra),
+    timeoutMs: 120_000,
+  });
   const report = result.stdout + result.stderr;
   expect(result.code, report).toBe(0);
   expect(report).toMatch(/^OK$/m);
@@ -72,7 +89,11 @@ async function venv(name: string): Promise<string> {
 
 /** pip install with nothing from the network: grpcio and protobuf come from Debian's packages. */
 function pipInstall(python: string, spec: string): Promise<Run> {
-  return run(python, ["-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index", spec], { cwd: work, env: pythonEnv({}), timeoutMs: 180_000 });
+  return run(python, ["-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index", spec], {
+    cwd: work,
+    env: pythonEnv({}),
+    timeoutMs: 180_000,
+  });
 }
 
 describe("Python package (clients/python)", () => {
@@ -105,7 +126,11 @@ describe("Python package (clients/python)", () => {
     expect(installed.code, installed.stdout + installed.stderr).toBe(0);
     const smoke = await run(
       python,
-      ["-c", "import incident_env, sys; from incident_env import IncidentEnv, Inspect; env = IncidentEnv(sys.argv[1]); print(env.health().environment, incident_env.__file__); env.close()", server.baseUrl],
+      [
+        "-c",
+        "import incident_env, sys; from incident_env import IncidentEnv, Inspect; env = IncidentEnv(sys.argv[1]); print(env.health().environment, incident_env.__file__); env.close()",
+        server.baseUrl,
+      ],
       { cwd: work, env: pythonEnv({}) },
     );
     expect(smoke.stderr).toBe("");

@@ -85,7 +85,11 @@ function curlCommands(block: string): Curl[] {
 
 async function send(curl: Curl): Promise<{ status: number; json: unknown }> {
   const url = curl.url.replace(/^(http:\/\/)?localhost:7860/, server.baseUrl);
-  const response = await fetch(url, { method: curl.method, headers: curl.headers, ...(curl.body !== undefined ? { body: curl.body } : {}) });
+  const response = await fetch(url, {
+    method: curl.method,
+    headers: curl.headers,
+    ...(curl.body !== undefined ? { body: curl.body } : {}),
+  });
   return { status: response.status, json: await response.json() };
 }
 

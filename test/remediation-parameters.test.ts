@@ -17,7 +17,11 @@ async function mediumEpisode(id: string): Promise<string> {
   return String(dig(reset.json, "observation.topology.services.0.name"));
 }
 
-const scaleTo = (service: string, replicas: unknown) => ({ action_type: "apply_fix", target_service: service, remediation: { kind: "scale", parameters: { replicas } } });
+const scaleTo = (service: string, replicas: unknown) => ({
+  action_type: "apply_fix",
+  target_service: service,
+  remediation: { kind: "scale", parameters: { replicas } },
+});
 
 describe("remediation.parameters", () => {
   it("REST: a number is the string JSON writes for it", async () => {
@@ -36,7 +40,14 @@ describe("remediation.parameters", () => {
 
   it("Connect JSON", async () => {
     const service = await mediumEpisode("params-connect");
-    const body = JSON.stringify({ episodeId: "params-connect", action: { actionType: "ACTION_TYPE_APPLY_FIX", targetService: service, remediation: { kind: "REMEDIATION_KIND_SCALE", parameters: { replicas: 6 } } } });
+    const body = JSON.stringify({
+      episodeId: "params-connect",
+      action: {
+        actionType: "ACTION_TYPE_APPLY_FIX",
+        targetService: service,
+        remediation: { kind: "REMEDIATION_KIND_SCALE", parameters: { replicas: 6 } },
+      },
+    });
     const answer = await connectUnary(server.baseUrl, "Step", body, "application/json");
     expect(answer.httpStatus, answer.text).toBe(200);
     expect(dig(JSON.parse(answer.text), "observation.feedback")).toBe(`${service} scaled to 6 replicas.`);
@@ -58,8 +69,14 @@ describe("remediation.parameters", () => {
     expect(JSON.stringify(applyFix)).toContain('"additionalProperties":{"type":["string","number"]}');
     const reset = await mcp("tools/call", { name: "reset", arguments: { task_level: "medium", seed: 7 } }, headers);
     const service = String(dig(reset.json, "result.structuredContent.observation.topology.services.0.name"));
-    const fix = await mcp("tools/call", { name: "apply_fix", arguments: { target_service: service, remediation: { kind: "scale", parameters: { replicas: 6 } } } }, headers);
-    expect(dig(fix.json, "result.structuredContent.observation.feedback"), JSON.stringify(fix.json)).toBe(`${service} scaled to 6 replicas.`);
+    const fix = await mcp(
+      "tools/call",
+      { name: "apply_fix", arguments: { target_service: service, remediation: { kind: "scale", parameters: { replicas: 6 } } } },
+      headers,
+    );
+    expect(dig(fix.json, "result.structuredContent.observation.feedback"), JSON.stringify(fix.json)).toBe(
+      `${service} scaled to 6 replicas.`,
+    );
   });
 
   it("/ws step", async () => {

@@ -24,7 +24,13 @@ const server = useServer();
 const work = mkdtempSync(join(tmpdir(), "incident-report-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-async function evaluate(agent: "heuristic" | "random", backend: EnvBackend, tasks: TaskWord[], seeds: number[], version = ENVIRONMENT_VERSION) {
+async function evaluate(
+  agent: "heuristic" | "random",
+  backend: EnvBackend,
+  tasks: TaskWord[],
+  seeds: number[],
+  version = ENVIRONMENT_VERSION,
+) {
   const trajectories: Trajectory[] = [];
   const entry = agentEntry(agent);
   const run = await runEvaluation({
@@ -67,7 +73,9 @@ describe("the report warns when runs compared side by side played different epis
     const otherSeeds = await evaluate("random", new InProcessBackend(), ["easy", "medium"], [3, 4]);
     const otherTasks = await evaluate("random", new InProcessBackend(), ["easy"], [0, 1, 2]);
 
-    expect(renderReport([named(heuristic.results, "a.json"), named(sameEpisodes.results, "b.json")], "")).not.toContain('id="different-episodes"');
+    expect(renderReport([named(heuristic.results, "a.json"), named(sameEpisodes.results, "b.json")], "")).not.toContain(
+      'id="different-episodes"',
+    );
     const seeds = renderReport([named(heuristic.results, "a.json"), named(otherSeeds.results, "b.json")], "");
     expect(seeds).toContain('id="different-episodes"');
     expect(seeds).toContain("<li>heuristic: tasks easy, medium; seeds 0-2</li>");
@@ -85,7 +93,8 @@ describe("the report breaks scores down by grading component", () => {
     expect(Object.keys(easy?.components ?? {})).toContain("diagnosis");
     const html = renderReport([named(results, "a.json")], "");
     expect(html).toContain("<h2>Scores by grading component</h2>");
-    const mean = results.episode_results.filter((e) => e.task === "easy").reduce((sum, e) => sum + (e.components?.["diagnosis"] ?? 0), 0) / 2;
+    const mean =
+      results.episode_results.filter((e) => e.task === "easy").reduce((sum, e) => sum + (e.components?.["diagnosis"] ?? 0), 0) / 2;
     expect(html).toContain(`<tr><td>easy</td><td>diagnosis</td><td>${mean.toFixed(3)} (2)</td></tr>`);
     expect(html).toMatch(/<tr><td>medium<\/td><td>\w+<\/td><td>\d\.\d{3} \(2\)<\/td><\/tr>/);
   });
@@ -109,7 +118,10 @@ describe("a remote run's episodes are filed under their fault mode when the traj
     expect(Object.keys(filed.per_fault)).toEqual(Object.keys(local.results.per_fault));
     expect(filed.per_task.easy?.per_fault).toEqual(local.results.per_task.easy?.per_fault);
     // Another version may build another incident from the same seed: left unknown.
-    const other = withTrajectories({ ...remote.results, environment: { ...remote.results.environment, version: "0.0.0-other" } }, remote.trajectories);
+    const other = withTrajectories(
+      { ...remote.results, environment: { ...remote.results.environment, version: "0.0.0-other" } },
+      remote.trajectories,
+    );
     expect(Object.keys(other.per_fault)).toEqual(["unknown"]);
   }, 60_000);
 
@@ -125,7 +137,23 @@ describe("a remote run's episodes are filed under their fault mode when the traj
       });
     const results = join(work, "remote.json");
     const trajectories = join(work, "remote.jsonl");
-    const evalRun = await run(["eval", "--agent", "heuristic", "--url", server.baseUrl, "--transport", "grpc", "--tasks", "easy", "--seeds", "0-1", "--out", results, "--trajectories", trajectories]);
+    const evalRun = await run([
+      "eval",
+      "--agent",
+      "heuristic",
+      "--url",
+      server.baseUrl,
+      "--transport",
+      "grpc",
+      "--tasks",
+      "easy",
+      "--seeds",
+      "0-1",
+      "--out",
+      results,
+      "--trajectories",
+      trajectories,
+    ]);
     expect(evalRun.code, evalRun.stderr).toBe(0);
     const plain = await run(["report", results, "-o", join(work, "plain.html")]);
     expect(plain.code, plain.stderr).toBe(0);

@@ -19,23 +19,32 @@ const open = useServer();
 const configured = useServer({}, { guard: { allowedOrigins: [APP], allowedHosts: ["env.example.com", "*.lab.example"] } });
 
 /** A request with any headers, Host included (fetch does not let a caller set Host). */
-function raw(server: RunningServer, method: string, path: string, headers: Record<string, string>, body = ""): Promise<{ status: number; headers: nodeHttp.IncomingHttpHeaders; json: unknown }> {
+function raw(
+  server: RunningServer,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body = "",
+): Promise<{ status: number; headers: nodeHttp.IncomingHttpHeaders; json: unknown }> {
   const url = new URL(server.baseUrl);
   return new Promise((resolve, reject) => {
-    const request = nodeHttp.request({ host: url.hostname, port: url.port, method, path, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () => {
-        const text = Buffer.concat(chunks).toString("utf8");
-        let json: unknown;
-        try {
-          json = text === "" ? undefined : JSON.parse(text);
-        } catch {
-          json = text;
-        }
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, json });
-      });
-    });
+    const request = nodeHttp.request(
+      { host: url.hostname, port: url.port, method, path, headers: { ...headers, "content-length": String(Buffer.byteLength(body)) } },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on("data", (chunk: Buffer) => chunks.push(chunk));
+        response.on("end", () => {
+          const text = Buffer.concat(chunks).toString("utf8");
+          let json: unknown;
+          try {
+            json = text === "" ? undefined : JSON.parse(text);
+          } catch {
+            json = text;
+          }
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, json });
+        });
+      },
+    );
     request.on("error", reject);
     request.end(body);
   });
@@ -51,7 +60,8 @@ const withHeaders =
 
 const transports: Record<string, (baseUrl: string, headers: Record<string, string>) => Transport> = {
   "Connect JSON": (baseUrl, headers) => createConnectTransport({ baseUrl, httpVersion: "1.1", interceptors: [withHeaders(headers)] }),
-  "Connect binary (h2c)": (baseUrl, headers) => createConnectTransport({ baseUrl, httpVersion: "2", useBinaryFormat: true, interceptors: [withHeaders(headers)] }),
+  "Connect binary (h2c)": (baseUrl, headers) =>
+    createConnectTransport({ baseUrl, httpVersion: "2", useBinaryFormat: true, interceptors: [withHeaders(headers)] }),
   gRPC: (baseUrl, headers) => createGrpcTransport({ baseUrl, interceptors: [withHeaders(headers)] }),
   "gRPC-Web": (baseUrl, headers) => createGrpcWebTransport({ baseUrl, httpVersion: "1.1", interceptors: [withHeaders(headers)] }),
 };
@@ -91,7 +101,11 @@ describe("cross-origin browser requests (no settings)", () => {
     const attempts = [
       { path: "/reset", type: "text/plain", body: "{}" },
       { path: "/reset", type: "application/x-www-form-urlencoded", body: '{"seed":1}' },
-      { path: "/mcp", type: "text/plain", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "reset", arguments: {} } }) },
+      {
+        path: "/mcp",
+        type: "text/plain",
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "reset", arguments: {} } }),
+      },
       { path: "/mcp", type: "application/x-www-form-urlencoded", body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }) },
       { path: "/reset", type: "application/json", body: "{}" },
     ];
@@ -121,19 +135,30 @@ describe("cross-origin browser requests (no settings)", () => {
     expect(curl.status).toBe(200);
   });
 
-  it("refuses an Origin of \"null\" (sandboxed frames, file:// pages)", async () => {
+  it('refuses an Origin of "null" (sandboxed frames, file:// pages)', async () => {
     const reply = await http(open.baseUrl, "GET", "/tasks", undefined, { origin: "null" });
     expect(reply.status).toBe(403);
   });
 
   it("refuses a cross-site request without Origin (an <img> on a stream) but lets a link to /docs through", async () => {
-    const image = await http(open.baseUrl, "GET", "/state", undefined, { "sec-fetch-site": "cross-site", "sec-fetch-mode": "no-cors", "sec-fetch-dest": "image" });
+    const image = await http(open.baseUrl, "GET", "/state", undefined, {
+      "sec-fetch-site": "cross-site",
+      "sec-fetch-mode": "no-cors",
+      "sec-fetch-dest": "image",
+    });
     expect(image.status).toBe(403);
     expect(dig(image.json, "code")).toBe("permission_denied");
-    const sameSite = await http(open.baseUrl, "GET", "/episodes/x/events", undefined, { "sec-fetch-site": "same-site", "sec-fetch-mode": "no-cors" });
+    const sameSite = await http(open.baseUrl, "GET", "/episodes/x/events", undefined, {
+      "sec-fetch-site": "same-site",
+      "sec-fetch-mode": "no-cors",
+    });
     expect(sameSite.status).toBe(403);
     // fetch sets Sec-Fetch-Mode itself; node:http sends what a browser following a link sends.
-    const link = await raw(open, "GET", "/docs/json", { host: new URL(open.baseUrl).host, "sec-fetch-site": "cross-site", "sec-fetch-mode": "navigate" });
+    const link = await raw(open, "GET", "/docs/json", {
+      host: new URL(open.baseUrl).host,
+      "sec-fetch-site": "cross-site",
+      "sec-fetch-mode": "navigate",
+    });
     expect(link.status).toBe(200);
   });
 
@@ -143,15 +168,18 @@ describe("cross-origin browser requests (no settings)", () => {
     expect(await wsHandshake(open, {})).toBe("open");
   });
 
-  it.each(Object.entries(transports))("%s: PermissionDenied with a foreign Origin; served without one or with its own", async (_name, transport) => {
-    const foreign = createClient(IncidentEnvService, transport(open.baseUrl, { origin: EVIL }));
-    expect(await rpcCode(() => foreign.reset({}))).toBe(Code.PermissionDenied);
-    expect(await rpcCode(() => foreign.listTasks({}))).toBe(Code.PermissionDenied);
-    const plain = createClient(IncidentEnvService, transport(open.baseUrl, {}));
-    expect(await rpcCode(() => plain.listTasks({}))).toBe("ok");
-    const own = createClient(IncidentEnvService, transport(open.baseUrl, { origin: open.baseUrl }));
-    expect(await rpcCode(() => own.listTasks({}))).toBe("ok");
-  });
+  it.each(Object.entries(transports))(
+    "%s: PermissionDenied with a foreign Origin; served without one or with its own",
+    async (_name, transport) => {
+      const foreign = createClient(IncidentEnvService, transport(open.baseUrl, { origin: EVIL }));
+      expect(await rpcCode(() => foreign.reset({}))).toBe(Code.PermissionDenied);
+      expect(await rpcCode(() => foreign.listTasks({}))).toBe(Code.PermissionDenied);
+      const plain = createClient(IncidentEnvService, transport(open.baseUrl, {}));
+      expect(await rpcCode(() => plain.listTasks({}))).toBe("ok");
+      const own = createClient(IncidentEnvService, transport(open.baseUrl, { origin: open.baseUrl }));
+      expect(await rpcCode(() => own.listTasks({}))).toBe("ok");
+    },
+  );
 
   it("a server-streaming RPC from a foreign origin ends with PermissionDenied on every protocol", async () => {
     await http(open.baseUrl, "POST", "/reset", { episode_id: "guard-stream" });
@@ -168,7 +196,13 @@ describe("cross-origin browser requests (no settings)", () => {
 describe("Host names (DNS rebinding)", () => {
   it("refuses a browser that reached the server by an unknown name, even same-origin", async () => {
     const host = `attacker.example:${new URL(open.baseUrl).port}`;
-    const rebound = await raw(open, "POST", "/reset", { host, origin: `http://${host}`, "sec-fetch-site": "same-origin", "content-type": "application/json" }, "{}");
+    const rebound = await raw(
+      open,
+      "POST",
+      "/reset",
+      { host, origin: `http://${host}`, "sec-fetch-site": "same-origin", "content-type": "application/json" },
+      "{}",
+    );
     expect(rebound.status).toBe(403);
     expect(dig(rebound.json, "code")).toBe("permission_denied");
     expect(String(dig(rebound.json, "message"))).toContain("ALLOWED_HOSTS");
@@ -179,7 +213,9 @@ describe("Host names (DNS rebinding)", () => {
   it("accepts any name from clients that are not browsers while ALLOWED_HOSTS is unset, and IPs and localhost from browsers", async () => {
     const port = new URL(open.baseUrl).port;
     expect((await raw(open, "GET", "/tasks", { host: `build-box:${port}` })).status).toBe(200);
-    expect((await raw(open, "GET", "/tasks", { host: `localhost:${port}`, "sec-fetch-site": "none", "sec-fetch-mode": "navigate" })).status).toBe(200);
+    expect(
+      (await raw(open, "GET", "/tasks", { host: `localhost:${port}`, "sec-fetch-site": "none", "sec-fetch-mode": "navigate" })).status,
+    ).toBe(200);
     expect((await raw(open, "GET", "/tasks", { host: `10.1.2.3:${port}`, "sec-fetch-site": "none" })).status).toBe(200);
     expect((await raw(open, "GET", "/tasks", { host: `[::1]:${port}`, "sec-fetch-site": "none" })).status).toBe(200);
   });
@@ -235,13 +271,20 @@ describe("ALLOWED_ORIGINS and CORS", () => {
   });
 
   it("refuses the preflight of an unlisted origin", async () => {
-    const reply = await fetch(`${configured.baseUrl}/reset`, { method: "OPTIONS", headers: { origin: EVIL, "access-control-request-method": "POST" } });
+    const reply = await fetch(`${configured.baseUrl}/reset`, {
+      method: "OPTIONS",
+      headers: { origin: EVIL, "access-control-request-method": "POST" },
+    });
     expect(reply.status).toBe(403);
     expect(reply.headers.get("access-control-allow-origin")).toBeNull();
   });
 
   it("serves a listed origin with Access-Control-Allow-Origin and the exposed headers", async () => {
-    const reply = await fetch(`${configured.baseUrl}/reset`, { method: "POST", headers: { origin: APP, "content-type": "application/json", "sec-fetch-site": "cross-site" }, body: "{}" });
+    const reply = await fetch(`${configured.baseUrl}/reset`, {
+      method: "POST",
+      headers: { origin: APP, "content-type": "application/json", "sec-fetch-site": "cross-site" },
+      body: "{}",
+    });
     expect(reply.status).toBe(200);
     expect(reply.headers.get("access-control-allow-origin")).toBe(APP);
     expect(reply.headers.get("access-control-expose-headers")).toContain("grpc-status");
@@ -252,7 +295,10 @@ describe("ALLOWED_ORIGINS and CORS", () => {
     const reply = await fetch(`${open.baseUrl}/tasks`, { headers: { origin: open.baseUrl } });
     expect(reply.status).toBe(200);
     expect(reply.headers.get("access-control-allow-origin")).toBeNull();
-    const preflight = await fetch(`${open.baseUrl}/reset`, { method: "OPTIONS", headers: { origin: open.baseUrl, "access-control-request-method": "POST" } });
+    const preflight = await fetch(`${open.baseUrl}/reset`, {
+      method: "OPTIONS",
+      headers: { origin: open.baseUrl, "access-control-request-method": "POST" },
+    });
     expect(preflight.headers.get("access-control-allow-origin")).toBeNull();
   });
 
@@ -279,7 +325,9 @@ describe("JSON routes take JSON only", () => {
     async (type) => {
       const before = await liveEpisodes(open);
       for (const path of ["/reset", "/step", "/reset/batch", "/mcp"]) {
-        const reply = await http(open.baseUrl, "POST", path, '{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}', { "content-type": type });
+        const reply = await http(open.baseUrl, "POST", path, '{"jsonrpc": "2.0", "id": 1, "method": "tools/list"}', {
+          "content-type": type,
+        });
         expect(reply.status, `${path}: ${reply.text}`).toBe(415);
         expect(String(dig(reply.json, "message")), path).toContain("application/json");
       }
@@ -297,7 +345,10 @@ describe("JSON routes take JSON only", () => {
 
 describe("settings", () => {
   it("reads ALLOWED_ORIGINS and ALLOWED_HOSTS as comma-separated lists and refuses malformed entries", () => {
-    const settings = guardSettingsFromEnv({ ALLOWED_ORIGINS: " https://App.Example.com:443 , http://localhost:5173", ALLOWED_HOSTS: "Env.Example.com,*.lab.example" });
+    const settings = guardSettingsFromEnv({
+      ALLOWED_ORIGINS: " https://App.Example.com:443 , http://localhost:5173",
+      ALLOWED_HOSTS: "Env.Example.com,*.lab.example",
+    });
     expect(settings.allowedOrigins).toEqual(["https://app.example.com", "http://localhost:5173"]);
     expect(settings.allowedHosts).toEqual(["env.example.com", "*.lab.example"]);
     expect(() => guardSettingsFromEnv({ ALLOWED_ORIGINS: "app.example.com" })).toThrow(/ALLOWED_ORIGINS/);
@@ -308,7 +359,9 @@ describe("settings", () => {
 
   it("on Hugging Face Spaces, allows the Space's own host name (SPACE_HOST) unless ALLOWED_HOSTS says otherwise", () => {
     expect(guardSettingsFromEnv({ SPACE_HOST: "someone-incident-env.hf.space" }).allowedHosts).toEqual(["someone-incident-env.hf.space"]);
-    expect(guardSettingsFromEnv({ SPACE_HOST: "someone-incident-env.hf.space", ALLOWED_HOSTS: "env.example.com" }).allowedHosts).toEqual(["env.example.com"]);
+    expect(guardSettingsFromEnv({ SPACE_HOST: "someone-incident-env.hf.space", ALLOWED_HOSTS: "env.example.com" }).allowedHosts).toEqual([
+      "env.example.com",
+    ]);
     expect(guardSettingsFromEnv({}).allowedHosts).toEqual([]);
   });
 });

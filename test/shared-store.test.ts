@@ -112,11 +112,17 @@ async function collect(stream: AsyncIterable<{ event?: EpisodeEvent }>): Promise
 
 /** The seq and JSON-free content of events, for comparison across servers. */
 function eventKeys(events: EpisodeEvent[]): string[] {
-  return events.map((e) => `${e.seq}:${e.kind.case}:${JSON.stringify(e.kind.value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}`);
+  return events.map(
+    (e) => `${e.seq}:${e.kind.case}:${JSON.stringify(e.kind.value, (_k, v: unknown) => (typeof v === "bigint" ? v.toString() : v))}`,
+  );
 }
 
 /** Server-Sent Events of a finished stream: [id, event] pairs. */
-async function sseFrames(baseUrl: string, path: string, headers: Record<string, string> = {}): Promise<{ status: number; frames: Array<{ id: string; event: string }> }> {
+async function sseFrames(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; frames: Array<{ id: string; event: string }> }> {
   const response = await fetch(baseUrl + path, { headers: { accept: "text/event-stream", ...headers } });
   const text = await response.text();
   const frames: Array<{ id: string; event: string }> = [];
@@ -224,12 +230,18 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
       expect(failed.every((code) => code === Code.Aborted)).toBe(true);
       expect(ok.length).toBeGreaterThan(0);
       // Every successful step got its own step number: 1..n, each once.
-      expect(ok.map((s) => s.observation?.step).sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual(Array.from({ length: ok.length }, (_, i) => i + 1));
+      expect(ok.map((s) => s.observation?.step).sort((x, y) => (x ?? 0) - (y ?? 0))).toEqual(
+        Array.from({ length: ok.length }, (_, i) => i + 1),
+      );
       const state = await http(replicas[1]?.baseUrl ?? "", "GET", `/state?episode_id=${id}`);
       expect(dig(state.json, "step_count")).toBe(ok.length);
       // The same number of escalations in one process gives the same state, byte for byte.
       await http(memory.baseUrl, "POST", "/reset", { task_level: "expert", seed: 21, episode_id: id });
-      for (let i = 0; i < ok.length; i++) await http(memory.baseUrl, "POST", "/step", { episode_id: id, action: { action_type: "escalate", reasoning: "paging the owners" } });
+      for (let i = 0; i < ok.length; i++)
+        await http(memory.baseUrl, "POST", "/step", {
+          episode_id: id,
+          action: { action_type: "escalate", reasoning: "paging the owners" },
+        });
       expect(state.text).toBe((await http(memory.baseUrl, "GET", `/state?episode_id=${id}`)).text);
       // The journal has one step event per applied step, numbered 1..n: a stream of step events
       // opened on one replica ends when the other closes the episode.
@@ -324,7 +336,12 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
         a.child.kill("SIGKILL");
       };
       /** A request on A or B (alternating by k); once A is gone, or when it fails, on B. */
-      const send = async (k: number, method: string, path: string, body?: unknown): Promise<Awaited<ReturnType<typeof http>> | undefined> => {
+      const send = async (
+        k: number,
+        method: string,
+        path: string,
+        body?: unknown,
+      ): Promise<Awaited<ReturnType<typeof http>> | undefined> => {
         if (++requests === KILL_AFTER) {
           frozen = true;
           a.child.kill("SIGSTOP");
@@ -366,7 +383,10 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
             expect(step === undefined || step.status === 200, step?.text).toBe(true);
             if (dig(step?.json, "done") === true) break;
           }
-          const finals = [(await send(1, "GET", `/state?episode_id=${id}`))?.text ?? "", (await send(1, "GET", `/observation?episode_id=${id}`))?.text ?? ""];
+          const finals = [
+            (await send(1, "GET", `/state?episode_id=${id}`))?.text ?? "",
+            (await send(1, "GET", `/observation?episode_id=${id}`))?.text ?? "",
+          ];
           played.push({ id, seed, finals });
         }
         return played;
@@ -381,7 +401,9 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
       expect(results).toHaveLength(72);
       // The kill hit requests in flight (connections reset), and the test saw it.
       expect(failures).toBeGreaterThanOrEqual(CAUGHT_IN_FLIGHT);
-      console.info(`replica killed after ${KILL_AFTER} requests: ${failures} requests failed on it, ${applied} of them steps already applied (read back from the store), 72 episodes finished on the survivor, none lost`);
+      console.info(
+        `replica killed after ${KILL_AFTER} requests: ${failures} requests failed on it, ${applied} of them steps already applied (read back from the store), 72 episodes finished on the survivor, none lost`,
+      );
     }, 180_000);
   });
 
@@ -408,7 +430,8 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
         expect(dig(step.json, "episode_id")).toBe(defaultId);
         expect(dig((await http(a.baseUrl, "GET", "/state")).json, "step_count")).toBe(1);
         // Capacity 3 over both replicas.
-        for (const [i, replica] of [b, a].entries()) expect((await http(replica.baseUrl, "POST", "/reset", { episode_id: `cap-${i}` })).status).toBe(200);
+        for (const [i, replica] of [b, a].entries())
+          expect((await http(replica.baseUrl, "POST", "/reset", { episode_id: `cap-${i}` })).status).toBe(200);
         for (const replica of [a, b]) expect(dig((await http(replica.baseUrl, "GET", "/health")).json, "live_episodes")).toBe(3);
         const refused = await http(b.baseUrl, "POST", "/reset", { episode_id: "cap-x" });
         expect(refused.status).toBe(429);
@@ -417,7 +440,10 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
         expect((await http(b.baseUrl, "POST", "/reset", { episode_id: "cap-1", seed: 5 })).status).toBe(200);
         // Finish one on A; the next reset on B evicts it (finished first) and succeeds.
         let done = false;
-        for (let i = 0; i < 20 && !done; i++) done = dig((await http(a.baseUrl, "POST", "/step", { episode_id: "cap-0", action: { action_type: "escalate" } })).json, "done") === true;
+        for (let i = 0; i < 20 && !done; i++)
+          done =
+            dig((await http(a.baseUrl, "POST", "/step", { episode_id: "cap-0", action: { action_type: "escalate" } })).json, "done") ===
+            true;
         expect(done).toBe(true);
         expect((await http(b.baseUrl, "POST", "/reset", { episode_id: "cap-x" })).status).toBe(200);
         expect((await http(a.baseUrl, "GET", "/state?episode_id=cap-0")).status).toBe(404);
@@ -433,7 +459,8 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
           const replica = i % 2 === 0 ? a : b;
           const reset = await http(replica.baseUrl, "POST", "/reset", { seed: i });
           expect(reset.status, reset.text).toBe(200);
-          if (previous !== undefined) expect((await http(replica.baseUrl, "GET", `/state?episode_id=${String(previous)}`)).status).toBe(404);
+          if (previous !== undefined)
+            expect((await http(replica.baseUrl, "GET", `/state?episode_id=${String(previous)}`)).status).toBe(404);
           previous = dig(reset.json, "episode_id");
         }
         expect(dig((await http(b.baseUrl, "GET", "/health")).json, "live_episodes")).toBe(3);
@@ -481,7 +508,10 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
       const stalled = rawConnectStream(a.baseUrl, "/incident.v1.IncidentEnvService/StreamEpisodeEvents", { episodeId: id }, 512);
       await waitFor(() => a.env.streamsOf(id) === 1, "the stalled stream open");
       for (let i = 0; i < 10; i++) await grpc(b.baseUrl).step({ episodeId: id, action: ESCALATE });
-      await Promise.race([stalled.whenClosed, new Promise((_, reject) => setTimeout(() => reject(new Error("the stalled stream was not dropped")), 15_000))]);
+      await Promise.race([
+        stalled.whenClosed,
+        new Promise((_, reject) => setTimeout(() => reject(new Error("the stalled stream was not dropped")), 15_000)),
+      ]);
       await waitFor(() => a.env.streamsOf(id) === 0, "the stalled stream's slot freed");
       stalled.destroy();
     }, 40_000);
@@ -499,8 +529,14 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
         }
         const items = async (baseUrl: string): Promise<string[]> => {
           const out: string[] = [];
-          for await (const m of grpc(baseUrl).streamLogs({ episodeId: id, afterSeq: 1 })) out.push(m.gap ? `gap ${m.gap.firstMissingSeq}-${m.gap.lastMissingSeq}` : `log ${m.entry?.seq} ${m.entry?.message}`);
-          for await (const m of grpc(baseUrl).streamEpisodeEvents({ episodeId: id, afterSeq: 2 })) out.push(m.event?.kind.case === "gap" ? `event gap ${m.event.kind.value.firstMissingSeq}-${m.event.kind.value.lastMissingSeq}` : `event ${m.event?.seq}`);
+          for await (const m of grpc(baseUrl).streamLogs({ episodeId: id, afterSeq: 1 }))
+            out.push(m.gap ? `gap ${m.gap.firstMissingSeq}-${m.gap.lastMissingSeq}` : `log ${m.entry?.seq} ${m.entry?.message}`);
+          for await (const m of grpc(baseUrl).streamEpisodeEvents({ episodeId: id, afterSeq: 2 }))
+            out.push(
+              m.event?.kind.case === "gap"
+                ? `event gap ${m.event.kind.value.firstMissingSeq}-${m.event.kind.value.lastMissingSeq}`
+                : `event ${m.event?.seq}`,
+            );
           return out;
         };
         const expected = await items(tinyMemory.baseUrl);
@@ -545,9 +581,13 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
       const replica = await startReplicaServer({ store: { url, prefix: small }, storeLimits: { replicaCacheEpisodes: 2 } });
       try {
         const ids = [0, 1, 2].map((i) => `cache-${i}-${randomUUID()}`);
-        const resets = await Promise.all(ids.map((id, i) => http(replica.baseUrl, "POST", "/reset", { task_level: "medium", seed: 60 + i, episode_id: id })));
+        const resets = await Promise.all(
+          ids.map((id, i) => http(replica.baseUrl, "POST", "/reset", { task_level: "medium", seed: 60 + i, episode_id: id })),
+        );
         const actions = resets.map((r) => scriptActions(r.json));
-        const references = await Promise.all(ids.map((id, i) => http(memory.baseUrl, "POST", "/reset", { task_level: "medium", seed: 60 + i, episode_id: id })));
+        const references = await Promise.all(
+          ids.map((id, i) => http(memory.baseUrl, "POST", "/reset", { task_level: "medium", seed: 60 + i, episode_id: id })),
+        );
         expect(resets.map((r) => r.text)).toEqual(references.map((r) => r.text));
         const rebuiltBefore = replica.env.stats.rebuilt;
         // Round-robin over three episodes with room for two: every step finds its copy evicted.
@@ -574,7 +614,14 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
         const limits = { maxLogLines: 10_000, maxEvents: 20_000 };
         const caps = { logs: 10_000, events: 20_000 };
         const { episode, stored } = buildEpisode(create(ResetRequestSchema, { seed: 70 }), "token-1", limits);
-        const created = await store.reset("token-1", encodeReset(stored), false, { maxLive: 10, idleTtlMs: 60_000 }, journalWrites(episode, { logs: 0, events: 0 }), caps);
+        const created = await store.reset(
+          "token-1",
+          encodeReset(stored),
+          false,
+          { maxLive: 10, idleTtlMs: 60_000 },
+          journalWrites(episode, { logs: 0, events: 0 }),
+          caps,
+        );
         if (created === "exhausted") throw new Error("no room");
         const action = create(ActionSchema, ESCALATE);
         const marks = journalMarks(episode);
@@ -583,7 +630,9 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
         const commit = () => store.commitStep("token-1", created.gen, 0, "token-a", encodeAction(action), outcome.done, writes, caps);
         expect(await commit()).toBe("ok");
         expect(await commit()).toBe("ok"); // the same commit again: recognised
-        expect(await store.commitStep("token-1", created.gen, 0, "token-b", encodeAction(action), outcome.done, writes, caps)).toBe("conflict");
+        expect(await store.commitStep("token-1", created.gen, 0, "token-b", encodeAction(action), outcome.done, writes, caps)).toBe(
+          "conflict",
+        );
         expect((await store.info("token-1"))?.steps).toBe(1);
         expect(await store.commitStep("token-1", "999999", 1, "token-c", encodeAction(action), false, writes, caps)).toBe("gone");
       } finally {
@@ -600,7 +649,9 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
     it("plays episodes and the default episode across a 2-worker pool and another replica, identically to one in-memory process, with the store's counts and streams", async () => {
       const ids = Array.from({ length: 6 }, (_, i) => `pool-${i}-${randomUUID()}`);
       const references = await Promise.all(ids.map((id, i) => play(id, "medium", 50 + i, () => memory.baseUrl)));
-      const played = await Promise.all(ids.map((id, i) => play(id, "medium", 50 + i, (k) => (k % 2 === 0 ? pool.baseUrl : single.baseUrl))));
+      const played = await Promise.all(
+        ids.map((id, i) => play(id, "medium", 50 + i, (k) => (k % 2 === 0 ? pool.baseUrl : single.baseUrl))),
+      );
       expect(played).toEqual(references);
       // The default episode: reset through the pool (one worker answers requests without an id), stepped on the other replica.
       const reset = await http(pool.baseUrl, "POST", "/reset", { task_level: "easy", seed: 61 });
@@ -616,7 +667,8 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
       await http(single.baseUrl, "POST", "/reset", { task_level: "medium", seed: 70, episode_id: id });
       const events = collect(grpc(pool.baseUrl).streamEpisodeEvents({ episodeId: id, kinds: [EpisodeEventKind.STEP] }));
       await new Promise((resolve) => setTimeout(resolve, 200));
-      for (let i = 0; i < 3; i++) expect((await http(single.baseUrl, "POST", "/step", { episode_id: id, action: { action_type: "escalate" } })).status).toBe(200);
+      for (let i = 0; i < 3; i++)
+        expect((await http(single.baseUrl, "POST", "/step", { episode_id: id, action: { action_type: "escalate" } })).status).toBe(200);
       await grpc(single.baseUrl).closeEpisode({ episodeId: id });
       expect((await events).map((e) => (e.kind.case === "step" ? e.kind.value.step : -1))).toEqual([1, 2, 3]);
       expect((await http(pool.baseUrl, "GET", `/state?episode_id=${id}`)).status).toBe(404);
@@ -634,7 +686,10 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
     it("answers 503 / Unavailable quickly when nothing listens, and recovers when the store comes back", async () => {
       const binary = redisBinary();
       const port = await freePort();
-      const replica = await startReplicaServer({ store: { url: `redis://127.0.0.1:${port}`, prefix: prefix("down") }, storeLimits: { storeTimeoutMs: 500 } });
+      const replica = await startReplicaServer({
+        store: { url: `redis://127.0.0.1:${port}`, prefix: prefix("down") },
+        storeLimits: { storeTimeoutMs: 500 },
+      });
       try {
         const started = Date.now();
         expect((await http(replica.baseUrl, "POST", "/reset", {})).status).toBe(503);
@@ -666,7 +721,10 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
       await new Promise<void>((resolve) => hung?.listen(0, "127.0.0.1", resolve));
       const address = hung.address();
       const port = typeof address === "object" && address ? address.port : 0;
-      const replica = await startReplicaServer({ store: { url: `redis://127.0.0.1:${port}`, prefix: prefix("hung") }, storeLimits: { storeTimeoutMs: 400 } });
+      const replica = await startReplicaServer({
+        store: { url: `redis://127.0.0.1:${port}`, prefix: prefix("hung") },
+        storeLimits: { storeTimeoutMs: 400 },
+      });
       try {
         const started = Date.now();
         const answer = await http(replica.baseUrl, "POST", "/reset", {});
@@ -683,7 +741,12 @@ describe("EPISODE_STORE settings", () => {
   it("keeps episodes in memory without EPISODE_STORE, and reads the store, prefix and replica limits with it", () => {
     expect(settingsFromEnv({}).store).toBeUndefined();
     expect(settingsFromEnv({ EPISODE_STORE: "" }).store).toBeUndefined();
-    const settings = settingsFromEnv({ EPISODE_STORE: "redis://valkey:6379/2", EPISODE_STORE_PREFIX: "prod", REPLICA_CACHE_EPISODES: "50", WORKERS: "4" });
+    const settings = settingsFromEnv({
+      EPISODE_STORE: "redis://valkey:6379/2",
+      EPISODE_STORE_PREFIX: "prod",
+      REPLICA_CACHE_EPISODES: "50",
+      WORKERS: "4",
+    });
     expect(settings.store).toEqual({ url: "redis://valkey:6379/2", prefix: "prod" });
     expect(settings.storeLimits).toEqual({ replicaCacheEpisodes: 50, storeTimeoutMs: 2000 });
     expect(settings.workers).toBe(4);
@@ -708,7 +771,9 @@ describe("docker-compose.yml", () => {
     ports?: string[];
     depends_on?: Record<string, unknown>;
   }
-  const compose = parse(readFileSync(new URL("../docker-compose.yml", import.meta.url), "utf8"), { merge: true }) as { services: Record<string, Service> };
+  const compose = parse(readFileSync(new URL("../docker-compose.yml", import.meta.url), "utf8"), { merge: true }) as {
+    services: Record<string, Service>;
+  };
   const services = Object.entries(compose.services);
   const replicas = services.filter(([, s]) => s.environment?.EPISODE_STORE !== undefined);
 

@@ -43,7 +43,11 @@ async function ask<T extends SoakReply["type"]>(message: string, type: T): Promi
 }
 
 beforeAll(async () => {
-  child = fork("test/support/soak-server.ts", [], { cwd: ROOT, execArgv: ["--expose-gc", "--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  child = fork("test/support/soak-server.ts", [], {
+    cwd: ROOT,
+    execArgv: ["--expose-gc", "--import", "tsx"],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
   child.on("message", (reply: SoakReply) => {
     replies.push(reply);
     for (const resolve of waiters.splice(0)) resolve();
@@ -65,10 +69,20 @@ let agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
 function post(path: string, body: unknown): Promise<number> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const request = http.request({ host: "127.0.0.1", port, path, method: "POST", agent, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) } }, (response) => {
-      response.resume();
-      response.on("end", () => resolve(response.statusCode ?? 0));
-    });
+    const request = http.request(
+      {
+        host: "127.0.0.1",
+        port,
+        path,
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
+      },
+      (response) => {
+        response.resume();
+        response.on("end", () => resolve(response.statusCode ?? 0));
+      },
+    );
     request.on("error", reject);
     request.end(payload);
   });
@@ -98,14 +112,18 @@ async function episode(i: number): Promise<void> {
       // vanishes in the middle of a step: the request is sent, the answer never read
       const socket = await tcp(port);
       const body = JSON.stringify(step(id));
-      socket.end(`POST /step HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      socket.end(
+        `POST /step HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+      );
       socket.destroy();
       return;
     }
     case 2: {
       // vanishes in the middle of a request body
       const socket = await tcp(port);
-      socket.write(`POST /step HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"episode_id": "${id}", `);
+      socket.write(
+        `POST /step HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"episode_id": "${id}", `,
+      );
       await new Promise((resolve) => setTimeout(resolve, 5));
       socket.destroy();
       return;
@@ -203,7 +221,9 @@ describe("soak: clients that vanish mid-step and mid-stream", () => {
     }
     // Not one connection, stream, request, /ws session or episode more than at the start.
     const counts = (await ask("census", "census")).counts;
-    console.log(`soak census (objects on the server's heap) at the start ${JSON.stringify(baseCensus)}, at the end ${JSON.stringify(counts)}`);
+    console.log(
+      `soak census (objects on the server's heap) at the start ${JSON.stringify(baseCensus)}, at the end ${JSON.stringify(counts)}`,
+    );
     for (const name of CENSUS) expect(counts[name] ?? 0, `${name} objects on the heap`).toBeLessThanOrEqual((baseCensus[name] ?? 0) + 2);
   }, 120_000);
 });

@@ -21,7 +21,11 @@ async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_00
   }
 }
 
-async function step(baseUrl: string, episodeId: string, action: Record<string, unknown> = { action_type: "escalate" }): Promise<Record<string, unknown>> {
+async function step(
+  baseUrl: string,
+  episodeId: string,
+  action: Record<string, unknown> = { action_type: "escalate" },
+): Promise<Record<string, unknown>> {
   const response = await http(baseUrl, "POST", "/step", { episode_id: episodeId, action });
   expect(response.status, response.text).toBe(200);
   return response.json as Record<string, unknown>;
@@ -129,7 +133,8 @@ describe("resume after a disconnect (eventsource client)", () => {
     await playToEnd(server.baseUrl, "sse-resume");
     await waitFor(() => source.readyState === source.CLOSED, "EventSource to stop", 15_000);
 
-    const lastSeq = Number(dig((await http(server.baseUrl, "GET", "/state?episode_id=sse-resume")).json, "step_count")) > 0 ? Math.max(...seqs) : -1;
+    const lastSeq =
+      Number(dig((await http(server.baseUrl, "GET", "/state?episode_id=sse-resume")).json, "step_count")) > 0 ? Math.max(...seqs) : -1;
     expect(seqs).toEqual(Array.from({ length: lastSeq }, (_, i) => i + 1)); // no gap, no duplicate
     expect(ids).toEqual(seqs.map(String)); // id: is the sequence number
     expect(requests[0]?.lastEventId).toBeUndefined();
@@ -155,11 +160,15 @@ describe("filters and payloads", () => {
 
     const service = String(logs.find((f) => f.data.level === "ERROR")?.data.service);
     const wanted = logs.filter((f) => f.data.service === service && ["WARN", "ERROR", "CRITICAL"].includes(String(f.data.level)));
-    const filtered = frames(await (await fetch(`${server.baseUrl}/episodes/sse-filters/logs?services=${service},nothing-else&min_level=warn`)).text());
+    const filtered = frames(
+      await (await fetch(`${server.baseUrl}/episodes/sse-filters/logs?services=${service},nothing-else&min_level=warn`)).text(),
+    );
     expect(filtered.filter((f) => f.event === "log")).toEqual(wanted);
 
     const cut = 20;
-    const after = frames(await (await fetch(`${server.baseUrl}/episodes/sse-filters/logs?after_seq=${cut}`)).text()).filter((f) => f.event === "log");
+    const after = frames(await (await fetch(`${server.baseUrl}/episodes/sse-filters/logs?after_seq=${cut}`)).text()).filter(
+      (f) => f.event === "log",
+    );
     expect(after).toEqual(logs.filter((f) => Number(f.data.seq) > cut));
   });
 
@@ -172,7 +181,12 @@ describe("filters and payloads", () => {
       expect(f.data[f.event]).toBeDefined();
     }
     const firstStatus = events.find((f) => f.event === "status")?.data.status;
-    expect(firstStatus).toEqual({ incident_status: "open", episode_status: "running", previous_incident_status: "unspecified", previous_episode_status: "unspecified" });
+    expect(firstStatus).toEqual({
+      incident_status: "open",
+      episode_status: "running",
+      previous_incident_status: "unspecified",
+      previous_episode_status: "unspecified",
+    });
     const lastStep = events.filter((f) => f.event === "step").at(-1)?.data.step as Record<string, unknown>;
     expect(lastStep).toMatchObject({ action_type: "escalate", done: true, truncated: true });
     const all = frames(await (await fetch(`${server.baseUrl}/episodes/sse-filters/events`)).text());
@@ -209,7 +223,9 @@ describe("errors before the stream starts use the common error shape", () => {
 
   it("EventSource sees the 404 as a failed connection and does not retry", async () => {
     const source = new EventSource(`${server.baseUrl}/episodes/no-such-episode/logs`);
-    const code = await new Promise<number | undefined>((resolve) => source.addEventListener("error", (e) => resolve((e as { code?: number }).code)));
+    const code = await new Promise<number | undefined>((resolve) =>
+      source.addEventListener("error", (e) => resolve((e as { code?: number }).code)),
+    );
     expect(code).toBe(404);
     expect(source.readyState).toBe(source.CLOSED);
   });

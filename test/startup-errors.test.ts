@@ -37,14 +37,18 @@ describe("startup errors", () => {
     [{ API_KEYS: "alice:short" }, /at least 16 characters/],
     [{ RATE_LIMIT_PER_MINUTE: "-3" }, /RATE_LIMIT_PER_MINUTE/],
     [{ PORT: "99999" }, /PORT must be an integer from 0 to 65535/],
-  ])("%o: one line and exit 1", async (env, expected) => {
-    const { status, stderr } = await start(env);
-    expect(status).toBe(1);
-    const lines = stderr.trim().split("\n");
-    expect(lines, stderr).toHaveLength(1);
-    expect(lines[0]).toMatch(expected);
-    expect(lines[0]).toMatch(/^incident-response-env: /);
-  }, 40_000);
+  ])(
+    "%o: one line and exit 1",
+    async (env, expected) => {
+      const { status, stderr } = await start(env);
+      expect(status).toBe(1);
+      const lines = stderr.trim().split("\n");
+      expect(lines, stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(expected);
+      expect(lines[0]).toMatch(/^incident-response-env: /);
+    },
+    40_000,
+  );
 
   it("a port in use: one line naming the address", async () => {
     const blocker = createServer();

@@ -94,10 +94,16 @@ describe("in memory (WARM_EPISODES=1, so episodes sleep as their actions)", () =
     await client.reset({ episodeId: "meta-grpc", seed: 13 });
     const metadata = { note: "y".repeat(100_000) };
     await client.step({ episodeId: "meta-grpc", action: create(ActionSchema, { actionType: ActionType.ESCALATE, metadata }) });
-    await client.stepBatch({ items: [{ episodeId: "meta-grpc", action: create(ActionSchema, { actionType: ActionType.ESCALATE, metadata }) }] });
+    await client.stepBatch({
+      items: [{ episodeId: "meta-grpc", action: create(ActionSchema, { actionType: ActionType.ESCALATE, metadata }) }],
+    });
     // Field 99 is in no proto: protobuf keeps such fields and writes them back unless told not to.
     const unknown = { no: 99, wireType: WireType.LengthDelimited, data: new BinaryWriter().bytes(new Uint8Array(100_000)).finish() };
-    const withUnknown = create(ActionSchema, { actionType: ActionType.APPLY_FIX, targetService: "api-gateway", remediation: { kind: RemediationKind.RESTART } });
+    const withUnknown = create(ActionSchema, {
+      actionType: ActionType.APPLY_FIX,
+      targetService: "api-gateway",
+      remediation: { kind: RemediationKind.RESTART },
+    });
     withUnknown.$unknown = [unknown];
     if (withUnknown.remediation) withUnknown.remediation.$unknown = [unknown];
     await client.step({ episodeId: "meta-grpc", action: withUnknown });

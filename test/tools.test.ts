@@ -21,7 +21,15 @@ interface FunctionTool {
   type: string;
   function: { name: string; description: string; parameters: Schema };
 }
-type Schema = { type?: string | string[]; anyOf?: Schema[]; enum?: unknown[]; properties?: Record<string, Schema>; items?: Schema; minimum?: number; [key: string]: unknown };
+type Schema = {
+  type?: string | string[];
+  anyOf?: Schema[];
+  enum?: unknown[];
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  minimum?: number;
+  [key: string]: unknown;
+};
 
 async function tools(): Promise<FunctionTool[]> {
   const response = await http(server.baseUrl, "GET", "/tools");
@@ -48,7 +56,9 @@ function exampleOf(schema: Schema, key: string, service: string): unknown {
     case "array":
       return [exampleOf(schema.items ?? {}, key, service)];
     case "object":
-      return Object.fromEntries(Object.entries(schema.properties ?? {}).map(([name, property]) => [name, exampleOf(property, name, service)]));
+      return Object.fromEntries(
+        Object.entries(schema.properties ?? {}).map(([name, property]) => [name, exampleOf(property, name, service)]),
+      );
     default:
       return null;
   }
@@ -66,7 +76,11 @@ describe("GET /tools", () => {
       expect(tool.function.parameters).toMatchObject({ type: "object", additionalProperties: false });
       expect(tool.function.parameters.properties).not.toHaveProperty("action_type");
     }
-    const mcp = await fetch(`${server.baseUrl}/mcp`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }) });
+    const mcp = await fetch(`${server.baseUrl}/mcp`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }),
+    });
     const mcpTools = dig(await mcp.json(), "result.tools") as Array<{ name: string; description: string; inputSchema: unknown }>;
     for (const tool of list) {
       const same = mcpTools.find((t) => t.name === tool.function.name);
@@ -80,7 +94,10 @@ describe("GET /tools", () => {
     const list = await tools();
     const schema = await http(server.baseUrl, "GET", "/schema");
     expect(dig(schema.json, "tools")).toEqual(list);
-    for (const transport of [createGrpcTransport({ baseUrl: server.baseUrl }), createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "1.1" })]) {
+    for (const transport of [
+      createGrpcTransport({ baseUrl: server.baseUrl }),
+      createConnectTransport({ baseUrl: server.baseUrl, httpVersion: "1.1" }),
+    ]) {
       const response = await createClient(IncidentEnvService, transport).getSchema({});
       expect((toJson(GetSchemaResponseSchema, response) as { tools: unknown }).tools).toEqual(list);
       expect(response.tools).toEqual(list);
@@ -100,14 +117,21 @@ describe("a tool call is an action", () => {
     const ajv = new Ajv2020({ strict: false });
     for (const tool of await tools()) {
       const validate = ajv.compile(tool.function.parameters);
-      const reset = await http(server.baseUrl, "POST", "/reset", { task_level: "hard", seed: 41, episode_id: `tool-${tool.function.name}` });
+      const reset = await http(server.baseUrl, "POST", "/reset", {
+        task_level: "hard",
+        seed: 41,
+        episode_id: `tool-${tool.function.name}`,
+      });
       const service = (dig(reset.json, "observation.alert.affected_services") as string[])[0] ?? "";
       const args = exampleOf(tool.function.parameters, "", service) as Record<string, unknown>;
       // What a model's tool call carries: the arguments as a JSON string.
       const call = { id: "call_1", type: "function", function: { name: tool.function.name, arguments: JSON.stringify(args) } };
       const parsed = JSON.parse(call.function.arguments) as Record<string, unknown>;
       expect(validate(parsed), `${tool.function.name}: ${JSON.stringify(validate.errors)}`).toBe(true);
-      const step = await http(server.baseUrl, "POST", "/step", { episode_id: `tool-${tool.function.name}`, action: { action_type: call.function.name, ...parsed } });
+      const step = await http(server.baseUrl, "POST", "/step", {
+        episode_id: `tool-${tool.function.name}`,
+        action: { action_type: call.function.name, ...parsed },
+      });
       expect(step.status, `${tool.function.name}: ${step.text}`).toBe(200);
       expect(dig(step.json, "observation.step")).toBe(1);
       // The schema refuses what the server refuses: an argument the tool does not take.

@@ -60,7 +60,8 @@ function problemsOf(t: Topology, min: number, max: number): string[] {
       if (normalizedNames.has(key)) fail(`${node.name}: alias "${alias}" is a node name`);
       if (NEVER_ALIASES.has(key)) fail(`${node.name}: generic alias "${alias}"`);
       const kindWord = KIND_WORDS.get(key);
-      if (kindWord !== undefined && (kindWord !== node.kind || kindCount.get(node.kind) !== 1)) fail(`${node.name}: ambiguous kind word "${alias}"`);
+      if (kindWord !== undefined && (kindWord !== node.kind || kindCount.get(node.kind) !== 1))
+        fail(`${node.name}: ambiguous kind word "${alias}"`);
       const owner = aliasOwner.get(key);
       if (owner !== undefined) fail(`alias "${alias}" on ${owner} and ${node.name}`);
       aliasOwner.set(key, node.name);
@@ -71,7 +72,8 @@ function problemsOf(t: Topology, min: number, max: number): string[] {
   const zonesUsed = new Set<string>();
   for (const node of t.nodes) {
     const [lo, hi] = REPLICA_BOUNDS[node.kind];
-    if (!Number.isInteger(node.replicas) || node.replicas < lo || node.replicas > hi || node.replicas < 1 || node.replicas > 12) fail(`${node.name}: replicas ${node.replicas}`);
+    if (!Number.isInteger(node.replicas) || node.replicas < lo || node.replicas > hi || node.replicas < 1 || node.replicas > 12)
+      fail(`${node.name}: replicas ${node.replicas}`);
     if (!/^v\d+\.\d+\.\d+$/.test(node.version)) fail(`${node.name}: version ${node.version}`);
     if (node.role.trim() === "" || node.role.includes("\n")) fail(`${node.name}: role`);
     if (node.kind === "vendor" || node.kind === "dns") {
@@ -109,7 +111,8 @@ function problemsOf(t: Topology, min: number, max: number): string[] {
     if (pairs.has(pair)) fail(`duplicate edge ${pair}`);
     pairs.add(pair);
     const bounds = POLICY_BOUNDS[callee.kind];
-    if (!Number.isInteger(e.timeoutMs) || e.timeoutMs < bounds.timeoutMs[0] || e.timeoutMs > bounds.timeoutMs[1]) fail(`${pair}: timeout ${e.timeoutMs}`);
+    if (!Number.isInteger(e.timeoutMs) || e.timeoutMs < bounds.timeoutMs[0] || e.timeoutMs > bounds.timeoutMs[1])
+      fail(`${pair}: timeout ${e.timeoutMs}`);
     if (!Number.isInteger(e.retries) || e.retries < 0 || e.retries > 3) fail(`${pair}: retries ${e.retries}`);
     if (e.backoff !== "none" && e.backoff !== "exponential") fail(`${pair}: backoff ${String(e.backoff)}`);
     if (!(e.callsPerSecond > 0)) fail(`${pair}: rate ${e.callsPerSecond}`);
@@ -170,14 +173,24 @@ function problemsOf(t: Topology, min: number, max: number): string[] {
   // The gateway routes 90-100 % of the family's traffic to its upstreams.
   const family = familyByName(t.family);
   if (gateway !== undefined && family !== undefined) {
-    const routed = index.callees(gateway.name).filter((e) => e.requestPath).reduce((s, e) => s + e.callsPerSecond, 0);
-    if (routed < 0.9 * family.traffic[0] - 1 || routed > family.traffic[1]) fail(`gateway routes ${routed}/s, family traffic ${family.traffic.join("..")}`);
+    const routed = index
+      .callees(gateway.name)
+      .filter((e) => e.requestPath)
+      .reduce((s, e) => s + e.callsPerSecond, 0);
+    if (routed < 0.9 * family.traffic[0] - 1 || routed > family.traffic[1])
+      fail(`gateway routes ${routed}/s, family traffic ${family.traffic.join("..")}`);
     if (family.traffic[0] < TRAFFIC_BOUNDS[0] || family.traffic[1] > TRAFFIC_BOUNDS[1]) fail("family traffic out of bounds");
   }
   // Call rates never grow along a path: each request edge carries at most its caller's inbound rate.
   for (const node of t.nodes) {
     const out = index.callees(node.name).filter((e) => e.requestPath);
-    const inbound = node.kind === "gateway" ? TRAFFIC_BOUNDS[1] : index.callers(node.name).filter((e) => e.requestPath).reduce((s, e) => s + e.callsPerSecond, 0);
+    const inbound =
+      node.kind === "gateway"
+        ? TRAFFIC_BOUNDS[1]
+        : index
+            .callers(node.name)
+            .filter((e) => e.requestPath)
+            .reduce((s, e) => s + e.callsPerSecond, 0);
     for (const e of out) {
       if (e.callsPerSecond > inbound + 1e-6) fail(`${e.caller} -> ${e.callee}: ${e.callsPerSecond}/s above inbound ${inbound}/s`);
     }
@@ -186,7 +199,10 @@ function problemsOf(t: Topology, min: number, max: number): string[] {
 }
 
 function generate(seed: number, min: number, max: number, family?: string): Topology {
-  return generateTopology(new Rng(seed), family === undefined ? { minServices: min, maxServices: max } : { family, minServices: min, maxServices: max });
+  return generateTopology(
+    new Rng(seed),
+    family === undefined ? { minServices: min, maxServices: max } : { family, minServices: min, maxServices: max },
+  );
 }
 
 describe("architecture families", () => {
@@ -354,7 +370,11 @@ describe("generateTopology", () => {
       // a call rate above its caller's inbound rate
       { ...t, edges: t.edges.map((e) => (e.requestPath && e.caller !== gateway.name ? { ...e, callsPerSecond: 1e6 } : e)) },
       // a missing dns node
-      { ...t, nodes: t.nodes.filter((n) => n.kind !== "dns"), edges: t.edges.filter((e) => t.nodes.find((n) => n.name === e.callee)?.kind !== "dns") },
+      {
+        ...t,
+        nodes: t.nodes.filter((n) => n.kind !== "dns"),
+        edges: t.edges.filter((e) => t.nodes.find((n) => n.name === e.callee)?.kind !== "dns"),
+      },
       // a second gateway
       { ...t, nodes: [...t.nodes, { ...gateway, name: "second-gateway", aliases: [] }] },
     ];

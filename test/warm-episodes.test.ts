@@ -34,11 +34,19 @@ function script(reset: unknown): unknown[] {
 }
 
 /** Plays episodes round-robin (one request each per round) and returns every response text per episode. */
-async function roundRobin(baseUrl: string, episodes: ReadonlyArray<{ id?: string; level: string; seed: number; full?: boolean }>): Promise<string[][]> {
+async function roundRobin(
+  baseUrl: string,
+  episodes: ReadonlyArray<{ id?: string; level: string; seed: number; full?: boolean }>,
+): Promise<string[][]> {
   const texts: string[][] = [];
   const actions: unknown[][] = [];
   for (const e of episodes) {
-    const reset = await http(baseUrl, "POST", "/reset", { task_level: e.level, seed: e.seed, ...(e.id ? { episode_id: e.id } : {}), ...(e.full ? { observation: "full" } : {}) });
+    const reset = await http(baseUrl, "POST", "/reset", {
+      task_level: e.level,
+      seed: e.seed,
+      ...(e.id ? { episode_id: e.id } : {}),
+      ...(e.full ? { observation: "full" } : {}),
+    });
     expect(reset.status, reset.text).toBe(200);
     texts.push([reset.text.replace(/"episode_id":"[0-9a-f-]{36}"/g, '"episode_id":"<default>"')]);
     actions.push(script(reset.json));
@@ -50,7 +58,9 @@ async function roundRobin(baseUrl: string, episodes: ReadonlyArray<{ id?: string
       const step = await http(baseUrl, "POST", "/step", { ...(id ? { episode_id: id } : {}), action: actions[i]?.[k] });
       const state = await http(baseUrl, "GET", `/state${query}`);
       const observation = await http(baseUrl, "GET", `/observation${query}`);
-      texts[i]?.push(...[step.text, state.text, observation.text].map((t) => t.replace(/"episode_id":"[0-9a-f-]{36}"/g, '"episode_id":"<default>"')));
+      texts[i]?.push(
+        ...[step.text, state.text, observation.text].map((t) => t.replace(/"episode_id":"[0-9a-f-]{36}"/g, '"episode_id":"<default>"')),
+      );
     }
   }
   return texts;
@@ -77,7 +87,9 @@ describe("WARM_EPISODES", () => {
     expect(sleepy.env.warmStats().warm).toBeLessThanOrEqual(2);
     expect(awake.env.warmStats().rebuilt).toBe(0);
     // Both hold the same live episodes.
-    expect(dig((await http(sleepy.baseUrl, "GET", "/health")).json, "live_episodes")).toBe(dig((await http(awake.baseUrl, "GET", "/health")).json, "live_episodes"));
+    expect(dig((await http(sleepy.baseUrl, "GET", "/health")).json, "live_episodes")).toBe(
+      dig((await http(awake.baseUrl, "GET", "/health")).json, "live_episodes"),
+    );
   });
 
   it("a sleeping episode's stream history and close are those of one that stayed built; an episode with a subscriber stays built", async () => {
@@ -85,12 +97,17 @@ describe("WARM_EPISODES", () => {
     const run = async (baseUrl: string): Promise<unknown[]> => {
       const client = grpc(baseUrl);
       await client.reset({ taskLevel: TaskLevel.MEDIUM, seed: 9, episodeId: "streamed" });
-      for (const [i, id] of ["other-1", "other-2", "other-3"].entries()) await client.reset({ taskLevel: TaskLevel.EASY, seed: 20 + i, episodeId: id });
+      for (const [i, id] of ["other-1", "other-2", "other-3"].entries())
+        await client.reset({ taskLevel: TaskLevel.EASY, seed: 20 + i, episodeId: id });
       await client.step({ episodeId: "streamed", action: { actionType: ActionType.ESCALATE, reasoning: "escalating" } });
       // Follow it live while other episodes push it out of the warm set, then step it and close it.
       const seen: unknown[] = [];
       const following = (async () => {
-        for await (const item of client.streamEpisodeEvents({ episodeId: "streamed", kinds: [EpisodeEventKind.STEP, EpisodeEventKind.STATUS] })) seen.push(item.event?.seq, item.event?.kind.case);
+        for await (const item of client.streamEpisodeEvents({
+          episodeId: "streamed",
+          kinds: [EpisodeEventKind.STEP, EpisodeEventKind.STATUS],
+        }))
+          seen.push(item.event?.seq, item.event?.kind.case);
       })();
       await new Promise((resolve) => setTimeout(resolve, 100));
       for (const id of ["other-1", "other-2", "other-3"]) await client.getState({ episodeId: id });
@@ -108,7 +125,9 @@ describe("WARM_EPISODES", () => {
 
   it("never puts an episode with a live clock to sleep (its world follows wall-clock time)", () => {
     const env = new IncidentEnvironment({ limits: { warmEpisodes: 1 } });
-    env.reset(create(ResetRequestSchema, { taskLevel: TaskLevel.EASY, seed: 1, episodeId: "live", clock: ClockMode.LIVE, minutesPerSecond: 1 }));
+    env.reset(
+      create(ResetRequestSchema, { taskLevel: TaskLevel.EASY, seed: 1, episodeId: "live", clock: ClockMode.LIVE, minutesPerSecond: 1 }),
+    );
     env.reset(create(ResetRequestSchema, { taskLevel: TaskLevel.EASY, seed: 2, episodeId: "turns-1" }));
     env.reset(create(ResetRequestSchema, { taskLevel: TaskLevel.EASY, seed: 3, episodeId: "turns-2" }));
     const rebuilt = env.warmStats().rebuilt;

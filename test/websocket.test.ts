@@ -38,7 +38,9 @@ function connect(baseUrl: string, options: WebSocket.ClientOptions = {}): Promis
     if (waiter) waiter(reply);
     else queue.push(reply);
   });
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.on("close", (code, reason) => resolve({ code, reason: String(reason) })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) =>
+    ws.on("close", (code, reason) => resolve({ code, reason: String(reason) })),
+  );
   const conn: Conn = {
     ws,
     closed,
@@ -89,7 +91,10 @@ describe("the OpenEnv exchange", () => {
     const { observation: observationValid, state: stateValid } = await schemas(server.baseUrl);
     const conn = await connect(server.baseUrl);
 
-    const reset = await conn.request({ type: "reset", data: { seed: 42, episode_id: "ws-play", task_level: "easy", scenario_id: "INC-EASY-001" } });
+    const reset = await conn.request({
+      type: "reset",
+      data: { seed: 42, episode_id: "ws-play", task_level: "easy", scenario_id: "INC-EASY-001" },
+    });
     expect(reset.type).toBe("observation");
     expect(Object.keys(reset.data).sort()).toEqual(["done", "observation", "reward"]);
     expect(reset.data.reward).toBeNull();
@@ -102,7 +107,10 @@ describe("the OpenEnv exchange", () => {
     expect((await lines.next()).value?.entry?.seq).toBe(1);
     await lines.return?.();
 
-    const inspect = await conn.request({ type: "step", data: { action_type: "inspect", target_service: "postgres-db", reasoning: "look closer", metadata: {} } });
+    const inspect = await conn.request({
+      type: "step",
+      data: { action_type: "inspect", target_service: "postgres-db", reasoning: "look closer", metadata: {} },
+    });
     expect(inspect.type).toBe("observation");
     expect(Object.keys(inspect.data).sort()).toEqual(["done", "observation", "reward"]);
     expect(typeof inspect.data.reward).toBe("number");
@@ -116,7 +124,10 @@ describe("the OpenEnv exchange", () => {
     expect(stateValid(state.data), JSON.stringify(stateValid.errors)).toBe(true);
     expect((await grpc().getState({ episodeId: "ws-play" })).state?.stepCount).toBe(1);
 
-    const diagnose = await conn.request({ type: "step", data: { action_type: "diagnose", target_service: "postgres-db", reasoning: "connection slots exhausted", metadata: { run: 7 } } });
+    const diagnose = await conn.request({
+      type: "step",
+      data: { action_type: "diagnose", target_service: "postgres-db", reasoning: "connection slots exhausted", metadata: { run: 7 } },
+    });
     expect(diagnose.data.done).toBe(true);
     expect(diagnose.data.reward).toBeGreaterThan(0.5);
 
@@ -183,14 +194,20 @@ describe("the OpenEnv exchange", () => {
     const list = await conn.request({ type: "mcp", data: { jsonrpc: "2.0", id: 1, method: "tools/list" } });
     expect(list.type).toBe("mcp");
     expect((dig(list.data, "result.tools") as Array<{ name: string }>).map((t) => t.name)).toContain("diagnose");
-    const reset = await conn.request({ type: "mcp", data: { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "reset", arguments: { seed: 4 } } } });
+    const reset = await conn.request({
+      type: "mcp",
+      data: { jsonrpc: "2.0", id: 2, method: "tools/call", params: { name: "reset", arguments: { seed: 4 } } },
+    });
     const episodeId = String(dig(reset.data, "result.structuredContent.episode_id"));
     expect(episodeId).toMatch(/^ws-/);
     const state = await conn.request({ type: "state" });
     expect(state.data.episode_id).toBe(episodeId); // MCP's reset is the connection's episode
     const step = await conn.request({ type: "step", data: { action_type: "escalate" } });
     expect(dig(step.data, "observation.step")).toBe(1);
-    const viaMcp = await conn.request({ type: "mcp", data: { jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "get_state", arguments: {} } } });
+    const viaMcp = await conn.request({
+      type: "mcp",
+      data: { jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "get_state", arguments: {} } },
+    });
     expect(dig(viaMcp.data, "result.structuredContent.step_count")).toBe(1);
     const bad = await conn.request({ type: "mcp", data: {} });
     expect(dig(bad.data, "error.code")).toBe(-32600);
@@ -210,7 +227,12 @@ describe("error codes (the socket stays open after each)", () => {
     ["VALIDATION_ERROR", "an unknown action field", { type: "step", data: { action_type: "diagnose", target_sevice: "x" } }, "field.known"],
     ["VALIDATION_ERROR", "an invented action type", { type: "step", data: { action_type: "dance" } }, "enum.defined_only"],
     ["VALIDATION_ERROR", "a missing action type", { type: "step", data: { reasoning: "hm" } }, "required"],
-    ["VALIDATION_ERROR", "an oversized reasoning", { type: "step", data: { action_type: "escalate", reasoning: "x".repeat(4001) } }, "string.max_len"],
+    [
+      "VALIDATION_ERROR",
+      "an oversized reasoning",
+      { type: "step", data: { action_type: "escalate", reasoning: "x".repeat(4001) } },
+      "string.max_len",
+    ],
     ["VALIDATION_ERROR", "a reset with a negative seed", { type: "reset", data: { seed: -1 } }, "type.mismatch"],
     ["VALIDATION_ERROR", "a reset with an unknown scenario", { type: "reset", data: { scenario_id: "INC-NOPE-1" } }, "scenario.exists"],
     ["VALIDATION_ERROR", "a reset with a live clock and no rate", { type: "reset", data: { clock: "live" } }, "reset.live_clock_rate"],

@@ -20,7 +20,11 @@ import { dig, http, useServer, useWorkerServer } from "./support/server.js";
 const WORKERS = 2;
 const pooled = useWorkerServer({ workers: WORKERS });
 const single = useServer();
-const small = useWorkerServer({ workers: WORKERS, limits: { maxLiveEpisodes: 3 }, streamLimits: { maxSubscribersPerEpisode: 2, streamStallTimeoutMs: 1500 } });
+const small = useWorkerServer({
+  workers: WORKERS,
+  limits: { maxLiveEpisodes: 3 },
+  streamLimits: { maxSubscribersPerEpisode: 2, streamStallTimeoutMs: 1500 },
+});
 
 type EnvClient = Client<typeof IncidentEnvService>;
 const grpc = (baseUrl: string): EnvClient => createClient(IncidentEnvService, createGrpcTransport({ baseUrl }));
@@ -73,7 +77,10 @@ describe("WORKERS: episodes in worker threads", () => {
     const levels = ["easy", "medium", "hard", "expert"];
     const runs = ids.map(async (id, i) => {
       const level = levels[i % levels.length] ?? "easy";
-      const [inPool, inThread] = await Promise.all([script(pooled.baseUrl, level, 100 + i, id), script(single.baseUrl, level, 100 + i, id)]);
+      const [inPool, inThread] = await Promise.all([
+        script(pooled.baseUrl, level, 100 + i, id),
+        script(single.baseUrl, level, 100 + i, id),
+      ]);
       expect(inPool).toEqual(inThread);
     });
     await Promise.all(runs);
@@ -95,7 +102,12 @@ describe("WORKERS: episodes in worker threads", () => {
         const encoded = [toBinary(ResetResponseSchema, reset)];
         const services = reset.observation?.topology?.services.map((s) => s.name) ?? [];
         for (const target of services.slice(0, 3)) {
-          encoded.push(toBinary(StepResponseSchema, await client.step({ episodeId: id, action: { actionType: ActionType.INSPECT, targetService: target } })));
+          encoded.push(
+            toBinary(
+              StepResponseSchema,
+              await client.step({ episodeId: id, action: { actionType: ActionType.INSPECT, targetService: target } }),
+            ),
+          );
         }
         encoded.push(toBinary(StepResponseSchema, await client.step({ episodeId: id, action: { actionType: ActionType.RESOLVE } })));
         return encoded;
@@ -118,7 +130,9 @@ describe("WORKERS: episodes in worker threads", () => {
   });
 
   it("refuses what one thread refuses, with the same codes", async () => {
-    expect((await http(pooled.baseUrl, "POST", "/step", { episode_id: "never-made", action: { action_type: "escalate" } })).status).toBe(404);
+    expect((await http(pooled.baseUrl, "POST", "/step", { episode_id: "never-made", action: { action_type: "escalate" } })).status).toBe(
+      404,
+    );
     expect((await http(pooled.baseUrl, "POST", "/reset", { scenario_id: "no-such-scenario" })).status).toBe(400);
     await http(pooled.baseUrl, "POST", "/reset", { task_level: "easy", seed: 9, episode_id: "over" });
     await http(pooled.baseUrl, "POST", "/step", { episode_id: "over", action: { action_type: "resolve" } });
@@ -135,12 +149,15 @@ describe("WORKERS: episodes in worker threads", () => {
   it("holds MAX_LIVE_EPISODES over all workers: running episodes are kept, a finished one makes room", async () => {
     const ids = ["cap-a", "cap-b", "cap-c"];
     expect(new Set(ids.map((id) => shardOf(id, WORKERS))).size).toBe(WORKERS);
-    for (const id of ids) expect((await http(small.baseUrl, "POST", "/reset", { task_level: "easy", seed: 5, episode_id: id })).status).toBe(200);
+    for (const id of ids)
+      expect((await http(small.baseUrl, "POST", "/reset", { task_level: "easy", seed: 5, episode_id: id })).status).toBe(200);
     const refused = await http(small.baseUrl, "POST", "/reset", { task_level: "easy", seed: 5, episode_id: "cap-d" });
     expect(refused.status).toBe(429);
     expect(dig(refused.json, "code")).toBe("resource_exhausted");
     // Concurrent resets cannot slip past the limit either.
-    const burst = await Promise.all(["cap-e", "cap-f", "cap-g"].map((id) => http(small.baseUrl, "POST", "/reset", { task_level: "easy", seed: 5, episode_id: id })));
+    const burst = await Promise.all(
+      ["cap-e", "cap-f", "cap-g"].map((id) => http(small.baseUrl, "POST", "/reset", { task_level: "easy", seed: 5, episode_id: id })),
+    );
     expect(burst.map((r) => r.status)).toEqual([429, 429, 429]);
     await http(small.baseUrl, "POST", "/step", { episode_id: "cap-b", action: { action_type: "resolve" } });
     expect((await http(small.baseUrl, "POST", "/reset", { task_level: "easy", seed: 5, episode_id: "cap-d" })).status).toBe(200);
@@ -159,7 +176,8 @@ describe("WORKERS: streams", () => {
       await client.reset({ taskLevel: TaskLevel.MEDIUM, seed: 21, episodeId: "follow" });
       const lines: string[] = [];
       const reading = (async () => {
-        for await (const m of client.streamLogs({ episodeId: "follow" })) lines.push(`${m.entry?.seq} ${m.entry?.service} ${m.entry?.message}`);
+        for await (const m of client.streamLogs({ episodeId: "follow" }))
+          lines.push(`${m.entry?.seq} ${m.entry?.service} ${m.entry?.message}`);
       })();
       for (let i = 0; i < 30; i++) if ((await client.step({ episodeId: "follow", action: ESCALATE })).done) break;
       await reading;
@@ -256,7 +274,8 @@ describe("WORKERS setting", () => {
   it("defaults to the machine's cores, accepts 1 to MAX_WORKERS, rejects nonsense", async () => {
     expect(settingsFromEnv({}).workers).toBeGreaterThanOrEqual(1);
     expect(settingsFromEnv({ WORKERS: "3" }).workers).toBe(3);
-    for (const bad of ["0", "-1", "1.5", "many", String(MAX_WORKERS + 1)]) expect(() => settingsFromEnv({ WORKERS: bad })).toThrow(/WORKERS/);
+    for (const bad of ["0", "-1", "1.5", "many", String(MAX_WORKERS + 1)])
+      expect(() => settingsFromEnv({ WORKERS: bad })).toThrow(/WORKERS/);
     const one = await startEnvironment(settingsFromEnv({ WORKERS: "1" }));
     expect(one).toBeInstanceOf(IncidentEnvironment);
     const two = await startEnvironment(settingsFromEnv({ WORKERS: "2" }));

@@ -30,7 +30,11 @@ afterEach(async () => {
 
 async function start(): Promise<{ port: number; lines: string[] }> {
   const lines: string[] = [];
-  const { app } = await buildApp({ env: new IncidentEnvironment(), logLevel: "info", logStream: { write: (line) => void lines.push(line) } });
+  const { app } = await buildApp({
+    env: new IncidentEnvironment(),
+    logLevel: "info",
+    logStream: { write: (line) => void lines.push(line) },
+  });
   await app.listen({ port: 0, host: "127.0.0.1" });
   stop = () => app.close();
   return { port: (app.server.address() as AddressInfo).port, lines };
@@ -87,21 +91,26 @@ describe("malformed WebSocket frames", () => {
   it.each([
     ["an invalid opcode", 1002, "WS_ERR_INVALID_OPCODE", INVALID_OPCODE],
     ["a text frame that is not UTF-8", 1007, "WS_ERR_INVALID_UTF8", INVALID_UTF8],
-  ])("%s: the socket closes with %i (%s) and one warn line without a stack trace is logged", async (_label, closeCode, errorCode, frame) => {
-    const { port, lines } = await start();
-    expect(await sendRawFrame(port, frame)).toBe(closeCode);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const about = parsed(lines).filter((line) => line.level >= WARN);
-    expect(about).toHaveLength(1);
-    expect(about[0]).toMatchObject({ level: WARN, msg: "malformed WebSocket frame; connection closed", code: errorCode });
-    expect(about[0]?.err).toBeUndefined();
-    expect(lines.join("\n")).not.toMatch(/ {4}at |"stack"/);
-  });
+  ])(
+    "%s: the socket closes with %i (%s) and one warn line without a stack trace is logged",
+    async (_label, closeCode, errorCode, frame) => {
+      const { port, lines } = await start();
+      expect(await sendRawFrame(port, frame)).toBe(closeCode);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const about = parsed(lines).filter((line) => line.level >= WARN);
+      expect(about).toHaveLength(1);
+      expect(about[0]).toMatchObject({ level: WARN, msg: "malformed WebSocket frame; connection closed", code: errorCode });
+      expect(about[0]?.err).toBeUndefined();
+      expect(lines.join("\n")).not.toMatch(/ {4}at |"stack"/);
+    },
+  );
 
   it(`many connections sending them cannot flood the log: at most ${LOG_LINES_PER_MINUTE} lines a minute`, async () => {
     const { port, lines } = await start();
     const connections = LOG_LINES_PER_MINUTE * 3;
-    const codes = await Promise.all(Array.from({ length: connections }, (_, i) => sendRawFrame(port, i % 2 === 0 ? INVALID_OPCODE : INVALID_UTF8)));
+    const codes = await Promise.all(
+      Array.from({ length: connections }, (_, i) => sendRawFrame(port, i % 2 === 0 ? INVALID_OPCODE : INVALID_UTF8)),
+    );
     expect(codes.every((code) => code === 1002 || code === 1007)).toBe(true);
     await new Promise((resolve) => setTimeout(resolve, 200));
     const warnings = parsed(lines).filter((line) => line.level >= WARN);

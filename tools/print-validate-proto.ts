@@ -21,11 +21,21 @@ const outPath = process.argv[2] ?? "proto-vendor/buf/validate/validate.proto";
 const file = file_buf_validate_validate.proto;
 
 const scalarNames: Partial<Record<FieldType, string>> = {
-  [FieldType.DOUBLE]: "double", [FieldType.FLOAT]: "float", [FieldType.INT64]: "int64",
-  [FieldType.UINT64]: "uint64", [FieldType.INT32]: "int32", [FieldType.FIXED64]: "fixed64",
-  [FieldType.FIXED32]: "fixed32", [FieldType.BOOL]: "bool", [FieldType.STRING]: "string",
-  [FieldType.BYTES]: "bytes", [FieldType.UINT32]: "uint32", [FieldType.SFIXED32]: "sfixed32",
-  [FieldType.SFIXED64]: "sfixed64", [FieldType.SINT32]: "sint32", [FieldType.SINT64]: "sint64",
+  [FieldType.DOUBLE]: "double",
+  [FieldType.FLOAT]: "float",
+  [FieldType.INT64]: "int64",
+  [FieldType.UINT64]: "uint64",
+  [FieldType.INT32]: "int32",
+  [FieldType.FIXED64]: "fixed64",
+  [FieldType.FIXED32]: "fixed32",
+  [FieldType.BOOL]: "bool",
+  [FieldType.STRING]: "string",
+  [FieldType.BYTES]: "bytes",
+  [FieldType.UINT32]: "uint32",
+  [FieldType.SFIXED32]: "sfixed32",
+  [FieldType.SFIXED64]: "sfixed64",
+  [FieldType.SINT32]: "sint32",
+  [FieldType.SINT64]: "sint64",
 };
 
 function typeName(field: FieldDescriptorProto): string {

@@ -15,7 +15,16 @@
  * degraded with their peaks, the implied severity, and what each placeholder of
  * test/support/fill-facts.ts fills in. Write documents from what the steps show, not from it.
  */
-import { ActionType, ChangeKind, IncidentStatus, LogLevel, RemediationKind, RetryBackoff, ServiceKind, Severity } from "../gen/incident/v1/enums_pb.js";
+import {
+  ActionType,
+  ChangeKind,
+  IncidentStatus,
+  LogLevel,
+  RemediationKind,
+  RetryBackoff,
+  ServiceKind,
+  Severity,
+} from "../gen/incident/v1/enums_pb.js";
 import { wordFromEnum } from "../src/sim/enum-words.js";
 import type { Action } from "../gen/incident/v1/action_pb.js";
 import type { Inspection } from "../gen/incident/v1/inspection_pb.js";
@@ -31,7 +40,9 @@ import { playHonestFix } from "../test/support/honest-play.js";
 const MINUTE_MS = 60_000;
 
 function usage(message: string): never {
-  process.stderr.write(`${message}\nusage: npx tsx tools/show-episode.ts <medium|hard> <seed> <fault_kind>\nfault kinds: ${FAULT_KINDS.join(", ")}\n`);
+  process.stderr.write(
+    `${message}\nusage: npx tsx tools/show-episode.ts <medium|hard> <seed> <fault_kind>\nfault kinds: ${FAULT_KINDS.join(", ")}\n`,
+  );
   process.exit(2);
 }
 
@@ -53,7 +64,11 @@ const timeOf = (ts: Parameters<typeof timestampMs>[0] | undefined): string => {
   return new Date(timestampMs(ts)).toISOString().slice(11, 19);
 };
 const out = (line = ""): void => void process.stdout.write(`${line}\n`);
-const indent = (text: string, by = "    "): string => text.split("\n").map((l) => by + l).join("\n");
+const indent = (text: string, by = "    "): string =>
+  text
+    .split("\n")
+    .map((l) => by + l)
+    .join("\n");
 
 const printed = new Set<number>();
 function printLogs(entries: readonly LogEntry[], label: string, onlyNew: boolean, margin = "  "): void {
@@ -62,7 +77,9 @@ function printLogs(entries: readonly LogEntry[], label: string, onlyNew: boolean
   out(`${margin}${label}:`);
   for (const e of lines) {
     printed.add(e.seq);
-    out(`${margin}  ${timeOf(e.timestamp)} ${(LogLevel[e.level] ?? "?").padEnd(8)} ${e.service}: ${e.message}${e.traceId ? `  [trace ${e.traceId.slice(0, 8)}]` : ""}`);
+    out(
+      `${margin}  ${timeOf(e.timestamp)} ${(LogLevel[e.level] ?? "?").padEnd(8)} ${e.service}: ${e.message}${e.traceId ? `  [trace ${e.traceId.slice(0, 8)}]` : ""}`,
+    );
   }
 }
 
@@ -76,13 +93,17 @@ function printMetrics(metrics: readonly ServiceMetric[]): void {
   for (const m of metrics) byService.set(m.serviceName, [...(byService.get(m.serviceName) ?? []), m]);
   out("  overview metrics (* = past threshold):");
   for (const [service, list] of byService) {
-    const cells = list.map((m) => `${m.metricName} ${m.value}${m.unit === "%" ? "%" : ` ${m.unit}`}${m.isAnomalous ? "*" : ""} (thr ${m.threshold})`);
+    const cells = list.map(
+      (m) => `${m.metricName} ${m.value}${m.unit === "%" ? "%" : ` ${m.unit}`}${m.isAnomalous ? "*" : ""} (thr ${m.threshold})`,
+    );
     out(`    ${service}: ${cells.join(" | ")}`);
   }
 }
 
 function printObservation(o: Observation, first: boolean): void {
-  out(`  status: ${wordFromEnum(IncidentStatus, o.currentIncidentStatus)}   minutes elapsed: ${o.timeElapsedMinutes}   clock now: ${clockOf(o.timeElapsedMinutes)} UTC`);
+  out(
+    `  status: ${wordFromEnum(IncidentStatus, o.currentIncidentStatus)}   minutes elapsed: ${o.timeElapsedMinutes}   clock now: ${clockOf(o.timeElapsedMinutes)} UTC`,
+  );
   if (o.feedback) out(`  feedback: ${o.feedback}`);
   if (first && o.alert) printAlert(o.alert, "  PAGE: ");
   out(`  active alerts (${o.activeAlerts.length}):`);
@@ -93,7 +114,9 @@ function printObservation(o: Observation, first: boolean): void {
 }
 
 function printInspection(i: Inspection): void {
-  out(`  INSPECTION of ${i.service} (${wordFromEnum(ServiceKind, i.kind)}, ${i.role}; version ${i.version || "-"}; ${i.replicas} replicas; zone ${i.zone}) at ${clockOf(i.takenAtMinute)}`);
+  out(
+    `  INSPECTION of ${i.service} (${wordFromEnum(ServiceKind, i.kind)}, ${i.role}; version ${i.version || "-"}; ${i.replicas} replicas; zone ${i.zone}) at ${clockOf(i.takenAtMinute)}`,
+  );
   out("    series (first / peak / last, with clock times; 'over' = first and last minute past threshold):");
   for (const s of i.series) {
     const pts = s.points;
@@ -110,18 +133,27 @@ function printInspection(i: Inspection): void {
     // Where the curve leaves its starting level, as one would read it off a graph: the first
     // minute a quarter of the way from the first value to the extreme.
     const target = lowIsBad ? low.value : peak.value;
-    const knee = first && Math.abs(target - first.value) > 0 ? pts.find((p) => Math.abs(p.value - first.value) >= Math.abs(target - first.value) / 4) : undefined;
+    const knee =
+      first && Math.abs(target - first.value) > 0
+        ? pts.find((p) => Math.abs(p.value - first.value) >= Math.abs(target - first.value) / 4)
+        : undefined;
     const kneeText = knee && knee !== first ? `; moves from ${clockOf(knee.minute)}` : "";
-    out(`      ${s.metricName.padEnd(17)} ${s.unit.padEnd(4)} thr ${String(s.threshold).padEnd(6)} first ${first?.value}@${clockOf(first?.minute ?? 0)}  ${extreme}  last ${last?.value}@${clockOf(last?.minute ?? 0)}${overText}${kneeText}`);
+    out(
+      `      ${s.metricName.padEnd(17)} ${s.unit.padEnd(4)} thr ${String(s.threshold).padEnd(6)} first ${first?.value}@${clockOf(first?.minute ?? 0)}  ${extreme}  last ${last?.value}@${clockOf(last?.minute ?? 0)}${overText}${kneeText}`,
+    );
   }
   if (i.dependencies.length > 0) {
     out("    calls it makes:");
-    for (const d of i.dependencies) out(`      -> ${d.callee}: ${d.callsPerSecond} calls/s, errors ${d.errorRate}%, latency ${d.latencyMs} ms (timeout ${d.timeoutMs} ms, ${d.retries} retries)`);
+    for (const d of i.dependencies)
+      out(
+        `      -> ${d.callee}: ${d.callsPerSecond} calls/s, errors ${d.errorRate}%, latency ${d.latencyMs} ms (timeout ${d.timeoutMs} ms, ${d.retries} retries)`,
+      );
   }
   if (i.dependents.length > 0) out(`    called by: ${i.dependents.join(", ")}`);
   if (i.recentChanges.length > 0) {
     out("    recent changes:");
-    for (const c of i.recentChanges) out(`      ${timeOf(c.timestamp).slice(0, 5)} ${wordFromEnum(ChangeKind, c.kind)} ${c.service}: ${c.description}`);
+    for (const c of i.recentChanges)
+      out(`      ${timeOf(c.timestamp).slice(0, 5)} ${wordFromEnum(ChangeKind, c.kind)} ${c.service}: ${c.description}`);
   } else out("    recent changes: none");
   printLogs(i.recentLogs, `its logs (last ${i.recentLogs.length})`, false, "    ");
   if (i.trace) {
@@ -132,7 +164,10 @@ function printInspection(i: Inspection): void {
 
 function describe(action: Action): string {
   const type = wordFromEnum(ActionType, action.actionType) ?? "?";
-  const remediation = action.remediation && action.remediation.kind !== RemediationKind.UNSPECIFIED ? ` ${wordFromEnum(RemediationKind, action.remediation.kind)}` : "";
+  const remediation =
+    action.remediation && action.remediation.kind !== RemediationKind.UNSPECIFIED
+      ? ` ${wordFromEnum(RemediationKind, action.remediation.kind)}`
+      : "";
   return `${type}${remediation} on ${action.targetService ?? "-"}`;
 }
 
@@ -146,11 +181,15 @@ function printReset(observation: Observation | undefined): void {
   if (topology) {
     out(`  topology: family ${topology.family}`);
     for (const s of topology.services) {
-      out(`    ${s.name} (${wordFromEnum(ServiceKind, s.kind)}, ${s.role}; ${s.version || "-"}; ${s.replicas} replicas; zone ${s.zone}${s.aliases.length ? `; aka ${s.aliases.join(", ")}` : ""})`);
+      out(
+        `    ${s.name} (${wordFromEnum(ServiceKind, s.kind)}, ${s.role}; ${s.version || "-"}; ${s.replicas} replicas; zone ${s.zone}${s.aliases.length ? `; aka ${s.aliases.join(", ")}` : ""})`,
+      );
     }
     out("  dependencies:");
     for (const d of topology.dependencies) {
-      out(`    ${d.caller} -> ${d.callee}${d.requestPath ? "" : " (infrastructure)"}: ${d.callsPerSecond}/s, timeout ${d.timeoutMs} ms, ${d.retries} retries, backoff ${wordFromEnum(RetryBackoff, d.backoff)}`);
+      out(
+        `    ${d.caller} -> ${d.callee}${d.requestPath ? "" : " (infrastructure)"}: ${d.callsPerSecond}/s, timeout ${d.timeoutMs} ms, ${d.retries} retries, backoff ${wordFromEnum(RetryBackoff, d.backoff)}`,
+      );
     }
   }
   printObservation(observation, true);
@@ -200,13 +239,21 @@ const pairs: Array<[string, string]> = [
   ["recovered", "page"],
 ];
 for (const [a, b] of pairs) {
-  if (minutes[a as keyof typeof minutes] !== undefined && minutes[b as keyof typeof minutes] !== undefined) out(`  {minutes:${a}-${b}} = ${fillFacts(`{minutes:${a}-${b}}`, final)}`);
+  if (minutes[a as keyof typeof minutes] !== undefined && minutes[b as keyof typeof minutes] !== undefined)
+    out(`  {minutes:${a}-${b}} = ${fillFacts(`{minutes:${a}-${b}}`, final)}`);
 }
 out(`  date: ${fillFacts("{date} / {date:long}", final)}`);
 const kindOf = new Map(final.spec.topology.nodes.map((n) => [n.name, n.kind]));
 out(`  degraded services (worst first), implied severity ${final.world.severity}:`);
 for (const i of final.world.impact) {
-  out(`    ${i.service} (${kindOf.get(i.service)}): peak errors ${i.peakErrorRate}%, peak p99 ${i.peakLatencyP99} ms, ${i.minutesDegraded} minutes degraded`);
+  out(
+    `    ${i.service} (${kindOf.get(i.service)}): peak errors ${i.peakErrorRate}%, peak p99 ${i.peakLatencyP99} ms, ${i.minutesDegraded} minutes degraded`,
+  );
 }
-out(`  gateways: ${final.spec.topology.nodes.filter((n) => n.kind === "gateway").map((n) => n.name).join(", ")}`);
+out(
+  `  gateways: ${final.spec.topology.nodes
+    .filter((n) => n.kind === "gateway")
+    .map((n) => n.name)
+    .join(", ")}`,
+);
 out(`  health held: ${final.world.healthHeld} at minute ${final.world.minute}`);

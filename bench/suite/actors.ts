@@ -32,7 +32,12 @@ export interface LoopFigures {
   firstError?: string;
 }
 
-async function spell(actors: number, seconds: number, measured: boolean, play: (context: ActorContext) => Promise<void>): Promise<LoopFigures> {
+async function spell(
+  actors: number,
+  seconds: number,
+  measured: boolean,
+  play: (context: ActorContext) => Promise<void>,
+): Promise<LoopFigures> {
   let units = 0;
   let failures = 0;
   let firstError: string | undefined;
@@ -67,7 +72,10 @@ async function spell(actors: number, seconds: number, measured: boolean, play: (
 }
 
 /** A warm-up spell (discarded), then the measured one. */
-export async function closedLoop(options: { actors: number; durationS: number; warmupS: number }, play: (context: ActorContext) => Promise<void>): Promise<LoopFigures> {
+export async function closedLoop(
+  options: { actors: number; durationS: number; warmupS: number },
+  play: (context: ActorContext) => Promise<void>,
+): Promise<LoopFigures> {
   if (options.warmupS > 0) await spell(options.actors, options.warmupS, false, play);
   return spell(options.actors, options.durationS, true, play);
 }

@@ -15,7 +15,9 @@ import { IncidentEnvironment } from "../../src/env/environment.js";
 const env = new IncidentEnvironment();
 const reset = env.reset(create(ResetRequestSchema, { taskLevel: TaskLevel.MEDIUM, seed: 1, episodeId: "canned" }));
 const target = reset.observation?.alert?.affectedServices[0] ?? "";
-const step = env.step(create(StepRequestSchema, { episodeId: "canned", action: { actionType: ActionType.INSPECT, targetService: target } }));
+const step = env.step(
+  create(StepRequestSchema, { episodeId: "canned", action: { actionType: ActionType.INSPECT, targetService: target } }),
+);
 
 const app = Fastify({ logger: false, http2: true });
 await app.register(fastifyConnectPlugin, {

@@ -24,7 +24,12 @@ export interface FanoutFigures {
 const SESSIONS = 20;
 const SETTLE_TIMEOUT_MS = 15_000;
 
-export async function measureFanout(options: { env: Record<string, string>; subscribers: number; episodes: number; steps: number }): Promise<FanoutFigures> {
+export async function measureFanout(options: {
+  env: Record<string, string>;
+  subscribers: number;
+  episodes: number;
+  steps: number;
+}): Promise<FanoutFigures> {
   const server = await startServer({ ...options.env, MAX_SUBSCRIBERS_PER_EPISODE: String(options.subscribers + 16) });
   const clients = clientsFor("grpc", server.baseUrl, SESSIONS);
   const stepper = clientsFor("grpc", server.baseUrl, 1)[0] as EnvClient;
@@ -66,14 +71,19 @@ export async function measureFanout(options: { env: Record<string, string>; subs
           if (lastSeq.every((s) => s >= seq)) return;
           await sleep(2);
         }
-        throw new Error(`subscribers did not get line ${seq} within ${SETTLE_TIMEOUT_MS} ms: ${lastSeq.filter((s) => s >= seq).length} of ${options.subscribers} did, ${ended} streams had ended`);
+        throw new Error(
+          `subscribers did not get line ${seq} within ${SETTLE_TIMEOUT_MS} ms: ${lastSeq.filter((s) => s >= seq).length} of ${options.subscribers} did, ${ended} streams had ended`,
+        );
       };
       const newest = (logs: readonly { seq: number }[] | undefined): number => Math.max(0, ...(logs ?? []).map((l) => l.seq));
       try {
         await settle(newest(reset.observation?.recentLogs)); // every subscriber connected and through the backlog of the reset
         for (let i = 0; i < options.steps; i++) {
           stepSentAt = performance.now();
-          const step = await stepper.step({ episodeId, action: { actionType: ActionType.INSPECT, targetService: targetOf(services, i), reasoning: "looking" } });
+          const step = await stepper.step({
+            episodeId,
+            action: { actionType: ActionType.INSPECT, targetService: targetOf(services, i), reasoning: "looking" },
+          });
           await settle(newest(step.observation?.recentLogs));
           stepSentAt = undefined;
           steps++;

@@ -26,7 +26,6 @@ class FirstError {
   }
 }
 
-
 function figures(result: autocannon.Result, counted?: number, firstError?: FirstError): HttpFigures {
   const seconds = (result.finish.getTime() - result.start.getTime()) / 1000 || result.duration;
   return {
@@ -75,7 +74,10 @@ interface EpisodeContext {
 }
 
 /** A POST /reset (medium) of an episode id taken from `ids`, with a fresh seed. */
-function resetRequest(ids: IdPool, onResponse: (status: number, body: string, context: EpisodeContext) => void): autocannon.Request<EpisodeContext> {
+function resetRequest(
+  ids: IdPool,
+  onResponse: (status: number, body: string, context: EpisodeContext) => void,
+): autocannon.Request<EpisodeContext> {
   return {
     method: "POST",
     path: "/reset",
@@ -126,7 +128,10 @@ export async function measureRestStep(baseUrl: string, spec: LoadSpec): Promise<
       headers: JSON_HEADERS,
       setupRequest: (request, context) => ({
         ...request,
-        body: JSON.stringify({ episode_id: context.id, action: { action_type: "inspect", target_service: targetOf(context.services ?? [], i), reasoning: "looking" } }),
+        body: JSON.stringify({
+          episode_id: context.id,
+          action: { action_type: "inspect", target_service: targetOf(context.services ?? [], i), reasoning: "looking" },
+        }),
       }),
       onResponse: (status, body, context) => {
         errors.see(status, body);
@@ -143,10 +148,26 @@ export async function measureRestStep(baseUrl: string, spec: LoadSpec): Promise<
  * GET `url` over h2c with h2load (nghttp2-client), HTTP_CONNECTIONS clients, one stream each;
  * undefined when h2load is not installed.
  */
-export async function measureH2load(url: string, spec: LoadSpec, post?: { bodyFile: string; headers: Record<string, string> }): Promise<HttpFigures | undefined> {
+export async function measureH2load(
+  url: string,
+  spec: LoadSpec,
+  post?: { bodyFile: string; headers: Record<string, string> },
+): Promise<HttpFigures | undefined> {
   const msText = (seconds: number): string => `${Math.round(seconds * 1000)}ms`;
-  const postArgs = post ? ["-d", post.bodyFile, ...Object.entries(post.headers).flatMap(([name, value]) => ["-H", `${name}: ${value}`])] : [];
-  const args = ["-c", String(HTTP_CONNECTIONS), "-m", "1", "-D", msText(spec.durationS), ...(spec.warmupS > 0 ? [`--warm-up-time=${msText(spec.warmupS)}`] : []), ...postArgs, url];
+  const postArgs = post
+    ? ["-d", post.bodyFile, ...Object.entries(post.headers).flatMap(([name, value]) => ["-H", `${name}: ${value}`])]
+    : [];
+  const args = [
+    "-c",
+    String(HTTP_CONNECTIONS),
+    "-m",
+    "1",
+    "-D",
+    msText(spec.durationS),
+    ...(spec.warmupS > 0 ? [`--warm-up-time=${msText(spec.warmupS)}`] : []),
+    ...postArgs,
+    url,
+  ];
   const output = await new Promise<string | undefined>((resolve) => {
     const child = spawn("h2load", args, { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";

@@ -15,7 +15,9 @@ import { summarize } from "./stats.js";
 // The compiled modules, typed by their sources: tsx would otherwise load src/ through its loader.
 const dist = (path: string): string => pathToFileURL(join(ROOT, "dist", path)).href;
 const { IncidentEnvironment } = (await import(dist("src/env/environment.js"))) as typeof import("../../src/env/environment.js");
-const { ResetRequestSchema, StepRequestSchema } = (await import(dist("gen/incident/v1/service_pb.js"))) as typeof import("../../gen/incident/v1/service_pb.js");
+const { ResetRequestSchema, StepRequestSchema } = (await import(
+  dist("gen/incident/v1/service_pb.js")
+)) as typeof import("../../gen/incident/v1/service_pb.js");
 const { ActionType, TaskLevel } = (await import(dist("gen/incident/v1/enums_pb.js"))) as typeof import("../../gen/incident/v1/enums_pb.js");
 
 export interface InProcessResult {
@@ -26,18 +28,29 @@ export interface InProcessResult {
   mixStepsPerSecond: number;
 }
 
-function play(env: InstanceType<typeof IncidentEnvironment>, episodes: number, firstSeed: number): { resets: number[]; steps: number[]; totalMs: number } {
+function play(
+  env: InstanceType<typeof IncidentEnvironment>,
+  episodes: number,
+  firstSeed: number,
+): { resets: number[]; steps: number[]; totalMs: number } {
   const resets: number[] = [];
   const steps: number[] = [];
   const start = performance.now();
   for (let e = 0; e < episodes; e++) {
     const t0 = performance.now();
-    const reset = env.reset(create(ResetRequestSchema, { taskLevel: TaskLevel.MEDIUM, seed: firstSeed + e, episodeId: `inproc-${e % 16}` }));
+    const reset = env.reset(
+      create(ResetRequestSchema, { taskLevel: TaskLevel.MEDIUM, seed: firstSeed + e, episodeId: `inproc-${e % 16}` }),
+    );
     resets.push(performance.now() - t0);
     const services = reset.observation?.topology?.services.map((s) => s.name) ?? [];
     for (let i = 0; i < STEPS_PER_EPISODE; i++) {
       const t1 = performance.now();
-      env.step(create(StepRequestSchema, { episodeId: `inproc-${e % 16}`, action: { actionType: ActionType.INSPECT, targetService: targetOf(services, i), reasoning: "looking" } }));
+      env.step(
+        create(StepRequestSchema, {
+          episodeId: `inproc-${e % 16}`,
+          action: { actionType: ActionType.INSPECT, targetService: targetOf(services, i), reasoning: "looking" },
+        }),
+      );
       steps.push(performance.now() - t1);
     }
   }
@@ -52,6 +65,11 @@ const summary = (s: number[]): InProcessResult["resetMs"] => {
   const { mean, p50, p99 } = summarize(s);
   return { mean, p50, p99 };
 };
-const result: InProcessResult = { episodes, resetMs: summary(resets), stepMs: summary(steps), mixStepsPerSecond: (steps.length / totalMs) * 1000 };
+const result: InProcessResult = {
+  episodes,
+  resetMs: summary(resets),
+  stepMs: summary(steps),
+  mixStepsPerSecond: (steps.length / totalMs) * 1000,
+};
 console.log(JSON.stringify(result));
 await env.shutdown();

@@ -5,7 +5,11 @@ import type { InProcessResult } from "./in-process-child.js";
 import { ROOT } from "./processes.js";
 
 export function measureInProcess(episodes: number): InProcessResult {
-  const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "bench", "suite", "in-process-child.ts"), String(episodes)], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 20 });
+  const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "bench", "suite", "in-process-child.ts"), String(episodes)], {
+    cwd: ROOT,
+    encoding: "utf8",
+    maxBuffer: 1 << 20,
+  });
   if (run.status !== 0) throw new Error(`the in-process bench failed:\n${run.stderr}`);
   const line = run.stdout.trim().split("\n").at(-1) ?? "";
   return JSON.parse(line) as InProcessResult;

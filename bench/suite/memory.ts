@@ -39,12 +39,19 @@ async function open(clients: EnvClient[], ids: string[]): Promise<void> {
     clients.slice(0, 2).map(async (client) => {
       for (let c = next++; c < chunks.length; c = next++) {
         const chunk = chunks[c] ?? [];
-        const resets = await client.resetBatch({ items: chunk.map((episodeId) => ({ taskLevel: TaskLevel.MEDIUM, seed: freshSeed(), episodeId })) });
+        const resets = await client.resetBatch({
+          items: chunk.map((episodeId) => ({ taskLevel: TaskLevel.MEDIUM, seed: freshSeed(), episodeId })),
+        });
         const services = resets.results.map((r) => (r.result.case === "response" ? servicesOf(r.result.value) : []));
         const failed = resets.results.filter((r) => r.result.case === "error").length;
         if (failed > 0) throw new Error(`${failed} resets of a batch failed`);
         for (let s = 0; s < STEPS; s++) {
-          await client.stepBatch({ items: chunk.map((episodeId, k) => ({ episodeId, action: { actionType: ActionType.INSPECT, targetService: targetOf(services[k] ?? [], s), reasoning: "looking" } })) });
+          await client.stepBatch({
+            items: chunk.map((episodeId, k) => ({
+              episodeId,
+              action: { actionType: ActionType.INSPECT, targetService: targetOf(services[k] ?? [], s), reasoning: "looking" },
+            })),
+          });
         }
       }
     }),

@@ -51,7 +51,9 @@ export function measureObservationSizes(episodes: number): ObservationSizes {
     accumulate(reset, start.observation);
     const services = start.observation?.topology?.services.map((s) => s.name) ?? [];
     for (let i = 0; i < STEPS_PER_EPISODE; i++) {
-      const next = env.step(create(StepRequestSchema, { episodeId: id, action: { actionType: ActionType.INSPECT, targetService: targetOf(services, i) } }));
+      const next = env.step(
+        create(StepRequestSchema, { episodeId: id, action: { actionType: ActionType.INSPECT, targetService: targetOf(services, i) } }),
+      );
       accumulate(step, next.observation);
     }
     env.closeEpisode({ $typeName: "incident.v1.CloseEpisodeRequest", episodeId: id });

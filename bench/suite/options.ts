@@ -41,7 +41,15 @@ export const SERVER_WORKLOADS: readonly Workload[] = GROUPS.http ?? [];
 /** Workloads whose yardstick is the bare fastify route. */
 export const HTTP_YARDSTICK_WORKLOADS: readonly Workload[] = ["state", "state-h2", "reset"];
 /** Workloads whose yardstick is the in-process step rate. */
-export const EPISODE_YARDSTICK_WORKLOADS: readonly Workload[] = ["rest-step", "connect-json", "connect-binary", "grpc-unary", "batch", "interact", "ws"];
+export const EPISODE_YARDSTICK_WORKLOADS: readonly Workload[] = [
+  "rest-step",
+  "connect-json",
+  "connect-binary",
+  "grpc-unary",
+  "batch",
+  "interact",
+  "ws",
+];
 
 export type StoreKind = "memory" | "redis";
 export type WorkersKind = "1" | "all";
@@ -62,7 +70,8 @@ export interface Options {
 function list<T extends string>(raw: string, allowed: readonly T[], name: string): T[] {
   if (raw === "both") return [...allowed];
   const values = raw.split(",").map((v) => v.trim());
-  for (const v of values) if (!(allowed as readonly string[]).includes(v)) throw new Error(`${name} must be one of ${allowed.join(", ")} or both, got "${v}"`);
+  for (const v of values)
+    if (!(allowed as readonly string[]).includes(v)) throw new Error(`${name} must be one of ${allowed.join(", ")} or both, got "${v}"`);
   return values as T[];
 }
 
@@ -108,17 +117,23 @@ export function parseOptions(argv: readonly string[]): Options {
         break;
       case "--help":
       case "-h":
-        throw new Error("usage: npm run bench -- [--quick] [--only a,b] [--store memory|redis|both] [--workers 1|all|both] [--duration S] [--out FILE] [--no-build]");
+        throw new Error(
+          "usage: npm run bench -- [--quick] [--only a,b] [--store memory|redis|both] [--workers 1|all|both] [--duration S] [--out FILE] [--no-build]",
+        );
       default:
         throw new Error(`unknown argument "${arg}" (try --help)`);
     }
   }
   const selected = new Set<Workload>();
-  for (const name of (only ?? WORKLOADS.join(",")).split(",").map((v) => v.trim()).filter(Boolean)) {
+  for (const name of (only ?? WORKLOADS.join(","))
+    .split(",")
+    .map((v) => v.trim())
+    .filter(Boolean)) {
     const group = GROUPS[name];
     if (group) group.forEach((w) => selected.add(w));
     else if ((WORKLOADS as readonly string[]).includes(name)) selected.add(name as Workload);
-    else throw new Error(`--only: unknown workload "${name}"; workloads: ${WORKLOADS.join(", ")}; groups: ${Object.keys(GROUPS).join(", ")}`);
+    else
+      throw new Error(`--only: unknown workload "${name}"; workloads: ${WORKLOADS.join(", ")}; groups: ${Object.keys(GROUPS).join(", ")}`);
   }
   if ([...selected].some((w) => HTTP_YARDSTICK_WORKLOADS.includes(w))) selected.add("bare");
   if ([...selected].some((w) => EPISODE_YARDSTICK_WORKLOADS.includes(w))) selected.add("inprocess");

@@ -70,7 +70,13 @@ async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** Spawns `command` and resolves once its output matches `ready` (the first group is returned). */
-async function spawnUntil(command: string, args: string[], env: NodeJS.ProcessEnv, ready: RegExp, timeoutMs: number): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }> {
+async function spawnUntil(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  timeoutMs: number,
+): Promise<{ child: ChildProcess; match: RegExpExecArray; output: () => string }> {
   const child = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   track(child);
   let out = "";
@@ -138,7 +144,13 @@ export async function startBare(): Promise<BareServer> {
 
 /** The RPC ceiling: canned Reset and Step answers over the same stack (bench/suite/bare-connect.ts). */
 export async function startBareConnect(): Promise<{ baseUrl: string; stop(): Promise<void> }> {
-  const { child, match } = await spawnUntil(process.execPath, ["--import", "tsx", join(ROOT, "bench", "suite", "bare-connect.ts")], { ...process.env }, /bare connect on (http:\/\/[\d.]+:\d+)/, 30_000);
+  const { child, match } = await spawnUntil(
+    process.execPath,
+    ["--import", "tsx", join(ROOT, "bench", "suite", "bare-connect.ts")],
+    { ...process.env },
+    /bare connect on (http:\/\/[\d.]+:\d+)/,
+    30_000,
+  );
   return { baseUrl: match[1] ?? "", stop: () => stopChild(child) };
 }
 

@@ -55,7 +55,14 @@ const HEADERS = ["workload", "figure", "yardstick", "ratio", "target", "met?", "
 export function consoleTable(rows: readonly Row[]): string {
   const table = [HEADERS, ...rows.map(cells)];
   const widths = HEADERS.map((_, i) => Math.max(...table.map((r) => (r[i] ?? "").length)));
-  return table.map((r) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join("  ").trimEnd()).join("\n");
+  return table
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i] ?? 0))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 export interface RunInfo {

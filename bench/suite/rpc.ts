@@ -47,7 +47,11 @@ export function servicesOf(reset: ResetResponse | undefined): string[] {
   return reset?.observation?.topology?.services.map((s) => s.name) ?? [];
 }
 
-const resetInit = (episodeId: string): MessageInitShape<typeof ResetRequestSchema> => ({ taskLevel: TaskLevel.MEDIUM, seed: freshSeed(), episodeId });
+const resetInit = (episodeId: string): MessageInitShape<typeof ResetRequestSchema> => ({
+  taskLevel: TaskLevel.MEDIUM,
+  seed: freshSeed(),
+  episodeId,
+});
 const stepInit = (episodeId: string, services: readonly string[], i: number): MessageInitShape<typeof StepRequestSchema> => ({
   episodeId,
   action: { actionType: ActionType.INSPECT, targetService: targetOf(services, i), reasoning: "looking" },
@@ -88,7 +92,8 @@ export async function measureStepBatch(baseUrl: string, batch: number, spec: Loa
     const resets = await client.resetBatch({ items: ids.map(resetInit) });
     const services = resets.results.map((r) => (r.result.case === "response" ? servicesOf(r.result.value) : []));
     const failedResets = resets.results.find((r) => r.result.case === "error");
-    if (failedResets?.result.case === "error") ctx.failed(new Error(`reset item: ${failedResets.result.value.code} ${failedResets.result.value.message}`));
+    if (failedResets?.result.case === "error")
+      ctx.failed(new Error(`reset item: ${failedResets.result.value.code} ${failedResets.result.value.message}`));
     // A large batch's first round may outlast a short spell: in the measured spell it is finished,
     // so that its steps are counted (the spell then lasts as long as that round).
     for (let i = 0; i < STEPS_PER_EPISODE && (ctx.running() || (ctx.measured && ctx.round === 0)); i++) {
@@ -107,7 +112,10 @@ export async function measureStepBatch(baseUrl: string, batch: number, spec: Loa
  * A bidirectional Interact session driven one request at a time: `call` sends a request and
  * resolves with its response.
  */
-export function openSession(client: EnvClient): { call(request: MessageInitShape<typeof InteractRequestSchema>): Promise<InteractResponse>; close(): void } {
+export function openSession(client: EnvClient): {
+  call(request: MessageInitShape<typeof InteractRequestSchema>): Promise<InteractResponse>;
+  close(): void;
+} {
   const waiting: ((request: InteractRequest | undefined) => void)[] = [];
   const queued: (InteractRequest | undefined)[] = [];
   const push = (request: InteractRequest | undefined): void => {

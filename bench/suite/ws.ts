@@ -32,7 +32,9 @@ class WsSession {
         reject(new Error("the socket is closed"));
         return;
       }
-      this.replies.push((reply) => (reply.type === "error" ? reject(new Error(`ws error: ${reply.data?.message ?? "?"}`)) : resolve(reply)));
+      this.replies.push((reply) =>
+        reply.type === "error" ? reject(new Error(`ws error: ${reply.data?.message ?? "?"}`)) : resolve(reply),
+      );
       this.socket.send(JSON.stringify(message));
     });
   }

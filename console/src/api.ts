@@ -53,7 +53,12 @@ export async function api<T>(method: "GET" | "POST" | "DELETE", path: string, bo
   }
   if (!response.ok) {
     const error = (json ?? {}) as { code?: string; message?: string; violations?: Violation[] };
-    throw new ApiError(response.status, error.code ?? "unknown", error.message ?? `${response.status} ${response.statusText}`, error.violations ?? []);
+    throw new ApiError(
+      response.status,
+      error.code ?? "unknown",
+      error.message ?? `${response.status} ${response.statusText}`,
+      error.violations ?? [],
+    );
   }
   return json as T;
 }

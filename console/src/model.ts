@@ -202,7 +202,8 @@ export class EpisodeModel {
     let byMetric = this.series.get(metric.service_name);
     if (!byMetric) this.series.set(metric.service_name, (byMetric = new Map()));
     let series = byMetric.get(metric.metric_name);
-    if (!series) byMetric.set(metric.metric_name, (series = { unit: metric.unit, threshold: metric.threshold, anomalous: false, values: [] }));
+    if (!series)
+      byMetric.set(metric.metric_name, (series = { unit: metric.unit, threshold: metric.threshold, anomalous: false, values: [] }));
     series.values.push(metric.value);
     if (series.values.length > MAX_READINGS) series.values.shift();
     series.anomalous = metric.is_anomalous;
@@ -227,7 +228,13 @@ export class EpisodeModel {
 
   /** One event of the episode's SSE stream (docs/streaming.md). */
   applyEvent(type: string, data: string): void {
-    const event = JSON.parse(data) as { minute?: number; log?: LogLine; metric?: Metric; status?: { incident_status: string; episode_status: string }; step?: StepEvent };
+    const event = JSON.parse(data) as {
+      minute?: number;
+      log?: LogLine;
+      metric?: Metric;
+      status?: { incident_status: string; episode_status: string };
+      step?: StepEvent;
+    };
     if (typeof event.minute === "number") this.minute = Math.max(this.minute, event.minute);
     switch (type) {
       case "log":
@@ -249,7 +256,15 @@ export class EpisodeModel {
       case "step":
         if (event.step) {
           const s = event.step;
-          this.addAction({ step: s.step, actionType: s.action_type, target: s.target_service ?? "", reward: s.reward, totalReward: s.total_reward, feedback: s.feedback, reasoning: "" });
+          this.addAction({
+            step: s.step,
+            actionType: s.action_type,
+            target: s.target_service ?? "",
+            reward: s.reward,
+            totalReward: s.total_reward,
+            feedback: s.feedback,
+            reasoning: "",
+          });
           if (s.done) this.done = true;
         }
         return;
@@ -275,7 +290,15 @@ export class EpisodeModel {
 function actionOf(text: string, step: number, score: number): ActionRow {
   const match = /^\[-?\d+m\] (\S+)(?: \([^)]*\))? on '([^']*)'/.exec(text);
   const target = match?.[2] ?? "";
-  return { step, actionType: match?.[1] ?? "?", target: target === "none" ? "" : target, reward: 0, totalReward: score, feedback: "", reasoning: reasoningOf(text) };
+  return {
+    step,
+    actionType: match?.[1] ?? "?",
+    target: target === "none" ? "" : target,
+    reward: 0,
+    totalReward: score,
+    feedback: "",
+    reasoning: reasoningOf(text),
+  };
 }
 
 /** The reasoning part of a previous_actions entry: "[12m] inspect on 'api': why". */

@@ -48,14 +48,28 @@ export function listPage(main: HTMLElement): Cleanup {
   const note = h("p", { class: "hint", role: "status" });
   main.append(
     h("h1", { tabindex: -1 }, "Live episodes"),
-    h("p", { class: "hint" }, "Every episode on this server you may see, refreshed every 2 s. Open one to follow it as it is played, over any transport."),
+    h(
+      "p",
+      { class: "hint" },
+      "Every episode on this server you may see, refreshed every 2 s. Open one to follow it as it is played, over any transport.",
+    ),
     h(
       "div",
       { class: "table-wrap" },
       h(
         "table",
         { "aria-label": "Live episodes", class: "cards" },
-        h("thead", {}, h("tr", {}, ...["Episode", "Level", "Scenario", "Step", "Score", "Status", "Incident", "Played by"].map((c) => h("th", { scope: "col" }, c)))),
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            ...["Episode", "Level", "Scenario", "Step", "Score", "Status", "Incident", "Played by"].map((c) =>
+              h("th", { scope: "col" }, c),
+            ),
+          ),
+        ),
         body,
       ),
     ),
@@ -84,7 +98,8 @@ export function listPage(main: HTMLElement): Cleanup {
           ),
         ),
       );
-      note.textContent = answer.episodes.length === 0 ? "No live episodes. Start one under Play." : answer.truncated ? "More episodes than shown." : "";
+      note.textContent =
+        answer.episodes.length === 0 ? "No live episodes. Start one under Play." : answer.truncated ? "More episodes than shown." : "";
     } catch (error) {
       if (!stopped) note.textContent = describeError(error);
     }
@@ -104,7 +119,11 @@ interface Task {
 }
 
 export function playStartPage(main: HTMLElement, navigate: (hash: string) => void): Cleanup {
-  const level = h("select", { id: "play-level", name: "task_level" }, ...["easy", "medium", "hard"].map((l) => h("option", { value: l }, l)));
+  const level = h(
+    "select",
+    { id: "play-level", name: "task_level" },
+    ...["easy", "medium", "hard"].map((l) => h("option", { value: l }, l)),
+  );
   const scenario = h("select", { id: "play-scenario", name: "scenario_id" });
   const seed = h("input", { id: "play-seed", name: "seed", type: "number", min: 0, step: 1, placeholder: "drawn by the server" });
   const error = h("p", { class: "error", role: "alert" });
@@ -112,14 +131,33 @@ export function playStartPage(main: HTMLElement, navigate: (hash: string) => voi
   const form = h(
     "form",
     { class: "panel", "aria-label": "Start an episode" },
-    h("div", { class: "row" }, h("div", {}, h("label", { for: "play-level" }, "Level"), level), h("div", {}, h("label", { for: "play-scenario" }, "Scenario"), scenario), h("div", {}, h("label", { for: "play-seed" }, "Seed"), seed), start),
+    h(
+      "div",
+      { class: "row" },
+      h("div", {}, h("label", { for: "play-level" }, "Level"), level),
+      h("div", {}, h("label", { for: "play-scenario" }, "Scenario"), scenario),
+      h("div", {}, h("label", { for: "play-seed" }, "Seed"), seed),
+      start,
+    ),
     error,
   );
-  main.append(h("h1", { tabindex: -1 }, "Play an episode"), h("p", { class: "hint" }, "Start an episode and play it with the same actions an agent has. Your steps are recorded as a trajectory you can download and replay with incident-env replay."), form);
+  main.append(
+    h("h1", { tabindex: -1 }, "Play an episode"),
+    h(
+      "p",
+      { class: "hint" },
+      "Start an episode and play it with the same actions an agent has. Your steps are recorded as a trajectory you can download and replay with incident-env replay.",
+    ),
+    form,
+  );
   let tasks: Task[] = [];
   const fillScenarios = (): void => {
     const task = tasks.find((t) => t.name === level.value);
-    replaceChildren(scenario, h("option", { value: "" }, "generated from the seed"), ...(task?.scenario_ids ?? []).map((id) => h("option", { value: id }, id)));
+    replaceChildren(
+      scenario,
+      h("option", { value: "" }, "generated from the seed"),
+      ...(task?.scenario_ids ?? []).map((id) => h("option", { value: id }, id)),
+    );
   };
   level.addEventListener("change", fillScenarios);
   api<Task[]>("GET", "/tasks").then(
@@ -258,7 +296,14 @@ export function episodePage(main: HTMLElement, episodeId: string): Cleanup {
 }
 
 /** The play panel of an episode this tab started: the action form, the recorder and its download. */
-async function playPanel(view: EpisodeView, model: EpisodeModel, recorder: Recorder, episodeId: string, draw: () => void, refresh: () => void): Promise<void> {
+async function playPanel(
+  view: EpisodeView,
+  model: EpisodeModel,
+  recorder: Recorder,
+  episodeId: string,
+  draw: () => void,
+  refresh: () => void,
+): Promise<void> {
   const schema = await loadActionSchema();
   const services = model.topology?.services.map((s) => s.name) ?? [];
   const form = new SchemaForm(schema, { target_service: services });
@@ -306,7 +351,9 @@ async function playPanel(view: EpisodeView, model: EpisodeModel, recorder: Recor
         showRecorded();
         form.reset();
         submit.disabled = response.done;
-        announce(`Step ${response.observation.step}: reward ${formatScore(response.reward)}${response.done ? ". The episode is over." : ""}`);
+        announce(
+          `Step ${response.observation.step}: reward ${formatScore(response.reward)}${response.done ? ". The episode is over." : ""}`,
+        );
         draw();
         refresh();
       },
@@ -330,11 +377,20 @@ export function replayPage(main: HTMLElement): Cleanup {
   const holder = h("div");
   main.append(
     h("h1", { tabindex: -1 }, "Replay a trajectory"),
-    h("p", { class: "hint" }, "Open a trajectory file (the JSONL of incident-env eval --trajectories, or one downloaded from Play) and step through it."),
+    h(
+      "p",
+      { class: "hint" },
+      "Open a trajectory file (the JSONL of incident-env eval --trajectories, or one downloaded from Play) and step through it.",
+    ),
     h(
       "div",
       { class: "panel" },
-      h("div", { class: "row" }, h("div", {}, h("label", { for: "replay-file" }, "Trajectory file"), file), h("div", {}, h("label", { for: "replay-episode" }, "Episode"), pick)),
+      h(
+        "div",
+        { class: "row" },
+        h("div", {}, h("label", { for: "replay-file" }, "Trajectory file"), file),
+        h("div", {}, h("label", { for: "replay-episode" }, "Episode"), pick),
+      ),
       h("div", { class: "scrubber" }, h("label", { for: "replay-step" }, "Step"), range, previous, next, position),
       error,
     ),
@@ -376,7 +432,16 @@ export function replayPage(main: HTMLElement): Cleanup {
           error.textContent = describeError(e);
           return;
         }
-        replaceChildren(pick, ...trajectories.map((t, i) => h("option", { value: i }, `${i + 1}: ${t.agent} · ${t.task} · ${t.scenario_id || t.episode_id} · score ${formatScore(t.score)}`)));
+        replaceChildren(
+          pick,
+          ...trajectories.map((t, i) =>
+            h(
+              "option",
+              { value: i },
+              `${i + 1}: ${t.agent} · ${t.task} · ${t.scenario_id || t.episode_id} · score ${formatScore(t.score)}`,
+            ),
+          ),
+        );
         pick.disabled = trajectories.length < 2;
         choose();
       },

@@ -84,15 +84,24 @@ export class SchemaForm {
     const title = humanise(name);
 
     if (schema.enum) {
-      const select = h("select", { id, name: path, "aria-describedby": describedBy, title: schema.description }, ...(required ? [] : [h("option", { value: "" }, "(none)")]), ...schema.enum.map((v) => h("option", { value: v }, v)));
-      return { element: h("div", { class: "field" }, label(title), select, hint), read: () => (select.value === "" ? undefined : select.value), reset: () => (select.selectedIndex = 0) };
+      const select = h(
+        "select",
+        { id, name: path, "aria-describedby": describedBy, title: schema.description },
+        ...(required ? [] : [h("option", { value: "" }, "(none)")]),
+        ...schema.enum.map((v) => h("option", { value: v }, v)),
+      );
+      return {
+        element: h("div", { class: "field" }, label(title), select, hint),
+        read: () => (select.value === "" ? undefined : select.value),
+        reset: () => (select.selectedIndex = 0),
+      };
     }
     const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== "null") : schema.type;
     if (type === "object" && schema.properties) {
       const required = new Set(schema.required ?? []);
       const fields = Object.entries(schema.properties)
         .map(([key, child]) => ({ key, child: this.nonNull(child) }))
-        .filter(({ child }) => !(isFreeForm(child)))
+        .filter(({ child }) => !isFreeForm(child))
         // Only the action's own required fields go without an empty choice: a nested object (a
         // remediation) is optional as a whole, so its required fields may be left empty too.
         .map(({ key, child }) => ({ key, field: this.build(child, key, `${path}.${key}`, top && required.has(key)) }));
@@ -106,33 +115,62 @@ export class SchemaForm {
       };
       const resetAll = (): void => fields.forEach(({ field }) => field.reset());
       if (top) return { element: h("div", { class: "schema-form" }, ...fields.map(({ field }) => field.element)), read, reset: resetAll };
-      const details = h("details", {}, h("summary", {}, title), h("fieldset", { "aria-describedby": describedBy }, h("legend", {}, title), hint, ...fields.map(({ field }) => field.element)));
+      const details = h(
+        "details",
+        {},
+        h("summary", {}, title),
+        h("fieldset", { "aria-describedby": describedBy }, h("legend", {}, title), hint, ...fields.map(({ field }) => field.element)),
+      );
       return { element: details, read, reset: resetAll };
     }
     if (type === "object" && typeof schema.additionalProperties === "object") {
       const area = h("textarea", { id, name: path, rows: 2, placeholder: "key=value, one per line", "aria-describedby": describedBy });
       const read = (): unknown => {
-        const pairs = area.value.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+        const pairs = area.value
+          .split("\n")
+          .map((l) => l.trim())
+          .filter((l) => l !== "");
         if (pairs.length === 0) return undefined;
-        return Object.fromEntries(pairs.map((l) => [l.split("=")[0]?.trim() ?? "", l.includes("=") ? l.slice(l.indexOf("=") + 1).trim() : ""]));
+        return Object.fromEntries(
+          pairs.map((l) => [l.split("=")[0]?.trim() ?? "", l.includes("=") ? l.slice(l.indexOf("=") + 1).trim() : ""]),
+        );
       };
-      return { element: h("div", { class: "field" }, label(`${title} (key=value per line)`), area, hint), read, reset: () => (area.value = "") };
+      return {
+        element: h("div", { class: "field" }, label(`${title} (key=value per line)`), area, hint),
+        read,
+        reset: () => (area.value = ""),
+      };
     }
     if (type === "array") {
       const area = h("textarea", { id, name: path, rows: 3, placeholder: "one per line", "aria-describedby": describedBy });
       const read = (): unknown => {
-        const items = area.value.split("\n").map((l) => l.trim()).filter((l) => l !== "");
+        const items = area.value
+          .split("\n")
+          .map((l) => l.trim())
+          .filter((l) => l !== "");
         return items.length > 0 ? items : undefined;
       };
-      return { element: h("details", {}, h("summary", {}, title), h("div", { class: "field" }, label(`${title} (one per line)`), area, hint)), read, reset: () => (area.value = "") };
+      return {
+        element: h("details", {}, h("summary", {}, title), h("div", { class: "field" }, label(`${title} (one per line)`), area, hint)),
+        read,
+        reset: () => (area.value = ""),
+      };
     }
     if (type === "boolean") {
       const box = h("input", { id, name: path, type: "checkbox", "aria-describedby": describedBy });
-      return { element: h("div", { class: "field" }, label(title), box, hint), read: () => (box.checked ? true : undefined), reset: () => (box.checked = false) };
+      return {
+        element: h("div", { class: "field" }, label(title), box, hint),
+        read: () => (box.checked ? true : undefined),
+        reset: () => (box.checked = false),
+      };
     }
     if (type === "number" || type === "integer") {
       const input = h("input", { id, name: path, type: "number", "aria-describedby": describedBy });
-      return { element: h("div", { class: "field" }, label(title), input, hint), read: () => (input.value === "" ? undefined : Number(input.value)), reset: () => (input.value = "") };
+      return {
+        element: h("div", { class: "field" }, label(title), input, hint),
+        read: () => (input.value === "" ? undefined : Number(input.value)),
+        reset: () => (input.value = ""),
+      };
     }
     const long = (schema.maxLength ?? 0) > LONG_TEXT;
     const options = this.suggestions[name];

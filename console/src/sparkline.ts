@@ -11,11 +11,15 @@ export function sparkline(service: string, metric: string, series: Series): SVGS
   svg.setAttribute("preserveAspectRatio", "none");
   svg.setAttribute("role", "img");
   const last = series.values[series.values.length - 1];
-  svg.setAttribute("aria-label", `${service} ${metric}: ${series.values.length} readings, last ${last ?? "none"} ${series.unit}${series.anomalous ? ", anomalous" : ""}`);
+  svg.setAttribute(
+    "aria-label",
+    `${service} ${metric}: ${series.values.length} readings, last ${last ?? "none"} ${series.unit}${series.anomalous ? ", anomalous" : ""}`,
+  );
   const top = Math.max(series.threshold, ...series.values) * 1.1 || 1;
   const y = (v: number): number => HEIGHT - (v / top) * (HEIGHT - 2) - 1;
   const threshold = document.createElementNS(SVG, "line");
-  for (const [k, v] of Object.entries({ x1: 0, x2: WIDTH, y1: y(series.threshold), y2: y(series.threshold) })) threshold.setAttribute(k, String(v));
+  for (const [k, v] of Object.entries({ x1: 0, x2: WIDTH, y1: y(series.threshold), y2: y(series.threshold) }))
+    threshold.setAttribute(k, String(v));
   threshold.setAttribute("stroke", "#d29922");
   threshold.setAttribute("stroke-dasharray", "3 3");
   threshold.setAttribute("stroke-width", "0.8");

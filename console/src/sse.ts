@@ -19,7 +19,10 @@ export async function follow(path: string, onEvent: (event: SseEvent) => void, s
   while (!signal.aborted) {
     let response: Response;
     try {
-      response = await fetch(path, { headers: headers({ accept: "text/event-stream", ...(lastId !== undefined ? { "last-event-id": lastId } : {}) }), signal });
+      response = await fetch(path, {
+        headers: headers({ accept: "text/event-stream", ...(lastId !== undefined ? { "last-event-id": lastId } : {}) }),
+        signal,
+      });
     } catch {
       if (signal.aborted) return;
       await sleep(RETRY_MS);
@@ -34,7 +37,12 @@ export async function follow(path: string, onEvent: (event: SseEvent) => void, s
       } catch {
         body = { message: text };
       }
-      throw new ApiError(response.status, body.code ?? String(response.status), `event stream refused: ${body.message ?? response.statusText}`, body.violations ?? []);
+      throw new ApiError(
+        response.status,
+        body.code ?? String(response.status),
+        `event stream refused: ${body.message ?? response.statusText}`,
+        body.violations ?? [],
+      );
     }
     const ended = await readEvents(response.body, signal, (event) => {
       if (event.id !== undefined) lastId = event.id;

@@ -96,7 +96,13 @@ export class Recorder {
   }
 
   step(action: Record<string, unknown>, response: StepResponse): void {
-    this.trajectory.steps.push({ action, reward: response.reward, done: response.done, info: response.info, observation: response.observation });
+    this.trajectory.steps.push({
+      action,
+      reward: response.reward,
+      done: response.done,
+      info: response.info,
+      observation: response.observation,
+    });
     this.trajectory.score = this.trajectory.steps.reduce((sum, s) => sum + s.reward, 0);
     this.trajectory.status = response.info.status;
     this.trajectory.truncated = response.info.truncated;
@@ -125,7 +131,8 @@ export function parseTrajectories(text: string): Trajectory[] {
       throw new Error(`line ${i + 1}: not JSON (${e instanceof Error ? e.message : String(e)})`, { cause: e });
     }
     const t = json as Partial<Trajectory> | null;
-    if (typeof t !== "object" || t === null || t.format !== TRAJECTORY_FORMAT || !Array.isArray(t.steps)) throw new Error(`line ${i + 1}: not an ${TRAJECTORY_FORMAT} record`);
+    if (typeof t !== "object" || t === null || t.format !== TRAJECTORY_FORMAT || !Array.isArray(t.steps))
+      throw new Error(`line ${i + 1}: not an ${TRAJECTORY_FORMAT} record`);
     out.push(t as Trajectory);
   });
   if (out.length === 0) throw new Error("the file holds no trajectory");

@@ -32,8 +32,15 @@ export class EpisodeView {
 
   constructor(title: string) {
     this.controls = h("div", { class: "controls" });
-    const panel = (id: string, heading: string, ...body: (Node | string)[]): HTMLElement => h("section", { class: "panel", "aria-labelledby": id }, h("h2", { id }, heading), ...body);
-    const legend = h("p", { class: "legend" }, ...HEALTH_COLOURS.map((colour, i) => h("span", {}, h("span", { class: "dot", style: `background:${colour}`, "aria-hidden": "true" }), HEALTH_WORDS[i])));
+    const panel = (id: string, heading: string, ...body: (Node | string)[]): HTMLElement =>
+      h("section", { class: "panel", "aria-labelledby": id }, h("h2", { id }, heading), ...body);
+    const legend = h(
+      "p",
+      { class: "legend" },
+      ...HEALTH_COLOURS.map((colour, i) =>
+        h("span", {}, h("span", { class: "dot", style: `background:${colour}`, "aria-hidden": "true" }), HEALTH_WORDS[i]),
+      ),
+    );
     this.root = h(
       "section",
       { class: "episode" },
@@ -49,7 +56,27 @@ export class EpisodeView {
         panel(
           "h-actions",
           "Actions",
-          h("div", { class: "table-wrap" }, h("table", { class: "actions" }, h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "#"), h("th", { scope: "col" }, "Action"), h("th", { scope: "col" }, "Reward"), h("th", { scope: "col" }, "Reasoning and feedback"))), this.actions)),
+          h(
+            "div",
+            { class: "table-wrap" },
+            h(
+              "table",
+              { class: "actions" },
+              h(
+                "thead",
+                {},
+                h(
+                  "tr",
+                  {},
+                  h("th", { scope: "col" }, "#"),
+                  h("th", { scope: "col" }, "Action"),
+                  h("th", { scope: "col" }, "Reward"),
+                  h("th", { scope: "col" }, "Reasoning and feedback"),
+                ),
+              ),
+              this.actions,
+            ),
+          ),
         ),
         h("section", { class: "panel wide", "aria-labelledby": "h-signals" }, h("h2", { id: "h-signals" }, "Golden signals"), this.sparks),
         panel("h-logs", "Log tail", this.logs),
@@ -62,7 +89,12 @@ export class EpisodeView {
   update(model: EpisodeModel, playedBy?: string): void {
     this.drawSummary(model, playedBy);
     this.drawTopology(model);
-    replaceChildren(this.alerts, ...(model.alerts.length === 0 ? [h("li", {}, "No active alerts")] : model.alerts.map((a) => h("li", { class: `sev-${a.severity}` }, `${a.severity} ${a.title}: ${a.description}`))));
+    replaceChildren(
+      this.alerts,
+      ...(model.alerts.length === 0
+        ? [h("li", {}, "No active alerts")]
+        : model.alerts.map((a) => h("li", { class: `sev-${a.severity}` }, `${a.severity} ${a.title}: ${a.description}`))),
+    );
     this.feedback.textContent = model.feedback || "—";
     this.drawSparks(model);
     this.drawLogs(model);
@@ -75,7 +107,12 @@ export class EpisodeView {
           h("td", {}, a.step),
           h("td", {}, `${a.actionType}${a.target ? ` → ${a.target}` : ""}`),
           h("td", { "data-value": a.reward }, formatScore(a.reward)),
-          h("td", { class: "reasoning" }, a.reasoning ? h("div", {}, a.reasoning) : null, a.feedback ? h("div", { class: "hint" }, a.feedback) : null),
+          h(
+            "td",
+            { class: "reasoning" },
+            a.reasoning ? h("div", {}, a.reasoning) : null,
+            a.feedback ? h("div", { class: "hint" }, a.feedback) : null,
+          ),
         ),
       ),
     );
@@ -86,28 +123,82 @@ export class EpisodeView {
 
   private drawInspection(inspection: Inspection | null): void {
     if (!inspection) {
-      replaceChildren(this.inspection, h("p", { class: "hint" }, "Nothing inspected yet: inspect a service to see its metrics over time, dependencies, changes, logs and a trace."));
+      replaceChildren(
+        this.inspection,
+        h(
+          "p",
+          { class: "hint" },
+          "Nothing inspected yet: inspect a service to see its metrics over time, dependencies, changes, logs and a trace.",
+        ),
+      );
       return;
     }
     const series = inspection.series.map((s) => {
       const values = s.points.map((p) => p.value);
       const last = values[values.length - 1] ?? 0;
       const figure = h("figure", {}, h("figcaption", {}, `${s.metric_name} ${last} ${s.unit}`));
-      figure.appendChild(sparkline(inspection.service, s.metric_name, { unit: s.unit, threshold: s.threshold, anomalous: s.threshold > 0 && last > s.threshold, values }));
+      figure.appendChild(
+        sparkline(inspection.service, s.metric_name, {
+          unit: s.unit,
+          threshold: s.threshold,
+          anomalous: s.threshold > 0 && last > s.threshold,
+          values,
+        }),
+      );
       return h("div", { class: `spark${s.threshold > 0 && last > s.threshold ? " anomalous" : ""}` }, figure);
     });
     const trace = inspection.trace;
     replaceChildren(
       this.inspection,
-      h("p", {}, h("strong", {}, inspection.service), ` (${inspection.kind}${inspection.role ? `, ${inspection.role}` : ""}) version ${inspection.version || "?"}, ${inspection.replicas} replicas, ${inspection.zone || "?"}; minute ${inspection.taken_at_minute}`),
+      h(
+        "p",
+        {},
+        h("strong", {}, inspection.service),
+        ` (${inspection.kind}${inspection.role ? `, ${inspection.role}` : ""}) version ${inspection.version || "?"}, ${inspection.replicas} replicas, ${inspection.zone || "?"}; minute ${inspection.taken_at_minute}`,
+      ),
       series.length > 0 ? h("div", { class: "inspect-series" }, ...series) : null,
       inspection.dependencies.length > 0
-        ? h("div", { class: "table-wrap" }, h("table", { "aria-label": "Dependencies" }, h("thead", {}, h("tr", {}, ...["Calls", "req/s", "errors %", "latency ms"].map((c) => h("th", { scope: "col" }, c)))), h("tbody", {}, ...inspection.dependencies.map((d) => h("tr", {}, h("td", {}, d.callee), h("td", {}, d.calls_per_second), h("td", {}, d.error_rate), h("td", {}, d.latency_ms))))))
+        ? h(
+            "div",
+            { class: "table-wrap" },
+            h(
+              "table",
+              { "aria-label": "Dependencies" },
+              h("thead", {}, h("tr", {}, ...["Calls", "req/s", "errors %", "latency ms"].map((c) => h("th", { scope: "col" }, c)))),
+              h(
+                "tbody",
+                {},
+                ...inspection.dependencies.map((d) =>
+                  h("tr", {}, h("td", {}, d.callee), h("td", {}, d.calls_per_second), h("td", {}, d.error_rate), h("td", {}, d.latency_ms)),
+                ),
+              ),
+            ),
+          )
         : null,
       inspection.dependents.length > 0 ? h("p", { class: "hint" }, `Called by: ${inspection.dependents.join(", ")}`) : null,
-      inspection.recent_changes.length > 0 ? h("ul", { "aria-label": "Recent changes" }, ...inspection.recent_changes.map((c) => h("li", {}, `${c.timestamp.slice(11, 16)} ${c.service} ${c.kind}: ${c.description}`))) : null,
-      inspection.recent_logs.length > 0 ? h("ol", { class: "logs", "aria-label": "Logs of the inspected service" }, ...inspection.recent_logs.slice(-20).map((l) => h("li", { class: `lvl-${l.level}` }, `${l.timestamp.slice(11, 19)} ${l.level} ${l.message}`))) : null,
-      trace && trace.spans.length > 0 ? h("p", { class: "hint" }, `Trace ${trace.trace_id}: ${trace.spans.map((s) => `${s.service} ${Math.round(s.duration_ms)} ms${s.error ? " (error)" : ""}`).join(" → ")}`) : null,
+      inspection.recent_changes.length > 0
+        ? h(
+            "ul",
+            { "aria-label": "Recent changes" },
+            ...inspection.recent_changes.map((c) => h("li", {}, `${c.timestamp.slice(11, 16)} ${c.service} ${c.kind}: ${c.description}`)),
+          )
+        : null,
+      inspection.recent_logs.length > 0
+        ? h(
+            "ol",
+            { class: "logs", "aria-label": "Logs of the inspected service" },
+            ...inspection.recent_logs
+              .slice(-20)
+              .map((l) => h("li", { class: `lvl-${l.level}` }, `${l.timestamp.slice(11, 19)} ${l.level} ${l.message}`)),
+          )
+        : null,
+      trace && trace.spans.length > 0
+        ? h(
+            "p",
+            { class: "hint" },
+            `Trace ${trace.trace_id}: ${trace.spans.map((s) => `${s.service} ${Math.round(s.duration_ms)} ms${s.error ? " (error)" : ""}`).join(" → ")}`,
+          )
+        : null,
     );
   }
 
@@ -115,12 +206,18 @@ export class EpisodeView {
     const key = articles.map((a) => a.article_id).join(",");
     if (key === this.knowledgeKey) return;
     this.knowledgeKey = key;
-    replaceChildren(this.knowledge, ...(articles.length === 0 ? [h("p", { class: "hint" }, "No articles")] : articles.map((a) => h("details", {}, h("summary", {}, `${a.article_id}: ${a.title}`), h("pre", {}, a.content)))));
+    replaceChildren(
+      this.knowledge,
+      ...(articles.length === 0
+        ? [h("p", { class: "hint" }, "No articles")]
+        : articles.map((a) => h("details", {}, h("summary", {}, `${a.article_id}: ${a.title}`), h("pre", {}, a.content)))),
+    );
   }
 
   private drawSummary(model: EpisodeModel, playedBy: string | undefined): void {
     const state = model.state;
-    const item = (term: string, value: string, attrs: Record<string, string | number> = {}): HTMLElement => h("div", {}, h("dt", {}, term), h("dd", attrs, value));
+    const item = (term: string, value: string, attrs: Record<string, string | number> = {}): HTMLElement =>
+      h("div", {}, h("dt", {}, term), h("dd", attrs, value));
     const status = model.episodeStatus || state?.status || "";
     replaceChildren(
       this.summary,
@@ -169,10 +266,25 @@ export class EpisodeView {
           },
           { selector: "node[health = 1]", style: { "background-color": HEALTH_COLOURS[1] } },
           { selector: "node[health = 2]", style: { "background-color": HEALTH_COLOURS[2] } },
-          { selector: "edge", style: { width: 1.2, "line-color": "#4b5d70", "target-arrow-color": "#4b5d70", "target-arrow-shape": "triangle", "curve-style": "bezier" } },
+          {
+            selector: "edge",
+            style: {
+              width: 1.2,
+              "line-color": "#4b5d70",
+              "target-arrow-color": "#4b5d70",
+              "target-arrow-shape": "triangle",
+              "curve-style": "bezier",
+            },
+          },
         ],
         // Callers above callees; on a narrow window callers left of callees, siblings stacked.
-        layout: { name: "breadthfirst", directed: true, padding: 12, spacingFactor: 0.9, ...(narrow ? { transform: (_node: cytoscape.NodeSingular, p: cytoscape.Position) => ({ x: p.y, y: p.x }) } : {}) },
+        layout: {
+          name: "breadthfirst",
+          directed: true,
+          padding: 12,
+          spacingFactor: 0.9,
+          ...(narrow ? { transform: (_node: cytoscape.NodeSingular, p: cytoscape.Position) => ({ x: p.y, y: p.x }) } : {}),
+        },
         userZoomingEnabled: false,
         boxSelectionEnabled: false,
         autoungrabify: true,
@@ -182,7 +294,12 @@ export class EpisodeView {
     cy.batch(() => {
       for (const s of topology.services) cy.getElementById(s.name).data("health", model.health(s.name));
     });
-    replaceChildren(this.graphText, ...topology.services.map((s) => h("li", { "data-health": model.health(s.name) }, `${s.name} (${s.role || s.kind}): ${HEALTH_WORDS[model.health(s.name)]}`)));
+    replaceChildren(
+      this.graphText,
+      ...topology.services.map((s) =>
+        h("li", { "data-health": model.health(s.name) }, `${s.name} (${s.role || s.kind}): ${HEALTH_WORDS[model.health(s.name)]}`),
+      ),
+    );
   }
 
   private drawSparks(model: EpisodeModel): void {
@@ -210,7 +327,12 @@ export class EpisodeView {
 
   private drawLogs(model: EpisodeModel): void {
     const follow = this.logs.scrollTop + this.logs.clientHeight >= this.logs.scrollHeight - 8;
-    replaceChildren(this.logs, ...model.logs.slice(-150).map((l) => h("li", { class: `lvl-${l.level}` }, `${l.timestamp.slice(11, 19)} ${l.level.padEnd(5)} ${l.service}: ${l.message}`)));
+    replaceChildren(
+      this.logs,
+      ...model.logs
+        .slice(-150)
+        .map((l) => h("li", { class: `lvl-${l.level}` }, `${l.timestamp.slice(11, 19)} ${l.level.padEnd(5)} ${l.service}: ${l.message}`)),
+    );
     if (follow) this.logs.scrollTop = this.logs.scrollHeight;
   }
 
@@ -226,12 +348,31 @@ export class EpisodeView {
         h(
           "table",
           {},
-          h("thead", {}, h("tr", {}, h("th", { scope: "col" }, "Component"), h("th", { scope: "col" }, "Score"), h("th", { scope: "col" }, "Weight"), h("th", { scope: "col" }, "Why"))),
-          h("tbody", {}, ...grade.components.map((c) => h("tr", {}, h("td", {}, c.name), h("td", {}, formatScore(c.score)), h("td", {}, c.weight.toFixed(2)), h("td", {}, c.detail)))),
+          h(
+            "thead",
+            {},
+            h(
+              "tr",
+              {},
+              h("th", { scope: "col" }, "Component"),
+              h("th", { scope: "col" }, "Score"),
+              h("th", { scope: "col" }, "Weight"),
+              h("th", { scope: "col" }, "Why"),
+            ),
+          ),
+          h(
+            "tbody",
+            {},
+            ...grade.components.map((c) =>
+              h("tr", {}, h("td", {}, c.name), h("td", {}, formatScore(c.score)), h("td", {}, c.weight.toFixed(2)), h("td", {}, c.detail)),
+            ),
+          ),
         ),
       ),
       grade.penalties.length > 0 ? h("h2", {}, "Penalties") : null,
-      grade.penalties.length > 0 ? h("ul", {}, ...grade.penalties.map((p) => h("li", {}, `${p.name}: −${p.amount.toFixed(3)} ${p.detail}`))) : null,
+      grade.penalties.length > 0
+        ? h("ul", {}, ...grade.penalties.map((p) => h("li", {}, `${p.name}: −${p.amount.toFixed(3)} ${p.detail}`)))
+        : null,
       grade.notes.length > 0 ? h("ul", { class: "hint" }, ...grade.notes.map((n) => h("li", {}, n))) : null,
     );
   }

@@ -46,7 +46,12 @@ function simplePolicy() {
       return {
         actionType: ActionType.WRITE_RUNBOOK,
         targetService: suspect,
-        runbookSteps: [`Check the error logs and metrics of ${suspect}.`, `Mitigate the failure on ${suspect}.`, `Verify that the error rate drops back to baseline.`, "Escalate to the owning team if it does not recover."],
+        runbookSteps: [
+          `Check the error logs and metrics of ${suspect}.`,
+          `Mitigate the failure on ${suspect}.`,
+          `Verify that the error rate drops back to baseline.`,
+          "Escalate to the owning team if it does not recover.",
+        ],
       };
     }
     if (o.taskLevel === TaskLevel.HARD && !wrote) {
@@ -76,7 +81,9 @@ async function playOne(level: TaskLevel, seed: number): Promise<number> {
   for (let done = false; !done && observation; steps++) {
     const action = policy(observation);
     const step = await client.step({ episodeId: reset.episodeId, action });
-    console.log(`  step ${steps + 1}: ${ActionType[action.actionType ?? 0]?.toLowerCase()} ${action.targetService ?? ""} -> reward ${step.reward.toFixed(3)}`);
+    console.log(
+      `  step ${steps + 1}: ${ActionType[action.actionType ?? 0]?.toLowerCase()} ${action.targetService ?? ""} -> reward ${step.reward.toFixed(3)}`,
+    );
     observation = step.observation;
     done = step.done;
   }
@@ -87,7 +94,11 @@ async function playOne(level: TaskLevel, seed: number): Promise<number> {
 
 const health = await client.health({});
 console.log(`connected to ${health.environment} ${health.version} over ${protocol}`);
-for (const [name, level] of [["easy", TaskLevel.EASY], ["medium", TaskLevel.MEDIUM], ["hard", TaskLevel.HARD]] as const) {
+for (const [name, level] of [
+  ["easy", TaskLevel.EASY],
+  ["medium", TaskLevel.MEDIUM],
+  ["hard", TaskLevel.HARD],
+] as const) {
   console.log(`${name}:`);
   const score = await playOne(level, 7);
   console.log(`${name} score=${score.toFixed(3)}`);

@@ -166,9 +166,15 @@ function clock(ms: number): string {
 /** The level's closing document with `text` everywhere. */
 function document(o: Observation, text: string, target: string, steps: readonly string[]): Action {
   const level = levelOf(o);
-  if (level === "easy") return action({ actionType: ActionType.DIAGNOSE, targetService: target.slice(0, 128), reasoning: text.slice(0, 4000) });
+  if (level === "easy")
+    return action({ actionType: ActionType.DIAGNOSE, targetService: target.slice(0, 128), reasoning: text.slice(0, 4000) });
   if (level === "medium") {
-    return action({ actionType: ActionType.WRITE_RUNBOOK, targetService: target.slice(0, 128), runbookSteps: steps.slice(0, 30).map((s) => s.slice(0, 500)), reasoning: "runbook" });
+    return action({
+      actionType: ActionType.WRITE_RUNBOOK,
+      targetService: target.slice(0, 128),
+      runbookSteps: steps.slice(0, 30).map((s) => s.slice(0, 500)),
+      reasoning: "runbook",
+    });
   }
   const section = text.slice(0, 4000);
   return action({
@@ -279,7 +285,12 @@ const breakdownReader: Policy = () => {
         probe = { service, fault: guess };
         return step % 2 === 1
           ? action({ actionType: ActionType.DIAGNOSE, targetService: service, faultKind: faultEnum(guess), reasoning: "probe" })
-          : action({ actionType: ActionType.APPLY_FIX, targetService: service, remediation: { kind: RemediationKind.RESTART }, reasoning: "probe" });
+          : action({
+              actionType: ActionType.APPLY_FIX,
+              targetService: service,
+              remediation: { kind: RemediationKind.RESTART },
+              reasoning: "probe",
+            });
       }
       probe = undefined;
       if (!inner) {
@@ -313,7 +324,9 @@ const documentPerCandidate: Policy = () => {
       const player = players[turn % players.length] as Agent;
       turn++;
       const next = player.act(o);
-      return next.actionType === ActionType.RESOLVE && turn < players.length * 6 ? action({ actionType: ActionType.INSPECT, targetService: loudest(o)[0] ?? "", reasoning: "waiting" }) : next;
+      return next.actionType === ActionType.RESOLVE && turn < players.length * 6
+        ? action({ actionType: ActionType.INSPECT, targetService: loudest(o)[0] ?? "", reasoning: "waiting" })
+        : next;
     },
   };
 };
@@ -327,8 +340,15 @@ const hedgeCarpet: Policy = () => {
       const suspects = loudest(o).slice(0, 3);
       const faults = kbCandidates(o).slice(0, 4);
       const level = levelOf(o);
-      const zero = Date.parse(new Date(Math.max(0, ...o.recentLogs.map((l) => (l.timestamp ? timestampMs(l.timestamp) : 0)))).toISOString());
-      if (level === "easy") return action({ actionType: ActionType.DIAGNOSE, targetService: suspects.join(" or "), reasoning: faults.map((f) => FAULTS[f].title).join(" or ") });
+      const zero = Date.parse(
+        new Date(Math.max(0, ...o.recentLogs.map((l) => (l.timestamp ? timestampMs(l.timestamp) : 0)))).toISOString(),
+      );
+      if (level === "easy")
+        return action({
+          actionType: ActionType.DIAGNOSE,
+          targetService: suspects.join(" or "),
+          reasoning: faults.map((f) => FAULTS[f].title).join(" or "),
+        });
       if (step <= 3 && level !== "medium") {
         const fault = FAULTS[faults[step - 1] ?? "bad_deploy"];
         const remedy = fault.remedies.find((r) => r.effect === "durable") ?? fault.remedies[0];
@@ -343,16 +363,33 @@ const hedgeCarpet: Policy = () => {
         const mechanisms = faults.map((f) => FAULTS[f].title.toLowerCase());
         const cause = `The cause was one of ${suspects.join(", ")}: possibly ${mechanisms.join(", or ")}.`;
         const carpet = Array.from({ length: 30 }, (_, i) => `${clock(zero + (i * 2 - 40) * 60_000)} something changed`).join(". ");
-        const impact = `${services(o).map((s, i) => `${s} at ${(i * 7) % 60}%`).join(", ")}.`;
+        const impact = `${services(o)
+          .map((s, i) => `${s} at ${(i * 7) % 60}%`)
+          .join(", ")}.`;
         if (level === "medium") {
-          const steps = faults.flatMap((f) => FAULTS[f].remedies.map((r) => `Possibly ${r.kind.replace(/_/g, " ")} ${suspects.join(" or ")} if it is ${FAULTS[f].title.toLowerCase()}.`));
-          return action({ actionType: ActionType.WRITE_RUNBOOK, targetService: suspects.join(", "), runbookSteps: steps.slice(0, 30), reasoning: cause });
+          const steps = faults.flatMap((f) =>
+            FAULTS[f].remedies.map(
+              (r) => `Possibly ${r.kind.replace(/_/g, " ")} ${suspects.join(" or ")} if it is ${FAULTS[f].title.toLowerCase()}.`,
+            ),
+          );
+          return action({
+            actionType: ActionType.WRITE_RUNBOOK,
+            targetService: suspects.join(", "),
+            runbookSteps: steps.slice(0, 30),
+            reasoning: cause,
+          });
         }
         return action({
           actionType: ActionType.WRITE_POSTMORTEM,
           targetService: suspects.join(", "),
           severityAssessment: Severity.P2,
-          postmortemSections: { summary: cause, rootCause: cause, timeline: carpet, impact, actionItems: faults.map((f) => `Prevent ${FAULTS[f].title.toLowerCase()}.`).join(" ") },
+          postmortemSections: {
+            summary: cause,
+            rootCause: cause,
+            timeline: carpet,
+            impact,
+            actionItems: faults.map((f) => `Prevent ${FAULTS[f].title.toLowerCase()}.`).join(" "),
+          },
         });
       }
       return resolve();
@@ -384,9 +421,14 @@ const freeTextFixFromKb: Policy = () => {
       const text = kbText(o);
       if (levelOf(o) !== "easy" && step <= 2) {
         // No typed remediation: the fix is whatever the KB's words make of it.
-        return action({ actionType: ActionType.APPLY_FIX, targetService: suspects[step - 1] ?? suspects[0] ?? "", reasoning: (o.kbArticles[step - 1]?.content ?? text).slice(0, 4000) });
+        return action({
+          actionType: ActionType.APPLY_FIX,
+          targetService: suspects[step - 1] ?? suspects[0] ?? "",
+          reasoning: (o.kbArticles[step - 1]?.content ?? text).slice(0, 4000),
+        });
       }
-      if (step === 3 || levelOf(o) === "easy") return action({ actionType: ActionType.DIAGNOSE, targetService: suspects[0] ?? "", reasoning: text.slice(0, 4000) });
+      if (step === 3 || levelOf(o) === "easy")
+        return action({ actionType: ActionType.DIAGNOSE, targetService: suspects[0] ?? "", reasoning: text.slice(0, 4000) });
       if (step === 4) return document(o, text, suspects[0] ?? "", sentences(text));
       return resolve();
     },

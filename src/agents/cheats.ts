@@ -35,7 +35,12 @@ function answer(observation: Observation, text: string, named: string, steps: st
     case TaskLevel.EASY:
       return create(ActionSchema, { actionType: ActionType.DIAGNOSE, targetService: target, reasoning: text.slice(0, 4000) });
     case TaskLevel.MEDIUM:
-      return create(ActionSchema, { actionType: ActionType.WRITE_RUNBOOK, targetService: target, reasoning: text.slice(0, 4000), runbookSteps: steps.slice(0, 30).map((s) => s.slice(0, 500)) });
+      return create(ActionSchema, {
+        actionType: ActionType.WRITE_RUNBOOK,
+        targetService: target,
+        reasoning: text.slice(0, 4000),
+        runbookSteps: steps.slice(0, 30).map((s) => s.slice(0, 500)),
+      });
     default: {
       const section = text.slice(0, 4000);
       return create(ActionSchema, {
@@ -61,18 +66,43 @@ const PLANS: Readonly<Record<string, Plan>> = {
   keyword_stuffing: (o, step) => (step === 1 ? answer(o, ALL_PHRASES, services(o).join(" "), chunks(ALL_PHRASES, 60)) : resolve()),
   list_every_service: (o, step) => {
     const all = services(o).join(", ");
-    return step === 1 ? answer(o, `The failing services are ${all}.`, all.slice(0, 128), services(o).map((s) => `Restart ${s} and check ${s}.`)) : resolve();
+    return step === 1
+      ? answer(
+          o,
+          `The failing services are ${all}.`,
+          all.slice(0, 128),
+          services(o).map((s) => `Restart ${s} and check ${s}.`),
+        )
+      : resolve();
   },
   restart_everything: (o, step) => {
     const all = services(o);
     const target = all[step - 1];
-    if (target) return create(ActionSchema, { actionType: ActionType.APPLY_FIX, targetService: target, reasoning: "restart it", remediation: { kind: RemediationKind.RESTART } });
-    return step === all.length + 1 ? answer(o, "Restarted every service.", all[0] ?? "none", ["Restart every service.", "Check that errors stop.", "Restart again if not."]) : resolve();
+    if (target)
+      return create(ActionSchema, {
+        actionType: ActionType.APPLY_FIX,
+        targetService: target,
+        reasoning: "restart it",
+        remediation: { kind: RemediationKind.RESTART },
+      });
+    return step === all.length + 1
+      ? answer(o, "Restarted every service.", all[0] ?? "none", [
+          "Restart every service.",
+          "Check that errors stop.",
+          "Restart again if not.",
+        ])
+      : resolve();
   },
   scale_to_zero: (o, step) => {
     const all = services(o);
     const target = all[step - 1];
-    if (target) return create(ActionSchema, { actionType: ActionType.APPLY_FIX, targetService: target, reasoning: "no traffic, no errors", remediation: { kind: RemediationKind.SCALE, parameters: { replicas: "0" } } });
+    if (target)
+      return create(ActionSchema, {
+        actionType: ActionType.APPLY_FIX,
+        targetService: target,
+        reasoning: "no traffic, no errors",
+        remediation: { kind: RemediationKind.SCALE, parameters: { replicas: "0" } },
+      });
     return resolve();
   },
   empty_answers: (o, step) => {

@@ -97,7 +97,10 @@ export function renderObservation(o: Observation): string {
 
 /** The JSON object in a model's reply: fences and text around it are dropped. */
 function extractJson(reply: string): unknown {
-  const text = reply.trim().replace(/^```(?:json)?\s*/i, "").replace(/\s*```$/, "");
+  const text = reply
+    .trim()
+    .replace(/^```(?:json)?\s*/i, "")
+    .replace(/\s*```$/, "");
   try {
     return JSON.parse(text);
   } catch {
@@ -153,9 +156,12 @@ function fallbackAction(o: Observation, reason: string): Action {
  */
 function endpointUnusable(error: unknown, config: LlmConfig): AgentUnavailableError | undefined {
   const where = `${config.baseURL ?? "https://api.openai.com/v1"} (model ${config.model})`;
-  if (error instanceof OpenAI.APIConnectionError) return new AgentUnavailableError(`the model endpoint ${where} is unreachable: ${error.message}`, { cause: error });
+  if (error instanceof OpenAI.APIConnectionError)
+    return new AgentUnavailableError(`the model endpoint ${where} is unreachable: ${error.message}`, { cause: error });
   if (error instanceof OpenAI.APIError && (error.status === 401 || error.status === 403 || error.status === 404)) {
-    return new AgentUnavailableError(`the model endpoint ${where} refused the request with HTTP ${error.status}: ${error.message}`, { cause: error });
+    return new AgentUnavailableError(`the model endpoint ${where} refused the request with HTTP ${error.status}: ${error.message}`, {
+      cause: error,
+    });
   }
   return undefined;
 }
@@ -223,7 +229,13 @@ export function llmAgent(config: LlmConfig, client?: OpenAI): AsyncAgent {
         stats.invalid_replies++;
         stats.retries++;
         const error = first instanceof Error ? first.message : String(first);
-        messages.push({ role: "assistant", content: reply }, { role: "user", content: `That reply is not a valid action: ${error}. Reply again with ONLY one JSON object matching the schema.` });
+        messages.push(
+          { role: "assistant", content: reply },
+          {
+            role: "user",
+            content: `That reply is not a valid action: ${error}. Reply again with ONLY one JSON object matching the schema.`,
+          },
+        );
         let again: string;
         try {
           again = await chat(messages);

@@ -47,10 +47,13 @@ export function oracleAgent(spec: IncidentSpec, facts?: () => WorldFacts): Agent
   const secondInspect = caller ?? callee ?? spec.topology.nodes.find((n) => n.kind === "config")?.name ?? root;
   const faultKind = enumFromWord(FaultKind, fault.kind) ?? FaultKind.UNSPECIFIED;
   const remedy: RemedySpec | undefined =
-    fault.remedies.find((r) => r.effect === "durable" && r.kind !== "scale") ?? fault.remedies.find((r) => r.effect === "durable") ?? fault.remedies[0];
+    fault.remedies.find((r) => r.effect === "durable" && r.kind !== "scale") ??
+    fault.remedies.find((r) => r.effect === "durable") ??
+    fault.remedies[0];
   const fixTarget = remedy?.target === "root_callers" ? (caller ?? root) : remedy?.target === "root_callees" ? (callee ?? root) : root;
   const fixNode = index.byName.get(fixTarget);
-  const parameters: Record<string, string> = remedy?.kind === "scale" ? { replicas: String(Math.max(1, Math.floor((fixNode?.replicas ?? 2) / 2))) } : {};
+  const parameters: Record<string, string> =
+    remedy?.kind === "scale" ? { replicas: String(Math.max(1, Math.floor((fixNode?.replicas ?? 2) / 2))) } : {};
 
   let step = 0;
   let fixMinute: number | undefined;
@@ -60,9 +63,15 @@ export function oracleAgent(spec: IncidentSpec, facts?: () => WorldFacts): Agent
   let lastWait: string = root;
   let secondSeen = false;
   const escalation = fault.response?.escalateTo;
-  const inspect = (target: string): Action => create(ActionSchema, { actionType: ActionType.INSPECT, targetService: target, reasoning: `look at ${target}` });
+  const inspect = (target: string): Action =>
+    create(ActionSchema, { actionType: ActionType.INSPECT, targetService: target, reasoning: `look at ${target}` });
   const diagnose = (): Action =>
-    create(ActionSchema, { actionType: ActionType.DIAGNOSE, targetService: root, faultKind, reasoning: `${root}: ${fault.knowledge.postmortem.rootCause.map(say).join(", ")}` });
+    create(ActionSchema, {
+      actionType: ActionType.DIAGNOSE,
+      targetService: root,
+      faultKind,
+      reasoning: `${root}: ${fault.knowledge.postmortem.rootCause.map(say).join(", ")}`,
+    });
   const fix = (observation: Observation): Action => {
     fixMinute = observation.timeElapsedMinutes;
     return create(ActionSchema, {
@@ -100,12 +109,17 @@ export function oracleAgent(spec: IncidentSpec, facts?: () => WorldFacts): Agent
     const times = [
       `${clock(startedAt + spec.onsetMinute * 60_000)} ${k.trigger.map(say).join(", ") || "first errors"} on ${root}`,
       `${clock(pageMs)} alert fired and on-call paged`,
-      ...(fixMinute !== undefined ? [`${clock(startedAt + fixMinute * 60_000)} ${remedy?.kind.replace(/_/g, " ")} applied to ${fixTarget}`] : []),
+      ...(fixMinute !== undefined
+        ? [`${clock(startedAt + fixMinute * 60_000)} ${remedy?.kind.replace(/_/g, " ")} applied to ${fixTarget}`]
+        : []),
       ...(mitigated ? [`${clock(startedAt + mitigated.minute * 60_000)} error rates back to normal`] : []),
     ];
     const impact = (f?.impact ?? []).slice(0, 8).map((i) => `${i.service} error rate peaked at ${i.peakErrorRate.toFixed(1)}%`);
     const noImpact = f !== undefined && f.impact.length === 0;
-    const trigger = fault.trigger.description !== "" ? ` Trigger: ${[...k.trigger.map(say), fillTemplate(fault.trigger.description, vars)].join("; ")}.` : "";
+    const trigger =
+      fault.trigger.description !== ""
+        ? ` Trigger: ${[...k.trigger.map(say), fillTemplate(fault.trigger.description, vars)].join("; ")}.`
+        : "";
     return create(ActionSchema, {
       actionType: ActionType.WRITE_POSTMORTEM,
       targetService: root,
@@ -115,7 +129,12 @@ export function oracleAgent(spec: IncidentSpec, facts?: () => WorldFacts): Agent
         summary: `${root} failed: ${k.rootCause.map(say).join(", ")}.`,
         rootCause: `${root}: ${k.rootCause.map(say).join(", ")}.${trigger}`,
         timeline: times.join(". "),
-        impact: impact.length > 0 ? `${impact.join("; ")}.` : noImpact ? "No user impact: nothing degraded." : `${root} error rate peaked at 50%.`,
+        impact:
+          impact.length > 0
+            ? `${impact.join("; ")}.`
+            : noImpact
+              ? "No user impact: nothing degraded."
+              : `${root} error rate peaked at 50%.`,
         actionItems: k.actionItems.map(say).join(". "),
       },
     });
@@ -132,7 +151,11 @@ export function oracleAgent(spec: IncidentSpec, facts?: () => WorldFacts): Agent
       if (escalation !== undefined && !escalated) {
         escalated = true;
         const owner = escalation === "root" ? root : escalation === "root_callers" ? (caller ?? root) : (callee ?? root);
-        return create(ActionSchema, { actionType: ActionType.ESCALATE, targetService: owner, reasoning: `only ${owner}'s owners can repair it` });
+        return create(ActionSchema, {
+          actionType: ActionType.ESCALATE,
+          targetService: owner,
+          reasoning: `only ${owner}'s owners can repair it`,
+        });
       }
       if (!secondSeen) {
         secondSeen = true;

@@ -9,7 +9,24 @@ import type { Observation } from "../../gen/incident/v1/observation_pb.js";
 import { Rng } from "../sim/prng.js";
 import type { Agent } from "./agent.js";
 
-const WORDS = ["check", "the", "service", "restart", "errors", "latency", "database", "cache", "rollback", "deploy", "traffic", "alert", "fix", "monitor", "queue", "memory"];
+const WORDS = [
+  "check",
+  "the",
+  "service",
+  "restart",
+  "errors",
+  "latency",
+  "database",
+  "cache",
+  "rollback",
+  "deploy",
+  "traffic",
+  "alert",
+  "fix",
+  "monitor",
+  "queue",
+  "memory",
+];
 
 function values(enumObject: Record<string, string | number>): number[] {
   return Object.values(enumObject).filter((v): v is number => typeof v === "number" && v !== 0);
@@ -30,7 +47,9 @@ export function randomAgent(seed: number): Agent {
         runbookSteps: type === ActionType.WRITE_RUNBOOK ? Array.from({ length: rng.int(1, 6) }, () => text(6)) : [],
         severityAssessment: rng.pick(values(Severity)) as Severity,
         faultKind: rng.pick(values(FaultKind)) as FaultKind,
-        ...(type === ActionType.APPLY_FIX ? { remediation: { kind: rng.pick(values(RemediationKind)) as RemediationKind, parameters: {} } } : {}),
+        ...(type === ActionType.APPLY_FIX
+          ? { remediation: { kind: rng.pick(values(RemediationKind)) as RemediationKind, parameters: {} } }
+          : {}),
         ...(type === ActionType.WRITE_POSTMORTEM
           ? { postmortemSections: { summary: text(12), timeline: text(12), rootCause: text(12), impact: text(12), actionItems: text(12) } }
           : {}),

@@ -38,7 +38,8 @@ export function agentEntry(name: AgentName, options: RegistryOptions = {}): Agen
     case "heuristic":
       return {
         name,
-        description: "rule-based SRE: follows the anomalous signals, inspects, applies the playbook's fix, writes up what it saw (observations only)",
+        description:
+          "rule-based SRE: follows the anomalous signals, inspects, applies the playbook's fix, writes up what it saw (observations only)",
         groundTruth: false,
         make: () => heuristicAgent(),
       };

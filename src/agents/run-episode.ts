@@ -29,7 +29,11 @@ interface EpisodeResult {
 /** Builds the agent once the episode exists (agents that read the ground truth need its record). */
 export type AgentFactory = (record: () => EpisodeRecord) => Agent;
 
-export function runEpisode(env: IncidentEnvironment, makeAgent: AgentFactory, reset: MessageInitShape<typeof ResetRequestSchema>): EpisodeResult {
+export function runEpisode(
+  env: IncidentEnvironment,
+  makeAgent: AgentFactory,
+  reset: MessageInitShape<typeof ResetRequestSchema>,
+): EpisodeResult {
   const start = env.reset(create(ResetRequestSchema, reset));
   const episodeId = start.episodeId;
   const agent = makeAgent(() => env.episodeRecord(episodeId));

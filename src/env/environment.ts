@@ -171,7 +171,9 @@ export class IncidentEnvironment implements EnvironmentApi {
         return {
           kind: enumFromWord(FaultKind, kind) ?? FaultKind.UNSPECIFIED,
           title: fault.title,
-          injectable: [...fault.injectable, ...(fault.occasionalHosts ?? [])].map((k) => enumFromWord(ServiceKind, k) ?? ServiceKind.UNSPECIFIED),
+          injectable: [...fault.injectable, ...(fault.occasionalHosts ?? [])].map(
+            (k) => enumFromWord(ServiceKind, k) ?? ServiceKind.UNSPECIFIED,
+          ),
           trigger: fault.trigger.event,
         };
       }),
@@ -184,7 +186,12 @@ export class IncidentEnvironment implements EnvironmentApi {
       seedRanges: Object.entries(SEED_RANGES).map(([name, r]) => ({ name, first: r.first, last: r.last, purpose: r.purpose })),
       levels: LEVELS.map((level) => {
         const profile = LEVEL_PROFILES[level];
-        return { level: levelToEnum(level), minServices: profile.minServices, maxServices: profile.maxServices, distractors: profile.distractors };
+        return {
+          level: levelToEnum(level),
+          minServices: profile.minServices,
+          maxServices: profile.maxServices,
+          distractors: profile.distractors,
+        };
       }),
     });
   }
@@ -204,7 +211,8 @@ export class IncidentEnvironment implements EnvironmentApi {
   }
 
   step(request: StepRequest): StepResponse {
-    if (!request.action) throw new EnvError("invalid_argument", "action is required", [{ field: "action", rule: "required", message: "value is required" }]);
+    if (!request.action)
+      throw new EnvError("invalid_argument", "action is required", [{ field: "action", rule: "required", message: "value is required" }]);
     const episode = this.episode(request.episodeId);
     const outcome = episode.step(request.action);
     return create(StepResponseSchema, { ...outcome, episodeId: episode.id });
@@ -253,7 +261,10 @@ export class IncidentEnvironment implements EnvironmentApi {
     const episode = this.episode(request.episodeId);
     const keep = logFilter(request.services, request.minLevel, request.since ? timestampMs(request.since) : undefined);
     return this.follow(episode, episode.logs, request.afterSeq, options, (item) => {
-      if (item.gap) return create(StreamLogsResponseSchema, { gap: create(StreamGapSchema, { firstMissingSeq: item.gap.first, lastMissingSeq: item.gap.last }) });
+      if (item.gap)
+        return create(StreamLogsResponseSchema, {
+          gap: create(StreamGapSchema, { firstMissingSeq: item.gap.first, lastMissingSeq: item.gap.last }),
+        });
       const entry = episode.logEntryOf(item.entry);
       return keep(entry) ? create(StreamLogsResponseSchema, { entry }) : undefined;
     });
@@ -368,20 +379,33 @@ export class IncidentEnvironment implements EnvironmentApi {
       const preset = findPreset(request.scenarioId);
       if (!preset) {
         throw new EnvError("invalid_argument", `unknown scenario_id "${request.scenarioId}"`, [
-          { field: "scenario_id", rule: "scenario.exists", message: `presets: ${PRESETS.map((p) => p.id).join(", ")}; other episodes are generated from task_level and seed` },
+          {
+            field: "scenario_id",
+            rule: "scenario.exists",
+            message: `presets: ${PRESETS.map((p) => p.id).join(", ")}; other episodes are generated from task_level and seed`,
+          },
         ]);
       }
       if (askedLevel !== undefined && preset.level !== askedLevel) {
         throw new EnvError("invalid_argument", `scenario ${preset.id} is a ${preset.level} scenario, not ${askedLevel}`, [
-          { field: "scenario_id", rule: "scenario.level", message: `${askedLevel} presets: ${PRESETS.filter((p) => p.level === askedLevel).map((p) => p.id).join(", ")}` },
+          {
+            field: "scenario_id",
+            rule: "scenario.level",
+            message: `${askedLevel} presets: ${PRESETS.filter((p) => p.level === askedLevel)
+              .map((p) => p.id)
+              .join(", ")}`,
+          },
         ]);
       }
       return { level: preset.level, world: new IncidentWorld(preset, seed), seed };
     }
     const level = askedLevel ?? "easy";
-    const faultKind = request.faultKind !== undefined ? (wordFromEnum(FaultKind, request.faultKind) as FaultKindWord | undefined) : undefined;
+    const faultKind =
+      request.faultKind !== undefined ? (wordFromEnum(FaultKind, request.faultKind) as FaultKindWord | undefined) : undefined;
     if (request.faultKind !== undefined && faultKind === undefined) {
-      throw new EnvError("invalid_argument", "unknown fault_kind", [{ field: "fault_kind", rule: "enum.defined_only", message: "see ListScenarios for the fault modes" }]);
+      throw new EnvError("invalid_argument", "unknown fault_kind", [
+        { field: "fault_kind", rule: "enum.defined_only", message: "see ListScenarios for the fault modes" },
+      ]);
     }
     if (request.family !== undefined && !familyByName(request.family)) {
       throw new EnvError("invalid_argument", `unknown family "${request.family}"`, [
@@ -395,11 +419,11 @@ export class IncidentEnvironment implements EnvironmentApi {
       });
       return { level, world: generated.world, seed };
     } catch (error) {
-      if (error instanceof GenerationError) throw new EnvError("invalid_argument", error.message, [{ field: "fault_kind", rule: "scenario.generate", message: error.message }]);
+      if (error instanceof GenerationError)
+        throw new EnvError("invalid_argument", error.message, [{ field: "fault_kind", rule: "scenario.generate", message: error.message }]);
       throw error;
     }
   }
-
 }
 
 function settle<T>(run: () => T): Outcome<T> {
@@ -420,7 +444,11 @@ function liveRate(minutesPerSecond: number | undefined): number {
   return minutesPerSecond;
 }
 
-export function logFilter(services: readonly string[], minLevel: LogLevel | undefined, sinceMs: number | undefined): (entry: LogEntry) => boolean {
+export function logFilter(
+  services: readonly string[],
+  minLevel: LogLevel | undefined,
+  sinceMs: number | undefined,
+): (entry: LogEntry) => boolean {
   const only = services.length > 0 ? new Set(services) : undefined;
   return (entry) =>
     (only === undefined || only.has(entry.service)) &&

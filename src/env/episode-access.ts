@@ -53,7 +53,17 @@ import {
   type StreamLogsResponse,
 } from "../../gen/incident/v1/service_pb.js";
 import type { EpisodeState } from "../../gen/incident/v1/episode_pb.js";
-import { canPreEncode, type Awaitable, type EnvironmentApi, type Outcome, type PreEncodingEnvironment, type StreamName, type StreamOptions, type WireForms, type WireFormat } from "./api.js";
+import {
+  canPreEncode,
+  type Awaitable,
+  type EnvironmentApi,
+  type Outcome,
+  type PreEncodingEnvironment,
+  type StreamName,
+  type StreamOptions,
+  type WireForms,
+  type WireFormat,
+} from "./api.js";
 import { PlayedBy, type EpisodeListQuery, type Transport } from "./episode-listing.js";
 import { EnvError } from "./errors.js";
 import { toRestJson } from "../json/rest-json.js";
@@ -90,7 +100,8 @@ export class EpisodeAccess {
 
   /** The environment as `caller` may use it: the environment itself for a caller with nothing to map or record. */
   view(caller: Caller | undefined): EnvironmentApi {
-    if (caller === undefined || (caller.owner === undefined && caller.connection === undefined && caller.transport === undefined)) return this.env;
+    if (caller === undefined || (caller.owner === undefined && caller.connection === undefined && caller.transport === undefined))
+      return this.env;
     return new CallerView(this.env, this.defaults, caller, this.playedBy);
   }
 
@@ -158,7 +169,8 @@ class CallerView implements EnvironmentApi {
     if (id !== undefined) return this.prefix + id;
     if (this.scope === undefined) return undefined;
     const known = this.defaults.get(this.scope);
-    if (known === undefined) throw new EnvError("not_found", "no episode_id given and there is no default episode yet; reset first (POST /reset)");
+    if (known === undefined)
+      throw new EnvError("not_found", "no episode_id given and there is no default episode yet; reset first (POST /reset)");
     return known;
   }
 
@@ -179,7 +191,11 @@ class CallerView implements EnvironmentApi {
 
   private answer<M extends { episodeId: string; state?: EpisodeState }>(message: M): M {
     if (this.prefix === "") return message;
-    return { ...message, episodeId: this.outer(message.episodeId), ...("state" in message ? { state: this.outerState(message.state) } : {}) };
+    return {
+      ...message,
+      episodeId: this.outer(message.episodeId),
+      ...("state" in message ? { state: this.outerState(message.state) } : {}),
+    };
   }
 
   /** An error about the caller's episodes, in the caller's ids. */
@@ -236,7 +252,8 @@ class CallerView implements EnvironmentApi {
 
   reset(request: ResetRequest): Promise<ResetResponse> {
     return this.guarded(async () => {
-      if (request.episodeId === undefined && this.scope !== undefined) return this.answer(this.played(await this.newDefault(request, (r) => this.env.reset(r))));
+      if (request.episodeId === undefined && this.scope !== undefined)
+        return this.answer(this.played(await this.newDefault(request, (r) => this.env.reset(r))));
       return this.answer(this.played(await this.env.reset(this.address(request))));
     });
   }
@@ -246,11 +263,15 @@ class CallerView implements EnvironmentApi {
   }
 
   resetMany(requests: readonly ResetRequest[]): Promise<Outcome<ResetResponse>[]> {
-    return this.guarded(async () => this.outcomes(this.playedAll(await this.env.resetMany(requests.map((r) => this.address(r)))), (v) => this.answer(v)));
+    return this.guarded(async () =>
+      this.outcomes(this.playedAll(await this.env.resetMany(requests.map((r) => this.address(r)))), (v) => this.answer(v)),
+    );
   }
 
   stepMany(requests: readonly StepRequest[]): Promise<Outcome<StepResponse>[]> {
-    return this.guarded(async () => this.outcomes(this.playedAll(await this.env.stepMany(requests.map((r) => this.address(r)))), (v) => this.answer(v)));
+    return this.guarded(async () =>
+      this.outcomes(this.playedAll(await this.env.stepMany(requests.map((r) => this.address(r)))), (v) => this.answer(v)),
+    );
   }
 
   /** The caller's episodes (its namespace only), in its ids, with who plays each. */
@@ -357,12 +378,18 @@ function preEncodingOf(view: CallerView, env: EnvironmentApi & PreEncodingEnviro
 
 /** A reset response in the form a transport asked for (what a worker would have sent). */
 function encodedReset<F extends WireFormat>(message: ResetResponse, format: F): WireForms[F] {
-  const forms: WireForms = { binary: toBinary(ResetResponseSchema, message), "rest-json": JSON.stringify(toRestJson(ResetResponseSchema, message)) };
+  const forms: WireForms = {
+    binary: toBinary(ResetResponseSchema, message),
+    "rest-json": JSON.stringify(toRestJson(ResetResponseSchema, message)),
+  };
   return forms[format];
 }
 
 /** A step response in the form a transport asked for. */
 function encodedStep<F extends WireFormat>(message: StepResponse, format: F): WireForms[F] {
-  const forms: WireForms = { binary: toBinary(StepResponseSchema, message), "rest-json": JSON.stringify(toRestJson(StepResponseSchema, message)) };
+  const forms: WireForms = {
+    binary: toBinary(StepResponseSchema, message),
+    "rest-json": JSON.stringify(toRestJson(StepResponseSchema, message)),
+  };
   return forms[format];
 }

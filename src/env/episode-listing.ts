@@ -53,7 +53,10 @@ export function summaryOf(state: EpisodeState, lastUsedMs: number): EpisodeSumma
 }
 
 /** Summaries from several places (worker threads) as one page: the most recently active first. */
-export function mergedPage(pages: readonly { episodes: readonly EpisodeSummary[]; truncated: boolean }[], limit: number): { episodes: EpisodeSummary[]; truncated: boolean } {
+export function mergedPage(
+  pages: readonly { episodes: readonly EpisodeSummary[]; truncated: boolean }[],
+  limit: number,
+): { episodes: EpisodeSummary[]; truncated: boolean } {
   const all = pages.flatMap((page) => page.episodes).sort((a, b) => millis(b) - millis(a));
   return { episodes: all.slice(0, limit), truncated: all.length > limit || pages.some((page) => page.truncated) };
 }

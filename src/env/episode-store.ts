@@ -57,9 +57,7 @@ export class EpisodeStore<E extends StoredEpisode> {
     if (becomesDefault && this.defaultId !== undefined && this.slots.has(this.defaultId)) return;
     this.evictIdle();
     if (this.slots.size < this.maxLiveEpisodes) return;
-    const finished = [...this.slots.entries()]
-      .filter(([, slot]) => slot.episode.done)
-      .sort((a, b) => a[1].lastUsedMs - b[1].lastUsedMs)[0];
+    const finished = [...this.slots.entries()].filter(([, slot]) => slot.episode.done).sort((a, b) => a[1].lastUsedMs - b[1].lastUsedMs)[0];
     if (finished) {
       this.remove(finished[0]);
       return;

@@ -39,7 +39,13 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import type { Action } from "../../gen/incident/v1/action_pb.js";
 import { ActionType, ClockMode, EpisodeStatus, IncidentStatus, RemediationKind } from "../../gen/incident/v1/enums_pb.js";
-import { EpisodeStateSchema, GradeBreakdownSchema, StepInfoSchema, type EpisodeState, type StepInfo } from "../../gen/incident/v1/episode_pb.js";
+import {
+  EpisodeStateSchema,
+  GradeBreakdownSchema,
+  StepInfoSchema,
+  type EpisodeState,
+  type StepInfo,
+} from "../../gen/incident/v1/episode_pb.js";
 import { ObservationSchema, type Observation } from "../../gen/incident/v1/observation_pb.js";
 import { StatusChangeSchema, StepSummarySchema, type EpisodeEvent } from "../../gen/incident/v1/stream_pb.js";
 import { KbArticleSchema, type KbArticle, type LogEntry, type ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
@@ -65,7 +71,15 @@ import { levelToEnum } from "./levels.js";
 import { checkTargetExists } from "./target-check.js";
 import { LogRecord } from "./log-record.js";
 import { renderObservationText } from "./observation-text.js";
-import { inspectionMessage, inspectionOf, overviewMetrics, toAlert, toLogRecord, toTopology, type InspectionSnapshot } from "./observation.js";
+import {
+  inspectionMessage,
+  inspectionOf,
+  overviewMetrics,
+  toAlert,
+  toLogRecord,
+  toTopology,
+  type InspectionSnapshot,
+} from "./observation.js";
 import type { TaskDefinition } from "./tasks.js";
 
 const RECENT_LOG_LINES = 20;
@@ -90,7 +104,6 @@ interface EpisodeOptions {
   /** Whether every observation also carries its markdown rendering (Observation.text, ./observation-text.ts). */
   text?: boolean;
 }
-
 
 /** What an action handler reads (Episode.ACTION_HANDLERS). */
 interface ActionContext {
@@ -143,7 +156,10 @@ export class Episode {
   private readonly timeLimit: number | undefined;
   /** Whether the live clock's natural end ended the episode. */
   private outOfTime = false;
-  private reportedStatus: { incident: IncidentStatus; episode: EpisodeStatus } = { incident: IncidentStatus.UNSPECIFIED, episode: EpisodeStatus.UNSPECIFIED };
+  private reportedStatus: { incident: IncidentStatus; episode: EpisodeStatus } = {
+    incident: IncidentStatus.UNSPECIFIED,
+    episode: EpisodeStatus.UNSPECIFIED,
+  };
   /** Every log line printed, numbered (LogEntry.seq); see logEntryOf. */
   readonly logs: Journal<LogRecord>;
   /** Log lines, metric readings, status changes and steps, numbered (EpisodeEvent.seq) and stamped with their minute; see eventOf. */
@@ -173,7 +189,9 @@ export class Episode {
     ({ logs: this.logs, events: this.events } = episodeJournals(options.maxLogLines, options.maxEvents));
     // Neither changes during an episode: the KB articles are built once, shared by every observation.
     this.topology = options.detail === "full" ? toTopology(world) : undefined;
-    this.kbArticles = world.kb().map((a) => create(KbArticleSchema, { articleId: a.id, title: a.title, tags: [...a.tags], content: a.content }));
+    this.kbArticles = world
+      .kb()
+      .map((a) => create(KbArticleSchema, { articleId: a.id, title: a.title, tags: [...a.tags], content: a.content }));
     this.liveRate = options.live?.minutesPerSecond ?? 0;
     this.timeLimit = options.live?.maxMinutes;
     this.fullDetail = options.detail === "full";
@@ -233,8 +251,13 @@ export class Episode {
     const live = this.live;
     this.catchUp(); // a live clock may reach its natural end first
     if (this.done) {
-      const why = this.outOfTime ? `; its live clock reached the time limit of ${this.timeLimit} simulated minutes (LIVE_EPISODE_MAX_MINUTES)` : "";
-      throw new EnvError("failed_precondition", `episode ${this.id} is over (status ${wordFromEnum(EpisodeStatus, this.status)}${why}); reset to play again`);
+      const why = this.outOfTime
+        ? `; its live clock reached the time limit of ${this.timeLimit} simulated minutes (LIVE_EPISODE_MAX_MINUTES)`
+        : "";
+      throw new EnvError(
+        "failed_precondition",
+        `episode ${this.id} is over (status ${wordFromEnum(EpisodeStatus, this.status)}${why}); reset to play again`,
+      );
     }
     // Kept for the graders and for rebuilding the episode: without the client's own data.
     const action = keptAction(sent);
@@ -261,7 +284,11 @@ export class Episode {
         create(StepSummarySchema, {
           step: stepNumber,
           actionType: action.actionType,
-          ...(target !== undefined ? { targetService: target } : action.targetService !== undefined ? { targetService: action.targetService } : {}),
+          ...(target !== undefined
+            ? { targetService: target }
+            : action.targetService !== undefined
+              ? { targetService: action.targetService }
+              : {}),
           reward,
           totalReward: this.score,
           done: this.done,
@@ -434,7 +461,14 @@ export class Episode {
     if (incident === before.incident && episode === before.episode) return;
     this.reportedStatus = { incident, episode };
     this.events.append(
-      [create(StatusChangeSchema, { incidentStatus: incident, episodeStatus: episode, previousIncidentStatus: before.incident, previousEpisodeStatus: before.episode })],
+      [
+        create(StatusChangeSchema, {
+          incidentStatus: incident,
+          episodeStatus: episode,
+          previousIncidentStatus: before.incident,
+          previousEpisodeStatus: before.episode,
+        }),
+      ],
       [this.world.minute],
     );
   }
@@ -497,7 +531,8 @@ export class Episode {
 
   private inspect({ named, target, stepNumber }: ActionContext): string {
     this.investigated = true;
-    if (!target) return named ? `"${named}" does not name one service of this system; see observation.topology.` : "inspect needs a target_service.";
+    if (!target)
+      return named ? `"${named}" does not name one service of this system; see observation.topology.` : "inspect needs a target_service.";
     if (!this.inspected.has(target)) this.inspected.set(target, stepNumber);
     if (!this.evidence.has(target)) this.evidence.set(target, this.world.minute);
     this.inspection = inspectionOf(this.world, target, this.logsOf(target));
@@ -515,10 +550,18 @@ export class Episode {
   }
 
   private applyFix({ action, record, named, target }: ActionContext): string {
-    if (!target) return named ? `"${named}" does not name one service of this system; nothing was changed.` : "apply_fix needs a target_service; nothing was changed.";
+    if (!target)
+      return named
+        ? `"${named}" does not name one service of this system; nothing was changed.`
+        : "apply_fix needs a target_service; nothing was changed.";
     const kind = this.remediationKind(action);
-    if (!kind) return "apply_fix needs remediation.kind (or the fix described in reasoning, e.g. roll back, restart, fail over); nothing was changed.";
-    const outcome: RemediationOutcome = this.world.applyRemediation({ kind, target, parameters: { ...(action.remediation?.parameters ?? {}) } });
+    if (!kind)
+      return "apply_fix needs remediation.kind (or the fix described in reasoning, e.g. roll back, restart, fail over); nothing was changed.";
+    const outcome: RemediationOutcome = this.world.applyRemediation({
+      kind,
+      target,
+      parameters: { ...(action.remediation?.parameters ?? {}) },
+    });
     record.remediation = outcome;
     return outcome.feedback;
   }
@@ -535,7 +578,9 @@ export class Episode {
 
   private resolve(): string {
     this.resolvedHealthy = this.world.healthHeld();
-    return this.resolvedHealthy ? "Incident resolved: health held after the fix." : "Incident declared over, but the system had not held healthy for 10 minutes after a fix.";
+    return this.resolvedHealthy
+      ? "Incident resolved: health held after the fix."
+      : "Incident declared over, but the system had not held healthy for 10 minutes after a fix.";
   }
 
   /**
@@ -545,7 +590,8 @@ export class Episode {
    */
   private remediationKind(action: Action): RemediationWord | undefined {
     const typed = action.remediation?.kind;
-    if (typed !== undefined && typed !== RemediationKind.UNSPECIFIED) return wordFromEnum(RemediationKind, typed) as RemediationWord | undefined;
+    if (typed !== undefined && typed !== RemediationKind.UNSPECIFIED)
+      return wordFromEnum(RemediationKind, typed) as RemediationWord | undefined;
     this.kbReferences ??= copyReferences(this.kbArticles.flatMap((a) => [a.title, a.content]));
     return remediationFromReasoning(action.reasoning, this.kbReferences);
   }
@@ -556,7 +602,8 @@ export class Episode {
    */
   private finishIfOver(action: Action, target: string | undefined, stepNumber: number): Grade | undefined {
     const committed = this.task.commitAction === action.actionType && target !== undefined;
-    const committedWrongly = this.task.commitAction === action.actionType && (action.targetService?.trim() ?? "") !== "" && target === undefined;
+    const committedWrongly =
+      this.task.commitAction === action.actionType && (action.targetService?.trim() ?? "") !== "" && target === undefined;
     const resolved = action.actionType === ActionType.RESOLVE;
     const outOfSteps = this.stepCount >= this.task.maxSteps;
     const outOfTime = this.live !== undefined && this.world.minute >= this.live.maxMinutes;
@@ -579,7 +626,8 @@ export class Episode {
   private incidentStatus(): IncidentStatus {
     if (this.resolvedHealthy) return IncidentStatus.RESOLVED;
     // Whether a fix was the right one is hidden; that the system is healthy again after one is not.
-    if (this.steps.some((s) => s.remediation !== undefined && s.remediation.kind !== "invalid") && this.world.isHealthy()) return IncidentStatus.MITIGATED;
+    if (this.steps.some((s) => s.remediation !== undefined && s.remediation.kind !== "invalid") && this.world.isHealthy())
+      return IncidentStatus.MITIGATED;
     if (this.investigated) return IncidentStatus.INVESTIGATING;
     return IncidentStatus.OPEN;
   }
@@ -605,8 +653,12 @@ export class Episode {
 
 function describeAction(action: Action, minute: number): string {
   const word = wordFromEnum(ActionType, action.actionType) ?? "unknown";
-  const remediation = action.remediation && action.remediation.kind !== RemediationKind.UNSPECIFIED ? ` (${wordFromEnum(RemediationKind, action.remediation.kind)})` : "";
-  const reasoning = action.reasoning.length > REASONING_IN_HISTORY ? `${action.reasoning.slice(0, REASONING_IN_HISTORY)}...` : action.reasoning;
+  const remediation =
+    action.remediation && action.remediation.kind !== RemediationKind.UNSPECIFIED
+      ? ` (${wordFromEnum(RemediationKind, action.remediation.kind)})`
+      : "";
+  const reasoning =
+    action.reasoning.length > REASONING_IN_HISTORY ? `${action.reasoning.slice(0, REASONING_IN_HISTORY)}...` : action.reasoning;
   return `[${minute}m] ${word}${remediation} on '${action.targetService?.trim() || "none"}': ${reasoning}`;
 }
 

@@ -22,7 +22,8 @@
  */
 
 /** One item a reader receives: an entry with its number and stamp, or the numbers of entries dropped before it could read them. */
-export type JournalItem<T> = { entry: T; seq: number; stamp: number; gap?: undefined } | { entry?: undefined; gap: { first: number; last: number } };
+export type JournalItem<T> =
+  { entry: T; seq: number; stamp: number; gap?: undefined } | { entry?: undefined; gap: { first: number; last: number } };
 
 export class Journal<T> {
   /** Kept entries live in items[head..] (and their stamps in stamps[head..]); the dead prefix is cut off now and then. */

@@ -20,13 +20,26 @@ export function leanTimestamp(ms: number): Timestamp {
   return { $typeName: "google.protobuf.Timestamp", seconds: BigInt(seconds), nanos: (ms - seconds * 1000) * 1000000 };
 }
 
-export function leanLogEntry(timestamp: Timestamp, level: LogLevel, service: string, message: string, traceId: string | undefined): LogEntry {
+export function leanLogEntry(
+  timestamp: Timestamp,
+  level: LogLevel,
+  service: string,
+  message: string,
+  traceId: string | undefined,
+): LogEntry {
   return traceId !== undefined
     ? { $typeName: "incident.v1.LogEntry", timestamp, level, service, message, traceId, seq: 0 }
     : { $typeName: "incident.v1.LogEntry", timestamp, level, service, message, seq: 0 };
 }
 
-export function leanServiceMetric(serviceName: string, metricName: string, value: number, unit: string, threshold: number, isAnomalous: boolean): ServiceMetric {
+export function leanServiceMetric(
+  serviceName: string,
+  metricName: string,
+  value: number,
+  unit: string,
+  threshold: number,
+  isAnomalous: boolean,
+): ServiceMetric {
   return { $typeName: "incident.v1.ServiceMetric", serviceName, metricName, value, unit, threshold, isAnomalous };
 }
 

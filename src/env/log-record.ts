@@ -24,7 +24,13 @@ export class LogRecord {
 
   /** The LogEntry message; `startedAtMs` is the incident's minute 0. */
   toEntry(startedAtMs: number): LogEntry {
-    const entry = leanLogEntry(leanTimestamp(startedAtMs + this.minute * 60_000 + this.second * 1000), this.level, this.service, this.message, this.traceId);
+    const entry = leanLogEntry(
+      leanTimestamp(startedAtMs + this.minute * 60_000 + this.second * 1000),
+      this.level,
+      this.service,
+      this.message,
+      this.traceId,
+    );
     entry.seq = this.seq;
     return entry;
   }

@@ -45,7 +45,8 @@ export function renderObservationText(o: Observation): string {
   if (o.topology) topology(out, o.topology);
   if (o.kbArticles.length > 0) {
     section(out, "Knowledge base (not every article applies)");
-    for (const k of o.kbArticles) out.push(`- **${k.articleId}** ${inline(k.title)}${k.tags.length > 0 ? ` (${k.tags.join(", ")})` : ""}: ${inline(k.content)}`);
+    for (const k of o.kbArticles)
+      out.push(`- **${k.articleId}** ${inline(k.title)}${k.tags.length > 0 ? ` (${k.tags.join(", ")})` : ""}: ${inline(k.content)}`);
   }
   section(out, "Previous actions");
   if (o.previousActions.length === 0) out.push("(none)");
@@ -131,7 +132,10 @@ function logLine(l: LogEntry, time: (ts: Timestamp | undefined) => string): stri
 
 function inspection(out: string[], i: Inspection, time: (ts: Timestamp | undefined) => string): void {
   const kind = wordFromEnum(ServiceKind, i.kind) ?? "?";
-  section(out, `Inspection of ${i.service} (${kind}, ${i.version}, ${count(i.replicas, "replica")}${i.zone ? `, ${i.zone}` : ""}) at minute ${i.takenAtMinute}`);
+  section(
+    out,
+    `Inspection of ${i.service} (${kind}, ${i.version}, ${count(i.replicas, "replica")}${i.zone ? `, ${i.zone}` : ""}) at minute ${i.takenAtMinute}`,
+  );
   if (i.role) out.push(`Role: ${inline(i.role)}`);
   if (i.series.length > 0) {
     out.push(`Metrics, one value every ${TEXT_SERIES_STEP_MINUTES} min up to now (minute: value); min and max over the window:`);
@@ -151,13 +155,18 @@ function inspection(out: string[], i: Inspection, time: (ts: Timestamp | undefin
   }
   if (i.dependencies.length > 0) {
     out.push("", "| calls | calls/s | errors (%) | p99 (ms) | timeout (ms) | retries |", "|---|---|---|---|---|---|");
-    for (const d of i.dependencies) out.push(`| ${cell(d.callee)} | ${d.callsPerSecond} | ${d.errorRate} | ${d.latencyMs} | ${d.timeoutMs} | ${d.retries} |`);
+    for (const d of i.dependencies)
+      out.push(`| ${cell(d.callee)} | ${d.callsPerSecond} | ${d.errorRate} | ${d.latencyMs} | ${d.timeoutMs} | ${d.retries} |`);
     out.push("");
   }
   out.push(`Called by: ${i.dependents.length > 0 ? i.dependents.join(", ") : "(nothing)"}`);
   out.push(i.recentChanges.length > 0 ? "Recent changes:" : "Recent changes: (none)");
-  for (const c of i.recentChanges) out.push(`- ${time(c.timestamp)} ${c.service} ${wordFromEnum(ChangeKind, c.kind) ?? "?"}: ${inline(c.description)}`);
-  if (i.trace) out.push(`Trace ${i.trace.traceId}: ${i.trace.spans.map((s) => `${s.service} ${s.durationMs} ms${s.error ? " ERROR" : ""}`).join(" > ")}`);
+  for (const c of i.recentChanges)
+    out.push(`- ${time(c.timestamp)} ${c.service} ${wordFromEnum(ChangeKind, c.kind) ?? "?"}: ${inline(c.description)}`);
+  if (i.trace)
+    out.push(
+      `Trace ${i.trace.traceId}: ${i.trace.spans.map((s) => `${s.service} ${s.durationMs} ms${s.error ? " ERROR" : ""}`).join(" > ")}`,
+    );
   out.push(`Logs of ${i.service} (${Math.min(TEXT_LOG_LINES, i.recentLogs.length)} newest):`);
   if (i.recentLogs.length === 0) out.push("(none)");
   for (const l of i.recentLogs.slice(-TEXT_LOG_LINES)) out.push(`- ${logLine(l, time)}`);
@@ -167,12 +176,16 @@ function topology(out: string[], t: Topology): void {
   section(out, `Topology (${t.family})`);
   for (const s of t.services) {
     const aliases = s.aliases.length > 0 ? `; aliases: ${s.aliases.join(", ")}` : "";
-    out.push(`- ${s.name} (${wordFromEnum(ServiceKind, s.kind) ?? "?"}, ${count(s.replicas, "replica")}, ${s.version}${s.zone ? `, ${s.zone}` : ""}): ${inline(s.role)}${aliases}`);
+    out.push(
+      `- ${s.name} (${wordFromEnum(ServiceKind, s.kind) ?? "?"}, ${count(s.replicas, "replica")}, ${s.version}${s.zone ? `, ${s.zone}` : ""}): ${inline(s.role)}${aliases}`,
+    );
   }
   out.push("Dependencies (caller -> callee):");
   for (const d of t.dependencies) {
     const path = d.requestPath ? "" : ", infrastructure";
-    out.push(`- ${d.caller} -> ${d.callee} (${d.callsPerSecond} calls/s, timeout ${d.timeoutMs} ms, ${count(d.retries, "retry", "retries")}, backoff ${wordFromEnum(RetryBackoff, d.backoff) ?? "?"}${path})`);
+    out.push(
+      `- ${d.caller} -> ${d.callee} (${d.callsPerSecond} calls/s, timeout ${d.timeoutMs} ms, ${count(d.retries, "retry", "retries")}, backoff ${wordFromEnum(RetryBackoff, d.backoff) ?? "?"}${path})`,
+    );
   }
 }
 

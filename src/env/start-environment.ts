@@ -12,7 +12,15 @@
 import { availableParallelism } from "node:os";
 import type { EnvironmentApi } from "./api.js";
 import { IncidentEnvironment } from "./environment.js";
-import { DEFAULT_SHARED_STORE_LIMITS, limitsFromEnv, sharedStoreLimitsFromEnv, streamLimitsFromEnv, type Limits, type SharedStoreLimits, type StreamLimits } from "./limits.js";
+import {
+  DEFAULT_SHARED_STORE_LIMITS,
+  limitsFromEnv,
+  sharedStoreLimitsFromEnv,
+  streamLimitsFromEnv,
+  type Limits,
+  type SharedStoreLimits,
+  type StreamLimits,
+} from "./limits.js";
 import { SharedStoreEnvironment } from "./shared-store/environment.js";
 import { sharedStoreFromEnv, type SharedStoreSettings } from "./shared-store/settings.js";
 import { WorkerPool } from "./workers/pool.js";
@@ -34,7 +42,8 @@ function workersFromEnv(env: NodeJS.ProcessEnv): number {
   const raw = env.WORKERS;
   if (raw === undefined || raw.trim() === "") return availableParallelism();
   const value = Number(raw);
-  if (!Number.isInteger(value) || value < 1 || value > MAX_WORKERS) throw new Error(`WORKERS must be an integer from 1 to ${MAX_WORKERS}, got "${raw}"`);
+  if (!Number.isInteger(value) || value < 1 || value > MAX_WORKERS)
+    throw new Error(`WORKERS must be an integer from 1 to ${MAX_WORKERS}, got "${raw}"`);
   return value;
 }
 

@@ -32,7 +32,10 @@ export function parseSeeds(spec: string): number[] {
   const seen = new Set<number>();
   for (const part of text.split(",")) {
     const m = /^\s*(\d+)\s*(?:-\s*(\d+)\s*)?$/.exec(part);
-    if (!m) throw new ArgumentError(`bad seed range "${spec}": "${part.trim()}" is not a seed or a range FIRST-LAST of whole numbers (e.g. 0-99)`);
+    if (!m)
+      throw new ArgumentError(
+        `bad seed range "${spec}": "${part.trim()}" is not a seed or a range FIRST-LAST of whole numbers (e.g. 0-99)`,
+      );
     const first = Number(m[1]);
     const last = m[2] !== undefined ? Number(m[2]) : first;
     if (first > MAX_SEED || last > MAX_SEED) throw new ArgumentError(`bad seed range "${spec}": seeds go from 0 to ${MAX_SEED}`);
@@ -68,10 +71,12 @@ export function parseTasks(spec: string): TaskWord[] {
     .map((w) => w.trim().toLowerCase())
     .filter((w) => w !== "");
   if (words.length === 1 && words[0] === "all") return [...TASK_WORDS];
-  if (words.length === 0) throw new ArgumentError(`bad task list "${spec}": expected a comma-separated list of ${TASK_WORDS.join(", ")} (or all)`);
+  if (words.length === 0)
+    throw new ArgumentError(`bad task list "${spec}": expected a comma-separated list of ${TASK_WORDS.join(", ")} (or all)`);
   const out: TaskWord[] = [];
   for (const w of words) {
-    if (!(TASK_WORDS as readonly string[]).includes(w)) throw new ArgumentError(`unknown task "${w}": expected ${TASK_WORDS.join(", ")} (or all)`);
+    if (!(TASK_WORDS as readonly string[]).includes(w))
+      throw new ArgumentError(`unknown task "${w}": expected ${TASK_WORDS.join(", ")} (or all)`);
     if (!out.includes(w as TaskWord)) out.push(w as TaskWord);
   }
   return out;
@@ -79,7 +84,8 @@ export function parseTasks(spec: string): TaskWord[] {
 
 export function parsePositiveInt(name: string, value: string, max: number): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1 || n > max) throw new ArgumentError(`bad ${name} "${value}": expected a whole number from 1 to ${max}`);
+  if (!/^\d+$/.test(value.trim()) || !Number.isInteger(n) || n < 1 || n > max)
+    throw new ArgumentError(`bad ${name} "${value}": expected a whole number from 1 to ${max}`);
   return n;
 }
 
@@ -91,6 +97,7 @@ export function parseUrl(value: string): string {
   } catch {
     throw new ArgumentError(`bad URL "${value}": expected e.g. http://127.0.0.1:7860`);
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") throw new ArgumentError(`bad URL "${value}": only http:// and https:// are supported`);
+  if (url.protocol !== "http:" && url.protocol !== "https:")
+    throw new ArgumentError(`bad URL "${value}": only http:// and https:// are supported`);
   return value.replace(/\/+$/, "");
 }

@@ -28,7 +28,9 @@ export function openEnvLines(model: string, log: EpisodeLog, outcome: EpisodeOut
   if (log.error !== undefined) {
     lines.push(`[STEP] step=${log.actions.length + 1} action=none reward=0.00 done=true error=${oneLine(log.error)}`);
   }
-  lines.push(`[END] success=${outcome.success} steps=${outcome.steps} score=${outcome.score.toFixed(3)} rewards=${outcome.rewards.map((r) => r.toFixed(2)).join(",")}`);
+  lines.push(
+    `[END] success=${outcome.success} steps=${outcome.steps} score=${outcome.score.toFixed(3)} rewards=${outcome.rewards.map((r) => r.toFixed(2)).join(",")}`,
+  );
   return lines;
 }
 

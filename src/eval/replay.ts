@@ -39,7 +39,14 @@ const clip = (text: string): string => (text.length > 300 ? `${text.slice(0, 300
 function replayTrajectory(env: IncidentEnvironment, t: Trajectory, line: number): { steps: number; mismatches: ReplayMismatch[] } {
   const mismatches: ReplayMismatch[] = [];
   const note = (step: number, field: ReplayMismatch["field"], recorded: unknown, replayed: unknown): void => {
-    mismatches.push({ line, episodeId: t.episode_id, step, field, recorded: clip(JSON.stringify(recorded)), replayed: clip(JSON.stringify(replayed)) });
+    mismatches.push({
+      line,
+      episodeId: t.episode_id,
+      step,
+      field,
+      recorded: clip(JSON.stringify(recorded)),
+      replayed: clip(JSON.stringify(replayed)),
+    });
   };
   const reset = fromRestJson(ResetRequestSchema, t.reset);
   let start;
@@ -77,7 +84,8 @@ function replayTrajectory(env: IncidentEnvironment, t: Trajectory, line: number)
     }
   }
   const total = t.steps.reduce((sum, s) => sum + s.reward, 0);
-  if (t.error === undefined && Math.abs(total - t.score) > 1e-6 && t.steps.length > 0) note(t.steps.length, "reward", `score ${t.score}`, `rewards sum to ${total}`);
+  if (t.error === undefined && Math.abs(total - t.score) > 1e-6 && t.steps.length > 0)
+    note(t.steps.length, "reward", `score ${t.score}`, `rewards sum to ${total}`);
   try {
     env.closeEpisode(create(CloseEpisodeRequestSchema, { episodeId }));
   } catch {

@@ -54,7 +54,8 @@ function knownFault(t: Trajectory, version: string, env: IncidentEnvironment): s
 /** The grade components of the trajectory's last graded step. */
 function componentsOf(t: Trajectory): Record<string, number> | undefined {
   for (let i = t.steps.length - 1; i >= 0; i--) {
-    const components = (t.steps[i]?.info as { breakdown?: { components?: Array<{ name?: string; score?: number }> } | null } | undefined)?.breakdown?.components;
+    const components = (t.steps[i]?.info as { breakdown?: { components?: Array<{ name?: string; score?: number }> } | null } | undefined)
+      ?.breakdown?.components;
     if (components) return Object.fromEntries(components.map((c) => [c.name ?? "", c.score ?? 0]));
   }
   return undefined;
@@ -76,7 +77,10 @@ export function withTrajectories(results: EvalResults, trajectories: readonly Tr
     return { ...e, fault, ...(components ? { components } : {}) };
   });
   const perTask = Object.fromEntries(
-    Object.entries(results.per_task).map(([task, summary]) => [task, summary && { ...summary, per_fault: byFault(episodes.filter((e) => e.task === task)) }]),
+    Object.entries(results.per_task).map(([task, summary]) => [
+      task,
+      summary && { ...summary, per_fault: byFault(episodes.filter((e) => e.task === task)) },
+    ]),
   ) as EvalResults["per_task"];
   return { ...results, per_fault: byFault(episodes), per_task: perTask, episode_results: episodes };
 }

@@ -28,7 +28,9 @@ export function chartJsBundle(): string {
 export function asResults(json: unknown, source: string): EvalResults {
   const r = json as Partial<EvalResults> | null;
   if (typeof r !== "object" || r === null || r.format !== RESULTS_FORMAT || !Array.isArray(r.episode_results)) {
-    throw new Error(`${source} is not an incident-env results file (expected "format": "${RESULTS_FORMAT}"; write one with incident-env eval)`);
+    throw new Error(
+      `${source} is not an incident-env results file (expected "format": "${RESULTS_FORMAT}"; write one with incident-env eval)`,
+    );
   }
   return r as EvalResults;
 }
@@ -39,7 +41,12 @@ function escapeHtml(text: string): string {
 
 /** JSON safe to put inside a <script> element. */
 function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/&/g, "\\u0026")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
 }
 
 function label(r: NamedResults, all: readonly NamedResults[]): string {
@@ -66,22 +73,24 @@ export function renderReport(all: readonly NamedResults[], chartJs: string): str
     successByTask: all.map((r) => tasks.map((t) => r.results.per_task[t]?.success_rate ?? null)),
     byFault: all.map((r) => faults.map((f) => r.results.per_fault[f]?.mean_score ?? null)),
     points: all.map((r) => r.results.episode_results.map((e) => ({ x: e.steps, y: e.score, task: e.task, seed: e.seed, fault: e.fault }))),
-    paired:
-      all.length >= 2 && all[0] && all[1]
-        ? pairEpisodes(all[0].results, all[1].results)
-        : [],
+    paired: all.length >= 2 && all[0] && all[1] ? pairEpisodes(all[0].results, all[1].results) : [],
   };
 
   const summaryRows = all
     .map((r, i) => {
-      const rows = r.results.tasks.map((t) => `<tr><td>${escapeHtml(labels[i] ?? "")}</td><td>${t}</td>${summaryCells(r.results.per_task[t])}</tr>`);
+      const rows = r.results.tasks.map(
+        (t) => `<tr><td>${escapeHtml(labels[i] ?? "")}</td><td>${t}</td>${summaryCells(r.results.per_task[t])}</tr>`,
+      );
       rows.push(`<tr class="all"><td>${escapeHtml(labels[i] ?? "")}</td><td>all</td>${summaryCells(r.results)}</tr>`);
       return rows.join("\n");
     })
     .join("\n");
   const faultHeader = labels.map((l) => `<th>${escapeHtml(l)}</th>`).join("");
   const faultRows = faults
-    .map((f) => `<tr><td>${escapeHtml(f)}</td>${all.map((r) => `<td>${r.results.per_fault[f] ? `${r.results.per_fault[f].mean_score.toFixed(3)} (${r.results.per_fault[f].episodes})` : "-"}</td>`).join("")}</tr>`)
+    .map(
+      (f) =>
+        `<tr><td>${escapeHtml(f)}</td>${all.map((r) => `<td>${r.results.per_fault[f] ? `${r.results.per_fault[f].mean_score.toFixed(3)} (${r.results.per_fault[f].episodes})` : "-"}</td>`).join("")}</tr>`,
+    )
     .join("\n");
   const runs = all
     .map(
@@ -213,7 +222,9 @@ function componentSection(all: readonly NamedResults[], labels: readonly string[
     for (const name of names) {
       const cells = graded.map((episodes) => {
         const scores = episodes.flatMap((e) => (e.components?.[name] !== undefined ? [e.components[name]] : []));
-        return scores.length === 0 ? "<td>-</td>" : `<td>${(scores.reduce((a, b) => a + b, 0) / scores.length).toFixed(3)} (${scores.length})</td>`;
+        return scores.length === 0
+          ? "<td>-</td>"
+          : `<td>${(scores.reduce((a, b) => a + b, 0) / scores.length).toFixed(3)} (${scores.length})</td>`;
       });
       rows.push(`<tr><td>${escapeHtml(task)}</td><td>${escapeHtml(name)}</td>${cells.join("")}</tr>`);
     }
@@ -272,7 +283,10 @@ ${rows.join("\n")}
 
 /** A Markdown table of the results (agents x tasks), for docs and pull requests. */
 export function markdownTable(all: readonly NamedResults[]): string {
-  const rows = ["| agent | task | episodes | mean score | 95% CI | success | mean steps |", "| --- | --- | ---: | ---: | ---: | ---: | ---: |"];
+  const rows = [
+    "| agent | task | episodes | mean score | 95% CI | success | mean steps |",
+    "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+  ];
   for (const r of all) {
     const name = label(r, all);
     const line = (task: string, s: Summary): string =>

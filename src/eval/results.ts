@@ -139,7 +139,9 @@ export function buildResults(meta: ResultsMeta, outcomes: readonly EpisodeOutcom
       ...o,
       score: round6(o.score),
       rewards: o.rewards.map(round6),
-      ...(o.components ? { components: Object.fromEntries(Object.entries(o.components).map(([name, score]) => [name, round6(score)])) } : {}),
+      ...(o.components
+        ? { components: Object.fromEntries(Object.entries(o.components).map(([name, score]) => [name, round6(score)])) }
+        : {}),
     })),
   };
 }
@@ -165,14 +167,23 @@ function table(header: readonly string[], rows: readonly string[][], rightFrom =
 }
 
 function summaryRow(name: string, s: Summary): string[] {
-  return [name, String(s.episodes), s.mean_score.toFixed(3), `[${s.ci95[0].toFixed(3)}, ${s.ci95[1].toFixed(3)}]`, pct(s.success_rate), s.mean_steps.toFixed(1)];
+  return [
+    name,
+    String(s.episodes),
+    s.mean_score.toFixed(3),
+    `[${s.ci95[0].toFixed(3)}, ${s.ci95[1].toFixed(3)}]`,
+    pct(s.success_rate),
+    s.mean_steps.toFixed(1),
+  ];
 }
 
 /** The human-readable results: per task, then per fault mode. */
 export function formatResults(r: EvalResults): string {
   const out: string[] = [];
   const where = r.backend === "in-process" ? "in process" : `${r.backend} ${r.url ?? ""}`.trim();
-  out.push(`agent ${r.agent} · ${where} · seeds ${r.seeds} (${r.seeds_per_task} per task)${r.fault_kind ? ` · fault ${r.fault_kind}` : ""} · ${r.episodes} episodes${r.errors > 0 ? ` · ${r.errors} ERRORS` : ""}`);
+  out.push(
+    `agent ${r.agent} · ${where} · seeds ${r.seeds} (${r.seeds_per_task} per task)${r.fault_kind ? ` · fault ${r.fault_kind}` : ""} · ${r.episodes} episodes${r.errors > 0 ? ` · ${r.errors} ERRORS` : ""}`,
+  );
   out.push("");
   const rows = r.tasks.map((t) => {
     const s = r.per_task[t];
@@ -193,7 +204,11 @@ export function formatResults(r: EvalResults): string {
   out.push(table(["fault mode", "episodes", ...r.tasks.map((t) => `${t} mean`), "all mean", "success", "mean steps"], faultRows));
   if (r.agent_stats) {
     out.push("");
-    out.push(`agent stats: ${Object.entries(r.agent_stats).map(([k, v]) => `${k}=${v}`).join(" ")}`);
+    out.push(
+      `agent stats: ${Object.entries(r.agent_stats)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(" ")}`,
+    );
   }
   return out.join("\n");
 }

@@ -97,7 +97,19 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
   /** An episode not played because the agent became unavailable: an error, reported like any other. */
   const notPlayed = (index: number, task: TaskWord, seed: number, why: string): void => {
     const error = `not played: ${why}`;
-    const outcome: EpisodeOutcome = { task, seed, scenario_id: "", fault: UNKNOWN_FAULT, score: 0, steps: 0, success: false, status: "not_played", truncated: false, rewards: [], error };
+    const outcome: EpisodeOutcome = {
+      task,
+      seed,
+      scenario_id: "",
+      fault: UNKNOWN_FAULT,
+      score: 0,
+      steps: 0,
+      success: false,
+      status: "not_played",
+      truncated: false,
+      rewards: [],
+      error,
+    };
     outcomes[index] = outcome;
     // No trajectory: there is nothing to replay.
     options.onEpisode?.({ index, outcome, trajectory: undefined, log: { task, actions: [], rewards: [], dones: [], error } });
@@ -114,7 +126,18 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
     });
     const trajectory = options.trajectories ? newTrajectory(agent.name, task, seed, reset) : undefined;
     const log: EpisodeLog = { task, actions: [], rewards: [], dones: [], error: undefined };
-    const outcome: EpisodeOutcome = { task, seed, scenario_id: "", fault: UNKNOWN_FAULT, score: 0, steps: 0, success: false, status: "running", truncated: false, rewards: [] };
+    const outcome: EpisodeOutcome = {
+      task,
+      seed,
+      scenario_id: "",
+      fault: UNKNOWN_FAULT,
+      score: 0,
+      steps: 0,
+      success: false,
+      status: "running",
+      truncated: false,
+      rewards: [],
+    };
     let started = false;
     try {
       const start = await backend.reset(reset);
@@ -122,7 +145,9 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
       outcome.scenario_id = start.state?.scenarioId ?? "";
       const readRecord = backend.record?.bind(backend);
       const record = readRecord ? (): EpisodeRecord => readRecord(episodeId) : undefined;
-      outcome.fault = record ? record().spec.fault.kind : (faultWord(options.faultKind) ?? presets.get(outcome.scenario_id) ?? UNKNOWN_FAULT);
+      outcome.fault = record
+        ? record().spec.fault.kind
+        : (faultWord(options.faultKind) ?? presets.get(outcome.scenario_id) ?? UNKNOWN_FAULT);
       if (trajectory) {
         trajectory.scenario_id = outcome.scenario_id;
         trajectory.fault = outcome.fault;

@@ -88,8 +88,11 @@ export function parseTrajectoryLine(line: string, lineNumber: number): Trajector
   }
   const t = json as Partial<Trajectory>;
   if (typeof t !== "object" || t === null || t.format !== TRAJECTORY_FORMAT) {
-    throw new Error(`line ${lineNumber}: not an ${TRAJECTORY_FORMAT} record (format is ${JSON.stringify((t as { format?: unknown } | null)?.format)})`);
+    throw new Error(
+      `line ${lineNumber}: not an ${TRAJECTORY_FORMAT} record (format is ${JSON.stringify((t as { format?: unknown } | null)?.format)})`,
+    );
   }
-  if (typeof t.reset !== "object" || t.reset === null || !Array.isArray(t.steps)) throw new Error(`line ${lineNumber}: missing reset or steps`);
+  if (typeof t.reset !== "object" || t.reset === null || !Array.isArray(t.steps))
+    throw new Error(`line ${lineNumber}: missing reset or steps`);
   return t as Trajectory;
 }

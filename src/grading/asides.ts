@@ -44,7 +44,8 @@ export function sentences(text: string): Sentence[] {
     if (line.trim() === "") continue;
     const listItem = LIST_MARKER.test(line);
     let from = 0;
-    const push = (to: number): void => void out.push({ text: line.slice(from, to), from: at + from, to: at + to, listItem: from === 0 && listItem });
+    const push = (to: number): void =>
+      void out.push({ text: line.slice(from, to), from: at + from, to: at + to, listItem: from === 0 && listItem });
     for (const m of line.matchAll(/[.!?]+(?=\s)/g)) {
       const end = (m.index ?? 0) + m[0].length;
       const word = /([\p{L}.]+)[.!?]*$/u.exec(line.slice(from, end))?.[1]?.toLowerCase().replace(/\.$/, "") ?? "";
@@ -92,7 +93,8 @@ const ASIDE = new RegExp(
 );
 
 /** A sentence that ends by saying what it mentions was not done. */
-const DISOWNED = /\b(?:we|they|i|the team) (?:did|do)(?: neither| not|n[’']t| none of (?:it|them|these|those))(?: do (?:it|that|this|so|either|them))?\W*$|\bneither (?:was|were) (?:done|applied|tried|needed|used)\W*$/i;
+const DISOWNED =
+  /\b(?:we|they|i|the team) (?:did|do)(?: neither| not|n[’']t| none of (?:it|them|these|those))(?: do (?:it|that|this|so|either|them))?\W*$|\bneither (?:was|were) (?:done|applied|tried|needed|used)\W*$/i;
 
 /** True when the sentence is an aside about something other than this incident. */
 export function isAside(sentence: string): boolean {
@@ -103,4 +105,3 @@ export function isAside(sentence: string): boolean {
 export function isDisowned(sentence: string): boolean {
   return DISOWNED.test(sentence.trim());
 }
-

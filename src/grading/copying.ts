@@ -192,11 +192,14 @@ function computeCopy(words: readonly string[], references: CopyReferences): Copy
         const previous = chains.get(at - 1 - skip);
         if (previous && previous.last >= i - 1 - MAX_TEXT_GAP && (!best || previous.matched > best.matched)) best = previous;
       }
-      const chain: Chain = best ? { first: best.first, from: best.from, last: i, matched: best.matched + 1 } : { first: i, from: position, last: i, matched: 1 };
+      const chain: Chain = best
+        ? { first: best.first, from: best.from, last: i, matched: best.matched + 1 }
+        : { first: i, from: position, last: i, matched: 1 };
       const existing = chains.get(at);
       if (!existing || existing.last < i - 1 - MAX_TEXT_GAP || chain.matched >= existing.matched) updates.push([at, chain]);
       const length = references.sentences[Math.floor(at / STRIDE)]?.length ?? 0;
-      if (chain.matched >= MIN_RUN && (chain.matched >= LONG_RUN || chain.matched >= RUN_COVERAGE * length)) intervals.push([chain.first, chain.last]);
+      if (chain.matched >= MIN_RUN && (chain.matched >= LONG_RUN || chain.matched >= RUN_COVERAGE * length))
+        intervals.push([chain.first, chain.last]);
       else if (chain.matched === length || isEdgeFragment(chain, position, length, words.length)) short.push([chain.first, chain.last]);
     }
     for (const [at, chain] of updates) chains.set(at, chain);
@@ -204,7 +207,13 @@ function computeCopy(words: readonly string[], references: CopyReferences): Copy
   const runs = merge(intervals);
   const copied = covered(runs);
   const share = words.length >= MIN_CONTENT_WORDS ? copied / words.length : 0;
-  return { words: words.length, copied, share, runs: runs.length, copiedLoosely: short.length > 0 ? covered(merge([...intervals, ...short])) : copied };
+  return {
+    words: words.length,
+    copied,
+    share,
+    runs: runs.length,
+    copiedLoosely: short.length > 0 ? covered(merge([...intervals, ...short])) : copied,
+  };
 }
 
 /**

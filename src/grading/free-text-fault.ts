@@ -44,12 +44,18 @@ const ALL_MECHANISM_CONCEPTS: ReadonlySet<string> = new Set(MECHANISMS.flatMap((
  * are masked before reading, as every grader does, so a name such as "deploy-controller" is not
  * read as a deploy.
  */
-export function faultClassFromReasoning(reasoning: string, references: CopyReferences, nodes: readonly ServiceNode[] = []): FaultKind | undefined {
+export function faultClassFromReasoning(
+  reasoning: string,
+  references: CopyReferences,
+  nodes: readonly ServiceNode[] = [],
+): FaultKind | undefined {
   if (isCopied(reasoning, references)) return undefined;
   const expressed = [...profile(maskServiceNames(reasoning, nodes)).expressed.keys()];
   const stated = expressed.filter((id) => ALL_MECHANISM_CONCEPTS.has(id));
   if (stated.length === 0) return undefined;
-  const holders = MECHANISMS.filter((m) => stated.some((id) => m.concepts.has(id)) && stated.every((id) => m.concepts.has(id) || m.trigger.has(id)));
+  const holders = MECHANISMS.filter(
+    (m) => stated.some((id) => m.concepts.has(id)) && stated.every((id) => m.concepts.has(id) || m.trigger.has(id)),
+  );
   if (holders.length === 0) return undefined;
   const coverage = (m: Mechanism): number => stated.filter((id) => m.concepts.has(id)).length / m.concepts.size;
   const best = Math.max(...holders.map(coverage));

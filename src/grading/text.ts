@@ -33,14 +33,67 @@ const lemmaOf = its.lemma as unknown as ItsFunction<string>;
 
 /** Words that carry no meaning for concept matching. */
 const STOPWORDS = new Set([
-  "a", "an", "the", "of", "to", "and", "or", "on", "in", "for", "with", "by", "be", "it", "its",
-  "this", "that", "these", "those", "from", "at", "as", "into", "onto", "our", "their", "any",
-  "all", "some", "so", "then", "there", "here", "via", "we", "you", "i", "they", "us", "if", "when",
-  "which", "who", "what", "will", "would", "should", "can", "could", "may", "might", "must", "do",
-  "have", "has", "had", "per",
+  "a",
+  "an",
+  "the",
+  "of",
+  "to",
+  "and",
+  "or",
+  "on",
+  "in",
+  "for",
+  "with",
+  "by",
+  "be",
+  "it",
+  "its",
+  "this",
+  "that",
+  "these",
+  "those",
+  "from",
+  "at",
+  "as",
+  "into",
+  "onto",
+  "our",
+  "their",
+  "any",
+  "all",
+  "some",
+  "so",
+  "then",
+  "there",
+  "here",
+  "via",
+  "we",
+  "you",
+  "i",
+  "they",
+  "us",
+  "if",
+  "when",
+  "which",
+  "who",
+  "what",
+  "will",
+  "would",
+  "should",
+  "can",
+  "could",
+  "may",
+  "might",
+  "must",
+  "do",
+  "have",
+  "has",
+  "had",
+  "per",
   // A possessive clitic and a filler adverb: "shrink each client's pool", "do not just restart X or raise Y"
   // would otherwise push the words of a phrase, or a negation, too far apart.
-  "'s", "just",
+  "'s",
+  "just",
 ]);
 // "Nothing was deployed", "neither fixes resolution": the pronouns negate what follows them too.
 const NEGATIONS = new Set(["not", "never", "no", "avoid", "without", "nor", "don't", "dont", "nothing", "neither", "none"]);
@@ -109,7 +162,10 @@ export function analyze(text: string): AnalyzedText {
  * scale out' KB article" negates the whole quotation.
  */
 function quotesKeptWhole(text: string): string {
-  return text.replace(/(^|[\s([])(['"\u2018\u201c])([^'"\u2018\u2019\u201c\u201d\n]{1,120}?)(['"\u2019\u201d])(?=[\s.,;:)\]!?]|$)/g, (_, before: string, open: string, inside: string, close: string) => `${before}${open}${inside.replace(/,/g, " ")}${close}`);
+  return text.replace(
+    /(^|[\s([])(['"\u2018\u201c])([^'"\u2018\u2019\u201c\u201d\n]{1,120}?)(['"\u2019\u201d])(?=[\s.,;:)\]!?]|$)/g,
+    (_, before: string, open: string, inside: string, close: string) => `${before}${open}${inside.replace(/,/g, " ")}${close}`,
+  );
 }
 
 interface SentenceTokens {

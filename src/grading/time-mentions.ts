@@ -82,10 +82,21 @@ const ANCHOR_WORDS: ReadonlyArray<[RegExp, TimeAnchor]> = [
 ];
 /** "page+12m", "onset + 5 min", "alert+3". */
 const EVENT_PLUS = /\b(page|alert|onset|deploy|fix|recovery)\s*([+-])\s*(\d{1,3})\s*(?:m|min|mins|minutes?)?(?![\p{L}\d])/giu;
-const EVENT_OF: Readonly<Record<string, TimeAnchor>> = { page: "page", alert: "page", onset: "onset", deploy: "onset", fix: "fix", recovery: "recovery" };
+const EVENT_OF: Readonly<Record<string, TimeAnchor>> = {
+  page: "page",
+  alert: "page",
+  onset: "onset",
+  deploy: "onset",
+  fix: "fix",
+  recovery: "recovery",
+};
 
 function anchorAfter(text: string, from: number): TimeAnchor {
-  const words = text.slice(from, from + 60).toLowerCase().split(/[^\p{L}]+/u).filter((w) => w !== "");
+  const words = text
+    .slice(from, from + 60)
+    .toLowerCase()
+    .split(/[^\p{L}]+/u)
+    .filter((w) => w !== "");
   for (const word of words.slice(0, 5)) {
     for (const [pattern, anchor] of ANCHOR_WORDS) if (pattern.test(word)) return anchor;
   }
@@ -103,7 +114,13 @@ export function timeMentions(text: string): TimeMention[] {
   for (const m of text.matchAll(EVENT_PLUS)) {
     const index = m.index ?? 0;
     const sign = m[2] === "-" ? -1 : 1;
-    out.push({ kind: "relative", index, end: index + m[0].length, offsetMinutes: sign * Number(m[3]), anchor: EVENT_OF[(m[1] ?? "").toLowerCase()] ?? "previous" });
+    out.push({
+      kind: "relative",
+      index,
+      end: index + m[0].length,
+      offsetMinutes: sign * Number(m[3]),
+      anchor: EVENT_OF[(m[1] ?? "").toLowerCase()] ?? "previous",
+    });
     taken.push([index, index + m[0].length]);
   }
   for (const r of parser.parse(text, { instant: REFERENCE, timezone: 0 })) {
@@ -114,8 +131,10 @@ export function timeMentions(text: string): TimeMention[] {
       if (NOT_A_TIME.test(said)) continue;
       const offsetMinutes = (r.start.date().getTime() - REFERENCE.getTime()) / 60_000;
       const lower = said.toLowerCase();
-      if (/\b(?:after|before)$/.test(lower)) out.push({ kind: "relative", index: r.index, end, offsetMinutes, anchor: anchorAfter(text, end) });
-      else if (/\b(?:later|earlier|after|afterwards)\b/.test(lower)) out.push({ kind: "relative", index: r.index, end, offsetMinutes, anchor: "previous" });
+      if (/\b(?:after|before)$/.test(lower))
+        out.push({ kind: "relative", index: r.index, end, offsetMinutes, anchor: anchorAfter(text, end) });
+      else if (/\b(?:later|earlier|after|afterwards)\b/.test(lower))
+        out.push({ kind: "relative", index: r.index, end, offsetMinutes, anchor: "previous" });
       continue;
     }
     if (r.tags().has("parser/ISOFormatParser") && r.start.isCertain("day") && r.start.isCertain("hour")) {

@@ -132,9 +132,14 @@ export class SchemaCollector {
       }
       case "map": {
         // A map of strings takes numbers too (src/env/rest-json.ts): {"replicas": 6}.
-        const scalarValues = (scalar: ScalarType): JsonSchema => (scalar === ScalarType.STRING ? { type: ["string", "number"] } : scalarSchema(scalar));
+        const scalarValues = (scalar: ScalarType): JsonSchema =>
+          scalar === ScalarType.STRING ? { type: ["string", "number"] } : scalarSchema(scalar);
         const values =
-          field.mapKind === "scalar" ? scalarValues(field.scalar) : field.mapKind === "enum" ? this.enumSchema(field.enum) : this.ref(field.message);
+          field.mapKind === "scalar"
+            ? scalarValues(field.scalar)
+            : field.mapKind === "enum"
+              ? this.enumSchema(field.enum)
+              : this.ref(field.message);
         return { type: "object", additionalProperties: values };
       }
     }

@@ -45,7 +45,7 @@ const OPAQUE_TYPES = new Set([
 ]);
 
 export function isOpaque(message: DescMessage): boolean {
-  return OPAQUE_TYPES.has(message.typeName) || message.typeName.startsWith("google.protobuf.") && message.typeName.endsWith("Value");
+  return OPAQUE_TYPES.has(message.typeName) || (message.typeName.startsWith("google.protobuf.") && message.typeName.endsWith("Value"));
 }
 
 function enumPrefix(desc: DescEnum): string {
@@ -197,7 +197,8 @@ function rewriteInput(desc: DescMessage, json: unknown, options: RestJsonInputOp
 }
 
 function rewriteInputValue(field: DescField, value: JsonValue, options: RestJsonInputOptions, at: string): JsonValue {
-  const inMessage = (desc: DescMessage, v: JsonValue, p: string): JsonValue => (isOpaque(desc) ? checkOpaque(desc, v, p) : rewriteInput(desc, v, options, p));
+  const inMessage = (desc: DescMessage, v: JsonValue, p: string): JsonValue =>
+    isOpaque(desc) ? checkOpaque(desc, v, p) : rewriteInput(desc, v, options, p);
   switch (field.fieldKind) {
     case "enum":
       return parseEnumWord(field.enum, value, at, options);
@@ -212,10 +213,15 @@ function rewriteInputValue(field: DescField, value: JsonValue, options: RestJson
     }
     case "map": {
       if (!isObject(value)) throw invalid(at, "type.object", "expected a JSON object");
-      if (field.mapKind === "enum") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, parseEnumWord(field.enum, v, join(at, k), options)]));
-      if (field.mapKind === "message") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inMessage(field.message, v, join(at, k))]));
+      if (field.mapKind === "enum")
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, parseEnumWord(field.enum, v, join(at, k), options)]));
+      if (field.mapKind === "message")
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, inMessage(field.message, v, join(at, k))]));
       // A map of strings (apply_fix's remediation.parameters) takes numbers too: {"replicas": 6} is {"replicas": "6"}.
-      const values = field.scalar === ScalarType.STRING ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === "number" ? String(v) : v])) : value;
+      const values =
+        field.scalar === ScalarType.STRING
+          ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, typeof v === "number" ? String(v) : v]))
+          : value;
       if (!options.protoJson) for (const [k, v] of Object.entries(values)) checkScalar(field.scalar, v, join(at, k));
       return values;
     }
@@ -245,7 +251,11 @@ function checkOpaque(desc: DescMessage, value: JsonValue, at: string): JsonValue
     const message = e instanceof Error ? e.message : String(e);
     const generic = /^cannot decode message [\w.]+ from JSON(?:: (.*))?/.exec(message);
     const detail = generic ? (generic[1] ?? "") : message;
-    throw invalid(at, "type.mismatch", `expected a ${desc.name} in its JSON form${detail ? ` (${detail})` : ""}, got ${describeJson(value)}`);
+    throw invalid(
+      at,
+      "type.mismatch",
+      `expected a ${desc.name} in its JSON form${detail ? ` (${detail})` : ""}, got ${describeJson(value)}`,
+    );
   }
   return value;
 }
@@ -273,7 +283,9 @@ function parseEnumWord(desc: DescEnum, value: JsonValue, at: string, options: Re
   if (typeof value === "string") {
     const wanted = value.trim().toUpperCase();
     const prefix = enumPrefix(desc);
-    const match = desc.values.find((v) => (v.number !== 0 || options.protoJson === true) && (v.name === wanted || v.name === prefix + wanted));
+    const match = desc.values.find(
+      (v) => (v.number !== 0 || options.protoJson === true) && (v.name === wanted || v.name === prefix + wanted),
+    );
     if (match) return match.name;
   }
   const forms = options.protoJson ? ` (or its proto name, like ${desc.values[1]?.name ?? desc.values[0]?.name})` : "";
@@ -288,7 +300,8 @@ function decodeError(desc: DescMessage, error: unknown, path: string): EnvError 
   const fullName = fieldMatch?.[1];
   const fieldName = fullName?.slice(fullName.lastIndexOf(".") + 1);
   const typeName = fullName?.slice(0, fullName.lastIndexOf("."));
-  const relative = typeName !== undefined && typeName !== desc.typeName ? `${typeName.slice(typeName.lastIndexOf(".") + 1)}.${fieldName}` : fieldName;
+  const relative =
+    typeName !== undefined && typeName !== desc.typeName ? `${typeName.slice(typeName.lastIndexOf(".") + 1)}.${fieldName}` : fieldName;
   const at = relative ? join(path, relative) : path;
   const detail = message.replace(/^cannot decode [^:]*: /, "");
   return invalid(at, "type.mismatch", `wrong type: ${detail}`);

@@ -166,7 +166,9 @@ export function isIdentifiable(world: IncidentWorld): boolean {
     return value !== undefined && world.sim.isAnomalous(spec.root, metric, value);
   });
   if (!signatureShows) return false;
-  return world.openingLogs().some((line) => line.service === spec.root && (line.level === "WARN" || line.level === "ERROR" || line.level === "CRITICAL"));
+  return world
+    .openingLogs()
+    .some((line) => line.service === spec.root && (line.level === "WARN" || line.level === "ERROR" || line.level === "CRITICAL"));
 }
 
 /** Minutes a recovered system must stay healthy for the probe to count it as healed. */
@@ -202,7 +204,11 @@ export function fixRecovers(spec: IncidentSpec, seed: number, atMinuteZero?: Sim
 /** Nodes a red herring may sit on: in-house, off the fault's path. */
 function herringNodes(topology: Topology, index: TopologyIndex, root: string): ServiceNode[] {
   const path = new Set([root, ...index.upstreamOf(root), ...index.callees(root).map((e) => e.callee)]);
-  return topology.nodes.filter((n) => !path.has(n.name) && (n.kind === "service" || n.kind === "database" || n.kind === "cache" || n.kind === "search" || n.kind === "queue"));
+  return topology.nodes.filter(
+    (n) =>
+      !path.has(n.name) &&
+      (n.kind === "service" || n.kind === "database" || n.kind === "cache" || n.kind === "search" || n.kind === "queue"),
+  );
 }
 
 /** Which red herrings a level draws from, in order of preference for its first slots. */
@@ -232,7 +238,9 @@ function pickDistractors(
     const node = rng.pick(nodes);
     const kind = i === 0 && kinds.first ? kinds.first : rng.pick(kinds.pool);
     if (kind === "noisy_neighbor") {
-      const metric: MetricName | undefined = (["cpu_usage", "memory_usage"] as const).find((m) => !fault.signature.includes(m) && node.kind !== "queue");
+      const metric: MetricName | undefined = (["cpu_usage", "memory_usage"] as const).find(
+        (m) => !fault.signature.includes(m) && node.kind !== "queue",
+      );
       if (!metric) continue;
       const threshold = metric === "cpu_usage" ? 85 : 90;
       out.push({ kind, node: node.name, metric, value: threshold + rng.range(2, 8) });
@@ -242,7 +250,9 @@ function pickDistractors(
       out.push({ kind, node: node.name, message: rng.fork(`stale-wording:${i}`).pick(wordings(stale, phrasing)) });
     } else if (kind === "decoy_signature") {
       // Another failure mode's own lines, from a node that could host it, printed while healthy.
-      const others = FAULT_KINDS.filter((k) => k !== fault.kind && FAULTS[k].injectable.includes(node.kind) && FAULTS[k].logs.root.length > 0);
+      const others = FAULT_KINDS.filter(
+        (k) => k !== fault.kind && FAULTS[k].injectable.includes(node.kind) && FAULTS[k].logs.root.length > 0,
+      );
       if (others.length === 0) continue;
       const other = FAULTS[rng.pick(others)];
       const details = Object.fromEntries(Object.entries(other.details).map(([k, values]) => [k, rng.pick(values)]));
@@ -265,7 +275,15 @@ const CHRONIC_KINDS: ReadonlySet<string> = new Set(["service", "search", "databa
  * apart is their history (flat since long before the onset), their alerts (fired long before the
  * page) and their place off the page's path, not how loud they are.
  */
-function pickChronicAnomalies(rng: Rng, topology: Topology, index: TopologyIndex, root: string, fault: FaultDefinition, count: number, phrasing: Phrasing): Distractor[] {
+function pickChronicAnomalies(
+  rng: Rng,
+  topology: Topology,
+  index: TopologyIndex,
+  root: string,
+  fault: FaultDefinition,
+  count: number,
+  phrasing: Phrasing,
+): Distractor[] {
   // Not downstream of the root either when the fault reaches down there (a retry storm's load on
   // its callees, a cascade through a shared callee): its own trouble would mix with the impact.
   const downstream = reachesDownstream(fault) ? downstreamOf(index, root) : new Set<string>();
@@ -328,13 +346,25 @@ const NOISY_STRENGTH = 0.6;
  * class is allowed: then only the node and the timing differ), with its log lines, for 8 to 14
  * minutes. Its own alerts fire before the onset, so the page stays the incident's.
  */
-function pickNoisyChanges(rng: Rng, topology: Topology, index: TopologyIndex, root: string, fault: FaultDefinition, onsetMinute: number, count: number): Distractor[] {
+function pickNoisyChanges(
+  rng: Rng,
+  topology: Topology,
+  index: TopologyIndex,
+  root: string,
+  fault: FaultDefinition,
+  onsetMinute: number,
+  count: number,
+): Distractor[] {
   const out: Distractor[] = [];
   const nodes = herringNodes(topology, index, root);
   for (let i = 0; i < count && nodes.length > 0; i++) {
     const node = rng.pick(nodes);
     const twins = FAULT_KINDS.map((k) => FAULTS[k]).filter(
-      (f) => f.injectable.includes(node.kind) && CHANGE_EVENTS.has(f.trigger.event) && f.logs.root.length > 0 && f.effects.some((e) => e.scope === "root"),
+      (f) =>
+        f.injectable.includes(node.kind) &&
+        CHANGE_EVENTS.has(f.trigger.event) &&
+        f.logs.root.length > 0 &&
+        f.effects.some((e) => e.scope === "root"),
     );
     if (twins.length === 0) continue;
     // Prefer twins whose signature overlaps the incident's: the symptoms look alike.
@@ -368,7 +398,10 @@ function milder(effect: Effect): number {
 }
 
 function parseVersion(version: string): [number, number, number] {
-  const [major = 1, minor = 0, patch = 0] = version.replace(/^v/, "").split(".").map((p) => Number(p) || 0);
+  const [major = 1, minor = 0, patch = 0] = version
+    .replace(/^v/, "")
+    .split(".")
+    .map((p) => Number(p) || 0);
   return [major, minor, patch];
 }
 

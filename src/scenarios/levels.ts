@@ -24,10 +24,46 @@ interface LevelProfile {
 }
 
 export const LEVEL_PROFILES: Readonly<Record<Level, LevelProfile>> = {
-  easy: { level: "easy", minServices: 7, maxServices: 14, distractors: 1, chronicAnomalies: 3, noisyChanges: 0, readingBlips: 0, minRootDepth: 0 },
-  medium: { level: "medium", minServices: 8, maxServices: 20, distractors: 2, chronicAnomalies: 2, noisyChanges: 0, readingBlips: 0, minRootDepth: 0 },
-  hard: { level: "hard", minServices: 15, maxServices: 40, distractors: 3, chronicAnomalies: 2, noisyChanges: 0, readingBlips: 0, minRootDepth: 0 },
-  expert: { level: "expert", minServices: 20, maxServices: 40, distractors: 3, chronicAnomalies: 2, noisyChanges: 1, readingBlips: 0.05, minRootDepth: 2 },
+  easy: {
+    level: "easy",
+    minServices: 7,
+    maxServices: 14,
+    distractors: 1,
+    chronicAnomalies: 3,
+    noisyChanges: 0,
+    readingBlips: 0,
+    minRootDepth: 0,
+  },
+  medium: {
+    level: "medium",
+    minServices: 8,
+    maxServices: 20,
+    distractors: 2,
+    chronicAnomalies: 2,
+    noisyChanges: 0,
+    readingBlips: 0,
+    minRootDepth: 0,
+  },
+  hard: {
+    level: "hard",
+    minServices: 15,
+    maxServices: 40,
+    distractors: 3,
+    chronicAnomalies: 2,
+    noisyChanges: 0,
+    readingBlips: 0,
+    minRootDepth: 0,
+  },
+  expert: {
+    level: "expert",
+    minServices: 20,
+    maxServices: 40,
+    distractors: 3,
+    chronicAnomalies: 2,
+    noisyChanges: 1,
+    readingBlips: 0.05,
+    minRootDepth: 2,
+  },
 };
 
 /**

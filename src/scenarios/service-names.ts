@@ -13,7 +13,10 @@ interface NamedService {
 }
 
 export function normalizeServiceName(name: string): string {
-  return name.trim().toLowerCase().replace(/[\s_-]+/g, "-");
+  return name
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, "-");
 }
 
 /** Normalised names and aliases of each service list, computed once per list. */

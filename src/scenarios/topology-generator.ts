@@ -92,7 +92,8 @@ export function validateFamily(family: ArchitectureFamily): string[] {
     ids.set(role.id, role);
     if (role.count[0] < 0 || role.count[0] > role.count[1]) problems.push(`${role.id}: bad count`);
     if (role.names.length < role.count[1]) problems.push(`${role.id}: ${role.names.length} names for up to ${role.count[1]} nodes`);
-    if (role.replicas !== undefined && !inRange(role.replicas, REPLICA_BOUNDS[role.kind])) problems.push(`${role.id}: replicas out of bounds`);
+    if (role.replicas !== undefined && !inRange(role.replicas, REPLICA_BOUNDS[role.kind]))
+      problems.push(`${role.id}: replicas out of bounds`);
     for (const choice of role.names) {
       if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(choice.name)) problems.push(`${role.id}: bad name ${choice.name}`);
       if (names.has(choice.name)) problems.push(`${role.id}: name ${choice.name} used twice`);
@@ -107,7 +108,8 @@ export function validateFamily(family: ArchitectureFamily): string[] {
         const key = normalizeServiceName(alias);
         if (key === choice.name) problems.push(`${choice.name}: alias "${alias}" is its own name`);
         // Another role's name may share the topology; the role's own alternatives never do.
-        else if (names.has(key) && !role.names.some((c) => c.name === key)) problems.push(`${choice.name}: alias "${alias}" is another role's name`);
+        else if (names.has(key) && !role.names.some((c) => c.name === key))
+          problems.push(`${choice.name}: alias "${alias}" is another role's name`);
         if (key.length < 2 || NEVER_ALIASES.has(key)) problems.push(`${choice.name}: alias "${alias}" is too generic`);
         const kindWord = KIND_WORDS.get(key);
         if (kindWord !== undefined && kindWord !== role.kind) problems.push(`${choice.name}: alias "${alias}" names another kind`);
@@ -116,7 +118,8 @@ export function validateFamily(family: ArchitectureFamily): string[] {
   }
   if (!inRange(family.traffic, TRAFFIC_BOUNDS)) problems.push("traffic out of bounds");
   const gateways = family.roles.filter((r) => r.kind === "gateway");
-  if (gateways.length !== 1 || gateways[0]?.count[0] !== 1 || gateways[0]?.count[1] !== 1) problems.push("needs exactly one gateway role with count [1, 1]");
+  if (gateways.length !== 1 || gateways[0]?.count[0] !== 1 || gateways[0]?.count[1] !== 1)
+    problems.push("needs exactly one gateway role with count [1, 1]");
   for (const kind of INFRA_KINDS) {
     const roles = family.roles.filter((r) => r.kind === kind);
     if (roles.length !== 1 || roles[0]?.count[0] !== 1 || roles[0]?.count[1] !== 1 || roles[0]?.calls.length !== 0) {
@@ -127,8 +130,10 @@ export function validateFamily(family: ArchitectureFamily): string[] {
     for (const call of role.calls) {
       const callee = ids.get(call.to);
       if (callee === undefined) problems.push(`${role.id} calls unknown role ${call.to}`);
-      else if (INFRA_KINDS.includes(callee.kind) || callee.kind === "gateway") problems.push(`${role.id} calls ${call.to} (${callee.kind})`);
-      if (!(call.share[0] > 0 && call.share[0] <= call.share[1] && call.share[1] <= 1)) problems.push(`${role.id} -> ${call.to}: share must be within (0, 1]`);
+      else if (INFRA_KINDS.includes(callee.kind) || callee.kind === "gateway")
+        problems.push(`${role.id} calls ${call.to} (${callee.kind})`);
+      if (!(call.share[0] > 0 && call.share[0] <= call.share[1] && call.share[1] <= 1))
+        problems.push(`${role.id} -> ${call.to}: share must be within (0, 1]`);
       if (call.chance !== undefined && !(call.chance > 0 && call.chance <= 1)) problems.push(`${role.id} -> ${call.to}: bad chance`);
       if (callee !== undefined && call.policy !== undefined) {
         const merged = { ...policyFor(family, callee.kind), ...call.policy };
@@ -169,7 +174,12 @@ export function validateFamily(family: ArchitectureFamily): string[] {
 
 function policyWithin(policy: CallPolicy, bounds: CallPolicy): boolean {
   const within = (r: Range, b: Range): boolean => r[0] <= r[1] && r[0] >= b[0] && r[1] <= b[1];
-  return within(policy.timeoutMs, bounds.timeoutMs) && within(policy.retries, bounds.retries) && policy.noBackoffChance >= 0 && policy.noBackoffChance <= bounds.noBackoffChance;
+  return (
+    within(policy.timeoutMs, bounds.timeoutMs) &&
+    within(policy.retries, bounds.retries) &&
+    policy.noBackoffChance >= 0 &&
+    policy.noBackoffChance <= bounds.noBackoffChance
+  );
 }
 
 function policyFor(family: ArchitectureFamily, kind: NodeKind): CallPolicy {
@@ -459,7 +469,13 @@ export function generateTopology(rng: Rng, options: TopologyOptions): Topology {
     for (const node of drafts) {
       if (node.kind !== "gateway" && node.kind !== "service") continue;
       const rate = Math.max(rates[0], Math.floor(rateRng.range(rates[0], rates[1]) * 100) / 100);
-      edges.push({ caller: node.name, callee: callee.name, callsPerSecond: rate, ...drawPolicy(policyRng, policyFor(family, infraKind)), requestPath: false });
+      edges.push({
+        caller: node.name,
+        callee: callee.name,
+        callsPerSecond: rate,
+        ...drawPolicy(policyRng, policyFor(family, infraKind)),
+        requestPath: false,
+      });
     }
   }
 

@@ -53,7 +53,10 @@ export const FUNCTION_TOOL_SCHEMA: JsonSchema = {
       properties: {
         name: { type: "string", description: "The action_type word" },
         description: { type: "string" },
-        parameters: { type: "object", description: "JSON Schema of the arguments: the Action fields this action type reads (REST dialect)" },
+        parameters: {
+          type: "object",
+          description: "JSON Schema of the arguments: the Action fields this action type reads (REST dialect)",
+        },
       },
       required: ["name", "description", "parameters"],
     },
@@ -108,7 +111,10 @@ export function actionTools(): ActionTool[] {
 
 /** The action tools in the function-calling shape. */
 export function functionTools(tools: readonly ActionTool[] = actionTools()): FunctionTool[] {
-  return tools.map((tool) => ({ type: "function", function: { name: tool.name, description: tool.description, parameters: tool.parameters } }));
+  return tools.map((tool) => ({
+    type: "function",
+    function: { name: tool.name, description: tool.description, parameters: tool.parameters },
+  }));
 }
 
 /** The action a call of tool `name` with `args` stands for, as REST JSON (what /step takes). */

@@ -37,7 +37,8 @@ export class ApiKeys {
     const tokens = new Set<string>();
     this.keys = entries.map(({ name, token }) => {
       if (!OWNER_NAME_PATTERN.test(name)) throw new Error(`API keys: the name "${name}" must be 1-64 of A-Z a-z 0-9 . _ -`);
-      if (token.length < MIN_TOKEN_LENGTH || /[\s,]/.test(token)) throw new Error(`API keys: the token of "${name}" must be at least ${MIN_TOKEN_LENGTH} characters, without spaces or commas`);
+      if (token.length < MIN_TOKEN_LENGTH || /[\s,]/.test(token))
+        throw new Error(`API keys: the token of "${name}" must be at least ${MIN_TOKEN_LENGTH} characters, without spaces or commas`);
       if (names.has(name)) throw new Error(`API keys: the name "${name}" is given twice`);
       if (tokens.has(token)) throw new Error(`API keys: two keys share the token of "${name}"`);
       names.add(name);
@@ -74,7 +75,10 @@ export class ApiKeys {
       try {
         text = readFileSync(file, "utf8");
       } catch (error) {
-        throw new Error(`API_KEYS_FILE: cannot read ${file} (${error instanceof Error && "code" in error ? String(error.code) : "unreadable"})`, { cause: error });
+        throw new Error(
+          `API_KEYS_FILE: cannot read ${file} (${error instanceof Error && "code" in error ? String(error.code) : "unreadable"})`,
+          { cause: error },
+        );
       }
       for (const line of text.split(/\r?\n/)) {
         const content = line.replace(/#.*$/, "").trim();

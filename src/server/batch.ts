@@ -51,7 +51,9 @@ type ParseItem<Item, Request> = (item: Item) => Request;
 /** Refuses an empty batch or one over MAX_BATCH_SIZE, naming the limit. */
 function checkBatchSize(count: number, limits: Pick<Limits, "maxBatchSize">): void {
   if (count === 0) {
-    throw new EnvError("invalid_argument", "a batch needs at least one item", [{ field: "items", rule: "batch.min_items", message: "at least 1 item" }]);
+    throw new EnvError("invalid_argument", "a batch needs at least one item", [
+      { field: "items", rule: "batch.min_items", message: "at least 1 item" },
+    ]);
   }
   if (count > limits.maxBatchSize) {
     throw new EnvError("invalid_argument", `a batch holds at most MAX_BATCH_SIZE = ${limits.maxBatchSize} items, got ${count}; split it`, [
@@ -84,9 +86,11 @@ function refuseRepeatedEpisodes<Request extends { episodeId?: string }>(checked:
     }
     checked[index] = {
       ok: false,
-      error: new EnvError("invalid_argument", `items[${first}] of this batch already ${verb} episode "${id}"; a batch takes one item per episode`, [
-        { field: "episode_id", rule: "batch.unique_episode", message: `the same episode as items[${first}]` },
-      ]),
+      error: new EnvError(
+        "invalid_argument",
+        `items[${first}] of this batch already ${verb} episode "${id}"; a batch takes one item per episode`,
+        [{ field: "episode_id", rule: "batch.unique_episode", message: `the same episode as items[${first}]` }],
+      ),
     };
   });
 }
@@ -121,7 +125,9 @@ async function runChecked<Request, Response>(
 
 /** A batch result's oneof: the response, or the ErrorResponse of the item's error. */
 function result<T>(outcome: Outcome<T>) {
-  return outcome.ok ? { result: { case: "response" as const, value: outcome.value } } : { result: { case: "error" as const, value: errorResponse(outcome.error) } };
+  return outcome.ok
+    ? { result: { case: "response" as const, value: outcome.value } }
+    : { result: { case: "error" as const, value: errorResponse(outcome.error) } };
 }
 
 /** The reset items, each checked (or failed) on its own; throws if the batch's size is out of bounds. */
@@ -155,22 +161,36 @@ function checkSteps<Item>(env: EnvironmentApi, items: readonly Item[], parse: Pa
  * Starts an episode per item: one result per item, in order. `binary`: the client reads protobuf
  * binary, so an environment in worker threads may hand the responses over already encoded.
  */
-export async function resetBatch<Item>(env: EnvironmentApi, items: readonly Item[], parse: ParseItem<Item, ResetRequest>, binary = false): Promise<ResetBatchResponse> {
+export async function resetBatch<Item>(
+  env: EnvironmentApi,
+  items: readonly Item[],
+  parse: ParseItem<Item, ResetRequest>,
+  binary = false,
+): Promise<ResetBatchResponse> {
   const checked = checkResets(env, items, parse);
   if (binary && canPreEncode(env)) {
     const encoded = await runChecked(checked, (requests) => env.resetManyEncoded(requests, "binary"));
-    return create(ResetBatchResponseSchema, { results: encoded.map((o) => result(o.ok ? { ok: true, value: preEncoded(ResetResponseSchema, o.value) } : o)) });
+    return create(ResetBatchResponseSchema, {
+      results: encoded.map((o) => result(o.ok ? { ok: true, value: preEncoded(ResetResponseSchema, o.value) } : o)),
+    });
   }
   const outcomes = await runChecked<ResetRequest, ResetResponse>(checked, async (requests) => env.resetMany(requests));
   return create(ResetBatchResponseSchema, { results: outcomes.map(result) });
 }
 
 /** Takes one action in each item's episode: one result per item, in order. `binary` as for resetBatch. */
-export async function stepBatch<Item>(env: EnvironmentApi, items: readonly Item[], parse: ParseItem<Item, StepRequest>, binary = false): Promise<StepBatchResponse> {
+export async function stepBatch<Item>(
+  env: EnvironmentApi,
+  items: readonly Item[],
+  parse: ParseItem<Item, StepRequest>,
+  binary = false,
+): Promise<StepBatchResponse> {
   const checked = checkSteps(env, items, parse);
   if (binary && canPreEncode(env)) {
     const encoded = await runChecked(checked, (requests) => env.stepManyEncoded(requests, "binary"));
-    return create(StepBatchResponseSchema, { results: encoded.map((o) => result(o.ok ? { ok: true, value: preEncoded(StepResponseSchema, o.value) } : o)) });
+    return create(StepBatchResponseSchema, {
+      results: encoded.map((o) => result(o.ok ? { ok: true, value: preEncoded(StepResponseSchema, o.value) } : o)),
+    });
   }
   const outcomes = await runChecked<StepRequest, StepResponse>(checked, async (requests) => env.stepMany(requests));
   return create(StepBatchResponseSchema, { results: outcomes.map(result) });
@@ -181,19 +201,29 @@ export async function stepBatch<Item>(env: EnvironmentApi, items: readonly Item[
  * joined as they are; the text is the same as writing the decoded response.
  */
 function resultsText(outcomes: readonly Outcome<string>[]): string {
-  const results = outcomes.map((o) => (o.ok ? `{"response":${o.value}}` : JSON.stringify({ error: toRestJson(ErrorResponseSchema, errorResponse(o.error)) })));
+  const results = outcomes.map((o) =>
+    o.ok ? `{"response":${o.value}}` : JSON.stringify({ error: toRestJson(ErrorResponseSchema, errorResponse(o.error)) }),
+  );
   return `{"results":[${results.join(",")}]}`;
 }
 
 /** ResetBatch for the JSON route: the response as REST JSON text. */
-export async function resetBatchText<Item>(env: EnvironmentApi, items: readonly Item[], parse: ParseItem<Item, ResetRequest>): Promise<string> {
+export async function resetBatchText<Item>(
+  env: EnvironmentApi,
+  items: readonly Item[],
+  parse: ParseItem<Item, ResetRequest>,
+): Promise<string> {
   if (!canPreEncode(env)) return JSON.stringify(toRestJson(ResetBatchResponseSchema, await resetBatch(env, items, parse)));
   const checked = checkResets(env, items, parse);
   return resultsText(await runChecked(checked, (requests) => env.resetManyEncoded(requests, "rest-json")));
 }
 
 /** StepBatch for the JSON route: the response as REST JSON text. */
-export async function stepBatchText<Item>(env: EnvironmentApi, items: readonly Item[], parse: ParseItem<Item, StepRequest>): Promise<string> {
+export async function stepBatchText<Item>(
+  env: EnvironmentApi,
+  items: readonly Item[],
+  parse: ParseItem<Item, StepRequest>,
+): Promise<string> {
   if (!canPreEncode(env)) return JSON.stringify(toRestJson(StepBatchResponseSchema, await stepBatch(env, items, parse)));
   const checked = checkSteps(env, items, parse);
   return resultsText(await runChecked(checked, (requests) => env.stepManyEncoded(requests, "rest-json")));

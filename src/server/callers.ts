@@ -29,7 +29,15 @@ declare module "fastify" {
 /** Paths that answer without an API key. */
 function isOpen(url: string): boolean {
   const path = url.split("?", 1)[0] ?? url;
-  return path === "/health" || path === "/incident.v1.IncidentEnvService/Health" || path === "/openapi.json" || path === "/docs" || path.startsWith("/docs/") || path === "/console" || path.startsWith("/console/");
+  return (
+    path === "/health" ||
+    path === "/incident.v1.IncidentEnvService/Health" ||
+    path === "/openapi.json" ||
+    path === "/docs" ||
+    path.startsWith("/docs/") ||
+    path === "/console" ||
+    path.startsWith("/console/")
+  );
 }
 
 /** The header the browser console (/console) sends with its REST calls, so that a person playing is listed as such. */
@@ -72,7 +80,11 @@ export class Callers {
   callerOf(request: FastifyRequest): Caller {
     const owner = request.apiKeyName;
     const connection = this.connectionOf(request.raw, owner);
-    return { ...(owner !== undefined ? { owner } : {}), ...(connection !== undefined ? { connection } : {}), transport: transportOf(request) };
+    return {
+      ...(owner !== undefined ? { owner } : {}),
+      ...(connection !== undefined ? { connection } : {}),
+      transport: transportOf(request),
+    };
   }
 
   /** The environment as the request's caller sees it. */
@@ -105,8 +117,12 @@ export class Callers {
       const header = request.headers.authorization;
       const name = keys.authenticate(typeof header === "string" ? header : undefined);
       if (name === undefined) {
-        const message = header === undefined ? "this server requires an API key: send Authorization: Bearer <token>" : "the API key is not valid";
-        return reply.code(401).header("www-authenticate", 'Bearer realm="incident-response-env"').send(errorBody("unauthenticated", message));
+        const message =
+          header === undefined ? "this server requires an API key: send Authorization: Bearer <token>" : "the API key is not valid";
+        return reply
+          .code(401)
+          .header("www-authenticate", 'Bearer realm="incident-response-env"')
+          .send(errorBody("unauthenticated", message));
       }
       request.apiKeyName = name;
     });

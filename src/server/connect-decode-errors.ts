@@ -18,7 +18,12 @@
  *   into invalid_argument.
  */
 import { Code, ConnectError, createContextKey, type ContextValues, type Interceptor } from "@connectrpc/connect";
-import { encodeEnvelope, type UniversalHandler, type UniversalServerRequest, type UniversalServerResponse } from "@connectrpc/connect/protocol";
+import {
+  encodeEnvelope,
+  type UniversalHandler,
+  type UniversalServerRequest,
+  type UniversalServerResponse,
+} from "@connectrpc/connect/protocol";
 import { setTrailerStatus } from "@connectrpc/connect/protocol-grpc";
 import { trailerFlag, trailerParse, trailerSerialize } from "@connectrpc/connect/protocol-grpc-web";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
@@ -31,7 +36,9 @@ interface RequestStage {
   reachedInterceptors: boolean;
 }
 
-const requestStageKey = createContextKey<RequestStage | undefined>(undefined, { description: "whether the request reached the interceptors" });
+const requestStageKey = createContextKey<RequestStage | undefined>(undefined, {
+  description: "whether the request reached the interceptors",
+});
 
 /** Gives one request's context values a fresh RequestStage (call it for every request). */
 export function trackRequestStage(values: ContextValues): ContextValues {
@@ -82,13 +89,23 @@ async function connectUnary(response: UniversalServerResponse, typeName: string)
   const body = new TextEncoder().encode(JSON.stringify({ code: "invalid_argument", message: undecodable(typeName, detail).rawMessage }));
   header.delete("content-encoding");
   header.set("content-length", String(body.byteLength));
-  return { ...response, status: 400, header, body: (async function* () {
-    yield body;
-  })() };
+  return {
+    ...response,
+    status: 400,
+    header,
+    body: (async function* () {
+      yield body;
+    })(),
+  };
 }
 
 /** gRPC: the trailers are final once the body has been read. */
-async function* grpcBody(body: AsyncIterable<Uint8Array>, trailer: Headers, stage: RequestStage, typeName: string): AsyncIterable<Uint8Array> {
+async function* grpcBody(
+  body: AsyncIterable<Uint8Array>,
+  trailer: Headers,
+  stage: RequestStage,
+  typeName: string,
+): AsyncIterable<Uint8Array> {
   yield* body;
   if (!stage.reachedInterceptors && trailer.get("grpc-status") === String(Code.Internal)) {
     setTrailerStatus(trailer, undecodable(typeName, decodeURIComponent(trailer.get("grpc-message") ?? "")));
@@ -109,7 +126,12 @@ function framePayload(chunk: Uint8Array, encoding: string | null): Uint8Array | 
 }
 
 /** gRPC-Web: the trailers are the last frame of the body (compressed like any frame when RPC_COMPRESS_MIN_BYTES is small); the new one goes uncompressed. */
-async function* grpcWebBody(body: AsyncIterable<Uint8Array>, encoding: string | null, stage: RequestStage, typeName: string): AsyncIterable<Uint8Array> {
+async function* grpcWebBody(
+  body: AsyncIterable<Uint8Array>,
+  encoding: string | null,
+  stage: RequestStage,
+  typeName: string,
+): AsyncIterable<Uint8Array> {
   for await (const chunk of body) {
     const isTrailerFrame = chunk.length >= 5 && (chunk[0]! & trailerFlag) !== 0 && Buffer.from(chunk).readUInt32BE(1) === chunk.length - 5;
     const payload = isTrailerFrame && !stage.reachedInterceptors ? framePayload(chunk, encoding) : undefined;
@@ -127,11 +149,16 @@ async function* grpcWebBody(body: AsyncIterable<Uint8Array>, encoding: string | 
   }
 }
 
-function rewrite(response: UniversalServerResponse, request: UniversalServerRequest, typeName: string): UniversalServerResponse | Promise<UniversalServerResponse> {
+function rewrite(
+  response: UniversalServerResponse,
+  request: UniversalServerRequest,
+  typeName: string,
+): UniversalServerResponse | Promise<UniversalServerResponse> {
   const stage = request.contextValues?.get(requestStageKey);
   if (stage === undefined || response.body === undefined) return response;
   const contentType = response.header?.get("content-type") ?? "";
-  if (contentType.startsWith("application/grpc-web")) return { ...response, body: grpcWebBody(response.body, response.header?.get("grpc-encoding") ?? null, stage, typeName) };
+  if (contentType.startsWith("application/grpc-web"))
+    return { ...response, body: grpcWebBody(response.body, response.header?.get("grpc-encoding") ?? null, stage, typeName) };
   if (contentType.startsWith("application/grpc")) {
     return response.trailer ? { ...response, body: grpcBody(response.body, response.trailer, stage, typeName) } : response;
   }
@@ -142,7 +169,8 @@ function rewrite(response: UniversalServerResponse, request: UniversalServerRequ
 export function reportDecodeFailures(handlers: UniversalHandler[]): void {
   handlers.forEach((handler, i) => {
     const typeName = handler.method.input.typeName;
-    const wrapped = async (request: UniversalServerRequest): Promise<UniversalServerResponse> => rewrite(await handler(request), request, typeName);
+    const wrapped = async (request: UniversalServerRequest): Promise<UniversalServerResponse> =>
+      rewrite(await handler(request), request, typeName);
     handlers[i] = Object.assign(wrapped, {
       protocolNames: handler.protocolNames,
       service: handler.service,

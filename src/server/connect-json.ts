@@ -40,7 +40,10 @@ export function strictJsonOptions(input: DescMessage): StrictJsonOptions {
         try {
           json = JSON.parse(text);
         } catch (error) {
-          throw new ConnectError(`the request is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, Code.InvalidArgument);
+          throw new ConnectError(
+            `the request is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+            Code.InvalidArgument,
+          );
         }
         try {
           return JSON.stringify(toStrictProtoJson(input, json));

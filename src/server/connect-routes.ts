@@ -5,7 +5,17 @@
  * A drain (src/server/drain.ts) ends log and event streams with `unavailable`, and an Interact
  * session after the request it is serving.
  */
-import { Code, ConnectError, createContextKey, createContextValues, type ConnectRouter, type ContextValues, type HandlerContext, type MethodImpl, type ServiceImpl } from "@connectrpc/connect";
+import {
+  Code,
+  ConnectError,
+  createContextKey,
+  createContextValues,
+  type ConnectRouter,
+  type ContextValues,
+  type HandlerContext,
+  type MethodImpl,
+  type ServiceImpl,
+} from "@connectrpc/connect";
 import type { FastifyRequest } from "fastify";
 import { IncidentEnvService } from "../../gen/incident/v1/service_pb.js";
 import { pageSizeOf } from "../env/episode-listing.js";
@@ -18,7 +28,12 @@ import { dropConnection } from "./drop-connection.js";
 import type { EnvironmentFor } from "./callers.js";
 import { interact } from "./interact.js";
 import { isBinaryContentType, preEncoded } from "./pre-encoded.js";
-import { ResetResponseSchema, StepResponseSchema, type GetMetadataResponse, type GetSchemaResponse } from "../../gen/incident/v1/service_pb.js";
+import {
+  ResetResponseSchema,
+  StepResponseSchema,
+  type GetMetadataResponse,
+  type GetSchemaResponse,
+} from "../../gen/incident/v1/service_pb.js";
 
 export interface ServiceDescription {
   metadata: GetMetadataResponse;
@@ -45,7 +60,9 @@ export function connectContextValues(request: FastifyRequest, environmentFor: En
 
 /** Paths of the client-streaming and bidirectional methods (Interact), whose requests are streams of messages. */
 const MESSAGE_STREAM_PATHS = new Set(
-  IncidentEnvService.methods.filter((m) => m.methodKind === "client_streaming" || m.methodKind === "bidi_streaming").map((m) => `/${IncidentEnvService.typeName}/${m.name}`),
+  IncidentEnvService.methods
+    .filter((m) => m.methodKind === "client_streaming" || m.methodKind === "bidi_streaming")
+    .map((m) => `/${IncidentEnvService.typeName}/${m.name}`),
 );
 
 export function isMessageStreamPath(path: string): boolean {
@@ -56,7 +73,11 @@ export function isMessageStreamPath(path: string): boolean {
  * A log or event stream (opened with its stream options), which a drain ends with unavailable:
  * the client resumes elsewhere, or after the restart, with after_seq.
  */
-async function* followed<T>(open: (options: StreamOptions) => Awaitable<AsyncIterable<T>>, context: HandlerContext, drain: AbortSignal | undefined): AsyncGenerator<T> {
+async function* followed<T>(
+  open: (options: StreamOptions) => Awaitable<AsyncIterable<T>>,
+  context: HandlerContext,
+  drain: AbortSignal | undefined,
+): AsyncGenerator<T> {
   const drop = context.values.get(dropConnectionKey);
   const { signal, release } = untilDrained(context.signal, drain);
   try {
@@ -80,11 +101,15 @@ function incidentEnvService(base: EnvironmentApi, about: ServiceDescription, dra
     // Binary clients of an environment in worker threads get the worker's encoding as it is (src/server/pre-encoded.ts).
     reset: async (request, context) => {
       const env = envOf(context);
-      return canPreEncode(env) && binary(context) ? preEncoded(ResetResponseSchema, await env.resetEncoded(request, "binary")) : env.reset(request);
+      return canPreEncode(env) && binary(context)
+        ? preEncoded(ResetResponseSchema, await env.resetEncoded(request, "binary"))
+        : env.reset(request);
     },
     step: async (request, context) => {
       const env = envOf(context);
-      return canPreEncode(env) && binary(context) ? preEncoded(StepResponseSchema, await env.stepEncoded(request, "binary")) : env.step(request);
+      return canPreEncode(env) && binary(context)
+        ? preEncoded(StepResponseSchema, await env.stepEncoded(request, "binary"))
+        : env.step(request);
     },
     // Items are checked one by one in batch.ts: the proto exempts them from the validate interceptor.
     resetBatch: (request, context) => resetBatch(envOf(context), request.items, (item) => item, binary(context)),

@@ -19,7 +19,9 @@ import { errorBody } from "./errors.js";
  * dist/ when the server runs from its TypeScript sources (src/server -> dist/console-assets).
  */
 function consoleAssetsDir(): string | undefined {
-  const candidates = ["../../console-assets/", "../../dist/console-assets/"].map((relative) => fileURLToPath(new URL(relative, import.meta.url)));
+  const candidates = ["../../console-assets/", "../../dist/console-assets/"].map((relative) =>
+    fileURLToPath(new URL(relative, import.meta.url)),
+  );
   return candidates.find((dir) => existsSync(`${dir}index.html`));
 }
 
@@ -28,9 +30,18 @@ export async function consoleRoutes(app: FastifyInstance, { root }: { root?: str
   app.get("/console", async (_request, reply) => reply.redirect("/console/", 308));
   if (dir === undefined) {
     app.get("/console/*", async (_request, reply) =>
-      reply.code(503).send(errorBody("unavailable", "the console is not built: run `npm run build` (or `node --import tsx tools/build-console.ts`)")),
+      reply
+        .code(503)
+        .send(errorBody("unavailable", "the console is not built: run `npm run build` (or `node --import tsx tools/build-console.ts`)")),
     );
     return;
   }
-  await app.register(fastifyStatic, { root: dir, prefix: "/console/", decorateReply: false, index: "index.html", cacheControl: true, maxAge: 0 });
+  await app.register(fastifyStatic, {
+    root: dir,
+    prefix: "/console/",
+    decorateReply: false,
+    index: "index.html",
+    cacheControl: true,
+    maxAge: 0,
+  });
 }

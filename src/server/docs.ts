@@ -11,6 +11,10 @@ import type { OpenApiDocument } from "./openapi.js";
 
 export async function registerDocs(app: FastifyInstance, document: OpenApiDocument): Promise<void> {
   await app.register(fastifySwagger, { mode: "static", specification: { document: document as unknown as OpenAPIV3.Document } });
-  await app.register(fastifySwaggerUi, { routePrefix: "/docs", uiConfig: { validatorUrl: null, deepLinking: true }, theme: { title: "incident-response-env API" } });
+  await app.register(fastifySwaggerUi, {
+    routePrefix: "/docs",
+    uiConfig: { validatorUrl: null, deepLinking: true },
+    theme: { title: "incident-response-env API" },
+  });
   app.get("/openapi.json", async () => document);
 }

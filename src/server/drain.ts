@@ -192,10 +192,13 @@ export class ServerDrain {
     const traffic = this.traffic;
     this.controller.abort();
     traffic?.stopAccepting();
-    log.info(`draining: ${traffic?.inFlight ?? 0} requests in flight, ${this.holds.count} WebSocket sessions; at most ${timeoutMs / 1000} s`);
+    log.info(
+      `draining: ${traffic?.inFlight ?? 0} requests in flight, ${this.holds.count} WebSocket sessions; at most ${timeoutMs / 1000} s`,
+    );
     const settled = await beforeDeadline(Promise.all([traffic?.whenIdle(), this.holds.whenZero()]), deadline);
     const cut = { requests: traffic?.inFlight ?? 0, sessions: this.holds.count };
-    if (!settled) log.warn(`drain timeout (DRAIN_TIMEOUT_SECONDS): cutting ${cut.requests} requests and ${cut.sessions} WebSocket sessions`);
+    if (!settled)
+      log.warn(`drain timeout (DRAIN_TIMEOUT_SECONDS): cutting ${cut.requests} requests and ${cut.sessions} WebSocket sessions`);
     // GOAWAY to HTTP/2 sessions, idle keep-alive connections closed; cut at the deadline.
     const closing = app.close();
     if (!(await beforeDeadline(closing, deadline))) {

@@ -109,7 +109,10 @@ export function createDualProtocolServer(handler: RequestHandler, options: DualS
     handler,
   );
   h1.keepAliveTimeout = options.keepAliveTimeoutMs ?? 72_000;
-  const h2 = http2.createServer({ settings: { maxHeaderListSize: maxHeaderBytes } }, handler as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void);
+  const h2 = http2.createServer(
+    { settings: { maxHeaderListSize: maxHeaderBytes } },
+    handler as unknown as (req: http2.Http2ServerRequest, res: http2.Http2ServerResponse) => void,
+  );
   const deadline = new H2RequestDeadline(requestTimeoutMs, options.isMessageStream ?? (() => false));
   const idle = new H2IdleSessions(options.h2IdleTimeoutMs ?? 72_000);
 

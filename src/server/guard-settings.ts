@@ -73,7 +73,9 @@ export function normalizeOrigin(entry: string): string {
   try {
     url = new URL(entry);
   } catch {
-    throw new Error(`ALLOWED_ORIGINS: "${entry}" is not an origin; write it as a browser sends it, e.g. https://app.example.com or http://localhost:5173`);
+    throw new Error(
+      `ALLOWED_ORIGINS: "${entry}" is not an origin; write it as a browser sends it, e.g. https://app.example.com or http://localhost:5173`,
+    );
   }
   if (url.origin === "null" || (url.pathname !== "/" && url.pathname !== "") || url.search !== "" || url.hash !== "") {
     throw new Error(`ALLOWED_ORIGINS: "${entry}" is not an origin (scheme, host and port only), e.g. https://app.example.com`);
@@ -86,7 +88,9 @@ export function normalizeHostPattern(entry: string): string {
   const host = entry.toLowerCase().replace(/\.$/, "");
   if (host === "*") return host;
   if (!/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(host)) {
-    throw new Error(`ALLOWED_HOSTS: "${entry}" is not a host name; give names only (no scheme, port or path), e.g. env.example.com or *.example.com`);
+    throw new Error(
+      `ALLOWED_HOSTS: "${entry}" is not a host name; give names only (no scheme, port or path), e.g. env.example.com or *.example.com`,
+    );
   }
   return host;
 }

@@ -93,7 +93,11 @@ export class H2RequestDeadline {
     if (stream.endAfterHeaders || stream.destroyed) return; // nothing more to arrive
     const path = headers[":path"] ?? "";
     const messages = this.isMessageStream(path.split("?")[0] ?? path);
-    const entry: Watched = { stream, deadline: messages ? undefined : Date.now() + this.timeoutMs, progress: messages ? new EnvelopeProgress() : undefined };
+    const entry: Watched = {
+      stream,
+      deadline: messages ? undefined : Date.now() + this.timeoutMs,
+      progress: messages ? new EnvelopeProgress() : undefined,
+    };
     this.watched.add(entry);
     stream.once("close", () => this.unwatch(entry));
     if (entry.progress) this.followMessages(entry, entry.progress);

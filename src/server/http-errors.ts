@@ -24,7 +24,9 @@ export function routerErrorHandler(error: FastifyError, request: FastifyRequest,
     return;
   }
   const path = request.raw.url?.split("?")[0] ?? "";
-  void reply.status(status).send(errorBody(codeOfClientStatus(status), `malformed URL path ${JSON.stringify(path.slice(0, 200))}: ${error.message}`));
+  void reply
+    .status(status)
+    .send(errorBody(codeOfClientStatus(status), `malformed URL path ${JSON.stringify(path.slice(0, 200))}: ${error.message}`));
 }
 
 interface ConnectionError extends Error {
@@ -38,7 +40,10 @@ export function clientErrorHandler(maxHeaderBytes: number): (error: ConnectionEr
     if (error.code === "ECONNRESET" || socket.destroyed) return;
     const { status, message } =
       error.code === "HPE_HEADER_OVERFLOW"
-        ? { status: 431, message: `the request line and headers are over MAX_HEADER_BYTES = ${maxHeaderBytes} bytes (a URL this long does not fit); send parameters in a body` }
+        ? {
+            status: 431,
+            message: `the request line and headers are over MAX_HEADER_BYTES = ${maxHeaderBytes} bytes (a URL this long does not fit); send parameters in a body`,
+          }
         : error.code === "ERR_HTTP_REQUEST_TIMEOUT"
           ? { status: 408, message: "the request was not received in time" }
           : { status: 400, message: `malformed HTTP request${error.code ? ` (${error.code})` : ""}` };

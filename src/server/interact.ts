@@ -62,7 +62,10 @@ class InteractSession {
     try {
       return create(InteractResponseSchema, { requestId: request.requestId, response: await this.answer(request.request) });
     } catch (error) {
-      return create(InteractResponseSchema, { requestId: request.requestId, response: { case: "error", value: errorResponse(asEnvError(error)) } });
+      return create(InteractResponseSchema, {
+        requestId: request.requestId,
+        response: { case: "error", value: errorResponse(asEnvError(error)) },
+      });
     }
   }
 
@@ -71,16 +74,26 @@ class InteractSession {
       case "reset": {
         const checked = validated(ResetRequestSchema, request.value);
         const reset = checked.episodeId === undefined ? { ...checked, episodeId: randomUUID() } : checked;
-        const response = this.passThrough ? preEncoded(ResetResponseSchema, await this.passThrough.resetEncoded(reset, "binary")) : await this.env.reset(reset);
+        const response = this.passThrough
+          ? preEncoded(ResetResponseSchema, await this.passThrough.resetEncoded(reset, "binary"))
+          : await this.env.reset(reset);
         this.episodeId = reset.episodeId;
         return { case: "reset", value: response };
       }
       case "step": {
         const step = this.addressed(validated(StepRequestSchema, request.value));
-        return { case: "step", value: this.passThrough ? preEncoded(StepResponseSchema, await this.passThrough.stepEncoded(step, "binary")) : await this.env.step(step) };
+        return {
+          case: "step",
+          value: this.passThrough
+            ? preEncoded(StepResponseSchema, await this.passThrough.stepEncoded(step, "binary"))
+            : await this.env.step(step),
+        };
       }
       case "observation":
-        return { case: "observation", value: await this.env.getObservation(this.addressed(validated(GetObservationRequestSchema, request.value))) };
+        return {
+          case: "observation",
+          value: await this.env.getObservation(this.addressed(validated(GetObservationRequestSchema, request.value))),
+        };
       case "state":
         return { case: "state", value: await this.env.getState(this.addressed(validated(GetStateRequestSchema, request.value))) };
       case "close":
@@ -132,14 +145,23 @@ function nextUnlessStopped<T>(iterator: AsyncIterator<T>, stop: AbortSignal | un
  * until `stop` (the server's drain) aborts: then the session ends with unavailable after the
  * request being served is answered. `binary`: the client reads protobuf binary (see InteractSession).
  */
-export async function* interact(env: EnvironmentApi, requests: AsyncIterable<InteractRequest>, binary = false, stop?: AbortSignal): AsyncGenerator<InteractResponse> {
+export async function* interact(
+  env: EnvironmentApi,
+  requests: AsyncIterable<InteractRequest>,
+  binary = false,
+  stop?: AbortSignal,
+): AsyncGenerator<InteractResponse> {
   const session = new InteractSession(env, binary && canPreEncode(env) ? env : undefined);
   const iterator = requests[Symbol.asyncIterator]();
   let readAll = false;
   try {
     for (;;) {
       const next = await nextUnlessStopped(iterator, stop);
-      if (next === DRAINING) throw new EnvError("unavailable", "the server is draining (shutting down): this session ends; start a new one on another replica or after the restart");
+      if (next === DRAINING)
+        throw new EnvError(
+          "unavailable",
+          "the server is draining (shutting down): this session ends; start a new one on another replica or after the restart",
+        );
       if (next.done === true) {
         readAll = true;
         return;

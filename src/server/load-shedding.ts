@@ -46,7 +46,10 @@ export async function registerLoadShedding(app: FastifyInstance, settings: LoadS
       maxHeapUsedBytes: settings.maxHeapUsedBytes,
       pressureHandler: (request, reply, type) => {
         if (exempt(request)) return;
-        const cause = type === fastifyUnderPressure.TYPE_HEAP_USED_BYTES ? "its heap is above MAX_HEAP_USED_BYTES" : "its event loop lags more than MAX_EVENT_LOOP_DELAY_MS";
+        const cause =
+          type === fastifyUnderPressure.TYPE_HEAP_USED_BYTES
+            ? "its heap is above MAX_HEAP_USED_BYTES"
+            : "its event loop lags more than MAX_EVENT_LOOP_DELAY_MS";
         return refuse(request, reply, {
           kind: "unavailable",
           message: `the server is overloaded (${cause}); retry in ${PRESSURE_RETRY_AFTER_SECONDS} s`,

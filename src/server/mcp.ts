@@ -39,7 +39,16 @@ import type { FastifyInstance } from "fastify";
 import { randomUUID } from "node:crypto";
 import { ActionSchema } from "../../gen/incident/v1/action_pb.js";
 import { EpisodeStateSchema } from "../../gen/incident/v1/episode_pb.js";
-import { CloseEpisodeRequestSchema, GetObservationRequestSchema, GetObservationResponseSchema, GetStateRequestSchema, ResetRequestSchema, ResetResponseSchema, StepRequestSchema, StepResponseSchema } from "../../gen/incident/v1/service_pb.js";
+import {
+  CloseEpisodeRequestSchema,
+  GetObservationRequestSchema,
+  GetObservationResponseSchema,
+  GetStateRequestSchema,
+  ResetRequestSchema,
+  ResetResponseSchema,
+  StepRequestSchema,
+  StepResponseSchema,
+} from "../../gen/incident/v1/service_pb.js";
 import type { EnvironmentApi } from "../env/api.js";
 import type { EnvironmentFor } from "./callers.js";
 import { ENVIRONMENT_NAME, ENVIRONMENT_VERSION } from "../env/environment.js";
@@ -146,7 +155,10 @@ function buildMcpTools(): McpTool[] {
     async run(args, session) {
       checkArguments(args, resetFields);
       const episodeId = session.episodeId ?? session.newEpisodeId?.();
-      const request = validated(ResetRequestSchema, fromRestJson(ResetRequestSchema, { ...args, ...(episodeId !== undefined ? { episode_id: episodeId } : {}) }, {}, "arguments"));
+      const request = validated(
+        ResetRequestSchema,
+        fromRestJson(ResetRequestSchema, { ...args, ...(episodeId !== undefined ? { episode_id: episodeId } : {}) }, {}, "arguments"),
+      );
       const response = await session.env.reset(request);
       session.episodeId = response.episodeId;
       return toRestJson(ResetResponseSchema, response);
@@ -168,7 +180,8 @@ function buildMcpTools(): McpTool[] {
   const getState: McpTool = {
     name: "get_state",
     title: "Episode state",
-    description: "The episode's bookkeeping: step count and budget, status, incident status, score so far (total_reward), clock. Takes no step.",
+    description:
+      "The episode's bookkeeping: step count and budget, status, incident status, score so far (total_reward), clock. Takes no step.",
     inputSchema: { type: "object", properties: {}, additionalProperties: false },
     annotations: { readOnlyHint: true },
     async run(args, session) {
@@ -224,26 +237,44 @@ export class McpHandler {
    * set when `initialize` assigned a session (POST /mcp sends it as the Mcp-Session-Id header).
    */
   async handle(message: unknown, session: McpSession): Promise<McpOutcome> {
-    if (Array.isArray(message)) return { reply: errorReply(null, JSON_RPC.INVALID_REQUEST, "invalid request: batches are not supported; send one JSON-RPC request per message") };
-    if (!isObject(message)) return { reply: errorReply(null, JSON_RPC.INVALID_REQUEST, "invalid request: expected a JSON-RPC 2.0 request object") };
+    if (Array.isArray(message))
+      return {
+        reply: errorReply(
+          null,
+          JSON_RPC.INVALID_REQUEST,
+          "invalid request: batches are not supported; send one JSON-RPC request per message",
+        ),
+      };
+    if (!isObject(message))
+      return { reply: errorReply(null, JSON_RPC.INVALID_REQUEST, "invalid request: expected a JSON-RPC 2.0 request object") };
     const rawId = message.id;
     const validId = rawId === undefined || rawId === null || typeof rawId === "string" || typeof rawId === "number";
     const id: RpcId = validId && rawId !== undefined ? (rawId as RpcId) : null;
     if (message.jsonrpc !== "2.0" || typeof message.method !== "string" || !validId) {
       return {
-        reply: errorReply(id, JSON_RPC.INVALID_REQUEST, 'invalid request: a JSON-RPC 2.0 request needs "jsonrpc": "2.0", a string "method" and an optional string or number "id"'),
+        reply: errorReply(
+          id,
+          JSON_RPC.INVALID_REQUEST,
+          'invalid request: a JSON-RPC 2.0 request needs "jsonrpc": "2.0", a string "method" and an optional string or number "id"',
+        ),
       };
     }
     const isNotification = !("id" in message);
     const params = message.params;
     try {
-      if (params !== undefined && !isObject(params)) throw new RpcError(JSON_RPC.INVALID_PARAMS, "invalid params: params must be an object");
+      if (params !== undefined && !isObject(params))
+        throw new RpcError(JSON_RPC.INVALID_PARAMS, "invalid params: params must be an object");
       const { result, newSessionId } = await this.dispatch(message.method, params ?? {}, session);
       if (isNotification) return { reply: undefined };
       return { reply: { jsonrpc: "2.0", id, result }, ...(newSessionId !== undefined ? { newSessionId } : {}) };
     } catch (error) {
       if (isNotification) return { reply: undefined };
-      const rpc = error instanceof RpcError ? error : error instanceof EnvError ? fromEnvError(error) : new RpcError(JSON_RPC.INTERNAL_ERROR, "internal error");
+      const rpc =
+        error instanceof RpcError
+          ? error
+          : error instanceof EnvError
+            ? fromEnvError(error)
+            : new RpcError(JSON_RPC.INTERNAL_ERROR, "internal error");
       if (!(error instanceof RpcError) && !(error instanceof EnvError)) console.error("MCP request failed", error);
       return { reply: errorReply(id, rpc.code, rpc.message, rpc.data) };
     }
@@ -273,20 +304,32 @@ export class McpHandler {
       case "tools/list":
         return {
           result: {
-            tools: this.tools.map((t) => ({ name: t.name, title: t.title, description: t.description, inputSchema: t.inputSchema, ...(t.annotations ? { annotations: t.annotations } : {}) })) as unknown as JsonValue[],
+            tools: this.tools.map((t) => ({
+              name: t.name,
+              title: t.title,
+              description: t.description,
+              inputSchema: t.inputSchema,
+              ...(t.annotations ? { annotations: t.annotations } : {}),
+            })) as unknown as JsonValue[],
           },
         };
       case "tools/call": {
         const name = params.name;
         const tool = this.tools.find((t) => t.name === name);
-        if (!tool) throw new RpcError(JSON_RPC.INVALID_PARAMS, `unknown tool ${JSON.stringify(name)}; tools: ${this.tools.map((t) => t.name).join(", ")}`);
+        if (!tool)
+          throw new RpcError(
+            JSON_RPC.INVALID_PARAMS,
+            `unknown tool ${JSON.stringify(name)}; tools: ${this.tools.map((t) => t.name).join(", ")}`,
+          );
         const args = params.arguments ?? {};
         if (!isObject(args)) throw new RpcError(JSON_RPC.INVALID_PARAMS, "invalid params: arguments must be an object");
         const result = await tool.run(args, this.sessionOf(params, session));
         // An episode reset with text: the observation's markdown follows the JSON, for models that read the content.
         const observation = result.observation;
         const markdown = isObject(observation) && typeof observation.text === "string" ? [{ type: "text", text: observation.text }] : [];
-        return { result: { content: [{ type: "text", text: JSON.stringify(result) }, ...markdown], structuredContent: result, isError: false } };
+        return {
+          result: { content: [{ type: "text", text: JSON.stringify(result) }, ...markdown], structuredContent: result, isError: false },
+        };
       }
       case "openenv/session/create": {
         const sessionId = `mcp-${randomUUID()}`;
@@ -304,7 +347,10 @@ export class McpHandler {
       }
       default:
         if (method.startsWith("notifications/")) return { result: {} };
-        throw new RpcError(JSON_RPC.METHOD_NOT_FOUND, `method not found: ${method}; this server has initialize, ping, tools/list, tools/call, openenv/session/create, openenv/session/close`);
+        throw new RpcError(
+          JSON_RPC.METHOD_NOT_FOUND,
+          `method not found: ${method}; this server has initialize, ping, tools/list, tools/call, openenv/session/create, openenv/session/close`,
+        );
     }
   }
 
@@ -325,12 +371,18 @@ const MCP_SESSION_HEADER = "mcp-session-id";
  * that bad JSON is a JSON-RPC parse error at HTTP 200, applies only inside it). Bodies must be
  * application/json, as the MCP specification has clients send them; others get 415.
  */
-export async function mcpRoutes(app: FastifyInstance, { mcp, environmentFor }: { mcp: McpHandler; environmentFor: EnvironmentFor }): Promise<void> {
+export async function mcpRoutes(
+  app: FastifyInstance,
+  { mcp, environmentFor }: { mcp: McpHandler; environmentFor: EnvironmentFor },
+): Promise<void> {
   refuseNonJsonBodies(app);
   app.addContentTypeParser(JSON_CONTENT_TYPE, { parseAs: "string" }, (_request, body, done) => done(null, body));
   app.post("/mcp", async (request, reply) => {
     const header = request.headers[MCP_SESSION_HEADER];
-    const session: McpSession = { env: environmentFor(request), episodeId: typeof header === "string" && header !== "" ? header : undefined };
+    const session: McpSession = {
+      env: environmentFor(request),
+      episodeId: typeof header === "string" && header !== "" ? header : undefined,
+    };
     const text = typeof request.body === "string" ? request.body : "";
     let outcome: McpOutcome;
     try {

@@ -27,7 +27,12 @@ interface OperationExample {
 const walkthrough = { episode_id: EXAMPLE_EPISODE };
 const connectPath = (method: string): string => `POST /incident.v1.IncidentEnvService/${method}`;
 const inspect = { action_type: "inspect", target_service: "postgres-db", reasoning: "the gateway is loud, but the database errors too" };
-const diagnose = { action_type: "diagnose", target_service: "postgres-db", fault_kind: "connection_pool_exhaustion", reasoning: "connection slots exhausted" };
+const diagnose = {
+  action_type: "diagnose",
+  target_service: "postgres-db",
+  fault_kind: "connection_pool_exhaustion",
+  reasoning: "connection slots exhausted",
+};
 const escalate = (reasoning: string): JsonObject => ({ action_type: "escalate", reasoning });
 
 /** In walkthrough order; an operation with several examples lists them in the order they are played. */
@@ -38,7 +43,11 @@ export const OPENAPI_EXAMPLES: readonly OperationExample[] = [
   { operation: "GET /tools", summary: "The actions as function-calling tools" },
   { operation: "GET /tasks", summary: "The task levels" },
   { operation: "GET /scenarios", summary: "The hand-written scenarios, fault modes and seed ranges" },
-  { operation: "POST /reset", summary: "The README's easy episode", body: { task_level: "easy", scenario_id: "INC-EASY-001", seed: 42, ...walkthrough } },
+  {
+    operation: "POST /reset",
+    summary: "The README's easy episode",
+    body: { task_level: "easy", scenario_id: "INC-EASY-001", seed: 42, ...walkthrough },
+  },
   { operation: "GET /observation", summary: "The walkthrough's observation, complete", parameters: walkthrough },
   { operation: "POST /step", summary: "Inspect the database", body: { ...walkthrough, action: inspect } },
   { operation: "GET /state", summary: "The walkthrough's state", parameters: walkthrough },
@@ -51,12 +60,22 @@ export const OPENAPI_EXAMPLES: readonly OperationExample[] = [
   {
     operation: "POST /reset/batch",
     summary: "Two episodes at once",
-    body: { items: [{ task_level: "easy", seed: 1, episode_id: "batch-a" }, { task_level: "medium", seed: 2, episode_id: "batch-b" }] },
+    body: {
+      items: [
+        { task_level: "easy", seed: 1, episode_id: "batch-a" },
+        { task_level: "medium", seed: 2, episode_id: "batch-b" },
+      ],
+    },
   },
   {
     operation: "POST /step/batch",
     summary: "One action in each",
-    body: { items: [{ episode_id: "batch-a", action: escalate("paging the owners") }, { episode_id: "batch-b", action: escalate("paging the owners") }] },
+    body: {
+      items: [
+        { episode_id: "batch-a", action: escalate("paging the owners") },
+        { episode_id: "batch-b", action: escalate("paging the owners") },
+      ],
+    },
   },
   { operation: "POST /mcp", summary: "MCP: the tools", body: { jsonrpc: "2.0", id: 1, method: "tools/list" } },
   { operation: connectPath("Health"), summary: "Is the server up", body: {} },
@@ -74,7 +93,10 @@ export const OPENAPI_EXAMPLES: readonly OperationExample[] = [
   {
     operation: connectPath("Step"),
     summary: "Inspect the database",
-    body: { episodeId: EXAMPLE_CONNECT_EPISODE, action: { actionType: "ACTION_TYPE_INSPECT", targetService: "postgres-db", reasoning: inspect.reasoning } },
+    body: {
+      episodeId: EXAMPLE_CONNECT_EPISODE,
+      action: { actionType: "ACTION_TYPE_INSPECT", targetService: "postgres-db", reasoning: inspect.reasoning },
+    },
   },
   {
     operation: connectPath("Interact"),
@@ -87,16 +109,34 @@ export const OPENAPI_EXAMPLES: readonly OperationExample[] = [
     summary: "Diagnose it",
     body: {
       episodeId: EXAMPLE_CONNECT_EPISODE,
-      action: { actionType: "ACTION_TYPE_DIAGNOSE", targetService: "postgres-db", faultKind: "FAULT_KIND_CONNECTION_POOL_EXHAUSTION", reasoning: diagnose.reasoning },
+      action: {
+        actionType: "ACTION_TYPE_DIAGNOSE",
+        targetService: "postgres-db",
+        faultKind: "FAULT_KIND_CONNECTION_POOL_EXHAUSTION",
+        reasoning: diagnose.reasoning,
+      },
     },
   },
-  { operation: connectPath("StreamLogs"), summary: "Every log line of the ended episode (a Connect or gRPC client)", body: { episodeId: EXAMPLE_CONNECT_EPISODE } },
-  { operation: connectPath("StreamEpisodeEvents"), summary: "Every event of the ended episode (a Connect or gRPC client)", body: { episodeId: EXAMPLE_CONNECT_EPISODE } },
+  {
+    operation: connectPath("StreamLogs"),
+    summary: "Every log line of the ended episode (a Connect or gRPC client)",
+    body: { episodeId: EXAMPLE_CONNECT_EPISODE },
+  },
+  {
+    operation: connectPath("StreamEpisodeEvents"),
+    summary: "Every event of the ended episode (a Connect or gRPC client)",
+    body: { episodeId: EXAMPLE_CONNECT_EPISODE },
+  },
   { operation: connectPath("CloseEpisode"), summary: "Close it", body: { episodeId: EXAMPLE_CONNECT_EPISODE } },
   {
     operation: connectPath("ResetBatch"),
     summary: "Two episodes at once",
-    body: { items: [{ taskLevel: "TASK_LEVEL_EASY", seed: 1, episodeId: "connect-batch-a" }, { taskLevel: "TASK_LEVEL_MEDIUM", seed: 2, episodeId: "connect-batch-b" }] },
+    body: {
+      items: [
+        { taskLevel: "TASK_LEVEL_EASY", seed: 1, episodeId: "connect-batch-a" },
+        { taskLevel: "TASK_LEVEL_MEDIUM", seed: 2, episodeId: "connect-batch-b" },
+      ],
+    },
   },
   {
     operation: connectPath("StepBatch"),

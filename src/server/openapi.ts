@@ -31,7 +31,11 @@ const ERROR_STATUSES: Readonly<Record<string, string>> = {
   "429": "Every episode slot is taken (resource exhausted)",
 };
 
-export function buildOpenApi(options: { version: string; routes: readonly RestRoute[]; services: readonly DescService[] }): OpenApiDocument {
+export function buildOpenApi(options: {
+  version: string;
+  routes: readonly RestRoute[];
+  services: readonly DescService[];
+}): OpenApiDocument {
   const rest = new SchemaCollector("rest", "#/components/schemas/");
   const connect = new SchemaCollector("connect", "#/components/schemas/connect.");
   const json = (schema: JsonSchema) => ({ "application/json": { schema } });
@@ -42,31 +46,53 @@ export function buildOpenApi(options: { version: string; routes: readonly RestRo
     const path = route.url.replace(/:(\w+)/g, "{$1}");
     const key = `${route.method} ${path}`;
     const responses: Record<string, unknown> = {
-      "200": { description: "OK", content: json(route.list ? { type: "array", items: route.responseItemSchema ?? rest.ref(route.response) } : (route.responseItemSchema ?? rest.ref(route.response))) },
+      "200": {
+        description: "OK",
+        content: json(
+          route.list
+            ? { type: "array", items: route.responseItemSchema ?? rest.ref(route.response) }
+            : (route.responseItemSchema ?? rest.ref(route.response)),
+        ),
+      },
     };
     for (const [status, description] of Object.entries(ERROR_STATUSES)) {
       const answers = route.errorStatuses ? route.errorStatuses.includes(status) : route.body || route.episodeIdIn || status === "413";
       if (answers) responses[status] = { ...errorResponse, description };
     }
     // Refused before the route runs (src/server/http-errors.ts, src/server/errors.ts).
-    if (route.body) responses["415"] = { ...errorResponse, description: "Content type the route does not take (unimplemented); send application/json" };
+    if (route.body)
+      responses["415"] = { ...errorResponse, description: "Content type the route does not take (unimplemented); send application/json" };
     responses["431"] = { ...errorResponse, description: "Request line and headers over MAX_HEADER_BYTES (resource exhausted)" };
-    const operation: Record<string, unknown> = { tags: ["REST (OpenEnv)"], summary: route.summary, operationId: `rest${route.method}${path.replace(/[^A-Za-z0-9]+/g, "_")}`, responses };
+    const operation: Record<string, unknown> = {
+      tags: ["REST (OpenEnv)"],
+      summary: route.summary,
+      operationId: `rest${route.method}${path.replace(/[^A-Za-z0-9]+/g, "_")}`,
+      responses,
+    };
     if (route.body) {
       const shapes = route.body.shapes.map((desc) => rest.ref(desc));
       const examples = bodyExamples(key);
       operation.requestBody = {
         required: route.body.required,
-        content: { "application/json": { schema: shapes.length === 1 ? (shapes[0] ?? {}) : { anyOf: shapes }, ...(examples ? { examples } : {}) } },
+        content: {
+          "application/json": { schema: shapes.length === 1 ? (shapes[0] ?? {}) : { anyOf: shapes }, ...(examples ? { examples } : {}) },
+        },
       };
     }
     if (route.episodeIdIn) {
       const example = parameterExample(key, "episode_id");
       operation.parameters = [
-        { name: "episode_id", in: route.episodeIdIn, required: route.episodeIdIn === "path", schema: { type: "string", maxLength: 255 }, ...(example !== undefined ? { example } : {}) },
+        {
+          name: "episode_id",
+          in: route.episodeIdIn,
+          required: route.episodeIdIn === "path",
+          schema: { type: "string", maxLength: 255 },
+          ...(example !== undefined ? { example } : {}),
+        },
       ];
     }
-    if (route.query) operation.parameters = [...((operation.parameters as unknown[] | undefined) ?? []), ...queryParameters(rest, route.query)];
+    if (route.query)
+      operation.parameters = [...((operation.parameters as unknown[] | undefined) ?? []), ...queryParameters(rest, route.query)];
     paths[path] = { ...(paths[path] ?? {}), [route.method.toLowerCase()]: operation };
   }
 
@@ -75,7 +101,9 @@ export function buildOpenApi(options: { version: string; routes: readonly RestRo
       const streaming = method.methodKind !== "unary";
       const mediaType = streaming ? "application/connect+json" : "application/json";
       const examples = bodyExamples(`POST /${service.typeName}/${method.name}`);
-      const body = (desc: DescMessage, withExamples = false) => ({ [mediaType]: { schema: connect.ref(desc), ...(withExamples && examples ? { examples } : {}) } });
+      const body = (desc: DescMessage, withExamples = false) => ({
+        [mediaType]: { schema: connect.ref(desc), ...(withExamples && examples ? { examples } : {}) },
+      });
       paths[`/${service.typeName}/${method.name}`] = {
         post: {
           tags: [`${service.typeName} (Connect, gRPC, gRPC-Web)`],
@@ -87,7 +115,10 @@ export function buildOpenApi(options: { version: string; routes: readonly RestRo
             "200": { description: "OK", content: body(method.output) },
             default: {
               description: "Connect error",
-              content: json({ type: "object", properties: { code: { type: "string" }, message: { type: "string" }, details: { type: "array" } } }),
+              content: json({
+                type: "object",
+                properties: { code: { type: "string" }, message: { type: "string" }, details: { type: "array" } },
+              }),
             },
           },
         },
@@ -153,12 +184,29 @@ function streamingPaths(rest: SchemaCollector, errorResponse: Record<string, unk
         "a reconnect after that gets 204. A slow reader that falls behind the bounded history gets event: gap. Heartbeat comments keep idle streams open.",
       operationId: `sse_${summary.replace(/[^A-Za-z]+/g, "_")}`,
       parameters: [
-        { name: "episode_id", in: "path", required: true, schema: { type: "string", maxLength: 255 }, example: parameterExample(`GET ${path}`, "episode_id") },
+        {
+          name: "episode_id",
+          in: "path",
+          required: true,
+          schema: { type: "string", maxLength: 255 },
+          example: parameterExample(`GET ${path}`, "episode_id"),
+        },
         ...queryParameters(rest, request),
-        { name: "Last-Event-ID", in: "header", required: false, description: "Resume after this sequence number (wins over after_seq).", schema: { type: "string", pattern: "^[0-9]+$" } },
+        {
+          name: "Last-Event-ID",
+          in: "header",
+          required: false,
+          description: "Resume after this sequence number (wins over after_seq).",
+          schema: { type: "string", pattern: "^[0-9]+$" },
+        },
       ],
       responses: {
-        "200": { description: "An event stream", content: { "text/event-stream": { schema: { type: "string", description: "SSE frames; data: of each frame", contentSchema: data } } } },
+        "200": {
+          description: "An event stream",
+          content: {
+            "text/event-stream": { schema: { type: "string", description: "SSE frames; data: of each frame", contentSchema: data } },
+          },
+        },
         "204": { description: "The episode is over and the client has seen all of it (EventSource stops reconnecting)" },
         "400": { ...errorResponse, description: "Invalid filter or Last-Event-ID" },
         "404": { ...errorResponse, description: "Unknown episode" },
@@ -168,10 +216,22 @@ function streamingPaths(rest: SchemaCollector, errorResponse: Record<string, unk
   });
   const rpcId = { type: ["string", "integer", "null"] };
   return {
-    "/episodes/{episode_id}/logs": sse("/episodes/{episode_id}/logs", "Follow an episode's log lines", StreamLogsRequestSchema, "log, gap, end", {
-      anyOf: [rest.ref(LogEntrySchema), rest.ref(StreamGapSchema)],
-    }),
-    "/episodes/{episode_id}/events": sse("/episodes/{episode_id}/events", "Follow an episode's events", StreamEpisodeEventsRequestSchema, "log, metric, status, step, gap, end", rest.ref(EpisodeEventSchema)),
+    "/episodes/{episode_id}/logs": sse(
+      "/episodes/{episode_id}/logs",
+      "Follow an episode's log lines",
+      StreamLogsRequestSchema,
+      "log, gap, end",
+      {
+        anyOf: [rest.ref(LogEntrySchema), rest.ref(StreamGapSchema)],
+      },
+    ),
+    "/episodes/{episode_id}/events": sse(
+      "/episodes/{episode_id}/events",
+      "Follow an episode's events",
+      StreamEpisodeEventsRequestSchema,
+      "log, metric, status, step, gap, end",
+      rest.ref(EpisodeEventSchema),
+    ),
     "/mcp": {
       post: {
         tags: ["Streaming"],
@@ -206,7 +266,11 @@ function streamingPaths(rest: SchemaCollector, errorResponse: Record<string, unk
                     jsonrpc: { const: "2.0" },
                     id: rpcId,
                     result: { type: "object" },
-                    error: { type: "object", properties: { code: { type: "integer" }, message: { type: "string" }, data: {} }, required: ["code", "message"] },
+                    error: {
+                      type: "object",
+                      properties: { code: { type: "integer" }, message: { type: "string" }, data: {} },
+                      required: ["code", "message"],
+                    },
                   },
                   required: ["jsonrpc", "id"],
                 },
@@ -226,7 +290,10 @@ function streamingPaths(rest: SchemaCollector, errorResponse: Record<string, unk
           'One session per connection. Messages {"type": "reset"|"step"|"state"|"mcp"|"close", "data": ...}; replies {"type": "observation"|"state"|"mcp"|"error", "data": ...}. ' +
           "Error codes INVALID_JSON, UNKNOWN_TYPE, VALIDATION_ERROR, EXECUTION_ERROR, CAPACITY_REACHED. See docs/streaming.md.",
         operationId: "openenvWebSocket",
-        responses: { "101": { description: "Switching Protocols (WebSocket)" }, "426": { ...errorResponse, description: "Not a WebSocket upgrade request" } },
+        responses: {
+          "101": { description: "Switching Protocols (WebSocket)" },
+          "426": { ...errorResponse, description: "Not a WebSocket upgrade request" },
+        },
       },
     },
   };

@@ -81,11 +81,17 @@ export function refuse(request: FastifyRequest, reply: FastifyReply, refusal: Re
       break;
     case "connect-stream":
       setHeaders(metadata);
-      reply.code(200).type(mediaType(contentType)).send(endStreamEnvelope(endStreamToJson(metadata, error, undefined)));
+      reply
+        .code(200)
+        .type(mediaType(contentType))
+        .send(endStreamEnvelope(endStreamToJson(metadata, error, undefined)));
       break;
     case "connect-unary":
       setHeaders(metadata);
-      reply.code(codeToHttpStatus(error.code)).type("application/json").send(Buffer.from(errorToJsonBytes(error, undefined)));
+      reply
+        .code(codeToHttpStatus(error.code))
+        .type("application/json")
+        .send(Buffer.from(errorToJsonBytes(error, undefined)));
       break;
     case "http":
       setHeaders(metadata);

@@ -78,7 +78,11 @@ function originHost(origin: string): string | undefined {
 
 /** A Host header as an origin's host compares with it: lower case, without :80 or :443. */
 function comparableHost(host: string): string {
-  return host.trim().toLowerCase().replace(/\.$/, "").replace(/:(80|443)$/, "");
+  return host
+    .trim()
+    .toLowerCase()
+    .replace(/\.$/, "")
+    .replace(/:(80|443)$/, "");
 }
 
 class RequestGuard {
@@ -102,7 +106,9 @@ class RequestGuard {
   }
 
   private hostListed(hostname: string): boolean {
-    return this.anyHost || this.hosts.some((pattern) => (pattern.startsWith("*.") ? hostname.endsWith(pattern.slice(1)) : hostname === pattern));
+    return (
+      this.anyHost || this.hosts.some((pattern) => (pattern.startsWith("*.") ? hostname.endsWith(pattern.slice(1)) : hostname === pattern))
+    );
   }
 
   private originAllowed(origin: string): boolean {
@@ -122,7 +128,9 @@ class RequestGuard {
 
     const hostname = hostnameOf(host);
     const hostOk =
-      hostname === "" ? !browser : isIP(hostname) !== 0 || hostname === "localhost" || this.hostListed(hostname) || (this.hosts.length === 0 && !browser);
+      hostname === ""
+        ? !browser
+        : isIP(hostname) !== 0 || hostname === "localhost" || this.hostListed(hostname) || (this.hosts.length === 0 && !browser);
     if (!hostOk) {
       const shown = hostname === "" ? "(none)" : JSON.stringify(hostname);
       return {
@@ -138,11 +146,18 @@ class RequestGuard {
       const own = originHost(origin);
       if (own !== undefined && own === comparableHost(host)) return { allowed: true };
       if (this.originAllowed(origin)) return { allowed: true, corsOrigin: origin };
-      return { allowed: false, message: `cross-origin request from ${JSON.stringify(origin)} refused: only pages of the server's own origin and of ALLOWED_ORIGINS may call it` };
+      return {
+        allowed: false,
+        message: `cross-origin request from ${JSON.stringify(origin)} refused: only pages of the server's own origin and of ALLOWED_ORIGINS may call it`,
+      };
     }
     if (site === "cross-site" || site === "same-site") {
       const navigation = (method === "GET" || method === "HEAD") && header(headers, "sec-fetch-mode") === "navigate";
-      if (!navigation) return { allowed: false, message: `a request sent by a page on another site (Sec-Fetch-Site: ${site}) without an Origin is refused` };
+      if (!navigation)
+        return {
+          allowed: false,
+          message: `a request sent by a page on another site (Sec-Fetch-Site: ${site}) without an Origin is refused`,
+        };
     }
     return { allowed: true };
   }
@@ -169,7 +184,10 @@ export function installRequestGuard(app: FastifyInstance, settings: Pick<GuardSe
         reply
           .code(204)
           .header("access-control-allow-methods", ALLOWED_METHODS.join(", "))
-          .header("access-control-allow-headers", typeof requested === "string" && requested !== "" ? requested : cors.allowedHeaders.join(", "))
+          .header(
+            "access-control-allow-headers",
+            typeof requested === "string" && requested !== "" ? requested : cors.allowedHeaders.join(", "),
+          )
           .header("access-control-max-age", String(PREFLIGHT_MAX_AGE_SECONDS))
           .send();
         return;

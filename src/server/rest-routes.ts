@@ -87,13 +87,21 @@ function parseJsonBody(_request: FastifyRequest, body: string, done: (err: Error
 
 /** Splits a /step body into the episode id and the action, accepting both accepted shapes. */
 function stepParts(body: unknown): { envelope: JsonObject; action: unknown } {
-  if (body === undefined) throw new EnvError("invalid_argument", "a step needs an action in the body", [{ field: "action", rule: "required", message: "value is required" }]);
-  if (!isObject(body)) throw new EnvError("invalid_argument", 'expected a JSON object: an action, or {"action": {...}}', [{ field: "", rule: "type.object", message: "expected a JSON object" }]);
+  if (body === undefined)
+    throw new EnvError("invalid_argument", "a step needs an action in the body", [
+      { field: "action", rule: "required", message: "value is required" },
+    ]);
+  if (!isObject(body))
+    throw new EnvError("invalid_argument", 'expected a JSON object: an action, or {"action": {...}}', [
+      { field: "", rule: "type.object", message: "expected a JSON object" },
+    ]);
   if ("action" in body) {
     if (!isObject(body.action)) {
-      throw new EnvError("invalid_argument", 'action must be a JSON object, e.g. {"action": {"action_type": "diagnose", "target_service": "..."}}', [
-        { field: "action", rule: "type.object", message: "expected a JSON object" },
-      ]);
+      throw new EnvError(
+        "invalid_argument",
+        'action must be a JSON object, e.g. {"action": {"action_type": "diagnose", "target_service": "..."}}',
+        [{ field: "action", rule: "type.object", message: "expected a JSON object" }],
+      );
     }
     const { action, ...envelope } = body;
     return { envelope, action };
@@ -118,11 +126,16 @@ function parseStep(body: unknown): StepRequest {
 /** The items of a batch body, {"items": [...]}; each is parsed later, on its own. */
 function batchItems(body: unknown): unknown[] {
   const shape = 'expected {"items": [...]}';
-  if (!isObject(body)) throw new EnvError("invalid_argument", `a batch body is a JSON object: ${shape}`, [{ field: "", rule: "type.object", message: shape }]);
+  if (!isObject(body))
+    throw new EnvError("invalid_argument", `a batch body is a JSON object: ${shape}`, [{ field: "", rule: "type.object", message: shape }]);
   for (const key of Object.keys(body)) {
-    if (key !== "items") throw new EnvError("invalid_argument", `unknown field "${key}"; ${shape}`, [{ field: key, rule: "field.known", message: shape }]);
+    if (key !== "items")
+      throw new EnvError("invalid_argument", `unknown field "${key}"; ${shape}`, [{ field: key, rule: "field.known", message: shape }]);
   }
-  if (!Array.isArray(body.items)) throw new EnvError("invalid_argument", `items must be a JSON array: ${shape}`, [{ field: "items", rule: "type.array", message: "expected a JSON array" }]);
+  if (!Array.isArray(body.items))
+    throw new EnvError("invalid_argument", `items must be a JSON array: ${shape}`, [
+      { field: "items", rule: "type.array", message: "expected a JSON array" },
+    ]);
   return body.items;
 }
 
@@ -148,7 +161,9 @@ export interface RestRoute {
   list?: boolean;
   /** The JSON Schema of the response (of each item, with `list`) when the message says too little (a google.protobuf.Struct). */
   responseItemSchema?: JsonSchema;
-  handle: (request: FastifyRequest<{ Body: unknown; Querystring: Record<string, string | undefined>; Params: Record<string, string | undefined> }>) => unknown;
+  handle: (
+    request: FastifyRequest<{ Body: unknown; Querystring: Record<string, string | undefined>; Params: Record<string, string | undefined> }>,
+  ) => unknown;
 }
 
 /**
@@ -158,23 +173,52 @@ export interface RestRoute {
 export function restRouteTable(base: EnvironmentApi, environmentFor: EnvironmentFor, about: ServiceDescription): RestRoute[] {
   const env = base;
   const stateOf = async (request: FastifyRequest, episodeId: string | undefined) => {
-    const query = validated(GetStateRequestSchema, fromRestJson(GetStateRequestSchema, episodeId === undefined ? {} : { episode_id: episodeId }));
+    const query = validated(
+      GetStateRequestSchema,
+      fromRestJson(GetStateRequestSchema, episodeId === undefined ? {} : { episode_id: episodeId }),
+    );
     return toRestJson(EpisodeStateSchema, (await environmentFor(request).getState(query)).state ?? create(EpisodeStateSchema));
   };
   return [
-    { method: "GET", url: "/health", summary: "Liveness and episode capacity", response: HealthResponseSchema, handle: async () => toRestJson(HealthResponseSchema, await env.health()) },
-    { method: "GET", url: "/metadata", summary: "Name, description and version (OpenEnv)", response: GetMetadataResponseSchema, handle: () => toRestJson(GetMetadataResponseSchema, about.metadata) },
-    { method: "GET", url: "/schema", summary: "JSON Schemas of action, observation and state (OpenEnv), and the function-calling tools of GET /tools", response: GetSchemaResponseSchema, handle: () => toRestJson(GetSchemaResponseSchema, about.schemas) },
+    {
+      method: "GET",
+      url: "/health",
+      summary: "Liveness and episode capacity",
+      response: HealthResponseSchema,
+      handle: async () => toRestJson(HealthResponseSchema, await env.health()),
+    },
+    {
+      method: "GET",
+      url: "/metadata",
+      summary: "Name, description and version (OpenEnv)",
+      response: GetMetadataResponseSchema,
+      handle: () => toRestJson(GetMetadataResponseSchema, about.metadata),
+    },
+    {
+      method: "GET",
+      url: "/schema",
+      summary: "JSON Schemas of action, observation and state (OpenEnv), and the function-calling tools of GET /tools",
+      response: GetSchemaResponseSchema,
+      handle: () => toRestJson(GetSchemaResponseSchema, about.schemas),
+    },
     {
       method: "GET",
       url: "/tools",
-      summary: 'Tool definitions for function calling, one per action type ({"type": "function", "function": {name, description, parameters}}, as GetSchema\'s tools); a call is the action {"action_type": name, ...arguments}',
+      summary:
+        'Tool definitions for function calling, one per action type ({"type": "function", "function": {name, description, parameters}}, as GetSchema\'s tools); a call is the action {"action_type": name, ...arguments}',
       response: StructSchema,
       list: true,
       responseItemSchema: FUNCTION_TOOL_SCHEMA,
       handle: () => about.schemas.tools,
     },
-    { method: "GET", url: "/tasks", summary: "The task levels", response: TaskSchema, list: true, handle: () => env.listTasks().tasks.map((task) => toRestJson(TaskSchema, task)) },
+    {
+      method: "GET",
+      url: "/tasks",
+      summary: "The task levels",
+      response: TaskSchema,
+      list: true,
+      handle: () => env.listTasks().tasks.map((task) => toRestJson(TaskSchema, task)),
+    },
     {
       method: "GET",
       url: "/scenarios",
@@ -235,11 +279,21 @@ export function restRouteTable(base: EnvironmentApi, environmentFor: Environment
       response: GetObservationResponseSchema,
       handle: async (request) => {
         const episodeId = request.query.episode_id;
-        const query = validated(GetObservationRequestSchema, fromRestJson(GetObservationRequestSchema, episodeId === undefined ? {} : { episode_id: episodeId }));
+        const query = validated(
+          GetObservationRequestSchema,
+          fromRestJson(GetObservationRequestSchema, episodeId === undefined ? {} : { episode_id: episodeId }),
+        );
         return toRestJson(GetObservationResponseSchema, await environmentFor(request).getObservation(query));
       },
     },
-    { method: "GET", url: "/state", summary: "Episode state (default episode without episode_id)", episodeIdIn: "query", response: EpisodeStateSchema, handle: (request) => stateOf(request, request.query.episode_id) },
+    {
+      method: "GET",
+      url: "/state",
+      summary: "Episode state (default episode without episode_id)",
+      episodeIdIn: "query",
+      response: EpisodeStateSchema,
+      handle: (request) => stateOf(request, request.query.episode_id),
+    },
     {
       method: "GET",
       url: "/episodes",
@@ -249,11 +303,24 @@ export function restRouteTable(base: EnvironmentApi, environmentFor: Environment
       response: ListEpisodesResponseSchema,
       handle: async (request) => {
         const pageSize = request.query.page_size;
-        const list = validated(ListEpisodesRequestSchema, fromRestJson(ListEpisodesRequestSchema, pageSize === undefined ? {} : { page_size: pageSize }));
-        return toRestJson(ListEpisodesResponseSchema, await environmentFor(request).listEpisodes({ idPrefix: "", limit: pageSizeOf(list) }));
+        const list = validated(
+          ListEpisodesRequestSchema,
+          fromRestJson(ListEpisodesRequestSchema, pageSize === undefined ? {} : { page_size: pageSize }),
+        );
+        return toRestJson(
+          ListEpisodesResponseSchema,
+          await environmentFor(request).listEpisodes({ idPrefix: "", limit: pageSizeOf(list) }),
+        );
       },
     },
-    { method: "GET", url: "/episodes/:episode_id", summary: "Episode state", episodeIdIn: "path", response: EpisodeStateSchema, handle: (request) => stateOf(request, request.params.episode_id) },
+    {
+      method: "GET",
+      url: "/episodes/:episode_id",
+      summary: "Episode state",
+      episodeIdIn: "path",
+      response: EpisodeStateSchema,
+      handle: (request) => stateOf(request, request.params.episode_id),
+    },
     {
       method: "DELETE",
       url: "/episodes/:episode_id",
@@ -261,7 +328,10 @@ export function restRouteTable(base: EnvironmentApi, environmentFor: Environment
       episodeIdIn: "path",
       response: EpisodeStateSchema,
       handle: async (request) => {
-        const close = validated(CloseEpisodeRequestSchema, fromRestJson(CloseEpisodeRequestSchema, { episode_id: request.params.episode_id }));
+        const close = validated(
+          CloseEpisodeRequestSchema,
+          fromRestJson(CloseEpisodeRequestSchema, { episode_id: request.params.episode_id }),
+        );
         return toRestJson(EpisodeStateSchema, (await environmentFor(request).closeEpisode(close)).state ?? create(EpisodeStateSchema));
       },
     },

@@ -54,7 +54,12 @@ function streamRequest<Desc extends DescMessage>(desc: Desc, episodeId: string |
       ]);
     }
     const values = Array.isArray(raw) ? raw : [raw];
-    json[key] = LIST_PARAMS.has(key) ? values.flatMap((v) => v.split(",")).map((v) => v.trim()).filter((v) => v !== "") : (values[values.length - 1] ?? "");
+    json[key] = LIST_PARAMS.has(key)
+      ? values
+          .flatMap((v) => v.split(","))
+          .map((v) => v.trim())
+          .filter((v) => v !== "")
+      : (values[values.length - 1] ?? "");
   }
   if (episodeId !== undefined) json.episode_id = episodeId;
   if (lastEventId !== null && lastEventId.trim() !== "") {
@@ -69,7 +74,13 @@ function streamRequest<Desc extends DescMessage>(desc: Desc, episodeId: string |
 }
 
 /** An opened stream: its SSE frames, or none when a client resumes after the end of a finished episode. */
-type Opener = (env: EnvironmentApi, query: Query, episodeId: string | undefined, lastEventId: string | null, options: StreamOptions) => Promise<AsyncIterable<SSEMessage> | undefined>;
+type Opener = (
+  env: EnvironmentApi,
+  query: Query,
+  episodeId: string | undefined,
+  lastEventId: string | null,
+  options: StreamOptions,
+) => Promise<AsyncIterable<SSEMessage> | undefined>;
 
 function opener(stream: StreamName): Opener {
   if (stream === "logs") {
@@ -92,7 +103,8 @@ function opener(stream: StreamName): Opener {
     return (async function* () {
       for await (const m of messages) {
         const event = m.event;
-        if (event?.kind.case !== undefined) yield { id: String(event.seq), event: event.kind.case, data: toRestJson(EpisodeEventSchema, event) };
+        if (event?.kind.case !== undefined)
+          yield { id: String(event.seq), event: event.kind.case, data: toRestJson(EpisodeEventSchema, event) };
       }
     })();
   };
@@ -142,7 +154,9 @@ async function serve(
     }
     if (lastSeq !== undefined) yield { id: String(lastSeq), event: "end", data: { last_seq: lastSeq } };
     else if (drain?.aborted && !abort.signal.aborted) {
-      yield sent === undefined ? { event: "end", data: { reason: SSE_DRAIN_REASON } } : { id: sent, event: "end", data: { reason: SSE_DRAIN_REASON, last_seq: Number(sent) } };
+      yield sent === undefined
+        ? { event: "end", data: { reason: SSE_DRAIN_REASON } }
+        : { id: sent, event: "end", data: { reason: SSE_DRAIN_REASON, last_seq: Number(sent) } };
     }
   }
   try {
@@ -166,8 +180,10 @@ export async function sseRoutes(
   await app.register(fastifySSE, { heartbeatInterval: env.streamLimits.sseHeartbeatMs });
   for (const stream of ["logs", "events"] as const) {
     const open = opener(stream);
-    app.get<{ Params: { episode_id?: string }; Querystring: Query }>(`/episodes/:episode_id/${stream}`, { sse: "manual" }, (request, reply) =>
-      serve(open, environmentFor(request), request, reply, drain),
+    app.get<{ Params: { episode_id?: string }; Querystring: Query }>(
+      `/episodes/:episode_id/${stream}`,
+      { sse: "manual" },
+      (request, reply) => serve(open, environmentFor(request), request, reply, drain),
     );
   }
 }

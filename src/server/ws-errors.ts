@@ -64,7 +64,11 @@ function kindOf(error: Error & { code?: unknown; syscall?: unknown }): ErrorKind
 type WsLogLimits = Record<ErrorKind, LogRateLimit>;
 
 function perMinute(): WsLogLimits {
-  return { protocol: new LogRateLimit(LOG_LINES_PER_MINUTE, 60_000), disconnect: new LogRateLimit(LOG_LINES_PER_MINUTE, 60_000), bug: new LogRateLimit(LOG_LINES_PER_MINUTE, 60_000) };
+  return {
+    protocol: new LogRateLimit(LOG_LINES_PER_MINUTE, 60_000),
+    disconnect: new LogRateLimit(LOG_LINES_PER_MINUTE, 60_000),
+    bug: new LogRateLimit(LOG_LINES_PER_MINUTE, 60_000),
+  };
 }
 
 /** @fastify/websocket's errorHandler for /ws; its rate limits are shared by all connections. */
@@ -85,7 +89,10 @@ export function wsErrorHandler(limits: WsLogLimits = perMinute()) {
     const code = typeof error.code === "string" ? error.code : undefined;
     switch (kind) {
       case "protocol":
-        request.log.warn({ code, reason: error.message, remote: request.ip, ...suppressed }, "malformed WebSocket frame; connection closed");
+        request.log.warn(
+          { code, reason: error.message, remote: request.ip, ...suppressed },
+          "malformed WebSocket frame; connection closed",
+        );
         return;
       case "disconnect":
         request.log.debug({ code, reason: error.message, ...suppressed }, "WebSocket client disconnected abruptly");

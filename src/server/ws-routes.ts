@@ -47,7 +47,12 @@ import type { RawData, WebSocket } from "ws";
 import { ActionSchema } from "../../gen/incident/v1/action_pb.js";
 import { EpisodeStateSchema } from "../../gen/incident/v1/episode_pb.js";
 import { ObservationSchema, type Observation } from "../../gen/incident/v1/observation_pb.js";
-import { CloseEpisodeRequestSchema, GetStateRequestSchema, ResetRequestSchema, StepRequestSchema } from "../../gen/incident/v1/service_pb.js";
+import {
+  CloseEpisodeRequestSchema,
+  GetStateRequestSchema,
+  ResetRequestSchema,
+  StepRequestSchema,
+} from "../../gen/incident/v1/service_pb.js";
 import type { EnvironmentApi } from "../env/api.js";
 import { EnvError } from "../env/errors.js";
 import type { EnvironmentFor } from "./callers.js";
@@ -97,7 +102,9 @@ function envelopeError(message: string, field: string, rule: string): WsError {
 /** An EnvError as the protocol's error: bad input is VALIDATION_ERROR, anything else EXECUTION_ERROR. */
 function fromEnvError(error: EnvError): WsError {
   if (error.kind === "invalid_argument") {
-    return new WsError("VALIDATION_ERROR", error.message, { errors: error.violations.map((v) => ({ field: v.field, rule: v.rule, message: v.message })) });
+    return new WsError("VALIDATION_ERROR", error.message, {
+      errors: error.violations.map((v) => ({ field: v.field, rule: v.rule, message: v.message })),
+    });
   }
   return new WsError("EXECUTION_ERROR", error.message);
 }
@@ -207,7 +214,10 @@ class WsSession {
         this.socket.close(1000, "closed by the client");
         return;
       default:
-        throw new WsError("UNKNOWN_TYPE", `unknown message type ${JSON.stringify(type ?? null)}; expected one of ${MESSAGE_TYPES.join(", ")}`);
+        throw new WsError(
+          "UNKNOWN_TYPE",
+          `unknown message type ${JSON.stringify(type ?? null)}; expected one of ${MESSAGE_TYPES.join(", ")}`,
+        );
     }
   }
 
@@ -216,7 +226,8 @@ class WsSession {
   }
 
   private async reset(data: JsonValue | undefined): Promise<void> {
-    if (data !== undefined && data !== null && !isObject(data)) throw envelopeError("reset data must be a JSON object (or left out)", "data", "type.object");
+    if (data !== undefined && data !== null && !isObject(data))
+      throw envelopeError("reset data must be a JSON object (or left out)", "data", "type.object");
     const request = validated(ResetRequestSchema, fromRestJson(ResetRequestSchema, data ?? {}, RESET_JSON_OPTIONS));
     const previous = this.episodeId;
     request.episodeId ??= `ws-${randomUUID()}`;
@@ -227,7 +238,12 @@ class WsSession {
   }
 
   private async step(data: JsonValue | undefined): Promise<void> {
-    if (!isObject(data)) throw envelopeError('step needs "data": the action as a JSON object, e.g. {"action_type": "inspect", "target_service": "..."}', "data", "required");
+    if (!isObject(data))
+      throw envelopeError(
+        'step needs "data": the action as a JSON object, e.g. {"action_type": "inspect", "target_service": "..."}',
+        "data",
+        "required",
+      );
     // The protocol sends the bare action; an {"action": {...}} wrapper is accepted too.
     const action = isObject(data.action) && !("action_type" in data) ? data.action : data;
     if (this.episodeId === undefined) throw new WsError("EXECUTION_ERROR", "no episode on this connection yet: send reset first");
@@ -276,10 +292,14 @@ export async function wsRoutes(
 
   const onSocket = (socket: WebSocket, caller: EnvironmentApi): void => {
     if (alive.size >= limits.wsMaxSessions) {
-      const error = new WsError("CAPACITY_REACHED", `all ${limits.wsMaxSessions} WebSocket sessions are in use (WS_MAX_SESSIONS); retry later`, {
-        active_sessions: alive.size,
-        max_sessions: limits.wsMaxSessions,
-      });
+      const error = new WsError(
+        "CAPACITY_REACHED",
+        `all ${limits.wsMaxSessions} WebSocket sessions are in use (WS_MAX_SESSIONS); retry later`,
+        {
+          active_sessions: alive.size,
+          max_sessions: limits.wsMaxSessions,
+        },
+      );
       socket.send(JSON.stringify({ type: "error", data: { message: error.message, code: error.code, ...error.extra } }), () =>
         socket.close(WS_CLOSE_TRY_AGAIN_LATER, "capacity reached"),
       );
@@ -308,7 +328,12 @@ export async function wsRoutes(
       reply
         .code(426)
         .header("upgrade", "websocket")
-        .send(errorBody("failed_precondition", "/ws speaks the OpenEnv WebSocket protocol: connect with a WebSocket client (Upgrade: websocket)")),
+        .send(
+          errorBody(
+            "failed_precondition",
+            "/ws speaks the OpenEnv WebSocket protocol: connect with a WebSocket client (Upgrade: websocket)",
+          ),
+        ),
     wsHandler: (socket, request) => onSocket(socket, environmentFor(request)),
   });
 }

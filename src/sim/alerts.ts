@@ -118,7 +118,11 @@ export class AlertBook {
           priority: rule.priority,
           // A rule already firing when the history starts has been firing for a while (a chronic
           // problem): hours, not the two minutes the history happens to show.
-          firedAtMinute: minute <= sim.firstMinute + FIRE_AFTER ? minute - this.coverage.fork(`since:${rule.node}:${rule.metric}`).int(CHRONIC_ALERT_MIN_AGE_MINUTES, CHRONIC_ALERT_MAX_AGE_MINUTES) : minute,
+          firedAtMinute:
+            minute <= sim.firstMinute + FIRE_AFTER
+              ? minute -
+                this.coverage.fork(`since:${rule.node}:${rule.metric}`).int(CHRONIC_ALERT_MIN_AGE_MINUTES, CHRONIC_ALERT_MAX_AGE_MINUTES)
+              : minute,
           value,
           threshold,
         };
@@ -146,24 +150,26 @@ export class AlertBook {
     const misfire = bad ? misconfiguredThreshold(spec, sim.index.node(spec.root).kind).misfire : 0;
     const forced = new Set(spec.covered ?? []);
     if (bad) forced.add(spec.root);
-    return spec.topology.nodes.filter((node) => this.covered(node.name, node.kind, forced.has(node.name))).flatMap((node) =>
-      sim
-        .metricsOf(node.name)
-        .filter(isAlerting)
-        .map((metric): Rule => ({
-          node: node.name,
-          metric,
-          priority: this.priorities.of(node.name, node.kind, metric),
-          threshold: sim.profileOf(node.name, metric)?.threshold ?? 0,
-          readings: sim.readingsOf(node.name) ?? new Float64Array(0),
-          slot: METRIC_INDEX[metric],
-          above: METRICS[metric].direction === "above",
-          misconfigured: bad && node.name === spec.root && metric === bad.metric ? { threshold: misfire } : undefined,
-          bad: 0,
-          good: 0,
-          open: undefined,
-        })),
-    );
+    return spec.topology.nodes
+      .filter((node) => this.covered(node.name, node.kind, forced.has(node.name)))
+      .flatMap((node) =>
+        sim
+          .metricsOf(node.name)
+          .filter(isAlerting)
+          .map((metric): Rule => ({
+            node: node.name,
+            metric,
+            priority: this.priorities.of(node.name, node.kind, metric),
+            threshold: sim.profileOf(node.name, metric)?.threshold ?? 0,
+            readings: sim.readingsOf(node.name) ?? new Float64Array(0),
+            slot: METRIC_INDEX[metric],
+            above: METRICS[metric].direction === "above",
+            misconfigured: bad && node.name === spec.root && metric === bad.metric ? { threshold: misfire } : undefined,
+            bad: 0,
+            good: 0,
+            open: undefined,
+          })),
+      );
   }
 }
 

@@ -18,7 +18,16 @@
 import type { Effect, EdgeEffect, Scope } from "./fault-types.js";
 import { FaultIntensity } from "./intensity.js";
 import type { IncidentSpec } from "./incident.js";
-import { KIND_PROFILES, METRICS, METRIC_COUNT, METRIC_INDEX as M, metricsOf, type MetricName, type MetricProfile, type NodeKind } from "./model.js";
+import {
+  KIND_PROFILES,
+  METRICS,
+  METRIC_COUNT,
+  METRIC_INDEX as M,
+  metricsOf,
+  type MetricName,
+  type MetricProfile,
+  type NodeKind,
+} from "./model.js";
 import { Rng } from "./prng.js";
 import { TopologyIndex, type DependencyEdge, type ServiceNode } from "./topology.js";
 
@@ -39,8 +48,18 @@ export const RECENT_MINUTES = 30;
 
 /** Relative noise by metric: how much a healthy reading wobbles from minute to minute. */
 const NOISE: Readonly<Record<MetricName, number>> = {
-  latency_p50: 0.06, latency_p99: 0.1, error_rate: 0.35, request_rate: 0.04, cpu_usage: 0.05, memory_usage: 0.015,
-  connection_usage: 0.05, queue_depth: 0.1, consumer_lag: 0.12, disk_usage: 0.002, cache_hit_ratio: 0.01, lock_waits: 0.4,
+  latency_p50: 0.06,
+  latency_p99: 0.1,
+  error_rate: 0.35,
+  request_rate: 0.04,
+  cpu_usage: 0.05,
+  memory_usage: 0.015,
+  connection_usage: 0.05,
+  queue_depth: 0.1,
+  consumer_lag: 0.12,
+  disk_usage: 0.002,
+  cache_hit_ratio: 0.01,
+  lock_waits: 0.4,
 };
 
 /** Consumers this stuck or less (a few percent of failed deliveries, threads just past 85% busy) count as healthy. */
@@ -99,7 +118,14 @@ const MIN_NORMAL_MISS_SHARE = 0.01;
 /** Most a cache's misses multiply the database traffic behind it. */
 const MAX_CACHE_MISS_FACTOR = 12;
 
-const PERCENT_METRICS = new Set<MetricName>(["error_rate", "cpu_usage", "memory_usage", "connection_usage", "disk_usage", "cache_hit_ratio"]);
+const PERCENT_METRICS = new Set<MetricName>([
+  "error_rate",
+  "cpu_usage",
+  "memory_usage",
+  "connection_usage",
+  "disk_usage",
+  "cache_hit_ratio",
+]);
 
 /** A metric change on one node, without a scope. */
 export type NodeEffect = Omit<Effect, "scope">;
@@ -204,8 +230,18 @@ export class Simulation {
     this.intensity = new FaultIntensity(spec.fault.growth, spec.onsetMinute);
     this.firstMinute = Math.min(spec.onsetMinute - HEALTHY_BEFORE_ONSET, -HISTORY_MINUTES);
     this.minute = this.firstMinute - 1;
-    this.rootCallers = new Set(this.index.callers(spec.root).filter((e) => e.requestPath).map((e) => e.caller));
-    this.rootCallees = new Set(this.index.callees(spec.root).filter((e) => e.requestPath).map((e) => e.callee));
+    this.rootCallers = new Set(
+      this.index
+        .callers(spec.root)
+        .filter((e) => e.requestPath)
+        .map((e) => e.caller),
+    );
+    this.rootCallees = new Set(
+      this.index
+        .callees(spec.root)
+        .filter((e) => e.requestPath)
+        .map((e) => e.callee),
+    );
     this.entries = new Set(this.index.entryPoints().map((n) => n.name));
     this.healthPath = [spec.root, ...this.index.upstreamOf(spec.root)];
     // Every node's readings and history live in one buffer: one allocation (and one copy for a
@@ -219,40 +255,53 @@ export class Simulation {
       const kind = kindTables(node.kind);
       const historyAt = offset + METRIC_COUNT;
       const end = historyAt + kind.metrics.length * RECENT_MINUTES;
-      this.states.set(node.name, nodeState({
-        node,
-        profile,
-        metrics: kind.metrics,
-        baseRate: 0,
-        incoming: 0,
-        capacity: 1,
-        downUntil: -Infinity,
-        shed: 0,
-        // An unrelated noisy change (expert) is a blip scheduled on its node.
-        sideEffects: spec.distractors.flatMap((d) =>
-          d.kind === "noisy_change" && d.node === node.name
-            ? [{ effects: d.effects.map((e) => ({ metric: e.metric, op: e.op, value: e.value, scope: "node" as const })), from: d.minute, until: d.minute + d.minutes - 1 }]
-            : [],
-        ),
-        faultEffects: [],
-        noise: this.rng.fork(`noise:${node.name}`),
-        now: this.block.subarray(offset, historyAt).fill(NaN),
-        offset,
-        slots: kind.slots,
-        positions: kind.positions,
-        history: this.block.subarray(historyAt, end),
-        readings: [],
-        entry: false,
-        percent: kind.percent,
-        noisy: spec.distractors.flatMap((d) => (d.kind === "noisy_neighbor" && d.node === node.name ? [{ metric: d.metric, value: d.value }] : [])),
-        chronic: spec.distractors.flatMap((d) => (d.kind === "chronic_anomaly" && d.node === node.name ? [{ errorRate: d.errorRate, addedLatencyMs: d.addedLatencyMs }] : []))[0],
-        requestEdges: [],
-        calleeStates: [],
-        edgeEffects: [],
-        nextIncoming: 0,
-        baselines: kind.baselines,
-        noiseAmplitudes: kind.noiseAmplitudes,
-      }));
+      this.states.set(
+        node.name,
+        nodeState({
+          node,
+          profile,
+          metrics: kind.metrics,
+          baseRate: 0,
+          incoming: 0,
+          capacity: 1,
+          downUntil: -Infinity,
+          shed: 0,
+          // An unrelated noisy change (expert) is a blip scheduled on its node.
+          sideEffects: spec.distractors.flatMap((d) =>
+            d.kind === "noisy_change" && d.node === node.name
+              ? [
+                  {
+                    effects: d.effects.map((e) => ({ metric: e.metric, op: e.op, value: e.value, scope: "node" as const })),
+                    from: d.minute,
+                    until: d.minute + d.minutes - 1,
+                  },
+                ]
+              : [],
+          ),
+          faultEffects: [],
+          noise: this.rng.fork(`noise:${node.name}`),
+          now: this.block.subarray(offset, historyAt).fill(NaN),
+          offset,
+          slots: kind.slots,
+          positions: kind.positions,
+          history: this.block.subarray(historyAt, end),
+          readings: [],
+          entry: false,
+          percent: kind.percent,
+          noisy: spec.distractors.flatMap((d) =>
+            d.kind === "noisy_neighbor" && d.node === node.name ? [{ metric: d.metric, value: d.value }] : [],
+          ),
+          chronic: spec.distractors.flatMap((d) =>
+            d.kind === "chronic_anomaly" && d.node === node.name ? [{ errorRate: d.errorRate, addedLatencyMs: d.addedLatencyMs }] : [],
+          )[0],
+          requestEdges: [],
+          calleeStates: [],
+          edgeEffects: [],
+          nextIncoming: 0,
+          baselines: kind.baselines,
+          noiseAmplitudes: kind.noiseAmplitudes,
+        }),
+      );
       offset = end;
     }
     this.computeBaseRates();
@@ -416,7 +465,9 @@ export class Simulation {
   /** Adds temporary metric effects to one node for `minutes`. */
   addNodeEffects(node: string, effects: readonly NodeEffect[], minutes: number): void {
     if (effects.length === 0) return;
-    this.states.get(node)?.sideEffects.push({ effects: effects.map((e) => ({ ...e, scope: "node" as const })), until: this.minute + minutes });
+    this.states
+      .get(node)
+      ?.sideEffects.push({ effects: effects.map((e) => ({ ...e, scope: "node" as const })), until: this.minute + minutes });
   }
 
   /** Nodes a scope covers. */
@@ -510,14 +561,7 @@ export class Simulation {
   }
 
   /** Folds what the node's callees did this minute into the node, and records what it sends them. */
-  private propagateFromCallees(
-    state: NodeState,
-    v: Float64Array,
-    rate: number,
-    load: number,
-    level: number,
-    t: number,
-  ): void {
+  private propagateFromCallees(state: NodeState, v: Float64Array, rate: number, load: number, level: number, t: number): void {
     const traffic = state.baseRate > 0 ? rate / state.baseRate : 0;
     const edges = state.requestEdges;
     const missFactor = cacheMissFactor(state.calleeStates);
@@ -546,7 +590,9 @@ export class Simulation {
       const failAfterRetries = p >= CERTAIN_FAILURE ? 1 : Math.pow(p, 1 + edge.retries);
       survive *= 1 - failAfterRetries * share;
       const baselineLatency = callee.profile.latency_p99?.baseline ?? 0;
-      const excess = Math.max(0, latency - baselineLatency) * (edge.backoff === "exponential" ? 1 + EXPONENTIAL_BACKOFF_WAIT * edge.retries * p : retried);
+      const excess =
+        Math.max(0, latency - baselineLatency) *
+        (edge.backoff === "exponential" ? 1 + EXPONENTIAL_BACKOFF_WAIT * edge.retries * p : retried);
       worstExcess = Math.max(worstExcess, excess);
       sharedExcess += share * excess;
       blocked = Math.max(blocked, Math.min(1, excess / Math.max(1, edge.timeoutMs)));
@@ -573,7 +619,8 @@ export class Simulation {
       // Threads waiting on slow calls stay busy; a full pool turns into rejected requests.
       const busy = at(v, M.connection_usage) + (100 - at(v, M.connection_usage)) * blocked;
       v[M.connection_usage] = busy;
-      if (busy > POOL_FULL_PERCENT && has(v, M.error_rate)) v[M.error_rate] = at(v, M.error_rate) + (busy - POOL_FULL_PERCENT) * POOL_FULL_ERROR_POINTS;
+      if (busy > POOL_FULL_PERCENT && has(v, M.error_rate))
+        v[M.error_rate] = at(v, M.error_rate) + (busy - POOL_FULL_PERCENT) * POOL_FULL_ERROR_POINTS;
     }
     if (asynchronous) {
       // A queue delivers to its consumers (queue -> consumer edges): its lag grows while they are
@@ -586,7 +633,10 @@ export class Simulation {
       }
       // The last minute's lag (this minute's slot is written after the minute is computed).
       const k = state.positions[M.consumer_lag] ?? -1;
-      const previous = t > this.firstMinute ? (state.history[k * RECENT_MINUTES + ((t - 1 - this.firstMinute) % RECENT_MINUTES)] ?? 0) : at(v, M.consumer_lag);
+      const previous =
+        t > this.firstMinute
+          ? (state.history[k * RECENT_MINUTES + ((t - 1 - this.firstMinute) % RECENT_MINUTES)] ?? 0)
+          : at(v, M.consumer_lag);
       // Below STUCK_NOISE the consumers are healthy: a baseline error rate of a fraction of a
       // percent must not count as stuck, or the lag creeps up forever and never drains.
       const drifted = stuck > STUCK_NOISE ? previous + LAG_GROWTH_PER_MINUTE * Math.min(1, stuck) : previous - LAG_DRAIN_PER_MINUTE;
@@ -615,8 +665,14 @@ export class Simulation {
     const order = [...this.index.calleesFirst].reverse(); // callers first
     for (const name of order) {
       const state = this.states.get(name) as NodeState;
-      const inbound = this.index.callers(name).filter((e) => e.requestPath).reduce((sum, e) => sum + e.callsPerSecond, 0);
-      const outbound = this.index.callees(name).filter((e) => e.requestPath).reduce((sum, e) => sum + e.callsPerSecond, 0);
+      const inbound = this.index
+        .callers(name)
+        .filter((e) => e.requestPath)
+        .reduce((sum, e) => sum + e.callsPerSecond, 0);
+      const outbound = this.index
+        .callees(name)
+        .filter((e) => e.requestPath)
+        .reduce((sum, e) => sum + e.callsPerSecond, 0);
       state.baseRate = inbound > 0 ? inbound : Math.max(outbound, state.profile.request_rate?.baseline ?? 1);
     }
   }
@@ -712,7 +768,10 @@ function kindTables(kind: NodeKind): KindTables {
 }
 
 /** How the fault's edge effects that reach one edge degrade its calls at this intensity. */
-function edgeBreakage(effects: readonly EdgeEffect[], level: number): { errorRate: number; addedLatencyMs: number; callMultiplier: number } {
+function edgeBreakage(
+  effects: readonly EdgeEffect[],
+  level: number,
+): { errorRate: number; addedLatencyMs: number; callMultiplier: number } {
   if (effects.length === 0) return UNBROKEN;
   let errorRate = 0;
   let addedLatencyMs = 0;

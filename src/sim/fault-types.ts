@@ -70,7 +70,16 @@ export interface EdgeEffect {
 
 /** The observable change that sets the fault off (never labelled as the cause). */
 interface TriggerSpec {
-  event: "deploy" | "config_change" | "certificate_expiry" | "secret_rotation" | "traffic_surge" | "schema_migration" | "cache_flush" | "gradual" | "external";
+  event:
+    | "deploy"
+    | "config_change"
+    | "certificate_expiry"
+    | "secret_rotation"
+    | "traffic_surge"
+    | "schema_migration"
+    | "cache_flush"
+    | "gradual"
+    | "external";
   /** Change-log line, e.g. "deployed {root} {version} (was {previous})". Empty for gradual faults. */
   description: string;
 }
@@ -85,7 +94,6 @@ export interface FaultLogTemplate extends PhrasedText {
   /** Printed only above this intensity. */
   fromIntensity?: number;
 }
-
 
 /** A fix that works. */
 export interface RemedySpec {

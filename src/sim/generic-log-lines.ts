@@ -171,8 +171,14 @@ export const CASCADE: readonly PhrasedText[] = [
   {
     message: "call to {callee} failed after {timeout} ms: deadline exceeded",
     paraphrases: {
-      public: ["rpc error: code = DeadlineExceeded desc = {callee} after {timeout}ms", "upstream={callee} error=deadline_exceeded elapsed_ms={timeout}"],
-      held_out: ['{"callee":"{callee}","status":"DEADLINE_EXCEEDED","budget_ms":{timeout}}', "{callee} ran past the {timeout} ms deadline, call dropped"],
+      public: [
+        "rpc error: code = DeadlineExceeded desc = {callee} after {timeout}ms",
+        "upstream={callee} error=deadline_exceeded elapsed_ms={timeout}",
+      ],
+      held_out: [
+        '{"callee":"{callee}","status":"DEADLINE_EXCEEDED","budget_ms":{timeout}}',
+        "{callee} ran past the {timeout} ms deadline, call dropped",
+      ],
     },
   },
   {
@@ -202,8 +208,14 @@ export const CASCADE: readonly PhrasedText[] = [
 export const GATEWAY_FAILURE: PhrasedText = {
   message: "{method} /api/{path} -> {status} (upstream {callee})",
   paraphrases: {
-    public: ['"{method} /api/{path} HTTP/1.1" {status} upstream={callee}', "method={method} path=/api/{path} status={status} upstream={callee}"],
-    held_out: ['{"req":"{method} /api/{path}","status":{status},"upstream":"{callee}"}', "{status} for {method} /api/{path}, upstream {callee} failed"],
+    public: [
+      '"{method} /api/{path} HTTP/1.1" {status} upstream={callee}',
+      "method={method} path=/api/{path} status={status} upstream={callee}",
+    ],
+    held_out: [
+      '{"req":"{method} /api/{path}","status":{status},"upstream":"{callee}"}',
+      "{status} for {method} /api/{path}, upstream {callee} failed",
+    ],
   },
 };
 

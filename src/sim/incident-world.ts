@@ -116,19 +116,28 @@ export class IncidentWorld {
     seed: number,
   ) {
     this.sim = new Simulation(spec, seed);
-    this.selfTroubled = new Set(spec.distractors.filter((d) => d.kind === "chronic_anomaly" || d.kind === "noisy_change").map((d) => d.node));
+    this.selfTroubled = new Set(
+      spec.distractors.filter((d) => d.kind === "chronic_anomaly" || d.kind === "noisy_change").map((d) => d.node),
+    );
     this.rng = new Rng(seed).fork(`world:${spec.id}`);
     this.phraser = new Phraser(spec.phrasing, this.rng.fork("phrasing"));
     this.alerts = new AlertBook(spec.phrasing, this.rng.fork("alert-rules"));
     this.vars = placeholderValues(spec, this.sim.index);
     const trigger = spec.fault.trigger;
     if (trigger.description !== "") {
-      this.changes.push({ minute: spec.onsetMinute, service: spec.root, kind: changeKind(trigger.event), description: this.render(trigger.description) });
+      this.changes.push({
+        minute: spec.onsetMinute,
+        service: spec.root,
+        kind: changeKind(trigger.event),
+        description: this.render(trigger.description),
+      });
     }
     this.events.push({ minute: spec.onsetMinute, kind: "onset", service: spec.root, detail: spec.fault.title });
-    if (trigger.description !== "") this.events.push({ minute: spec.onsetMinute, kind: "trigger", service: spec.root, detail: this.render(trigger.description) });
+    if (trigger.description !== "")
+      this.events.push({ minute: spec.onsetMinute, kind: "trigger", service: spec.root, detail: this.render(trigger.description) });
     for (const d of spec.distractors) {
-      if (d.kind === "harmless_deploy") this.changes.push({ minute: d.minute, service: d.node, kind: "deploy", description: `deployed ${d.node} ${d.version}` });
+      if (d.kind === "harmless_deploy")
+        this.changes.push({ minute: d.minute, service: d.node, kind: "deploy", description: `deployed ${d.node} ${d.version}` });
       if (d.kind === "noisy_change") this.changes.push({ minute: d.minute, service: d.node, kind: d.change, description: d.description });
     }
     this.opening.push(...this.runMinutes(0));
@@ -170,7 +179,12 @@ export class IncidentWorld {
     const outcome = applyRemediation(this.sim, request);
     if (outcome.kind !== "invalid") {
       this.events.push({ minute: this.minute, kind: "remediation", service: request.target, detail: `${request.kind}: ${outcome.kind}` });
-      this.changes.push({ minute: this.minute, service: request.target, kind: "remediation", description: `${request.kind.replace(/_/g, " ")} by the responder` });
+      this.changes.push({
+        minute: this.minute,
+        service: request.target,
+        kind: "remediation",
+        description: `${request.kind.replace(/_/g, " ")} by the responder`,
+      });
       if ((outcome.kind === "fixed" || outcome.kind === "relieved") && this.fixedAt === undefined) this.fixedAt = this.minute;
     }
     return outcome;
@@ -178,7 +192,13 @@ export class IncidentWorld {
 
   /** Golden signals of the entry points and of every service alerting now. */
   overview(): MetricReading[] {
-    const shown = new Set([...this.sim.index.entryPoints().filter((n) => n.kind === "gateway").map((n) => n.name), ...this.alerts.active().map((a) => a.node)]);
+    const shown = new Set([
+      ...this.sim.index
+        .entryPoints()
+        .filter((n) => n.kind === "gateway")
+        .map((n) => n.name),
+      ...this.alerts.active().map((a) => a.node),
+    ]);
     const readings: MetricReading[] = [];
     for (const node of this.spec.topology.nodes) {
       if (!shown.has(node.name)) continue;
@@ -195,7 +215,8 @@ export class IncidentWorld {
     const from = Math.max(this.sim.firstMinute, this.minute - INSPECT_WINDOW_MINUTES + 1);
     const history = this.sim.metricsOf(service).map((metric) => {
       const points: Array<[number, number]> = [];
-      for (let m = from; m <= this.minute; m++) points.push([m, round(metric, this.observed(service, metric, m, this.sim.valueAt(service, metric, m) ?? 0))]);
+      for (let m = from; m <= this.minute; m++)
+        points.push([m, round(metric, this.observed(service, metric, m, this.sim.valueAt(service, metric, m) ?? 0))]);
       return { metric, unit: METRICS[metric].unit, threshold: this.sim.profileOf(service, metric)?.threshold ?? 0, points };
     });
     const dependencies = this.sim.index
@@ -203,7 +224,12 @@ export class IncidentWorld {
       .filter((e) => e.requestPath)
       .map((edge) => {
         const r = this.sim.edgeReading(edge);
-        return { edge, errorRate: round("error_rate", r?.errorRate ?? 0), latencyMs: round("latency_p99", r?.latencyMs ?? 0), callsPerSecond: round("request_rate", r?.callsPerSecond ?? 0) };
+        return {
+          edge,
+          errorRate: round("error_rate", r?.errorRate ?? 0),
+          latencyMs: round("latency_p99", r?.latencyMs ?? 0),
+          callsPerSecond: round("request_rate", r?.callsPerSecond ?? 0),
+        };
       });
     const isChangeLog = node.kind === "config";
     const changes = this.changes.filter((c) => (isChangeLog || c.service === service) && c.minute <= this.minute);
@@ -266,7 +292,10 @@ export class IncidentWorld {
    */
   severity(): SeverityWord {
     const impacts = this.impact();
-    const entries = this.sim.index.entryPoints().filter((n) => n.kind === "gateway").map((n) => n.name);
+    const entries = this.sim.index
+      .entryPoints()
+      .filter((n) => n.kind === "gateway")
+      .map((n) => n.name);
     const entryImpact = impacts.filter((i) => entries.includes(i.service));
     const entryErrors = Math.max(0, ...entryImpact.map((i) => i.peakErrorRate));
     const inHouse = this.spec.topology.nodes.filter((n) => n.kind !== "vendor").length;
@@ -304,7 +333,13 @@ export class IncidentWorld {
         this.events.push({ minute: alert.firedAtMinute, kind: "alert", service: alert.node, detail: alert.title });
       }
       this.trackHealth(minute);
-      for (const line of this.logs.write({ sim: this.sim, rng: this.rng.fork(`logs:${minute}`), phraser: this.phraser, render: this.renderLine })) lines.push(line);
+      for (const line of this.logs.write({
+        sim: this.sim,
+        rng: this.rng.fork(`logs:${minute}`),
+        phraser: this.phraser,
+        render: this.renderLine,
+      }))
+        lines.push(line);
     }
     return lines;
   }
@@ -331,10 +366,12 @@ export class IncidentWorld {
     const healthy = this.sim.incidentHealthy();
     if (healthy && this.healthySince === undefined) {
       this.healthySince = minute;
-      if (this.fixedAt !== undefined) this.events.push({ minute, kind: "mitigated", service: this.spec.root, detail: "health indicators back within thresholds" });
+      if (this.fixedAt !== undefined)
+        this.events.push({ minute, kind: "mitigated", service: this.spec.root, detail: "health indicators back within thresholds" });
     } else if (!healthy && this.healthySince !== undefined) {
       this.healthySince = undefined;
-      if (this.fixedAt !== undefined) this.events.push({ minute, kind: "relapse", service: this.spec.root, detail: "health indicators past thresholds again" });
+      if (this.fixedAt !== undefined)
+        this.events.push({ minute, kind: "relapse", service: this.spec.root, detail: "health indicators past thresholds again" });
     }
     if (healthy && this.fixedAt !== undefined && this.healthySince !== undefined && minute - this.healthySince === HEALTHY_WINDOW_MINUTES) {
       this.events.push({ minute, kind: "healthy", service: this.spec.root, detail: `healthy for ${HEALTHY_WINDOW_MINUTES} minutes` });
@@ -366,7 +403,9 @@ export class IncidentWorld {
     const threshold = this.sim.profileOf(node, metric)?.threshold;
     if (value === undefined || threshold === undefined) return [];
     const shown = round(metric, this.observed(node, metric, this.minute, value));
-    return [{ service: node, metric, value: shown, unit: METRICS[metric].unit, threshold, anomalous: this.sim.isAnomalous(node, metric, shown) }];
+    return [
+      { service: node, metric, value: shown, unit: METRICS[metric].unit, threshold, anomalous: this.sim.isAnomalous(node, metric, shown) },
+    ];
   }
 
   /** One request's path from the entry point to the service, and on to the service's callees. */
@@ -378,13 +417,21 @@ export class IncidentWorld {
       spans.push({
         service: name,
         parent: path[i - 1] ?? "",
-        durationMs: round("latency_p99", (this.sim.value(name, "latency_p50") ?? this.sim.value(name, "latency_p99") ?? 0) * rng.range(0.8, 1.3)),
+        durationMs: round(
+          "latency_p99",
+          (this.sim.value(name, "latency_p50") ?? this.sim.value(name, "latency_p99") ?? 0) * rng.range(0.8, 1.3),
+        ),
         error: rng.next() * 100 < (this.sim.value(name, "error_rate") ?? 0),
       });
     });
     for (const edge of this.sim.index.callees(service).filter((e) => e.requestPath)) {
       const r = this.sim.edgeReading(edge);
-      spans.push({ service: edge.callee, parent: service, durationMs: round("latency_p99", (r?.latencyMs ?? 0) * rng.range(0.5, 1)), error: rng.next() * 100 < (r?.errorRate ?? 0) });
+      spans.push({
+        service: edge.callee,
+        parent: service,
+        durationMs: round("latency_p99", (r?.latencyMs ?? 0) * rng.range(0.5, 1)),
+        error: rng.next() * 100 < (r?.errorRate ?? 0),
+      });
     }
     return { traceId: rng.hex(16), spans };
   }
@@ -400,8 +447,6 @@ export class IncidentWorld {
     }
     return path;
   }
-
-
 }
 
 const ERROR_RATE_SLOT = METRIC_INDEX.error_rate;

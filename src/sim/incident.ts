@@ -28,7 +28,13 @@ export type Distractor =
    * that is OOM-killed every night, a test endpoint with an expired certificate). Its metrics stay
    * healthy and it is off the fault's path: keyword matching on logs alone is misled by it.
    */
-  | { kind: "decoy_signature"; node: string; fault: FaultKind; lines: readonly FaultLogTemplate[]; details: Readonly<Record<string, string>> }
+  | {
+      kind: "decoy_signature";
+      node: string;
+      fault: FaultKind;
+      lines: readonly FaultLogTemplate[];
+      details: Readonly<Record<string, string>>;
+    }
   /**
    * An unrelated change shortly before the onset (expert): a deploy or config change of a node
    * off the fault's path that makes noise of its own for a while, showing symptoms and log lines

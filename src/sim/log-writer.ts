@@ -48,7 +48,11 @@ export class LogWriter {
   private readonly distractorVars = new Map<object, Readonly<Record<string, string>>>();
 
   /** A noisy change's or decoy's lines speak as if their node were the root, with its details. */
-  private placeholders(sim: Simulation, d: { node: string; details: Readonly<Record<string, string>> }, version: string): Readonly<Record<string, string>> {
+  private placeholders(
+    sim: Simulation,
+    d: { node: string; details: Readonly<Record<string, string>> },
+    version: string,
+  ): Readonly<Record<string, string>> {
     let vars = this.distractorVars.get(d);
     if (vars === undefined) {
       const details = Object.fromEntries(Object.entries(d.details).map(([k, v]) => [`detail:${k}`, v]));
@@ -106,7 +110,11 @@ export class LogWriter {
       if (d.kind === "stale_error" && rng.chance(0.15)) line(d.node, "ERROR", d.message);
       if (d.kind === "chronic_anomaly" && rng.chance(0.3)) line(d.node, "ERROR", d.message);
       if (d.kind === "noisy_neighbor" && rng.chance(0.2)) {
-        line(d.node, "WARN", ctx.render(phraser.word(NOISY_NEIGHBOR, d.node), { metric: d.metric.replace(/_/g, " "), minutes: String(rng.int(3, 40)) }));
+        line(
+          d.node,
+          "WARN",
+          ctx.render(phraser.word(NOISY_NEIGHBOR, d.node), { metric: d.metric.replace(/_/g, " "), minutes: String(rng.int(3, 40)) }),
+        );
       }
       if (d.kind === "decoy_signature" && d.lines.length > 0 && rng.chance(0.5)) {
         const t = rng.pick(d.lines);
@@ -126,14 +134,24 @@ export class LogWriter {
       if (callers.length > 0 && callerLines.length > 0 && rng.chance(0.55)) {
         const edge = rng.pick(callers);
         const t = rng.pick(callerLines);
-        line(edge.caller, t.level, ctx.render(phraser.word(t, edge.caller), { caller: edge.caller, callee: edge.callee, timeout: String(edge.timeoutMs) }), true);
+        line(
+          edge.caller,
+          t.level,
+          ctx.render(phraser.word(t, edge.caller), { caller: edge.caller, callee: edge.callee, timeout: String(edge.timeoutMs) }),
+          true,
+        );
       }
       const callees = sim.index.callees(spec.root).filter((e) => e.requestPath);
       const calleeLines = eligible(spec.fault.logs.callees ?? [], level);
       if (callees.length > 0 && calleeLines.length > 0 && rng.chance(0.5)) {
         const edge = rng.pick(callees);
         const t = rng.pick(calleeLines);
-        line(edge.callee, t.level, ctx.render(phraser.word(t, edge.callee), { caller: spec.root, callee: edge.callee, timeout: String(edge.timeoutMs) }), true);
+        line(
+          edge.callee,
+          t.level,
+          ctx.render(phraser.word(t, edge.callee), { caller: spec.root, callee: edge.callee, timeout: String(edge.timeoutMs) }),
+          true,
+        );
       }
     }
     if (phase === "recovering" && this.lastPhase !== "recovering") this.recoveryPrinted = 0;

@@ -7,17 +7,7 @@
  * A few kinds add their own (cache hit ratio, consumer lag, lock waits).
  */
 
-export type NodeKind =
-  | "gateway"
-  | "service"
-  | "database"
-  | "cache"
-  | "queue"
-  | "search"
-  | "vendor"
-  | "network"
-  | "dns"
-  | "config";
+export type NodeKind = "gateway" | "service" | "database" | "cache" | "queue" | "search" | "vendor" | "network" | "dns" | "config";
 
 export type MetricName =
   | "latency_p50"

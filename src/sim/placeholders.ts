@@ -58,13 +58,21 @@ export function misconfiguredThreshold(spec: IncidentSpec, kind: NodeKind): { re
  * Fills placeholders; `{n}` takes `n()` (a small varying number), unknown ones stay as written.
  * `extra` overrides `vars` (as {...vars, ...extra} would, without copying them for every line).
  */
-export function fillTemplate(template: string, vars: Readonly<Record<string, string>>, n: () => string = () => "", extra?: Readonly<Record<string, string>>): string {
+export function fillTemplate(
+  template: string,
+  vars: Readonly<Record<string, string>>,
+  n: () => string = () => "",
+  extra?: Readonly<Record<string, string>>,
+): string {
   if (!template.includes("{")) return template;
   const parts = compiled(template);
   const filled: string[] = [parts[0] ?? ""];
   for (let i = 1; i < parts.length; i += 2) {
     const key = parts[i] as string;
-    filled.push(key === "n" ? n() : ((extra !== undefined && Object.hasOwn(extra, key) ? extra[key] : vars[key]) ?? `{${key}}`), parts[i + 1] ?? "");
+    filled.push(
+      key === "n" ? n() : ((extra !== undefined && Object.hasOwn(extra, key) ? extra[key] : vars[key]) ?? `{${key}}`),
+      parts[i + 1] ?? "",
+    );
   }
   // join makes one flat string: log lines are kept for the whole episode, and a string built with
   // += would keep every piece (a rope) alive.

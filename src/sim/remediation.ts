@@ -130,7 +130,11 @@ function render(text: string, target: string, parameters: Readonly<Record<string
 }
 
 /** The action's own effect, the same text whatever the outcome. */
-function effectOf(request: RemediationRequest, node: { name: string; kind: NodeKind }, parameters: Readonly<Record<string, string>>): string {
+function effectOf(
+  request: RemediationRequest,
+  node: { name: string; kind: NodeKind },
+  parameters: Readonly<Record<string, string>>,
+): string {
   const generic = genericFor(request.kind, node.kind);
   const text = generic?.destructive ? generic.feedback : ACTION_EFFECT[request.kind];
   return render(text, node.name, parameters);
@@ -151,21 +155,36 @@ export function applyRemediation(sim: Simulation, request: RemediationRequest): 
   const node = sim.index.byName.get(request.target);
   if (!node) return { kind: "invalid", feedback: `No service named "${request.target}" exists; nothing was changed.`, destructive: false };
 
-  const shown = { replicas: request.parameters.replicas ?? String(node.replicas * DEFAULT_SCALE_FACTOR), percent: request.parameters.percent ?? DEFAULT_SHED_PERCENT };
+  const shown = {
+    replicas: request.parameters.replicas ?? String(node.replicas * DEFAULT_SCALE_FACTOR),
+    percent: request.parameters.percent ?? DEFAULT_SHED_PERCENT,
+  };
   if (request.kind === "scale") {
     const replicas = Number(shown.replicas);
     if (!Number.isInteger(replicas) || replicas < 0 || replicas > MAX_REPLICAS) {
-      return { kind: "invalid", feedback: `scale needs parameters.replicas, a whole number from 0 to ${MAX_REPLICAS}; nothing was changed.`, destructive: false };
+      return {
+        kind: "invalid",
+        feedback: `scale needs parameters.replicas, a whole number from 0 to ${MAX_REPLICAS}; nothing was changed.`,
+        destructive: false,
+      };
     }
     if (replicas === 0) {
       sim.scale(node.name, 0);
-      return { kind: "harmful", feedback: `${node.name} scaled to zero replicas: it is down and every call to it fails.`, destructive: true };
+      return {
+        kind: "harmful",
+        feedback: `${node.name} scaled to zero replicas: it is down and every call to it fails.`,
+        destructive: true,
+      };
     }
   }
   if (request.kind === "shed_load") {
     const percent = Number(shown.percent);
     if (!Number.isFinite(percent) || percent <= 0 || percent > MAX_SHED_PERCENT) {
-      return { kind: "invalid", feedback: `shed_load needs parameters.percent from 1 to ${MAX_SHED_PERCENT}; nothing was changed.`, destructive: false };
+      return {
+        kind: "invalid",
+        feedback: `shed_load needs parameters.percent from 1 to ${MAX_SHED_PERCENT}; nothing was changed.`,
+        destructive: false,
+      };
     }
     sim.shedLoad(node.name, percent / 100);
   }
@@ -177,10 +196,15 @@ export function applyRemediation(sim: Simulation, request: RemediationRequest): 
     if (phase === "fixed" || (phase === "recovering" && remedy.effect === "durable")) {
       return { kind: "already_fixed", feedback, destructive: false };
     }
-    sim.intensity.fix(sim.currentMinute, remedy.recoveryMinutes, remedy.effect === "relief" ? { minutes: remedy.reliefMinutes ?? 15 } : undefined);
+    sim.intensity.fix(
+      sim.currentMinute,
+      remedy.recoveryMinutes,
+      remedy.effect === "relief" ? { minutes: remedy.reliefMinutes ?? 15 } : undefined,
+    );
     const generic = genericFor(request.kind, node.kind);
     if (generic && !generic.destructive) applyGeneric(sim, request, node.kind);
-    if (request.kind === "scale") sim.scale(node.name, Math.max(1, Number(request.parameters.replicas ?? node.replicas * 2)) / node.replicas);
+    if (request.kind === "scale")
+      sim.scale(node.name, Math.max(1, Number(request.parameters.replicas ?? node.replicas * 2)) / node.replicas);
     return { kind: remedy.effect === "durable" ? "fixed" : "relieved", feedback, destructive: false };
   }
 

@@ -36,14 +36,22 @@ function scalarArbitrary(scalar: ScalarType, options: MessageArbitraryOptions): 
       return fc.boolean();
     case ScalarType.DOUBLE:
     case ScalarType.FLOAT:
-      return fc.oneof({ weight: 3, arbitrary: fc.double({ min: 0, max: 60, noNaN: true }) }, { weight: 1, arbitrary: fc.double() }, { weight: 1, arbitrary: fc.constantFrom(0, -1, 0.5, 60, 61, Number.NaN, Number.POSITIVE_INFINITY) });
+      return fc.oneof(
+        { weight: 3, arbitrary: fc.double({ min: 0, max: 60, noNaN: true }) },
+        { weight: 1, arbitrary: fc.double() },
+        { weight: 1, arbitrary: fc.constantFrom(0, -1, 0.5, 60, 61, Number.NaN, Number.POSITIVE_INFINITY) },
+      );
     case ScalarType.INT32:
     case ScalarType.SINT32:
     case ScalarType.SFIXED32:
       return fc.oneof(fc.integer(), fc.constantFrom(0, -1, 1));
     case ScalarType.UINT32:
     case ScalarType.FIXED32:
-      return fc.oneof({ weight: 4, arbitrary: fc.nat({ max: 100 }) }, { weight: 1, arbitrary: fc.nat({ max: 0xffffffff }) }, { weight: 1, arbitrary: fc.constantFrom(0xffffffff) });
+      return fc.oneof(
+        { weight: 4, arbitrary: fc.nat({ max: 100 }) },
+        { weight: 1, arbitrary: fc.nat({ max: 0xffffffff }) },
+        { weight: 1, arbitrary: fc.constantFrom(0xffffffff) },
+      );
     case ScalarType.INT64:
     case ScalarType.SINT64:
     case ScalarType.SFIXED64:
@@ -56,7 +64,10 @@ function scalarArbitrary(scalar: ScalarType, options: MessageArbitraryOptions): 
 
 function enumArbitrary(values: readonly number[]): fc.Arbitrary<number> {
   const defined = values.filter((v) => v !== 0);
-  return fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...(defined.length > 0 ? defined : values)) }, { weight: 1, arbitrary: fc.integer({ min: -3, max: 200 }) });
+  return fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom(...(defined.length > 0 ? defined : values)) },
+    { weight: 1, arbitrary: fc.integer({ min: -3, max: 200 }) },
+  );
 }
 
 function fieldArbitrary(field: DescField, options: MessageArbitraryOptions, depth: number): fc.Arbitrary<unknown> | undefined {
@@ -79,7 +90,12 @@ function fieldArbitrary(field: DescField, options: MessageArbitraryOptions, dept
       return item ? fc.array(item, { maxLength: 4 }) : undefined;
     }
     case "map": {
-      const key = field.mapKey === ScalarType.STRING ? stringArbitrary(options) : field.mapKey === ScalarType.BOOL ? fc.constantFrom("true", "false") : fc.integer().map(String);
+      const key =
+        field.mapKey === ScalarType.STRING
+          ? stringArbitrary(options)
+          : field.mapKey === ScalarType.BOOL
+            ? fc.constantFrom("true", "false")
+            : fc.integer().map(String);
       const value =
         field.mapKind === "scalar"
           ? scalarArbitrary(field.scalar, options)
@@ -96,8 +112,14 @@ function fieldArbitrary(field: DescField, options: MessageArbitraryOptions, dept
 /** Well-known types whose JSON form bounds their values: kept within the bounds, so that a JSON client can send them. */
 const BOUNDED: Readonly<Record<string, fc.Arbitrary<Record<string, unknown>>>> = {
   // 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z
-  "google.protobuf.Timestamp": fc.record({ seconds: fc.bigInt({ min: -62135596800n, max: 253402300799n }), nanos: fc.integer({ min: 0, max: 999_999_999 }) }),
-  "google.protobuf.Duration": fc.record({ seconds: fc.bigInt({ min: 0n, max: 315576000000n }), nanos: fc.integer({ min: 0, max: 999_999_999 }) }),
+  "google.protobuf.Timestamp": fc.record({
+    seconds: fc.bigInt({ min: -62135596800n, max: 253402300799n }),
+    nanos: fc.integer({ min: 0, max: 999_999_999 }),
+  }),
+  "google.protobuf.Duration": fc.record({
+    seconds: fc.bigInt({ min: 0n, max: 315576000000n }),
+    nanos: fc.integer({ min: 0, max: 999_999_999 }),
+  }),
 };
 
 /** The init object of a message (for `create`): each field present or not, each oneof one of its cases or none. */
@@ -121,6 +143,9 @@ function initArbitrary(desc: DescMessage, options: MessageArbitraryOptions, dept
 }
 
 /** Random well-shaped messages of a type. */
-export function messageArbitrary<Desc extends DescMessage>(desc: Desc, options: MessageArbitraryOptions = {}): fc.Arbitrary<MessageShape<Desc>> {
+export function messageArbitrary<Desc extends DescMessage>(
+  desc: Desc,
+  options: MessageArbitraryOptions = {},
+): fc.Arbitrary<MessageShape<Desc>> {
   return initArbitrary(desc, options, options.depth ?? 3).map((init) => create(desc, init as MessageInitShape<Desc>));
 }

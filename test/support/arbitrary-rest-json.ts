@@ -22,7 +22,17 @@ const anyJson: fc.Arbitrary<JsonValue> = fc.jsonValue({ maxDepth: 2 }) as fc.Arb
 /** Strings a field might plausibly hold: mostly sensible ones, so that requests get past validation and reach the episodes. */
 function text(options: RestJsonArbitraryOptions): fc.Arbitrary<string> {
   return fc.oneof(
-    { weight: 6, arbitrary: fc.constantFrom("postgres-db", "redis-cache", "api-gateway", "INC-EASY-001", "restart the pool", ...(options.strings ?? [])) },
+    {
+      weight: 6,
+      arbitrary: fc.constantFrom(
+        "postgres-db",
+        "redis-cache",
+        "api-gateway",
+        "INC-EASY-001",
+        "restart the pool",
+        ...(options.strings ?? []),
+      ),
+    },
     { weight: 2, arbitrary: fc.string({ maxLength: 20 }) },
     { weight: 1, arbitrary: fc.constantFrom("", "x".repeat(300), "%zz", "\u0000", "\ud800") },
   );
@@ -60,14 +70,21 @@ function scalar(kind: ScalarType, options: RestJsonArbitraryOptions): fc.Arbitra
 
 function enumWord(words: readonly string[], options: RestJsonArbitraryOptions): fc.Arbitrary<JsonValue> {
   if (options.clean) return fc.constantFrom(...words);
-  return fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...words) }, { weight: 1, arbitrary: fc.constantFrom(...words).map((w) => w.toUpperCase()) }, { weight: 1, arbitrary: anyJson });
+  return fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom(...words) },
+    { weight: 1, arbitrary: fc.constantFrom(...words).map((w) => w.toUpperCase()) },
+    { weight: 1, arbitrary: anyJson },
+  );
 }
 
 /** Values of a well-known type in (or near) its own JSON form: RFC 3339 times, free objects. */
 function wellKnown(desc: DescMessage, options: RestJsonArbitraryOptions): fc.Arbitrary<JsonValue> {
   const near =
     desc.typeName === "google.protobuf.Timestamp"
-      ? fc.oneof(fc.date({ noInvalidDate: true }).map((d) => d.toISOString()), fc.constantFrom("2020-13-01T00:00:00Z", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "-1", "now"))
+      ? fc.oneof(
+          fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+          fc.constantFrom("2020-13-01T00:00:00Z", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z", "-1", "now"),
+        )
       : desc.typeName === "google.protobuf.Struct"
         ? fc.dictionary(fc.string({ maxLength: 8 }), anyJson, { maxKeys: 3 })
         : anyJson;
@@ -87,11 +104,23 @@ function value(field: DescField, options: RestJsonArbitraryOptions, depth: numbe
     case "message":
       return message(field.message);
     case "list": {
-      const item = field.listKind === "scalar" ? scalar(field.scalar, options) : field.listKind === "enum" ? enumWord(shortEnumWords(field.enum), options) : message(field.message);
-      return options.clean ? fc.array(item, { maxLength: 4 }) : fc.oneof({ weight: 8, arbitrary: fc.array(item, { maxLength: 4 }) }, { weight: 1, arbitrary: anyJson });
+      const item =
+        field.listKind === "scalar"
+          ? scalar(field.scalar, options)
+          : field.listKind === "enum"
+            ? enumWord(shortEnumWords(field.enum), options)
+            : message(field.message);
+      return options.clean
+        ? fc.array(item, { maxLength: 4 })
+        : fc.oneof({ weight: 8, arbitrary: fc.array(item, { maxLength: 4 }) }, { weight: 1, arbitrary: anyJson });
     }
     case "map": {
-      const item = field.mapKind === "scalar" ? scalar(field.scalar, options) : field.mapKind === "enum" ? enumWord(shortEnumWords(field.enum), options) : message(field.message);
+      const item =
+        field.mapKind === "scalar"
+          ? scalar(field.scalar, options)
+          : field.mapKind === "enum"
+            ? enumWord(shortEnumWords(field.enum), options)
+            : message(field.message);
       return options.clean
         ? fc.dictionary(cleanScalar(ScalarType.STRING, options) as fc.Arbitrary<string>, item, { maxKeys: 4 })
         : fc.oneof({ weight: 8, arbitrary: fc.dictionary(text(options), item, { maxKeys: 4 }) }, { weight: 1, arbitrary: anyJson });
@@ -109,12 +138,22 @@ function shaped(desc: DescMessage, options: RestJsonArbitraryOptions): fc.Arbitr
   const depth = options.depth ?? 3;
   const fields: Record<string, fc.Arbitrary<JsonValue>> = {};
   for (const field of desc.fields) fields[field.name] = value(field, options, depth);
-  const extraKey = fc.tuple(fc.oneof(fc.constantFrom("timeout_s", "request_id", "metadata", "task_levle", "__proto__", "constructor"), fc.string({ maxLength: 10 })), anyJson);
+  const extraKey = fc.tuple(
+    fc.oneof(
+      fc.constantFrom("timeout_s", "request_id", "metadata", "task_levle", "__proto__", "constructor"),
+      fc.string({ maxLength: 10 }),
+    ),
+    anyJson,
+  );
   // One object in ten has a key of its own.
-  const extra = options.clean ? fc.constant(null) : fc.oneof({ weight: 9, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: extraKey });
+  const extra = options.clean
+    ? fc.constant(null)
+    : fc.oneof({ weight: 9, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: extraKey });
   // Clean objects have few fields (each field's rules may clash with another's), noisy ones any.
   const object = options.clean
-    ? fc.subarray(Object.keys(fields), { maxLength: Math.min(3, Object.keys(fields).length) }).chain((keys) => fc.record(Object.fromEntries(keys.map((key) => [key, fields[key] as fc.Arbitrary<JsonValue>]))))
+    ? fc
+        .subarray(Object.keys(fields), { maxLength: Math.min(3, Object.keys(fields).length) })
+        .chain((keys) => fc.record(Object.fromEntries(keys.map((key) => [key, fields[key] as fc.Arbitrary<JsonValue>]))))
     : fc.record(fields, { requiredKeys: [] });
   return fc.tuple(object, extra).map(([object, more]) => {
     const out: Record<string, JsonValue> = {};

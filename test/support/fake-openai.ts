@@ -47,7 +47,9 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       requests.push(parsed);
       const next = queue.shift() ?? (typeof fallback === "function" ? fallback(parsed) : fallback);
       if ("status" in next) {
-        res.writeHead(next.status, { "content-type": "application/json" }).end(JSON.stringify({ error: { message: next.message, type: "server_error" } }));
+        res
+          .writeHead(next.status, { "content-type": "application/json" })
+          .end(JSON.stringify({ error: { message: next.message, type: "server_error" } }));
         return;
       }
       res.writeHead(200, { "content-type": "application/json" }).end(

@@ -29,7 +29,14 @@ function node(name: string, kind: NodeKind, zone: string, replicas: number, role
   return { name, kind, zone, replicas, role, aliases, version: "v3.4.2" };
 }
 
-function call(caller: string, callee: string, callsPerSecond: number, timeoutMs: number, retries: number, backoff: DependencyEdge["backoff"] = "exponential"): DependencyEdge {
+function call(
+  caller: string,
+  callee: string,
+  callsPerSecond: number,
+  timeoutMs: number,
+  retries: number,
+  backoff: DependencyEdge["backoff"] = "exponential",
+): DependencyEdge {
   return { caller, callee, callsPerSecond, timeoutMs, retries, backoff, requestPath: true };
 }
 
@@ -130,9 +137,11 @@ export const HONEST_WRITEUPS: Readonly<Record<FaultKind, HonestWriteup>> = {
       "Roll back checkout-service to the previous version.",
       "Verify the error rate drops back to baseline on checkout-service and at the gateway.",
     ],
-    rootCause: "checkout-service v3.4.2 shipped a regression: the invoice renderer throws a NullPointerException, so about 38% of checkout requests failed with 500 from the moment the new version took traffic.",
+    rootCause:
+      "checkout-service v3.4.2 shipped a regression: the invoice renderer throws a NullPointerException, so about 38% of checkout requests failed with 500 from the moment the new version took traffic.",
     trigger: "The deploy of checkout-service v3.4.2.",
-    actionItems: "Release through a canary stage that rolls back automatically when the error rate rises; add an integration test for the invoice renderer.",
+    actionItems:
+      "Release through a canary stage that rolls back automatically when the error rate rises; add an integration test for the invoice renderer.",
   },
   config_push: {
     runbook: [
@@ -141,7 +150,8 @@ export const HONEST_WRITEUPS: Readonly<Record<FaultKind, HonestWriteup>> = {
       "Revert the config to the previous value and let the instances reload it.",
       "Verify CPU falls and the error rate is back to normal on checkout-service and the gateway.",
     ],
-    rootCause: "A config change set a request filter pattern that backtracks on ordinary request bodies; pushed to all instances at once, it pinned CPU everywhere and most requests failed with 503.",
+    rootCause:
+      "A config change set a request filter pattern that backtracks on ordinary request bodies; pushed to all instances at once, it pinned CPU everywhere and most requests failed with 503.",
     trigger: "The global config push of request_filter.pattern.",
     actionItems: "Stage config rollouts (one canary instance first) and validate config values before they go everywhere.",
   },
@@ -152,9 +162,11 @@ export const HONEST_WRITEUPS: Readonly<Record<FaultKind, HonestWriteup>> = {
       "Reduce the pool size per instance of the client that scaled out.",
       "Verify the 5xx error rate at the gateway drops.",
     ],
-    rootCause: "checkout-service scaled out and every replica opened its own connection pool, so together they exhausted the connection pool of orders-db at max_connections and new sessions were refused.",
+    rootCause:
+      "checkout-service scaled out and every replica opened its own connection pool, so together they exhausted the connection pool of orders-db at max_connections and new sessions were refused.",
     trigger: "An autoscaling event on checkout-service.",
-    actionItems: "Put a connection pooler (PgBouncer) in front of orders-db, cap the pool size per instance, and alert on connection usage at 80%.",
+    actionItems:
+      "Put a connection pooler (PgBouncer) in front of orders-db, cap the pool size per instance, and alert on connection usage at 80%.",
   },
   memory_leak: {
     runbook: [
@@ -163,7 +175,8 @@ export const HONEST_WRITEUPS: Readonly<Record<FaultKind, HonestWriteup>> = {
       "Roll back checkout-service to the previous version.",
       "Verify memory stays flat and no more OOMKilled restarts happen for 15 minutes.",
     ],
-    rootCause: "checkout-service v3.4.2 has a memory leak: the per-request tracing context map is never evicted, so the heap grew until instances ran out of memory and were OOMKilled.",
+    rootCause:
+      "checkout-service v3.4.2 has a memory leak: the per-request tracing context map is never evicted, so the heap grew until instances ran out of memory and were OOMKilled.",
     trigger: "The deploy of checkout-service v3.4.2.",
     actionItems: "Add a soak test to the release pipeline to catch leaks, and alert on memory growth before it reaches the limit.",
   },
@@ -174,7 +187,8 @@ export const HONEST_WRITEUPS: Readonly<Record<FaultKind, HonestWriteup>> = {
       "Renew the certificate and reload checkout-service so it serves the new one.",
       "Verify TLS handshakes succeed and the error rate at the gateway is back to normal.",
     ],
-    rootCause: "The serving certificate of checkout-service expired because its automatic renewal kept failing; every new TLS handshake failed certificate verification.",
+    rootCause:
+      "The serving certificate of checkout-service expired because its automatic renewal kept failing; every new TLS handshake failed certificate verification.",
     trigger: "The certificate expired at its notAfter time.",
     actionItems: "Alert on certificate expiry 14 days ahead and on failed renewals.",
   },
@@ -185,7 +199,8 @@ export const HONEST_WRITEUPS: Readonly<Record<FaultKind, HonestWriteup>> = {
       "Revert the resolver config and let CoreDNS reload it.",
       "Verify lookups succeed and the error rate at the gateway drops back to normal.",
     ],
-    rootCause: "A config change on cluster-dns forwarded internal names to a dead upstream, so DNS resolution failed; as cached records expired, every service failed the calls it could no longer resolve.",
+    rootCause:
+      "A config change on cluster-dns forwarded internal names to a dead upstream, so DNS resolution failed; as cached records expired, every service failed the calls it could no longer resolve.",
     trigger: "The config push to cluster-dns.",
     actionItems: "Stage resolver config changes on one resolver first and keep a node-local DNS cache.",
   },
@@ -207,7 +222,8 @@ export const HONEST_WRITEUPS: Readonly<Record<FaultKind, HonestWriteup>> = {
       "Meanwhile shed load on catalog-service so the database can recover.",
       "Verify the hit ratio is back above 90% and catalog-db latency is normal.",
     ],
-    rootCause: "product-cache lost its keys after a FLUSHALL; the cold cache sent every cache miss to catalog-db, which overloaded, so refills were slow and catalog requests timed out.",
+    rootCause:
+      "product-cache lost its keys after a FLUSHALL; the cold cache sent every cache miss to catalog-db, which overloaded, so refills were slow and catalog requests timed out.",
     trigger: "A FLUSHALL from a maintenance script.",
     actionItems: "Add request coalescing for misses and serve stale values while a key is refilled.",
   },
@@ -218,7 +234,8 @@ export const HONEST_WRITEUPS: Readonly<Record<FaultKind, HonestWriteup>> = {
       "Change checkout-service's retry policy to exponential backoff with jitter and a cap on attempts.",
       "Verify the request rate on orders-db drops back to normal and errors clear.",
     ],
-    rootCause: "checkout-service retries failed calls immediately with no backoff; a short blip turned into a self-sustaining retry storm that kept its dependencies overloaded.",
+    rootCause:
+      "checkout-service retries failed calls immediately with no backoff; a short blip turned into a self-sustaining retry storm that kept its dependencies overloaded.",
     trigger: "A short outage of orders-db.",
     actionItems: "Use exponential backoff with jitter and cap retries at 3 attempts in the shared HTTP client.",
   },
@@ -229,7 +246,8 @@ export const HONEST_WRITEUPS: Readonly<Record<FaultKind, HonestWriteup>> = {
       "Cancel the migration and terminate the blocking session.",
       "Verify lock waits clear and query latency is back to normal.",
     ],
-    rootCause: "A schema migration ran ALTER TABLE on invoices, which waited for an exclusive lock behind a long transaction; every query on invoices queued behind it (lock contention), filling the connection slots.",
+    rootCause:
+      "A schema migration ran ALTER TABLE on invoices, which waited for an exclusive lock behind a long transaction; every query on invoices queued behind it (lock contention), filling the connection slots.",
     trigger: "The schema migration started on orders-db.",
     actionItems: "Run migrations with a short lock_timeout, and use online migrations in batches for hot tables.",
   },
@@ -240,7 +258,8 @@ export const HONEST_WRITEUPS: Readonly<Record<FaultKind, HonestWriteup>> = {
       "Make the call fail fast: set a 2 s timeout behind a circuit breaker on payments-service.",
       "Verify that latency drops back to normal at the gateway and on checkout-service.",
     ],
-    rootCause: "The third-party payment provider became slow, and payments-service calls it synchronously with a 30 s timeout and no circuit breaker, so its thread pool was exhausted and the latency cascaded up to the gateway.",
+    rootCause:
+      "The third-party payment provider became slow, and payments-service calls it synchronously with a 30 s timeout and no circuit breaker, so its thread pool was exhausted and the latency cascaded up to the gateway.",
     trigger: "The third-party payment provider slowed down.",
     actionItems: "Add a circuit breaker and a short request timeout on every vendor call.",
   },
@@ -251,7 +270,8 @@ export const HONEST_WRITEUPS: Readonly<Record<FaultKind, HonestWriteup>> = {
       "Ask the provider for a quota increase for the account.",
       "Verify the 429s stop and the error rate at the gateway is back to normal.",
     ],
-    rootCause: "A scheduled job pushed our calls past the provider's quota; the provider rate limited the excess with 429s and our immediate retries kept us over quota.",
+    rootCause:
+      "A scheduled job pushed our calls past the provider's quota; the provider rate limited the excess with 429s and our immediate retries kept us over quota.",
     trigger: "The card-vault-resync job started.",
     actionItems: "Honour Retry-After with exponential backoff, and alert on quota usage at 80% of the plan.",
   },
@@ -262,7 +282,8 @@ export const HONEST_WRITEUPS: Readonly<Record<FaultKind, HonestWriteup>> = {
       "Fail over cross-zone traffic to the standby path.",
       "Verify the error rate at the gateway is back to normal.",
     ],
-    rootCause: "The inter-zone transit link failed with packet loss, a network partition between az1 and az2, so every cross-zone call timed out.",
+    rootCause:
+      "The inter-zone transit link failed with packet loss, a network partition between az1 and az2, so every cross-zone call timed out.",
     trigger: "The transit link degraded.",
     actionItems: "Add a second, redundant path between the zones and keep replicas in every zone.",
   },
@@ -273,7 +294,8 @@ export const HONEST_WRITEUPS: Readonly<Record<FaultKind, HonestWriteup>> = {
       "Move the poison message to the dead-letter queue so the partition moves on.",
       "Verify the lag drains and the consumers catch up.",
     ],
-    rootCause: "A poison message on partition 7 could not be processed; the consumer kept redelivering it, so the partition made no progress and consumer lag grew.",
+    rootCause:
+      "A poison message on partition 7 could not be processed; the consumer kept redelivering it, so the partition made no progress and consumer lag grew.",
     trigger: "A malformed message was published.",
     actionItems: "Route messages that fail repeatedly to a dead-letter queue automatically, and add schema validation at the producer.",
   },
@@ -284,7 +306,8 @@ export const HONEST_WRITEUPS: Readonly<Record<FaultKind, HonestWriteup>> = {
       "Restart checkout-service so its pods pick up the new secret.",
       "Verify the error rate is back to normal on checkout-service and the gateway.",
     ],
-    rootCause: "checkout-service loaded its database password at startup and kept using the old secret after the rotation, so new connections failed authentication once the pooled ones were recycled.",
+    rootCause:
+      "checkout-service loaded its database password at startup and kept using the old secret after the rotation, so new connections failed authentication once the pooled ones were recycled.",
     trigger: "The password rotation of the orders-db credential.",
     actionItems: "Reload secrets on rotation with a secret watcher, and keep a grace period in which both passwords are valid.",
   },
@@ -305,7 +328,8 @@ export const HONEST_WRITEUPS: Readonly<Record<FaultKind, HonestWriteup>> = {
       "Set the eviction policy back to allkeys-lru so it evicts old keys.",
       "Verify writes succeed and the error rate on catalog-service falls back to normal.",
     ],
-    rootCause: "A config change set product-cache to noeviction, so memory filled with keys that have no TTL until the cache was full and rejected every write.",
+    rootCause:
+      "A config change set product-cache to noeviction, so memory filled with keys that have no TTL until the cache was full and rejected every write.",
     trigger: "The config change to maxmemory-policy noeviction.",
     actionItems: "Write cache keys with a TTL, and alert on memory use at 80% of maxmemory.",
   },
@@ -316,7 +340,8 @@ export const HONEST_WRITEUPS: Readonly<Record<FaultKind, HonestWriteup>> = {
       "Recreate the index concurrently.",
       "Verify that latency drops back to normal at checkout-service and the gateway.",
     ],
-    rootCause: "A migration rebuilt the indexes on invoices and dropped the one the hot lookup uses; without the index every call was a full table scan, a slow query that saturated orders-db CPU.",
+    rootCause:
+      "A migration rebuilt the indexes on invoices and dropped the one the hot lookup uses; without the index every call was a full table scan, a slow query that saturated orders-db CPU.",
     trigger: "The index migration on invoices.",
     actionItems: "Review migrations for dropped indexes before they run.",
   },
@@ -327,7 +352,8 @@ export const HONEST_WRITEUPS: Readonly<Record<FaultKind, HonestWriteup>> = {
       "Put the alert threshold back to its old value; do not restart or roll back a healthy service.",
       "Check that the alert clears and stays quiet.",
     ],
-    rootCause: "A false alarm: an alerting rule change set the checkout-service p99 latency threshold below its normal latency, so the alert fired on healthy readings. There was no user impact.",
+    rootCause:
+      "A false alarm: an alerting rule change set the checkout-service p99 latency threshold below its normal latency, so the alert fired on healthy readings. There was no user impact.",
     trigger: "The change to the alert rule's threshold.",
     actionItems: "Review alert rule changes like code and backtest new thresholds against last week's data before they go live.",
   },
@@ -338,8 +364,10 @@ export const HONEST_WRITEUPS: Readonly<Record<FaultKind, HonestWriteup>> = {
       "Verify the error rate at checkout-service and the gateway drops back to baseline.",
       "Open a ticket with the provider's support and keep it updated until they resolve their outage.",
     ],
-    rootCause: "payment-provider had an outage on the provider's side: its API answered 503 to almost every call, so card payments failed for users until we failed over to the secondary provider.",
+    rootCause:
+      "payment-provider had an outage on the provider's side: its API answered 503 to almost every call, so card payments failed for users until we failed over to the secondary provider.",
     trigger: "None on our side: the provider's own incident.",
-    actionItems: "Keep the secondary provider warm with automatic failover, and add a circuit breaker so checkout degrades gracefully when the provider is down.",
+    actionItems:
+      "Keep the secondary provider warm with automatic failover, and add a circuit breaker so checkout degrades gracefully when the provider is down.",
   },
 };

@@ -34,7 +34,20 @@ import { ActionType } from "../../gen/incident/v1/enums_pb.js";
 import type { EpisodeRecord } from "../../src/grading/record.js";
 
 const MINUTE_MS = 60_000;
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"] as const;
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+] as const;
 const EVENTS = ["onset", "page", "joined", "fix", "diagnosed", "recovered", "held"] as const;
 type EventName = (typeof EVENTS)[number];
 
@@ -44,7 +57,8 @@ const PLACEHOLDER = /\{([a-z][a-z0-9:+\-._]*)\}/g;
 export function eventMinutes(record: EpisodeRecord): Partial<Record<EventName, number>> {
   const fix = record.steps.find((s) => s.remediation?.kind === "fixed" || s.remediation?.kind === "relieved");
   const diagnosed = record.steps.find((s) => s.action.actionType === ActionType.DIAGNOSE);
-  const after = (kind: string): number | undefined => (fix ? record.world.timeline.find((e) => e.kind === kind && e.minute >= fix.minute)?.minute : undefined);
+  const after = (kind: string): number | undefined =>
+    fix ? record.world.timeline.find((e) => e.kind === kind && e.minute >= fix.minute)?.minute : undefined;
   const minutes: Partial<Record<EventName, number>> = {
     onset: record.spec.onsetMinute,
     page: record.world.pageMinute,
@@ -69,7 +83,10 @@ export function fillFacts(text: string, record: EpisodeRecord): string {
   };
   const impactOf = (service: string): EpisodeRecord["world"]["impact"][number] => {
     const impact = record.world.impact.find((i) => i.service === service);
-    if (!impact) throw new Error(`${service} was not degraded in ${record.spec.id} (degraded: ${record.world.impact.map((i) => i.service).join(", ")})`);
+    if (!impact)
+      throw new Error(
+        `${service} was not degraded in ${record.spec.id} (degraded: ${record.world.impact.map((i) => i.service).join(", ")})`,
+      );
     return impact;
   };
   return text.replace(PLACEHOLDER, (whole, body: string) => {

@@ -40,7 +40,8 @@ export function finalBreakdown(written: StepResponse, resolved: StepResponse, st
 function breakdownOfState(state: EpisodeState | undefined): GradeBreakdown | undefined {
   if (!state) return undefined;
   const value: unknown = (state as unknown as Record<string, unknown>)["breakdown"];
-  if (typeof value === "object" && value !== null && (value as { $typeName?: unknown }).$typeName === "incident.v1.GradeBreakdown") return value as GradeBreakdown;
+  if (typeof value === "object" && value !== null && (value as { $typeName?: unknown }).$typeName === "incident.v1.GradeBreakdown")
+    return value as GradeBreakdown;
   return undefined;
 }
 
@@ -54,9 +55,23 @@ export function describeBreakdown(breakdown: GradeBreakdown | undefined): string
   ].join("\n");
 }
 
-const SECTION_ORDER: ReadonlyArray<keyof PostmortemSectionsText> = ["summary", "trigger", "timeline", "root_cause", "impact", "detection", "resolution", "action_items", "lessons_learned"];
+const SECTION_ORDER: ReadonlyArray<keyof PostmortemSectionsText> = [
+  "summary",
+  "trigger",
+  "timeline",
+  "root_cause",
+  "impact",
+  "detection",
+  "resolution",
+  "action_items",
+  "lessons_learned",
+];
 
-export function gradeHonestDocument(env: IncidentEnvironment, doc: HonestDocumentFixture, episodeId = `honest-doc-${doc.fault}-${doc.level}-${doc.seed}`): DocumentGrade {
+export function gradeHonestDocument(
+  env: IncidentEnvironment,
+  doc: HonestDocumentFixture,
+  episodeId = `honest-doc-${doc.fault}-${doc.level}-${doc.seed}`,
+): DocumentGrade {
   const session = playHonestFix(env, doc.fault, doc.level, doc.seed, { episodeId });
   const record = session.record();
   let filled: string;
@@ -64,11 +79,20 @@ export function gradeHonestDocument(env: IncidentEnvironment, doc: HonestDocumen
   if (doc.document === "runbook") {
     const steps = doc.runbook_steps.map((s) => fillFacts(s, record));
     filled = steps.map((s, i) => `${i + 1}. ${s}`).join("\n");
-    written = session.step(create(ActionSchema, { actionType: ActionType.WRITE_RUNBOOK, targetService: doc.target_service, runbookSteps: steps, reasoning: "runbook for this incident" }));
+    written = session.step(
+      create(ActionSchema, {
+        actionType: ActionType.WRITE_RUNBOOK,
+        targetService: doc.target_service,
+        runbookSteps: steps,
+        reasoning: "runbook for this incident",
+      }),
+    );
   } else {
     const sections: Record<string, string> = {};
     for (const key of SECTION_ORDER) sections[key] = fillFacts(doc.postmortem_sections[key] ?? "", record);
-    filled = SECTION_ORDER.filter((k) => sections[k]).map((k) => `${k}: ${sections[k]}`).join("\n");
+    filled = SECTION_ORDER.filter((k) => sections[k])
+      .map((k) => `${k}: ${sections[k]}`)
+      .join("\n");
     written = session.step(
       create(ActionSchema, {
         actionType: ActionType.WRITE_POSTMORTEM,

@@ -58,7 +58,10 @@ export const FIXTURE_TOPOLOGY: Topology = {
     edge("orders-service", ROOT, 600),
     edge("orders-service", "redis-cache", 400),
     edge("catalog-service", "redis-cache", 900),
-    ...["api-gateway", "orders-service", "catalog-service"].flatMap((n) => [edge(n, "coredns", 20, false), edge(n, "deploy-controller", 1, false)]),
+    ...["api-gateway", "orders-service", "catalog-service"].flatMap((n) => [
+      edge(n, "coredns", 20, false),
+      edge(n, "deploy-controller", 1, false),
+    ]),
   ],
 };
 
@@ -102,10 +105,19 @@ export function fix(target: string, kind: RemediationKind, parameters: Record<st
 }
 
 export function runbook(steps: readonly string[], target?: string): Action {
-  return action({ actionType: ActionType.WRITE_RUNBOOK, reasoning: "runbook", runbookSteps: [...steps], ...(target !== undefined ? { targetService: target } : {}) });
+  return action({
+    actionType: ActionType.WRITE_RUNBOOK,
+    reasoning: "runbook",
+    runbookSteps: [...steps],
+    ...(target !== undefined ? { targetService: target } : {}),
+  });
 }
 
-export function postmortem(sections: Partial<Omit<PostmortemSections, "$typeName" | "$unknown">>, severity?: SeverityWord, target?: string): Action {
+export function postmortem(
+  sections: Partial<Omit<PostmortemSections, "$typeName" | "$unknown">>,
+  severity?: SeverityWord,
+  target?: string,
+): Action {
   return action({
     actionType: ActionType.WRITE_POSTMORTEM,
     reasoning: "postmortem",

@@ -68,7 +68,8 @@ export function honestPlan(spec: EpisodeRecord["spec"]): HonestPlan {
     root;
   const remedy = spec.fault.remedies.find((r) => r.effect === "durable");
   if (!remedy) throw new Error(`${spec.fault.kind} has no durable remedy`);
-  const fixTarget = remedy.target === "root_callers" ? caller : remedy.target === "root_callees" ? (index.callees(root)[0]?.callee ?? root) : root;
+  const fixTarget =
+    remedy.target === "root_callers" ? caller : remedy.target === "root_callees" ? (index.callees(root)[0]?.callee ?? root) : root;
   return { root, caller, remedy, fixTarget };
 }
 
@@ -83,7 +84,11 @@ export function playHonestFix(
   kind: FaultWord,
   level: "medium" | "hard",
   seed: number,
-  options: { episodeId?: string; onReset?: (response: ResetResponse, record: EpisodeRecord) => void; observe?: (action: Action, response: StepResponse) => void } = {},
+  options: {
+    episodeId?: string;
+    onReset?: (response: ResetResponse, record: EpisodeRecord) => void;
+    observe?: (action: Action, response: StepResponse) => void;
+  } = {},
 ): HonestSession {
   const episodeId = options.episodeId ?? `honest-${kind}-${level}`;
   const reset = env.reset(
@@ -103,7 +108,8 @@ export function playHonestFix(
   };
   const plan = honestPlan(record().spec);
   const { root, caller, remedy, fixTarget } = plan;
-  const inspect = (target: string): Action => create(ActionSchema, { actionType: ActionType.INSPECT, targetService: target, reasoning: `look at ${target}` });
+  const inspect = (target: string): Action =>
+    create(ActionSchema, { actionType: ActionType.INSPECT, targetService: target, reasoning: `look at ${target}` });
 
   step(inspect(root));
   step(
@@ -114,31 +120,63 @@ export function playHonestFix(
       remediation: { kind: enumFromWord(RemediationKind, remedy.kind) ?? RemediationKind.UNSPECIFIED },
     }),
   );
-  step(create(ActionSchema, { actionType: ActionType.DIAGNOSE, targetService: root, faultKind: enumFromWord(FaultKind, kind) ?? FaultKind.UNSPECIFIED, reasoning: `${root} is the root` }));
+  step(
+    create(ActionSchema, {
+      actionType: ActionType.DIAGNOSE,
+      targetService: root,
+      faultKind: enumFromWord(FaultKind, kind) ?? FaultKind.UNSPECIFIED,
+      reasoning: `${root} is the root`,
+    }),
+  );
   // Only a provider can repair its outage: an honest responder hands it over.
-  if (record().spec.fault.response?.escalateTo === "root") step(create(ActionSchema, { actionType: ActionType.ESCALATE, targetService: root, reasoning: `opening a ticket with ${root}'s support` }));
+  if (record().spec.fault.response?.escalateTo === "root")
+    step(
+      create(ActionSchema, { actionType: ActionType.ESCALATE, targetService: root, reasoning: `opening a ticket with ${root}'s support` }),
+    );
   for (let i = 0; i < MAX_WAIT_STEPS && !record().world.healthHeld; i++) step(inspect(i % 2 === 0 ? caller : root));
   return { episodeId, reset, plan, step, record };
 }
 
-export function playHonest(env: IncidentEnvironment, kind: FaultWord, level: "medium" | "hard", seed: number, document: HonestDocument): HonestPlay {
+export function playHonest(
+  env: IncidentEnvironment,
+  kind: FaultWord,
+  level: "medium" | "hard",
+  seed: number,
+  document: HonestDocument,
+): HonestPlay {
   const { episodeId, step, record } = playHonestFix(env, kind, level, seed);
 
   let action: Action;
   let text: string;
   if ("runbook" in document) {
     text = document.runbook.join("\n");
-    action = create(ActionSchema, { actionType: ActionType.WRITE_RUNBOOK, targetService: document.target, runbookSteps: [...document.runbook], reasoning: "runbook" });
+    action = create(ActionSchema, {
+      actionType: ActionType.WRITE_RUNBOOK,
+      targetService: document.target,
+      runbookSteps: [...document.runbook],
+      reasoning: "runbook",
+    });
   } else {
     const r = record();
-    const s = Object.fromEntries(Object.entries(document.postmortem).map(([k, v]) => [k, fillFacts(v, r)])) as Record<keyof PostmortemText, string>;
-    text = Object.entries(s).map(([k, v]) => `${k}: ${v}`).join("\n");
+    const s = Object.fromEntries(Object.entries(document.postmortem).map(([k, v]) => [k, fillFacts(v, r)])) as Record<
+      keyof PostmortemText,
+      string
+    >;
+    text = Object.entries(s)
+      .map(([k, v]) => `${k}: ${v}`)
+      .join("\n");
     action = create(ActionSchema, {
       actionType: ActionType.WRITE_POSTMORTEM,
       targetService: document.target,
       severityAssessment: Severity[r.world.severity],
       reasoning: "postmortem",
-      postmortemSections: { summary: s.summary, rootCause: s.root_cause, timeline: s.timeline, impact: s.impact, actionItems: s.action_items },
+      postmortemSections: {
+        summary: s.summary,
+        rootCause: s.root_cause,
+        timeline: s.timeline,
+        impact: s.impact,
+        actionItems: s.action_items,
+      },
     });
   }
   step(action);

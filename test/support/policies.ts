@@ -18,9 +18,16 @@ export interface Summary {
   scores: number[];
 }
 
-export function playMany(makeAgent: (seed: number) => AgentFactory, level: TaskLevel, seeds: readonly number[], extra: Partial<{ faultKind: number }> = {}): Summary {
+export function playMany(
+  makeAgent: (seed: number) => AgentFactory,
+  level: TaskLevel,
+  seeds: readonly number[],
+  extra: Partial<{ faultKind: number }> = {},
+): Summary {
   const env = new IncidentEnvironment({ limits: { maxLiveEpisodes: 10 } });
-  const scores = seeds.map((seed) => runEpisode(env, makeAgent(seed), create(ResetRequestSchema, { taskLevel: level, seed, episodeId: "policy", ...extra })).score);
+  const scores = seeds.map(
+    (seed) => runEpisode(env, makeAgent(seed), create(ResetRequestSchema, { taskLevel: level, seed, episodeId: "policy", ...extra })).score,
+  );
   return { mean: scores.reduce((a, b) => a + b, 0) / Math.max(1, scores.length), max: Math.max(0, ...scores), scores };
 }
 

@@ -35,7 +35,8 @@ export async function startCountedServer(options: EnvironmentOptions = {}, serve
     env,
     port,
     baseUrl: `http://127.0.0.1:${port}`,
-    connections: () => new Promise((resolve, reject) => app.server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
+    connections: () =>
+      new Promise((resolve, reject) => app.server.getConnections((error, count) => (error ? reject(error) : resolve(count)))),
     inFlight: () => (app.server as Partial<DualProtocolServer>).traffic?.inFlight ?? 0,
     close: () => app.close(),
   };
@@ -89,15 +90,29 @@ export function openLogStream(session: http2.ClientHttp2Session, transport: Stre
   let stream: http2.ClientHttp2Stream;
   switch (transport) {
     case "grpc":
-      stream = session.request({ ":method": "POST", ":path": "/incident.v1.IncidentEnvService/StreamLogs", "content-type": "application/grpc", te: "trailers" });
+      stream = session.request({
+        ":method": "POST",
+        ":path": "/incident.v1.IncidentEnvService/StreamLogs",
+        "content-type": "application/grpc",
+        te: "trailers",
+      });
       stream.end(envelope(toBinary(StreamLogsRequestSchema, create(StreamLogsRequestSchema, { episodeId }))));
       break;
     case "connect":
-      stream = session.request({ ":method": "POST", ":path": "/incident.v1.IncidentEnvService/StreamLogs", "content-type": "application/connect+json", "connect-protocol-version": "1" });
+      stream = session.request({
+        ":method": "POST",
+        ":path": "/incident.v1.IncidentEnvService/StreamLogs",
+        "content-type": "application/connect+json",
+        "connect-protocol-version": "1",
+      });
       stream.end(envelope(Buffer.from(JSON.stringify({ episodeId }))));
       break;
     case "sse":
-      stream = session.request({ ":method": "GET", ":path": `/episodes/${encodeURIComponent(episodeId)}/logs`, accept: "text/event-stream" });
+      stream = session.request({
+        ":method": "GET",
+        ":path": `/episodes/${encodeURIComponent(episodeId)}/logs`,
+        accept: "text/event-stream",
+      });
       break;
   }
   stream.on("error", () => {});

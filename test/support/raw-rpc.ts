@@ -28,7 +28,13 @@ export function frame(payload: Uint8Array, flags = 0): Buffer {
 const path = (method: string): string => `/incident.v1.IncidentEnvService/${method}`;
 
 /** Connect unary POST with a body of the given content type (and any other headers). */
-export async function connectUnary(baseUrl: string, method: string, body: Uint8Array | string, contentType = "application/proto", headers: Record<string, string> = {}): Promise<RawAnswer> {
+export async function connectUnary(
+  baseUrl: string,
+  method: string,
+  body: Uint8Array | string,
+  contentType = "application/proto",
+  headers: Record<string, string> = {},
+): Promise<RawAnswer> {
   const response = await fetch(baseUrl + path(method), {
     method: "POST",
     headers: { "content-type": contentType, "connect-protocol-version": "1", ...headers },
@@ -57,13 +63,25 @@ async function connectAnswer(response: Response): Promise<RawAnswer> {
 export const STILL_STREAMING = "still streaming";
 
 /** gRPC-Web over HTTP/1.1: the body as sent (frame it with `frame`); a stream open after `timeoutMs` is cut. */
-export async function grpcWeb(baseUrl: string, method: string, body: Uint8Array, contentType = "application/grpc-web+proto", timeoutMs = 10_000, headers: Record<string, string> = {}): Promise<RawAnswer> {
+export async function grpcWeb(
+  baseUrl: string,
+  method: string,
+  body: Uint8Array,
+  contentType = "application/grpc-web+proto",
+  timeoutMs = 10_000,
+  headers: Record<string, string> = {},
+): Promise<RawAnswer> {
   const abort = new AbortController();
   const timer = setTimeout(() => abort.abort(), timeoutMs);
   let response: Response;
   let bytes: Buffer;
   try {
-    response = await fetch(baseUrl + path(method), { method: "POST", headers: { "content-type": contentType, "x-grpc-web": "1", ...headers }, body: Uint8Array.from(body), signal: abort.signal });
+    response = await fetch(baseUrl + path(method), {
+      method: "POST",
+      headers: { "content-type": contentType, "x-grpc-web": "1", ...headers },
+      body: Uint8Array.from(body),
+      signal: abort.signal,
+    });
     bytes = Buffer.from(await response.arrayBuffer());
   } catch (error) {
     if (!abort.signal.aborted) throw error;
@@ -72,7 +90,7 @@ export async function grpcWeb(baseUrl: string, method: string, body: Uint8Array,
     clearTimeout(timer);
   }
   let trailer = "";
-  for (let at = 0; at + 5 <= bytes.length; ) {
+  for (let at = 0; at + 5 <= bytes.length;) {
     const length = bytes.readUInt32BE(at + 1);
     const payload = bytes.subarray(at + 5, at + 5 + length);
     // A compressed trailer frame (flag bit 0) is compressed as the response's grpc-encoding says.
@@ -91,7 +109,14 @@ export async function grpcWeb(baseUrl: string, method: string, body: Uint8Array,
 }
 
 /** gRPC over h2c on a session of its own: the body as sent (frame it with `frame`); a stream open after `timeoutMs` is cut. */
-export async function grpc(baseUrl: string, method: string, body: Uint8Array, contentType = "application/grpc", timeoutMs = 10_000, headers: Record<string, string> = {}): Promise<RawAnswer> {
+export async function grpc(
+  baseUrl: string,
+  method: string,
+  body: Uint8Array,
+  contentType = "application/grpc",
+  timeoutMs = 10_000,
+  headers: Record<string, string> = {},
+): Promise<RawAnswer> {
   const session = http2.connect(baseUrl);
   session.on("error", () => {});
   try {
@@ -122,7 +147,12 @@ export async function grpc(baseUrl: string, method: string, body: Uint8Array, co
       stream.on("close", () => {
         clearTimeout(timer);
         const text = Buffer.concat(chunks).toString("latin1") + message;
-        resolve({ httpStatus, code: status === undefined ? undefined : Number(status), message: cut && status === undefined ? STILL_STREAMING : message, text });
+        resolve({
+          httpStatus,
+          code: status === undefined ? undefined : Number(status),
+          message: cut && status === undefined ? STILL_STREAMING : message,
+          text,
+        });
       });
       stream.end(body);
     });

@@ -22,7 +22,11 @@ async function census(names: readonly string[]): Promise<Record<string, number>>
   const v8 = await import("node:v8");
   const chunks: string[] = [];
   for await (const chunk of v8.getHeapSnapshot()) chunks.push(String(chunk));
-  const snapshot = JSON.parse(chunks.join("")) as { snapshot: { meta: { node_fields: string[]; node_types: [string[]] } }; nodes: number[]; strings: string[] };
+  const snapshot = JSON.parse(chunks.join("")) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+    nodes: number[];
+    strings: string[];
+  };
   const fields = snapshot.snapshot.meta.node_fields;
   const typeAt = fields.indexOf("type");
   const nameAt = fields.indexOf("name");
@@ -39,7 +43,10 @@ async function census(names: readonly string[]): Promise<Record<string, number>>
 
 const TTL_MS = 60_000;
 let idleClockOffset = 0;
-const env = new IncidentEnvironment({ limits: { maxLiveEpisodes: 100_000, episodeIdleTtlMs: TTL_MS }, now: () => Date.now() + idleClockOffset });
+const env = new IncidentEnvironment({
+  limits: { maxLiveEpisodes: 100_000, episodeIdleTtlMs: TTL_MS },
+  now: () => Date.now() + idleClockOffset,
+});
 const { app } = await buildApp({ env, logLevel: false });
 await app.listen({ port: 0, host: "127.0.0.1" });
 const server = app.server as DualProtocolServer;
@@ -56,7 +63,14 @@ async function measure(): Promise<SoakMeasure> {
   const resources: Record<string, number> = {};
   for (const kind of process.getActiveResourcesInfo()) resources[kind] = (resources[kind] ?? 0) + 1;
   const health = env.health();
-  return { heapUsedBytes: process.memoryUsage().heapUsed, liveEpisodes: health.liveEpisodes, liveStreams: health.liveStreams, connections, inFlight: server.traffic.inFlight, resources };
+  return {
+    heapUsedBytes: process.memoryUsage().heapUsed,
+    liveEpisodes: health.liveEpisodes,
+    liveStreams: health.liveStreams,
+    connections,
+    inFlight: server.traffic.inFlight,
+    resources,
+  };
 }
 
 process.on("message", (message: unknown) => {

@@ -91,12 +91,14 @@ export class Evidence {
     if (inspection) {
       this.inspections.set(inspection.service, inspection);
       for (const line of inspection.recentLogs) this.noteLog(line);
-      for (const change of inspection.recentChanges) this.changes.set(`${change.service}|${change.description}|${change.timestamp?.seconds ?? 0}`, change);
+      for (const change of inspection.recentChanges)
+        this.changes.set(`${change.service}|${change.description}|${change.timestamp?.seconds ?? 0}`, change);
       for (const series of inspection.series) {
         // Only the last 30 minutes are shown; what is past the threshold there counts.
         for (const point of series.points) {
           if (series.metricName === "error_rate") this.notePeak(inspection.service, point.value);
-          if (series.threshold > 0 && pastThreshold(series.metricName, point.value, series.threshold)) this.noteAnomalous(inspection.service, series.metricName);
+          if (series.threshold > 0 && pastThreshold(series.metricName, point.value, series.threshold))
+            this.noteAnomalous(inspection.service, series.metricName);
         }
       }
     }
@@ -197,7 +199,8 @@ export class Evidence {
     for (const article of this.kb) {
       for (const signals of SIGNALS) {
         if (!signals.kb.test(`${article.title} ${article.content}`)) continue;
-        for (const t of tallies.values()) if (t.faults.has(signals.fault)) t.faults.set(signals.fault, (t.faults.get(signals.fault) ?? 0) + 0.25);
+        for (const t of tallies.values())
+          if (t.faults.has(signals.fault)) t.faults.set(signals.fault, (t.faults.get(signals.fault) ?? 0) + 0.25);
       }
     }
     // Trouble that was there long before the page is background (a known, chronic problem),

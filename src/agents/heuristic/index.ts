@@ -72,7 +72,12 @@ export function heuristicAgent(): Agent {
 
   /** Something to look at while waiting, never the service inspected just before. */
   const waitInspect = (r: string, why: string): Action => {
-    const options = [r, ...(evidence.callers.get(r) ?? []), ...evidence.ofKind(ServiceKind.GATEWAY), ...evidence.ofKind(ServiceKind.CONFIG)];
+    const options = [
+      r,
+      ...(evidence.callers.get(r) ?? []),
+      ...evidence.ofKind(ServiceKind.GATEWAY),
+      ...evidence.ofKind(ServiceKind.CONFIG),
+    ];
     const target = options.find((o) => o !== previousInspect) ?? r;
     return inspect(target, why);
   };
@@ -92,7 +97,8 @@ export function heuristicAgent(): Agent {
   const nextFix = (r: string): { plan: FixPlan; fault: FaultWord; target: string } | undefined => {
     for (const f of [fault, ...alternatives].filter((x): x is FaultWord => x !== undefined)) {
       for (const plan of PLAYBOOK[f].fixes) {
-        const targets = plan.target === "root" ? [r] : plan.target === "callers" ? (evidence.callers.get(r) ?? []) : (evidence.callees.get(r) ?? []);
+        const targets =
+          plan.target === "root" ? [r] : plan.target === "callers" ? (evidence.callers.get(r) ?? []) : (evidence.callees.get(r) ?? []);
         const target = targets[0];
         if (target === undefined) continue;
         if (tried.some((t) => t.plan.kind === plan.kind && t.target === target)) continue;
@@ -125,12 +131,14 @@ export function heuristicAgent(): Agent {
       const f = fault;
 
       // Was the last fix enough? The incident status says so within a few steps.
-      if (observation.currentIncidentStatus === IncidentStatus.MITIGATED || observation.currentIncidentStatus === IncidentStatus.RESOLVED) mitigatedSteps++;
+      if (observation.currentIncidentStatus === IncidentStatus.MITIGATED || observation.currentIncidentStatus === IncidentStatus.RESOLVED)
+        mitigatedSteps++;
       else mitigatedSteps = 0;
       const last = tried[tried.length - 1];
       if (last && mitigatedSteps > 0 && !applied) applied = { kind: last.plan.kind, target: last.target, minute: last.minute };
       // A fix the system reports had no effect at all is given up at once (as if its patience ran out).
-      if (last && !applied && /did not change|nothing was changed|needs nothing more/.test(observation.feedback) && step === last.step + 1) last.step = -FIX_PATIENCE;
+      if (last && !applied && /did not change|nothing was changed|needs nothing more/.test(observation.feedback) && step === last.step + 1)
+        last.step = -FIX_PATIENCE;
 
       const diagnose = (): Action => {
         diagnosed = true;
@@ -170,7 +178,11 @@ export function heuristicAgent(): Agent {
       // Only the provider can repair its outage: hand it over.
       if (f === "third_party_outage" && !escalated) {
         escalated = true;
-        return action({ actionType: ActionType.ESCALATE, targetService: r, reasoning: `${r} is down on the provider's side; opening a ticket with their support` });
+        return action({
+          actionType: ActionType.ESCALATE,
+          targetService: r,
+          reasoning: `${r} is down on the provider's side; opening a ticket with their support`,
+        });
       }
 
       // 3. Context for the root.
@@ -183,7 +195,8 @@ export function heuristicAgent(): Agent {
       const rootSeen = evidence.inspections.get(r);
       const writesPostmortem = level === TaskLevel.HARD || level === TaskLevel.EXPERT;
       const sawRecovery = !writesPostmortem || !applied || (rootSeen !== undefined && rootSeen.takenAtMinute > applied.minute + 5);
-      if (!wroteDocument && held && !sawRecovery && !mustWrite && previousInspect !== r) return inspect(r, `checking that ${r} has recovered`);
+      if (!wroteDocument && held && !sawRecovery && !mustWrite && previousInspect !== r)
+        return inspect(r, `checking that ${r} has recovered`);
       if (!wroteDocument && ((held && sawRecovery) || mustWrite || (level === TaskLevel.MEDIUM && applied !== undefined))) {
         wroteDocument = true;
         if (level === TaskLevel.MEDIUM) {
@@ -204,7 +217,8 @@ export function heuristicAgent(): Agent {
           reasoning: `postmortem for ${f ? PLAYBOOK[f].headline : "the incident"} on ${r}`,
         });
       }
-      if (wroteDocument && (held || left <= 1)) return action({ actionType: ActionType.RESOLVE, reasoning: held ? "health has held since the fix" : "out of time" });
+      if (wroteDocument && (held || left <= 1))
+        return action({ actionType: ActionType.RESOLVE, reasoning: held ? "health has held since the fix" : "out of time" });
       return waitInspect(r, applied ? `watching ${r} recover` : `waiting for the fix on ${r} to take effect`);
     },
   };

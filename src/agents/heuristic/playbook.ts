@@ -40,7 +40,8 @@ const RESPONSE_PLAYS: Readonly<Pick<Record<FaultWord, Play>, "false_alarm" | "th
       "Verify that the alert clears and stays quiet.",
       "Tell the owners of the alerting rules about the bad change.",
     ],
-    mechanism: "a change to the alert rule of {root} set its threshold below the normal level, so the alert fired on healthy readings: a false alarm with no user impact",
+    mechanism:
+      "a change to the alert rule of {root} set its threshold below the normal level, so the alert fired on healthy readings: a false alarm with no user impact",
     headline: "a false alarm",
     actionItems: "Review alert rule changes before they ship and test new thresholds against recent data.",
   },
@@ -74,7 +75,8 @@ export const PLAYBOOK: Readonly<Record<FaultWord, Play>> = {
     ],
     mechanism: "the new release of {root} throws an unhandled exception on a common request path, a bad deploy",
     headline: "a bad deploy",
-    actionItems: "Add a canary stage with automatic rollback to the deployment pipeline. Add an integration test for the failing code path.",
+    actionItems:
+      "Add a canary stage with automatic rollback to the deployment pipeline. Add an integration test for the failing code path.",
   },
   config_push: {
     fixes: [{ kind: RemediationKind.REVERT_CONFIG, target: "root" }],
@@ -104,7 +106,8 @@ export const PLAYBOOK: Readonly<Record<FaultWord, Play>> = {
     ],
     mechanism: "clients opened more sessions than max_connections allows, so {root} ran out of connections and refused new sessions",
     headline: "connection exhaustion",
-    actionItems: "Put a connection pooler (pgbouncer) in front of the database. Cap the pool size per instance. Alert on connection usage at 80% of max_connections.",
+    actionItems:
+      "Put a connection pooler (pgbouncer) in front of the database. Cap the pool size per instance. Alert on connection usage at 80% of max_connections.",
   },
   memory_leak: {
     fixes: [
@@ -169,7 +172,8 @@ export const PLAYBOOK: Readonly<Record<FaultWord, Play>> = {
       "Verify that the hit ratio is back above its threshold.",
       ESCALATE,
     ],
-    mechanism: "{root} was emptied and every request missed at once, a cache stampede: each cache miss went to the database and overloaded it",
+    mechanism:
+      "{root} was emptied and every request missed at once, a cache stampede: each cache miss went to the database and overloaded it",
     headline: "a cache stampede",
     actionItems: "Add request coalescing (single flight) for misses and a jittered TTL.",
   },
@@ -211,7 +215,8 @@ export const PLAYBOOK: Readonly<Record<FaultWord, Play>> = {
       "Verify that latency drops back to normal on {root} and its callers.",
       ESCALATE,
     ],
-    mechanism: "calls from {root} to an external dependency became slow and every worker thread of {root} blocked waiting on them (thread pool exhaustion)",
+    mechanism:
+      "calls from {root} to an external dependency became slow and every worker thread of {root} blocked waiting on them (thread pool exhaustion)",
     headline: "a slow external dependency",
     actionItems: "Add a circuit breaker around the external dependency. Set a short request timeout on those calls.",
   },

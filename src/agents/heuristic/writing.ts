@@ -142,18 +142,24 @@ export function postmortem(input: PostmortemInput): { sections: MessageInitShape
 
   const events: Array<{ atMs: number; text: string }> = [];
   const onset = onsetMs(evidence, root, zeroMs, input.signalLines);
-  if (onset !== undefined) events.push({ atMs: onset, text: trigger ? `a change to ${root}, then first errors on it` : `first errors on ${root}` });
-  if (evidence.page?.triggeredAt) events.push({ atMs: timestampMs(evidence.page.triggeredAt), text: `alert "${evidence.page.title}" fired and on-call was paged` });
+  if (onset !== undefined)
+    events.push({ atMs: onset, text: trigger ? `a change to ${root}, then first errors on it` : `first errors on ${root}` });
+  if (evidence.page?.triggeredAt)
+    events.push({ atMs: timestampMs(evidence.page.triggeredAt), text: `alert "${evidence.page.title}" fired and on-call was paged` });
   if (fix && zeroMs !== undefined && fixTarget) events.push({ atMs: zeroMs + fix.minute * MINUTE_MS, text: `${fixTarget}` });
   const recovered = fix ? recoveryMinute(evidence, root, fix.minute) : undefined;
-  if (recovered !== undefined && zeroMs !== undefined) events.push({ atMs: zeroMs + recovered * MINUTE_MS, text: `error rates back to normal` });
+  if (recovered !== undefined && zeroMs !== undefined)
+    events.push({ atMs: zeroMs + recovered * MINUTE_MS, text: `error rates back to normal` });
   events.sort((a, b) => a.atMs - b.atMs);
 
   const measured = degraded.filter((s) => evidence.inspections.has(s) && (evidence.peakError.get(s) ?? 0) >= 5);
   const impact = degraded
     .slice(0, 8)
     .map((s) => (measured.includes(s) ? `${s} error rate peaked at ${(evidence.peakError.get(s) ?? 0).toFixed(1)}%` : `${s} was degraded`));
-  const duration = onset !== undefined && recovered !== undefined && zeroMs !== undefined ? Math.round((zeroMs + recovered * MINUTE_MS - onset) / MINUTE_MS) : undefined;
+  const duration =
+    onset !== undefined && recovered !== undefined && zeroMs !== undefined
+      ? Math.round((zeroMs + recovered * MINUTE_MS - onset) / MINUTE_MS)
+      : undefined;
 
   const mechanism = fill(play.mechanism, root);
   const sections: Partial<PostmortemSections> = {

@@ -77,7 +77,16 @@ import {
 import { Subscriptions } from "../subscriptions.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { ReplicaCache, type CachedEpisode } from "./replica-cache.js";
-import { applyActions, buildEpisode, encodeAction, encodeReset, journalMarks, journalWrites, replayEpisode, type EpisodeLimits } from "./replay.js";
+import {
+  applyActions,
+  buildEpisode,
+  encodeAction,
+  encodeReset,
+  journalMarks,
+  journalWrites,
+  replayEpisode,
+  type EpisodeLimits,
+} from "./replay.js";
 import type { SharedStoreSettings } from "./settings.js";
 import { StoreClient, type CommitResult, type JournalCaps, type Notice } from "./store-client.js";
 import { StreamHub, type Feed } from "./stream-hub.js";
@@ -134,7 +143,11 @@ export class SharedStoreEnvironment implements EnvironmentApi {
     this.streamLimits = { ...DEFAULT_STREAM_LIMITS, ...options.streamLimits };
     this.storeLimits = { ...DEFAULT_SHARED_STORE_LIMITS, ...options.storeLimits };
     this.cache = new ReplicaCache(this.storeLimits.replicaCacheEpisodes);
-    this.subscriptions = new Subscriptions(this.streamLimits.maxSubscribersPerEpisode, this.streamLimits.streamStallTimeoutMs, options.clock ?? systemClock);
+    this.subscriptions = new Subscriptions(
+      this.streamLimits.maxSubscribersPerEpisode,
+      this.streamLimits.streamStallTimeoutMs,
+      options.clock ?? systemClock,
+    );
     this.episodeLimits = { maxLogLines: this.limits.maxLogLinesPerEpisode, maxEvents: this.streamLimits.maxEventsPerEpisode };
     this.caps = { logs: this.limits.maxLogLinesPerEpisode, events: this.streamLimits.maxEventsPerEpisode };
     this.client = new StoreClient({
@@ -195,7 +208,12 @@ export class SharedStoreEnvironment implements EnvironmentApi {
       );
     }
     const writes = journalWrites(episode, { logs: 0, events: 0 });
-    const response = create(ResetResponseSchema, { observation: episode.observe(true), done: false, episodeId: id, state: episode.state() });
+    const response = create(ResetResponseSchema, {
+      observation: episode.observe(true),
+      done: false,
+      episodeId: id,
+      state: episode.state(),
+    });
     return this.locks.run(id, async () => {
       const capacity = { maxLive: this.limits.maxLiveEpisodes, idleTtlMs: this.limits.episodeIdleTtlMs };
       const result = await this.client.reset(id, encodeReset(stored), request.episodeId === undefined, capacity, writes, this.caps);
@@ -212,7 +230,8 @@ export class SharedStoreEnvironment implements EnvironmentApi {
 
   async step(request: StepRequest): Promise<StepResponse> {
     const action = request.action;
-    if (!action) throw new EnvError("invalid_argument", "action is required", [{ field: "action", rule: "required", message: "value is required" }]);
+    if (!action)
+      throw new EnvError("invalid_argument", "action is required", [{ field: "action", rule: "required", message: "value is required" }]);
     return this.withEpisode(request.episodeId, (id, named) => this.stepLocked(id, named, action));
   }
 
@@ -281,7 +300,9 @@ export class SharedStoreEnvironment implements EnvironmentApi {
   }
 
   async getState(request: GetStateRequest): Promise<GetStateResponse> {
-    return this.withEpisode(request.episodeId, async (id, named) => create(GetStateResponseSchema, { state: (await this.sync(id, named, true)).episode.state() }));
+    return this.withEpisode(request.episodeId, async (id, named) =>
+      create(GetStateResponseSchema, { state: (await this.sync(id, named, true)).episode.state() }),
+    );
   }
 
   async closeEpisode(request: CloseEpisodeRequest): Promise<CloseEpisodeResponse> {
@@ -328,7 +349,10 @@ export class SharedStoreEnvironment implements EnvironmentApi {
     );
   }
 
-  async streamEpisodeEvents(request: StreamEpisodeEventsRequest, options: StreamOptions = {}): Promise<AsyncIterable<StreamEpisodeEventsResponse>> {
+  async streamEpisodeEvents(
+    request: StreamEpisodeEventsRequest,
+    options: StreamOptions = {},
+  ): Promise<AsyncIterable<StreamEpisodeEventsResponse>> {
     const keep = eventFilter(request);
     return this.follow(
       request.episodeId,
@@ -453,7 +477,8 @@ export class SharedStoreEnvironment implements EnvironmentApi {
   private async resolve(episodeId: string | undefined): Promise<string> {
     if (episodeId !== undefined) return episodeId;
     const id = await this.client.defaultEpisode();
-    if (id === undefined) throw new EnvError("not_found", "no episode_id given and there is no default episode yet; reset first (POST /reset)");
+    if (id === undefined)
+      throw new EnvError("not_found", "no episode_id given and there is no default episode yet; reset first (POST /reset)");
     return id;
   }
 
@@ -482,7 +507,13 @@ export class SharedStoreEnvironment implements EnvironmentApi {
         if (reply.actions.length > 0) this.stats.caughtUp++;
         entry = cached;
       } else {
-        entry = { id, gen: reply.gen, episode: replayEpisode(reply.reset, reply.actions, this.episodeLimits), steps: reply.actions.length, stale: false };
+        entry = {
+          id,
+          gen: reply.gen,
+          episode: replayEpisode(reply.reset, reply.actions, this.episodeLimits),
+          steps: reply.actions.length,
+          stale: false,
+        };
         this.stats.rebuilt++;
       }
     } catch (error) {
@@ -501,7 +532,9 @@ export class SharedStoreEnvironment implements EnvironmentApi {
   private notFound(id: string, named: boolean): EnvError {
     return new EnvError(
       "not_found",
-      named ? `no episode with id "${id}" (never created, closed, or expired after being idle)` : `the default episode ${id} no longer exists (closed or expired); reset first`,
+      named
+        ? `no episode with id "${id}" (never created, closed, or expired after being idle)`
+        : `the default episode ${id} no longer exists (closed or expired); reset first`,
     );
   }
 

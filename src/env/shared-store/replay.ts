@@ -75,7 +75,9 @@ export function journalMarks(episode: Episode): JournalMarks {
 export function journalWrites(episode: Episode, marks: JournalMarks): JournalWrites {
   return {
     logs: episode.logs.after(marks.logs).map(({ entry, seq }) => ({ seq, blob: toBinary(LogEntrySchema, episode.logEntryOf(entry)) })),
-    events: episode.events.after(marks.events).map(({ entry, seq, stamp }) => ({ seq, blob: toBinary(EpisodeEventSchema, episode.eventOf(entry, seq, stamp)) })),
+    events: episode.events
+      .after(marks.events)
+      .map(({ entry, seq, stamp }) => ({ seq, blob: toBinary(EpisodeEventSchema, episode.eventOf(entry, seq, stamp)) })),
     logSeq: episode.logs.nextSeq - 1,
     eventSeq: episode.events.nextSeq - 1,
   };

@@ -119,7 +119,13 @@ function journalArgs(entries: readonly NumberedBlob[]): Arg[] {
 }
 
 function info(reply: unknown[]): EpisodeInfo {
-  return { gen: text(reply[1]), steps: integer(reply[2]), done: text(reply[3]) === "1", logSeq: integer(reply[4]), eventSeq: integer(reply[5]) };
+  return {
+    gen: text(reply[1]),
+    steps: integer(reply[2]),
+    done: text(reply[3]) === "1",
+    logSeq: integer(reply[4]),
+    eventSeq: integer(reply[5]),
+  };
 }
 
 /** Parses a notification ("s GEN STEPS ID" or "x ID"); undefined for anything else. */
@@ -166,7 +172,12 @@ export class StoreClient {
       maxRetriesPerRequest: 0,
       autoResendUnfulfilledCommands: false,
     });
-    this.subscriber = new Redis(options.url, { ...common, connectionName: "incident-env-notify", autoResubscribe: true, maxRetriesPerRequest: null });
+    this.subscriber = new Redis(options.url, {
+      ...common,
+      connectionName: "incident-env-notify",
+      autoResubscribe: true,
+      maxRetriesPerRequest: null,
+    });
     for (const connection of [this.commands, this.subscriber]) {
       connection.on("error", (error: Error) => this.reportDown(error));
       connection.on("ready", () => {
@@ -189,7 +200,13 @@ export class StoreClient {
   async connect(): Promise<void> {
     const connected = Promise.all([this.commands.connect(), this.subscriber.connect().then(() => this.subscriber.subscribe(this.channel))]);
     const timeout = new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), this.options.timeoutMs).unref());
-    const outcome = await Promise.race([connected.then(() => "ready" as const, (error: unknown) => error), timeout]);
+    const outcome = await Promise.race([
+      connected.then(
+        () => "ready" as const,
+        (error: unknown) => error,
+      ),
+      timeout,
+    ]);
     if (outcome !== "ready") {
       this.reportDown(outcome instanceof Error ? outcome : new Error("connection timed out"));
       // ioredis keeps reconnecting; the subscription is made once the connection is there.
@@ -200,7 +217,9 @@ export class StoreClient {
   private reportDown(error: Error): void {
     if (this.reportedDown) return;
     this.reportedDown = true;
-    console.error(`episode store ${redacted(this.options.url)} unreachable: ${error.message}; requests fail with unavailable until it is back`);
+    console.error(
+      `episode store ${redacted(this.options.url)} unreachable: ${error.message}; requests fail with unavailable until it is back`,
+    );
   }
 
   private async eval(script: StoreScript, args: readonly Arg[]): Promise<unknown> {
@@ -246,7 +265,16 @@ export class StoreClient {
     return text(reply[0]) === "ok" ? { gen: text(reply[1]) } : "exhausted";
   }
 
-  async commitStep(id: string, gen: string, expectedSteps: number, token: string, action: Uint8Array, done: boolean, writes: JournalWrites, caps: JournalCaps): Promise<CommitResult> {
+  async commitStep(
+    id: string,
+    gen: string,
+    expectedSteps: number,
+    token: string,
+    action: Uint8Array,
+    done: boolean,
+    writes: JournalWrites,
+    caps: JournalCaps,
+  ): Promise<CommitResult> {
     const reply = await this.run(STEP, [
       id,
       gen,
@@ -290,7 +318,12 @@ export class StoreClient {
   async sync(id: string, gen: string | undefined, steps: number, touch: boolean): Promise<EpisodeSync | undefined> {
     const reply = await this.run(SYNC, [id, gen ?? "", steps, touch ? "1" : "0", "1"]);
     if (text(reply[0]) !== "ok") return undefined;
-    return { ...info(reply), basis: text(reply[6]) === "same" ? "same" : "full", reset: bytes(reply[7]), actions: reply.slice(8).map(bytes) };
+    return {
+      ...info(reply),
+      basis: text(reply[6]) === "same" ? "same" : "full",
+      reset: bytes(reply[7]),
+      actions: reply.slice(8).map(bytes),
+    };
   }
 
   async read(id: string, gen: string, name: "logs" | "events", afterSeq: number, count: number): Promise<JournalRead> {

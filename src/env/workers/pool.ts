@@ -46,7 +46,15 @@ import { EnvError, asEnvError } from "../errors.js";
 import { DEFAULT_LIMITS, DEFAULT_STREAM_LIMITS, type Limits, type SharedStoreLimits, type StreamLimits } from "../limits.js";
 import type { SharedStoreSettings } from "../shared-store/settings.js";
 import { DirectoryPlacement, StorePlacement, type Placement } from "./placement.js";
-import { STREAM_CALLS, UNARY_CALLS, type EncodedOutcome, type FromWorker, type UnaryCall, type WireError, type WireOutcome } from "./protocol.js";
+import {
+  STREAM_CALLS,
+  UNARY_CALLS,
+  type EncodedOutcome,
+  type FromWorker,
+  type UnaryCall,
+  type WireError,
+  type WireOutcome,
+} from "./protocol.js";
 import { WorkerThread } from "./worker-thread.js";
 
 export interface WorkerPoolOptions {
@@ -79,7 +87,9 @@ function decoded<Desc extends DescMessage>(desc: Desc, outcome: WireOutcome): Me
 }
 
 function unexpected(answer: FromWorker): EnvError {
-  return answer.type === "failed" ? envError(answer.error) : new EnvError("internal", `unexpected answer from a simulation worker: ${answer.type}`);
+  return answer.type === "failed"
+    ? envError(answer.error)
+    : new EnvError("internal", `unexpected answer from a simulation worker: ${answer.type}`);
 }
 
 /** A request with its episode id as the placement says (undefined: the worker resolves the default episode). */
@@ -114,7 +124,8 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
 
   /** Starts the workers; resolves when every one is running (and, with a store, connected). */
   static async start(options: WorkerPoolOptions): Promise<WorkerPool> {
-    if (!Number.isInteger(options.workers) || options.workers < 1) throw new Error(`a worker pool needs at least one worker, got ${options.workers}`);
+    if (!Number.isInteger(options.workers) || options.workers < 1)
+      throw new Error(`a worker pool needs at least one worker, got ${options.workers}`);
     const pool = new WorkerPool(options);
     try {
       await Promise.all(Array.from({ length: options.workers }, (_, i) => pool.spawn(i)));
@@ -186,7 +197,11 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
     return this.catalogue.listScenarios();
   }
 
-  private async unary<M extends UnaryCall>(method: M, key: string, request: MessageShape<(typeof UNARY_CALLS)[M]["request"]>): Promise<MessageShape<(typeof UNARY_CALLS)[M]["response"]>> {
+  private async unary<M extends UnaryCall>(
+    method: M,
+    key: string,
+    request: MessageShape<(typeof UNARY_CALLS)[M]["request"]>,
+  ): Promise<MessageShape<(typeof UNARY_CALLS)[M]["response"]>> {
     const { request: requestDesc, response: responseDesc } = UNARY_CALLS[method];
     const payload = toBinary(requestDesc as DescMessage, request);
     const answer = await this.threadFor(key).call({ type: "unary", method, payload });
@@ -217,7 +232,12 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
   async resetEncoded<F extends WireFormat>(request: ResetRequest, format: F): Promise<WireForms[F]> {
     const admitted = this.placement.admit(request);
     try {
-      const outcome = await this.encoded("reset", admitted.key, format, toBinary(UNARY_CALLS.reset.request, addressed(request, admitted.id)));
+      const outcome = await this.encoded(
+        "reset",
+        admitted.key,
+        format,
+        toBinary(UNARY_CALLS.reset.request, addressed(request, admitted.id)),
+      );
       admitted.succeeded(outcome.done);
       return outcome.body as WireForms[F];
     } catch (error) {
@@ -234,7 +254,12 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
     return outcome.body as WireForms[F];
   }
 
-  private async encoded(method: "reset" | "step", key: string, format: WireFormat, payload: Uint8Array): Promise<{ body: Uint8Array | string; done: boolean }> {
+  private async encoded(
+    method: "reset" | "step",
+    key: string,
+    format: WireFormat,
+    payload: Uint8Array,
+  ): Promise<{ body: Uint8Array | string; done: boolean }> {
     const answer = await this.threadFor(key).call({ type: "encoded", method, format, payload });
     if (answer.type !== "encodedOutcome") throw unexpected(answer);
     if (!answer.outcome.ok) throw envError(answer.outcome.error);
@@ -329,7 +354,12 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
           const e = asEnvError(error);
           outcomes = group.indices.map(() => ({ ok: false, error: { kind: e.kind, message: e.message, violations: [...e.violations] } }));
         }
-        group.indices.forEach((index, k) => take(index, outcomes[k] ?? { ok: false, error: { kind: "internal", message: "a simulation worker gave no answer", violations: [] } }));
+        group.indices.forEach((index, k) =>
+          take(
+            index,
+            outcomes[k] ?? { ok: false, error: { kind: "internal", message: "a simulation worker gave no answer", violations: [] } },
+          ),
+        );
       }),
     );
   }
@@ -353,7 +383,12 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
 
   async streamIsOver(episodeId: string | undefined, stream: StreamName, afterSeq: number): Promise<boolean> {
     const located = this.placement.locate(episodeId);
-    const answer = await this.threadFor(located.key).call({ type: "streamIsOver", ...(located.id !== undefined ? { episodeId: located.id } : {}), stream, afterSeq });
+    const answer = await this.threadFor(located.key).call({
+      type: "streamIsOver",
+      ...(located.id !== undefined ? { episodeId: located.id } : {}),
+      stream,
+      afterSeq,
+    });
     if (answer.type !== "value") throw unexpected(answer);
     return answer.value === true;
   }
@@ -367,12 +402,19 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
 
   streamLogs(request: StreamLogsRequest, options: StreamOptions = {}): Promise<AsyncIterable<StreamLogsResponse>> {
     const located = this.placement.locate(request.episodeId);
-    return this.follow("logs", located.key, toBinary(STREAM_CALLS.logs.request, addressed(request, located.id)), options, (bytes) => fromBinary(STREAM_CALLS.logs.item, bytes));
+    return this.follow("logs", located.key, toBinary(STREAM_CALLS.logs.request, addressed(request, located.id)), options, (bytes) =>
+      fromBinary(STREAM_CALLS.logs.item, bytes),
+    );
   }
 
-  streamEpisodeEvents(request: StreamEpisodeEventsRequest, options: StreamOptions = {}): Promise<AsyncIterable<StreamEpisodeEventsResponse>> {
+  streamEpisodeEvents(
+    request: StreamEpisodeEventsRequest,
+    options: StreamOptions = {},
+  ): Promise<AsyncIterable<StreamEpisodeEventsResponse>> {
     const located = this.placement.locate(request.episodeId);
-    return this.follow("events", located.key, toBinary(STREAM_CALLS.events.request, addressed(request, located.id)), options, (bytes) => fromBinary(STREAM_CALLS.events.item, bytes));
+    return this.follow("events", located.key, toBinary(STREAM_CALLS.events.request, addressed(request, located.id)), options, (bytes) =>
+      fromBinary(STREAM_CALLS.events.item, bytes),
+    );
   }
 
   /**
@@ -380,7 +422,13 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
    * pulls its items as the transport takes them. Ends when the worker says so, when the signal
    * aborts, or when the worker's stall watchdog drops the subscriber (then onStall runs).
    */
-  private async follow<T>(name: StreamName, key: string, payload: Uint8Array, options: StreamOptions, decode: (bytes: Uint8Array) => T): Promise<AsyncIterable<T>> {
+  private async follow<T>(
+    name: StreamName,
+    key: string,
+    payload: Uint8Array,
+    options: StreamOptions,
+    decode: (bytes: Uint8Array) => T,
+  ): Promise<AsyncIterable<T>> {
     const { signal, onStall, onEnd } = options;
     if (signal?.aborted) return (async function* () {})();
     const thread = this.threadFor(key);

@@ -42,7 +42,11 @@ export class WorkerThread {
     setup: Omit<WorkerSetup, "entry">,
   ) {
     const { url, entry } = workerLocation();
-    this.worker = new Worker(url, { workerData: { ...setup, ...(entry !== undefined ? { entry } : {}) } satisfies WorkerSetup, name: `simulation-${index}`, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+    this.worker = new Worker(url, {
+      workerData: { ...setup, ...(entry !== undefined ? { entry } : {}) } satisfies WorkerSetup,
+      name: `simulation-${index}`,
+      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
+    });
     this.started = new Promise((resolve, reject) => {
       this.settleStart = { resolve, reject };
     });
@@ -55,7 +59,10 @@ export class WorkerThread {
       this.exited = true;
       this.settleStart?.reject(new Error(`simulation worker ${index} stopped before it was ready (exit code ${code})`));
       this.settleStart = undefined;
-      const error = new EnvError("unavailable", `simulation worker ${index} stopped (exit code ${code}); its episodes are lost, reset to play again`);
+      const error = new EnvError(
+        "unavailable",
+        `simulation worker ${index} stopped (exit code ${code}); its episodes are lost, reset to play again`,
+      );
       for (const { reject } of this.pending.values()) reject(error);
       this.pending.clear();
       this.onExit(code);

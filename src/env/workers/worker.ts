@@ -16,7 +16,17 @@ import { IncidentEnvironment } from "../environment.js";
 import { asEnvError, type EnvError } from "../errors.js";
 import { toRestJson } from "../../json/rest-json.js";
 import { SharedStoreEnvironment } from "../shared-store/environment.js";
-import { STREAM_CALLS, UNARY_CALLS, type EncodedOutcome, type FromWorker, type ToWorker, type UnaryCall, type WireError, type WireOutcome, type WorkerSetup } from "./protocol.js";
+import {
+  STREAM_CALLS,
+  UNARY_CALLS,
+  type EncodedOutcome,
+  type FromWorker,
+  type ToWorker,
+  type UnaryCall,
+  type WireError,
+  type WireOutcome,
+  type WorkerSetup,
+} from "./protocol.js";
 
 /** Most items one pull returns: a stream that has many waiting hands them over in slices. */
 const MAX_ITEMS_PER_PULL = 256;
@@ -64,7 +74,6 @@ function send(message: FromWorker): void {
 function wireError(error: EnvError): WireError {
   return { kind: error.kind, message: error.message, violations: [...error.violations] };
 }
-
 
 const C = UNARY_CALLS;
 /** Each unary call: the request decoded, the environment's answer encoded. */

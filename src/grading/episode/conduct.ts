@@ -54,7 +54,10 @@ export function conductFactors(facts: EpisodeFacts): ConductFactor[] {
     const target = targetOf(facts, step) ?? step.action.targetService?.trim() ?? "";
     let repeated: boolean;
     if (step.action.actionType === ActionType.INSPECT) {
-      const before = previous?.action.actionType === ActionType.INSPECT ? (targetOf(facts, previous) ?? previous.action.targetService?.trim()) : undefined;
+      const before =
+        previous?.action.actionType === ActionType.INSPECT
+          ? (targetOf(facts, previous) ?? previous.action.targetService?.trim())
+          : undefined;
       repeated = before !== undefined && before === target;
     } else {
       const key = actionKey(step.action, target);
@@ -83,7 +86,10 @@ function revisions(facts: EpisodeFacts): ConductFactor[] {
     let key: string;
     if (type === ActionType.DIAGNOSE) {
       if ((step.action.targetService?.trim() ?? "") === "") continue;
-      key = JSON.stringify([targetOf(facts, step) ?? step.action.targetService?.trim().toLowerCase(), step.action.faultKind ?? FaultKind.UNSPECIFIED]);
+      key = JSON.stringify([
+        targetOf(facts, step) ?? step.action.targetService?.trim().toLowerCase(),
+        step.action.faultKind ?? FaultKind.UNSPECIFIED,
+      ]);
     } else if (type === ActionType.WRITE_RUNBOOK || type === ActionType.WRITE_POSTMORTEM) {
       key = actionKey(step.action, "");
     } else {
@@ -93,7 +99,11 @@ function revisions(facts: EpisodeFacts): ConductFactor[] {
     last.set(type, key);
     if (before === undefined || before === key) continue;
     const what = type === ActionType.DIAGNOSE ? "diagnosis" : type === ActionType.WRITE_RUNBOOK ? "runbook" : "postmortem";
-    out.push({ name: "revised_answer", factor: REVISION_FACTOR, detail: `step ${step.step}: a new ${what} replaces an earlier, different one (only the last counts)` });
+    out.push({
+      name: "revised_answer",
+      factor: REVISION_FACTOR,
+      detail: `step ${step.step}: a new ${what} replaces an earlier, different one (only the last counts)`,
+    });
   }
   return out;
 }
@@ -111,7 +121,17 @@ function actionKey(action: Action, target: string): string {
     action.severityAssessment ?? Severity.UNSPECIFIED,
     action.runbookSteps,
     sections
-      ? [sections.summary, sections.timeline, sections.rootCause, sections.impact, sections.actionItems, sections.trigger, sections.resolution, sections.detection, sections.lessonsLearned]
+      ? [
+          sections.summary,
+          sections.timeline,
+          sections.rootCause,
+          sections.impact,
+          sections.actionItems,
+          sections.trigger,
+          sections.resolution,
+          sections.detection,
+          sections.lessonsLearned,
+        ]
       : [],
   ]);
 }

@@ -29,7 +29,10 @@ function servicePart(facts: EpisodeFacts, node: string | undefined, minute: numb
   const base = BY_DISTANCE[hops] ?? 0;
   const where = hops === 0 ? "the root" : Number.isFinite(hops) ? `${hops} hop(s) from the root` : "not connected to the root";
   if (base > 0 && !hadEvidence(facts, node, minute)) {
-    return { score: base * EVIDENCE_CAP, text: `${node} is ${where} (${base}), but had not been seen by minute ${minute}: x${EVIDENCE_CAP} evidence cap` };
+    return {
+      score: base * EVIDENCE_CAP,
+      text: `${node} is ${where} (${base}), but had not been seen by minute ${minute}: x${EVIDENCE_CAP} evidence cap`,
+    };
   }
   return { score: base, text: `${node} is ${where} (${base})` };
 }
@@ -38,11 +41,14 @@ function faultClass(facts: EpisodeFacts, step: StepRecord): { score: number; tex
   const kind = step.action.faultKind;
   if (kind !== undefined && kind !== FaultKind.UNSPECIFIED) {
     const named = wordFromEnum(FaultKind, kind) ?? "unknown";
-    return named === facts.fault.kind ? { score: 1, text: `fault_kind ${named} is right` } : { score: 0, text: `fault_kind ${named} is wrong` };
+    return named === facts.fault.kind
+      ? { score: 1, text: `fault_kind ${named} is right` }
+      : { score: 0, text: `fault_kind ${named} is wrong` };
   }
   // Older clients state the class in words: one fault's mechanism, in their own words.
   const stated = faultClassFromReasoning(step.action.reasoning, facts.kb, facts.record.spec.topology.nodes);
-  if (stated === undefined) return { score: 0, text: "no fault_kind, and the reasoning states no single fault's mechanism in its own words" };
+  if (stated === undefined)
+    return { score: 0, text: "no fault_kind, and the reasoning states no single fault's mechanism in its own words" };
   if (stated !== facts.fault.kind) return { score: 0, text: `no fault_kind; the reasoning states ${stated}, which is wrong` };
   return { score: REASONED_CLASS, text: `no fault_kind; the reasoning states the mechanism of ${stated}: ${REASONED_CLASS}` };
 }
@@ -77,7 +83,8 @@ export function finalDiagnosis(facts: EpisodeFacts): FinalDiagnosis | undefined 
   const last = diagnoses.at(-1);
   if (!last) return undefined;
   const node = targetOf(facts, last);
-  const same = (s: StepRecord): boolean => targetOf(facts, s) === node && (s.action.faultKind ?? FaultKind.UNSPECIFIED) === (last.action.faultKind ?? FaultKind.UNSPECIFIED);
+  const same = (s: StepRecord): boolean =>
+    targetOf(facts, s) === node && (s.action.faultKind ?? FaultKind.UNSPECIFIED) === (last.action.faultKind ?? FaultKind.UNSPECIFIED);
   let first = diagnoses.length - 1;
   while (first > 0 && same(diagnoses[first - 1] as StepRecord)) first--;
   const given = diagnoses[first] as StepRecord;

@@ -48,7 +48,10 @@ export function servicesThatMatter(facts: EpisodeFacts): string[] {
 }
 
 function entryPoints(facts: EpisodeFacts): string[] {
-  return facts.index.entryPoints().filter((n) => n.kind === "gateway" || facts.index.callees(n.name).some((e) => e.requestPath)).map((n) => n.name);
+  return facts.index
+    .entryPoints()
+    .filter((n) => n.kind === "gateway" || facts.index.callees(n.name).some((e) => e.requestPath))
+    .map((n) => n.name);
 }
 
 /**
@@ -60,7 +63,9 @@ function entryPoints(facts: EpisodeFacts): string[] {
 function alsoHurt(facts: EpisodeFacts): Set<string> {
   const { spec, world } = facts.record;
   const herrings = new Set(spec.distractors.map((d) => d.node));
-  return new Set(world.timeline.filter((e) => e.kind === "alert" && e.minute >= spec.onsetMinute && !herrings.has(e.service)).map((e) => e.service));
+  return new Set(
+    world.timeline.filter((e) => e.kind === "alert" && e.minute >= spec.onsetMinute && !herrings.has(e.service)).map((e) => e.service),
+  );
 }
 
 /**
@@ -89,7 +94,8 @@ const NOT_HURT = new RegExp(
  * Words of a sentence that says something was hurt after all: "p99 went over 1 s; overall error
  * rate stayed under 2%" reports a latency breach.
  */
-const HURT = /\b(?:went|rose|climbed|spiked|jumped) (?:over|above|past)\b|\bpeak(?:ed)? (?:at|about|around|of)\b|\bfailed\b|(?<!\bno (?:other )?services? )\b(?:was|were) degraded\b/i;
+const HURT =
+  /\b(?:went|rose|climbed|spiked|jumped) (?:over|above|past)\b|\bpeak(?:ed)? (?:at|about|around|of)\b|\bfailed\b|(?<!\bno (?:other )?services? )\b(?:was|were) degraded\b/i;
 
 /** True when the sentence says its services were not hurt, and nothing that contradicts it. */
 function isCalm(sentence: string): boolean {
@@ -101,15 +107,25 @@ function namedAsHurt(facts: EpisodeFacts, text: string): string[] {
   const matcher = serviceMatcher(facts.record.spec.topology.nodes);
   const calm = sentences(text).filter((s) => isCalm(s.text));
   const inCalm = (from: number): boolean => calm.some((s) => from >= s.from && from < s.to);
-  return [...new Set(matcher.mentions(text).filter((m) => !inCalm(m.from)).map((m) => m.node))];
+  return [
+    ...new Set(
+      matcher
+        .mentions(text)
+        .filter((m) => !inCalm(m.from))
+        .map((m) => m.node),
+    ),
+  ];
 }
 
 /** Words that make a nearby percentage an error rate ("45.9% of requests failed", "errors peaked at 26%"). */
-const ERROR_WORDS = /\b(?:errors?|error rate|fail(?:s|ed|ing|ures?)?|5xx|50[0-4]s?|rejected|rejections?|refused|throttled|timed out|timeouts?|unavailable|denied|canceled|cancelled)\b/i;
+const ERROR_WORDS =
+  /\b(?:errors?|error rate|fail(?:s|ed|ing|ures?)?|5xx|50[0-4]s?|rejected|rejections?|refused|throttled|timed out|timeouts?|unavailable|denied|canceled|cancelled)\b/i;
 /** Words that make a nearby percentage some other metric. */
-const METRIC_WORDS = /\b(?:cpu|memory|heap|disk|volume|connections?|connection usage|usage|used|hit ratio|hit rate|utili[sz]ation|capacity|quota|packet|loss|traffic|load|share|of (?:the )?(?:limit|max|plan))\b/i;
+const METRIC_WORDS =
+  /\b(?:cpu|memory|heap|disk|volume|connections?|connection usage|usage|used|hit ratio|hit rate|utili[sz]ation|capacity|quota|packet|loss|traffic|load|share|of (?:the )?(?:limit|max|plan))\b/i;
 /** Words that make a nearby percentage a threshold or a baseline, not an observation. */
-const REFERENCE_WORDS = /\b(?:thresholds?|slos?|slas?|targets?|baselines?|usual(?:ly)?|normal(?:ly)?|typical(?:ly)?|budgets?|alerting|alerts? at|expected)\b/i;
+const REFERENCE_WORDS =
+  /\b(?:thresholds?|slos?|slas?|targets?|baselines?|usual(?:ly)?|normal(?:ly)?|typical(?:ly)?|budgets?|alerting|alerts? at|expected)\b/i;
 
 interface RateClaim {
   value: number;
@@ -126,7 +142,11 @@ function rateClaims(text: string): RateClaim[] {
     for (const m of sentence.text.matchAll(/(\d+(?:\.\d+)?)\s*(?:%|percent\b)/gi)) {
       const at = m.index ?? 0;
       // The clause around the number: back to the previous , ; : ( and on to the next.
-      const before = sentence.text.slice(0, at).split(/[,;:(]/).at(-1) ?? "";
+      const before =
+        sentence.text
+          .slice(0, at)
+          .split(/[,;:(]/)
+          .at(-1) ?? "";
       const after = sentence.text.slice(at + m[0].length).split(/[,;:)]/)[0] ?? "";
       const near = `${before.split(/\s+/).slice(-6).join(" ")} | ${after.split(/\s+/).slice(0, 5).join(" ")}`;
       const reference = REFERENCE_WORDS.test(near);
@@ -182,5 +202,9 @@ function noImpactScore(facts: EpisodeFacts, text: string): PartScore {
   const says = profile(maskServiceNames(text, facts.record.spec.topology.nodes)).expressed.has("no_user_impact");
   const claims = percentages(text).filter((p) => p >= 1).length;
   const score = says && claims === 0 ? 1 : says ? 0.5 : 0;
-  return { score, detail: `nothing degraded: ${says ? "the section says there was no impact" : "the section does not say there was no impact"}${claims > 0 ? `; ${claims} error rate(s) claimed` : ""}`, notes: [] };
+  return {
+    score,
+    detail: `nothing degraded: ${says ? "the section says there was no impact" : "the section does not say there was no impact"}${claims > 0 ? `; ${claims} error rate(s) claimed` : ""}`,
+    notes: [],
+  };
 }

@@ -34,7 +34,12 @@ interface WeightedPart {
 }
 
 function compose(grader: string, facts: EpisodeFacts, parts: readonly WeightedPart[]): Grade {
-  const components: ComponentScore[] = parts.map((p) => ({ name: p.name, score: clamp01(p.part.score), weight: p.weight, detail: p.part.detail }));
+  const components: ComponentScore[] = parts.map((p) => ({
+    name: p.name,
+    score: clamp01(p.part.score),
+    weight: p.weight,
+    detail: p.part.detail,
+  }));
   const notes = parts.flatMap((p) => p.part.notes);
   let total = components.reduce((sum, c) => sum + c.weight * c.score, 0);
   let product = 1;
@@ -45,7 +50,10 @@ function compose(grader: string, facts: EpisodeFacts, parts: readonly WeightedPa
     total -= amount;
     product *= f.factor;
   }
-  if (penalties.length > 0) notes.push(`conduct multiplier x${product.toFixed(3)} on the total (${penalties.length} penalt${penalties.length === 1 ? "y" : "ies"})`);
+  if (penalties.length > 0)
+    notes.push(
+      `conduct multiplier x${product.toFixed(3)} on the total (${penalties.length} penalt${penalties.length === 1 ? "y" : "ies"})`,
+    );
   return finishGrade(grader, components, penalties, notes);
 }
 

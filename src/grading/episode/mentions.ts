@@ -38,7 +38,9 @@ export function serviceMatcher(nodes: readonly ServiceNode[]): ServiceMatcher {
   const owners = new Map<string, Set<string>>();
   for (const node of nodes) {
     for (const spelling of [node.name, ...node.aliases]) {
-      const key = pieces(spelling).map((p) => p.piece).join(" ");
+      const key = pieces(spelling)
+        .map((p) => p.piece)
+        .join(" ");
       if (key === "") continue;
       const set = owners.get(key) ?? new Set<string>();
       set.add(node.name);
@@ -54,7 +56,7 @@ export function serviceMatcher(nodes: readonly ServiceNode[]): ServiceMatcher {
   const mentions = (text: string): ServiceMention[] => {
     const words = pieces(text);
     const found: ServiceMention[] = [];
-    for (let i = 0; i < words.length; ) {
+    for (let i = 0; i < words.length;) {
       const hit = words[i]?.starts
         ? spellings.find((s) => s.words.every((w, k) => words[i + k]?.piece === w) && words[i + s.words.length - 1]?.ends === true)
         : undefined;
@@ -86,7 +88,9 @@ function pieces(text: string): Array<{ piece: string; starts: boolean; ends: boo
     if (word === "") continue;
     const parts: Array<{ piece: string; at: number }> = [];
     for (const p of word.matchAll(/[^-_]+/g)) parts.push({ piece: p[0], at: (m.index ?? 0) + lead + (p.index ?? 0) });
-    parts.forEach(({ piece, at }, i) => out.push({ piece, starts: i === 0, ends: i === parts.length - 1, from: at, to: at + piece.length }));
+    parts.forEach(({ piece, at }, i) =>
+      out.push({ piece, starts: i === 0, ends: i === parts.length - 1, from: at, to: at + piece.length }),
+    );
   }
   return out;
 }
@@ -135,7 +139,10 @@ export function maskServiceNames(text: string, nodes: readonly ServiceNode[]): s
   let out = text;
   const sorted = [...nodes].sort((a, b) => b.name.length - a.name.length);
   for (const node of sorted) {
-    const parts = node.name.split(/[-_\s]+/).filter((p) => p !== "").map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+    const parts = node.name
+      .split(/[-_\s]+/)
+      .filter((p) => p !== "")
+      .map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
     if (parts.length === 0) continue;
     const pattern = new RegExp(`(?<![\\p{L}\\p{N}_])${parts.join("[-_\\s]+")}(?![\\p{L}\\p{N}_])`, "giu");
     out = out.replace(pattern, MASK_NOUN[node.kind] ?? "service");

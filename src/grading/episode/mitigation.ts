@@ -65,9 +65,14 @@ function restraintScore(facts: EpisodeFacts): PartScore {
     return !(undoesRule && s.target === root);
   });
   if (changed.length > 0) {
-    return { score: 0, detail: `nothing was broken, but step ${changed[0]?.step} changed the system (${changed.map((s) => s.target ?? "?").join(", ")})`, notes: [] };
+    return {
+      score: 0,
+      detail: `nothing was broken, but step ${changed[0]?.step} changed the system (${changed.map((s) => s.target ?? "?").join(", ")})`,
+      notes: [],
+    };
   }
-  if (!facts.record.inspected.has(root)) return { score: UNCONFIRMED_RESTRAINT, detail: `changed nothing, but never inspected ${root} to confirm it was healthy`, notes: [] };
+  if (!facts.record.inspected.has(root))
+    return { score: UNCONFIRMED_RESTRAINT, detail: `changed nothing, but never inspected ${root} to confirm it was healthy`, notes: [] };
   return { score: 1, detail: `changed nothing in the system and confirmed ${root} healthy`, notes: [] };
 }
 
@@ -89,8 +94,14 @@ function nodesIn(facts: EpisodeFacts, scope: Scope): string[] {
     case "root":
       return [root];
     case "root_callers":
-      return facts.index.callers(root).filter((e) => e.requestPath).map((e) => e.caller);
+      return facts.index
+        .callers(root)
+        .filter((e) => e.requestPath)
+        .map((e) => e.caller);
     case "root_callees":
-      return facts.index.callees(root).filter((e) => e.requestPath).map((e) => e.callee);
+      return facts.index
+        .callees(root)
+        .filter((e) => e.requestPath)
+        .map((e) => e.callee);
   }
 }

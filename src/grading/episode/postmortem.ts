@@ -51,7 +51,17 @@ const SCORED: ReadonlyArray<{ key: SectionKey; name: string; weight: number }> =
   { key: "actionItems", name: "action_items", weight: 0.2 },
   { key: "summary", name: "summary", weight: 0.1 },
 ];
-const ALL_SECTIONS: readonly SectionKey[] = ["summary", "timeline", "rootCause", "impact", "actionItems", "trigger", "resolution", "detection", "lessonsLearned"];
+const ALL_SECTIONS: readonly SectionKey[] = [
+  "summary",
+  "timeline",
+  "rootCause",
+  "impact",
+  "actionItems",
+  "trigger",
+  "resolution",
+  "detection",
+  "lessonsLearned",
+];
 const CLAIM_SECTIONS: readonly SectionKey[] = ["resolution", "summary", "timeline"];
 const WRONG_TARGET = 0.1;
 /** What a postmortem keeps when it never states this fault's mechanism. */
@@ -98,9 +108,11 @@ function namesRoot(facts: EpisodeFacts, matcher: ServiceMatcher, text: string): 
   const named = matcher.named(text);
   const nodes = facts.record.spec.topology.nodes.length;
   if (!named.includes(facts.root)) return { named: false, text: "root not named" };
-  if (named.length >= ROLL_CALL_MIN && named.length > nodes / 2) return { named: false, text: `names ${named.length} of ${nodes} services, a roll-call names no root` };
+  if (named.length >= ROLL_CALL_MIN && named.length > nodes / 2)
+    return { named: false, text: `names ${named.length} of ${nodes} services, a roll-call names no root` };
   const hedge = hedgedRoot(text, matcher, facts.root);
-  if (hedge.hedged) return { named: false, text: `names the root only among other suspects (${hedge.others.join(", ")}), which names no root` };
+  if (hedge.hedged)
+    return { named: false, text: `names the root only among other suspects (${hedge.others.join(", ")}), which names no root` };
   return { named: true, text: "names the root" };
 }
 
@@ -112,7 +124,13 @@ function namesRoot(facts: EpisodeFacts, matcher: ServiceMatcher, text: string): 
  * continues a document that has already said which service failed. A section that offers
  * suspects ("one of A, B or C") or calls the roll names no root either way.
  */
-function rootCauseNamesRoot(facts: EpisodeFacts, matcher: ServiceMatcher, step: StepRecord, rootCause: Section, context: readonly Section[]): { named: boolean; text: string } {
+function rootCauseNamesRoot(
+  facts: EpisodeFacts,
+  matcher: ServiceMatcher,
+  step: StepRecord,
+  rootCause: Section,
+  context: readonly Section[],
+): { named: boolean; text: string } {
   const own = namesRoot(facts, matcher, rootCause.read);
   if (own.named || own.text !== "root not named") return own;
   const named = matcher.named(rootCause.read);
@@ -129,9 +147,11 @@ export function gradePostmortem(facts: EpisodeFacts, step: StepRecord): Postmort
   const texts = ALL_SECTIONS.map((k) => (raw?.[k] ?? "").trim());
   const copies = copiedParts(texts, facts.kb);
   const sections = new Map<SectionKey, Section>(ALL_SECTIONS.map((k, i) => [k, readSection(facts, allowed, texts[i], copies[i] === true)]));
-  const section = (k: SectionKey): Section => sections.get(k) ?? { status: "missing", read: "", expressed: new Set(), focus: 0, foreign: [] };
+  const section = (k: SectionKey): Section =>
+    sections.get(k) ?? { status: "missing", read: "", expressed: new Set(), focus: 0, foreign: [] };
   const scored = SCORED.map((s) => section(s.key));
-  if (scored.every((s) => s.status === "missing")) return { score: 0, detail: `step ${step.step}: the postmortem has no sections`, notes: [], step, focus: 0 };
+  if (scored.every((s) => s.status === "missing"))
+    return { score: 0, detail: `step ${step.step}: the postmortem has no sections`, notes: [], step, focus: 0 };
 
   const knowledge = facts.fault.knowledge.postmortem;
   const matcher = serviceMatcher(facts.record.spec.topology.nodes);
@@ -146,7 +166,9 @@ export function gradePostmortem(facts: EpisodeFacts, step: StepRecord): Postmort
       const hits = satisfiedCount(knowledge.rootCause, s.expressed);
       const mechanism = knowledge.rootCause.length > 0 ? hits / knowledge.rootCause.length : 1;
       const hasTrigger = facts.fault.trigger.description !== "";
-      const trigger = hasTrigger ? triggerCredit(facts, s, section("trigger")) : { score: 0, text: "no trigger line: its 0.2 goes to the mechanism" };
+      const trigger = hasTrigger
+        ? triggerCredit(facts, s, section("trigger"))
+        : { score: 0, text: "no trigger line: its 0.2 goes to the mechanism" };
       const score = ((name.named ? 0.4 : 0) + (hasTrigger ? 0.4 : 0.6) * mechanism + (hasTrigger ? 0.2 * trigger.score : 0)) * s.focus;
       parts.root_cause = {
         score,
@@ -198,7 +220,9 @@ export function gradePostmortem(facts: EpisodeFacts, step: StepRecord): Postmort
 
   // A postmortem that never states this fault's mechanism (in its root cause or its summary) is
   // about another incident: its timeline of observable times and its impact earn little alone.
-  const statesMechanism = [section("rootCause"), section("summary")].some((s) => s.status === "graded" && knowledge.rootCause.some((r) => satisfiedBy(r, s.expressed) !== undefined));
+  const statesMechanism = [section("rootCause"), section("summary")].some(
+    (s) => s.status === "graded" && knowledge.rootCause.some((r) => satisfiedBy(r, s.expressed) !== undefined),
+  );
   const relevance = statesMechanism || knowledge.rootCause.length === 0 ? 1 : OFF_INCIDENT;
   const weighted = relevance * SCORED.reduce((sum, s) => sum + s.weight * (parts[s.name]?.score ?? 0), 0);
   const contradictions = findContradictions(facts, step, (k) => section(k));
@@ -207,7 +231,9 @@ export function gradePostmortem(facts: EpisodeFacts, step: StepRecord): Postmort
   const graded = scored.filter((s) => s.status === "graded");
   const focus = graded.length > 0 ? graded.reduce((sum, s) => sum + s.focus, 0) / graded.length : 0;
 
-  const notes = SCORED.map((s) => `postmortem ${s.name} (x${s.weight}): ${(parts[s.name]?.score ?? 0).toFixed(2)}: ${parts[s.name]?.text ?? ""}`);
+  const notes = SCORED.map(
+    (s) => `postmortem ${s.name} (x${s.weight}): ${(parts[s.name]?.score ?? 0).toFixed(2)}: ${parts[s.name]?.text ?? ""}`,
+  );
   for (const c of contradictions) notes.push(`postmortem contradiction -${c.amount}: ${c.detail}`);
   const summary = SCORED.map((s) => `${s.name} ${(parts[s.name]?.score ?? 0).toFixed(2)}`).join(", ");
   return {
@@ -243,7 +269,11 @@ function triggerCredit(facts: EpisodeFacts, rootCause: Section, triggerSection: 
   const own = credit(rootCause);
   if (own) return { score: 1, text: own };
   const separate = credit(triggerSection);
-  if (separate) return { score: triggerSection.focus, text: `${separate} (trigger section${triggerSection.focus < 1 ? `, x${triggerSection.focus.toFixed(2)} focus` : ""})` };
+  if (separate)
+    return {
+      score: triggerSection.focus,
+      text: `${separate} (trigger section${triggerSection.focus < 1 ? `, x${triggerSection.focus.toFixed(2)} focus` : ""})`,
+    };
   return { score: 0, text: "trigger not stated" };
 }
 
@@ -281,7 +311,10 @@ function findContradictions(facts: EpisodeFacts, step: StepRecord, section: (k: 
   if (assessed !== undefined && assessed !== Severity.UNSPECIFIED) {
     const word = Severity[assessed];
     // Action items carry task priorities ("(SRE, P1)"), not the incident's severity.
-    const texts = ALL_SECTIONS.filter((k) => k !== "actionItems").map((k) => section(k)).filter((s) => s.status === "graded").map((s) => s.read);
+    const texts = ALL_SECTIONS.filter((k) => k !== "actionItems")
+      .map((k) => section(k))
+      .filter((s) => s.status === "graded")
+      .map((s) => s.read);
     const other = texts.flatMap(severityWords).find((w) => w !== word);
     if (other) out.push({ amount: SEVERITY_MISMATCH, detail: `the text says ${other} but severity_assessment is ${word}` });
   }

@@ -33,7 +33,11 @@ export function processScore(facts: EpisodeFacts): PartScore {
     parts.push(`${onPath.length} nodes of the fault path inspected +0.25`);
   }
   score = Math.min(1, score);
-  const detail = inspected.length === 0 ? "nothing inspected" : `${parts.join("; ") || `inspected ${inspected.join(", ")}, none on the fault's path or next to the root`}`;
-  if (score > 0 && !finalDiagnosis(facts)?.correct) return { score: 0, detail: `${detail}; no credit: the final diagnosis does not name the root and its fault class`, notes: [] };
+  const detail =
+    inspected.length === 0
+      ? "nothing inspected"
+      : `${parts.join("; ") || `inspected ${inspected.join(", ")}, none on the fault's path or next to the root`}`;
+  if (score > 0 && !finalDiagnosis(facts)?.correct)
+    return { score: 0, detail: `${detail}; no credit: the final diagnosis does not name the root and its fault class`, notes: [] };
   return { score, detail, notes: [] };
 }

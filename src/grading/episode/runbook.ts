@@ -96,7 +96,9 @@ export function gradeRunbook(facts: EpisodeFacts, step: StepRecord): RunbookResu
     }
   });
 
-  const expressedAnywhere = new Set(steps.flatMap((s, i) => [...(read[i] === s ? profiles[i]?.expressed : profile(maskServiceNames(s, nodes)).expressed)?.keys() ?? []]));
+  const expressedAnywhere = new Set(
+    steps.flatMap((s, i) => [...((read[i] === s ? profiles[i]?.expressed : profile(maskServiceNames(s, nodes)).expressed)?.keys() ?? [])]),
+  );
   const foreign = foreignConcepts(expressedAnywhere, allowed);
   const onTopic = [...expressedAnywhere].filter((id) => allowed.has(id)).length;
   const words = profiles.reduce((sum, p) => sum + p.wordCount, 0);
@@ -127,7 +129,11 @@ export function gradeRunbook(facts: EpisodeFacts, step: StepRecord): RunbookResu
     previousPhaseAt = at;
   }
   const coverageScore = shares > 0 ? coverage / shares : 0;
-  const pairs: Array<[PhaseName, PhaseName]> = [["diagnose", "mitigate"], ["mitigate", "verify"], ["diagnose", "verify"]];
+  const pairs: Array<[PhaseName, PhaseName]> = [
+    ["diagnose", "mitigate"],
+    ["mitigate", "verify"],
+    ["diagnose", "verify"],
+  ];
   const judged = pairs.filter(([a, b]) => firstStepOf.has(a) && firstStepOf.has(b));
   const inOrder = judged.filter(([a, b]) => (firstStepOf.get(a) ?? 0) <= (firstStepOf.get(b) ?? 0));
   const order = judged.length > 0 ? inOrder.length / judged.length : 0;
@@ -146,16 +152,28 @@ export function gradeRunbook(facts: EpisodeFacts, step: StepRecord): RunbookResu
   const notes: string[] = [];
   if (repeated > 0) notes.push(`runbook (step ${step.step}): ${repeated} repeated step(s) counted once`);
   if (copied > 0) notes.push(`runbook (step ${step.step}): ${copied} step(s) copied from the knowledge base were not graded`);
-  if (focus < 1) notes.push(`runbook (step ${step.step}): focus factor ${focus.toFixed(2)}, concepts from other incidents: ${foreign.join(", ")}`);
-  for (const id of harmful) notes.push(`runbook (step ${step.step}): -${HARMFUL_STEP_PENALTY} a step recommends ${id}, which makes this fault worse`);
+  if (focus < 1)
+    notes.push(`runbook (step ${step.step}): focus factor ${focus.toFixed(2)}, concepts from other incidents: ${foreign.join(", ")}`);
+  for (const id of harmful)
+    notes.push(`runbook (step ${step.step}): -${HARMFUL_STEP_PENALTY} a step recommends ${id}, which makes this fault worse`);
   const parts = [
     `coverage ${coverageScore.toFixed(2)} (${coverageDetail.join(", ")})`,
     `order ${order.toFixed(2)} (${inOrder.length}/${judged.length} phase pairs)`,
     `structure ${structure} (${substantive} steps)`,
     `target ${targetScore} (${target ?? "no single service"})`,
   ];
-  const extras = [relevance < 1 ? `x${OFF_INCIDENT} no fix of this fault` : "", focus < 1 ? `x${focus.toFixed(2)} focus` : "", harmful.length > 0 ? `-${(HARMFUL_STEP_PENALTY * harmful.length).toFixed(1)} harmful` : ""].filter((e) => e !== "");
-  return { score, detail: `step ${step.step}: ${parts.join("; ")}${extras.length > 0 ? `; ${extras.join("; ")}` : ""}`, notes, step, focus };
+  const extras = [
+    relevance < 1 ? `x${OFF_INCIDENT} no fix of this fault` : "",
+    focus < 1 ? `x${focus.toFixed(2)} focus` : "",
+    harmful.length > 0 ? `-${(HARMFUL_STEP_PENALTY * harmful.length).toFixed(1)} harmful` : "",
+  ].filter((e) => e !== "");
+  return {
+    score,
+    detail: `step ${step.step}: ${parts.join("; ")}${extras.length > 0 ? `; ${extras.join("; ")}` : ""}`,
+    notes,
+    step,
+    focus,
+  };
 }
 
 function sameStep(a: string, b: string): boolean {

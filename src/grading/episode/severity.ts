@@ -20,11 +20,17 @@ export function severityScore(facts: EpisodeFacts, postmortem: PostmortemResult 
   const assessed = postmortem.step.action.severityAssessment;
   const word = assessed !== undefined && assessed !== Severity.UNSPECIFIED ? Severity[assessed] : undefined;
   const truth = facts.record.world.severity;
-  if (word === undefined) return { score: 0, detail: `step ${postmortem.step.step}: no severity_assessment (impact says ${truth})`, notes: [] };
+  if (word === undefined)
+    return { score: 0, detail: `step ${postmortem.step.step}: no severity_assessment (impact says ${truth})`, notes: [] };
   const distance = Math.abs((RANK[word] ?? 99) - (RANK[truth] ?? 0));
   const base = distance === 0 ? 1 : distance === 1 ? 0.4 : 0;
   const substance = Math.min(1, postmortem.score / FULL_SUBSTANCE);
   const focus = postmortem.focus < 1 ? `; x${postmortem.focus.toFixed(2)} mean section focus` : "";
-  const thin = substance < 1 ? `; x${substance.toFixed(2)} postmortem substance (its score ${postmortem.score.toFixed(2)} / ${FULL_SUBSTANCE})` : "";
-  return { score: base * postmortem.focus * substance, detail: `step ${postmortem.step.step}: assessed ${word}, impact says ${truth} (${base})${focus}${thin}`, notes: [] };
+  const thin =
+    substance < 1 ? `; x${substance.toFixed(2)} postmortem substance (its score ${postmortem.score.toFixed(2)} / ${FULL_SUBSTANCE})` : "";
+  return {
+    score: base * postmortem.focus * substance,
+    detail: `step ${postmortem.step.step}: assessed ${word}, impact says ${truth} (${base})${focus}${thin}`,
+    notes: [],
+  };
 }

@@ -21,10 +21,33 @@ import type { ServiceMatcher } from "./mentions.js";
 
 const MAX_GAP_WORDS = 4;
 /** Words allowed between two services of one list. */
-const LIST_WORDS = new Set(["and", "or", "nor", "either", "neither", "possibly", "maybe", "perhaps", "probably", "likely", "alternatively", "versus", "vs", "the", "a", "an", "also", "even", "else", "otherwise", "both"]);
+const LIST_WORDS = new Set([
+  "and",
+  "or",
+  "nor",
+  "either",
+  "neither",
+  "possibly",
+  "maybe",
+  "perhaps",
+  "probably",
+  "likely",
+  "alternatively",
+  "versus",
+  "vs",
+  "the",
+  "a",
+  "an",
+  "also",
+  "even",
+  "else",
+  "otherwise",
+  "both",
+]);
 const DISJUNCTIONS = new Set(["or", "nor", "versus", "vs", "alternatively", "otherwise"]);
 const INTRODUCERS = /\b(?:one of|either|between|among|any of|candidates?|suspects?|culprits?)\W*$/i;
-const ALTERNATIVE_SENTENCE = /^\W*(?:or|alternatively|otherwise)\b|\b(?:may|might|could) (?:also|instead|equally) (?:have been|be)\b|\bor (?:it|else) (?:was|could|may|might)\b/i;
+const ALTERNATIVE_SENTENCE =
+  /^\W*(?:or|alternatively|otherwise)\b|\b(?:may|might|could) (?:also|instead|equally) (?:have been|be)\b|\bor (?:it|else) (?:was|could|may|might)\b/i;
 
 interface Hedge {
   hedged: boolean;
@@ -44,7 +67,8 @@ export function hedgedRoot(text: string, matcher: ServiceMatcher, root: string):
     const nodes = new Set(list.map((m) => m.node));
     const first = list[0];
     const before = first ? sentenceBefore(text, first.from) : "";
-    if (nodes.has(root) && nodes.size > 1 && (disjunctive || INTRODUCERS.test(before))) for (const n of nodes) if (n !== root) others.add(n);
+    if (nodes.has(root) && nodes.size > 1 && (disjunctive || INTRODUCERS.test(before)))
+      for (const n of nodes) if (n !== root) others.add(n);
     list = [];
     disjunctive = false;
   };
@@ -52,7 +76,10 @@ export function hedgedRoot(text: string, matcher: ServiceMatcher, root: string):
     const last = list[list.length - 1];
     if (last) {
       const gap = text.slice(last.to, m.from);
-      const words = gap.toLowerCase().split(/[^\p{L}]+/u).filter((w) => w !== "");
+      const words = gap
+        .toLowerCase()
+        .split(/[^\p{L}]+/u)
+        .filter((w) => w !== "");
       const joined = !/[.;!?\n:]/.test(gap) && words.length <= MAX_GAP_WORDS && words.every((w) => LIST_WORDS.has(w));
       if (joined) {
         if (words.some((w) => DISJUNCTIONS.has(w)) || gap.includes("/")) disjunctive = true;
@@ -72,7 +99,13 @@ export function hedgedRoot(text: string, matcher: ServiceMatcher, root: string):
 /** The text of the sentence before a position, up to it. */
 function sentenceBefore(text: string, at: number): string {
   const head = text.slice(0, at);
-  const start = Math.max(head.lastIndexOf(". "), head.lastIndexOf("; "), head.lastIndexOf("\n"), head.lastIndexOf("? "), head.lastIndexOf("! "));
+  const start = Math.max(
+    head.lastIndexOf(". "),
+    head.lastIndexOf("; "),
+    head.lastIndexOf("\n"),
+    head.lastIndexOf("? "),
+    head.lastIndexOf("! "),
+  );
   return head.slice(start + 1);
 }
 

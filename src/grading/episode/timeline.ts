@@ -96,14 +96,16 @@ export function statedTimes(facts: EpisodeFacts, text: string): StatedTime[] {
   for (const m of timeMentions(text)) {
     const glossed = previousMention;
     previousMention = m;
-    if (m.kind === "relative" && glossed !== undefined && glossed.kind !== "relative" && GLOSS_GAP.test(text.slice(glossed.end, m.index))) continue;
+    if (m.kind === "relative" && glossed !== undefined && glossed.kind !== "relative" && GLOSS_GAP.test(text.slice(glossed.end, m.index)))
+      continue;
     if (m.kind === "clock") out.push({ minute: minuteOfClock(facts, m.minutesOfDay) });
     else if (m.kind === "instant") out.push({ minute: (m.epochMs - record.world.startedAtMs) / 60_000 });
     else if (m.anchor === "previous") {
       // A time counted from a relative time inherits its anchor: "0 minutes after onset ... 1
       // minute later" still says nothing about when the onset was.
       const previous = out[out.length - 1];
-      if (previous) out.push({ minute: previous.minute + m.offsetMinutes, ...(previous.anchor !== undefined ? { anchor: previous.anchor } : {}) });
+      if (previous)
+        out.push({ minute: previous.minute + m.offsetMinutes, ...(previous.anchor !== undefined ? { anchor: previous.anchor } : {}) });
     } else {
       const base = anchors[m.anchor];
       if (base !== undefined) out.push({ minute: base + m.offsetMinutes, anchor: m.anchor });
@@ -113,12 +115,19 @@ export function statedTimes(facts: EpisodeFacts, text: string): StatedTime[] {
 }
 
 /** Pairs (time index, target index) within `within` minutes, nearest first, each side used once. */
-function matchOneToOne(times: readonly number[], targets: readonly number[], within: number, allowed: (t: number, k: number) => boolean): Map<number, number> {
+function matchOneToOne(
+  times: readonly number[],
+  targets: readonly number[],
+  within: number,
+  allowed: (t: number, k: number) => boolean,
+): Map<number, number> {
   const pairs: Array<[number, number, number]> = [];
-  times.forEach((t, i) => targets.forEach((k, j) => {
-    const d = Math.abs(t - k);
-    if (d <= within && allowed(i, j)) pairs.push([d, i, j]);
-  }));
+  times.forEach((t, i) =>
+    targets.forEach((k, j) => {
+      const d = Math.abs(t - k);
+      if (d <= within && allowed(i, j)) pairs.push([d, i, j]);
+    }),
+  );
   pairs.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
   const byTime = new Map<number, number>();
   const usedTargets = new Set<number>();
@@ -144,8 +153,11 @@ export function timelineScore(facts: EpisodeFacts, text: string): PartScore {
   const keys = keyEvents(facts);
   // A restatement marks only a key event in its own minute: copies of one time cannot fish for
   // the events around it.
-  const keyMatch = matchOneToOne(times, keys.map((k) => k.minute), MATCH_MINUTES, (i, j) =>
-    stated[i]?.anchor !== keys[j]?.name && (!restates[i] || Math.abs((times[i] ?? 0) - (keys[j]?.minute ?? 0)) < 1),
+  const keyMatch = matchOneToOne(
+    times,
+    keys.map((k) => k.minute),
+    MATCH_MINUTES,
+    (i, j) => stated[i]?.anchor !== keys[j]?.name && (!restates[i] || Math.abs((times[i] ?? 0) - (keys[j]?.minute ?? 0)) < 1),
   );
 
   // Every other true event, each usable once; a matched key uses up one event at its minute.
@@ -175,11 +187,17 @@ export function timelineScore(facts: EpisodeFacts, text: string): PartScore {
   if (!ordered) score *= OUT_OF_ORDER;
 
   const covered = new Set(keyMatch.values());
-  const parts = [`${covered.size}/${keys.length} key events (${keys.map((k, j) => `${k.name} ${clockOf(facts, k.minute)}${covered.has(j) ? "" : " missed"}`).join(", ")})`];
-  parts.push(`${times.length} time(s)${restated > 0 ? ` (${restated} restated)` : ""}: ${supportedExtras} other true event(s)${extraMatch.size > EXTRA_CAP ? ` (${extraMatch.size} matched, at most ${EXTRA_CAP} count)` : ""}`);
+  const parts = [
+    `${covered.size}/${keys.length} key events (${keys.map((k, j) => `${k.name} ${clockOf(facts, k.minute)}${covered.has(j) ? "" : " missed"}`).join(", ")})`,
+  ];
+  parts.push(
+    `${times.length} time(s)${restated > 0 ? ` (${restated} restated)` : ""}: ${supportedExtras} other true event(s)${extraMatch.size > EXTRA_CAP ? ` (${extraMatch.size} matched, at most ${EXTRA_CAP} count)` : ""}`,
+  );
   if (unsupported > 0) {
     const lone = times.filter((_, i) => !keyMatch.has(i) && !extraMatch.has(i) && !restates[i]).map((m) => clockOf(facts, Math.round(m)));
-    parts.push(`-${(cost * unsupported).toFixed(2)} for ${unsupported} time(s) matching no event or past the extras${lone.length > 0 ? ` (near no event: ${lone.join(", ")})` : ""}`);
+    parts.push(
+      `-${(cost * unsupported).toFixed(2)} for ${unsupported} time(s) matching no event or past the extras${lone.length > 0 ? ` (near no event: ${lone.join(", ")})` : ""}`,
+    );
   }
   if (!ordered) parts.push(`x${OUT_OF_ORDER} times out of order`);
   return { score, detail: parts.join("; "), notes: [] };

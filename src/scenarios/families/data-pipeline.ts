@@ -211,7 +211,10 @@ export const dataPipeline: ArchitectureFamily = {
       kind: "service",
       role: "resolves anonymous and known user ids",
       count: [0, 1],
-      names: [n("identity-resolver", ["identity resolution", "id resolver"]), n("profile-lookup", ["profile lookup service", "profiles lookup"])],
+      names: [
+        n("identity-resolver", ["identity resolution", "id resolver"]),
+        n("profile-lookup", ["profile lookup service", "profiles lookup"]),
+      ],
       calls: [
         { to: "identity-cache", share: [0.8, 1] },
         { to: "identity-db", share: [0.05, 0.3] },
@@ -334,7 +337,10 @@ export const dataPipeline: ArchitectureFamily = {
       kind: "service",
       role: "dashboards and charts",
       count: [0, 1],
-      names: [n("dashboard-service", ["dashboards", "dashboard svc"]), n("superset", ["apache superset", "bi dashboards"], "Apache Superset dashboards")],
+      names: [
+        n("dashboard-service", ["dashboards", "dashboard svc"]),
+        n("superset", ["apache superset", "bi dashboards"], "Apache Superset dashboards"),
+      ],
       calls: [
         { to: "query-api", share: [0.5, 1] },
         { to: "metadata-db", share: [0.3, 1] },
@@ -369,7 +375,10 @@ export const dataPipeline: ArchitectureFamily = {
       kind: "search",
       role: "Elasticsearch cluster of recent events",
       count: [0, 1],
-      names: [n("logs-es", ["logs elasticsearch", "event search index"]), n("events-opensearch", ["events index"], "OpenSearch cluster of recent events")],
+      names: [
+        n("logs-es", ["logs elasticsearch", "event search index"]),
+        n("events-opensearch", ["events index"], "OpenSearch cluster of recent events"),
+      ],
       calls: [],
     },
     {
@@ -377,7 +386,10 @@ export const dataPipeline: ArchitectureFamily = {
       kind: "service",
       role: "pipeline control plane: sources, destinations and jobs",
       count: [0, 1],
-      names: [n("pipeline-api", ["pipelines api", "pipeline control plane"]), n("control-plane", ["pipeline control", "control plane api"])],
+      names: [
+        n("pipeline-api", ["pipelines api", "pipeline control plane"]),
+        n("control-plane", ["pipeline control", "control plane api"]),
+      ],
       calls: [
         { to: "scheduler", share: [0.2, 1] },
         { to: "metadata-db", share: [0.5, 1] },
@@ -388,7 +400,10 @@ export const dataPipeline: ArchitectureFamily = {
       kind: "service",
       role: "batch job scheduler",
       count: [0, 1],
-      names: [n("job-scheduler", ["scheduler", "batch scheduler"]), n("airflow-scheduler", ["airflow", "airflow dags"], "Airflow scheduler for batch jobs")],
+      names: [
+        n("job-scheduler", ["scheduler", "batch scheduler"]),
+        n("airflow-scheduler", ["airflow", "airflow dags"], "Airflow scheduler for batch jobs"),
+      ],
       calls: [
         { to: "batch", share: [0.3, 1] },
         { to: "metadata-db", share: [0.5, 1] },

@@ -341,7 +341,10 @@ export const mediaFeed: ArchitectureFamily = {
       kind: "service",
       role: "content moderation",
       count: [0, 1],
-      names: [n("moderation-service", ["moderation", "trust and safety"]), n("content-moderation", ["content moderation service", "moderation svc"])],
+      names: [
+        n("moderation-service", ["moderation", "trust and safety"]),
+        n("content-moderation", ["content moderation service", "moderation svc"]),
+      ],
       calls: [{ to: "moderation-vendor", share: [0.3, 1] }],
     },
     {

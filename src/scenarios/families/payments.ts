@@ -77,7 +77,10 @@ export const payments: ArchitectureFamily = {
       kind: "cache",
       role: "Redis store of idempotency keys",
       count: [0, 1],
-      names: [n("idempotency-cache", ["idempotency keys", "idempotency redis"]), n("idempotency-redis", ["idempotency store", "idempotency keys"])],
+      names: [
+        n("idempotency-cache", ["idempotency keys", "idempotency redis"]),
+        n("idempotency-redis", ["idempotency store", "idempotency keys"]),
+      ],
       calls: [],
     },
     {
@@ -106,7 +109,10 @@ export const payments: ArchitectureFamily = {
       role: "routes authorisations to the best acquirer",
       count: [0, 1],
       weight: 2,
-      names: [n("payment-router", ["payment routing", "routing service"]), n("authorization-service", ["authorization", "authorisation service"])],
+      names: [
+        n("payment-router", ["payment routing", "routing service"]),
+        n("authorization-service", ["authorization", "authorisation service"]),
+      ],
       calls: [
         { to: "acquirer", share: [0.8, 1], policy: { retries: [0, 1] } },
         { to: "card-network", share: [0.1, 0.5], chance: 0.6 },
@@ -131,7 +137,11 @@ export const payments: ArchitectureFamily = {
       kind: "vendor",
       role: "card network API (network tokens, account updater)",
       count: [0, 1],
-      names: [n("visa-api", ["visa", "visa network"]), n("mastercard-api", ["mastercard", "mastercard network"]), n("card-network-api", ["card network", "card scheme api"])],
+      names: [
+        n("visa-api", ["visa", "visa network"]),
+        n("mastercard-api", ["mastercard", "mastercard network"]),
+        n("card-network-api", ["card network", "card scheme api"]),
+      ],
       calls: [],
     },
     {
@@ -148,7 +158,10 @@ export const payments: ArchitectureFamily = {
       role: "card vault: swaps card numbers for tokens",
       count: [0, 1],
       weight: 2,
-      names: [n("tokenization-service", ["tokenization", "tokenisation", "token service"]), n("card-vault", ["card vault service", "vault service"])],
+      names: [
+        n("tokenization-service", ["tokenization", "tokenisation", "token service"]),
+        n("card-vault", ["card vault service", "vault service"]),
+      ],
       calls: [
         { to: "vault-db", share: [0.8, 1] },
         { to: "hsm", share: [0.3, 1] },
@@ -263,7 +276,10 @@ export const payments: ArchitectureFamily = {
       kind: "service",
       role: "merchant accounts and settings",
       count: [0, 1],
-      names: [n("merchant-service", ["merchants", "merchant svc"]), n("merchant-accounts", ["merchant accounts service", "accounts service"])],
+      names: [
+        n("merchant-service", ["merchants", "merchant svc"]),
+        n("merchant-accounts", ["merchant accounts service", "accounts service"]),
+      ],
       calls: [
         { to: "merchant-cache", share: [0.6, 1] },
         { to: "merchants-db", share: [0.1, 0.5] },
@@ -316,7 +332,10 @@ export const payments: ArchitectureFamily = {
       kind: "vendor",
       role: "merchants' webhook endpoints (external HTTP)",
       count: [0, 1],
-      names: [n("merchant-webhooks", ["merchant endpoints", "merchant webhook endpoints"]), n("merchant-endpoints", ["merchant webhook urls", "webhook endpoints"])],
+      names: [
+        n("merchant-webhooks", ["merchant endpoints", "merchant webhook endpoints"]),
+        n("merchant-endpoints", ["merchant webhook urls", "webhook endpoints"]),
+      ],
       calls: [],
     },
     {
@@ -412,7 +431,10 @@ export const payments: ArchitectureFamily = {
       kind: "service",
       role: "indexes payments for merchant search",
       count: [0, 1],
-      names: [n("transaction-indexer", ["transactions indexer", "txn indexer"]), n("payments-indexer", ["transactions indexer", "payments index writer"])],
+      names: [
+        n("transaction-indexer", ["transactions indexer", "txn indexer"]),
+        n("payments-indexer", ["transactions indexer", "payments index writer"]),
+      ],
       calls: [{ to: "transactions-es", share: [0.8, 1] }],
     },
     {

@@ -15,11 +15,7 @@ export const rideHailing: ArchitectureFamily = {
       kind: "gateway",
       role: "public API gateway for the rider and driver apps",
       count: [1, 1],
-      names: [
-        n("api-gateway", ["apigw", "edge gateway"]),
-        n("rider-gateway", ["apps gateway"]),
-        n("mobile-gateway", ["app gateway"]),
-      ],
+      names: [n("api-gateway", ["apigw", "edge gateway"]), n("rider-gateway", ["apps gateway"]), n("mobile-gateway", ["app gateway"])],
       calls: [
         { to: "trip", share: [0.05, 0.2] },
         { to: "location-ingest", share: [0.4, 0.8] },
@@ -56,7 +52,11 @@ export const rideHailing: ArchitectureFamily = {
       kind: "database",
       role: "PostgreSQL primary of trips",
       count: [1, 1],
-      names: [n("trips-db", ["trips database", "trip db"]), n("rides-db", ["rides database", "ride db"]), n("trips-postgres", ["trips database", "trips pg"])],
+      names: [
+        n("trips-db", ["trips database", "trip db"]),
+        n("rides-db", ["rides database", "ride db"]),
+        n("trips-postgres", ["trips database", "trips pg"]),
+      ],
       calls: [],
     },
     {
@@ -400,7 +400,10 @@ export const rideHailing: ArchitectureFamily = {
       kind: "search",
       role: "Elasticsearch index of places and addresses",
       count: [0, 1],
-      names: [n("places-es", ["places elasticsearch", "places index"]), n("poi-opensearch", ["poi index", "points of interest index"], "OpenSearch index of points of interest")],
+      names: [
+        n("places-es", ["places elasticsearch", "places index"]),
+        n("poi-opensearch", ["poi index", "points of interest index"], "OpenSearch index of points of interest"),
+      ],
       calls: [],
     },
     {
@@ -459,7 +462,10 @@ export const rideHailing: ArchitectureFamily = {
       kind: "service",
       role: "loads trip events into the warehouse",
       count: [0, 1],
-      names: [n("trip-analytics-consumer", ["trip analytics", "trips analytics consumer"]), n("marketplace-analytics", ["marketplace analytics consumer", "trip analytics"])],
+      names: [
+        n("trip-analytics-consumer", ["trip analytics", "trips analytics consumer"]),
+        n("marketplace-analytics", ["marketplace analytics consumer", "trip analytics"]),
+      ],
       calls: [{ to: "trips-warehouse", share: [0.3, 1] }],
     },
     {
@@ -467,7 +473,10 @@ export const rideHailing: ArchitectureFamily = {
       kind: "database",
       role: "analytics warehouse of trips",
       count: [0, 1],
-      names: [n("trips-warehouse", ["trips dwh", "trip analytics db"]), n("marketplace-dwh", ["marketplace warehouse", "marketplace data warehouse"])],
+      names: [
+        n("trips-warehouse", ["trips dwh", "trip analytics db"]),
+        n("marketplace-dwh", ["marketplace warehouse", "marketplace data warehouse"]),
+      ],
       calls: [],
     },
     NETWORK_ROLE,

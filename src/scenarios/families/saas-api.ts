@@ -240,7 +240,10 @@ export const saasApi: ArchitectureFamily = {
       kind: "queue",
       role: "Kafka topic of usage records",
       count: [0, 1],
-      names: [n("kafka-usage", ["usage events", "usage kafka"]), n("usage-events-sqs", ["usage queue", "usage events queue"], "SQS queue of usage records")],
+      names: [
+        n("kafka-usage", ["usage events", "usage kafka"]),
+        n("usage-events-sqs", ["usage queue", "usage events queue"], "SQS queue of usage records"),
+      ],
       calls: [{ to: "usage-aggregator", share: [0.9, 1] }],
     },
     {
@@ -248,7 +251,10 @@ export const saasApi: ArchitectureFamily = {
       kind: "service",
       role: "rolls usage up per tenant and hour",
       count: [0, 1],
-      names: [n("usage-aggregator", ["usage rollups", "usage aggregation"]), n("metering-worker", ["metering workers", "usage rollup worker"])],
+      names: [
+        n("usage-aggregator", ["usage rollups", "usage aggregation"]),
+        n("metering-worker", ["metering workers", "usage rollup worker"]),
+      ],
       calls: [
         { to: "usage-db", share: [0.05, 0.5] },
         { to: "billing", share: [0.001, 0.01], chance: 0.5 },
@@ -290,7 +296,10 @@ export const saasApi: ArchitectureFamily = {
       kind: "vendor",
       role: "customers' webhook endpoints (external HTTP)",
       count: [0, 1],
-      names: [n("customer-webhooks", ["customer endpoints", "webhook endpoints"]), n("tenant-webhooks", ["tenant endpoints", "tenant webhook endpoints"])],
+      names: [
+        n("customer-webhooks", ["customer endpoints", "webhook endpoints"]),
+        n("tenant-webhooks", ["tenant endpoints", "tenant webhook endpoints"]),
+      ],
       calls: [],
     },
     {
@@ -306,7 +315,10 @@ export const saasApi: ArchitectureFamily = {
       kind: "search",
       role: "Elasticsearch cluster of audit records",
       count: [0, 1],
-      names: [n("audit-es", ["audit elasticsearch", "audit index"]), n("audit-opensearch", ["audit log index"], "OpenSearch cluster of audit records")],
+      names: [
+        n("audit-es", ["audit elasticsearch", "audit index"]),
+        n("audit-opensearch", ["audit log index"], "OpenSearch cluster of audit records"),
+      ],
       calls: [],
     },
     {
@@ -325,7 +337,10 @@ export const saasApi: ArchitectureFamily = {
       kind: "search",
       role: "Elasticsearch cluster of documents",
       count: [0, 1],
-      names: [n("search-es", ["search elasticsearch", "documents index"]), n("docs-opensearch", ["docs index"], "OpenSearch cluster of documents")],
+      names: [
+        n("search-es", ["search elasticsearch", "documents index"]),
+        n("docs-opensearch", ["docs index"], "OpenSearch cluster of documents"),
+      ],
       calls: [],
     },
     {

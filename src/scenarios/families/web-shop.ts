@@ -95,10 +95,7 @@ export const webShop: ArchitectureFamily = {
       kind: "service",
       role: "back-end for the iOS and Android apps",
       count: [0, 1],
-      names: [
-        n("mobile-bff", ["mobile backend", "app backend"]),
-        n("app-api", ["mobile api"]),
-      ],
+      names: [n("mobile-bff", ["mobile backend", "app backend"]), n("app-api", ["mobile api"])],
       calls: [
         { to: "catalog", share: [0.4, 0.9] },
         { to: "cart", share: [0.1, 0.4] },
@@ -156,10 +153,7 @@ export const webShop: ArchitectureFamily = {
       kind: "service",
       role: "product search API",
       count: [0, 1],
-      names: [
-        n("search-service", ["search api", "search svc"]),
-        n("product-search", ["product search api", "search api"]),
-      ],
+      names: [n("search-service", ["search api", "search svc"]), n("product-search", ["product search api", "search api"])],
       calls: [
         { to: "search-es", share: [0.8, 1] },
         { to: "catalog-cache", share: [0.2, 0.6], chance: 0.4 },
@@ -183,10 +177,7 @@ export const webShop: ArchitectureFamily = {
       role: "shopping cart",
       count: [0, 1],
       weight: 2,
-      names: [
-        n("cart-service", ["cart", "cart svc", "shopping cart"]),
-        n("basket-service", ["basket", "shopping basket"]),
-      ],
+      names: [n("cart-service", ["cart", "cart svc", "shopping cart"]), n("basket-service", ["basket", "shopping basket"])],
       calls: [
         { to: "cart-cache", share: [0.8, 1] },
         { to: "pricing", share: [0.3, 0.8], chance: 0.6 },

@@ -115,21 +115,13 @@ export const badDeploy: FaultDefinition = {
         level: "INFO",
         message: "no 500 responses in the last 5 minutes",
         paraphrases: {
-          public: [
-            "status_5xx=0 window=5m",
-            "5 minutes without a 500 response",
-          ],
-          held_out: [
-            '{"http_500_count":0,"window":"300s"}',
-            "zero internal server errors over the past five minutes",
-          ],
+          public: ["status_5xx=0 window=5m", "5 minutes without a 500 response"],
+          held_out: ['{"http_500_count":0,"window":"300s"}', "zero internal server errors over the past five minutes"],
         },
       },
     ],
   },
-  remedies: [
-    { kind: "rollback", target: "root", effect: "durable", recoveryMinutes: 3 },
-  ],
+  remedies: [{ kind: "rollback", target: "root", effect: "durable", recoveryMinutes: 3 }],
   wrongFixes: [
     {
       kind: "restart",
@@ -153,7 +145,11 @@ export const badDeploy: FaultDefinition = {
     },
   ],
   details: {
-    exception: ["NullPointerException", "TypeError: Cannot read properties of undefined (reading 'currency')", "KeyError: 'shipping_address'"],
+    exception: [
+      "NullPointerException",
+      "TypeError: Cannot read properties of undefined (reading 'currency')",
+      "KeyError: 'shipping_address'",
+    ],
     code_path: ["the invoice renderer", "price rounding", "the session middleware"],
     endpoint: ["/v2/orders", "/v1/cart/items", "/v1/session"],
   },
@@ -164,14 +160,32 @@ export const badDeploy: FaultDefinition = {
       mitigate: [["rollback_deploy", "disable_feature_flag"]],
       verify: [["errors_recovered", "latency_recovered", "locks_cleared"]],
       escalate: [["escalate_oncall", "notify_stakeholders"]],
-      optional: ["deploy_safety", "check_logs", "error_rate_spike", "user_facing_outage", "health_check", "check_traffic_source", "traffic_spike", "lock_ordering"],
+      optional: [
+        "deploy_safety",
+        "check_logs",
+        "error_rate_spike",
+        "user_facing_outage",
+        "health_check",
+        "check_traffic_source",
+        "traffic_spike",
+        "lock_ordering",
+      ],
       harmful: ["restart_service", "scale_out", "block_traffic"],
     },
     postmortem: {
       rootCause: ["bad_deploy", ["new_exception", "deadlock", "lock_contention"]],
       trigger: ["bad_deploy"],
       actionItems: [["deploy_safety", "lock_ordering"]],
-      optional: ["rollback_deploy", "errors_recovered", "error_rate_spike", "user_facing_outage", "traffic_spike", "check_traffic_source", "locks_cleared", "disable_feature_flag"],
+      optional: [
+        "rollback_deploy",
+        "errors_recovered",
+        "error_rate_spike",
+        "user_facing_outage",
+        "traffic_spike",
+        "check_traffic_source",
+        "locks_cleared",
+        "disable_feature_flag",
+      ],
     },
   },
 };

@@ -59,10 +59,7 @@ export const cacheMemoryFull: FaultDefinition = {
         message: "{n}k write commands rejected in the last minute (used_memory {detail:maxmemory})",
         fromIntensity: 0.85,
         paraphrases: {
-          public: [
-            "rejected_writes_1m={n}k used_memory={detail:maxmemory}",
-            "{n}k writes refused over 60 s, memory at {detail:maxmemory}",
-          ],
+          public: ["rejected_writes_1m={n}k used_memory={detail:maxmemory}", "{n}k writes refused over 60 s, memory at {detail:maxmemory}"],
           held_out: [
             '{"denied_writes":"{n}k","mem":"{detail:maxmemory}","window":"1m"}',
             "in the past minute {n}k mutations bounced off the full {detail:maxmemory} store",
@@ -91,10 +88,7 @@ export const cacheMemoryFull: FaultDefinition = {
         message: "cache write to {callee} failed; request served without caching",
         fromIntensity: 0.85,
         paraphrases: {
-          public: [
-            "cache={callee} op=write result=failed fallback=uncached",
-            "Cache write to {callee} failed, continuing uncached",
-          ],
+          public: ["cache={callee} op=write result=failed fallback=uncached", "Cache write to {callee} failed, continuing uncached"],
           held_out: [
             '{"cache":"{callee}","store":"skipped","served":"from origin"}',
             "could not save the result into {callee}; answered without caching",
@@ -107,10 +101,7 @@ export const cacheMemoryFull: FaultDefinition = {
         level: "INFO",
         message: "maxmemory-policy allkeys-lru; evicted_keys rising, used memory below maxmemory",
         paraphrases: {
-          public: [
-            "CONFIG SET maxmemory-policy allkeys-lru OK; evicted_keys>0",
-            "Eviction enabled (allkeys-lru); memory under the limit",
-          ],
+          public: ["CONFIG SET maxmemory-policy allkeys-lru OK; evicted_keys>0", "Eviction enabled (allkeys-lru); memory under the limit"],
           held_out: [
             '{"eviction":"lru","evicting":true,"under_limit":true}',
             "least-recently-used keys are being dropped and memory sits below its cap",
@@ -121,14 +112,8 @@ export const cacheMemoryFull: FaultDefinition = {
         level: "INFO",
         message: "writes accepted again; no OOM errors in the last 5 minutes",
         paraphrases: {
-          public: [
-            "oom_errors=0 window=5m",
-            "Writes OK; 5 minutes without OOM",
-          ],
-          held_out: [
-            '{"write_rejections_5m":0}',
-            "stores succeed again, no out-of-memory refusals for five minutes",
-          ],
+          public: ["oom_errors=0 window=5m", "Writes OK; 5 minutes without OOM"],
+          held_out: ['{"write_rejections_5m":0}', "stores succeed again, no out-of-memory refusals for five minutes"],
         },
       },
     ],
@@ -170,7 +155,18 @@ export const cacheMemoryFull: FaultDefinition = {
       mitigate: [["eviction_policy", "config_revert", "raise_memory_limit"]],
       verify: [["errors_recovered", "writes_recovered"]],
       escalate: [["escalate_oncall", "notify_stakeholders"]],
-      optional: ["missing_ttl", "big_keys", "out_of_memory", "capacity_alerting", "flush_cache", "cache_miss", "cache_stampede", "error_rate_spike", "bad_deploy", "staged_config_rollout"],
+      optional: [
+        "missing_ttl",
+        "big_keys",
+        "out_of_memory",
+        "capacity_alerting",
+        "flush_cache",
+        "cache_miss",
+        "cache_stampede",
+        "error_rate_spike",
+        "bad_deploy",
+        "staged_config_rollout",
+      ],
       harmful: ["restart_service"],
     },
     postmortem: {

@@ -40,14 +40,8 @@ export const cacheStampede: FaultDefinition = {
         level: "WARN",
         message: "hit ratio {n}% over the last minute",
         paraphrases: {
-          public: [
-            "keyspace_hit_ratio={n}% window=1m",
-            "Cache hit rate: {n}% (last 60 s)",
-          ],
-          held_out: [
-            "only {n} percent of lookups found their key in the past minute",
-            '{"hits_pct":{n},"interval":"60s"}',
-          ],
+          public: ["keyspace_hit_ratio={n}% window=1m", "Cache hit rate: {n}% (last 60 s)"],
+          held_out: ["only {n} percent of lookups found their key in the past minute", '{"hits_pct":{n},"interval":"60s"}'],
         },
       },
       {
@@ -100,24 +94,15 @@ export const cacheStampede: FaultDefinition = {
         level: "INFO",
         message: "keyspace warm: {n}00k hot keys loaded",
         paraphrases: {
-          public: [
-            "db0:keys={n}00k warm=true",
-            "Cache warmed: {n}00k hot keys",
-          ],
-          held_out: [
-            '{"warmup":"done","keys":"{n}00k"}',
-            "working set repopulated ({n}00k frequently read keys)",
-          ],
+          public: ["db0:keys={n}00k warm=true", "Cache warmed: {n}00k hot keys"],
+          held_out: ['{"warmup":"done","keys":"{n}00k"}', "working set repopulated ({n}00k frequently read keys)"],
         },
       },
       {
         level: "INFO",
         message: "hit ratio back above 90%; database query rate back to normal",
         paraphrases: {
-          public: [
-            "keyspace_hit_ratio>90% db_qps=normal",
-            "Cache hit rate over 90% again, DB load normal",
-          ],
+          public: ["keyspace_hit_ratio>90% db_qps=normal", "Cache hit rate over 90% again, DB load normal"],
           held_out: [
             "most reads (90%+) served from cache once more and the database calmed down",
             '{"hits_pct_gt":90,"db_load":"baseline"}',
@@ -158,7 +143,11 @@ export const cacheStampede: FaultDefinition = {
     },
   ],
   details: {
-    cause: ["FLUSHALL received from 10.4.2.17 (maintenance script)", "primary restarted; replica promoted with an empty keyspace", "2.4M keys written with the same TTL expired within one minute"],
+    cause: [
+      "FLUSHALL received from 10.4.2.17 (maintenance script)",
+      "primary restarted; replica promoted with an empty keyspace",
+      "2.4M keys written with the same TTL expired within one minute",
+    ],
     key_prefix: ["product:", "price:", "stock:"],
   },
   knowledge: {

@@ -10,7 +10,10 @@ export const certificateExpiry: FaultDefinition = {
   title: "Expired TLS certificate",
   injectable: ["service", "search", "database"],
   occasionalHosts: ["cache", "queue"],
-  trigger: { event: "certificate_expiry", description: "cert-manager: certificate {detail:cert_name} for {root} not renewed: {detail:renew_error}" },
+  trigger: {
+    event: "certificate_expiry",
+    description: "cert-manager: certificate {detail:cert_name} for {root} not renewed: {detail:renew_error}",
+  },
   mechanism:
     "The serving certificate {detail:cert_name} of {root} expired at {expired_at}; its automatic renewal had been failing ({detail:renew_error}) and nobody was alerted. Every new TLS handshake to {root} now fails certificate verification, so callers cannot open connections; only connections opened before the expiry still work. Nothing was deployed and the network is fine.",
   growth: { shape: "step", minutesToFull: 1 },
@@ -56,10 +59,7 @@ export const certificateExpiry: FaultDefinition = {
         level: "ERROR",
         message: "{n}00 TLS handshakes failed in the last minute; {n} sessions resumed",
         paraphrases: {
-          public: [
-            "tls_handshake_failures_1m={n}00 resumed_sessions={n}",
-            "TLS: {n}00 handshake failures/min, {n} resumptions",
-          ],
+          public: ["tls_handshake_failures_1m={n}00 resumed_sessions={n}", "TLS: {n}00 handshake failures/min, {n} resumptions"],
           held_out: [
             '{"tls":{"handshake_errors":{n}00,"resumed":{n}},"window":"1m"}',
             "in the past minute {n}00 clients could not complete a handshake ({n} reused an old session)",
@@ -116,10 +116,7 @@ export const certificateExpiry: FaultDefinition = {
         level: "INFO",
         message: "TLS handshakes succeeding again ({n}k in the last minute, 0 failures)",
         paraphrases: {
-          public: [
-            "tls_handshakes_1m={n}k failures=0",
-            "TLS: {n}k handshakes/min, no failures",
-          ],
+          public: ["tls_handshakes_1m={n}k failures=0", "TLS: {n}k handshakes/min, no failures"],
           held_out: [
             '{"tls":{"handshake_ok":"{n}k","handshake_errors":0}}',
             "clients negotiate TLS cleanly again, {n}k sessions in the past minute",
@@ -128,9 +125,7 @@ export const certificateExpiry: FaultDefinition = {
       },
     ],
   },
-  remedies: [
-    { kind: "renew_certificate", target: "root", effect: "durable", recoveryMinutes: 2 },
-  ],
+  remedies: [{ kind: "renew_certificate", target: "root", effect: "durable", recoveryMinutes: 2 }],
   wrongFixes: [
     {
       kind: "restart",
@@ -157,7 +152,14 @@ export const certificateExpiry: FaultDefinition = {
       mitigate: ["renew_certificate"],
       verify: [["tls_recovered", "errors_recovered"]],
       escalate: [["escalate_oncall", "notify_stakeholders"]],
-      optional: ["cert_expiry_monitoring", "restart_service", "error_rate_spike", "user_facing_outage", "health_check", "connection_refused"],
+      optional: [
+        "cert_expiry_monitoring",
+        "restart_service",
+        "error_rate_spike",
+        "user_facing_outage",
+        "health_check",
+        "connection_refused",
+      ],
       harmful: ["disable_tls_verification"],
     },
     postmortem: {

@@ -73,10 +73,7 @@ export const configPush: FaultDefinition = {
         level: "ERROR",
         message: "upstream {callee} returned 503 Service Unavailable ({n} in the last minute)",
         paraphrases: {
-          public: [
-            "upstream={callee} status=503 count_1m={n}",
-            "{callee} is shedding requests: {n} x 503 in the last minute",
-          ],
+          public: ["upstream={callee} status=503 count_1m={n}", "{callee} is shedding requests: {n} x 503 in the last minute"],
           held_out: [
             "got Service Unavailable back from {callee} {n} times during the past 60 s",
             '{"peer":"{callee}","http_status":503,"count":{n},"window":"1m"}',
@@ -87,10 +84,7 @@ export const configPush: FaultDefinition = {
         level: "ERROR",
         message: "call to {callee} timed out after {timeout} ms",
         paraphrases: {
-          public: [
-            "upstream={callee} error=timeout elapsed_ms={timeout}",
-            "Timeout calling {callee} ({timeout} ms)",
-          ],
+          public: ["upstream={callee} error=timeout elapsed_ms={timeout}", "Timeout calling {callee} ({timeout} ms)"],
           held_out: [
             "{callee} did not answer within {timeout} ms, request abandoned",
             '{"rpc.peer":"{callee}","error":"deadline","after_ms":{timeout}}',
@@ -117,21 +111,13 @@ export const configPush: FaultDefinition = {
         level: "INFO",
         message: "request queue empty, no 503 in the last 5 minutes",
         paraphrases: {
-          public: [
-            "queue_depth=0 status_503=0 window=5m",
-            "Request queue drained; 5 minutes without a 503",
-          ],
-          held_out: [
-            '{"queued":0,"rejected_5m":0}',
-            "backlog cleared, nothing refused with Service Unavailable for five minutes",
-          ],
+          public: ["queue_depth=0 status_503=0 window=5m", "Request queue drained; 5 minutes without a 503"],
+          held_out: ['{"queued":0,"rejected_5m":0}', "backlog cleared, nothing refused with Service Unavailable for five minutes"],
         },
       },
     ],
   },
-  remedies: [
-    { kind: "revert_config", target: "root", effect: "durable", recoveryMinutes: 3 },
-  ],
+  remedies: [{ kind: "revert_config", target: "root", effect: "durable", recoveryMinutes: 3 }],
   wrongFixes: [
     {
       kind: "rollback",
@@ -161,14 +147,32 @@ export const configPush: FaultDefinition = {
       verify: [["errors_recovered", "cpu_recovered", "latency_recovered"]],
       escalate: [["escalate_oncall", "notify_stakeholders"]],
       // Rolling the binary back does not help, but "roll back the config" says "roll back" too.
-      optional: ["staged_config_rollout", "rollback_deploy", "bad_deploy", "deploy_safety", "error_rate_spike", "user_facing_outage", "latency_spike", "load_shedding"],
+      optional: [
+        "staged_config_rollout",
+        "rollback_deploy",
+        "bad_deploy",
+        "deploy_safety",
+        "error_rate_spike",
+        "user_facing_outage",
+        "latency_spike",
+        "load_shedding",
+      ],
       harmful: ["restart_service"],
     },
     postmortem: {
       rootCause: ["config_change"],
       trigger: ["config_change"],
       actionItems: ["staged_config_rollout"],
-      optional: ["config_revert", "cpu_saturation", "rollback_deploy", "user_facing_outage", "deploy_safety", "bad_deploy", "load_shedding", "disable_feature_flag"],
+      optional: [
+        "config_revert",
+        "cpu_saturation",
+        "rollback_deploy",
+        "user_facing_outage",
+        "deploy_safety",
+        "bad_deploy",
+        "load_shedding",
+        "disable_feature_flag",
+      ],
     },
   },
 };

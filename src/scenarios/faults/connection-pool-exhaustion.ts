@@ -8,7 +8,10 @@ export const connectionPoolExhaustion: FaultDefinition = {
   kind: "connection_pool_exhaustion",
   title: "Database connection slots exhausted",
   injectable: ["database"],
-  trigger: { event: "traffic_surge", description: "autoscaler: scaled {caller} from {detail:replicas_before} to {detail:replicas} replicas (request rate up)" },
+  trigger: {
+    event: "traffic_surge",
+    description: "autoscaler: scaled {caller} from {detail:replicas_before} to {detail:replicas} replicas (request rate up)",
+  },
   mechanism:
     "{caller} scaled out and every new replica opened its own connection pool to {root}; together they passed max_connections, so {root} refuses new sessions and callers wait for a connection until they time out.",
   growth: { shape: "ramp", minutesToFull: 8 },
@@ -26,10 +29,7 @@ export const connectionPoolExhaustion: FaultDefinition = {
         level: "CRITICAL",
         message: "FATAL: sorry, too many clients already",
         paraphrases: {
-          public: [
-            "FATAL:  53300: sorry, too many clients already",
-            "ERROR 1040 (08004): Too many connections",
-          ],
+          public: ["FATAL:  53300: sorry, too many clients already", "ERROR 1040 (08004): Too many connections"],
           held_out: [
             "connection rejected: max_connections reached, no slot for a new backend",
             '{"level":"fatal","msg":"server at its connection limit; new session refused"}',
@@ -85,10 +85,7 @@ export const connectionPoolExhaustion: FaultDefinition = {
         level: "ERROR",
         message: "query to {callee} failed: too many clients already",
         paraphrases: {
-          public: [
-            "pq: sorry, too many clients already (host={callee})",
-            'db={callee} op=query error="too many clients already"',
-          ],
+          public: ["pq: sorry, too many clients already (host={callee})", 'db={callee} op=query error="too many clients already"'],
           held_out: [
             "org.postgresql.util.PSQLException: {callee} has no free connection slots for this login",
             '{"target":"{callee}","failure":"server refused session: connection limit"}',
@@ -101,28 +98,16 @@ export const connectionPoolExhaustion: FaultDefinition = {
         level: "INFO",
         message: "connection count back to {n}% of max_connections",
         paraphrases: {
-          public: [
-            "connections_used_pct={n} of max_connections",
-            "Connection usage down to {n}% of the limit",
-          ],
-          held_out: [
-            '{"connections_pct_of_cap":{n}}',
-            "open sessions now at {n} percent of capacity",
-          ],
+          public: ["connections_used_pct={n} of max_connections", "Connection usage down to {n}% of the limit"],
+          held_out: ['{"connections_pct_of_cap":{n}}', "open sessions now at {n} percent of capacity"],
         },
       },
       {
         level: "INFO",
         message: "no connection refusals in the last 5 minutes",
         paraphrases: {
-          public: [
-            "refused_connections=0 window=5m",
-            "5 minutes without a refused connection",
-          ],
-          held_out: [
-            "every new session accepted over the past five minutes",
-            '{"connection_rejects_5m":0}',
-          ],
+          public: ["refused_connections=0 window=5m", "5 minutes without a refused connection"],
+          held_out: ["every new session accepted over the past five minutes", '{"connection_rejects_5m":0}'],
         },
       },
     ],
@@ -145,7 +130,10 @@ export const connectionPoolExhaustion: FaultDefinition = {
   knowledge: {
     runbook: {
       // The server is out of slots; who holds them (a caller that scaled out, idle sessions).
-      diagnose: [["db_connection_limit", "connection_pool_exhaustion"], ["check_db_connections", "scale_out"]],
+      diagnose: [
+        ["db_connection_limit", "connection_pool_exhaustion"],
+        ["check_db_connections", "scale_out"],
+      ],
       // Relief (kill idle sessions, more slots) or the fix (smaller pools, a pooler, fewer callers).
       mitigate: [["raise_connection_limit", "kill_idle_connections", "reduce_connection_usage", "connection_pooler", "pause_client"]],
       verify: [["errors_recovered", "connections_recovered", "latency_recovered"]],
@@ -157,7 +145,14 @@ export const connectionPoolExhaustion: FaultDefinition = {
       rootCause: [["connection_pool_exhaustion", "db_connection_limit"]],
       trigger: ["scale_out"],
       actionItems: [["connection_pooler", "reduce_connection_usage"], "capacity_alerting"],
-      optional: ["kill_idle_connections", "raise_connection_limit", "check_db_connections", "connection_refused", "pause_client", "connections_recovered"],
+      optional: [
+        "kill_idle_connections",
+        "raise_connection_limit",
+        "check_db_connections",
+        "connection_refused",
+        "pause_client",
+        "connections_recovered",
+      ],
     },
   },
 };

@@ -89,10 +89,7 @@ export const dbLockContention: FaultDefinition = {
         level: "WARN",
         message: "connection pool for {callee}: all connections busy, {n} requests waiting",
         paraphrases: {
-          public: [
-            "pool={callee} active=max idle=0 waiting={n}",
-            "HikariPool({callee}) - Pool stats (active=all, idle=0, waiting={n})",
-          ],
+          public: ["pool={callee} active=max idle=0 waiting={n}", "HikariPool({callee}) - Pool stats (active=all, idle=0, waiting={n})"],
           held_out: [
             '{"pool":"{callee}","in_use":"100%","queued":{n}}',
             "every pooled connection to {callee} is checked out; {n} callers queued",
@@ -119,21 +116,13 @@ export const dbLockContention: FaultDefinition = {
         level: "INFO",
         message: "no lock waits over 1 s in the last 5 minutes",
         paraphrases: {
-          public: [
-            "lock_waits_over_1s=0 window=5m",
-            "5 minutes without a lock wait above 1 s",
-          ],
-          held_out: [
-            '{"long_lock_waits_5m":0}',
-            "nothing blocked on a lock longer than a second for five minutes",
-          ],
+          public: ["lock_waits_over_1s=0 window=5m", "5 minutes without a lock wait above 1 s"],
+          held_out: ['{"long_lock_waits_5m":0}', "nothing blocked on a lock longer than a second for five minutes"],
         },
       },
     ],
   },
-  remedies: [
-    { kind: "kill_query", target: "root", effect: "durable", recoveryMinutes: 2 },
-  ],
+  remedies: [{ kind: "kill_query", target: "root", effect: "durable", recoveryMinutes: 2 }],
   wrongFixes: [
     {
       kind: "raise_limit",
@@ -157,7 +146,11 @@ export const dbLockContention: FaultDefinition = {
   details: {
     migration: ["0147_auto_20260302", "V2026.03.02.2__release_48", "20260302135800_schema_change"],
     table: ["invoices", "shipments", "payments"],
-    alter: ["ALTER COLUMN id TYPE bigint", "ADD COLUMN archived_at timestamptz NOT NULL DEFAULT now()", "ADD CONSTRAINT amount_positive CHECK (amount_cents >= 0)"],
+    alter: [
+      "ALTER COLUMN id TYPE bigint",
+      "ADD COLUMN archived_at timestamptz NOT NULL DEFAULT now()",
+      "ADD CONSTRAINT amount_positive CHECK (amount_cents >= 0)",
+    ],
   },
   knowledge: {
     runbook: {
@@ -166,14 +159,34 @@ export const dbLockContention: FaultDefinition = {
       mitigate: [["kill_blocking_query", "kill_idle_connections"]],
       verify: [["locks_cleared", "latency_recovered", "errors_recovered"]],
       escalate: [["escalate_oncall", "notify_stakeholders"]],
-      optional: ["lock_timeout", "online_migration", "connection_pool_exhaustion", "check_db_connections", "slow_query", "migration_review", "latency_spike", "db_connection_limit", "request_timeout", "connections_recovered"],
+      optional: [
+        "lock_timeout",
+        "online_migration",
+        "connection_pool_exhaustion",
+        "check_db_connections",
+        "slow_query",
+        "migration_review",
+        "latency_spike",
+        "db_connection_limit",
+        "request_timeout",
+        "connections_recovered",
+      ],
       harmful: ["raise_connection_limit", "restart_service"],
     },
     postmortem: {
       rootCause: [["lock_contention", "deadlock"], "schema_migration"],
       trigger: ["schema_migration"],
       actionItems: ["lock_timeout", ["online_migration", "migration_review"]],
-      optional: ["kill_blocking_query", "connection_pool_exhaustion", "check_db_connections", "latency_spike", "db_connection_limit", "request_timeout", "lock_ordering", "locks_cleared"],
+      optional: [
+        "kill_blocking_query",
+        "connection_pool_exhaustion",
+        "check_db_connections",
+        "latency_spike",
+        "db_connection_limit",
+        "request_timeout",
+        "lock_ordering",
+        "locks_cleared",
+      ],
     },
   },
 };

@@ -46,10 +46,7 @@ export const dependencyTimeout: FaultDefinition = {
             "accept_queue=full status=503 queued={n}",
             "RejectedExecutionException: queue capacity reached ({n} queued), returning 503",
           ],
-          held_out: [
-            '{"admission":"denied","status":503,"pending":{n}}',
-            "backlog of {n} requests hit its cap, new ones get 503",
-          ],
+          held_out: ['{"admission":"denied","status":503,"pending":{n}}', "backlog of {n} requests hit its cap, new ones get 503"],
         },
       },
       {
@@ -72,10 +69,7 @@ export const dependencyTimeout: FaultDefinition = {
         level: "ERROR",
         message: "call to {callee} timed out after {timeout} ms",
         paraphrases: {
-          public: [
-            "upstream={callee} error=timeout elapsed_ms={timeout}",
-            "Timeout calling {callee} ({timeout} ms)",
-          ],
+          public: ["upstream={callee} error=timeout elapsed_ms={timeout}", "Timeout calling {callee} ({timeout} ms)"],
           held_out: [
             "{callee} did not answer within {timeout} ms, request abandoned",
             '{"rpc.peer":"{callee}","error":"deadline","after_ms":{timeout}}',
@@ -86,10 +80,7 @@ export const dependencyTimeout: FaultDefinition = {
         level: "WARN",
         message: "{callee} p99 latency {n} s; requests queued behind it",
         paraphrases: {
-          public: [
-            "upstream={callee} p99_s={n} queueing=true",
-            "{callee} p99 at {n}s, requests piling up behind it",
-          ],
+          public: ["upstream={callee} p99_s={n} queueing=true", "{callee} p99 at {n}s, requests piling up behind it"],
           held_out: [
             '{"dependency":"{callee}","p99":"{n}s","backpressure":true}',
             "requests stack up behind {callee}, whose slowest calls take {n} s",
@@ -102,28 +93,16 @@ export const dependencyTimeout: FaultDefinition = {
         level: "INFO",
         message: "worker pool back to {n} busy threads",
         paraphrases: {
-          public: [
-            "thread_pool active={n} idle>0",
-            "Worker pool normal: {n} threads busy",
-          ],
-          held_out: [
-            '{"executor":"http","busy":{n},"saturated":false}',
-            "only {n} workers occupied now, plenty free",
-          ],
+          public: ["thread_pool active={n} idle>0", "Worker pool normal: {n} threads busy"],
+          held_out: ['{"executor":"http","busy":{n},"saturated":false}', "only {n} workers occupied now, plenty free"],
         },
       },
       {
         level: "INFO",
         message: "calls to the provider fail fast after 2 s; no requests waiting",
         paraphrases: {
-          public: [
-            "upstream_timeout=2s queued=0",
-            "Provider calls now time out after 2 s; queue empty",
-          ],
-          held_out: [
-            '{"provider_deadline_ms":2000,"pending":0}',
-            "a two-second cap on provider calls keeps the queue empty",
-          ],
+          public: ["upstream_timeout=2s queued=0", "Provider calls now time out after 2 s; queue empty"],
+          held_out: ['{"provider_deadline_ms":2000,"pending":0}', "a two-second cap on provider calls keeps the queue empty"],
         },
       },
     ],
@@ -172,9 +151,21 @@ export const dependencyTimeout: FaultDefinition = {
       escalate: [["escalate_oncall", "vendor_support", "notify_stakeholders"]],
       // A rolling restart frees the stuck threads for a while; the symptoms upstream (queues
       // backing up, callers out of memory while they wait, the connection pool alert) are on topic.
-      optional: ["provider_outage", 
-        "restart_service", "async_processing", "synchronous_calls", "cascading_failure", "latency_spike", "consumer_lag", "jobs_delayed",
-        "out_of_memory", "gc_thrashing", "jvm_heap_exhaustion", "check_db_connections", "connection_pool_exhaustion", "lost_notifications",
+      optional: [
+        "provider_outage",
+        "restart_service",
+        "async_processing",
+        "synchronous_calls",
+        "cascading_failure",
+        "latency_spike",
+        "consumer_lag",
+        "jobs_delayed",
+        "out_of_memory",
+        "gc_thrashing",
+        "jvm_heap_exhaustion",
+        "check_db_connections",
+        "connection_pool_exhaustion",
+        "lost_notifications",
       ],
       harmful: ["raise_timeout", "raise_connection_limit"],
     },
@@ -183,8 +174,22 @@ export const dependencyTimeout: FaultDefinition = {
       trigger: ["third_party_latency"],
       // Fail fast (a breaker, or degrade without the call) and bound the wait (a timeout, or take the
       // call off the request thread).
-      actionItems: [["circuit_breaker", "graceful_degradation"], ["request_timeout", "async_processing"]],
-      optional: ["provider_outage", "cascading_failure", "disable_feature_flag", "lost_notifications", "out_of_memory", "gc_thrashing", "jvm_heap_exhaustion", "consumer_lag", "jobs_delayed", "restart_service"],
+      actionItems: [
+        ["circuit_breaker", "graceful_degradation"],
+        ["request_timeout", "async_processing"],
+      ],
+      optional: [
+        "provider_outage",
+        "cascading_failure",
+        "disable_feature_flag",
+        "lost_notifications",
+        "out_of_memory",
+        "gc_thrashing",
+        "jvm_heap_exhaustion",
+        "consumer_lag",
+        "jobs_delayed",
+        "restart_service",
+      ],
     },
   },
 };

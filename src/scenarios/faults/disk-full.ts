@@ -28,10 +28,7 @@ export const diskFull: FaultDefinition = {
         message: "data volume {detail:mount} {n}% of free space left",
         fromIntensity: 0.5,
         paraphrases: {
-          public: [
-            "WARNING: filesystem {detail:mount} has only {n}% free",
-            "disk_free_pct={n} mount={detail:mount}",
-          ],
+          public: ["WARNING: filesystem {detail:mount} has only {n}% free", "disk_free_pct={n} mount={detail:mount}"],
           held_out: [
             '{"mount":"{detail:mount}","avail_pct":{n},"state":"low"}',
             "storage under {detail:mount} is running out: {n} percent still available",
@@ -40,7 +37,7 @@ export const diskFull: FaultDefinition = {
       },
       {
         level: "CRITICAL",
-        message: "could not write to file \"{detail:file}\": No space left on device",
+        message: 'could not write to file "{detail:file}": No space left on device',
         fromIntensity: 0.85,
         paraphrases: {
           public: [
@@ -58,14 +55,8 @@ export const diskFull: FaultDefinition = {
         message: "ENOSPC: no space left on device, write ({detail:mount})",
         fromIntensity: 0.85,
         paraphrases: {
-          public: [
-            "fs.write failed code=ENOSPC mount={detail:mount}",
-            "XFS (dm-0): ENOSPC reserving blocks on {detail:mount}",
-          ],
-          held_out: [
-            "{detail:mount} is 100% full; write rejected",
-            '{"syscall":"write","volume":"{detail:mount}","result":"disk full"}',
-          ],
+          public: ["fs.write failed code=ENOSPC mount={detail:mount}", "XFS (dm-0): ENOSPC reserving blocks on {detail:mount}"],
+          held_out: ["{detail:mount} is 100% full; write rejected", '{"syscall":"write","volume":"{detail:mount}","result":"disk full"}'],
         },
       },
     ],
@@ -90,10 +81,7 @@ export const diskFull: FaultDefinition = {
         message: "{callee} rejected a commit; retrying (attempt {n})",
         fromIntensity: 0.85,
         paraphrases: {
-          public: [
-            "commit to {callee} failed, retry {n}",
-            "db={callee} op=commit result=rejected attempt={n}",
-          ],
+          public: ["commit to {callee} failed, retry {n}", "db={callee} op=commit result=rejected attempt={n}"],
           held_out: [
             '{"target":"{callee}","txn":"commit_failed","retry":{n}}',
             "transaction on {callee} could not be committed; trying again (#{n})",
@@ -106,28 +94,16 @@ export const diskFull: FaultDefinition = {
         level: "INFO",
         message: "data volume {detail:mount} back to {n}% used",
         paraphrases: {
-          public: [
-            "disk_used_pct={n} mount={detail:mount}",
-            "filesystem {detail:mount} at {n}% usage",
-          ],
-          held_out: [
-            '{"mount":"{detail:mount}","used_pct":{n}}',
-            "space reclaimed on {detail:mount}, now {n} percent full",
-          ],
+          public: ["disk_used_pct={n} mount={detail:mount}", "filesystem {detail:mount} at {n}% usage"],
+          held_out: ['{"mount":"{detail:mount}","used_pct":{n}}', "space reclaimed on {detail:mount}, now {n} percent full"],
         },
       },
       {
         level: "INFO",
         message: "writes succeeding again; no ENOSPC errors in the last 5 minutes",
         paraphrases: {
-          public: [
-            "enospc_errors=0 window=5m",
-            "Writes OK; 5 minutes without ENOSPC",
-          ],
-          held_out: [
-            "no disk-full write failures for five minutes",
-            '{"write_errors_5m":0}',
-          ],
+          public: ["enospc_errors=0 window=5m", "Writes OK; 5 minutes without ENOSPC"],
+          held_out: ["no disk-full write failures for five minutes", '{"write_errors_5m":0}'],
         },
       },
     ],
@@ -152,7 +128,11 @@ export const diskFull: FaultDefinition = {
     },
   ],
   details: {
-    producer: ["a log file that is never rotated (statement logging left at 'all')", "write-ahead log held back by a replication slot whose replica is gone", "temporary files from a runaway report query"],
+    producer: [
+      "a log file that is never rotated (statement logging left at 'all')",
+      "write-ahead log held back by a replication slot whose replica is gone",
+      "temporary files from a runaway report query",
+    ],
     mount: ["/var/lib/data", "/data"],
     file: ["pg_wal/xlogtemp.2817", "base/16384/2619.3", "log/server.log"],
   },

@@ -71,10 +71,7 @@ export const dnsFailure: FaultDefinition = {
         level: "ERROR",
         message: "dial tcp: lookup {detail:host} on 10.96.0.10:53: no such host",
         paraphrases: {
-          public: [
-            "getaddrinfo ENOTFOUND {detail:host}",
-            "java.net.UnknownHostException: {detail:host}: Name or service not known",
-          ],
+          public: ["getaddrinfo ENOTFOUND {detail:host}", "java.net.UnknownHostException: {detail:host}: Name or service not known"],
           held_out: [
             "could not resolve '{detail:host}' (NXDOMAIN from 10.96.0.10)",
             '{"error":"name_not_resolved","host":"{detail:host}","resolver":"10.96.0.10"}',
@@ -85,10 +82,7 @@ export const dnsFailure: FaultDefinition = {
         level: "ERROR",
         message: "dial tcp: lookup {detail:host} on 10.96.0.10:53: read udp: i/o timeout",
         paraphrases: {
-          public: [
-            "getaddrinfo EAI_AGAIN {detail:host}",
-            'lookup_host={detail:host} resolver=10.96.0.10:53 error="i/o timeout"',
-          ],
+          public: ["getaddrinfo EAI_AGAIN {detail:host}", 'lookup_host={detail:host} resolver=10.96.0.10:53 error="i/o timeout"'],
           held_out: [
             "resolver 10.96.0.10 gave no answer for {detail:host} before the deadline",
             '{"dns_query":"{detail:host}","nameserver":"10.96.0.10","result":"timeout"}',
@@ -129,21 +123,13 @@ export const dnsFailure: FaultDefinition = {
         level: "INFO",
         message: "SERVFAIL rate back to 0% over the last 5 minutes",
         paraphrases: {
-          public: [
-            "rcode=SERVFAIL share=0% window=5m",
-            "No SERVFAIL responses in 5 minutes",
-          ],
-          held_out: [
-            '{"servfail_ratio_pct":0,"window":"5m"}',
-            "server failures gone from resolver answers for five minutes",
-          ],
+          public: ["rcode=SERVFAIL share=0% window=5m", "No SERVFAIL responses in 5 minutes"],
+          held_out: ['{"servfail_ratio_pct":0,"window":"5m"}', "server failures gone from resolver answers for five minutes"],
         },
       },
     ],
   },
-  remedies: [
-    { kind: "revert_config", target: "root", effect: "durable", recoveryMinutes: 3 },
-  ],
+  remedies: [{ kind: "revert_config", target: "root", effect: "durable", recoveryMinutes: 3 }],
   wrongFixes: [
     {
       kind: "restart",
@@ -154,7 +140,11 @@ export const dnsFailure: FaultDefinition = {
     },
   ],
   details: {
-    change: ["forward . 10.0.0.2 (an upstream resolver decommissioned last week)", "stub zone svc.cluster.local now forwarded to 10.0.0.2", "Corefile rewritten; the kubernetes plugin block for cluster.local dropped, queries forwarded to 10.0.0.2"],
+    change: [
+      "forward . 10.0.0.2 (an upstream resolver decommissioned last week)",
+      "stub zone svc.cluster.local now forwarded to 10.0.0.2",
+      "Corefile rewritten; the kubernetes plugin block for cluster.local dropped, queries forwarded to 10.0.0.2",
+    ],
     host: ["db-primary.svc.cluster.local", "api-internal.svc.cluster.local", "cache-primary.svc.cluster.local"],
   },
   knowledge: {
@@ -163,14 +153,32 @@ export const dnsFailure: FaultDefinition = {
       mitigate: ["config_revert"],
       verify: [["errors_recovered", "dns_recovered"]],
       escalate: [["escalate_oncall", "notify_stakeholders"]],
-      optional: ["staged_config_rollout", "dns_redundancy", "restart_service", "error_rate_spike", "user_facing_outage", "latency_spike", "rollback_deploy", "bad_deploy", "deploy_safety"],
+      optional: [
+        "staged_config_rollout",
+        "dns_redundancy",
+        "restart_service",
+        "error_rate_spike",
+        "user_facing_outage",
+        "latency_spike",
+        "rollback_deploy",
+        "bad_deploy",
+        "deploy_safety",
+      ],
       harmful: ["hardcode_ip"],
     },
     postmortem: {
       rootCause: ["dns_resolution_failure"],
       trigger: ["config_change"],
       actionItems: [["staged_config_rollout", "dns_redundancy"]],
-      optional: ["config_revert", "user_facing_outage", "bad_deploy", "deploy_safety", "dns_recovered", "errors_recovered", "rollback_deploy"],
+      optional: [
+        "config_revert",
+        "user_facing_outage",
+        "bad_deploy",
+        "deploy_safety",
+        "dns_recovered",
+        "errors_recovered",
+        "rollback_deploy",
+      ],
     },
   },
 };

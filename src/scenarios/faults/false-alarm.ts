@@ -13,7 +13,8 @@ export const falseAlarm: FaultDefinition = {
   injectable: ["service", "gateway"],
   trigger: {
     event: "config_change",
-    description: "alerting: rule \"{root} p99 latency\" threshold changed to {misfire_threshold} ms (was {real_threshold} ms) by {detail:author}",
+    description:
+      'alerting: rule "{root} p99 latency" threshold changed to {misfire_threshold} ms (was {real_threshold} ms) by {detail:author}',
   },
   mechanism:
     "A change to the alerting rules set the p99 latency threshold of {root} to {misfire_threshold} ms instead of {real_threshold} ms ({detail:slip}). {root}'s latency is where it always is, below {real_threshold} ms but above the new threshold, so the rule fires on healthy readings and pages on-call. Users are not affected and nothing in the system needs fixing.",
@@ -32,23 +33,46 @@ export const falseAlarm: FaultDefinition = {
   wrongFixes: [],
   details: {
     author: ["a monitoring-as-code change", "a dashboard import", "the quarterly SLO review"],
-    slip: ["a zero dropped when the rule was edited", "a value typed into the wrong field of the rule template", "a copy-paste from another service's rule file"],
+    slip: [
+      "a zero dropped when the rule was edited",
+      "a value typed into the wrong field of the rule template",
+      "a copy-paste from another service's rule file",
+    ],
   },
   knowledge: {
     runbook: {
       // Is anything actually wrong? What changed in the alerting?
-      diagnose: [["no_user_impact", "health_check", "check_dashboards"], ["alert_misconfigured", "false_alarm"]],
+      diagnose: [
+        ["no_user_impact", "health_check", "check_dashboards"],
+        ["alert_misconfigured", "false_alarm"],
+      ],
       mitigate: [["restore_alert_threshold", "config_revert"]],
       verify: [["alert_cleared", "no_user_impact"]],
       escalate: [["notify_stakeholders", "escalate_oncall"]],
-      optional: ["alert_rule_review", "monitor_recovery", "check_logs", "latency_spike", "alert_fired", "capacity_alerting", "config_change"],
+      optional: [
+        "alert_rule_review",
+        "monitor_recovery",
+        "check_logs",
+        "latency_spike",
+        "alert_fired",
+        "capacity_alerting",
+        "config_change",
+      ],
       harmful: ["restart_service", "rollback_deploy", "scale_out", "flush_cache"],
     },
     postmortem: {
       rootCause: [["alert_misconfigured"], ["false_alarm", "no_user_impact"]],
       trigger: [["alert_misconfigured", "config_change"]],
       actionItems: [["alert_rule_review"]],
-      optional: ["restore_alert_threshold", "config_revert", "alert_cleared", "no_user_impact", "capacity_alerting", "alert_fired", "latency_spike"],
+      optional: [
+        "restore_alert_threshold",
+        "config_revert",
+        "alert_cleared",
+        "no_user_impact",
+        "capacity_alerting",
+        "alert_fired",
+        "latency_spike",
+      ],
     },
   },
   response: { restraint: true },

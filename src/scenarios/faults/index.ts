@@ -92,7 +92,11 @@ export function meetsRootNeeds(kind: FaultKind, node: string, index: TopologyInd
   const self = index.node(node);
   const callers = index.callers(node).filter((e) => e.requestPath);
   const callees = index.callees(node).filter((e) => e.requestPath);
-  const scopes = new Set([...fault.effects.map((e) => e.scope), ...fault.remedies.map((r) => r.target), ...fault.wrongFixes.map((w) => w.target)]);
+  const scopes = new Set([
+    ...fault.effects.map((e) => e.scope),
+    ...fault.remedies.map((r) => r.target),
+    ...fault.wrongFixes.map((w) => w.target),
+  ]);
   const edgeScopes = new Set(fault.edgeEffects.map((e) => e.scope));
   if ((scopes.has("root_callers") || edgeScopes.has("into_root")) && callers.length === 0) return false;
   if ((scopes.has("root_callees") || edgeScopes.has("out_of_root")) && callees.length === 0) return false;
@@ -108,7 +112,9 @@ export function meetsRootNeeds(kind: FaultKind, node: string, index: TopologyInd
   }
   if (needs.callerCalls) {
     const wanted = needs.callerCalls;
-    const ok = callers.some((c) => index.callees(c.caller).some((e) => e.requestPath && e.callee !== node && wanted.includes(kindOf(e.callee))));
+    const ok = callers.some((c) =>
+      index.callees(c.caller).some((e) => e.requestPath && e.callee !== node && wanted.includes(kindOf(e.callee))),
+    );
     if (!ok) return false;
   }
   return true;

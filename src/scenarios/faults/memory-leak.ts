@@ -45,14 +45,8 @@ export const memoryLeak: FaultDefinition = {
         message: "GC overhead: {n}% of the last minute spent in garbage collection",
         fromIntensity: 0.4,
         paraphrases: {
-          public: [
-            "[gc] pause time {n}% of wall clock over 60 s",
-            "gc_time_ratio={n}% window=1m",
-          ],
-          held_out: [
-            "the collector consumed {n} percent of the past minute",
-            '{"jvm.gc.overhead_pct":{n},"interval":"60s"}',
-          ],
+          public: ["[gc] pause time {n}% of wall clock over 60 s", "gc_time_ratio={n}% window=1m"],
+          held_out: ["the collector consumed {n} percent of the past minute", '{"jvm.gc.overhead_pct":{n},"interval":"60s"}'],
         },
       },
       {
@@ -92,10 +86,7 @@ export const memoryLeak: FaultDefinition = {
         message: "{callee} p99 latency {n}00 ms, above the 800 ms budget",
         fromIntensity: 0.5,
         paraphrases: {
-          public: [
-            "upstream={callee} p99_ms={n}00 budget_ms=800",
-            "Slow upstream {callee}: p99 {n}00 ms (budget 800 ms)",
-          ],
+          public: ["upstream={callee} p99_ms={n}00 budget_ms=800", "Slow upstream {callee}: p99 {n}00 ms (budget 800 ms)"],
           held_out: [
             "{callee} tail latency {n}00 ms breaches the 800 ms objective",
             '{"slo":"latency","dependency":"{callee}","p99":"{n}00ms","target":"800ms"}',
@@ -123,28 +114,16 @@ export const memoryLeak: FaultDefinition = {
         level: "INFO",
         message: "heap after full GC back to {n}% of the limit and flat",
         paraphrases: {
-          public: [
-            "[gc] post-GC heap {n}% of max, stable",
-            "heap_after_gc_pct={n} trend=flat",
-          ],
-          held_out: [
-            "live set stable at {n} percent of the cap",
-            '{"heap_used_after_gc_pct":{n},"trend":"steady"}',
-          ],
+          public: ["[gc] post-GC heap {n}% of max, stable", "heap_after_gc_pct={n} trend=flat"],
+          held_out: ["live set stable at {n} percent of the cap", '{"heap_used_after_gc_pct":{n},"trend":"steady"}'],
         },
       },
       {
         level: "INFO",
         message: "no OOMKilled restarts in the last 10 minutes",
         paraphrases: {
-          public: [
-            "oom_kills=0 window=10m",
-            "10 minutes without an OOM kill",
-          ],
-          held_out: [
-            '{"restarts_oom_10m":0}',
-            "out-of-memory terminations have stopped (none in ten minutes)",
-          ],
+          public: ["oom_kills=0 window=10m", "10 minutes without an OOM kill"],
+          held_out: ['{"restarts_oom_10m":0}', "out-of-memory terminations have stopped (none in ten minutes)"],
         },
       },
     ],
@@ -196,7 +175,10 @@ export const memoryLeak: FaultDefinition = {
     runbook: {
       // Memory runs out (OOM kills, a full heap, a leak), and what it does before the kill or what
       // tells the leak apart (GC thrashing, the node dropping out, a heap dump).
-      diagnose: [["out_of_memory", "jvm_heap_exhaustion", "memory_leak"], ["gc_thrashing", "node_left_cluster", "heap_dump"]],
+      diagnose: [
+        ["out_of_memory", "jvm_heap_exhaustion", "memory_leak"],
+        ["gc_thrashing", "node_left_cluster", "heap_dump"],
+      ],
       // The rollback is the fix; a restart or more memory buys time.
       mitigate: [["rollback_deploy", "restart_service", "raise_memory_limit"]],
       verify: [["memory_stable", "errors_recovered", "latency_recovered", "cluster_health"]],
@@ -208,7 +190,18 @@ export const memoryLeak: FaultDefinition = {
       rootCause: ["memory_leak"],
       trigger: ["bad_deploy"],
       actionItems: [["memory_regression_test", "heap_dump", "deploy_safety"], "capacity_alerting"],
-      optional: ["out_of_memory", "rollback_deploy", "restart_service", "raise_memory_limit", "gc_thrashing", "jvm_heap_exhaustion", "node_left_cluster", "cluster_health", "memory_stable", "missing_ttl"],
+      optional: [
+        "out_of_memory",
+        "rollback_deploy",
+        "restart_service",
+        "raise_memory_limit",
+        "gc_thrashing",
+        "jvm_heap_exhaustion",
+        "node_left_cluster",
+        "cluster_health",
+        "memory_stable",
+        "missing_ttl",
+      ],
     },
   },
 };

@@ -54,10 +54,7 @@ export const networkPartition: FaultDefinition = {
         level: "ERROR",
         message: "interface {detail:interface}: CRC errors rising ({n}k in the last minute)",
         paraphrases: {
-          public: [
-            "%LINK-3-ERROR: {detail:interface} input CRC errors {n}k/min",
-            "ifname={detail:interface} crc_errors_1m={n}k",
-          ],
+          public: ["%LINK-3-ERROR: {detail:interface} input CRC errors {n}k/min", "ifname={detail:interface} crc_errors_1m={n}k"],
           held_out: [
             '{"if":"{detail:interface}","fcs_errors_per_min":"{n}k"}',
             "frame checksum failures climbing on {detail:interface}: {n}k in 60 s",
@@ -70,14 +67,8 @@ export const networkPartition: FaultDefinition = {
         level: "ERROR",
         message: "dial tcp {callee}:443: i/o timeout",
         paraphrases: {
-          public: [
-            "connect ETIMEDOUT {callee}:443",
-            "upstream={callee}:443 error=connect_timeout",
-          ],
-          held_out: [
-            "TCP connect to {callee} port 443 got no SYN-ACK",
-            '{"dial":"{callee}:443","err":"timed out"}',
-          ],
+          public: ["connect ETIMEDOUT {callee}:443", "upstream={callee}:443 error=connect_timeout"],
+          held_out: ["TCP connect to {callee} port 443 got no SYN-ACK", '{"dial":"{callee}:443","err":"timed out"}'],
         },
       },
       {
@@ -88,24 +79,15 @@ export const networkPartition: FaultDefinition = {
             "recv() failed (104: Connection reset by peer) while reading response header from upstream {callee}",
             "upstream={callee} error=ECONNRESET phase=read",
           ],
-          held_out: [
-            "{callee} tore down the socket while we were reading",
-            '{"peer":"{callee}","socket":"reset during read"}',
-          ],
+          held_out: ["{callee} tore down the socket while we were reading", '{"peer":"{callee}","socket":"reset during read"}'],
         },
       },
       {
         level: "WARN",
         message: "no route to host {callee} (attempt {n})",
         paraphrases: {
-          public: [
-            "connect EHOSTUNREACH {callee} (attempt {n})",
-            "upstream={callee} error=no_route attempt={n}",
-          ],
-          held_out: [
-            '{"dest":"{callee}","errno":"host unreachable","try":{n}}',
-            "{callee} unreachable from this zone, try {n}",
-          ],
+          public: ["connect EHOSTUNREACH {callee} (attempt {n})", "upstream={callee} error=no_route attempt={n}"],
+          held_out: ['{"dest":"{callee}","errno":"host unreachable","try":{n}}', "{callee} unreachable from this zone, try {n}"],
         },
       },
     ],
@@ -128,14 +110,8 @@ export const networkPartition: FaultDefinition = {
         level: "INFO",
         message: "cross-zone error rate back to baseline",
         paraphrases: {
-          public: [
-            "cross_zone_errors=baseline",
-            "Inter-zone errors back to normal",
-          ],
-          held_out: [
-            '{"inter_az_error_ratio":"nominal"}',
-            "calls between zones succeed as usual again",
-          ],
+          public: ["cross_zone_errors=baseline", "Inter-zone errors back to normal"],
+          held_out: ['{"inter_az_error_ratio":"nominal"}', "calls between zones succeed as usual again"],
         },
       },
     ],
@@ -164,7 +140,14 @@ export const networkPartition: FaultDefinition = {
       mitigate: [["az_failover", "drain_node"]],
       verify: [["errors_recovered", "latency_recovered"]],
       escalate: [["escalate_oncall", "notify_stakeholders"]],
-      optional: ["multi_az_redundancy", "user_facing_outage", "latency_spike", "error_rate_spike", "capacity_alerting", "connection_refused"],
+      optional: [
+        "multi_az_redundancy",
+        "user_facing_outage",
+        "latency_spike",
+        "error_rate_spike",
+        "capacity_alerting",
+        "connection_refused",
+      ],
       harmful: ["restart_service"],
     },
     postmortem: {

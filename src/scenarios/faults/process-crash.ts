@@ -56,14 +56,8 @@ export const processCrash: FaultDefinition = {
         level: "WARN",
         message: "{n} instances down; remaining instances at full capacity",
         paraphrases: {
-          public: [
-            "instances_down={n} remaining_utilisation=100%",
-            "{n} replicas unavailable; survivors at full capacity",
-          ],
-          held_out: [
-            '{"replicas_lost":{n},"others":"saturated"}',
-            "with {n} instances gone, the ones left are running flat out",
-          ],
+          public: ["instances_down={n} remaining_utilisation=100%", "{n} replicas unavailable; survivors at full capacity"],
+          held_out: ['{"replicas_lost":{n},"others":"saturated"}', "with {n} instances gone, the ones left are running flat out"],
         },
       },
     ],
@@ -72,14 +66,8 @@ export const processCrash: FaultDefinition = {
         level: "ERROR",
         message: "connect to {callee}:8443 failed: connection refused (ECONNREFUSED)",
         paraphrases: {
-          public: [
-            "connect ECONNREFUSED {callee}:8443",
-            "java.net.ConnectException: Connection refused ({callee}:8443)",
-          ],
-          held_out: [
-            "nothing listening on {callee}:8443, the TCP connect was turned away",
-            '{"dial":"{callee}:8443","err":"port closed"}',
-          ],
+          public: ["connect ECONNREFUSED {callee}:8443", "java.net.ConnectException: Connection refused ({callee}:8443)"],
+          held_out: ["nothing listening on {callee}:8443, the TCP connect was turned away", '{"dial":"{callee}:8443","err":"port closed"}'],
         },
       },
       {
@@ -102,28 +90,16 @@ export const processCrash: FaultDefinition = {
         level: "INFO",
         message: "{root} started; listening on :8443",
         paraphrases: {
-          public: [
-            "Started {root}.service; bound to 0.0.0.0:8443",
-            'msg="server started" service={root} addr=:8443',
-          ],
-          held_out: [
-            '{"service":"{root}","state":"serving","port":8443}',
-            "{root} is up again and accepting connections on port 8443",
-          ],
+          public: ["Started {root}.service; bound to 0.0.0.0:8443", 'msg="server started" service={root} addr=:8443'],
+          held_out: ['{"service":"{root}","state":"serving","port":8443}', "{root} is up again and accepting connections on port 8443"],
         },
       },
       {
         level: "INFO",
         message: "health checks passing on all instances",
         paraphrases: {
-          public: [
-            "healthy_instances=all",
-            "All instances report healthy",
-          ],
-          held_out: [
-            '{"ready":"all","failing_probes":0}',
-            "every replica answers its readiness probe",
-          ],
+          public: ["healthy_instances=all", "All instances report healthy"],
+          held_out: ['{"ready":"all","failing_probes":0}', "every replica answers its readiness probe"],
         },
       },
     ],
@@ -165,7 +141,17 @@ export const processCrash: FaultDefinition = {
       escalate: [["escalate_oncall", "notify_stakeholders"]],
       // Callers' breakers open and their connections drop while it is down, traffic to it falls, and
       // a supervisor restarts with backoff: all of it is what a crash looks like.
-      optional: ["auto_restart", "crash_analysis", "error_rate_spike", "user_facing_outage", "bad_deploy", "circuit_breaker", "connections_recovered", "exponential_backoff", "request_rate_normal"],
+      optional: [
+        "auto_restart",
+        "crash_analysis",
+        "error_rate_spike",
+        "user_facing_outage",
+        "bad_deploy",
+        "circuit_breaker",
+        "connections_recovered",
+        "exponential_backoff",
+        "request_rate_normal",
+      ],
       harmful: ["scale_out"],
     },
     postmortem: {

@@ -41,10 +41,7 @@ export const queuePoisonPill: FaultDefinition = {
         level: "WARN",
         message: "consumer group {detail:group} lag {n}k messages and growing",
         paraphrases: {
-          public: [
-            "group={detail:group} lag={n}k trend=up",
-            "Consumer lag for {detail:group}: {n}k (increasing)",
-          ],
+          public: ["group={detail:group} lag={n}k trend=up", "Consumer lag for {detail:group}: {n}k (increasing)"],
           held_out: [
             '{"group":"{detail:group}","backlog":"{n}k","growing":true}',
             "{detail:group} is falling further behind: {n}k unread messages",
@@ -131,21 +128,13 @@ export const queuePoisonPill: FaultDefinition = {
         level: "INFO",
         message: "consumer group {detail:group} lag falling ({n}k messages behind)",
         paraphrases: {
-          public: [
-            "group={detail:group} lag={n}k trend=down",
-            "Consumer lag for {detail:group}: {n}k (decreasing)",
-          ],
-          held_out: [
-            '{"group":"{detail:group}","backlog":"{n}k","growing":false}',
-            "{detail:group} is catching up, {n}k messages to go",
-          ],
+          public: ["group={detail:group} lag={n}k trend=down", "Consumer lag for {detail:group}: {n}k (decreasing)"],
+          held_out: ['{"group":"{detail:group}","backlog":"{n}k","growing":false}', "{detail:group} is catching up, {n}k messages to go"],
         },
       },
     ],
   },
-  remedies: [
-    { kind: "skip_message", target: "root", effect: "durable", recoveryMinutes: 6 },
-  ],
+  remedies: [{ kind: "skip_message", target: "root", effect: "durable", recoveryMinutes: 6 }],
   wrongFixes: [
     {
       kind: "restart",
@@ -190,7 +179,15 @@ export const queuePoisonPill: FaultDefinition = {
       actionItems: ["dead_letter_queue", "message_validation"],
       // The consumers spin on the message (the mechanism above): their threads busy, their
       // connections saturated.
-      optional: ["consumer_lag", "jobs_delayed", "backlog_draining", "capacity_alerting", "lost_notifications", "thread_pool_exhaustion", "check_db_connections"],
+      optional: [
+        "consumer_lag",
+        "jobs_delayed",
+        "backlog_draining",
+        "capacity_alerting",
+        "lost_notifications",
+        "thread_pool_exhaustion",
+        "check_db_connections",
+      ],
     },
   },
 };

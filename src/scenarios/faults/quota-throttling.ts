@@ -54,10 +54,7 @@ export const quotaThrottling: FaultDefinition = {
         level: "WARN",
         message: "quota usage for account {detail:account} at 1{n}% of plan",
         paraphrases: {
-          public: [
-            "quota_used_pct=1{n} account={detail:account} plan=standard",
-            "Usage for {detail:account}: 1{n}% of plan quota",
-          ],
+          public: ["quota_used_pct=1{n} account={detail:account} plan=standard", "Usage for {detail:account}: 1{n}% of plan quota"],
           held_out: [
             '{"account":"{detail:account}","consumption_of_plan":"1{n}%"}',
             "{detail:account} has used 1{n} percent of what its plan allows",
@@ -84,10 +81,7 @@ export const quotaThrottling: FaultDefinition = {
         level: "WARN",
         message: "{n}% of calls to {callee} throttled in the last minute",
         paraphrases: {
-          public: [
-            "upstream={callee} throttled_pct={n} window=1m",
-            "{callee} throttling: {n}% of calls in 60 s",
-          ],
+          public: ["upstream={callee} throttled_pct={n} window=1m", "{callee} throttling: {n}% of calls in 60 s"],
           held_out: [
             '{"provider":"{callee}","rate_limited_pct":{n}}',
             "the provider {callee} turned away {n} percent of our calls in the past minute",
@@ -100,10 +94,7 @@ export const quotaThrottling: FaultDefinition = {
         level: "INFO",
         message: "account {detail:account}: requests within quota, no 429 in the last minute",
         paraphrases: {
-          public: [
-            "account={detail:account} status_429=0 window=1m",
-            "{detail:account} back under its rate limit; no 429 for 60 s",
-          ],
+          public: ["account={detail:account} status_429=0 window=1m", "{detail:account} back under its rate limit; no 429 for 60 s"],
           held_out: [
             '{"acct":"{detail:account}","limited":0,"within_plan":true}',
             "{detail:account} stays inside its allowance, nothing throttled in the past minute",
@@ -114,14 +105,8 @@ export const quotaThrottling: FaultDefinition = {
         level: "INFO",
         message: "throttled responses back to 0%",
         paraphrases: {
-          public: [
-            "throttled_pct=0",
-            "Throttling stopped (0%)",
-          ],
-          held_out: [
-            '{"rate_limited_pct":0}',
-            "the limiter lets every call through again",
-          ],
+          public: ["throttled_pct=0", "Throttling stopped (0%)"],
+          held_out: ['{"rate_limited_pct":0}', "the limiter lets every call through again"],
         },
       },
     ],
@@ -161,7 +146,10 @@ export const quotaThrottling: FaultDefinition = {
   knowledge: {
     runbook: {
       // The account is over its quota; what raised our call rate (a new job, a traffic change).
-      diagnose: [["quota_exceeded", "rate_limited"], ["new_batch_job", "check_traffic_source"]],
+      diagnose: [
+        ["quota_exceeded", "rate_limited"],
+        ["new_batch_job", "check_traffic_source"],
+      ],
       // More quota, or fewer calls: pause the batch work, back off, shed non-essential calls.
       mitigate: [["request_quota_increase", "raise_rate_limit", "pause_client", "exponential_backoff", "cap_retries", "load_shedding"]],
       verify: [["errors_recovered", "request_rate_normal"]],

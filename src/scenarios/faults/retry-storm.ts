@@ -55,14 +55,8 @@ export const retryStorm: FaultDefinition = {
         level: "WARN",
         message: "outbound calls to {callee}: {n}x the inbound request rate",
         paraphrases: {
-          public: [
-            "fanout_ratio={n} upstream={callee}",
-            "Sending {n}x more requests to {callee} than we receive",
-          ],
-          held_out: [
-            '{"egress_to":"{callee}","amplification":{n}}',
-            "for every incoming request, {n} requests go out to {callee}",
-          ],
+          public: ["fanout_ratio={n} upstream={callee}", "Sending {n}x more requests to {callee} than we receive"],
+          held_out: ['{"egress_to":"{callee}","amplification":{n}}', "for every incoming request, {n} requests go out to {callee}"],
         },
       },
     ],
@@ -71,10 +65,7 @@ export const retryStorm: FaultDefinition = {
         level: "ERROR",
         message: "upstream {callee} returned 503 after retrying internally ({n} in the last minute)",
         paraphrases: {
-          public: [
-            "upstream={callee} status=503 retried_upstream=true count_1m={n}",
-            "{callee}: 503 after its own retries ({n}/min)",
-          ],
+          public: ["upstream={callee} status=503 retried_upstream=true count_1m={n}", "{callee}: 503 after its own retries ({n}/min)"],
           held_out: [
             '{"peer":"{callee}","status":503,"peer_retried":true,"n_1m":{n}}',
             "even with its internal retries {callee} ended in Service Unavailable, {n} times in 60 s",
@@ -85,14 +76,8 @@ export const retryStorm: FaultDefinition = {
         level: "WARN",
         message: "{callee} p99 latency {n}00 ms",
         paraphrases: {
-          public: [
-            "upstream={callee} p99_ms={n}00",
-            "p99 of {callee}: {n}00 ms",
-          ],
-          held_out: [
-            '{"dependency":"{callee}","latency_p99":"{n}00ms"}',
-            "slowest 1% of calls to {callee} take {n}00 ms",
-          ],
+          public: ["upstream={callee} p99_ms={n}00", "p99 of {callee}: {n}00 ms"],
+          held_out: ['{"dependency":"{callee}","latency_p99":"{n}00ms"}', "slowest 1% of calls to {callee} take {n}00 ms"],
         },
       },
     ],
@@ -101,10 +86,7 @@ export const retryStorm: FaultDefinition = {
         level: "ERROR",
         message: "request queue full ({n}000 waiting); answering 503",
         paraphrases: {
-          public: [
-            "queue_full waiting={n}000 status=503",
-            "Rejecting with 503: {n}000 requests queued",
-          ],
+          public: ["queue_full waiting={n}000 status=503", "Rejecting with 503: {n}000 requests queued"],
           held_out: [
             '{"backlog":"{n}000","response":503,"reason":"saturated"}',
             "too much pending work ({n}000 requests), turning new ones away with 503",
@@ -115,10 +97,7 @@ export const retryStorm: FaultDefinition = {
         level: "WARN",
         message: "request rate {n}x normal, most of it from {caller}",
         paraphrases: {
-          public: [
-            "inbound_rps_factor={n} top_client={caller}",
-            "Traffic at {n}x baseline, mostly from {caller}",
-          ],
+          public: ["inbound_rps_factor={n} top_client={caller}", "Traffic at {n}x baseline, mostly from {caller}"],
           held_out: [
             '{"load_factor":{n},"heaviest_caller":"{caller}"}',
             "{caller} is responsible for most of a {n}-fold jump in incoming requests",
@@ -145,14 +124,8 @@ export const retryStorm: FaultDefinition = {
         level: "INFO",
         message: "outbound call rate back in line with inbound traffic",
         paraphrases: {
-          public: [
-            "fanout_ratio=1.0",
-            "Outbound request rate matches inbound again",
-          ],
-          held_out: [
-            '{"amplification":1}',
-            "egress no longer exceeds ingress",
-          ],
+          public: ["fanout_ratio=1.0", "Outbound request rate matches inbound again"],
+          held_out: ['{"amplification":1}', "egress no longer exceeds ingress"],
         },
       },
     ],
@@ -193,7 +166,10 @@ export const retryStorm: FaultDefinition = {
   knowledge: {
     runbook: {
       // The retries (at once, without backoff) and who sends them (far more calls than users make).
-      diagnose: [["retry_storm", "missing_backoff"], ["check_traffic_source", "traffic_spike"]],
+      diagnose: [
+        ["retry_storm", "missing_backoff"],
+        ["check_traffic_source", "traffic_spike"],
+      ],
       // Backoff and a cap at the source; pausing the client or shedding its load stops it too.
       mitigate: [["exponential_backoff", "cap_retries", "pause_client", "load_shedding", "circuit_breaker"]],
       verify: [["request_rate_normal", "errors_recovered", "cpu_recovered", "latency_recovered"]],
@@ -205,7 +181,16 @@ export const retryStorm: FaultDefinition = {
       rootCause: ["retry_storm", "missing_backoff"],
       trigger: [],
       actionItems: [["exponential_backoff", "cap_retries"]],
-      optional: ["circuit_breaker", "load_shedding", "pause_client", "check_traffic_source", "traffic_spike", "block_traffic", "capacity_alerting", "request_rate_normal"],
+      optional: [
+        "circuit_breaker",
+        "load_shedding",
+        "pause_client",
+        "check_traffic_source",
+        "traffic_spike",
+        "block_traffic",
+        "capacity_alerting",
+        "request_rate_normal",
+      ],
     },
   },
 };

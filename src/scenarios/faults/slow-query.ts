@@ -41,7 +41,8 @@ export const slowQuery: FaultDefinition = {
       },
       {
         level: "WARN",
-        message: "Seq Scan on {detail:table} (rows removed by filter: {n}81204) for SELECT * FROM {detail:table} WHERE {detail:column} = $1 ORDER BY id DESC LIMIT 50",
+        message:
+          "Seq Scan on {detail:table} (rows removed by filter: {n}81204) for SELECT * FROM {detail:table} WHERE {detail:column} = $1 ORDER BY id DESC LIMIT 50",
         paraphrases: {
           public: [
             "auto_explain: Seq Scan on {detail:table} Filter: ({detail:column} = $1) Rows Removed by Filter: {n}81204",
@@ -55,7 +56,8 @@ export const slowQuery: FaultDefinition = {
       },
       {
         level: "ERROR",
-        message: "canceling statement due to statement timeout: SELECT * FROM {detail:table} WHERE {detail:column} = $1 ORDER BY id DESC LIMIT 50",
+        message:
+          "canceling statement due to statement timeout: SELECT * FROM {detail:table} WHERE {detail:column} = $1 ORDER BY id DESC LIMIT 50",
         fromIntensity: 0.6,
         paraphrases: {
           public: [
@@ -72,7 +74,8 @@ export const slowQuery: FaultDefinition = {
     callers: [
       {
         level: "ERROR",
-        message: "query on {callee} timed out after {timeout} ms: SELECT * FROM {detail:table} WHERE {detail:column} = $1 ORDER BY id DESC LIMIT 50",
+        message:
+          "query on {callee} timed out after {timeout} ms: SELECT * FROM {detail:table} WHERE {detail:column} = $1 ORDER BY id DESC LIMIT 50",
         paraphrases: {
           public: [
             "db={callee} op=SELECT table={detail:table} where={detail:column} error=timeout elapsed_ms={timeout}",
@@ -88,10 +91,7 @@ export const slowQuery: FaultDefinition = {
         level: "WARN",
         message: "{callee} p99 {n}00 ms for the {detail:table} lookup",
         paraphrases: {
-          public: [
-            "db={callee} query={detail:table}_lookup p99_ms={n}00",
-            "{detail:table} lookups on {callee}: p99 {n}00 ms",
-          ],
+          public: ["db={callee} query={detail:table}_lookup p99_ms={n}00", "{detail:table} lookups on {callee}: p99 {n}00 ms"],
           held_out: [
             '{"db":"{callee}","op":"{detail:table}.find","p99":"{n}00ms"}',
             "slowest 1% of {detail:table} reads from {callee} take {n}00 ms",
@@ -118,14 +118,8 @@ export const slowQuery: FaultDefinition = {
         level: "INFO",
         message: "no statements over 500 ms in the last 5 minutes",
         paraphrases: {
-          public: [
-            "slow_statements_over_500ms=0 window=5m",
-            "5 minutes without a statement above 500 ms",
-          ],
-          held_out: [
-            '{"slow_queries_5m":0,"threshold_ms":500}',
-            "every query finished under half a second for five minutes",
-          ],
+          public: ["slow_statements_over_500ms=0 window=5m", "5 minutes without a statement above 500 ms"],
+          held_out: ['{"slow_queries_5m":0,"threshold_ms":500}', "every query finished under half a second for five minutes"],
         },
       },
     ],
@@ -171,7 +165,16 @@ export const slowQuery: FaultDefinition = {
       mitigate: [["create_index", "kill_blocking_query"]],
       verify: [["latency_recovered", "cpu_recovered", "errors_recovered"]],
       escalate: [["escalate_oncall", "notify_stakeholders"]],
-      optional: ["schema_migration", "migration_review", "cpu_saturation", "check_db_connections", "connection_pool_exhaustion", "rollback_deploy", "latency_spike", "connections_recovered"],
+      optional: [
+        "schema_migration",
+        "migration_review",
+        "cpu_saturation",
+        "check_db_connections",
+        "connection_pool_exhaustion",
+        "rollback_deploy",
+        "latency_spike",
+        "connections_recovered",
+      ],
       harmful: ["raise_connection_limit", "restart_service"],
     },
     postmortem: {

@@ -25,7 +25,7 @@ export const staleCredentials: FaultDefinition = {
     root: [
       {
         level: "ERROR",
-        message: "could not open a connection to {callee}: FATAL: password authentication failed for user \"{detail:user}\"",
+        message: 'could not open a connection to {callee}: FATAL: password authentication failed for user "{detail:user}"',
         paraphrases: {
           public: [
             'db={callee} sqlstate=28P01 user={detail:user} error="password authentication failed"',
@@ -71,10 +71,7 @@ export const staleCredentials: FaultDefinition = {
         level: "ERROR",
         message: "{callee} answered 500 Internal Server Error ({n} in the last minute)",
         paraphrases: {
-          public: [
-            "upstream={callee} status=500 count_1m={n}",
-            "HTTP 500 from {callee} x{n} in the last minute",
-          ],
+          public: ["upstream={callee} status=500 count_1m={n}", "HTTP 500 from {callee} x{n} in the last minute"],
           held_out: [
             '{"dependency":"{callee}","status":500,"occurrences":{n}}',
             "{callee} replied with internal server errors {n} times over 60 s",
@@ -85,10 +82,7 @@ export const staleCredentials: FaultDefinition = {
         level: "WARN",
         message: "error rate from {callee} rising: {n}% of requests failed",
         paraphrases: {
-          public: [
-            "upstream={callee} error_pct={n} trend=up",
-            "Error rate from {callee} at {n}% and climbing",
-          ],
+          public: ["upstream={callee} error_pct={n} trend=up", "Error rate from {callee} at {n}% and climbing"],
           held_out: [
             '{"dependency":"{callee}","failed_pct":{n},"trend":"rising"}',
             "{n} percent of calls to {callee} now end in failure, and the share grows",
@@ -101,28 +95,16 @@ export const staleCredentials: FaultDefinition = {
         level: "INFO",
         message: "connection pool to {callee} re-established with the current credential",
         paraphrases: {
-          public: [
-            "pool={callee} reconnect=ok credential=current",
-            "Reconnected to {callee} using the rotated credential",
-          ],
-          held_out: [
-            '{"pool":"{callee}","status":"connected","secret":"latest"}',
-            "fresh logins to {callee} with the new secret succeed",
-          ],
+          public: ["pool={callee} reconnect=ok credential=current", "Reconnected to {callee} using the rotated credential"],
+          held_out: ['{"pool":"{callee}","status":"connected","secret":"latest"}', "fresh logins to {callee} with the new secret succeed"],
         },
       },
       {
         level: "INFO",
         message: "no authentication failures in the last 5 minutes",
         paraphrases: {
-          public: [
-            "auth_failures=0 window=5m",
-            "5 minutes without an authentication failure",
-          ],
-          held_out: [
-            '{"login_errors_5m":0}',
-            "every login accepted over the past five minutes",
-          ],
+          public: ["auth_failures=0 window=5m", "5 minutes without an authentication failure"],
+          held_out: ['{"login_errors_5m":0}', "every login accepted over the past five minutes"],
         },
       },
     ],

@@ -56,7 +56,7 @@ export const thirdPartyOutage: FaultDefinition = {
         level: "WARN",
         message: "{root} status: {detail:status}",
         paraphrases: {
-          public: ["status page of {root}: {detail:status}", "provider_status={root} state=\"{detail:status}\""],
+          public: ["status page of {root}: {detail:status}", 'provider_status={root} state="{detail:status}"'],
           held_out: ["{root} is publicly reporting: {detail:status}", "vendor health feed for {root} reads '{detail:status}'"],
         },
       },
@@ -67,7 +67,10 @@ export const thirdPartyOutage: FaultDefinition = {
         message: "{callee} returned 503 Service Unavailable for {n} of the last 100 calls",
         paraphrases: {
           public: ["calls to {callee}: {n}/100 failed with 503", "dependency={callee} status=503 failed_last_100={n}"],
-          held_out: ["{n} out of the last hundred requests to {callee} came back unavailable", "{callee} turned away {n}% of our recent requests as unavailable"],
+          held_out: [
+            "{n} out of the last hundred requests to {callee} came back unavailable",
+            "{callee} turned away {n}% of our recent requests as unavailable",
+          ],
         },
       },
       {
@@ -75,7 +78,10 @@ export const thirdPartyOutage: FaultDefinition = {
         message: "circuit breaker for {callee} opened after repeated 503 responses",
         paraphrases: {
           public: ["breaker {callee} state=OPEN reason=consecutive_503", "circuit to {callee} is now open (too many 503s)"],
-          held_out: ["stopped sending to {callee} for a while: it kept answering unavailable", "short-circuiting {callee} after a run of unavailable replies"],
+          held_out: [
+            "stopped sending to {callee} for a while: it kept answering unavailable",
+            "short-circuiting {callee} after a run of unavailable replies",
+          ],
         },
       },
     ],
@@ -124,7 +130,11 @@ export const thirdPartyOutage: FaultDefinition = {
   ],
   details: {
     incident: ["#48213", "#51907", "#50362"],
-    status: ["investigating elevated error rates in all regions", "major outage: API requests failing", "partial outage: degraded API availability"],
+    status: [
+      "investigating elevated error rates in all regions",
+      "major outage: API requests failing",
+      "partial outage: degraded API availability",
+    ],
   },
   knowledge: {
     runbook: {
@@ -136,10 +146,23 @@ export const thirdPartyOutage: FaultDefinition = {
       escalate: [["vendor_support"]],
       // Ruling out our own changes (a deploy, a config change, a new job, our quota) is part of it.
       optional: [
-        "notify_stakeholders", "escalate_oncall", "check_logs", "user_facing_outage", "payment_failures", "order_failures", "request_timeout", "exponential_backoff", "check_dashboards",
-        "bad_deploy", "config_change", "new_batch_job", "quota_exceeded", "rate_limited",
+        "notify_stakeholders",
+        "escalate_oncall",
+        "check_logs",
+        "user_facing_outage",
+        "payment_failures",
+        "order_failures",
+        "request_timeout",
+        "exponential_backoff",
+        "check_dashboards",
+        "bad_deploy",
+        "config_change",
+        "new_batch_job",
+        "quota_exceeded",
+        "rate_limited",
         // Retries double the call rate while it lasts; the provider's status turning green ends it.
-        "request_rate_normal", "cluster_health",
+        "request_rate_normal",
+        "cluster_health",
       ],
       harmful: ["restart_service", "scale_out", "raise_timeout"],
     },
@@ -148,8 +171,18 @@ export const thirdPartyOutage: FaultDefinition = {
       trigger: [],
       actionItems: [["secondary_provider", "graceful_degradation", "circuit_breaker"]],
       optional: [
-        "vendor_support", "third_party_latency", "az_failover", "disable_feature_flag", "notify_stakeholders", "capacity_alerting", "exponential_backoff", "request_timeout",
-        "bad_deploy", "config_change", "new_batch_job", "quota_exceeded",
+        "vendor_support",
+        "third_party_latency",
+        "az_failover",
+        "disable_feature_flag",
+        "notify_stakeholders",
+        "capacity_alerting",
+        "exponential_backoff",
+        "request_timeout",
+        "bad_deploy",
+        "config_change",
+        "new_batch_job",
+        "quota_exceeded",
       ],
     },
   },

@@ -16,7 +16,18 @@ import { hard002 } from "./hard-002-bad-deploy-deadlocks.js";
 import { hard003 } from "./hard-003-retry-storm.js";
 import { hard004 } from "./hard-004-sync-webhook-cascade.js";
 
-export const PRESETS: readonly IncidentSpec[] = [easy001, easy002, easy003, medium001, medium002, medium003, hard001, hard002, hard003, hard004];
+export const PRESETS: readonly IncidentSpec[] = [
+  easy001,
+  easy002,
+  easy003,
+  medium001,
+  medium002,
+  medium003,
+  hard001,
+  hard002,
+  hard003,
+  hard004,
+];
 
 /** The preset with this id (case-insensitive), if any. */
 export function findPreset(id: string): IncidentSpec | undefined {

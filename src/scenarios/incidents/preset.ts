@@ -42,10 +42,28 @@ interface PresetDefinition {
 }
 
 const DEFAULT_TIMEOUT_MS: Readonly<Record<NodeKind, number>> = {
-  gateway: 5000, service: 3000, database: 1000, cache: 100, queue: 500, search: 1500, vendor: 10000, network: 1000, dns: 200, config: 2000,
+  gateway: 5000,
+  service: 3000,
+  database: 1000,
+  cache: 100,
+  queue: 500,
+  search: 1500,
+  vendor: 10000,
+  network: 1000,
+  dns: 200,
+  config: 2000,
 };
 const DEFAULT_REPLICAS: Readonly<Record<NodeKind, number>> = {
-  gateway: 4, service: 4, database: 1, cache: 2, queue: 3, search: 3, vendor: 1, network: 1, dns: 2, config: 1,
+  gateway: 4,
+  service: 4,
+  database: 1,
+  cache: 2,
+  queue: 3,
+  search: 3,
+  vendor: 1,
+  network: 1,
+  dns: 2,
+  config: 1,
 };
 
 export function buildPreset(def: PresetDefinition): IncidentSpec {
@@ -74,7 +92,15 @@ export function buildPreset(def: PresetDefinition): IncidentSpec {
   });
   for (const infra of nodes.filter((n) => n.kind === "dns" || n.kind === "config")) {
     for (const node of nodes.filter((n) => n.kind === "gateway" || n.kind === "service")) {
-      edges.push({ caller: node.name, callee: infra.name, callsPerSecond: 2, timeoutMs: DEFAULT_TIMEOUT_MS[infra.kind], retries: 1, backoff: "exponential", requestPath: false });
+      edges.push({
+        caller: node.name,
+        callee: infra.name,
+        callsPerSecond: 2,
+        timeoutMs: DEFAULT_TIMEOUT_MS[infra.kind],
+        retries: 1,
+        backoff: "exponential",
+        requestPath: false,
+      });
     }
   }
   const fault = FAULTS[def.fault];

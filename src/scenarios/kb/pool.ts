@@ -24,7 +24,9 @@ export interface KbWordingEntry {
 
 const BY_ID: ReadonlyMap<string, KbWordingEntry> = new Map(
   KB_POOL.flatMap((article) =>
-    (["public", "held_out"] as const).flatMap((phrasing) => wordingsFor(article, phrasing).map((wording) => [wording.id, { article, phrasing, wording }] as const)),
+    (["public", "held_out"] as const).flatMap((phrasing) =>
+      wordingsFor(article, phrasing).map((wording) => [wording.id, { article, phrasing, wording }] as const),
+    ),
   ),
 );
 

@@ -43,7 +43,8 @@ export interface KbChoice {
 /** The helpful and the misleading article for an incident of this fault. */
 export function chooseKbPair(fault: FaultKind, rng: Rng, rootKind?: NodeKind): KbChoice {
   const fitting = articlesFitting(fault);
-  if (fitting.length === 0) throw new Error(`no knowledge-base article fits ${fault}: add it to the fits of at least two articles in src/scenarios/kb`);
+  if (fitting.length === 0)
+    throw new Error(`no knowledge-base article fits ${fault}: add it to the fits of at least two articles in src/scenarios/kb`);
   const helpful = rng.pick(fitting);
   return { helpful, misleading: rng.pick(misleadingCandidates(fault, helpful, rootKind)) };
 }
