@@ -122,7 +122,7 @@ describe("llm agent", () => {
     expect(action.remediation?.kind).toBe(2);
   });
 
-  it("reads its endpoint, model and key from the seed's environment variables", () => {
+  it("reads its endpoint, model and key from the environment variables of the original incident-response-env", () => {
     expect(llmConfigFromEnv({ API_BASE_URL: "http://h:1/v1", MODEL_NAME: "m", HF_TOKEN: "t" })).toMatchObject({
       baseURL: "http://h:1/v1",
       model: "m",

@@ -198,7 +198,7 @@ describe("REST episode addressing and lifecycle errors", () => {
     expectErrorShape(response.json, "invalid_argument");
     expect(dig(response.json, "violations.0.rule")).toBe(rule);
     expect(await stateText()).toBe(before);
-    // The episode still plays: the seed corrupted its global state on a bad scenario id.
+    // The episode still plays: the original incident-response-env corrupted its global state on a bad scenario id.
     const step = await http(server.baseUrl, "POST", "/step", { episode_id: EPISODE, action: { action_type: "escalate" } });
     expect(step.status).toBe(200);
   });

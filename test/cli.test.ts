@@ -193,7 +193,7 @@ describe("eval in process", () => {
     expect(html).toContain("window.Chart=");
   });
 
-  it("prints the seed's [START]/[STEP]/[END] lines with --openenv-log", async () => {
+  it("prints the original incident-response-env's [START]/[STEP]/[END] lines with --openenv-log", async () => {
     const r = await cli([
       "eval",
       "--agent",

@@ -137,7 +137,7 @@ describe("catalogue", () => {
   });
 });
 
-describe("the seed's ten incidents as presets", () => {
+describe("the ten incidents of the original incident-response-env as presets", () => {
   it.each(PRESETS.map((p) => [p.id, p] as const))("%s is identifiable, healable, and the oracle solves it", (_id, preset) => {
     expect(isIdentifiable(new IncidentWorld(preset, 1))).toBe(true);
     expect(fixRecovers(preset, 1)).toBe(true);

@@ -1,7 +1,7 @@
 /**
  * The evaluation runner: argument parsing, statistics, reproducible results, the same numbers in
  * process and over every transport, trajectories that replay exactly (and replays that catch a
- * tampered file), the seed's log lines, and the HTML report.
+ * tampered file), the log lines of the original incident-response-env, and the HTML report.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -231,7 +231,7 @@ describe("runner", () => {
     ]);
   });
 
-  it("prints the seed's [START]/[STEP]/[END] lines with score= and one-line errors", () => {
+  it("prints the original incident-response-env's [START]/[STEP]/[END] lines with score= and one-line errors", () => {
     const outcome = inProcess.results.episode_results[0] as EpisodeOutcome;
     const lines = openEnvLines(
       "heuristic",

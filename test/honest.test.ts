@@ -7,7 +7,7 @@
  * postmortem (hard) from test/fixtures/honest-faults.ts is submitted: the detailed answer must
  * earn at least 0.8 on its component and 0.8 for the whole episode, the terse variant 0.7 on its
  * component. The two honest runbooks of every preset (test/fixtures/honest-answers.ts, written for
- * the seed incidents) must earn at least 0.7 on the runbook part.
+ * the original incident-response-env's incidents) must earn at least 0.7 on the runbook part.
  *
  * Also the rules for requirements with alternatives (src/scenarios/knowledge.ts): any alternative
  * satisfies a requirement, a requirement is credited once, and a runbook step credits at most two.

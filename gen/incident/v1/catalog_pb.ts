@@ -78,7 +78,7 @@ export const FaultModeSchema: GenMessage<FaultMode> = /*@__PURE__*/
   messageDesc(file_incident_v1_catalog, 1);
 
 /**
- * A hand-written scenario (the seed's ten incidents), playable by scenario_id.
+ * A hand-written scenario (the ten incidents of the original incident-response-env), playable by scenario_id.
  *
  * @generated from message incident.v1.ScenarioPreset
  */

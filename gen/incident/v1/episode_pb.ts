@@ -219,7 +219,7 @@ export type EpisodeState = Message<"incident.v1.EpisodeState"> & {
   stepCount: number;
 
   /**
-   * "Incident_Response_<level>_<scenario_id>", as the seed named it.
+   * "Incident_Response_<level>_<scenario_id>", as the original incident-response-env named it.
    *
    * @generated from field: string task_name = 3;
    */

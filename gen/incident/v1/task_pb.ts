@@ -33,7 +33,7 @@ export type Task = Message<"incident.v1.Task"> & {
   difficulty: TaskLevel;
 
   /**
-   * One line, as the seed's /tasks listed it.
+   * One line, as the /tasks of the original incident-response-env listed it.
    *
    * @generated from field: string description = 3;
    */
