@@ -44,6 +44,7 @@ export async function measureFanout(options: {
       const lastSeq = new Array<number>(options.subscribers).fill(0);
       let ended = 0;
       let stepSentAt: number | undefined;
+      let streamFailure: unknown;
       const abort = new AbortController();
       setMaxListeners(0, abort.signal); // one signal ends every subscriber's stream
       const streams = lastSeq.map(async (_, s) => {
@@ -59,7 +60,9 @@ export async function measureFanout(options: {
             }
           }
         } catch (error) {
-          if (!abort.signal.aborted) throw error;
+          // Kept, not thrown: a stream that fails while the row waits in settle() would otherwise be
+          // a rejection nobody handles yet, which ends the whole run. settle() fails the row with it.
+          if (!abort.signal.aborted) streamFailure ??= error;
         } finally {
           ended++;
         }
@@ -68,6 +71,8 @@ export async function measureFanout(options: {
       const settle = async (seq: number): Promise<void> => {
         const deadline = performance.now() + SETTLE_TIMEOUT_MS;
         while (performance.now() < deadline) {
+          if (streamFailure !== undefined)
+            throw new Error(`a subscriber's stream failed: ${String(streamFailure)}`, { cause: streamFailure });
           if (lastSeq.every((s) => s >= seq)) return;
           await sleep(2);
         }

@@ -97,19 +97,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
   /** An episode not played because the agent became unavailable: an error, reported like any other. */
   const notPlayed = (index: number, task: TaskWord, seed: number, why: string): void => {
     const error = `not played: ${why}`;
-    const outcome: EpisodeOutcome = {
-      task,
-      seed,
-      scenario_id: "",
-      fault: UNKNOWN_FAULT,
-      score: 0,
-      steps: 0,
-      success: false,
-      status: "not_played",
-      truncated: false,
-      rewards: [],
-      error,
-    };
+    const outcome: EpisodeOutcome = { ...blankOutcome(task, seed, "not_played"), error };
     outcomes[index] = outcome;
     // No trajectory: there is nothing to replay.
     options.onEpisode?.({ index, outcome, trajectory: undefined, log: { task, actions: [], rewards: [], dones: [], error } });
@@ -126,18 +114,7 @@ export async function runEvaluation(options: RunOptions): Promise<RunResult> {
     });
     const trajectory = options.trajectories ? newTrajectory(agent.name, task, seed, reset) : undefined;
     const log: EpisodeLog = { task, actions: [], rewards: [], dones: [], error: undefined };
-    const outcome: EpisodeOutcome = {
-      task,
-      seed,
-      scenario_id: "",
-      fault: UNKNOWN_FAULT,
-      score: 0,
-      steps: 0,
-      success: false,
-      status: "running",
-      truncated: false,
-      rewards: [],
-    };
+    const outcome = blankOutcome(task, seed, "running");
     let started = false;
     try {
       const start = await backend.reset(reset);
@@ -223,4 +200,20 @@ export class OrderedWriter<T> {
       this.write(item2);
     }
   }
+}
+
+/** An episode's outcome before anything is known of it: no score, no steps, its fault unknown. */
+function blankOutcome(task: TaskWord, seed: number, status: string): EpisodeOutcome {
+  return {
+    task,
+    seed,
+    scenario_id: "",
+    fault: UNKNOWN_FAULT,
+    score: 0,
+    steps: 0,
+    success: false,
+    status,
+    truncated: false,
+    rewards: [],
+  };
 }
