@@ -6,7 +6,8 @@
  *   --store memory|redis|both      server rows on these episode stores (default both)
  *   --workers 1|all|both           server rows with these WORKERS settings (default both)
  *   --duration SECONDS   measured seconds per load row (default 8, quick 0.7)
- *   --out FILE           where the markdown goes (default bench/RESULTS.md, quick bench/RESULTS.quick.md)
+ *   --out FILE           where the markdown goes (default bench/RESULTS.md; quick bench/RESULTS.quick.md; with --only
+ *                        bench/RESULTS.subset.md, not committed)
  *   --no-build           use dist/ as it is (by default it is rebuilt when src/ or gen/ is newer)
  */
 export const WORKLOADS = [
@@ -64,6 +65,8 @@ export interface Options {
   /** Warm-up seconds before each load row (not measured). */
   warmupS: number;
   out: string;
+  /** Only some workloads were asked for (--only): the run writes to its own file. */
+  subset: boolean;
   build: boolean;
 }
 
@@ -144,7 +147,9 @@ export function parseOptions(argv: readonly string[]): Options {
     workers: list<WorkersKind>(workers, ["1", "all"], "--workers"),
     durationS: duration ?? (quick ? 0.7 : 8),
     warmupS: quick ? 0.25 : 2,
-    out: out ?? (quick ? "bench/RESULTS.quick.md" : "bench/RESULTS.md"),
+    // A subset never overwrites the full results: its figures lack the rows the others are read beside.
+    out: out ?? (quick ? "bench/RESULTS.quick.md" : only !== undefined ? "bench/RESULTS.subset.md" : "bench/RESULTS.md"),
+    subset: only !== undefined,
     build,
   };
 }
