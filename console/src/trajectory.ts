@@ -5,33 +5,9 @@
  * for byte. The console records the episodes a person plays, and reads files for replay mode.
  */
 import type { EpisodeState, Observation, StepInfo } from "./model.js";
+import { TRAJECTORY_FORMAT, type TrajectoryRecord } from "../../src/eval/trajectory-format.js";
 
-export const TRAJECTORY_FORMAT = "incident-env-trajectory/1";
-
-export interface TrajectoryStep {
-  action: Record<string, unknown>;
-  reward: number;
-  done: boolean;
-  info: StepInfo;
-  observation: Observation;
-}
-
-export interface Trajectory {
-  format: typeof TRAJECTORY_FORMAT;
-  agent: string;
-  task: string;
-  seed: number;
-  episode_id: string;
-  scenario_id: string;
-  fault: string;
-  reset: Record<string, unknown>;
-  observation: Observation | null;
-  steps: TrajectoryStep[];
-  score: number;
-  status: string;
-  truncated: boolean;
-  error?: string;
-}
+export type Trajectory = TrajectoryRecord<Record<string, unknown>, Observation, StepInfo>;
 
 export interface StepResponse {
   observation: Observation;

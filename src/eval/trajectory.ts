@@ -18,33 +18,10 @@ import { StepInfoSchema } from "../../gen/incident/v1/episode_pb.js";
 import { ObservationSchema, type Observation } from "../../gen/incident/v1/observation_pb.js";
 import { ResetRequestSchema, type ResetRequest, type StepResponse } from "../../gen/incident/v1/service_pb.js";
 import { create } from "@bufbuild/protobuf";
+import { TRAJECTORY_FORMAT, type TrajectoryRecord, type TrajectoryStepRecord } from "./trajectory-format.js";
 
-const TRAJECTORY_FORMAT = "incident-env-trajectory/1";
-
-interface TrajectoryStep {
-  action: JsonObject;
-  reward: number;
-  done: boolean;
-  info: JsonObject;
-  observation: JsonObject;
-}
-
-export interface Trajectory {
-  format: typeof TRAJECTORY_FORMAT;
-  agent: string;
-  task: string;
-  seed: number;
-  episode_id: string;
-  scenario_id: string;
-  fault: string;
-  reset: JsonObject;
-  observation: JsonObject | null;
-  steps: TrajectoryStep[];
-  score: number;
-  status: string;
-  truncated: boolean;
-  error?: string;
-}
+type TrajectoryStep = TrajectoryStepRecord<JsonObject, JsonObject, JsonObject>;
+export type Trajectory = TrajectoryRecord<JsonObject, JsonObject, JsonObject>;
 
 export function newTrajectory(agent: string, task: string, seed: number, reset: ResetRequest): Trajectory {
   return {
