@@ -22,6 +22,7 @@ import { type LoopFigures } from "./suite/actors.js";
 import { ACTORS, HTTP_CONNECTIONS, STEPS_PER_EPISODE } from "./suite/episode-mix.js";
 import { measureFanout } from "./suite/fanout.js";
 import { measureGet, measureH2load, measureReset, measureRestStep, type HttpFigures } from "./suite/http.js";
+import { cpuWindow, describeCpu } from "./suite/cpu.js";
 import { measureInProcess } from "./suite/in-process.js";
 import type { InProcessResult } from "./suite/in-process-child.js";
 import { gitCommit, machineDescription } from "./suite/machine.js";
@@ -124,13 +125,21 @@ async function serverRows(
     const tail = server.output().trim().split("\n").slice(-4).map(message).join(" / ").slice(-600);
     return `the server ${exit} during this row; its last output: ${tail}`;
   };
-  const episodeRow = (w: string, title: string, f: LoopFigures, extra?: Partial<Row>): Row => ({
+  /** Runs a row's load and notes where its CPU went (bench/suite/cpu.ts). */
+  const metered = async <F extends { rate: number }>(per: string, run: () => Promise<F>): Promise<F & { cpu?: string }> => {
+    const end = cpuWindow(server.pid);
+    const f = await run();
+    const cpu = end();
+    return cpu ? { ...f, cpu: describeCpu(cpu, f.rate, per) } : f;
+  };
+  const episodeRow = (w: string, title: string, f: LoopFigures & { cpu?: string }, extra?: Partial<Row>): Row => ({
     key: key(w),
     workload: name(title),
     figure: `${num(f.rate)} steps/s`,
     value: f.rate,
     unit: "steps/s",
     ...(yard.episode ? { yardstick: yard.episode } : {}),
+    ...(f.cpu !== undefined ? { cpu: f.cpu } : {}),
     ...extra,
     note: joinNotes(ignored, failures(f.failures, f.firstError), extra?.note, died()),
   });
@@ -146,13 +155,14 @@ async function serverRows(
     }
     if (has("state")) {
       log("  GET /state (autocannon)");
-      const f = await measureGet(`${server.baseUrl}/state?episode_id=bench-state`, spec);
+      const f = await metered("request", () => measureGet(`${server.baseUrl}/state?episode_id=bench-state`, spec));
       rows.push({
         key: key("state"),
         workload: name("GET /state (HTTP/1.1)"),
         figure: httpFigure(f, "req/s"),
         value: f.rate,
         unit: "req/s",
+        ...(f.cpu !== undefined ? { cpu: f.cpu } : {}),
         ...(yard.bare ? { yardstick: yard.bare } : {}),
         target: "≥ 0.5× bare fastify",
         note: joinNotes(ignored, failures(f.failures, f.firstError), died()),
@@ -160,7 +170,9 @@ async function serverRows(
     }
     if (has("state-h2") && yard.bareH2) {
       log("  GET /state over h2c (h2load)");
+      const end = cpuWindow(server.pid, false);
       const f = await measureH2load(`${server.baseUrl}/state?episode_id=bench-state`, spec);
+      const cpu = end();
       if (f)
         rows.push({
           key: key("state-h2"),
@@ -168,6 +180,7 @@ async function serverRows(
           figure: httpFigure(f, "req/s"),
           value: f.rate,
           unit: "req/s",
+          ...(cpu ? { cpu: describeCpu(cpu, f.rate, "request") } : {}),
           yardstick: yard.bareH2,
           target: "≥ 0.5× bare fastify",
           note: joinNotes(ignored, failures(f.failures, f.firstError), died()),
@@ -175,13 +188,14 @@ async function serverRows(
     }
     if (has("reset")) {
       log("  POST /reset (autocannon)");
-      const f = await measureReset(server.baseUrl, spec);
+      const f = await metered("reset", () => measureReset(server.baseUrl, spec));
       rows.push({
         key: key("reset"),
         workload: name("POST /reset (medium)"),
         figure: httpFigure(f, "req/s"),
         value: f.rate,
         unit: "req/s",
+        ...(f.cpu !== undefined ? { cpu: f.cpu } : {}),
         ...(yard.bare ? { yardstick: yard.bare } : {}),
         target: `≥ ${num(10 * TODAY_RESET_RATE)} req/s (10× ${TODAY_RESET_RATE})`,
         note: joinNotes(ignored, failures(f.failures, f.firstError), died()),
@@ -189,13 +203,14 @@ async function serverRows(
     }
     if (has("rest-step")) {
       log("  POST /step (autocannon)");
-      const f = await measureRestStep(server.baseUrl, spec);
+      const f = await metered("step", () => measureRestStep(server.baseUrl, spec));
       rows.push({
         key: key("rest-step"),
         workload: name(`POST /step (REST, ${HTTP_CONNECTIONS} conns)`),
         figure: httpFigure(f, "steps/s"),
         value: f.rate,
         unit: "steps/s",
+        ...(f.cpu !== undefined ? { cpu: f.cpu } : {}),
         ...(yard.episode ? { yardstick: yard.episode } : {}),
         target: "≥ 0.5× in process",
         note: joinNotes(ignored, failures(f.failures, f.firstError), died()),
@@ -209,14 +224,16 @@ async function serverRows(
       if (!has(w)) continue;
       log(`  ${title}`);
       rows.push(
-        episodeRow(w, `${title} (${ACTORS} actors)`, await measureUnary(protocol, server.baseUrl, spec), { target: "≥ 0.6× in process" }),
+        episodeRow(w, `${title} (${ACTORS} actors)`, await metered("step", () => measureUnary(protocol, server.baseUrl, spec)), {
+          target: "≥ 0.6× in process",
+        }),
       );
     }
     if (has("batch")) {
       for (const size of BATCH_SIZES) {
         log(`  gRPC StepBatch(${size})`);
         const callers = batchCallers(size, options.quick);
-        const f = await measureStepBatch(server.baseUrl, size, { ...spec, callers });
+        const f = await metered("env-step", () => measureStepBatch(server.baseUrl, size, { ...spec, callers }));
         rows.push({
           ...episodeRow(
             `batch-${size}`,
@@ -231,14 +248,19 @@ async function serverRows(
     if (has("interact")) {
       log("  Interact");
       rows.push(
-        episodeRow("interact", `gRPC Interact (${ACTORS} sessions) steps`, await measureInteract(server.baseUrl, spec), {
-          target: "≥ 2× gRPC unary",
-        }),
+        episodeRow(
+          "interact",
+          `gRPC Interact (${ACTORS} sessions) steps`,
+          await metered("step", () => measureInteract(server.baseUrl, spec)),
+          {
+            target: "≥ 2× gRPC unary",
+          },
+        ),
       );
     }
     if (has("ws")) {
       log("  OpenEnv /ws");
-      rows.push(episodeRow("ws", `OpenEnv /ws (${ACTORS} sessions) steps`, await measureWs(server.baseUrl, spec)));
+      rows.push(episodeRow("ws", `OpenEnv /ws (${ACTORS} sessions) steps`, await metered("step", () => measureWs(server.baseUrl, spec))));
     }
   } finally {
     await server.stop();
@@ -303,18 +325,23 @@ async function main(): Promise<void> {
     const bare = await startBare();
     try {
       log(`bare fastify GET (autocannon), ${when} of the run`);
+      const end = cpuWindow(bare.pid);
       const f = await measureGet(`${bare.baseUrl}/state`, spec);
+      const cpu = end();
       rows.push({
         key: `bare-${when}`,
         workload: `bare fastify GET, HTTP/1.1 (yardstick, ${HTTP_CONNECTIONS} conns), ${when} of the run`,
         figure: httpFigure(f, "req/s"),
         value: f.rate,
         unit: "req/s",
+        ...(cpu ? { cpu: describeCpu(cpu, f.rate, "request") } : {}),
       });
       yard.bare = mergeYardstick(yard.bare, "bare fastify", f.rate);
       if (has("state-h2")) {
         log(`bare fastify GET over h2c (h2load), ${when} of the run`);
+        const endH2 = cpuWindow(bare.pid, false);
         const h2 = await measureH2load(`${bare.h2Url}/state`, spec);
+        const h2Cpu = endH2();
         if (h2) {
           rows.push({
             key: `bare-h2-${when}`,
@@ -322,6 +349,7 @@ async function main(): Promise<void> {
             figure: httpFigure(h2, "req/s"),
             value: h2.rate,
             unit: "req/s",
+            ...(h2Cpu ? { cpu: describeCpu(h2Cpu, h2.rate, "request") } : {}),
           });
           yard.bareH2 = mergeYardstick(yard.bareH2, "bare fastify h2c", h2.rate);
         } else log("h2load is not installed: the h2c rows are skipped");
@@ -404,18 +432,26 @@ async function main(): Promise<void> {
     // The same actors and mix as the gRPC rows, against canned answers: the most any server on this stack could serve here.
     const ceiling = await startBareConnect();
     const SAME_LOAD = "the same stack and load generator with nothing behind them";
-    const ceilingRow = (key: string, workload: string, rate: number, figure: string, note: string | undefined): Row => ({
+    const ceilingRow = (key: string, workload: string, rate: number, figure: string, note: string | undefined, cpu?: string): Row => ({
       key,
       workload: `${workload} against canned answers, no simulation (ceiling)`,
       figure,
       value: rate,
       unit: "steps/s",
       ...(yard.episode ? { yardstick: yard.episode } : {}),
+      ...(cpu !== undefined ? { cpu } : {}),
       note,
     });
+    /** Runs a ceiling row's load and notes where its CPU went. */
+    const meteredCeiling = async <F extends { rate: number }>(run: () => Promise<F>): Promise<[F, string | undefined]> => {
+      const end = cpuWindow(ceiling.pid);
+      const f = await run();
+      const cpu = end();
+      return [f, cpu ? describeCpu(cpu, f.rate, "step") : undefined];
+    };
     try {
       log("gRPC unary against canned Reset/Step answers (the transport's ceiling)");
-      const f = await measureUnary("grpc", ceiling.baseUrl, spec);
+      const [f, unaryCpu] = await meteredCeiling(() => measureUnary("grpc", ceiling.baseUrl, spec));
       rows.push(
         ceilingRow(
           "ceiling-grpc",
@@ -423,12 +459,13 @@ async function main(): Promise<void> {
           f.rate,
           `${num(f.rate)} steps/s`,
           joinNotes(SAME_LOAD, failures(f.failures, f.firstError)),
+          unaryCpu,
         ),
       );
       if (has("batch")) {
         const callers = batchCallers(256, options.quick);
         log("gRPC StepBatch(256) against canned answers");
-        const b = await measureStepBatch(ceiling.baseUrl, 256, { ...spec, callers });
+        const [b, batchCpu] = await meteredCeiling(() => measureStepBatch(ceiling.baseUrl, 256, { ...spec, callers }));
         rows.push(
           ceilingRow(
             "ceiling-batch-256",
@@ -436,12 +473,13 @@ async function main(): Promise<void> {
             b.rate,
             `${num(b.rate)} env-steps/s`,
             joinNotes(SAME_LOAD, failures(b.failures, b.firstError)),
+            batchCpu,
           ),
         );
       }
       if (has("interact")) {
         log("gRPC Interact against canned answers");
-        const i = await measureInteract(ceiling.baseUrl, spec);
+        const [i, interactCpu] = await meteredCeiling(() => measureInteract(ceiling.baseUrl, spec));
         rows.push(
           ceilingRow(
             "ceiling-interact",
@@ -449,6 +487,7 @@ async function main(): Promise<void> {
             i.rate,
             `${num(i.rate)} steps/s, ${(i.rate / f.rate).toFixed(2)}× the canned unary row`,
             joinNotes(SAME_LOAD, failures(i.failures, i.firstError)),
+            interactCpu,
           ),
         );
       }
@@ -463,17 +502,26 @@ async function main(): Promise<void> {
       frame.set(message, 5);
       writeFileSync(bodyFile, frame);
       log("gRPC Step against canned answers with h2load");
+      const endH2 = cpuWindow(ceiling.pid, false);
       const h2 = await measureH2load(`${ceiling.baseUrl}/incident.v1.IncidentEnvService/Step`, spec, {
         bodyFile,
         headers: { "content-type": "application/grpc", te: "trailers" },
       });
+      const h2Cpu = endH2();
       if (h2) {
         const note = joinNotes(
           "the stack alone, with a light client; one request body, so no episode could be played this way",
           failures(h2.failures),
         );
         rows.push(
-          ceilingRow("ceiling-grpc-h2load", `gRPC Step, h2load (${HTTP_CONNECTIONS} clients),`, h2.rate, `${num(h2.rate)} steps/s`, note),
+          ceilingRow(
+            "ceiling-grpc-h2load",
+            `gRPC Step, h2load (${HTTP_CONNECTIONS} clients),`,
+            h2.rate,
+            `${num(h2.rate)} steps/s`,
+            note,
+            h2Cpu ? describeCpu(h2Cpu, h2.rate, "step") : undefined,
+          ),
         );
       }
     } finally {
@@ -576,6 +624,7 @@ async function main(): Promise<void> {
       `Episode rows play the same mix as the in-process yardstick: a medium reset with the actor's own id, then ${STEPS_PER_EPISODE} inspect steps; figures count steps, time includes the resets. Unary and session rows: ${ACTORS} actors over 4 HTTP/2 sessions (Connect JSON: HTTP/1.1 connections). StepBatch(n): n episodes per call, max(2, ${ACTORS}/n) callers (a quick run: 1 caller at 256).`,
       "Servers: `node dist/src/main.js` (what `npm start` runs), default LOG_LEVEL, MAX_LIVE_EPISODES=20000; Redis rows: a throwaway redis-server (no persistence) on this machine.",
       "Memory rows: a server process of their own; RSS is VmRSS from /proc (the lowest of 4 readings); per episode = (RSS after − RSS before) / episodes, each episode a medium reset and 4 inspect steps.",
+      "CPU (cores busy): over each load row (warm-up and measurement), the CPU time of the server process (all its threads, simulation workers included, from /proc) and of this bench process (the load generator: autocannon and the RPC clients; not h2load) divided by the wall time. When the two add up to the machine's cores the row is bound by CPU, and the server's CPU per call (cores / rate) is what a faster server must cut; the in-process step time is the simulation's share of it.",
       "Fan-out rows: the subscribers are gRPC StreamLogs streams in the bench process over 20 HTTP/2 sessions; a line's delivery time runs from the moment the step that wrote it was sent to its arrival at each subscriber.",
       `Load average (1 min) at start and end: ${loadAtStart.toFixed(2)} and ${(loadavg()[0] ?? Number.NaN).toFixed(2)} on ${availableParallelism()} cores (figures compare only on a quiet machine).`,
     ],

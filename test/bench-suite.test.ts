@@ -31,15 +31,16 @@ describe("npm run bench", () => {
     const result = await run(["--quick", "--duration", "0.5", "--only", "state", "--store", "memory", "--workers", "1", "--out", out]);
     expect(result.code, result.stderr).toBe(0);
     const markdown = readFileSync(out, "utf8");
-    expect(markdown).toContain("| workload | figure | yardstick | ratio | target | met? | note |");
+    expect(markdown).toContain("| workload | figure | yardstick | ratio | target | met? | CPU (cores busy) | note |");
     expect(markdown).toMatch(/^- Date: \d{4}-\d\d-\d\dT/m);
     expect(markdown).toMatch(/^- Machine: .+, \d+ cores, [\d.]+ GiB RAM/m);
     expect(markdown).toMatch(/^- Node: v\d+\.\d+\.\d+$/m);
     expect(markdown).toMatch(/^- Git commit: [0-9a-f]{7,}/m);
     expect(markdown).toMatch(/^\| bare fastify GET, HTTP\/1\.1 .*\| [\d,]+ req\/s/m);
-    // The served row: a rate, the bare route's rate as its yardstick, their ratio, the target and a verdict.
+    // The served row: a rate, the bare route's rate as its yardstick, their ratio, the target, a
+    // verdict, and the CPU the server and the load generator kept busy.
     expect(markdown).toMatch(
-      /^\| GET \/state \(HTTP\/1\.1\) · in-memory, WORKERS=1 \| [\d,.]+ req\/s[^|]*\| [\d,.]+ req\/s \(bare fastify[^)|]*\) \| [\d.]+× \| ≥ 0\.5× bare fastify \| (yes|NO) \|/m,
+      /^\| GET \/state \(HTTP\/1\.1\) · in-memory, WORKERS=1 \| [\d,.]+ req\/s[^|]*\| [\d,.]+ req\/s \(bare fastify[^)|]*\) \| [\d.]+× \| ≥ 0\.5× bare fastify \| (yes|NO) \| server [\d.]+ cores \([\d.]+ ms per request\) \+ bench [\d.]+ \|/m,
     );
     expect(result.stdout).toContain("GET /state (HTTP/1.1) · in-memory, WORKERS=1");
   }, 120_000);

@@ -101,11 +101,20 @@ async function spawnUntil(
   return { child, match, output: () => out };
 }
 
+/**
+ * Extra Node flags for the servers under test, from BENCH_SERVER_NODE_FLAGS (space-separated), e.g.
+ * `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile them under a row's load (Node refuses --cpu-prof
+ * in NODE_OPTIONS).
+ */
+function serverNodeFlags(): string[] {
+  return (process.env.BENCH_SERVER_NODE_FLAGS ?? "").split(" ").filter((flag) => flag !== "");
+}
+
 /** The compiled server, configured by `env` on top of PORT=0 and HOST=127.0.0.1. */
 export async function startServer(env: Record<string, string>): Promise<ServerProcess> {
   const { child, match, output } = await spawnUntil(
     process.execPath,
-    [SERVER_ENTRY],
+    [...serverNodeFlags(), SERVER_ENTRY],
     { ...process.env, PORT: "0", HOST: "127.0.0.1", ...env },
     /listening on (http:\/\/[\d.]+:\d+)[^\n]*?(?:(\d+) simulation workers|simulating in the server thread)/,
     60_000,
@@ -123,6 +132,7 @@ export async function startServer(env: Record<string, string>): Promise<ServerPr
 }
 
 export interface BareServer {
+  pid: number;
   /** HTTP/1.1 */
   baseUrl: string;
   /** HTTP/2 with prior knowledge (h2c) */
@@ -139,11 +149,11 @@ export async function startBare(): Promise<BareServer> {
     /bare fastify on (http:\/\/[\d.]+:\d+) and h2c (http:\/\/[\d.]+:\d+)/,
     30_000,
   );
-  return { baseUrl: match[1] ?? "", h2Url: match[2] ?? "", stop: () => stopChild(child) };
+  return { pid: child.pid ?? 0, baseUrl: match[1] ?? "", h2Url: match[2] ?? "", stop: () => stopChild(child) };
 }
 
 /** The RPC ceiling: canned Reset and Step answers over the same stack (bench/suite/bare-connect.ts). */
-export async function startBareConnect(): Promise<{ baseUrl: string; stop(): Promise<void> }> {
+export async function startBareConnect(): Promise<{ pid: number; baseUrl: string; stop(): Promise<void> }> {
   const { child, match } = await spawnUntil(
     process.execPath,
     ["--import", "tsx", join(ROOT, "bench", "suite", "bare-connect.ts")],
@@ -151,7 +161,7 @@ export async function startBareConnect(): Promise<{ baseUrl: string; stop(): Pro
     /bare connect on (http:\/\/[\d.]+:\d+)/,
     30_000,
   );
-  return { baseUrl: match[1] ?? "", stop: () => stopChild(child) };
+  return { pid: child.pid ?? 0, baseUrl: match[1] ?? "", stop: () => stopChild(child) };
 }
 
 export interface RedisServer {

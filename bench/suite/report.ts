@@ -24,6 +24,8 @@ export interface Row {
   target?: string;
   /** Whether the target is met; undefined when there is none or it cannot be judged. */
   met?: boolean;
+  /** Where the row's CPU went (bench/suite/cpu.ts), as printed. */
+  cpu?: string;
   /** Caveats: a setting the server ignored, an extrapolation, errors seen. */
   note?: string;
 }
@@ -46,11 +48,12 @@ function cells(row: Row): string[] {
     r === undefined ? "" : `${r.toFixed(r < 0.1 ? 3 : 2)}×`,
     row.target ?? "",
     metText(row),
+    row.cpu ?? "",
     row.note ?? "",
   ];
 }
 
-const HEADERS = ["workload", "figure", "yardstick", "ratio", "target", "met?", "note"];
+const HEADERS = ["workload", "figure", "yardstick", "ratio", "target", "met?", "CPU (cores busy)", "note"];
 
 export function consoleTable(rows: readonly Row[]): string {
   const table = [HEADERS, ...rows.map(cells)];
