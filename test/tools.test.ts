@@ -12,7 +12,7 @@ import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { ActionTypeSchema } from "../gen/incident/v1/enums_pb.js";
 import { GetSchemaResponseSchema, IncidentEnvService } from "../gen/incident/v1/service_pb.js";
-import { shortEnumWords } from "../src/json/rest-json.js";
+import { shortEnumWords } from "../src/json/rest-json-words.js";
 import { dig, http, useServer } from "./support/server.js";
 
 const server = useServer();

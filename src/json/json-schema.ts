@@ -10,7 +10,7 @@
 import { ScalarType, getOption, hasOption, type DescEnum, type DescField, type DescMessage } from "@bufbuild/protobuf";
 import { field as fieldRulesOption, type FieldRules } from "@bufbuild/protovalidate/gen/buf/validate/validate_pb.js";
 import { protoComments } from "../../gen/incident/v1/comments.js";
-import { shortEnumWords } from "./rest-json.js";
+import { shortEnumWords } from "./rest-json-words.js";
 
 export type JsonSchema = Record<string, unknown>;
 type Dialect = "rest" | "connect";

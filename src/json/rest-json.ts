@@ -20,8 +20,6 @@
 import {
   ScalarType,
   fromJson,
-  getOption,
-  toJson,
   type DescEnum,
   type DescField,
   type DescMessage,
@@ -29,57 +27,9 @@ import {
   type JsonValue,
   type MessageShape,
 } from "@bufbuild/protobuf";
-import { short_names_upper } from "../../gen/incident/v1/options_pb.js";
+import { writeRestJson } from "./rest-json-writer.js";
+import { enumPrefix, isOpaque, shortEnumWords } from "./rest-json-words.js";
 import { EnvError, type Violation } from "../env/errors.js";
-
-/** Message types whose values are encoded as JSON primitives or free objects: left untouched. */
-const OPAQUE_TYPES = new Set([
-  "google.protobuf.Timestamp",
-  "google.protobuf.Duration",
-  "google.protobuf.Struct",
-  "google.protobuf.Value",
-  "google.protobuf.ListValue",
-  "google.protobuf.FieldMask",
-  "google.protobuf.Any",
-  "google.protobuf.Empty",
-]);
-
-export function isOpaque(message: DescMessage): boolean {
-  return OPAQUE_TYPES.has(message.typeName) || (message.typeName.startsWith("google.protobuf.") && message.typeName.endsWith("Value"));
-}
-
-function enumPrefix(desc: DescEnum): string {
-  return desc.name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toUpperCase() + "_";
-}
-
-/** Short words by enum and proto value name, filled on first use: reading the option is slow, and every response has enum values. */
-const shortWords = new WeakMap<DescEnum, Map<string, string>>();
-
-/** The short JSON word for an enum value name, e.g. ACTION_TYPE_DIAGNOSE -> "diagnose". */
-export function shortEnumName(desc: DescEnum, protoName: string): string {
-  let words = shortWords.get(desc);
-  if (!words) {
-    words = new Map();
-    shortWords.set(desc, words);
-  }
-  const known = words.get(protoName);
-  if (known !== undefined) return known;
-  const prefix = enumPrefix(desc);
-  const bare = protoName.startsWith(prefix) ? protoName.slice(prefix.length) : protoName;
-  const word = getOption(desc, short_names_upper) ? bare : bare.toLowerCase();
-  words.set(protoName, word);
-  return word;
-}
-
-/** Every short word of an enum, in declaration order, without the zero value. */
-export function shortEnumWords(desc: DescEnum): string[] {
-  return desc.values.filter((v) => v.number !== 0).map((v) => shortEnumName(desc, v.name));
-}
-
-/** Explicit presence in proto3: message fields and `optional` scalars and enums. */
-function hasExplicitPresence(field: DescField): boolean {
-  return field.fieldKind === "message" || field.proto.proto3Optional === true;
-}
 
 function isObject(value: unknown): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -87,46 +37,9 @@ function isObject(value: unknown): value is JsonObject {
 
 // ---------------------------------------------------------------- output
 
-/** A message as REST JSON. */
+/** A message as REST JSON (compiled per message type: ./rest-json-writer.ts). */
 export function toRestJson<Desc extends DescMessage>(desc: Desc, message: MessageShape<Desc>): JsonObject {
-  const canonical = toJson(desc, message, { useProtoFieldName: true, alwaysEmitImplicit: true });
-  return rewriteOutput(desc, canonical as JsonObject);
-}
-
-function rewriteOutput(desc: DescMessage, json: JsonObject): JsonObject {
-  const out: JsonObject = {};
-  for (const field of desc.fields) {
-    const value = json[field.name];
-    if (value === undefined) {
-      if (hasExplicitPresence(field) && field.oneof === undefined) out[field.name] = null;
-      continue;
-    }
-    out[field.name] = rewriteOutputValue(field, value);
-  }
-  return out;
-}
-
-function rewriteOutputValue(field: DescField, value: JsonValue): JsonValue {
-  const outEnum = (desc: DescEnum, v: JsonValue): JsonValue => (typeof v === "string" ? shortEnumName(desc, v) : v);
-  const outMessage = (desc: DescMessage, v: JsonValue): JsonValue => (isOpaque(desc) || !isObject(v) ? v : rewriteOutput(desc, v));
-  switch (field.fieldKind) {
-    case "enum":
-      return outEnum(field.enum, value);
-    case "message":
-      return outMessage(field.message, value);
-    case "list":
-      if (!Array.isArray(value)) return value;
-      if (field.listKind === "enum") return value.map((v) => outEnum(field.enum, v));
-      if (field.listKind === "message") return value.map((v) => outMessage(field.message, v));
-      return value;
-    case "map":
-      if (!isObject(value)) return value;
-      if (field.mapKind === "enum") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, outEnum(field.enum, v)]));
-      if (field.mapKind === "message") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, outMessage(field.message, v)]));
-      return value;
-    default:
-      return value;
-  }
+  return writeRestJson(desc, message);
 }
 
 // ---------------------------------------------------------------- input

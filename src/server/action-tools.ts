@@ -16,7 +16,7 @@ import { ActionSchema } from "../../gen/incident/v1/action_pb.js";
 import { protoComments } from "../../gen/incident/v1/comments.js";
 import { ActionTypeSchema } from "../../gen/incident/v1/enums_pb.js";
 import { action_fields } from "../../gen/incident/v1/options_pb.js";
-import { shortEnumName } from "../json/rest-json.js";
+import { shortEnumName } from "../json/rest-json-words.js";
 import { SchemaCollector, type JsonSchema } from "../json/json-schema.js";
 
 /** One action type as a tool. */

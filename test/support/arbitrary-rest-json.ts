@@ -7,7 +7,7 @@
  */
 import { ScalarType, type DescField, type DescMessage, type JsonValue } from "@bufbuild/protobuf";
 import fc from "fast-check";
-import { isOpaque, shortEnumWords } from "../../src/json/rest-json.js";
+import { isOpaque, shortEnumWords } from "../../src/json/rest-json-words.js";
 
 export interface RestJsonArbitraryOptions {
   /** Strings worth trying often (the test's episode ids, service names). */
