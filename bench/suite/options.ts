@@ -9,6 +9,10 @@
  *   --out FILE           where the markdown goes (default bench/RESULTS.md; quick bench/RESULTS.quick.md; with --only
  *                        bench/RESULTS.subset.md, not committed)
  *   --no-build           use dist/ as it is (by default it is rebuilt when src/ or gen/ is newer)
+ *
+ * BENCH_SERVER_NODE_FLAGS (environment, space-separated) passes Node flags to the servers under
+ * test, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` for a CPU profile of every server thread and
+ * simulation worker under a row's load.
  */
 export const WORKLOADS = [
   "bare", // the bare fastify yardstick (runs whenever an HTTP row does)
