@@ -40,7 +40,7 @@ import {
 } from "../../gen/incident/v1/service_pb.js";
 import { TaskSchema } from "../../gen/incident/v1/task_pb.js";
 import { StructSchema } from "@bufbuild/protobuf/wkt";
-import { canPreEncode, type EnvironmentApi } from "../env/api.js";
+import { canPreEncode, canTellStateText, type EnvironmentApi } from "../env/api.js";
 import { LIST_EPISODES_DEFAULT, LIST_EPISODES_MAX, pageSizeOf } from "../env/episode-listing.js";
 import { EnvError } from "../env/errors.js";
 import { resetBatchText, stepBatchText } from "./batch.js";
@@ -177,7 +177,10 @@ export function restRouteTable(base: EnvironmentApi, environmentFor: Environment
       GetStateRequestSchema,
       fromRestJson(GetStateRequestSchema, episodeId === undefined ? {} : { episode_id: episodeId }),
     );
-    return toRestJson(EpisodeStateSchema, (await environmentFor(request).getState(query)).state ?? create(EpisodeStateSchema));
+    const caller = environmentFor(request);
+    // The text kept for the episode's current revision, where the environment keeps one (src/env/state-text.ts).
+    if (canTellStateText(caller)) return new RawJson(await caller.stateText(query));
+    return toRestJson(EpisodeStateSchema, (await caller.getState(query)).state ?? create(EpisodeStateSchema));
   };
   return [
     {
