@@ -161,6 +161,22 @@ describe.each(SETUPS)("GET /state's kept text, $name", ({ server, env }) => {
     await http(server.baseUrl, "DELETE", `/episodes/${String(dig(second.json, "episode_id"))}`);
   });
 
+  it("refuses bad input as before, whether or not the id was read already", async () => {
+    await resetAndRead("kept-input");
+    const twice = await http(server.baseUrl, "GET", "/state?episode_id=kept-input&episode_id=kept-input");
+    const twiceNew = await http(server.baseUrl, "GET", "/state?episode_id=kept-other&episode_id=kept-other");
+    expect(twice.status).toBe(400);
+    expect(twice.text).toBe(twiceNew.text.replaceAll("kept-other", "kept-input"));
+    for (const bad of ["", "a%2Fb", "x".repeat(256)]) {
+      const answer = await http(server.baseUrl, "GET", `/state?episode_id=${bad}`);
+      expect(answer.status, bad).toBe(400);
+      expect((await http(server.baseUrl, "GET", `/state?episode_id=${bad}`)).text).toBe(answer.text);
+    }
+    expect((await http(server.baseUrl, "GET", "/episodes/kept-input")).text).toBe((await read("kept-input")).text);
+    await http(server.baseUrl, "DELETE", "/episodes/kept-input");
+    expect((await read("kept-input")).status).toBe(404);
+  });
+
   it("follows a live clock between reads, and keeps the state once its time is up", async () => {
     await reset("kept-live", { clock: "live", minutes_per_second: 60 });
     const minutes = async (): Promise<number> => dig((await read("kept-live")).json, "time_elapsed_minutes") as number;

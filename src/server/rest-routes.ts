@@ -51,6 +51,7 @@ import { FUNCTION_TOOL_SCHEMA } from "./action-tools.js";
 import type { JsonSchema } from "../json/json-schema.js";
 import { JSON_CONTENT_TYPE, refuseNonJsonBodies } from "./json-only.js";
 import { RawJson } from "./pre-encoded.js";
+import { stateQueries } from "./state-queries.js";
 import { validated } from "../json/validation.js";
 
 /**
@@ -172,11 +173,9 @@ export interface RestRoute {
  */
 export function restRouteTable(base: EnvironmentApi, environmentFor: EnvironmentFor, about: ServiceDescription): RestRoute[] {
   const env = base;
+  const stateQuery = stateQueries();
   const stateOf = async (request: FastifyRequest, episodeId: string | undefined) => {
-    const query = validated(
-      GetStateRequestSchema,
-      fromRestJson(GetStateRequestSchema, episodeId === undefined ? {} : { episode_id: episodeId }),
-    );
+    const query = stateQuery(episodeId);
     const caller = environmentFor(request);
     // The text kept for the episode's current revision, where the environment keeps one (src/env/state-text.ts).
     if (canTellStateText(caller)) return new RawJson(await caller.stateText(query));
