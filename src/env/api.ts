@@ -122,6 +122,21 @@ export interface PreEncodingEnvironment {
   stepManyEncoded<F extends WireFormat>(requests: readonly StepRequest[], format: F): Promise<Outcome<WireForms[F]>[]>;
 }
 
+/**
+ * An environment that answers a state read with the state's REST JSON text (src/env/state-text.ts),
+ * kept per episode until the episode changes: GET /state, the most frequent request, then costs
+ * no reflection walk over the message and, with worker threads, no round trip to a worker. The
+ * text is exactly stateText(getState(request).state), and the request is checked as getState
+ * checks it (the episode exists, the caller may see it).
+ */
+export interface StateTextEnvironment {
+  stateText(request: GetStateRequest): Awaitable<string>;
+}
+
+export function canTellStateText(env: EnvironmentApi): env is EnvironmentApi & StateTextEnvironment {
+  return typeof (env as Partial<StateTextEnvironment>).stateText === "function";
+}
+
 export function canPreEncode(env: EnvironmentApi): env is EnvironmentApi & PreEncodingEnvironment {
   const candidate = env as Partial<PreEncodingEnvironment>;
   return (

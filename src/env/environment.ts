@@ -59,10 +59,11 @@ import { systemClock, type Clock } from "./clock.js";
 import { Episode } from "./episode.js";
 import { EpisodeStore } from "./episode-store.js";
 import { summaryOf, type EpisodeListQuery } from "./episode-listing.js";
-import type { EnvironmentApi, Outcome, StreamName, StreamOptions } from "./api.js";
+import type { EnvironmentApi, Outcome, StateTextEnvironment, StreamName, StreamOptions } from "./api.js";
 import { EnvError, asEnvError } from "./errors.js";
 import type { Journal, JournalItem } from "./journal.js";
 import { DEFAULT_LIMITS, DEFAULT_STREAM_LIMITS, type Limits, type StreamLimits } from "./limits.js";
+import { StateTexts } from "./state-text.js";
 import { Subscriptions } from "./subscriptions.js";
 import { WarmEpisodes, resolvedReset, type EpisodeHandle, type EpisodeRecipe } from "./warm-episodes.js";
 import { levelFromEnum, levelToEnum } from "./levels.js";
@@ -86,13 +87,14 @@ export type { StreamName, StreamOptions } from "./api.js";
  * The environment with its episodes in this process's memory: every answer is immediate.
  * The server runs one of these per worker thread (src/env/workers), or alone with WORKERS=1.
  */
-export class IncidentEnvironment implements EnvironmentApi {
+export class IncidentEnvironment implements EnvironmentApi, StateTextEnvironment {
   readonly limits: Limits;
   readonly streamLimits: StreamLimits;
   readonly clock: Clock;
   private readonly store: EpisodeStore<EpisodeHandle>;
   private readonly warm: WarmEpisodes;
   private readonly subscriptions: Subscriptions;
+  private readonly stateTexts = new StateTexts();
 
   constructor(options: EnvironmentOptions = {}) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -234,6 +236,11 @@ export class IncidentEnvironment implements EnvironmentApi {
 
   getState(request: GetStateRequest): GetStateResponse {
     return create(GetStateResponseSchema, { state: this.episode(request.episodeId).state() });
+  }
+
+  /** The state's REST JSON text, made once per change of the episode (src/env/state-text.ts). */
+  stateText(request: GetStateRequest): string {
+    return this.stateTexts.of(this.episode(request.episodeId));
   }
 
   closeEpisode(request: CloseEpisodeRequest): CloseEpisodeResponse {

@@ -55,10 +55,12 @@ import {
 import type { EpisodeState } from "../../gen/incident/v1/episode_pb.js";
 import {
   canPreEncode,
+  canTellStateText,
   type Awaitable,
   type EnvironmentApi,
   type Outcome,
   type PreEncodingEnvironment,
+  type StateTextEnvironment,
   type StreamName,
   type StreamOptions,
   type WireForms,
@@ -150,6 +152,8 @@ class CallerView implements EnvironmentApi {
     this.transport = caller.transport;
     // Without a namespace, ids cross unchanged, so encoded answers from worker threads can be passed on as they are.
     if (this.prefix === "" && canPreEncode(env)) Object.assign(this, preEncodingOf(this, env));
+    // And the state's text: it holds the episode's id, which a namespaced view rewrites in the message instead.
+    if (this.prefix === "" && canTellStateText(env)) Object.assign(this, stateTextOf(this, env));
   }
 
   health(): Awaitable<HealthResponse> {
@@ -374,6 +378,11 @@ function preEncodingOf(view: CallerView, env: EnvironmentApi & PreEncodingEnviro
       return outcomes;
     },
   };
+}
+
+/** State texts through a view without a namespace: the id the caller names (or its scope's default) is the environment's. */
+function stateTextOf(view: CallerView, env: EnvironmentApi & StateTextEnvironment): StateTextEnvironment {
+  return { stateText: async (request) => env.stateText(view.address(request)) };
 }
 
 /** A reset response in the form a transport asked for (what a worker would have sent). */

@@ -132,6 +132,12 @@ export interface StepOutcome {
 }
 
 export class Episode {
+  /**
+   * Counts the changes that may show in state(): a step (even one that fails), a close, and the
+   * minutes a live clock runs. A copy of the state made at one revision is exact until the next
+   * (IncidentEnvironment keeps the state's REST JSON that way).
+   */
+  private changes = 0;
   private stepCount = 0;
   private score = 0;
   private status = EpisodeStatus.RUNNING;
@@ -248,6 +254,7 @@ export class Episode {
   }
 
   step(sent: Action): StepOutcome {
+    this.changes++;
     const live = this.live;
     this.catchUp(); // a live clock may reach its natural end first
     if (this.done) {
@@ -325,9 +332,15 @@ export class Episode {
   }
 
   close(): void {
+    this.changes++;
     if (!this.done) this.status = EpisodeStatus.CLOSED;
     this.noteStatus();
     this.endStreams();
+  }
+
+  /** The count of changes so far (see `changes`): equal revisions, equal states. Catch up first for a live clock's due minutes. */
+  get revision(): number {
+    return this.changes;
   }
 
   state(): EpisodeState {
@@ -364,6 +377,7 @@ export class Episode {
     if (!live || this.done) return;
     const due = live.minutesDue();
     if (due <= 0) return;
+    this.changes++;
     live.consume(due);
     try {
       const minutes = Math.min(due, live.maxMinutes - this.world.minute);

@@ -98,6 +98,12 @@ export function resolvedReset(request: ResetRequest, seed: number, id: string): 
 export class WarmEpisodes {
   /** Warm handles, least recently used first (a Map keeps insertion order). */
   private readonly warm = new Map<string, EpisodeHandle>();
+  /**
+   * The most recently used handle, the last of `warm`: reads of one episode in a row (an agent
+   * polling its state) leave the order as it is, instead of moving the entry on every read, which
+   * fills the Map with deleted slots for V8 to compact.
+   */
+  private newest: EpisodeHandle | undefined;
   /** Rebuilds since start (operators and tests). */
   rebuilt = 0;
 
@@ -123,6 +129,7 @@ export class WarmEpisodes {
   /** The built episode behind a handle (rebuilt if it slept), marked as the most recently used. */
   episodeOf(handle: EpisodeHandle): Episode {
     let episode = handle.warm;
+    if (episode && handle === this.newest) return episode;
     if (!episode) {
       episode = this.rebuild(handle.recipe());
       handle.wake(episode);
@@ -130,6 +137,7 @@ export class WarmEpisodes {
     }
     this.warm.delete(handle.id);
     this.warm.set(handle.id, handle);
+    this.newest = handle;
     this.trim(handle);
     return episode;
   }
@@ -137,6 +145,7 @@ export class WarmEpisodes {
   /** The handle left the store (closed, evicted or replaced). */
   private forget(handle: EpisodeHandle): void {
     if (this.warm.get(handle.id) === handle) this.warm.delete(handle.id);
+    if (this.newest === handle) this.newest = undefined;
   }
 
   /** Puts the least recently used episodes that can sleep to sleep until at most `limit` are warm; `keep` stays warm. */

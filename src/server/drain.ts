@@ -68,6 +68,17 @@ export function untilDrained(signal: AbortSignal, drain: AbortSignal | undefined
   };
 }
 
+/** A REST request that arrived during the drain: /health says draining, anything else unavailable; both 503 with Retry-After. */
+async function refuseDuringDrain(request: FastifyRequest, reply: FastifyReply, env: EnvironmentApi): Promise<void> {
+  reply.header("retry-after", String(DRAIN_RETRY_AFTER_SECONDS));
+  if (request.method === "GET" && (request.url === "/health" || request.url.startsWith("/health?"))) {
+    const health = create(HealthResponseSchema, { ...(await env.health()), status: HealthStatus.DRAINING });
+    reply.code(503).send(toRestJson(HealthResponseSchema, health));
+    return;
+  }
+  reply.code(503).send(errorBody("unavailable", DRAINING_MESSAGE));
+}
+
 interface DrainOutcome {
   /** True when everything finished before the deadline; false when something was cut. */
   clean: boolean;
@@ -166,14 +177,14 @@ export class ServerDrain {
    * Connect routes are left to the interceptor, which answers in the call's own protocol.
    */
   install(app: FastifyInstance, env: EnvironmentApi): void {
-    app.addHook("onRequest", async (request: FastifyRequest, reply: FastifyReply) => {
-      if (!this.draining || request.url.startsWith(CONNECT_PREFIX)) return;
-      reply.header("retry-after", String(DRAIN_RETRY_AFTER_SECONDS));
-      if (request.method === "GET" && (request.url === "/health" || request.url.startsWith("/health?"))) {
-        const health = create(HealthResponseSchema, { ...(await env.health()), status: HealthStatus.DRAINING });
-        return reply.code(503).send(toRestJson(HealthResponseSchema, health));
+    // Callback style: outside a drain the hook passes at once, without the promise and microtask of an async hook.
+    app.addHook("onRequest", (request, reply, done) => {
+      if (!this.draining || request.url.startsWith(CONNECT_PREFIX)) {
+        done();
+        return;
       }
-      return reply.code(503).send(errorBody("unavailable", DRAINING_MESSAGE));
+      // An answer sent here ends the request (done is not called); a failure goes to the error handler.
+      refuseDuringDrain(request, reply, env).catch(done);
     });
   }
 

@@ -40,7 +40,7 @@ import {
 } from "../../gen/incident/v1/service_pb.js";
 import { TaskSchema } from "../../gen/incident/v1/task_pb.js";
 import { StructSchema } from "@bufbuild/protobuf/wkt";
-import { canPreEncode, type EnvironmentApi } from "../env/api.js";
+import { canPreEncode, canTellStateText, type EnvironmentApi } from "../env/api.js";
 import { LIST_EPISODES_DEFAULT, LIST_EPISODES_MAX, pageSizeOf } from "../env/episode-listing.js";
 import { EnvError } from "../env/errors.js";
 import { resetBatchText, stepBatchText } from "./batch.js";
@@ -51,6 +51,7 @@ import { FUNCTION_TOOL_SCHEMA } from "./action-tools.js";
 import type { JsonSchema } from "../json/json-schema.js";
 import { JSON_CONTENT_TYPE, refuseNonJsonBodies } from "./json-only.js";
 import { RawJson } from "./pre-encoded.js";
+import { stateQueries } from "./state-queries.js";
 import { validated } from "../json/validation.js";
 
 /**
@@ -172,12 +173,13 @@ export interface RestRoute {
  */
 export function restRouteTable(base: EnvironmentApi, environmentFor: EnvironmentFor, about: ServiceDescription): RestRoute[] {
   const env = base;
+  const stateQuery = stateQueries();
   const stateOf = async (request: FastifyRequest, episodeId: string | undefined) => {
-    const query = validated(
-      GetStateRequestSchema,
-      fromRestJson(GetStateRequestSchema, episodeId === undefined ? {} : { episode_id: episodeId }),
-    );
-    return toRestJson(EpisodeStateSchema, (await environmentFor(request).getState(query)).state ?? create(EpisodeStateSchema));
+    const query = stateQuery(episodeId);
+    const caller = environmentFor(request);
+    // The text kept for the episode's current revision, where the environment keeps one (src/env/state-text.ts).
+    if (canTellStateText(caller)) return new RawJson(await caller.stateText(query));
+    return toRestJson(EpisodeStateSchema, (await caller.getState(query)).state ?? create(EpisodeStateSchema));
   };
   return [
     {

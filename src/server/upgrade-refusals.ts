@@ -11,11 +11,15 @@ import type { FastifyInstance } from "fastify";
 const REFUSED_UPGRADE_LINGER_MS = 1000;
 
 export function closeRefusedUpgrades(app: FastifyInstance): void {
-  app.addHook("onResponse", async (request, reply) => {
-    if (request.raw.headers.upgrade === undefined || reply.statusCode === 101) return;
-    const socket = request.raw.socket;
-    if (socket.destroyed) return;
-    socket.end();
-    setTimeout(() => socket.destroy(), REFUSED_UPGRADE_LINGER_MS).unref();
+  // Callback style: it runs after every response, and an async hook would cost each a promise.
+  app.addHook("onResponse", (request, reply, done) => {
+    if (request.raw.headers.upgrade !== undefined && reply.statusCode !== 101) {
+      const socket = request.raw.socket;
+      if (!socket.destroyed) {
+        socket.end();
+        setTimeout(() => socket.destroy(), REFUSED_UPGRADE_LINGER_MS).unref();
+      }
+    }
+    done();
   });
 }

@@ -23,6 +23,10 @@ interface Located {
   key: string;
   /** Records whether the episode is over after the answer. */
   answered(done: boolean): void;
+  /** The state text kept for the episode as it is now (directory only: see RemoteEpisode). */
+  readonly keptState: string | undefined;
+  /** Keeps a state text read from the worker, unless a change was sent since this locate. */
+  keepState(text: string): void;
 }
 
 /** Where a reset goes, and how its outcome is recorded. */
@@ -35,6 +39,8 @@ interface Admitted {
 
 export interface Placement {
   locate(id: string | undefined): Located;
+  /** For a step: like locate, and what is kept of the episode's state is dropped. */
+  changing(id: string | undefined): Located;
   /** Throws resource_exhausted when a new episode has no room (directory only). */
   admit(request: ResetRequest): Admitted;
   /** For a close: like locate, and the directory forgets the episode at once. */
@@ -49,17 +55,51 @@ export interface Placement {
 
 const NOTHING = (): void => {};
 
-/** The directory's entry for an episode that lives in a worker. */
+/**
+ * The directory's entry for an episode that lives in a worker, with the state text last read from
+ * it (GET /state answers from it without asking the worker). Every request that may change the
+ * episode (a step, a reset of its id, a close, an eviction) drops the text and counts a change in
+ * the same turn as it is posted to the worker, and a worker answers its requests in the order they
+ * were posted, so a read that was answered before a change is never kept after it. An entry
+ * evicted, closed or lost leaves the directory with its text; a reset of the id then gets a new
+ * entry. A live clock moves its episode inside the worker: the pool keeps no text of one that runs.
+ */
 class RemoteEpisode implements StoredEpisode {
   done = false;
+  /** Changes sent to the worker so far: a read is kept only if none was sent while it ran. */
+  changes = 0;
+  stateText: string | undefined;
   constructor(
     readonly id: string,
     private readonly evict: (id: string) => void,
   ) {}
 
+  /** A request that may change the episode is posted to the worker in this turn. */
+  changed(): void {
+    this.changes++;
+    this.stateText = undefined;
+  }
+
   /** The directory evicted it: the worker frees it too. */
   close(): void {
+    this.changed();
     this.evict(this.id);
+  }
+
+  /** Where a request about this episode goes, and what is kept of its state. */
+  located(): Located {
+    const changes = this.changes;
+    return {
+      id: this.id,
+      key: this.id,
+      answered: (done) => {
+        this.done = done;
+      },
+      keptState: this.stateText,
+      keepState: (text) => {
+        if (this.changes === changes) this.stateText = text;
+      },
+    };
   }
 }
 
@@ -75,14 +115,13 @@ export class DirectoryPlacement implements Placement {
   }
 
   locate(id: string | undefined): Located {
+    return this.directory.get(id).located();
+  }
+
+  changing(id: string | undefined): Located {
     const episode = this.directory.get(id);
-    return {
-      id: episode.id,
-      key: episode.id,
-      answered: (done) => {
-        episode.done = done;
-      },
-    };
+    episode.changed();
+    return episode.located();
   }
 
   /**
@@ -94,6 +133,7 @@ export class DirectoryPlacement implements Placement {
     const id = request.episodeId ?? randomUUID();
     const existing = this.directory.peek(id);
     this.directory.reserve(id, makeDefault);
+    existing?.changed();
     const episode = existing ?? new RemoteEpisode(id, this.evict);
     if (!existing) this.directory.put(episode, false);
     return {
@@ -113,7 +153,8 @@ export class DirectoryPlacement implements Placement {
     const episode = this.directory.get(id);
     // Out of the directory first: requests that follow see no episode, as with one thread.
     this.directory.forget(episode.id);
-    return { id: episode.id, key: episode.id, answered: NOTHING };
+    episode.changed();
+    return { ...episode.located(), answered: NOTHING };
   }
 
   counts(): { live: number; capacity: number } {
@@ -133,8 +174,13 @@ export class DirectoryPlacement implements Placement {
 const DEFAULT_EPISODE_KEY = "";
 
 export class StorePlacement implements Placement {
+  /** Nothing is kept: other replicas change the store's episodes without telling this one. */
   locate(id: string | undefined): Located {
-    return { id, key: id ?? DEFAULT_EPISODE_KEY, answered: NOTHING };
+    return { id, key: id ?? DEFAULT_EPISODE_KEY, answered: NOTHING, keptState: undefined, keepState: NOTHING };
+  }
+
+  changing(id: string | undefined): Located {
+    return this.locate(id);
   }
 
   admit(request: ResetRequest): Admitted {

@@ -16,7 +16,7 @@
  *   episodes leave the directory, and a new worker takes its place.
  */
 import { create, fromBinary, toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
-import { HealthStatus } from "../../../gen/incident/v1/enums_pb.js";
+import { ClockMode, HealthStatus } from "../../../gen/incident/v1/enums_pb.js";
 import {
   HealthResponseSchema,
   ListEpisodesResponseSchema,
@@ -39,12 +39,22 @@ import {
   type StreamLogsRequest,
   type StreamLogsResponse,
 } from "../../../gen/incident/v1/service_pb.js";
-import type { EnvironmentApi, Outcome, PreEncodingEnvironment, StreamName, StreamOptions, WireFormat, WireForms } from "../api.js";
+import type {
+  EnvironmentApi,
+  Outcome,
+  PreEncodingEnvironment,
+  StateTextEnvironment,
+  StreamName,
+  StreamOptions,
+  WireFormat,
+  WireForms,
+} from "../api.js";
 import { ENVIRONMENT_NAME, ENVIRONMENT_VERSION, IncidentEnvironment } from "../environment.js";
 import { mergedPage, type EpisodeListQuery } from "../episode-listing.js";
 import { EnvError, asEnvError } from "../errors.js";
 import { DEFAULT_LIMITS, DEFAULT_STREAM_LIMITS, type Limits, type SharedStoreLimits, type StreamLimits } from "../limits.js";
 import type { SharedStoreSettings } from "../shared-store/settings.js";
+import { stateText } from "../state-text.js";
 import { DirectoryPlacement, StorePlacement, type Placement } from "./placement.js";
 import {
   STREAM_CALLS,
@@ -101,7 +111,7 @@ function addressed<R extends { episodeId?: string }>(request: R, id: string | un
   return copy;
 }
 
-export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
+export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment, StateTextEnvironment {
   readonly limits: Limits;
   readonly streamLimits: StreamLimits;
   /** Answers the catalogue calls, which need no episode. */
@@ -222,7 +232,7 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
   }
 
   async step(request: StepRequest): Promise<StepResponse> {
-    const located = this.placement.locate(request.episodeId);
+    const located = this.placement.changing(request.episodeId);
     const response = await this.unary("step", located.key, addressed(request, located.id));
     located.answered(response.done);
     return response;
@@ -248,7 +258,7 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
 
   /** A step answered in the form the transport sends (see PreEncodingEnvironment). */
   async stepEncoded<F extends WireFormat>(request: StepRequest, format: F): Promise<WireForms[F]> {
-    const located = this.placement.locate(request.episodeId);
+    const located = this.placement.changing(request.episodeId);
     const outcome = await this.encoded("step", located.key, format, toBinary(UNARY_CALLS.step.request, addressed(request, located.id)));
     located.answered(outcome.done);
     return outcome.body as WireForms[F];
@@ -310,7 +320,7 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
     const outcomes: Outcome<WireForms[F]>[] = new Array(requests.length);
     const located = requests.map((request, i) => {
       try {
-        return this.placement.locate(request.episodeId);
+        return this.placement.changing(request.episodeId);
       } catch (error) {
         outcomes[i] = { ok: false, error: asEnvError(error) };
         return undefined;
@@ -374,6 +384,23 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment {
     const response = await this.unary("getState", located.key, addressed(request, located.id));
     if (response.state) located.answered(response.state.done);
     return response;
+  }
+
+  /**
+   * The state's text from the directory when it kept the text of the episode as it is now;
+   * otherwise read from the worker, and kept unless the episode runs on a live clock (its state
+   * moves with the wall clock, in the worker, until it ends).
+   */
+  async stateText(request: GetStateRequest): Promise<string> {
+    const located = this.placement.locate(request.episodeId);
+    if (located.keptState !== undefined) return located.keptState;
+    const { state } = await this.unary("getState", located.key, addressed(request, located.id));
+    const text = stateText(state);
+    if (state) {
+      located.answered(state.done);
+      if (state.clock !== ClockMode.LIVE || state.done) located.keepState(text);
+    }
+    return text;
   }
 
   async closeEpisode(request: CloseEpisodeRequest): Promise<CloseEpisodeResponse> {
