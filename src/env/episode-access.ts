@@ -27,7 +27,7 @@
  * transport that last reset or stepped it (PlayedBy, src/env/episode-listing.ts). With API keys,
  * other keys' episodes are invisible, as they are to every other request.
  */
-import { create, toBinary } from "@bufbuild/protobuf";
+import { create } from "@bufbuild/protobuf";
 import { randomUUID } from "node:crypto";
 import {
   CloseEpisodeRequestSchema,
@@ -68,7 +68,7 @@ import {
 } from "./api.js";
 import { PlayedBy, type EpisodeListQuery, type Transport } from "./episode-listing.js";
 import { EnvError } from "./errors.js";
-import { toRestJson } from "../json/rest-json.js";
+import { encodeAs } from "./wire-forms.js";
 import type { Limits, StreamLimits } from "./limits.js";
 
 /** Separates a key's name from its episode ids inside the environment; episode_id rules exclude it. */
@@ -353,7 +353,7 @@ function preEncodingOf(view: CallerView, env: EnvironmentApi & PreEncodingEnviro
         note(request.episodeId);
         return answer;
       }
-      if (view.scope === undefined) return encodedReset(await view.reset(request), format);
+      if (view.scope === undefined) return encodeAs(ResetResponseSchema, await view.reset(request), format);
       return view.newDefault(request, async (r) => {
         const answer = await env.resetEncoded(r, format);
         note(r.episodeId);
@@ -362,7 +362,7 @@ function preEncodingOf(view: CallerView, env: EnvironmentApi & PreEncodingEnviro
     },
     stepEncoded: async <F extends WireFormat>(request: StepRequest, format: F): Promise<WireForms[F]> => {
       const addressed = view.address(request);
-      if (addressed.episodeId === undefined) return encodedStep(await view.step(request), format);
+      if (addressed.episodeId === undefined) return encodeAs(StepResponseSchema, await view.step(request), format);
       const answer = await env.stepEncoded(addressed, format);
       note(addressed.episodeId);
       return answer;
@@ -383,22 +383,4 @@ function preEncodingOf(view: CallerView, env: EnvironmentApi & PreEncodingEnviro
 /** State texts through a view without a namespace: the id the caller names (or its scope's default) is the environment's. */
 function stateTextOf(view: CallerView, env: EnvironmentApi & StateTextEnvironment): StateTextEnvironment {
   return { stateText: async (request) => env.stateText(view.address(request)) };
-}
-
-/** A reset response in the form a transport asked for (what a worker would have sent). */
-function encodedReset<F extends WireFormat>(message: ResetResponse, format: F): WireForms[F] {
-  const forms: WireForms = {
-    binary: toBinary(ResetResponseSchema, message),
-    "rest-json": JSON.stringify(toRestJson(ResetResponseSchema, message)),
-  };
-  return forms[format];
-}
-
-/** A step response in the form a transport asked for. */
-function encodedStep<F extends WireFormat>(message: StepResponse, format: F): WireForms[F] {
-  const forms: WireForms = {
-    binary: toBinary(StepResponseSchema, message),
-    "rest-json": JSON.stringify(toRestJson(StepResponseSchema, message)),
-  };
-  return forms[format];
 }

@@ -14,7 +14,7 @@ import { HealthResponseSchema, ListEpisodesResponseSchema } from "../../../gen/i
 import type { EnvironmentApi, StreamName, WireFormat } from "../api.js";
 import { IncidentEnvironment } from "../environment.js";
 import { asEnvError, type EnvError } from "../errors.js";
-import { toRestJson } from "../../json/rest-json.js";
+import { encodeAs } from "../wire-forms.js";
 import { SharedStoreEnvironment } from "../shared-store/environment.js";
 import {
   STREAM_CALLS,
@@ -98,12 +98,10 @@ async function encodedCall(method: "reset" | "step", format: WireFormat, payload
   try {
     if (method === "reset") {
       const response = await env.reset(fromBinary(C.reset.request, payload));
-      const body = format === "binary" ? toBinary(C.reset.response, response) : JSON.stringify(toRestJson(C.reset.response, response));
-      return { ok: true, body, done: response.done };
+      return { ok: true, body: encodeAs(C.reset.response, response, format), done: response.done };
     }
     const response = await env.step(fromBinary(C.step.request, payload));
-    const body = format === "binary" ? toBinary(C.step.response, response) : JSON.stringify(toRestJson(C.step.response, response));
-    return { ok: true, body, done: response.done };
+    return { ok: true, body: encodeAs(C.step.response, response, format), done: response.done };
   } catch (error) {
     return { ok: false, error: wireError(asEnvError(error)) };
   }
