@@ -111,24 +111,41 @@ interface AliasCandidate {
 }
 
 /**
+ * Normalised forms of names and aliases, kept: they come from the families' and presets' data (a
+ * few hundred words), and every generated topology normalises a few dozen of them.
+ */
+const normalizedNames = new Map<string, string>();
+/** More would mean the words are not code's own; they are then normalised each time. */
+const MAX_NORMALIZED_NAMES = 4096;
+
+function normalized(name: string): string {
+  let key = normalizedNames.get(name);
+  if (key === undefined) {
+    key = normalizeServiceName(name);
+    if (normalizedNames.size < MAX_NORMALIZED_NAMES) normalizedNames.set(name, key);
+  }
+  return key;
+}
+
+/**
  * Applies the policy: returns, for each node in order, the aliases it keeps (as written, first
  * spelling of each normalised form).
  */
 export function resolveAliases(nodes: readonly AliasCandidate[]): string[][] {
   const kindCount = new Map<NodeKind, number>();
   for (const node of nodes) kindCount.set(node.kind, (kindCount.get(node.kind) ?? 0) + 1);
-  const names = new Set(nodes.map((node) => normalizeServiceName(node.name)));
+  const names = new Set(nodes.map((node) => normalized(node.name)));
 
   // First pass: per node, the admissible aliases by normalised form.
   const perNode: Map<string, string>[] = [];
   const claims = new Map<string, number>();
   for (const node of nodes) {
-    const own = normalizeServiceName(node.name);
+    const own = normalized(node.name);
     const single = kindCount.get(node.kind) === 1;
     const kept = new Map<string, string>();
     const candidates = single ? [...node.aliases, ...KIND_ALIASES[node.kind]] : node.aliases;
     for (const alias of candidates) {
-      const key = normalizeServiceName(alias);
+      const key = normalized(alias);
       if (key.length < 2 || key === own || kept.has(key) || names.has(key) || NEVER_ALIASES.has(key)) continue;
       const kindWord = KIND_WORDS.get(key);
       if (kindWord !== undefined && (kindWord !== node.kind || !single)) continue;

@@ -216,8 +216,11 @@ export class Simulation {
   private ordered: NodeState[] = [];
   private readonly rootCallers: ReadonlySet<string>;
   private readonly rootCallees: ReadonlySet<string>;
-  /** The root and every node upstream of it: where the incident's health is judged. */
-  private readonly healthPath: readonly string[];
+  /**
+   * What incidentHealthy reads: errors and p99 latency of the root and every node upstream of it,
+   * and the fault's signature metrics on the root (live readings of this simulation's nodes).
+   */
+  private healthWatches: readonly MetricWatch[];
   /** Nodes no request edge leads to: user traffic (or their own baseline load) enters here. */
   private readonly entries: ReadonlySet<string>;
 
@@ -243,7 +246,6 @@ export class Simulation {
         .map((e) => e.callee),
     );
     this.entries = new Set(this.index.entryPoints().map((n) => n.name));
-    this.healthPath = [spec.root, ...this.index.upstreamOf(spec.root)];
     // Every node's readings and history live in one buffer: one allocation (and one copy for a
     // fork) instead of two per node.
     let size = 0;
@@ -317,6 +319,17 @@ export class Simulation {
       state.calleeStates = state.requestEdges.map((edge) => this.states.get(edge.callee) as NodeState);
     }
     this.ordered = this.index.calleesFirst.map((name) => this.states.get(name) as NodeState);
+    this.healthWatches = this.incidentWatches();
+  }
+
+  /** The watches of incidentHealthy, on this simulation's own readings. */
+  private incidentWatches(): MetricWatch[] {
+    const root = this.spec.root;
+    const path = [root, ...this.index.upstreamOf(root)];
+    return [
+      ...path.flatMap((n) => [this.watch(n, "error_rate"), this.watch(n, "latency_p99")]),
+      ...this.spec.fault.signature.map((m) => this.watch(root, m)),
+    ].filter((w): w is MetricWatch => w !== undefined);
   }
 
   /**
@@ -352,6 +365,7 @@ export class Simulation {
       edgeReadings,
       ordered: this.index.calleesFirst.map((name) => states.get(name) as NodeState),
     });
+    copy.healthWatches = copy.incidentWatches();
     return copy;
   }
 
@@ -425,10 +439,20 @@ export class Simulation {
    * root and everything upstream of it, and the fault's signature metrics on the root.
    */
   incidentHealthy(): boolean {
-    return (
-      this.healthPath.every((n) => !this.anomalousNow(n, "error_rate") && !this.anomalousNow(n, "latency_p99")) &&
-      this.spec.fault.signature.every((m) => !this.anomalousNow(this.spec.root, m))
-    );
+    for (const w of this.healthWatches) if (breached(w)) return false;
+    return true;
+  }
+
+  /**
+   * A live check of one metric of one node against its threshold (breached() is anomalousNow
+   * without the lookups), for code that asks the same question every minute; undefined when the
+   * node does not have the metric (never anomalous).
+   */
+  watch(node: string, metric: MetricName): MetricWatch | undefined {
+    const state = this.states.get(node);
+    const profile = state?.profile[metric];
+    if (!state || !profile || (state.positions[M[metric]] ?? -1) < 0) return undefined;
+    return { now: state.now, slot: M[metric], threshold: profile.threshold, above: METRICS[metric].direction === "above" };
   }
 
   edgeReading(edge: DependencyEdge): EdgeReading | undefined {
@@ -787,6 +811,20 @@ function edgeBreakage(
 }
 
 /** Whether the node reports the metric in this slot. */
+/** See Simulation.watch. */
+export interface MetricWatch {
+  readonly now: Readonly<Float64Array>;
+  readonly slot: number;
+  readonly threshold: number;
+  readonly above: boolean;
+}
+
+/** Whether a watched metric is past its threshold now (a node without a reading is not). */
+export function breached(w: MetricWatch): boolean {
+  const value = w.now[w.slot] as number;
+  return w.above ? value > w.threshold : value < w.threshold;
+}
+
 function has(v: Float64Array, i: number): boolean {
   return !Number.isNaN(v[i]);
 }

@@ -12,7 +12,7 @@
  */
 import { applyRemediation, type RemediationOutcome, type RemediationRequest } from "./remediation.js";
 import { AlertBook, type AlertRecord } from "./alerts.js";
-import { RECENT_MINUTES, Simulation } from "./engine.js";
+import { RECENT_MINUTES, Simulation, breached, type MetricWatch } from "./engine.js";
 import { shownKb, type IncidentSpec } from "./incident.js";
 import { LogWriter, type SimLogLine } from "./log-writer.js";
 import { METRICS, METRIC_INDEX, type MetricName } from "./model.js";
@@ -87,6 +87,13 @@ export interface NodeImpact {
   minutesDegraded: number;
 }
 
+/** One node's share of the impact: its peaks, and the watches that say it is degraded (none for a red herring). */
+interface ImpactWatch {
+  name: string;
+  peak: { errorRate: number; latencyP99: number; readings: Readonly<Float64Array> | undefined };
+  degradation: MetricWatch[] | undefined;
+}
+
 export class IncidentWorld {
   readonly sim: Simulation;
   readonly alerts: AlertBook;
@@ -104,6 +111,7 @@ export class IncidentWorld {
   /** Red herrings with trouble of their own (chronic anomalies, noisy changes): not the incident's impact. */
   private readonly selfTroubled: ReadonlySet<string>;
   private impactCache: { minute: number; impacts: NodeImpact[] } | undefined;
+  private impactRows: ImpactWatch[] | undefined;
   private fixedAt: number | undefined;
   private readonly vars: Record<string, string>;
   /** render, bound once (the log writer calls it for every line). */
@@ -344,23 +352,36 @@ export class IncidentWorld {
     return lines;
   }
 
+  /** Per node, what trackHealth reads every minute from the onset on (made on first use). */
+  private impactWatches(): ImpactWatch[] {
+    return (this.impactRows ??= this.spec.topology.nodes.map((node) => {
+      const peak = { errorRate: 0, latencyP99: 0, readings: this.sim.readingsOf(node.name) };
+      this.peaks.set(node.name, peak);
+      // Degraded: errors or tail latency past threshold; for the root, also its fault's signature.
+      const metrics: readonly MetricName[] = [
+        "error_rate",
+        "latency_p99",
+        ...(node.name === this.spec.root ? this.spec.fault.signature : []),
+      ];
+      return {
+        name: node.name,
+        peak,
+        // What a red herring shows of its own trouble is not the incident's impact.
+        degradation: this.selfTroubled.has(node.name)
+          ? undefined
+          : metrics.map((m) => this.sim.watch(node.name, m)).filter((w): w is MetricWatch => w !== undefined),
+      };
+    }));
+  }
+
   private trackHealth(minute: number): void {
     if (minute >= this.spec.onsetMinute) {
-      for (const node of this.spec.topology.nodes) {
-        let peak = this.peaks.get(node.name);
-        if (!peak) this.peaks.set(node.name, (peak = { errorRate: 0, latencyP99: 0, readings: this.sim.readingsOf(node.name) }));
+      for (const { name, peak, degradation } of this.impactWatches()) {
         const errors = peak.readings?.[ERROR_RATE_SLOT];
         const latency = peak.readings?.[LATENCY_P99_SLOT];
         if (errors !== undefined && errors > peak.errorRate) peak.errorRate = errors;
         if (latency !== undefined && latency > peak.latencyP99) peak.latencyP99 = latency;
-        // What a red herring shows of its own trouble is not the incident's impact.
-        if (this.selfTroubled.has(node.name)) continue;
-        // Degraded: errors or tail latency past threshold; for the root, also its fault's signature.
-        const degraded =
-          this.anomalous(node.name, "error_rate") ||
-          this.anomalous(node.name, "latency_p99") ||
-          (node.name === this.spec.root && this.spec.fault.signature.some((m) => this.anomalous(node.name, m)));
-        if (degraded) this.degradedMinutes.set(node.name, (this.degradedMinutes.get(node.name) ?? 0) + 1);
+        if (degradation?.some(breached)) this.degradedMinutes.set(name, (this.degradedMinutes.get(name) ?? 0) + 1);
       }
     }
     const healthy = this.sim.incidentHealthy();
@@ -392,10 +413,6 @@ export class IncidentWorld {
     if (METRICS[metric].direction === "below") return value * rng.range(0.5, 0.8);
     const spiked = value * rng.range(2, 4);
     return METRICS[metric].unit === "%" ? Math.min(100, Math.max(spiked, value + rng.range(3, 12))) : spiked;
-  }
-
-  private anomalous(node: string, metric: MetricName): boolean {
-    return this.sim.anomalousNow(node, metric);
   }
 
   private reading(node: string, metric: MetricName): MetricReading[] {

@@ -44,6 +44,8 @@ interface LogContext {
 export class LogWriter {
   private recoveryPrinted = 0;
   private lastPhase = "latent";
+  /** What never changes within an incident, found on the first minute written (see staticsOf). */
+  private statics: WriterStatics | undefined;
   /** The placeholder values of each distractor's lines: they never change, so they are made once. */
   private readonly distractorVars = new Map<object, Readonly<Record<string, string>>>();
 
@@ -94,8 +96,8 @@ export class LogWriter {
         lines.push({ minute, second, level: lvl, service, message });
       }
     };
-    const configNode = spec.topology.nodes.find((n) => n.kind === "config");
-    const announcer = configNode?.name ?? spec.root;
+    const statics = (this.statics ??= staticsOf(sim));
+    const announcer = statics.announcer;
 
     if (minute === spec.onsetMinute && spec.fault.trigger.description !== "") {
       line(this.triggerPrinter(sim, announcer), "INFO", ctx.render(spec.fault.trigger.description));
@@ -124,13 +126,13 @@ export class LogWriter {
 
     const active = phase === "active" || (phase === "recovering" && level > 0.3);
     if (active && level > 0) {
-      const rootLines = eligible(spec.fault.logs.root, level);
+      const rootLines = statics.rootLines.at(level);
       if (rootLines.length > 0 && rng.chance(0.65)) {
         const t = rng.pick(rootLines);
         line(spec.root, t.level, ctx.render(phraser.word(t, spec.root)), true);
       }
-      const callers = witnesses(sim);
-      const callerLines = eligible(spec.fault.logs.callers, level);
+      const callers = statics.witnesses;
+      const callerLines = statics.callerLines.at(level);
       if (callers.length > 0 && callerLines.length > 0 && rng.chance(0.55)) {
         const edge = rng.pick(callers);
         const t = rng.pick(callerLines);
@@ -141,8 +143,8 @@ export class LogWriter {
           true,
         );
       }
-      const callees = sim.index.callees(spec.root).filter((e) => e.requestPath);
-      const calleeLines = eligible(spec.fault.logs.callees ?? [], level);
+      const callees = statics.rootCallees;
+      const calleeLines = statics.calleeLines.at(level);
       if (callees.length > 0 && calleeLines.length > 0 && rng.chance(0.5)) {
         const edge = rng.pick(callees);
         const t = rng.pick(calleeLines);
@@ -195,7 +197,55 @@ export class LogWriter {
         line(node.name, routineLevel, ctx.render(phraser.word(rng.pick(pool), node.name)));
       }
     }
-    return lines.sort((a, b) => a.second - b.second);
+    return lines.length > 1 ? lines.sort((a, b) => a.second - b.second) : lines;
+  }
+}
+
+/** The parts of a minute's writing that depend on the incident alone. */
+interface WriterStatics {
+  /** Who prints change-log lines: the config system, or the root when there is none. */
+  announcer: string;
+  witnesses: readonly DependencyEdge[];
+  /** The root's request edges to its callees. */
+  rootCallees: readonly DependencyEdge[];
+  rootLines: EligibleTemplates;
+  callerLines: EligibleTemplates;
+  calleeLines: EligibleTemplates;
+}
+
+function staticsOf(sim: Simulation): WriterStatics {
+  const spec = sim.spec;
+  return {
+    announcer: spec.topology.nodes.find((n) => n.kind === "config")?.name ?? spec.root,
+    witnesses: witnesses(sim),
+    rootCallees: sim.index.callees(spec.root).filter((e) => e.requestPath),
+    rootLines: new EligibleTemplates(spec.fault.logs.root),
+    callerLines: new EligibleTemplates(spec.fault.logs.callers),
+    calleeLines: new EligibleTemplates(spec.fault.logs.callees ?? []),
+  };
+}
+
+/**
+ * A fault's templates that may print at an intensity (those whose fromIntensity it has reached),
+ * in their listed order. The list changes only where the intensity crosses a template's
+ * threshold, so each distinct list is made once.
+ */
+class EligibleTemplates {
+  /** The distinct thresholds, ascending. */
+  private readonly thresholds: number[];
+  /** The eligible templates for intensities from thresholds[k] up to the next one (made on first use). */
+  private readonly lists: Array<FaultLogTemplate[] | undefined>;
+
+  constructor(private readonly templates: readonly FaultLogTemplate[]) {
+    this.thresholds = [...new Set(templates.map((t) => t.fromIntensity ?? 0))].sort((a, b) => a - b);
+    this.lists = this.thresholds.map(() => undefined);
+  }
+
+  at(level: number): FaultLogTemplate[] {
+    let k = -1;
+    while (k + 1 < this.thresholds.length && (this.thresholds[k + 1] as number) <= level) k++;
+    if (k < 0) return [];
+    return (this.lists[k] ??= this.templates.filter((t) => (t.fromIntensity ?? 0) <= level));
   }
 }
 
@@ -219,7 +269,3 @@ function hex8(word: number): string {
 }
 
 const PRINTED_BY_CONFIG = new Set(["deploy", "config_change", "schema_migration", "secret_rotation"]);
-
-function eligible(templates: readonly FaultLogTemplate[], level: number): FaultLogTemplate[] {
-  return templates.filter((t) => (t.fromIntensity ?? 0) <= level);
-}
