@@ -38,7 +38,7 @@ function clock(ms: number): string {
 const WAIT_AFTER_MITIGATED = 3;
 
 export function oracleAgent(spec: IncidentSpec, facts?: () => WorldFacts): Agent {
-  const index = new TopologyIndex(spec.topology);
+  const index = TopologyIndex.of(spec.topology);
   const vars = placeholderValues(spec, index);
   const root = spec.root;
   const fault = spec.fault;

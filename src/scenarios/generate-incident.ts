@@ -104,7 +104,7 @@ export function generateIncident(level: Level, seed: number, options: GenerateOp
       minServices: profile.minServices,
       maxServices: profile.maxServices,
     });
-    const index = new TopologyIndex(topology);
+    const index = TopologyIndex.of(topology);
     const hosts = topology.nodes.filter((n) => fault.injectable.includes(n.kind) && meetsRootNeeds(fault.kind, n.name, index));
     // Deep roots when the level asks for them (expert): the loudest services are then far above.
     const deep = profile.minRootDepth > 0 ? hosts.filter((n) => index.depthBelowEntry(n.name) >= profile.minRootDepth) : [];

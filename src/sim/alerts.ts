@@ -15,7 +15,7 @@ import type { Phrasing, SeverityWord } from "./vocabulary.js";
 import { AlertPriorities } from "./alert-priority.js";
 import { ALERTING, ALERT_DESCRIPTION, ALERT_TITLES, type AlertingMetric } from "./alert-wording.js";
 import type { Simulation } from "./engine.js";
-import { METRICS, METRIC_INDEX, type MetricName } from "./model.js";
+import { METRICS, METRIC_INDEX, type MetricName, type NodeKind } from "./model.js";
 import { Phraser } from "./phrasing.js";
 import { fillTemplate, misconfiguredThreshold } from "./placeholders.js";
 import type { Rng } from "./prng.js";
@@ -49,7 +49,8 @@ interface Rule {
   node: string;
   metric: AlertingMetric;
   threshold: number;
-  priority: SeverityWord;
+  /** The node's kind: with the node and the metric, it gives the rule's configured priority (drawn when the rule first fires). */
+  kind: NodeKind;
   /** The node's live readings and this metric's slot in them. */
   readings: Readonly<Float64Array>;
   slot: number;
@@ -115,7 +116,7 @@ export class AlertBook {
           metric: rule.metric,
           title: fillTemplate(this.phraser.word(ALERT_TITLES[rule.metric], speaker), vars),
           description: fillTemplate(this.phraser.word(ALERT_DESCRIPTION, speaker), vars),
-          priority: rule.priority,
+          priority: this.priorities.of(rule.node, rule.kind, rule.metric),
           // A rule already firing when the history starts has been firing for a while (a chronic
           // problem): hours, not the two minutes the history happens to show.
           firedAtMinute:
@@ -159,7 +160,7 @@ export class AlertBook {
           .map((metric): Rule => ({
             node: node.name,
             metric,
-            priority: this.priorities.of(node.name, node.kind, metric),
+            kind: node.kind,
             threshold: sim.profileOf(node.name, metric)?.threshold ?? 0,
             readings: sim.readingsOf(node.name) ?? new Float64Array(0),
             slot: METRIC_INDEX[metric],

@@ -228,7 +228,7 @@ export class Simulation {
     readonly spec: IncidentSpec,
     seed: number,
   ) {
-    this.index = new TopologyIndex(spec.topology);
+    this.index = TopologyIndex.of(spec.topology);
     this.rng = new Rng(seed).fork(`engine:${spec.id}`);
     this.intensity = new FaultIntensity(spec.fault.growth, spec.onsetMinute);
     this.firstMinute = Math.min(spec.onsetMinute - HEALTHY_BEFORE_ONSET, -HISTORY_MINUTES);

@@ -42,8 +42,21 @@ export interface Topology {
   edges: readonly DependencyEdge[];
 }
 
+/** Indexes made so far, by topology: a topology is read-only, and one episode's generator, simulations and graders all ask. */
+const INDEXES = new WeakMap<Topology, TopologyIndex>();
+
 /** Read-only queries over one topology, computed once. */
 export class TopologyIndex {
+  /** The index of a topology, made on first use and shared. */
+  static of(topology: Topology): TopologyIndex {
+    let index = INDEXES.get(topology);
+    if (index === undefined) {
+      index = new TopologyIndex(topology);
+      INDEXES.set(topology, index);
+    }
+    return index;
+  }
+
   readonly byName: ReadonlyMap<string, ServiceNode>;
   private readonly out = new Map<string, DependencyEdge[]>();
   private readonly into = new Map<string, DependencyEdge[]>();

@@ -35,7 +35,7 @@ const specFacts = new WeakMap<EpisodeRecord["spec"], SpecFacts>();
 export function factsOf(record: EpisodeRecord): EpisodeFacts {
   let fixed = specFacts.get(record.spec);
   if (!fixed) {
-    const index = new TopologyIndex(record.spec.topology);
+    const index = TopologyIndex.of(record.spec.topology);
     fixed = { index, faultPath: new Set([record.spec.root, ...index.upstreamOf(record.spec.root)]), kb: copyReferences(kbTexts(record)) };
     specFacts.set(record.spec, fixed);
   }
