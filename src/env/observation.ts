@@ -124,13 +124,5 @@ export function inspectionOf(world: IncidentWorld, service: string, logs: readon
     trace: { traceId: seen.trace.traceId, spans: seen.trace.spans.map((s) => ({ ...s })) },
     takenAtMinute: world.minute,
   });
-  const points = seen.history.map((h) => {
-    const pairs = new Float64Array(h.points.length * 2);
-    h.points.forEach(([minute, value], k) => {
-      pairs[2 * k] = minute;
-      pairs[2 * k + 1] = value;
-    });
-    return pairs;
-  });
-  return { bare, points, logs: [...logs] };
+  return { bare, points: seen.history.map((h) => h.points), logs: [...logs] };
 }

@@ -394,14 +394,19 @@ export class Simulation {
   }
 
   /**
-   * A metric's value at a past minute, kept for the last RECENT_MINUTES minutes (undefined before
-   * that, after the current minute, or if the node does not report it).
+   * A metric's values from minute `from` to the current minute, oldest first; empty when the node
+   * does not report the metric. `from` must lie within the last RECENT_MINUTES minutes, at or
+   * after firstMinute (older readings are not kept).
    */
-  valueAt(node: string, metric: MetricName, minute: number): number | undefined {
+  recentValues(node: string, metric: MetricName, from: number): Float64Array {
     const state = this.states.get(node);
     const k = state?.positions[M[metric]] ?? -1;
-    if (!state || k < 0 || minute > this.minute || minute < this.firstMinute || minute <= this.minute - RECENT_MINUTES) return undefined;
-    return state.history[k * RECENT_MINUTES + ((minute - this.firstMinute) % RECENT_MINUTES)];
+    if (!state || k < 0 || from > this.minute) return new Float64Array(0);
+    if (from < this.firstMinute || from <= this.minute - RECENT_MINUTES) throw new RangeError(`minute ${from} is no longer kept`);
+    const values = new Float64Array(this.minute - from + 1);
+    const base = k * RECENT_MINUTES;
+    for (let m = from, i = 0; m <= this.minute; m++, i++) values[i] = state.history[base + ((m - this.firstMinute) % RECENT_MINUTES)] ?? 0;
+    return values;
   }
 
   metricsOf(node: string): readonly MetricName[] {

@@ -41,8 +41,8 @@ interface MetricHistory {
   metric: MetricName;
   unit: string;
   threshold: number;
-  /** [minute, value] pairs, oldest first. */
-  points: Array<[number, number]>;
+  /** Minute, value, minute, value..., oldest first (one array: an inspection shows hundreds of points). */
+  points: Float64Array;
 }
 
 interface ChangeRecord {
@@ -222,9 +222,13 @@ export class IncidentWorld {
     const node = this.sim.index.node(service);
     const from = Math.max(this.sim.firstMinute, this.minute - INSPECT_WINDOW_MINUTES + 1);
     const history = this.sim.metricsOf(service).map((metric) => {
-      const points: Array<[number, number]> = [];
-      for (let m = from; m <= this.minute; m++)
-        points.push([m, round(metric, this.observed(service, metric, m, this.sim.valueAt(service, metric, m) ?? 0))]);
+      const values = this.sim.recentValues(service, metric, from);
+      const points = new Float64Array(values.length * 2);
+      for (let i = 0; i < values.length; i++) {
+        const m = from + i;
+        points[2 * i] = m;
+        points[2 * i + 1] = round(metric, this.observed(service, metric, m, values[i] ?? 0));
+      }
       return { metric, unit: METRICS[metric].unit, threshold: this.sim.profileOf(service, metric)?.threshold ?? 0, points };
     });
     const dependencies = this.sim.index
