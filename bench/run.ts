@@ -22,7 +22,8 @@ import { type LoopFigures } from "./suite/actors.js";
 import { ACTORS, HTTP_CONNECTIONS, STEPS_PER_EPISODE } from "./suite/episode-mix.js";
 import { measureFanout } from "./suite/fanout.js";
 import { measureGet, measureH2load, measureReset, measureRestStep, type HttpFigures } from "./suite/http.js";
-import { cpuWindow, describeCpu } from "./suite/cpu.js";
+import { cpuBoundRate, cpuSecondsPerCall } from "./suite/ceiling.js";
+import { cpuWindow, describeCpu, type CpuFigures } from "./suite/cpu.js";
 import { measureInProcess } from "./suite/in-process.js";
 import type { InProcessResult } from "./suite/in-process-child.js";
 import { gitCommit, machineDescription } from "./suite/machine.js";
@@ -315,6 +316,9 @@ async function main(): Promise<void> {
   if (needsDist && options.build) ensureBuild(log);
   const rows: Row[] = [];
   const yard: { bare?: Yardstick; bareH2?: Yardstick; episode?: Yardstick } = {};
+  /** What the computed ceilings (bench/suite/ceiling.ts) are made of, from the start of the run. */
+  const parts: { bareCpuPerRequest?: number; inProcess?: InProcessResult } = {};
+  const cores = availableParallelism();
   const spec = { durationS: options.durationS, warmupS: options.warmupS };
   const has = (w: Workload): boolean => options.only.has(w);
 
@@ -337,6 +341,7 @@ async function main(): Promise<void> {
         ...(cpu ? { cpu: describeCpu(cpu, f.rate, "request") } : {}),
       });
       yard.bare = mergeYardstick(yard.bare, "bare fastify", f.rate);
+      if (cpu && when === "start") parts.bareCpuPerRequest = cpuSecondsPerCall(cpu, f.rate);
       if (has("state-h2")) {
         log(`bare fastify GET over h2c (h2load), ${when} of the run`);
         const endH2 = cpuWindow(bare.pid, false);
@@ -380,6 +385,7 @@ async function main(): Promise<void> {
 
   if (has("inprocess")) {
     const r = inProcessYardstick("start");
+    parts.inProcess = r;
     rows.push(
       {
         key: "inproc-reset",
@@ -407,6 +413,17 @@ async function main(): Promise<void> {
         met: r.stepMs.mean <= 0.2,
       },
     );
+    if (has("reset") && parts.bareCpuPerRequest !== undefined) {
+      const rate = cpuBoundRate(cores, [parts.bareCpuPerRequest, r.resetsOnly.cpuMs / 1000]);
+      rows.push({
+        key: "ceiling-reset",
+        workload: "POST /reset (medium): most this machine could serve (computed, an upper bound)",
+        figure: `${num(rate)} req/s`,
+        value: rate,
+        unit: "req/s",
+        note: `${cores} cores ÷ (the bare fastify row's CPU per request, server and autocannon, ${ms(parts.bareCpuPerRequest * 1000)} + the CPU of an in-process medium reset, resets back to back, garbage collector included, ${ms(r.resetsOnly.cpuMs)}); it leaves out the reset's JSON and the request's parsing`,
+      });
+    }
   }
 
   if (has("obs-size")) {
@@ -443,11 +460,13 @@ async function main(): Promise<void> {
       note,
     });
     /** Runs a ceiling row's load and notes where its CPU went. */
-    const meteredCeiling = async <F extends { rate: number }>(run: () => Promise<F>): Promise<[F, string | undefined]> => {
+    const meteredCeiling = async <F extends { rate: number }>(
+      run: () => Promise<F>,
+    ): Promise<[F, string | undefined, CpuFigures | undefined]> => {
       const end = cpuWindow(ceiling.pid);
       const f = await run();
       const cpu = end();
-      return [f, cpu ? describeCpu(cpu, f.rate, "step") : undefined];
+      return [f, cpu ? describeCpu(cpu, f.rate, "step") : undefined, cpu];
     };
     try {
       log("gRPC unary against canned Reset/Step answers (the transport's ceiling)");
@@ -465,7 +484,7 @@ async function main(): Promise<void> {
       if (has("batch")) {
         const callers = batchCallers(256, options.quick);
         log("gRPC StepBatch(256) against canned answers");
-        const [b, batchCpu] = await meteredCeiling(() => measureStepBatch(ceiling.baseUrl, 256, { ...spec, callers }));
+        const [b, batchCpu, batchCpuFigures] = await meteredCeiling(() => measureStepBatch(ceiling.baseUrl, 256, { ...spec, callers }));
         rows.push(
           ceilingRow(
             "ceiling-batch-256",
@@ -476,6 +495,19 @@ async function main(): Promise<void> {
             batchCpu,
           ),
         );
+        if (batchCpuFigures && parts.inProcess) {
+          const simCpu = parts.inProcess.cpuMs.mixPerStep / 1000;
+          const rate = cpuBoundRate(cores, [cpuSecondsPerCall(batchCpuFigures, b.rate), simCpu]);
+          rows.push({
+            key: "ceiling-batch-256-sim",
+            workload: `gRPC StepBatch(256), ${callers} caller${callers > 1 ? "s" : ""}, with the simulation: most this machine could serve (computed, an upper bound)`,
+            figure: `${num(rate)} env-steps/s`,
+            value: rate,
+            unit: "steps/s",
+            ...(yard.episode ? { yardstick: yard.episode } : {}),
+            note: `${cores} cores ÷ (the canned row's CPU per env-step, server and client, ${ms(cpuSecondsPerCall(batchCpuFigures, b.rate) * 1000)} + the in-process CPU per step of the episode mix, resets and garbage collector included, ${ms(simCpu * 1000)})`,
+          });
+        }
       }
       if (has("interact")) {
         log("gRPC Interact against canned answers");

@@ -26,24 +26,59 @@ export interface InProcessResult {
   stepMs: { mean: number; p50: number; p99: number };
   /** Steps per second of the episode mix (resets included in the time), one core. */
   mixStepsPerSecond: number;
+  /**
+   * CPU milliseconds of the process (every thread: the garbage collector's helpers too) per reset,
+   * per step, and per step of the mix with its resets: what the simulation costs a machine, as
+   * opposed to the time one thread waits for it.
+   */
+  cpuMs: { reset: number; step: number; mixPerStep: number };
+  /** Resets alone, back to back (what POST /reset asks of a server): wall and CPU milliseconds per reset. */
+  resetsOnly: { count: number; wallMs: number; cpuMs: number };
+}
+
+/**
+ * Medium resets back to back, each restarting one of 16 episodes; per reset, wall and CPU time,
+ * measured after as many resets again (the heap settles from the episode mix first).
+ */
+function resetsOnly(env: InstanceType<typeof IncidentEnvironment>, count: number, firstSeed: number): InProcessResult["resetsOnly"] {
+  for (let e = 0; e < count; e++) {
+    env.reset(create(ResetRequestSchema, { taskLevel: TaskLevel.MEDIUM, seed: firstSeed + count + e, episodeId: `inproc-${e % 16}` }));
+  }
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  for (let e = 0; e < count; e++) {
+    env.reset(create(ResetRequestSchema, { taskLevel: TaskLevel.MEDIUM, seed: firstSeed + e, episodeId: `inproc-${e % 16}` }));
+  }
+  const wall = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { count, wallMs: wall / count, cpuMs: (used.user + used.system) / 1000 / count };
 }
 
 function play(
   env: InstanceType<typeof IncidentEnvironment>,
   episodes: number,
   firstSeed: number,
-): { resets: number[]; steps: number[]; totalMs: number } {
+): { resets: number[]; steps: number[]; totalMs: number; cpu: { reset: number; step: number; total: number } } {
   const resets: number[] = [];
   const steps: number[] = [];
+  const cpu = { reset: 0, step: 0, total: 0 };
+  const cpuMs = (since: NodeJS.CpuUsage): number => {
+    const used = process.cpuUsage(since);
+    return (used.user + used.system) / 1000;
+  };
+  const startCpu = process.cpuUsage();
   const start = performance.now();
   for (let e = 0; e < episodes; e++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     const reset = env.reset(
       create(ResetRequestSchema, { taskLevel: TaskLevel.MEDIUM, seed: firstSeed + e, episodeId: `inproc-${e % 16}` }),
     );
     resets.push(performance.now() - t0);
+    cpu.reset += cpuMs(c0);
     const services = reset.observation?.topology?.services.map((s) => s.name) ?? [];
     for (let i = 0; i < STEPS_PER_EPISODE; i++) {
+      const c1 = process.cpuUsage();
       const t1 = performance.now();
       env.step(
         create(StepRequestSchema, {
@@ -52,15 +87,17 @@ function play(
         }),
       );
       steps.push(performance.now() - t1);
+      cpu.step += cpuMs(c1);
     }
   }
-  return { resets, steps, totalMs: performance.now() - start };
+  cpu.total = cpuMs(startCpu);
+  return { resets, steps, totalMs: performance.now() - start, cpu };
 }
 
 const episodes = Number(process.argv[2] ?? 300);
 const env = new IncidentEnvironment({ limits: { maxLiveEpisodes: 64 } });
 play(env, Math.max(20, Math.floor(episodes / 5)), 900_000); // warm the JIT and the caches
-const { resets, steps, totalMs } = play(env, episodes, 1);
+const { resets, steps, totalMs, cpu } = play(env, episodes, 1);
 const summary = (s: number[]): InProcessResult["resetMs"] => {
   const { mean, p50, p99 } = summarize(s);
   return { mean, p50, p99 };
@@ -70,6 +107,8 @@ const result: InProcessResult = {
   resetMs: summary(resets),
   stepMs: summary(steps),
   mixStepsPerSecond: (steps.length / totalMs) * 1000,
+  cpuMs: { reset: cpu.reset / resets.length, step: cpu.step / steps.length, mixPerStep: cpu.total / steps.length },
+  resetsOnly: resetsOnly(env, Math.max(300, episodes), 500_000),
 };
 console.log(JSON.stringify(result));
 await env.shutdown();
