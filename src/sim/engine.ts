@@ -552,15 +552,16 @@ export class Simulation {
       v[slots[k] as number] = (state.baselines[k] ?? 0) * wobble;
     }
     if (has(v, M.request_rate)) v[M.request_rate] = rate;
-    if (has(v, M.cpu_usage)) v[M.cpu_usage] = at(v, M.cpu_usage) * (CPU_IDLE_SHARE + CPU_PER_LOAD * Math.min(load, CPU_LOAD_CAP));
+    if (has(v, M.cpu_usage)) v[M.cpu_usage] = (v[M.cpu_usage] as number) * (CPU_IDLE_SHARE + CPU_PER_LOAD * Math.min(load, CPU_LOAD_CAP));
     // Overload: past OVERLOAD_THRESHOLD x capacity, queues build, latency climbs, and finally requests fail.
     if (load > OVERLOAD_THRESHOLD && Number.isFinite(load)) {
       const over = load - OVERLOAD_THRESHOLD;
-      if (has(v, M.cpu_usage)) v[M.cpu_usage] = at(v, M.cpu_usage) + OVERLOAD_CPU_POINTS * over;
-      if (has(v, M.latency_p99)) v[M.latency_p99] = at(v, M.latency_p99) * (1 + OVERLOAD_P99_FACTOR * over);
-      if (has(v, M.latency_p50)) v[M.latency_p50] = at(v, M.latency_p50) * (1 + over);
-      if (has(v, M.connection_usage)) v[M.connection_usage] = at(v, M.connection_usage) + OVERLOAD_CONNECTION_POINTS * over;
-      if (has(v, M.error_rate)) v[M.error_rate] = at(v, M.error_rate) + Math.max(0, load - OVERLOAD_FAILURE_LOAD) * OVERLOAD_ERROR_POINTS;
+      if (has(v, M.cpu_usage)) v[M.cpu_usage] = (v[M.cpu_usage] as number) + OVERLOAD_CPU_POINTS * over;
+      if (has(v, M.latency_p99)) v[M.latency_p99] = (v[M.latency_p99] as number) * (1 + OVERLOAD_P99_FACTOR * over);
+      if (has(v, M.latency_p50)) v[M.latency_p50] = (v[M.latency_p50] as number) * (1 + over);
+      if (has(v, M.connection_usage)) v[M.connection_usage] = (v[M.connection_usage] as number) + OVERLOAD_CONNECTION_POINTS * over;
+      if (has(v, M.error_rate))
+        v[M.error_rate] = (v[M.error_rate] as number) + Math.max(0, load - OVERLOAD_FAILURE_LOAD) * OVERLOAD_ERROR_POINTS;
     }
 
     applyEffects(v, state.faultEffects, level);
@@ -572,9 +573,9 @@ export class Simulation {
     this.propagateFromCallees(state, v, rate, load, level, t);
     const chronic = state.chronic;
     if (chronic) {
-      if (has(v, M.error_rate)) v[M.error_rate] = at(v, M.error_rate) + chronic.errorRate;
+      if (has(v, M.error_rate)) v[M.error_rate] = (v[M.error_rate] as number) + chronic.errorRate;
       // Slowness of its own, on top of whatever it inherits from its callees.
-      if (has(v, M.latency_p99)) v[M.latency_p99] = at(v, M.latency_p99) + chronic.addedLatencyMs;
+      if (has(v, M.latency_p99)) v[M.latency_p99] = (v[M.latency_p99] as number) + chronic.addedLatencyMs;
     }
 
     const down = state.capacity === 0 || t < state.downUntil;
@@ -584,7 +585,7 @@ export class Simulation {
     }
     for (let k = 0; k < slots.length; k++) {
       const i = slots[k] as number;
-      const value = Math.max(0, at(v, i));
+      const value = Math.max(0, v[i] as number);
       v[i] = state.percent[k] ? Math.min(100, value) : value;
     }
   }
@@ -641,15 +642,15 @@ export class Simulation {
     // A queue hands messages to its consumers asynchronously: producers do not wait for them, so a
     // slow or failing consumer shows as lag (below), not as the queue's own errors or latency.
     const asynchronous = has(v, M.consumer_lag);
-    if (has(v, M.error_rate) && !asynchronous) v[M.error_rate] = 100 - (100 - at(v, M.error_rate)) * survive;
-    if (has(v, M.latency_p99) && !asynchronous) v[M.latency_p99] = at(v, M.latency_p99) + worstExcess;
-    if (has(v, M.latency_p50) && !asynchronous) v[M.latency_p50] = at(v, M.latency_p50) + sharedExcess * P50_EXCESS_SHARE;
+    if (has(v, M.error_rate) && !asynchronous) v[M.error_rate] = 100 - (100 - (v[M.error_rate] as number)) * survive;
+    if (has(v, M.latency_p99) && !asynchronous) v[M.latency_p99] = (v[M.latency_p99] as number) + worstExcess;
+    if (has(v, M.latency_p50) && !asynchronous) v[M.latency_p50] = (v[M.latency_p50] as number) + sharedExcess * P50_EXCESS_SHARE;
     if (has(v, M.connection_usage)) {
       // Threads waiting on slow calls stay busy; a full pool turns into rejected requests.
-      const busy = at(v, M.connection_usage) + (100 - at(v, M.connection_usage)) * blocked;
+      const busy = (v[M.connection_usage] as number) + (100 - (v[M.connection_usage] as number)) * blocked;
       v[M.connection_usage] = busy;
       if (busy > POOL_FULL_PERCENT && has(v, M.error_rate))
-        v[M.error_rate] = at(v, M.error_rate) + (busy - POOL_FULL_PERCENT) * POOL_FULL_ERROR_POINTS;
+        v[M.error_rate] = (v[M.error_rate] as number) + (busy - POOL_FULL_PERCENT) * POOL_FULL_ERROR_POINTS;
     }
     if (asynchronous) {
       // A queue delivers to its consumers (queue -> consumer edges): its lag grows while they are
@@ -665,11 +666,11 @@ export class Simulation {
       const previous =
         t > this.firstMinute
           ? (state.history[k * RECENT_MINUTES + ((t - 1 - this.firstMinute) % RECENT_MINUTES)] ?? 0)
-          : at(v, M.consumer_lag);
+          : (v[M.consumer_lag] as number);
       // Below STUCK_NOISE the consumers are healthy: a baseline error rate of a fraction of a
       // percent must not count as stuck, or the lag creeps up forever and never drains.
       const drifted = stuck > STUCK_NOISE ? previous + LAG_GROWTH_PER_MINUTE * Math.min(1, stuck) : previous - LAG_DRAIN_PER_MINUTE;
-      v[M.consumer_lag] = Math.max(at(v, M.consumer_lag), drifted);
+      v[M.consumer_lag] = Math.max(v[M.consumer_lag] as number, drifted);
     }
   }
 
@@ -755,7 +756,7 @@ function cacheMissFactor(callees: readonly NodeState[]): number {
   for (const cache of callees) {
     if (cache.node.kind !== "cache") continue;
     const baseline = cache.profile.cache_hit_ratio?.baseline ?? DEFAULT_CACHE_HIT_PERCENT;
-    const hit = has(cache.now, M.cache_hit_ratio) ? at(cache.now, M.cache_hit_ratio) : baseline;
+    const hit = has(cache.now, M.cache_hit_ratio) ? (cache.now[M.cache_hit_ratio] as number) : baseline;
     const down = orZero(cache.now, M.error_rate) / 100;
     const missesNow = Math.min(1, (100 - hit) / 100 + down);
     const missesNormally = (100 - baseline) / 100;
@@ -834,11 +835,6 @@ function has(v: Float64Array, i: number): boolean {
   return !Number.isNaN(v[i]);
 }
 
-/** The reading in a slot (NaN when the node does not report it). */
-function at(v: Float64Array, i: number): number {
-  return v[i] ?? NaN;
-}
-
 function orZero(v: Float64Array, i: number): number {
   const value = v[i];
   return value === undefined || Number.isNaN(value) ? 0 : value;
@@ -851,7 +847,7 @@ function applyEffects(v: Float64Array, effects: readonly NodeEffect[], level: nu
     if (!has(v, i)) continue;
     const strength = gate(level, effect.fromIntensity);
     if (strength <= 0) continue;
-    const current = at(v, i);
+    const current = v[i] as number;
     if (effect.op === "add") v[i] = current + effect.value * strength;
     else if (effect.op === "multiply") v[i] = current * (1 + (effect.value - 1) * strength);
     else v[i] = current + (effect.value - current) * strength;

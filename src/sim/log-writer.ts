@@ -197,7 +197,15 @@ export class LogWriter {
         line(node.name, routineLevel, ctx.render(phraser.word(rng.pick(pool), node.name)));
       }
     }
-    return lines.length > 1 ? lines.sort((a, b) => a.second - b.second) : lines;
+    // By second, stable (as Array.prototype.sort), in place: a minute prints a handful of lines,
+    // and sort() would copy them first.
+    for (let i = 1; i < lines.length; i++) {
+      const moving = lines[i] as SimLogLine;
+      let j = i - 1;
+      for (; j >= 0 && (lines[j] as SimLogLine).second > moving.second; j--) lines[j + 1] = lines[j] as SimLogLine;
+      lines[j + 1] = moving;
+    }
+    return lines;
   }
 }
 
