@@ -30,7 +30,16 @@ import { gitCommit, machineDescription } from "./suite/machine.js";
 import { measureMemory } from "./suite/memory.js";
 import { measureObservationSizes, type SizeFigures } from "./suite/observation-size.js";
 import { parseOptions, SERVER_WORKLOADS, type Options, type StoreKind, type Workload, type WorkersKind } from "./suite/options.js";
-import { ensureBuild, ROOT, startBare, startBareConnect, startRedis, startServer, type RedisServer } from "./suite/processes.js";
+import {
+  ensureBuild,
+  ROOT,
+  startBare,
+  startBareConnect,
+  startBareStoreState,
+  startRedis,
+  startServer,
+  type RedisServer,
+} from "./suite/processes.js";
 import { consoleTable, markdown, ratio, type Row, type Yardstick } from "./suite/report.js";
 import { batchCallers, measureInteract, measureStepBatch, measureUnary } from "./suite/rpc.js";
 import { mib, ms, num } from "./suite/stats.js";
@@ -562,6 +571,47 @@ async function main(): Promise<void> {
   }
 
   try {
+    if (redis && has("state") && yard.bare) {
+      // What a replica that asks the store on every read could serve at most: one round trip, then a canned state.
+      const storeState = await startBareStoreState(redis.url);
+      const NOTE = "the store's check on every read (the SYNC script), then a state text made once: nothing else";
+      try {
+        log("GET /state with one store round trip per read, canned state (the ceiling of the Redis rows)");
+        const end = cpuWindow(storeState.pid);
+        const f = await measureGet(`${storeState.baseUrl}/state`, spec);
+        const cpu = end();
+        rows.push({
+          key: "ceiling-state-redis",
+          workload: "GET /state (HTTP/1.1) with one Redis round trip per read, no simulation (ceiling of the Redis rows)",
+          figure: httpFigure(f, "req/s"),
+          value: f.rate,
+          unit: "req/s",
+          ...(cpu ? { cpu: describeCpu(cpu, f.rate, "request") } : {}),
+          yardstick: yard.bare,
+          note: joinNotes(NOTE, failures(f.failures, f.firstError)),
+        });
+        if (has("state-h2") && yard.bareH2) {
+          log("GET /state over h2c with one store round trip per read (h2load)");
+          const endH2 = cpuWindow(storeState.pid, false);
+          const h2 = await measureH2load(`${storeState.h2Url}/state`, spec);
+          const h2Cpu = endH2();
+          if (h2)
+            rows.push({
+              key: "ceiling-state-h2-redis",
+              workload: "GET /state (h2c, h2load) with one Redis round trip per read, no simulation (ceiling of the Redis rows)",
+              figure: httpFigure(h2, "req/s"),
+              value: h2.rate,
+              unit: "req/s",
+              ...(h2Cpu ? { cpu: describeCpu(h2Cpu, h2.rate, "request") } : {}),
+              yardstick: yard.bareH2,
+              note: joinNotes(NOTE, failures(h2.failures)),
+            });
+        }
+      } finally {
+        await storeState.stop();
+      }
+    }
+
     const configs = serverConfigs(options, redis);
     if (serverRowsRun) {
       for (const config of configs) rows.push(...(await serverRows(config, options, yard)));

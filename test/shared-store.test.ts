@@ -23,12 +23,14 @@ import WebSocket from "ws";
 import { parse } from "yaml";
 import { ActionSchema } from "../gen/incident/v1/action_pb.js";
 import { ActionType, ClockMode, EpisodeEventKind, TaskLevel } from "../gen/incident/v1/enums_pb.js";
+import { EpisodeStateSchema } from "../gen/incident/v1/episode_pb.js";
 import { IncidentEnvService, ResetRequestSchema } from "../gen/incident/v1/service_pb.js";
 import type { EpisodeEvent } from "../gen/incident/v1/stream_pb.js";
 import { buildEpisode, encodeAction, journalMarks, journalWrites, encodeReset } from "../src/env/shared-store/replay.js";
 import { parseStoreUrl } from "../src/env/shared-store/settings.js";
 import { StoreClient } from "../src/env/shared-store/store-client.js";
 import { settingsFromEnv } from "../src/env/start-environment.js";
+import { toRestJson } from "../src/json/rest-json.js";
 import { freePort, redisBinary, spawnRedis, testRedis } from "./support/redis.js";
 import { startReplica, type ReplicaProcess } from "./support/replica-process.js";
 import { rawConnectStream } from "./support/raw-stream.js";
@@ -467,6 +469,26 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
       } finally {
         await Promise.all([a.close(), b.close()]);
       }
+    });
+
+    it("GET /state on one replica shows the steps another replica took since its last read, then the same text again", async () => {
+      const id = `state-${randomUUID()}`;
+      expect((await http(a.baseUrl, "POST", "/reset", { task_level: "medium", seed: 77, episode_id: id })).status).toBe(200);
+      const before = await http(a.baseUrl, "GET", `/state?episode_id=${id}`);
+      expect(dig(before.json, "step_count")).toBe(0);
+      const step = await http(b.baseUrl, "POST", "/step", { episode_id: id, action: { action_type: "escalate" } });
+      expect(step.status, step.text).toBe(200);
+      const after = await http(a.baseUrl, "GET", `/state?episode_id=${id}`);
+      expect(dig(after.json, "step_count")).toBe(1);
+      // The text A sends is the one B makes of the same store state, and the one A's gRPC GetState gives.
+      expect(after.text).toBe((await http(b.baseUrl, "GET", `/state?episode_id=${id}`)).text);
+      expect(after.json).toEqual(
+        toRestJson(EpisodeStateSchema, (await grpc(a.baseUrl).getState({ episodeId: id })).state ?? create(EpisodeStateSchema)),
+      );
+      expect((await http(a.baseUrl, "GET", `/state?episode_id=${id}`)).text).toBe(after.text);
+      // Closed on B: A's next read is a 404, not the text it kept.
+      expect((await http(b.baseUrl, "DELETE", `/episodes/${id}`)).status).toBe(200);
+      expect((await http(a.baseUrl, "GET", `/state?episode_id=${id}`)).status).toBe(404);
     });
 
     it("evicts idle episodes to make room, and on any replica's sweep", async () => {

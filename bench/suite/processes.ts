@@ -164,6 +164,18 @@ export async function startBareConnect(): Promise<{ pid: number; baseUrl: string
   return { pid: child.pid ?? 0, baseUrl: match[1] ?? "", stop: () => stopChild(child) };
 }
 
+/** The ceiling of GET /state on the store (bench/suite/bare-store-state.ts), on the Redis at `redisUrl`. */
+export async function startBareStoreState(redisUrl: string): Promise<BareServer> {
+  const { child, match } = await spawnUntil(
+    process.execPath,
+    ["--import", "tsx", join(ROOT, "bench", "suite", "bare-store-state.ts")],
+    { ...process.env, REDIS_URL: redisUrl },
+    /store state on (http:\/\/[\d.]+:\d+) and h2c (http:\/\/[\d.]+:\d+)/,
+    30_000,
+  );
+  return { pid: child.pid ?? 0, baseUrl: match[1] ?? "", h2Url: match[2] ?? "", stop: () => stopChild(child) };
+}
+
 export interface RedisServer {
   url: string;
   stop(): Promise<void>;

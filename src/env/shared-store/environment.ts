@@ -74,6 +74,7 @@ import {
   type SharedStoreLimits,
   type StreamLimits,
 } from "../limits.js";
+import { StateTexts } from "../state-text.js";
 import { Subscriptions } from "../subscriptions.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { ReplicaCache, type CachedEpisode } from "./replica-cache.js";
@@ -137,6 +138,8 @@ export class SharedStoreEnvironment implements EnvironmentApi {
   private readonly caps: JournalCaps;
   /** What the copies cost on this replica: rebuilt from the store, caught up with others' actions, commits refused. */
   readonly stats = { rebuilt: 0, caughtUp: 0, conflicts: 0 };
+
+  private readonly stateTexts = new StateTexts();
 
   private constructor(options: SharedStoreOptions) {
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -303,6 +306,15 @@ export class SharedStoreEnvironment implements EnvironmentApi {
     return this.withEpisode(request.episodeId, async (id, named) =>
       create(GetStateResponseSchema, { state: (await this.sync(id, named, true)).episode.state() }),
     );
+  }
+
+  /**
+   * GET /state's text (src/env/state-text.ts): the store is asked on every read, as getState asks
+   * it (another replica may have moved the episode), and the text is made anew only when this
+   * replica's copy changed since the last read.
+   */
+  async stateText(request: GetStateRequest): Promise<string> {
+    return this.withEpisode(request.episodeId, async (id, named) => this.stateTexts.of((await this.sync(id, named, true)).episode));
   }
 
   async closeEpisode(request: CloseEpisodeRequest): Promise<CloseEpisodeResponse> {
