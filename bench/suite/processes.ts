@@ -140,16 +140,21 @@ export interface BareServer {
   stop(): Promise<void>;
 }
 
-/** The yardstick: bench/suite/bare-fastify.ts, the project's fastify with one route and nothing else. */
-export async function startBare(): Promise<BareServer> {
+/** A server of this suite that serves one GET route on HTTP/1.1 and h2c and prints "<label> on URL and h2c URL". */
+async function startHttpPair(file: string, label: string, env: Record<string, string> = {}): Promise<BareServer> {
   const { child, match } = await spawnUntil(
     process.execPath,
-    ["--import", "tsx", join(ROOT, "bench", "suite", "bare-fastify.ts")],
-    { ...process.env },
-    /bare fastify on (http:\/\/[\d.]+:\d+) and h2c (http:\/\/[\d.]+:\d+)/,
+    ["--import", "tsx", join(ROOT, "bench", "suite", file)],
+    { ...process.env, ...env },
+    new RegExp(`${label} on (http:\\/\\/[\\d.]+:\\d+) and h2c (http:\\/\\/[\\d.]+:\\d+)`),
     30_000,
   );
   return { pid: child.pid ?? 0, baseUrl: match[1] ?? "", h2Url: match[2] ?? "", stop: () => stopChild(child) };
+}
+
+/** The yardstick: bench/suite/bare-fastify.ts, the project's fastify with one route and nothing else. */
+export function startBare(): Promise<BareServer> {
+  return startHttpPair("bare-fastify.ts", "bare fastify");
 }
 
 /** The RPC ceiling: canned Reset and Step answers over the same stack (bench/suite/bare-connect.ts). */
@@ -165,15 +170,8 @@ export async function startBareConnect(): Promise<{ pid: number; baseUrl: string
 }
 
 /** The ceiling of GET /state on the store (bench/suite/bare-store-state.ts), on the Redis at `redisUrl`. */
-export async function startBareStoreState(redisUrl: string): Promise<BareServer> {
-  const { child, match } = await spawnUntil(
-    process.execPath,
-    ["--import", "tsx", join(ROOT, "bench", "suite", "bare-store-state.ts")],
-    { ...process.env, REDIS_URL: redisUrl },
-    /store state on (http:\/\/[\d.]+:\d+) and h2c (http:\/\/[\d.]+:\d+)/,
-    30_000,
-  );
-  return { pid: child.pid ?? 0, baseUrl: match[1] ?? "", h2Url: match[2] ?? "", stop: () => stopChild(child) };
+export function startBareStoreState(redisUrl: string): Promise<BareServer> {
+  return startHttpPair("bare-store-state.ts", "store state", { REDIS_URL: redisUrl });
 }
 
 export interface RedisServer {

@@ -816,7 +816,6 @@ function edgeBreakage(
   return { errorRate, addedLatencyMs, callMultiplier };
 }
 
-/** Whether the node reports the metric in this slot. */
 /** See Simulation.watch. */
 export interface MetricWatch {
   readonly now: Readonly<Float64Array>;
@@ -831,6 +830,7 @@ export function breached(w: MetricWatch): boolean {
   return w.above ? value > w.threshold : value < w.threshold;
 }
 
+/** Whether the node reports the metric in this slot. */
 function has(v: Float64Array, i: number): boolean {
   return !Number.isNaN(v[i]);
 }

@@ -87,10 +87,16 @@ export interface NodeImpact {
   minutesDegraded: number;
 }
 
-/** One node's share of the impact: its peaks, and the watches that say it is degraded (none for a red herring). */
-interface ImpactWatch {
+/**
+ * One node's share of the impact since the onset: its highest error rate and p99 latency, its
+ * minutes degraded, and the live readings and watches (none for a red herring) they come from.
+ */
+interface NodeImpactTracker {
   name: string;
-  peak: { errorRate: number; latencyP99: number; readings: Readonly<Float64Array> | undefined };
+  errorRate: number;
+  latencyP99: number;
+  minutesDegraded: number;
+  readings: Readonly<Float64Array> | undefined;
   degradation: MetricWatch[] | undefined;
 }
 
@@ -104,14 +110,12 @@ export class IncidentWorld {
   private opening: SimLogLine[] = [];
   private readonly events: TimelineEvent[] = [];
   private readonly changes: ChangeRecord[] = [];
-  private readonly degradedMinutes = new Map<string, number>();
-  /** Highest error rate and p99 latency of each node since the onset, by node (impact). */
-  private readonly peaks = new Map<string, { errorRate: number; latencyP99: number; readings: Readonly<Float64Array> | undefined }>();
   private healthySince: number | undefined;
   /** Red herrings with trouble of their own (chronic anomalies, noisy changes): not the incident's impact. */
   private readonly selfTroubled: ReadonlySet<string>;
   private impactCache: { minute: number; impacts: NodeImpact[] } | undefined;
-  private impactRows: ImpactWatch[] | undefined;
+  /** Made at the onset (trackHealth); undefined before it. */
+  private impactTrackers: NodeImpactTracker[] | undefined;
   private fixedAt: number | undefined;
   private readonly vars: Record<string, string>;
   /** render, bound once (the log writer calls it for every line). */
@@ -283,15 +287,13 @@ export class IncidentWorld {
 
   private computeImpact(): NodeImpact[] {
     const impacts: NodeImpact[] = [];
-    for (const node of this.spec.topology.nodes) {
-      const minutes = this.degradedMinutes.get(node.name) ?? 0;
-      if (minutes === 0) continue;
-      const peak = this.peaks.get(node.name);
+    for (const node of this.impactTrackers ?? []) {
+      if (node.minutesDegraded === 0) continue;
       impacts.push({
         service: node.name,
-        peakErrorRate: round("error_rate", peak?.errorRate ?? 0),
-        peakLatencyP99: round("latency_p99", peak?.latencyP99 ?? 0),
-        minutesDegraded: minutes,
+        peakErrorRate: round("error_rate", node.errorRate),
+        peakLatencyP99: round("latency_p99", node.latencyP99),
+        minutesDegraded: node.minutesDegraded,
       });
     }
     return impacts.sort((a, b) => b.peakErrorRate - a.peakErrorRate || b.minutesDegraded - a.minutesDegraded);
@@ -356,11 +358,9 @@ export class IncidentWorld {
     return lines;
   }
 
-  /** Per node, what trackHealth reads every minute from the onset on (made on first use). */
-  private impactWatches(): ImpactWatch[] {
-    return (this.impactRows ??= this.spec.topology.nodes.map((node) => {
-      const peak = { errorRate: 0, latencyP99: 0, readings: this.sim.readingsOf(node.name) };
-      this.peaks.set(node.name, peak);
+  /** Per node, in topology order, what trackHealth updates every minute from the onset on. */
+  private newImpactTrackers(): NodeImpactTracker[] {
+    return this.spec.topology.nodes.map((node) => {
       // Degraded: errors or tail latency past threshold; for the root, also its fault's signature.
       const metrics: readonly MetricName[] = [
         "error_rate",
@@ -369,23 +369,26 @@ export class IncidentWorld {
       ];
       return {
         name: node.name,
-        peak,
+        errorRate: 0,
+        latencyP99: 0,
+        minutesDegraded: 0,
+        readings: this.sim.readingsOf(node.name),
         // What a red herring shows of its own trouble is not the incident's impact.
         degradation: this.selfTroubled.has(node.name)
           ? undefined
           : metrics.map((m) => this.sim.watch(node.name, m)).filter((w): w is MetricWatch => w !== undefined),
       };
-    }));
+    });
   }
 
   private trackHealth(minute: number): void {
     if (minute >= this.spec.onsetMinute) {
-      for (const { name, peak, degradation } of this.impactWatches()) {
-        const errors = peak.readings?.[ERROR_RATE_SLOT];
-        const latency = peak.readings?.[LATENCY_P99_SLOT];
-        if (errors !== undefined && errors > peak.errorRate) peak.errorRate = errors;
-        if (latency !== undefined && latency > peak.latencyP99) peak.latencyP99 = latency;
-        if (degradation?.some(breached)) this.degradedMinutes.set(name, (this.degradedMinutes.get(name) ?? 0) + 1);
+      for (const node of (this.impactTrackers ??= this.newImpactTrackers())) {
+        const errors = node.readings?.[ERROR_RATE_SLOT];
+        const latency = node.readings?.[LATENCY_P99_SLOT];
+        if (errors !== undefined && errors > node.errorRate) node.errorRate = errors;
+        if (latency !== undefined && latency > node.latencyP99) node.latencyP99 = latency;
+        if (node.degradation?.some(breached)) node.minutesDegraded++;
       }
     }
     const healthy = this.sim.incidentHealthy();

@@ -253,7 +253,8 @@ class EligibleTemplates {
     let k = -1;
     while (k + 1 < this.thresholds.length && (this.thresholds[k + 1] as number) <= level) k++;
     if (k < 0) return [];
-    return (this.lists[k] ??= this.templates.filter((t) => (t.fromIntensity ?? 0) <= level));
+    const threshold = this.thresholds[k] as number;
+    return (this.lists[k] ??= this.templates.filter((t) => (t.fromIntensity ?? 0) <= threshold));
   }
 }
 
