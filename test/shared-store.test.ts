@@ -24,7 +24,7 @@ import { parse } from "yaml";
 import { ActionSchema } from "../gen/incident/v1/action_pb.js";
 import { ActionType, ClockMode, EpisodeEventKind, TaskLevel } from "../gen/incident/v1/enums_pb.js";
 import { EpisodeStateSchema } from "../gen/incident/v1/episode_pb.js";
-import { IncidentEnvService, ResetRequestSchema } from "../gen/incident/v1/service_pb.js";
+import { GetStateRequestSchema, IncidentEnvService, ResetRequestSchema } from "../gen/incident/v1/service_pb.js";
 import type { EpisodeEvent } from "../gen/incident/v1/stream_pb.js";
 import { buildEpisode, encodeAction, journalMarks, journalWrites, encodeReset } from "../src/env/shared-store/replay.js";
 import { parseStoreUrl } from "../src/env/shared-store/settings.js";
@@ -491,6 +491,30 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
       expect((await http(a.baseUrl, "GET", `/state?episode_id=${id}`)).status).toBe(404);
     });
 
+    it("GET /state reads of one episode that arrive together share store reads, and none answers from before it was asked", async () => {
+      const id = `shared-reads-${randomUUID()}`;
+      expect((await http(a.baseUrl, "POST", "/reset", { task_level: "medium", seed: 78, episode_id: id })).status).toBe(200);
+      // Forty reads arriving at once (asked of the replica in one go, so that they surely overlap): one store read.
+      const readsBefore = a.env.stats.stateReads;
+      const together = await Promise.all(
+        Array.from({ length: 40 }, () => a.env.stateText(create(GetStateRequestSchema, { episodeId: id }))),
+      );
+      expect(a.env.stats.stateReads - readsBefore).toBe(1);
+      const overHttp = await http(a.baseUrl, "GET", `/state?episode_id=${id}`);
+      for (const text of together) expect(text).toBe(overHttp.text);
+      expect(dig(overHttp.json, "step_count")).toBe(0);
+      // Reads in flight on A while B steps; every read sent after B's step answered shows the step.
+      const inFlight = Array.from({ length: 20 }, () => http(a.baseUrl, "GET", `/state?episode_id=${id}`));
+      expect((await http(b.baseUrl, "POST", "/step", { episode_id: id, action: { action_type: "escalate" } })).status).toBe(200);
+      const later = await Promise.all(Array.from({ length: 20 }, () => http(a.baseUrl, "GET", `/state?episode_id=${id}`)));
+      for (const r of later) expect(dig(r.json, "step_count")).toBe(1);
+      for (const r of await Promise.all(inFlight)) expect([0, 1]).toContain(dig(r.json, "step_count"));
+      // A default-episode read and a named read of a closed episode both fail cleanly; nothing stays waiting.
+      expect((await http(b.baseUrl, "DELETE", `/episodes/${id}`)).status).toBe(200);
+      const gone = await Promise.all(Array.from({ length: 5 }, () => http(a.baseUrl, "GET", `/state?episode_id=${id}`)));
+      for (const r of gone) expect(r.status).toBe(404);
+    });
+
     it("evicts idle episodes to make room, and on any replica's sweep", async () => {
       const short = prefix("idle");
       const opts = { store: { url, prefix: short }, limits: { maxLiveEpisodes: 1, episodeIdleTtlMs: 300 } };
@@ -681,6 +705,10 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
       const step = await http(single.baseUrl, "POST", "/step", { action: { action_type: "escalate" } });
       expect(dig(step.json, "episode_id")).toBe(dig(reset.json, "episode_id"));
       expect(dig((await http(pool.baseUrl, "GET", "/state")).json, "step_count")).toBe(1);
+      // The pool's GET /state text (made in a worker, which asks the store) is the other replica's, also when many read at once.
+      const fromSingle = (await http(single.baseUrl, "GET", "/state")).text;
+      for (const r of await Promise.all(Array.from({ length: 8 }, () => http(pool.baseUrl, "GET", "/state"))))
+        expect(r.text).toBe(fromSingle);
       // Health is the store's: the same live count on both.
       const live = dig((await http(single.baseUrl, "GET", "/health")).json, "live_episodes");
       expect(dig((await http(pool.baseUrl, "GET", "/health")).json, "live_episodes")).toBe(live);

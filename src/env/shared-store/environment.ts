@@ -78,6 +78,7 @@ import { StateTexts } from "../state-text.js";
 import { Subscriptions } from "../subscriptions.js";
 import { KeyedLock } from "./keyed-lock.js";
 import { ReplicaCache, type CachedEpisode } from "./replica-cache.js";
+import { SharedReads } from "./shared-reads.js";
 import {
   applyActions,
   buildEpisode,
@@ -136,8 +137,10 @@ export class SharedStoreEnvironment implements EnvironmentApi {
   private readonly catalogue = new IncidentEnvironment();
   private readonly episodeLimits: EpisodeLimits;
   private readonly caps: JournalCaps;
-  /** What the copies cost on this replica: rebuilt from the store, caught up with others' actions, commits refused. */
-  readonly stats = { rebuilt: 0, caughtUp: 0, conflicts: 0 };
+  /** Counters for tests and operators: copies rebuilt, copies caught up, commits refused, store reads made for GET /state. */
+  readonly stats = { rebuilt: 0, caughtUp: 0, conflicts: 0, stateReads: 0 };
+  /** GET /state reads of one episode that wait for the same turn share one store round trip. */
+  private readonly stateReads = new SharedReads<string>();
 
   private readonly stateTexts = new StateTexts();
 
@@ -314,7 +317,16 @@ export class SharedStoreEnvironment implements EnvironmentApi {
    * replica's copy changed since the last read.
    */
   async stateText(request: GetStateRequest): Promise<string> {
-    return this.withEpisode(request.episodeId, async (id, named) => this.stateTexts.of((await this.sync(id, named, true)).episode));
+    const id = await this.resolve(request.episodeId);
+    const named = request.episodeId !== undefined;
+    // Named and default reads differ in their not-found message, so they share only with their own kind.
+    return this.stateReads.run(`${named ? "named" : "default"}:${id}`, (started) =>
+      this.locks.run(id, async () => {
+        started();
+        this.stats.stateReads++;
+        return this.stateTexts.of((await this.sync(id, named, true)).episode);
+      }),
+    );
   }
 
   async closeEpisode(request: CloseEpisodeRequest): Promise<CloseEpisodeResponse> {

@@ -38,6 +38,8 @@ interface Admitted {
 }
 
 export interface Placement {
+  /** Whether the server thread keeps state texts (keptState); if not, the worker makes every one. */
+  readonly keepsStateTexts: boolean;
   locate(id: string | undefined): Located;
   /** For a step: like locate, and what is kept of the episode's state is dropped. */
   changing(id: string | undefined): Located;
@@ -104,6 +106,7 @@ class RemoteEpisode implements StoredEpisode {
 }
 
 export class DirectoryPlacement implements Placement {
+  readonly keepsStateTexts = true;
   private readonly directory: EpisodeStore<RemoteEpisode>;
 
   /** @param evict tells the worker that holds an episode to free it */
@@ -174,6 +177,7 @@ export class DirectoryPlacement implements Placement {
 const DEFAULT_EPISODE_KEY = "";
 
 export class StorePlacement implements Placement {
+  readonly keepsStateTexts = false;
   /** Nothing is kept: other replicas change the store's episodes without telling this one. */
   locate(id: string | undefined): Located {
     return { id, key: id ?? DEFAULT_EPISODE_KEY, answered: NOTHING, keptState: undefined, keepState: NOTHING };

@@ -394,6 +394,16 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment, State
   async stateText(request: GetStateRequest): Promise<string> {
     const located = this.placement.locate(request.episodeId);
     if (located.keptState !== undefined) return located.keptState;
+    if (!this.placement.keepsStateTexts) {
+      // With a shared store nothing is kept here: the worker's environment asks the store, and
+      // lets the reads of one episode that wait together share one round trip.
+      const answer = await this.threadFor(located.key).call({
+        type: "stateText",
+        payload: toBinary(UNARY_CALLS.getState.request, addressed(request, located.id)),
+      });
+      if (answer.type !== "value" || typeof answer.value !== "string") throw unexpected(answer);
+      return answer.value;
+    }
     const { state } = await this.unary("getState", located.key, addressed(request, located.id));
     const text = stateText(state);
     if (state) {

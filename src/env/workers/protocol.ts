@@ -78,6 +78,8 @@ export type ToWorker =
   /** A reset or step whose response comes back in `format`, ready to send. */
   | { type: "encoded"; call: number; method: "reset" | "step"; format: WireFormat; payload: Uint8Array }
   | { type: "streamIsOver"; call: number; episodeId?: string; stream: StreamName; afterSeq: number }
+  /** GET /state's text made by the worker's environment (a GetStateRequest, binary); answered as a string value. */
+  | { type: "stateText"; call: number; payload: Uint8Array }
   /** Opens stream `stream` (a number the server thread chose) on an episode's journal. */
   | { type: "open"; call: number; stream: number; name: StreamName; payload: Uint8Array }
   /** Asks for the stream's next items: at least one, or its end. */
@@ -103,7 +105,7 @@ export type FromWorker =
   | { type: "outcome"; call: number; outcome: WireOutcome }
   | { type: "outcomes"; call: number; outcomes: EncodedOutcome[] }
   | { type: "encodedOutcome"; call: number; outcome: EncodedOutcome }
-  | { type: "value"; call: number; value: number | boolean }
+  | { type: "value"; call: number; value: number | boolean | string }
   /** A pull's answer: the items ready now; `done` when the stream is over (`lastSeq` when the episode ended it). */
   | { type: "items"; call: number; items: Uint8Array[]; done: boolean; lastSeq?: number }
   | { type: "failed"; call: number; error: WireError }

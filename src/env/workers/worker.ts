@@ -11,7 +11,7 @@
 import { fromBinary, toBinary } from "@bufbuild/protobuf";
 import { parentPort, workerData } from "node:worker_threads";
 import { HealthResponseSchema, ListEpisodesResponseSchema } from "../../../gen/incident/v1/service_pb.js";
-import type { EnvironmentApi, StreamName, WireFormat } from "../api.js";
+import type { EnvironmentApi, StateTextEnvironment, StreamName, WireFormat } from "../api.js";
 import { IncidentEnvironment } from "../environment.js";
 import { asEnvError, type EnvError } from "../errors.js";
 import { encodeAs } from "../wire-forms.js";
@@ -32,7 +32,7 @@ import {
 const MAX_ITEMS_PER_PULL = 256;
 
 /** What a worker runs: either environment, with the count of an episode's open streams. */
-type WorkerEnvironment = EnvironmentApi & { streamsOf(episodeId: string): number };
+type WorkerEnvironment = EnvironmentApi & StateTextEnvironment & { streamsOf(episodeId: string): number };
 
 const port = parentPort;
 if (!port) throw new Error("src/env/workers/worker.ts runs in a worker thread");
@@ -185,6 +185,13 @@ async function handle(message: ToWorker): Promise<void> {
     case "streamIsOver":
       try {
         send({ type: "value", call: message.call, value: await env.streamIsOver(message.episodeId, message.stream, message.afterSeq) });
+      } catch (error) {
+        send({ type: "failed", call: message.call, error: wireError(asEnvError(error)) });
+      }
+      return;
+    case "stateText":
+      try {
+        send({ type: "value", call: message.call, value: await env.stateText(fromBinary(C.getState.request, message.payload)) });
       } catch (error) {
         send({ type: "failed", call: message.call, error: wireError(asEnvError(error)) });
       }
