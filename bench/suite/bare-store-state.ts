@@ -1,8 +1,9 @@
 /**
- * The ceiling of GET /state on the Redis store: the project's fastify serving the state text of a
- * real episode, made once, after one round trip to the store per request: the same check a
- * replica makes on every read (has another replica moved the episode? the SYNC script, touching
- * it), with nothing else. No replica that asks the store on every read serves more. HTTP/1.1 and
+ * GET /state with one store round trip per request: the project's fastify serving the state text
+ * of a real episode, made once, after the check a replica makes before it answers a read (has
+ * another replica moved the episode? the SYNC script, touching it), with nothing else. It bounds a
+ * server that asks the store once per request; the server may pass it, since reads of one episode
+ * that wait for the same turn share one check (src/env/shared-store/shared-reads.ts). HTTP/1.1 and
  * h2c, like the bare yardstick. Started by bench/suite/processes.ts with REDIS_URL; prints its
  * two addresses.
  */

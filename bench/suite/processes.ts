@@ -169,7 +169,7 @@ export async function startBareConnect(): Promise<{ pid: number; baseUrl: string
   return { pid: child.pid ?? 0, baseUrl: match[1] ?? "", stop: () => stopChild(child) };
 }
 
-/** The ceiling of GET /state on the store (bench/suite/bare-store-state.ts), on the Redis at `redisUrl`. */
+/** GET /state with one store round trip per request (bench/suite/bare-store-state.ts), on the Redis at `redisUrl`. */
 export function startBareStoreState(redisUrl: string): Promise<BareServer> {
   return startHttpPair("bare-store-state.ts", "store state", { REDIS_URL: redisUrl });
 }
