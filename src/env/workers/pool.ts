@@ -53,7 +53,9 @@ import { ENVIRONMENT_NAME, ENVIRONMENT_VERSION, IncidentEnvironment } from "../e
 import { mergedPage, type EpisodeListQuery } from "../episode-listing.js";
 import { EnvError, asEnvError } from "../errors.js";
 import { DEFAULT_LIMITS, DEFAULT_STREAM_LIMITS, type Limits, type SharedStoreLimits, type StreamLimits } from "../limits.js";
+import { KeyedLock } from "../shared-store/keyed-lock.js";
 import type { SharedStoreSettings } from "../shared-store/settings.js";
+import { SharedReads } from "../shared-store/shared-reads.js";
 import { stateText } from "../state-text.js";
 import { DirectoryPlacement, StorePlacement, type Placement } from "./placement.js";
 import {
@@ -120,6 +122,12 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment, State
   private readonly placement: Placement;
   /** Open streams by number: how to end each (with the worker's stall verdict, or quietly). */
   private readonly streams = new Map<number, { stall: () => void; end: () => void }>();
+  /**
+   * With a shared store: one state-text call per episode in flight to its worker, and the reads
+   * that arrive meanwhile share the next one (as the worker's own reads of the store do).
+   */
+  private readonly stateCalls = new KeyedLock();
+  private readonly stateReads = new SharedReads<string>();
   private nextStream = 1;
   private openStreams = 0;
   private stopping = false;
@@ -395,14 +403,17 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment, State
     const located = this.placement.locate(request.episodeId);
     if (located.keptState !== undefined) return located.keptState;
     if (!this.placement.keepsStateTexts) {
-      // With a shared store nothing is kept here: the worker's environment asks the store, and
-      // lets the reads of one episode that wait together share one round trip.
-      const answer = await this.threadFor(located.key).call({
-        type: "stateText",
-        payload: toBinary(UNARY_CALLS.getState.request, addressed(request, located.id)),
-      });
-      if (answer.type !== "value" || typeof answer.value !== "string") throw unexpected(answer);
-      return answer.value;
+      // With a shared store nothing is kept here: the worker's environment asks the store. A call
+      // already sent may have asked before this read arrived, so the read waits for the next one.
+      const payload = toBinary(UNARY_CALLS.getState.request, addressed(request, located.id));
+      return this.stateReads.run(`${located.id !== undefined ? "named" : "default"}:${located.key}`, (started) =>
+        this.stateCalls.run(located.key, async () => {
+          started();
+          const answer = await this.threadFor(located.key).call({ type: "stateText", payload });
+          if (answer.type !== "value" || typeof answer.value !== "string") throw unexpected(answer);
+          return answer.value;
+        }),
+      );
     }
     const { state } = await this.unary("getState", located.key, addressed(request, located.id));
     const text = stateText(state);
