@@ -434,7 +434,7 @@ export class SharedStoreEnvironment implements EnvironmentApi {
       try {
         while (!signal?.aborted && !subscription.released) {
           const version = feed.version;
-          const read = await feed.read(cursor);
+          const read = await feed.readPatiently(cursor, signal);
           for (const entry of read.entries) {
             if (subscription.released) return;
             const missed = cursor > 0 && entry.seq > cursor + 1 ? gap(cursor + 1, entry.seq - 1) : undefined;

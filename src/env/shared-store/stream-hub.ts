@@ -11,10 +11,19 @@
  * - A notification that never arrives (the channel was interrupted) costs latency, not entries:
  *   subscribers re-read every FEED_POLL_MS anyway, and everything is re-read on reconnection.
  */
+import { asEnvError } from "../errors.js";
 import type { JournalRead } from "./store-client.js";
 
 /** A waiting subscriber re-reads at least this often, notification or not. */
 const FEED_POLL_MS = 2000;
+/**
+ * A subscriber's read that fails with `unavailable` is tried this many times in all,
+ * STREAM_RETRY_MS apart, before its stream ends with that error. A replica busy delivering to many
+ * subscribers can see a store command time out while the store is fine; a stream outlives that,
+ * and a short pause of the store, but not a store that stays away.
+ */
+export const STREAM_READ_ATTEMPTS = 4;
+export const STREAM_RETRY_MS = 250;
 
 type JournalName = "logs" | "events";
 
@@ -41,6 +50,18 @@ export class Feed {
     const read = this.load(this, afterSeq).finally(() => this.reads.delete(key));
     this.reads.set(key, read);
     return read;
+  }
+
+  /** read(), tried again while the store does not answer (STREAM_READ_ATTEMPTS), unless the subscriber left. */
+  async readPatiently(afterSeq: number, signal: AbortSignal | undefined): Promise<JournalRead> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.read(afterSeq);
+      } catch (error) {
+        if (attempt >= STREAM_READ_ATTEMPTS || signal?.aborted || asEnvError(error).kind !== "unavailable") throw error;
+        await new Promise((resolve) => setTimeout(resolve, STREAM_RETRY_MS));
+      }
+    }
   }
 
   changed(): void {
