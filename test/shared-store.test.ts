@@ -16,7 +16,7 @@ import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, createClient, type Client } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
 import { randomUUID } from "node:crypto";
-import { createServer, type Server, type Socket } from "node:net";
+import { connect, createServer, type Server, type Socket } from "node:net";
 import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
@@ -727,10 +727,12 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
 
   describe("a store that is down", () => {
     let hung: Server | undefined;
+    let proxy: Server | undefined;
     const sockets = new Set<Socket>();
     afterAll(() => {
       for (const s of sockets) s.destroy();
       hung?.close();
+      proxy?.close();
     });
 
     it("answers 503 / Unavailable quickly when nothing listens, and recovers when the store comes back", async () => {
@@ -760,6 +762,73 @@ describe.skipIf(redis.url === undefined)(`EPISODE_STORE on Valkey/Redis${redis.s
         }
       } finally {
         await replica.close();
+      }
+    }, 30_000);
+
+    it("keeps a stream open while the store's answers are held up past the timeout, and delivers what came meanwhile", async () => {
+      // A proxy to the store that can hold up its answers on command connections (not on the
+      // notification connection, so that the replica hears of the step and reads at once).
+      const target = new URL(url);
+      let heldUntil = 0;
+      proxy = createServer((client) => {
+        const upstream = connect(Number(target.port), target.hostname);
+        sockets.add(client);
+        sockets.add(upstream);
+        let subscriber = false;
+        const held: Buffer[] = [];
+        let release: NodeJS.Timeout | undefined;
+        client.on("data", (chunk: Buffer) => {
+          if (chunk.toString("latin1").toLowerCase().includes("subscribe")) subscriber = true;
+          upstream.write(chunk);
+        });
+        upstream.on("data", (chunk: Buffer) => {
+          const wait = heldUntil - Date.now();
+          if (subscriber || (wait <= 0 && held.length === 0)) {
+            client.write(chunk);
+            return;
+          }
+          held.push(chunk);
+          release ??= setTimeout(
+            () => {
+              release = undefined;
+              for (const c of held.splice(0)) client.write(c);
+            },
+            Math.max(0, wait),
+          );
+        });
+        for (const [a, b] of [
+          [client, upstream],
+          [upstream, client],
+        ] as const) {
+          a.on("error", () => {});
+          a.on("close", () => b.destroy());
+        }
+      });
+      await new Promise<void>((resolve) => proxy?.listen(0, "127.0.0.1", resolve));
+      const address = proxy.address();
+      const port = typeof address === "object" && address ? address.port : 0;
+      const shared = prefix("held");
+      const direct = await startReplicaServer({ store: { url, prefix: shared } });
+      const proxied = await startReplicaServer({
+        store: { url: `redis://127.0.0.1:${port}`, prefix: shared },
+        storeLimits: { storeTimeoutMs: 300 },
+      });
+      try {
+        const id = `held-${randomUUID()}`;
+        await grpc(direct.baseUrl).reset({ taskLevel: TaskLevel.MEDIUM, seed: 81, episodeId: id });
+        const events = collect(grpc(proxied.baseUrl).streamEpisodeEvents({ episodeId: id, kinds: [EpisodeEventKind.STEP] }));
+        await waitFor(async () => (await proxied.env.streamsOf(id)) === 1, "the stream open on the proxied replica");
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        // Answers held for 900 ms: the replica's read times out (300 ms) twice before one is answered.
+        heldUntil = Date.now() + 900;
+        await grpc(direct.baseUrl).step({ episodeId: id, action: ESCALATE });
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        await grpc(direct.baseUrl).step({ episodeId: id, action: ESCALATE });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await grpc(direct.baseUrl).closeEpisode({ episodeId: id });
+        expect((await events).map((e) => (e.kind.case === "step" ? e.kind.value.step : -1))).toEqual([1, 2]);
+      } finally {
+        await Promise.all([direct.close(), proxied.close()]);
       }
     }, 30_000);
 

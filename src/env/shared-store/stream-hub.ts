@@ -23,7 +23,7 @@ const FEED_POLL_MS = 2000;
  * and a short pause of the store, but not a store that stays away.
  */
 export const STREAM_READ_ATTEMPTS = 4;
-export const STREAM_RETRY_MS = 250;
+const STREAM_RETRY_MS = 250;
 
 type JournalName = "logs" | "events";
 
