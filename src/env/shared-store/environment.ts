@@ -140,7 +140,7 @@ export class SharedStoreEnvironment implements EnvironmentApi {
   /** Counters for tests and operators: copies rebuilt, copies caught up, commits refused, store reads made for GET /state. */
   readonly stats = { rebuilt: 0, caughtUp: 0, conflicts: 0, stateReads: 0 };
   /** GET /state reads of one episode that wait for the same turn share one store round trip. */
-  private readonly stateReads = new SharedReads<string>();
+  private readonly sharedStateReads = new SharedReads<string>();
 
   private readonly stateTexts = new StateTexts();
 
@@ -320,7 +320,7 @@ export class SharedStoreEnvironment implements EnvironmentApi {
     const id = await this.resolve(request.episodeId);
     const named = request.episodeId !== undefined;
     // Named and default reads differ in their not-found message, so they share only with their own kind.
-    return this.stateReads.run(`${named ? "named" : "default"}:${id}`, (started) =>
+    return this.sharedStateReads.run(`${named ? "named" : "default"}:${id}`, (started) =>
       this.locks.run(id, async () => {
         started();
         this.stats.stateReads++;

@@ -127,7 +127,7 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment, State
    * that arrive meanwhile share the next one (as the worker's own reads of the store do).
    */
   private readonly stateCalls = new KeyedLock();
-  private readonly stateReads = new SharedReads<string>();
+  private readonly sharedStateReads = new SharedReads<string>();
   private nextStream = 1;
   private openStreams = 0;
   private stopping = false;
@@ -406,7 +406,7 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment, State
       // With a shared store nothing is kept here: the worker's environment asks the store. A call
       // already sent may have asked before this read arrived, so the read waits for the next one.
       const payload = toBinary(UNARY_CALLS.getState.request, addressed(request, located.id));
-      return this.stateReads.run(`${located.id !== undefined ? "named" : "default"}:${located.key}`, (started) =>
+      return this.sharedStateReads.run(`${located.id !== undefined ? "named" : "default"}:${located.key}`, (started) =>
         this.stateCalls.run(located.key, async () => {
           started();
           const answer = await this.threadFor(located.key).call({ type: "stateText", payload });
