@@ -21,7 +21,7 @@ import { GOAL_STORE_OVERHEAD_P50_MS, measureStoreOverhead } from "./store-overhe
 import { type LoopFigures } from "./suite/actors.js";
 import { ACTORS, HTTP_CONNECTIONS, STEPS_PER_EPISODE } from "./suite/episode-mix.js";
 import { measureFanout } from "./suite/fanout.js";
-import { measureGet, measureH2load, measureReset, measureRestStep, type HttpFigures } from "./suite/http.js";
+import { measureGet, measureGetMany, measureH2load, measureReset, measureRestStep, type HttpFigures } from "./suite/http.js";
 import { cpuBoundRate, cpuSecondsPerCall } from "./suite/ceiling.js";
 import { cpuWindow, describeCpu, type CpuFigures } from "./suite/cpu.js";
 import { measureInProcess } from "./suite/in-process.js";
@@ -176,6 +176,34 @@ async function serverRows(
         ...(yard.bare ? { yardstick: yard.bare } : {}),
         target: "≥ 0.5× bare fastify",
         note: joinNotes(ignored, failures(f.failures, f.firstError), died()),
+      });
+    }
+    if (has("state-many")) {
+      // As many episodes as connections, read in turn: the reads of one episode seldom overlap, so
+      // with a shared store nearly every read makes its own round trip.
+      const ids = Array.from({ length: HTTP_CONNECTIONS }, (_, i) => `bench-state-${i}`);
+      for (const [i, id] of ids.entries())
+        await fetch(`${server.baseUrl}/reset`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ task_level: "medium", seed: 100 + i, episode_id: id }),
+        }).then((r) => r.arrayBuffer());
+      log(`  GET /state of ${ids.length} episodes in turn (autocannon)`);
+      const f = await metered("request", () => measureGetMany(server.baseUrl, ids, spec));
+      rows.push({
+        key: key("state-many"),
+        workload: name(`GET /state (HTTP/1.1), ${ids.length} episodes read in turn`),
+        figure: httpFigure(f, "req/s"),
+        value: f.rate,
+        unit: "req/s",
+        ...(f.cpu !== undefined ? { cpu: f.cpu } : {}),
+        ...(yard.bare ? { yardstick: yard.bare } : {}),
+        note: joinNotes(
+          "no target of its own: the GET /state target is the row above (one episode); here reads of one episode seldom overlap, so they share no store round trip",
+          ignored,
+          failures(f.failures, f.firstError),
+          died(),
+        ),
       });
     }
     if (has("state-h2") && yard.bareH2) {

@@ -49,6 +49,18 @@ export async function measureGet(url: string, spec: LoadSpec): Promise<HttpFigur
   return figures(await warmThenRun({ url, connections: HTTP_CONNECTIONS }, spec));
 }
 
+/** GET /state of each of `ids` in turn, from HTTP_CONNECTIONS connections (each request reads the next id). */
+export async function measureGetMany(baseUrl: string, ids: readonly string[], spec: LoadSpec): Promise<HttpFigures> {
+  let next = 0;
+  const requests: autocannon.Request<EpisodeContext>[] = [
+    {
+      method: "GET",
+      setupRequest: (request) => ({ ...request, path: `/state?episode_id=${encodeURIComponent(ids[next++ % ids.length] ?? "")}` }),
+    },
+  ];
+  return figures(await warmThenRun({ url: baseUrl, connections: HTTP_CONNECTIONS, requests, initialContext: {} }, spec));
+}
+
 const JSON_HEADERS = { "content-type": "application/json" };
 
 /**

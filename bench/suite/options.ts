@@ -18,6 +18,7 @@ export const WORKLOADS = [
   "bare", // the bare fastify yardstick (runs whenever an HTTP row does)
   "inprocess", // in-process reset and step (the yardstick of episode rows; runs whenever one does)
   "state", // GET /state, autocannon
+  "state-many", // GET /state of 50 episodes in turn (no two reads likely to share a store round trip), autocannon
   "state-h2", // GET /state over h2c, h2load
   "reset", // POST /reset (medium), autocannon
   "rest-step", // POST /step, autocannon
@@ -35,16 +36,28 @@ export const WORKLOADS = [
 export type Workload = (typeof WORKLOADS)[number];
 
 export const GROUPS: Record<string, readonly Workload[]> = {
-  rest: ["state", "state-h2", "reset", "rest-step"],
+  rest: ["state", "state-many", "state-h2", "reset", "rest-step"],
   connect: ["connect-json", "connect-binary"],
   grpc: ["grpc-unary", "batch", "interact"],
-  http: ["state", "state-h2", "reset", "rest-step", "connect-json", "connect-binary", "grpc-unary", "batch", "interact", "ws"],
+  http: [
+    "state",
+    "state-many",
+    "state-h2",
+    "reset",
+    "rest-step",
+    "connect-json",
+    "connect-binary",
+    "grpc-unary",
+    "batch",
+    "interact",
+    "ws",
+  ],
 };
 
 /** Workloads that run against a served environment, once per (store, workers) configuration. */
 export const SERVER_WORKLOADS: readonly Workload[] = GROUPS.http ?? [];
 /** Workloads whose yardstick is the bare fastify route. */
-export const HTTP_YARDSTICK_WORKLOADS: readonly Workload[] = ["state", "state-h2", "reset"];
+export const HTTP_YARDSTICK_WORKLOADS: readonly Workload[] = ["state", "state-many", "state-h2", "reset"];
 /** Workloads whose yardstick is the in-process step rate. */
 export const EPISODE_YARDSTICK_WORKLOADS: readonly Workload[] = [
   "rest-step",
