@@ -6,7 +6,7 @@
  * the bounded history gets a gap, then the oldest entry kept), and 200 concurrent subscribers
  * that are not held up by one stalled subscriber, which the stall watchdog drops.
  */
-import { create } from "@bufbuild/protobuf";
+import { create, toBinary } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient, type Client, type Transport } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
@@ -14,7 +14,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ActionType, EpisodeEventKind, EpisodeStatus, LogLevel, TaskLevel } from "../gen/incident/v1/enums_pb.js";
 import { IncidentEnvService, StreamLogsRequestSchema } from "../gen/incident/v1/service_pb.js";
-import type { LogEntry } from "../gen/incident/v1/telemetry_pb.js";
+import { ServiceMetricSchema, type LogEntry, type ServiceMetric } from "../gen/incident/v1/telemetry_pb.js";
 import { Journal, type JournalItem } from "../src/env/journal.js";
 import { DEFAULT_STREAM_LIMITS, streamLimitsFromEnv } from "../src/env/limits.js";
 import { rawConnectStream } from "./support/raw-stream.js";
@@ -153,7 +153,7 @@ describe("StreamEpisodeEvents", () => {
       for await (const m of client.streamEpisodeEvents({ episodeId: "events" }))
         events.push({ seq: m.event?.seq ?? -1, kind: m.event?.kind.case, value: m.event?.kind.value });
     })();
-    await client.step({ episodeId: "events", action: { actionType: ActionType.INSPECT, targetService: "postgres-db" } });
+    const inspected = await client.step({ episodeId: "events", action: { actionType: ActionType.INSPECT, targetService: "postgres-db" } });
     const done = await client.step({
       episodeId: "events",
       action: { actionType: ActionType.DIAGNOSE, targetService: "postgres-db", reasoning: "connection slots exhausted" },
@@ -186,6 +186,20 @@ describe("StreamEpisodeEvents", () => {
     const logSeqs = events.filter((e) => e.kind === "log").map((e) => (e.value as LogEntry).seq);
     expect(logSeqs).toEqual(contiguous(logSeqs));
     expect(logSeqs).toEqual(expect.arrayContaining((reset.observation?.recentLogs ?? []).map((l) => l.seq)));
+    // Each time the world advances, the events tell the overview metrics the observation shows then,
+    // one event per reading, in the observation's order, with the same fields.
+    const samples: ServiceMetric[][] = [];
+    events.forEach((e, i) => {
+      if (e.kind !== "metric") return;
+      if (events[i - 1]?.kind !== "metric") samples.push([]);
+      samples.at(-1)?.push(e.value as ServiceMetric);
+    });
+    expect(samples.length).toBeGreaterThanOrEqual(2);
+    const shown = [reset.observation?.metrics ?? [], inspected.observation?.metrics ?? []];
+    for (const [i, metrics] of shown.entries()) {
+      expect(metrics.length).toBeGreaterThan(0);
+      expect(samples[i]?.map((m) => toBinary(ServiceMetricSchema, m))).toEqual(metrics.map((m) => toBinary(ServiceMetricSchema, m)));
+    }
   });
 
   it("filters by kind, service and level, and resumes by after_seq", async () => {

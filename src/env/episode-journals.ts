@@ -4,10 +4,11 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { EpisodeEventSchema, type EpisodeEvent, type StatusChange, type StepSummary } from "../../gen/incident/v1/stream_pb.js";
-import type { LogEntry, ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
+import type { LogEntry } from "../../gen/incident/v1/telemetry_pb.js";
 import { Journal } from "./journal.js";
 import { leanTimestamp } from "./lean-messages.js";
 import { LogRecord } from "./log-record.js";
+import { MetricSample } from "./metric-sample.js";
 
 const MINUTE_MS = 60_000;
 
@@ -15,10 +16,10 @@ const MINUTE_MS = 60_000;
  * An event as the events journal keeps it: its content only (its number is its place in the
  * journal, its minute the journal's stamp). The EpisodeEvent message, with its Timestamp, is made
  * when a stream reads it (eventMessage): an episode holds thousands of events and most are
- * never read. A log line is the LogRecord of the logs journal, a metric reading the ServiceMetric
- * of that minute's observation (shared, not copied).
+ * never read. A log line is the LogRecord of the logs journal; a metric reading is its sample
+ * (./metric-sample.ts), which the journal holds once per reading of the sample.
  */
-export type EventContent = LogRecord | ServiceMetric | StatusChange | StepSummary;
+export type EventContent = LogRecord | MetricSample | StatusChange | StepSummary;
 
 /** The journals of a new episode: `maxLogLines` lines (MAX_LOG_LINES_PER_EPISODE), `maxEvents` events (MAX_EVENTS_PER_EPISODE). */
 export function episodeJournals(maxLogLines: number, maxEvents: number): { logs: Journal<LogRecord>; events: Journal<EventContent> } {
@@ -40,13 +41,12 @@ export function eventMessage(content: EventContent, seq: number, minute: number,
     return create(EpisodeEventSchema, { seq, timestamp: entry.timestamp, minute, kind: { case: "log", value: entry } });
   }
   const timestamp = leanTimestamp(startedAtMs + minute * MINUTE_MS);
-  return create(EpisodeEventSchema, { seq, timestamp, minute, kind: eventKind(content) });
+  return create(EpisodeEventSchema, { seq, timestamp, minute, kind: eventKind(content, seq) });
 }
 
-function eventKind(content: ServiceMetric | StatusChange | StepSummary): NonNullable<EpisodeEvent["kind"]> {
+function eventKind(content: MetricSample | StatusChange | StepSummary, seq: number): NonNullable<EpisodeEvent["kind"]> {
+  if (content instanceof MetricSample) return { case: "metric", value: content.reading(seq) };
   switch (content.$typeName) {
-    case "incident.v1.ServiceMetric":
-      return { case: "metric", value: content };
     case "incident.v1.StatusChange":
       return { case: "status", value: content };
     case "incident.v1.StepSummary":

@@ -70,6 +70,7 @@ import { keptAction } from "./kept-action.js";
 import { levelToEnum } from "./levels.js";
 import { checkTargetExists } from "./target-check.js";
 import { LogRecord } from "./log-record.js";
+import { MetricSample } from "./metric-sample.js";
 import { renderObservationText } from "./observation-text.js";
 import {
   inspectionMessage,
@@ -172,6 +173,8 @@ export class Episode {
   readonly events: Journal<EventContent>;
   /** The overview metrics of the current minute (shared by its events and observations); cleared when an action may change them. */
   private overviewCache: { minute: number; metrics: ServiceMetric[] } | undefined;
+  /** The overview's last sample in the events journal (the next one shares its names when they are the same). */
+  private lastSample: MetricSample | undefined;
 
   private readonly fullDetail: boolean;
   private readonly withText: boolean;
@@ -443,8 +446,11 @@ export class Episode {
     const events: EventContent[] = [...entries];
     const minutes = entries.map((entry) => entry.minute);
     this.overviewCache = undefined;
-    for (const metric of this.overview()) {
-      events.push(metric);
+    const sample = MetricSample.of(this.overview(), this.lastSample);
+    this.lastSample = sample;
+    sample.firstSeq = this.events.nextSeq + entries.length;
+    for (let i = 0; i < sample.size; i++) {
+      events.push(sample);
       minutes.push(world.minute);
     }
     this.events.append(events, minutes);
