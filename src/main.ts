@@ -7,9 +7,10 @@
  * timeouts of src/server/server-settings.ts. LOG_LEVEL sets the log level (default info; requests
  * are not logged unless ACCESS_LOG=1). SIGTERM or SIGINT drains the server (src/server/drain.ts)
  * within DRAIN_TIMEOUT_SECONDS, then exits 0, or 1 if the drain had to cut something; a second
- * signal exits at once.
+ * signal exits at once. HEAP_GROWING_PERCENT tunes V8's heap growth (src/heap-growth.ts).
  */
 import { settingsFromEnv, startEnvironment } from "./env/start-environment.js";
+import { applyHeapGrowth, heapGrowingPercentFromEnv } from "./heap-growth.js";
 import { httpLimitsFromEnv } from "./env/limits.js";
 import { ApiKeys } from "./server/api-keys.js";
 import { buildApp } from "./server/app.js";
@@ -46,6 +47,7 @@ function readSettings() {
     httpLimits: httpLimitsFromEnv(),
     server: serverSettingsFromEnv(),
     port: portFromEnv(),
+    heapGrowingPercent: heapGrowingPercentFromEnv(),
   };
 }
 
@@ -57,6 +59,8 @@ const configured = (() => {
   }
 })();
 const settings = configured.environment;
+// Before the simulation workers start (see src/heap-growth.ts).
+applyHeapGrowth(configured.heapGrowingPercent);
 const env = await startEnvironment(settings).catch(fail);
 const {
   app,

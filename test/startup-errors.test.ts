@@ -37,6 +37,7 @@ describe("startup errors", () => {
     [{ API_KEYS: "alice:short" }, /at least 16 characters/],
     [{ RATE_LIMIT_PER_MINUTE: "-3" }, /RATE_LIMIT_PER_MINUTE/],
     [{ PORT: "99999" }, /PORT must be an integer from 0 to 65535/],
+    [{ HEAP_GROWING_PERCENT: "lots" }, /HEAP_GROWING_PERCENT must be an integer from 0 to 300, got "lots"/],
   ])(
     "%o: one line and exit 1",
     async (env, expected) => {

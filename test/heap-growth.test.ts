@@ -1,0 +1,69 @@
+/**
+ * HEAP_GROWING_PERCENT (src/heap-growth.ts): the setting is checked, and the server process applies
+ * it to every isolate it starts afterwards, its simulation workers included. V8 prints each new
+ * heap limit and the factor it used with --trace-gc-verbose; the test reads them from a real
+ * server with two workers.
+ */
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { DEFAULT_HEAP_GROWING_PERCENT, heapGrowingPercentFromEnv } from "../src/heap-growth.js";
+
+const ROOT = fileURLToPath(new URL("..", import.meta.url));
+
+describe("HEAP_GROWING_PERCENT", () => {
+  it("defaults to 50 and takes an integer from 0 to 300", () => {
+    expect(DEFAULT_HEAP_GROWING_PERCENT).toBe(50);
+    expect(heapGrowingPercentFromEnv({})).toBe(50);
+    expect(heapGrowingPercentFromEnv({ HEAP_GROWING_PERCENT: "" })).toBe(50);
+    expect(heapGrowingPercentFromEnv({ HEAP_GROWING_PERCENT: "0" })).toBe(0);
+    expect(heapGrowingPercentFromEnv({ HEAP_GROWING_PERCENT: "300" })).toBe(300);
+    for (const bad of ["301", "-1", "1.5", "lots"]) {
+      expect(() => heapGrowingPercentFromEnv({ HEAP_GROWING_PERCENT: bad })).toThrow(
+        `HEAP_GROWING_PERCENT must be an integer from 0 to 300, got "${bad}"`,
+      );
+    }
+  });
+
+  it("sets the growing factor of the server's worker heaps (137: 2.4 times what a collection kept)", async () => {
+    const child = spawn(process.execPath, ["--trace-gc-verbose", "--import", "tsx", "src/main.ts"], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: "0", HOST: "127.0.0.1", WORKERS: "2", LOG_LEVEL: "info", HEAP_GROWING_PERCENT: "137" },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    const until = async (done: () => boolean, what: string): Promise<void> => {
+      const deadline = Date.now() + 40_000;
+      while (!done()) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no ${what}; output:\n${out.slice(-3000)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    };
+    try {
+      await until(() => /listening on (http:\/\/[\d.:]+)/.test(out), "listening line");
+      const listenedAt = out.search(/incident-response-env listening on/);
+      const url = /listening on (http:\/\/[\d.:]+)/.exec(out)?.[1] ?? "";
+      // Work for both workers: their heaps grow and V8 sets new limits.
+      for (let i = 0; i < 8; i++) {
+        const response = await fetch(`${url}/reset`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ task_level: "medium", seed: i + 1, episode_id: `heap-${i}` }),
+        });
+        expect(response.status).toBe(200);
+      }
+      const factorsAfterStart = (): string[] =>
+        [...out.slice(listenedAt).matchAll(/\[HeapController\] Limit: old size: \d+ KB, new limit: \d+ KB \(([\d.]+)\)/g)].map(
+          (m) => m[1] ?? "",
+        );
+      await until(() => factorsAfterStart().length >= 2, "heap limit set after the server started");
+      expect(new Set(factorsAfterStart())).toEqual(new Set(["2.4"]));
+    } finally {
+      child.kill("SIGTERM");
+      await exited;
+    }
+  }, 90_000);
+});
