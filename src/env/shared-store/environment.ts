@@ -319,14 +319,10 @@ export class SharedStoreEnvironment implements EnvironmentApi {
   async stateText(request: GetStateRequest): Promise<string> {
     const id = await this.resolve(request.episodeId);
     const named = request.episodeId !== undefined;
-    // Named and default reads differ in their not-found message, so they share only with their own kind.
-    return this.sharedStateReads.run(`${named ? "named" : "default"}:${id}`, (started) =>
-      this.locks.run(id, async () => {
-        started();
-        this.stats.stateReads++;
-        return this.stateTexts.of((await this.sync(id, named, true)).episode);
-      }),
-    );
+    return this.sharedStateReads.inTurn(this.locks, id, named, async () => {
+      this.stats.stateReads++;
+      return this.stateTexts.of((await this.sync(id, named, true)).episode);
+    });
   }
 
   async closeEpisode(request: CloseEpisodeRequest): Promise<CloseEpisodeResponse> {

@@ -11,6 +11,8 @@
  * read that joined it arrived, so each gets a state at least as new as the store's when it was
  * asked. Once a read has started (called `started`), later arrivals wait for the next one.
  */
+import type { KeyedLock } from "./keyed-lock.js";
+
 export class SharedReads<T> {
   private readonly waiting = new Map<string, { answer?: Promise<T> }>();
 
@@ -30,6 +32,20 @@ export class SharedReads<T> {
         if (this.waiting.get(key) === entry) this.waiting.delete(key);
       });
     return entry.answer;
+  }
+
+  /**
+   * GET /state's use: `read` runs in the episode's turn on `lock` (key `lockKey`), and reads that
+   * arrive while it waits for that turn share it. Reads of the default episode share only with
+   * each other: they and named reads differ in their not-found message.
+   */
+  inTurn(lock: KeyedLock, lockKey: string, named: boolean, read: () => Promise<T>): Promise<T> {
+    return this.run(`${named ? "named" : "default"}:${lockKey}`, (started) =>
+      lock.run(lockKey, () => {
+        started();
+        return read();
+      }),
+    );
   }
 
   /** Reads waiting for their turn (for tests). */

@@ -405,15 +405,12 @@ export class WorkerPool implements EnvironmentApi, PreEncodingEnvironment, State
     if (!this.placement.keepsStateTexts) {
       // With a shared store nothing is kept here: the worker's environment asks the store. A call
       // already sent may have asked before this read arrived, so the read waits for the next one.
-      return this.sharedStateReads.run(`${located.id !== undefined ? "named" : "default"}:${located.key}`, (started) =>
-        this.stateCalls.run(located.key, async () => {
-          started();
-          const payload = toBinary(UNARY_CALLS.getState.request, addressed(request, located.id));
-          const answer = await this.threadFor(located.key).call({ type: "stateText", payload });
-          if (answer.type !== "value" || typeof answer.value !== "string") throw unexpected(answer);
-          return answer.value;
-        }),
-      );
+      return this.sharedStateReads.inTurn(this.stateCalls, located.key, located.id !== undefined, async () => {
+        const payload = toBinary(UNARY_CALLS.getState.request, addressed(request, located.id));
+        const answer = await this.threadFor(located.key).call({ type: "stateText", payload });
+        if (answer.type !== "value" || typeof answer.value !== "string") throw unexpected(answer);
+        return answer.value;
+      });
     }
     const { state } = await this.unary("getState", located.key, addressed(request, located.id));
     const text = stateText(state);
