@@ -5,10 +5,30 @@
 import { create, toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { TimestampSchema, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
-import { LogLevel } from "../gen/incident/v1/enums_pb.js";
-import { MetricPointSchema } from "../gen/incident/v1/inspection_pb.js";
-import { LogEntrySchema, ServiceMetricSchema } from "../gen/incident/v1/telemetry_pb.js";
-import { leanLogEntry, leanMetricPoint, leanServiceMetric, leanTimestamp } from "../src/env/lean-messages.js";
+import { ChangeKind, LogLevel, ServiceKind, Severity } from "../gen/incident/v1/enums_pb.js";
+import {
+  ChangeEventSchema,
+  DependencyReadingSchema,
+  InspectionSchema,
+  MetricPointSchema,
+  MetricSeriesSchema,
+  SpanSchema,
+  TraceSchema,
+} from "../gen/incident/v1/inspection_pb.js";
+import { AlertSchema, LogEntrySchema, ServiceMetricSchema } from "../gen/incident/v1/telemetry_pb.js";
+import {
+  leanAlert,
+  leanChangeEvent,
+  leanDependencyReading,
+  leanInspection,
+  leanLogEntry,
+  leanMetricPoint,
+  leanMetricSeries,
+  leanServiceMetric,
+  leanSpan,
+  leanTimestamp,
+  leanTrace,
+} from "../src/env/lean-messages.js";
 
 function same<D extends DescMessage>(schema: D, lean: MessageShape<D>, made: MessageShape<D>): void {
   expect(Object.keys(lean)).toEqual(Object.keys(made));
@@ -44,5 +64,66 @@ describe("lean messages", () => {
     );
     same(ServiceMetricSchema, leanServiceMetric("", "", 0, "", 0, false), create(ServiceMetricSchema, {}));
     same(MetricPointSchema, leanMetricPoint(-3, 12.25), create(MetricPointSchema, { minute: -3, value: 12.25 }));
+  });
+
+  it("alerts", () => {
+    const at = 1_767_225_600_000;
+    same(
+      AlertSchema,
+      leanAlert("ALT-001", "High error rate", Severity.P2, leanTimestamp(at), ["api"], "errors past 5%"),
+      create(AlertSchema, {
+        alertId: "ALT-001",
+        title: "High error rate",
+        severity: Severity.P2,
+        triggeredAt: timestampFromMs(at),
+        affectedServices: ["api"],
+        description: "errors past 5%",
+      }),
+    );
+  });
+
+  it("an inspection and its parts", () => {
+    const at = 1_767_225_600_000;
+    const points = [leanMetricPoint(-1, 2.5), leanMetricPoint(0, 3)];
+    same(
+      MetricSeriesSchema,
+      leanMetricSeries("error_rate", "%", 5, points),
+      create(MetricSeriesSchema, { metricName: "error_rate", unit: "%", threshold: 5, points }),
+    );
+    same(MetricSeriesSchema, leanMetricSeries("", "", 0, []), create(MetricSeriesSchema, {}));
+    same(
+      DependencyReadingSchema,
+      leanDependencyReading("db", 120.5, 1.25, 80, 500, 2),
+      create(DependencyReadingSchema, { callee: "db", callsPerSecond: 120.5, errorRate: 1.25, latencyMs: 80, timeoutMs: 500, retries: 2 }),
+    );
+    same(
+      ChangeEventSchema,
+      leanChangeEvent(leanTimestamp(at), "api", ChangeKind.DEPLOY, "deployed api v2"),
+      create(ChangeEventSchema, {
+        timestamp: timestampFromMs(at),
+        service: "api",
+        kind: ChangeKind.DEPLOY,
+        description: "deployed api v2",
+      }),
+    );
+    same(SpanSchema, leanSpan("api", "", 12.5, true), create(SpanSchema, { service: "api", parent: "", durationMs: 12.5, error: true }));
+    const spans = [leanSpan("gw", "", 3, false), leanSpan("api", "gw", 2, false)];
+    same(TraceSchema, leanTrace("abc", spans), create(TraceSchema, { traceId: "abc", spans }));
+    const fields = {
+      service: "api",
+      kind: ServiceKind.SERVICE,
+      role: "orders",
+      version: "v1.2.3",
+      replicas: 3,
+      zone: "eu-1a",
+      series: [leanMetricSeries("error_rate", "%", 5, points)],
+      dependencies: [leanDependencyReading("db", 1, 2, 3, 4, 5)],
+      dependents: ["gw"],
+      recentChanges: [leanChangeEvent(leanTimestamp(at), "api", ChangeKind.DEPLOY, "deployed")],
+      recentLogs: [leanLogEntry(leanTimestamp(at), LogLevel.INFO, "api", "ok", undefined)],
+      trace: leanTrace("abc", spans),
+      takenAtMinute: -2,
+    };
+    same(InspectionSchema, leanInspection(fields), create(InspectionSchema, fields));
   });
 });

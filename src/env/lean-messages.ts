@@ -1,6 +1,7 @@
 /**
  * The messages an episode makes by the hundred (log lines, their timestamps, metric readings,
- * inspection points), built as object literals instead of through `create`.
+ * inspection points) or on every step (alerts, an inspection's parts), built as object literals
+ * instead of through `create`.
  *
  * Why: `create` walks the descriptor and adds fields one at a time, so V8 gives each message an
  * out-of-object property array: with thousands of live episodes holding their log lines, that is
@@ -10,9 +11,17 @@
  * (test/lean-messages.test.ts checks them against `create`).
  */
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
-import type { LogLevel } from "../../gen/incident/v1/enums_pb.js";
-import type { MetricPoint } from "../../gen/incident/v1/inspection_pb.js";
-import type { LogEntry, ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
+import type { ChangeKind, LogLevel, Severity } from "../../gen/incident/v1/enums_pb.js";
+import type {
+  ChangeEvent,
+  DependencyReading,
+  Inspection,
+  MetricPoint,
+  MetricSeries,
+  Span,
+  Trace,
+} from "../../gen/incident/v1/inspection_pb.js";
+import type { Alert, LogEntry, ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
 
 /** What timestampFromMs makes. */
 export function leanTimestamp(ms: number): Timestamp {
@@ -45,4 +54,62 @@ export function leanServiceMetric(
 
 export function leanMetricPoint(minute: number, value: number): MetricPoint {
   return { $typeName: "incident.v1.MetricPoint", minute, value };
+}
+
+export function leanAlert(
+  alertId: string,
+  title: string,
+  severity: Severity,
+  triggeredAt: Timestamp,
+  affectedServices: string[],
+  description: string,
+): Alert {
+  return { $typeName: "incident.v1.Alert", alertId, title, severity, triggeredAt, affectedServices, description };
+}
+
+export function leanMetricSeries(metricName: string, unit: string, threshold: number, points: MetricPoint[]): MetricSeries {
+  return { $typeName: "incident.v1.MetricSeries", metricName, unit, threshold, points };
+}
+
+export function leanDependencyReading(
+  callee: string,
+  callsPerSecond: number,
+  errorRate: number,
+  latencyMs: number,
+  timeoutMs: number,
+  retries: number,
+): DependencyReading {
+  return { $typeName: "incident.v1.DependencyReading", callee, callsPerSecond, errorRate, latencyMs, timeoutMs, retries };
+}
+
+export function leanChangeEvent(timestamp: Timestamp, service: string, kind: ChangeKind, description: string): ChangeEvent {
+  return { $typeName: "incident.v1.ChangeEvent", timestamp, service, kind, description };
+}
+
+export function leanSpan(service: string, parent: string, durationMs: number, error: boolean): Span {
+  return { $typeName: "incident.v1.Span", service, parent, durationMs, error };
+}
+
+export function leanTrace(traceId: string, spans: Span[]): Trace {
+  return { $typeName: "incident.v1.Trace", traceId, spans };
+}
+
+/** An Inspection with every field given (its trace included). */
+export function leanInspection(fields: Omit<Inspection, "$typeName" | "$unknown" | "trace"> & { trace: Trace }): Inspection {
+  return {
+    $typeName: "incident.v1.Inspection",
+    service: fields.service,
+    kind: fields.kind,
+    role: fields.role,
+    version: fields.version,
+    replicas: fields.replicas,
+    zone: fields.zone,
+    series: fields.series,
+    dependencies: fields.dependencies,
+    dependents: fields.dependents,
+    recentChanges: fields.recentChanges,
+    recentLogs: fields.recentLogs,
+    trace: fields.trace,
+    takenAtMinute: fields.takenAtMinute,
+  };
 }

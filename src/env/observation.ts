@@ -3,17 +3,27 @@
  * the overview metrics, the topology, log lines, and inspection results.
  */
 import { create } from "@bufbuild/protobuf";
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { ChangeKind, LogLevel, RetryBackoff, ServiceKind, Severity } from "../../gen/incident/v1/enums_pb.js";
-import { InspectionSchema, type Inspection, type MetricPoint } from "../../gen/incident/v1/inspection_pb.js";
-import { AlertSchema, type Alert, type LogEntry, type ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
+import type { Inspection, MetricPoint } from "../../gen/incident/v1/inspection_pb.js";
+import type { Alert, LogEntry, ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
 import { TopologySchema, type Topology } from "../../gen/incident/v1/topology_pb.js";
 import type { SeverityWord } from "../sim/vocabulary.js";
 import type { AlertRecord } from "../sim/alerts.js";
 import type { IncidentWorld } from "../sim/incident-world.js";
 import type { SimLogLine } from "../sim/log-writer.js";
 import { enumFromWord } from "../sim/enum-words.js";
-import { leanMetricPoint, leanServiceMetric } from "./lean-messages.js";
+import {
+  leanAlert,
+  leanChangeEvent,
+  leanDependencyReading,
+  leanInspection,
+  leanMetricPoint,
+  leanMetricSeries,
+  leanServiceMetric,
+  leanSpan,
+  leanTimestamp,
+  leanTrace,
+} from "./lean-messages.js";
 import { LogRecord } from "./log-record.js";
 
 const MINUTE_MS = 60_000;
@@ -28,14 +38,14 @@ export function toLogRecord(line: SimLogLine): LogRecord {
  */
 export function toAlert(world: IncidentWorld, alert: AlertRecord, severity: SeverityWord, isPage: boolean): Alert {
   const narrative = isPage ? world.spec.narrative : undefined;
-  return create(AlertSchema, {
-    alertId: alert.id,
-    title: narrative?.alertTitle ?? alert.title,
-    severity: Severity[severity],
-    triggeredAt: timestampFromMs(world.spec.startedAtMs + alert.firedAtMinute * MINUTE_MS),
-    affectedServices: [alert.node],
-    description: narrative?.alertDescription ?? alert.description,
-  });
+  return leanAlert(
+    alert.id,
+    narrative?.alertTitle ?? alert.title,
+    Severity[severity],
+    leanTimestamp(world.spec.startedAtMs + alert.firedAtMinute * MINUTE_MS),
+    [alert.node],
+    narrative?.alertDescription ?? alert.description,
+  );
 }
 
 export function overviewMetrics(world: IncidentWorld): ServiceMetric[] {
@@ -83,45 +93,47 @@ export interface InspectionSnapshot {
 /** The Inspection message of a snapshot; `entry` makes each log line's LogEntry. */
 export function inspectionMessage(snapshot: InspectionSnapshot, entry: (record: LogRecord) => LogEntry): Inspection {
   const { bare, points } = snapshot;
-  return {
+  return leanInspection({
     ...bare,
     series: bare.series.map((series, i) => {
       const pairs = points[i] ?? new Float64Array(0);
       const made = new Array<MetricPoint>(pairs.length / 2);
       for (let k = 0; k < made.length; k++) made[k] = leanMetricPoint(pairs[2 * k] ?? 0, pairs[2 * k + 1] ?? 0);
-      return { ...series, points: made };
+      return leanMetricSeries(series.metricName, series.unit, series.threshold, made);
     }),
     recentLogs: snapshot.logs.map(entry),
-  };
+    trace: bare.trace ?? leanTrace("", []),
+  });
 }
 
 /** What inspecting a service shows now; `logs` are that service's recent lines from the episode log. */
 export function inspectionOf(world: IncidentWorld, service: string, logs: readonly LogRecord[]): InspectionSnapshot {
   const seen = world.inspect(service);
-  const bare = create(InspectionSchema, {
+  const bare = leanInspection({
     service: seen.node.name,
     kind: enumFromWord(ServiceKind, seen.node.kind) ?? ServiceKind.UNSPECIFIED,
     role: seen.node.role,
     version: seen.node.version,
     replicas: seen.node.replicas,
     zone: seen.node.zone,
-    series: seen.history.map((h) => ({ metricName: h.metric, unit: h.unit, threshold: h.threshold })),
-    dependencies: seen.dependencies.map((d) => ({
-      callee: d.edge.callee,
-      callsPerSecond: d.callsPerSecond,
-      errorRate: d.errorRate,
-      latencyMs: d.latencyMs,
-      timeoutMs: d.edge.timeoutMs,
-      retries: d.edge.retries,
-    })),
+    series: seen.history.map((h) => leanMetricSeries(h.metric, h.unit, h.threshold, [])),
+    dependencies: seen.dependencies.map((d) =>
+      leanDependencyReading(d.edge.callee, d.callsPerSecond, d.errorRate, d.latencyMs, d.edge.timeoutMs, d.edge.retries),
+    ),
     dependents: seen.dependents.map((e) => e.caller),
-    recentChanges: seen.changes.map((c) => ({
-      timestamp: timestampFromMs(world.spec.startedAtMs + c.minute * MINUTE_MS),
-      service: c.service,
-      kind: enumFromWord(ChangeKind, c.kind) ?? ChangeKind.UNSPECIFIED,
-      description: c.description,
-    })),
-    trace: { traceId: seen.trace.traceId, spans: seen.trace.spans.map((s) => ({ ...s })) },
+    recentChanges: seen.changes.map((c) =>
+      leanChangeEvent(
+        leanTimestamp(world.spec.startedAtMs + c.minute * MINUTE_MS),
+        c.service,
+        enumFromWord(ChangeKind, c.kind) ?? ChangeKind.UNSPECIFIED,
+        c.description,
+      ),
+    ),
+    recentLogs: [],
+    trace: leanTrace(
+      seen.trace.traceId,
+      seen.trace.spans.map((s) => leanSpan(s.service, s.parent, s.durationMs, s.error)),
+    ),
     takenAtMinute: world.minute,
   });
   return { bare, points: seen.history.map((h) => h.points), logs: [...logs] };
