@@ -86,7 +86,7 @@ export interface InspectionSnapshot {
   /** The message, every series with no points and no recent logs. */
   bare: Inspection;
   /** Per series: minute, value, minute, value... */
-  points: Float64Array[];
+  points: ReadonlyArray<readonly number[]>;
   logs: readonly LogRecord[];
 }
 
@@ -96,7 +96,7 @@ export function inspectionMessage(snapshot: InspectionSnapshot, entry: (record: 
   return leanInspection({
     ...bare,
     series: bare.series.map((series, i) => {
-      const pairs = points[i] ?? new Float64Array(0);
+      const pairs = points[i] ?? [];
       const made = new Array<MetricPoint>(pairs.length / 2);
       for (let k = 0; k < made.length; k++) made[k] = leanMetricPoint(pairs[2 * k] ?? 0, pairs[2 * k + 1] ?? 0);
       return leanMetricSeries(series.metricName, series.unit, series.threshold, made);

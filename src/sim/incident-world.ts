@@ -41,8 +41,11 @@ interface MetricHistory {
   metric: MetricName;
   unit: string;
   threshold: number;
-  /** Minute, value, minute, value..., oldest first (one array: an inspection shows hundreds of points). */
-  points: Float64Array;
+  /**
+   * Minute, value, minute, value..., oldest first: one array of numbers (an inspection shows
+   * hundreds of points), not a Float64Array (see Simulation.recentValues).
+   */
+  points: number[];
 }
 
 interface ChangeRecord {
@@ -227,11 +230,10 @@ export class IncidentWorld {
     const from = Math.max(this.sim.firstMinute, this.minute - INSPECT_WINDOW_MINUTES + 1);
     const history = this.sim.metricsOf(service).map((metric) => {
       const values = this.sim.recentValues(service, metric, from);
-      const points = new Float64Array(values.length * 2);
+      const points: number[] = [];
       for (let i = 0; i < values.length; i++) {
         const m = from + i;
-        points[2 * i] = m;
-        points[2 * i + 1] = round(metric, this.observed(service, metric, m, values[i] ?? 0));
+        points.push(m, round(metric, this.observed(service, metric, m, values[i] ?? 0)));
       }
       return { metric, unit: METRICS[metric].unit, threshold: this.sim.profileOf(service, metric)?.threshold ?? 0, points };
     });
