@@ -5,7 +5,7 @@
 import { create, toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import { TimestampSchema, timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { describe, expect, it } from "vitest";
-import { ChangeKind, LogLevel, ServiceKind, Severity } from "../gen/incident/v1/enums_pb.js";
+import { ChangeKind, EpisodeStatus, IncidentStatus, LogLevel, ServiceKind, Severity, TaskLevel } from "../gen/incident/v1/enums_pb.js";
 import {
   ChangeEventSchema,
   DependencyReadingSchema,
@@ -16,6 +16,10 @@ import {
   TraceSchema,
 } from "../gen/incident/v1/inspection_pb.js";
 import { AlertSchema, LogEntrySchema, ServiceMetricSchema } from "../gen/incident/v1/telemetry_pb.js";
+import { ObservationSchema } from "../gen/incident/v1/observation_pb.js";
+import { EpisodeStateSchema, GradeBreakdownSchema, StepInfoSchema } from "../gen/incident/v1/episode_pb.js";
+import { ResetResponseSchema, StepResponseSchema } from "../gen/incident/v1/service_pb.js";
+import { TopologySchema } from "../gen/incident/v1/topology_pb.js";
 import {
   leanAlert,
   leanChangeEvent,
@@ -24,7 +28,11 @@ import {
   leanLogEntry,
   leanMetricPoint,
   leanMetricSeries,
+  leanObservation,
+  leanResetResponse,
   leanServiceMetric,
+  leanStepInfo,
+  leanStepResponse,
   leanSpan,
   leanTimestamp,
   leanTrace,
@@ -125,5 +133,90 @@ describe("lean messages", () => {
       takenAtMinute: -2,
     };
     same(InspectionSchema, leanInspection(fields), create(InspectionSchema, fields));
+  });
+
+  it("observations, with every optional part and without", () => {
+    const at = 1_767_225_600_000;
+    const alert = leanAlert("ALT-001", "High error rate", Severity.P2, leanTimestamp(at), ["api"], "errors");
+    const base = {
+      step: 3,
+      metrics: [leanServiceMetric("api", "error_rate", 3.5, "%", 2, true)],
+      recentLogs: [leanLogEntry(leanTimestamp(at), LogLevel.INFO, "api", "ok", "t1")],
+      kbArticles: [],
+      currentIncidentStatus: IncidentStatus.INVESTIGATING,
+      previousActions: ["inspect api"],
+      timeElapsedMinutes: 6,
+      feedback: "looked",
+      taskLevel: TaskLevel.MEDIUM,
+      objective: "find it",
+      maxSteps: 20,
+      activeAlerts: [alert],
+    };
+    same(ObservationSchema, leanObservation(base), create(ObservationSchema, base));
+    same(
+      ObservationSchema,
+      leanObservation({ ...base, step: 0, metrics: [], activeAlerts: [] }),
+      create(ObservationSchema, { ...base, step: 0, metrics: [], activeAlerts: [] }),
+    );
+    const full = {
+      ...base,
+      alert,
+      topology: create(TopologySchema, { family: "shop", services: [{ name: "api" }] }),
+      inspection: leanInspection({
+        service: "api",
+        kind: ServiceKind.SERVICE,
+        role: "",
+        version: "",
+        replicas: 1,
+        zone: "",
+        series: [],
+        dependencies: [],
+        dependents: [],
+        recentChanges: [],
+        recentLogs: [],
+        trace: leanTrace("", []),
+        takenAtMinute: 0,
+      }),
+      text: "# Observation",
+    };
+    same(ObservationSchema, leanObservation(full), create(ObservationSchema, full));
+  });
+
+  it("step info, step and reset responses", () => {
+    const info = {
+      message: "step=1",
+      stepScore: 0.25,
+      totalEpisodeScore: 0.5,
+      taskLevel: TaskLevel.HARD,
+      status: EpisodeStatus.RUNNING,
+      truncated: false,
+    };
+    same(StepInfoSchema, leanStepInfo(info), create(StepInfoSchema, info));
+    const graded = {
+      ...info,
+      breakdown: create(GradeBreakdownSchema, { grader: "medium", rawScore: 0.5 }),
+      status: EpisodeStatus.TERMINATED_SUCCESS,
+      truncated: true,
+    };
+    same(StepInfoSchema, leanStepInfo(graded), create(StepInfoSchema, graded));
+    const observation = create(ObservationSchema, { step: 1 });
+    const stepInfo = leanStepInfo(info);
+    same(
+      StepResponseSchema,
+      leanStepResponse(observation, 0.25, false, stepInfo, "ep-1"),
+      create(StepResponseSchema, { observation, reward: 0.25, done: false, info: stepInfo, episodeId: "ep-1" }),
+    );
+    same(
+      StepResponseSchema,
+      leanStepResponse(observation, 0, true, stepInfo, ""),
+      create(StepResponseSchema, { observation, done: true, info: stepInfo }),
+    );
+    const state = create(EpisodeStateSchema, { episodeId: "ep-1", stepCount: 0 });
+    same(
+      ResetResponseSchema,
+      leanResetResponse(observation, false, "ep-1", state),
+      create(ResetResponseSchema, { observation, done: false, episodeId: "ep-1", state }),
+    );
+    same(ResetResponseSchema, leanResetResponse(observation, false, "", undefined), create(ResetResponseSchema, { observation }));
   });
 });

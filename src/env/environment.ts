@@ -21,8 +21,6 @@ import {
   HealthResponseSchema,
   ListEpisodesResponseSchema,
   ListTasksResponseSchema,
-  ResetResponseSchema,
-  StepResponseSchema,
   StreamEpisodeEventsResponseSchema,
   StreamLogsResponseSchema,
   type CloseEpisodeRequest,
@@ -68,6 +66,7 @@ import { Subscriptions } from "./subscriptions.js";
 import { WarmEpisodes, resolvedReset, type EpisodeHandle, type EpisodeRecipe } from "./warm-episodes.js";
 import { levelFromEnum, levelToEnum } from "./levels.js";
 import { LEVELS, TASKS } from "./tasks.js";
+import { leanResetResponse, leanStepResponse } from "./lean-messages.js";
 
 export const ENVIRONMENT_NAME = "incident-response-env";
 export const ENVIRONMENT_VERSION = "0.1.0";
@@ -204,12 +203,7 @@ export class IncidentEnvironment implements EnvironmentApi, StateTextEnvironment
     this.store.reserve(id, request.episodeId === undefined);
     const episode = this.newEpisode(id, level, seed, world, request);
     this.store.put(this.warm.adopt(id, resolvedReset(request, seed, id), episode), request.episodeId === undefined);
-    return create(ResetResponseSchema, {
-      observation: episode.observe(true),
-      done: false,
-      episodeId: id,
-      state: episode.state(),
-    });
+    return leanResetResponse(episode.observe(true), false, id, episode.state());
   }
 
   step(request: StepRequest): StepResponse {
@@ -217,7 +211,7 @@ export class IncidentEnvironment implements EnvironmentApi, StateTextEnvironment
       throw new EnvError("invalid_argument", "action is required", [{ field: "action", rule: "required", message: "value is required" }]);
     const episode = this.episode(request.episodeId);
     const outcome = episode.step(request.action);
-    return create(StepResponseSchema, { ...outcome, episodeId: episode.id });
+    return leanStepResponse(outcome.observation, outcome.reward, outcome.done, outcome.info, episode.id);
   }
 
   resetMany(requests: readonly ResetRequest[]): Outcome<ResetResponse>[] {

@@ -39,14 +39,8 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import type { Action } from "../../gen/incident/v1/action_pb.js";
 import { ActionType, ClockMode, EpisodeStatus, IncidentStatus, RemediationKind } from "../../gen/incident/v1/enums_pb.js";
-import {
-  EpisodeStateSchema,
-  GradeBreakdownSchema,
-  StepInfoSchema,
-  type EpisodeState,
-  type StepInfo,
-} from "../../gen/incident/v1/episode_pb.js";
-import { ObservationSchema, type Observation } from "../../gen/incident/v1/observation_pb.js";
+import { EpisodeStateSchema, GradeBreakdownSchema, type EpisodeState, type StepInfo } from "../../gen/incident/v1/episode_pb.js";
+import type { Observation } from "../../gen/incident/v1/observation_pb.js";
 import { StatusChangeSchema, StepSummarySchema, type EpisodeEvent } from "../../gen/incident/v1/stream_pb.js";
 import { KbArticleSchema, type KbArticle, type LogEntry, type ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
 import type { Topology } from "../../gen/incident/v1/topology_pb.js";
@@ -82,6 +76,7 @@ import {
   type InspectionSnapshot,
 } from "./observation.js";
 import type { TaskDefinition } from "./tasks.js";
+import { leanObservation, leanStepInfo } from "./lean-messages.js";
 
 const RECENT_LOG_LINES = 20;
 const REASONING_IN_HISTORY = 200;
@@ -235,12 +230,13 @@ export class Episode {
     this.catchUp();
     const world = this.world;
     const page = world.page();
-    const observation = create(ObservationSchema, {
+    const observation = leanObservation({
       step: this.stepCount,
       ...(page ? { alert: toAlert(world, page, page.priority, true) } : {}),
-      metrics: this.overview(),
+      // Fresh arrays, as create made them: the overview and the KB articles are shared by observations.
+      metrics: [...this.overview()],
       recentLogs: this.logs.tail(RECENT_LOG_LINES).map((record) => this.logEntryOf(record)),
-      ...(complete ? { kbArticles: this.kbArticles } : {}),
+      kbArticles: complete ? [...this.kbArticles] : [],
       currentIncidentStatus: this.incidentStatus(),
       previousActions: [...this.previousActions],
       timeElapsedMinutes: Math.max(0, world.minute),
@@ -311,7 +307,7 @@ export class Episode {
     this.noteStatus();
     if (this.done) this.endStreams();
 
-    const info = create(StepInfoSchema, {
+    const info = leanStepInfo({
       message: `step=${stepNumber} reward=${reward.toFixed(4)} done=${this.done}`,
       stepScore: grade?.raw ?? 0,
       totalEpisodeScore: this.score,

@@ -22,6 +22,9 @@ import type {
   Trace,
 } from "../../gen/incident/v1/inspection_pb.js";
 import type { Alert, LogEntry, ServiceMetric } from "../../gen/incident/v1/telemetry_pb.js";
+import type { Observation } from "../../gen/incident/v1/observation_pb.js";
+import type { StepInfo } from "../../gen/incident/v1/episode_pb.js";
+import type { ResetResponse, StepResponse } from "../../gen/incident/v1/service_pb.js";
 
 /** What timestampFromMs makes. */
 export function leanTimestamp(ms: number): Timestamp {
@@ -112,4 +115,56 @@ export function leanInspection(fields: Omit<Inspection, "$typeName" | "$unknown"
     trace: fields.trace,
     takenAtMinute: fields.takenAtMinute,
   };
+}
+
+/** An Observation: the message fields (and `text`) only when given, as `create` leaves them out. */
+export function leanObservation(fields: Omit<Observation, "$typeName" | "$unknown">): Observation {
+  const o: Observation = { $typeName: "incident.v1.Observation", step: fields.step } as Observation;
+  if (fields.alert !== undefined) o.alert = fields.alert;
+  o.metrics = fields.metrics;
+  o.recentLogs = fields.recentLogs;
+  o.kbArticles = fields.kbArticles;
+  o.currentIncidentStatus = fields.currentIncidentStatus;
+  o.previousActions = fields.previousActions;
+  o.timeElapsedMinutes = fields.timeElapsedMinutes;
+  o.feedback = fields.feedback;
+  o.taskLevel = fields.taskLevel;
+  o.objective = fields.objective;
+  o.maxSteps = fields.maxSteps;
+  if (fields.topology !== undefined) o.topology = fields.topology;
+  o.activeAlerts = fields.activeAlerts;
+  if (fields.inspection !== undefined) o.inspection = fields.inspection;
+  if (fields.text !== undefined) o.text = fields.text;
+  return o;
+}
+
+export function leanStepInfo(fields: Omit<StepInfo, "$typeName" | "$unknown">): StepInfo {
+  const info: StepInfo = {
+    $typeName: "incident.v1.StepInfo",
+    message: fields.message,
+    stepScore: fields.stepScore,
+    totalEpisodeScore: fields.totalEpisodeScore,
+    taskLevel: fields.taskLevel,
+  } as StepInfo;
+  if (fields.breakdown !== undefined) info.breakdown = fields.breakdown;
+  info.status = fields.status;
+  info.truncated = fields.truncated;
+  return info;
+}
+
+export function leanStepResponse(observation: Observation, reward: number, done: boolean, info: StepInfo, episodeId: string): StepResponse {
+  return { $typeName: "incident.v1.StepResponse", observation, reward, done, info, episodeId };
+}
+
+export function leanResetResponse(
+  observation: Observation,
+  done: boolean,
+  episodeId: string,
+  state: ResetResponse["state"],
+): ResetResponse {
+  const response: ResetResponse = { $typeName: "incident.v1.ResetResponse", observation } as ResetResponse;
+  response.done = done;
+  response.episodeId = episodeId;
+  if (state !== undefined) response.state = state;
+  return response;
 }

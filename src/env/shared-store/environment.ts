@@ -35,8 +35,6 @@ import {
   HealthResponseSchema,
   ListEpisodesResponseSchema,
   type ListEpisodesResponse,
-  ResetResponseSchema,
-  StepResponseSchema,
   StreamEpisodeEventsResponseSchema,
   StreamLogsResponseSchema,
   type CloseEpisodeRequest,
@@ -92,6 +90,7 @@ import {
 import type { SharedStoreSettings } from "./settings.js";
 import { StoreClient, type CommitResult, type JournalCaps, type Notice } from "./store-client.js";
 import { StreamHub, type Feed } from "./stream-hub.js";
+import { leanResetResponse, leanStepResponse } from "../lean-messages.js";
 
 /** Tries of a step (or close) whose commit loses to concurrent changes, before it is refused with `aborted`. */
 const STEP_ATTEMPTS = 5;
@@ -214,12 +213,7 @@ export class SharedStoreEnvironment implements EnvironmentApi {
       );
     }
     const writes = journalWrites(episode, { logs: 0, events: 0 });
-    const response = create(ResetResponseSchema, {
-      observation: episode.observe(true),
-      done: false,
-      episodeId: id,
-      state: episode.state(),
-    });
+    const response = leanResetResponse(episode.observe(true), false, id, episode.state());
     return this.locks.run(id, async () => {
       const capacity = { maxLive: this.limits.maxLiveEpisodes, idleTtlMs: this.limits.episodeIdleTtlMs };
       const result = await this.client.reset(id, encodeReset(stored), request.episodeId === undefined, capacity, writes, this.caps);
@@ -280,7 +274,7 @@ export class SharedStoreEnvironment implements EnvironmentApi {
         this.cache.delete(id);
         throw error;
       }
-      if (result === "ok") return create(StepResponseSchema, { ...outcome, episodeId: id });
+      if (result === "ok") return leanStepResponse(outcome.observation, outcome.reward, outcome.done, outcome.info, id);
       this.cache.delete(id);
       if (result === "missing") throw this.notFound(id, named);
       this.stats.conflicts++;
