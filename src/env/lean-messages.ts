@@ -1,14 +1,25 @@
 /**
  * The messages an episode makes by the hundred (log lines, their timestamps, metric readings,
- * inspection points) or on every step (alerts, an inspection's parts), built as object literals
- * instead of through `create`.
+ * inspection points) or on every call (observations, alerts, an inspection's parts, step infos,
+ * step and reset responses), built as object literals instead of through `create`.
  *
- * Why: `create` walks the descriptor and adds fields one at a time, so V8 gives each message an
- * out-of-object property array: with thousands of live episodes holding their log lines, that is
- * a large share of memory, and a noticeable share of a step's time. A literal with every field is
- * one compact object. Each builder makes exactly what `create` makes for proto3: every field with
- * implicit presence, in field order, and an explicit-presence field only when set
- * (test/lean-messages.test.ts checks them against `create`).
+ * Why, twice over:
+ * - `create` walks the descriptor and adds fields one at a time, so V8 gives each message an
+ *   out-of-object property array: with thousands of live episodes holding their log lines, that
+ *   is a large share of memory, and a noticeable share of a step's time. A literal with every
+ *   field is one compact object.
+ * - `create` makes every message type with one object literal, which V8 treats as one allocation
+ *   site. Some messages live as long as their episode (the step summaries of the events journal),
+ *   so V8 pretenures that site: it makes every later message of it in the old generation. A
+ *   short-lived observation made there keeps everything beneath it (its metric points and log
+ *   entries) alive through the next scavenges, which copy and promote them. Here each kind of
+ *   message has a site of its own, and those of short-lived messages stay young.
+ *
+ * Each builder makes exactly what `create` makes for proto3: every field with implicit presence,
+ * in field order, and an explicit-presence field only when set (test/lean-messages.test.ts checks
+ * them against `create`). The builders of messages with optional message fields add those after
+ * the literal, in field order; such messages live for one call, so the property array that costs
+ * them is garbage with them.
  */
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import type { ChangeKind, LogLevel, Severity } from "../../gen/incident/v1/enums_pb.js";
