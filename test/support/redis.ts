@@ -2,12 +2,14 @@
  * A Valkey/Redis server for the shared-store tests:
  * - REDIS_URL set (CI sets it): that server; if it cannot be reached the tests fail.
  * - otherwise a `redis-server` (or `valkey-server`) on PATH, started on a free port for this
- *   test file and stopped afterwards;
+ *   test file and stopped when the file is done (testRedis registers the afterAll itself: a file
+ *   that forgot to stop it left a server running after every `npm test`);
  * - otherwise none: the tests are skipped with the reason (a machine without Redis still passes
  *   `npm test`).
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer, Socket } from "node:net";
+import { afterAll } from "vitest";
 
 export interface TestRedis {
   /** redis://127.0.0.1:PORT, or undefined when the tests must be skipped. */
@@ -91,5 +93,7 @@ export async function testRedis(): Promise<TestRedis> {
     return { url: undefined, skipReason: reason, stop: () => {} };
   }
   const { url, child } = await spawnRedis(binary);
-  return { url, skipReason: undefined, stop: () => void child.kill("SIGKILL") };
+  const stop = (): void => void child.kill("SIGKILL");
+  afterAll(stop);
+  return { url, skipReason: undefined, stop };
 }
