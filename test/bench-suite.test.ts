@@ -45,6 +45,21 @@ describe("npm run bench", () => {
     expect(result.stdout).toContain("GET /state (HTTP/1.1) · in-memory, WORKERS=1");
   }, 120_000);
 
+  it("measures the in-process yardstick: reset and step times, and the garbage-collector pauses within them", async () => {
+    const out = join(dir, "RESULTS.inprocess.md");
+    const result = await run(["--quick", "--only", "inprocess", "--out", out]);
+    expect(result.code, result.stderr).toBe(0);
+    const markdown = readFileSync(out, "utf8");
+    expect(markdown).toMatch(/^\| in process: medium reset, mean \| [\d.]+ ms \|/m);
+    expect(markdown).toMatch(/^\| in process: medium inspect step, mean \| [\d.]+ ms \(p50 [\d.]+ ms, p99 [\d.]+ ms\) \|/m);
+    // The pauses are a part of each mean: the note gives the means without them, never negative.
+    const gc =
+      /^\| in process: garbage-collector pauses within a medium reset \/ an inspect step, mean \| ([\d.]+) ms \/ ([\d.]+) ms \|.*the means without them: reset ([\d.]+) ms, step ([\d.]+) ms/m.exec(
+        markdown,
+      );
+    expect(gc, markdown).not.toBeNull();
+  }, 120_000);
+
   it("refuses an unknown workload", async () => {
     const result = await run(["--quick", "--only", "no-such-workload"]);
     expect(result.code).not.toBe(0);

@@ -6,6 +6,7 @@
  *   node --import tsx bench/suite/in-process-child.ts EPISODES
  */
 import { create } from "@bufbuild/protobuf"; // the same module instance dist/ resolves
+import { PerformanceObserver } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
 import { ROOT } from "./processes.js";
@@ -34,6 +35,12 @@ export interface InProcessResult {
   cpuMs: { reset: number; step: number; mixPerStep: number };
   /** Resets alone, back to back (what POST /reset asks of a server): wall and CPU milliseconds per reset. */
   resetsOnly: { count: number; wallMs: number; cpuMs: number };
+  /**
+   * Of the mean reset and step times, the share spent in garbage-collector pauses (V8's `gc`
+   * performance entries that overlap each call), per call: what the means would be without them
+   * is their difference.
+   */
+  gcMs: { reset: number; step: number };
 }
 
 /**
@@ -58,9 +65,16 @@ function play(
   env: InstanceType<typeof IncidentEnvironment>,
   episodes: number,
   firstSeed: number,
-): { resets: number[]; steps: number[]; totalMs: number; cpu: { reset: number; step: number; total: number } } {
+): {
+  resets: number[];
+  steps: number[];
+  totalMs: number;
+  cpu: { reset: number; step: number; total: number };
+  spans: { reset: Span[]; step: Span[] };
+} {
   const resets: number[] = [];
   const steps: number[] = [];
+  const spans: { reset: Span[]; step: Span[] } = { reset: [], step: [] };
   const cpu = { reset: 0, step: 0, total: 0 };
   const cpuMs = (since: NodeJS.CpuUsage): number => {
     const used = process.cpuUsage(since);
@@ -74,7 +88,9 @@ function play(
     const reset = env.reset(
       create(ResetRequestSchema, { taskLevel: TaskLevel.MEDIUM, seed: firstSeed + e, episodeId: `inproc-${e % 16}` }),
     );
-    resets.push(performance.now() - t0);
+    const t0End = performance.now();
+    resets.push(t0End - t0);
+    spans.reset.push({ start: t0, end: t0End });
     cpu.reset += cpuMs(c0);
     const services = reset.observation?.topology?.services.map((s) => s.name) ?? [];
     for (let i = 0; i < STEPS_PER_EPISODE; i++) {
@@ -86,18 +102,48 @@ function play(
           action: { actionType: ActionType.INSPECT, targetService: targetOf(services, i), reasoning: "looking" },
         }),
       );
-      steps.push(performance.now() - t1);
+      const t1End = performance.now();
+      steps.push(t1End - t1);
+      spans.step.push({ start: t1, end: t1End });
       cpu.step += cpuMs(c1);
     }
   }
   cpu.total = cpuMs(startCpu);
-  return { resets, steps, totalMs: performance.now() - start, cpu };
+  return { resets, steps, totalMs: performance.now() - start, cpu, spans };
+}
+
+/** A stretch of time on performance.now()'s clock. */
+interface Span {
+  start: number;
+  end: number;
+}
+
+/** The mean time per call spent in the given pauses (both lists in time order). */
+function meanOverlap(calls: readonly Span[], pauses: readonly Span[]): number {
+  let total = 0;
+  let first = 0;
+  for (const call of calls) {
+    while (first < pauses.length && (pauses[first] as Span).end <= call.start) first++;
+    for (let i = first; i < pauses.length && (pauses[i] as Span).start < call.end; i++) {
+      const pause = pauses[i] as Span;
+      total += Math.min(call.end, pause.end) - Math.max(call.start, pause.start);
+    }
+  }
+  return calls.length > 0 ? total / calls.length : 0;
 }
 
 const episodes = Number(process.argv[2] ?? 300);
 const env = new IncidentEnvironment({ limits: { maxLiveEpisodes: 64 } });
 play(env, Math.max(20, Math.floor(episodes / 5)), 900_000); // warm the JIT and the caches
-const { resets, steps, totalMs, cpu } = play(env, episodes, 1);
+const pauses: Span[] = [];
+const gcObserver = new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) pauses.push({ start: entry.startTime, end: entry.startTime + entry.duration });
+});
+gcObserver.observe({ entryTypes: ["gc"] });
+const { resets, steps, totalMs, cpu, spans } = play(env, episodes, 1);
+await new Promise((resolve) => setTimeout(resolve, 50)); // the observer hears of the last pauses on a later turn
+gcObserver.disconnect();
+pauses.sort((a, b) => a.start - b.start);
 const summary = (s: number[]): InProcessResult["resetMs"] => {
   const { mean, p50, p99 } = summarize(s);
   return { mean, p50, p99 };
@@ -109,6 +155,7 @@ const result: InProcessResult = {
   mixStepsPerSecond: (steps.length / totalMs) * 1000,
   cpuMs: { reset: cpu.reset / resets.length, step: cpu.step / steps.length, mixPerStep: cpu.total / steps.length },
   resetsOnly: resetsOnly(env, Math.max(300, episodes), 500_000),
+  gcMs: { reset: meanOverlap(spans.reset, pauses), step: meanOverlap(spans.step, pauses) },
 };
 console.log(JSON.stringify(result));
 await env.shutdown();
