@@ -65,15 +65,8 @@ function play(
   env: InstanceType<typeof IncidentEnvironment>,
   episodes: number,
   firstSeed: number,
-): {
-  resets: number[];
-  steps: number[];
-  totalMs: number;
-  cpu: { reset: number; step: number; total: number };
-  spans: { reset: Span[]; step: Span[] };
-} {
-  const resets: number[] = [];
-  const steps: number[] = [];
+): { spans: { reset: Span[]; step: Span[] }; totalMs: number; cpu: { reset: number; step: number; total: number } } {
+  // Each call's start and end: its time, and which garbage-collector pauses fell within it.
   const spans: { reset: Span[]; step: Span[] } = { reset: [], step: [] };
   const cpu = { reset: 0, step: 0, total: 0 };
   const cpuMs = (since: NodeJS.CpuUsage): number => {
@@ -88,9 +81,7 @@ function play(
     const reset = env.reset(
       create(ResetRequestSchema, { taskLevel: TaskLevel.MEDIUM, seed: firstSeed + e, episodeId: `inproc-${e % 16}` }),
     );
-    const t0End = performance.now();
-    resets.push(t0End - t0);
-    spans.reset.push({ start: t0, end: t0End });
+    spans.reset.push({ start: t0, end: performance.now() });
     cpu.reset += cpuMs(c0);
     const services = reset.observation?.topology?.services.map((s) => s.name) ?? [];
     for (let i = 0; i < STEPS_PER_EPISODE; i++) {
@@ -102,14 +93,12 @@ function play(
           action: { actionType: ActionType.INSPECT, targetService: targetOf(services, i), reasoning: "looking" },
         }),
       );
-      const t1End = performance.now();
-      steps.push(t1End - t1);
-      spans.step.push({ start: t1, end: t1End });
+      spans.step.push({ start: t1, end: performance.now() });
       cpu.step += cpuMs(c1);
     }
   }
   cpu.total = cpuMs(startCpu);
-  return { resets, steps, totalMs: performance.now() - start, cpu, spans };
+  return { spans, totalMs: performance.now() - start, cpu };
 }
 
 /** A stretch of time on performance.now()'s clock. */
@@ -140,7 +129,9 @@ const gcObserver = new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) pauses.push({ start: entry.startTime, end: entry.startTime + entry.duration });
 });
 gcObserver.observe({ entryTypes: ["gc"] });
-const { resets, steps, totalMs, cpu, spans } = play(env, episodes, 1);
+const { spans, totalMs, cpu } = play(env, episodes, 1);
+const resets = spans.reset.map((span) => span.end - span.start);
+const steps = spans.step.map((span) => span.end - span.start);
 await new Promise((resolve) => setTimeout(resolve, 50)); // the observer hears of the last pauses on a later turn
 gcObserver.disconnect();
 pauses.sort((a, b) => a.start - b.start);

@@ -93,7 +93,8 @@ export interface InspectionSnapshot {
 /** The Inspection message of a snapshot; `entry` makes each log line's LogEntry. */
 export function inspectionMessage(snapshot: InspectionSnapshot, entry: (record: LogRecord) => LogEntry): Inspection {
   const { bare, points } = snapshot;
-  return leanInspection({
+  // The bare message copied once, with its points and log lines in place (a literal of its own).
+  return {
     ...bare,
     series: bare.series.map((series, i) => {
       const pairs = points[i] ?? [];
@@ -102,8 +103,7 @@ export function inspectionMessage(snapshot: InspectionSnapshot, entry: (record: 
       return leanMetricSeries(series.metricName, series.unit, series.threshold, made);
     }),
     recentLogs: snapshot.logs.map(entry),
-    trace: bare.trace ?? leanTrace("", []),
-  });
+  };
 }
 
 /** What inspecting a service shows now; `logs` are that service's recent lines from the episode log. */
