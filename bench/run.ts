@@ -402,10 +402,10 @@ async function main(): Promise<void> {
   };
   const inProcessYardstick = (when: "start" | "end"): InProcessResult => {
     log(`in process (compiled), one core, ${when} of the run`);
-    const r = measureInProcess(options.quick ? 100 : 600);
+    const r = measureInProcess(options.quick ? 100 : 600, options.quick ? 50 : 1000);
     rows.push({
       key: `inproc-mix-${when}`,
-      workload: `in process: episode mix, 1 core (yardstick: reset + ${STEPS_PER_EPISODE} steps, ${r.episodes} episodes), ${when} of the run`,
+      workload: `in process: episode mix, 1 core (yardstick: reset + ${STEPS_PER_EPISODE} steps, ${r.episodes} episodes after ${r.warmupEpisodes} unmeasured), ${when} of the run`,
       figure: `${num(r.mixStepsPerSecond)} steps/s`,
       value: r.mixStepsPerSecond,
       unit: "steps/s",

@@ -4,8 +4,10 @@ import { join } from "node:path";
 import type { InProcessResult } from "./in-process-child.js";
 import { ROOT } from "./processes.js";
 
-export function measureInProcess(episodes: number): InProcessResult {
-  const run = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, "bench", "suite", "in-process-child.ts"), String(episodes)], {
+/** Plays `warmupEpisodes` unmeasured episodes, then measures `episodes` (in-process-child.ts). */
+export function measureInProcess(episodes: number, warmupEpisodes: number): InProcessResult {
+  const child = join(ROOT, "bench", "suite", "in-process-child.ts");
+  const run = spawnSync(process.execPath, ["--import", "tsx", child, String(episodes), String(warmupEpisodes)], {
     cwd: ROOT,
     encoding: "utf8",
     maxBuffer: 1 << 20,
