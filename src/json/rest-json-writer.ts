@@ -25,8 +25,9 @@ import {
   type JsonValue,
 } from "@bufbuild/protobuf";
 import { base64Encode } from "@bufbuild/protobuf/wire";
-import { StructSchema } from "@bufbuild/protobuf/wkt";
+import { StructSchema, TimestampSchema, type Timestamp } from "@bufbuild/protobuf/wkt";
 import { isOpaque, shortEnumName } from "./rest-json-words.js";
+import { timestampJson } from "./timestamp-json.js";
 
 /** A message's own fields, read from its protobuf-es object. */
 type MessageObject = Record<string, unknown>;
@@ -128,6 +129,7 @@ function messageWriter(desc: DescMessage, parent: DescMessage): ValueWriter {
   // protobuf-es keeps a Struct field (outside google.protobuf.Value) as the JSON object it stands for.
   if (desc.typeName === StructSchema.typeName && parent.typeName !== "google.protobuf.Value")
     return (value) => toJson(StructSchema, fromJson(StructSchema, value as JsonValue), OPAQUE_OPTIONS);
+  if (desc.typeName === TimestampSchema.typeName) return (value) => timestampJson(value as Timestamp);
   if (isOpaque(desc)) return (value) => toJson(desc, value as never, OPAQUE_OPTIONS);
   let writer: MessageWriter | undefined;
   return (value) => (writer ??= writerOf(desc))(value as MessageObject);
