@@ -7,7 +7,7 @@
  *
  * The measured episodes follow WARMUP_EPISODES unmeasured ones (default 1,000), so that the figures
  * are the steady state a long-running trainer or server sees. V8 keeps optimizing the code that
- * runs once per reset for about a thousand medium episodes: after 120 warm-up episodes (this
+ * runs once per reset for hundreds of medium episodes: after 120 warm-up episodes (this
  * bench's warm-up until 2026-12-03) the next 600 resets averaged about a fifth more than after
  * 1,000 (1.19-1.39 ms against 0.94-1.16 ms in three alternating pairs of runs), and the mix rate
  * was lower by as much. The servers of the load rows are warm by the time they are measured: each
