@@ -8,6 +8,7 @@ import { Code, ConnectError, createClient, type Client } from "@connectrpc/conne
 import { toBinary } from "@bufbuild/protobuf";
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import { describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { ActionType, TaskLevel } from "../gen/incident/v1/enums_pb.js";
 import { IncidentEnvService, ResetResponseSchema, StepResponseSchema } from "../gen/incident/v1/service_pb.js";
 import { shardOf } from "../src/env/workers/pool.js";
@@ -115,6 +116,43 @@ describe("WORKERS: episodes in worker threads", () => {
       const [inPool, inThread] = await Promise.all([play(pooled.baseUrl), play(single.baseUrl)]);
       expect(inPool, name).toEqual(inThread);
     }
+  });
+
+  it("gives OpenEnv /ws clients the same messages as one thread (written in the worker), errors included", async () => {
+    // One connection, messages answered in order: each reply is the next message received.
+    const play = async (baseUrl: string): Promise<string[]> => {
+      const ws = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/ws`);
+      const replies: string[] = [];
+      const waiters: Array<(text: string) => void> = [];
+      ws.on("message", (data: Buffer) => {
+        const text = data.toString("utf8");
+        const waiter = waiters.shift();
+        if (waiter) waiter(text);
+        else replies.push(text);
+      });
+      await new Promise<void>((resolve, reject) => ws.once("open", () => resolve()).once("error", reject));
+      const ask = (message: unknown): Promise<string> =>
+        new Promise((resolve) => {
+          waiters.push(resolve);
+          ws.send(JSON.stringify(message));
+        });
+      const texts = [await ask({ type: "reset", data: { task_level: "hard", seed: 37, episode_id: "ws-pooled" } })];
+      const services = (dig(JSON.parse(texts[0] as string), "data.observation.topology.services") as Array<{ name: string }>).map(
+        (s) => s.name,
+      );
+      for (const target of services.slice(0, 3))
+        texts.push(await ask({ type: "step", data: { action_type: "inspect", target_service: target } }));
+      texts.push(await ask({ type: "step", data: { action_type: "inspect", target_service: "no-such-service" } }));
+      texts.push(await ask({ type: "step", data: { action_type: "resolve" } }));
+      texts.push(await ask({ type: "step", data: { action_type: "resolve" } })); // after the end
+      texts.push(await ask({ type: "reset", data: { task_level: "easy", seed: 5, episode_id: "ws-pooled-2" } }));
+      ws.close();
+      return [...texts, ...replies];
+    };
+    const [inPool, inThread] = await Promise.all([play(pooled.baseUrl), play(single.baseUrl)]);
+    expect(inPool.length).toBe(8);
+    expect(inPool.filter((t) => t.startsWith('{"type":"observation"')).length).toBeGreaterThanOrEqual(6);
+    expect(inPool).toEqual(inThread);
   });
 
   it("keeps the default episode: requests without an id follow the last reset without one, whichever worker holds it", async () => {

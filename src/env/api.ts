@@ -102,10 +102,15 @@ export interface EnvironmentApi {
   shutdown(): Promise<void>;
 }
 
-/** Forms a response can take before it reaches a transport: protobuf binary, or the REST JSON text of src/json/rest-json.ts. */
+/**
+ * Forms a response can take before it reaches a transport: protobuf binary, the REST JSON text of
+ * src/json/rest-json.ts, or the OpenEnv WebSocket's observation message
+ * (src/json/openenv-observation.ts; reset and step responses only).
+ */
 export interface WireForms {
   binary: Uint8Array;
   "rest-json": string;
+  "openenv-observation": string;
 }
 export type WireFormat = keyof WireForms;
 

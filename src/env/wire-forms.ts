@@ -3,13 +3,29 @@
  * JSON text. Only the asked-for form is made: a step response is several kilobytes either way.
  */
 import { toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
+import type { Observation } from "../../gen/incident/v1/observation_pb.js";
+import { StepResponseSchema } from "../../gen/incident/v1/service_pb.js";
+import { openEnvObservationText } from "../json/openenv-observation.js";
 import { toRestJson } from "../json/rest-json.js";
 import type { WireFormat, WireForms } from "./api.js";
+
+/** What the OpenEnv observation message reads of a reset or step response. */
+interface ObservedResponse {
+  observation?: Observation;
+  reward?: number;
+  done: boolean;
+}
 
 export function encodeAs<Desc extends DescMessage, F extends WireFormat>(desc: Desc, message: MessageShape<Desc>, format: F): WireForms[F] {
   const encoders: { [K in WireFormat]: () => WireForms[K] } = {
     binary: () => toBinary(desc, message),
     "rest-json": () => JSON.stringify(toRestJson(desc, message)),
+    "openenv-observation": () => {
+      // Only reset and step responses are encoded (PreEncodingEnvironment); a reset has no reward.
+      const response = message as unknown as ObservedResponse;
+      const reward = desc.typeName === StepResponseSchema.typeName ? (response.reward ?? null) : null;
+      return openEnvObservationText(response.observation, reward, response.done);
+    },
   };
   return encoders[format]();
 }

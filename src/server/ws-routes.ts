@@ -46,19 +46,21 @@ import { randomUUID } from "node:crypto";
 import type { RawData, WebSocket } from "ws";
 import { ActionSchema } from "../../gen/incident/v1/action_pb.js";
 import { EpisodeStateSchema } from "../../gen/incident/v1/episode_pb.js";
-import { ObservationSchema, type Observation } from "../../gen/incident/v1/observation_pb.js";
 import {
   CloseEpisodeRequestSchema,
   GetStateRequestSchema,
   ResetRequestSchema,
   StepRequestSchema,
+  type ResetRequest,
+  type StepRequest,
 } from "../../gen/incident/v1/service_pb.js";
-import type { EnvironmentApi } from "../env/api.js";
+import { canPreEncode, type EnvironmentApi } from "../env/api.js";
 import { EnvError } from "../env/errors.js";
 import type { EnvironmentFor } from "./callers.js";
 import { errorBody } from "./errors.js";
 import { WS_CLOSE_GOING_AWAY } from "./drain.js";
 import type { McpHandler, McpSession } from "./mcp.js";
+import { openEnvObservationText } from "../json/openenv-observation.js";
 import { fromRestJson, toRestJson } from "../json/rest-json.js";
 import { RESET_JSON_OPTIONS } from "./rest-routes.js";
 import { validated } from "../json/validation.js";
@@ -221,8 +223,9 @@ class WsSession {
     }
   }
 
-  private observation(observation: Observation | undefined, reward: number | null, done: boolean): void {
-    this.send("observation", { observation: toRestJson(ObservationSchema, observation ?? create(ObservationSchema)), reward, done });
+  /** Sends a message already written as JSON text. */
+  private sendText(text: string): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
   }
 
   private async reset(data: JsonValue | undefined): Promise<void> {
@@ -230,11 +233,11 @@ class WsSession {
       throw envelopeError("reset data must be a JSON object (or left out)", "data", "type.object");
     const request = validated(ResetRequestSchema, fromRestJson(ResetRequestSchema, data ?? {}, RESET_JSON_OPTIONS));
     const previous = this.episodeId;
-    request.episodeId ??= `ws-${randomUUID()}`;
-    const response = await this.env.reset(request); // a refused reset changes nothing
-    if (previous !== undefined && previous !== response.episodeId) await this.end(previous);
-    this.mcpSession.episodeId = response.episodeId;
-    this.observation(response.observation, null, response.done);
+    const episodeId = (request.episodeId ??= `ws-${randomUUID()}`);
+    const text = await this.resetText(request); // a refused reset changes nothing
+    if (previous !== undefined && previous !== episodeId) await this.end(previous);
+    this.mcpSession.episodeId = episodeId;
+    this.sendText(text);
   }
 
   private async step(data: JsonValue | undefined): Promise<void> {
@@ -249,8 +252,20 @@ class WsSession {
     if (this.episodeId === undefined) throw new WsError("EXECUTION_ERROR", "no episode on this connection yet: send reset first");
     const step = create(StepRequestSchema, { episodeId: this.episodeId });
     step.action = fromRestJson(ActionSchema, action);
-    const response = await this.env.step(validated(StepRequestSchema, step));
-    this.observation(response.observation, response.reward, response.done);
+    this.sendText(await this.stepText(validated(StepRequestSchema, step)));
+  }
+
+  // Worker threads write the observation message where the episode runs (src/json/openenv-observation.ts).
+  private async resetText(request: ResetRequest): Promise<string> {
+    if (canPreEncode(this.env)) return this.env.resetEncoded(request, "openenv-observation");
+    const response = await this.env.reset(request);
+    return openEnvObservationText(response.observation, null, response.done);
+  }
+
+  private async stepText(request: StepRequest): Promise<string> {
+    if (canPreEncode(this.env)) return this.env.stepEncoded(request, "openenv-observation");
+    const response = await this.env.step(request);
+    return openEnvObservationText(response.observation, response.reward, response.done);
   }
 
   private async state(): Promise<void> {
