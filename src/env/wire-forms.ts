@@ -4,7 +4,6 @@
  */
 import { toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import type { Observation } from "../../gen/incident/v1/observation_pb.js";
-import { StepResponseSchema } from "../../gen/incident/v1/service_pb.js";
 import { openEnvObservationText } from "../json/openenv-observation.js";
 import { toRestJson } from "../json/rest-json.js";
 import type { WireFormat, WireForms } from "./api.js";
@@ -21,10 +20,9 @@ export function encodeAs<Desc extends DescMessage, F extends WireFormat>(desc: D
     binary: () => toBinary(desc, message),
     "rest-json": () => JSON.stringify(toRestJson(desc, message)),
     "openenv-observation": () => {
-      // Only reset and step responses are encoded (PreEncodingEnvironment); a reset has no reward.
+      // Only reset and step responses are encoded (PreEncodingEnvironment); a reset has no reward field.
       const response = message as unknown as ObservedResponse;
-      const reward = desc.typeName === StepResponseSchema.typeName ? (response.reward ?? null) : null;
-      return openEnvObservationText(response.observation, reward, response.done);
+      return openEnvObservationText(response.observation, response.reward ?? null, response.done);
     },
   };
   return encoders[format]();

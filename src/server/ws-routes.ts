@@ -130,7 +130,7 @@ class WsSession {
   }
 
   send(type: string, data: JsonValue): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify({ type, data }));
+    this.sendText(JSON.stringify({ type, data }));
   }
 
   sendError(error: WsError): void {
@@ -223,7 +223,7 @@ class WsSession {
     }
   }
 
-  /** Sends a message already written as JSON text. */
+  /** Sends a message already written as JSON text (dropped once the socket is no longer open). */
   private sendText(text: string): void {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
   }
