@@ -19,9 +19,17 @@ import { ActionType } from "../gen/incident/v1/enums_pb.js";
 import { StepRequestSchema } from "../gen/incident/v1/service_pb.js";
 import { GOAL_STORE_OVERHEAD_P50_MS, measureStoreOverhead } from "./store-overhead.js";
 import { type LoopFigures } from "./suite/actors.js";
-import { ACTORS, HTTP_CONNECTIONS, STEPS_PER_EPISODE } from "./suite/episode-mix.js";
+import { ACTORS, HTTP_CONNECTIONS, QUICK_WARMUP_EPISODES, STEPS_PER_EPISODE, WARMUP_EPISODES } from "./suite/episode-mix.js";
 import { measureFanout } from "./suite/fanout.js";
-import { measureGet, measureGetMany, measureH2load, measureReset, measureRestStep, type HttpFigures } from "./suite/http.js";
+import {
+  measureGet,
+  measureGetMany,
+  measureH2load,
+  measureReset,
+  measureRestStep,
+  warmSimulation,
+  type HttpFigures,
+} from "./suite/http.js";
 import { cpuBoundRate, cpuSecondsPerCall } from "./suite/ceiling.js";
 import { cpuWindow, describeCpu, type CpuFigures } from "./suite/cpu.js";
 import { measureInProcess } from "./suite/in-process.js";
@@ -29,7 +37,15 @@ import type { InProcessResult } from "./suite/in-process-child.js";
 import { gitCommit, machineDescription } from "./suite/machine.js";
 import { measureMemory } from "./suite/memory.js";
 import { measureObservationSizes, type SizeFigures } from "./suite/observation-size.js";
-import { parseOptions, SERVER_WORKLOADS, type Options, type StoreKind, type Workload, type WorkersKind } from "./suite/options.js";
+import {
+  EPISODE_ROW_WORKLOADS,
+  parseOptions,
+  SERVER_WORKLOADS,
+  type Options,
+  type StoreKind,
+  type Workload,
+  type WorkersKind,
+} from "./suite/options.js";
 import {
   ensureBuild,
   ROOT,
@@ -42,7 +58,7 @@ import {
 } from "./suite/processes.js";
 import { consoleTable, markdown, ratio, type Row, type Yardstick } from "./suite/report.js";
 import { batchCallers, measureInteract, measureStepBatch, measureUnary } from "./suite/rpc.js";
-import { mib, ms, num } from "./suite/stats.js";
+import { count, mib, ms, num } from "./suite/stats.js";
 import { measureWs } from "./suite/ws.js";
 
 const GIB = 2 ** 30;
@@ -224,6 +240,15 @@ async function serverRows(
           note: joinNotes(ignored, failures(f.failures, f.firstError), died()),
         });
     }
+    if (EPISODE_ROW_WORKLOADS.some(has)) {
+      // The simulation threads play as many episodes as the in-process yardstick warms up with
+      // before any episode row is measured, so that every row meets a steady state.
+      const perThread = options.quick ? QUICK_WARMUP_EPISODES : WARMUP_EPISODES;
+      log(`  warming the simulation: ${count(perThread * server.workers)} REST episodes (${count(perThread)} per simulation thread)`);
+      const warm = await warmSimulation(server.baseUrl, perThread * server.workers);
+      const failed = warm.failures > 0 ? `; ${warm.failures} calls failed, the first: ${warm.firstError ?? "a connection error"}` : "";
+      log(`  warm: ${count(warm.episodes)} episodes played in ${warm.seconds.toFixed(1)} s${failed}`);
+    }
     if (has("reset")) {
       log("  POST /reset (autocannon)");
       const f = await metered("reset", () => measureReset(server.baseUrl, spec));
@@ -402,7 +427,7 @@ async function main(): Promise<void> {
   };
   const inProcessYardstick = (when: "start" | "end"): InProcessResult => {
     log(`in process (compiled), one core, ${when} of the run`);
-    const r = measureInProcess(options.quick ? 100 : 600, options.quick ? 50 : 1000);
+    const r = measureInProcess(options.quick ? 100 : 600, options.quick ? QUICK_WARMUP_EPISODES : WARMUP_EPISODES);
     rows.push({
       key: `inproc-mix-${when}`,
       workload: `in process: episode mix, 1 core (yardstick: reset + ${STEPS_PER_EPISODE} steps, ${r.episodes} episodes after ${r.warmupEpisodes} unmeasured), ${when} of the run`,
@@ -738,7 +763,7 @@ async function main(): Promise<void> {
     machine: machineDescription(),
     node: process.version,
     commit: gitCommit(ROOT),
-    mode: `${options.quick ? "quick (indicative figures only)" : options.subset ? `subset (${[...options.only].join(", ")})` : "full"}; ${options.durationS} s per load row after ${options.warmupS} s of warm-up; ran ${Math.round((Date.now() - started) / 1000)} s`,
+    mode: `${options.quick ? "quick (indicative figures only)" : options.subset ? `subset (${[...options.only].join(", ")})` : "full"}; ${options.durationS} s per load row after ${options.warmupS} s of warm-up; each server first plays ${count(options.quick ? QUICK_WARMUP_EPISODES : WARMUP_EPISODES)} episodes per simulation thread, as the in-process yardstick does; ran ${Math.round((Date.now() - started) / 1000)} s`,
     settings: [
       "Yardsticks (bare fastify, in process) are measured at the start and again at the end of the run; rows are compared with the mean of the two readings, and the gap between them shows how much the machine drifted.",
       `Load generators run on the same machine as the server. HTTP rows: autocannon, ${HTTP_CONNECTIONS} connections; h2c row: h2load, ${HTTP_CONNECTIONS} clients.`,

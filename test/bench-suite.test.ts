@@ -45,6 +45,18 @@ describe("npm run bench", () => {
     expect(result.stdout).toContain("GET /state (HTTP/1.1) · in-memory, WORKERS=1");
   }, 120_000);
 
+  it("warms a server's simulation with the yardstick's warm-up episodes before its first episode row", async () => {
+    const out = join(dir, "RESULTS.reset.md");
+    const result = await run(["--quick", "--duration", "0.5", "--only", "reset", "--store", "memory", "--workers", "1", "--out", out]);
+    expect(result.code, result.stderr).toBe(0);
+    const said = result.stdout + result.stderr;
+    // --quick warms with QUICK_WARMUP_EPISODES (50) per simulation thread; every reset answered 200.
+    expect(said).toContain("warming the simulation: 50 REST episodes (50 per simulation thread)");
+    expect(said).toMatch(/warm: 50 episodes played in [\d.]+ s\n/);
+    expect(said.indexOf("warm: 50 episodes")).toBeLessThan(said.indexOf("POST /reset (autocannon)"));
+    expect(readFileSync(out, "utf8")).toMatch(/each server first plays 50 episodes per simulation thread/);
+  }, 120_000);
+
   it("measures the in-process yardstick: reset and step times, and the garbage-collector pauses within them", async () => {
     const out = join(dir, "RESULTS.inprocess.md");
     const result = await run(["--quick", "--only", "inprocess", "--out", out]);

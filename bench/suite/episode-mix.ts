@@ -13,6 +13,15 @@ export const ACTORS = 16;
 /** Connections of the autocannon rows (the bare fastify yardstick uses the same). */
 export const HTTP_CONNECTIONS = 50;
 
+/**
+ * Episodes each simulation thread plays before anything is measured, in process and in every
+ * server (QUICK_WARMUP_EPISODES for --quick): V8 keeps optimizing the code that runs once per reset
+ * for hundreds of medium episodes (bench/suite/in-process-child.ts), so fewer would measure a
+ * process still compiling, not the steady state a long-running trainer or server works in.
+ */
+export const WARMUP_EPISODES = 1000;
+export const QUICK_WARMUP_EPISODES = 50;
+
 /** Seeds advance per reset so that no two consecutive episodes are the same world. */
 let nextSeed = 1;
 export function freshSeed(): number {

@@ -124,14 +124,16 @@ function servicesOf(body: string): string[] {
   }
 }
 
-/** POST /step over REST: the episode mix on HTTP_CONNECTIONS connections; steps per second. */
-export async function measureRestStep(baseUrl: string, spec: LoadSpec): Promise<HttpFigures> {
-  const ids = new IdPool(`rest-${Date.now()}`);
-  const errors = new FirstError();
-  let steps = 0;
-  const requests: autocannon.Request<EpisodeContext>[] = [
+/** The REST episode mix's requests; `onReset` and `onStep` see each answer's status. */
+function restMix(
+  ids: IdPool,
+  errors: FirstError,
+  on: { reset?: (status: number) => void; step?: (status: number) => void },
+): autocannon.Request<EpisodeContext>[] {
+  return [
     resetRequest(ids, (status, body, context) => {
       errors.see(status, body);
+      on.reset?.(status);
       context.services = servicesOf(body);
     }),
     ...Array.from({ length: STEPS_PER_EPISODE }, (_, i): autocannon.Request<EpisodeContext> => ({
@@ -147,11 +149,50 @@ export async function measureRestStep(baseUrl: string, spec: LoadSpec): Promise<
       }),
       onResponse: (status, body, context) => {
         errors.see(status, body);
-        if (status === 200) steps++;
+        on.step?.(status);
         if (i === STEPS_PER_EPISODE - 1) ids.give(context.id);
       },
     })),
   ];
+}
+
+export interface WarmUp {
+  seconds: number;
+  /** Resets answered 200. */
+  episodes: number;
+  failures: number;
+  firstError?: string;
+}
+
+/**
+ * Plays `episodes` episodes of the REST mix, unmeasured, so that a fresh server's simulation
+ * reaches its steady state before its episode rows (WARMUP_EPISODES in episode-mix.ts). The
+ * episodes reach the simulation threads the way every row's do, sharded by id.
+ */
+export async function warmSimulation(baseUrl: string, episodes: number): Promise<WarmUp> {
+  const errors = new FirstError();
+  let played = 0;
+  const requests = restMix(new IdPool(`warm-${Date.now()}`), errors, { reset: (status) => status === 200 && played++ });
+  const result = await autocannon({
+    url: baseUrl,
+    connections: HTTP_CONNECTIONS,
+    requests,
+    initialContext: {},
+    amount: episodes * requests.length,
+  });
+  return {
+    seconds: (result.finish.getTime() - result.start.getTime()) / 1000,
+    episodes: played,
+    failures: figures(result).failures,
+    ...(errors.text !== undefined ? { firstError: errors.text } : {}),
+  };
+}
+
+/** POST /step over REST: the episode mix on HTTP_CONNECTIONS connections; steps per second. */
+export async function measureRestStep(baseUrl: string, spec: LoadSpec): Promise<HttpFigures> {
+  const errors = new FirstError();
+  let steps = 0;
+  const requests = restMix(new IdPool(`rest-${Date.now()}`), errors, { step: (status) => status === 200 && steps++ });
   const result = await warmThenRun({ url: baseUrl, connections: HTTP_CONNECTIONS, requests, initialContext: {} }, spec, () => (steps = 0));
   return figures(result, steps, errors);
 }

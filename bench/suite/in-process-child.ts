@@ -10,15 +10,18 @@
  * runs once per reset for hundreds of medium episodes: after 120 warm-up episodes (this
  * bench's warm-up until 2026-12-03) the next 600 resets averaged about a fifth more than after
  * 1,000 (1.19-1.39 ms against 0.94-1.16 ms in three alternating pairs of runs), and the mix rate
- * was lower by as much. The servers of the load rows are warm by the time they are measured: each
- * row runs after a warm-up spell, and one server process serves every row of its configuration.
+ * was lower by as much. The servers are warmed the same way: each plays WARMUP_EPISODES episodes
+ * per simulation thread before its first episode row (bench/run.ts). Each row's own warm-up spell
+ * of a few seconds was not enough: a fresh 2-worker server's POST /reset row, measured after it,
+ * served 611 resets/s, where servers that had served resets for a minute served 1,060-1,130
+ * (2026-12-03, 14:25 UTC; V8 was still compiling the reset's code on its helper threads).
  */
 import { create } from "@bufbuild/protobuf"; // the same module instance dist/ resolves
 import { PerformanceObserver } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 import { join } from "node:path";
 import { ROOT } from "./processes.js";
-import { STEPS_PER_EPISODE, targetOf } from "./episode-mix.js";
+import { STEPS_PER_EPISODE, WARMUP_EPISODES, targetOf } from "./episode-mix.js";
 import { summarize } from "./stats.js";
 
 // The compiled modules, typed by their sources: tsx would otherwise load src/ through its loader.
@@ -132,7 +135,7 @@ function meanOverlap(calls: readonly Span[], pauses: readonly Span[]): number {
 }
 
 const episodes = Number(process.argv[2] ?? 300);
-const warmupEpisodes = Number(process.argv[3] ?? 1000);
+const warmupEpisodes = Number(process.argv[3] ?? WARMUP_EPISODES);
 const env = new IncidentEnvironment({ limits: { maxLiveEpisodes: 64 } });
 play(env, warmupEpisodes, 900_000); // the JIT and the caches settle (see the header)
 const pauses: Span[] = [];

@@ -48,6 +48,9 @@ export const EPISODE_YARDSTICK_WORKLOADS: readonly Workload[] = [
   "ws",
 ];
 
+/** Server workloads that play episodes: a server warms its simulation up before the first of them. */
+export const EPISODE_ROW_WORKLOADS: readonly Workload[] = ["reset", ...EPISODE_YARDSTICK_WORKLOADS];
+
 export const GROUPS: Record<string, readonly Workload[]> = {
   rest: ["state", "state-many", "state-h2", "reset", "rest-step"],
   connect: ["connect-json", "connect-binary"],

@@ -25,6 +25,11 @@ export function num(value: number): string {
   return value.toPrecision(3);
 }
 
+/** A whole count, with thousands separators. */
+export function count(value: number): string {
+  return Math.round(value).toLocaleString("en-US");
+}
+
 export function ms(value: number): string {
   return `${num(value)} ms`;
 }
