@@ -7,11 +7,16 @@ import { EnvError } from "../errors.js";
 import type { FromWorker, ToWorker, WorkerSetup } from "./protocol.js";
 
 /**
- * Young generation of each simulation worker's heap. V8's default is sized for one isolate per
- * process; with one per core it is paid once per worker. 8 MiB measured the same step and batch
- * rates and 90 MiB less RSS for a 2-worker server holding 10,000 episodes (bench, 2026-12-02).
+ * Young generation of each simulation worker's heap: large enough that an episode that lives while
+ * a few dozen other episodes reset dies young instead of being promoted. A medium reset allocates
+ * about 460 KB, so at 8 MiB (until 2026-12-03) a worker scavenged every five resets or so, every
+ * live episode was promoted, and V8's helper threads spent a quarter of the machine marking the
+ * old generation. Alternating runs of a warm 2-worker server (2026-12-03): POST /reset 1,121-1,138
+ * req/s at 8 MiB, 1,180-1,194 at 48 MiB, 1,258-1,290 at 96 MiB; REST steps 2,130-2,212 steps/s at
+ * 8 MiB, 2,292-2,438 at 96 MiB. The price is RSS under load: the bench's 10,000 live episodes on
+ * 2 workers took 716 MiB instead of 617.
  */
-const WORKER_YOUNG_GENERATION_MB = 8;
+const WORKER_YOUNG_GENERATION_MB = 96;
 
 /** A ToWorker message without its call number (the thread adds it). */
 type Call = ToWorker extends infer M ? (M extends { call: number } ? Omit<M, "call"> : never) : never;
