@@ -19,7 +19,7 @@ import { ActionType } from "../gen/incident/v1/enums_pb.js";
 import { StepRequestSchema } from "../gen/incident/v1/service_pb.js";
 import { GOAL_STORE_OVERHEAD_P50_MS, measureStoreOverhead } from "./store-overhead.js";
 import { type LoopFigures } from "./suite/actors.js";
-import { ACTORS, HTTP_CONNECTIONS, QUICK_WARMUP_EPISODES, STEPS_PER_EPISODE, WARMUP_EPISODES } from "./suite/episode-mix.js";
+import { ACTORS, HTTP_CONNECTIONS, STEPS_PER_EPISODE } from "./suite/episode-mix.js";
 import { measureFanout } from "./suite/fanout.js";
 import {
   measureGet,
@@ -243,7 +243,7 @@ async function serverRows(
     if (EPISODE_ROW_WORKLOADS.some(has)) {
       // The simulation threads play as many episodes as the in-process yardstick warms up with
       // before any episode row is measured, so that every row meets a steady state.
-      const perThread = options.quick ? QUICK_WARMUP_EPISODES : WARMUP_EPISODES;
+      const perThread = options.warmupEpisodes;
       log(`  warming the simulation: ${count(perThread * server.workers)} REST episodes (${count(perThread)} per simulation thread)`);
       const warm = await warmSimulation(server.baseUrl, perThread * server.workers);
       const failed = warm.failures > 0 ? `; ${warm.failures} calls failed, the first: ${warm.firstError ?? "a connection error"}` : "";
@@ -427,7 +427,7 @@ async function main(): Promise<void> {
   };
   const inProcessYardstick = (when: "start" | "end"): InProcessResult => {
     log(`in process (compiled), one core, ${when} of the run`);
-    const r = measureInProcess(options.quick ? 100 : 600, options.quick ? QUICK_WARMUP_EPISODES : WARMUP_EPISODES);
+    const r = measureInProcess(options.quick ? 100 : 600, options.warmupEpisodes);
     rows.push({
       key: `inproc-mix-${when}`,
       workload: `in process: episode mix, 1 core (yardstick: reset + ${STEPS_PER_EPISODE} steps, ${r.episodes} episodes after ${r.warmupEpisodes} unmeasured), ${when} of the run`,
@@ -763,7 +763,7 @@ async function main(): Promise<void> {
     machine: machineDescription(),
     node: process.version,
     commit: gitCommit(ROOT),
-    mode: `${options.quick ? "quick (indicative figures only)" : options.subset ? `subset (${[...options.only].join(", ")})` : "full"}; ${options.durationS} s per load row after ${options.warmupS} s of warm-up; each server first plays ${count(options.quick ? QUICK_WARMUP_EPISODES : WARMUP_EPISODES)} episodes per simulation thread, as the in-process yardstick does; ran ${Math.round((Date.now() - started) / 1000)} s`,
+    mode: `${options.quick ? "quick (indicative figures only)" : options.subset ? `subset (${[...options.only].join(", ")})` : "full"}; ${options.durationS} s per load row after ${options.warmupS} s of warm-up; each server first plays ${count(options.warmupEpisodes)} episodes per simulation thread, as the in-process yardstick does; ran ${Math.round((Date.now() - started) / 1000)} s`,
     settings: [
       "Yardsticks (bare fastify, in process) are measured at the start and again at the end of the run; rows are compared with the mean of the two readings, and the gap between them shows how much the machine drifted.",
       `Load generators run on the same machine as the server. HTTP rows: autocannon, ${HTTP_CONNECTIONS} connections; h2c row: h2load, ${HTTP_CONNECTIONS} clients.`,

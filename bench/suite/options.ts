@@ -14,6 +14,8 @@
  * test, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` for a CPU profile of every server thread and
  * simulation worker under a row's load.
  */
+import { QUICK_WARMUP_EPISODES, WARMUP_EPISODES } from "./episode-mix.js";
+
 export const WORKLOADS = [
   "bare", // the bare fastify yardstick (runs whenever an HTTP row does)
   "inprocess", // in-process reset and step (the yardstick of episode rows; runs whenever one does)
@@ -74,6 +76,8 @@ export interface Options {
   durationS: number;
   /** Warm-up seconds before each load row (not measured). */
   warmupS: number;
+  /** Episodes each simulation thread plays before anything is measured (episode-mix.ts). */
+  warmupEpisodes: number;
   out: string;
   /** Only some workloads were asked for (--only): the run writes to its own file. */
   subset: boolean;
@@ -157,6 +161,7 @@ export function parseOptions(argv: readonly string[]): Options {
     workers: list<WorkersKind>(workers, ["1", "all"], "--workers"),
     durationS: duration ?? (quick ? 0.7 : 8),
     warmupS: quick ? 0.25 : 2,
+    warmupEpisodes: quick ? QUICK_WARMUP_EPISODES : WARMUP_EPISODES,
     // A subset never overwrites the full results: its figures lack the rows the others are read beside.
     out: out ?? (quick ? "bench/RESULTS.quick.md" : only !== undefined ? "bench/RESULTS.subset.md" : "bench/RESULTS.md"),
     subset: only !== undefined,
