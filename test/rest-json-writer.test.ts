@@ -29,6 +29,7 @@ import { file_incident_v1_telemetry } from "../gen/incident/v1/telemetry_pb.js";
 import { file_incident_v1_topology } from "../gen/incident/v1/topology_pb.js";
 import { IncidentEnvironment } from "../src/env/environment.js";
 import { toRestJson } from "../src/json/rest-json.js";
+import { numberText, restJsonText, stringText } from "../src/json/rest-json-text.js";
 import { messageArbitrary } from "./support/arbitrary-message.js";
 import { referenceRestJson } from "./support/rest-json-reference.js";
 
@@ -57,8 +58,16 @@ function outcome(write: () => unknown): string {
 }
 const written = (desc: DescMessage, message: object): string => outcome(() => toRestJson(desc, message as never));
 const reference = (desc: DescMessage, message: object): string => outcome(() => referenceRestJson(desc, message as never));
+/** The text writer's output, or that it refused the message: it must agree with the object writer, stringified. */
+function writtenAsText(desc: DescMessage, message: object): string {
+  try {
+    return restJsonText(desc, message);
+  } catch {
+    return "(no JSON form)";
+  }
+}
 
-describe("the compiled REST JSON writer", () => {
+describe("the compiled REST JSON writers (object and text)", () => {
   it("covers every message type of the API", () => {
     expect(MESSAGES.length).toBeGreaterThan(60);
     expect(MESSAGES.map((m) => m.typeName)).toContain("incident.v1.Observation");
@@ -68,9 +77,12 @@ describe("the compiled REST JSON writer", () => {
     "%s: arbitrary messages are written as the reference writes them",
     (_, desc) => {
       expect(written(desc, create(desc))).toBe(reference(desc, create(desc)));
+      expect(writtenAsText(desc, create(desc))).toBe(written(desc, create(desc)));
       fc.assert(
         fc.property(messageArbitrary(desc, { depth: 3 }), (message) => {
-          expect(written(desc, message)).toBe(reference(desc, message));
+          const text = written(desc, message);
+          expect(text).toBe(reference(desc, message));
+          expect(writtenAsText(desc, message)).toBe(text);
         }),
         { numRuns: 60, seed: 20261202 },
       );
@@ -95,6 +107,7 @@ describe("the compiled REST JSON writer", () => {
       const text = written(desc, message);
       expect(text).not.toBe("(no JSON form)");
       expect(text).toBe(reference(desc, message));
+      expect(writtenAsText(desc, message)).toBe(text);
     };
     for (const taskLevel of levels) {
       for (let seed = 1; seed <= 6; seed++) {
@@ -125,5 +138,65 @@ describe("the compiled REST JSON writer", () => {
       }
     }
     expect(compared).toBeGreaterThan(100);
+  });
+});
+
+describe("the text writer's numbers and strings", () => {
+  const decimals = fc
+    .tuple(fc.integer({ min: -2_000_000_000_000, max: 2_000_000_000_000 }), fc.integer({ min: 0, max: 6 }))
+    .map(([n, k]) => n / 10 ** k);
+  const edges = [
+    0,
+    -0,
+    0.1,
+    -0.1,
+    0.05,
+    0.25,
+    0.29,
+    1.005,
+    2.675,
+    1e-7,
+    -1e-7,
+    1e21,
+    1.5e21,
+    2147483647.5,
+    2147483648.5,
+    2 ** 53 + 0.5,
+    Number.MAX_VALUE,
+    Number.MIN_VALUE,
+    Number.EPSILON,
+  ];
+
+  it("writes every finite number exactly as JSON.stringify does", () => {
+    for (const n of edges) expect(numberText(n)).toBe(JSON.stringify(n));
+    fc.assert(
+      fc.property(fc.oneof(decimals, fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer()), (n) => {
+        expect(numberText(n)).toBe(JSON.stringify(n));
+      }),
+      { numRuns: 200_000, seed: 20261203 },
+    );
+  });
+
+  it("writes every string exactly as JSON.stringify does: escapes, control characters, lone surrogates", () => {
+    for (const s of [
+      "",
+      "plain",
+      'a "quote"',
+      "back\\slash",
+      "tab\tnew\nline",
+      "\u0000\u001f\u007f",
+      "\u2028\u2029",
+      "\ud83d\ude00",
+      "\ud800",
+      "x\udfff",
+    ]) {
+      expect(stringText(s)).toBe(JSON.stringify(s));
+    }
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: "binary" }), fc.string({ unit: "grapheme-composite" })), (s) => {
+        expect(stringText(s)).toBe(JSON.stringify(s));
+      }),
+      { numRuns: 20_000, seed: 20261203 },
+    );
   });
 });

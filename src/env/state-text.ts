@@ -6,12 +6,12 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { EpisodeStateSchema, type EpisodeState } from "../../gen/incident/v1/episode_pb.js";
-import { toRestJson } from "../json/rest-json.js";
+import { restJsonText } from "../json/rest-json-text.js";
 import type { Episode } from "./episode.js";
 
 /** The REST JSON text of a state (of an empty one when there is none, as GET /state answers then). */
 export function stateText(state: EpisodeState | undefined): string {
-  return JSON.stringify(toRestJson(EpisodeStateSchema, state ?? create(EpisodeStateSchema)));
+  return restJsonText(EpisodeStateSchema, state ?? create(EpisodeStateSchema));
 }
 
 /** The state text of built episodes, each kept with the revision it was made at (a WeakMap: it goes when the episode does). */

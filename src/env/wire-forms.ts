@@ -5,7 +5,7 @@
 import { toBinary, type DescMessage, type MessageShape } from "@bufbuild/protobuf";
 import type { Observation } from "../../gen/incident/v1/observation_pb.js";
 import { openEnvObservationText } from "../json/openenv-observation.js";
-import { toRestJson } from "../json/rest-json.js";
+import { restJsonText } from "../json/rest-json-text.js";
 import type { WireFormat, WireForms } from "./api.js";
 
 /** What the OpenEnv observation message reads of a reset or step response. */
@@ -18,7 +18,7 @@ interface ObservedResponse {
 export function encodeAs<Desc extends DescMessage, F extends WireFormat>(desc: Desc, message: MessageShape<Desc>, format: F): WireForms[F] {
   const encoders: { [K in WireFormat]: () => WireForms[K] } = {
     binary: () => toBinary(desc, message),
-    "rest-json": () => JSON.stringify(toRestJson(desc, message)),
+    "rest-json": () => restJsonText(desc, message),
     "openenv-observation": () => {
       // Only reset and step responses are encoded (PreEncodingEnvironment); a reset has no reward field.
       const response = message as unknown as ObservedResponse;

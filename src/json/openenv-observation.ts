@@ -8,10 +8,11 @@
  */
 import { create } from "@bufbuild/protobuf";
 import { ObservationSchema, type Observation } from "../../gen/incident/v1/observation_pb.js";
-import { toRestJson } from "./rest-json.js";
+import { restJsonText } from "./rest-json-text.js";
 
 /** `reward` is null after a reset (OpenEnv's reset carries none). */
 export function openEnvObservationText(observation: Observation | undefined, reward: number | null, done: boolean): string {
-  const data = { observation: toRestJson(ObservationSchema, observation ?? create(ObservationSchema)), reward, done };
-  return JSON.stringify({ type: "observation", data });
+  // As JSON.stringify({type: "observation", data: {observation, reward, done}}) writes it (a reward that is not finite is null).
+  const text = restJsonText(ObservationSchema, observation ?? create(ObservationSchema));
+  return `{"type":"observation","data":{"observation":${text},"reward":${JSON.stringify(reward)},"done":${done}}}`;
 }

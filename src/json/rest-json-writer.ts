@@ -65,7 +65,7 @@ function writerOf(desc: DescMessage): MessageWriter {
 function fieldWriter(field: DescField): FieldWriter {
   const name = field.name;
   const local = field.localName;
-  const write = valueWriter(field);
+  const write = restJsonValueWriter(field);
   if (field.oneof !== undefined) {
     const oneof = field.oneof.localName;
     return (message, out) => {
@@ -85,7 +85,8 @@ function fieldWriter(field: DescField): FieldWriter {
   };
 }
 
-function valueWriter(field: DescField): ValueWriter {
+/** A field's value as REST JSON (the text writer, ./rest-json-text.ts, borrows it for maps and well-known types). */
+export function restJsonValueWriter(field: DescField): ValueWriter {
   switch (field.fieldKind) {
     case "scalar":
       return scalarWriter(field.scalar);

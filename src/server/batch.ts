@@ -40,7 +40,7 @@ import {
 import { canPreEncode, type EnvironmentApi, type Outcome } from "../env/api.js";
 import { EnvError, asEnvError } from "../env/errors.js";
 import type { Limits } from "../env/limits.js";
-import { toRestJson } from "../json/rest-json.js";
+import { restJsonText } from "../json/rest-json-text.js";
 import { errorResponse } from "./errors.js";
 import { preEncoded } from "./pre-encoded.js";
 import { validated } from "../json/validation.js";
@@ -202,7 +202,7 @@ export async function stepBatch<Item>(
  */
 function resultsText(outcomes: readonly Outcome<string>[]): string {
   const results = outcomes.map((o) =>
-    o.ok ? `{"response":${o.value}}` : JSON.stringify({ error: toRestJson(ErrorResponseSchema, errorResponse(o.error)) }),
+    o.ok ? `{"response":${o.value}}` : `{"error":${restJsonText(ErrorResponseSchema, errorResponse(o.error))}}`,
   );
   return `{"results":[${results.join(",")}]}`;
 }
@@ -213,7 +213,7 @@ export async function resetBatchText<Item>(
   items: readonly Item[],
   parse: ParseItem<Item, ResetRequest>,
 ): Promise<string> {
-  if (!canPreEncode(env)) return JSON.stringify(toRestJson(ResetBatchResponseSchema, await resetBatch(env, items, parse)));
+  if (!canPreEncode(env)) return restJsonText(ResetBatchResponseSchema, await resetBatch(env, items, parse));
   const checked = checkResets(env, items, parse);
   return resultsText(await runChecked(checked, (requests) => env.resetManyEncoded(requests, "rest-json")));
 }
@@ -224,7 +224,7 @@ export async function stepBatchText<Item>(
   items: readonly Item[],
   parse: ParseItem<Item, StepRequest>,
 ): Promise<string> {
-  if (!canPreEncode(env)) return JSON.stringify(toRestJson(StepBatchResponseSchema, await stepBatch(env, items, parse)));
+  if (!canPreEncode(env)) return restJsonText(StepBatchResponseSchema, await stepBatch(env, items, parse));
   const checked = checkSteps(env, items, parse);
   return resultsText(await runChecked(checked, (requests) => env.stepManyEncoded(requests, "rest-json")));
 }

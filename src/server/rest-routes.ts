@@ -47,6 +47,7 @@ import { resetBatchText, stepBatchText } from "./batch.js";
 import type { EnvironmentFor } from "./callers.js";
 import type { ServiceDescription } from "./connect-routes.js";
 import { fromRestJson, toRestJson, type RestJsonInputOptions } from "../json/rest-json.js";
+import { restJsonText } from "../json/rest-json-text.js";
 import { FUNCTION_TOOL_SCHEMA } from "./action-tools.js";
 import type { JsonSchema } from "../json/json-schema.js";
 import { JSON_CONTENT_TYPE, refuseNonJsonBodies } from "./json-only.js";
@@ -239,7 +240,7 @@ export function restRouteTable(base: EnvironmentApi, environmentFor: Environment
         // An environment in worker threads writes reset and step responses as REST JSON there (src/server/pre-encoded.ts).
         const caller = environmentFor(request);
         if (canPreEncode(caller)) return new RawJson(await caller.resetEncoded(reset, "rest-json"));
-        return toRestJson(ResetResponseSchema, await caller.reset(reset));
+        return new RawJson(restJsonText(ResetResponseSchema, await caller.reset(reset)));
       },
     },
     {
@@ -252,7 +253,7 @@ export function restRouteTable(base: EnvironmentApi, environmentFor: Environment
         const step = validated(StepRequestSchema, parseStep(request.body));
         const caller = environmentFor(request);
         if (canPreEncode(caller)) return new RawJson(await caller.stepEncoded(step, "rest-json"));
-        return toRestJson(StepResponseSchema, await caller.step(step));
+        return new RawJson(restJsonText(StepResponseSchema, await caller.step(step)));
       },
     },
     {
