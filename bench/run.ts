@@ -758,12 +758,14 @@ async function main(): Promise<void> {
   if (serverRowsRun && has("inprocess")) inProcessYardstick("end");
 
   judge(rows);
+  // Servers play the warm-up episodes only before episode rows (see the server loop above).
+  const serversWarmed = serverRowsRun && EPISODE_ROW_WORKLOADS.some(has);
   const info = {
     date: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
     machine: machineDescription(),
     node: process.version,
     commit: gitCommit(ROOT),
-    mode: `${options.quick ? "quick (indicative figures only)" : options.subset ? `subset (${[...options.only].join(", ")})` : "full"}; ${options.durationS} s per load row after ${options.warmupS} s of warm-up; each server first plays ${count(options.warmupEpisodes)} episodes per simulation thread, as the in-process yardstick does; ran ${Math.round((Date.now() - started) / 1000)} s`,
+    mode: `${options.quick ? "quick (indicative figures only)" : options.subset ? `subset (${[...options.only].join(", ")})` : "full"}; ${options.durationS} s per load row after ${options.warmupS} s of warm-up${serversWarmed ? `; each server first plays ${count(options.warmupEpisodes)} episodes per simulation thread, as the in-process yardstick does` : ""}; ran ${Math.round((Date.now() - started) / 1000)} s`,
     settings: [
       "Yardsticks (bare fastify, in process) are measured at the start and again at the end of the run; rows are compared with the mean of the two readings, and the gap between them shows how much the machine drifted.",
       `Load generators run on the same machine as the server. HTTP rows: autocannon, ${HTTP_CONNECTIONS} connections; h2c row: h2load, ${HTTP_CONNECTIONS} clients.`,
