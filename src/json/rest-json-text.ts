@@ -31,7 +31,6 @@ const writers = new WeakMap<DescMessage, MessageText>();
 
 /** The REST JSON text of a message of type `desc`: `JSON.stringify(writeRestJson(desc, message))`, faster. */
 export function restJsonText(desc: DescMessage, message: object): string {
-  if (hasOwnJsonForm(desc)) return JSON.stringify(writeRestJson(desc, message));
   return textWriterOf(desc)(message as MessageObject);
 }
 
@@ -51,6 +50,12 @@ function hasOwnJsonForm(desc: DescMessage): boolean {
 function textWriterOf(desc: DescMessage): MessageText {
   const known = writers.get(desc);
   if (known) return known;
+  if (hasOwnJsonForm(desc)) {
+    // Decided once per type here, not on every call: such a message is written by the object writer.
+    const viaObject: MessageText = (message) => JSON.stringify(writeRestJson(desc, message));
+    writers.set(desc, viaObject);
+    return viaObject;
+  }
   // Recursive types need no forward entry: a message field's writer looks its type's writer up when first called.
   const helpers: ValueText[] = [];
   const helper = (write: ValueText): string => `h${helpers.push(write) - 1}`;
