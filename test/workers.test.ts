@@ -58,7 +58,8 @@ async function script(baseUrl: string, level: string, seed: number, episodeId: s
     { action_type: "inspect", target_service: paged },
     { action_type: "inspect", target_service: services[1] },
     { action_type: "inspect", target_service: services[2] },
-    { action_type: "diagnose", target_service: paged, reasoning: "the paged service is failing" },
+    // Reasoning outside ASCII comes back in previous_actions: the worker's UTF-8 bytes must match the thread's text.
+    { action_type: "diagnose", target_service: paged, reasoning: "the paged service is failing (überlastet 🔥)" },
     { action_type: "resolve" },
   ];
   for (const action of actions) {
@@ -83,6 +84,7 @@ describe("WORKERS: episodes in worker threads", () => {
         script(single.baseUrl, level, 100 + i, id),
       ]);
       expect(inPool).toEqual(inThread);
+      expect(inPool.some((text) => text.includes("überlastet 🔥"))).toBe(true);
     });
     await Promise.all(runs);
     expect(dig((await http(pooled.baseUrl, "GET", "/health")).json, "live_episodes")).toBeGreaterThanOrEqual(ids.length);

@@ -8,6 +8,8 @@ import { openEnvObservationText } from "../json/openenv-observation.js";
 import { restJsonText } from "../json/rest-json-text.js";
 import type { WireFormat, WireForms } from "./api.js";
 
+const utf8 = new TextEncoder();
+
 /** What the OpenEnv observation message reads of a reset or step response. */
 interface ObservedResponse {
   observation?: Observation;
@@ -19,6 +21,9 @@ export function encodeAs<Desc extends DescMessage, F extends WireFormat>(desc: D
   const encoders: { [K in WireFormat]: () => WireForms[K] } = {
     binary: () => toBinary(desc, message),
     "rest-json": () => restJsonText(desc, message),
+    // TextEncoder's bytes have an ArrayBuffer of their own, which a worker can transfer (see
+    // transferables); Buffer.from would place short texts in its shared pool.
+    "rest-json-utf8": () => utf8.encode(restJsonText(desc, message)),
     "openenv-observation": () => {
       // Only reset and step responses are encoded (PreEncodingEnvironment); a reset has no reward field.
       const response = message as unknown as ObservedResponse;
@@ -26,4 +31,14 @@ export function encodeAs<Desc extends DescMessage, F extends WireFormat>(desc: D
     },
   };
   return encoders[format]();
+}
+
+/**
+ * The buffers of encoded bodies that can be handed to another thread instead of copied: those of
+ * the forms made to be sent as they are ("rest-json-utf8", whose buffer nothing else holds).
+ * Binary bodies stay copied: protobuf-es may return a view into a larger buffer.
+ */
+export function transferables(format: WireFormat, bodies: readonly unknown[]): ArrayBuffer[] {
+  if (format !== "rest-json-utf8") return [];
+  return bodies.filter((body): body is Uint8Array => body instanceof Uint8Array).map((body) => body.buffer as ArrayBuffer);
 }

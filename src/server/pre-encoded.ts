@@ -6,7 +6,8 @@
  *   returns, so the bytes ride in an empty message as its unknown fields, which protobuf-es writes
  *   back verbatim: the client receives exactly the worker's encoding, and the server thread never
  *   decodes it. Only for binary clients: a JSON client needs the fields themselves.
- * - REST JSON text: sent with the JSON content type instead of being serialised again.
+ * - REST JSON text, or its UTF-8 bytes (the form worker threads hand over for reset and step,
+ *   src/env/api.ts WireForms): sent with the JSON content type instead of being serialised again.
  */
 import { create, type DescMessage, type MessageShape, type UnknownField } from "@bufbuild/protobuf";
 import { BinaryReader } from "@bufbuild/protobuf/wire";
@@ -29,7 +30,7 @@ export function isBinaryContentType(contentType: string | null): boolean {
   return contentType !== null && !contentType.includes("json");
 }
 
-/** REST JSON text to send as it is. */
+/** REST JSON to send as it is: the text, or its UTF-8 bytes. */
 export class RawJson {
-  constructor(readonly text: string) {}
+  constructor(readonly json: string | Uint8Array) {}
 }

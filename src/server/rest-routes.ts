@@ -239,7 +239,7 @@ export function restRouteTable(base: EnvironmentApi, environmentFor: Environment
         const reset = validated(ResetRequestSchema, parseReset(request.body));
         // An environment in worker threads writes reset and step responses as REST JSON there (src/server/pre-encoded.ts).
         const caller = environmentFor(request);
-        if (canPreEncode(caller)) return new RawJson(await caller.resetEncoded(reset, "rest-json"));
+        if (canPreEncode(caller)) return new RawJson(await caller.resetEncoded(reset, "rest-json-utf8"));
         return new RawJson(restJsonText(ResetResponseSchema, await caller.reset(reset)));
       },
     },
@@ -252,7 +252,7 @@ export function restRouteTable(base: EnvironmentApi, environmentFor: Environment
       handle: async (request) => {
         const step = validated(StepRequestSchema, parseStep(request.body));
         const caller = environmentFor(request);
-        if (canPreEncode(caller)) return new RawJson(await caller.stepEncoded(step, "rest-json"));
+        if (canPreEncode(caller)) return new RawJson(await caller.stepEncoded(step, "rest-json-utf8"));
         return new RawJson(restJsonText(StepResponseSchema, await caller.step(step)));
       },
     },
@@ -351,7 +351,7 @@ export async function restRoutes(app: FastifyInstance, { routes }: { routes: rea
       url: route.url,
       handler: async (request, reply) => {
         const body = await route.handle(request as Parameters<RestRoute["handle"]>[0]);
-        return body instanceof RawJson ? reply.type("application/json; charset=utf-8").send(body.text) : body;
+        return body instanceof RawJson ? reply.type("application/json; charset=utf-8").send(body.json) : body;
       },
     });
   }

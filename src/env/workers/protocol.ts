@@ -56,7 +56,8 @@ export type WireOutcome = { ok: true; payload: Uint8Array } | { ok: false; error
 
 /**
  * A reset or step answered in the form the transport will send: the response as protobuf binary
- * or REST JSON text, with whether the episode is over (the server thread's directory needs it).
+ * or REST JSON (text, or UTF-8 bytes whose buffer is transferred), with whether the episode is
+ * over (the server thread's directory needs it).
  */
 export type EncodedOutcome = { ok: true; body: Uint8Array | string; done: boolean } | { ok: false; error: WireError };
 

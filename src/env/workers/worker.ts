@@ -14,7 +14,7 @@ import { HealthResponseSchema, ListEpisodesResponseSchema } from "../../../gen/i
 import type { EnvironmentApi, StateTextEnvironment, StreamName, WireFormat } from "../api.js";
 import { IncidentEnvironment } from "../environment.js";
 import { asEnvError, type EnvError } from "../errors.js";
-import { encodeAs } from "../wire-forms.js";
+import { encodeAs, transferables } from "../wire-forms.js";
 import { SharedStoreEnvironment } from "../shared-store/environment.js";
 import {
   STREAM_CALLS,
@@ -67,8 +67,9 @@ interface OpenStream {
 }
 const streams = new Map<number, OpenStream>();
 
-function send(message: FromWorker): void {
-  port?.postMessage(message);
+/** Posts a message; the buffers in `transfer` move to the server thread (this thread must not touch them after). */
+function send(message: FromWorker, transfer: readonly ArrayBuffer[] = []): void {
+  port?.postMessage(message, transfer);
 }
 
 function wireError(error: EnvError): WireError {
@@ -105,6 +106,10 @@ async function encodedCall(method: "reset" | "step", format: WireFormat, payload
   } catch (error) {
     return { ok: false, error: wireError(asEnvError(error)) };
   }
+}
+
+function bodyOf(outcome: EncodedOutcome): unknown {
+  return outcome.ok ? outcome.body : undefined;
 }
 
 /** A batch's share: each item answered on its own (a batch never names one episode twice), in order. */
@@ -176,12 +181,16 @@ async function handle(message: ToWorker): Promise<void> {
     case "unary":
       send({ type: "outcome", call: message.call, outcome: await unary(message.method, message.payload) });
       return;
-    case "many":
-      send({ type: "outcomes", call: message.call, outcomes: await many(message.method, message.format, message.payloads) });
+    case "many": {
+      const outcomes = await many(message.method, message.format, message.payloads);
+      send({ type: "outcomes", call: message.call, outcomes }, transferables(message.format, outcomes.map(bodyOf)));
       return;
-    case "encoded":
-      send({ type: "encodedOutcome", call: message.call, outcome: await encodedCall(message.method, message.format, message.payload) });
+    }
+    case "encoded": {
+      const outcome = await encodedCall(message.method, message.format, message.payload);
+      send({ type: "encodedOutcome", call: message.call, outcome }, transferables(message.format, [bodyOf(outcome)]));
       return;
+    }
     case "streamIsOver":
       try {
         send({ type: "value", call: message.call, value: await env.streamIsOver(message.episodeId, message.stream, message.afterSeq) });
