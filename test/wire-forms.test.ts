@@ -1,7 +1,8 @@
 /**
- * The forms a worker thread hands responses over in (src/env/wire-forms.ts): the REST JSON's UTF-8
- * bytes are exactly the text's encoding, outside ASCII too, and own their buffer, so that a worker
- * can transfer it to the server thread instead of copying it; no other form is ever transferred.
+ * The forms a worker thread hands responses over in (src/env/wire-forms.ts): the UTF-8 bytes of the
+ * REST JSON and of the OpenEnv observation message are exactly the texts' encodings, outside ASCII
+ * too, and own their buffers, so that a worker can transfer them to the server thread instead of
+ * copying them; no other form is ever transferred.
  */
 import { create, toBinary } from "@bufbuild/protobuf";
 import { MessageChannel } from "node:worker_threads";
@@ -10,6 +11,7 @@ import { ActionType, TaskLevel } from "../gen/incident/v1/enums_pb.js";
 import { ResetRequestSchema, ResetResponseSchema, StepRequestSchema, StepResponseSchema } from "../gen/incident/v1/service_pb.js";
 import { IncidentEnvironment } from "../src/env/environment.js";
 import { encodeAs, transferables } from "../src/env/wire-forms.js";
+import { openEnvObservationText } from "../src/json/openenv-observation.js";
 
 /** A reset and a step whose reasoning (echoed in previous_actions) is outside ASCII. */
 function responses(): { reset: ReturnType<IncidentEnvironment["reset"]>; step: ReturnType<IncidentEnvironment["step"]> } {
@@ -39,6 +41,20 @@ describe("wire forms", () => {
       expect(bytes.buffer.byteLength).toBe(bytes.byteLength);
     }
     expect(encodeAs(StepResponseSchema, step, "rest-json")).toContain("Überlast, 过载 🔥");
+  });
+
+  it("gives the OpenEnv observation message's UTF-8 encoding, in a buffer of its own", () => {
+    const { reset, step } = responses();
+    const observed = [
+      [encodeAs(ResetResponseSchema, reset, "openenv-observation-utf8"), openEnvObservationText(reset.observation, null, reset.done)],
+      [encodeAs(StepResponseSchema, step, "openenv-observation-utf8"), openEnvObservationText(step.observation, step.reward, step.done)],
+    ] as const;
+    for (const [bytes, text] of observed) {
+      expect(Buffer.from(bytes).equals(Buffer.from(text, "utf8"))).toBe(true);
+      expect(bytes.buffer.byteLength).toBe(bytes.byteLength);
+      expect(transferables("openenv-observation-utf8", [bytes])).toEqual([bytes.buffer]);
+    }
+    expect(observed[1][1]).toContain("Überlast, 过载 🔥");
   });
 
   it("transfers only the UTF-8 form's buffers, which then arrive intact and leave the sender", async () => {

@@ -126,7 +126,8 @@ describe("WORKERS: episodes in worker threads", () => {
       const ws = new WebSocket(`${baseUrl.replace(/^http/, "ws")}/ws`);
       const replies: string[] = [];
       const waiters: Array<(text: string) => void> = [];
-      ws.on("message", (data: Buffer) => {
+      ws.on("message", (data: Buffer, isBinary: boolean) => {
+        expect(isBinary).toBe(false); // OpenEnv's messages are text frames
         const text = data.toString("utf8");
         const waiter = waiters.shift();
         if (waiter) waiter(text);
@@ -145,6 +146,8 @@ describe("WORKERS: episodes in worker threads", () => {
       for (const target of services.slice(0, 3))
         texts.push(await ask({ type: "step", data: { action_type: "inspect", target_service: target } }));
       texts.push(await ask({ type: "step", data: { action_type: "inspect", target_service: "no-such-service" } }));
+      // Echoed in previous_actions: text outside ASCII goes through the worker's UTF-8 bytes.
+      texts.push(await ask({ type: "step", data: { action_type: "escalate", reasoning: "Überlast 🔥" } }));
       texts.push(await ask({ type: "step", data: { action_type: "resolve" } }));
       texts.push(await ask({ type: "step", data: { action_type: "resolve" } })); // after the end
       texts.push(await ask({ type: "reset", data: { task_level: "easy", seed: 5, episode_id: "ws-pooled-2" } }));
@@ -152,7 +155,8 @@ describe("WORKERS: episodes in worker threads", () => {
       return [...texts, ...replies];
     };
     const [inPool, inThread] = await Promise.all([play(pooled.baseUrl), play(single.baseUrl)]);
-    expect(inPool.length).toBe(8);
+    expect(inPool.length).toBe(9);
+    expect(inPool.some((text) => text.includes("Überlast 🔥"))).toBe(true);
     expect(inPool.filter((t) => t.startsWith('{"type":"observation"')).length).toBeGreaterThanOrEqual(6);
     expect(inPool).toEqual(inThread);
   });

@@ -104,11 +104,11 @@ export interface EnvironmentApi {
 
 /**
  * Forms a response can take before it reaches a transport: protobuf binary, the REST JSON text of
- * src/json/rest-json.ts (as a string, or as its UTF-8 bytes), or the OpenEnv WebSocket's
- * observation message (src/json/openenv-observation.ts; reset and step responses only).
+ * src/json/rest-json.ts (as a string, or as its UTF-8 bytes), or the UTF-8 bytes of the OpenEnv
+ * WebSocket's observation message (src/json/openenv-observation.ts; reset and step responses only).
  *
  * The UTF-8 bytes are for a transport that sends the text as it is (the REST reset and step
- * routes): made in a worker thread, they cross to the server thread without a copy (their
+ * routes, /ws): made in a worker thread, they cross to the server thread without a copy (their
  * buffer is transferred) and live outside the server thread's heap. A string would be copied
  * into that heap, where its garbage collector moves it while the request is in flight, and
  * encoded again on the way out.
@@ -117,7 +117,7 @@ export interface WireForms {
   binary: Uint8Array;
   "rest-json": string;
   "rest-json-utf8": Uint8Array;
-  "openenv-observation": string;
+  "openenv-observation-utf8": Uint8Array;
 }
 export type WireFormat = keyof WireForms;
 

@@ -2,7 +2,7 @@
  * The OpenEnv WebSocket's observation message (src/server/ws-routes.ts) as text:
  * {"type": "observation", "data": {"observation": {...}, "reward": ..., "done": ...}}, the
  * observation in the REST dialect. One function for both places that write it: the /ws route, and
- * the simulation workers, which write it where the step ran (WireForms "openenv-observation" in
+ * the simulation workers, which write it where the step ran (WireForms "openenv-observation-utf8" in
  * src/env/api.ts) so that the server thread sends it as it is, without decoding the response and
  * writing its JSON again.
  */

@@ -223,9 +223,9 @@ class WsSession {
     }
   }
 
-  /** Sends a message already written as JSON text (dropped once the socket is no longer open). */
-  private sendText(text: string): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
+  /** Sends a message already written as JSON text, or as its UTF-8 bytes, in a text frame (dropped once the socket is no longer open). */
+  private sendText(text: string | Uint8Array): void {
+    if (this.socket.readyState === this.socket.OPEN) this.socket.send(text, { binary: false });
   }
 
   private async reset(data: JsonValue | undefined): Promise<void> {
@@ -256,14 +256,14 @@ class WsSession {
   }
 
   // Worker threads write the observation message where the episode runs (src/json/openenv-observation.ts).
-  private async resetText(request: ResetRequest): Promise<string> {
-    if (canPreEncode(this.env)) return this.env.resetEncoded(request, "openenv-observation");
+  private async resetText(request: ResetRequest): Promise<string | Uint8Array> {
+    if (canPreEncode(this.env)) return this.env.resetEncoded(request, "openenv-observation-utf8");
     const response = await this.env.reset(request);
     return openEnvObservationText(response.observation, null, response.done);
   }
 
-  private async stepText(request: StepRequest): Promise<string> {
-    if (canPreEncode(this.env)) return this.env.stepEncoded(request, "openenv-observation");
+  private async stepText(request: StepRequest): Promise<string | Uint8Array> {
+    if (canPreEncode(this.env)) return this.env.stepEncoded(request, "openenv-observation-utf8");
     const response = await this.env.step(request);
     return openEnvObservationText(response.observation, response.reward, response.done);
   }
