@@ -1,22 +1,27 @@
 /**
  * How far a heap may grow past what the last full collection kept before V8 collects again
- * (HEAP_GROWING_PERCENT, default 50: up to 1.5 times the live data), for the server process and
+ * (HEAP_GROWING_PERCENT, default 100: up to twice the live data), for the server process and
  * its simulation workers.
  *
  * Why: V8 sizes the next limit by a factor of its own, up to 4 for small heaps, meant for one
  * isolate per process. A server with simulation workers has one per core, each receiving a stream
- * of resets whose short-lived data its small young generation promotes: a 2-worker server holding
- * 10,000 episodes showed 966 MiB of RSS right after opening them, and 577 MiB half a minute later,
- * once V8's memory reducer had run. With the factor at 1.5 it showed 609 MiB at once, and the
- * step, reset and session rates of the bench stayed within their noise (2026-12-03). 0 leaves the
- * factor to V8.
+ * of resets whose short-lived data its young generation promotes: a 2-worker server holding
+ * 10,000 episodes showed 966 MiB of RSS right after opening them (with 8 MiB young generations),
+ * and 577 MiB half a minute later, once V8's memory reducer had run.
+ *
+ * The factor trades memory for the collector's time. Measured 2026-12-03 (20:30 UTC) with three
+ * warm 2-worker servers side by side, the bench's rows alternating between them: at 50 (1.5),
+ * the default until then, 1,975 REST steps/s and 842 resets/s; at 100, 2,216 and 882; at 150,
+ * 2,289 and 891. The bench's 10,000 live episodes took 709, 838 and 902 MiB of RSS with
+ * WORKERS=2 (466, 547, 577 with WORKERS=1). 100 keeps most of the gain with room under the
+ * 1 GiB that 10,000 episodes may take; 50 suits a machine short of memory, 0 leaves the factor to V8.
  *
  * The flag is process-wide and read at every collection, so setting it before the workers start
  * covers every isolate of the process.
  */
 import { setFlagsFromString } from "node:v8";
 
-export const DEFAULT_HEAP_GROWING_PERCENT = 50;
+export const DEFAULT_HEAP_GROWING_PERCENT = 100;
 const MAX_HEAP_GROWING_PERCENT = 300;
 
 /** HEAP_GROWING_PERCENT, checked: an integer from 0 to 300; unset or empty means the default. */

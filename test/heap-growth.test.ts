@@ -12,10 +12,10 @@ import { DEFAULT_HEAP_GROWING_PERCENT, heapGrowingPercentFromEnv } from "../src/
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 
 describe("HEAP_GROWING_PERCENT", () => {
-  it("defaults to 50 and takes an integer from 0 to 300", () => {
-    expect(DEFAULT_HEAP_GROWING_PERCENT).toBe(50);
-    expect(heapGrowingPercentFromEnv({})).toBe(50);
-    expect(heapGrowingPercentFromEnv({ HEAP_GROWING_PERCENT: "" })).toBe(50);
+  it("defaults to 100 and takes an integer from 0 to 300", () => {
+    expect(DEFAULT_HEAP_GROWING_PERCENT).toBe(100);
+    expect(heapGrowingPercentFromEnv({})).toBe(100);
+    expect(heapGrowingPercentFromEnv({ HEAP_GROWING_PERCENT: "" })).toBe(100);
     expect(heapGrowingPercentFromEnv({ HEAP_GROWING_PERCENT: "0" })).toBe(0);
     expect(heapGrowingPercentFromEnv({ HEAP_GROWING_PERCENT: "300" })).toBe(300);
     for (const bad of ["301", "-1", "1.5", "lots"]) {
