@@ -24,6 +24,7 @@ const slow = [
   "test/packaging.test.ts", // npm pack, the build and the Docker context
   "test/startup-errors.test.ts", // the server binary started with bad settings
   "test/heap-growth.test.ts", // the server binary with two workers, read through V8's GC trace
+  "test/pretenuring.test.ts", // the server binary with two workers, read through V8's pretenuring trace
   "test/workers.test.ts", // worker-thread pools
   "test/state-text.test.ts", // GET /state's kept text over one thread and worker pools, with idle eviction and live clocks
   "test/streaming.test.ts", // log streams with a live clock

@@ -7,11 +7,14 @@
  * timeouts of src/server/server-settings.ts. LOG_LEVEL sets the log level (default info; requests
  * are not logged unless ACCESS_LOG=1). SIGTERM or SIGINT drains the server (src/server/drain.ts)
  * within DRAIN_TIMEOUT_SECONDS, then exits 0, or 1 if the drain had to cut something; a second
- * signal exits at once. HEAP_GROWING_PERCENT tunes V8's heap growth (src/heap-growth.ts).
+ * signal exits at once. HEAP_GROWING_PERCENT tunes V8's heap growth (src/heap-growth.ts);
+ * ALLOCATION_SITE_PRETENURING=1 keeps V8's allocation-site pretenuring, which the server turns off
+ * (src/pretenuring.ts).
  */
 import { settingsFromEnv, startEnvironment } from "./env/start-environment.js";
 import { applyHeapGrowth, heapGrowingPercentFromEnv } from "./heap-growth.js";
 import { httpLimitsFromEnv } from "./env/limits.js";
+import { applyPretenuring, pretenuringFromEnv } from "./pretenuring.js";
 import { ApiKeys } from "./server/api-keys.js";
 import { buildApp } from "./server/app.js";
 import { guardSettingsFromEnv } from "./server/guard-settings.js";
@@ -48,6 +51,7 @@ function readSettings() {
     server: serverSettingsFromEnv(),
     port: portFromEnv(),
     heapGrowingPercent: heapGrowingPercentFromEnv(),
+    pretenuring: pretenuringFromEnv(),
   };
 }
 
@@ -59,8 +63,9 @@ const configured = (() => {
   }
 })();
 const settings = configured.environment;
-// Before the simulation workers start (see src/heap-growth.ts).
+// Before the simulation workers start (see src/heap-growth.ts and src/pretenuring.ts).
 applyHeapGrowth(configured.heapGrowingPercent);
+applyPretenuring(configured.pretenuring);
 const env = await startEnvironment(settings).catch(fail);
 const {
   app,

@@ -38,6 +38,7 @@ describe("startup errors", () => {
     [{ RATE_LIMIT_PER_MINUTE: "-3" }, /RATE_LIMIT_PER_MINUTE/],
     [{ PORT: "99999" }, /PORT must be an integer from 0 to 65535/],
     [{ HEAP_GROWING_PERCENT: "lots" }, /HEAP_GROWING_PERCENT must be an integer from 0 to 300, got "lots"/],
+    [{ ALLOCATION_SITE_PRETENURING: "yes" }, /ALLOCATION_SITE_PRETENURING must be 0 or 1, got "yes"/],
   ])(
     "%o: one line and exit 1",
     async (env, expected) => {
