@@ -4,12 +4,9 @@
  * heap limit and the factor it used with --trace-gc-verbose; the test reads them from a real
  * server with two workers.
  */
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_HEAP_GROWING_PERCENT, heapGrowingPercentFromEnv } from "../src/heap-growth.js";
-
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+import { startReplica } from "./support/replica-process.js";
 
 describe("HEAP_GROWING_PERCENT", () => {
   it("defaults to 100 and takes an integer from 0 to 300", () => {
@@ -26,26 +23,18 @@ describe("HEAP_GROWING_PERCENT", () => {
   });
 
   it("sets the growing factor of the server's worker heaps (137: 2.4 times what a collection kept)", async () => {
-    const child = spawn(process.execPath, ["--trace-gc-verbose", "--import", "tsx", "src/main.ts"], {
-      cwd: ROOT,
-      env: { ...process.env, PORT: "0", HOST: "127.0.0.1", WORKERS: "2", LOG_LEVEL: "info", HEAP_GROWING_PERCENT: "137" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "";
-    child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    const server = await startReplica({ WORKERS: "2", HEAP_GROWING_PERCENT: "137" }, 40_000, ["--trace-gc-verbose"]);
     const until = async (done: () => boolean, what: string): Promise<void> => {
       const deadline = Date.now() + 40_000;
       while (!done()) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no ${what}; output:\n${out.slice(-3000)}`);
+        if (Date.now() > deadline || server.child.exitCode !== null)
+          throw new Error(`no ${what}; output:\n${server.output().slice(-3000)}`);
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
     };
     try {
-      await until(() => /listening on (http:\/\/[\d.:]+)/.test(out), "listening line");
-      const listenedAt = out.search(/incident-response-env listening on/);
-      const url = /listening on (http:\/\/[\d.:]+)/.exec(out)?.[1] ?? "";
+      const listenedAt = server.output().search(/incident-response-env listening on/);
+      const url = server.baseUrl;
       // Work for both workers: their heaps grow and V8 sets new limits.
       for (let i = 0; i < 8; i++) {
         const response = await fetch(`${url}/reset`, {
@@ -56,14 +45,17 @@ describe("HEAP_GROWING_PERCENT", () => {
         expect(response.status).toBe(200);
       }
       const factorsAfterStart = (): string[] =>
-        [...out.slice(listenedAt).matchAll(/\[HeapController\] Limit: old size: \d+ KB, new limit: \d+ KB \(([\d.]+)\)/g)].map(
-          (m) => m[1] ?? "",
-        );
+        [
+          ...server
+            .output()
+            .slice(listenedAt)
+            .matchAll(/\[HeapController\] Limit: old size: \d+ KB, new limit: \d+ KB \(([\d.]+)\)/g),
+        ].map((m) => m[1] ?? "");
       await until(() => factorsAfterStart().length >= 2, "heap limit set after the server started");
       expect(new Set(factorsAfterStart())).toEqual(new Set(["2.4"]));
     } finally {
-      child.kill("SIGTERM");
-      await exited;
+      server.child.kill("SIGTERM");
+      await server.exited;
     }
   }, 90_000);
 });

@@ -5,32 +5,16 @@
  * with --trace-pretenuring-statistics; the test reads them from a real server with two workers
  * after it has served resets, and finds none when pretenuring is off and some when it is on.
  */
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { pretenuringFromEnv } from "../src/pretenuring.js";
-
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
+import { startReplica } from "./support/replica-process.js";
 
 /** V8's pretenuring lines printed after the server started listening, while it served 40 medium resets. */
 async function pretenuringLinesUnderResets(env: Record<string, string>): Promise<string[]> {
-  const child = spawn(process.execPath, ["--trace-pretenuring-statistics", "--import", "tsx", "src/main.ts"], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", WORKERS: "2", LOG_LEVEL: "info", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  child.stdout.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr.on("data", (chunk: Buffer) => (out += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const server = await startReplica({ WORKERS: "2", ...env }, 40_000, ["--trace-pretenuring-statistics"]);
   try {
-    const deadline = Date.now() + 40_000;
-    while (!/listening on (http:\/\/[\d.:]+)/.test(out)) {
-      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`the server did not start; output:\n${out.slice(-3000)}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const listenedAt = out.search(/incident-response-env listening on/);
-    const url = /listening on (http:\/\/[\d.:]+)/.exec(out)?.[1] ?? "";
+    const listenedAt = server.output().search(/incident-response-env listening on/);
+    const url = server.baseUrl;
     // Episodes that outlive a few young collections and die when their id is reset again: what
     // V8 pretenures when it may.
     for (let i = 0; i < 40; i++) {
@@ -43,13 +27,14 @@ async function pretenuringLinesUnderResets(env: Record<string, string>): Promise
       await response.arrayBuffer();
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
-    return out
+    return server
+      .output()
       .slice(listenedAt)
       .split("\n")
       .filter((line) => line.includes("pretenuring:"));
   } finally {
-    child.kill("SIGTERM");
-    await exited;
+    server.child.kill("SIGTERM");
+    await server.exited;
   }
 }
 

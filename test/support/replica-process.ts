@@ -1,6 +1,7 @@
 /**
  * The real server as a child process (`node --import tsx src/main.ts`), as a replica of a shared
- * episode store: PORT=0 and the address read from its log.
+ * episode store or on its own: PORT=0 and the address read from its log. Node flags (V8's traces,
+ * say) go before the entry point; what they print to stdout is in output().
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
@@ -16,8 +17,12 @@ export interface ReplicaProcess {
   exited: Promise<void>;
 }
 
-export async function startReplica(env: Record<string, string>, timeoutMs = 60_000): Promise<ReplicaProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/main.ts"], {
+export async function startReplica(
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+  nodeFlags: readonly string[] = [],
+): Promise<ReplicaProcess> {
+  const child = spawn(process.execPath, [...nodeFlags, "--import", "tsx", "src/main.ts"], {
     cwd: ROOT,
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", LOG_LEVEL: "info", WORKERS: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
