@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_HEAP_GROWING_PERCENT, heapGrowingPercentFromEnv } from "../src/heap-growth.js";
 import { startReplica } from "./support/replica-process.js";
+import { http } from "./support/server.js";
 
 describe("HEAP_GROWING_PERCENT", () => {
   it("defaults to 100 and takes an integer from 0 to 300", () => {
@@ -34,15 +35,10 @@ describe("HEAP_GROWING_PERCENT", () => {
     };
     try {
       const listenedAt = server.output().search(/incident-response-env listening on/);
-      const url = server.baseUrl;
       // Work for both workers: their heaps grow and V8 sets new limits.
       for (let i = 0; i < 8; i++) {
-        const response = await fetch(`${url}/reset`, {
-          method: "POST",
-          headers: { "content-type": "application/json" },
-          body: JSON.stringify({ task_level: "medium", seed: i + 1, episode_id: `heap-${i}` }),
-        });
-        expect(response.status).toBe(200);
+        const { status } = await http(server.baseUrl, "POST", "/reset", { task_level: "medium", seed: i + 1, episode_id: `heap-${i}` });
+        expect(status).toBe(200);
       }
       const factorsAfterStart = (): string[] =>
         [

@@ -8,23 +8,22 @@
 import { describe, expect, it } from "vitest";
 import { pretenuringFromEnv } from "../src/pretenuring.js";
 import { startReplica } from "./support/replica-process.js";
+import { http } from "./support/server.js";
 
 /** V8's pretenuring lines printed after the server started listening, while it served 40 medium resets. */
 async function pretenuringLinesUnderResets(env: Record<string, string>): Promise<string[]> {
   const server = await startReplica({ WORKERS: "2", ...env }, 40_000, ["--trace-pretenuring-statistics"]);
   try {
     const listenedAt = server.output().search(/incident-response-env listening on/);
-    const url = server.baseUrl;
     // Episodes that outlive a few young collections and die when their id is reset again: what
     // V8 pretenures when it may.
     for (let i = 0; i < 40; i++) {
-      const response = await fetch(`${url}/reset`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ task_level: "medium", seed: i + 1, episode_id: `pretenure-${i % 25}` }),
+      const { status } = await http(server.baseUrl, "POST", "/reset", {
+        task_level: "medium",
+        seed: i + 1,
+        episode_id: `pretenure-${i % 25}`,
       });
-      expect(response.status).toBe(200);
-      await response.arrayBuffer();
+      expect(status).toBe(200);
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
     return server
