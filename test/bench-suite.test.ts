@@ -14,9 +14,9 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "bench-suite-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(args: string[], script = "bench/run.ts"): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "bench/run.ts", ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, ["--import", "tsx", script, ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -77,4 +77,32 @@ describe("npm run bench", () => {
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('unknown workload "no-such-workload"');
   }, 30_000);
+});
+
+describe("npm run bench:side-by-side", () => {
+  const sideBySide = (args: string[]) => run(args, "bench/side-by-side.ts");
+
+  it("measures two servers in alternating windows and gives each one's rate, CPU per request and ratio to the first", async () => {
+    const result = await sideBySide(["--workload", "reset", "--rounds", "2", "--window", "0.5", "--warm", "0", ".", ".,WORKERS=1"]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toMatch(/^round 1: \. \d+\/s [\d.]+ ms CPU \| \.,WORKERS=1 \d+\/s [\d.]+ ms CPU$/m);
+    expect(result.stdout).toMatch(/^round 2: /m);
+    expect(result.stdout).toMatch(/^\.: mean \d+ \(\d+-\d+\), [\d.]+ ms of server CPU per request$/m);
+    expect(result.stdout).toMatch(
+      /^\.,WORKERS=1: mean \d+ \(\d+-\d+\), [\d.]+ ms of server CPU per request, [\d.]+x the first \(rounds [\d.]+ [\d.]+\)$/m,
+    );
+    expect(result.stdout).not.toContain("failed");
+  }, 120_000);
+
+  it("refuses one server, a malformed setting and an unknown workload with one line each", async () => {
+    const one = await sideBySide(["."]);
+    expect(one.code).toBe(1);
+    expect(one.stderr).toContain("name two or more servers");
+    const malformed = await sideBySide([".", ".,WORKERS"]);
+    expect(malformed.code).toBe(1);
+    expect(malformed.stderr).toContain('a setting is NAME=VALUE, got "WORKERS" in ".,WORKERS"');
+    const unknown = await sideBySide(["--workload", "grpc", ".", "."]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('--workload is one of reset, rest-step, got "grpc"');
+  }, 60_000);
 });
