@@ -125,11 +125,37 @@ function serverConfigs(options: Options, redis: RedisServer | undefined): Server
   return configs;
 }
 
+/** Measures the bare fastify route now, over HTTP/1.1 or h2c; undefined when it cannot (no h2load). */
+type BareNow = (protocol: "http1" | "h2c") => Promise<number | undefined>;
+
+/**
+ * The yardstick of a GET /state row: bare fastify measured just before and just after it, so that
+ * both sides of the ratio its target judges come from the same spell of this VM, whose speed
+ * wanders by up to half within minutes; the run's start and end readings when there are none.
+ */
+async function besideBare(
+  bareNow: BareNow | undefined,
+  protocol: "http1" | "h2c",
+  fallback: Yardstick | undefined,
+  row: () => Promise<void>,
+): Promise<{ yardstick?: Yardstick; note?: string }> {
+  const before = await bareNow?.(protocol);
+  await row();
+  const after = await bareNow?.(protocol);
+  if (before === undefined || after === undefined) return fallback ? { yardstick: fallback } : {};
+  const label = protocol === "h2c" ? "bare fastify h2c" : "bare fastify";
+  return {
+    yardstick: { label: `${label}, just before and after this row`, value: (before + after) / 2 },
+    note: `${label} ${num(before)} req/s just before this row, ${num(after)} just after`,
+  };
+}
+
 /** Runs the server rows of one configuration against one server process. */
 async function serverRows(
   config: ServerConfig,
   options: Options,
   yard: { bare?: Yardstick; bareH2?: Yardstick; episode?: Yardstick },
+  bareNow: BareNow | undefined,
 ): Promise<Row[]> {
   const server = await startServer(config.env);
   const rows: Row[] = [];
@@ -180,8 +206,11 @@ async function serverRows(
       }).then((r) => r.arrayBuffer());
     }
     if (has("state")) {
-      log("  GET /state (autocannon)");
-      const f = await metered("request", () => measureGet(`${server.baseUrl}/state?episode_id=bench-state`, spec));
+      log("  GET /state (autocannon), between two windows of bare fastify");
+      let f: HttpFigures & { cpu?: string } = { rate: 0, latencyP50Ms: NaN, latencyP99Ms: NaN, failures: 0 };
+      const beside = await besideBare(bareNow, "http1", yard.bare, async () => {
+        f = await metered("request", () => measureGet(`${server.baseUrl}/state?episode_id=bench-state`, spec));
+      });
       rows.push({
         key: key("state"),
         workload: name("GET /state (HTTP/1.1)"),
@@ -189,9 +218,9 @@ async function serverRows(
         value: f.rate,
         unit: "req/s",
         ...(f.cpu !== undefined ? { cpu: f.cpu } : {}),
-        ...(yard.bare ? { yardstick: yard.bare } : {}),
+        ...(beside.yardstick ? { yardstick: beside.yardstick } : {}),
         target: "≥ 0.5× bare fastify",
-        note: joinNotes(ignored, failures(f.failures, f.firstError), died()),
+        note: joinNotes(beside.note, ignored, failures(f.failures, f.firstError), died()),
       });
     }
     if (has("state-many")) {
@@ -223,10 +252,14 @@ async function serverRows(
       });
     }
     if (has("state-h2") && yard.bareH2) {
-      log("  GET /state over h2c (h2load)");
-      const end = cpuWindow(server.pid, false);
-      const f = await measureH2load(`${server.baseUrl}/state?episode_id=bench-state`, spec);
-      const cpu = end();
+      log("  GET /state over h2c (h2load), between two windows of bare fastify");
+      let f: HttpFigures | undefined;
+      let cpu: CpuFigures | undefined;
+      const beside = await besideBare(bareNow, "h2c", yard.bareH2, async () => {
+        const end = cpuWindow(server.pid, false);
+        f = await measureH2load(`${server.baseUrl}/state?episode_id=bench-state`, spec);
+        cpu = end();
+      });
       if (f)
         rows.push({
           key: key("state-h2"),
@@ -235,9 +268,9 @@ async function serverRows(
           value: f.rate,
           unit: "req/s",
           ...(cpu ? { cpu: describeCpu(cpu, f.rate, "request") } : {}),
-          yardstick: yard.bareH2,
+          ...(beside.yardstick ? { yardstick: beside.yardstick } : {}),
           target: "≥ 0.5× bare fastify",
-          note: joinNotes(ignored, failures(f.failures, f.firstError), died()),
+          note: joinNotes(beside.note, ignored, failures(f.failures, f.firstError), died()),
         });
     }
     if (EPISODE_ROW_WORKLOADS.some(has)) {
@@ -387,42 +420,49 @@ async function main(): Promise<void> {
   // The yardsticks are measured before the server rows and again after them; rows are compared
   // with the mean of the two, and the two readings show how much the machine drifted meanwhile.
   const serverRowsRun = [...options.only].some((w) => SERVER_WORKLOADS.includes(w));
-  const bareYardsticks = async (when: "start" | "end"): Promise<void> => {
-    const bare = await startBare();
-    try {
-      log(`bare fastify GET (autocannon), ${when} of the run`);
-      const end = cpuWindow(bare.pid);
-      const f = await measureGet(`${bare.baseUrl}/state`, spec);
-      const cpu = end();
-      rows.push({
-        key: `bare-${when}`,
-        workload: `bare fastify GET, HTTP/1.1 (yardstick, ${HTTP_CONNECTIONS} conns), ${when} of the run`,
-        figure: httpFigure(f, "req/s"),
-        value: f.rate,
-        unit: "req/s",
-        ...(cpu ? { cpu: describeCpu(cpu, f.rate, "request") } : {}),
-      });
-      yard.bare = mergeYardstick(yard.bare, "bare fastify", f.rate);
-      if (cpu && when === "start") parts.bareCpuPerRequest = cpuSecondsPerCall(cpu, f.rate);
-      if (has("state-h2")) {
-        log(`bare fastify GET over h2c (h2load), ${when} of the run`);
-        const endH2 = cpuWindow(bare.pid, false);
-        const h2 = await measureH2load(`${bare.h2Url}/state`, spec);
-        const h2Cpu = endH2();
-        if (h2) {
-          rows.push({
-            key: `bare-h2-${when}`,
-            workload: `bare fastify GET, h2c (yardstick, h2load, ${HTTP_CONNECTIONS} clients), ${when} of the run`,
-            figure: httpFigure(h2, "req/s"),
-            value: h2.rate,
-            unit: "req/s",
-            ...(h2Cpu ? { cpu: describeCpu(h2Cpu, h2.rate, "request") } : {}),
-          });
-          yard.bareH2 = mergeYardstick(yard.bareH2, "bare fastify h2c", h2.rate);
-        } else log("h2load is not installed: the h2c rows are skipped");
+  // The bare route stays up for the whole run: the GET /state rows measure it just before and
+  // after themselves as well (besideBare).
+  const bare = has("bare") ? await startBare() : undefined;
+  const bareNow: BareNow | undefined = bare
+    ? async (protocol) => {
+        const adjacent = { durationS: Math.max(0.5, options.durationS / 2), warmupS: Math.min(1, options.warmupS) };
+        return protocol === "h2c"
+          ? (await measureH2load(`${bare.h2Url}/state`, adjacent))?.rate
+          : (await measureGet(`${bare.baseUrl}/state`, adjacent)).rate;
       }
-    } finally {
-      await bare.stop();
+    : undefined;
+  const bareYardsticks = async (when: "start" | "end"): Promise<void> => {
+    if (!bare) return;
+    log(`bare fastify GET (autocannon), ${when} of the run`);
+    const end = cpuWindow(bare.pid);
+    const f = await measureGet(`${bare.baseUrl}/state`, spec);
+    const cpu = end();
+    rows.push({
+      key: `bare-${when}`,
+      workload: `bare fastify GET, HTTP/1.1 (yardstick, ${HTTP_CONNECTIONS} conns), ${when} of the run`,
+      figure: httpFigure(f, "req/s"),
+      value: f.rate,
+      unit: "req/s",
+      ...(cpu ? { cpu: describeCpu(cpu, f.rate, "request") } : {}),
+    });
+    yard.bare = mergeYardstick(yard.bare, "bare fastify", f.rate);
+    if (cpu && when === "start") parts.bareCpuPerRequest = cpuSecondsPerCall(cpu, f.rate);
+    if (has("state-h2")) {
+      log(`bare fastify GET over h2c (h2load), ${when} of the run`);
+      const endH2 = cpuWindow(bare.pid, false);
+      const h2 = await measureH2load(`${bare.h2Url}/state`, spec);
+      const h2Cpu = endH2();
+      if (h2) {
+        rows.push({
+          key: `bare-h2-${when}`,
+          workload: `bare fastify GET, h2c (yardstick, h2load, ${HTTP_CONNECTIONS} clients), ${when} of the run`,
+          figure: httpFigure(h2, "req/s"),
+          value: h2.rate,
+          unit: "req/s",
+          ...(h2Cpu ? { cpu: describeCpu(h2Cpu, h2.rate, "request") } : {}),
+        });
+        yard.bareH2 = mergeYardstick(yard.bareH2, "bare fastify h2c", h2.rate);
+      } else log("h2load is not installed: the h2c rows are skipped");
     }
   };
   const inProcessYardstick = (when: "start" | "end"): InProcessResult => {
@@ -678,7 +718,7 @@ async function main(): Promise<void> {
 
     const configs = serverConfigs(options, redis);
     if (serverRowsRun) {
-      for (const config of configs) rows.push(...(await serverRows(config, options, yard)));
+      for (const config of configs) rows.push(...(await serverRows(config, options, yard, bareNow)));
     }
 
     if (has("memory")) {
@@ -755,6 +795,7 @@ async function main(): Promise<void> {
   }
 
   if (serverRowsRun && has("bare")) await bareYardsticks("end");
+  await bare?.stop();
   if (serverRowsRun && has("inprocess")) inProcessYardstick("end");
 
   judge(rows);
@@ -767,7 +808,7 @@ async function main(): Promise<void> {
     commit: gitCommit(ROOT),
     mode: `${options.quick ? "quick (indicative figures only)" : options.subset ? `subset (${[...options.only].join(", ")})` : "full"}; ${options.durationS} s per load row after ${options.warmupS} s of warm-up${serversWarmed ? `; each server first plays ${count(options.warmupEpisodes)} episodes per simulation thread, as the in-process yardstick does` : ""}; ran ${Math.round((Date.now() - started) / 1000)} s`,
     settings: [
-      "Yardsticks (bare fastify, in process) are measured at the start and again at the end of the run; rows are compared with the mean of the two readings, and the gap between them shows how much the machine drifted.",
+      "Yardsticks (bare fastify, in process) are measured at the start and again at the end of the run; rows are compared with the mean of the two readings, and the gap between them shows how much the machine drifted. The GET /state rows, whose target is a ratio to bare fastify, are compared instead with bare fastify measured just before and just after each of them (windows of half a row's length, the same load tool), so that both sides of that ratio come from the same spell of the machine; their notes give the two readings.",
       `Load generators run on the same machine as the server. HTTP rows: autocannon, ${HTTP_CONNECTIONS} connections; h2c row: h2load, ${HTTP_CONNECTIONS} clients.`,
       `Episode rows play the same mix as the in-process yardstick: a medium reset with the actor's own id, then ${STEPS_PER_EPISODE} inspect steps; figures count steps, time includes the resets. Unary and session rows: ${ACTORS} actors over 4 HTTP/2 sessions (Connect JSON: HTTP/1.1 connections). StepBatch(n): n episodes per call, max(2, ${ACTORS}/n) callers (a quick run: 1 caller at 256).`,
       "Servers: `node dist/src/main.js` (what `npm start` runs), default LOG_LEVEL, MAX_LIVE_EPISODES=20000; Redis rows: a throwaway redis-server (no persistence) on this machine.",

@@ -43,6 +43,10 @@ describe("npm run bench", () => {
       /^\| GET \/state \(HTTP\/1\.1\) · in-memory, WORKERS=1 \| [\d,.]+ req\/s[^|]*\| [\d,.]+ req\/s \(bare fastify[^)|]*\) \| [\d.]+× \| ≥ 0\.5× bare fastify \| (yes|NO) \| server [\d.]+ cores \([\d.]+ ms per request\) \+ bench [\d.]+ \|/m,
     );
     expect(result.stdout).toContain("GET /state (HTTP/1.1) · in-memory, WORKERS=1");
+    // Its yardstick is bare fastify measured just before and after it, not the run's start and end.
+    expect(markdown).toMatch(
+      /^\| GET \/state \(HTTP\/1\.1\) · in-memory, WORKERS=1 \|[^|]*\| [\d,.]+ req\/s \(bare fastify, just before and after this row\) \|.*\| bare fastify [\d,]+ req\/s just before this row, [\d,]+ just after \|$/m,
+    );
   }, 120_000);
 
   it("warms a server's simulation with the yardstick's warm-up episodes before its first episode row", async () => {
