@@ -39,6 +39,7 @@ import { measureMemory } from "./suite/memory.js";
 import { measureObservationSizes, type SizeFigures } from "./suite/observation-size.js";
 import {
   EPISODE_ROW_WORKLOADS,
+  EPISODE_YARDSTICK_WORKLOADS,
   parseOptions,
   SERVER_WORKLOADS,
   type Options,
@@ -156,6 +157,7 @@ async function serverRows(
   options: Options,
   yard: { bare?: Yardstick; bareH2?: Yardstick; episode?: Yardstick },
   bareNow: BareNow | undefined,
+  inProcessNow: (() => number) | undefined,
 ): Promise<Row[]> {
   const server = await startServer(config.env);
   const rows: Row[] = [];
@@ -184,13 +186,21 @@ async function serverRows(
     const cpu = end();
     return cpu ? { ...f, cpu: describeCpu(cpu, f.rate, per) } : f;
   };
+  /**
+   * The yardstick of this server's episode rows: the in-process mix measured just before and just
+   * after them (the run's start and end readings when the in-process yardstick is not run), for the
+   * reason besideBare gives. Rows hold this object; its value becomes the mean once the second
+   * reading is in.
+   */
+  let episodeYard = yard.episode;
+  let inProcessBefore: number | undefined;
   const episodeRow = (w: string, title: string, f: LoopFigures & { cpu?: string }, extra?: Partial<Row>): Row => ({
     key: key(w),
     workload: name(title),
     figure: `${num(f.rate)} steps/s`,
     value: f.rate,
     unit: "steps/s",
-    ...(yard.episode ? { yardstick: yard.episode } : {}),
+    ...(episodeYard ? { yardstick: episodeYard } : {}),
     ...(f.cpu !== undefined ? { cpu: f.cpu } : {}),
     ...extra,
     note: joinNotes(ignored, failures(f.failures, f.firstError), extra?.note, died()),
@@ -282,6 +292,11 @@ async function serverRows(
       const failed = warm.failures > 0 ? `; ${warm.failures} calls failed, the first: ${warm.firstError ?? "a connection error"}` : "";
       log(`  warm: ${count(warm.episodes)} episodes played in ${warm.seconds.toFixed(1)} s${failed}`);
     }
+    if (inProcessNow && EPISODE_YARDSTICK_WORKLOADS.some(has)) {
+      log("  in process, one core, before this server's episode rows");
+      inProcessBefore = inProcessNow();
+      episodeYard = { label: "in process, 1 core, just before and after this server's episode rows", value: inProcessBefore };
+    }
     if (has("reset")) {
       log("  POST /reset (autocannon)");
       const f = await metered("reset", () => measureReset(server.baseUrl, spec));
@@ -307,7 +322,7 @@ async function serverRows(
         value: f.rate,
         unit: "steps/s",
         ...(f.cpu !== undefined ? { cpu: f.cpu } : {}),
-        ...(yard.episode ? { yardstick: yard.episode } : {}),
+        ...(episodeYard ? { yardstick: episodeYard } : {}),
         target: "≥ 0.5× in process",
         note: joinNotes(ignored, failures(f.failures, f.firstError), died()),
       });
@@ -357,6 +372,18 @@ async function serverRows(
     if (has("ws")) {
       log("  OpenEnv /ws");
       rows.push(episodeRow("ws", `OpenEnv /ws (${ACTORS} sessions) steps`, await metered("step", () => measureWs(server.baseUrl, spec))));
+    }
+    if (inProcessNow && inProcessBefore !== undefined && episodeYard) {
+      log("  in process, one core, after this server's episode rows");
+      const after = inProcessNow();
+      episodeYard.value = (inProcessBefore + after) / 2;
+      rows.push({
+        key: key("inproc-beside"),
+        workload: name("in process: episode mix, 1 core, just before / after this server's episode rows (their yardstick)"),
+        figure: `${num(inProcessBefore)} / ${num(after)} steps/s`,
+        value: episodeYard.value,
+        unit: "steps/s",
+      });
     }
   } finally {
     await server.stop();
@@ -465,6 +492,9 @@ async function main(): Promise<void> {
       } else log("h2load is not installed: the h2c rows are skipped");
     }
   };
+  const inProcessNow = has("inprocess")
+    ? (): number => measureInProcess(options.quick ? 100 : 600, options.warmupEpisodes).mixStepsPerSecond
+    : undefined;
   const inProcessYardstick = (when: "start" | "end"): InProcessResult => {
     log(`in process (compiled), one core, ${when} of the run`);
     const r = measureInProcess(options.quick ? 100 : 600, options.warmupEpisodes);
@@ -718,7 +748,7 @@ async function main(): Promise<void> {
 
     const configs = serverConfigs(options, redis);
     if (serverRowsRun) {
-      for (const config of configs) rows.push(...(await serverRows(config, options, yard, bareNow)));
+      for (const config of configs) rows.push(...(await serverRows(config, options, yard, bareNow, inProcessNow)));
     }
 
     if (has("memory")) {
@@ -808,7 +838,7 @@ async function main(): Promise<void> {
     commit: gitCommit(ROOT),
     mode: `${options.quick ? "quick (indicative figures only)" : options.subset ? `subset (${[...options.only].join(", ")})` : "full"}; ${options.durationS} s per load row after ${options.warmupS} s of warm-up${serversWarmed ? `; each server first plays ${count(options.warmupEpisodes)} episodes per simulation thread, as the in-process yardstick does` : ""}; ran ${Math.round((Date.now() - started) / 1000)} s`,
     settings: [
-      "Yardsticks (bare fastify, in process) are measured at the start and again at the end of the run; rows are compared with the mean of the two readings, and the gap between them shows how much the machine drifted. The GET /state rows, whose target is a ratio to bare fastify, are compared instead with bare fastify measured just before and just after each of them (windows of half a row's length, the same load tool), so that both sides of that ratio come from the same spell of the machine; their notes give the two readings.",
+      "Yardsticks (bare fastify, in process) are measured at the start and again at the end of the run; rows are compared with the mean of the two readings, and the gap between them shows how much the machine drifted. The GET /state rows, whose target is a ratio to bare fastify, are compared instead with bare fastify measured just before and just after each of them (windows of half a row's length, the same load tool), so that both sides of that ratio come from the same spell of the machine; their notes give the two readings. Likewise the episode rows (steps against the in-process rate) are compared with the in-process mix measured just before and just after each server's episode rows (a row per server gives the two readings); the run's start and end readings remain the yardstick of the computed ceilings and canned rows.",
       `Load generators run on the same machine as the server. HTTP rows: autocannon, ${HTTP_CONNECTIONS} connections; h2c row: h2load, ${HTTP_CONNECTIONS} clients.`,
       `Episode rows play the same mix as the in-process yardstick: a medium reset with the actor's own id, then ${STEPS_PER_EPISODE} inspect steps; figures count steps, time includes the resets. Unary and session rows: ${ACTORS} actors over 4 HTTP/2 sessions (Connect JSON: HTTP/1.1 connections). StepBatch(n): n episodes per call, max(2, ${ACTORS}/n) callers (a quick run: 1 caller at 256).`,
       "Servers: `node dist/src/main.js` (what `npm start` runs), default LOG_LEVEL, MAX_LIVE_EPISODES=20000; Redis rows: a throwaway redis-server (no persistence) on this machine.",

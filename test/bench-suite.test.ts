@@ -76,6 +76,26 @@ describe("npm run bench", () => {
     expect(gc, markdown).not.toBeNull();
   }, 120_000);
 
+  it("compares a server's episode rows with the in-process mix measured just before and after them", async () => {
+    const out = join(dir, "RESULTS.rest-step.md");
+    const result = await run(["--quick", "--duration", "0.5", "--only", "rest-step", "--store", "memory", "--workers", "1", "--out", out]);
+    expect(result.code, result.stderr).toBe(0);
+    const markdown = readFileSync(out, "utf8");
+    const beside =
+      /^\| in process: episode mix, 1 core, just before \/ after this server's episode rows \(their yardstick\) · in-memory, WORKERS=1 \| ([\d,]+) \/ ([\d,]+) steps\/s \|/m.exec(
+        markdown,
+      );
+    expect(beside, markdown).not.toBeNull();
+    const mean = (Number(beside?.[1]?.replace(/,/g, "")) + Number(beside?.[2]?.replace(/,/g, ""))) / 2;
+    const row =
+      /^\| POST \/step \(REST, 50 conns\) · in-memory, WORKERS=1 \|[^|]*\| ([\d,]+) steps\/s \(in process, 1 core, just before and after this server's episode rows\) \|/m.exec(
+        markdown,
+      );
+    expect(row, markdown).not.toBeNull();
+    // The row's yardstick is the mean of the two readings around it (rounded as the table prints it).
+    expect(Math.abs(Number(row?.[1]?.replace(/,/g, "")) - mean)).toBeLessThanOrEqual(1);
+  }, 120_000);
+
   it("refuses an unknown workload", async () => {
     const result = await run(["--quick", "--only", "no-such-workload"]);
     expect(result.code).not.toBe(0);
