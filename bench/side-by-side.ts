@@ -10,11 +10,11 @@
  * repository (`b5b36e1`, `HEAD~3`), then `,NAME=VALUE` for each setting, e.g. `.,WORKERS=2`.
  * A revision is checked out into a temporary git worktree and installed with `npm ci
  * --ignore-scripts` (from the npm registry or its cache); each server runs its own `npm start`
- * command (`node ...`, after its `prestart` if it has one) on a free port of 127.0.0.1, with its
- * output discarded. Each plays the workload for --warm seconds first (V8 needs about a minute of
- * resets to settle). Then, round by round, each server gets one window: its rate, its CPU per
- * request (the process, every thread, from /proc), and its rate as a multiple of the first
- * server's rate in the same round.
+ * command (`node ...`, after its `prestart` if it has one) on a free port of 127.0.0.1, its
+ * standard output discarded (its standard error is shown if it does not start). Each plays the
+ * workload for --warm seconds first (V8 needs about a minute of resets to settle). Then, round
+ * by round, each server gets one window: its rate, its CPU per request (the process, every
+ * thread, from /proc), and its rate as a multiple of the first server's rate in the same round.
  *
  * Nothing here asserts: it prints figures.
  */
@@ -115,11 +115,14 @@ async function startServer(spec: ServerSpec): Promise<Running> {
     const child = spawn(process.execPath, startCommand(dir), {
       cwd: dir,
       env: { ...process.env, ...spec.settings, PORT: String(port), HOST: "127.0.0.1" },
-      stdio: ["ignore", "ignore", "ignore"],
+      stdio: ["ignore", "ignore", "pipe"],
     });
+    // What it says on stderr, for the error when it does not start (the last few lines).
+    let said = "";
+    child.stderr?.on("data", (chunk: Buffer) => (said = (said + chunk.toString()).slice(-2000)));
     const url = `http://127.0.0.1:${port}`;
     for (const started = Date.now(); Date.now() - started < START_TIMEOUT_MS; await sleep(200)) {
-      if (child.exitCode !== null) throw new Error(`${spec.label} exited with code ${child.exitCode} before it answered /health`);
+      if (child.exitCode !== null) throw new Error(`${spec.label} exited with code ${child.exitCode} before it answered /health:\n${said}`);
       const healthy = await fetch(`${url}/health`).then(
         (response) => response.ok,
         () => false,

@@ -128,5 +128,10 @@ describe("npm run bench:side-by-side", () => {
     const unknown = await sideBySide(["--workload", "grpc", ".", "."]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('--workload is one of reset, rest-step, got "grpc"');
+    // A server that refuses its settings: its own words, not a timeout.
+    const refused = await sideBySide([".", ".,WORKERS=zero"]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(".,WORKERS=zero exited with code 1 before it answered /health");
+    expect(refused.stderr).toContain("WORKERS");
   }, 60_000);
 });
