@@ -59,7 +59,7 @@ import {
 } from "./suite/processes.js";
 import { consoleTable, markdown, ratio, type Row, type Yardstick } from "./suite/report.js";
 import { batchCallers, measureInteract, measureStepBatch, measureUnary } from "./suite/rpc.js";
-import { count, mib, ms, num } from "./suite/stats.js";
+import { count, median, mib, ms, num } from "./suite/stats.js";
 import { measureWs } from "./suite/ws.js";
 
 const GIB = 2 ** 30;
@@ -391,6 +391,33 @@ async function serverRows(
   return rows;
 }
 
+/**
+ * The in-process reset and step rows, once every in-process reading of the run is in: the median
+ * of the readings' means, beside their range and the first reading (the one measured at the start
+ * of the run, whose percentiles and collector pauses the other rows give).
+ */
+function inProcessFigures(rows: Row[], readings: readonly InProcessResult[]): void {
+  if (readings.length < 2) return;
+  const first = readings[0] as InProcessResult;
+  for (const [key, of, goal] of [
+    ["inproc-reset", (r: InProcessResult) => r.resetMs.mean, 1],
+    ["inproc-step", (r: InProcessResult) => r.stepMs.mean, 0.2],
+  ] as const) {
+    const row = rows.find((r) => r.key === key);
+    if (!row) continue;
+    const means = readings.map(of);
+    const middle = median(means);
+    row.workload = `${row.workload}, median of the run's ${readings.length} readings`;
+    row.figure = `${ms(middle)} (readings ${ms(Math.min(...means))}–${ms(Math.max(...means))}; ${ms(of(first))} at the start of the run)`;
+    row.value = middle;
+    row.met = middle <= goal;
+    row.note = joinNotes(
+      row.note,
+      `each reading: a process of its own playing ${count(first.episodes)} medium episodes after ${count(first.warmupEpisodes)} unmeasured, at the start and end of the run and just before and after each server's episode rows`,
+    );
+  }
+}
+
 /** Judges each row against its target, now that every row (and every yardstick) is known. */
 function judge(rows: Row[]): void {
   const byKey = new Map(rows.map((r) => [r.key, r]));
@@ -492,12 +519,21 @@ async function main(): Promise<void> {
       } else log("h2load is not installed: the h2c rows are skipped");
     }
   };
-  const inProcessNow = has("inprocess")
-    ? (): number => measureInProcess(options.quick ? 100 : 600, options.warmupEpisodes).mixStepsPerSecond
-    : undefined;
+  /**
+   * Every in-process reading of the run (start, end, and around each server's episode rows): the
+   * in-process reset and step rows give their median, since one reading taken in a slow spell of
+   * the machine can be twice another (see inProcessFigures).
+   */
+  const inProcessReadings: InProcessResult[] = [];
+  const measureYardstick = (): InProcessResult => {
+    const r = measureInProcess(options.quick ? 100 : 600, options.warmupEpisodes);
+    inProcessReadings.push(r);
+    return r;
+  };
+  const inProcessNow = has("inprocess") ? (): number => measureYardstick().mixStepsPerSecond : undefined;
   const inProcessYardstick = (when: "start" | "end"): InProcessResult => {
     log(`in process (compiled), one core, ${when} of the run`);
-    const r = measureInProcess(options.quick ? 100 : 600, options.warmupEpisodes);
+    const r = measureYardstick();
     rows.push({
       key: `inproc-mix-${when}`,
       workload: `in process: episode mix, 1 core (yardstick: reset + ${STEPS_PER_EPISODE} steps, ${r.episodes} episodes after ${r.warmupEpisodes} unmeasured), ${when} of the run`,
@@ -828,6 +864,7 @@ async function main(): Promise<void> {
   await bare?.stop();
   if (serverRowsRun && has("inprocess")) inProcessYardstick("end");
 
+  inProcessFigures(rows, inProcessReadings);
   judge(rows);
   // Servers play the warm-up episodes only before episode rows (see the server loop above).
   const serversWarmed = serverRowsRun && EPISODE_ROW_WORKLOADS.some(has);

@@ -94,6 +94,12 @@ describe("npm run bench", () => {
     expect(row, markdown).not.toBeNull();
     // The row's yardstick is the mean of the two readings around it (rounded as the table prints it).
     expect(Math.abs(Number(row?.[1]?.replace(/,/g, "")) - mean)).toBeLessThanOrEqual(1);
+    // The in-process reset and step rows give the median of the run's readings: start, before and
+    // after the server's episode rows, end.
+    expect(markdown).toMatch(
+      /^\| in process: medium reset, mean, median of the run's 4 readings \| [\d.]+ ms \(readings [\d.]+ ms–[\d.]+ ms; [\d.]+ ms at the start of the run\) \|/m,
+    );
+    expect(markdown).toMatch(/^\| in process: medium inspect step, mean, median of the run's 4 readings \| [\d.]+ ms \(readings /m);
   }, 120_000);
 
   it("refuses an unknown workload", async () => {
