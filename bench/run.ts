@@ -340,6 +340,21 @@ async function serverRows(
         }),
       );
     }
+    // Interact right after the unary row its target is a multiple of, so that both meet the same
+    // spell of the machine.
+    if (has("interact")) {
+      log("  Interact");
+      rows.push(
+        episodeRow(
+          "interact",
+          `gRPC Interact (${ACTORS} sessions) steps`,
+          await metered("step", () => measureInteract(server.baseUrl, spec)),
+          {
+            target: "≥ 2× gRPC unary",
+          },
+        ),
+      );
+    }
     if (has("batch")) {
       for (const size of BATCH_SIZES) {
         log(`  gRPC StepBatch(${size})`);
@@ -355,19 +370,6 @@ async function serverRows(
           figure: `${num(f.rate)} env-steps/s`,
         });
       }
-    }
-    if (has("interact")) {
-      log("  Interact");
-      rows.push(
-        episodeRow(
-          "interact",
-          `gRPC Interact (${ACTORS} sessions) steps`,
-          await metered("step", () => measureInteract(server.baseUrl, spec)),
-          {
-            target: "≥ 2× gRPC unary",
-          },
-        ),
-      );
     }
     if (has("ws")) {
       log("  OpenEnv /ws");
@@ -657,6 +659,21 @@ async function main(): Promise<void> {
           unaryCpu,
         ),
       );
+      // Interact right after the unary row it is compared with (as in the server rows).
+      if (has("interact")) {
+        log("gRPC Interact against canned answers");
+        const [i, interactCpu] = await meteredCeiling(() => measureInteract(ceiling.baseUrl, spec));
+        rows.push(
+          ceilingRow(
+            "ceiling-interact",
+            `gRPC Interact (${ACTORS} sessions)`,
+            i.rate,
+            `${num(i.rate)} steps/s, ${(i.rate / f.rate).toFixed(2)}× the canned unary row`,
+            joinNotes(SAME_LOAD, failures(i.failures, i.firstError)),
+            interactCpu,
+          ),
+        );
+      }
       if (has("batch")) {
         const callers = batchCallers(256, options.quick);
         log("gRPC StepBatch(256) against canned answers");
@@ -684,20 +701,6 @@ async function main(): Promise<void> {
             note: `${cores} cores ÷ (the canned row's CPU per env-step, server and client, ${ms(cpuSecondsPerCall(batchCpuFigures, b.rate) * 1000)} + the in-process CPU per step of the episode mix, resets and garbage collector included, ${ms(simCpu * 1000)})`,
           });
         }
-      }
-      if (has("interact")) {
-        log("gRPC Interact against canned answers");
-        const [i, interactCpu] = await meteredCeiling(() => measureInteract(ceiling.baseUrl, spec));
-        rows.push(
-          ceilingRow(
-            "ceiling-interact",
-            `gRPC Interact (${ACTORS} sessions)`,
-            i.rate,
-            `${num(i.rate)} steps/s, ${(i.rate / f.rate).toFixed(2)}× the canned unary row`,
-            joinNotes(SAME_LOAD, failures(i.failures, i.firstError)),
-            interactCpu,
-          ),
-        );
       }
       // The same canned Step with h2load, a load generator in C: what the stack serves when the client costs little.
       const bodyFile = join(tmpdir(), `bench-step-${process.pid}.bin`);
