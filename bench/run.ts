@@ -5,7 +5,7 @@
  * test are child processes of the compiled build (`node dist/src/main.js`, as `npm start` runs),
  * with WORKERS=1 and WORKERS=all, on the in-memory store and on a throwaway redis-server.
  *
- *   npm run bench                      full run (about 15 minutes on 2 cores)
+ *   npm run bench                      full run (about 19 minutes on 2 cores)
  *   npm run bench -- --quick           short rows, few episodes (under 2 minutes)
  *   npm run bench -- --only rest,grpc --store memory --workers 1
  *
