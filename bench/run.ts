@@ -396,21 +396,22 @@ async function serverRows(
 /**
  * The in-process reset and step rows, once every in-process reading of the run is in: the median
  * of the readings' means, beside their range and the first reading (the one measured at the start
- * of the run, whose percentiles and collector pauses the other rows give).
+ * of the run: its percentiles are given here, and its collector pauses in a row of their own).
  */
 function inProcessFigures(rows: Row[], readings: readonly InProcessResult[]): void {
   if (readings.length < 2) return;
   const first = readings[0] as InProcessResult;
-  for (const [key, of, goal] of [
-    ["inproc-reset", (r: InProcessResult) => r.resetMs.mean, 1],
-    ["inproc-step", (r: InProcessResult) => r.stepMs.mean, 0.2],
+  for (const [key, times, goal] of [
+    ["inproc-reset", (r: InProcessResult) => r.resetMs, 1],
+    ["inproc-step", (r: InProcessResult) => r.stepMs, 0.2],
   ] as const) {
     const row = rows.find((r) => r.key === key);
     if (!row) continue;
-    const means = readings.map(of);
+    const means = readings.map((r) => times(r).mean);
+    const start = times(first);
     const middle = median(means);
     row.workload = `${row.workload}, median of the run's ${readings.length} readings`;
-    row.figure = `${ms(middle)} (readings ${ms(Math.min(...means))}–${ms(Math.max(...means))}; ${ms(of(first))} at the start of the run)`;
+    row.figure = `${ms(middle)} (readings ${ms(Math.min(...means))}–${ms(Math.max(...means))}; ${ms(start.mean)} at the start of the run, p50 ${ms(start.p50)}, p99 ${ms(start.p99)})`;
     row.value = middle;
     row.met = middle <= goal;
     row.note = joinNotes(

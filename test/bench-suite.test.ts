@@ -97,7 +97,7 @@ describe("npm run bench", () => {
     // The in-process reset and step rows give the median of the run's readings: start, before and
     // after the server's episode rows, end.
     expect(markdown).toMatch(
-      /^\| in process: medium reset, mean, median of the run's 4 readings \| [\d.]+ ms \(readings [\d.]+ ms–[\d.]+ ms; [\d.]+ ms at the start of the run\) \|/m,
+      /^\| in process: medium reset, mean, median of the run's 4 readings \| [\d.]+ ms \(readings [\d.]+ ms–[\d.]+ ms; [\d.]+ ms at the start of the run, p50 [\d.]+ ms, p99 [\d.]+ ms\) \|/m,
     );
     expect(markdown).toMatch(/^\| in process: medium inspect step, mean, median of the run's 4 readings \| [\d.]+ ms \(readings /m);
   }, 120_000);
