@@ -20,7 +20,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -28,7 +27,8 @@ import { cpuWindow } from "./suite/cpu.js";
 import { measureReset, measureRestStep, type HttpFigures } from "./suite/http.js";
 import { ROOT, ensureBuild } from "./suite/processes.js";
 import type { LoadSpec } from "./suite/actors.js";
-import { sleep } from "./suite/stats.js";
+import { sleep, summarize } from "./suite/stats.js";
+import { freePort } from "../test/support/redis.js";
 
 const WORKLOADS = { reset: measureReset, "rest-step": measureRestStep } as const;
 type SideWorkload = keyof typeof WORKLOADS;
@@ -59,17 +59,6 @@ interface Running {
   url: string;
   child: ChildProcess;
   cleanup: () => void;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
-  });
 }
 
 function run(command: string, args: string[], cwd: string): void {
@@ -151,7 +140,7 @@ async function measure(server: Running, workload: SideWorkload, spec: LoadSpec):
   return { rate: figures.rate, cpuMs: cpu && figures.rate > 0 ? (cpu.serverCores / figures.rate) * 1000 : undefined, figures };
 }
 
-const mean = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
+const mean = (values: readonly number[]): number => summarize(values).mean;
 
 async function main(): Promise<void> {
   const { values, positionals } = parseArgs({
